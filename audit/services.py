@@ -1,0 +1,48 @@
+"""Recording changes. Every service that writes an important record calls change_record."""
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from audit.models import Action, ChangeRecord
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly form of a field value for the log."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return sorted(_plain(v) for v in value) or None
+    if value in (None, "", [], ()):
+        return None  # empty in any form: "nothing" before and after is no change
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Fields whose value changed, as {field: [before, after]}."""
+    changed = {}
+    for field in sorted(set(before) | set(after)):
+        old, new = _plain(before.get(field)), _plain(after.get(field))
+        if old != new:
+            changed[field] = [old, new]
+    return changed
+
+
+def change_record(*, obj: models.Model, actor: Any, action: Action, changes: dict[str, Any] | None = None) -> ChangeRecord:
+    return ChangeRecord.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        changes=changes or {},
+    )
+
+
+def change_list(*, obj: models.Model, limit: int = 50) -> list[ChangeRecord]:
+    return list(
+        ChangeRecord.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+        .select_related("actor")[:limit]
+    )

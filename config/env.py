@@ -1,0 +1,30 @@
+"""The one typed settings schema: every setting that differs between machines comes from the environment."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class Env(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    debug: bool = False
+    # The default key is only for development and tests; `manage.py check --deploy` flags it.
+    secret_key: str = "django-insecure-development-key-change-me-in-production"
+    database_url: str = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    allowed_hosts: list[str] = Field(default_factory=lambda: ["127.0.0.1", "localhost", "testserver"])
+    csrf_trusted_origins: list[str] = Field(default_factory=list)
+    # Production runs behind TLS: secure cookies and HSTS are switched on together.
+    secure_cookies: bool = False
+    media_root: Path = BASE_DIR / "media"
+    static_root: Path = BASE_DIR / "staticfiles"
+    # Largest accepted attachment, in bytes.
+    max_upload_bytes: int = 10 * 1024 * 1024
+    email_backend: str = "django.core.mail.backends.console.EmailBackend"
+    default_from_email: str = "innoverkko@localhost"
+
+
+env = Env()

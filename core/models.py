@@ -1,0 +1,19 @@
+"""Vocabulary shared by every part of the platform."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Theme(models.Model):
+    """A subject area such as "wellbeing and health technology"; innovations and networks are tagged with them."""
+
+    slug = models.SlugField(_("identifier"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self) -> str:
+        return str(self.name)

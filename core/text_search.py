@@ -1,0 +1,62 @@
+"""Stemmed full-text search that works the same on SQLite and PostgreSQL.
+
+Each searchable record keeps a "search document": the Snowball stems of its texts, space separated, with a
+leading space. A query word matches when one of its stems (Finnish, Swedish or English) starts a token of the
+document, so "kokeilu" finds "kokeiluja" and "kokeilun" (both stem to "kokeilu") and also the compound
+"kokeilukulttuuri". A plain substring test of " stem" is what both databases can run; PostgreSQL serves it
+from a trigram index. This module knows nothing of Django.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import snowballstemmer
+
+LANGUAGES = {"fi": "finnish", "sv": "swedish", "en": "english"}
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Longer queries than this are cut: nobody types them and each word costs a LIKE clause.
+MAX_QUERY_WORDS = 8
+
+
+@lru_cache(maxsize=3)
+def _stemmer(language: str) -> "snowballstemmer.Stemmer":
+    return snowballstemmer.stemmer(LANGUAGES[language])
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words of a text, Unicode-normalised so that å, ä and ö compare equal however typed."""
+    return _WORD.findall(unicodedata.normalize("NFC", text).lower())
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str, language: str) -> str:
+    return str(_stemmer(language).stemWord(word))
+
+
+def document(texts_by_language: Iterable[tuple[str, str]]) -> str:
+    """The search document of (language, text) pairs: unique stems in first-seen order, with a leading space.
+
+    Each text is stemmed in its own language; names and numbers come through unchanged.
+    """
+    seen: dict[str, None] = {}
+    for language, text in texts_by_language:
+        for word in words(text or ""):
+            seen.setdefault(stem(word, language), None)
+            # The unstemmed word too, so that a search for an exact form always finds itself.
+            seen.setdefault(word, None)
+    return " " + " ".join(seen) + " " if seen else ""
+
+
+def query_alternatives(query: str) -> list[set[str]]:
+    """For each query word, the set of patterns (" stem") any of which must occur in the document.
+
+    The words are combined with AND, the alternatives of one word with OR.
+    """
+    result: list[set[str]] = []
+    for word in words(query)[:MAX_QUERY_WORDS]:
+        stems = {stem(word, language) for language in LANGUAGES}
+        # Snowball may cut a short word to almost nothing; keep at least two letters so the match stays useful.
+        result.append({" " + s for s in stems if len(s) >= 2} or {" " + word})
+    return result

@@ -1,0 +1,154 @@
+"""Innovations, their classifications, stages, partners, links, attachments — and adoptions, the lineage edges."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from innovations.vocabulary import Dimension, Novelty, PartnerRole, Stage, Status
+
+
+class Innovation(models.Model):
+    owner = models.ForeignKey(
+        "organisations.Organisation", verbose_name=_("owner organisation"), on_delete=models.PROTECT,
+        related_name="innovations",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    # Sanitised HTML (see core.sanitise).
+    description = models.TextField(_("description"), blank=True)
+    is_social = models.BooleanField(_("social innovation"), default=False)
+    is_systemic = models.BooleanField(_("systemic innovation"), default=False)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.IDEA)
+    novelty = models.CharField(_("novelty"), max_length=16, choices=Novelty.choices, default=Novelty.NEW)
+    # Lineage outside the registry; lineage inside it is an Adoption whose result is this innovation.
+    external_source = models.CharField(_("external source"), max_length=300, blank=True)
+    external_source_url = models.URLField(_("address of the external source"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    introduced_on = models.DateField(_("taken into use on"), null=True, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    themes = models.ManyToManyField("core.Theme", verbose_name=_("themes"), blank=True, related_name="innovations")
+    search_document = models.TextField(blank=True, editable=False)
+    is_synthetic = models.BooleanField(_("synthetic demo record"), default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("innovation")
+        verbose_name_plural = _("innovations")
+        indexes = [
+            models.Index(fields=["status", "-updated_at"]),
+            models.Index(fields=["owner", "status"]),
+            models.Index(fields=["stage"]),
+            models.Index(fields=["novelty"]),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+    def get_absolute_url(self) -> str:
+        return reverse("innovations:detail", kwargs={"pk": self.pk})
+
+
+class Classification(models.Model):
+    """One value of a multi-valued classification (type, idea source, motivation …) of an innovation.
+
+    One narrow table for all dimensions: filters are one EXISTS each and all facet counts one GROUP BY.
+    """
+
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="classifications")
+    dimension = models.CharField(max_length=24, choices=Dimension.choices)
+    code = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["innovation", "dimension", "code"], name="unique_classification")
+        ]
+        indexes = [models.Index(fields=["dimension", "code", "innovation"])]
+
+
+class StageEvent(models.Model):
+    """The innovation entered a stage on a date: the stage history."""
+
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="stage_events")
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    date = models.DateField(_("date"))
+
+    class Meta:
+        ordering = ["date", "id"]
+
+
+class Adoption(models.Model):
+    """An organisation took another's innovation into use by copying or adapting it.
+
+    `result` is the adopter's own innovation record; following `source` gives the lineage graph.
+    """
+
+    source = models.ForeignKey(Innovation, on_delete=models.PROTECT, related_name="adoptions")
+    result = models.OneToOneField(Innovation, on_delete=models.CASCADE, related_name="adopted_from")
+    mode = models.CharField(
+        _("how"), max_length=16, choices=[(Novelty.ADAPTED, Novelty.ADAPTED.label), (Novelty.COPIED, Novelty.COPIED.label)]
+    )
+    adopted_on = models.DateField(_("adopted on"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-adopted_on", "-id"]
+        verbose_name = _("adoption")
+        verbose_name_plural = _("adoptions")
+        constraints = [models.CheckConstraint(condition=~models.Q(source=models.F("result")), name="adoption_not_self")]
+
+
+class Partnership(models.Model):
+    """An organisation that took part in developing an innovation, with its role and the phases it was in."""
+
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="partnerships")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", verbose_name=_("partner"), on_delete=models.PROTECT,
+        related_name="partnerships",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=PartnerRole.choices, default=PartnerRole.CO_DEVELOPER)
+    in_idea_phase = models.BooleanField(_("idea phase"), default=False)
+    in_development_phase = models.BooleanField(_("development phase"), default=True)
+    in_implementation_phase = models.BooleanField(_("implementation phase"), default=False)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        constraints = [models.UniqueConstraint(fields=["innovation", "organisation"], name="unique_partner")]
+        indexes = [models.Index(fields=["organisation", "innovation"])]
+
+
+class Link(models.Model):
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="links")
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("address"))
+
+    class Meta:
+        ordering = ["id"]
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"attachments/{instance.innovation_id}/{filename}"
+
+
+class Attachment(models.Model):
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]

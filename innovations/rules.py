@@ -1,0 +1,48 @@
+"""Permission rules for innovations (django-rules). Platform administrators (superusers) pass every check."""
+
+import rules
+
+from accounts import roles
+from innovations.vocabulary import Status
+
+
+@rules.predicate
+def is_published(user, innovation) -> bool:
+    return innovation is not None and innovation.status == Status.PUBLISHED
+
+
+@rules.predicate
+def is_member_of_owner(user, innovation) -> bool:
+    return innovation is not None and roles.is_member(user, innovation.owner_id)
+
+
+@rules.predicate
+def is_editor_of_owner(user, innovation) -> bool:
+    return innovation is not None and roles.is_editor(user, innovation.owner_id)
+
+
+@rules.predicate
+def is_admin_of_owner(user, innovation) -> bool:
+    return innovation is not None and roles.is_admin(user, innovation.owner_id)
+
+
+@rules.predicate
+def is_editor_of_organisation(user, organisation) -> bool:
+    return organisation is not None and roles.is_editor(user, organisation.pk)
+
+
+@rules.predicate
+def edits_some_organisation(user) -> bool:
+    return bool(roles.editable_organisation_ids(user))
+
+
+# Drafts are visible only inside the owning organisation; published records are public.
+rules.add_perm("innovations.view_innovation", is_published | is_member_of_owner)
+rules.add_perm("innovations.change_innovation", is_editor_of_owner)
+rules.add_perm("innovations.delete_innovation", is_admin_of_owner)
+# The change log names people, so it is shown to those who work on the record, not to the public.
+rules.add_perm("innovations.view_changes", is_member_of_owner)
+# With an organisation as the object: may this person record innovations for it?
+rules.add_perm("innovations.add_innovation_for", is_editor_of_organisation)
+# Without an object: may this person adopt at all (for one of their organisations)?
+rules.add_perm("innovations.adopt_innovation", edits_some_organisation)

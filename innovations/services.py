@@ -1,0 +1,351 @@
+"""Every write to innovations goes through these functions: they check permission, validate, save in one
+transaction, keep the search document and stage history current, and record the change."""
+
+import datetime
+import mimetypes
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import Action
+from audit.services import change_record, diff
+from core import text_search
+from core.errors import ConflictError
+from core.models import Theme
+from core.sanitise import clean_html, strip_html
+from innovations.models import Adoption, Attachment, Classification, Innovation, Link, Partnership, StageEvent
+from innovations.vocabulary import CHOICES_BY_DIMENSION, Novelty, Stage, Status
+from organisations.models import Organisation
+
+LANGS = ("fi", "sv", "en")
+TRANSLATED = ("title", "summary", "description")
+# The plain fields a person may set through a form or the API.
+EDITABLE_FIELDS = (
+    *(f"{field}_{lang}" for field in TRANSLATED for lang in LANGS),
+    "is_social", "is_systemic", "stage", "novelty", "external_source", "external_source_url",
+    "introduced_on", "contact_name", "contact_email",
+)
+ALLOWED_ATTACHMENT_TYPES = {
+    "application/pdf", "image/png", "image/jpeg", "image/webp", "text/plain", "text/csv",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
+}
+
+
+def _require(user: Any, perm: str, obj: Any = None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _snapshot(innovation: Innovation) -> dict[str, Any]:
+    """The values the change log compares: plain fields, classifications and themes."""
+    values: dict[str, Any] = {field: getattr(innovation, field) for field in EDITABLE_FIELDS}
+    values["status"] = innovation.status
+    if innovation.pk:
+        for dimension, code in innovation.classifications.values_list("dimension", "code"):
+            values.setdefault(dimension, []).append(code)
+        values["themes"] = list(innovation.themes.values_list("slug", flat=True))
+    return values
+
+
+def check_classifications(classifications: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    """Validates {dimension: [code, …]}; errors name the dimension and the unknown value."""
+    clean: dict[str, list[str]] = {}
+    errors: dict[str, str] = {}
+    for dimension, codes in classifications.items():
+        choices = CHOICES_BY_DIMENSION.get(dimension)
+        if choices is None:
+            errors[dimension] = _("Unknown classification “%(name)s”.") % {"name": dimension}
+            continue
+        codes = list(dict.fromkeys(codes))
+        unknown = [code for code in codes if code not in choices.values]
+        if unknown:
+            errors[dimension] = _("Unknown value “%(value)s”.") % {"value": unknown[0]}
+        clean[dimension] = codes
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _apply(innovation: Innovation, data: Mapping[str, Any]) -> None:
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
+    for field, value in data.items():
+        if field.startswith("description_"):
+            value = clean_html(value or "")
+        elif isinstance(value, str):
+            value = value.strip()
+        if value is None and field != "introduced_on":
+            value = False if field.startswith("is_") else ""
+        setattr(innovation, field, value)
+    if not any(getattr(innovation, f"title_{lang}") for lang in LANGS):
+        raise ValidationError({"title_fi": _("Give the innovation a title in at least one language.")})
+    innovation.full_clean(exclude=["owner", "created_by"])
+
+
+def _refresh_search_document(innovation: Innovation) -> None:
+    pairs: list[tuple[str, str]] = []
+    for lang in LANGS:
+        for field in TRANSLATED:
+            value = getattr(innovation, f"{field}_{lang}") or ""
+            pairs.append((lang, strip_html(value) if field == "description" else value))
+    owner = innovation.owner
+    pairs += [("fi", owner.name_fi or ""), ("sv", owner.name_sv or ""), ("en", owner.name_en or "")]
+    for theme in innovation.themes.all():
+        pairs += [("fi", theme.name_fi or ""), ("sv", theme.name_sv or ""), ("en", theme.name_en or "")]
+    innovation.search_document = text_search.document(pairs)
+    Innovation.objects.filter(pk=innovation.pk).update(search_document=innovation.search_document)
+
+
+def _set_classifications(innovation: Innovation, classifications: Mapping[str, list[str]]) -> None:
+    for dimension, codes in classifications.items():
+        innovation.classifications.filter(dimension=dimension).exclude(code__in=codes).delete()
+        existing = set(innovation.classifications.filter(dimension=dimension).values_list("code", flat=True))
+        Classification.objects.bulk_create(
+            [Classification(innovation=innovation, dimension=dimension, code=c) for c in codes if c not in existing]
+        )
+
+
+def _record_stage(innovation: Innovation, on: datetime.date | None = None) -> None:
+    last = innovation.stage_events.order_by("-date", "-id").first()
+    if last is None or last.stage != innovation.stage:
+        StageEvent.objects.create(innovation=innovation, stage=innovation.stage, date=on or timezone.localdate())
+
+
+@transaction.atomic
+def innovation_create(
+    *,
+    actor: Any,
+    owner: Organisation,
+    data: Mapping[str, Any],
+    classifications: Mapping[str, Iterable[str]] | None = None,
+    themes: Iterable[Theme] = (),
+    status: str = Status.DRAFT,
+) -> Innovation:
+    _require(actor, "innovations.add_innovation_for", owner)
+    clean_classes = check_classifications(classifications or {})
+    innovation = Innovation(owner=owner, created_by=actor if actor.is_authenticated else None, status=status)
+    _apply(innovation, data)
+    innovation.save()
+    innovation.themes.set(list(themes))
+    _set_classifications(innovation, clean_classes)
+    _record_stage(innovation, innovation.introduced_on if innovation.stage == Stage.IN_USE else None)
+    _refresh_search_document(innovation)
+    change_record(obj=innovation, actor=actor, action=Action.CREATE, changes=diff({}, _snapshot(innovation)))
+    return innovation
+
+
+def _lock_current(innovation: Innovation, expected_version: int) -> Innovation:
+    """Re-reads the row under a lock and refuses a change that started from an older version."""
+    current = Innovation.objects.select_for_update().select_related("owner").get(pk=innovation.pk)
+    if current.version != expected_version:
+        raise ConflictError()
+    return current
+
+
+@transaction.atomic
+def innovation_update(
+    *,
+    actor: Any,
+    innovation: Innovation,
+    expected_version: int,
+    data: Mapping[str, Any],
+    classifications: Mapping[str, Iterable[str]] | None = None,
+    themes: Iterable[Theme] | None = None,
+) -> Innovation:
+    _require(actor, "innovations.change_innovation", innovation)
+    current = _lock_current(innovation, expected_version)
+    clean_classes = check_classifications(classifications or {})
+    before = _snapshot(current)
+    _apply(current, data)
+    current.version += 1
+    current.save()
+    if themes is not None:
+        current.themes.set(list(themes))
+    _set_classifications(current, clean_classes)
+    _record_stage(current)
+    _refresh_search_document(current)
+    changes = diff(before, _snapshot(current))
+    change_record(obj=current, actor=actor, action=Action.UPDATE, changes=changes)
+    return current
+
+
+@transaction.atomic
+def innovation_set_status(*, actor: Any, innovation: Innovation, status: str, expected_version: int) -> Innovation:
+    _require(actor, "innovations.change_innovation", innovation)
+    if status not in Status.values:
+        raise ValidationError({"status": _("Unknown status “%(value)s”.") % {"value": status}})
+    current = _lock_current(innovation, expected_version)
+    if current.status == status:
+        return current
+    before = current.status
+    current.status = status
+    current.version += 1
+    current.save(update_fields=["status", "version", "updated_at"])
+    action = Action.PUBLISH if status == Status.PUBLISHED else Action.UNPUBLISH
+    change_record(obj=current, actor=actor, action=action, changes={"status": [before, status]})
+    return current
+
+
+@transaction.atomic
+def innovation_delete(*, actor: Any, innovation: Innovation) -> None:
+    _require(actor, "innovations.delete_innovation", innovation)
+    if innovation.adoptions.exists():
+        raise ValidationError(
+            _("Other organisations have adopted this innovation, so it cannot be deleted: it is part of their lineage. Mark it discontinued instead.")
+        )
+    change_record(obj=innovation, actor=actor, action=Action.DELETE, changes={"title": [str(innovation.title), None]})
+    innovation.delete()
+
+
+@transaction.atomic
+def innovation_adopt(
+    *,
+    actor: Any,
+    source: Innovation,
+    adopter: Organisation,
+    mode: str,
+    adopted_on: datetime.date | None = None,
+    publish: bool = True,
+) -> Adoption:
+    """The adopter takes the source into use: a new innovation of the adopter's, linked to the source.
+
+    The new record starts as a copy of the source's texts and classifications (the adopter then edits what they
+    changed); idea sources, partners and outcomes are the adopter's own story and start empty.
+    """
+    _require(actor, "innovations.view_innovation", source)
+    _require(actor, "innovations.add_innovation_for", adopter)
+    if source.status != Status.PUBLISHED:
+        raise ValidationError(_("Only published innovations can be adopted."))
+    if mode not in (Novelty.ADAPTED, Novelty.COPIED):
+        raise ValidationError({"mode": _("Choose whether the innovation was copied or adapted.")})
+    if adopter.pk == source.owner_id:
+        raise ValidationError({"adopter": _("An organisation cannot adopt its own innovation.")})
+    if Adoption.objects.filter(source=source, result__owner=adopter).exists():
+        raise ValidationError({"adopter": _("%(organisation)s has already adopted this innovation.") % {"organisation": adopter}})
+    adopted_on = adopted_on or timezone.localdate()
+    if adopted_on > timezone.localdate():
+        raise ValidationError({"adopted_on": _("The adoption date cannot be in the future.")})
+    data = {f"{field}_{lang}": getattr(source, f"{field}_{lang}") or "" for field in TRANSLATED for lang in LANGS}
+    data.update(is_social=source.is_social, is_systemic=source.is_systemic, stage=Stage.IN_USE,
+                novelty=mode, introduced_on=adopted_on)
+    result = innovation_create(
+        actor=actor,
+        owner=adopter,
+        data=data,
+        classifications={"type": list(source.classifications.filter(dimension="type").values_list("code", flat=True))},
+        themes=source.themes.all(),
+        status=Status.PUBLISHED if publish else Status.DRAFT,
+    )
+    adoption = Adoption.objects.create(source=source, result=result, mode=mode, adopted_on=adopted_on,
+                                       created_by=actor if actor.is_authenticated else None)
+    change_record(obj=source, actor=actor, action=Action.ADOPT,
+                  changes={"adopted_by": [None, str(adopter)], "mode": [None, mode]})
+    return adoption
+
+
+def _partner_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    allowed = {"role", "in_idea_phase", "in_development_phase", "in_implementation_phase"}
+    unknown = set(data) - allowed
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
+    return dict(data)
+
+
+@transaction.atomic
+def partnership_add(*, actor: Any, innovation: Innovation, organisation: Organisation, **data: Any) -> Partnership:
+    _require(actor, "innovations.change_innovation", innovation)
+    if organisation.pk == innovation.owner_id:
+        raise ValidationError({"organisation": _("The owner cannot be its own partner.")})
+    if innovation.partnerships.filter(organisation=organisation).exists():
+        raise ValidationError({"organisation": _("%(organisation)s is already a partner.") % {"organisation": organisation}})
+    partnership = Partnership(innovation=innovation, organisation=organisation, **_partner_fields(data))
+    partnership.full_clean()
+    partnership.save()
+    change_record(obj=innovation, actor=actor, action=Action.UPDATE, changes={"partners": [None, str(organisation)]})
+    return partnership
+
+
+@transaction.atomic
+def partnership_update(*, actor: Any, partnership: Partnership, **data: Any) -> Partnership:
+    _require(actor, "innovations.change_innovation", partnership.innovation)
+    before = {field: getattr(partnership, field) for field in data}
+    for field, value in _partner_fields(data).items():
+        setattr(partnership, field, value)
+    partnership.full_clean()
+    partnership.save()
+    changes = {f"partner {partnership.organisation}: {k}": v for k, v in diff(before, data).items()}
+    change_record(obj=partnership.innovation, actor=actor, action=Action.UPDATE, changes=changes)
+    return partnership
+
+
+@transaction.atomic
+def partnership_remove(*, actor: Any, partnership: Partnership) -> None:
+    _require(actor, "innovations.change_innovation", partnership.innovation)
+    change_record(obj=partnership.innovation, actor=actor, action=Action.UPDATE,
+                  changes={"partners": [str(partnership.organisation), None]})
+    partnership.delete()
+
+
+@transaction.atomic
+def link_add(*, actor: Any, innovation: Innovation, title: str, url: str) -> Link:
+    _require(actor, "innovations.change_innovation", innovation)
+    link = Link(innovation=innovation, title=title.strip(), url=url.strip())
+    link.full_clean()
+    link.save()
+    change_record(obj=innovation, actor=actor, action=Action.UPDATE, changes={"links": [None, link.url]})
+    return link
+
+
+@transaction.atomic
+def link_remove(*, actor: Any, link: Link) -> None:
+    _require(actor, "innovations.change_innovation", link.innovation)
+    change_record(obj=link.innovation, actor=actor, action=Action.UPDATE, changes={"links": [link.url, None]})
+    link.delete()
+
+
+def check_upload(upload: UploadedFile) -> str:
+    """Refuses files that are too large or of a type we do not serve; returns the content type."""
+    if upload.size is None or upload.size > settings.MAX_UPLOAD_BYTES:
+        raise ValidationError({"file": _("The file is too large: the limit is %(limit)d MB.") % {"limit": settings.MAX_UPLOAD_BYTES // (1024 * 1024)}})
+    guessed, _encoding = mimetypes.guess_type(upload.name or "")
+    if guessed not in ALLOWED_ATTACHMENT_TYPES:
+        raise ValidationError({"file": _("Files of this type cannot be attached. Allowed: PDF, images, text, office documents.")})
+    head = upload.read(8)
+    upload.seek(0)
+    # The name is not enough: a PDF must start like one and an image like an image.
+    signatures = {"application/pdf": (b"%PDF",), "image/png": (b"\x89PNG",), "image/jpeg": (b"\xff\xd8",),
+                  "image/webp": (b"RIFF",)}
+    if guessed in signatures and not head.startswith(signatures[guessed]):
+        raise ValidationError({"file": _("The file's content does not match its name.")})
+    return guessed
+
+
+@transaction.atomic
+def attachment_add(*, actor: Any, innovation: Innovation, upload: UploadedFile, title: str = "") -> Attachment:
+    _require(actor, "innovations.change_innovation", innovation)
+    content_type = check_upload(upload)
+    attachment = Attachment(innovation=innovation, title=(title or upload.name or "").strip()[:200],
+                            content_type=content_type, size=upload.size or 0, uploaded_by=actor)
+    attachment.file.save(upload.name or "attachment", upload, save=False)
+    attachment.save()
+    change_record(obj=innovation, actor=actor, action=Action.UPDATE, changes={"attachments": [None, attachment.title]})
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
+    _require(actor, "innovations.change_innovation", attachment.innovation)
+    change_record(obj=attachment.innovation, actor=actor, action=Action.UPDATE,
+                  changes={"attachments": [attachment.title, None]})
+    attachment.file.delete(save=False)
+    attachment.delete()

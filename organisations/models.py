@@ -1,0 +1,190 @@
+"""Organisations (the registry's actors), Finland's regions and wellbeing services counties, and networks."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from organisations.identifiers import is_valid_business_id
+from organisations.size_classes import size_class
+
+
+class OrganisationKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    JOINT_AUTHORITY = "joint_authority", _("Joint municipal authority")
+    WELLBEING_COUNTY = "wellbeing_county", _("Wellbeing services county")
+    REGIONAL_COUNCIL = "regional_council", _("Regional council")
+    MINISTRY = "ministry", _("Ministry")
+    STATE_AGENCY = "state_agency", _("State agency")
+    COMPANY = "company", _("Company")
+    UNIVERSITY = "university", _("University")
+    UAS = "uas", _("University of applied sciences")
+    RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+    THIRD_SECTOR = "third_sector", _("Third-sector organisation")
+    INTERNATIONAL = "international", _("International organisation")
+    OTHER = "other", _("Other")
+
+
+# The kinds that answer the barometer and own innovations in the public sector's sense.
+PUBLIC_SECTOR_KINDS = frozenset(
+    {
+        OrganisationKind.MUNICIPALITY,
+        OrganisationKind.JOINT_AUTHORITY,
+        OrganisationKind.WELLBEING_COUNTY,
+        OrganisationKind.REGIONAL_COUNCIL,
+        OrganisationKind.MINISTRY,
+        OrganisationKind.STATE_AGENCY,
+    }
+)
+
+
+class SizeClass(models.TextChoices):
+    LT5K = "lt5k", _("under 5,000 inhabitants")
+    K5_10 = "5k-10k", _("5,000–9,999 inhabitants")
+    K10_20 = "10k-20k", _("10,000–19,999 inhabitants")
+    K20_50 = "20k-50k", _("20,000–49,999 inhabitants")
+    K50_100 = "50k-100k", _("50,000–99,999 inhabitants")
+    K100 = "100k+", _("100,000 inhabitants or more")
+
+
+class Region(models.Model):
+    """A region (maakunta); code as in Statistics Finland's classification."""
+
+    code = models.CharField(_("code"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class WellbeingCounty(models.Model):
+    """A wellbeing services county (hyvinvointialue), from 2023."""
+
+    code = models.CharField(_("code"), max_length=4, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="wellbeing_counties")
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("wellbeing services county")
+        verbose_name_plural = _("wellbeing services counties")
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class Organisation(models.Model):
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices, db_index=True)
+    slug = models.SlugField(_("address name"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    municipality_code = models.CharField(
+        _("municipality code"), max_length=3, unique=True, null=True, blank=True,
+        help_text=_("Statistics Finland's three-digit code, for municipalities."),
+    )
+    business_id = models.CharField(
+        _("business ID"), max_length=9, unique=True, null=True, blank=True,
+        help_text=_("Finnish business ID (Y-tunnus), e.g. 0201256-6."),
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="organisations",
+    )
+    wellbeing_county = models.ForeignKey(
+        WellbeingCounty, verbose_name=_("wellbeing services county"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="organisations",
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    # Derived from the population on every save (see clean); stored so that it can be filtered and counted.
+    size_class = models.CharField(_("size class"), max_length=10, choices=SizeClass.choices, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_synthetic = models.BooleanField(
+        _("synthetic demo record"), default=False,
+        help_text=_("Made up for demonstration; not a real organisation's data."),
+    )
+    # Optimistic locking: an update names the version it started from (see services).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        indexes = [models.Index(fields=["region", "kind"])]
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        errors = {}
+        if self.business_id and not is_valid_business_id(self.business_id):
+            errors["business_id"] = _("“%(value)s” is not a valid business ID: the form is 1234567-8 and the last digit is a check digit.") % {"value": self.business_id}
+        if self.municipality_code and not (len(self.municipality_code) == 3 and self.municipality_code.isdigit()):
+            errors["municipality_code"] = _("A municipality code has exactly three digits.")
+        if self.kind == OrganisationKind.MUNICIPALITY and not self.municipality_code:
+            errors["municipality_code"] = _("A municipality needs its municipality code.")
+        if self.wellbeing_county_id and self.region_id and self.wellbeing_county.region_id != self.region_id:
+            errors["wellbeing_county"] = _("The wellbeing services county is not in the chosen region.")
+        if errors:
+            raise ValidationError(errors)
+        self.size_class = size_class(self.population)
+
+
+class Network(models.Model):
+    """A network of organisations, e.g. Innokaupungit: members, a coordinator, themes and an agreement period."""
+
+    slug = models.SlugField(_("address name"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    coordinator = models.ForeignKey(
+        Organisation, verbose_name=_("coordinator"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="coordinated_networks",
+    )
+    members = models.ManyToManyField(
+        Organisation, verbose_name=_("members"), through="NetworkMembership", related_name="networks"
+    )
+    themes = models.ManyToManyField("core.Theme", verbose_name=_("themes"), blank=True, related_name="networks")
+    agreement_start = models.DateField(_("agreement starts"), null=True, blank=True)
+    agreement_end = models.DateField(_("agreement ends"), null=True, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_synthetic = models.BooleanField(_("synthetic demo record"), default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:network", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.agreement_start and self.agreement_end and self.agreement_end < self.agreement_start:
+            raise ValidationError({"agreement_end": _("The agreement cannot end before it starts.")})
+
+
+class NetworkMembership(models.Model):
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="network_memberships")
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["network", "organisation"], name="unique_network_member")]
+        verbose_name = _("network membership")
+        verbose_name_plural = _("network memberships")

@@ -1,0 +1,62 @@
+"""Reads of organisations and networks: lists with filters and what an organisation's page shows."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from core import text_search
+from innovations.models import Adoption, Innovation, Partnership
+from innovations.selectors import innovation_visible
+from organisations.models import Network, Organisation
+
+
+def organisation_list(*, q: str = "", kinds: list[str] | None = None, regions: list[str] | None = None) -> QuerySet[Organisation]:
+    qs = Organisation.objects.select_related("region")
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    if regions:
+        qs = qs.filter(region__code__in=regions)
+    for word in text_search.words(q)[: text_search.MAX_QUERY_WORDS]:
+        qs = qs.filter(Q(name_fi__icontains=word) | Q(name_sv__icontains=word) | Q(name_en__icontains=word)
+                       | Q(business_id=word) | Q(municipality_code=word))
+    return qs.annotate(
+        published_innovations=Count("innovations", filter=Q(innovations__status="published"))
+    ).order_by("name")
+
+
+@dataclass
+class OrganisationProfile:
+    organisation: Organisation
+    innovations: QuerySet[Innovation]
+    adopted_from: QuerySet[Adoption]  # what this organisation adopted, and from whom
+    adopted_by: QuerySet[Adoption]  # who adopted this organisation's innovations
+    partners: QuerySet[Organisation]  # organisations that developed this one's innovations with it
+    partner_in: QuerySet[Partnership]  # others' innovations this organisation helped develop
+    networks: QuerySet[Network]
+
+
+def organisation_profile(*, user: Any, organisation: Organisation) -> OrganisationProfile:
+    visible = innovation_visible(user=user)
+    own = visible.filter(owner=organisation)
+    return OrganisationProfile(
+        organisation=organisation,
+        innovations=own.order_by("-updated_at"),
+        adopted_from=Adoption.objects.filter(result__in=own, source__in=visible)
+        .select_related("source__owner", "result").order_by("-adopted_on"),
+        adopted_by=Adoption.objects.filter(source__in=own, result__in=visible)
+        .select_related("result__owner", "source").order_by("-adopted_on"),
+        partners=Organisation.objects.filter(partnerships__innovation__in=own)
+        .annotate(shared=Count("partnerships", distinct=True)).order_by("-shared", "name"),
+        partner_in=Partnership.objects.filter(organisation=organisation, innovation__in=visible)
+        .select_related("innovation__owner").order_by("-innovation__updated_at"),
+        networks=organisation.networks.order_by("name"),
+    )
+
+
+def network_list() -> QuerySet[Network]:
+    return Network.objects.select_related("coordinator").annotate(member_count=Count("memberships")).order_by("name")
+
+
+def network_members(*, network: Network) -> QuerySet[Organisation]:
+    return network.members.select_related("region").order_by("name")

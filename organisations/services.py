@@ -1,0 +1,138 @@
+"""Writes to organisations and networks: permission, validation, one transaction, optimistic locking, change log."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from audit.models import Action
+from audit.services import change_record, diff
+from core.errors import ConflictError
+from core.models import Theme
+from organisations.models import Network, NetworkMembership, Organisation
+
+ORGANISATION_FIELDS = (
+    "kind", "name_fi", "name_sv", "name_en", "description_fi", "description_sv", "description_en",
+    "municipality_code", "business_id", "region", "wellbeing_county", "population", "website",
+)
+NETWORK_FIELDS = (
+    "name_fi", "name_sv", "name_en", "description_fi", "description_sv", "description_en",
+    "coordinator", "agreement_start", "agreement_end", "website",
+)
+
+
+def _require(user: Any, perm: str, obj: Any = None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def unique_slug(model: type[Organisation] | type[Network], name: str) -> str:
+    base = slugify(name)[:100] or "x"
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _apply(obj: Any, data: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
+    for field, value in data.items():
+        if isinstance(value, str):
+            value = value.strip()
+        # Empty identifiers are stored as NULL so that the unique constraints allow many blanks.
+        if field in ("municipality_code", "business_id") and not value:
+            value = None
+        setattr(obj, field, value)
+    if not (obj.name_fi or obj.name_sv or obj.name_en):
+        raise ValidationError({"name_fi": _("Give a name in at least one language.")})
+
+
+def _snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
+    return {field: getattr(obj, field) for field in fields}
+
+
+@transaction.atomic
+def organisation_create(*, actor: Any, data: Mapping[str, Any]) -> Organisation:
+    _require(actor, "organisations.add_organisation")
+    organisation = Organisation()
+    _apply(organisation, data, ORGANISATION_FIELDS)
+    organisation.slug = unique_slug(Organisation, organisation.name_fi or organisation.name_sv or organisation.name_en)
+    organisation.full_clean()
+    organisation.save()
+    change_record(obj=organisation, actor=actor, action=Action.CREATE,
+                  changes=diff({}, _snapshot(organisation, ORGANISATION_FIELDS)))
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, actor: Any, organisation: Organisation, expected_version: int, data: Mapping[str, Any]) -> Organisation:
+    _require(actor, "organisations.change_organisation", organisation)
+    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if current.version != expected_version:
+        raise ConflictError()
+    before = _snapshot(current, ORGANISATION_FIELDS)
+    _apply(current, data, ORGANISATION_FIELDS)
+    current.full_clean()
+    current.version += 1
+    current.save()
+    change_record(obj=current, actor=actor, action=Action.UPDATE,
+                  changes=diff(before, _snapshot(current, ORGANISATION_FIELDS)))
+    return current
+
+
+@transaction.atomic
+def network_create(*, actor: Any, data: Mapping[str, Any], themes: Iterable[Theme] = ()) -> Network:
+    _require(actor, "organisations.add_network")
+    network = Network()
+    _apply(network, data, NETWORK_FIELDS)
+    network.slug = unique_slug(Network, network.name_fi or network.name_sv or network.name_en)
+    network.full_clean()
+    network.save()
+    network.themes.set(list(themes))
+    change_record(obj=network, actor=actor, action=Action.CREATE, changes=diff({}, _snapshot(network, NETWORK_FIELDS)))
+    return network
+
+
+@transaction.atomic
+def network_update(
+    *, actor: Any, network: Network, expected_version: int, data: Mapping[str, Any], themes: Iterable[Theme] | None = None
+) -> Network:
+    _require(actor, "organisations.change_network", network)
+    current = Network.objects.select_for_update().get(pk=network.pk)
+    if current.version != expected_version:
+        raise ConflictError()
+    before = _snapshot(current, NETWORK_FIELDS)
+    _apply(current, data, NETWORK_FIELDS)
+    current.full_clean()
+    current.version += 1
+    current.save()
+    if themes is not None:
+        current.themes.set(list(themes))
+    change_record(obj=current, actor=actor, action=Action.UPDATE, changes=diff(before, _snapshot(current, NETWORK_FIELDS)))
+    return current
+
+
+@transaction.atomic
+def network_member_add(*, actor: Any, network: Network, organisation: Organisation, joined_on: Any = None) -> NetworkMembership:
+    _require(actor, "organisations.change_network", network)
+    membership, created = NetworkMembership.objects.get_or_create(
+        network=network, organisation=organisation, defaults={"joined_on": joined_on}
+    )
+    if not created:
+        raise ValidationError({"organisation": _("%(organisation)s is already a member.") % {"organisation": organisation}})
+    change_record(obj=network, actor=actor, action=Action.UPDATE, changes={"members": [None, str(organisation)]})
+    return membership
+
+
+@transaction.atomic
+def network_member_remove(*, actor: Any, network: Network, organisation: Organisation) -> None:
+    _require(actor, "organisations.change_network", network)
+    deleted, _count = NetworkMembership.objects.filter(network=network, organisation=organisation).delete()
+    if deleted:
+        change_record(obj=network, actor=actor, action=Action.UPDATE, changes={"members": [str(organisation), None]})
