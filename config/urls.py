@@ -1,4 +1,4 @@
-"""URL map: pages under a language prefix (/fi/, /sv/, /en/), the API and the admin without one."""
+"""URL map: pages under a language prefix (/fi/, /sv/, /en/), the API and the language switch without one."""
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
@@ -6,11 +6,17 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from config.api import api
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("innovations/", include("innovations.urls")),
+    path("", include("organisations.urls")),
     path("", include("core.urls")),
     prefix_default_language=True,
 )
