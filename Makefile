@@ -1,0 +1,84 @@
+# Innoverkko's developer and CI commands. Everything runs through .venv/bin/* explicitly: no activation needed.
+# `make` alone lists the targets.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# The venv is (re)installed only when a requirements file is newer than this stamp.
+STAMP := $(VENV)/.installed-requirements
+BOOT_PYTHON := $(shell command -v python3.11 || command -v python3)
+POSTGRES_URL := postgres://postgres@127.0.0.1:5432/test
+CHROMIUM := /usr/bin/chromium
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k helsinki -x"`.
+PYTEST_ARGS ?=
+
+.PHONY: help venv messages migrate demo test test-postgres lint typecheck check bench clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+venv: $(STAMP) ## Create .venv (Python 3.11) and install requirements/test.txt when they changed
+
+$(STAMP): requirements/base.txt requirements/test.txt
+	@test -x $(PY) || $(BOOT_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements/test.txt
+	@touch $@
+
+messages: venv ## Compile the translations (.po -> .mo), if there are any
+	@if find . -path ./$(VENV) -prune -o -type d -name locale -print | grep -q .; then \
+		$(PY) manage.py compilemessages --ignore=$(VENV) --verbosity=0; \
+	else \
+		echo "No locale/ folder yet: nothing to compile."; \
+	fi
+
+migrate: venv ## Apply the database migrations (SQLite db.sqlite3 unless DATABASE_URL says otherwise)
+	$(PY) manage.py migrate
+
+demo: venv messages migrate ## Load reference and demo data, then run the site at http://127.0.0.1:8000/
+	$(PY) manage.py load_reference_data
+	@# load_demo_data is written separately: skip it cleanly while it does not exist.
+	@if $(PY) manage.py help load_demo_data >/dev/null 2>&1; then \
+		$(PY) manage.py load_demo_data; \
+	else \
+		echo "load_demo_data command not available yet: demo data skipped."; \
+	fi
+	@echo
+	@echo "Innoverkko runs at http://127.0.0.1:8000/ (the demo log-ins are printed above). Stop with Ctrl-C."
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+# The test command shared by `test` and `test-postgres`: browser tests need Debian's Chromium; without it they
+# are deselected, and said so plainly.
+RUN_PYTEST = if [ -x $(CHROMIUM) ]; then \
+		$(PY) -m pytest $(PYTEST_ARGS); \
+	else \
+		echo "Chromium not found at $(CHROMIUM): browser tests SKIPPED"; \
+		$(PY) -m pytest -m "not browser" $(PYTEST_ARGS); \
+	fi
+
+test: venv messages ## Run the tests on SQLite
+	@$(RUN_PYTEST)
+
+test-postgres: venv messages ## Run the tests on the local PostgreSQL (test database test_test)
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not accepting connections on 127.0.0.1:5432." \
+		"Start it: pg_ctlcluster --skip-systemctl-redirect \$$(ls /etc/postgresql) main start"; exit 1; }
+	@export DATABASE_URL=$(POSTGRES_URL); $(RUN_PYTEST)
+
+lint: venv ## ruff check and ruff format --check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: venv ## mypy with the django-stubs plugin
+	$(VENV)/bin/mypy .
+
+check: venv ## Django's system checks and no missing migrations
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: venv ## Run the benchmarks (bench/), if there are any
+	@if [ -d bench ]; then $(PY) -m bench; else echo "No bench/ folder yet: nothing to run."; fi
+
+clean: ## Remove caches and compiled files (keeps .venv and db.sqlite3)
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis staticfiles
+	find . -path ./$(VENV) -prune -o \( -name __pycache__ -type d -prune -exec rm -rf {} + \) -o \( -name '*.mo' -type f -delete \)

@@ -1,0 +1,64 @@
+"""Project-wide pytest set-up (pytest-django).
+
+- The test database is created the normal pytest-django way (migrations run; on PostgreSQL, selected by the
+  DATABASE_URL environment variable, the database `test` gets the test database `test_test`), then the
+  reference data (regions, wellbeing services counties, municipalities) is loaded once for the session.
+- Transactional tests (transaction=True, live_server) flush every table when they end; pytest-django runs them
+  last, and each one gets the reference data back before it starts.
+- Tests write uploads to a temporary MEDIA_ROOT and hash passwords with fast MD5.
+"""
+
+import shutil
+import tempfile
+
+import pytest
+from django.conf import settings
+from pytest_django import DjangoDbBlocker
+
+_media_root: str | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _media_root  # one temporary folder for the whole session
+    _media_root = tempfile.mkdtemp(prefix="innoverkko-test-media-")
+    settings.MEDIA_ROOT = _media_root
+    # Password hashing is slow on purpose; tests don't need that.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Without DEBUG the settings ask for collectstatic's manifest; tests render templates without running it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _media_root:
+        shutil.rmtree(_media_root, ignore_errors=True)
+
+
+def _load_reference_data() -> None:
+    from organisations.reference_data import load_reference_data
+
+    load_reference_data()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> None:
+    """pytest-django's own set-up (creates and migrates the test database), then the reference data, once."""
+    with django_db_blocker.unblock():
+        _load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
+    """Gives a transactional test the reference data that an earlier transactional test flushed away."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and bool(marker.kwargs.get("transaction"))) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")  # the database is open from here on
+        from organisations.models import Region
+
+        if not Region.objects.exists():
+            _load_reference_data()
