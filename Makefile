@@ -81,4 +81,5 @@ bench: venv ## Run the benchmarks (bench/), if there are any
 
 clean: ## Remove caches and compiled files (keeps .venv and db.sqlite3)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis staticfiles
-	find . -path ./$(VENV) -prune -o \( -name __pycache__ -type d -prune -exec rm -rf {} + \) -o \( -name '*.mo' -type f -delete \)
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
+	find . -path ./$(VENV) -prune -o -type f -name '*.mo' -exec rm -f {} +
