@@ -167,11 +167,11 @@ def finland_map() -> FinlandMap:
         width=project.width,
         height=project.height,
         municipalities={
-            props["id"]: Shape(props["id"], props.get("name_fi", ""), props.get("name_sv", ""), _path(polys, project))
+            props["id"]: Shape(props["id"], props["name_fi"], props["name_sv"], _path(polys, project))
             for props, polys in municipalities
         },
         regions={
-            props["maakunta"]: Shape(props["maakunta"], props.get("nimi", ""), props.get("namn", ""), _path(polys, project))
+            props["maakunta"]: Shape(props["maakunta"], props["nimi"], props["namn"], _path(polys, project))
             for props, polys in regions
         },
     )

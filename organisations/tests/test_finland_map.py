@@ -34,8 +34,10 @@ def test_every_point_is_inside_the_view_box(fmap):
     assert 400 < width < 650  # Finland is about half as wide as it is tall
     for shape in [*fmap.municipalities.values(), *fmap.regions.values()]:
         min_x, min_y, max_x, max_y = bounding_box(shape.path)
-        assert 0 <= min_x and max_x <= width, shape.code
-        assert 0 <= min_y and max_y <= height, shape.code
+        assert min_x >= 0, shape.code
+        assert min_y >= 0, shape.code
+        assert max_x <= width, shape.code
+        assert max_y <= height, shape.code
 
 
 def test_helsinki_is_south_of_rovaniemi_and_utsjoki_is_furthest_north(fmap):
@@ -55,7 +57,10 @@ def test_the_two_files_line_up(fmap):
     """Helsinki lies inside Uusimaa's bounding box: both layers share one projection."""
     hx0, hy0, hx1, hy1 = bounding_box(fmap.municipalities["091"].path)
     ux0, uy0, ux1, uy1 = bounding_box(fmap.regions["01"].path)
-    assert ux0 <= hx0 and hx1 <= ux1 and uy0 <= hy0 and hy1 <= uy1
+    assert ux0 <= hx0
+    assert hx1 <= ux1
+    assert uy0 <= hy0
+    assert hy1 <= uy1
 
 
 def test_paths_are_plain_svg_path_data(fmap):
