@@ -1,0 +1,1 @@
+"""Cross-app tests: factories, shared fixtures, API and browser tests."""

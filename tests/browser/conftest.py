@@ -1,0 +1,309 @@
+"""Browser test set-up: one headless Chromium for the session, a fresh browser context per test, pytest-django's
+live server, a small scenario built through the services, and a log-in helper that uses the real log-in form.
+
+Chromium is Debian's /usr/bin/chromium (never `playwright install`: no browser is downloaded). Every request to
+another host is refused, so a page that depends on a CDN shows up here rather than in production.
+"""
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API runs an asyncio event loop in the test thread; Django would then refuse every ORM call
+# from the test ("You cannot call this from an async context"). The test thread never awaits anything itself.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these Chromium keeps calling home, and this machine's closed network refuses its connections.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "kokeilu-Salasana-2024"
+TIMEOUT_MS = 10_000
+# Failed tests leave a screenshot and the page's HTML here.
+ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS") or Path(tempfile.gettempdir()) / "innoverkko-browser-artifacts")
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+# --- the browser -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    if not CHROMIUM.exists():
+        message = f"Chromium not found at {CHROMIUM}: browser tests cannot run (apt-get install chromium)."
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs Chromium; a missing one there is a broken build, not a skip
+        pytest.skip(message)
+    with sync_playwright() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@dataclass
+class Blocked:
+    """Requests to other hosts that the page tried to make (and were refused)."""
+
+    urls: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def blocked_requests() -> Blocked:
+    return Blocked()
+
+
+@pytest.fixture
+def context(browser: Browser, live_server: Any, blocked_requests: Blocked) -> Iterator[BrowserContext]:
+    """A fresh browser profile (no cookies) per test, pointed at the live server."""
+    context = browser.new_context(base_url=live_server.url, locale="fi-FI", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    own_host = urlsplit(live_server.url).netloc
+
+    def only_own_host(route: Any) -> None:
+        url = route.request.url
+        if urlsplit(url).netloc == own_host or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            blocked_requests.urls.append(url)
+            route.abort()
+
+    context.route("**/*", only_own_host)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Iterator[Page]:
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.javascript_errors = errors  # type: ignore[attr-defined]  # read by the report hook below
+    yield page
+    page.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """When a browser test fails, keeps a screenshot and the HTML and adds what the browser saw to the report."""
+    outcome = yield
+    report = outcome.get_result()
+    page = getattr(item, "funcargs", {}).get("page")
+    if report.when != "call" or not report.failed or page is None or page.is_closed():
+        return
+    lines = [f"URL: {page.url}"]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^\w.-]+", "_", item.nodeid)
+    try:
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        (ARTIFACTS / f"{name}.html").write_text(page.content(), encoding="utf-8")
+        lines.append(f"Screenshot and HTML: {ARTIFACTS}/{name}.png / .html")
+    except Exception as error:  # a broken page must not hide the real failure
+        lines.append(f"Could not save the page: {error}")
+    errors = getattr(page, "javascript_errors", [])
+    if errors:
+        lines += ["JavaScript errors:", *(f"  {error}" for error in errors)]
+    blocked = item.funcargs.get("blocked_requests")  # type: ignore[attr-defined]
+    if blocked and blocked.urls:
+        lines += ["Refused requests to other hosts:", *(f"  {url}" for url in blocked.urls)]
+    report.sections.append(("browser", "\n".join(lines)))
+
+
+# --- the scenario ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Scenario:
+    """Two municipalities, their editors, and one published innovation of the first one."""
+
+    source_org: Any  # Tampere: owns the innovation
+    adopter_org: Any  # Turku: adopts it
+    source_editor: Any
+    adopter_editor: Any
+    admin: Any
+    innovation: Any
+    theme: Any
+    network: Any
+    password: str = PASSWORD
+
+
+INNOVATION_TEXTS = {
+    "title_fi": "Kirjaston kokeiluja",
+    "title_sv": "Bibliotekets försök",
+    "title_en": "Library experiments",
+    "summary_fi": "Kirjasto kokeilee uusia palveluja asukkaiden kanssa.",
+    "summary_sv": "Biblioteket prövar nya tjänster tillsammans med invånarna.",
+    "summary_en": "The library tries out new services together with residents.",
+    "description_fi": "<p>Kirjasto avaa tilansa ja kokeilee lainattavia työkaluja.</p>",
+    "description_sv": "<p>Biblioteket öppnar sina lokaler och prövar verktyg som kan lånas.</p>",
+    "description_en": "<p>The library opens its rooms and tries out tools that can be borrowed.</p>",
+}
+
+
+def _user(username: str, first_name: str, last_name: str, **extra: Any) -> Any:
+    from accounts.models import User
+
+    return User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        email=f"{username}@example.fi",
+        first_name=first_name,
+        last_name=last_name,
+        **extra,
+    )
+
+
+def _editor(username: str, first_name: str, last_name: str, organisation: Any) -> Any:
+    from accounts.models import Membership, Role
+
+    user = _user(username, first_name, last_name)
+    Membership.objects.create(user=user, organisation=organisation, role=Role.EDITOR)
+    return user
+
+
+@pytest.fixture
+def scenario(live_server: Any, transactional_db: None) -> Scenario:
+    """Built through the services, so the pages see what real use would leave in the database.
+
+    The root conftest reloads the reference data (regions, counties, municipalities) before every live-server
+    test, since a transactional test's flush empties every table.
+    """
+    from core.models import Theme
+    from innovations import services as innovation_services
+    from innovations.vocabulary import Novelty, Stage, Status
+    from organisations import services as organisation_services
+    from organisations.models import Organisation
+
+    source_org = Organisation.objects.get(municipality_code="837")  # Tampere
+    adopter_org = Organisation.objects.get(municipality_code="853")  # Turku
+    admin = _user("yllapitaja", "Ylläpitäjä", "Innoverkko", is_superuser=True, is_staff=True)
+    source_editor = _editor("tampere-editori", "Tiina", "Tampere", source_org)
+    adopter_editor = _editor("turku-editori", "Tuomas", "Turku", adopter_org)
+    # Themes have no service of their own: they are a short vocabulary kept by the administrators.
+    theme = Theme.objects.create(slug="kirjastot", name_fi="Kirjastot", name_sv="Bibliotek", name_en="Libraries")
+    innovation = innovation_services.innovation_create(
+        actor=source_editor,
+        owner=source_org,
+        data={**INNOVATION_TEXTS, "stage": Stage.IN_USE, "novelty": Novelty.NEW, "introduced_on": None},
+        classifications={"type": ["service"], "idea_source": ["users", "own_staff"]},
+        themes=[theme],
+        status=Status.PUBLISHED,
+    )
+    network = organisation_services.network_create(
+        actor=admin,
+        data={
+            "name_fi": "Kirjastokokeilujen verkosto",
+            "name_sv": "Nätverket för biblioteksförsök",
+            "name_en": "Library experiments network",
+            "description_fi": "Kunnat, jotka kokeilevat kirjastoissa.",
+            "description_sv": "Kommuner som gör försök i biblioteken.",
+            "description_en": "Municipalities that experiment in libraries.",
+            "coordinator": source_org,
+        },
+        themes=[theme],
+    )
+    for organisation in (source_org, adopter_org):
+        organisation_services.network_member_add(actor=admin, network=network, organisation=organisation)
+    return Scenario(
+        source_org=source_org,
+        adopter_org=adopter_org,
+        source_editor=source_editor,
+        adopter_editor=adopter_editor,
+        admin=admin,
+        innovation=innovation,
+        theme=theme,
+        network=network,
+    )
+
+
+@pytest.fixture
+def adopted(scenario: Scenario) -> Any:
+    """The scenario after Turku adapted Tampere's innovation: the Adoption row, whose result has a lineage."""
+    from innovations import services as innovation_services
+    from innovations.vocabulary import Novelty
+
+    return innovation_services.innovation_adopt(
+        actor=scenario.adopter_editor,
+        source=scenario.innovation,
+        adopter=scenario.adopter_org,
+        mode=Novelty.ADAPTED,
+    )
+
+
+# --- helpers (as fixtures, so that test modules need not import this conftest) ---------------------------------
+
+USERNAME_LABEL = re.compile(r"käyttäjätunnus|username|användarnamn", re.IGNORECASE)
+PASSWORD_LABEL = re.compile(r"^\s*(salasana|password|lösenord)", re.IGNORECASE)
+LOGIN_BUTTON = re.compile(r"^\s*(kirjaudu|log in|logga in|sign in)", re.IGNORECASE)
+
+
+def reverse_in(language: str, name: str, *args: Any, query: str = "", **kwargs: Any) -> str:
+    """The path of a named URL under a language prefix (/fi/…, /sv/…, /en/…), with an optional query string."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(language):
+        path = reverse(name, args=args or None, kwargs=kwargs or None)
+    return f"{path}?{query}" if query else path
+
+
+@pytest.fixture
+def url() -> Any:
+    """`url("innovations:detail", pk=1)` → "/fi/innovations/1/"; `url(…, language="sv", query="q=x")`."""
+
+    def build(name: str, *args: Any, language: str = "fi", query: str = "", **kwargs: Any) -> str:
+        return reverse_in(language, name, *args, query=query, **kwargs)
+
+    return build
+
+
+def fill_login_form(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Fills and sends the log-in form on the current page, finding the fields by their labels."""
+    page.get_by_label(USERNAME_LABEL).fill(username)
+    page.get_by_label(PASSWORD_LABEL).fill(password)
+    page.get_by_role("main").get_by_role("button", name=LOGIN_BUTTON).click()
+
+
+@pytest.fixture
+def log_in() -> Any:
+    """`log_in(page, user, next_path="/fi/…")`: logs in through the real log-in page and waits for the redirect."""
+
+    def do(page: Page, user: Any, *, next_path: str = "", language: str = "fi") -> None:
+        page.goto(reverse_in(language, "accounts:login", query=f"next={next_path}" if next_path else ""))
+        fill_login_form(page, user.username)
+        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+        if next_path:
+            expect(page).to_have_url(re.compile(re.escape(next_path) + r"$"))
+
+    return do
+
+
+@pytest.fixture
+def submit_login() -> Any:
+    """`submit_login(page, user)`: fills and sends the log-in form already on the page."""
+
+    def do(page: Page, user: Any) -> None:
+        fill_login_form(page, user.username)
+
+    return do
