@@ -22,11 +22,11 @@ def is_member(user: Any, organisation_id: int | None) -> bool:
 
 def is_editor(user: Any, organisation_id: int | None) -> bool:
     """Editors and administrators may both edit the organisation's innovations."""
-    return organisation_roles(user).get(organisation_id) in (Role.EDITOR, Role.ADMIN)  # type: ignore[arg-type]
+    return organisation_roles(user).get(organisation_id or 0) in (Role.EDITOR, Role.ADMIN)
 
 
 def is_admin(user: Any, organisation_id: int | None) -> bool:
-    return organisation_roles(user).get(organisation_id) == Role.ADMIN  # type: ignore[arg-type]
+    return organisation_roles(user).get(organisation_id or 0) == Role.ADMIN
 
 
 def editable_organisation_ids(user: Any) -> list[int]:

@@ -28,3 +28,6 @@ class ChangeRecord(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
         verbose_name = _("change")
         verbose_name_plural = _("changes")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.content_type_id}:{self.object_id} {self.at:%Y-%m-%d %H:%M}"

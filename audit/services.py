@@ -31,7 +31,9 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return changed
 
 
-def change_record(*, obj: models.Model, actor: Any, action: Action, changes: dict[str, Any] | None = None) -> ChangeRecord:
+def change_record(
+    *, obj: models.Model, actor: Any, action: Action, changes: dict[str, Any] | None = None
+) -> ChangeRecord:
     return ChangeRecord.objects.create(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
@@ -43,6 +45,7 @@ def change_record(*, obj: models.Model, actor: Any, action: Action, changes: dic
 
 def change_list(*, obj: models.Model, limit: int = 50) -> list[ChangeRecord]:
     return list(
-        ChangeRecord.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
-        .select_related("actor")[:limit]
+        ChangeRecord.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).select_related("actor")[:limit]
     )

@@ -13,7 +13,7 @@ class Env(BaseSettings):
 
     debug: bool = False
     # The default key is only for development and tests; `manage.py check --deploy` flags it.
-    secret_key: str = "django-insecure-development-key-change-me-in-production"
+    secret_key: str = "django-insecure-development-key-change-me-in-production"  # noqa: S105 (development default)
     database_url: str = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     allowed_hosts: list[str] = Field(default_factory=lambda: ["127.0.0.1", "localhost", "testserver"])
     csrf_trusted_origins: list[str] = Field(default_factory=list)

@@ -6,4 +6,6 @@ from django.utils.translation import gettext_lazy as _
 class ConflictError(Exception):
     """Someone else saved the record after this person opened it: their change would be lost."""
 
-    message = _("Someone else has changed this record since you opened it. Reload it, check their changes and make yours again.")
+    message = _(
+        "Someone else has changed this record since you opened it. Reload it, check their changes and make yours again."
+    )

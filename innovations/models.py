@@ -10,7 +10,9 @@ from innovations.vocabulary import Dimension, Novelty, PartnerRole, Stage, Statu
 
 class Innovation(models.Model):
     owner = models.ForeignKey(
-        "organisations.Organisation", verbose_name=_("owner organisation"), on_delete=models.PROTECT,
+        "organisations.Organisation",
+        verbose_name=_("owner organisation"),
+        on_delete=models.PROTECT,
         related_name="innovations",
     )
     title = models.CharField(_("title"), max_length=200)
@@ -72,6 +74,9 @@ class Classification(models.Model):
         ]
         indexes = [models.Index(fields=["dimension", "code", "innovation"])]
 
+    def __str__(self) -> str:
+        return f"{self.dimension}: {self.code}"
+
 
 class StageEvent(models.Model):
     """The innovation entered a stage on a date: the stage history."""
@@ -83,6 +88,9 @@ class StageEvent(models.Model):
     class Meta:
         ordering = ["date", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} {self.date}"
+
 
 class Adoption(models.Model):
     """An organisation took another's innovation into use by copying or adapting it.
@@ -93,7 +101,9 @@ class Adoption(models.Model):
     source = models.ForeignKey(Innovation, on_delete=models.PROTECT, related_name="adoptions")
     result = models.OneToOneField(Innovation, on_delete=models.CASCADE, related_name="adopted_from")
     mode = models.CharField(
-        _("how"), max_length=16, choices=[(Novelty.ADAPTED, Novelty.ADAPTED.label), (Novelty.COPIED, Novelty.COPIED.label)]
+        _("how"),
+        max_length=16,
+        choices=[(Novelty.ADAPTED, Novelty.ADAPTED.label), (Novelty.COPIED, Novelty.COPIED.label)],
     )
     adopted_on = models.DateField(_("adopted on"))
     created_by = models.ForeignKey(
@@ -107,13 +117,18 @@ class Adoption(models.Model):
         verbose_name_plural = _("adoptions")
         constraints = [models.CheckConstraint(condition=~models.Q(source=models.F("result")), name="adoption_not_self")]
 
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.result_id} ({self.mode})"
+
 
 class Partnership(models.Model):
     """An organisation that took part in developing an innovation, with its role and the phases it was in."""
 
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="partnerships")
     organisation = models.ForeignKey(
-        "organisations.Organisation", verbose_name=_("partner"), on_delete=models.PROTECT,
+        "organisations.Organisation",
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
         related_name="partnerships",
     )
     role = models.CharField(_("role"), max_length=16, choices=PartnerRole.choices, default=PartnerRole.CO_DEVELOPER)
@@ -127,6 +142,9 @@ class Partnership(models.Model):
         constraints = [models.UniqueConstraint(fields=["innovation", "organisation"], name="unique_partner")]
         indexes = [models.Index(fields=["organisation", "innovation"])]
 
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
 
 class Link(models.Model):
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="links")
@@ -135,6 +153,9 @@ class Link(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return str(self.title)
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
@@ -152,3 +173,6 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return str(self.title)

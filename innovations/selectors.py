@@ -53,8 +53,9 @@ def _apply_filters(qs: QuerySet[Innovation], f: CatalogueFilters, skip: str = ""
             word |= Q(search_document__contains=pattern)
         qs = qs.filter(word)
     if f.types and skip != "types":
-        qs = qs.filter(Exists(Classification.objects.filter(
-            innovation=OuterRef("pk"), dimension=Dimension.TYPE, code__in=f.types)))
+        qs = qs.filter(
+            Exists(Classification.objects.filter(innovation=OuterRef("pk"), dimension=Dimension.TYPE, code__in=f.types))
+        )
     if f.stages and skip != "stages":
         qs = qs.filter(stage__in=f.stages)
     if f.novelty and skip != "novelty":
@@ -64,10 +65,15 @@ def _apply_filters(qs: QuerySet[Innovation], f: CatalogueFilters, skip: str = ""
     if f.regions and skip != "regions":
         qs = qs.filter(owner__region__code__in=f.regions)
     if f.themes and skip != "themes":
-        qs = qs.filter(themes__slug__in=f.themes).distinct() if len(f.themes) > 1 else qs.filter(themes__slug=f.themes[0])
+        qs = (
+            qs.filter(themes__slug__in=f.themes).distinct()
+            if len(f.themes) > 1
+            else qs.filter(themes__slug=f.themes[0])
+        )
     if f.partner_kinds and skip != "partner_kinds":
-        qs = qs.filter(Exists(Partnership.objects.filter(
-            innovation=OuterRef("pk"), organisation__kind__in=f.partner_kinds)))
+        qs = qs.filter(
+            Exists(Partnership.objects.filter(innovation=OuterRef("pk"), organisation__kind__in=f.partner_kinds))
+        )
     if f.owner:
         qs = qs.filter(owner__slug=f.owner)
     if f.status:
@@ -87,13 +93,17 @@ def innovation_facets(*, user: Any, filters: CatalogueFilters) -> dict[str, dict
     counts: dict[str, dict[str, int]] = {}
 
     def grouped(qs: QuerySet[Any], key: str) -> dict[str, int]:
-        return {row[key]: row["n"] for row in qs.values(key).annotate(n=Count("id", distinct=True)).order_by() if row[key]}
+        return {
+            row[key]: row["n"] for row in qs.values(key).annotate(n=Count("id", distinct=True)).order_by() if row[key]
+        }
 
     ids = lambda skip: _apply_filters(base, filters, skip=skip).values("pk")  # noqa: E731
     counts["types"] = {
         row["code"]: row["n"]
         for row in Classification.objects.filter(dimension=Dimension.TYPE, innovation__in=ids("types"))
-        .values("code").annotate(n=Count("innovation_id")).order_by()
+        .values("code")
+        .annotate(n=Count("innovation_id"))
+        .order_by()
     }
     counts["stages"] = grouped(_apply_filters(base, filters, "stages"), "stage")
     counts["novelty"] = grouped(_apply_filters(base, filters, "novelty"), "novelty")
@@ -103,7 +113,9 @@ def innovation_facets(*, user: Any, filters: CatalogueFilters) -> dict[str, dict
     counts["partner_kinds"] = {
         row["organisation__kind"]: row["n"]
         for row in Partnership.objects.filter(innovation__in=ids("partner_kinds"))
-        .values("organisation__kind").annotate(n=Count("innovation_id", distinct=True)).order_by()
+        .values("organisation__kind")
+        .annotate(n=Count("innovation_id", distinct=True))
+        .order_by()
     }
     return counts
 
@@ -113,8 +125,9 @@ def innovation_detail(*, user: Any, pk: int) -> Innovation | None:
     return (
         innovation_visible(user=user)
         .select_related("owner", "owner__region", "created_by", "adopted_from__source__owner")
-        .prefetch_related("themes", "classifications", "stage_events", "links", "attachments",
-                          "partnerships__organisation")
+        .prefetch_related(
+            "themes", "classifications", "stage_events", "links", "attachments", "partnerships__organisation"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -128,7 +141,9 @@ class LineageNode:
     parent_id: int | None = None
 
 
-def innovation_lineage(*, user: Any, innovation: Innovation, max_depth: int = 4, max_nodes: int = 60) -> list[LineageNode]:
+def innovation_lineage(
+    *, user: Any, innovation: Innovation, max_depth: int = 4, max_nodes: int = 60
+) -> list[LineageNode]:
     """Where the innovation came from (its chain of sources) and who adopted it since (a bounded tree),
     ancestors first. Only visible innovations are shown: an invisible draft ends its branch."""
     visible = innovation_visible(user=user)

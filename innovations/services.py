@@ -19,24 +19,38 @@ from core import text_search
 from core.errors import ConflictError
 from core.models import Theme
 from core.sanitise import clean_html, strip_html
+from core.translated import LANGUAGES as LANGS
+from core.translated import first_translation, translations
 from innovations.models import Adoption, Attachment, Classification, Innovation, Link, Partnership, StageEvent
 from innovations.vocabulary import CHOICES_BY_DIMENSION, Novelty, Stage, Status
 from organisations.models import Organisation
 
-LANGS = ("fi", "sv", "en")
 TRANSLATED = ("title", "summary", "description")
 # The plain fields a person may set through a form or the API.
 EDITABLE_FIELDS = (
     *(f"{field}_{lang}" for field in TRANSLATED for lang in LANGS),
-    "is_social", "is_systemic", "stage", "novelty", "external_source", "external_source_url",
-    "introduced_on", "contact_name", "contact_email",
+    "is_social",
+    "is_systemic",
+    "stage",
+    "novelty",
+    "external_source",
+    "external_source_url",
+    "introduced_on",
+    "contact_name",
+    "contact_email",
 )
 ALLOWED_ATTACHMENT_TYPES = {
-    "application/pdf", "image/png", "image/jpeg", "image/webp", "text/plain", "text/csv",
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "image/webp",
+    "text/plain",
+    "text/csv",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
 }
 
 
@@ -87,22 +101,28 @@ def _apply(innovation: Innovation, data: Mapping[str, Any]) -> None:
         if value is None and field != "introduced_on":
             value = False if field.startswith("is_") else ""
         setattr(innovation, field, value)
-    if not any(getattr(innovation, f"title_{lang}") for lang in LANGS):
+    if not first_translation(innovation, "title"):
         raise ValidationError({"title_fi": _("Give the innovation a title in at least one language.")})
     innovation.full_clean(exclude=["owner", "created_by"])
 
 
+def innovation_search_document(innovation: Innovation, themes: Iterable[Theme]) -> str:
+    """The stemmed search document of an innovation: its texts, its owner's name and its themes' names.
+
+    Public so that bulk loaders (demo data, benchmarks) make exactly the document the services make."""
+    pairs = [
+        (lang, strip_html(text) if field == "description" else text)
+        for field in TRANSLATED
+        for lang, text in translations(innovation, field)
+    ]
+    pairs += translations(innovation.owner, "name")
+    for theme in themes:
+        pairs += translations(theme, "name")
+    return text_search.document(pairs)
+
+
 def _refresh_search_document(innovation: Innovation) -> None:
-    pairs: list[tuple[str, str]] = []
-    for lang in LANGS:
-        for field in TRANSLATED:
-            value = getattr(innovation, f"{field}_{lang}") or ""
-            pairs.append((lang, strip_html(value) if field == "description" else value))
-    owner = innovation.owner
-    pairs += [("fi", owner.name_fi or ""), ("sv", owner.name_sv or ""), ("en", owner.name_en or "")]
-    for theme in innovation.themes.all():
-        pairs += [("fi", theme.name_fi or ""), ("sv", theme.name_sv or ""), ("en", theme.name_en or "")]
-    innovation.search_document = text_search.document(pairs)
+    innovation.search_document = innovation_search_document(innovation, innovation.themes.all())
     Innovation.objects.filter(pk=innovation.pk).update(search_document=innovation.search_document)
 
 
@@ -201,7 +221,9 @@ def innovation_delete(*, actor: Any, innovation: Innovation) -> None:
     _require(actor, "innovations.delete_innovation", innovation)
     if innovation.adoptions.exists():
         raise ValidationError(
-            _("Other organisations have adopted this innovation, so it cannot be deleted: it is part of their lineage. Mark it discontinued instead.")
+            _(
+                "Other organisations have adopted this innovation, so it cannot be deleted: it is part of their lineage. Mark it discontinued instead."
+            )
         )
     change_record(obj=innovation, actor=actor, action=Action.DELETE, changes={"title": [str(innovation.title), None]})
     innovation.delete()
@@ -231,13 +253,20 @@ def innovation_adopt(
     if adopter.pk == source.owner_id:
         raise ValidationError({"adopter": _("An organisation cannot adopt its own innovation.")})
     if Adoption.objects.filter(source=source, result__owner=adopter).exists():
-        raise ValidationError({"adopter": _("%(organisation)s has already adopted this innovation.") % {"organisation": adopter}})
+        raise ValidationError(
+            {"adopter": _("%(organisation)s has already adopted this innovation.") % {"organisation": adopter}}
+        )
     adopted_on = adopted_on or timezone.localdate()
     if adopted_on > timezone.localdate():
         raise ValidationError({"adopted_on": _("The adoption date cannot be in the future.")})
     data = {f"{field}_{lang}": getattr(source, f"{field}_{lang}") or "" for field in TRANSLATED for lang in LANGS}
-    data.update(is_social=source.is_social, is_systemic=source.is_systemic, stage=Stage.IN_USE,
-                novelty=mode, introduced_on=adopted_on)
+    data.update(
+        is_social=source.is_social,
+        is_systemic=source.is_systemic,
+        stage=Stage.IN_USE,
+        novelty=mode,
+        introduced_on=adopted_on,
+    )
     result = innovation_create(
         actor=actor,
         owner=adopter,
@@ -246,10 +275,16 @@ def innovation_adopt(
         themes=source.themes.all(),
         status=Status.PUBLISHED if publish else Status.DRAFT,
     )
-    adoption = Adoption.objects.create(source=source, result=result, mode=mode, adopted_on=adopted_on,
-                                       created_by=actor if actor.is_authenticated else None)
-    change_record(obj=source, actor=actor, action=Action.ADOPT,
-                  changes={"adopted_by": [None, str(adopter)], "mode": [None, mode]})
+    adoption = Adoption.objects.create(
+        source=source,
+        result=result,
+        mode=mode,
+        adopted_on=adopted_on,
+        created_by=actor if actor.is_authenticated else None,
+    )
+    change_record(
+        obj=source, actor=actor, action=Action.ADOPT, changes={"adopted_by": [None, str(adopter)], "mode": [None, mode]}
+    )
     return adoption
 
 
@@ -267,7 +302,9 @@ def partnership_add(*, actor: Any, innovation: Innovation, organisation: Organis
     if organisation.pk == innovation.owner_id:
         raise ValidationError({"organisation": _("The owner cannot be its own partner.")})
     if innovation.partnerships.filter(organisation=organisation).exists():
-        raise ValidationError({"organisation": _("%(organisation)s is already a partner.") % {"organisation": organisation}})
+        raise ValidationError(
+            {"organisation": _("%(organisation)s is already a partner.") % {"organisation": organisation}}
+        )
     partnership = Partnership(innovation=innovation, organisation=organisation, **_partner_fields(data))
     partnership.full_clean()
     partnership.save()
@@ -291,8 +328,12 @@ def partnership_update(*, actor: Any, partnership: Partnership, **data: Any) -> 
 @transaction.atomic
 def partnership_remove(*, actor: Any, partnership: Partnership) -> None:
     _require(actor, "innovations.change_innovation", partnership.innovation)
-    change_record(obj=partnership.innovation, actor=actor, action=Action.UPDATE,
-                  changes={"partners": [str(partnership.organisation), None]})
+    change_record(
+        obj=partnership.innovation,
+        actor=actor,
+        action=Action.UPDATE,
+        changes={"partners": [str(partnership.organisation), None]},
+    )
     partnership.delete()
 
 
@@ -316,15 +357,26 @@ def link_remove(*, actor: Any, link: Link) -> None:
 def check_upload(upload: UploadedFile) -> str:
     """Refuses files that are too large or of a type we do not serve; returns the content type."""
     if upload.size is None or upload.size > settings.MAX_UPLOAD_BYTES:
-        raise ValidationError({"file": _("The file is too large: the limit is %(limit)d MB.") % {"limit": settings.MAX_UPLOAD_BYTES // (1024 * 1024)}})
+        raise ValidationError(
+            {
+                "file": _("The file is too large: the limit is %(limit)d MB.")
+                % {"limit": settings.MAX_UPLOAD_BYTES // (1024 * 1024)}
+            }
+        )
     guessed, _encoding = mimetypes.guess_type(upload.name or "")
     if guessed not in ALLOWED_ATTACHMENT_TYPES:
-        raise ValidationError({"file": _("Files of this type cannot be attached. Allowed: PDF, images, text, office documents.")})
+        raise ValidationError(
+            {"file": _("Files of this type cannot be attached. Allowed: PDF, images, text, office documents.")}
+        )
     head = upload.read(8)
     upload.seek(0)
     # The name is not enough: a PDF must start like one and an image like an image.
-    signatures = {"application/pdf": (b"%PDF",), "image/png": (b"\x89PNG",), "image/jpeg": (b"\xff\xd8",),
-                  "image/webp": (b"RIFF",)}
+    signatures = {
+        "application/pdf": (b"%PDF",),
+        "image/png": (b"\x89PNG",),
+        "image/jpeg": (b"\xff\xd8",),
+        "image/webp": (b"RIFF",),
+    }
     if guessed in signatures and not head.startswith(signatures[guessed]):
         raise ValidationError({"file": _("The file's content does not match its name.")})
     return guessed
@@ -334,8 +386,13 @@ def check_upload(upload: UploadedFile) -> str:
 def attachment_add(*, actor: Any, innovation: Innovation, upload: UploadedFile, title: str = "") -> Attachment:
     _require(actor, "innovations.change_innovation", innovation)
     content_type = check_upload(upload)
-    attachment = Attachment(innovation=innovation, title=(title or upload.name or "").strip()[:200],
-                            content_type=content_type, size=upload.size or 0, uploaded_by=actor)
+    attachment = Attachment(
+        innovation=innovation,
+        title=(title or upload.name or "").strip()[:200],
+        content_type=content_type,
+        size=upload.size or 0,
+        uploaded_by=actor,
+    )
     attachment.file.save(upload.name or "attachment", upload, save=False)
     attachment.save()
     change_record(obj=innovation, actor=actor, action=Action.UPDATE, changes={"attachments": [None, attachment.title]})
@@ -345,7 +402,8 @@ def attachment_add(*, actor: Any, innovation: Innovation, upload: UploadedFile, 
 @transaction.atomic
 def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
     _require(actor, "innovations.change_innovation", attachment.innovation)
-    change_record(obj=attachment.innovation, actor=actor, action=Action.UPDATE,
-                  changes={"attachments": [attachment.title, None]})
+    change_record(
+        obj=attachment.innovation, actor=actor, action=Action.UPDATE, changes={"attachments": [attachment.title, None]}
+    )
     attachment.file.delete(save=False)
     attachment.delete()

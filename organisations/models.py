@@ -1,5 +1,7 @@
 """Organisations (the registry's actors), Finland's regions and wellbeing services counties, and networks."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -86,27 +88,44 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     municipality_code = models.CharField(
-        _("municipality code"), max_length=3, unique=True, null=True, blank=True,
+        _("municipality code"),
+        max_length=3,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("Statistics Finland's three-digit code, for municipalities."),
     )
     business_id = models.CharField(
-        _("business ID"), max_length=9, unique=True, null=True, blank=True,
+        _("business ID"),
+        max_length=9,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("Finnish business ID (Y-tunnus), e.g. 0201256-6."),
     )
     region = models.ForeignKey(
-        Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True,
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="organisations",
     )
     wellbeing_county = models.ForeignKey(
-        WellbeingCounty, verbose_name=_("wellbeing services county"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="organisations",
+        WellbeingCounty,
+        verbose_name=_("wellbeing services county"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     # Derived from the population on every save (see clean); stored so that it can be filtered and counted.
     size_class = models.CharField(_("size class"), max_length=10, choices=SizeClass.choices, blank=True)
     website = models.URLField(_("website"), blank=True)
     is_synthetic = models.BooleanField(
-        _("synthetic demo record"), default=False,
+        _("synthetic demo record"),
+        default=False,
         help_text=_("Made up for demonstration; not a real organisation's data."),
     )
     # Optimistic locking: an update names the version it started from (see services).
@@ -127,14 +146,17 @@ class Organisation(models.Model):
         return reverse("organisations:detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, Any] = {}
         if self.business_id and not is_valid_business_id(self.business_id):
-            errors["business_id"] = _("“%(value)s” is not a valid business ID: the form is 1234567-8 and the last digit is a check digit.") % {"value": self.business_id}
+            errors["business_id"] = _(
+                "“%(value)s” is not a valid business ID: the form is 1234567-8 and the last digit is a check digit."
+            ) % {"value": self.business_id}
         if self.municipality_code and not (len(self.municipality_code) == 3 and self.municipality_code.isdigit()):
             errors["municipality_code"] = _("A municipality code has exactly three digits.")
         if self.kind == OrganisationKind.MUNICIPALITY and not self.municipality_code:
             errors["municipality_code"] = _("A municipality needs its municipality code.")
-        if self.wellbeing_county_id and self.region_id and self.wellbeing_county.region_id != self.region_id:
+        county = self.wellbeing_county if self.wellbeing_county_id else None
+        if county and self.region_id and county.region_id != self.region_id:
             errors["wellbeing_county"] = _("The wellbeing services county is not in the chosen region.")
         if errors:
             raise ValidationError(errors)
@@ -148,7 +170,11 @@ class Network(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     coordinator = models.ForeignKey(
-        Organisation, verbose_name=_("coordinator"), on_delete=models.PROTECT, null=True, blank=True,
+        Organisation,
+        verbose_name=_("coordinator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="coordinated_networks",
     )
     members = models.ManyToManyField(
@@ -188,3 +214,6 @@ class NetworkMembership(models.Model):
         constraints = [models.UniqueConstraint(fields=["network", "organisation"], name="unique_network_member")]
         verbose_name = _("network membership")
         verbose_name_plural = _("network memberships")
+
+    def __str__(self) -> str:
+        return f"{self.network} – {self.organisation}"

@@ -11,18 +11,25 @@ from innovations.selectors import innovation_visible
 from organisations.models import Network, Organisation
 
 
-def organisation_list(*, q: str = "", kinds: list[str] | None = None, regions: list[str] | None = None) -> QuerySet[Organisation]:
+def organisation_list(
+    *, q: str = "", kinds: list[str] | None = None, regions: list[str] | None = None
+) -> QuerySet[Organisation]:
     qs = Organisation.objects.select_related("region")
     if kinds:
         qs = qs.filter(kind__in=kinds)
     if regions:
         qs = qs.filter(region__code__in=regions)
     for word in text_search.words(q)[: text_search.MAX_QUERY_WORDS]:
-        qs = qs.filter(Q(name_fi__icontains=word) | Q(name_sv__icontains=word) | Q(name_en__icontains=word)
-                       | Q(business_id=word) | Q(municipality_code=word))
-    return qs.annotate(
-        published_innovations=Count("innovations", filter=Q(innovations__status="published"))
-    ).order_by("name")
+        qs = qs.filter(
+            Q(name_fi__icontains=word)
+            | Q(name_sv__icontains=word)
+            | Q(name_en__icontains=word)
+            | Q(business_id=word)
+            | Q(municipality_code=word)
+        )
+    return qs.annotate(published_innovations=Count("innovations", filter=Q(innovations__status="published"))).order_by(
+        "name"
+    )
 
 
 @dataclass
@@ -43,13 +50,17 @@ def organisation_profile(*, user: Any, organisation: Organisation) -> Organisati
         organisation=organisation,
         innovations=own.order_by("-updated_at"),
         adopted_from=Adoption.objects.filter(result__in=own, source__in=visible)
-        .select_related("source__owner", "result").order_by("-adopted_on"),
+        .select_related("source__owner", "result")
+        .order_by("-adopted_on"),
         adopted_by=Adoption.objects.filter(source__in=own, result__in=visible)
-        .select_related("result__owner", "source").order_by("-adopted_on"),
+        .select_related("result__owner", "source")
+        .order_by("-adopted_on"),
         partners=Organisation.objects.filter(partnerships__innovation__in=own)
-        .annotate(shared=Count("partnerships", distinct=True)).order_by("-shared", "name"),
+        .annotate(shared=Count("partnerships", distinct=True))
+        .order_by("-shared", "name"),
         partner_in=Partnership.objects.filter(organisation=organisation, innovation__in=visible)
-        .select_related("innovation__owner").order_by("-innovation__updated_at"),
+        .select_related("innovation__owner")
+        .order_by("-innovation__updated_at"),
         networks=organisation.networks.order_by("name"),
     )
 

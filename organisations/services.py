@@ -12,15 +12,35 @@ from audit.models import Action
 from audit.services import change_record, diff
 from core.errors import ConflictError
 from core.models import Theme
+from core.translated import first_translation
 from organisations.models import Network, NetworkMembership, Organisation
 
 ORGANISATION_FIELDS = (
-    "kind", "name_fi", "name_sv", "name_en", "description_fi", "description_sv", "description_en",
-    "municipality_code", "business_id", "region", "wellbeing_county", "population", "website",
+    "kind",
+    "name_fi",
+    "name_sv",
+    "name_en",
+    "description_fi",
+    "description_sv",
+    "description_en",
+    "municipality_code",
+    "business_id",
+    "region",
+    "wellbeing_county",
+    "population",
+    "website",
 )
 NETWORK_FIELDS = (
-    "name_fi", "name_sv", "name_en", "description_fi", "description_sv", "description_en",
-    "coordinator", "agreement_start", "agreement_end", "website",
+    "name_fi",
+    "name_sv",
+    "name_en",
+    "description_fi",
+    "description_sv",
+    "description_en",
+    "coordinator",
+    "agreement_start",
+    "agreement_end",
+    "website",
 )
 
 
@@ -49,7 +69,7 @@ def _apply(obj: Any, data: Mapping[str, Any], allowed: Iterable[str]) -> None:
         if field in ("municipality_code", "business_id") and not value:
             value = None
         setattr(obj, field, value)
-    if not (obj.name_fi or obj.name_sv or obj.name_en):
+    if not first_translation(obj, "name"):
         raise ValidationError({"name_fi": _("Give a name in at least one language.")})
 
 
@@ -62,16 +82,22 @@ def organisation_create(*, actor: Any, data: Mapping[str, Any]) -> Organisation:
     _require(actor, "organisations.add_organisation")
     organisation = Organisation()
     _apply(organisation, data, ORGANISATION_FIELDS)
-    organisation.slug = unique_slug(Organisation, organisation.name_fi or organisation.name_sv or organisation.name_en)
+    organisation.slug = unique_slug(Organisation, first_translation(organisation, "name"))
     organisation.full_clean()
     organisation.save()
-    change_record(obj=organisation, actor=actor, action=Action.CREATE,
-                  changes=diff({}, _snapshot(organisation, ORGANISATION_FIELDS)))
+    change_record(
+        obj=organisation,
+        actor=actor,
+        action=Action.CREATE,
+        changes=diff({}, _snapshot(organisation, ORGANISATION_FIELDS)),
+    )
     return organisation
 
 
 @transaction.atomic
-def organisation_update(*, actor: Any, organisation: Organisation, expected_version: int, data: Mapping[str, Any]) -> Organisation:
+def organisation_update(
+    *, actor: Any, organisation: Organisation, expected_version: int, data: Mapping[str, Any]
+) -> Organisation:
     _require(actor, "organisations.change_organisation", organisation)
     current = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if current.version != expected_version:
@@ -81,8 +107,9 @@ def organisation_update(*, actor: Any, organisation: Organisation, expected_vers
     current.full_clean()
     current.version += 1
     current.save()
-    change_record(obj=current, actor=actor, action=Action.UPDATE,
-                  changes=diff(before, _snapshot(current, ORGANISATION_FIELDS)))
+    change_record(
+        obj=current, actor=actor, action=Action.UPDATE, changes=diff(before, _snapshot(current, ORGANISATION_FIELDS))
+    )
     return current
 
 
@@ -91,7 +118,7 @@ def network_create(*, actor: Any, data: Mapping[str, Any], themes: Iterable[Them
     _require(actor, "organisations.add_network")
     network = Network()
     _apply(network, data, NETWORK_FIELDS)
-    network.slug = unique_slug(Network, network.name_fi or network.name_sv or network.name_en)
+    network.slug = unique_slug(Network, first_translation(network, "name"))
     network.full_clean()
     network.save()
     network.themes.set(list(themes))
@@ -101,7 +128,12 @@ def network_create(*, actor: Any, data: Mapping[str, Any], themes: Iterable[Them
 
 @transaction.atomic
 def network_update(
-    *, actor: Any, network: Network, expected_version: int, data: Mapping[str, Any], themes: Iterable[Theme] | None = None
+    *,
+    actor: Any,
+    network: Network,
+    expected_version: int,
+    data: Mapping[str, Any],
+    themes: Iterable[Theme] | None = None,
 ) -> Network:
     _require(actor, "organisations.change_network", network)
     current = Network.objects.select_for_update().get(pk=network.pk)
@@ -114,18 +146,24 @@ def network_update(
     current.save()
     if themes is not None:
         current.themes.set(list(themes))
-    change_record(obj=current, actor=actor, action=Action.UPDATE, changes=diff(before, _snapshot(current, NETWORK_FIELDS)))
+    change_record(
+        obj=current, actor=actor, action=Action.UPDATE, changes=diff(before, _snapshot(current, NETWORK_FIELDS))
+    )
     return current
 
 
 @transaction.atomic
-def network_member_add(*, actor: Any, network: Network, organisation: Organisation, joined_on: Any = None) -> NetworkMembership:
+def network_member_add(
+    *, actor: Any, network: Network, organisation: Organisation, joined_on: Any = None
+) -> NetworkMembership:
     _require(actor, "organisations.change_network", network)
     membership, created = NetworkMembership.objects.get_or_create(
         network=network, organisation=organisation, defaults={"joined_on": joined_on}
     )
     if not created:
-        raise ValidationError({"organisation": _("%(organisation)s is already a member.") % {"organisation": organisation}})
+        raise ValidationError(
+            {"organisation": _("%(organisation)s is already a member.") % {"organisation": organisation}}
+        )
     change_record(obj=network, actor=actor, action=Action.UPDATE, changes={"members": [None, str(organisation)]})
     return membership
 
