@@ -22,6 +22,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
+from tests.factories import PASSWORD  # every factory-made user has this password
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -33,7 +35,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PASSWORD = "kokeilu-Salasana-2024"
 TIMEOUT_MS = 10_000
 # Failed tests leave a screenshot and the page's HTML here.
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS") or Path(tempfile.gettempdir()) / "innoverkko-browser-artifacts")
@@ -161,70 +162,47 @@ INNOVATION_TEXTS = {
 }
 
 
-def _user(username: str, first_name: str, last_name: str, **extra: Any) -> Any:
-    from accounts.models import User
-
-    return User.objects.create_user(
-        username=username,
-        password=PASSWORD,
-        email=f"{username}@example.fi",
-        first_name=first_name,
-        last_name=last_name,
-        **extra,
-    )
-
-
-def _editor(username: str, first_name: str, last_name: str, organisation: Any) -> Any:
-    from accounts.models import Membership, Role
-
-    user = _user(username, first_name, last_name)
-    Membership.objects.create(user=user, organisation=organisation, role=Role.EDITOR)
-    return user
-
-
 @pytest.fixture
 def scenario(live_server: Any, transactional_db: None) -> Scenario:
-    """Built through the services, so the pages see what real use would leave in the database.
+    """Made with the shared factories, which create through the services, so the pages see what real use leaves.
 
-    The root conftest reloads the reference data (regions, counties, municipalities) before every live-server
-    test, since a transactional test's flush empties every table.
+    The two municipalities are real ones from the reference data; the root conftest reloads it before every
+    live-server test, since a transactional test's flush empties every table.
     """
-    from core.models import Theme
-    from innovations import services as innovation_services
-    from innovations.vocabulary import Novelty, Stage, Status
-    from organisations import services as organisation_services
+    from accounts.models import Role
+    from innovations.vocabulary import IdeaSource, InnovationType, Novelty, Stage, Status
     from organisations.models import Organisation
+    from tests.factories import InnovationFactory, MembershipFactory, NetworkFactory, ThemeFactory, UserFactory
 
     source_org = Organisation.objects.get(municipality_code="837")  # Tampere
     adopter_org = Organisation.objects.get(municipality_code="853")  # Turku
-    admin = _user("yllapitaja", "Ylläpitäjä", "Innoverkko", is_superuser=True, is_staff=True)
-    source_editor = _editor("tampere-editori", "Tiina", "Tampere", source_org)
-    adopter_editor = _editor("turku-editori", "Tuomas", "Turku", adopter_org)
-    # Themes have no service of their own: they are a short vocabulary kept by the administrators.
-    theme = Theme.objects.create(slug="kirjastot", name_fi="Kirjastot", name_sv="Bibliotek", name_en="Libraries")
-    innovation = innovation_services.innovation_create(
-        actor=source_editor,
+    admin = UserFactory(username="yllapitaja", first_name="Ylläpitäjä", last_name="Innoverkko", platform_admin=True)
+    source_editor = UserFactory(username="tampere-editori", first_name="Tiina", last_name="Tampere")
+    adopter_editor = UserFactory(username="turku-editori", first_name="Tuomas", last_name="Turku")
+    MembershipFactory(user=source_editor, organisation=source_org, role=Role.EDITOR)
+    MembershipFactory(user=adopter_editor, organisation=adopter_org, role=Role.EDITOR)
+    theme = ThemeFactory(slug="kirjastot", name_fi="Kirjastot", name_sv="Bibliotek", name_en="Libraries")
+    innovation = InnovationFactory(
         owner=source_org,
-        data={**INNOVATION_TEXTS, "stage": Stage.IN_USE, "novelty": Novelty.NEW, "introduced_on": None},
-        classifications={"type": ["service"], "idea_source": ["users", "own_staff"]},
-        themes=[theme],
+        actor=source_editor,
         status=Status.PUBLISHED,
-    )
-    network = organisation_services.network_create(
-        actor=admin,
-        data={
-            "name_fi": "Kirjastokokeilujen verkosto",
-            "name_sv": "Nätverket för biblioteksförsök",
-            "name_en": "Library experiments network",
-            "description_fi": "Kunnat, jotka kokeilevat kirjastoissa.",
-            "description_sv": "Kommuner som gör försök i biblioteken.",
-            "description_en": "Municipalities that experiment in libraries.",
-            "coordinator": source_org,
-        },
+        stage=Stage.IN_USE,
+        novelty=Novelty.NEW,
+        classifications={"type": [InnovationType.SERVICE], "idea_source": [IdeaSource.USERS, IdeaSource.OWN_STAFF]},
         themes=[theme],
+        contact_name="Tiina Tampere",
+        contact_email="tiina.tampere@example.fi",
+        **INNOVATION_TEXTS,
     )
-    for organisation in (source_org, adopter_org):
-        organisation_services.network_member_add(actor=admin, network=network, organisation=organisation)
+    network = NetworkFactory(
+        actor=admin,
+        coordinator=source_org,
+        name_fi="Kirjastokokeilujen verkosto",
+        name_sv="Nätverket för biblioteksförsök",
+        name_en="Library experiments network",
+        themes=[theme],
+        members=[source_org, adopter_org],
+    )
     return Scenario(
         source_org=source_org,
         adopter_org=adopter_org,
@@ -240,14 +218,11 @@ def scenario(live_server: Any, transactional_db: None) -> Scenario:
 @pytest.fixture
 def adopted(scenario: Scenario) -> Any:
     """The scenario after Turku adapted Tampere's innovation: the Adoption row, whose result has a lineage."""
-    from innovations import services as innovation_services
     from innovations.vocabulary import Novelty
+    from tests.factories import AdoptionFactory
 
-    return innovation_services.innovation_adopt(
-        actor=scenario.adopter_editor,
-        source=scenario.innovation,
-        adopter=scenario.adopter_org,
-        mode=Novelty.ADAPTED,
+    return AdoptionFactory(
+        actor=scenario.adopter_editor, source=scenario.innovation, adopter=scenario.adopter_org, mode=Novelty.ADAPTED
     )
 
 
@@ -301,9 +276,9 @@ def log_in() -> Any:
 
 @pytest.fixture
 def submit_login() -> Any:
-    """`submit_login(page, user)`: fills and sends the log-in form already on the page."""
+    """`submit_login(page, user)` (or a username, and a password): fills and sends the log-in form on the page."""
 
-    def do(page: Page, user: Any) -> None:
-        fill_login_form(page, user.username)
+    def do(page: Page, user: Any, password: str = PASSWORD) -> None:
+        fill_login_form(page, getattr(user, "username", user), password)
 
     return do

@@ -1,0 +1,73 @@
+"""The language switch in the header: it changes the page's language (the html lang attribute and the /fi/, /sv/,
+/en/ prefix) and keeps the person on the same page, query string included."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+# The switch's buttons name each language in that language, so they read the same whatever page one is on.
+SWITCH = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
+
+
+def _switch_to(page: Page, language: str) -> None:
+    page.get_by_role("button", name=SWITCH[language], exact=True).click()
+    page.wait_for_load_state()
+
+
+def _expect_language(page: Page, language: str, path_after_prefix: str) -> None:
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page).to_have_url(re.compile(rf"^https?://[^/]+/{language}/{re.escape(path_after_prefix)}$"))
+    # The current language is marked as such for screen readers.
+    expect(page.get_by_role("button", name=SWITCH[language], exact=True)).to_have_attribute("aria-current", "true")
+
+
+def test_switch_fi_sv_en_on_an_innovation_page_shows_its_texts_in_each_language(page: Page, scenario, url):
+    path = url("innovations:detail", pk=scenario.innovation.pk)
+    rest = path.removeprefix("/fi/")
+    page.goto(path)
+    _expect_language(page, "fi", rest)
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Kirjaston kokeiluja")
+
+    _switch_to(page, "sv")
+    _expect_language(page, "sv", rest)
+    expect(heading).to_have_text("Bibliotekets försök")
+
+    _switch_to(page, "en")
+    _expect_language(page, "en", rest)
+    expect(heading).to_have_text("Library experiments")
+
+    _switch_to(page, "fi")
+    _expect_language(page, "fi", rest)
+    expect(heading).to_have_text("Kirjaston kokeiluja")
+
+
+@pytest.mark.parametrize(
+    ("url_name", "query"),
+    [
+        ("core:home", ""),
+        ("innovations:list", "q=kokeilu&types=service"),
+        ("organisations:list", ""),
+        ("organisations:networks", ""),
+    ],
+)
+def test_switch_keeps_the_person_on_the_same_page(url_name: str, query: str, page: Page, scenario, url):
+    path = url(url_name, query=query)
+    rest = path.removeprefix("/fi/")
+    page.goto(path)
+    _expect_language(page, "fi", rest)
+    for language in ("sv", "en", "fi"):
+        _switch_to(page, language)
+        _expect_language(page, language, rest)
+
+
+def test_switch_keeps_a_logged_in_person_on_the_same_page_and_logged_in(page: Page, scenario, url, log_in):
+    path = url("organisations:detail", slug=scenario.adopter_org.slug)
+    log_in(page, scenario.adopter_editor, next_path=path)
+    _switch_to(page, "sv")
+    _expect_language(page, "sv", path.removeprefix("/fi/"))
+    # Still logged in: the header links to the person's profile under their name.
+    expect(page.get_by_role("navigation").get_by_role("link", name="Tuomas Turku")).to_be_visible()
