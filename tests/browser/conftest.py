@@ -8,7 +8,7 @@ another host is refused, so a page that depends on a CDN shows up here rather th
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,17 +105,23 @@ def page(context: BrowserContext) -> Iterator[Page]:
     page.close()
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """When a browser test fails, keeps a screenshot and the HTML and adds what the browser saw to the report."""
-    outcome = yield
-    report = outcome.get_result()
-    page = getattr(item, "funcargs", {}).get("page")
-    if report.when != "call" or not report.failed or page is None or page.is_closed():
-        return
+    report = yield
+    funcargs: dict[str, Any] = getattr(item, "funcargs", {})
+    page = funcargs.get("page")
+    if report.when == "call" and report.failed and page is not None and not page.is_closed():
+        report.sections.append(("browser", _what_the_browser_saw(item.nodeid, page, funcargs.get("blocked_requests"))))
+    return report
+
+
+def _what_the_browser_saw(nodeid: str, page: Page, blocked: Blocked | None) -> str:
     lines = [f"URL: {page.url}"]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^\w.-]+", "_", item.nodeid)
+    name = re.sub(r"[^\w.-]+", "_", nodeid)
     try:
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         (ARTIFACTS / f"{name}.html").write_text(page.content(), encoding="utf-8")
@@ -125,10 +131,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     errors = getattr(page, "javascript_errors", [])
     if errors:
         lines += ["JavaScript errors:", *(f"  {error}" for error in errors)]
-    blocked = item.funcargs.get("blocked_requests")  # type: ignore[attr-defined]
     if blocked and blocked.urls:
         lines += ["Refused requests to other hosts:", *(f"  {url}" for url in blocked.urls)]
-    report.sections.append(("browser", "\n".join(lines)))
+    return "\n".join(lines)
 
 
 # --- the scenario ----------------------------------------------------------------------------------------------

@@ -56,7 +56,9 @@ def test_search_open_log_in_and_adapt_another_municipalitys_innovation(page: Pag
 
     # 5. The new innovation's page: Turku's own record, whose lineage names Tampere's original.
     expect(page).to_have_url(re.compile(r"/fi/innovations/(\d+)/$"))
-    new_pk = int(re.search(r"/fi/innovations/(\d+)/$", page.url).group(1))
+    match = re.search(r"/fi/innovations/(\d+)/$", page.url)
+    assert match, page.url
+    new_pk = int(match.group(1))
     assert new_pk != source.pk
     main = page.get_by_role("main")
     expect(page.get_by_role("heading", level=1)).to_have_text("Kirjaston kokeiluja")
