@@ -315,8 +315,10 @@ def partnership_add(*, actor: Any, innovation: Innovation, organisation: Organis
 @transaction.atomic
 def partnership_update(*, actor: Any, partnership: Partnership, **data: Any) -> Partnership:
     _require(actor, "innovations.change_innovation", partnership.innovation)
-    before = {field: getattr(partnership, field) for field in data}
-    for field, value in _partner_fields(data).items():
+    # Checked before reading the old values: an unknown name must be a ValidationError, not an AttributeError.
+    fields = _partner_fields(data)
+    before = {field: getattr(partnership, field) for field in fields}
+    for field, value in fields.items():
         setattr(partnership, field, value)
     partnership.full_clean()
     partnership.save()

@@ -13,6 +13,8 @@ from audit.services import change_record, diff
 from core.errors import ConflictError
 from core.models import Theme
 from core.translated import first_translation
+from innovations.models import Innovation
+from innovations.services import innovation_search_document
 from organisations.models import Network, NetworkMembership, Organisation
 
 ORGANISATION_FIELDS = (
@@ -107,10 +109,21 @@ def organisation_update(
     current.full_clean()
     current.version += 1
     current.save()
+    if any(before[f"name_{lang}"] != getattr(current, f"name_{lang}") for lang in ("fi", "sv", "en")):
+        _refresh_innovation_search_documents(current)
     change_record(
         obj=current, actor=actor, action=Action.UPDATE, changes=diff(before, _snapshot(current, ORGANISATION_FIELDS))
     )
     return current
+
+
+def _refresh_innovation_search_documents(organisation: Organisation) -> None:
+    """The owner's name is part of each innovation's search document; a renamed owner must be found by its new
+    name (and no longer by its old one)."""
+    for innovation in Innovation.objects.filter(owner=organisation).prefetch_related("themes"):
+        innovation.owner = organisation
+        document = innovation_search_document(innovation, innovation.themes.all())
+        Innovation.objects.filter(pk=innovation.pk).update(search_document=document)
 
 
 @transaction.atomic
