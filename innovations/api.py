@@ -1,0 +1,834 @@
+"""REST API v1 for innovations, their partners and lineage, adoptions, the vocabularies and the open-data
+downloads. Endpoints parse, call a selector or a service, and return: permissions, validation, locking and the
+change log live in innovations.services, visibility (drafts only inside the owning organisation) in the
+selectors."""
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import StringConstraints
+
+from accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY, actor
+from audit.models import ChangeRecord
+from core.models import Theme
+from innovations import exports, selectors, services
+from innovations.models import Adoption, Innovation, Partnership
+from innovations.vocabulary import (
+    CHOICES_BY_DIMENSION,
+    Channel,
+    Dimension,
+    IdeaSource,
+    InnovationType,
+    Motivation,
+    Novelty,
+    Outcome,
+    PartnerRole,
+    Phase,
+    Stage,
+    StrategyLink,
+)
+from innovations.vocabulary import (
+    Status as InnovationStatus,
+)
+from organisations.api import (
+    MAX_INT,
+    Code2,
+    ObjectId,
+    OrganisationRef,
+    OrganisationRefIn,
+    OutText,
+    Pagination,
+    RegionRef,
+    Slug,
+    Text,
+    Text200,
+    Text300,
+    Text500,
+    ThemeOut,
+    organisation_from_ref,
+    page_url,
+    themes_from_slugs,
+)
+from organisations.models import OrganisationKind
+
+Text254 = Annotated[Text, StringConstraints(max_length=254)]
+OptionalSlug = Annotated[str, StringConstraints(max_length=120, pattern=r"^[-a-zA-Z0-9_]*$")]
+Version = Annotated[int, Field(ge=1, le=MAX_INT, description="The version you read: a newer one answers 409.")]
+
+# --- output schemas ---------------------------------------------------------------------------------------------
+
+
+class ClassificationsOut(Schema):
+    """The codes of each classification dimension (see GET /vocabulary for the labels)."""
+
+    type: list[str] = Field(default_factory=list)
+    idea_source: list[str] = Field(default_factory=list)
+    motivation: list[str] = Field(default_factory=list)
+    strategy: list[str] = Field(default_factory=list)
+    channel: list[str] = Field(default_factory=list)
+    outcome_achieved: list[str] = Field(default_factory=list)
+    outcome_expected: list[str] = Field(default_factory=list)
+
+
+class InnovationRef(Schema):
+    id: int
+    title: OutText
+    owner: OrganisationRef
+    status: InnovationStatus
+
+
+class LineageEdgeOut(Schema):
+    """One adoption seen from one side: the other innovation (None when it is not visible to you)."""
+
+    innovation: int | None
+    title: str | None
+    owner: OrganisationRef
+    mode: Literal["adapted", "copied"]
+    adopted_on: date
+
+
+class StageEventOut(Schema):
+    stage: Stage
+    date: date
+
+
+class PartnerOut(Schema):
+    id: int
+    organisation: OrganisationRef
+    role: PartnerRole
+    in_idea_phase: bool
+    in_development_phase: bool
+    in_implementation_phase: bool
+
+
+class LinkOut(Schema):
+    id: int
+    title: str
+    url: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    title: str
+    content_type: str
+    size: int
+    uploaded_at: datetime
+    url: str | None
+
+    @staticmethod
+    def resolve_url(obj: Any, context: dict[str, Any]) -> str | None:
+        return context["request"].build_absolute_uri(obj.file.url) if obj.file else None
+
+
+class InnovationListItem(Schema):
+    id: int
+    owner: OrganisationRef
+    region: RegionRef | None = Field(None, description="The owner's region.")
+    title: OutText
+    title_fi: OutText
+    title_sv: OutText
+    title_en: OutText
+    summary_fi: OutText
+    summary_sv: OutText
+    summary_en: OutText
+    stage: Stage
+    novelty: Novelty
+    status: InnovationStatus
+    types: list[str]
+    themes: list[str] = Field(..., description="Theme slugs.")
+    introduced_on: date | None
+    updated_at: datetime
+    version: int
+    url: str | None
+
+    @staticmethod
+    def resolve_region(obj: Innovation) -> Any:
+        return obj.owner.region
+
+    @staticmethod
+    def resolve_types(obj: Innovation) -> list[str]:
+        return sorted(c.code for c in obj.classifications.all() if c.dimension == Dimension.TYPE)
+
+    @staticmethod
+    def resolve_themes(obj: Innovation) -> list[str]:
+        return sorted(theme.slug for theme in obj.themes.all())
+
+    @staticmethod
+    def resolve_url(obj: Innovation, context: dict[str, Any]) -> str | None:
+        return page_url(context["request"], obj)
+
+
+class InnovationOut(Schema):
+    id: int
+    owner: OrganisationRef
+    title: OutText
+    title_fi: OutText
+    title_sv: OutText
+    title_en: OutText
+    summary_fi: OutText
+    summary_sv: OutText
+    summary_en: OutText
+    description_fi: OutText = Field(..., description="Sanitised HTML.")
+    description_sv: OutText = Field(..., description="Sanitised HTML.")
+    description_en: OutText = Field(..., description="Sanitised HTML.")
+    is_social: bool
+    is_systemic: bool
+    stage: Stage
+    novelty: Novelty
+    status: InnovationStatus
+    external_source: str
+    external_source_url: str
+    introduced_on: date | None
+    contact_name: str | None = Field(..., description="Shown to signed-in people only.")
+    contact_email: str | None = Field(..., description="Shown to signed-in people only.")
+    classifications: ClassificationsOut
+    themes: list[ThemeOut]
+    stage_history: list[StageEventOut]
+    adopted_from: LineageEdgeOut | None = Field(..., description="The innovation this one was adopted from.")
+    adoptions: list[LineageEdgeOut] = Field(..., description="Who adopted this innovation (visible ones).")
+    partners: list[PartnerOut]
+    links: list[LinkOut]
+    attachments: list[AttachmentOut]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    url: str | None
+
+    @staticmethod
+    def resolve_contact_name(obj: Innovation, context: dict[str, Any]) -> str | None:
+        # Names and addresses are personal data: not handed to anonymous scrapers.
+        return obj.contact_name if actor(context["request"]).is_authenticated else None
+
+    @staticmethod
+    def resolve_contact_email(obj: Innovation, context: dict[str, Any]) -> str | None:
+        return obj.contact_email if actor(context["request"]).is_authenticated else None
+
+    @staticmethod
+    def resolve_classifications(obj: Innovation) -> dict[str, list[str]]:
+        grouped: dict[str, list[str]] = {dimension: [] for dimension in Dimension.values}
+        for classification in obj.classifications.all():
+            grouped[classification.dimension].append(classification.code)
+        return {dimension: sorted(codes) for dimension, codes in grouped.items()}
+
+    @staticmethod
+    def resolve_stage_history(obj: Innovation) -> Any:
+        return obj.stage_events.all()
+
+    @staticmethod
+    def resolve_adopted_from(obj: Innovation, context: dict[str, Any]) -> dict[str, Any] | None:
+        adoption = getattr(obj, "adopted_from", None)
+        if adoption is None:
+            return None
+        source = adoption.source
+        visible = actor(context["request"]).has_perm("innovations.view_innovation", source)
+        return _edge(source, adoption, visible)
+
+    @staticmethod
+    def resolve_adoptions(obj: Innovation) -> list[dict[str, Any]]:
+        return [_edge(adoption.result, adoption, True) for adoption in obj.visible_adoptions]  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_partners(obj: Innovation) -> Any:
+        return obj.partnerships.all()
+
+    @staticmethod
+    def resolve_url(obj: Innovation, context: dict[str, Any]) -> str | None:
+        return page_url(context["request"], obj)
+
+
+def _edge(other: Innovation, adoption: Adoption, visible: bool) -> dict[str, Any]:
+    return {
+        "innovation": other.pk if visible else None,
+        "title": str(other.title) if visible else None,
+        "owner": other.owner,
+        "mode": adoption.mode,
+        "adopted_on": adoption.adopted_on,
+    }
+
+
+class LineageNodeOut(Schema):
+    innovation: InnovationRef
+    depth: int = Field(..., description="Negative: sources (ancestors); 0: this innovation; positive: adopters.")
+    mode: str = Field(..., description="How this node came from its parent: adapted, copied, or empty.")
+    parent: int | None = Field(..., description="The innovation this node was adopted from.")
+
+
+class LineageOut(Schema):
+    count: int
+    items: list[LineageNodeOut]
+
+
+class ChangeOut(Schema):
+    id: int
+    at: datetime
+    action: str
+    actor: str | None
+    changes: dict[str, Any]
+
+    @staticmethod
+    def resolve_actor(obj: ChangeRecord) -> str | None:
+        return (obj.actor.get_full_name() or obj.actor.get_username()) if obj.actor else None
+
+
+class PartnerList(Schema):
+    count: int
+    items: list[PartnerOut]
+
+
+class AdoptionOut(Schema):
+    id: int
+    source: InnovationRef
+    result: InnovationRef = Field(..., description="The adopter's own innovation record.")
+    adopter: OrganisationRef
+    mode: Literal["adapted", "copied"]
+    adopted_on: date
+    created_at: datetime
+
+    @staticmethod
+    def resolve_adopter(obj: Adoption) -> Any:
+        return obj.result.owner
+
+
+class ThemeList(Schema):
+    count: int
+    items: list[ThemeOut]
+
+
+class VocabularyValue(Schema):
+    code: str
+    label: str
+
+
+class VocabularyDimension(Schema):
+    code: str
+    label: str
+    values: list[VocabularyValue]
+
+
+class VocabularyOut(Schema):
+    classifications: list[VocabularyDimension]
+    stages: list[VocabularyValue]
+    novelty: list[VocabularyValue]
+    statuses: list[VocabularyValue]
+    partner_roles: list[VocabularyValue]
+    phases: list[VocabularyValue]
+    organisation_kinds: list[VocabularyValue]
+
+
+class OpenDataRecord(Schema):
+    id: int
+    title_fi: str
+    title_sv: str
+    title_en: str
+    summary_fi: str
+    summary_sv: str
+    summary_en: str
+    owner: str
+    owner_slug: str
+    owner_kind: str
+    region: str | None
+    types: list[str]
+    stage: str
+    novelty: str
+    source_innovation_id: int | None
+    themes: list[str]
+    introduced_on: date | None
+    updated_at: datetime
+    url: str | None
+    is_synthetic: bool
+
+
+class OpenDataOut(Schema):
+    licence: str
+    licence_url: str
+    attribution: str
+    generated_at: datetime
+    innovations: list[OpenDataRecord]
+
+
+# --- input schemas ----------------------------------------------------------------------------------------------
+
+
+class ClassificationsIn(Schema):
+    """Codes per dimension. A dimension left out keeps its codes; a list replaces them."""
+
+    type: list[InnovationType] | None = None
+    idea_source: list[IdeaSource] | None = None
+    motivation: list[Motivation] | None = None
+    strategy: list[StrategyLink] | None = None
+    channel: list[Channel] | None = None
+    outcome_achieved: list[Outcome] | None = None
+    outcome_expected: list[Outcome] | None = None
+
+
+class InnovationFields(Schema):
+    title_fi: Text200 | None = None
+    title_sv: Text200 | None = None
+    title_en: Text200 | None = None
+    summary_fi: Text500 | None = None
+    summary_sv: Text500 | None = None
+    summary_en: Text500 | None = None
+    description_fi: Text | None = Field(None, description="HTML; sanitised on save.")
+    description_sv: Text | None = Field(None, description="HTML; sanitised on save.")
+    description_en: Text | None = Field(None, description="HTML; sanitised on save.")
+    is_social: bool | None = None
+    is_systemic: bool | None = None
+    stage: Stage | None = None
+    novelty: Novelty | None = None
+    external_source: Text300 | None = None
+    external_source_url: Text200 | None = None
+    introduced_on: date | None = None
+    contact_name: Text200 | None = None
+    contact_email: Text254 | None = None
+    classifications: ClassificationsIn | None = None
+    themes: list[Slug] | None = Field(None, description="Theme slugs; replaces the innovation's themes.")
+
+
+class InnovationCreateIn(InnovationFields):
+    owner: OrganisationRefIn = Field(..., description="Owner organisation's id or slug; you must be its editor.")
+    status: InnovationStatus = InnovationStatus.DRAFT
+
+
+class InnovationUpdateIn(InnovationFields):
+    version: Version
+
+
+class VersionIn(Schema):
+    version: Version
+
+
+class AdoptIn(Schema):
+    adopter: OrganisationRefIn = Field(..., description="The adopting organisation's id or slug.")
+    mode: Literal["adapted", "copied"]
+    adopted_on: date | None = Field(None, description="Default: today.")
+    publish: bool = True
+
+
+class PartnerFields(Schema):
+    role: PartnerRole | None = None
+    in_idea_phase: bool | None = None
+    in_development_phase: bool | None = None
+    in_implementation_phase: bool | None = None
+
+
+class PartnerAddIn(PartnerFields):
+    organisation: OrganisationRefIn = Field(..., description="The partner organisation's id or slug.")
+
+
+class CatalogueQuery(Schema):
+    """The catalogue's filters; repeat a parameter for several values (they combine with OR)."""
+
+    q: Text200 = Field("", description="Search words; Finnish, Swedish and English inflections match.")
+    type: list[InnovationType] = Field(default_factory=list)
+    stage: list[Stage] = Field(default_factory=list)
+    novelty: list[Novelty] = Field(default_factory=list)
+    org_kind: list[OrganisationKind] = Field(default_factory=list)
+    region: list[Code2] = Field(default_factory=list, description="Region codes of the owner.")
+    theme: list[Slug] = Field(default_factory=list)
+    partner_kind: list[OrganisationKind] = Field(default_factory=list)
+    owner: OptionalSlug = Field("", description="Owner organisation's slug.")
+    status: InnovationStatus | None = None
+    sort: Literal["updated", "newest", "title", "introduced"] = "updated"
+
+
+class AdoptionQuery(Schema):
+    source_org: OptionalSlug = Field("", description="Slug of the organisation whose innovation was adopted.")
+    adopter_org: OptionalSlug = Field("", description="Slug of the adopting organisation.")
+    mode: Literal["adapted", "copied"] | None = None
+    year_from: int | None = Field(None, ge=1, le=9999)
+    year_to: int | None = Field(None, ge=1, le=9999)
+
+
+# --- parsing helpers --------------------------------------------------------------------------------------------
+
+
+def _innovation_input(payload: InnovationFields) -> tuple[dict[str, Any], dict[str, list[str]], list[Theme] | None]:
+    """The service's (data, classifications, themes) from a request body: only what the client sent."""
+    data = payload.dict(exclude_unset=True)
+    for key in ("owner", "status", "version", "classifications", "themes"):
+        data.pop(key, None)
+    classifications = {
+        dimension: [str(code) for code in codes]
+        for dimension, codes in (
+            payload.classifications.dict(exclude_unset=True) if payload.classifications else {}
+        ).items()
+        if codes is not None
+    }
+    themes = themes_from_slugs(payload.themes) if payload.themes is not None else None
+    return data, classifications, themes
+
+
+def _visible(request: HttpRequest, pk: int) -> Innovation:
+    """The innovation if this person may see it; 404 otherwise (a draft's existence is not revealed)."""
+    innovation = selectors.innovation_visible(user=actor(request)).select_related("owner").filter(pk=pk).first()
+    if innovation is None:
+        raise Innovation.DoesNotExist
+    return innovation
+
+
+def _detail(request: HttpRequest, pk: int) -> Innovation:
+    user = actor(request)
+    innovation = selectors.innovation_detail(user=user, pk=pk)
+    if innovation is None:
+        raise Innovation.DoesNotExist
+    innovation.visible_adoptions = list(  # type: ignore[attr-defined]
+        Adoption.objects.filter(source=innovation, result__in=selectors.innovation_visible(user=user))
+        .select_related("result__owner")
+        .order_by("adopted_on", "id")
+    )
+    return innovation
+
+
+def _partnership(innovation: Innovation, partner_id: int) -> Partnership:
+    return get_object_or_404(
+        Partnership.objects.select_related("organisation", "innovation"), pk=partner_id, innovation=innovation
+    )
+
+
+# --- innovations ------------------------------------------------------------------------------------------------
+
+router = Router(tags=["innovations"])
+
+
+@router.get(
+    "",
+    response=list[InnovationListItem],
+    auth=AUTH_OPTIONAL,
+    openapi_extra=OPTIONAL_SECURITY,
+    summary="List and search innovations",
+)
+@paginate(Pagination)
+def innovation_list(request: HttpRequest, filters: Query[CatalogueQuery]) -> Any:
+    """Published innovations, and the drafts of your own organisations when you are signed in."""
+    catalogue = selectors.CatalogueFilters(
+        q=filters.q,
+        types=[str(v) for v in filters.type],
+        stages=[str(v) for v in filters.stage],
+        novelty=[str(v) for v in filters.novelty],
+        org_kinds=[str(v) for v in filters.org_kind],
+        regions=filters.region,
+        themes=filters.theme,
+        partner_kinds=[str(v) for v in filters.partner_kind],
+        owner=filters.owner,
+        status=str(filters.status) if filters.status else "",
+        sort=filters.sort,
+    )
+    return selectors.innovation_list(user=actor(request), filters=catalogue).prefetch_related(
+        "classifications", "themes"
+    )
+
+
+@router.post("", response={201: InnovationOut}, auth=AUTH_REQUIRED, summary="Create an innovation")
+def innovation_create(request: HttpRequest, payload: InnovationCreateIn) -> Any:
+    """For editors of the owner organisation. Starts as a draft unless `status` says published."""
+    owner = organisation_from_ref(payload.owner, field="owner")
+    data, classifications, themes = _innovation_input(payload)
+    innovation = services.innovation_create(
+        actor=actor(request),
+        owner=owner,
+        data=data,
+        classifications=classifications,
+        themes=themes or (),
+        status=payload.status,
+    )
+    return Status(201, _detail(request, innovation.pk))
+
+
+@router.get(
+    "/{id}",
+    response=InnovationOut,
+    auth=AUTH_OPTIONAL,
+    openapi_extra=OPTIONAL_SECURITY,
+    summary="Read an innovation",
+)
+def innovation_read(request: HttpRequest, id: ObjectId) -> Any:
+    return _detail(request, id)
+
+
+@router.patch("/{id}", response=InnovationOut, auth=AUTH_REQUIRED, summary="Update an innovation")
+def innovation_update(request: HttpRequest, id: ObjectId, payload: InnovationUpdateIn) -> Any:
+    """Editors of the owner. Send only what changes, with the `version` you read: 409 if someone saved since."""
+    data, classifications, themes = _innovation_input(payload)
+    services.innovation_update(
+        actor=actor(request),
+        innovation=_visible(request, id),
+        expected_version=payload.version,
+        data=data,
+        classifications=classifications,
+        themes=themes,
+    )
+    return _detail(request, id)
+
+
+@router.delete("/{id}", response={204: None}, auth=AUTH_REQUIRED, summary="Delete an innovation")
+def innovation_delete(request: HttpRequest, id: ObjectId) -> Any:
+    """Administrators of the owner. An innovation that others adopted cannot be deleted (422)."""
+    services.innovation_delete(actor=actor(request), innovation=_visible(request, id))
+    return Status(204, None)
+
+
+@router.post("/{id}/publish", response=InnovationOut, auth=AUTH_REQUIRED, summary="Publish an innovation")
+def innovation_publish(request: HttpRequest, id: ObjectId, payload: VersionIn) -> Any:
+    services.innovation_set_status(
+        actor=actor(request),
+        innovation=_visible(request, id),
+        status=InnovationStatus.PUBLISHED,
+        expected_version=payload.version,
+    )
+    return _detail(request, id)
+
+
+@router.post("/{id}/unpublish", response=InnovationOut, auth=AUTH_REQUIRED, summary="Return an innovation to draft")
+def innovation_unpublish(request: HttpRequest, id: ObjectId, payload: VersionIn) -> Any:
+    services.innovation_set_status(
+        actor=actor(request),
+        innovation=_visible(request, id),
+        status=InnovationStatus.DRAFT,
+        expected_version=payload.version,
+    )
+    return _detail(request, id)
+
+
+@router.post("/{id}/adopt", response={201: InnovationOut}, auth=AUTH_REQUIRED, summary="Adopt an innovation")
+def innovation_adopt(request: HttpRequest, id: ObjectId, payload: AdoptIn) -> Any:
+    """The adopter (you must be its editor) takes this published innovation into use by copying or adapting
+    it: a new innovation of the adopter's, linked to this one. Answers with the new innovation."""
+    adoption = services.innovation_adopt(
+        actor=actor(request),
+        source=_visible(request, id),
+        adopter=organisation_from_ref(payload.adopter, field="adopter"),
+        mode=payload.mode,
+        adopted_on=payload.adopted_on,
+        publish=payload.publish,
+    )
+    return Status(201, _detail(request, adoption.result_id))
+
+
+@router.get(
+    "/{id}/lineage",
+    response=LineageOut,
+    auth=AUTH_OPTIONAL,
+    openapi_extra=OPTIONAL_SECURITY,
+    summary="The innovation's lineage",
+)
+def innovation_lineage(request: HttpRequest, id: ObjectId) -> Any:
+    """Where it came from (its chain of sources) and who adopted it since, ancestors first."""
+    nodes = selectors.innovation_lineage(user=actor(request), innovation=_visible(request, id))
+    items = [
+        {"innovation": node.innovation, "depth": node.depth, "mode": node.mode, "parent": node.parent_id}
+        for node in nodes
+    ]
+    return {"count": len(items), "items": items}
+
+
+@router.get("/{id}/changes", response=list[ChangeOut], auth=AUTH_REQUIRED, summary="The innovation's change log")
+@paginate(Pagination)
+def innovation_changes(request: HttpRequest, id: ObjectId) -> Any:
+    """Who changed what and when, newest first. For members of the owner organisation."""
+    innovation = _visible(request, id)
+    if not actor(request).has_perm("innovations.view_changes", innovation):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    return _changes(innovation)
+
+
+def _changes(innovation: Innovation) -> QuerySet[ChangeRecord]:
+    # audit.services.change_list with offset/limit paging instead of a fixed limit.
+    return ChangeRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(Innovation), object_id=innovation.pk
+    ).select_related("actor")
+
+
+# --- partners ---------------------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/{id}/partners",
+    response=PartnerList,
+    auth=AUTH_OPTIONAL,
+    openapi_extra=OPTIONAL_SECURITY,
+    tags=["partners"],
+    summary="List an innovation's partners",
+)
+def partner_list(request: HttpRequest, id: ObjectId) -> Any:
+    partners = list(_visible(request, id).partnerships.select_related("organisation").order_by("id"))
+    return {"count": len(partners), "items": partners}
+
+
+@router.post(
+    "/{id}/partners", response={201: PartnerOut}, auth=AUTH_REQUIRED, tags=["partners"], summary="Add a partner"
+)
+def partner_add(request: HttpRequest, id: ObjectId, payload: PartnerAddIn) -> Any:
+    """Editors of the owner: an organisation that took part in developing the innovation."""
+    innovation = _visible(request, id)
+    organisation = organisation_from_ref(payload.organisation, field="organisation")
+    fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if k != "organisation" and v is not None}
+    partnership = services.partnership_add(
+        actor=actor(request), innovation=innovation, organisation=organisation, **fields
+    )
+    return Status(201, partnership)
+
+
+@router.patch(
+    "/{id}/partners/{partner_id}",
+    response=PartnerOut,
+    auth=AUTH_REQUIRED,
+    tags=["partners"],
+    summary="Update a partner's role and phases",
+)
+def partner_update(request: HttpRequest, id: ObjectId, partner_id: ObjectId, payload: PartnerFields) -> Any:
+    partnership = _partnership(_visible(request, id), partner_id)
+    fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    return services.partnership_update(actor=actor(request), partnership=partnership, **fields)
+
+
+@router.delete(
+    "/{id}/partners/{partner_id}",
+    response={204: None},
+    auth=AUTH_REQUIRED,
+    tags=["partners"],
+    summary="Remove a partner",
+)
+def partner_remove(request: HttpRequest, id: ObjectId, partner_id: ObjectId) -> Any:
+    services.partnership_remove(actor=actor(request), partnership=_partnership(_visible(request, id), partner_id))
+    return Status(204, None)
+
+
+# --- adoptions --------------------------------------------------------------------------------------------------
+
+adoptions_router = Router(tags=["adoptions"])
+
+
+def _adoptions(request: HttpRequest) -> QuerySet[Adoption]:
+    """Adoptions whose both ends this person may see."""
+    visible = selectors.innovation_visible(user=actor(request))
+    return Adoption.objects.filter(source__in=visible, result__in=visible).select_related(
+        "source__owner", "result__owner"
+    )
+
+
+@adoptions_router.get(
+    "", response=list[AdoptionOut], auth=AUTH_OPTIONAL, openapi_extra=OPTIONAL_SECURITY, summary="List adoptions"
+)
+@paginate(Pagination)
+def adoption_list(request: HttpRequest, filters: Query[AdoptionQuery]) -> Any:
+    """Who adopted whose innovation, newest first; the years filter the adoption date."""
+    qs = _adoptions(request)
+    if filters.source_org:
+        qs = qs.filter(source__owner__slug=filters.source_org)
+    if filters.adopter_org:
+        qs = qs.filter(result__owner__slug=filters.adopter_org)
+    if filters.mode:
+        qs = qs.filter(mode=filters.mode)
+    if filters.year_from:
+        qs = qs.filter(adopted_on__year__gte=filters.year_from)
+    if filters.year_to:
+        qs = qs.filter(adopted_on__year__lte=filters.year_to)
+    return qs.order_by("-adopted_on", "-id")
+
+
+@adoptions_router.get(
+    "/{id}", response=AdoptionOut, auth=AUTH_OPTIONAL, openapi_extra=OPTIONAL_SECURITY, summary="Read an adoption"
+)
+def adoption_read(request: HttpRequest, id: ObjectId) -> Any:
+    return get_object_or_404(_adoptions(request), pk=id)
+
+
+# --- vocabularies -----------------------------------------------------------------------------------------------
+
+themes_router = Router(tags=["vocabulary"])
+
+
+@themes_router.get("", response=ThemeList, auth=AUTH_OPTIONAL, openapi_extra=OPTIONAL_SECURITY, summary="List themes")
+def theme_list(request: HttpRequest) -> Any:
+    """All themes at once: a small vocabulary."""
+    themes = list(Theme.objects.order_by("slug"))
+    return {"count": len(themes), "items": themes}
+
+
+vocabulary_router = Router(tags=["vocabulary"])
+
+
+def _values(choices: Any) -> list[dict[str, str]]:
+    return [{"code": value, "label": str(label)} for value, label in choices.choices]
+
+
+@vocabulary_router.get(
+    "",
+    response=VocabularyOut,
+    auth=AUTH_OPTIONAL,
+    openapi_extra=OPTIONAL_SECURITY,
+    summary="Codes and labels of every classification",
+)
+def vocabulary(request: HttpRequest) -> Any:
+    """Every code the API uses, with its label in the request's language (Accept-Language: fi, sv or en)."""
+    return {
+        "classifications": [
+            {"code": dimension.value, "label": str(dimension.label), "values": _values(CHOICES_BY_DIMENSION[dimension])}
+            for dimension in Dimension
+        ],
+        "stages": _values(Stage),
+        "novelty": _values(Novelty),
+        "statuses": _values(InnovationStatus),
+        "partner_roles": _values(PartnerRole),
+        "phases": _values(Phase),
+        "organisation_kinds": _values(OrganisationKind),
+    }
+
+
+# --- open data --------------------------------------------------------------------------------------------------
+
+open_data_router = Router(tags=["open data"])
+
+LICENCE_NOTE = (
+    f"Licence {exports.LICENCE} ({exports.LICENCE_URL}): free to use, share and adapt with attribution to "
+    "Innoverkko. Published innovations only; no personal data."
+)
+
+
+def _open_data_headers(response: StreamingHttpResponse, filename: str) -> StreamingHttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Link"] = f'<{exports.LICENCE_URL}>; rel="license"; title="{exports.LICENCE}"'
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _records(request: HttpRequest) -> Any:
+    return exports.innovation_records(page_url=exports.page_url_builder(request.build_absolute_uri("/")))
+
+
+@open_data_router.get(
+    "/innovations.csv",
+    auth=None,
+    summary="Published innovations as CSV",
+    description=LICENCE_NOTE + " The licence is also in the `Link` response header (rel=license). Several values "
+    f"in one cell (types, themes) are separated by “{exports.MULTI_VALUE_SEPARATOR}”.",
+    openapi_extra={
+        "responses": {200: {"description": "CSV, UTF-8", "content": {"text/csv": {"schema": {"type": "string"}}}}}
+    },
+)
+def open_data_csv(request: HttpRequest) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(exports.csv_lines(_records(request)), content_type="text/csv; charset=utf-8")
+    return _open_data_headers(response, "innoverkko-innovations.csv")
+
+
+@open_data_router.get(
+    "/innovations.json",
+    response=OpenDataOut,
+    auth=None,
+    summary="Published innovations as JSON",
+    description=LICENCE_NOTE,
+)
+def open_data_json(request: HttpRequest) -> StreamingHttpResponse:
+    attribution = _("Innoverkko – the innovation registry of Finland's public sector")
+    response = StreamingHttpResponse(
+        exports.json_chunks(_records(request), attribution=attribution), content_type="application/json"
+    )
+    return _open_data_headers(response, "innoverkko-innovations.json")
