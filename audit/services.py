@@ -13,7 +13,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, (list, tuple, set, frozenset)):
-        return sorted(_plain(v) for v in value) or None
+        # Empty items are dropped like empty values: sorting None among strings would raise TypeError.
+        return sorted(item for item in map(_plain, value) if item is not None) or None
     if value in (None, "", [], ()):
         return None  # empty in any form: "nothing" before and after is no change
     if isinstance(value, (str, int, float, bool)):
