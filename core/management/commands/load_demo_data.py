@@ -1,0 +1,44 @@
+"""`manage.py load_demo_data`: the synthetic demo registry and one demo log-in per role (see core.demo_data)."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from core.demo_data import DEFAULT_SEED, DEMO_PASSWORD, demo_data_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Loads a synthetic demo registry (organisations, the Innokaupungit network, themes, ~400 innovations with "
+        "lineage) and demo users. Does nothing when the demo data is already there; --reset rebuilds it."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--reset", action="store_true", help="Remove the existing demo data first, then load.")
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help="Random seed (the same seed, the same data)."
+        )
+        parser.add_argument("--innovations", type=int, default=400, help="About how many innovations to make.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        verbose = options["verbosity"] >= 1
+        try:
+            result = demo_data_load(
+                seed=options["seed"],
+                reset=options["reset"],
+                innovations=options["innovations"],
+                log=self.stdout.write if verbose else None,
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        if result.created:
+            self.stdout.write(self.style.SUCCESS(f"Demo data loaded in {result.seconds:.1f} s."))
+        else:
+            self.stdout.write("Demo data is already loaded: nothing changed (use --reset to rebuild it).")
+        self.stdout.write(", ".join(f"{name}: {count}" for name, count in result.counts.items()))
+        self.stdout.write("")
+        self.stdout.write("All records made by this command are synthetic and flagged as such.")
+        self.stdout.write(f"Demo log-ins (password “{DEMO_PASSWORD}”):")
+        for username, role, note in result.users:
+            self.stdout.write(f"  {username:<16} {role} ({note})")
