@@ -152,6 +152,8 @@ def _pydantic_message(error: dict[str, Any]) -> str:
     ctx: dict[str, Any] = error.get("ctx") or {}
     if kind == "missing":
         return _("This field is required.")
+    if kind == "extra_forbidden":
+        return _("This field cannot be set.")
     if kind.startswith("int_"):
         return _("Enter a whole number.")
     if kind.startswith(("float_", "decimal_")):

@@ -40,6 +40,7 @@ from innovations.vocabulary import (
 )
 from organisations.api import (
     MAX_INT,
+    Body,
     Code2,
     ObjectId,
     OrganisationRef,
@@ -357,7 +358,7 @@ class OpenDataOut(Schema):
 # --- input schemas ----------------------------------------------------------------------------------------------
 
 
-class ClassificationsIn(Schema):
+class ClassificationsIn(Body):
     """Codes per dimension. A dimension left out keeps its codes; a list replaces them."""
 
     type: list[InnovationType] | None = None
@@ -369,7 +370,7 @@ class ClassificationsIn(Schema):
     outcome_expected: list[Outcome] | None = None
 
 
-class InnovationFields(Schema):
+class InnovationFields(Body):
     title_fi: Text200 | None = None
     title_sv: Text200 | None = None
     title_en: Text200 | None = None
@@ -401,18 +402,18 @@ class InnovationUpdateIn(InnovationFields):
     version: Version
 
 
-class VersionIn(Schema):
+class VersionIn(Body):
     version: Version
 
 
-class AdoptIn(Schema):
+class AdoptIn(Body):
     adopter: OrganisationRefIn = Field(..., description="The adopting organisation's id or slug.")
     mode: Literal["adapted", "copied"]
     adopted_on: date | None = Field(None, description="Default: today.")
     publish: bool = True
 
 
-class PartnerFields(Schema):
+class PartnerFields(Body):
     role: PartnerRole | None = None
     in_idea_phase: bool | None = None
     in_development_phase: bool | None = None

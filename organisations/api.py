@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from ninja import Field, P, PathEx, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import AfterValidator, BeforeValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY, actor
@@ -50,6 +50,13 @@ ObjectId = PathEx[int, P(ge=1, le=MAX_ID)]
 SlugPath = PathEx[str, P(pattern=SLUG_PATTERN, max_length=120)]
 # Translation columns may be NULL; the API always answers with a string.
 OutText = Annotated[str, BeforeValidator(lambda value: value or "")]
+
+
+class Body(Schema):
+    """A request body. Unknown fields are refused (a misspelt field would otherwise be dropped in silence), and so
+    is anything that is not a JSON object: ninja's Schema would otherwise read attributes off any value."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class Pagination(LimitOffsetPagination):
@@ -205,7 +212,7 @@ class OrganisationFilters(Schema):
     region: list[Code2] = Field(default_factory=list)
 
 
-class OrganisationFields(Schema):
+class OrganisationFields(Body):
     name_fi: Text200 | None = None
     name_sv: Text200 | None = None
     name_en: Text200 | None = None
@@ -229,7 +236,7 @@ class OrganisationUpdateIn(OrganisationFields):
     kind: OrganisationKind | None = None
 
 
-class NetworkFields(Schema):
+class NetworkFields(Body):
     name_fi: Text200 | None = None
     name_sv: Text200 | None = None
     name_en: Text200 | None = None
@@ -251,7 +258,7 @@ class NetworkUpdateIn(NetworkFields):
     version: int = Field(..., ge=1, le=MAX_INT, description="The version you read: a newer one answers 409.")
 
 
-class NetworkMemberIn(Schema):
+class NetworkMemberIn(Body):
     organisation: OrganisationRefIn = Field(..., description="Organisation id or slug.")
     joined_on: date | None = None
 
