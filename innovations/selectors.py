@@ -3,18 +3,19 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OrderBy, OuterRef, Q, QuerySet
 
 from accounts import roles
 from core import text_search
 from innovations.models import Adoption, Classification, Innovation, Partnership
 from innovations.vocabulary import Dimension, Novelty, Status
 
-SORTS = {
+SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "updated": ("-updated_at", "-id"),
     "newest": ("-created_at", "-id"),
     "title": ("title", "id"),
-    "introduced": ("-introduced_on", "-id"),
+    # Undated last on every database: PostgreSQL would put NULLs first in a descending sort, SQLite last.
+    "introduced": (F("introduced_on").desc(nulls_last=True), "-id"),
 }
 
 
