@@ -1367,7 +1367,7 @@ class Planner:
     def _classify(self, concept: Concept, stage: str, shares: dict[str, float], own: bool) -> dict[str, list[str]]:
         rng = self.rng
         types = [str(concept.type)]
-        if rng.random() < 0.3:
+        if rng.random() < 0.2:
             others = [t for t in SECOND_TYPE if t != concept.type]
             types.append(str(rng.choices(others, [SECOND_TYPE[t] or 0.05 for t in others])[0]))
         outcome_dimension = (
@@ -1520,7 +1520,9 @@ class Planner:
         # Heavy tail: a few innovations are adopted by dozens, most by a handful; the big cities' come first.
         rng.shuffle(sources)
         big = {self.by_name[name].key for name, _n in ORIGINATORS if name in self.by_name}
-        sources.sort(key=lambda plan: plan.owner not in big)
+        # Service innovations are the most adopted kind (the seed): they get a head start in the order.
+        head_start = {plan.key: rng.random() * (0.4 if CONCEPTS[plan.concept].type == SRV else 1.0) for plan in sources}
+        sources.sort(key=lambda plan: (plan.owner not in big, head_start[plan.key]))
         weights = [1 / (rank + 1) ** 0.9 for rank in range(len(sources))]
         wanted = [max(1, round(count * w / sum(weights))) for w in weights]
         plans: list[InnovationPlan] = []

@@ -1,0 +1,222 @@
+"""The demo registry: loaded once for the module (inside a transaction rolled back at the end), then checked."""
+
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+from pytest_django import DjangoDbBlocker
+
+from accounts.models import Membership, Role, User
+from core.demo_data import (
+    DEFAULT_SEED,
+    DEMO_PASSWORD,
+    INNOKAUPUNGIT,
+    DemoResult,
+    demo_counts,
+    demo_data_delete,
+    demo_data_load,
+    demo_plan,
+)
+from core.models import Theme
+from innovations.models import Adoption, Classification, Innovation, Partnership
+from innovations.selectors import CatalogueFilters, innovation_facets
+from innovations.services import innovation_search_document
+from innovations.vocabulary import Dimension, InnovationType, Novelty, Stage, Status
+from organisations.identifiers import is_valid_business_id
+from organisations.models import Network, Organisation, OrganisationKind, Region
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[DemoResult]:
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield demo_data_load()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def test_load_made_the_registry(demo: DemoResult) -> None:
+    assert demo.created
+    counts = demo.counts
+    assert 360 <= counts["innovations"] <= 440
+    assert 330 <= counts["published"] < counts["innovations"]  # some drafts
+    assert 250 <= counts["adoptions"] <= 380
+    assert counts["networks"] == 1
+    assert 10 <= counts["themes"] <= 15
+    kinds = Counter(Organisation.objects.filter(is_synthetic=True).values_list("kind", flat=True))
+    assert 8 <= kinds[OrganisationKind.UNIVERSITY] + kinds[OrganisationKind.UAS] <= 12
+    assert 10 <= kinds[OrganisationKind.COMPANY] <= 14
+    assert 5 <= kinds[OrganisationKind.MINISTRY] + kinds[OrganisationKind.STATE_AGENCY] <= 8
+    assert 5 <= kinds[OrganisationKind.THIRD_SECTOR] <= 8
+    assert kinds[OrganisationKind.REGIONAL_COUNCIL] == Region.objects.count() == 19
+    assert kinds[OrganisationKind.WELLBEING_COUNTY] == 21
+    assert kinds[OrganisationKind.JOINT_AUTHORITY] >= 3
+
+
+def test_loading_again_changes_nothing(demo: DemoResult) -> None:
+    before = demo_counts()
+    again = demo_data_load()
+    assert not again.created
+    assert demo_counts() == before == demo.counts
+    assert User.objects.filter(username__in=["admin", "espoo-admin", "tampere-editor", "resident"]).count() == 4
+
+
+def test_command_prints_the_log_ins(demo: DemoResult, capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("load_demo_data")
+    out = capsys.readouterr().out
+    assert "already loaded" in out
+    assert DEMO_PASSWORD in out
+    for username in ("admin", "espoo-admin", "tampere-editor", "resident"):
+        assert username in out
+
+
+def test_demo_users_have_their_roles(demo: DemoResult) -> None:
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser
+    assert admin.check_password(DEMO_PASSWORD)
+    espoo = Membership.objects.get(user__username="espoo-admin")
+    assert (espoo.organisation.name_fi, espoo.role) == ("Espoo", Role.ADMIN)
+    tampere = Membership.objects.get(user__username="tampere-editor")
+    assert (tampere.organisation.name_fi, tampere.role) == ("Tampere", Role.EDITOR)
+    resident = User.objects.get(username="resident")
+    assert not resident.is_superuser
+    assert not resident.memberships.exists()
+    assert resident.check_password(DEMO_PASSWORD)
+
+
+def test_every_synthetic_record_is_flagged(demo: DemoResult) -> None:
+    # The test database holds reference data and the demo only: every innovation, network and
+    # non-municipal organisation is the demo's.
+    assert not Innovation.objects.filter(is_synthetic=False).exists()
+    assert not Network.objects.filter(is_synthetic=False).exists()
+    assert not Organisation.objects.exclude(kind=OrganisationKind.MUNICIPALITY).filter(is_synthetic=False).exists()
+    # Municipalities are real reference data, not synthetic.
+    assert not Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY, is_synthetic=True).exists()
+
+
+def test_every_record_has_finnish_swedish_and_english_texts(demo: DemoResult) -> None:
+    for fields in Innovation.objects.values(
+        "title_fi",
+        "title_sv",
+        "title_en",
+        "summary_fi",
+        "summary_sv",
+        "summary_en",
+        "description_fi",
+        "description_sv",
+        "description_en",
+    ):
+        assert all(fields.values()), fields
+    for fields in Organisation.objects.filter(is_synthetic=True).values(
+        "name_fi", "name_sv", "name_en", "description_fi", "description_en"
+    ):
+        assert all(fields.values()), fields
+    for fields in Theme.objects.values("name_fi", "name_sv", "name_en"):
+        assert all(fields.values()), fields
+
+
+def test_companies_have_valid_business_ids(demo: DemoResult) -> None:
+    ids = Organisation.objects.filter(kind=OrganisationKind.COMPANY).values_list("business_id", flat=True)
+    assert ids
+    assert all(is_valid_business_id(value) for value in ids)
+
+
+def test_lineage_is_real_and_shaped_like_the_seed(demo: DemoResult) -> None:
+    published = Innovation.objects.filter(status=Status.PUBLISHED)
+    shares = Counter(published.values_list("novelty", flat=True))
+    total = sum(shares.values())
+    assert 0.45 <= shares[Novelty.ADAPTED] / total <= 0.65
+    assert 0.2 <= shares[Novelty.COPIED] / total <= 0.4
+    for adoption in Adoption.objects.select_related("source", "result"):
+        assert adoption.result.novelty == adoption.mode
+        assert adoption.result.owner_id != adoption.source.owner_id
+        assert adoption.source.status == Status.PUBLISHED
+        assert adoption.result.introduced_on == adoption.adopted_on
+        assert adoption.adopted_on <= timezone.localdate()
+    # Chains: some adopters learnt from an earlier adopter, not the original.
+    assert Adoption.objects.filter(source__adopted_from__isnull=False).count() >= 20
+    # A few originators are adopted by many.
+    per_source = Counter(Adoption.objects.values_list("source__owner__name_fi", flat=True))
+    assert per_source.most_common(1)[0][1] >= 20
+    # The big cities originate most of what spreads.
+    from_big_cities = sum(n for name, n in per_source.items() if name in INNOKAUPUNGIT)
+    assert from_big_cities / sum(per_source.values()) >= 0.5
+
+
+def test_network_is_innokaupungit(demo: DemoResult) -> None:
+    network = Network.objects.get(slug="innokaupungit")
+    assert network.coordinator is not None
+    assert network.coordinator.name_fi == "Pirkanmaan liitto"
+    assert sorted(network.members.values_list("name_fi", flat=True)) == sorted(INNOKAUPUNGIT)
+    assert network.themes.count() >= 3
+    assert (network.agreement_start.year, network.agreement_end.year) == (2021, 2027)  # type: ignore[union-attr]
+
+
+def test_search_documents_and_stage_history_are_as_the_services_make_them(demo: DemoResult) -> None:
+    innovations = Innovation.objects.select_related("owner").prefetch_related("themes", "stage_events")
+    today = timezone.localdate()
+    for innovation in innovations:
+        assert innovation.search_document == innovation_search_document(innovation, innovation.themes.all())
+        events = list(innovation.stage_events.all())
+        assert events
+        assert events[-1].stage == innovation.stage
+        assert [e.date for e in events] == sorted(e.date for e in events)
+        assert events[-1].date <= today
+        assert len({e.stage for e in events}) == len(events)
+
+
+def test_classifications_cover_every_dimension(demo: DemoResult) -> None:
+    used = set(Classification.objects.values_list("dimension", flat=True))
+    assert used == set(Dimension.values)
+    types = Counter(Classification.objects.filter(dimension=Dimension.TYPE).values_list("code", flat=True))
+    assert types.most_common(1)[0][0] == InnovationType.SERVICE
+    sources = Counter(Classification.objects.filter(dimension=Dimension.IDEA_SOURCE).values_list("code", flat=True))
+    assert {"domestic_networks", "own_staff"} <= {code for code, _n in sources.most_common(3)}
+
+
+def test_every_catalogue_facet_value_has_a_published_innovation(demo: DemoResult) -> None:
+    counts = innovation_facets(user=AnonymousUser(), filters=CatalogueFilters())
+    expected = {
+        "types": set(InnovationType.values),
+        "stages": set(Stage.values),
+        "novelty": set(Novelty.values),
+        "org_kinds": set(OrganisationKind.values),
+        "regions": set(Region.objects.values_list("code", flat=True)),
+        "themes": set(Theme.objects.values_list("slug", flat=True)),
+        "partner_kinds": set(OrganisationKind.values),
+    }
+    for facet, values in expected.items():
+        missing = {value for value in values if not counts[facet].get(value)}
+        assert not missing, f"{facet}: {missing}"
+    assert Partnership.objects.filter(innovation__status=Status.PUBLISHED).exists()
+
+
+def test_the_plan_is_deterministic(demo: DemoResult) -> None:
+    def summary(seed: int) -> list[tuple[object, ...]]:
+        plan, _specs, _refs = demo_plan(seed=seed)
+        return [
+            (p.key, p.owner, p.concept, p.stage, p.history, p.source, p.novelty)
+            for p in [*plan.originals, *plan.adoptions]
+        ]
+
+    assert summary(DEFAULT_SEED) == summary(DEFAULT_SEED)
+    assert summary(DEFAULT_SEED) != summary(DEFAULT_SEED + 1)
+
+
+def test_delete_removes_the_demo_and_only_the_demo(demo: DemoResult) -> None:
+    municipalities = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).count()
+    demo_data_delete()
+    assert not Innovation.objects.exists()
+    assert not Organisation.objects.filter(is_synthetic=True).exists()
+    assert not Network.objects.exists()
+    assert not User.objects.filter(username="espoo-admin").exists()
+    assert Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).count() == municipalities
