@@ -1,0 +1,96 @@
+"""Admin of people, their roles in organisations and their API tokens, for platform administrators.
+
+Roles are given and taken through accounts.memberships (logged on the organisation). API tokens are shown, never
+made here (their key is the person's secret); deleting one revokes it.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts import memberships, services
+from accounts.models import ApiToken, Membership, User
+from core.admin import ReadOnlyTabularInline
+
+
+class MembershipInline(ReadOnlyTabularInline):
+    model = Membership
+    fields = ("organisation", "role", "created_at")
+    readonly_fields = fields
+    verbose_name_plural = _("roles in organisations (change them under Memberships)")
+
+
+class ApiTokenInline(ReadOnlyTabularInline):
+    model = ApiToken
+    fields = ("name", "prefix", "created_at", "last_used_at")
+    readonly_fields = fields
+
+
+@admin.register(User)
+class InnoverkkoUserAdmin(UserAdmin):
+    inlines = (MembershipInline, ApiTokenInline)
+    list_display = ("username", "email", "first_name", "last_name", "is_superuser", "is_active", "last_login")
+    list_filter = ("is_superuser", "is_staff", "is_active", "memberships__role")
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organisation", "role", "created_at")
+    list_filter = ("role", "organisation__kind")
+    search_fields = (
+        "user__username",
+        "user__email",
+        "organisation__name_fi",
+        "organisation__name_sv",
+        "organisation__name_en",
+    )
+    list_select_related = ("user", "organisation")
+    autocomplete_fields = ("user", "organisation")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # Moving a membership to another person or organisation is a removal and an addition: do those instead.
+        return ("user", "organisation", "created_at") if obj else ("created_at",)
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        if change:
+            saved = memberships.membership_update(
+                actor=request.user, organisation=obj.organisation, user=obj.user, role=obj.role
+            )
+        else:
+            saved = memberships.membership_add(
+                actor=request.user, organisation=obj.organisation, user=obj.user, role=obj.role
+            )
+        obj.pk = saved.pk
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        memberships.membership_remove(actor=request.user, organisation=obj.organisation, user=obj.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        for membership in queryset.select_related("user", "organisation"):
+            self.delete_model(request, membership)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at")
+    search_fields = ("name", "prefix", "user__username", "user__email")
+    list_select_related = ("user",)
+    fields = ("name", "user", "prefix", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: ApiToken) -> None:
+        services.api_token_revoke(user=request.user, token=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        for token in queryset:
+            services.api_token_revoke(user=request.user, token=token)

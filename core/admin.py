@@ -1,0 +1,73 @@
+"""Admin for platform administrators: themes, and what the other apps' admins share (optimistic locking, read-only).
+
+The admin is a view onto the same services as the pages: where a model has services, saving in the admin calls
+them, so the change log, the version and derived data (search documents) stay right.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db import transaction
+from django.http import HttpRequest
+from modeltranslation.admin import TranslationAdmin
+
+from core.errors import ConflictError
+from core.models import Theme
+from innovations.models import Innovation
+from innovations.services import innovation_search_document
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """Carries the version the administrator opened, so that a save over someone else's change is refused."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance.pk:
+            current = type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list("version", flat=True)
+            if cleaned.get("expected_version") != current.first():
+                raise forms.ValidationError(ConflictError.message)
+        return cleaned
+
+
+class ReadOnlyAdminMixin:
+    """For records that only their own flow may write (change log, tokens, lineage): view, never edit here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyTabularInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+
+@admin.register(Theme)
+class ThemeAdmin(TranslationAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name_fi", "name_sv", "name_en", "slug")
+    prepopulated_fields = {"slug": ("name_fi",)}
+
+    @transaction.atomic
+    def save_model(self, request: HttpRequest, obj: Theme, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and any(f"name_{lang}" in form.changed_data for lang in ("fi", "sv", "en")):
+            # Theme names are part of each tagged innovation's search document: a renamed theme must be found by
+            # its new name. (Themes have no service of their own; this is the one write path besides fixtures.)
+            for innovation in Innovation.objects.filter(themes=obj).select_related("owner").prefetch_related("themes"):
+                document = innovation_search_document(innovation, innovation.themes.all())
+                Innovation.objects.filter(pk=innovation.pk).update(search_document=document)

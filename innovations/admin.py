@@ -1,0 +1,104 @@
+"""Admin of innovations and adoptions for platform administrators: read-mostly.
+
+Why not full editing here: an innovation's texts, themes, classifications and stage feed its stemmed search
+document, its stage history and the change log, which innovations.services keeps in step. Re-creating that in
+admin forms would be a second write path to keep in sync, so texts and everything else are edited on the site
+(where platform administrators may edit any innovation). What the admin does change is the status (publish or
+unpublish, e.g. to take down something inappropriate at once), through innovations.services.innovation_set_status
+with the version the administrator opened. Deleting goes through the site too: it refuses innovations that others
+adopted, since those are part of the lineage.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from modeltranslation.admin import TranslationAdmin
+
+from core.admin import ReadOnlyAdminMixin, ReadOnlyTabularInline, VersionedAdminForm
+from innovations import services
+from innovations.models import Adoption, Attachment, Classification, Innovation, Link, Partnership, StageEvent
+
+
+class ClassificationInline(ReadOnlyTabularInline):
+    model = Classification
+    fields = ("dimension", "code")
+    readonly_fields = fields
+
+
+class PartnershipInline(ReadOnlyTabularInline):
+    model = Partnership
+    fields = ("organisation", "role", "in_idea_phase", "in_development_phase", "in_implementation_phase")
+    readonly_fields = fields
+
+
+class LinkInline(ReadOnlyTabularInline):
+    model = Link
+    fields = ("title", "url")
+    readonly_fields = fields
+
+
+class StageEventInline(ReadOnlyTabularInline):
+    model = StageEvent
+    fields = ("stage", "date")
+    readonly_fields = fields
+
+
+class AttachmentInline(ReadOnlyTabularInline):
+    model = Attachment
+    fields = ("title", "file", "content_type", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+
+
+class InnovationAdminForm(VersionedAdminForm):
+    class Meta:
+        model = Innovation
+        fields = ("status",)
+
+
+@admin.register(Innovation)
+class InnovationAdmin(TranslationAdmin):
+    form = InnovationAdminForm
+    list_display = ("title", "owner", "status", "stage", "novelty", "updated_at", "is_synthetic")
+    list_filter = ("status", "stage", "novelty", "is_social", "is_systemic", "owner__kind", "themes", "is_synthetic")
+    search_fields = ("title_fi", "title_sv", "title_en", "owner__name_fi", "owner__name_sv", "owner__name_en")
+    list_select_related = ("owner",)
+    date_hierarchy = "updated_at"
+    readonly_fields = (
+        "owner", "title", "summary", "description", "is_social", "is_systemic", "stage", "novelty",
+        "external_source", "external_source_url", "introduced_on", "contact_name", "contact_email", "themes",
+        "is_synthetic", "version", "created_by", "created_at", "updated_at",
+    )  # fmt: skip
+    fieldsets = (
+        (None, {"fields": ("status", "expected_version", "owner", "title", "summary", "description")}),
+        (None, {"fields": ("stage", "novelty", "is_social", "is_systemic", "introduced_on", "themes")}),
+        (None, {"fields": ("external_source", "external_source_url", "contact_name", "contact_email")}),
+        (None, {"fields": ("is_synthetic", "version", "created_by", "created_at", "updated_at")}),
+    )
+    inlines = (ClassificationInline, PartnershipInline, LinkInline, StageEventInline, AttachmentInline)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # innovations are recorded on the site, for an owner organisation
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Innovation, form: Any, change: bool) -> None:
+        saved = services.innovation_set_status(
+            actor=request.user,
+            innovation=obj,
+            status=form.cleaned_data["status"],
+            expected_version=form.cleaned_data["expected_version"],
+        )
+        obj.version = saved.version
+
+
+@admin.register(Adoption)
+class AdoptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("result", "source", "mode", "adopted_on")
+    list_filter = ("mode",)
+    search_fields = ("source__title_fi", "source__title_sv", "source__title_en", "result__owner__name_fi")
+    list_select_related = ("source", "result")
+    date_hierarchy = "adopted_on"
+    fields = ("source", "result", "mode", "adopted_on", "created_by", "created_at")
+    readonly_fields = fields
