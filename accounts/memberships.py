@@ -2,7 +2,8 @@
 
 The organisation's administrators (and platform administrators) manage its people. Every change is logged on
 the organisation, so its change log tells who gave whom which role. An organisation never loses its last
-administrator: someone must always be able to manage it without calling the platform's administrators.
+administrator: someone must always be able to manage it without calling the platform's administrators. Platform
+administrators themselves may (they clean up after people who have left, e.g. in the Django admin).
 """
 
 from typing import Any
@@ -39,7 +40,9 @@ def _label(user: User, role: str) -> str:
     return f"{user.get_username()} ({role})"
 
 
-def _keeps_an_admin(organisation: Organisation, without: User) -> bool:
+def _keeps_an_admin(actor: Any, organisation: Organisation, without: User) -> bool:
+    if getattr(actor, "is_superuser", False):
+        return True
     return Membership.objects.filter(organisation=organisation, role=Role.ADMIN).exclude(user=without).exists()
 
 
@@ -74,7 +77,7 @@ def membership_update(*, actor: Any, organisation: Organisation, user: User, rol
         )
     if membership.role == role:
         return membership
-    if membership.role == Role.ADMIN and not _keeps_an_admin(organisation, without=user):
+    if membership.role == Role.ADMIN and not _keeps_an_admin(actor, organisation, without=user):
         raise ValidationError(
             {
                 "role": _(
@@ -101,7 +104,7 @@ def membership_remove(*, actor: Any, organisation: Organisation, user: User) -> 
     membership = Membership.objects.select_for_update().filter(organisation=organisation, user=user).first()
     if membership is None:
         return  # already gone: removing twice is not an error
-    if membership.role == Role.ADMIN and not _keeps_an_admin(organisation, without=user):
+    if membership.role == Role.ADMIN and not _keeps_an_admin(actor, organisation, without=user):
         raise ValidationError(
             {
                 "user": _(

@@ -1,5 +1,7 @@
 """Account pages: log in, log out, register, and the person's own profile with their roles and API tokens."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import services
 from accounts.forms import ApiTokenCreateForm, ApiTokenRevokeForm, RegistrationForm
-from accounts.models import ApiToken, Membership
+from accounts.models import ApiToken, Membership, User
 
 
 class LogInForm(AuthenticationForm):
@@ -53,6 +55,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)  # login_required
     create_form = ApiTokenCreateForm()
     new_key = ""
     status = 200
@@ -62,7 +65,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             create_form = ApiTokenCreateForm(request.POST)
             if create_form.is_valid():
                 try:
-                    token, new_key = services.api_token_create(user=request.user, name=create_form.cleaned_data["name"])
+                    token, new_key = services.api_token_create(user=user, name=create_form.cleaned_data["name"])
                 except ValidationError as error:
                     for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
                         create_form.add_error(field if field in create_form.fields else None, errors)
@@ -73,10 +76,10 @@ def profile(request: HttpRequest) -> HttpResponse:
             if create_form.errors:
                 status = 400
         elif action == "revoke_token":
-            revoke_form = ApiTokenRevokeForm(request.POST, user=request.user)
+            revoke_form = ApiTokenRevokeForm(request.POST, user=user)
             if revoke_form.is_valid():
                 token = revoke_form.cleaned_data["token"]
-                services.api_token_revoke(user=request.user, token=token)
+                services.api_token_revoke(user=user, token=token)
                 messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
             else:
                 messages.error(request, _("The token had already been revoked."))
@@ -85,10 +88,10 @@ def profile(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/profile.html",
         {
-            "memberships": Membership.objects.filter(user=request.user)
+            "memberships": Membership.objects.filter(user=user)
             .select_related("organisation")
             .order_by("organisation__name"),
-            "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"),
+            "tokens": ApiToken.objects.filter(user=user).order_by("-created_at"),
             "create_form": create_form,
             "new_key": new_key,
         },

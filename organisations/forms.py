@@ -1,7 +1,9 @@
 """Forms of the organisation and network pages. They parse input; the services validate and save."""
 
+from __future__ import annotations
+
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -52,9 +54,9 @@ class OrganisationFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("All kinds")), *OrganisationKind.choices]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", _("All kinds")), *OrganisationKind.choices]
         regions = [(region.code, region.name) for region in Region.objects.order_by("name")]
-        self.fields["region"].choices = [("", _("All regions")), *regions]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [("", _("All regions")), *regions]
 
 
 def _translated_text_fields(
@@ -99,8 +101,10 @@ class OrganisationForm(FieldsetsMixin, forms.Form):
     business_id = forms.CharField(
         label=_("Business ID"), required=False, max_length=9, help_text=_("For example 0201256-6.")
     )
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name"), required=False)
-    wellbeing_county = forms.ModelChoiceField(
+    region: forms.ModelChoiceField[Region] = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.order_by("name"), required=False
+    )
+    wellbeing_county: forms.ModelChoiceField[WellbeingCounty] = forms.ModelChoiceField(
         label=_("Wellbeing services county"), queryset=WellbeingCounty.objects.order_by("name"), required=False
     )
     population = forms.IntegerField(label=_("Population"), required=False, min_value=0)
@@ -183,7 +187,7 @@ class NetworkForm(FieldsetsMixin, forms.Form):
     )
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    coordinator = forms.ModelChoiceField(
+    coordinator: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label=_("Coordinator"),
         queryset=Organisation.objects.order_by("name"),
         required=False,
@@ -192,7 +196,7 @@ class NetworkForm(FieldsetsMixin, forms.Form):
     agreement_start = forms.DateField(label=_("Agreement starts"), required=False, widget=DateInput())
     agreement_end = forms.DateField(label=_("Agreement ends"), required=False, widget=DateInput())
     website = forms.URLField(label=_("Website address"), required=False, assume_scheme="https")
-    themes = forms.ModelMultipleChoiceField(
+    themes: forms.ModelMultipleChoiceField[Theme] = forms.ModelMultipleChoiceField(
         label=_("Themes"), queryset=Theme.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -225,7 +229,9 @@ class NetworkForm(FieldsetsMixin, forms.Form):
 
 
 class NetworkMemberAddForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
     joined_on = forms.DateField(label=_("Joined on"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
@@ -236,7 +242,9 @@ class NetworkMemberAddForm(forms.Form):
 
 
 class NetworkMemberRemoveForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), widget=forms.HiddenInput)
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

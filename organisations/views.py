@@ -137,7 +137,7 @@ def _place_on_map(organisations: list[Organisation]) -> tuple[set[str], set[str]
     for organisation in organisations:
         if organisation.kind == OrganisationKind.MUNICIPALITY and organisation.municipality_code in shapes:
             municipality_codes.add(organisation.municipality_code)
-        elif organisation.region_id:
+        elif organisation.region is not None:
             region_codes.add(organisation.region.code)
         else:
             unplaced.append(organisation)
@@ -166,16 +166,18 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(Organisation.objects.select_related("region", "wellbeing_county"), slug=slug)
+    organisation: Organisation = get_object_or_404(
+        Organisation.objects.select_related("region", "wellbeing_county"), slug=slug
+    )
     profile = selectors.organisation_profile(user=request.user, organisation=organisation)
     place = None
     shape = finland_map().municipalities.get(organisation.municipality_code or "")
     if organisation.kind == OrganisationKind.MUNICIPALITY and shape:
-        regions = {organisation.region.code} if organisation.region_id else set()
+        regions = {organisation.region.code} if organisation.region is not None else set()
         place = _map({shape.code}, regions, detailed=False)
         min_x, min_y, max_x, max_y = bounding_box(shape.path)
         place.markers = [((min_x + max_x) / 2, (min_y + max_y) / 2)]
-    elif organisation.region_id:
+    elif organisation.region is not None:
         place = _map(set(), {organisation.region.code}, detailed=False)
     return render(
         request,
@@ -194,11 +196,11 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     if denied := _require(request, "organisations.change_organisation", organisation):
         return denied
-    options = {"organisation": organisation, "platform_admin": request.user.is_superuser}
+    platform_admin = request.user.is_superuser
     differences: list[tuple[str, Any]] = []
     status = 200
     if request.method == "POST":
-        form = OrganisationForm(request.POST, **options)
+        form = OrganisationForm(request.POST, organisation=organisation, platform_admin=platform_admin)
         if form.is_valid():
             try:
                 services.organisation_update(
@@ -210,7 +212,9 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
             except ConflictError:
                 current = Organisation.objects.get(pk=organisation.pk)
                 differences = _changed_by_someone_else(form, OrganisationForm.initial_for(current))
-                form = _rebind_after_conflict(OrganisationForm, request, current.version, **options)
+                form = _rebind_after_conflict(
+                    OrganisationForm, request, current.version, organisation=organisation, platform_admin=platform_admin
+                )
                 form.add_error(None, _conflict_message())
                 status = 409
             except ValidationError as error:
@@ -221,7 +225,9 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         if status == 200:
             status = 400  # the form is shown again with its errors
     else:
-        form = OrganisationForm(initial=OrganisationForm.initial_for(organisation), **options)
+        form = OrganisationForm(
+            initial=OrganisationForm.initial_for(organisation), organisation=organisation, platform_admin=platform_admin
+        )
     return render(
         request,
         "organisations/organisation_form.html",
@@ -317,7 +323,7 @@ def _network_members(network: Network) -> list[Organisation]:
 
 
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    network = get_object_or_404(Network.objects.select_related("coordinator"), slug=slug)
+    network: Network = get_object_or_404(Network.objects.select_related("coordinator"), slug=slug)
     members = _network_members(network)
     municipality_codes, region_codes, unplaced = _place_on_map(members)
     return render(
@@ -327,9 +333,9 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "network": network,
             "members": members,
             "themes": list(network.themes.order_by("name")),
-            "published_total": sum(member.published_innovations for member in members),
+            # published_innovations is annotated by selectors.organisation_list
+            "published_total": sum(getattr(member, "published_innovations", 0) for member in members),
             "map": _map(municipality_codes, region_codes),
-            "on_map_by_region": [m for m in members if m.kind != OrganisationKind.MUNICIPALITY and m.region_id],
             "unplaced": unplaced,
             "can_edit": request.user.has_perm("organisations.change_network", network),
         },
@@ -338,18 +344,18 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def network_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    network = get_object_or_404(Network.objects.select_related("coordinator"), slug=slug)
+    network: Network = get_object_or_404(Network.objects.select_related("coordinator"), slug=slug)
     if denied := _require(request, "organisations.change_network", network):
         return denied
-    options = {"platform_admin": request.user.is_superuser}
-    form = NetworkForm(initial=NetworkForm.initial_for(network), **options)
+    platform_admin = request.user.is_superuser
+    form = NetworkForm(initial=NetworkForm.initial_for(network), platform_admin=platform_admin)
     add_form = NetworkMemberAddForm(network=network)
     differences: list[tuple[str, Any]] = []
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "save")
         if action == "save":
-            form = NetworkForm(request.POST, **options)
+            form = NetworkForm(request.POST, platform_admin=platform_admin)
             if form.is_valid():
                 try:
                     services.network_update(
@@ -362,7 +368,7 @@ def network_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 except ConflictError:
                     current = Network.objects.get(pk=network.pk)
                     differences = _changed_by_someone_else(form, NetworkForm.initial_for(current))
-                    form = _rebind_after_conflict(NetworkForm, request, current.version, **options)
+                    form = _rebind_after_conflict(NetworkForm, request, current.version, platform_admin=platform_admin)
                     form.add_error(None, _conflict_message())
                     status = 409
                 except ValidationError as error:

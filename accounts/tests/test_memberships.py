@@ -81,3 +81,8 @@ def test_the_last_administrator_stays(org, admin):
 def test_removing_someone_who_is_not_a_member_changes_nothing(org, admin):
     memberships.membership_remove(actor=admin, organisation=org, user=UserFactory())
     assert not ChangeRecord.objects.filter(object_id=org.pk, actor=admin).exists()
+
+
+def test_a_platform_admin_may_remove_the_last_administrator(org, admin):
+    memberships.membership_remove(actor=UserFactory(platform_admin=True), organisation=org, user=admin)
+    assert not Membership.objects.filter(organisation=org).exists()
