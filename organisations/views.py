@@ -276,7 +276,8 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
                     role = change.cleaned_data["role"] or Role.EDITOR
                     memberships.membership_update(actor=request.user, organisation=organisation, user=person, role=role)
                     messages.success(
-                        request, _("%(person)s is now %(role)s.") % {"person": name, "role": Role(role).label.lower()}
+                        request,
+                        _("The role of %(person)s is now: %(role)s.") % {"person": name, "role": Role(role).label},
                     )
                 else:
                     memberships.membership_remove(actor=request.user, organisation=organisation, user=person)
