@@ -371,7 +371,7 @@ class ClassificationsIn(Body):
 
 
 class InnovationFields(Body):
-    title_fi: Text200 | None = None
+    title_fi: Text200 | None = Field(None, examples=["Kotihoidon etäpalvelu"])
     title_sv: Text200 | None = None
     title_en: Text200 | None = None
     summary_fi: Text500 | None = None
@@ -394,7 +394,9 @@ class InnovationFields(Body):
 
 
 class InnovationCreateIn(InnovationFields):
-    owner: OrganisationRefIn = Field(..., description="Owner organisation's id or slug; you must be its editor.")
+    owner: OrganisationRefIn = Field(
+        ..., description="Owner organisation's id or slug; you must be its editor.", examples=["espoo"]
+    )
     status: InnovationStatus = InnovationStatus.DRAFT
 
 
@@ -407,7 +409,7 @@ class VersionIn(Body):
 
 
 class AdoptIn(Body):
-    adopter: OrganisationRefIn = Field(..., description="The adopting organisation's id or slug.")
+    adopter: OrganisationRefIn = Field(..., description="The adopting organisation's id or slug.", examples=["vantaa"])
     mode: Literal["adapted", "copied"]
     adopted_on: date | None = Field(None, description="Default: today.")
     publish: bool = True
@@ -421,7 +423,9 @@ class PartnerFields(Body):
 
 
 class PartnerAddIn(PartnerFields):
-    organisation: OrganisationRefIn = Field(..., description="The partner organisation's id or slug.")
+    organisation: OrganisationRefIn = Field(
+        ..., description="The partner organisation's id or slug.", examples=["aalto-yliopisto"]
+    )
 
 
 class CatalogueQuery(Schema):

@@ -277,13 +277,11 @@ def _organisation_data(payload: Schema) -> dict[str, Any]:
         data[field] = data[field] or ""
     if "kind" in data and data["kind"] is None:
         del data["kind"]
-    if data.get("region"):
-        data["region"] = Region.objects.filter(code=data["region"]).first() or _unknown("region", data["region"])
-    if data.get("wellbeing_county"):
-        code = data["wellbeing_county"]
-        data["wellbeing_county"] = WellbeingCounty.objects.filter(code=code).first() or _unknown(
-            "wellbeing_county", code
-        )
+    # Codes name the region and the county; an empty code or null clears the field.
+    for field, model in (("region", Region), ("wellbeing_county", WellbeingCounty)):
+        if field in data:
+            code = data[field]
+            data[field] = (model.objects.filter(code=code).first() or _unknown(field, code)) if code else None
     return data
 
 

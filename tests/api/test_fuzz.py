@@ -1,0 +1,74 @@
+"""Fuzzing the API from its own OpenAPI schema (schemathesis, in-process through the WSGI application): whatever
+is sent, valid or not, the answer is never a server error.
+
+Every operation gets up to MAX_EXAMPLES generated requests, signed in as a platform administrator with an API
+token (so that writes really run), against a small registry. One pytest test per operation, so a failure names
+the operation; schemathesis prints a curl command that reproduces it.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from accounts.models import User
+from accounts.services import api_token_create
+from config.api import api
+from config.wsgi import application
+from core.models import Theme
+from innovations import services as innovation_services
+from innovations.models import Innovation
+from organisations.models import Network, Organisation
+from tests.api.conftest import make_innovation
+
+MAX_EXAMPLES = 30
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def fuzz_headers(
+    platform_admin: User,
+    published_a: Innovation,
+    draft_a: Innovation,
+    org_b: Organisation,
+    partner_org: Organisation,
+    network_a: Network,
+    theme: Theme,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[dict[str, str]]:
+    """Some data to find (ids 1, 2 … exist), a platform administrator's token, and no rate limits."""
+    innovation_services.partnership_add(actor=platform_admin, innovation=published_a, organisation=partner_org)
+    innovation_services.link_add(actor=platform_admin, innovation=published_a, title="Raportti", url="https://e.fi")
+    innovation_services.innovation_adopt(actor=platform_admin, source=published_a, adopter=org_b, mode="adapted")
+    make_innovation(org_b, platform_admin, title="Kirjaston kokeilu", classifications={"type": ["process"]})
+    for throttle in api.throttle:  # type: ignore[union-attr]
+        monkeypatch.setattr(throttle, "num_requests", 10**9)
+    _token, key = api_token_create(user=platform_admin, name="fuzz")
+    # Django closes "old" database connections when a request starts and ends; inside the test's transaction that
+    # would throw the test data away. Django's own test client switches this off in the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield {"Authorization": f"Bearer {key}"}
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,  # no example database in the working tree: every run starts from the same seed
+)
+def test_api_never_answers_with_a_server_error(case: Any, fuzz_headers: dict[str, str]) -> None:
+    case.call_and_validate(headers=fuzz_headers, checks=[not_a_server_error])
