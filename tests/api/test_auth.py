@@ -84,7 +84,9 @@ def test_token_authenticates_api_reads_and_writes(editor_a: User, draft_a: Innov
     assert client.get(f"{API}/innovations/{draft_a.pk}").status_code == 200
     assert draft_a.pk in {i["id"] for i in client.get(f"{API}/innovations").json()["items"]}
     # ... and writes work without any CSRF token (tokens are not sent by browsers on their own).
-    created = client.post(f"{API}/innovations", {"owner": org_a.slug, "title_fi": "Tokenilla"}, content_type="application/json")
+    created = client.post(
+        f"{API}/innovations", {"owner": org_a.slug, "title_fi": "Tokenilla"}, content_type="application/json"
+    )
     assert created.status_code == 201, created.content
     assert Innovation.objects.get(pk=created.json()["id"]).created_by == editor_a
 
@@ -95,7 +97,9 @@ def test_revoked_token_no_longer_works(editor_a: User, draft_a: Innovation, publ
     assert client.get(f"{API}/innovations/{draft_a.pk}").status_code == 200
     api_token_revoke(user=editor_a, token=token)
 
-    write = client.patch(f"{API}/innovations/{published_a.pk}", {"version": 1, "title_en": "x"}, content_type="application/json")
+    write = client.patch(
+        f"{API}/innovations/{published_a.pk}", {"version": 1, "title_en": "x"}, content_type="application/json"
+    )
     assert write.status_code == 401
     assert write.json()["error"]["code"] == "not_authenticated"
     # On an open read a bad token is an error too, not a silent fall-back to anonymous.

@@ -28,7 +28,10 @@ def content(response: Any) -> str:
 @pytest.fixture
 def registry(published_a: Innovation, draft_a: Innovation, org_b: Organisation, platform_admin: User) -> dict[str, Any]:
     adopted = innovation_services.innovation_adopt(
-        actor=platform_admin, source=published_a, adopter=org_b, mode="adapted",
+        actor=platform_admin,
+        source=published_a,
+        adopter=org_b,
+        mode="adapted",
         adopted_on=datetime.date(2024, 3, 1),
     ).result
     # A published adoption of an innovation that went back to draft: its source must not be named.
@@ -39,8 +42,13 @@ def registry(published_a: Innovation, draft_a: Innovation, org_b: Organisation, 
     innovation_services.innovation_set_status(
         actor=platform_admin, innovation=secret_source, status="draft", expected_version=secret_source.version
     )
-    return {"published": published_a, "draft": draft_a, "adopted": adopted, "hidden_child": hidden_child,
-            "secret_source": secret_source}
+    return {
+        "published": published_a,
+        "draft": draft_a,
+        "adopted": adopted,
+        "hidden_child": hidden_child,
+        "secret_source": secret_source,
+    }
 
 
 def test_csv_has_published_rows_only_and_no_personal_data(client: Client, registry: dict[str, Any]) -> None:
@@ -63,7 +71,9 @@ def test_csv_has_published_rows_only_and_no_personal_data(client: Client, regist
     by_id = {int(row["id"]): row for row in rows}
     published = by_id[registry["published"].pk]
     assert (published["title_fi"], published["title_sv"], published["title_en"]) == (
-        "Kotihoidon etäpalvelu", "Distanstjänst inom hemvården", "Remote home care"
+        "Kotihoidon etäpalvelu",
+        "Distanstjänst inom hemvården",
+        "Remote home care",
     )
     assert (published["owner"], published["owner_kind"], published["region"]) == ("Espoo", "municipality", "01")
     assert published["types"] == "service"
@@ -112,7 +122,11 @@ def test_csv_quotes_awkward_text(client: Client, org_a: Organisation, platform_a
 
 
 def test_export_queries_do_not_grow_with_rows(
-    client: Client, org_a: Organisation, org_b: Organisation, platform_admin: User, theme: Any,
+    client: Client,
+    org_a: Organisation,
+    org_b: Organisation,
+    platform_admin: User,
+    theme: Any,
     django_assert_max_num_queries: Any,
 ) -> None:
     """Rows come in chunks with their owners, types and themes prefetched: a constant number of queries."""

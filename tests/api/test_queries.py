@@ -43,7 +43,10 @@ def grow(
         have = Innovation.objects.filter(owner=org_a).count()
         for i in range(have, n):
             innovation = make_innovation(
-                org_a, platform_admin, title=f"Innovaatio {i}", themes=[theme, other_theme],
+                org_a,
+                platform_admin,
+                title=f"Innovaatio {i}",
+                themes=[theme, other_theme],
                 classifications={"type": ["service", "process"], "idea_source": ["users"]},
             )
             innovation_services.partnership_add(actor=platform_admin, innovation=innovation, organisation=partner_org)
@@ -69,7 +72,11 @@ def grow(
 )
 @pytest.mark.parametrize("who", ["anonymous", "editor"])
 def test_list_queries_do_not_grow_with_rows(
-    path: str, who: str, grow: Callable[[int], None], client_for: Callable[[User | None], Client], editor_a: User,
+    path: str,
+    who: str,
+    grow: Callable[[int], None],
+    client_for: Callable[[User | None], Client],
+    editor_a: User,
     django_assert_max_num_queries: Any,
 ) -> None:
     client = client_for(editor_a if who == "editor" else None)
@@ -108,7 +115,10 @@ def test_network_list_and_detail_queries_do_not_grow(
 
 
 def test_innovation_detail_queries_do_not_grow(
-    grow: Callable[[int], None], platform_admin: User, org_a: Organisation, client: Client,
+    grow: Callable[[int], None],
+    platform_admin: User,
+    org_a: Organisation,
+    client: Client,
     django_assert_max_num_queries: Any,
 ) -> None:
     grow(3)

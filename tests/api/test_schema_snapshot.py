@@ -38,8 +38,11 @@ def test_openapi_schema_matches_snapshot() -> None:
     if current != committed:
         diff = "".join(
             difflib.unified_diff(
-                committed.splitlines(keepends=True), current.splitlines(keepends=True),
-                fromfile="openapi_snapshot.json (committed)", tofile="schema from the code", n=2,
+                committed.splitlines(keepends=True),
+                current.splitlines(keepends=True),
+                fromfile="openapi_snapshot.json (committed)",
+                tofile="schema from the code",
+                n=2,
             )
         )
         raise AssertionError(
