@@ -1,6 +1,32 @@
+"""The front page and the open-data page."""
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from innovations.selectors import CatalogueFilters, innovation_list, registry_figures
+from innovations.vocabulary import Novelty, Status
+
+LATEST_COUNT = 6
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {})
+    latest = innovation_list(user=request.user, filters=CatalogueFilters(status=Status.PUBLISHED, sort="newest"))
+    figures = registry_figures()
+    # (label, share, the bar's CSS width written with a decimal point whatever the language)
+    novelty_shares = [
+        (label, share, f"{share * 100:.1f}%")
+        for label, share in (
+            (Novelty.NEW.label, figures["share_new"]),
+            (Novelty.ADAPTED.label, figures["share_adapted"]),
+            (Novelty.COPIED.label, figures["share_copied"]),
+        )
+    ]
+    return render(
+        request,
+        "core/home.html",
+        {"figures": figures, "novelty_shares": novelty_shares, "latest": list(latest[:LATEST_COUNT])},
+    )
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/open_data.html", {})

@@ -3,8 +3,9 @@
 Plain Python, no Django: the input is a list of nodes with a depth (negative for ancestors, 0 for the
 innovation itself, positive for adopters) and the key of the node it came from; the output is the position of
 every node and the end points of every edge, in SVG user units. Each depth is a column; within a column the
-nodes are ordered by the row of their parent (so that the branches of a tree do not cross) and the columns are
-centred on the tallest one.
+nodes are ordered by the row of their parent (so that the branches of a tree do not cross; nodes without a drawn
+parent come last) and the columns are centred on the tallest one. `limit_columns` thins a wide tree first, so
+that a popular innovation's fifty adopters do not make a drawing as tall as the page.
 """
 
 from collections.abc import Hashable, Sequence
@@ -94,7 +95,8 @@ def layered_layout(
     # Order each column by its parents' rows, column by column from the left, so siblings stay together.
     rows: dict[Hashable, int] = {}
     for column in sorted(columns):
-        indexed = sorted(enumerate(columns[column]), key=lambda pair: (rows.get(pair[1].parent, -1), pair[0]))
+        last = len(unique)  # after every real row: nodes without a drawn parent go to the bottom
+        indexed = sorted(enumerate(columns[column]), key=lambda pair: (rows.get(pair[1].parent, last), pair[0]))
         columns[column] = [node for _index, node in indexed]
         for row, node in enumerate(columns[column]):
             rows[node.key] = row
@@ -139,3 +141,23 @@ def layered_layout(
         )
     ordered = sorted(placed.values(), key=lambda n: (n.column, n.row))
     return Layout(nodes=ordered, edges=edges, width=width, height=height)
+
+
+def limit_columns(nodes: Sequence[NodeIn], *, max_per_column: int) -> tuple[list[NodeIn], dict[int, int]]:
+    """Keeps at most `max_per_column` nodes of each depth above 0 (in input order) and drops the descendants of
+    dropped nodes; returns the kept nodes and, per depth, how many were left out. Ancestors and the innovation
+    itself (depth <= 0) are a chain and always kept."""
+    kept: list[NodeIn] = []
+    kept_keys: set[Hashable] = set()
+    per_depth: dict[int, int] = {}
+    hidden: dict[int, int] = {}
+    for node in nodes:
+        room = per_depth.get(node.depth, 0) < max_per_column
+        fits = node.depth <= 0 or (node.parent in kept_keys and room)
+        if fits and node.key not in kept_keys:
+            kept.append(node)
+            kept_keys.add(node.key)
+            per_depth[node.depth] = per_depth.get(node.depth, 0) + 1
+        elif not fits:
+            hidden[node.depth] = hidden.get(node.depth, 0) + 1
+    return kept, hidden

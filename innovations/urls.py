@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from innovations import views
 
 app_name = "innovations"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.innovation_list_view, name="list"),
+    path("new/", views.innovation_create_view, name="create"),
+    path("<int:pk>/", views.innovation_detail_view, name="detail"),
+    path("<int:pk>/edit/", views.innovation_edit_view, name="edit"),
+    path("<int:pk>/adopt/", views.innovation_adopt_view, name="adopt"),
+    path("<int:pk>/publish/", views.innovation_publish_view, name="publish"),
+    path("<int:pk>/unpublish/", views.innovation_unpublish_view, name="unpublish"),
+    path("<int:pk>/delete/", views.innovation_delete_view, name="delete"),
+    path("<int:pk>/partners/add/", views.partner_add_view, name="partner_add"),
+    path("<int:pk>/partners/<int:partner_pk>/remove/", views.partner_remove_view, name="partner_remove"),
+    path("<int:pk>/links/add/", views.link_add_view, name="link_add"),
+    path("<int:pk>/links/<int:link_pk>/remove/", views.link_remove_view, name="link_remove"),
+    path("<int:pk>/attachments/add/", views.attachment_add_view, name="attachment_add"),
+    path("<int:pk>/attachments/<int:attachment_pk>/remove/", views.attachment_remove_view, name="attachment_remove"),
+]

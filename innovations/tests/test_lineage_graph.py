@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from innovations.lineage_graph import NodeIn, layered_layout
+from innovations.lineage_graph import NodeIn, layered_layout, limit_columns
 
 
 def test_empty_input_gives_an_empty_drawing():
@@ -78,6 +78,32 @@ def test_a_missing_parent_draws_no_edge_and_duplicates_are_ignored():
     layout = layered_layout([NodeIn("me", 0, "invisible"), NodeIn("a", 1, "me"), NodeIn("a", 1, "me")])
     assert [node.key for node in layout.nodes] == ["me", "a"]
     assert [(edge.source, edge.target) for edge in layout.edges] == [("me", "a")]
+
+
+def test_nodes_without_a_drawn_parent_go_to_the_bottom_of_their_column():
+    nodes = [NodeIn("me", 0), NodeIn("more", 1), NodeIn("a", 1, "me"), NodeIn("b", 1, "me")]
+    layout = layered_layout(nodes)
+    assert [node.key for node in layout.nodes if node.column == 1] == ["a", "b", "more"]
+
+
+def test_limit_columns_keeps_the_first_adopters_and_counts_the_rest():
+    nodes = [
+        NodeIn("parent", -1),
+        NodeIn("me", 0, "parent"),
+        *(NodeIn(f"a{i}", 1, "me") for i in range(5)),
+        NodeIn("a0-child", 2, "a0"),
+        NodeIn("a4-child", 2, "a4"),  # its parent is not drawn, so neither is it
+    ]
+    kept, hidden = limit_columns(nodes, max_per_column=3)
+    assert [node.key for node in kept] == ["parent", "me", "a0", "a1", "a2", "a0-child"]
+    assert hidden == {1: 2, 2: 1}
+
+
+def test_limit_columns_never_drops_the_chain_of_ancestors():
+    nodes = [NodeIn(f"anc{i}", -i, f"anc{i + 1}") for i in range(4, 0, -1)] + [NodeIn("me", 0, "anc1")]
+    kept, hidden = limit_columns(nodes, max_per_column=1)
+    assert kept == nodes
+    assert hidden == {}
 
 
 @st.composite

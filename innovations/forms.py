@@ -1,0 +1,400 @@
+"""Forms of the innovation pages and the parsing of the catalogue's query string.
+
+The forms only check the shape of the input (types, lengths, choices); the services decide everything else and
+their ValidationErrors are attached back to the fields with `attach_errors`.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Theme
+from innovations.models import Innovation
+from innovations.selectors import SORTS, CatalogueFilters
+from innovations.services import EDITABLE_FIELDS
+from innovations.vocabulary import (
+    CHOICES_BY_DIMENSION,
+    Dimension,
+    InnovationType,
+    Novelty,
+    PartnerRole,
+    Phase,
+    Stage,
+)
+from organisations.models import Organisation, OrganisationKind
+
+# --- the catalogue's query string -------------------------------------------------------------------------------
+
+# The query-string parameter of each facet is the CatalogueFilters attribute's name ("?types=service&regions=06").
+FACET_PARAMS = {attribute: attribute for attribute in CatalogueFilters.FACETS}
+SORT_LABELS = {
+    "updated": _("Recently updated"),
+    "newest": _("Newest first"),
+    "title": _("Title (A–Z)"),
+    "introduced": _("Date taken into use"),
+}
+MAX_QUERY_LENGTH = 200
+
+
+def parse_catalogue(
+    params: Mapping[str, Any], *, region_codes: Iterable[str], theme_slugs: Iterable[str]
+) -> CatalogueFilters:
+    """CatalogueFilters from a query string. Values that are not valid choices are dropped, never an error:
+    old bookmarks and hand-edited addresses keep working."""
+    valid: dict[str, set[str]] = {
+        "types": set(InnovationType.values),
+        "stages": set(Stage.values),
+        "novelty": set(Novelty.values),
+        "org_kinds": set(OrganisationKind.values),
+        "regions": set(region_codes),
+        "themes": set(theme_slugs),
+        "partner_kinds": set(OrganisationKind.values),
+    }
+    getlist = params.getlist if hasattr(params, "getlist") else lambda key: [params[key]] if key in params else []
+    values: dict[str, Any] = {}
+    for attribute, param in FACET_PARAMS.items():
+        values[attribute] = [v for v in dict.fromkeys(getlist(param)) if v in valid[attribute]]
+    sort = params.get("sort", "")
+    return CatalogueFilters(
+        q=" ".join(str(params.get("q", "")).split())[:MAX_QUERY_LENGTH],
+        sort=sort if sort in SORTS else "updated",
+        **values,
+    )
+
+
+def page_number(raw: Any) -> int:
+    """The requested page, at least 1; anything that is not a number means the first page.
+    (Paginator.get_page turns a number past the end into the last page.)"""
+    try:
+        return max(int(str(raw)), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+# --- errors from the services -----------------------------------------------------------------------------------
+
+
+def attach_errors(form: forms.Form, error: ValidationError) -> None:
+    """Puts a service's ValidationError next to the fields it names; the rest goes to the top of the form."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- create and edit --------------------------------------------------------------------------------------------
+
+LANGUAGES = ("fi", "sv", "en")
+# Literal strings, one per field and language, so that each can be translated as a whole.
+TRANSLATED_LABELS = {
+    "title_fi": _("Title in Finnish"),
+    "title_sv": _("Title in Swedish"),
+    "title_en": _("Title in English"),
+    "summary_fi": _("Summary in Finnish"),
+    "summary_sv": _("Summary in Swedish"),
+    "summary_en": _("Summary in English"),
+    "description_fi": _("Description in Finnish"),
+    "description_sv": _("Description in Swedish"),
+    "description_en": _("Description in English"),
+}
+LANGUAGE_LEGENDS = {"fi": _("In Finnish"), "sv": _("In Swedish"), "en": _("In English")}
+# Form field name (= the service's dimension) of each classification, in the order of the form.
+CLASSIFICATION_FIELDS = (
+    Dimension.TYPE,
+    Dimension.IDEA_SOURCE,
+    Dimension.MOTIVATION,
+    Dimension.STRATEGY,
+    Dimension.CHANNEL,
+    Dimension.OUTCOME_ACHIEVED,
+    Dimension.OUTCOME_EXPECTED,
+)
+CHOOSE_ALL = _("Choose all that apply.")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class InnovationForm(forms.Form):
+    """The innovation's own fields, classifications and themes. On the edit page it carries the version the
+    person started from, so that a save over someone else's newer change is refused (services.ConflictError)."""
+
+    owner = forms.ModelChoiceField(
+        label=_("Owner organisation"), queryset=Organisation.objects.none(), empty_label=_("Choose an organisation")
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    title_fi = forms.CharField(label=TRANSLATED_LABELS["title_fi"], max_length=200, required=False)
+    title_sv = forms.CharField(label=TRANSLATED_LABELS["title_sv"], max_length=200, required=False)
+    title_en = forms.CharField(label=TRANSLATED_LABELS["title_en"], max_length=200, required=False)
+    summary_fi = forms.CharField(
+        label=TRANSLATED_LABELS["summary_fi"], max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    summary_sv = forms.CharField(
+        label=TRANSLATED_LABELS["summary_sv"], max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    summary_en = forms.CharField(
+        label=TRANSLATED_LABELS["summary_en"], max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    description_fi = forms.CharField(
+        label=TRANSLATED_LABELS["description_fi"], required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    description_sv = forms.CharField(
+        label=TRANSLATED_LABELS["description_sv"], required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    description_en = forms.CharField(
+        label=TRANSLATED_LABELS["description_en"], required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+    is_social = forms.BooleanField(
+        label=_("Social innovation"),
+        required=False,
+        help_text=_("It changes how people act together, e.g. a new way for residents to take part."),
+    )
+    is_systemic = forms.BooleanField(
+        label=_("Systemic innovation"),
+        required=False,
+        help_text=_("It changes a whole system of services, organisations or rules, not one service."),
+    )
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices, widget=forms.RadioSelect, initial=Stage.IDEA)
+    novelty = forms.ChoiceField(
+        label=_("Novelty"), choices=Novelty.choices, widget=forms.RadioSelect, initial=Novelty.NEW
+    )
+    type = forms.MultipleChoiceField(
+        label=_("Type of innovation"),
+        choices=InnovationType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=CHOOSE_ALL,
+    )
+    idea_source = forms.MultipleChoiceField(
+        label=_("Where the idea came from"),
+        choices=CHOICES_BY_DIMENSION[Dimension.IDEA_SOURCE].choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=CHOOSE_ALL,
+    )
+    motivation = forms.MultipleChoiceField(
+        label=_("What drove it"),
+        choices=CHOICES_BY_DIMENSION[Dimension.MOTIVATION].choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=CHOOSE_ALL,
+    )
+    strategy = forms.MultipleChoiceField(
+        label=_("Strategies it implements"),
+        choices=CHOICES_BY_DIMENSION[Dimension.STRATEGY].choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=CHOOSE_ALL,
+    )
+    channel = forms.MultipleChoiceField(
+        label=_("How it has been communicated to others"),
+        choices=CHOICES_BY_DIMENSION[Dimension.CHANNEL].choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=CHOOSE_ALL,
+    )
+    outcome_achieved = forms.MultipleChoiceField(
+        label=_("Outcomes achieved"),
+        choices=CHOICES_BY_DIMENSION[Dimension.OUTCOME_ACHIEVED].choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=CHOOSE_ALL,
+    )
+    outcome_expected = forms.MultipleChoiceField(
+        label=_("Outcomes expected"),
+        choices=CHOICES_BY_DIMENSION[Dimension.OUTCOME_EXPECTED].choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=CHOOSE_ALL,
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"),
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        to_field_name="slug",
+        help_text=CHOOSE_ALL,
+    )
+    external_source = forms.CharField(
+        label=_("External source"),
+        max_length=300,
+        required=False,
+        help_text=_("If the idea came from outside the registry, e.g. another country's service, name it here."),
+    )
+    external_source_url = forms.URLField(
+        label=_("Address of the external source"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("For example https://example.org/service"),
+    )
+    introduced_on = forms.DateField(
+        label=_("Taken into use on"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Leave empty if it is not in use yet."),
+    )
+    contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
+    contact_email = forms.EmailField(
+        label=_("Contact e-mail"),
+        required=False,
+        help_text=_("Shown only to signed-in users of the platform."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        owners: QuerySet[Organisation] | None = None,
+        with_version: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if owners is None:
+            del self.fields["owner"]
+        else:
+            self.fields["owner"].queryset = owners
+        if not with_version:
+            del self.fields["version"]
+        for name in ("description_fi", "description_sv", "description_en"):
+            self.fields[name].help_text = _(
+                "Plain text, or simple HTML: paragraphs, lists, links, bold and italics. Anything else is removed."
+            )
+        for language in LANGUAGES:
+            for field in ("title", "summary", "description"):
+                # Screen readers and spell checkers then read and check each box in its own language.
+                self.fields[f"{field}_{language}"].widget.attrs["lang"] = language
+
+    @classmethod
+    def initial_for(cls, innovation: Innovation) -> dict[str, Any]:
+        initial: dict[str, Any] = {field: getattr(innovation, field) for field in EDITABLE_FIELDS}
+        initial["version"] = innovation.version
+        for classification in innovation.classifications.all():
+            initial.setdefault(classification.dimension, []).append(classification.code)
+        initial["themes"] = [theme.slug for theme in innovation.themes.all()]
+        return initial
+
+    def innovation_data(self) -> dict[str, Any]:
+        return {field: self.cleaned_data.get(field) for field in EDITABLE_FIELDS}
+
+    def classifications(self) -> dict[str, list[str]]:
+        return {str(dimension): list(self.cleaned_data.get(dimension) or []) for dimension in CLASSIFICATION_FIELDS}
+
+    def language_groups(self) -> list[tuple[str, str, list[forms.BoundField]]]:
+        """(language code, legend, [title, summary, description]) for the template's fieldsets."""
+        return [
+            (
+                lang,
+                str(LANGUAGE_LEGENDS[lang]),
+                [self[f"{field}_{lang}"] for field in ("title", "summary", "description")],
+            )
+            for lang in LANGUAGES
+        ]
+
+    def classification_fields(self) -> list[forms.BoundField]:
+        return [self[str(dimension)] for dimension in CLASSIFICATION_FIELDS]
+
+
+# --- smaller forms ----------------------------------------------------------------------------------------------
+
+
+class VersionForm(forms.Form):
+    """The confirmation forms (publish, unpublish) carry the version the person saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def organisation_choices(exclude: Iterable[int] = ()) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Every organisation, grouped by kind (one query): a long list is easier to scan in groups."""
+    excluded = set(exclude)
+    grouped: dict[str, list[tuple[int, str]]] = {}
+    for pk, name, kind in Organisation.objects.order_by("name").values_list("pk", "name", "kind"):
+        if pk not in excluded:
+            grouped.setdefault(kind, []).append((pk, name))
+    labels = dict(OrganisationKind.choices)
+    return [(str(labels[kind]), grouped[kind]) for kind in OrganisationKind.values if kind in grouped]
+
+
+class PartnerForm(forms.Form):
+    organisation = forms.TypedChoiceField(label=_("Partner organisation"), coerce=int)
+    role = forms.ChoiceField(label=_("Role"), choices=PartnerRole.choices, initial=PartnerRole.CO_DEVELOPER)
+    phases = forms.MultipleChoiceField(
+        label=_("Phases the partner took part in"),
+        choices=Phase.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[Phase.DEVELOPMENT],
+    )
+
+    def __init__(self, *args: Any, innovation: Innovation, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="partner", **kwargs)
+        taken = [innovation.owner_id, *(p.organisation_id for p in innovation.partnerships.all())]
+        self.fields["organisation"].choices = [("", _("Choose an organisation")), *organisation_choices(taken)]
+
+    def partner_data(self) -> dict[str, Any]:
+        phases = set(self.cleaned_data["phases"])
+        return {
+            "role": self.cleaned_data["role"],
+            "in_idea_phase": Phase.IDEA in phases,
+            "in_development_phase": Phase.DEVELOPMENT in phases,
+            "in_implementation_phase": Phase.IMPLEMENTATION in phases,
+        }
+
+
+class LinkForm(forms.Form):
+    title = forms.CharField(label=_("Link text"), max_length=200)
+    url = forms.URLField(label=_("Address"), assume_scheme="https", help_text=_("For example https://example.org/"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="link", **kwargs)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    title = forms.CharField(
+        label=_("Title"), max_length=200, required=False, help_text=_("Leave empty to use the file's name.")
+    )
+
+    def __init__(self, *args: Any, max_megabytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="attachment", **kwargs)
+        self.fields["file"].help_text = _("PDF, image, text or office document, at most %(limit)d MB.") % {
+            "limit": max_megabytes
+        }
+
+
+class AdoptForm(forms.Form):
+    adopter = forms.ModelChoiceField(
+        label=_("Your organisation"),
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        help_text=_("The organisation that took the innovation into use."),
+    )
+    mode = forms.ChoiceField(
+        label=_("How did you take it into use?"),
+        choices=[
+            (Novelty.ADAPTED, _("We adapted it to our needs")),
+            (Novelty.COPIED, _("We copied it as it is")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    adopted_on = forms.DateField(label=_("Taken into use on"), widget=DateInput)
+    publish = forms.BooleanField(
+        label=_("Publish our record now"),
+        required=False,
+        initial=True,
+        help_text=_("If you leave this empty, the new record stays a draft that only your organisation sees."),
+    )
+
+    def __init__(self, *args: Any, adopters: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["adopter"].queryset = adopters
+        self.fields["adopted_on"].initial = timezone.localdate

@@ -1,0 +1,620 @@
+"""The innovation pages: the catalogue, an innovation's page, adoption, and the forms that create and edit.
+
+Views parse the request, call one selector or service and render. Permissions are the rules in
+innovations.rules (the services check them again); an innovation a person may not see is a 404 everywhere,
+so that drafts do not reveal that they exist.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import roles
+from audit.services import change_list
+from core.errors import ConflictError
+from core.models import Theme
+from innovations import services
+from innovations.forms import (
+    FACET_PARAMS,
+    SORT_LABELS,
+    AdoptForm,
+    AttachmentForm,
+    InnovationForm,
+    LinkForm,
+    PartnerForm,
+    VersionForm,
+    attach_errors,
+    page_number,
+    parse_catalogue,
+)
+from innovations.lineage_graph import NodeIn, PlacedNode, layered_layout, limit_columns
+from innovations.models import Attachment, Innovation, Link, Partnership
+from innovations.selectors import (
+    CatalogueFilters,
+    LineageNode,
+    innovation_detail,
+    innovation_facets,
+    innovation_lineage,
+    innovation_list,
+)
+from innovations.vocabulary import (
+    CHOICES_BY_DIMENSION,
+    Dimension,
+    InnovationType,
+    Novelty,
+    Stage,
+    Status,
+)
+from organisations.models import Organisation, OrganisationKind, Region
+
+PER_PAGE = 20
+
+# --- catalogue --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    checked: bool
+
+
+@dataclass
+class FacetGroup:
+    param: str
+    legend: str
+    options: list[FacetOption]
+
+    @property
+    def selected(self) -> int:
+        return sum(option.checked for option in self.options)
+
+
+def _facet_groups(
+    filters: CatalogueFilters, counts: dict[str, dict[str, int]], regions: list[Region], themes: list[Theme]
+) -> list[FacetGroup]:
+    labels: dict[str, list[tuple[str, str]]] = {
+        "types": [(str(v), str(label)) for v, label in InnovationType.choices],
+        "stages": [(str(v), str(label)) for v, label in Stage.choices],
+        "novelty": [(str(v), str(label)) for v, label in Novelty.choices],
+        "org_kinds": [(str(v), str(label)) for v, label in OrganisationKind.choices],
+        "regions": sorted(((r.code, str(r.name)) for r in regions), key=lambda pair: pair[1]),
+        "themes": [(t.slug, str(t.name)) for t in themes],
+        "partner_kinds": [(str(v), str(label)) for v, label in OrganisationKind.choices],
+    }
+    legends = {
+        "types": _("Type of innovation"),
+        "stages": _("Stage"),
+        "novelty": _("Novelty"),
+        "org_kinds": _("Owner organisation's kind"),
+        "regions": _("Owner organisation's region"),
+        "themes": _("Theme"),
+        "partner_kinds": _("Partners' kind"),
+    }
+    groups = []
+    for attribute in CatalogueFilters.FACETS:
+        chosen = set(getattr(filters, attribute))
+        options = [
+            FacetOption(value, label, counts.get(attribute, {}).get(value, 0), value in chosen)
+            for value, label in labels[attribute]
+        ]
+        # A value that would give no results is no use as a filter, unless it is chosen already.
+        options = [option for option in options if option.count or option.checked]
+        groups.append(FacetGroup(FACET_PARAMS[attribute], legends[attribute], options))
+    return groups
+
+
+def innovation_list_view(request: HttpRequest) -> HttpResponse:
+    regions = list(Region.objects.all())
+    themes = list(Theme.objects.all())
+    filters = parse_catalogue(request.GET, region_codes=[r.code for r in regions], theme_slugs=[t.slug for t in themes])
+    paginator = Paginator(innovation_list(user=request.user, filters=filters), PER_PAGE)
+    page = paginator.get_page(page_number(request.GET.get("page")))
+    counts = innovation_facets(user=request.user, filters=filters)
+    filtered = bool(filters.q) or any(getattr(filters, attribute) for attribute in CatalogueFilters.FACETS)
+    return render(
+        request,
+        "innovations/list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "facet_groups": _facet_groups(filters, counts, regions, themes),
+            "sort_options": [(value, str(label)) for value, label in SORT_LABELS.items()],
+            "filtered": filtered,
+            "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+            "can_create": bool(roles.editable_organisation_ids(request.user)),
+        },
+    )
+
+
+# --- the innovation's page --------------------------------------------------------------------------------------
+
+
+# The lineage drawing: box size and how many adopters of one generation are drawn (the list below it has all).
+BOX_WIDTH, BOX_HEIGHT = 190, 64
+MAX_DRAWN_PER_GENERATION = 8
+
+
+@dataclass
+class LineageBox:
+    """One box of the drawing: an innovation, or the "n more" box at the bottom of a thinned generation."""
+
+    box: PlacedNode
+    innovation: Innovation | None = None
+    mode: str = ""
+    is_current: bool = False
+    more: int = 0
+
+    @property
+    def short_title(self) -> str:
+        return Truncator(str(self.innovation.title)).chars(25) if self.innovation else ""
+
+    @property
+    def short_owner(self) -> str:
+        return Truncator(str(self.innovation.owner)).chars(23) if self.innovation else ""
+
+    # Three lines of text inside the box: the owner, the title and how it was adopted.
+    @property
+    def text_x(self) -> float:
+        return self.box.x + 10
+
+    @property
+    def line1_y(self) -> float:
+        return self.box.y + 20
+
+    @property
+    def line2_y(self) -> float:
+        return self.box.y + 38
+
+    @property
+    def line3_y(self) -> float:
+        return self.box.y + 55
+
+
+@dataclass
+class LineageLine:
+    mode: str
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+    @property
+    def path(self) -> str:
+        # A smooth S-curve from the source's right side to just before the target's left side (the arrow head).
+        mid = (self.x1 + self.x2) / 2
+        return f"M{self.x1:g},{self.y1:g} C{mid:g},{self.y1:g} {mid:g},{self.y2:g} {self.x2 - 2:g},{self.y2:g}"
+
+
+@dataclass
+class LineageSentence:
+    source: Innovation
+    target: Innovation
+    mode: str
+
+
+def _lineage(nodes: list[LineageNode], current: Innovation) -> dict[str, Any] | None:
+    """The drawing and the text version of the lineage, or None when there is nothing but the innovation."""
+    if len(nodes) < 2:
+        return None
+    by_pk = {n.innovation.pk: n for n in nodes}
+    drawn, hidden = limit_columns(
+        [NodeIn(n.innovation.pk, n.depth, n.parent_id) for n in nodes], max_per_column=MAX_DRAWN_PER_GENERATION
+    )
+    more_boxes = [NodeIn(("more", depth), depth) for depth in sorted(hidden)]
+    layout = layered_layout(
+        [*drawn, *more_boxes], node_width=BOX_WIDTH, node_height=BOX_HEIGHT, column_gap=56, row_gap=12
+    )
+    boxes = []
+    for placed in layout.nodes:
+        node = by_pk.get(placed.key)  # type: ignore[call-overload]
+        if node is None:
+            boxes.append(LineageBox(placed, more=hidden[placed.depth]))
+        else:
+            boxes.append(LineageBox(placed, node.innovation, node.mode, node.innovation.pk == current.pk))
+    lines = [
+        LineageLine(by_pk[edge.target].mode, edge.x1, edge.y1, edge.x2, edge.y2)  # type: ignore[index]
+        for edge in layout.edges
+    ]
+    # The text version names every edge, also those the drawing leaves out.
+    sentences = [
+        LineageSentence(by_pk[n.parent_id].innovation, n.innovation, n.mode)
+        for n in nodes
+        if n.parent_id is not None and n.parent_id in by_pk
+    ]
+    return {
+        "width": layout.width,
+        "height": layout.height,
+        "boxes": boxes,
+        "lines": lines,
+        "sources": [s for s in sentences if by_pk[s.target.pk].depth <= 0],
+        "adopters": [s for s in sentences if by_pk[s.target.pk].depth > 0],
+        "adopter_count": sum(1 for n in nodes if n.depth > 0),
+        "hidden_count": sum(hidden.values()),
+    }
+
+
+def _classifications(innovation: Innovation) -> list[tuple[str, list[str]]]:
+    """(heading, [labels]) for every dimension, in the vocabulary's order; uses the prefetched rows."""
+    codes: dict[str, set[str]] = {}
+    for classification in innovation.classifications.all():
+        codes.setdefault(classification.dimension, set()).add(classification.code)
+    result = []
+    for dimension, label in Dimension.choices:
+        choices = CHOICES_BY_DIMENSION[dimension]
+        chosen = codes.get(dimension, set())
+        result.append((str(label), [str(choice.label) for choice in choices if choice.value in chosen]))
+    return result
+
+
+def _field_label(name: str) -> str:
+    """A readable name for a key of the change log ("title_fi" → "title (fi)", "partners" → "Partners")."""
+    other = {
+        "partners": _("Partners"),
+        "links": _("Links"),
+        "attachments": _("Attachments"),
+        "themes": _("Themes"),
+        "adopted_by": _("Adopted by"),
+        "mode": _("How it was adopted"),
+    }
+    if name in other:
+        return str(other[name])
+    if name in Dimension.values:
+        return str(Dimension(name).label)
+    base, _sep, language = name.rpartition("_")
+    label = _model_field_label(base) if language in ("fi", "sv", "en") and base else None
+    if label:
+        return f"{label} ({language})"
+    return _model_field_label(name) or name
+
+
+def _model_field_label(name: str) -> str | None:
+    try:
+        field = Innovation._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    verbose_name = getattr(field, "verbose_name", None)
+    return str(verbose_name) if verbose_name else None
+
+
+def _visible_or_404(request: HttpRequest, pk: int) -> Innovation:
+    innovation = innovation_detail(user=request.user, pk=pk)
+    if innovation is None:
+        raise Http404(_("No such innovation."))
+    return innovation
+
+
+def innovation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    innovation = _visible_or_404(request, pk)
+    user = request.user
+    changes = None
+    if user.has_perm("innovations.view_changes", innovation):
+        changes = [
+            (record, [(_field_label(name), values) for name, values in sorted(record.changes.items())])
+            for record in change_list(obj=innovation)
+        ]
+    return render(
+        request,
+        "innovations/detail.html",
+        {
+            "innovation": innovation,
+            "is_draft": innovation.status == Status.DRAFT,
+            "classifications": _classifications(innovation),
+            "stage_events": list(innovation.stage_events.all()),
+            "lineage": _lineage(innovation_lineage(user=user, innovation=innovation), innovation),
+            "partnerships": list(innovation.partnerships.all()),
+            "changes": changes,
+            "can_edit": user.has_perm("innovations.change_innovation", innovation),
+            "can_delete": user.has_perm("innovations.delete_innovation", innovation),
+            "can_adopt": innovation.status == Status.PUBLISHED and user.has_perm("innovations.adopt_innovation"),
+        },
+    )
+
+
+# --- adoption ---------------------------------------------------------------------------------------------------
+
+
+@login_required
+def innovation_adopt_view(request: HttpRequest, pk: int) -> HttpResponse:
+    source = _visible_or_404(request, pk)
+    if not request.user.has_perm("innovations.adopt_innovation"):
+        raise PermissionDenied
+    adopters = Organisation.objects.filter(pk__in=roles.editable_organisation_ids(request.user)).exclude(
+        pk=source.owner_id
+    )
+    form = AdoptForm(request.POST or None, adopters=adopters)
+    if request.method == "POST" and form.is_valid():
+        try:
+            adoption = services.innovation_adopt(
+                actor=request.user,
+                source=source,
+                adopter=form.cleaned_data["adopter"],
+                mode=form.cleaned_data["mode"],
+                adopted_on=form.cleaned_data["adopted_on"],
+                publish=form.cleaned_data["publish"],
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(organisation)s’s record of the innovation was created. Describe here what you changed.")
+                % {"organisation": adoption.result.owner},
+            )
+            return redirect(adoption.result)
+    return render(
+        request,
+        "innovations/adopt.html",
+        {"innovation": source, "form": form, "error_forms": [form], "has_adopters": adopters.exists()},
+    )
+
+
+# --- create and edit --------------------------------------------------------------------------------------------
+
+
+@login_required
+def innovation_create_view(request: HttpRequest) -> HttpResponse:
+    editable = Organisation.objects.filter(pk__in=roles.editable_organisation_ids(request.user))
+    owner = None
+    slug = request.GET.get("owner", "")
+    if slug:
+        owner = get_object_or_404(Organisation, slug=slug)
+        if not request.user.has_perm("innovations.add_innovation_for", owner):
+            raise PermissionDenied
+    elif not editable.exists():
+        raise PermissionDenied
+    elif editable.count() == 1:
+        owner = editable.get()
+    form = InnovationForm(request.POST or None, owners=None if owner else editable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            innovation = services.innovation_create(
+                actor=request.user,
+                owner=owner or form.cleaned_data["owner"],
+                data=form.innovation_data(),
+                classifications=form.classifications(),
+                themes=form.cleaned_data["themes"],
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The innovation was saved as a draft. Publish it when it is ready."))
+            return redirect("innovations:edit", pk=innovation.pk)
+    return render(request, "innovations/form.html", {"form": form, "error_forms": [form], "owner": owner})
+
+
+def _editable_or_404(request: HttpRequest, pk: int) -> Innovation:
+    innovation = _visible_or_404(request, pk)
+    if not request.user.has_perm("innovations.change_innovation", innovation):
+        raise PermissionDenied
+    return innovation
+
+
+def _render_edit(request: HttpRequest, innovation: Innovation, **bound: Any) -> HttpResponse:
+    """The edit page with its main form and the manage forms; a failed sub-form passes itself in bound."""
+    form = bound.get("form") or InnovationForm(initial=InnovationForm.initial_for(innovation), with_version=True)
+    partner_form = bound.get("partner_form") or PartnerForm(innovation=innovation)
+    link_form = bound.get("link_form") or LinkForm()
+    attachment_form = bound.get("attachment_form") or AttachmentForm(max_megabytes=_max_megabytes())
+    context = {
+        "innovation": innovation,
+        "owner": innovation.owner,
+        "form": form,
+        "partner_form": partner_form,
+        "link_form": link_form,
+        "attachment_form": attachment_form,
+        "error_forms": [form, partner_form, link_form, attachment_form],
+        "partnerships": list(innovation.partnerships.all()),
+        "conflict": bound.get("conflict", False),
+        "is_draft": innovation.status == Status.DRAFT,
+        "can_delete": request.user.has_perm("innovations.delete_innovation", innovation),
+    }
+    return render(request, "innovations/edit.html", context)
+
+
+@login_required
+def innovation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    innovation = _editable_or_404(request, pk)
+    if request.method != "POST":
+        return _render_edit(request, innovation)
+    form = InnovationForm(request.POST, with_version=True)
+    conflict = False
+    if form.is_valid():
+        try:
+            services.innovation_update(
+                actor=request.user,
+                innovation=innovation,
+                expected_version=form.cleaned_data["version"],
+                data=form.innovation_data(),
+                classifications=form.classifications(),
+                themes=form.cleaned_data["themes"],
+            )
+        except ConflictError:
+            conflict = True
+            form.add_error(None, ConflictError.message)
+            # Keep every word the person typed; the form now names the version that is saved, so saving it
+            # again, after they have compared, deliberately replaces the other person's change.
+            form.data = form.data.copy()
+            form.data["version"] = str(innovation.version)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect(innovation)
+    return _render_edit(request, innovation, form=form, conflict=conflict)
+
+
+def _set_status(request: HttpRequest, pk: int, status: str) -> HttpResponse:
+    innovation = _editable_or_404(request, pk)
+    form = VersionForm(request.POST or None, initial={"version": innovation.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.innovation_set_status(
+                actor=request.user, innovation=innovation, status=status, expected_version=form.cleaned_data["version"]
+            )
+        except ConflictError:
+            # Show the change that was refused, and offer the saved version for a second, informed try.
+            form.data = form.data.copy()
+            form.data["version"] = str(innovation.version)
+            form.add_error(None, ConflictError.message)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            if status == Status.PUBLISHED:
+                messages.success(request, _("The innovation is now published: everyone can see it."))
+            else:
+                messages.success(request, _("The innovation is now a draft: only your organisation can see it."))
+            return redirect(innovation)
+    return render(
+        request,
+        "innovations/confirm_status.html",
+        {"innovation": innovation, "form": form, "error_forms": [form], "status": status},
+    )
+
+
+@login_required
+def innovation_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _set_status(request, pk, Status.PUBLISHED)
+
+
+@login_required
+def innovation_unpublish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _set_status(request, pk, Status.DRAFT)
+
+
+@login_required
+def innovation_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    innovation = _visible_or_404(request, pk)
+    if not request.user.has_perm("innovations.delete_innovation", innovation):
+        raise PermissionDenied
+    errors: list[str] = []
+    if request.method == "POST":
+        title = str(innovation.title)
+        try:
+            services.innovation_delete(actor=request.user, innovation=innovation)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("“%(title)s” was deleted.") % {"title": title})
+            return redirect("innovations:list")
+    return render(request, "innovations/confirm_delete.html", {"innovation": innovation, "errors": errors})
+
+
+# --- partners, links and attachments (the "manage" part of the edit page) ---------------------------------------
+
+
+@login_required
+@require_POST
+def partner_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    innovation = _editable_or_404(request, pk)
+    form = PartnerForm(request.POST, innovation=innovation)
+    if form.is_valid():
+        organisation = get_object_or_404(Organisation, pk=form.cleaned_data["organisation"])
+        try:
+            services.partnership_add(
+                actor=request.user, innovation=innovation, organisation=organisation, **form.partner_data()
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("%(organisation)s was added as a partner.") % {"organisation": organisation})
+            return redirect(_manage_url(innovation, "partners"))
+    return _render_edit(request, innovation, partner_form=form)
+
+
+@login_required
+@require_POST
+def partner_remove_view(request: HttpRequest, pk: int, partner_pk: int) -> HttpResponse:
+    innovation = _editable_or_404(request, pk)
+    partnership = get_object_or_404(
+        Partnership.objects.select_related("organisation", "innovation"), pk=partner_pk, innovation=innovation
+    )
+    services.partnership_remove(actor=request.user, partnership=partnership)
+    messages.success(
+        request, _("%(organisation)s is no longer a partner.") % {"organisation": partnership.organisation}
+    )
+    return redirect(_manage_url(innovation, "partners"))
+
+
+@login_required
+@require_POST
+def link_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    innovation = _editable_or_404(request, pk)
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        try:
+            services.link_add(
+                actor=request.user,
+                innovation=innovation,
+                title=form.cleaned_data["title"],
+                url=form.cleaned_data["url"],
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The link was added."))
+            return redirect(_manage_url(innovation, "links"))
+    return _render_edit(request, innovation, link_form=form)
+
+
+@login_required
+@require_POST
+def link_remove_view(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    innovation = _editable_or_404(request, pk)
+    link = get_object_or_404(Link.objects.select_related("innovation"), pk=link_pk, innovation=innovation)
+    services.link_remove(actor=request.user, link=link)
+    messages.success(request, _("The link “%(title)s” was removed.") % {"title": link.title})
+    return redirect(_manage_url(innovation, "links"))
+
+
+@login_required
+@require_POST
+def attachment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    innovation = _editable_or_404(request, pk)
+    form = AttachmentForm(request.POST, request.FILES, max_megabytes=_max_megabytes())
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                actor=request.user,
+                innovation=innovation,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The file was attached."))
+            return redirect(_manage_url(innovation, "attachments"))
+    return _render_edit(request, innovation, attachment_form=form)
+
+
+@login_required
+@require_POST
+def attachment_remove_view(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    innovation = _editable_or_404(request, pk)
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("innovation"), pk=attachment_pk, innovation=innovation
+    )
+    services.attachment_remove(actor=request.user, attachment=attachment)
+    messages.success(request, _("The attachment “%(title)s” was removed.") % {"title": attachment.title})
+    return redirect(_manage_url(innovation, "attachments"))
+
+
+def _max_megabytes() -> int:
+    return int(settings.MAX_UPLOAD_BYTES // (1024 * 1024))
+
+
+def _manage_url(innovation: Innovation, section: str) -> str:
+    return reverse("innovations:edit", kwargs={"pk": innovation.pk}) + f"#{section}"
