@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from modeltranslation.admin import TranslationAdmin
 
@@ -16,6 +16,13 @@ from core.errors import ConflictError
 from core.models import Theme
 from innovations.models import Innovation
 from innovations.services import innovation_search_document
+
+
+def https_urls(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """Form fields for an admin form's Meta.formfield_callback: addresses typed without a scheme get https."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
 
 
 class VersionedAdminForm(forms.ModelForm):

@@ -9,12 +9,13 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from core.admin import VersionedAdminForm
+from core.admin import VersionedAdminForm, https_urls
 from organisations import services
 from organisations.models import Network, NetworkMembership, Organisation, Region, WellbeingCounty
 
@@ -65,11 +66,13 @@ class OrganisationAdminForm(VersionedAdminForm):
     class Meta:
         model = Organisation
         fields = "__all__"
+        formfield_callback = https_urls
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(TranslationAdmin):
     form = OrganisationAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "kind", "municipality_code", "business_id", "region", "population", "is_synthetic")
     list_filter = ("kind", "region", "size_class", "is_synthetic")
     search_fields = ("name_fi", "name_sv", "name_en", "slug", "business_id", "municipality_code")
@@ -110,11 +113,13 @@ class NetworkAdminForm(VersionedAdminForm):
     class Meta:
         model = Network
         fields = "__all__"
+        formfield_callback = https_urls
 
 
 @admin.register(Network)
 class NetworkAdmin(TranslationAdmin):
     form = NetworkAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "coordinator", "member_count", "agreement_start", "agreement_end", "is_synthetic")
     list_filter = ("themes", "is_synthetic")
     search_fields = ("name_fi", "name_sv", "name_en", "slug", "coordinator__name")
