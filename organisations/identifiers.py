@@ -2,13 +2,15 @@
 
 import re
 
-_BUSINESS_ID = re.compile(r"^(\d{7})-(\d)$")
+# ASCII digits only (\d would admit full-width and other scripts' digits) and fullmatch (a "$" anchor would
+# admit a trailing newline).
+_BUSINESS_ID = re.compile(r"([0-9]{7})-([0-9])")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
 
 
 def is_valid_business_id(value: str) -> bool:
     """Checks a Finnish business ID (Y-tunnus) "1234567-8", including its check digit (modulus 11)."""
-    match = _BUSINESS_ID.match(value or "")
+    match = _BUSINESS_ID.fullmatch(value or "")
     if not match:
         return False
     digits, check = match.groups()

@@ -60,7 +60,9 @@ def test_create_stores_the_organisation_with_a_slug_and_size_class(platform_admi
     assert record.changes["region"] == [None, str(region)]
 
 
-@pytest.mark.parametrize("business_id", ["0201256-5", "0201256-0", "201256-6", "02012566", "0201256-", "abcdefg-h"])
+@pytest.mark.parametrize(
+    "business_id", ["0201256-5", "0201256-0", "201256-6", "02012566", "0201256-", "abcdefg-h", "０２０１２５６-６"]
+)
 def test_a_business_id_with_a_wrong_check_digit_or_form_is_refused(platform_admin, business_id):
     with pytest.raises(ValidationError) as excinfo:
         services.organisation_create(actor=platform_admin, data=_company(business_id=business_id))
