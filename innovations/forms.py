@@ -397,4 +397,6 @@ class AdoptForm(forms.Form):
     def __init__(self, *args: Any, adopters: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["adopter"].queryset = adopters
+        if adopters.count() != 1:  # with one choice it is preselected; with many the person must choose
+            self.fields["adopter"].empty_label = _("Choose an organisation")
         self.fields["adopted_on"].initial = timezone.localdate

@@ -318,7 +318,7 @@ def innovation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": changes,
             "can_edit": user.has_perm("innovations.change_innovation", innovation),
             "can_delete": user.has_perm("innovations.delete_innovation", innovation),
-            "can_adopt": innovation.status == Status.PUBLISHED and user.has_perm("innovations.adopt_innovation"),
+            "can_adopt": innovation.status == Status.PUBLISHED and _may_adopt(user, innovation),
         },
     )
 
@@ -326,14 +326,30 @@ def innovation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- adoption ---------------------------------------------------------------------------------------------------
 
 
+def _adopters(user: Any, source: Innovation) -> Any:
+    """The organisations on whose behalf the person may adopt: those they edit (platform administrators: any),
+    never the owner itself."""
+    organisations = Organisation.objects.exclude(pk=source.owner_id)
+    if getattr(user, "is_superuser", False):
+        return organisations
+    return organisations.filter(pk__in=roles.editable_organisation_ids(user))
+
+
+def _may_adopt(user: Any, source: Innovation) -> bool:
+    """Whether to offer the adopt button: the person edits some organisation other than the owner."""
+    if not user.has_perm("innovations.adopt_innovation"):
+        return False
+    return bool(getattr(user, "is_superuser", False)) or any(
+        pk != source.owner_id for pk in roles.editable_organisation_ids(user)
+    )
+
+
 @login_required
 def innovation_adopt_view(request: HttpRequest, pk: int) -> HttpResponse:
     source = _visible_or_404(request, pk)
     if not request.user.has_perm("innovations.adopt_innovation"):
         raise PermissionDenied
-    adopters = Organisation.objects.filter(pk__in=roles.editable_organisation_ids(request.user)).exclude(
-        pk=source.owner_id
-    )
+    adopters = _adopters(request.user, source)
     form = AdoptForm(request.POST or None, adopters=adopters)
     if request.method == "POST" and form.is_valid():
         try:

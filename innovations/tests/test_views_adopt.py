@@ -9,7 +9,7 @@ from accounts.models import Role
 from innovations.models import Adoption
 from innovations.tests.test_views_support import url
 from innovations.vocabulary import Novelty, Status
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 # The shared people and records: org_a, editor_a, admin_a, editor_b, registered_user, published_a, draft_a …
 pytest_plugins = ["tests.fixtures"]
@@ -94,6 +94,7 @@ def test_someone_editing_two_organisations_chooses_which_adopts(client, editor_b
     MembershipFactory(user=editor_b, organisation=third, role=Role.ADMIN)
     client.force_login(editor_b)
     page = html(client.get(url("innovations:adopt", pk=published_a.pk)))
+    assert '<option value="" selected>' in page  # nothing preselected when there is a choice
     assert f'value="{third.pk}"' in page
     assert f'value="{org_a.pk}"' not in page  # the owner is not offered
     client.post(
@@ -101,6 +102,17 @@ def test_someone_editing_two_organisations_chooses_which_adopts(client, editor_b
         {"adopter": third.pk, "mode": "copied", "adopted_on": str(timezone.localdate()), "publish": "on"},
     )
     assert Adoption.objects.get(source=published_a).result.owner == third
+
+
+def test_platform_administrator_may_adopt_for_any_organisation(client, published_a, org_b):
+    admin = UserFactory(platform_admin=True)
+    client.force_login(admin)
+    assert url("innovations:adopt", pk=published_a.pk) in html(client.get(url("innovations:detail", pk=published_a.pk)))
+    client.post(
+        url("innovations:adopt", pk=published_a.pk),
+        {"adopter": org_b.pk, "mode": "adapted", "adopted_on": str(timezone.localdate()), "publish": "on"},
+    )
+    assert Adoption.objects.get(source=published_a).result.owner == org_b
 
 
 def test_adopt_page_access(client, registered_user, editor_b, draft_a, published_a):
