@@ -215,7 +215,7 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
     return error_response(request, status=403, code="permission_denied", message=message)
 
 
-def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+def on_not_found(request: HttpRequest, exc: object) -> HttpResponse:
     # The same answer for "does not exist" and "is a draft you may not see": a draft's existence is not revealed.
     message = _("Not found: the record does not exist or is not visible to you.")
     return error_response(request, status=404, code="not_found", message=message)

@@ -821,7 +821,7 @@ def _records(request: HttpRequest) -> Any:
 )
 def open_data_csv(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(exports.csv_lines(_records(request)), content_type="text/csv; charset=utf-8")
-    return _open_data_headers(response, "innoverkko-innovations.csv")
+    return _open_data_headers(response, "innoverkko-innovations-CC-BY-4.0.csv")
 
 
 @open_data_router.get(
@@ -836,4 +836,4 @@ def open_data_json(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         exports.json_chunks(_records(request), attribution=attribution), content_type="application/json"
     )
-    return _open_data_headers(response, "innoverkko-innovations.json")
+    return _open_data_headers(response, "innoverkko-innovations-CC-BY-4.0.json")

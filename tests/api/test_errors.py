@@ -49,7 +49,7 @@ def test_stale_version_is_a_conflict_and_changes_nothing(
     details = error(response, 409, "conflict")
     assert "Someone else has changed this record" in details["message"]
     published_a.refresh_from_db()
-    assert (published_a.title_en, published_a.version) == ("Mine", 2)
+    assert (published_a.title_en, published_a.version) == ("Mine", 2)  # type: ignore[attr-defined]
 
     stale_publish = post(second, f"/innovations/{published_a.pk}/unpublish", {"version": 1})
     error(stale_publish, 409, "conflict")

@@ -55,7 +55,7 @@ def test_csv_has_published_rows_only_and_no_personal_data(client: Client, regist
     response = client.get(f"{API}/open-data/innovations.csv")
     text = content(response)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert 'filename="innoverkko-innovations.csv"' in response["Content-Disposition"]
+    assert 'filename="innoverkko-innovations-CC-BY-4.0.csv"' in response["Content-Disposition"]
     assert exports.LICENCE_URL in response["Link"]
     assert 'rel="license"' in response["Link"]
 

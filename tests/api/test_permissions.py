@@ -49,6 +49,7 @@ def _do(action: str, client: Client, w: dict[str, Any]) -> int:
     org_a: Organisation = w["org_a"]
     org_b: Organisation = w["org_b"]
     network: Network = w["network_a"]
+    data: dict[str, Any]
     if action == "read_published":
         return client.get(f"{API}/innovations/{published.pk}").status_code
     if action == "read_draft":

@@ -24,7 +24,7 @@ MAX_QUERIES = 10
 
 def queries(client: Client, path: str) -> int:
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(API + path)
+        response: Any = client.get(API + path)
         if response.streaming:
             b"".join(response.streaming_content)
     assert response.status_code == 200, response.content
@@ -105,11 +105,13 @@ def test_network_list_and_detail_queries_do_not_grow(
     networks(5)
     few = queries(client, "/networks?limit=100")
     small = Organisation.objects.get(pk=org_a.pk).coordinated_networks.first()
+    assert small is not None
     few_detail = queries(client, f"/networks/{small.slug}")
     networks(45)
     with django_assert_max_num_queries(MAX_QUERIES):
         assert queries(client, "/networks?limit=100") == few
     big = Organisation.objects.get(pk=org_a.pk).coordinated_networks.order_by("-id").first()
+    assert big is not None
     assert big.memberships.count() == 50
     assert queries(client, f"/networks/{big.slug}") == few_detail
 
@@ -123,6 +125,7 @@ def test_innovation_detail_queries_do_not_grow(
 ) -> None:
     grow(3)
     innovation = Innovation.objects.filter(owner=org_a).order_by("id").first()
+    assert innovation is not None
     few = queries(client, f"/innovations/{innovation.pk}")
     more_adopters = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).exclude(pk=org_a.pk)[100:130]
     for adopter in more_adopters:
