@@ -15,6 +15,9 @@ import pytest
 from django.conf import settings
 from pytest_django import DjangoDbBlocker
 
+# Shared factories-backed fixtures: organisations, one user per role, innovations.
+pytest_plugins = ["tests.fixtures"]
+
 _media_root: str | None = None
 
 
