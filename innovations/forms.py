@@ -5,7 +5,7 @@ their ValidationErrors are attached back to the fields with `attach_errors`.
 """
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -128,7 +128,7 @@ class InnovationForm(forms.Form):
     """The innovation's own fields, classifications and themes. On the edit page it carries the version the
     person started from, so that a save over someone else's newer change is refused (services.ConflictError)."""
 
-    owner = forms.ModelChoiceField(
+    owner: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
         label=_("Owner organisation"), queryset=Organisation.objects.none(), empty_label=_("Choose an organisation")
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -218,7 +218,7 @@ class InnovationForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=CHOOSE_ALL,
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes: "forms.ModelMultipleChoiceField[Theme]" = forms.ModelMultipleChoiceField(
         label=_("Themes"),
         queryset=Theme.objects.all(),
         required=False,
@@ -262,7 +262,7 @@ class InnovationForm(forms.Form):
         if owners is None:
             del self.fields["owner"]
         else:
-            self.fields["owner"].queryset = owners
+            cast("forms.ModelChoiceField[Organisation]", self.fields["owner"]).queryset = owners
         if not with_version:
             del self.fields["version"]
         for name in ("description_fi", "description_sv", "description_en"):
@@ -336,9 +336,11 @@ class PartnerForm(forms.Form):
     )
 
     def __init__(self, *args: Any, innovation: Innovation, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="partner", **kwargs)
+        kwargs.setdefault("prefix", "partner")
+        super().__init__(*args, **kwargs)
         taken = [innovation.owner_id, *(p.organisation_id for p in innovation.partnerships.all())]
-        self.fields["organisation"].choices = [("", _("Choose an organisation")), *organisation_choices(taken)]
+        organisation = cast(forms.ChoiceField, self.fields["organisation"])
+        organisation.choices = [("", _("Choose an organisation")), *organisation_choices(taken)]
 
     def partner_data(self) -> dict[str, Any]:
         phases = set(self.cleaned_data["phases"])
@@ -355,7 +357,8 @@ class LinkForm(forms.Form):
     url = forms.URLField(label=_("Address"), assume_scheme="https", help_text=_("For example https://example.org/"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="link", **kwargs)
+        kwargs.setdefault("prefix", "link")
+        super().__init__(*args, **kwargs)
 
 
 class AttachmentForm(forms.Form):
@@ -365,14 +368,15 @@ class AttachmentForm(forms.Form):
     )
 
     def __init__(self, *args: Any, max_megabytes: int, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="attachment", **kwargs)
+        kwargs.setdefault("prefix", "attachment")
+        super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _("PDF, image, text or office document, at most %(limit)d MB.") % {
             "limit": max_megabytes
         }
 
 
 class AdoptForm(forms.Form):
-    adopter = forms.ModelChoiceField(
+    adopter: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
         label=_("Your organisation"),
         queryset=Organisation.objects.none(),
         empty_label=None,
@@ -396,7 +400,8 @@ class AdoptForm(forms.Form):
 
     def __init__(self, *args: Any, adopters: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["adopter"].queryset = adopters
+        adopter = cast("forms.ModelChoiceField[Organisation]", self.fields["adopter"])
+        adopter.queryset = adopters
         if adopters.count() != 1:  # with one choice it is preselected; with many the person must choose
-            self.fields["adopter"].empty_label = _("Choose an organisation")
+            adopter.empty_label = _("Choose an organisation")
         self.fields["adopted_on"].initial = timezone.localdate

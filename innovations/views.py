@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -276,7 +276,7 @@ def _field_label(name: str) -> str:
     base, _sep, language = name.rpartition("_")
     label = _model_field_label(base) if language in ("fi", "sv", "en") and base else None
     if label:
-        return f"{label} ({language})"
+        return _("%(field)s (%(language)s)") % {"field": label, "language": language}
     return _model_field_label(name) or name
 
 
@@ -462,14 +462,20 @@ def innovation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, ConflictError.message)
             # Keep every word the person typed; the form now names the version that is saved, so saving it
             # again, after they have compared, deliberately replaces the other person's change.
-            form.data = form.data.copy()
-            form.data["version"] = str(innovation.version)
+            form.data = _with_version(request, innovation)
         except ValidationError as error:
             attach_errors(form, error)
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect(innovation)
     return _render_edit(request, innovation, form=form, conflict=conflict)
+
+
+def _with_version(request: HttpRequest, innovation: Innovation) -> QueryDict:
+    """The posted data with the saved version in place of the one the person started from."""
+    data = request.POST.copy()
+    data["version"] = str(innovation.version)
+    return data
 
 
 def _set_status(request: HttpRequest, pk: int, status: str) -> HttpResponse:
@@ -482,8 +488,7 @@ def _set_status(request: HttpRequest, pk: int, status: str) -> HttpResponse:
             )
         except ConflictError:
             # Show the change that was refused, and offer the saved version for a second, informed try.
-            form.data = form.data.copy()
-            form.data["version"] = str(innovation.version)
+            form.data = _with_version(request, innovation)
             form.add_error(None, ConflictError.message)
         except ValidationError as error:
             attach_errors(form, error)

@@ -83,11 +83,14 @@ def test_open_data_page_links_the_files_and_names_the_licence(client):
 def test_search_kokeilu_finds_kirjaston_kokeiluja(client, org_a):
     InnovationFactory(owner=org_a, title_fi="Kirjaston kokeiluja")
     InnovationFactory(owner=org_a, title_fi="Kotihoidon etäpalvelu")
-    page = html(client.get(url("innovations:list", query="q=kokeilu")))
+    response = client.get(url("innovations:list", query="q=kokeilu"))
+    page = html(response)
     assert "Kirjaston kokeiluja" in page
     assert "Kotihoidon etäpalvelu" not in page
-    assert re.search(r'role="status"[^>]*>\s*1 innovation found', page)
+    assert response.context["page"].paginator.count == 1
     assert 'value="kokeilu"' in page  # the search box keeps the words
+    page = html(client.get(url("innovations:list", "en", query="q=kokeilu")))
+    assert re.search(r'role="status"[^>]*>\s*1 innovation found', page)  # announced in the live region
 
 
 def test_facets_filter_and_show_counts(client, org_a):

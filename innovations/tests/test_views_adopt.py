@@ -26,13 +26,13 @@ def test_adopt_creates_the_linked_record_and_shows_it(client, editor_b, org_b, p
     assert f'<option value="{org_b.pk}"' in page
     assert 'type="radio" name="mode" value="adapted"' in page
     response = client.post(
-        url("innovations:adopt", pk=published_a.pk),
+        url("innovations:adopt", "en", pk=published_a.pk),
         {"adopter": org_b.pk, "mode": "adapted", "adopted_on": "2025-03-01", "publish": "on"},
     )
     adoption = Adoption.objects.get(source=published_a)
     result = adoption.result
     assert response.status_code == 302
-    assert response["Location"] == result.get_absolute_url()
+    assert response["Location"] == url("innovations:detail", "en", pk=result.pk)
     assert result.owner == org_b
     assert result.novelty == Novelty.ADAPTED
     assert result.status == Status.PUBLISHED
@@ -40,7 +40,7 @@ def test_adopt_creates_the_linked_record_and_shows_it(client, editor_b, org_b, p
     assert adoption.created_by == editor_b
     page = html(client.get(response["Location"]))
     assert "record of the innovation was created" in page  # the message
-    assert f'href="{published_a.get_absolute_url()}"' in page  # the lineage links to the source
+    assert f'href="{url("innovations:detail", "en", pk=published_a.pk)}"' in page  # the lineage links to the source
 
 
 def test_adopt_without_publishing_keeps_a_draft(client, editor_b, org_b, published_a):
