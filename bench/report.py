@@ -95,6 +95,8 @@ def render() -> str:
             f"Measured {meta.get('date', '?')} on commit `{meta.get('machine', {}).get('commit', '?')}`; "
             f"load average before the run {_load(meta.get('load_before'))}, after {_load(meta.get('load_after'))}.",
             "",
+            _machine_line(meta.get("machine") or {}),
+            "",
             f"Registry: {counts.get('organisations', size.organisations):,} organisations, "
             f"{counts.get('innovations', size.innovations):,} innovations, {counts.get('adoptions', 0):,} adoptions + "
             f"{counts.get('partnerships', 0):,} partnerships, {counts.get('classifications', 0):,} classifications, "
@@ -144,6 +146,16 @@ def render() -> str:
     lines += _query_comparison(available)
     lines.append(END)
     return "\n".join(lines)
+
+
+def _machine_line(info: dict[str, Any]) -> str:
+    versions = info.get("versions", {})
+    return (
+        f"Machine: {info.get('cpu', '?')}, {info.get('cores', '?')} cores, {info.get('memory_gb', '?')} GB, "
+        f"Linux {info.get('kernel', '?')}; Python {versions.get('python', '?')}, Django {versions.get('django', '?')}, "
+        f"gunicorn {versions.get('gunicorn', '?')}, SQLite {versions.get('sqlite', '?')}, "
+        f"PostgreSQL {versions.get('postgresql', '?')}."
+    )
 
 
 def _load(value: Any) -> str:
