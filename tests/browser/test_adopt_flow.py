@@ -13,9 +13,11 @@ pytestmark = pytest.mark.browser
 
 SEARCH_LABEL = re.compile(r"^\s*(hae|haku|hakusana|etsi|search)", re.IGNORECASE)
 LOG_IN = re.compile(r"^\s*(kirjaudu|log in)", re.IGNORECASE)
-ADOPT = re.compile(r"ota käyttöön|omaksu|adopt", re.IGNORECASE)
-# Novelty.ADAPTED is "Adapted from another's idea"; its Finnish wording is the translators' choice.
-ADAPTED = re.compile(r"mukaut|sovell|muokat|adapt", re.IGNORECASE)
+# "Ota (tämä) innovaatio käyttöön" in Finnish; the English words are accepted too, so that the flow is tested
+# whatever the state of the translations (their completeness is checked elsewhere).
+ADOPT = re.compile(r"^\s*(ota\b.*\bkäyttöön|adopt)", re.IGNORECASE)
+# Novelty.ADAPTED: "Adapted from another's idea", in Finnish "Sovellus toisten ideasta".
+ADAPTED = re.compile(r"^\s*(sovel|mukaut|adapt)", re.IGNORECASE)
 
 
 def test_search_open_log_in_and_adapt_another_municipalitys_innovation(page: Page, scenario, url, submit_login):
