@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Role
 from audit.models import Action, ChangeRecord
@@ -527,7 +527,8 @@ def test_adopting_an_unpublished_innovation_is_refused(draft_a, org_a, org_b):
     both = UserFactory()
     MembershipFactory(user=both, organisation=org_a, role=Role.EDITOR)
     MembershipFactory(user=both, organisation=org_b, role=Role.EDITOR)
-    excinfo = _refused(lambda: services.innovation_adopt(actor=both, source=draft_a, adopter=org_b, mode="copied"))
+    with translation.override("en"):
+        excinfo = _refused(lambda: services.innovation_adopt(actor=both, source=draft_a, adopter=org_b, mode="copied"))
     assert "published" in excinfo.value.messages[0]
 
 
