@@ -16,8 +16,8 @@ LOG_IN = re.compile(r"^\s*(kirjaudu|log in)", re.IGNORECASE)
 # "Ota (tämä) innovaatio käyttöön" in Finnish; the English words are accepted too, so that the flow is tested
 # whatever the state of the translations (their completeness is checked elsewhere).
 ADOPT = re.compile(r"^\s*(ota\b.*\bkäyttöön|adopt)", re.IGNORECASE)
-# Novelty.ADAPTED: "Adapted from another's idea", in Finnish "Sovellus toisten ideasta".
-ADAPTED = re.compile(r"^\s*(sovel|mukaut|adapt)", re.IGNORECASE)
+# The adapted choice: "We adapted it to our needs", in Finnish "Sovelsimme sitä omiin tarpeisiimme".
+ADAPTED = re.compile(r"\b(sovel|mukaut|adapt)", re.IGNORECASE)
 
 
 def test_search_open_log_in_and_adapt_another_municipalitys_innovation(page: Page, scenario, url, submit_login):
