@@ -17,8 +17,6 @@ from innovations.vocabulary import Status
 from organisations import services as organisation_services
 from tests.factories import InnovationFactory
 
-pytest_plugins = ["tests.fixtures"]
-
 # --- diff (no database) -----------------------------------------------------------------------------------------
 
 

@@ -21,8 +21,6 @@ from organisations import services as organisation_services
 from organisations.models import Network, NetworkMembership, Organisation, OrganisationKind
 from tests.factories import InnovationFactory, NetworkFactory, OrganisationFactory
 
-pytest_plugins = ["tests.fixtures"]  # harmless when the root conftest loads it too
-
 pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "registered_user", "editor_a", "admin_a", "editor_b", "platform_admin")

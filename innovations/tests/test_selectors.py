@@ -21,8 +21,6 @@ from tests.factories import (
     UserFactory,
 )
 
-pytest_plugins = ["tests.fixtures"]
-
 pytestmark = pytest.mark.django_db
 
 

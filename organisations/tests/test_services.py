@@ -14,8 +14,6 @@ from organisations.identifiers import business_id_with_check_digit
 from organisations.models import Network, NetworkMembership, Organisation, OrganisationKind, Region, WellbeingCounty
 from tests.factories import InnovationFactory, NetworkFactory, OrganisationFactory, ThemeFactory
 
-pytest_plugins = ["tests.fixtures"]
-
 pytestmark = pytest.mark.django_db
 
 
