@@ -1,10 +1,8 @@
 """URL map: pages under a language prefix (/fi/, /sv/, /en/), the API and the language switch without one."""
 
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from django.views.static import serve
 
 from config.api import api
 
@@ -20,5 +18,3 @@ urlpatterns += i18n_patterns(
     path("", include("core.urls")),
     prefix_default_language=True,
 )
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

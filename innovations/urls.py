@@ -17,5 +17,6 @@ urlpatterns = [
     path("<int:pk>/links/add/", views.link_add_view, name="link_add"),
     path("<int:pk>/links/<int:link_pk>/remove/", views.link_remove_view, name="link_remove"),
     path("<int:pk>/attachments/add/", views.attachment_add_view, name="attachment_add"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download_view, name="attachment"),
     path("<int:pk>/attachments/<int:attachment_pk>/remove/", views.attachment_remove_view, name="attachment_remove"),
 ]

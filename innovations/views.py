@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -631,6 +631,20 @@ def attachment_remove_view(request: HttpRequest, pk: int, attachment_pk: int) ->
     services.attachment_remove(actor=request.user, attachment=attachment)
     messages.success(request, _("The attachment “%(title)s” was removed.") % {"title": attachment.title})
     return redirect(_manage_url(innovation, "attachments"))
+
+
+def attachment_download_view(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """Attachments are served through this view, never straight from MEDIA_ROOT, so that a draft's files stay
+    inside its organisation like the draft itself."""
+    innovation = _visible_or_404(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, innovation=innovation)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    name = attachment.file.name.rsplit("/", 1)[-1]
+    # Always a download, never rendered by the browser in our origin.
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=attachment.content_type)
 
 
 def _max_megabytes() -> int:
