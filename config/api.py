@@ -257,3 +257,8 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if status == 404:
         return on_not_found(request, exc)
     return error_response(request, status=status, code="bad_request", message=_("The request is not valid."))
+
+
+def unknown_endpoint(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other address under /api/v1/: the same JSON 404 as the endpoints give, not the site's HTML page."""
+    return on_not_found(request, None)

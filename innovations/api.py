@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -126,7 +127,9 @@ class AttachmentOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Any, context: dict[str, Any]) -> str | None:
-        return context["request"].build_absolute_uri(obj.file.url) if obj.file else None
+        # The permission-checked download view, never the file's place in MEDIA_ROOT.
+        path = reverse("innovations:attachment", kwargs={"pk": obj.innovation_id, "attachment_pk": obj.pk})
+        return context["request"].build_absolute_uri(path) if obj.file else None
 
 
 class InnovationListItem(Schema):

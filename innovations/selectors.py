@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, OrderBy, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OrderBy, OuterRef, Prefetch, Q, QuerySet
 
 from accounts import roles
 from core import text_search
@@ -127,7 +127,12 @@ def innovation_detail(*, user: Any, pk: int) -> Innovation | None:
         innovation_visible(user=user)
         .select_related("owner", "owner__region", "created_by", "adopted_from__source__owner")
         .prefetch_related(
-            "themes", "classifications", "stage_events", "links", "attachments", "partnerships__organisation"
+            "themes",
+            "classifications",
+            "stage_events",
+            "links",
+            "attachments",
+            Prefetch("partnerships", Partnership.objects.select_related("organisation").order_by("id")),
         )
         .filter(pk=pk)
         .first()

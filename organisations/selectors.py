@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from core import text_search
 from innovations.models import Adoption, Innovation, Partnership
 from innovations.selectors import innovation_visible
+from organisations.identifiers import is_valid_business_id
 from organisations.models import Network, Organisation
 
 
@@ -19,17 +20,21 @@ def organisation_list(
         qs = qs.filter(kind__in=kinds)
     if regions:
         qs = qs.filter(region__code__in=regions)
+    if is_valid_business_id(q.strip()):
+        return _with_counts(qs.filter(business_id=q.strip()))
     for word in text_search.words(q)[: text_search.MAX_QUERY_WORDS]:
         qs = qs.filter(
             Q(name_fi__icontains=word)
             | Q(name_sv__icontains=word)
             | Q(name_en__icontains=word)
-            | Q(business_id=word)
             | Q(municipality_code=word)
         )
-    return qs.annotate(published_innovations=Count("innovations", filter=Q(innovations__status="published"))).order_by(
-        "name"
-    )
+    return _with_counts(qs)
+
+
+def _with_counts(qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    published = Count("innovations", filter=Q(innovations__status="published"))
+    return qs.annotate(published_innovations=published).order_by("name")
 
 
 @dataclass

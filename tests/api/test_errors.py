@@ -334,3 +334,9 @@ def test_too_many_requests_is_429(client: Client, monkeypatch: pytest.MonkeyPatc
     response = client.get(f"{API}/themes")
     error(response, 429, "rate_limited")
     assert int(response["Retry-After"]) >= 1
+
+
+def test_unknown_api_address_answers_json_404(client):
+    response = client.get("/api/v1/no-such-endpoint/42", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
