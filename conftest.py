@@ -26,7 +26,7 @@ def pytest_configure(config: pytest.Config) -> None:
     _media_root = tempfile.mkdtemp(prefix="innoverkko-test-media-")
     settings.MEDIA_ROOT = _media_root
     # whitenoise warns on every request when STATIC_ROOT does not exist; tests never collect static files.
-    settings.STATIC_ROOT = tempfile.mkdtemp(prefix="innoverkko-test-static-")
+    settings.STATIC_ROOT = tempfile.mkdtemp(prefix="static-", dir=_media_root)  # removed with the media folder
     # Password hashing is slow on purpose; tests don't need that.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Without DEBUG the settings ask for collectstatic's manifest; tests render templates without running it.
