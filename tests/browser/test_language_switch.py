@@ -10,6 +10,8 @@ pytestmark = pytest.mark.browser
 
 # The switch's buttons name each language in that language, so they read the same whatever page one is on.
 SWITCH = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
+# A piece of the interface on every page, to see that the interface (not only the content) changed language.
+SKIP_LINK = {"fi": "Siirry sisältöön", "sv": "Hoppa till innehållet", "en": "Skip to content"}
 
 
 def _switch_to(page: Page, language: str) -> None:
@@ -22,6 +24,7 @@ def _expect_language(page: Page, language: str, path_after_prefix: str) -> None:
     expect(page).to_have_url(re.compile(rf"^https?://[^/]+/{language}/{re.escape(path_after_prefix)}$"))
     # The current language is marked as such for screen readers.
     expect(page.get_by_role("button", name=SWITCH[language], exact=True)).to_have_attribute("aria-current", "true")
+    expect(page.get_by_role("link", name=SKIP_LINK[language], exact=True)).to_have_count(1)
 
 
 def test_switch_fi_sv_en_on_an_innovation_page_shows_its_texts_in_each_language(page: Page, scenario, url):
