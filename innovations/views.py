@@ -642,7 +642,7 @@ def attachment_download_view(request: HttpRequest, pk: int, attachment_pk: int) 
         handle = attachment.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    name = attachment.file.name.rsplit("/", 1)[-1]
+    name = (attachment.file.name or "attachment").rsplit("/", 1)[-1]
     # Always a download, never rendered by the browser in our origin.
     return FileResponse(handle, as_attachment=True, filename=name, content_type=attachment.content_type)
 

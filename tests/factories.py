@@ -13,7 +13,7 @@ history, the classifications and a change-log entry. The services check permissi
 import csv
 import datetime
 import random
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import factory
 from django.utils import timezone
@@ -185,10 +185,13 @@ def _region_names() -> dict[str, tuple[str, str, str]]:
 REGION_NAMES = _region_names()
 
 
+T = TypeVar("T")
+
+
 # --- factories --------------------------------------------------------------------------------------------------
 
 
-class ServiceFactory(factory.django.DjangoModelFactory):
+class ServiceFactory(factory.django.DjangoModelFactory[T]):
     """Base of the factories that create through a service: `actor` is for the service, not a model field."""
 
     class Meta:
@@ -203,7 +206,7 @@ class ServiceFactory(factory.django.DjangoModelFactory):
         return model_class(*args, **kwargs)
 
 
-class RegionFactory(factory.django.DjangoModelFactory):
+class RegionFactory(factory.django.DjangoModelFactory[Region]):
     """A region; the reference data's row when its code is already loaded (it usually is)."""
 
     class Meta:
@@ -216,7 +219,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
     name_en = factory.LazyAttribute(lambda o: REGION_NAMES.get(o.code, (f"Region {o.code}",) * 3)[2])
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -233,7 +236,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         platform_admin = factory.Trait(is_superuser=True, is_staff=True)
 
 
-class OrganisationFactory(ServiceFactory):
+class OrganisationFactory(ServiceFactory[Organisation]):
     """An organisation made by organisations.services.organisation_create (unique slug, full validation).
 
     Kind defaults to municipality (with a free municipality code); every kind gets a valid business ID.
@@ -275,7 +278,7 @@ class OrganisationFactory(ServiceFactory):
         return organisation
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
         django_get_or_create = ("user", "organisation")
@@ -291,7 +294,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         return membership
 
 
-class ThemeFactory(factory.django.DjangoModelFactory):
+class ThemeFactory(factory.django.DjangoModelFactory[Theme]):
     class Meta:
         model = Theme
         django_get_or_create = ("slug",)
@@ -306,7 +309,7 @@ class ThemeFactory(factory.django.DjangoModelFactory):
     name_en = factory.LazyAttribute(lambda o: o.words[2].capitalize())
 
 
-class InnovationFactory(ServiceFactory):
+class InnovationFactory(ServiceFactory[Innovation]):
     """An innovation made by innovations.services.innovation_create: published unless `status=` says otherwise.
 
     Extra keywords: `classifications={"type": ["service"], …}` (validated by the service; default: one type),
@@ -357,7 +360,7 @@ class InnovationFactory(ServiceFactory):
         )
 
 
-class PartnershipFactory(ServiceFactory):
+class PartnershipFactory(ServiceFactory[Partnership]):
     """A development partner, added by innovations.services.partnership_add."""
 
     class Meta:
@@ -380,7 +383,7 @@ class PartnershipFactory(ServiceFactory):
         )
 
 
-class AdoptionFactory(ServiceFactory):
+class AdoptionFactory(ServiceFactory[Adoption]):
     """An adoption made by innovations.services.innovation_adopt: `adopter` gets its own linked innovation."""
 
     class Meta:
@@ -404,7 +407,7 @@ class AdoptionFactory(ServiceFactory):
         )
 
 
-class NetworkFactory(ServiceFactory):
+class NetworkFactory(ServiceFactory[Network]):
     """A network made by organisations.services.network_create; `members=[org, …]` adds members after it."""
 
     class Meta:
@@ -436,5 +439,5 @@ class NetworkFactory(ServiceFactory):
             return
         for organisation in extracted:
             organisation_services.network_member_add(
-                actor=kwargs.get("actor") or robot(), network=self, organisation=organisation
+                actor=kwargs.get("actor") or robot(), network=cast(Network, self), organisation=organisation
             )

@@ -26,12 +26,12 @@ from tests.factories import InnovationFactory, MembershipFactory, NetworkFactory
 
 @pytest.fixture
 def org_a(db: None) -> Organisation:
-    return OrganisationFactory()
+    return OrganisationFactory.create()
 
 
 @pytest.fixture
 def org_b(db: None) -> Organisation:
-    return OrganisationFactory()
+    return OrganisationFactory.create()
 
 
 @pytest.fixture
@@ -70,14 +70,14 @@ def platform_admin(db: None) -> Any:
 
 @pytest.fixture
 def published_a(org_a: Organisation, editor_a: Any) -> Innovation:
-    return InnovationFactory(owner=org_a, actor=editor_a, status=Status.PUBLISHED)
+    return InnovationFactory.create(owner=org_a, actor=editor_a, status=Status.PUBLISHED)
 
 
 @pytest.fixture
 def draft_a(org_a: Organisation, editor_a: Any) -> Innovation:
-    return InnovationFactory(owner=org_a, actor=editor_a, status=Status.DRAFT)
+    return InnovationFactory.create(owner=org_a, actor=editor_a, status=Status.DRAFT)
 
 
 @pytest.fixture
 def network_a(org_a: Organisation) -> Network:
-    return NetworkFactory(coordinator=org_a, members=[org_a])
+    return NetworkFactory.create(coordinator=org_a, members=[org_a])

@@ -85,13 +85,13 @@ class World:
 
 @pytest.fixture
 def world(org_a, org_b, editor_a, published_a, draft_a) -> World:
-    published_b = InnovationFactory(owner=org_b)
-    university = OrganisationFactory(kind=OrganisationKind.UNIVERSITY)
+    published_b = InnovationFactory.create(owner=org_b)
+    university = OrganisationFactory.create(kind=OrganisationKind.UNIVERSITY)
     partnership = services.partnership_add(actor=editor_a, innovation=published_a, organisation=university)
     link = services.link_add(actor=editor_a, innovation=published_a, title="Raportti", url="https://example.fi/r")
     attachment = services.attachment_add(actor=editor_a, innovation=published_a, upload=_pdf("liite.pdf"))
-    network = NetworkFactory(coordinator=org_a, members=[org_a])
-    outsider = OrganisationFactory(kind=OrganisationKind.JOINT_AUTHORITY)
+    network = NetworkFactory.create(coordinator=org_a, members=[org_a])
+    outsider = OrganisationFactory.create(kind=OrganisationKind.JOINT_AUTHORITY)
     return World(org_a, org_b, published_a, draft_a, published_b, partnership, link, attachment, network, outsider)
 
 

@@ -57,8 +57,8 @@ def test_editor_pages_render_in_each_language(client, language, published_a, edi
 
 
 def test_front_page_shows_the_registry_figures_and_latest_innovations(client, org_a, org_b):
-    source = InnovationFactory(owner=org_a, title_en="Alkuperäinen", novelty=Novelty.NEW)
-    InnovationFactory(owner=org_a, title_en="Luonnos", status=Status.DRAFT)
+    source = InnovationFactory.create(owner=org_a, title_en="Alkuperäinen", novelty=Novelty.NEW)
+    InnovationFactory.create(owner=org_a, title_en="Luonnos", status=Status.DRAFT)
     AdoptionFactory(source=source, adopter=org_b, mode=Novelty.ADAPTED)
     page = html(client.get(url("core:home", "en")))
     # two published innovations (the source and the adapted copy), one adoption; half new, half adapted
@@ -81,8 +81,8 @@ def test_open_data_page_links_the_files_and_names_the_licence(client):
 
 
 def test_search_kokeilu_finds_kirjaston_kokeiluja(client, org_a):
-    InnovationFactory(owner=org_a, title_fi="Kirjaston kokeiluja")
-    InnovationFactory(owner=org_a, title_fi="Kotihoidon etäpalvelu")
+    InnovationFactory.create(owner=org_a, title_fi="Kirjaston kokeiluja")
+    InnovationFactory.create(owner=org_a, title_fi="Kotihoidon etäpalvelu")
     response = client.get(url("innovations:list", query="q=kokeilu"))
     page = html(response)
     assert "Kirjaston kokeiluja" in page
@@ -94,9 +94,9 @@ def test_search_kokeilu_finds_kirjaston_kokeiluja(client, org_a):
 
 
 def test_facets_filter_and_show_counts(client, org_a):
-    InnovationFactory(owner=org_a, title_fi="Palvelu yksi", classifications={"type": [InnovationType.SERVICE]})
-    InnovationFactory(owner=org_a, title_fi="Palvelu kaksi", classifications={"type": [InnovationType.SERVICE]})
-    InnovationFactory(
+    InnovationFactory.create(owner=org_a, title_fi="Palvelu yksi", classifications={"type": [InnovationType.SERVICE]})
+    InnovationFactory.create(owner=org_a, title_fi="Palvelu kaksi", classifications={"type": [InnovationType.SERVICE]})
+    InnovationFactory.create(
         owner=org_a, title_fi="Prosessi", classifications={"type": [InnovationType.PROCESS]}, stage=Stage.IN_USE
     )
     page = html(client.get(url("innovations:list")))
@@ -113,10 +113,10 @@ def test_facets_filter_and_show_counts(client, org_a):
 
 def test_region_theme_kind_and_partner_facets(client, org_a, org_b):
     theme = ThemeFactory()
-    company = OrganisationFactory(kind=OrganisationKind.COMPANY)
-    themed = InnovationFactory(owner=org_a, title_fi="Teemallinen", themes=[theme])
-    PartnershipFactory(innovation=themed, organisation=company, role=PartnerRole.SUPPLIER)
-    InnovationFactory(owner=org_b, title_fi="Toinen")
+    company = OrganisationFactory.create(kind=OrganisationKind.COMPANY)
+    themed = InnovationFactory.create(owner=org_a, title_fi="Teemallinen", themes=[theme])
+    PartnershipFactory.create(innovation=themed, organisation=company, role=PartnerRole.SUPPLIER)
+    InnovationFactory.create(owner=org_b, title_fi="Toinen")
     for query in (
         f"themes={theme.slug}",
         "partner_kinds=company",
@@ -138,8 +138,8 @@ def test_values_that_are_not_choices_are_ignored(client, published_a):
 
 @pytest.mark.parametrize("sort", ["updated", "newest", "title", "introduced"])
 def test_every_sort_works(client, org_a, sort):
-    InnovationFactory(owner=org_a, title_fi="Bbb")
-    InnovationFactory(owner=org_a, title_fi="Aaa")
+    InnovationFactory.create(owner=org_a, title_fi="Bbb")
+    InnovationFactory.create(owner=org_a, title_fi="Aaa")
     page = html(client.get(url("innovations:list", query=f"sort={sort}")))
     assert "Aaa" in page
     assert f'<option value="{sort}" selected' in page
@@ -149,7 +149,7 @@ def test_every_sort_works(client, org_a, sort):
 
 def test_pagination_keeps_the_filters_and_survives_bad_page_numbers(client, org_a):
     for n in range(23):
-        InnovationFactory(owner=org_a, title_fi=f"Kokeilu numero {n}")
+        InnovationFactory.create(owner=org_a, title_fi=f"Kokeilu numero {n}")
     response = client.get(url("innovations:list", query="q=kokeilu&page=2"))
     page = html(response)
     assert len(response.context["page"].object_list) == 3
@@ -184,7 +184,7 @@ def test_record_button_only_for_people_who_edit_an_organisation(client, register
 
 
 def test_innovation_page_shows_texts_in_the_current_language_with_fallback(client, org_a):
-    innovation = InnovationFactory(owner=org_a, title_fi="Suomeksi", title_sv="På svenska", title_en="")
+    innovation = InnovationFactory.create(owner=org_a, title_fi="Suomeksi", title_sv="På svenska", title_en="")
     assert "<h1" in html(client.get(url("innovations:detail", "sv", pk=innovation.pk)))
     assert re.search(r"<h1[^>]*>På svenska</h1>", html(client.get(url("innovations:detail", "sv", pk=innovation.pk))))
     # no English title: the Finnish one is shown
@@ -193,7 +193,7 @@ def test_innovation_page_shows_texts_in_the_current_language_with_fallback(clien
 
 def test_innovation_page_shows_everything(client, org_a, org_b, registered_user):
     theme = ThemeFactory(name_en="Libraries")
-    innovation = InnovationFactory(
+    innovation = InnovationFactory.create(
         owner=org_a,
         title_en="Library experiments",
         description_en="<p>Opened <strong>rooms</strong></p>",
@@ -215,7 +215,7 @@ def test_innovation_page_shows_everything(client, org_a, org_b, registered_user)
         contact_name="Tiina Tampere",
         contact_email="tiina@example.fi",
     )
-    PartnershipFactory(innovation=innovation, organisation=org_b, role=PartnerRole.FUNDER, in_idea_phase=True)
+    PartnershipFactory.create(innovation=innovation, organisation=org_b, role=PartnerRole.FUNDER, in_idea_phase=True)
     page = html(client.get(url("innovations:detail", "en", pk=innovation.pk)))
     for text in [
         "Library experiments",
@@ -274,8 +274,8 @@ def test_unknown_innovation_is_404(client):
 
 
 def test_lineage_is_drawn_and_told_in_words(client, org_a, org_b):
-    third = OrganisationFactory()
-    source = InnovationFactory(owner=org_a, title_fi="Alkuperä")
+    third = OrganisationFactory.create()
+    source = InnovationFactory.create(owner=org_a, title_fi="Alkuperä")
     middle = AdoptionFactory(source=source, adopter=org_b, mode=Novelty.ADAPTED).result
     AdoptionFactory(source=middle, adopter=third, mode=Novelty.COPIED)
     page = html(client.get(url("innovations:detail", "en", pk=middle.pk)))
@@ -295,9 +295,9 @@ def test_lineage_is_drawn_and_told_in_words(client, org_a, org_b):
 
 
 def test_lineage_drawing_thins_a_wide_generation(client, org_a):
-    source = InnovationFactory(owner=org_a)
+    source = InnovationFactory.create(owner=org_a)
     for _ in range(11):
-        AdoptionFactory(source=source, adopter=OrganisationFactory())
+        AdoptionFactory(source=source, adopter=OrganisationFactory.create())
     page = html(client.get(url("innovations:detail", "en", pk=source.pk)))
     svg = page[page.index("<svg") : page.index("</svg>")]
     assert svg.count('class="node"') == 8
@@ -327,12 +327,14 @@ def test_adopt_button_only_for_editors_of_another_organisation(
 
 
 def _registry(size: int) -> Organisation:
-    owner = OrganisationFactory()
+    owner = OrganisationFactory.create()
     theme = Theme.objects.first() or ThemeFactory()
     for n in range(size):
-        innovation = InnovationFactory(owner=owner, title_fi=f"Kokeilu {n}", themes=[theme])
+        innovation = InnovationFactory.create(owner=owner, title_fi=f"Kokeilu {n}", themes=[theme])
         if n % 3 == 0:
-            PartnershipFactory(innovation=innovation, organisation=OrganisationFactory(kind=OrganisationKind.COMPANY))
+            PartnershipFactory.create(
+                innovation=innovation, organisation=OrganisationFactory.create(kind=OrganisationKind.COMPANY)
+            )
     return owner
 
 
@@ -350,14 +352,16 @@ def test_catalogue_query_count_does_not_grow(client, size, django_assert_max_num
 
 @pytest.mark.parametrize("size", [5, 40])
 def test_detail_query_count_does_not_grow(client, size, django_assert_max_num_queries):
-    source = InnovationFactory(
-        owner=OrganisationFactory(), classifications={"type": ["service"], "channel": ["events"]}
+    source = InnovationFactory.create(
+        owner=OrganisationFactory.create(), classifications={"type": ["service"], "channel": ["events"]}
     )
     editor = MembershipFactory(organisation=source.owner, role=Role.EDITOR).user
     for _ in range(size // 5):
-        PartnershipFactory(innovation=source, organisation=OrganisationFactory(kind=OrganisationKind.UNIVERSITY))
+        PartnershipFactory.create(
+            innovation=source, organisation=OrganisationFactory.create(kind=OrganisationKind.UNIVERSITY)
+        )
     for _ in range(size):
-        AdoptionFactory(source=source, adopter=OrganisationFactory())
+        AdoptionFactory(source=source, adopter=OrganisationFactory.create())
     client.force_login(editor)
     # session, user, roles, the record and 7 prefetches, the change log, one query per lineage generation
     with django_assert_max_num_queries(15):

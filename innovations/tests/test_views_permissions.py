@@ -70,7 +70,7 @@ ACTIONS: dict[str, tuple[str, Request, tuple[Any, ...]]] = {
         "post",
         lambda i, e: (
             url("innovations:adopt", pk=i.pk),
-            {"adopter": OrganisationFactory().pk, "mode": "copied", "adopted_on": "2025-01-01"},
+            {"adopter": OrganisationFactory.create().pk, "mode": "copied", "adopted_on": "2025-01-01"},
         ),
         # nobody edits the made-up organisation: the form refuses it as a choice (200 with an error)
         ("login", 403, 200, 200, 200),
@@ -79,7 +79,10 @@ ACTIONS: dict[str, tuple[str, Request, tuple[Any, ...]]] = {
         "post",
         lambda i, e: (
             url("innovations:partner_add", pk=i.pk),
-            {"partner-organisation": OrganisationFactory(kind=OrganisationKind.COMPANY).pk, "partner-role": "funder"},
+            {
+                "partner-organisation": OrganisationFactory.create(kind=OrganisationKind.COMPANY).pk,
+                "partner-role": "funder",
+            },
         ),
         ("login", 403, 403, 302, 302),
     ),
@@ -89,7 +92,7 @@ ACTIONS: dict[str, tuple[str, Request, tuple[Any, ...]]] = {
             url(
                 "innovations:partner_remove",
                 pk=i.pk,
-                partner_pk=PartnershipFactory(innovation=i, organisation=OrganisationFactory()).pk,
+                partner_pk=PartnershipFactory.create(innovation=i, organisation=OrganisationFactory.create()).pk,
             ),
             {},
         ),
