@@ -19,7 +19,6 @@ from tests.factories import (
 )
 
 # The shared people and records: org_a, editor_a, admin_a, editor_b, registered_user, published_a, draft_a …
-pytest_plugins = ["tests.fixtures"]
 pytestmark = pytest.mark.django_db
 
 

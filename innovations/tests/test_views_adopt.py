@@ -12,7 +12,6 @@ from innovations.vocabulary import Novelty, Status
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 # The shared people and records: org_a, editor_a, admin_a, editor_b, registered_user, published_a, draft_a …
-pytest_plugins = ["tests.fixtures"]
 pytestmark = pytest.mark.django_db
 
 

@@ -16,7 +16,6 @@ from organisations.models import OrganisationKind
 from tests.factories import OrganisationFactory, PartnershipFactory
 
 # The shared people and records: org_a, editor_a, admin_a, editor_b, registered_user, published_a, draft_a …
-pytest_plugins = ["tests.fixtures"]
 pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "registered_user", "editor_b", "editor_a", "admin_a")

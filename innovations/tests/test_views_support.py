@@ -1,7 +1,7 @@
 """Helpers for the page tests (no tests here): language-prefixed URLs and the form data of an innovation.
 
-The people and records come from tests/fixtures.py (org_a, editor_a, admin_a, editor_b, published_a …), which each
-page test module loads with `pytest_plugins`.
+The people and records come from tests/fixtures.py (org_a, editor_a, admin_a, editor_b, published_a …), which the
+root conftest.py loads for the whole suite.
 """
 
 from typing import Any

@@ -26,7 +26,6 @@ from tests.factories import (
 )
 
 # The shared role fixtures (org_a, admin_a, …); a no-op once the root conftest loads the plugin itself.
-pytest_plugins = ["tests.fixtures"]
 pytestmark = pytest.mark.django_db
 LANGUAGES = ("fi", "sv", "en")
 
