@@ -42,11 +42,3 @@ def change_record(
         action=action,
         changes=changes or {},
     )
-
-
-def change_list(*, obj: models.Model, limit: int = 50) -> list[ChangeRecord]:
-    return list(
-        ChangeRecord.objects.filter(
-            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
-        ).select_related("actor")[:limit]
-    )

@@ -6,9 +6,7 @@ selectors."""
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -19,6 +17,7 @@ from pydantic import StringConstraints
 
 from accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY, actor
 from audit.models import ChangeRecord
+from audit.selectors import change_list
 from core.models import Theme
 from innovations import exports, selectors, services
 from innovations.models import Adoption, Innovation, Partnership
@@ -488,9 +487,7 @@ def _detail(request: HttpRequest, pk: int) -> Innovation:
     if innovation is None:
         raise Innovation.DoesNotExist
     innovation.visible_adoptions = list(  # type: ignore[attr-defined]
-        Adoption.objects.filter(source=innovation, result__in=selectors.innovation_visible(user=user))
-        .select_related("result__owner")
-        .order_by("adopted_on", "id")
+        selectors.innovation_adoptions(user=user, innovation=innovation)
     )
     return innovation
 
@@ -644,14 +641,7 @@ def innovation_changes(request: HttpRequest, id: ObjectId) -> Any:
     innovation = _visible(request, id)
     if not actor(request).has_perm("innovations.view_changes", innovation):
         raise PermissionDenied(_("You do not have permission to do this."))
-    return _changes(innovation)
-
-
-def _changes(innovation: Innovation) -> QuerySet[ChangeRecord]:
-    # audit.services.change_list with offset/limit paging instead of a fixed limit.
-    return ChangeRecord.objects.filter(
-        content_type=ContentType.objects.get_for_model(Innovation), object_id=innovation.pk
-    ).select_related("actor")
+    return change_list(obj=innovation)
 
 
 # --- partners ---------------------------------------------------------------------------------------------------
@@ -714,39 +704,27 @@ def partner_remove(request: HttpRequest, id: ObjectId, partner_id: ObjectId) -> 
 adoptions_router = Router(tags=["adoptions"])
 
 
-def _adoptions(request: HttpRequest) -> QuerySet[Adoption]:
-    """Adoptions whose both ends this person may see."""
-    visible = selectors.innovation_visible(user=actor(request))
-    return Adoption.objects.filter(source__in=visible, result__in=visible).select_related(
-        "source__owner", "result__owner"
-    )
-
-
 @adoptions_router.get(
     "", response=list[AdoptionOut], auth=AUTH_OPTIONAL, openapi_extra=OPTIONAL_SECURITY, summary="List adoptions"
 )
 @paginate(Pagination)
 def adoption_list(request: HttpRequest, filters: Query[AdoptionQuery]) -> Any:
     """Who adopted whose innovation, newest first; the years filter the adoption date."""
-    qs = _adoptions(request)
-    if filters.source_org:
-        qs = qs.filter(source__owner__slug=filters.source_org)
-    if filters.adopter_org:
-        qs = qs.filter(result__owner__slug=filters.adopter_org)
-    if filters.mode:
-        qs = qs.filter(mode=filters.mode)
-    if filters.year_from:
-        qs = qs.filter(adopted_on__year__gte=filters.year_from)
-    if filters.year_to:
-        qs = qs.filter(adopted_on__year__lte=filters.year_to)
-    return qs.order_by("-adopted_on", "-id")
+    return selectors.adoption_list(
+        user=actor(request),
+        source_org=filters.source_org or "",
+        adopter_org=filters.adopter_org or "",
+        mode=filters.mode or "",
+        year_from=filters.year_from,
+        year_to=filters.year_to,
+    )
 
 
 @adoptions_router.get(
     "/{id}", response=AdoptionOut, auth=AUTH_OPTIONAL, openapi_extra=OPTIONAL_SECURITY, summary="Read an adoption"
 )
 def adoption_read(request: HttpRequest, id: ObjectId) -> Any:
-    return get_object_or_404(_adoptions(request), pk=id)
+    return get_object_or_404(selectors.adoption_list(user=actor(request)), pk=id)
 
 
 # --- vocabularies -----------------------------------------------------------------------------------------------

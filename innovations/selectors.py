@@ -139,6 +139,40 @@ def innovation_detail(*, user: Any, pk: int) -> Innovation | None:
     )
 
 
+def adoption_list(
+    *,
+    user: Any,
+    source_org: str = "",
+    adopter_org: str = "",
+    mode: str = "",
+    year_from: int | None = None,
+    year_to: int | None = None,
+) -> QuerySet[Adoption]:
+    """Adoptions whose both ends the person may see, newest first; organisations by slug."""
+    visible = innovation_visible(user=user)
+    qs = Adoption.objects.filter(source__in=visible, result__in=visible)
+    if source_org:
+        qs = qs.filter(source__owner__slug=source_org)
+    if adopter_org:
+        qs = qs.filter(result__owner__slug=adopter_org)
+    if mode:
+        qs = qs.filter(mode=mode)
+    if year_from:
+        qs = qs.filter(adopted_on__year__gte=year_from)
+    if year_to:
+        qs = qs.filter(adopted_on__year__lte=year_to)
+    return qs.select_related("source__owner", "result__owner").order_by("-adopted_on", "-id")
+
+
+def innovation_adoptions(*, user: Any, innovation: Innovation) -> QuerySet[Adoption]:
+    """Who adopted this innovation (only the adopters' records the person may see), in order of adoption."""
+    return (
+        Adoption.objects.filter(source=innovation, result__in=innovation_visible(user=user))
+        .select_related("result__owner")
+        .order_by("adopted_on", "id")
+    )
+
+
 @dataclass
 class LineageNode:
     innovation: Innovation

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import roles
-from audit.services import change_list
+from audit.selectors import change_list
 from core.errors import ConflictError
 from core.models import Theme
 from innovations import services
@@ -303,7 +303,7 @@ def innovation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     if user.has_perm("innovations.view_changes", innovation):
         changes = [
             (record, [(_field_label(name), values) for name, values in sorted(record.changes.items())])
-            for record in change_list(obj=innovation)
+            for record in change_list(obj=innovation)[:50]
         ]
     return render(
         request,

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from audit.models import Action, ChangeRecord
-from audit.services import change_list, change_record, diff
+from audit.selectors import change_list
+from audit.services import change_record, diff
 from innovations import services as innovation_services
 from innovations.models import Innovation
 from innovations.vocabulary import Status
@@ -106,7 +107,7 @@ def test_change_list_shows_one_records_changes_newest_first(org_a, admin_a, edit
     assert [r.action for r in records] == [Action.PUBLISH, Action.UPDATE, Action.CREATE]
     assert [r.actor for r in records] == [admin_a, editor_a, editor_a]
     assert all(r.object_id == innovation.pk for r in records)
-    assert [r.action for r in change_list(obj=innovation, limit=2)] == [Action.PUBLISH, Action.UPDATE]
+    assert [r.action for r in change_list(obj=innovation)[:2]] == [Action.PUBLISH, Action.UPDATE]
     assert [r.action for r in change_list(obj=other)] == [Action.CREATE]
 
 
