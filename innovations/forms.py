@@ -5,7 +5,7 @@ their ValidationErrors are attached back to the fields with `attach_errors`.
 """
 
 from collections.abc import Iterable, Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -114,7 +114,21 @@ CLASSIFICATION_FIELDS = (
     Dimension.OUTCOME_ACHIEVED,
     Dimension.OUTCOME_EXPECTED,
 )
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
 CHOOSE_ALL = _("Choose all that apply.")
+
+
+def _classification_field(label: "StrOrPromise", dimension: str) -> forms.MultipleChoiceField:
+    """Checkboxes for one classification dimension, with the codes it accepts."""
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=CHOICES_BY_DIMENSION[dimension].choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=CHOOSE_ALL,
+    )
 
 
 class DateInput(forms.DateInput):
@@ -169,55 +183,13 @@ class InnovationForm(forms.Form):
     novelty = forms.ChoiceField(
         label=_("Novelty"), choices=Novelty.choices, widget=forms.RadioSelect, initial=Novelty.NEW
     )
-    type = forms.MultipleChoiceField(
-        label=_("Type of innovation"),
-        choices=InnovationType.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=CHOOSE_ALL,
-    )
-    idea_source = forms.MultipleChoiceField(
-        label=_("Where the idea came from"),
-        choices=CHOICES_BY_DIMENSION[Dimension.IDEA_SOURCE].choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=CHOOSE_ALL,
-    )
-    motivation = forms.MultipleChoiceField(
-        label=_("What drove it"),
-        choices=CHOICES_BY_DIMENSION[Dimension.MOTIVATION].choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=CHOOSE_ALL,
-    )
-    strategy = forms.MultipleChoiceField(
-        label=_("Strategies it implements"),
-        choices=CHOICES_BY_DIMENSION[Dimension.STRATEGY].choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=CHOOSE_ALL,
-    )
-    channel = forms.MultipleChoiceField(
-        label=_("How it has been communicated to others"),
-        choices=CHOICES_BY_DIMENSION[Dimension.CHANNEL].choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=CHOOSE_ALL,
-    )
-    outcome_achieved = forms.MultipleChoiceField(
-        label=_("Outcomes achieved"),
-        choices=CHOICES_BY_DIMENSION[Dimension.OUTCOME_ACHIEVED].choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=CHOOSE_ALL,
-    )
-    outcome_expected = forms.MultipleChoiceField(
-        label=_("Outcomes expected"),
-        choices=CHOICES_BY_DIMENSION[Dimension.OUTCOME_EXPECTED].choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=CHOOSE_ALL,
-    )
+    type = _classification_field(_("Type of innovation"), Dimension.TYPE)
+    idea_source = _classification_field(_("Where the idea came from"), Dimension.IDEA_SOURCE)
+    motivation = _classification_field(_("What drove it"), Dimension.MOTIVATION)
+    strategy = _classification_field(_("Strategies it implements"), Dimension.STRATEGY)
+    channel = _classification_field(_("How it has been communicated to others"), Dimension.CHANNEL)
+    outcome_achieved = _classification_field(_("Outcomes achieved"), Dimension.OUTCOME_ACHIEVED)
+    outcome_expected = _classification_field(_("Outcomes expected"), Dimension.OUTCOME_EXPECTED)
     themes: "forms.ModelMultipleChoiceField[Theme]" = forms.ModelMultipleChoiceField(
         label=_("Themes"),
         queryset=Theme.objects.all(),
