@@ -11,8 +11,6 @@ hang the run.
 """
 
 import argparse
-import datetime
-import os
 import subprocess
 import sys
 import time
@@ -66,19 +64,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 step("generate", "--db", db, "--scale", scale)
             else:
                 log(f"  the {scale} registry on {db} is current: not regenerated (--regenerate to force)")
-        meta = {
-            "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            "machine": report.machine(),
-            "load_before": os.getloadavg(),
-        }
+        machine = report.machine()
         for scale in scales:
             step("queries", "--db", db, "--scale", scale)
         if not args.skip_server:
             step("run", "--db", db, "--scale", args.scale)
-        meta["load_after"] = os.getloadavg()
         for scale in scales:
             results = read_json(results_path(db, scale)) or {}
-            results["meta"] = meta
+            results["machine"] = machine
             write_json(results_path(db, scale), results)
     path = report.write()
     log(f"Results written to {path.relative_to(ROOT)}.")

@@ -106,3 +106,19 @@ def collect_static(db: str, scale: str) -> None:
         env=bench_env(db, scale),
         check=True,
     )
+
+
+def measured(started: "float | None" = None, load_before: "tuple[float, ...] | None" = None) -> dict[str, Any]:
+    """When, on which commit and under which load (other work on the machine skews the figures) a step ran."""
+    import datetime
+    import subprocess
+
+    git = ["git", "-C", str(ROOT)]
+    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False)  # noqa: S603
+    dirty = subprocess.run([*git, "status", "--porcelain", "-uno"], capture_output=True, text=True, check=False)  # noqa: S603
+    return {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit.stdout.strip() + (" + uncommitted changes in the tree" if dirty.stdout.strip() else ""),
+        "load_before": load_before,
+        "load_after": os.getloadavg(),
+    }

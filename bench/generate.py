@@ -781,7 +781,9 @@ def generate(db: str, scale: str) -> dict[str, Any]:
     mark = time.monotonic()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            for sql in _trigram_migration().CREATE:  # the index exactly as the migration makes it
+            # The index exactly as the migration makes it; more memory makes the GIN build several times faster.
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+            for sql in _trigram_migration().CREATE:
                 cursor.execute(sql)
             timings["trigram_index"] = time.monotonic() - mark
             mark = time.monotonic()

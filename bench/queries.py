@@ -9,11 +9,12 @@ of each catalogue page is also EXPLAIN ANALYZEd, for the profile in docs/benchma
 """
 
 import argparse
+import os
 import time
 from collections.abc import Sequence
 from typing import Any
 
-from bench.common import collect_static, django_setup, log, read_json, results_path, write_json
+from bench.common import collect_static, django_setup, log, measured, read_json, results_path, write_json
 
 
 def pages() -> list[tuple[str, str]]:
@@ -94,10 +95,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--scale", choices=("full", "small"), default="full")
     args = parser.parse_args(argv)
     log(f"Counting queries on {args.db} ({args.scale}) …")
+    load_before = os.getloadavg()
     rows = count(args.db, args.scale)
     path = results_path(args.db, args.scale)
     results = read_json(path) or {}
     results["queries"] = rows
+    results["queries_measured"] = measured(load_before=load_before)
     write_json(path, results)
 
 

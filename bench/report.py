@@ -85,17 +85,14 @@ def render() -> str:
         return "\n".join([START, "", "No results yet: run `make bench`.", "", END])
     for db, scale in available:
         results = read_json(results_path(db, scale)) or {}
-        meta = results.get("meta", {})
+        machine_info = results.get("machine") or results.get("meta", {}).get("machine", {})
         size = SIZES[scale]
         manifest = read_json(manifest_path(db, scale)) or {}
         counts = manifest.get("counts", {})
         lines += [
-            f"### {db.capitalize() if db == 'sqlite' else 'PostgreSQL'}, {scale} size",
+            f"### {'SQLite' if db == 'sqlite' else 'PostgreSQL'}, {scale} size",
             "",
-            f"Measured {meta.get('date', '?')} on commit `{meta.get('machine', {}).get('commit', '?')}`; "
-            f"load average before the run {_load(meta.get('load_before'))}, after {_load(meta.get('load_after'))}.",
-            "",
-            _machine_line(meta.get("machine") or {}),
+            _machine_line(machine_info),
             "",
             f"Registry: {counts.get('organisations', size.organisations):,} organisations, "
             f"{counts.get('innovations', size.innovations):,} innovations, {counts.get('adoptions', 0):,} adoptions + "
@@ -106,6 +103,10 @@ def render() -> str:
         server = results.get("server")
         if server:
             lines += [
+                f"Server, {server.get('workers', '?')} gunicorn sync workers, one client on loopback "
+                f"({server.get('repeats', '?')} repeats; p50 and p95 are medians over the repeats). "
+                + _when(server.get("measured")),
+                "",
                 "| page | p50 ms | p95 ms | p95 range over repeats | requests | errors |",
                 "| --- | ---: | ---: | --- | ---: | ---: |",
             ]
@@ -135,7 +136,8 @@ def render() -> str:
         queries = results.get("queries")
         if queries:
             lines += [
-                "SQL queries per page (in-process, Django's CaptureQueriesContext):",
+                "SQL queries per page (in-process, Django's CaptureQueriesContext). "
+                + _when(results.get("queries_measured")),
                 "",
                 "| page | queries | SQL ms | slowest query ms |",
                 "| --- | ---: | ---: | ---: |",
@@ -155,6 +157,15 @@ def _machine_line(info: dict[str, Any]) -> str:
         f"Linux {info.get('kernel', '?')}; Python {versions.get('python', '?')}, Django {versions.get('django', '?')}, "
         f"gunicorn {versions.get('gunicorn', '?')}, SQLite {versions.get('sqlite', '?')}, "
         f"PostgreSQL {versions.get('postgresql', '?')}."
+    )
+
+
+def _when(info: dict[str, Any] | None) -> str:
+    if not info:
+        return ""
+    return (
+        f"Measured {info.get('date', '?')} on commit `{info.get('commit', '?')}`; load average (1/5/15 min) "
+        f"before {_load(info.get('load_before'))}, after {_load(info.get('load_after'))}."
     )
 
 

@@ -32,7 +32,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from bench.common import BENCH_DIR, ROOT, bench_env, collect_static, django_setup, log, results_path, write_json
+from bench.common import (
+    BENCH_DIR,
+    ROOT,
+    bench_env,
+    collect_static,
+    django_setup,
+    log,
+    measured,
+    results_path,
+    write_json,
+)
 
 WORKERS = 2
 REPEATS = 3
@@ -232,7 +242,7 @@ def burst(port: int, paths: Sequence[str], clients: int = 4, per_client: int = 2
         "clients": clients,
         "n": len(times),
         "errors": errors,
-        "requests_per_s": round(len(times) / elapsed, 1) if elapsed else None,
+        "requests_per_s": round(len(times) / elapsed, 2) if elapsed else None,
         "p50": percentile(times, 50) * 1000 if times else None,
         "p95": percentile(times, 95) * 1000 if times else None,
     }
@@ -329,7 +339,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--scale", choices=("full", "small"), default="full")
     args = parser.parse_args(argv)
     log(f"Measuring the server on {args.db} ({args.scale}) …")
+    load_before = os.getloadavg()
     results = run(args.db, args.scale)
+    results["measured"] = measured(load_before=load_before)
     path = results_path(args.db, args.scale)
     previous: dict[str, Any] = {}
     if path.exists():
