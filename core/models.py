@@ -1,5 +1,7 @@
 """Vocabulary shared by every part of the platform."""
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +11,11 @@ class Theme(models.Model):
 
     slug = models.SlugField(_("identifier"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
+
+    if TYPE_CHECKING:  # the per-language columns django-modeltranslation adds at run time
+        name_fi: str | None
+        name_sv: str | None
+        name_en: str | None
 
     class Meta:
         ordering = ["name"]

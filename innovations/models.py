@@ -1,5 +1,7 @@
 """Innovations, their classifications, stages, partners, links, attachments — and adoptions, the lineage edges."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -39,6 +41,17 @@ class Innovation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    if TYPE_CHECKING:  # the per-language columns django-modeltranslation adds at run time
+        title_fi: str | None
+        title_sv: str | None
+        title_en: str | None
+        summary_fi: str | None
+        summary_sv: str | None
+        summary_en: str | None
+        description_fi: str | None
+        description_sv: str | None
+        description_en: str | None
 
     class Meta:
         ordering = ["-updated_at", "-id"]

@@ -1,6 +1,6 @@
 """Organisations (the registry's actors), Finland's regions and wellbeing services counties, and networks."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -55,6 +55,11 @@ class Region(models.Model):
     code = models.CharField(_("code"), max_length=2, unique=True)
     name = models.CharField(_("name"), max_length=100)
 
+    if TYPE_CHECKING:  # the per-language columns django-modeltranslation adds at run time
+        name_fi: str | None
+        name_sv: str | None
+        name_en: str | None
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("region")
@@ -72,6 +77,14 @@ class WellbeingCounty(models.Model):
     short_name = models.CharField(_("short name"), max_length=100)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="wellbeing_counties")
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+
+    if TYPE_CHECKING:  # the per-language columns django-modeltranslation adds at run time
+        name_fi: str | None
+        name_sv: str | None
+        name_en: str | None
+        short_name_fi: str | None
+        short_name_sv: str | None
+        short_name_en: str | None
 
     class Meta:
         ordering = ["code"]
@@ -133,6 +146,14 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    if TYPE_CHECKING:  # the per-language columns django-modeltranslation adds at run time
+        name_fi: str | None
+        name_sv: str | None
+        name_en: str | None
+        description_fi: str | None
+        description_sv: str | None
+        description_en: str | None
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -188,6 +209,14 @@ class Network(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    if TYPE_CHECKING:  # the per-language columns django-modeltranslation adds at run time
+        name_fi: str | None
+        name_sv: str | None
+        name_en: str | None
+        description_fi: str | None
+        description_sv: str | None
+        description_en: str | None
 
     class Meta:
         ordering = ["name"]
