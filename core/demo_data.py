@@ -21,7 +21,7 @@ import random
 import time
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -1163,7 +1163,7 @@ FIXED_ORGS = (
     ),
 )
 
-KIND_ABOUT = {
+KIND_ABOUT: dict[str, tuple[str, str, str]] = {
     OrganisationKind.UNIVERSITY: (
         "Monialainen yliopisto.",
         "Ett mångvetenskapligt universitet.",
@@ -1321,7 +1321,7 @@ class Plan:
     adoptions: list[InnovationPlan]  # in date order: a source is always made before those adopting it
 
 
-def _pick(rng: random.Random, shares: dict[str, float], at_least: int = 1) -> list[str]:
+def _pick(rng: random.Random, shares: Mapping[Any, float], at_least: int = 1) -> list[str]:
     chosen = [code for code, p in shares.items() if rng.random() < p]
     if len(chosen) < at_least:
         chosen = [max(shares, key=lambda c: shares[c] * rng.random())]
@@ -1353,7 +1353,7 @@ class Planner:
     # Stage history: idea → development → (experiment) → in use → spreading or discontinued.
     def _history(self, start: datetime.date, stage: str) -> list[tuple[str, datetime.date]]:
         rng = self.rng
-        path = [Stage.IDEA, Stage.DEVELOPMENT]
+        path: list[str] = [Stage.IDEA, Stage.DEVELOPMENT]
         if rng.random() < 0.75 or stage == Stage.EXPERIMENT:
             path.append(Stage.EXPERIMENT)
         path += [Stage.IN_USE, stage] if stage in (Stage.SPREADING, Stage.DISCONTINUED) else [Stage.IN_USE]
@@ -1364,7 +1364,7 @@ class Planner:
             on = on + _days(rng, 60, 270) if step != Stage.IN_USE else on + _days(rng, 365, 1100)
         return history
 
-    def _classify(self, concept: Concept, stage: str, shares: dict[str, float], own: bool) -> dict[str, list[str]]:
+    def _classify(self, concept: Concept, stage: str, shares: Mapping[Any, float], own: bool) -> dict[str, list[str]]:
         rng = self.rng
         types = [str(concept.type)]
         if rng.random() < 0.2:
@@ -1648,7 +1648,7 @@ class DemoResult:
     users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, note
 
 
-def _three(values: tuple[str, str, str], field_name: str) -> dict[str, str]:
+def _three(values: Sequence[str], field_name: str) -> dict[str, str]:
     return {f"{field_name}_{lang}": value for lang, value in zip(("fi", "sv", "en"), values, strict=True)}
 
 
@@ -1686,7 +1686,7 @@ def _public_specs(regions: Sequence[Region], counties: Sequence[WellbeingCounty]
             OrgSpec(
                 f"wc-{county.code}",
                 OrganisationKind.WELLBEING_COUNTY,
-                (county.name_fi, county.name_sv or county.name_fi, f"Wellbeing services county of {en}"),
+                (county.name_fi or "", county.name_sv or county.name_fi or "", f"Wellbeing services county of {en}"),
                 county.region.code,
                 county.code,
                 county.population,
@@ -1788,9 +1788,9 @@ class Writer:
         )
         return {
             **_three(titles, "title"),
-            **_three(summaries, "summary"),  # type: ignore[arg-type]
+            **_three(summaries, "summary"),
             **_three(descriptions, "description"),
-        }  # type: ignore[arg-type]
+        }
 
     def _partners(self, innovation: Innovation, plan: InnovationPlan) -> None:
         for partner in plan.partners:
@@ -1916,7 +1916,7 @@ def _create_organisations(actor: User, rng: random.Random, specs: Sequence[OrgSp
     ids = iter(_business_ids(rng, sum(spec.kind == OrganisationKind.COMPANY for spec in specs)))
     made = {}
     for spec in specs:
-        about = KIND_ABOUT.get(spec.kind, ("", "", ""))
+        about: Sequence[str] = KIND_ABOUT.get(spec.kind) or ("", "", "")
         descriptions = tuple(f"{about[i]} {ORG_NOTE[lang]}".strip() for i, lang in enumerate(("fi", "sv", "en")))
         data = {
             "kind": spec.kind,

@@ -116,18 +116,18 @@ def test_every_record_has_finnish_swedish_and_english_texts(demo: DemoResult) ->
         "description_en",
     ):
         assert all(fields.values()), fields
-    for fields in Organisation.objects.filter(is_synthetic=True).values(
+    for names in Organisation.objects.filter(is_synthetic=True).values(
         "name_fi", "name_sv", "name_en", "description_fi", "description_en"
     ):
-        assert all(fields.values()), fields
-    for fields in Theme.objects.values("name_fi", "name_sv", "name_en"):
-        assert all(fields.values()), fields
+        assert all(names.values()), names
+    for theme_names in Theme.objects.values("name_fi", "name_sv", "name_en"):
+        assert all(theme_names.values()), theme_names
 
 
 def test_companies_have_valid_business_ids(demo: DemoResult) -> None:
     ids = Organisation.objects.filter(kind=OrganisationKind.COMPANY).values_list("business_id", flat=True)
     assert ids
-    assert all(is_valid_business_id(value) for value in ids)
+    assert all(value and is_valid_business_id(value) for value in ids)
 
 
 def test_lineage_is_real_and_shaped_like_the_seed(demo: DemoResult) -> None:
