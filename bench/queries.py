@@ -32,7 +32,7 @@ def pages() -> list[tuple[str, str]]:
     heavy_id = heavy["source"] if heavy else 1
     light_id = light.pk if light else 1
     rare = published.order_by("id").first()
-    rare_title = (rare.title_fi if rare else "x").split()[0]
+    rare_title = ((rare.title_fi if rare else None) or "x").split()[0]
     return [
         ("catalogue, no query", "/fi/innovations/"),
         ("catalogue, page 5", "/fi/innovations/?page=5"),
