@@ -280,6 +280,22 @@ def _field_label(name: str) -> str:
     return _model_field_label(name) or name
 
 
+# Fields of the change log whose values are codes of a choice list.
+_CODED_FIELDS: dict[str, Any] = {"stage": Stage, "novelty": Novelty, "status": Status, "mode": Novelty}
+
+
+def _value_label(name: str, value: Any) -> Any:
+    """A change-log value as a person reads it: codes as their labels, yes/no for flags, lists joined."""
+    choices = _CODED_FIELDS.get(name) or (CHOICES_BY_DIMENSION.get(name) if name in Dimension.values else None)
+    if isinstance(value, list):
+        return ", ".join(str(_value_label(name, item)) for item in value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if choices is not None and value in choices.values:
+        return str(choices(value).label)
+    return value
+
+
 def _model_field_label(name: str) -> str | None:
     try:
         field = Innovation._meta.get_field(name)
@@ -302,7 +318,13 @@ def innovation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     changes = None
     if user.has_perm("innovations.view_changes", innovation):
         changes = [
-            (record, [(_field_label(name), values) for name, values in sorted(record.changes.items())])
+            (
+                record,
+                [
+                    (_field_label(name), [_value_label(name, value) for value in values])
+                    for name, values in sorted(record.changes.items())
+                ],
+            )
             for record in change_list(obj=innovation)[:50]
         ]
     return render(

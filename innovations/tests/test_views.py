@@ -6,6 +6,7 @@ import pytest
 
 from accounts.models import Role
 from core.models import Theme
+from innovations import services
 from innovations.tests.test_views_support import LANGUAGES, url
 from innovations.vocabulary import InnovationType, Novelty, PartnerRole, Stage, Status
 from organisations.models import Organisation, OrganisationKind
@@ -254,6 +255,24 @@ def test_change_history_is_shown_to_the_owners_people(client, published_a, edito
     page = html(client.get(url("innovations:detail", "en", pk=published_a.pk)))
     assert "Change history" in page
     assert "created" in page
+
+
+def test_change_history_shows_labels_not_codes(client, published_a, editor_a):
+    services.innovation_update(
+        actor=editor_a,
+        innovation=published_a,
+        expected_version=published_a.version,
+        data={"stage": "discontinued", "is_social": True},
+        classifications={"motivation": ["savings"]},
+    )
+    client.force_login(editor_a)
+    page = html(client.get(url("innovations:detail", "en", pk=published_a.pk)))
+    history = page[page.index("Change history") :]
+    assert "Discontinued" in history
+    assert "Savings and efficiency" in history
+    assert "yes" in history
+    assert "discontinued" not in history.replace("Discontinued", "")
+    assert "savings" not in history.replace("Savings", "")
 
 
 def test_drafts_are_404_to_outsiders_and_200_to_members(client, draft_a, editor_a, editor_b, registered_user):
