@@ -60,3 +60,12 @@ def query_alternatives(query: str) -> list[set[str]]:
         # Snowball may cut a short word to almost nothing; keep at least two letters so the match stays useful.
         result.append({" " + s for s in stems if len(s) >= 2} or {" " + word})
     return result
+
+
+def tsquery(query: str) -> str:
+    """The same test as `query_alternatives` in PostgreSQL's full-text syntax, for a 'simple' tsvector of the
+    document: each pattern " stem" becomes the prefix query 'stem':*, alternatives joined with |, words with &.
+
+    "" when the query has no words. Stems hold only letters and digits, so quoting them is safe."""
+    groups = [" | ".join(f"'{pattern.strip()}':*" for pattern in sorted(alts)) for alts in query_alternatives(query)]
+    return " & ".join(f"({group})" for group in groups)

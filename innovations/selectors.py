@@ -3,12 +3,17 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
 from django.db.models import Count, Exists, F, OrderBy, OuterRef, Prefetch, Q, QuerySet
 
 from accounts import roles
 from core import text_search
 from innovations.models import Adoption, Classification, Innovation, Partnership
 from innovations.vocabulary import Dimension, Novelty, Status
+
+# Must be the very expression of the index in migration 0003, or PostgreSQL will not use the index.
+SEARCH_VECTOR = SearchVector("search_document", config="simple")
 
 SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "updated": ("-updated_at", "-id"),
@@ -48,11 +53,19 @@ class CatalogueFilters:
 
 def _apply_filters(qs: QuerySet[Innovation], f: CatalogueFilters, skip: str = "") -> QuerySet[Innovation]:
     """Applies every filter except the facet named in `skip`; values within one facet combine with OR."""
-    for alternatives in text_search.query_alternatives(f.q):
-        word = Q()
-        for pattern in alternatives:
-            word |= Q(search_document__contains=pattern)
-        qs = qs.filter(word)
+    if f.q and connection.vendor == "postgresql":
+        # The same test served from a full-text (GIN) index: a trigram match must re-read every candidate.
+        expression = text_search.tsquery(f.q)
+        if expression:
+            qs = qs.alias(search=SEARCH_VECTOR).filter(
+                search=SearchQuery(expression, search_type="raw", config="simple")
+            )
+    else:
+        for alternatives in text_search.query_alternatives(f.q):
+            word = Q()
+            for pattern in alternatives:
+                word |= Q(search_document__contains=pattern)
+            qs = qs.filter(word)
     if f.types and skip != "types":
         qs = qs.filter(
             Exists(Classification.objects.filter(innovation=OuterRef("pk"), dimension=Dimension.TYPE, code__in=f.types))

@@ -148,3 +148,10 @@ def test_words_are_lowercase_nfc_and_contain_no_separators(text):
         assert unicodedata.normalize("NFC", word) == word
         assert " " not in word
         assert "_" not in word
+
+
+def test_tsquery_mirrors_the_alternatives():
+    assert text_search.tsquery("Kokeilun  kirjastoissa") == (
+        "('kokeilu':* | 'kokeilun':*) & ('kirjasto':* | 'kirjastoiss':* | 'kirjastoissa':*)"
+    )
+    assert text_search.tsquery("  ,, ") == ""
