@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import services
 from accounts.forms import ApiTokenCreateForm, ApiTokenRevokeForm, RegistrationForm
 from accounts.models import ApiToken, Membership, User
+from core.forms import attach_errors
 
 
 class LogInForm(AuthenticationForm):
@@ -67,8 +68,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 try:
                     token, new_key = services.api_token_create(user=user, name=create_form.cleaned_data["name"])
                 except ValidationError as error:
-                    for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
-                        create_form.add_error(field if field in create_form.fields else None, errors)
+                    attach_errors(create_form, error)
                 else:
                     # Shown on this response only, not after a redirect: the key is never stored anywhere readable.
                     messages.success(request, _("The token “%(name)s” has been made.") % {"name": token.name})

@@ -1,14 +1,13 @@
 """Forms of the innovation pages and the parsing of the catalogue's query string.
 
 The forms only check the shape of the input (types, lengths, choices); the services decide everything else and
-their ValidationErrors are attached back to the fields with `attach_errors`.
+their ValidationErrors are attached back to the fields with `core.forms.attach_errors`.
 """
 
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -77,15 +76,6 @@ def page_number(raw: Any) -> int:
 
 
 # --- errors from the services -----------------------------------------------------------------------------------
-
-
-def attach_errors(form: forms.Form, error: ValidationError) -> None:
-    """Puts a service's ValidationError next to the fields it names; the rest goes to the top of the form."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- create and edit --------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from audit.selectors import change_list
 from core.errors import ConflictError
+from core.forms import attach_errors
 from core.models import Theme
 from innovations import services
 from innovations.forms import (
@@ -34,7 +35,6 @@ from innovations.forms import (
     LinkForm,
     PartnerForm,
     VersionForm,
-    attach_errors,
     page_number,
     parse_catalogue,
 )

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import memberships
 from accounts.models import Role, User
 from core.errors import ConflictError
+from core.forms import attach_errors
 from organisations import selectors, services
 from organisations.finland_map import FinlandMap, Shape, bounding_box, finland_map
 from organisations.forms import (
@@ -47,15 +48,6 @@ def _require(request: HttpRequest, perm: str, obj: Model) -> HttpResponse | None
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
     return None
-
-
-def add_service_errors(form: Form, error: ValidationError) -> None:
-    """Puts a service's ValidationError on the form: on the named field when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _changed_by_someone_else(form: Form, current: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -218,7 +210,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 form.add_error(None, _conflict_message())
                 status = 409
             except ValidationError as error:
-                add_service_errors(form, error)
+                attach_errors(form, error)
             else:
                 messages.success(request, _("The organisation's information has been saved."))
                 return redirect(organisation)
@@ -293,7 +285,7 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("organisations:members", slug=organisation.slug)
         except ValidationError as error:
             if action == "add":
-                add_service_errors(add_form, error)
+                attach_errors(add_form, error)
             else:
                 change_errors = [message for message in error.messages]
         status = 400 if (add_form.errors or change_errors) else 200
@@ -373,7 +365,7 @@ def network_edit(request: HttpRequest, slug: str) -> HttpResponse:
                     form.add_error(None, _conflict_message())
                     status = 409
                 except ValidationError as error:
-                    add_service_errors(form, error)
+                    attach_errors(form, error)
                 else:
                     messages.success(request, _("The network's information has been saved."))
                     return redirect(network)
@@ -389,7 +381,7 @@ def network_edit(request: HttpRequest, slug: str) -> HttpResponse:
                         joined_on=add_form.cleaned_data["joined_on"],
                     )
                 except ValidationError as error:
-                    add_service_errors(add_form, error)
+                    attach_errors(add_form, error)
                 else:
                     messages.success(request, _("%(organisation)s is now a member.") % {"organisation": organisation})
                     return redirect("organisations:network_edit", slug=network.slug)
