@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "organisations",
     "innovations",
     "audit",
+    "barometer",
 ]
 
 MIDDLEWARE = [

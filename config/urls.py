@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("innovations/", include("innovations.urls")),
+    path("barometer/", include("barometer.urls")),
     path("", include("organisations.urls")),
     path("", include("core.urls")),
     prefix_default_language=True,

@@ -1,0 +1,7 @@
+"""The barometer's pages. Each views module lists its own routes in `urls`."""
+
+from django.urls import URLPattern
+
+app_name = "barometer"
+
+urlpatterns: list[URLPattern] = []
