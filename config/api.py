@@ -123,6 +123,7 @@ api.add_router("/adoptions", adoptions_router)
 api.add_router("/themes", themes_router)
 api.add_router("/vocabulary", vocabulary_router)
 api.add_router("/open-data", open_data_router)
+api.add_router("/barometer", "barometer.api.router")
 
 
 # --- errors -----------------------------------------------------------------------------------------------------
