@@ -355,6 +355,8 @@ class ResponseImport(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
+    # When a check or import last reported progress: one that stopped reporting (its process ended) may start again.
+    progress_at = models.DateTimeField(null=True, blank=True)
     # [{"row": 3, "column": "q5", "value": "x", "message": "…"}]
     problems = models.JSONField(default=list, blank=True)
     created = models.PositiveIntegerField(_("responses created"), default=0)

@@ -67,6 +67,7 @@ class ResponseSource(models.TextChoices):
 
 class ImportStatus(models.TextChoices):
     UPLOADED = "uploaded", _("Uploaded")
+    CHECKING = "checking", _("Checking (dry run)")
     CHECKED = "checked", _("Checked (dry run)")
     RUNNING = "running", _("Importing")
     DONE = "done", _("Imported")
