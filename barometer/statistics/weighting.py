@@ -1,0 +1,232 @@
+"""Weights that make a round's respondents represent its sampling frame, and the design the variances need.
+
+Every estimate needs three things about the respondents, kept together in a `Design`: their weights, the strata
+(parts of the frame that were weighted or sampled separately) and each stratum's finite population correction.
+A large share of all municipalities answers the barometer, so the correction matters: with fpc = 1 − n_h/N_h a
+stratum where everyone answered adds no sampling variance at all.
+
+Build a design with `post_stratify` (weights that reproduce the frame's count in every cell, e.g. organisation
+kind × size class × region), `rake` (weights that reproduce the frame's margins: counts by kind, by size class
+and by region), `weighted` (weights made elsewhere, e.g. imported) or `unweighted`.
+
+The variances treat the weights as fixed and the post-strata as strata, which is the usual approximation for
+post-stratification (Lohr, *Sampling: Design and Analysis*, 2nd ed., §4.7); for raked weights it leaves out the
+small variance reduction that calibration brings, so it errs on the safe side.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from barometer.statistics._types import FloatArray, IntArray
+
+Method = Literal["unweighted", "weights", "post-stratification", "raking"]
+
+#: Post-stratification needs at least this many respondents in every cell of the frame, else `post_stratify`
+#: rakes to the cells' margins instead: a cell weight resting on one or two organisations is mostly noise.
+MIN_CELL_RESPONDENTS = 5
+
+
+class WeightingError(ValueError):
+    """The respondents cannot be weighted to the frame as asked (the message says why and what to change)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Design:
+    """The respondents' weights, strata and finite population corrections: everything a variance needs.
+
+    `strata[i]` is respondent i's stratum (0 … H−1); `fpc[h]` = 1 − n_h/N_h for stratum h (1 where N_h is not
+    known). `method` says how the weights were made, for the notes under a table.
+    """
+
+    weights: FloatArray
+    strata: IntArray
+    fpc: FloatArray
+    method: Method
+
+    def __post_init__(self) -> None:
+        if self.weights.ndim != 1 or self.strata.shape != self.weights.shape:
+            raise ValueError("weights and strata must be 1-D arrays of the same length")
+        if not np.all(np.isfinite(self.weights) & (self.weights > 0)):
+            raise ValueError("weights must be positive and finite")
+        if self.strata.size and (self.strata.min() < 0 or self.strata.max() >= self.fpc.size):
+            raise ValueError("every stratum code needs its fpc")
+        if np.any((self.fpc < 0) | (self.fpc > 1)):
+            raise ValueError("fpc must lie between 0 and 1")
+
+    @property
+    def n(self) -> int:
+        """Number of respondents."""
+        return int(self.weights.size)
+
+    @property
+    def is_weighted(self) -> bool:
+        return self.method != "unweighted"
+
+    @property
+    def degrees_of_freedom(self) -> int:
+        """Respondents minus strata (with respondents): the t distribution's df for the intervals, as in samplics."""
+        return self.n - int(np.count_nonzero(np.bincount(self.strata)))
+
+
+def unweighted(n: int) -> Design:
+    """Every respondent counts once: the raw "% of respondents" of the published reports."""
+    return Design(np.ones(n), np.zeros(n, dtype=np.intp), np.ones(1), "unweighted")
+
+
+def weighted(
+    weights: npt.ArrayLike, *, strata: npt.ArrayLike | None = None, population: npt.ArrayLike | None = None
+) -> Design:
+    """A design with given weights, e.g. imported with the answers.
+
+    `strata` are stratum codes 0 … H−1 (default: one stratum); `population[h]` is stratum h's size N_h in the frame
+    (a single number when there is one stratum), which gives the finite population correction; without it there is
+    none.
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    codes = np.zeros(w.size, dtype=np.intp) if strata is None else _codes(strata, "strata")
+    return Design(w, codes, _fpc(codes, population), "weights")
+
+
+def post_stratify(
+    cells: Sequence[npt.ArrayLike],
+    population: npt.ArrayLike,
+    *,
+    base_weights: npt.ArrayLike | None = None,
+    min_respondents: int = MIN_CELL_RESPONDENTS,
+) -> Design:
+    """Weights that reproduce the frame's count in every cell: w_i = b_i · N_c / Σ_{j∈c} b_j.
+
+    `cells` holds one code array per classifying variable (e.g. kind, size class, region: codes 0 … K−1, one per
+    respondent); `population` is the frame's table of counts with one axis per variable (shape K₁ × K₂ × …).
+    The cells become the strata of the variance, each with fpc = 1 − n_c/N_c.
+
+    When some cell of the frame has fewer than `min_respondents` respondents (or respondents but no frame units),
+    the cells are not used: the weights are raked to the table's margins instead, which needs only each kind, each
+    size class and each region to have respondents. That is the usual remedy for sparse cells besides collapsing
+    them (Kalton & Flores-Cervantes, "Weighting methods", J. Official Statistics 19(2), 2003); collapsing would need
+    a choice of neighbours that the data cannot make. Such a design says `method="raking"`.
+    """
+    table = np.asarray(population, dtype=np.float64)
+    codes = [_codes(c, "cells") for c in cells]
+    if len(codes) != table.ndim:
+        raise ValueError(f"{len(codes)} cell variables but a population table with {table.ndim} axes")
+    n = _common_length(codes)
+    for axis, c in enumerate(codes):
+        if c.size and c.max() >= table.shape[axis]:
+            raise ValueError(f"cell variable {axis} has codes beyond the population table's {table.shape[axis]}")
+    cell = np.ravel_multi_index(tuple(codes), table.shape) if n else np.zeros(0, dtype=np.intp)
+    in_frame = table.ravel()
+    answered = np.bincount(cell, minlength=in_frame.size)
+    if np.any((answered > in_frame) & (in_frame > 0)):
+        raise WeightingError("a cell has more respondents than organisations in the frame")
+    usable = np.where(in_frame > 0, answered >= min_respondents, answered == 0)
+    if not usable.all():
+        margins = [table.sum(axis=tuple(a for a in range(table.ndim) if a != axis)) for axis in range(table.ndim)]
+        return rake(codes, margins, base_weights=base_weights)
+
+    base = _base_weights(base_weights, n)
+    factor = in_frame / np.maximum(np.bincount(cell, weights=base, minlength=in_frame.size), np.finfo(float).tiny)
+    # The cells with respondents, renumbered 0 … H−1, are the strata.
+    present, strata = np.unique(cell, return_inverse=True)
+    return Design(
+        base * factor[cell], strata.astype(np.intp), 1.0 - answered[present] / in_frame[present], "post-stratification"
+    )
+
+
+def rake(
+    margins: Sequence[npt.ArrayLike],
+    totals: Sequence[npt.ArrayLike],
+    *,
+    base_weights: npt.ArrayLike | None = None,
+    strata: npt.ArrayLike | None = None,
+    population: npt.ArrayLike | None = None,
+    tolerance: float = 1e-10,
+    max_sweeps: int = 1000,
+) -> Design:
+    """Weights that reproduce the frame's margins, by iterative proportional fitting (Deming & Stephan 1940).
+
+    `margins` holds one code array per variable (codes 0 … K−1, one per respondent) and `totals` the frame's count
+    of each code. Each sweep scales the weights so that every margin in turn is met; sweeps stop when all margins
+    are met to `tolerance` (relative). The result is the weighting closest to `base_weights` (default 1) that meets
+    the margins, in the Kullback–Leibler sense (Ireland & Kullback 1968).
+
+    The variance strata are `strata` with the frame sizes `population` (as in `weighted`); by default one stratum,
+    the whole frame, so fpc = 1 − n/N.
+    """
+    codes = [_codes(m, "margins") for m in margins]
+    targets = [np.asarray(t, dtype=np.float64) for t in totals]
+    if len(codes) != len(targets) or not codes:
+        raise ValueError("one totals array is needed per margin")
+    n = _common_length(codes)
+    grand_totals = np.array([t.sum() for t in targets])
+    if not np.allclose(grand_totals, grand_totals[0], rtol=1e-9, atol=0):
+        raise WeightingError(f"the margins add up to different frame sizes: {sorted(set(grand_totals.tolist()))}")
+    for index, (c, target) in enumerate(zip(codes, targets, strict=True)):
+        if c.size and c.max() >= target.size:
+            raise ValueError(f"margin {index} has codes beyond its {target.size} totals")
+        answered = np.bincount(c, minlength=target.size)
+        for category in np.flatnonzero((target > 0) & (answered == 0)):
+            raise WeightingError(f"margin {index}, category {category}: in the frame but no respondents; merge it")
+        for category in np.flatnonzero((target <= 0) & (answered > 0)):
+            raise WeightingError(f"margin {index}, category {category}: respondents but none in the frame")
+
+    w = _base_weights(base_weights, n).copy()
+    for _ in range(max_sweeps):
+        worst = 0.0
+        for c, target in zip(codes, targets, strict=True):
+            current = np.bincount(c, weights=w, minlength=target.size)
+            met = current > 0
+            worst = max(worst, float(np.max(np.abs(current[met] / target[met] - 1.0), initial=0.0)))
+            w *= np.divide(target, current, out=np.ones_like(target), where=met)[c]
+        if worst <= tolerance:
+            break
+    else:
+        raise WeightingError(f"raking did not meet the margins in {max_sweeps} sweeps; some combination is missing")
+
+    codes_h = np.zeros(n, dtype=np.intp) if strata is None else _codes(strata, "strata")
+    if strata is None and population is None:
+        population = grand_totals[0]
+    return Design(w, codes_h, _fpc(codes_h, population), "raking")
+
+
+def _codes(values: npt.ArrayLike, name: str) -> IntArray:
+    codes = np.asarray(values)
+    if codes.ndim != 1 or (codes.size and not np.issubdtype(codes.dtype, np.integer)):
+        raise ValueError(f"{name} must be 1-D arrays of integer codes")
+    if codes.size and codes.min() < 0:
+        raise ValueError(f"{name} codes must be 0 or more")
+    return codes.astype(np.intp, copy=False)
+
+
+def _common_length(codes: Sequence[IntArray]) -> int:
+    lengths = {c.size for c in codes}
+    if len(lengths) != 1:
+        raise ValueError("every code array needs one code per respondent")
+    return lengths.pop()
+
+
+def _base_weights(base_weights: npt.ArrayLike | None, n: int) -> FloatArray:
+    if base_weights is None:
+        return np.ones(n)
+    base = np.asarray(base_weights, dtype=np.float64)
+    if base.shape != (n,) or not np.all(np.isfinite(base) & (base > 0)):
+        raise ValueError("base_weights must be positive, one per respondent")
+    return base
+
+
+def _fpc(strata: IntArray, population: npt.ArrayLike | None) -> FloatArray:
+    """1 − n_h/N_h per stratum (1 without population sizes)."""
+    count = np.bincount(strata, minlength=1).astype(np.float64)
+    if population is None:
+        return np.ones(count.size)
+    sizes = np.atleast_1d(np.asarray(population, dtype=np.float64))
+    if sizes.size < count.size:
+        raise ValueError(f"population needs a size for each of the {count.size} strata")
+    count = np.pad(count, (0, sizes.size - count.size))
+    if np.any(count > sizes):
+        raise WeightingError("a stratum has more respondents than organisations in the frame")
+    return 1.0 - np.divide(count, sizes, out=np.zeros_like(sizes), where=sizes > 0)
