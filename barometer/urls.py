@@ -2,6 +2,8 @@
 
 from django.urls import URLPattern
 
+from barometer.views import answering
+
 app_name = "barometer"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [*answering.urls]
