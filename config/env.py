@@ -25,6 +25,8 @@ class Env(BaseSettings):
     max_upload_bytes: int = 10 * 1024 * 1024
     email_backend: str = "django.core.mail.backends.console.EmailBackend"
     default_from_email: str = "innoverkko@localhost"
+    # The site's address for links in e-mails sent without a request (e.g. barometer reminders from cron).
+    site_url: str = "http://localhost:8000"
 
 
 env = Env()

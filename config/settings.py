@@ -119,6 +119,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.max_upload_bytes + 1024 * 1024
 
 EMAIL_BACKEND = env.email_backend
 DEFAULT_FROM_EMAIL = env.default_from_email
+SITE_URL = env.site_url.rstrip("/")
 
 SESSION_COOKIE_SECURE = env.secure_cookies
 CSRF_COOKIE_SECURE = env.secure_cookies
