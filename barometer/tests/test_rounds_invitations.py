@@ -18,7 +18,7 @@ from django.utils import timezone
 from barometer.models import Invitation, Round
 from barometer.services import rounds as services
 from barometer.services.rounds import InvitationRow, InvitationRowsError
-from barometer.tests.rounds_support import respond
+from barometer.tests.test_rounds_support import respond
 from barometer.vocabulary import ResponseStatus, RoundStatus, Unit
 from organisations.models import Organisation, OrganisationKind
 from tests.factories import OrganisationFactory

@@ -13,7 +13,7 @@ from audit.models import Action, ChangeRecord
 from barometer.models import FrameUnit, Invitation, QuestionnaireVersion, Round
 from barometer.services import rounds as services
 from barometer.services.answering import answer_save, response_open
-from barometer.tests.rounds_support import ADMINS, ROLES, TEAM, make_round, respond, round_data
+from barometer.tests.test_rounds_support import ADMINS, ROLES, TEAM, make_round, respond, round_data
 from barometer.vocabulary import ResponseStatus, RoundStatus, VersionStatus
 from core.errors import ConflictError
 from organisations.models import Organisation, OrganisationKind, Region
