@@ -2,8 +2,8 @@
 
 from django.urls import URLPattern
 
-from barometer.views import answering
+from barometer.views import answering, rounds
 
 app_name = "barometer"
 
-urlpatterns: list[URLPattern] = [*answering.urls]
+urlpatterns: list[URLPattern] = [*answering.urls, *rounds.urls]
