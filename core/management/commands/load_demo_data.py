@@ -5,13 +5,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from barometer.demo_data import demo_rounds_delete, demo_rounds_load
 from core.demo_data import DEFAULT_SEED, DEMO_PASSWORD, demo_data_load
 
 
 class Command(BaseCommand):
     help = (
         "Loads a synthetic demo registry (organisations, the Innokaupungit network, themes, ~400 innovations with "
-        "lineage) and demo users. Does nothing when the demo data is already there; --reset rebuilds it."
+        "lineage), two synthetic innovation barometer rounds (2018, 2022) and demo users. Does nothing when the demo "
+        "data is already there; --reset rebuilds it."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -24,12 +26,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         verbose = options["verbosity"] >= 1
         try:
+            if options["reset"]:
+                demo_rounds_delete()  # first: the barometer rounds sample the demo organisations
             result = demo_data_load(
                 seed=options["seed"],
                 reset=options["reset"],
                 innovations=options["innovations"],
                 log=self.stdout.write if verbose else None,
             )
+            rounds = demo_rounds_load(seed=options["seed"], log=self.stdout.write if verbose else None)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         if result.created:
@@ -37,6 +42,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demo data is already loaded: nothing changed (use --reset to rebuild it).")
         self.stdout.write(", ".join(f"{name}: {count}" for name, count in result.counts.items()))
+        self.stdout.write(
+            f"Barometer: {len(rounds.created)} synthetic round(s) loaded ({rounds.responses} responses) in "
+            f"{rounds.seconds:.1f} s, {len(rounds.existing)} already there."
+        )
         self.stdout.write("")
         self.stdout.write("All records made by this command are synthetic and flagged as such.")
         self.stdout.write(f"Demo log-ins (password “{DEMO_PASSWORD}”):")
