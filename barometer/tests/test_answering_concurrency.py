@@ -61,7 +61,10 @@ def _at_once(work: Callable[[int], Any], threads: int = THREADS) -> list[Any]:
 
 def _invitation(round_: Round, number: int) -> Invitation:
     return Invitation.objects.create(
-        round=round_, frame_unit=round_.frame.first(), email=f"race{number}@example.org", token=f"race{number:039d}"
+        round=round_,
+        frame_unit=round_.frame.order_by("pk")[0],
+        email=f"race{number}@example.org",
+        token=f"race{number:039d}",
     )
 
 

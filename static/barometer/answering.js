@@ -42,6 +42,7 @@
   var needsReload = false; // the page's CSRF token no longer works
   var invalid = {}; // question code -> true while the server refuses its answer
   var savedOnce = false;
+  var typing = {}; // question code -> timer of text being typed, sent after a pause
 
   function load() {
     try {
@@ -166,7 +167,8 @@
     if (needsReload) return ["error", messages.reload];
     var waiting = Object.keys(pending).length > 0;
     if (waiting && failing) return ["offline", messages.offline];
-    if (waiting || Object.keys(inFlight).length) return ["saving", messages.saving];
+    // Text typed but not sent yet (the pause before sending) is not saved either.
+    if (waiting || Object.keys(inFlight).length || Object.keys(typing).length) return ["saving", messages.saving];
     if (Object.keys(invalid).length) return ["error", messages.not_saved];
     if (savedOnce) return ["saved", messages.saved];
     return ["", ""];
@@ -175,6 +177,8 @@
   function render() {
     if (!statusLine) return;
     var now = state();
+    // Whether anything is still on its way, at once (the text below waits a moment before saying "saving").
+    statusLine.setAttribute("data-busy", now[0] === "saving" ? "true" : "false");
     if (now[0] === "saving" && statusLine.getAttribute("data-state") !== "saving") {
       if (!savingTimer) {
         savingTimer = window.setTimeout(function () {
@@ -352,7 +356,6 @@
   // --- changes ---------------------------------------------------------------------------------------------
 
   var known = {}; // question code -> the value last queued, to skip sending the same again
-  var typing = {};
 
   function changed(code) {
     var element = questions[code];
@@ -408,6 +411,7 @@
       typing[code] = window.setTimeout(function () {
         changed(code);
       }, TYPING_PAUSE_MS);
+      render();
     });
     form.addEventListener("submit", function (event) {
       Object.keys(typing).forEach(changed);
