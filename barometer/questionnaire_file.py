@@ -47,6 +47,8 @@ QUESTIONNAIRE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 VARIABLE_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 VALUE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_+-]*")
 QUESTIONNAIRE_CODE_LENGTH = 64
+# Addresses under /barometer/questionnaires/ that are pages, not questionnaires.
+RESERVED_CODES = frozenset({"new", "import"})
 CODE_LENGTH = 32
 # The columns' lengths (barometer.models), so that a valid file always fits the database.
 TEXT_LIMITS = {"name": 200, "term": 100, "title": 200, "label": 300, "reference_period": 200, "unit_label": 40}
@@ -74,6 +76,7 @@ MESSAGES = {
     "bad_value_code": _(
         "“%(code)s” is not a valid code: use at most %(limit)s letters, digits, underscores, hyphens and plus signs."
     ),
+    "reserved_code": _("The code “%(code)s” is reserved for the site's own pages: choose another one."),
     "duplicate_code": _("The code “%(code)s” is used twice."),
     "duplicate_term": _("The term “%(term)s” is defined twice."),
     "unknown_kind": _("Unknown question kind “%(kind)s”: use one of %(kinds)s."),
@@ -127,6 +130,39 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
+
+
+PLACES = {
+    "definitions": _("definition “%(name)s”"),
+    "sections": _("section “%(name)s”"),
+    "questions": _("question “%(name)s”"),
+    "choices": _("answer option “%(name)s”"),
+    "items": _("row “%(name)s”"),
+}
+_STEP = re.compile(r"([a-z_]+)\[(\d+)\]")
+
+
+def place(data: Any, path: str) -> str:
+    """Where a path points, in words: "question “q_partners” › answer option “dont_know”" ("" at the top)."""
+    names: list[str] = []
+    node = data
+    for step in path.split("."):
+        match = _STEP.fullmatch(step)
+        if match is None or not isinstance(node, Mapping):
+            break
+        key, index = match.group(1), int(match.group(2))
+        rows = node.get(key)
+        if (
+            key not in PLACES
+            or not isinstance(rows, list)
+            or index >= len(rows)
+            or not isinstance(rows[index], Mapping)
+        ):
+            break
+        node = rows[index]
+        name = _finnish(node.get("term")) if key == "definitions" else node.get("code")
+        names.append(str(PLACES[key]) % {"name": name if isinstance(name, str) and name else index + 1})
+    return " › ".join(names)
 
 
 class FileError(ValueError):
@@ -270,13 +306,15 @@ def validate(data: Any) -> list[Problem]:
     questionnaire = data.get("questionnaire")
     if check.fields(questionnaire, "questionnaire", QUESTIONNAIRE_FIELDS, ("code", "name")):
         if "code" in questionnaire:
-            check.code(
+            code = check.code(
                 questionnaire["code"],
                 "questionnaire.code",
                 QUESTIONNAIRE_CODE,
                 QUESTIONNAIRE_CODE_LENGTH,
                 "bad_questionnaire_code",
             )
+            if code in RESERVED_CODES:
+                check.add("questionnaire.code", "reserved_code", code=code)
         check.text(questionnaire.get("name"), "questionnaire.name", required=True, limit=TEXT_LIMITS["name"])
         check.text(questionnaire.get("description"), "questionnaire.description")
         check.text(questionnaire.get("provenance_note"), "questionnaire.provenance_note")

@@ -2,8 +2,8 @@
 
 from django.urls import URLPattern
 
-from barometer.views import answering, rounds
+from barometer.views import answering, questionnaires, rounds
 
 app_name = "barometer"
 
-urlpatterns: list[URLPattern] = [*answering.urls, *rounds.urls]
+urlpatterns: list[URLPattern] = [*answering.urls, *rounds.urls, *questionnaires.urls]
