@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from barometer.statistics._distributions import normal_quantile, t_quantile
-from barometer.statistics._types import BoolArray, FloatArray, IntArray
+from barometer.statistics._types import AnswerMatrix, BoolArray, FloatArray, IntArray
 from barometer.statistics.weighting import Design
 
 # Respondents are summed in blocks of about this many matrix cells, which bounds the temporary memory (~16 MB).
@@ -88,7 +88,8 @@ def proportions(
     """Proportions of each indicator column (1/0, NaN = not in the denominator) in each domain.
 
     A multiple choice question gives one column per choice (they may add up to more than 100 %); a single choice
-    or a scale gives one column per category (a stacked distribution that adds up to 100 %).
+    or a scale gives one column per category (a stacked distribution that adds up to 100 %). A float32 matrix is
+    used as it is: half the memory for a large round, the same results.
 
     Intervals: for a weighted design the logit interval of samplics (and of Stata's `svy: proportion`):
     logit(p̂) ± t·se/(p̂(1 − p̂)) transformed back, with t on the design's degrees of freedom (respondents −
@@ -96,10 +97,7 @@ def proportions(
     Agresti & Coull 1998), which behaves well for the small counts of a breakdown.
     """
     values = _answer_matrix(indicators, design.n)
-    given = values[np.isfinite(values)]
-    if np.any((given != 0) & (given != 1)):
-        raise ValueError("indicators must be 1, 0 or NaN")
-    sums = _linearised(values, design, _domain_matrix(domains, design.n), centre=False)
+    sums = _linearised(values, design, _domain_matrix(domains, design.n), binary=True)
     # When nobody or everybody in a denominator chose the answer, p̂ is exactly 0 or 1 and has no variance; the
     # counts are exact, the weighted sums may be an ulp off, which would blow the logit interval up to [0, 1].
     unanimous = (sums.n > 0) & ((sums.count == 0) | (sums.count == sums.n))
@@ -127,7 +125,7 @@ def means(
     Interval: mean ± t·se with t on the design's degrees of freedom, as samplics.
     """
     matrix = _answer_matrix(values, design.n)
-    sums = _linearised(matrix, design, _domain_matrix(domains, design.n), centre=True)
+    sums = _linearised(matrix, design, _domain_matrix(domains, design.n), binary=False)
     half = t_quantile(_upper(confidence), design.degrees_of_freedom) * sums.se
     return sums.with_interval(sums.estimate - half, sums.estimate + half, confidence)
 
@@ -147,94 +145,115 @@ class _Sums:
         )
 
 
-def _linearised(values: FloatArray, design: Design, domains: BoolArray, *, centre: bool) -> _Sums:
-    """Estimates and Taylor standard errors of all columns in all domains (see the module docstring)."""
-    k = values.shape[1]
-    d = domains.shape[1]
-    answered = np.isfinite(values)
-    pattern_columns, pattern_of = _distinct_columns(answered)
-    u = pattern_columns.size
+def _linearised(values: AnswerMatrix, design: Design, domains: BoolArray, *, binary: bool) -> _Sums:
+    """Estimates and Taylor standard errors of all columns in all domains (see the module docstring).
+
+    The variance, V = Σ_h c_h [Σ_{i∈h} z_i² − (Σ_{i∈h} z_i)²/n_h] with c_h = fpc_h·n_h/(n_h − 1), is a quadratic
+    in p̂ whose coefficients are sums over the respondents; the loop collects them stratum by stratum.
+    """
+    k, d = values.shape[1], domains.shape[1]
     # Means are computed about each column's plain mean: the variance does not change, and the sums of squares
-    # below then lose no digits to a large mean (proportions are 0/1 and need no such care).
-    shift = _column_means(values, answered) if centre else np.zeros(k)
-    widths = (k, u, k) if centre else (k, u)
+    # then lose no digits to a large mean. Proportions are 0/1 (y² = y) and need neither.
+    shift = np.zeros(k) if binary else _column_means(values)
+    first, run_of = _shared_denominators(values)
+    u = first.size
+    width = k + u + (0 if binary else k)
+    total = np.zeros((3 * d, width))  # rows: domains × [1, w, w²]; columns: [y, answered (per run), y²]
+    scaled = np.zeros((d, width))  # Σ_h c_h Σ_{i∈h} w²·[y, answered, y²]
+    wy_wy, wy_w, w_w = np.zeros((d, k)), np.zeros((d, k)), np.zeros((d, u))  # Σ_h b_h (Σ_{i∈h} w·y)², …
 
-    # The variance, V = Σ_h c_h [Σ_{i∈h} z_i² − (Σ_{i∈h} z_i)²/n_h] with c_h = fpc_h·n_h/(n_h − 1), is a
-    # quadratic in p̂; these sums are its coefficients (b_h = c_h/n_h). Per domain × column: Σy, Σw·y, Σ c_h·w²·y,
-    # Σ c_h·w²·y², Σ b_h·(Σ_h w·y)², Σ b_h·(Σ_h w·y)(Σ_h w). Per domain × denominator pattern: n, Σw, Σw², Σ c_h·w²,
-    # Σ b_h·(Σ_h w)².
-    count, wy, cw2y, cw2y2, b_wy2, b_wy_w = (np.zeros((d, k)) for _ in range(6))
-    n_in, w_in, w2_in, cw2, b_w2 = (np.zeros((d, u)) for _ in range(5))
-
-    block = max(64, _BLOCK_CELLS // max(1, sum(widths)))
+    block = max(64, _BLOCK_CELLS // width)
     order = np.argsort(design.strata, kind="stable")
     ends = np.cumsum(np.bincount(design.strata, minlength=design.fpc.size))
     for h, rows in enumerate(np.split(order, ends[:-1])):
         n_h = rows.size
-        if n_h == 0:
-            continue
-        c_h = design.fpc[h] * n_h / (n_h - 1) if n_h > 1 else 0.0
-        sums = np.zeros((3 * d, sum(widths)))
+        sums = np.zeros((3 * d, width))
         for start in range(0, n_h, block):
-            chunk = rows[start : start + block]
-            given = answered[chunk]
-            y = np.where(given, values[chunk] - shift, 0.0)
-            right = [y, given[:, pattern_columns].astype(np.float64)] + ([y * y] if centre else [])
-            member = domains[chunk].astype(np.float64)
-            w = design.weights[chunk, None]
-            left = np.hstack([member, member * w, member * (w * w)]).T
-            sums += left @ np.hstack(right)
-        ones, by_w, by_w2 = np.split(sums, 3)
-        s_y, s_in = ones[:, :k], ones[:, k : k + u]
-        s_wy, s_w = by_w[:, :k], by_w[:, k : k + u]
-        s_w2y, s_w2 = by_w2[:, :k], by_w2[:, k : k + u]
-        s_w2y2 = by_w2[:, k + u :] if centre else s_w2y  # y² = y for 0/1
-        count += s_y
-        n_in += s_in
-        wy += s_wy
-        w_in += s_w
-        w2_in += s_w2
-        cw2y += c_h * s_w2y
-        cw2y2 += c_h * s_w2y2
-        cw2 += c_h * s_w2
-        if c_h:
+            sums += _block_sums(values, shift, first, design.weights, domains, rows[start : start + block], binary)
+        total += sums
+        if n_h > 1:  # a single respondent gives no variance estimate: the stratum adds nothing
+            c_h = design.fpc[h] * n_h / (n_h - 1)
             b_h = c_h / n_h
-            b_wy2 += b_h * s_wy * s_wy
-            b_wy_w += b_h * s_wy * s_w[:, pattern_of]
-            b_w2 += b_h * s_w * s_w
+            scaled += c_h * sums[2 * d :]
+            wy_h, w_h = sums[d : 2 * d, :k], sums[d : 2 * d, k : k + u]
+            wy_wy += b_h * wy_h * wy_h
+            wy_w += b_h * wy_h * w_h[:, run_of]
+            w_w += b_h * w_h * w_h
 
-    total_w = w_in[:, pattern_of]
+    # Back from runs to columns.
+    count, answered = total[:d, :k], total[:d, k : k + u][:, run_of]
+    wy, w = total[d : 2 * d, :k], total[d : 2 * d, k : k + u][:, run_of]
+    w2 = total[2 * d :, k : k + u][:, run_of]
+    c_w2y, c_w2 = scaled[:, :k], scaled[:, k : k + u][:, run_of]
+    c_w2y2 = c_w2y if binary else scaled[:, k + u :]
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = wy / total_w
-        # W²·V = Σ_h c_h Σ_{i∈h} w²(y − p)² − Σ_h b_h (Σ_{i∈h} w(y − p))². Expanding the squares costs a few
-        # digits when p is close to 0 or 1; samplics, which sums the residuals, agrees to ~1e-11.
-        squares = cw2y2 - 2 * p * cw2y + p * p * cw2[:, pattern_of]
-        stratum_totals = b_wy2 - 2 * p * b_wy_w + p * p * b_w2[:, pattern_of]
-        variance = np.maximum(squares - stratum_totals, 0.0) / (total_w * total_w)
-        n_eff = total_w * total_w / w2_in[:, pattern_of]
-    denominators = n_in[:, pattern_of]
+        p = wy / w
+        # W²·V = Σ_h c_h Σ_{i∈h} w²(y − p)² − Σ_h b_h (Σ_{i∈h} w(y − p))², b_h = c_h/n_h, expanded in p. That
+        # costs a few digits only when p is close to 0 or 1; samplics, which sums residuals, agrees to ~1e-11.
+        squares = c_w2y2 - 2 * p * c_w2y + p * p * c_w2
+        stratum_totals = wy_wy - 2 * p * wy_w + p * p * w_w[:, run_of]
+        variance = np.maximum(squares - stratum_totals, 0.0) / (w * w)
+        n_eff = w * w / w2
     return _Sums(
         estimate=p + shift,
-        se=np.where(total_w > 0, np.sqrt(variance), np.nan),
-        n=np.rint(denominators).astype(np.intp),
-        count=count + shift * denominators,
-        weighted_total=total_w,
+        se=np.where(w > 0, np.sqrt(variance), np.nan),
+        n=np.rint(answered).astype(np.intp),
+        count=count + shift * answered,
+        weighted_total=w,
         n_eff=n_eff,
     )
 
 
-def _distinct_columns(answered: BoolArray) -> tuple[IntArray, IntArray]:
-    """The columns with distinct denominators (first of each) and, for every column, which of them it shares."""
-    packed = np.ascontiguousarray(np.packbits(answered, axis=0).T)
-    first: dict[bytes, int] = {}
-    pattern_of = np.array([first.setdefault(column.tobytes(), j) for j, column in enumerate(packed)], dtype=np.intp)
-    columns, pattern_of = np.unique(pattern_of, return_inverse=True)
-    return columns.astype(np.intp), pattern_of.astype(np.intp).reshape(-1)
+def _block_sums(
+    values: AnswerMatrix,
+    shift: FloatArray,
+    first: IntArray,
+    weights: FloatArray,
+    domains: BoolArray,
+    rows: IntArray,
+    binary: bool,
+) -> FloatArray:
+    """Σ over a block of respondents of [1, w, w²] × domain membership against [y, answered, y²]: one product."""
+    k, d, u = values.shape[1], domains.shape[1], first.size
+    right = np.empty((rows.size, k + u + (0 if binary else k)))
+    y = right[:, :k]
+    y[...] = values[rows]
+    answered = np.isfinite(y)
+    np.copyto(y, 0.0, where=~answered)
+    if binary and np.any((y != 0) & (y != 1)):
+        raise ValueError("indicators must be 1, 0 or NaN")
+    if not binary:
+        y -= shift * answered
+        np.multiply(y, y, out=right[:, k + u :])
+    right[:, k : k + u] = answered[:, first]
+    left = np.empty((rows.size, 3 * d))
+    member = domains[rows]
+    w = weights[rows, None]
+    left[:, :d] = member
+    np.multiply(member, w, out=left[:, d : 2 * d])
+    np.multiply(member, w * w, out=left[:, 2 * d :])
+    sums: FloatArray = left.T @ right
+    return sums
 
 
-def _column_means(values: FloatArray, answered: BoolArray) -> FloatArray:
+def _shared_denominators(values: AnswerMatrix) -> tuple[IntArray, IntArray]:
+    """Runs of neighbouring columns with the same denominator — the categories of one question, as `coding` lays
+    them out — so that the denominator sums are computed once per run: the first column of each run, and each
+    column's run."""
+    n, k = values.shape
+    same = np.ones(max(k - 1, 0), dtype=np.bool_)
+    step = max(1, _BLOCK_CELLS // max(k, 1))
+    for start in range(0, n, step):
+        answered = np.isfinite(values[start : start + step])
+        same &= (answered[:, 1:] == answered[:, :-1]).all(axis=0)
+    starts = np.concatenate([[True], ~same]) if k else np.zeros(0, dtype=np.bool_)
+    return np.flatnonzero(starts).astype(np.intp), (np.cumsum(starts) - 1).astype(np.intp)
+
+
+def _column_means(values: AnswerMatrix) -> FloatArray:
+    answered = np.isfinite(values)
     given = answered.sum(axis=0)
-    totals = np.where(answered, values, 0.0).sum(axis=0)
+    totals = np.where(answered, values, 0.0).sum(axis=0, dtype=np.float64)
     averages: FloatArray = np.divide(totals, given, out=np.zeros(values.shape[1]), where=given > 0)
     return averages
 
@@ -259,8 +278,12 @@ def _wilson_interval(p: FloatArray, n: IntArray, z: float) -> tuple[FloatArray, 
     return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
 
 
-def _answer_matrix(values: npt.ArrayLike, n: int) -> FloatArray:
-    matrix = np.asarray(values, dtype=np.float64)
+def _answer_matrix(values: npt.ArrayLike, n: int) -> AnswerMatrix:
+    matrix = np.asarray(values)
+    # float32 is kept as it is (0, 1 and NaN are exact in it, and a large round's matrix takes half the memory);
+    # the sums are always taken in float64.
+    if not np.issubdtype(matrix.dtype, np.floating):
+        matrix = matrix.astype(np.float64)
     if matrix.ndim == 1:
         matrix = matrix[:, None]
     if matrix.ndim != 2 or matrix.shape[0] != n:

@@ -203,3 +203,12 @@ def test_unanimous_answers_are_exactly_zero_or_one_however_the_sums_round() -> N
     np.testing.assert_array_equal(estimates.se[0, :2], [0.0, 0.0])
     np.testing.assert_array_equal(estimates.ci_low[0, :2], [1.0, 0.0])
     np.testing.assert_array_equal(estimates.ci_high[0, :2], [1.0, 0.0])
+
+
+def test_float32_answers_give_the_same_figures() -> None:
+    survey = make_survey(13, 400)
+    design = weighted(survey.weights, strata=survey.strata, population=survey.population)
+    domains = groups(survey.background[:, 1])
+    wide, narrow = (proportions(survey.answers.astype(t), design, domains) for t in (np.float64, np.float32))
+    for name in ("estimate", "se", "ci_low", "ci_high", "n_eff"):
+        np.testing.assert_array_equal(getattr(wide, name), getattr(narrow, name))
