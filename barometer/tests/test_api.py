@@ -380,3 +380,33 @@ def make_question(frozen_version: QuestionnaireVersion) -> Callable[[int], None]
             question.definitions.add(*frozen_version.definitions.all())
 
     return make
+
+
+# --- export -----------------------------------------------------------------------------------------------------
+
+
+def test_a_version_exports_as_the_questionnaire_file(client: Client, org_a: Organisation, platform_admin: Any) -> None:
+    from barometer import questionnaire_file
+    from barometer.demo_data import QUESTIONNAIRE_FILE
+    from barometer.services.questionnaires import questionnaire_import, questionnaire_version_freeze
+
+    data = questionnaire_file.loads(QUESTIONNAIRE_FILE.read_bytes())
+    version = questionnaire_import(actor=platform_admin, organiser=org_a, data=data).version
+    questionnaire_version_freeze(version, actor=platform_admin)
+    response = client.get(f"{API}/questionnaires/municipal-barometer/versions/1/export")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="municipal-barometer-v1.json"'
+    exported = questionnaire_file.loads(response.content)
+    # What was imported comes back, every language included: the file can be imported elsewhere as it is.
+    assert exported == questionnaire_file.normalise(data)
+    assert not questionnaire_file.validate(exported)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_draft_exports_for_its_team_only(
+    role: str, clients: dict[str, Client], draft_version: QuestionnaireVersion
+) -> None:
+    response = clients[role].get(f"{API}/questionnaires/small/versions/2/export")
+    assert response.status_code == (200 if role in TEAM else 404)
+    assert clients[role].get(f"{API}/questionnaires/small/versions/1/export").status_code == 200

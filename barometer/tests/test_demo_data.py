@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.test import Client
 from pytest_django import DjangoDbBlocker
 
 from barometer import answers as answer_rules
@@ -356,3 +357,40 @@ def test_larger_organisations_answer_more_often() -> None:
     drawn = draw_respondents(random.Random(3), frame, 400)
     large = sum(r.size_class == "100k+" for r in drawn)
     assert 230 < large < 330  # clearly more than half, far from all
+
+
+# --- through the API --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "item", "choices", "percent"),
+    [
+        ("q_established", "", ("yes",), 58),
+        ("q_supports", "", ("yes",), 90),
+        ("q_partners", "", ("other_municipalities",), 79),
+        ("q_steering", "", ("regional_council",), 71),
+        ("q_enablers", "technology", ("large", "some"), 78),
+        ("q_coordination", "", ("yes",), 33),
+        ("q_channels", "", ("own_website",), 80),
+    ],
+)
+def test_the_api_publishes_the_figures_compared_with_2018(
+    client: Client, loaded: DemoRoundsResult, question: str, item: str, choices: tuple[str, ...], percent: int
+) -> None:
+    path = f"/api/v1/barometer/rounds/{ROUND_2022.slug}/results/{question}?compare={ROUND_2018.slug}"
+    body = client.get(path).json()
+    assert body["is_synthetic"] is True
+    block = next(b for b in body["question"]["blocks"] if b["code"] == item)
+    found = {row["code"]: row for row in block["rows"]}
+    assert report_round(sum(found[c]["count"] for c in choices) / block["n"]) == percent
+    assert all(found[c]["change"] > 0 for c in choices)  # 2018 was lower
+
+
+def test_the_api_lists_the_demo_rounds(client: Client, loaded: DemoRoundsResult) -> None:
+    items = client.get("/api/v1/barometer/rounds?synthetic=true").json()["items"]
+    assert [item["slug"] for item in items] == [ROUND_2022.slug, ROUND_2018.slug]
+    latest = items[0]
+    assert latest["responding_organisations"] == 182
+    assert latest["frame_size"] == 312
+    assert latest["response_rate"] == pytest.approx(182 / 312, abs=1e-4)
+    assert latest["previous_round"]["slug"] == ROUND_2018.slug
