@@ -6,6 +6,7 @@ import random
 from collections import defaultdict
 
 import pytest
+from django.utils import translation
 
 from barometer.models import FrameUnit, Response
 from barometer.selectors_rounds import round_progress
@@ -16,6 +17,13 @@ from organisations.models import OrganisationKind, SizeClass
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are read in English (the message ids), whatever the Finnish and Swedish catalogues say."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -135,3 +143,17 @@ def test_the_page_has_a_table_per_breakdown_a_live_summary_and_works_without_scr
     assert "Update the figures" in page
     assert 'data-pause aria-pressed="false" hidden' in page
     assert "http-equiv" not in page  # no automatic reload: it would interrupt screen-reader users
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_page_and_the_json_write_a_rate_alike_with_one_decimal(client, editor_a, big_round, language):
+    """The script replaces the page's text with the JSON's: they must agree, decimal comma and % spacing included."""
+    respond(big_round.frame.first())
+    client.force_login(editor_a)
+    data = client.get(url("barometer:round_dashboard_data", language=language, slug=big_round.slug)).json()
+    page = client.get(url("barometer:round_dashboard", language=language, slug=big_round.slug)).content.decode()
+    share = 100 / big_round.frame.count()
+    decimal = "." if language == "en" else ","
+    assert data["overall"]["rate_text"].startswith(f"{share:.1f}".replace(".", decimal))  # e.g. 0,3 %: not 0 %
+    overall = page.split('data-dimension="all"')[1]
+    assert f'data-cell="rate_text">{data["overall"]["rate_text"]}</span>' in overall

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import Action, ChangeRecord
 from barometer.models import FrameUnit, Invitation, QuestionnaireVersion, Round
@@ -20,6 +20,13 @@ from organisations.models import Organisation, OrganisationKind, Region
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are read in English (the message ids), whatever the Finnish and Swedish catalogues say."""
+    with translation.override("en"):
+        yield
 
 
 def _records(obj, action=None):
