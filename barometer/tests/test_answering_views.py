@@ -488,3 +488,11 @@ def test_answers_are_only_ever_the_invitations_own(client: Client, round_open: R
     assert "oma" in text
     assert "salainen" not in text
     assert Answer.objects.count() == 2
+
+
+def test_an_autosave_is_a_handful_of_queries(client: Client, invitation_b: Invitation, django_assert_max_num_queries):
+    """The invitation (with its round and response), the question with its choices and rows, then one UPDATE of
+    the response and one upsert in a transaction: the same for every answer, however many there are."""
+    save(client, invitation_b, "kind", "municipality")
+    with django_assert_max_num_queries(8):
+        assert save(client, invitation_b, "enablers", {"technology": "large"}).status_code == 200

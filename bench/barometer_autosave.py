@@ -1,0 +1,573 @@
+"""The barometer's answer autosave under load: many respondents answering at once, through the real server.
+
+    python -m bench.barometer_autosave                      # PostgreSQL, 200 respondents, 60 s
+    python -m bench.barometer_autosave --db sqlite --users 50 --duration 20
+
+1. A database of its own (PostgreSQL `innoverkko_bench_autosave`, or /tmp/innoverkko-bench/bench-autosave.sqlite3),
+   dropped and made again: migrations, the reference data, and an open round whose frame is the first USERS
+   municipalities, one invitation each, on a questionnaire shaped like the barometer's (choices, multiple choices
+   with an exclusive "don't know", extent scales, a number, free text; routing is the form's, not the save's).
+2. gunicorn on a free loopback port (sync workers, as bench/run.py), with DEBUG off and collected static files.
+3. locust, headless, in a subprocess running this same file: each simulated respondent opens their personal link
+   (which makes the response and sets the CSRF cookie) and then autosaves one answer after another, with a think
+   time of THINK_S between them, for the duration. About one answer in ten is emptied (an empty answer deletes).
+   Halfway through, the server's workers are replaced (SIGHUP, what a deploy does), so the run also shows that a
+   restart loses nothing.
+4. After the run the database is read and every answer that a client got a 2xx for must be there with the last
+   acknowledged value ("zero lost answers"); an answer sent but not acknowledged (a time-out) may or may not be
+   there and is counted apart.
+
+Results: /tmp/innoverkko-bench/barometer_autosave.json. Requests/s, latency p50/p95/p99 of the autosave as the
+client saw it (whole request, new connection each time, since sync workers close it), errors by status.
+"""
+
+import argparse
+import json
+import os
+import random
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bench.common import (
+    BENCH_DIR,
+    POSTGRES_SERVER,
+    ROOT,
+    bench_env,
+    collect_static,
+    database_name,
+    django_setup,
+    log,
+    measured,
+    sqlite_path,
+    write_json,
+)
+
+SCALE = "autosave"  # bench.common names its database innoverkko_bench_autosave
+RESULTS = BENCH_DIR / "barometer_autosave.json"
+USERS = 200
+DURATION_S = 60
+WORKERS = 4
+THINK_S = (1.0, 5.0)  # between two answers: quicker than a person, so the load errs on the heavy side
+SPAWN_RATE = 20  # respondents started per second
+LOCUST_PLAN = "BAROMETER_AUTOSAVE_PLAN"  # set for the locust subprocess: where its plan and results are
+REQUEST_TIMEOUT_S = 30.0
+RESTART_WINDOW_S = 10.0  # after the workers are replaced: reported apart as well as in the whole
+
+
+# --- the database and the round --------------------------------------------------------------------------------
+
+
+def prepare_database(db: str) -> None:
+    """Drops and makes the bench database, migrates it and loads the reference data (the municipalities)."""
+    if db == "postgres":
+        import psycopg
+        from psycopg import sql
+
+        name = database_name(SCALE)
+        with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as connection:
+            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{sqlite_path(SCALE)}{suffix}").unlink(missing_ok=True)
+    for command in (["migrate", "--noinput", "-v0"], ["load_reference_data"]):
+        subprocess.run(  # noqa: S603 - our own manage.py
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=bench_env(db, SCALE),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+
+def _texts(fi: str, en: str, field: str = "text") -> dict[str, str]:
+    return {f"{field}_fi": fi, f"{field}_sv": fi, f"{field}_en": en}
+
+
+def make_round(users: int) -> dict[str, Any]:
+    """An open round with `users` invitations; returns the plan the clients follow (tokens and questions)."""
+    import datetime
+
+    from django.db import transaction
+
+    from barometer.models import (
+        Choice,
+        FrameUnit,
+        Invitation,
+        Item,
+        Question,
+        Questionnaire,
+        QuestionnaireVersion,
+        Round,
+        Section,
+    )
+    from barometer.vocabulary import QuestionKind, RoundStatus, VersionStatus
+    from organisations.models import Organisation, OrganisationKind
+
+    municipalities = list(Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).order_by("municipality_code"))
+    if len(municipalities) < users:
+        raise SystemExit(f"only {len(municipalities)} municipalities in the reference data: use --users ≤ that")
+    extent = [("large", "To a large extent"), ("some", "To some extent"), ("little", "A little"), ("no", "Not at all")]
+    plan: list[dict[str, Any]] = []
+    with transaction.atomic():
+        questionnaire = Questionnaire.objects.create(
+            code="autosave-bench", organiser=municipalities[0], **_texts("Kuormitustesti", "Load test", "name")
+        )
+        version = QuestionnaireVersion.objects.create(
+            questionnaire=questionnaire, number=1, status=VersionStatus.FROZEN
+        )
+
+        def question(
+            section: Section,
+            order: int,
+            code: str,
+            kind: str,
+            choices: Sequence[tuple[str, str]] = (),
+            items: Sequence[str] = (),
+            exclusive: Sequence[str] = (),
+            **fields: Any,
+        ) -> None:
+            made = Question.objects.create(
+                section=section, version=version, order=order, code=code, kind=kind, **_texts(code, code), **fields
+            )
+            for n, (choice, label) in enumerate(choices):
+                Choice.objects.create(
+                    question=made, order=n, code=choice, exclusive=choice in exclusive, **_texts(label, label, "label")
+                )
+            for n, item in enumerate(items):
+                Item.objects.create(question=made, order=n, code=item, **_texts(item, item, "label"))
+            plan.append(
+                {
+                    "code": code,
+                    "kind": kind,
+                    "choices": [c for c, _l in choices],
+                    "items": list(items),
+                    "exclusive": list(exclusive),
+                }
+            )
+
+        pages = [
+            Section.objects.create(version=version, order=n, code=code, **_texts(code, code, "title"))
+            for n, code in enumerate(("background", "innovations", "latest", "enablers"))
+        ]
+        yes_no = [("yes", "Yes"), ("no", "No"), ("dont_know", "Don't know")]
+        question(pages[0], 0, "kind", QuestionKind.SINGLE, [("municipality", "Municipality"), ("joint", "Joint")])
+        question(pages[0], 1, "staff", QuestionKind.NUMBER, min_value=0, max_value=100_000)
+        question(
+            pages[1],
+            0,
+            "introduced",
+            QuestionKind.GRID,
+            yes_no,
+            items=["service", "product", "process", "organisational", "communication"],
+        )
+        question(pages[1], 1, "established", QuestionKind.SINGLE, yes_no)
+        question(
+            pages[2],
+            0,
+            "novelty",
+            QuestionKind.SINGLE,
+            [("new", "New"), ("adapted", "Adapted"), ("copied", "Copied"), ("dont_know", "Don't know")],
+        )
+        question(
+            pages[2],
+            1,
+            "partners",
+            QuestionKind.MULTIPLE,
+            [(c, c) for c in ("municipalities", "companies", "universities", "third_sector", "abroad", "none")],
+            exclusive=["none"],
+        )
+        question(
+            pages[2],
+            2,
+            "channels",
+            QuestionKind.MULTIPLE,
+            [(c, c) for c in ("website", "networks", "partners", "media", "seminars")],
+        )
+        question(
+            pages[3],
+            0,
+            "enablers",
+            QuestionKind.SCALE,
+            extent,
+            items=["technology", "competence", "cooperation", "leadership", "funding", "time", "culture", "users"],
+        )
+        question(
+            pages[3],
+            1,
+            "barriers",
+            QuestionKind.SCALE,
+            extent,
+            items=["money", "time", "skills", "rules", "resistance", "risk"],
+        )
+        question(pages[3], 2, "comments", QuestionKind.TEXT)
+        today = datetime.date.today()
+        round_ = Round.objects.create(
+            slug="autosave-bench",
+            questionnaire_version=version,
+            organiser=municipalities[0],
+            year=today.year,
+            reference_period_start=today.replace(year=today.year - 2),
+            reference_period_end=today,
+            opens_on=today - datetime.timedelta(days=1),
+            closes_on=today + datetime.timedelta(days=30),
+            status=RoundStatus.OPEN,
+            **_texts("Kuormitustesti", "Load test", "name"),
+        )
+        tokens = []
+        for organisation in municipalities[:users]:
+            unit = FrameUnit.objects.create(
+                round=round_, organisation=organisation, kind=organisation.kind, size_class=organisation.size_class
+            )
+            token = secrets.token_urlsafe(32)
+            Invitation.objects.create(
+                round=round_, frame_unit=unit, email=f"{organisation.slug}@example.fi", token=token
+            )
+            tokens.append(token)
+    return {"round": round_.pk, "tokens": tokens, "questions": plan}
+
+
+# --- what a simulated respondent answers -------------------------------------------------------------------------
+
+WORDS = ("kokeilu", "palvelu", "asukkaat", "yhteistyö", "digitaalinen", "hyvinvointi", "kirjasto", "nuoret")
+
+
+def answer_for(question: dict[str, Any], rng: random.Random) -> Any:
+    """A valid raw answer as the form sends it, or an empty one (which deletes) one time in ten."""
+    if rng.random() < 0.1:
+        return {"single": "", "multiple": [], "scale": {}, "grid": {}}.get(question["kind"], "")
+    kind, choices = question["kind"], question["choices"]
+    if kind == "single":
+        return rng.choice(choices)
+    if kind == "multiple":
+        plain = [c for c in choices if c not in question["exclusive"]]
+        if question["exclusive"] and rng.random() < 0.1:
+            return [question["exclusive"][0]]
+        return rng.sample(plain, rng.randint(1, len(plain)))
+    if kind in ("scale", "grid"):
+        items = rng.sample(question["items"], rng.randint(1, len(question["items"])))
+        return {item: rng.choice(choices) for item in items}
+    if kind == "number":
+        return f"{rng.randint(0, 99_999):,}".replace(",", " ")  # as a Finn types it: "12 345"
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 40)))
+
+
+# --- the locust side (this file is also the locustfile) ---------------------------------------------------------
+
+if os.environ.get(LOCUST_PLAN):
+    from locust import HttpUser, between, events, task
+
+    _paths = json.loads(Path(os.environ[LOCUST_PLAN]).read_text())
+    _plan = json.loads(Path(_paths["plan"]).read_text())
+    _tokens = iter(_plan["tokens"])
+    _acknowledged: dict[str, dict[str, Any]] = {}  # token -> question -> last value a 2xx returned
+    _unacknowledged: dict[str, dict[str, list[Any]]] = {}  # sent after the last 2xx, outcome unknown
+    _samples: list[tuple[float, float, int]] = []  # (start, seconds, status) of every autosave
+
+    class Respondent(HttpUser):
+        wait_time = between(*THINK_S)
+
+        def on_start(self) -> None:
+            self.token = next(_tokens)
+            self.rng = random.Random(self.token)  # noqa: S311 - made-up answers, not security
+            # The personal link: creates the response and sets the CSRF cookie, as the form page does.
+            self.client.get(f"/fi/barometer/answer/{self.token}/", name="open the link", timeout=REQUEST_TIMEOUT_S)
+            self.csrf = self.client.cookies.get("csrftoken", "")
+
+        @task
+        def autosave(self) -> None:
+            question = self.rng.choice(_plan["questions"])
+            code = question["code"]
+            value = answer_for(question, self.rng)
+            started = time.time()
+            began = time.perf_counter()
+            status = 0
+            with self.client.post(
+                f"/fi/barometer/answer/{self.token}/save/",
+                json={"question": code, "value": value},
+                headers={"X-CSRFToken": self.csrf},
+                name="autosave",
+                catch_response=True,
+                timeout=REQUEST_TIMEOUT_S,
+            ) as response:
+                status = response.status_code or 0
+                if 200 <= status < 300:
+                    _acknowledged.setdefault(self.token, {})[code] = response.json()["value"]
+                    _unacknowledged.get(self.token, {}).pop(code, None)
+                    response.success()
+                else:
+                    _unacknowledged.setdefault(self.token, {}).setdefault(code, []).append(value)
+                    response.failure(f"status {status}")
+            _samples.append((started, time.perf_counter() - began, status))
+
+    @events.test_stop.add_listener
+    def _write_results(**_kwargs: Any) -> None:
+        Path(_paths["results"]).write_text(
+            json.dumps({"acknowledged": _acknowledged, "unacknowledged": _unacknowledged, "samples": _samples})
+        )
+
+
+# --- the orchestrator -------------------------------------------------------------------------------------------
+
+
+def start_server(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    """gunicorn with the application loaded once before the workers fork (--preload), so that a restart of the
+    workers (SIGHUP) forks ready ones, as a deploy would; returns when every worker has answered."""
+    log_path = BENCH_DIR / "server-autosave.log"
+    with log_path.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own command line
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--preload",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "sync",
+                "--backlog",
+                "2048",
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "10",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=bench_env(db, SCALE),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    from bench.run import get
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited: see {log_path}")
+        status, _seconds, _size = get(port, "/fi/")
+        if 0 < status < 500 and len(_children(process.pid)) == workers:
+            return process
+        time.sleep(0.5)
+    stop_server(process)
+    raise RuntimeError(f"gunicorn did not answer in 120 s: see {log_path}")
+
+
+def _children(pid: int) -> list[int]:
+    """The worker processes of the gunicorn master `pid` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # The process name is in parentheses and may hold spaces: the parent pid follows the last ')'.
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def warm_up(port: int, token: str, workers: int) -> None:
+    """Every worker's first request loads the URL map and templates: done before measuring, concurrently so
+    that each worker gets some."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bench.run import get
+
+    paths = ["/fi/", f"/fi/barometer/answer/{token}/", f"/fi/barometer/answer/{token}/check/"] * (4 * workers)
+    with ThreadPoolExecutor(max_workers=2 * workers) as pool:
+        list(pool.map(lambda path: get(port, path), paths))
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=20)
+
+
+def run_locust(
+    port: int, users: int, duration: int, server: subprocess.Popen[bytes], restart: bool
+) -> tuple[Path, float | None]:
+    """Runs locust to the end (bounded); returns the path of the clients' results and when the workers were
+    replaced (epoch seconds), if they were."""
+    plan_path, results_path = BENCH_DIR / "autosave-plan.json", BENCH_DIR / "autosave-clients.json"
+    results_path.unlink(missing_ok=True)
+    paths_file = BENCH_DIR / "autosave-paths.json"
+    paths_file.write_text(json.dumps({"plan": str(plan_path), "results": str(results_path)}))
+    env = {**os.environ, LOCUST_PLAN: str(paths_file), "PYTHONPATH": str(ROOT)}
+    command = [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(Path(__file__).resolve()),
+        "--headless",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(SPAWN_RATE),
+        "--run-time",
+        f"{duration}s",
+        "--stop-timeout",
+        "15",
+        "--host",
+        f"http://127.0.0.1:{port}",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    locust = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - our own command line
+    restarted_at = None
+    try:
+        if restart:
+            time.sleep(duration / 2)
+            log(f"  {duration / 2:.0f} s: replacing the server's workers (SIGHUP)")
+            restarted_at = time.time()
+            os.kill(server.pid, signal.SIGHUP)
+        locust.wait(timeout=duration + 120)
+    except subprocess.TimeoutExpired:
+        locust.kill()
+        raise
+    if not results_path.exists():
+        raise RuntimeError("locust wrote no results")
+    return results_path, restarted_at
+
+
+def count_lost(round_pk: int, clients: dict[str, Any]) -> dict[str, Any]:
+    """Every acknowledged answer must be stored with its last acknowledged value."""
+    from barometer.models import Answer
+
+    stored: dict[tuple[str, str], Any] = {
+        (token, code): value
+        for token, code, value in Answer.objects.filter(response__round_id=round_pk).values_list(
+            "response__invitation__token", "question__code", "value"
+        )
+    }
+    acknowledged = clients["acknowledged"]
+    unknown = clients["unacknowledged"]
+    lost, differing_unacknowledged, checked = [], 0, 0
+    for token, answers in acknowledged.items():
+        for code, value in answers.items():
+            checked += 1
+            have = stored.get((token, code))
+            if have == value:
+                continue
+            # A later save that timed out on the client may have been committed: that is not a lost answer.
+            if code in unknown.get(token, {}):
+                differing_unacknowledged += 1
+                continue
+            lost.append({"token": token[:8] + "…", "question": code, "acknowledged": value, "stored": have})
+    return {
+        "acknowledged_answers": checked,
+        "stored_answers": len(stored),
+        "lost": len(lost),
+        "lost_examples": lost[:10],
+        "differing_after_unacknowledged_save": differing_unacknowledged,
+    }
+
+
+def _within(sample: tuple[float, float, int], window: tuple[float, float] | None) -> bool:
+    return window is not None and window[0] <= sample[0] < window[1]
+
+
+def summarise(samples: list[tuple[float, float, int]]) -> dict[str, Any]:
+    from bench.run import percentile
+
+    ok = [seconds for _start, seconds, status in samples if 200 <= status < 300]
+    first = min((s[0] for s in samples), default=0.0)
+    last = max((s[0] + s[1] for s in samples), default=0.0)
+    statuses = Counter(str(status) for _s, _t, status in samples)
+    return {
+        "requests": len(samples),
+        "acknowledged": len(ok),
+        "errors": len(samples) - len(ok),
+        "statuses": dict(sorted(statuses.items())),
+        "requests_per_s": round(len(samples) / (last - first), 1) if last > first else None,
+        "p50_ms": round(percentile(ok, 50) * 1000, 1) if ok else None,
+        "p95_ms": round(percentile(ok, 95) * 1000, 1) if ok else None,
+        "p99_ms": round(percentile(ok, 99) * 1000, 1) if ok else None,
+        "mean_ms": round(statistics.fmean(ok) * 1000, 1) if ok else None,
+        "max_ms": round(max(ok) * 1000, 1) if ok else None,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(prog="python -m bench.barometer_autosave", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
+    parser.add_argument("--users", type=int, default=USERS)
+    parser.add_argument("--duration", type=int, default=DURATION_S, help="seconds of load (after which users stop)")
+    parser.add_argument("--workers", type=int, default=WORKERS)
+    parser.add_argument("--no-restart", action="store_true", help="do not replace the workers halfway")
+    args = parser.parse_args(argv)
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()
+    log(f"Barometer autosave: {args.users} respondents, {args.duration} s, {args.db}, {args.workers} workers")
+    log("  database …")
+    prepare_database(args.db)
+    django_setup(args.db, SCALE)
+    plan = make_round(args.users)
+    (BENCH_DIR / "autosave-plan.json").write_text(json.dumps(plan))
+    log("  collectstatic …")
+    collect_static(args.db, SCALE)
+    from bench.run import free_port
+
+    port = free_port()
+    server = start_server(args.db, port, args.workers)
+    try:
+        warm_up(port, plan["tokens"][0], args.workers)
+        log(f"  server on 127.0.0.1:{port}; locust …")
+        clients_path, restarted_at = run_locust(port, args.users, args.duration, server, not args.no_restart)
+    finally:
+        stop_server(server)
+    clients = json.loads(clients_path.read_text())
+    samples = [(float(a), float(b), int(c)) for a, b, c in clients["samples"]]
+    # The seconds after the restart, when requests wait for the new workers, are also shown apart.
+    window = (restarted_at, restarted_at + RESTART_WINDOW_S) if restarted_at else None
+    results: dict[str, Any] = {
+        "db": args.db,
+        "users": args.users,
+        "duration_s": args.duration,
+        "workers": args.workers,
+        "think_time_s": list(THINK_S),
+        "workers_replaced_halfway": not args.no_restart,
+        "autosave": summarise(samples),
+        "autosave_outside_restart": summarise([s for s in samples if not _within(s, window)]) if window else None,
+        "autosave_during_restart": summarise([s for s in samples if _within(s, window)]) if window else None,
+        "restart_window_s": RESTART_WINDOW_S if window else None,
+        "answers": count_lost(plan["round"], clients),
+        "measured": measured(load_before=load_before),
+    }
+    write_json(RESULTS, results)
+    auto, answers = results["autosave"], results["answers"]
+    log(
+        f"  autosave: {auto['requests']} requests, {auto['requests_per_s']} req/s, p50 {auto['p50_ms']} ms, "
+        f"p95 {auto['p95_ms']} ms, p99 {auto['p99_ms']} ms, errors {auto['errors']} {auto['statuses']}"
+    )
+    log(
+        f"  answers: {answers['acknowledged_answers']} acknowledged, {answers['stored_answers']} stored, "
+        f"lost {answers['lost']}"
+    )
+    log(f"Results written to {RESULTS}")
+    return results
+
+
+if __name__ == "__main__":
+    main()
