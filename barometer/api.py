@@ -17,6 +17,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from ninja import Field, P, PathEx, Query, Router, Schema
 from ninja.pagination import paginate
@@ -47,11 +48,15 @@ from barometer.vocabulary import (
     Unit,
     VersionStatus,
 )
-from organisations.api import MAX_INT, OrganisationRef, OutText, Pagination, SlugPath
+from organisations.api import MAX_INT, SLUG_PATTERN, OrganisationRef, OutText, Pagination
 
-CODE_PATTERN = r"^[A-Za-z0-9_]+$"
-QuestionCode = PathEx[str, P(pattern=CODE_PATTERN, max_length=32)]
-VersionNumber = PathEx[int, P(ge=1, le=MAX_INT)]
+# Examples name the synthetic demo data (`make demo`), so that the documentation's examples answer.
+DEMO_ROUND = "innovaatiobarometri-2022-kuntasektori-synteettinen"
+DEMO_EARLIER_ROUND = "innovaatiobarometri-2018-kuntasektori-synteettinen"
+RoundSlug = PathEx[str, P(pattern=SLUG_PATTERN, max_length=64, example=DEMO_ROUND)]
+QuestionnaireCode = PathEx[str, P(pattern=SLUG_PATTERN, max_length=64, example="municipal-barometer")]
+QuestionCode = PathEx[str, P(pattern=r"^[A-Za-z0-9_]+$", max_length=32, example="q_established")]
+VersionNumber = PathEx[int, P(ge=1, le=MAX_INT, example=1)]
 
 # --- who sees what ----------------------------------------------------------------------------------------------
 
@@ -241,15 +246,37 @@ class RoundListItem(RoundRef):
     responding_organisations: int = Field(..., description="Organisations with a submitted response.")
     submitted_responses: int
     response_rate: float | None = Field(..., description="Responding organisations / frame size, 0–1.")
+    url: str | None = Field(..., description="The round's results on the web: the report and its charts.")
+    downloads: dict[str, str] = Field(
+        ..., description="The round report as `pdf` and `xlsx` (one sheet per question), and `csv` (every figure)."
+    )
 
     @staticmethod
     def resolve_questionnaire(obj: Round) -> QuestionnaireVersion:
         return obj.questionnaire_version
 
     @staticmethod
+    def resolve_url(obj: Round, context: dict[str, Any]) -> str | None:
+        return _page(context["request"], "barometer:report", obj.slug)
+
+    @staticmethod
+    def resolve_downloads(obj: Round, context: dict[str, Any]) -> dict[str, str]:
+        names = {"pdf": "barometer:report_pdf", "xlsx": "barometer:report_xlsx", "csv": "barometer:report_csv"}
+        found = {key: _page(context["request"], name, obj.slug) for key, name in names.items()}
+        return {key: url for key, url in found.items() if url}
+
+    @staticmethod
     def resolve_response_rate(obj: Round) -> float | None:
         frame: int = obj.frame_size  # type: ignore[attr-defined]
         return round(obj.responding_organisations / frame, 4) if frame else None  # type: ignore[attr-defined]
+
+
+def _page(request: HttpRequest, name: str, slug: str) -> str | None:
+    """The absolute address of a results page, in the request's language; None while the page does not exist."""
+    try:
+        return request.build_absolute_uri(reverse(name, kwargs={"slug": slug}))
+    except NoReverseMatch:
+        return None
 
 
 class RoundOut(RoundListItem):
@@ -307,7 +334,7 @@ def questionnaire_list(request: HttpRequest) -> Any:
     openapi_extra=OPTIONAL_SECURITY,
     summary="Read a questionnaire and its versions",
 )
-def questionnaire_read(request: HttpRequest, code: SlugPath) -> Any:
+def questionnaire_read(request: HttpRequest, code: QuestionnaireCode) -> Any:
     return get_object_or_404(_questionnaires(actor(request)), code=code)
 
 
@@ -323,7 +350,7 @@ def _version(request: HttpRequest, code: str, number: int) -> QuestionnaireVersi
     openapi_extra=OPTIONAL_SECURITY,
     summary="Read a questionnaire version in full",
 )
-def questionnaire_version_read(request: HttpRequest, code: SlugPath, number: VersionNumber) -> Any:
+def questionnaire_version_read(request: HttpRequest, code: QuestionnaireCode, number: VersionNumber) -> Any:
     """Sections in order with their questions, answer options, rows (items), definitions and routing."""
     return _version(request, code, number)
 
@@ -342,7 +369,7 @@ def questionnaire_version_read(request: HttpRequest, code: SlugPath, number: Ver
     },
     summary="Export a questionnaire version as a file",
 )
-def questionnaire_version_export(request: HttpRequest, code: SlugPath, number: VersionNumber) -> HttpResponse:
+def questionnaire_version_export(request: HttpRequest, code: QuestionnaireCode, number: VersionNumber) -> HttpResponse:
     """The questionnaire file that the barometer's import reads: a copy of the questionnaire for another tool,
     another organisation or a new version."""
     version = _version(request, code, number)
@@ -409,7 +436,7 @@ def _round(request: HttpRequest, slug: str) -> Round:
     openapi_extra=OPTIONAL_SECURITY,
     summary="Read a survey round",
 )
-def round_read(request: HttpRequest, slug: SlugPath) -> Any:
+def round_read(request: HttpRequest, slug: RoundSlug) -> Any:
     """Dates, unit of analysis, frame size and response counts; `is_synthetic` marks made-up demo rounds."""
     return _round(request, slug)
 
@@ -555,9 +582,14 @@ class ResultsQuery(Schema):
         max_length=40,
         pattern=rf"^({VARIABLE_PATTERN})?$",
         description="A variable to break each result down by (see …/variables).",
+        json_schema_extra={"example": "region"},
     )
     compare: str = Field(
-        "", max_length=64, pattern=r"^[-a-zA-Z0-9_]*$", description="The slug of another round to compare with."
+        "",
+        max_length=64,
+        pattern=r"^[-a-zA-Z0-9_]*$",
+        description="The slug of another round to compare with.",
+        json_schema_extra={"example": DEMO_EARLIER_ROUND},
     )
     filter: list[Filter] = Field(
         default_factory=list,
@@ -692,7 +724,7 @@ def _meta(req: _Analysis) -> dict[str, Any]:
     openapi_extra=OPTIONAL_SECURITY,
     summary="Results of a survey round",
 )
-def round_results(request: HttpRequest, slug: SlugPath, query: Query[ResultsQuery]) -> Any:
+def round_results(request: HttpRequest, slug: RoundSlug, query: Query[ResultsQuery]) -> Any:
     """Every question by section: counts and "% of respondents" with 95 % confidence intervals, weighted or not;
     scales and grids item by item. Public results hide figures resting on fewer than 5 respondents and every
     answer of a single respondent (free texts, smallest and largest numbers) unless the round's answers are
@@ -717,7 +749,7 @@ def round_results(request: HttpRequest, slug: SlugPath, query: Query[ResultsQuer
     summary="Results of one question",
 )
 def round_question_results(
-    request: HttpRequest, slug: SlugPath, question_code: QuestionCode, query: Query[ResultsQuery]
+    request: HttpRequest, slug: RoundSlug, question_code: QuestionCode, query: Query[ResultsQuery]
 ) -> Any:
     """One question's result, optionally broken down by a variable and compared with another round (questions,
     items and answers matched by code: the change in percentage points and whether it is significant)."""
@@ -735,7 +767,7 @@ def round_question_results(
     openapi_extra=OPTIONAL_SECURITY,
     summary="Variables to break results down by",
 )
-def round_variables(request: HttpRequest, slug: SlugPath) -> Any:
+def round_variables(request: HttpRequest, slug: RoundSlug) -> Any:
     """The frame's strata (organisation kind, size class, region) and the single-choice questions, with their
     groups: the values of `breakdown` and `filter`."""
     found = list(analysis.variables(_round_data(_results_round(request, slug))).values())

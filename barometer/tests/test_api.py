@@ -249,6 +249,13 @@ def test_a_round_in_detail(client: Client, published_round: Round) -> None:
     assert body["responding_organisations"] == 2
     assert body["response_rate"] == pytest.approx(0.6667)
     assert body["previous_round"] is None
+    # Where people read the results: the report page and its files, in the request's language.
+    assert body["url"] == "http://testserver/en/barometer/results/published-round/"
+    assert body["downloads"] == {
+        "pdf": "http://testserver/en/barometer/results/published-round/report.pdf",
+        "xlsx": "http://testserver/en/barometer/results/published-round/report.xlsx",
+        "csv": "http://testserver/en/barometer/results/published-round/results.csv",
+    }
 
 
 def test_previous_round_is_named_and_an_empty_frame_has_no_rate(

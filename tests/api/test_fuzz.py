@@ -21,12 +21,14 @@ from schemathesis.checks import not_a_server_error
 
 from accounts.models import User
 from accounts.services import api_token_create
+from barometer.demo_data import demo_rounds_load
 from config.api import api
 from config.wsgi import application
 from core.models import Theme
 from innovations import services as innovation_services
 from innovations.models import Innovation
-from organisations.models import Network, Organisation
+from organisations import services as organisation_services
+from organisations.models import Network, Organisation, OrganisationKind
 from tests.api.conftest import make_innovation
 
 MAX_EXAMPLES = 30
@@ -45,8 +47,15 @@ def fuzz_headers(
     network_a: Network,
     theme: Theme,
     monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> Iterator[dict[str, str]]:
     """Some data to find (ids 1, 2 … exist), a platform administrator's token, and no rate limits."""
+    if "barometer" in request.node.name:
+        # The synthetic rounds, which the barometer operations' documented examples name.
+        organisation_services.organisation_create(
+            actor=platform_admin, data={"kind": OrganisationKind.OTHER, "name_fi": "Suomen Kuntaliitto"}
+        )
+        demo_rounds_load()
     innovation_services.partnership_add(actor=platform_admin, innovation=published_a, organisation=partner_org)
     innovation_services.link_add(actor=platform_admin, innovation=published_a, title="Raportti", url="https://e.fi")
     innovation_services.innovation_adopt(actor=platform_admin, source=published_a, adopter=org_b, mode="adapted")
