@@ -28,7 +28,8 @@
   var messages = readJson("answering-messages") || {};
   var routing = readJson("answering-routing");
   var saveUrl = root.getAttribute("data-save-url");
-  var storeKey = "innoverkko-barometer-answers:" + saveUrl;
+  // One queue per personal link, whatever the language of the page (/fi/…, /sv/…, /en/…).
+  var storeKey = "innoverkko-barometer-answers:" + saveUrl.replace(/^\/[a-z]{2}\//, "/");
 
   // --- the queue of answers not yet acknowledged by the server ---------------------------------------------
 

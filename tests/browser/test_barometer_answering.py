@@ -263,7 +263,7 @@ def test_answers_queued_when_the_tab_was_closed_offline_are_sent_on_the_next_vis
         context.set_offline(False)
         assert _answers(survey) == {}
         later = context.new_page()
-        later.goto(_link(survey))
+        later.goto(_link(survey, "sv"))  # in another language, too: one queue per personal link
         expect(later.locator("#save-status")).to_have_attribute("data-state", "saved")
         assert _answers(survey) == {"comments": "Jäi jonoon"}
         expect(later.get_by_role("main").get_by_label("Vapaat kommentit")).to_have_value("Jäi jonoon")
