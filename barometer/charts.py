@@ -517,9 +517,13 @@ def inline_svg(chart: Chart, *, labelled_by: str, prefix: str) -> str:
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", svg)
     svg = re.sub(r"<title>.*?</title>", "", svg, count=1, flags=re.S)
-    return svg.replace(
+    # One class of our own on the root element (vega's "marks" goes: two class attributes are not XML).
+    head, rest = svg.split(">", 1)
+    head = re.sub(r'\sclass="[^"]*"', "", head)
+    head = head.replace(
         "<svg ", f'<svg role="img" aria-labelledby="{escape(labelled_by)}" focusable="false" class="chart-svg" ', 1
     )
+    return f"{head}>{rest}"
 
 
 def _json(spec: dict[str, Any]) -> str:

@@ -372,6 +372,8 @@ def _explore(request: HttpRequest, round_: Round, query: QueryDict, rounds: list
             result = analysis.compare(result, previous, reports.short_name(compare_round, round_))
             ex.result = result
 
+    if not result.blocks:
+        return ex  # a number or free text: the page shows its figures without a chart
     heading = result.text
     notes = charts.notes(result, synthetic=synthetic)
     table: reports.Table | None

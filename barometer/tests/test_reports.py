@@ -1,0 +1,147 @@
+"""The round report: the workbook (opened again with openpyxl), the PDF, the CSV open data and the tables beside
+the charts, all from the same figures as the analysis."""
+
+import csv
+import io
+
+import pytest
+from django.core.cache import cache
+from django.utils import translation
+from openpyxl import load_workbook  # type: ignore[import-untyped]  # ships no type information
+
+from barometer import analysis, reports
+from barometer.analysis import Options
+from barometer.models import Round
+from barometer.tests.test_analysis_support import STRATA, analysed_round, make_round, previous_round
+
+pytestmark = pytest.mark.django_db
+__all__ = ["analysed_round", "previous_round"]  # fixtures used by name
+
+
+@pytest.fixture(autouse=True)
+def _english_and_no_cache() -> object:
+    cache.clear()
+    with translation.override("en"):
+        yield
+
+
+def _report(round_: Round, **options: object) -> reports.Report:
+    return reports.build_report(round_, Options(**options), compare_with=round_.previous_round)  # type: ignore[arg-type]
+
+
+def test_the_workbook_has_a_contents_sheet_and_one_sheet_per_question(
+    analysed_round: Round, previous_round: Round
+) -> None:
+    report = _report(analysed_round)
+    workbook = load_workbook(io.BytesIO(reports.report_xlsx(report)))
+    codes = ["kind", "introduced", "types", "enablers", "staff", "comments"]
+    assert workbook.sheetnames == ["Contents", *codes]
+    contents = [row[0] for row in workbook["Contents"].iter_rows(values_only=True)]
+    assert contents[0] == "Barometer 2022"
+    assert any("Compared with Barometer 2018" in str(line) for line in contents)
+
+    data = analysis.round_data(analysed_round)
+    expected = analysis.question_result(data, data.questions["introduced"], Options())
+    rows = list(workbook["introduced"].iter_rows(values_only=True))
+    header = rows.index(next(row for row in rows if row[0] == "Answer"))
+    assert rows[header][:5] == ("Answer", "Respondents", "%", "95 % CI, low", "95 % CI, high")
+    assert "% in 2018" in rows[header]
+    by_label = {row[0]: row for row in rows[header + 1 :] if row[0]}
+    for row in expected.blocks[0].shown_rows:
+        line = by_label[row.label]
+        assert line[1] == row.count
+        assert line[2] == pytest.approx(row.percent)
+        assert (line[3], line[4]) == (pytest.approx(row.ci_low), pytest.approx(row.ci_high))
+    assert by_label["Total (N)"][1] == expected.n
+    assert by_label["dont_know (not in percentages)"][2] is None
+    # A scale: one table per item.
+    enablers = [row[0] for row in workbook["enablers"].iter_rows(values_only=True)]
+    assert enablers.count("Answer") == 2
+
+
+def test_sheet_names_are_unique_and_short_enough_for_excel() -> None:
+    taken: set[str] = set()
+    names = []
+    for text in ("a" * 40, "a" * 40, "x[1]:y", "Contents"):
+        name = reports._sheet_name(text, taken)
+        taken.add(name)
+        names.append(name)
+    assert names == ["a" * 31, "a" * 29 + "_2", "x_1__y", "Contents"]
+    assert all(len(name) <= 31 for name in names)
+
+
+def test_the_public_workbook_leaves_suppressed_figures_empty(small_version: object, org_a: object) -> None:
+    tiny = make_round(small_version, org_a, slug="tiny", year=2021, strata=[(STRATA[0][0], 4)], seed=4)  # type: ignore[arg-type]
+    workbook = load_workbook(io.BytesIO(reports.report_xlsx(_report(tiny))))
+    rows = list(workbook["introduced"].iter_rows(values_only=True))
+    figures = [row for row in rows if row[0] in ("yes", "no")]
+    assert figures
+    assert all(row[1] is None and row[2] is None for row in figures)
+    assert ("Empty cells: fewer than 5 respondents, not shown.",) in [row[:1] for row in rows]
+    team = load_workbook(io.BytesIO(reports.report_xlsx(_report(tiny, public=False))))
+    assert any(row[0] == "yes" and row[1] is not None for row in team["introduced"].iter_rows(values_only=True))
+
+
+def test_the_pdf_is_a_pdf(analysed_round: Round) -> None:
+    pdf = reports.report_pdf(_report(analysed_round), base_url="http://testserver/")
+    assert pdf.startswith(b"%PDF")
+    assert len(pdf) > 5000
+
+
+def test_the_csv_has_a_row_per_answer_with_the_figures_of_the_analysis(analysed_round: Round) -> None:
+    analysed_round.is_synthetic = True
+    analysed_round.save(update_fields=["is_synthetic"])
+    report = _report(analysed_round)
+    text = reports.write_csv(reports.csv_rows(analysed_round, (("", "", "", q.result) for q in report.questions)))
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert list(rows[0]) == list(reports.CSV_COLUMNS)
+    introduced = {row["answer_code"]: row for row in rows if row["question_code"] == "introduced"}
+    result = next(q.result for q in report.questions if q.result.code == "introduced")
+    yes = next(row for row in result.blocks[0].rows if row.code == "yes")
+    assert yes.percent is not None
+    assert introduced["yes"]["count"] == str(yes.count)
+    assert float(introduced["yes"]["percent"]) == pytest.approx(yes.percent, abs=1e-4)
+    assert introduced["dont_know"]["in_percentages"] == "False"
+    assert introduced["dont_know"]["percent"] == ""
+    assert {row["is_synthetic"] for row in rows} == {"True"}
+    enablers = [row for row in rows if row["question_code"] == "enablers"]
+    assert {row["item_code"] for row in enablers} == {"technology", "competence"}
+    assert not any(row["question_code"] in ("staff", "comments") for row in rows)  # no rows of answer options
+
+
+def test_tables_beside_the_charts(analysed_round: Round, previous_round: Round) -> None:
+    report = _report(analysed_round)
+    introduced = next(q for q in report.questions if q.result.code == "introduced")
+    table = introduced.table
+    assert table is not None
+    assert table.head == ["Answer", "Respondents", "%", "95 % CI", "2018", "Change (points)"]
+    labels = [label for label, _cells in table.rows]
+    assert labels == ["yes", "no", "dont_know (not in percentages)"]
+    assert table.foot == ["Total (N)", str(introduced.result.n)]
+    enablers = next(q for q in report.questions if q.result.code == "enablers").table
+    assert enablers is not None
+    assert enablers.head == ["Item", "large", "some", "little", "not_at_all", "N", "dont_know"]
+    assert [label for label, _cells in enablers.rows] == ["technology", "competence"]
+
+
+def test_the_report_says_how_to_read_it_and_falls_back_to_unweighted_with_a_reason(
+    small_version: object, org_a: object
+) -> None:
+    sparse = make_round(
+        small_version,  # type: ignore[arg-type]
+        org_a,  # type: ignore[arg-type]
+        slug="sparse",
+        year=2020,
+        strata=[(STRATA[0][0], 6), (STRATA[1][0], 0)],
+        seed=3,
+        is_synthetic=True,
+    )
+    report = _report(sparse, weighted=True)
+    assert not report.weighted
+    assert "no respondents" in report.weighting_problem
+    lines = report.introduction()
+    assert "6 respondents of 20 organisations in the sampling frame." in lines
+    assert "Results are unweighted: % of respondents." in lines
+    assert "Figures resting on fewer than 5 respondents are not shown." in lines
+    assert "Synthetic demo data, not a real survey." in lines
