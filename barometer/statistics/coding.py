@@ -19,8 +19,9 @@ def indicators(answers: npt.ArrayLike, categories: Sequence[int]) -> FloatArray:
     codes = np.asarray(answers)
     if codes.ndim != 1:
         raise ValueError("answers must be a 1-D array of category codes")
-    chosen = codes[:, None] == np.asarray(categories)[None, :]
-    return np.where(chosen.any(axis=1, keepdims=True), chosen, np.nan)
+    reported = np.asarray(categories)
+    answered = np.isin(codes, reported)
+    return np.where(answered[:, None], codes[:, None] == reported[None, :], np.nan)
 
 
 def choices(chosen: npt.ArrayLike, asked: npt.ArrayLike) -> FloatArray:

@@ -158,7 +158,7 @@ def _linearised(values: AnswerMatrix, design: Design, domains: BoolArray, *, bin
     first, run_of = _shared_denominators(values)
     u = first.size
     width = k + u + (0 if binary else k)
-    total = np.zeros((3 * d, width))  # rows: domains × [1, w, w²]; columns: [y, answered (per run), y²]
+    total = np.zeros((3, d, width))  # [1, w, w²] × domains × [y, answered (per run of columns), y²]
     scaled = np.zeros((d, width))  # Σ_h c_h Σ_{i∈h} w²·[y, answered, y²]
     wy_wy, wy_w, w_w = np.zeros((d, k)), np.zeros((d, k)), np.zeros((d, u))  # Σ_h b_h (Σ_{i∈h} w·y)², …
 
@@ -167,23 +167,21 @@ def _linearised(values: AnswerMatrix, design: Design, domains: BoolArray, *, bin
     ends = np.cumsum(np.bincount(design.strata, minlength=design.fpc.size))
     for h, rows in enumerate(np.split(order, ends[:-1])):
         n_h = rows.size
-        sums = np.zeros((3 * d, width))
-        for start in range(0, n_h, block):
-            sums += _block_sums(values, shift, first, design.weights, domains, rows[start : start + block], binary)
+        sums = _stratum_sums(values, shift, first, design.weights, domains[rows], rows, binary, block)
         total += sums
         if n_h > 1:  # a single respondent gives no variance estimate: the stratum adds nothing
             c_h = design.fpc[h] * n_h / (n_h - 1)
             b_h = c_h / n_h
-            scaled += c_h * sums[2 * d :]
-            wy_h, w_h = sums[d : 2 * d, :k], sums[d : 2 * d, k : k + u]
+            scaled += c_h * sums[2]
+            wy_h, w_h = sums[1, :, :k], sums[1, :, k : k + u]
             wy_wy += b_h * wy_h * wy_h
             wy_w += b_h * wy_h * w_h[:, run_of]
             w_w += b_h * w_h * w_h
 
-    # Back from runs to columns.
-    count, answered = total[:d, :k], total[:d, k : k + u][:, run_of]
-    wy, w = total[d : 2 * d, :k], total[d : 2 * d, k : k + u][:, run_of]
-    w2 = total[2 * d :, k : k + u][:, run_of]
+    # Back from runs of columns to columns.
+    count, answered = total[0, :, :k], total[0, :, k : k + u][:, run_of]
+    wy, w = total[1, :, :k], total[1, :, k : k + u][:, run_of]
+    w2 = total[2, :, k : k + u][:, run_of]
     c_w2y, c_w2 = scaled[:, :k], scaled[:, k : k + u][:, run_of]
     c_w2y2 = c_w2y if binary else scaled[:, k + u :]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -204,35 +202,67 @@ def _linearised(values: AnswerMatrix, design: Design, domains: BoolArray, *, bin
     )
 
 
+def _stratum_sums(
+    values: AnswerMatrix,
+    shift: FloatArray,
+    first: IntArray,
+    weights: FloatArray,
+    member: BoolArray,
+    rows: IntArray,
+    binary: bool,
+    block: int,
+) -> FloatArray:
+    """Σ over one stratum's respondents of [1, w, w²] × membership of each domain, against [y, answered, y²].
+
+    A domain that holds the whole stratum (a breakdown by a variable the strata are made of, such as kind when
+    the strata are kind × size × region cells) takes the stratum's own sums, and one that holds none of it
+    zeros: only the domains that cut through the stratum need a product of their own.
+    """
+    whole = member.all(axis=0)
+    cut = member.any(axis=0) & ~whole
+    parts = np.column_stack([np.ones(rows.size, dtype=np.bool_), member[:, cut]])  # the stratum, then the cuts
+    part = np.zeros((3, parts.shape[1], len(first) + values.shape[1] * (1 if binary else 2)))
+    for start in range(0, rows.size, block):
+        chunk = slice(start, start + block)
+        part += _block_sums(values, shift, first, weights, parts[chunk], rows[chunk], binary)
+    sums = np.zeros((3, member.shape[1], part.shape[2]))
+    sums[:, whole] = part[:, :1]
+    sums[:, cut] = part[:, 1:]
+    return sums
+
+
 def _block_sums(
     values: AnswerMatrix,
     shift: FloatArray,
     first: IntArray,
     weights: FloatArray,
-    domains: BoolArray,
+    member: BoolArray,
     rows: IntArray,
     binary: bool,
 ) -> FloatArray:
-    """Σ over a block of respondents of [1, w, w²] × domain membership against [y, answered, y²]: one product."""
-    k, d, u = values.shape[1], domains.shape[1], first.size
+    """The sums of `_stratum_sums` over a block of its respondents, as one matrix product."""
+    k, u, g = values.shape[1], first.size, member.shape[1]
     right = np.empty((rows.size, k + u + (0 if binary else k)))
-    y = right[:, :k]
-    y[...] = values[rows]
-    answered = np.isfinite(y)
-    np.copyto(y, 0.0, where=~answered)
-    if binary and np.any((y != 0) & (y != 1)):
-        raise ValueError("indicators must be 1, 0 or NaN")
-    if not binary:
-        y -= shift * answered
+    block = values[rows]
+    if binary:  # comparisons on the input's own type, which is also the check that it holds only 1, 0 and NaN
+        ones = block == 1
+        answered = ones | (block == 0)
+        if not np.array_equal(answered, ~np.isnan(block)):
+            raise ValueError("indicators must be 1, 0 or NaN")
+        right[:, :k] = ones
+    else:
+        answered = np.isfinite(block)
+        y = right[:, :k]
+        np.subtract(block, shift, out=y, where=answered)
+        np.copyto(y, 0.0, where=~answered)
         np.multiply(y, y, out=right[:, k + u :])
     right[:, k : k + u] = answered[:, first]
-    left = np.empty((rows.size, 3 * d))
-    member = domains[rows]
+    left = np.empty((rows.size, 3, g))
     w = weights[rows, None]
-    left[:, :d] = member
-    np.multiply(member, w, out=left[:, d : 2 * d])
-    np.multiply(member, w * w, out=left[:, 2 * d :])
-    sums: FloatArray = left.T @ right
+    left[:, 0] = member
+    np.multiply(member, w, out=left[:, 1])
+    np.multiply(member, w * w, out=left[:, 2])
+    sums: FloatArray = (left.reshape(rows.size, 3 * g).T @ right).reshape(3, g, -1)
     return sums
 
 

@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from barometer.statistics import Design, Estimates, groups, means, proportions, unweighted, weighted
+from barometer.statistics import Design, Estimates, groups, means, post_stratify, proportions, unweighted, weighted
 from barometer.statistics._types import BoolArray
 from barometer.statistics.tests.oracle import Survey, make_survey, samplics_estimate
 
@@ -212,3 +212,19 @@ def test_float32_answers_give_the_same_figures() -> None:
     wide, narrow = (proportions(survey.answers.astype(t), design, domains) for t in (np.float64, np.float32))
     for name in ("estimate", "se", "ci_low", "ci_high", "n_eff"):
         np.testing.assert_array_equal(getattr(wide, name), getattr(narrow, name))
+
+
+def test_post_strata_with_breakdowns_by_their_own_variables_equal_samplics() -> None:
+    # The barometer's case: strata are the kind × size cells, and a breakdown by kind holds each stratum whole
+    # (or not at all), while one by language cuts through them.
+    survey = make_survey(14, 800, strata=1, groups=(3, 4, 3))
+    kind, size, language = survey.background.T
+    table = np.zeros((3, 4))
+    np.add.at(table, (kind, size), 1)
+    design = post_stratify([kind, size], table * 2.5, min_respondents=2)
+    assert design.method == "post-stratification"
+    domains = np.hstack([np.ones((800, 1), dtype=bool), groups(kind), groups(size), groups(language)])
+
+    estimates = proportions(survey.answers, design, domains)
+
+    assert_matches_samplics("proportion", estimates, survey, design, domains)
