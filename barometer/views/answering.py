@@ -150,9 +150,6 @@ class Survey:
     def missing(self) -> list[str]:
         return missing_required(self.specs, self.answers, self.conditions)
 
-    def question(self, code: str) -> Question | None:
-        return next((q for s in self.sections for q in s.questions.all() if q.code == code), None)
-
 
 def _page_url(invitation: Invitation, section: Section | None) -> str:
     if section is None:
