@@ -169,10 +169,10 @@ def rake(
         if c.size and c.max() >= target.size:
             raise ValueError(f"margin {index} has codes beyond its {target.size} totals")
         answered = np.bincount(c, minlength=target.size)
-        for category in np.flatnonzero((target > 0) & (answered == 0)):
-            raise WeightingError(f"margin {index}, category {category}: in the frame but no respondents; merge it")
-        for category in np.flatnonzero((target <= 0) & (answered > 0)):
-            raise WeightingError(f"margin {index}, category {category}: respondents but none in the frame")
+        if (unmet := np.flatnonzero((target > 0) & (answered == 0))).size:
+            raise WeightingError(f"margin {index}, category {unmet[0]}: in the frame but no respondents; merge it")
+        if (unknown := np.flatnonzero((target <= 0) & (answered > 0))).size:
+            raise WeightingError(f"margin {index}, category {unknown[0]}: respondents but none in the frame")
 
     w = _base_weights(base_weights, n).copy()
     for _ in range(max_sweeps):
