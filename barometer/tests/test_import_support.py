@@ -74,3 +74,47 @@ def plain_questionnaire() -> Questionnaire:
         "types": {"service": ("Palvelu", "Tjänst", "Service"), "process": ("Prosessi", "Process", "Process")},
     }
     return Questionnaire(questions, conditions, labels)
+
+
+# --- with the database ------------------------------------------------------------------------------------------
+
+
+def upload(actor: Any, round_: Any, data: bytes, name: str = "vastaukset.csv") -> Any:
+    """A file uploaded through the service, as the page and the command line do."""
+    from barometer.services import imports as services
+
+    return services.import_upload(actor=actor, round_=round_, file=io.BytesIO(data), file_name=name)
+
+
+def label_choices(version: Any) -> None:
+    """Gives small_version's `introduced` options real labels in Finnish, Swedish and English."""
+    labels = {
+        "yes": ("Kyllä", "Ja", "Yes"),
+        "no": ("Ei", "Nej", "No"),
+        "dont_know": ("En osaa sanoa", "Vet inte", "Don't know"),
+    }
+    for choice in version.questions.get(code="introduced").choices.all():
+        choice.label_fi, choice.label_sv, choice.label_en = labels[choice.code]
+        choice.save()
+
+
+def frame_rows(round_: Any, organisations: Sequence[Any], count: int, *, start: int = 0) -> list[list[Any]]:
+    """`count` good rows in HEADER's columns, spread over the organisations (by municipality code)."""
+    kinds = ("municipality", "joint_authority")
+    rows: list[list[Any]] = [HEADER]
+    for n in range(start, start + count):
+        organisation = organisations[n % len(organisations)]
+        introduced = "yes" if n % 3 else "no"
+        rows.append(
+            [
+                f"R{n:05d}",
+                organisation.municipality_code,
+                kinds[n % 2],
+                introduced,
+                1 if introduced == "yes" else "",
+                n % 2 if introduced == "yes" else "",
+                ("large", "some", "little")[n % 3],
+                n % 500,
+            ]
+        )
+    return rows
