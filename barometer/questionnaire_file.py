@@ -67,6 +67,7 @@ MESSAGES = {
     "unknown_language": _("Unknown language “%(language)s”: use fi, sv and en."),
     "missing_finnish": _("The Finnish text is missing."),
     "too_long": _("The text is too long: at most %(limit)s characters."),
+    "nul_character": _("The text contains a NUL character (\\u0000), which cannot be stored."),
     "bad_questionnaire_code": _(
         "“%(code)s” is not a valid code: use at most %(limit)s letters, digits, hyphens and underscores."
     ),
@@ -184,6 +185,8 @@ def loads(raw: bytes | str) -> Any:
         return json.loads(raw)
     except json.JSONDecodeError as error:
         raise FileError(Problem("", "not_json", {"error": f"{error.msg} ({error.lineno}:{error.colno})"})) from None
+    except RecursionError:  # thousands of nested brackets: no questionnaire is that deep
+        raise FileError(Problem("", "not_json", {"error": "nested too deeply"})) from None
 
 
 def dumps(data: Mapping[str, Any]) -> str:
@@ -256,6 +259,8 @@ class _Checker:
                 self.add(_join(path, str(language)), "unknown_language", language=language)
             elif not isinstance(text, str):
                 self.add(_join(path, language), "not_text")
+            elif "\x00" in text:  # JSON allows it, a database column does not
+                self.add(_join(path, language), "nul_character")
             elif limit is not None and len(text.strip()) > limit:
                 self.add(_join(path, language), "too_long", limit=limit)
         finnish = value.get("fi")

@@ -137,6 +137,7 @@ def test_normalise_trims_texts_and_orders_a_questions_definitions_like_the_file(
         ),
         (lambda d: d["questionnaire"].update(name={"fi": 5}), ("questionnaire.name.fi", "not_text")),
         (lambda d: d["questionnaire"].update(name=t("x" * 201)), ("questionnaire.name.fi", "too_long")),
+        (lambda d: d["questionnaire"].update(name=t("a\x00b")), ("questionnaire.name.fi", "nul_character")),
         (lambda d: d["version"].update(number=0), ("version.number", "bad_version_number")),
         (lambda d: d["version"].update(number=True), ("version.number", "bad_version_number")),
         # definitions
@@ -310,6 +311,9 @@ def test_loads_reports_bytes_that_are_no_file() -> None:
     assert caught.value.problem.code == "not_utf8"
     with pytest.raises(qf.FileError) as caught:
         qf.loads(b'{"format": ')
+    assert caught.value.problem.code == "not_json"
+    with pytest.raises(qf.FileError) as caught:
+        qf.loads(b"[" * 100_000 + b"]" * 100_000)
     assert caught.value.problem.code == "not_json"
     # A byte-order mark (as some Windows editors write) is fine.
     assert qf.loads("\ufeff{}".encode()) == {}

@@ -20,6 +20,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -739,7 +740,7 @@ def _condition_text(condition: dict[str, Any], by_code: dict[str, Question]) -> 
     if question is None:
         return _("Asked only when an earlier answer allows it (the condition refers to a missing question).")
     labels = {choice.code: str(choice.label) for choice in question.choices.all()}
-    answers = _(" or ").join(f"“{labels.get(code, code)}”" for code in condition.get("any_of", []))
+    answers = get_text_list([f"“{labels.get(code, code)}”" for code in condition.get("any_of", [])], _("or"))
     if question.kind in ITEM_KINDS:
         return _("Asked only when some row of “%(question)s” (%(code)s) was answered %(answers)s.") % {
             "question": question.text,
