@@ -255,7 +255,7 @@ def test_question_errors_name_the_field_and_the_row(editor: Client, municipal: Q
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Answer option 2, Label in Finnish: This field is required." in page
+    assert '<a href="#id_choices-1-label_fi">Answer option 2, Label in Finnish: This field is required.</a>' in page
     response = editor.post(
         vurl("questionnaire_question_add", municipal, section_pk=section.pk),
         question_post(
@@ -266,6 +266,11 @@ def test_question_errors_name_the_field_and_the_row(editor: Client, municipal: Q
         ),
     )
     assert "Another question of this version has this code." in response.content.decode()
+    response = editor.post(
+        vurl("questionnaire_question_add", municipal, section_pk=section.pk),
+        question_post(municipal, section, choices=[{"code": "a", "label_fi": "A"}, {"code": "a", "label_fi": "B"}]),
+    )
+    assert '<a href="#options">The code “a” is used twice.</a>' in response.content.decode()
     assert not Question.objects.filter(version=municipal, code="q_new").exists()
 
 

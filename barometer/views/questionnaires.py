@@ -660,7 +660,10 @@ def question_view(
         choice_formset=choice_formset,
         item_formset=item_formset,
         more_forms=[],
-        formset_errors=[*choice_formset.non_form_errors(), *item_formset.non_form_errors()],
+        formset_errors=[
+            *(("options", error) for error in choice_formset.non_form_errors()),
+            *(("rows", error) for error in item_formset.non_form_errors()),
+        ],
         row_errors=_row_errors(choice_formset, item_formset),
     )
 
@@ -678,14 +681,14 @@ def _attach_question_errors(form: Any, choice_formset: Any, item_formset: Any, e
         form.add_error(None, error.messages)
 
 
-def _row_errors(*formsets: Any) -> list[str]:
-    """Every error of an option or row, named by its table and row, for the error summary."""
+def _row_errors(*formsets: Any) -> list[tuple[str, str]]:
+    """(input id, message) of every error of an option or row, named by its table and row, for the summary."""
     lines = []
     for formset, what in zip(formsets, (_("Answer option %(row)s"), _("Row %(row)s")), strict=True):
         for index, row in enumerate(formset.forms, start=1):
             for field in row:
                 for message in field.errors:
-                    lines.append(f"{what % {'row': index}}, {field.label}: {message}")
+                    lines.append((field.auto_id, f"{what % {'row': index}}, {field.label}: {message}"))
     return lines
 
 
