@@ -697,6 +697,10 @@ def convert(
     matcher = _Matcher(questionnaire, plan, table.value_labels)
     specs = questionnaire.by_code()
     routed_specs, routed_sections = _routing_on_file(questionnaire, plan.questions)
+    routed_on = {
+        spec.code: {spec.show_if.get("question"), routed_sections.get(spec.code, {}).get("question")} - {None}
+        for spec in routed_specs
+    }
     first_column: dict[str, str] = {}
     for target in plan.targets:
         first_column.setdefault(target.question.code, target.column)
@@ -748,7 +752,8 @@ def convert(
                 cleaned[code] = value
         shown = asked(routed_specs, cleaned, routed_sections)
         for code in cleaned:
-            if code not in shown:
+            # Routed on an answer that is itself wrong: that one problem is enough.
+            if code not in shown and not routed_on[code] & failed:
                 column = first_column[code]
                 result.add(number, "not_asked", column, cell_text(cells[index[column]]), {"question": code})
         for spec in routed_specs:

@@ -2,8 +2,8 @@
 
 from django.urls import URLPattern
 
-from barometer.views import answering, questionnaires, results, rounds
+from barometer.views import answering, imports, questionnaires, results, rounds
 
 app_name = "barometer"
 
-urlpatterns: list[URLPattern] = [*answering.urls, *rounds.urls, *questionnaires.urls, *results.urls]
+urlpatterns: list[URLPattern] = [*answering.urls, *rounds.urls, *imports.urls, *questionnaires.urls, *results.urls]

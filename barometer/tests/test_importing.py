@@ -525,6 +525,11 @@ def test_spss_value_labels_match_answer_options():
     ]
 
 
+def test_an_answer_routed_on_a_wrong_value_is_not_a_second_problem():
+    data = csv_bytes([["id", "kunta", "introduced", "types_service"], ["1", "091", "maybe", "1"]])
+    assert codes(convert(data)) == [("unknown_choice", "introduced", "maybe", [2])]
+
+
 def test_routing_is_checked_only_when_the_file_has_the_question_it_depends_on():
     data = csv_bytes([["id", "kunta", "types_service"], ["1", "091", "1"]])
     assert convert(data).rows[0].answers == {"types": ["service"]}
