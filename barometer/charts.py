@@ -517,6 +517,9 @@ def inline_svg(chart: Chart, *, labelled_by: str, prefix: str) -> str:
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", svg)
     svg = re.sub(r"<title>.*?</title>", "", svg, count=1, flags=re.S)
+    # The whole chart is one image (named by the caption, its data in the table beside it): vega's own roles and
+    # labels of single marks would make screen readers read hundreds of fragments, and axe asks each for a name.
+    svg = re.sub(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"', "", svg)
     # One class of our own on the root element (vega's "marks" goes: two class attributes are not XML).
     head, rest = svg.split(">", 1)
     head = re.sub(r'\sclass="[^"]*"', "", head)
