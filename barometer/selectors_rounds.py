@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from accounts import roles
 from barometer.models import FrameUnit, Invitation, Response, Round
 from barometer.vocabulary import ResponseStatus, Unit
-from organisations.models import OrganisationKind, Region, SizeClass
+from organisations.models import Organisation, OrganisationKind, Region, SizeClass
 
 
 class InvitationStatus(models.TextChoices):
@@ -233,6 +233,65 @@ def round_progress(*, round: Round) -> Progress:
     )
 
 
+class OrganisationFinder:
+    """Finds the organisation a person or a file names: municipality code (Excel drops leading zeros, so "91" is
+    091), business ID, or an exact name in any language; returns (organisation, "") or (None, why not).
+
+    The round's frame is indexed once, so a file of thousands of rows costs no query per row; a name outside the
+    frame is looked up in the whole registry (to add it to the frame, or to say that it is not in it)."""
+
+    def __init__(self, round: Round) -> None:
+        units = list(round.frame.select_related("organisation"))
+        self.frame = {unit.organisation_id: unit for unit in units}
+        self.by_code: dict[str, Organisation] = {}
+        self.by_business_id: dict[str, Organisation] = {}
+        self.by_name: dict[str, list[Organisation]] = {}
+        for unit in units:
+            organisation = unit.organisation
+            if organisation.municipality_code:
+                self.by_code[organisation.municipality_code] = organisation
+            if organisation.business_id:
+                self.by_business_id[organisation.business_id] = organisation
+            for name in {name.casefold() for name in _names(organisation)}:
+                self.by_name.setdefault(name, []).append(organisation)
+
+    def __call__(self, text: str) -> tuple[Organisation | None, str]:
+        text = " ".join(text.split())
+        if not text:
+            return None, _("Name the organisation: its municipality code, business ID or name.")
+        found: list[Organisation]
+        if text.isdigit() and len(text) <= 3:
+            code = text.zfill(3)
+            found = (
+                [self.by_code[code]]
+                if code in self.by_code
+                else list(Organisation.objects.filter(municipality_code=code))
+            )
+        elif text[:7].isdigit() and "-" in text:
+            found = (
+                [self.by_business_id[text]]
+                if text in self.by_business_id
+                else list(Organisation.objects.filter(business_id=text))
+            )
+        else:
+            found = self.by_name.get(text.casefold()) or list(
+                Organisation.objects.filter(Q(name_fi__iexact=text) | Q(name_sv__iexact=text) | Q(name_en__iexact=text))
+            )
+        if not found:
+            return None, _("No organisation has this municipality code, business ID or name: “%(value)s”.") % {
+                "value": text
+            }
+        if len(found) > 1:
+            return None, _("Several organisations are called “%(value)s”; give the business ID instead.") % {
+                "value": text
+            }
+        return found[0], ""
+
+
+def _names(organisation: Organisation) -> list[str]:
+    return [name for name in (organisation.name_fi, organisation.name_sv, organisation.name_en) if name]
+
+
 # --- invitations and responses ----------------------------------------------------------------------------------
 
 
@@ -257,9 +316,21 @@ def invitation_status(invitation: Invitation) -> InvitationStatus:
 
 
 def invitation_counts(*, round: Round) -> dict[str, int]:
-    """How many invitations are at each status (every status present, zeros included)."""
-    counts = Counter(invitation_status(invitation) for invitation in invitation_list(round=round))
-    return {status.value: counts[status] for status in InvitationStatus}
+    """How many invitations are at each status (every status present, zeros included), in one query; the
+    conditions are those of invitation_status (a test holds them together)."""
+    no_response = Q(response__isnull=True)
+    counts = round.invitations.aggregate(
+        **{
+            InvitationStatus.SUBMITTED.value: Count("pk", filter=Q(response__status=ResponseStatus.SUBMITTED)),
+            InvitationStatus.ANSWERING.value: Count("pk", filter=Q(response__status=ResponseStatus.IN_PROGRESS)),
+            InvitationStatus.REMINDED.value: Count("pk", filter=no_response & Q(reminders_sent__gt=0)),
+            InvitationStatus.SENT.value: Count("pk", filter=no_response & Q(reminders_sent=0, sent_at__isnull=False)),
+            InvitationStatus.NOT_SENT.value: Count(
+                "pk", filter=no_response & Q(reminders_sent=0, sent_at__isnull=True)
+            ),
+        }
+    )
+    return {status.value: counts[status.value] for status in InvitationStatus}
 
 
 def response_list(*, round: Round) -> QuerySet[Response]:

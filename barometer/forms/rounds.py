@@ -6,12 +6,15 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.forms.utils import flatatt
+from django.utils import translation
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from barometer.models import FrameUnit, QuestionnaireVersion, Round
 from barometer.services.rounds import ROUND_FIELDS
 from barometer.vocabulary import RoundStatus, Sector, Unit, VersionStatus
-from innovations.forms import organisation_choices
 from organisations.models import Organisation, OrganisationKind, Region
 
 # Literal strings, one per field and language, so that each is translated as a whole.
@@ -189,23 +192,41 @@ class FrameDrawForm(forms.Form):
 
 
 class FrameAddForm(forms.Form):
-    organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int)
+    # A look-up rather than a list: the organisation is by definition not in the frame, and a list of the whole
+    # registry (thousands) would be slow to send and to scan.
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=200,
+        help_text=_("Its municipality code (e.g. 091), business ID (e.g. 0201256-6) or exact name."),
+    )
 
-    def __init__(self, *args: Any, round: Round, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "add")
         super().__init__(*args, **kwargs)
-        taken = round.frame.values_list("organisation_id", flat=True)
-        cast(forms.ChoiceField, self.fields["organisation"]).choices = [
-            ("", _("Choose an organisation")),
-            *organisation_choices(taken),
-        ]
+
+
+class QuickSelect(forms.Select):
+    """A select written in one pass: Django renders every option through a template of its own, which takes
+    seconds for a frame of thousands of organisations. Flat choices only; the attributes (id, aria-describedby,
+    aria-invalid) are Django's own."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        chosen = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((key, mark_safe(" selected") if str(key) in chosen else "", label) for key, label in self.choices),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
 
 
 # --- invitations -------------------------------------------------------------------------------------------------
 
 
 class InvitationForm(forms.Form):
-    organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int)
+    organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int, widget=QuickSelect)
     email = forms.EmailField(label=_("E-mail address"))
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     language = forms.ChoiceField(
@@ -218,12 +239,21 @@ class InvitationForm(forms.Form):
     def __init__(self, *args: Any, round: Round, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "invite")
         super().__init__(*args, **kwargs)
-        units = FrameUnit.objects.filter(round=round).select_related("organisation").order_by("organisation__name")
-        self.units = {unit.organisation_id: unit for unit in units}
+        # Plain values, not model instances: a frame of thousands builds its list in milliseconds.
+        language = translation.get_language() or "fi"
+        names = FrameUnit.objects.filter(round=round).values_list(
+            "organisation_id", "organisation__name_fi", "organisation__name_sv", "organisation__name_en"
+        )
+        labels = {pk: _in_language(language, {"fi": fi, "sv": sv, "en": en}) for pk, fi, sv, en in names}
         cast(forms.ChoiceField, self.fields["organisation"]).choices = [
             ("", _("Choose an organisation of the frame")),
-            *((unit.organisation_id, str(unit.organisation)) for unit in units),
+            *sorted(labels.items(), key=lambda item: item[1].casefold()),
         ]
+
+
+def _in_language(language: str, names: dict[str, str | None]) -> str:
+    """The name in the language, else in the first language that has one (as django-modeltranslation falls back)."""
+    return names.get(language) or next((names[lang] for lang in ("fi", "sv", "en") if names[lang]), "") or ""
 
 
 class InvitationUploadForm(forms.Form):

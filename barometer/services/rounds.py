@@ -14,6 +14,7 @@ import io
 import logging
 import secrets
 import smtplib
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from audit.models import Action
 from audit.services import change_record, diff
 from barometer.models import FrameUnit, Invitation, QuestionnaireVersion, Response, Round
-from barometer.selectors_rounds import reminders_due
+from barometer.selectors_rounds import OrganisationFinder, reminders_due
 from barometer.services.questionnaires import questionnaire_version_freeze
 from barometer.vocabulary import ResponseStatus, RoundStatus, Sector, Unit, VersionStatus
 from core.errors import ConflictError
@@ -419,49 +419,8 @@ LANGUAGE_NAMES = {
 }
 
 
-class _Resolver:
-    """Finds the organisation a file names: municipality code (Excel drops leading zeros, so "91" is 091),
-    business ID, or an exact name in any language, among the round's frame first so that names resolve there."""
-
-    def __init__(self, round: Round) -> None:
-        self.frame = {
-            unit.organisation_id: unit for unit in round.frame.select_related("organisation", "organisation__region")
-        }
-
-    def __call__(self, text: str) -> tuple[Organisation | None, str]:
-        text = " ".join(text.split())
-        if not text:
-            return None, _("Name the organisation: its municipality code, business ID or name.")
-        if text.isdigit() and len(text) <= 3:
-            found = list(Organisation.objects.filter(municipality_code=text.zfill(3)))
-        elif text[:7].isdigit() and "-" in text:
-            found = list(Organisation.objects.filter(business_id=text))
-        else:
-            in_frame = [
-                unit.organisation
-                for unit in self.frame.values()
-                if text.casefold() in (n.casefold() for n in _names(unit.organisation))
-            ]
-            found = in_frame or list(
-                Organisation.objects.filter(Q(name_fi__iexact=text) | Q(name_sv__iexact=text) | Q(name_en__iexact=text))
-            )
-        if not found:
-            return None, _("No organisation has this municipality code, business ID or name: “%(value)s”.") % {
-                "value": text
-            }
-        if len(found) > 1:
-            return None, _("Several organisations are called “%(value)s”; give the business ID instead.") % {
-                "value": text
-            }
-        return found[0], ""
-
-
-def _names(organisation: Organisation) -> list[str]:
-    return [name for name in (organisation.name_fi, organisation.name_sv, organisation.name_en) if name]
-
-
 def _check_rows(round: Round, rows: Sequence[InvitationRow]) -> tuple[list[Invitation], list[RowProblem]]:
-    resolve = _Resolver(round)
+    resolve = OrganisationFinder(round)
     taken = {email.casefold() for email in round.invitations.values_list("email", flat=True)}
     seen: dict[str, int] = {}
     problems: list[RowProblem] = []
@@ -667,26 +626,39 @@ def _message(invitation: Invitation, template: str) -> EmailMessage:
     return EmailMessage(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 
 
+# A page that sends stops after this many seconds and says how many are left, so that it answers well within a
+# proxy's timeout however slow the mail server; pressing the button again goes on where it stopped.
+PAGE_SEND_SECONDS = 20.0
+
+
 @dataclass
 class Delivery:
-    """What a send did: how many went out, and the addresses the mail server refused."""
+    """What a send did: how many went out, the addresses the mail server refused, and how many were left for
+    the next run because the time limit came first."""
 
     sent: int = 0
     failed: list[str] = field(default_factory=list)
+    left: int = 0
 
 
 def _deliver(
-    invitations: Iterable[Invitation],
+    invitations: Sequence[Invitation],
     template: str,
     claim: Callable[[Invitation], int],
     release: Callable[[Invitation], None],
+    time_limit: float | None,
 ) -> Delivery:
     """Sends one message per invitation. Each is first claimed with a conditional UPDATE (another sender that got
     there first makes it 0 rows: no double e-mail), then sent; a failed send releases the claim so that the next
-    run tries again."""
+    run tries again. (A process killed between claim and send leaves one invitation marked but not sent; its
+    reminder reaches the person, which is better than the other order's risk of sending twice.)"""
     delivery = Delivery()
+    deadline = None if time_limit is None else time.monotonic() + time_limit
     with get_connection() as connection:
-        for invitation in invitations:
+        for position, invitation in enumerate(invitations):
+            if deadline is not None and time.monotonic() >= deadline:
+                delivery.left = len(invitations) - position
+                break
             if not claim(invitation):
                 continue
             try:
@@ -707,8 +679,11 @@ def _sendable(round: Round) -> None:
         raise ValidationError(_("The round's closing date has passed; move it forward to send e-mails."))
 
 
-def invitations_send(*, actor: Any, round: Round, now: datetime.datetime | None = None) -> Delivery:
-    """E-mails every invitation of the round that has not been sent, each in the invitee's language."""
+def invitations_send(
+    *, actor: Any, round: Round, now: datetime.datetime | None = None, time_limit: float | None = None
+) -> Delivery:
+    """E-mails every invitation of the round that has not been sent, each in the invitee's language (within
+    time_limit seconds, if given: Delivery.left says how many wait for the next run)."""
     _require(actor, MANAGE, round)
     _sendable(round)
     now = now or timezone.now()
@@ -720,7 +695,7 @@ def invitations_send(*, actor: Any, round: Round, now: datetime.datetime | None 
     def release(invitation: Invitation) -> None:
         Invitation.objects.filter(pk=invitation.pk, sent_at=now).update(sent_at=None)
 
-    delivery = _deliver(unsent.order_by("pk"), "invitation", claim, release)
+    delivery = _deliver(list(unsent.order_by("pk")), "invitation", claim, release, time_limit)
     if delivery.sent:
         change_record(obj=round, actor=actor, action=Action.UPDATE, changes={"invitations_sent": [None, delivery.sent]})
     return delivery
@@ -733,10 +708,12 @@ def reminders_send(
     actor: Any = None,
     interval_days: int = REMINDER_INTERVAL_DAYS,
     max_reminders: int = MAX_REMINDERS,
+    time_limit: float | None = None,
 ) -> Delivery:
     """Reminds those who have not submitted (see selectors_rounds.reminders_due), each in their language.
 
-    actor None is the scheduled job (send_barometer_reminders); a person needs barometer.manage_round."""
+    actor None is the scheduled job (send_barometer_reminders); a person needs barometer.manage_round. With
+    time_limit, stops after that many seconds (Delivery.left)."""
     if actor is not None:
         _require(actor, MANAGE, round)
     _sendable(round)
@@ -752,7 +729,7 @@ def reminders_send(
             reminders_sent=invitation.reminders_sent, last_reminded_at=invitation.last_reminded_at
         )
 
-    delivery = _deliver(list(due), "reminder", claim, release)
+    delivery = _deliver(list(due), "reminder", claim, release, time_limit)
     if delivery.sent:
         change_record(obj=round, actor=actor, action=Action.UPDATE, changes={"reminders_sent": [None, delivery.sent]})
     return delivery

@@ -3,6 +3,7 @@ e-mails in the invitee's language with the personal link and the closing date, r
 not submitted and not too often, no double e-mail, and the cron command."""
 
 import datetime
+import random
 import smtplib
 from io import StringIO
 from unittest import mock
@@ -333,3 +334,38 @@ def test_the_cron_command_fails_loudly_when_the_mail_server_refuses(round_open, 
         call_command("send_barometer_reminders", stdout=StringIO())
     assert excinfo.value.code == 1
     assert set(Invitation.objects.values_list("reminders_sent", flat=True)) == {0}
+
+
+def test_the_status_counts_agree_with_each_invitations_status(editor_a, round_open, org_a, org_b):
+    """invitation_counts counts in the database what invitation_status decides one by one: a recount."""
+    from collections import Counter
+
+    from barometer.selectors_rounds import invitation_counts, invitation_list, invitation_status
+
+    rng = random.Random(5)
+    for n in range(60):
+        invitation = _invite(editor_a, round_open, rng.choice((org_a, org_b)), f"p{n}@example.fi")
+        sent = rng.random() < 0.7
+        reminders = rng.choice((0, 0, 1, 2)) if sent else 0
+        Invitation.objects.filter(pk=invitation.pk).update(
+            sent_at=timezone.now() if sent else None, reminders_sent=reminders
+        )
+        if sent and rng.random() < 0.5:
+            respond(invitation.frame_unit, rng.choice(list(ResponseStatus)), invitation=invitation)
+    recount = Counter(invitation_status(invitation).value for invitation in invitation_list(round=round_open))
+    counts = invitation_counts(round=round_open)
+    assert counts == {status: recount[status] for status in counts}
+    assert sum(counts.values()) == 60
+    assert all(counts.values())  # every status occurs, so each condition was checked
+
+
+def test_sending_stops_at_the_time_limit_and_the_next_run_goes_on(editor_a, round_open, org_b):
+    for n in range(3):
+        _invite(editor_a, round_open, org_b, f"t{n}@example.fi")
+    # The start, then the check before each message: the third finds the time up.
+    with mock.patch.object(services.time, "monotonic", side_effect=[0.0, 0.0, 1.0, 99.0]):
+        delivery = services.invitations_send(actor=editor_a, round=round_open, time_limit=10)
+    assert (delivery.sent, delivery.left) == (2, 1)
+    assert round_open.invitations.filter(sent_at__isnull=True).count() == 1
+    assert services.invitations_send(actor=editor_a, round=round_open, time_limit=10).sent == 1
+    assert len(mail.outbox) == 3

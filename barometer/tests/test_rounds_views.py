@@ -114,7 +114,7 @@ ACTIONS: dict[str, tuple[str, Build, tuple[Any, ...]]] = {
         "post",
         lambda r, b, i: (
             url("barometer:round_frame_add", slug=r.slug),
-            {"add-organisation": OrganisationFactory.create().pk},
+            {"add-organisation": OrganisationFactory.create().business_id},
         ),
         TEAM_POST,
     ),
@@ -294,6 +294,37 @@ def test_the_frame_page_counts_the_strata(client, editor_a, round_open, org_a, o
     assert [row.frame for row in response.context["tables"][0].rows] == [2]  # both municipalities
 
 
+def test_an_organisation_is_added_to_the_frame_by_code_business_id_or_name(client, editor_a, round_open):
+    client.force_login(editor_a)
+    add = en("barometer:round_frame_add", slug=round_open.slug)
+    assert client.post(add, {"add-organisation": "91"}).status_code == 302  # Helsinki, 091 without its zero
+    company = OrganisationFactory.create(kind="company", name_en="Example Labs")
+    assert client.post(add, {"add-organisation": "example labs"}).status_code == 302
+    assert set(round_open.frame.values_list("organisation__municipality_code", flat=True)) >= {"091"}
+    assert round_open.frame.filter(organisation=company).exists()
+    response = client.post(add, {"add-organisation": "Atlantis"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#id_add-organisation"' in page
+    assert "No organisation has this municipality code, business ID or name" in page
+    response = client.post(add, {"add-organisation": "091"})
+    assert "is already in the frame" in response.content.decode()
+    assert round_open.frame.count() == 4
+
+
+def test_the_invitation_form_lists_the_frame_in_a_plain_select(client, editor_a, round_open, org_a, org_b):
+    client.force_login(editor_a)
+    response = client.post(
+        en("barometer:round_invitation_add", slug=round_open.slug), {"invite-organisation": org_b.pk}
+    )
+    page = response.content.decode()
+    select = page.split('name="invite-organisation"')[1].split("</select>")[0]
+    assert 'aria-invalid="true"' not in select  # the organisation was right; the e-mail is missing
+    assert f'<option value="{org_b.pk}" selected>{org_b}</option>' in select
+    assert f'<option value="{org_a.pk}">{org_a}</option>' in select
+    assert 'aria-invalid="true"' in page.split('name="invite-email"')[1].split(">")[0]
+
+
 def test_a_bad_file_lists_every_problem_with_its_line(client, editor_a, round_open, org_b):
     client.force_login(editor_a)
     upload = SimpleUploadedFile("kutsut.csv", b"organisation,email\nAtlantis,a@example.fi\n091,bad\n")
@@ -372,3 +403,11 @@ def test_every_page_renders_in_every_language(client, admin_a, round_open, invit
     response = client.get(url(f"barometer:{name}", language=language, slug=round_open.slug))
     assert response.status_code == 200
     assert f'<html lang="{language}">' in response.content.decode()
+
+
+def test_a_send_cut_short_by_the_time_limit_says_how_many_wait(client, editor_a, round_open, invitation_b, monkeypatch):
+    monkeypatch.setattr(services, "PAGE_SEND_SECONDS", 0.0)
+    client.force_login(editor_a)
+    response = client.post(en("barometer:round_invitations_send", slug=round_open.slug), follow=True)
+    assert "1 e-mail is still waiting" in response.content.decode()
+    assert mail.outbox == []

@@ -35,6 +35,7 @@ from barometer.forms.rounds import (
 from barometer.models import FrameUnit, Questionnaire, Response, Round
 from barometer.selectors_rounds import (
     InvitationStatus,
+    OrganisationFinder,
     Progress,
     RateRow,
     frame_cells,
@@ -259,7 +260,7 @@ def round_delete_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _render_frame(request: HttpRequest, round: Round, **bound: Any) -> HttpResponse:
     draw_form = bound.get("draw_form") or FrameDrawForm()
-    add_form = bound.get("add_form") or FrameAddForm(round=round)
+    add_form = bound.get("add_form") or FrameAddForm()
     progress = round_progress(round=round)
     return render(
         request,
@@ -317,10 +318,12 @@ def frame_draw_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def frame_add_view(request: HttpRequest, slug: str) -> HttpResponse:
     round = _managed_or_403(request, slug)
-    form = FrameAddForm(request.POST, round=round)
+    form = FrameAddForm(request.POST)
     if form.is_valid():
-        organisation = get_object_or_404(Organisation, pk=form.cleaned_data["organisation"])
+        organisation, problem = OrganisationFinder(round)(form.cleaned_data["organisation"])
         try:
+            if organisation is None:
+                raise ValidationError({"organisation": problem})
             services.frame_add(actor=request.user, round=round, organisation=organisation)
         except ValidationError as error:
             attach_errors(form, error)
@@ -397,7 +400,10 @@ def invitation_add_view(request: HttpRequest, slug: str) -> HttpResponse:
     round = _managed_or_403(request, slug)
     form = InvitationForm(request.POST, round=round)
     if form.is_valid():
-        organisation = form.units[form.cleaned_data["organisation"]].organisation
+        unit = get_object_or_404(
+            round.frame.select_related("organisation"), organisation_id=form.cleaned_data["organisation"]
+        )
+        organisation = unit.organisation
         row = services.InvitationRow(
             organisation=organisation,
             email=form.cleaned_data["email"],
@@ -453,7 +459,7 @@ def invitation_upload_view(request: HttpRequest, slug: str) -> HttpResponse:
 def invitations_send_view(request: HttpRequest, slug: str) -> HttpResponse:
     round = _managed_or_403(request, slug)
     try:
-        delivery = services.invitations_send(actor=request.user, round=round)
+        delivery = services.invitations_send(actor=request.user, round=round, time_limit=services.PAGE_SEND_SECONDS)
     except ValidationError as error:
         return _render_invitations(request, round, send_errors=error.messages)
     if delivery.sent:
@@ -471,7 +477,9 @@ def invitations_send_view(request: HttpRequest, slug: str) -> HttpResponse:
 def reminders_send_view(request: HttpRequest, slug: str) -> HttpResponse:
     round = _managed_or_403(request, slug)
     try:
-        delivery = services.reminders_send(actor=request.user, round=round, now=timezone.now())
+        delivery = services.reminders_send(
+            actor=request.user, round=round, now=timezone.now(), time_limit=services.PAGE_SEND_SECONDS
+        )
     except ValidationError as error:
         return _render_invitations(request, round, send_errors=error.messages)
     if delivery.sent:
@@ -485,8 +493,20 @@ def reminders_send_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _problems(request: HttpRequest, delivery: services.Delivery, nothing_to_do: str) -> None:
-    if not delivery.sent and not delivery.failed:
+    if not delivery.sent and not delivery.failed and not delivery.left:
         messages.info(request, nothing_to_do)
+    if delivery.left:
+        messages.warning(
+            request,
+            ngettext(
+                "Sending stopped after %(seconds)s seconds so that the page answers: %(count)s e-mail is still "
+                "waiting. Press the button again to send it.",
+                "Sending stopped after %(seconds)s seconds so that the page answers: %(count)s e-mails are still "
+                "waiting. Press the button again to send them.",
+                delivery.left,
+            )
+            % {"seconds": int(services.PAGE_SEND_SECONDS), "count": delivery.left},
+        )
     if delivery.failed:
         messages.error(
             request,
