@@ -21,9 +21,10 @@ linearised values z_i = w_i (y_i − p̂) / Σw (zero outside),
 the formula samplics' TaylorEstimator uses, so the two agree to rounding (see the tests). A stratum with a single
 respondent has no estimable variance and adds nothing (samplics' and R survey's "skip"/"remove").
 
-Speed: the sums behind every figure are one matrix product per block of respondents, [1, w, w²]·domains against
-[values, who is in the denominator], so a round's 500 columns × 40 domains take a few tenths of a second. Columns
-with the same denominator (the categories of one question) share their denominator sums.
+Speed: the sums behind every figure are one matrix product per block of respondents, [1, w, w²] × domains against
+[values, who is in the denominator]; columns with the same denominator (the categories of one question) share
+their denominator sums, and a domain that holds a whole stratum takes the stratum's sums. 100,000 respondents ×
+530 columns × 37 domains cost about 0.4 s of CPU (docs/benchmarks.md, "Barometer: weighted analysis of a round").
 """
 
 from collections.abc import Sequence
