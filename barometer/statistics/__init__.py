@@ -4,11 +4,11 @@ intervals for every question and breakdown, comparison of rounds, and disclosure
 Plain numpy, no Django, no I/O: the pages, the API and the reports turn stored answers into arrays (`coding`) and
 call these. Every figure is checked against samplics in `tests/`.
 
-    design = post_stratify([kind, size, region], frame_counts)       # or rake(...), weighted(...), unweighted(n)
-    domains = np.hstack([groups(everyone), groups(kind)])             # everyone, then each kind
-    est = proportions(indicators(answers, categories=[0, 1, 2, 3]), design, domains)
-    public = suppress(est)                                            # fewer than 5 respondents: not shown
-    change = compare(last_round, est)                                 # percentage points, z test
+    design = post_stratify([kind, size, region], frame_counts)    # or rake(...), weighted(...), unweighted(n)
+    domains = np.hstack([np.ones((n, 1), bool), groups(kind)])     # everyone, then each kind
+    est = proportions(indicators(answers, [0, 1, 2, 3]), design, domains)
+    public = suppress(est)                                         # fewer than 5 respondents: not shown
+    change = compare(last_round, est)                              # b − a, z test at 5 %
 """
 
 from barometer.statistics.coding import choices, groups, indicators
