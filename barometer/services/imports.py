@@ -197,15 +197,15 @@ def _mapping_error(error: importing.MappingError) -> ValidationError:
     return ValidationError(errors)
 
 
-def _problem(code: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """A problem of the whole file (not of a row), in the shape of the row problems."""
+def _problem(code: str, params: Mapping[str, Any] | None = None, column: str = "") -> dict[str, Any]:
+    """A problem of the whole file or mapping (not of a row), in the shape of the row problems."""
     params = dict(params or {})
     row = params.get("row")
     return {
         "row": row,
         "rows": [row] if row else [],
         "count": 1,
-        "column": "",
+        "column": column,
         "value": "",
         "code": code,
         "params": params,
@@ -458,7 +458,9 @@ def import_check_file(
     except importing.FileError as problem:
         return None, [_problem(problem.code, problem.params)]
     except importing.MappingError as error:
-        return None, [_problem(issue.code, {"column": issue.column, **issue.params}) for issue in error.issues]
+        return None, [
+            _problem(issue.code, {"column": issue.column, **issue.params}, issue.column) for issue in error.issues
+        ]
     return evaluation, evaluation.problems
 
 
@@ -521,7 +523,9 @@ def _work(pk: int, actor: Any, dry_run: bool) -> None:
         _finish_check(response_import, [_problem(problem.code, problem.params)])
         return
     except importing.MappingError as error:
-        _finish_check(response_import, [_problem(i.code, {"column": i.column, **i.params}) for i in error.issues])
+        _finish_check(
+            response_import, [_problem(i.code, {"column": i.column, **i.params}, i.column) for i in error.issues]
+        )
         return
     except Exception:
         logger.exception("Checking response import %s failed", pk)
