@@ -30,7 +30,7 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import Model
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -508,7 +508,10 @@ def _work_in_thread(pk: int, actor: Any, dry_run: bool) -> None:
 def _progress(pk: int) -> Callable[[int], None]:
     def report(rows: int) -> None:
         # An autocommit update of its own (no transaction is open in this step): visible to every request.
-        ResponseImport.objects.filter(pk=pk).update(rows_done=rows, progress_at=timezone.now())
+        try:
+            ResponseImport.objects.filter(pk=pk).update(rows_done=rows, progress_at=timezone.now())
+        except DatabaseError:  # e.g. SQLite busy with another writer: the progress is for show, the work goes on
+            logger.warning("Could not record the progress of response import %s", pk, exc_info=True)
 
     return report
 
