@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.test_accessibility import assert_no_axe_violations
 
@@ -170,6 +170,45 @@ def test_the_dashboard_updates_itself_and_can_be_paused(
     pause.click()
     page.clock.run_for(16_000)
     expect(overall.locator('[data-cell="responded"]')).to_have_text("2")
+    assert page.javascript_errors == []  # type: ignore[attr-defined]
+
+
+def test_without_javascript_the_dashboard_reloads_and_shows_no_dead_controls(
+    browser: Browser, live_server: Any, scenario: Any, running: Any, url: Any, log_in: Any
+) -> None:
+    from barometer.tests.test_rounds_support import respond
+
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        dashboard = url("barometer:round_dashboard", slug=running.slug)
+        log_in(page, scenario.source_editor, next_path=dashboard)
+        expect(page.locator("button[data-pause]")).to_be_hidden()
+        responded = page.locator('table[data-dimension="all"] [data-cell="responded"]')
+        expect(responded).to_have_text("0")
+        respond(running.frame.get(organisation=scenario.adopter_org))
+        page.locator(f'.dashboard-controls a[href="{dashboard}"]').click()
+        expect(responded).to_have_text("1")
+        page.goto(url("barometer:round_invitations", slug=running.slug))
+        page.locator(".link-details summary").click()
+        expect(page.locator(".link-input")).to_be_visible()  # the link can still be selected and copied by hand
+        expect(page.locator("button[data-copy]")).to_be_hidden()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    "name", ["round_list", "round_detail", "round_edit", "round_frame", "round_invitations", "round_dashboard"]
+)
+def test_round_pages_reflow_on_a_phone(
+    page: Page, scenario: Any, running: Any, url: Any, log_in: Any, name: str
+) -> None:
+    """At 375 px nothing makes the page scroll sideways (WCAG 1.4.10): wide tables scroll in their own region."""
+    log_in(page, scenario.source_editor)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(url(f"barometer:{name}") if name == "round_list" else url(f"barometer:{name}", slug=running.slug))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_no_axe_violations(page, f"{name} at 375 px")
 
 
 def test_the_responses_page_passes_axe(page: Page, scenario: Any, running: Any, url: Any, log_in: Any) -> None:
