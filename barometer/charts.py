@@ -11,6 +11,7 @@ of the percentages, whether the data are weighted, and N (`notes`); the pages sh
 table beside the chart.
 """
 
+import hashlib
 import json
 import re
 import textwrap
@@ -21,6 +22,7 @@ from typing import Any
 
 import altair as alt
 import vl_convert as vlc
+from django.core.cache import cache
 from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.translation import get_language
@@ -50,6 +52,7 @@ TITLE_WRAP = 70
 FORMAT_LOCALES = {"fi": "fi-FI", "sv": "sv-SE", "en": "en-GB"}
 # Rendered charts kept in memory (a round report has one or two per question).
 SVG_CACHE_SIZE = 512
+SVG_CACHE_SECONDS = 24 * 60 * 60
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 
 
@@ -92,8 +95,8 @@ def notes(result: QuestionResult, *, synthetic: bool = False) -> list[str]:
     return lines
 
 
-def axis_title(result: QuestionResult) -> str:
-    return _("%% of respondents, N=%(n)s") % {"n": result.n}
+def axis_title(result: QuestionResult, n_text: str = "") -> str:
+    return _("%% of respondents, N=%(n)s") % {"n": n_text or result.n}
 
 
 def _any_suppressed(result: QuestionResult) -> bool:
@@ -205,7 +208,9 @@ def _step(labels: Sequence[str]) -> int:
     return max(BAR_STEP, 15 * lines + 8)
 
 
-def _stacked(result: QuestionResult, bars: Sequence[tuple[str, Block]], note_lines: Sequence[str]) -> dict[str, Any]:
+def _stacked(
+    result: QuestionResult, bars: Sequence[tuple[str, Block]], note_lines: Sequence[str], *, n_text: str = ""
+) -> dict[str, Any]:
     """One stacked bar per (label, block): the items of a scale, or one item in every group of a breakdown.
 
     Answers left out of percentages are not drawn; a segment's percentage is written on it when it fits.
@@ -231,7 +236,9 @@ def _stacked(result: QuestionResult, bars: Sequence[tuple[str, Block]], note_lin
             start += value
     base = alt.Chart(alt.Data(values=data)).encode(y=alt.Y("bar:N", sort=None, title=None, axis=_label_axis()))
     segments = base.mark_bar(stroke=MUTED, strokeWidth=0.6, height={"band": 0.72}).encode(
-        x=alt.X("percent:Q", stack="zero", scale=alt.Scale(domain=[0, 100]), axis=_percent_axis(axis_title(result))),
+        x=alt.X(
+            "percent:Q", stack="zero", scale=alt.Scale(domain=[0, 100]), axis=_percent_axis(axis_title(result, n_text))
+        ),
         color=alt.Color("answer:N", scale=alt.Scale(domain=choices, range=colours), legend=alt.Legend(title=None)),
         order=alt.Order("order:Q"),
     )
@@ -260,7 +267,11 @@ def _scale_colours(count: int) -> list[str]:
 
 
 def groups_chart(
-    result: QuestionResult, groups: Sequence[tuple[str, QuestionResult]], note_lines: Sequence[str]
+    result: QuestionResult,
+    groups: Sequence[tuple[str, QuestionResult]],
+    note_lines: Sequence[str],
+    *,
+    n_text: str = "",
 ) -> Chart | None:
     """The question in every group (of a breakdown, or the rounds of a comparison).
 
@@ -277,7 +288,7 @@ def groups_chart(
             for label, r in groups
             if not r.blocks[i].suppressed
         ]
-        return Chart(result.text, _stacked(result, bars, note_lines)) if bars else None
+        return Chart(result.text, _stacked(result, bars, note_lines, n_text=n_text)) if bars else None
     order = [row.code for row in sorted_rows(result) if not row.excluded]
     data = []
     for label, group in groups:
@@ -300,7 +311,7 @@ def groups_chart(
         legend=alt.Legend(title=None),
         sort=group_labels,
     )
-    x = alt.X("percent:Q", scale=alt.Scale(domain=[0, 100]), axis=_percent_axis(_("% of respondents")))
+    x = alt.X("percent:Q", scale=alt.Scale(domain=[0, 100]), axis=_percent_axis(axis_title(result, n_text)))
     title = alt.TitleParams(**_title(result, note_lines))
     if len(groups) <= MAX_GROUPED:
         base = alt.Chart(alt.Data(values=data)).encode(
@@ -345,7 +356,13 @@ def comparison_chart(
 ) -> Chart | None:
     """This round beside the one compared with, as two groups (the earlier round first)."""
     note_lines = [*notes(result, synthetic=synthetic), _("Compared with %(round)s.") % {"round": names[0]}]
-    return groups_chart(result, [(names[0], previous), (names[1], result)], note_lines)
+    n_text = _("%(earlier)s (%(earlier_name)s), %(later)s (%(later_name)s)") % {
+        "earlier": previous.n,
+        "earlier_name": names[0],
+        "later": result.n,
+        "later_name": names[1],
+    }
+    return groups_chart(result, [(names[0], previous), (names[1], result)], note_lines, n_text=n_text)
 
 
 def trend_chart(
@@ -394,9 +411,14 @@ def trend_chart(
     ).properties(
         width=WIDTH,
         height=260,
-        title=alt.TitleParams(**_title(result, [*notes(result, synthetic=synthetic), _("Across rounds.")])),
+        title=alt.TitleParams(**_title(result, [*notes(result, synthetic=synthetic), _trend_n(points)])),
     )
     return Chart(result.text, _configured(chart))
+
+
+def _trend_n(points: Sequence[tuple[str, QuestionResult]]) -> str:
+    counts = "; ".join(f"{label} {point.n}" for label, point in points)
+    return _("Across rounds. N: %(counts)s.") % {"counts": counts}
 
 
 # --- the map of Finland --------------------------------------------------------------------------------------
@@ -535,8 +557,14 @@ def _json(spec: dict[str, Any]) -> str:
 
 @lru_cache(maxsize=SVG_CACHE_SIZE)
 def _vegalite_svg(spec_json: str, locale: str) -> str:
-    # Keyed by the specification's text: the same figures in the same language draw the same SVG.
-    svg: str = vlc.vegalite_to_svg(spec_json, format_locale=locale)  # type: ignore[arg-type]  # one of FORMAT_LOCALES
+    """Keyed by the specification's text: the same figures in the same language draw the same SVG. Drawing is the
+    slow part of a report (tens of milliseconds a chart), so drawings are also kept in Django's cache, which
+    processes share when it is a shared backend."""
+    key = "barometer:svg:" + hashlib.sha256(f"{locale}|{spec_json}".encode()).hexdigest()
+    svg: str | None = cache.get(key)
+    if svg is None:
+        svg = vlc.vegalite_to_svg(spec_json, format_locale=locale)  # type: ignore[arg-type]  # one of FORMAT_LOCALES
+        cache.set(key, svg, SVG_CACHE_SECONDS)
     return svg
 
 

@@ -67,6 +67,7 @@ class Report:
     sections: list[ReportSection] = field(default_factory=list)
     weighting_problem: str = ""  # why weighted results were asked for but are not possible
     compared_with: Round | None = None
+    compared_public: bool = True  # the round compared with is shown with the public's disclosure rules
 
     @property
     def questions(self) -> Iterator[ReportQuestion]:
@@ -126,6 +127,7 @@ def _build(round_: Round, options: Options, compare_with: Round | None, public_p
         for code, question in old.questions.items():
             previous[code] = analysis.question_result(old, question, old_options)
         report.compared_with = compare_with
+        report.compared_public = public_previous
     for section in analysis.round_results(data, options):
         questions = []
         for result in section.questions:

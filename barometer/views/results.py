@@ -173,7 +173,9 @@ def report_pdf_view(request: HttpRequest, slug: str) -> HttpResponse:
         "pdf",
         lambda: reports.report_pdf(report, base_url=request.build_absolute_uri("/")),
         report.options.key(),
-        report.compared_with.pk if report.compared_with else "",
+        # The round compared with, in the state it was drawn from.
+        analysis.answers_changed(report.compared_with) if report.compared_with else "",
+        report.compared_public,
     )
     return _attachment(pdf, "application/pdf", _file_name(round_, _("report")) + ".pdf")
 
