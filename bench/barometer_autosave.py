@@ -113,8 +113,8 @@ def make_round(users: int) -> dict[str, Any]:
     from organisations.models import Organisation, OrganisationKind
 
     municipalities = list(Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).order_by("municipality_code"))
-    if len(municipalities) < users:
-        raise SystemExit(f"only {len(municipalities)} municipalities in the reference data: use --users ≤ that")
+    if len(municipalities) < users + 1:
+        raise SystemExit(f"only {len(municipalities)} municipalities in the reference data: use --users < that")
     extent = [("large", "To a large extent"), ("some", "To some extent"), ("little", "A little"), ("no", "Not at all")]
     plan: list[dict[str, Any]] = []
     with transaction.atomic():
@@ -223,7 +223,8 @@ def make_round(users: int) -> dict[str, Any]:
             **_texts("Kuormitustesti", "Load test", "name"),
         )
         tokens = []
-        for organisation in municipalities[:users]:
+        # One more invitation than respondents: the probe, for the warm-up and the one-client baseline.
+        for organisation in municipalities[: users + 1]:
             unit = FrameUnit.objects.create(
                 round=round_, organisation=organisation, kind=organisation.kind, size_class=organisation.size_class
             )
@@ -232,7 +233,7 @@ def make_round(users: int) -> dict[str, Any]:
                 round=round_, frame_unit=unit, email=f"{organisation.slug}@example.fi", token=token
             )
             tokens.append(token)
-    return {"round": round_.pk, "tokens": tokens, "questions": plan}
+    return {"round": round_.pk, "tokens": tokens[:users], "probe": tokens[users], "questions": plan}
 
 
 # --- what a simulated respondent answers -------------------------------------------------------------------------
@@ -403,6 +404,46 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=20)
 
 
+def baseline(port: int, token: str, questions: list[dict[str, Any]], count: int = 200) -> dict[str, Any]:
+    """One client alone, one autosave after another: what an autosave costs without any queueing."""
+    import http.client
+    from http.cookies import SimpleCookie
+
+    from bench.run import percentile
+
+    def request(method: str, path: str, body: str = "", headers: dict[str, str] | None = None) -> Any:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT_S)
+        try:
+            connection.request(method, path, body=body or None, headers=headers or {})
+            response = connection.getresponse()
+            response.read()
+            return response
+        finally:
+            connection.close()
+
+    opened = request("GET", f"/fi/barometer/answer/{token}/page/background/")
+    cookie = SimpleCookie()
+    for header in opened.headers.get_all("Set-Cookie") or []:
+        cookie.load(header)
+    csrf = cookie["csrftoken"].value
+    headers = {"Content-Type": "application/json", "X-CSRFToken": csrf, "Cookie": f"csrftoken={csrf}"}
+    rng = random.Random(0)  # noqa: S311
+    times, errors = [], 0
+    for _ in range(count):
+        question = rng.choice(questions)
+        body = json.dumps({"question": question["code"], "value": answer_for(question, rng)})
+        started = time.perf_counter()
+        status = request("POST", f"/fi/barometer/answer/{token}/save/", body, headers).status
+        times.append(time.perf_counter() - started)
+        errors += status != 200
+    return {
+        "requests": count,
+        "errors": errors,
+        "p50_ms": round(percentile(times, 50) * 1000, 1),
+        "p95_ms": round(percentile(times, 95) * 1000, 1),
+    }
+
+
 def run_locust(
     port: int, users: int, duration: int, server: subprocess.Popen[bytes], restart: bool
 ) -> tuple[Path, float | None]:
@@ -451,15 +492,15 @@ def run_locust(
     return results_path, restarted_at
 
 
-def count_lost(round_pk: int, clients: dict[str, Any]) -> dict[str, Any]:
+def count_lost(round_pk: int, tokens: list[str], clients: dict[str, Any]) -> dict[str, Any]:
     """Every acknowledged answer must be stored with its last acknowledged value."""
     from barometer.models import Answer
 
     stored: dict[tuple[str, str], Any] = {
         (token, code): value
-        for token, code, value in Answer.objects.filter(response__round_id=round_pk).values_list(
-            "response__invitation__token", "question__code", "value"
-        )
+        for token, code, value in Answer.objects.filter(
+            response__round_id=round_pk, response__invitation__token__in=tokens
+        ).values_list("response__invitation__token", "question__code", "value")
     }
     acknowledged = clients["acknowledged"]
     unknown = clients["unacknowledged"]
@@ -532,7 +573,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     port = free_port()
     server = start_server(args.db, port, args.workers)
     try:
-        warm_up(port, plan["tokens"][0], args.workers)
+        warm_up(port, plan["probe"], args.workers)
+        alone = baseline(port, plan["probe"], plan["questions"])
+        log(f"  one client alone: p50 {alone['p50_ms']} ms, p95 {alone['p95_ms']} ms, errors {alone['errors']}")
         log(f"  server on 127.0.0.1:{port}; locust …")
         clients_path, restarted_at = run_locust(port, args.users, args.duration, server, not args.no_restart)
     finally:
@@ -548,11 +591,12 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "workers": args.workers,
         "think_time_s": list(THINK_S),
         "workers_replaced_halfway": not args.no_restart,
+        "autosave_one_client_alone": alone,
         "autosave": summarise(samples),
         "autosave_outside_restart": summarise([s for s in samples if not _within(s, window)]) if window else None,
         "autosave_during_restart": summarise([s for s in samples if _within(s, window)]) if window else None,
         "restart_window_s": RESTART_WINDOW_S if window else None,
-        "answers": count_lost(plan["round"], clients),
+        "answers": count_lost(plan["round"], plan["tokens"], clients),
         "measured": measured(load_before=load_before),
     }
     write_json(RESULTS, results)
