@@ -22,6 +22,7 @@ from barometer.services.imports import MAX_BYTES, ColumnPreview
 from core.forms import attach_errors
 
 ID, ORGANISATION, NO_ANSWER = "@id", "@organisation", "@none"  # "@" is never part of a code
+MAX_VALUE_ROWS = 200
 DELIMITERS = {
     ";": gettext_lazy("Semicolon ;"),
     ",": gettext_lazy("Comma ,"),
@@ -251,9 +252,14 @@ def value_rows(
     rows: list[ValueRow] = []
     saved_values: Mapping[str, Mapping[str, Any]] = mapping.get("values") or {}
     columns = mapping.get("columns") or {}
-    pairs = {(column, value) for column, values in saved_values.items() for value in values}
-    pairs |= {(column, value) for column, values in unmatched.items() for value in values}
-    for column, value in sorted(pairs):
+    saved = {(column, value) for column, values in saved_values.items() for value in values}
+    # The most frequent unmatched values first; a column of free text mapped to a choice question by mistake
+    # would otherwise put thousands of lists on the page (its problems say so anyway).
+    frequent = sorted(
+        ((column, value) for column, values in unmatched.items() for value in values if (column, value) not in saved),
+        key=lambda pair: (-unmatched[pair[0]][pair[1]], pair),
+    )[: max(0, MAX_VALUE_ROWS - len(saved))]
+    for column, value in [*sorted(saved), *frequent]:
         code, _sep, part = str(columns.get(column, "")).partition(":")
         question = questions.get(code)
         if question is None:
@@ -268,7 +274,7 @@ def value_rows(
         else:
             choices = [("", _("Not matched")), (NO_ANSWER, _("No answer"))]
             choices += [(c.code, f"{c.code} – {c.label}") for c in question.choices.all()]
-        saved = saved_values.get(column, {})
-        initial = (NO_ANSWER if saved[value] is None else str(saved[value])) if value in saved else ""
+        chosen = saved_values.get(column, {})
+        initial = (NO_ANSWER if chosen[value] is None else str(chosen[value])) if value in chosen else ""
         rows.append(ValueRow(column, value, int(unmatched.get(column, {}).get(value, 0)), choices, initial))
     return rows

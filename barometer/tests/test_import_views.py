@@ -372,3 +372,15 @@ def test_the_pages_in_every_language(client, editor_a, round_open, org_a, langua
         response = client.get(path)
         assert response.status_code == 200
         assert f'<html lang="{language}">' in response.content.decode()
+
+
+def test_values_to_match_keep_the_saved_ones_and_the_most_frequent(round_open, monkeypatch):
+    from barometer.forms import imports as forms
+
+    monkeypatch.setattr(forms, "MAX_VALUE_ROWS", 3)
+    questions = {q.code: q for q in round_open.questionnaire_version.questions.all()}
+    mapping = {"columns": {"vastaus": "introduced"}, "values": {"vastaus": {"Joo": "yes"}}}
+    unmatched = {"vastaus": {"a": 1, "b": 5, "c": 3, "Joo": 0}}
+    rows = forms.value_rows(mapping, unmatched, questions)
+    assert [(row.value, row.count, row.initial) for row in rows] == [("Joo", 0, "yes"), ("b", 5, ""), ("c", 3, "")]
+    assert [code for code, _label in rows[0].choices] == ["", "@none", "yes", "no", "dont_know"]

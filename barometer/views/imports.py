@@ -124,7 +124,8 @@ def import_detail_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     progress = services.import_progress(response_import)
     busy = progress.working and not progress.stale
     questions = _questions(round_)
-    preview = services.import_preview(response_import)
+    # The file is not read while it is worked on: the page shows only the progress then.
+    preview = services.Preview() if busy else services.import_preview(response_import)
     form = _mapping_form(request, response_import, preview, questions)
     if request.method == "POST" and not busy and not preview.error and form.is_valid():
         sheet_before = response_import.mapping.get("sheet")
