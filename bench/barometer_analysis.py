@@ -292,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cpu_ratio": (samplics["weighting_cpu_s"] + samplics["estimates_cpu_s"]) / stage_s["cpu"],
         "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
         "conditions": {**measured(load_before=load_before), "cpus": os.cpu_count()},
-        "command": "python -m bench.barometer_analysis"
+        "command": ".venv/bin/python -m bench.barometer_analysis"
         + (f" --respondents {args.respondents}" if args.respondents != 100_000 else "")
         + (f" --variables {args.variables}" if args.variables != 150 else ""),
     }
@@ -332,10 +332,14 @@ activity 3: {r["domains"]} domains), then disclosure control. samplics 0.6 does 
 | estimates with raked weights instead (one stratum, which every breakdown cuts) | {r["estimates_raked_median_s"]:.2f} s | |
 | peak memory (tracemalloc, one analysis) | {r["peak_memory_mb"]:.0f} MB | |
 
-- Times are the median of {r["repeats"]} runs after a warm-up ({", ".join(f"{x:.2f}" for x in r["seconds"])} s);
-  BLAS on {r["blas_threads"]} thread (OPENBLAS_NUM_THREADS), {c["cpus"]} shared cores, load average
-  {", ".join(f"{x:.1f}" for x in c["load_before"])} before and {", ".join(f"{x:.1f}" for x in c["load_after"])}
-  after; {c["date"]}, commit {c["commit"]}.
+- Wall times are the median of {r["repeats"]} runs after a warm-up ({", ".join(f"{x:.2f}" for x in r["seconds"])}
+  s), on {c["cpus"]} cores shared with other work: load average {", ".join(f"{x:.1f}" for x in c["load_before"])}
+  before and {", ".join(f"{x:.1f}" for x in c["load_after"])} after, so the process got a fraction of a core. The
+  CPU time is the process's own (one thread: BLAS on {r["blas_threads"]}, OPENBLAS_NUM_THREADS), the steadier
+  measure of what the code costs on a busy machine. {c["date"]}, commit {c["commit"]}.
+- "Indicator columns and domains" assembles every question's columns into one float32 answer matrix
+  ({r["respondents"]:,} × {r["columns"]}, {r["respondents"] * r["columns"] * 4 / 2**20:.0f} MB), most of the peak
+  memory.
 - samplics' estimates were {extrapolation} (each column costs it the same: one `TaylorEstimator.estimate` per
   breakdown, whose time is set by the respondents and strata, not by the answers). Its weighting ran in full.
 - Agreement on the columns samplics did: largest |difference| of estimate, se and interval bounds
