@@ -386,11 +386,20 @@ def _members(data: RoundData, variable: Variable, code: str) -> np.ndarray:
     return np.fromiter((variable.value(r) == code for r in data.respondents), bool, len(data.respondents))
 
 
-def filtered(data: RoundData, filters: Iterable[tuple[str, str]]) -> np.ndarray:
-    """Who passes the filters (variable code → value); unknown variables are an error of the caller."""
+class DisclosureError(ValueError):
+    """What was asked for would break the disclosure rules of a public output."""
+
+
+def filtered(data: RoundData, options: Options) -> np.ndarray:
+    """Who passes the options' filters (variable code → value); unknown variables are an error of the caller.
+
+    A public output of a round whose answers are not public takes no filters (see the module's docstring).
+    """
+    if options.filters and options.public and not data.round.answers_public:
+        raise DisclosureError("filters are for the barometer team: a public output takes none")
     keep = np.ones(len(data.respondents), dtype=bool)
-    found = variables(data) if filters else {}
-    for name, wanted in filters:
+    found = variables(data) if options.filters else {}
+    for name, wanted in options.filters:
         keep &= _members(data, found[name], wanted)
     return keep
 
@@ -478,7 +487,7 @@ def question_result(
 ) -> QuestionResult:
     """The question's result among everyone who passes the options' filters (or in `domain`)."""
     if domain is None:
-        domain = filtered(data, options.filters)
+        domain = filtered(data, options)
     return question_results(data, question, options, domain[:, None])[0]
 
 
@@ -623,7 +632,7 @@ def _protect_groups(groups: Sequence[Group]) -> None:
 
 def breakdown(data: RoundData, question: Question, variable: Variable, options: Options) -> Breakdown:
     """The question in every group of the variable (groups without respondents left out), protected together."""
-    base = filtered(data, options.filters)
+    base = filtered(data, options)
     members = [(code, label, _members(data, variable, code) & base) for code, label in variable.groups]
     members = [(code, label, m) for code, label, m in members if m.any()]
     if not members:
@@ -684,7 +693,7 @@ def _as_estimates(rows: Sequence[Row]) -> statistics.Estimates:
 
 def round_results(data: RoundData, options: Options) -> list[SectionResults]:
     """Every question of the round, by section."""
-    domain = filtered(data, options.filters)
+    domain = filtered(data, options)
     return [
         SectionResults(
             code=section.code,
