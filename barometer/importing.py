@@ -62,7 +62,8 @@ EXTENSIONS = {
 }
 
 # Column names that the automatic mapping takes for the respondent's identifier and the organisation (compared
-# after `_name_key`); Innoverkko's own exports use "response_id" and "organisation".
+# after `_name_key`). A response-level export of Innoverkko should name them "response_id" and "organisation", and
+# its answers by question code, `code_choice` (0/1) and `code_item`: such a file then imports with no manual step.
 ID_COLUMNS = frozenset(
     {"id", "response_id", "respondent_id", "respondent", "external_id", "identifier", "tunniste", "vastaustunnus"}
 )
@@ -412,8 +413,8 @@ def _name_key(name: str) -> str:
 
 
 def propose_mapping(columns: Sequence[str], questionnaire: Questionnaire) -> dict[str, Any]:
-    """A mapping from the column names alone: question codes, `code_choice` and `code_item` (as Innoverkko's
-    own exports name them), and the usual names of an identifier and an organisation column."""
+    """A mapping from the column names alone: question codes, `code_choice` and `code_item`, and the usual names
+    of an identifier and an organisation column (see ID_COLUMNS)."""
     specs = questionnaire.by_code()
     parts: dict[str, str] = {}  # "<question>_<choice or item>" → "<question>:<choice or item>"
     for spec in questionnaire.questions:
