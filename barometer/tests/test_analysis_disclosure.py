@@ -18,7 +18,7 @@ THRESHOLD = analysis.SUPPRESSION_THRESHOLD
 
 def _group(index: int, n: int) -> Group:
     """A group as the analysis leaves it after the per-result rule: hidden when under 5."""
-    rows = [Row("yes", n // 2, 50.0), Row("no", n - n // 2, 50.0)]
+    rows = [Row("yes", "Yes", n // 2, 50.0), Row("no", "No", n - n // 2, 50.0)]
     block = Block("", "", n, rows)
     number = NumberSummary(n, 1.0, 0.5, 1.5)
     result = QuestionResult("q", "Q?", "single", "", "", n, n, False, [], False, n, [block], number)
