@@ -76,8 +76,13 @@ check: venv ## Django's system checks and no missing migrations
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
-bench: venv ## Run the benchmarks (bench/), if there are any
-	@if [ -d bench ]; then $(PY) -m bench; else echo "No bench/ folder yet: nothing to run."; fi
+# BENCH_ARGS go to the registry benchmark, e.g. `make bench BENCH_ARGS="--scale small --db postgres"`.
+BENCH_ARGS ?=
+
+bench: venv messages ## Run the benchmarks: the registry at scale, the barometer's analysis and answer autosave
+	$(PY) -m bench $(BENCH_ARGS)
+	$(PY) -m bench.barometer_analysis
+	$(PY) -m bench.barometer_autosave
 
 clean: ## Remove caches and compiled files (keeps .venv and db.sqlite3)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis staticfiles
