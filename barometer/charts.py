@@ -53,7 +53,9 @@ FORMAT_LOCALES = {"fi": "fi-FI", "sv": "sv-SE", "en": "en-GB"}
 # Rendered charts kept in memory (a round report has one or two per question).
 SVG_CACHE_SIZE = 512
 SVG_CACHE_SECONDS = 24 * 60 * 60
-FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
+# The generic family: vl-convert resolves it once (a list of named fonts costs a look-up per text, a third of the
+# drawing time), and browsers use their own sans-serif font for the inline charts.
+FONT = "sans-serif"
 
 
 @dataclass
