@@ -72,6 +72,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Local-memory caches need no server; each worker process keeps its own. "default" is Django's own default
+# (rate limits, barometer charts). "catalogue" holds the catalogue's counts and result pages
+# (innovations.selectors): with it per process, each worker computes a count once. Production with several
+# workers or servers should share it, e.g. Redis ("django.core.cache.backends.redis.RedisCache"); correctness
+# does not depend on the choice, as the entries are keyed by a version token kept in the database.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "catalogue": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "catalogue",
+        "OPTIONS": {"MAX_ENTRIES": 5000},  # counts ~2 kB, a page of ids <0.3 kB: a few MB per worker at most
+    },
+}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",

@@ -14,6 +14,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from core.errors import ConflictError
 from core.models import Theme
+from innovations import catalogue
 from innovations.models import Innovation
 from innovations.services import innovation_search_document
 
@@ -72,9 +73,31 @@ class ThemeAdmin(TranslationAdmin):
     @transaction.atomic
     def save_model(self, request: HttpRequest, obj: Theme, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        if change and any(f"name_{lang}" in form.changed_data for lang in ("fi", "sv", "en")):
-            # Theme names are part of each tagged innovation's search document: a renamed theme must be found by
-            # its new name. (Themes have no service of their own; this is the one write path besides fixtures.)
-            for innovation in Innovation.objects.filter(themes=obj).select_related("owner").prefetch_related("themes"):
-                document = innovation_search_document(innovation, innovation.themes.all())
-                Innovation.objects.filter(pk=innovation.pk).update(search_document=document)
+        if change and any(name in form.changed_data for name in ("slug", "name_fi", "name_sv", "name_en")):
+            # Theme names are part of each tagged innovation's search document (a renamed theme must be found by
+            # its new name) and slugs of its catalogue entry. (Themes have no service of their own; this is the
+            # one write path besides fixtures.)
+            _refresh_tagged(list(Innovation.objects.filter(themes=obj).values_list("pk", flat=True)))
+
+    @transaction.atomic
+    def delete_model(self, request: HttpRequest, obj: Theme) -> None:
+        tagged = list(Innovation.objects.filter(themes=obj).values_list("pk", flat=True))
+        super().delete_model(request, obj)
+        _refresh_tagged(tagged)
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        tagged = list(Innovation.objects.filter(themes__in=queryset).values_list("pk", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        _refresh_tagged(tagged)
+
+
+def _refresh_tagged(innovation_ids: list[int]) -> None:
+    """After a theme changed or went: the search documents and catalogue entries (theme facet) of the innovations
+    that had it."""
+    for innovation in (
+        Innovation.objects.filter(pk__in=innovation_ids).select_related("owner").prefetch_related("themes")
+    ):
+        document = innovation_search_document(innovation, innovation.themes.all())
+        Innovation.objects.filter(pk=innovation.pk).update(search_document=document)
+    catalogue.refresh(innovation_ids)

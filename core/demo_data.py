@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 from accounts.models import Membership, Role, User
 from audit.models import ChangeRecord
 from core.models import Theme
+from innovations import catalogue
 from innovations import services as innovation_services
 from innovations.models import Adoption, Innovation, Partnership, StageEvent
 from innovations.vocabulary import (
@@ -2027,6 +2028,7 @@ def demo_data_delete() -> None:
     network_ids = list(Network.objects.filter(is_synthetic=True).values_list("pk", flat=True))
     Adoption.objects.filter(result__is_synthetic=True).delete()
     innovations.delete()
+    catalogue.refresh(innovation_ids)  # their catalogue entries went with them; the cached counts must go too
     Network.objects.filter(pk__in=network_ids).delete()
     organisations.delete()
     for model, ids in ((Innovation, innovation_ids), (Organisation, organisation_ids), (Network, network_ids)):

@@ -526,9 +526,8 @@ def innovation_list(request: HttpRequest, filters: Query[CatalogueQuery]) -> Any
         status=str(filters.status) if filters.status else "",
         sort=filters.sort,
     )
-    return selectors.innovation_list(user=actor(request), filters=catalogue).prefetch_related(
-        "classifications", "themes"
-    )
+    # A sequence whose length is the catalogue's cached total: the pagination slices one page of it.
+    return selectors.CatalogueResults(user=actor(request), filters=catalogue, prefetch=("classifications", "themes"))
 
 
 @router.post("", response={201: InnovationOut}, auth=AUTH_REQUIRED, summary="Create an innovation")

@@ -189,3 +189,40 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return str(self.title)
+
+
+class CatalogueEntry(models.Model):
+    """What the catalogue filters on and counts, one narrow row per innovation, derived from the innovation, its
+    owner, its types, themes and partners by `innovations.catalogue.refresh` (every write calls it).
+
+    Why a copy: counting seven facets means visiting every matching innovation. On the base tables that is a
+    wide row plus joins to classifications, themes and partners for each; here it is one short row. The
+    multi-valued facets are space-separated codes with a space at each end (" service process "), so "has
+    this value" is the portable LIKE '% service %' on SQLite and PostgreSQL alike."""
+
+    innovation = models.OneToOneField(
+        Innovation, on_delete=models.CASCADE, primary_key=True, related_name="catalogue_entry"
+    )
+    status = models.CharField(max_length=16)
+    owner = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=16)
+    novelty = models.CharField(max_length=16)
+    owner_kind = models.CharField(max_length=32)
+    region = models.CharField(max_length=2, blank=True)  # the owner's region code; "" when it has none
+    types = models.CharField(max_length=200, blank=True)
+    themes = models.TextField(blank=True)  # theme slugs
+    partner_kinds = models.CharField(max_length=400, blank=True)
+
+    def __str__(self) -> str:
+        return f"catalogue entry of {self.innovation_id}"
+
+
+class CatalogueVersion(models.Model):
+    """One row whose token changes, in the same transaction, with every write that can change what the catalogue
+    lists or counts. Cached counts are keyed by it: a write makes every older entry unreachable at once, in every
+    process (the token is in the database, so even a per-process cache is never stale)."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

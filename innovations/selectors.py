@@ -1,16 +1,23 @@
 """Reads of innovations: visibility, the catalogue (search, facets, sorting), lineage and headline figures."""
 
+import hashlib
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.cache import caches
 from django.db import connection
-from django.db.models import Count, Exists, F, OrderBy, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OrderBy, OuterRef, Prefetch, Q, QuerySet, Value
 
 from accounts import roles
 from core import text_search
-from innovations.models import Adoption, Classification, Innovation, Partnership
-from innovations.vocabulary import Dimension, Novelty, Status
+from core.models import Theme
+from innovations import catalogue
+from innovations.models import Adoption, CatalogueEntry, Innovation, Partnership
+from innovations.vocabulary import InnovationType, Novelty, Stage, Status
+from organisations.models import OrganisationKind, Region
 
 # Must be the very expression of the index in migration 0003, or PostgreSQL will not use the index.
 SEARCH_VECTOR = SearchVector("search_document", config="simple")
@@ -51,87 +58,231 @@ class CatalogueFilters:
     FACETS = ("types", "stages", "novelty", "org_kinds", "regions", "themes", "partner_kinds")
 
 
-def _apply_filters(qs: QuerySet[Innovation], f: CatalogueFilters, skip: str = "") -> QuerySet[Innovation]:
-    """Applies every filter except the facet named in `skip`; values within one facet combine with OR."""
-    if f.q and connection.vendor == "postgresql":
+# Each facet's column in CatalogueEntry, and whether it holds several codes (" service process ") or one.
+FACET_COLUMNS: dict[str, tuple[str, bool]] = {
+    "types": ("types", True),
+    "stages": ("stage", False),
+    "novelty": ("novelty", False),
+    "org_kinds": ("owner_kind", False),
+    "regions": ("region", False),
+    "themes": ("themes", True),
+    "partner_kinds": ("partner_kinds", True),
+}
+# Counts and pages are cached for this long; a write retires them at once anyway (see innovations.catalogue).
+CACHE_TIMEOUT_S = 60 * 60
+# With at most this many results PostgreSQL lists all their ids to cut a page (see CatalogueResults._ids).
+FEW_RESULTS = 5000
+
+
+def _has(facet: str, value: str) -> Q:
+    """CatalogueEntry rows with this facet value."""
+    column, multi = FACET_COLUMNS[facet]
+    return Q(**{f"{column}__contains": f" {value} "}) if multi else Q(**{column: value})
+
+
+def _facet_filter(facet: str, values: list[str]) -> Q:
+    """CatalogueEntry rows with any of the values (values within one facet combine with OR)."""
+    column, multi = FACET_COLUMNS[facet]
+    if not multi:
+        return Q(**{f"{column}__in": values})
+    either = Q()
+    for value in values:
+        either |= _has(facet, value)
+    return either
+
+
+def _chosen_facets(f: CatalogueFilters, skip: str = "") -> Q:
+    """Every chosen facet filter except the one named in `skip`, on CatalogueEntry."""
+    combined = Q()
+    for facet in CatalogueFilters.FACETS:
+        values = getattr(f, facet)
+        if values and facet != skip:
+            combined &= _facet_filter(facet, values)
+    return combined
+
+
+def _search(qs: QuerySet[Innovation], q: str) -> QuerySet[Innovation]:
+    """Innovations whose search document matches every word of q (see core.text_search)."""
+    if q and connection.vendor == "postgresql":
         # The same test served from a full-text (GIN) index: a trigram match must re-read every candidate.
-        expression = text_search.tsquery(f.q)
+        expression = text_search.tsquery(q)
         if expression:
             qs = qs.alias(search=SEARCH_VECTOR).filter(
                 search=SearchQuery(expression, search_type="raw", config="simple")
             )
-    else:
-        for alternatives in text_search.query_alternatives(f.q):
-            word = Q()
-            for pattern in alternatives:
-                word |= Q(search_document__contains=pattern)
-            qs = qs.filter(word)
-    if f.types and skip != "types":
-        qs = qs.filter(
-            Exists(Classification.objects.filter(innovation=OuterRef("pk"), dimension=Dimension.TYPE, code__in=f.types))
-        )
-    if f.stages and skip != "stages":
-        qs = qs.filter(stage__in=f.stages)
-    if f.novelty and skip != "novelty":
-        qs = qs.filter(novelty__in=f.novelty)
-    if f.org_kinds and skip != "org_kinds":
-        qs = qs.filter(owner__kind__in=f.org_kinds)
-    if f.regions and skip != "regions":
-        qs = qs.filter(owner__region__code__in=f.regions)
-    if f.themes and skip != "themes":
-        qs = (
-            qs.filter(themes__slug__in=f.themes).distinct()
-            if len(f.themes) > 1
-            else qs.filter(themes__slug=f.themes[0])
-        )
-    if f.partner_kinds and skip != "partner_kinds":
-        qs = qs.filter(
-            Exists(Partnership.objects.filter(innovation=OuterRef("pk"), organisation__kind__in=f.partner_kinds))
-        )
-    if f.owner:
-        qs = qs.filter(owner__slug=f.owner)
-    if f.status:
-        qs = qs.filter(status=f.status)
+        return qs
+    for alternatives in text_search.query_alternatives(q):
+        word = Q()
+        for pattern in alternatives:
+            word |= Q(search_document__contains=pattern)
+        qs = qs.filter(word)
     return qs
 
 
 def innovation_list(*, user: Any, filters: CatalogueFilters) -> QuerySet[Innovation]:
-    qs = _apply_filters(innovation_visible(user=user), filters)
+    """The innovations the person may see that pass every filter, in the chosen order."""
+    qs = _search(innovation_visible(user=user), filters.q)
+    chosen = _chosen_facets(filters)
+    if chosen:
+        qs = qs.filter(Exists(CatalogueEntry.objects.filter(chosen, innovation=OuterRef("pk"))))
+    if filters.owner:
+        qs = qs.filter(owner__slug=filters.owner)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
     return qs.select_related("owner", "owner__region").order_by(*SORTS.get(filters.sort, SORTS["updated"]))
 
 
-def innovation_facets(*, user: Any, filters: CatalogueFilters) -> dict[str, dict[str, int]]:
-    """Counts per facet value. Each facet is counted with all the other filters applied but not its own,
-    so that choosing one value still shows how many the neighbouring values would add (one query per facet)."""
-    base = innovation_visible(user=user)
-    counts: dict[str, dict[str, int]] = {}
+@dataclass
+class CatalogueCounts:
+    total: int  # results with every filter applied
+    facets: dict[str, dict[str, int]]  # facet -> {value: count}, values with no results left out
 
-    def grouped(qs: QuerySet[Any], key: str) -> dict[str, int]:
-        return {
-            row[key]: row["n"] for row in qs.values(key).annotate(n=Count("id", distinct=True)).order_by() if row[key]
-        }
 
-    ids = lambda skip: _apply_filters(base, filters, skip=skip).values("pk")  # noqa: E731
-    counts["types"] = {
-        row["code"]: row["n"]
-        for row in Classification.objects.filter(dimension=Dimension.TYPE, innovation__in=ids("types"))
-        .values("code")
-        .annotate(n=Count("innovation_id"))
-        .order_by()
+def _scope(user: Any) -> str:
+    """Who sees the same innovations as this person: everyone ("public"), the members of the same organisations,
+    or platform administrators ("all"). Part of the cache key, so a draft's count never reaches outsiders."""
+    if getattr(user, "is_superuser", False):
+        return "all"
+    own = sorted(roles.organisation_roles(user))
+    return "orgs:" + ",".join(map(str, own)) if own else "public"
+
+
+def _cache_key(user: Any, f: CatalogueFilters) -> str:
+    """The cache key of a result set: catalogue version, scope and the filters in a normal form (the query as its
+    stems, so "Kokeilun" and "kokeilu" share one entry; values sorted). The sort is not part of it: the counts do
+    not depend on it (pages add it to the key)."""
+    normal = {
+        "q": [sorted(alternatives) for alternatives in text_search.query_alternatives(f.q)],
+        **{facet: sorted(getattr(f, facet)) for facet in CatalogueFilters.FACETS},
+        "owner": f.owner,
+        "status": f.status,
     }
-    counts["stages"] = grouped(_apply_filters(base, filters, "stages"), "stage")
-    counts["novelty"] = grouped(_apply_filters(base, filters, "novelty"), "novelty")
-    counts["org_kinds"] = grouped(_apply_filters(base, filters, "org_kinds"), "owner__kind")
-    counts["regions"] = grouped(_apply_filters(base, filters, "regions"), "owner__region__code")
-    counts["themes"] = grouped(_apply_filters(base, filters, "themes"), "themes__slug")
-    counts["partner_kinds"] = {
-        row["organisation__kind"]: row["n"]
-        for row in Partnership.objects.filter(innovation__in=ids("partner_kinds"))
-        .values("organisation__kind")
-        .annotate(n=Count("innovation_id", distinct=True))
-        .order_by()
+    digest = hashlib.sha256(json.dumps(normal, sort_keys=True).encode()).hexdigest()[:32]
+    return f"catalogue:{catalogue.version()}:{_scope(user)}:{digest}"
+
+
+def _count(user: Any, f: CatalogueFilters) -> CatalogueCounts:
+    """The total and every facet's counts in one pass over the matching catalogue entries.
+
+    Each facet is counted with all the other filters applied but not its own, so that choosing one value still
+    shows how many the neighbouring values would add: one conditional COUNT per facet value, in one query."""
+    entries = CatalogueEntry.objects.all()
+    if not getattr(user, "is_superuser", False):
+        own = list(roles.organisation_roles(user))
+        entries = entries.filter(
+            Q(status=Status.PUBLISHED) | Q(owner_id__in=own) if own else Q(status=Status.PUBLISHED)
+        )
+    if text_search.query_alternatives(f.q):
+        entries = entries.filter(innovation_id__in=_search(Innovation.objects.all(), f.q).values("pk"))
+    if f.owner:
+        entries = entries.filter(owner__slug=f.owner)
+    if f.status:
+        entries = entries.filter(status=f.status)
+    values: dict[str, list[str]] = {
+        "types": list(InnovationType.values),
+        "stages": list(Stage.values),
+        "novelty": list(Novelty.values),
+        "org_kinds": list(OrganisationKind.values),
+        "regions": [],
+        "themes": [],
+        "partner_kinds": list(OrganisationKind.values),
     }
+    # The region codes and theme slugs, in one query.
+    for facet, value in (
+        Region.objects.annotate(facet=Value("regions"), value=F("code"))
+        .values_list("facet", "value")
+        .order_by()
+        .union(
+            Theme.objects.annotate(facet=Value("themes"), value=F("slug")).values_list("facet", "value").order_by(),
+            all=True,
+        )
+    ):
+        values[facet].append(value)
+    columns: dict[str, tuple[str, str]] = {}  # alias -> (facet, value)
+    aggregates: dict[str, Count] = {"total": Count("pk", filter=_chosen_facets(f) or None)}
+    for facet, facet_values in values.items():
+        others = _chosen_facets(f, skip=facet)
+        for value in facet_values:
+            alias = f"c{len(columns)}"
+            columns[alias] = (facet, value)
+            aggregates[alias] = Count("pk", filter=_has(facet, value) & others)
+    row = entries.aggregate(**aggregates)
+    facets: dict[str, dict[str, int]] = {facet: {} for facet in values}
+    for alias, (facet, value) in columns.items():
+        if row[alias]:
+            facets[facet][value] = row[alias]
+    return CatalogueCounts(total=row["total"], facets=facets)
+
+
+def _cached_counts(key: str, user: Any, filters: CatalogueFilters) -> CatalogueCounts:
+    counts = caches["catalogue"].get(key)
+    if counts is None:
+        counts = _count(user, filters)
+        caches["catalogue"].set(key, counts, CACHE_TIMEOUT_S)
     return counts
+
+
+def innovation_counts(*, user: Any, filters: CatalogueFilters) -> CatalogueCounts:
+    """The catalogue's total and facet counts, from the cache when this version of the catalogue has been counted
+    for the same filters and the same visibility before."""
+    return _cached_counts(_cache_key(user, filters), user, filters)
+
+
+def innovation_facets(*, user: Any, filters: CatalogueFilters) -> dict[str, dict[str, int]]:
+    """Counts per facet value (see innovation_counts)."""
+    return innovation_counts(user=user, filters=filters).facets
+
+
+class CatalogueResults:
+    """The catalogue's results for one person and filter set, as a sequence: its length is the (cached) total,
+    and slicing it reads just that page. Django's Paginator and the API's limit/offset pagination use it as a
+    list, so neither runs a COUNT of its own.
+
+    A page is read as a list of ids, cached like the counts, then the rows by id: a repeated page costs one
+    primary-key look-up of 20 rows, whatever the search."""
+
+    def __init__(self, *, user: Any, filters: CatalogueFilters, prefetch: tuple[str, ...] = ()):
+        self.user, self.filters, self.prefetch = user, filters, prefetch
+        self.key = _cache_key(user, filters)
+        self.counts = _cached_counts(self.key, user, filters)
+
+    def __len__(self) -> int:
+        return self.counts.total
+
+    def __iter__(self) -> Iterator[Innovation]:  # every result: for pages, slice instead
+        return iter(self[0 : len(self)])
+
+    @overload
+    def __getitem__(self, index: int) -> Innovation: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Innovation]: ...
+    def __getitem__(self, index: int | slice) -> Innovation | list[Innovation]:
+        if isinstance(index, int):
+            page = self[index : index + 1]
+            if not page:
+                raise IndexError(index)
+            return page[0]
+        start, stop, _step = index.indices(len(self))
+        if stop <= start:
+            return []
+        key = f"{self.key}:{self.filters.sort}:{start}:{stop}"
+        ids = caches["catalogue"].get(key)
+        if ids is None:
+            ids = self._ids(start, stop)
+            caches["catalogue"].set(key, ids, CACHE_TIMEOUT_S)
+        rows = Innovation.objects.filter(pk__in=ids).select_related("owner", "owner__region")
+        by_id = {innovation.pk: innovation for innovation in rows.prefetch_related(*self.prefetch)}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+    def _ids(self, start: int, stop: int) -> list[int]:
+        ordered = innovation_list(user=self.user, filters=self.filters).values_list("pk", flat=True)
+        if connection.vendor == "postgresql" and len(self) <= FEW_RESULTS:
+            # Few results: all their ids in order (the search index, or one pass over the catalogue, finds them at
+            # once), cut in Python. Asked for a LIMIT instead, PostgreSQL walks the date index and tests row after
+            # row, taking the test for cheap: for a rare word that is thousands of documents parsed at ~0.1 ms
+            # each (150 ms where the index answers in 10 ms).
+            return list(ordered)[start:stop]
+        return list(ordered[start:stop])
 
 
 def innovation_detail(*, user: Any, pk: int) -> Innovation | None:

@@ -1,5 +1,5 @@
 """Every write to innovations goes through these functions: they check permission, validate, save in one
-transaction, keep the search document and stage history current, and record the change."""
+transaction, keep the search document, stage history and catalogue entry current, and record the change."""
 
 import datetime
 import mimetypes
@@ -21,6 +21,7 @@ from core.models import Theme
 from core.sanitise import clean_html, strip_html
 from core.translated import LANGUAGES as LANGS
 from core.translated import first_translation, translations
+from innovations import catalogue
 from innovations.models import Adoption, Attachment, Classification, Innovation, Link, Partnership, StageEvent
 from innovations.vocabulary import CHOICES_BY_DIMENSION, Novelty, Stage, Status
 from organisations.models import Organisation
@@ -160,6 +161,7 @@ def innovation_create(
     _set_classifications(innovation, clean_classes)
     _record_stage(innovation, innovation.introduced_on if innovation.stage == Stage.IN_USE else None)
     _refresh_search_document(innovation)
+    catalogue.refresh([innovation.pk])
     change_record(obj=innovation, actor=actor, action=Action.CREATE, changes=diff({}, _snapshot(innovation)))
     return innovation
 
@@ -194,6 +196,7 @@ def innovation_update(
     _set_classifications(current, clean_classes)
     _record_stage(current)
     _refresh_search_document(current)
+    catalogue.refresh([current.pk])
     changes = diff(before, _snapshot(current))
     change_record(obj=current, actor=actor, action=Action.UPDATE, changes=changes)
     return current
@@ -211,6 +214,7 @@ def innovation_set_status(*, actor: Any, innovation: Innovation, status: str, ex
     current.status = status
     current.version += 1
     current.save(update_fields=["status", "version", "updated_at"])
+    catalogue.refresh([current.pk])
     action = Action.PUBLISH if status == Status.PUBLISHED else Action.UNPUBLISH
     change_record(obj=current, actor=actor, action=action, changes={"status": [before, status]})
     return current
@@ -226,7 +230,9 @@ def innovation_delete(*, actor: Any, innovation: Innovation) -> None:
             )
         )
     change_record(obj=innovation, actor=actor, action=Action.DELETE, changes={"title": [str(innovation.title), None]})
+    pk = innovation.pk
     innovation.delete()
+    catalogue.refresh([pk])  # the entry went with the row; the counts must go too
 
 
 @transaction.atomic
@@ -308,6 +314,7 @@ def partnership_add(*, actor: Any, innovation: Innovation, organisation: Organis
     partnership = Partnership(innovation=innovation, organisation=organisation, **_partner_fields(data))
     partnership.full_clean()
     partnership.save()
+    catalogue.refresh([innovation.pk])
     change_record(obj=innovation, actor=actor, action=Action.UPDATE, changes={"partners": [None, str(organisation)]})
     return partnership
 
@@ -322,6 +329,7 @@ def partnership_update(*, actor: Any, partnership: Partnership, **data: Any) -> 
         setattr(partnership, field, value)
     partnership.full_clean()
     partnership.save()
+    catalogue.refresh([partnership.innovation_id])
     changes = {f"partner {partnership.organisation}: {k}": v for k, v in diff(before, data).items()}
     change_record(obj=partnership.innovation, actor=actor, action=Action.UPDATE, changes=changes)
     return partnership
@@ -337,6 +345,7 @@ def partnership_remove(*, actor: Any, partnership: Partnership) -> None:
         changes={"partners": [str(partnership.organisation), None]},
     )
     partnership.delete()
+    catalogue.refresh([partnership.innovation_id])
 
 
 @transaction.atomic

@@ -42,11 +42,10 @@ from innovations.lineage_graph import NodeIn, PlacedNode, layered_layout, limit_
 from innovations.models import Attachment, Innovation, Link, Partnership
 from innovations.selectors import (
     CatalogueFilters,
+    CatalogueResults,
     LineageNode,
     innovation_detail,
-    innovation_facets,
     innovation_lineage,
-    innovation_list,
 )
 from innovations.vocabulary import (
     CHOICES_BY_DIMENSION,
@@ -120,9 +119,9 @@ def innovation_list_view(request: HttpRequest) -> HttpResponse:
     regions = list(Region.objects.all())
     themes = list(Theme.objects.all())
     filters = parse_catalogue(request.GET, region_codes=[r.code for r in regions], theme_slugs=[t.slug for t in themes])
-    paginator = Paginator(innovation_list(user=request.user, filters=filters), PER_PAGE)
+    results = CatalogueResults(user=request.user, filters=filters)
+    paginator = Paginator(results, PER_PAGE)
     page = paginator.get_page(page_number(request.GET.get("page")))
-    counts = innovation_facets(user=request.user, filters=filters)
     filtered = bool(filters.q) or any(getattr(filters, attribute) for attribute in CatalogueFilters.FACETS)
     return render(
         request,
@@ -130,7 +129,7 @@ def innovation_list_view(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "page": page,
-            "facet_groups": _facet_groups(filters, counts, regions, themes),
+            "facet_groups": _facet_groups(filters, results.counts.facets, regions, themes),
             "sort_options": [(value, str(label)) for value, label in SORT_LABELS.items()],
             "filtered": filtered,
             "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),

@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
+from innovations import catalogue
 from organisations.models import Organisation, OrganisationKind, Region, WellbeingCounty
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference_data"
@@ -175,6 +176,8 @@ def _load_municipalities(
             counts.unchanged += 1
     fields = ["kind", "name", "name_fi", "name_sv", "name_en", "region", "wellbeing_county", "population"]
     _save(Organisation, new, changed, [*fields, "size_class", "version", "updated_at"])
+    if changed:  # a municipality that moved to another region: the region facet of its innovations
+        catalogue.refresh_organisations([org.pk for org in changed])
     counts.created, counts.updated = len(new), len(changed)
 
 

@@ -13,6 +13,7 @@ from audit.services import change_record, diff
 from core.errors import ConflictError
 from core.models import Theme
 from core.translated import first_translation
+from innovations import catalogue
 from innovations.models import Innovation
 from innovations.services import innovation_search_document
 from organisations.models import Network, NetworkMembership, Organisation
@@ -111,6 +112,10 @@ def organisation_update(
     current.save()
     if any(before[f"name_{lang}"] != getattr(current, f"name_{lang}") for lang in ("fi", "sv", "en")):
         _refresh_innovation_search_documents(current)
+    # The kind and region are facets of the innovations it owns or is a partner of; the name is in their search
+    # documents: either way the catalogue's counts change.
+    if any(before[field] != getattr(current, field) for field in ("kind", "region", "name_fi", "name_sv", "name_en")):
+        catalogue.refresh_organisations([current.pk])
     change_record(
         obj=current, actor=actor, action=Action.UPDATE, changes=diff(before, _snapshot(current, ORGANISATION_FIELDS))
     )
