@@ -97,6 +97,11 @@ def notes(result: QuestionResult, *, synthetic: bool = False) -> list[str]:
     return lines
 
 
+def percent_of_respondents() -> str:
+    # Translators: "% of respondents"; the sign is an argument because a bare "% o" reads as a format directive.
+    return _("%(sign)s of respondents") % {"sign": "%"}
+
+
 def axis_title(result: QuestionResult, n_text: str = "") -> str:
     return _("%% of respondents, N=%(n)s") % {"n": n_text or result.n}
 
@@ -443,7 +448,7 @@ def trend_chart(
     # Shapes as well as colours (one legend for both), so that lines can be told apart without colour vision.
     encoding = {
         "x": alt.X("round:N", sort=rounds, title=None, axis=alt.Axis(labelAngle=0)),
-        "y": alt.Y("percent:Q", scale=alt.Scale(domain=[0, 100]), axis=_percent_axis(_("% of respondents"))),
+        "y": alt.Y("percent:Q", scale=alt.Scale(domain=[0, 100]), axis=_percent_axis(percent_of_respondents())),
         "color": alt.Color(
             "answer:N",
             scale=alt.Scale(domain=answers, range=[GROUP_COLOURS[i % len(GROUP_COLOURS)] for i in range(len(answers))]),
@@ -534,7 +539,7 @@ def _map_svg(title: str, values: Sequence[RegionValue], header: Sequence[tuple[s
     legend_y = top + 10
     parts.append(
         f'<text x="{legend_x:.0f}" y="{legend_y}" font-size="12" font-weight="bold" fill="{TEXT}">'
-        f"{escape(_('% of respondents'))}</text>"
+        f"{escape(percent_of_respondents())}</text>"
     )
     keys = [
         (colour, _("%(low)s–%(high)s%%") % {"low": i * 20, "high": (i + 1) * 20})

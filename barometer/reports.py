@@ -85,13 +85,14 @@ class Report:
             % {"respondents": self.respondents, "frame": self.frame_size},
             _("Results are weighted to the sampling frame (organisation kind, size class and region).")
             if self.weighted
-            else _("Results are unweighted: % of respondents."),
+            else _("Results are unweighted: percentages of the respondents."),
             _("Percentages exclude the answers “don't know” and “not relevant” where the question says so."),
         ]
         if self.options.public:
             lines.append(_("Figures resting on fewer than 5 respondents are not shown."))
         if self.compared_with is not None:
             lines.append(_("Compared with %(round)s.") % {"round": self.compared_with.name})
+            lines.append(_("* marks a statistically significant change (p < 0.05)."))
         if self.round.is_synthetic:
             lines.append(_("Synthetic demo data, not a real survey."))
         return lines
@@ -155,8 +156,7 @@ class Table:
     caption: str
     head: list[str]
     rows: list[tuple[str, list[str]]]
-    foot: list[str] = field(default_factory=list)  # a closing row, e.g. N
-    numeric_from: int = 1  # columns from this one on are figures (right-aligned)
+    foot: list[list[str]] = field(default_factory=list)  # closing rows, e.g. N
 
 
 def _dash(value: str) -> str:
@@ -183,19 +183,16 @@ def _points(value: float | None) -> str:
 
 
 def choice_table(result: QuestionResult) -> Table:
-    """Single and multiple choice: counts, %, interval (and n_eff, the compared round) per answer."""
+    """Single and multiple choice: count, % and interval per answer (and the round compared with); N and, weighted,
+    the effective sample size below (one per table: every answer has the same denominator)."""
     compared = bool(result.compared_with)
     head = [_("Answer"), _("Respondents"), _("%"), _("95 % CI")]
-    if result.weighted:
-        head.append(_("Effective n"))
     if compared:
         head += [result.compared_with, _("Change (points)")]
     rows = []
     for row in charts.sorted_rows(result):
         label = row.label + (" " + _("(not in percentages)") if row.excluded else "")
         cells = [_count(row.count), charts.percent_text(row.percent), _interval(row)]
-        if result.weighted:
-            cells.append("–" if row.n_eff is None else number_format(round(row.n_eff), 0))
         if compared:
             change = _points(row.change)
             if row.significant:
@@ -203,7 +200,10 @@ def choice_table(result: QuestionResult) -> Table:
             cells += [charts.percent_text(row.previous), change]
         rows.append((label, cells))
     block = result.blocks[0]
-    foot = [_("Total (N)"), _count(None if block.suppressed else block.n)]
+    foot = [[_("Total (N)"), _count(None if block.suppressed else block.n)]]
+    if result.weighted:
+        n_eff = None if block.n_eff is None else round(block.n_eff)
+        foot.append([_("Effective sample size (Kish)"), _count(n_eff)])
     return Table(result.text, head, rows, foot)
 
 
@@ -262,7 +262,7 @@ def trend_table(result: QuestionResult, points: list[tuple[str, QuestionResult]]
             match = next((r for r in point.blocks[0].rows if r.code == row.code), None) if point.blocks else None
             cells.append(charts.percent_text(match.percent if match else None))
         rows.append((row.label, cells))
-    foot = [_("N")] + [_count(None if p.suppressed else p.n) for _l, p in points]
+    foot = [[_("N")] + [_count(None if p.suppressed else p.n) for _l, p in points]]
     return Table(_("%(question)s, across rounds") % {"question": result.text}, head, rows, foot)
 
 

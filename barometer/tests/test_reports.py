@@ -118,7 +118,12 @@ def test_tables_beside_the_charts(analysed_round: Round, previous_round: Round) 
     assert table.head == ["Answer", "Respondents", "%", "95 % CI", "2018", "Change (points)"]
     labels = [label for label, _cells in table.rows]
     assert labels == ["yes", "no", "dont_know (not in percentages)"]
-    assert table.foot == ["Total (N)", str(introduced.result.n)]
+    assert table.foot == [["Total (N)", str(introduced.result.n)]]
+    weighted = next(q for q in _report(analysed_round, weighted=True).questions if q.result.code == "introduced")
+    assert weighted.table is not None
+    n_eff = weighted.result.blocks[0].n_eff
+    assert n_eff is not None
+    assert weighted.table.foot[1] == ["Effective sample size (Kish)", str(round(n_eff))]
     enablers = next(q for q in report.questions if q.result.code == "enablers").table
     assert enablers is not None
     assert enablers.head == ["Item", "large", "some", "little", "not_at_all", "N", "dont_know"]
@@ -142,6 +147,6 @@ def test_the_report_says_how_to_read_it_and_falls_back_to_unweighted_with_a_reas
     assert "no respondents" in report.weighting_problem
     lines = report.introduction()
     assert "6 respondents of 20 organisations in the sampling frame." in lines
-    assert "Results are unweighted: % of respondents." in lines
+    assert "Results are unweighted: percentages of the respondents." in lines
     assert "Figures resting on fewer than 5 respondents are not shown." in lines
     assert "Synthetic demo data, not a real survey." in lines

@@ -199,7 +199,10 @@ def report_csv_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 # --- the explorer --------------------------------------------------------------------------------------------
 
-WEIGHTING = (("", gettext_lazy("Unweighted: % of respondents")), ("1", gettext_lazy("Weighted to the sampling frame")))
+WEIGHTING = (
+    ("", gettext_lazy("Unweighted: percentages of the respondents")),
+    ("1", gettext_lazy("Weighted to the sampling frame")),
+)
 VIEWS = (
     ("", gettext_lazy("As the team sees them (nothing suppressed)")),
     ("public", gettext_lazy("As the public sees them")),
@@ -386,7 +389,8 @@ def _explore(request: HttpRequest, round_: Round, query: QueryDict, rounds: list
         rows = [(ex.split.variable, g.code, g.label, g.result) for g in ex.split.groups]
     elif ex.previous is not None and ex.compare_round is not None:
         notes.append(
-            _("Compared with %(round)s; * marks a significant change (5 %% level).") % {"round": ex.compare_round.name}
+            _("Compared with %(round)s; * marks a statistically significant change (p < 0.05).")
+            % {"round": ex.compare_round.name}
         )
         chart = charts.comparison_chart(
             result,
