@@ -315,11 +315,11 @@ def markdown(r: dict[str, Any]) -> str:
     return f"""## Barometer: weighted analysis of a round
 
 The full weighted analysis of one survey round with `barometer.statistics`: {r["respondents"]:,} respondents,
-{r["variables"]} variables ({r["columns"]} indicator columns: single choice and 5-point scales as stacked
-distributions without "don't know", multiple choice as one indicator per choice, some questions routed), weighted
+{r["variables"]} variables ({r["columns"]} indicator columns: single choice and 5-point scales as stacked distributions
+without "don't know", multiple choice as one indicator per choice, some questions routed), weighted
 ({r["weighting_method"]}) to a frame of {r["respondents"] / RESPONSE_RATE:,.0f} organisations in {r["strata"]} cells
-(kind × size class × region, with fpc), every column estimated with Taylor standard error, 95 % logit interval, n, count,
-weighted total and Kish n_eff for everyone and five breakdowns (kind 6, size class 5, region 19, language 3,
+(kind × size class × region, with fpc); every column estimated with Taylor standard error, 95 % logit interval, n,
+count, weighted total and Kish n_eff for everyone and five breakdowns (kind 6, size class 5, region 19, language 3,
 activity 3: {r["domains"]} domains), then disclosure control. samplics 0.6 does the same estimates in the same run.
 
 | | `barometer.statistics` | samplics |
@@ -332,16 +332,18 @@ activity 3: {r["domains"]} domains), then disclosure control. samplics 0.6 does 
 | estimates with raked weights instead (one stratum, which every breakdown cuts) | {r["estimates_raked_median_s"]:.2f} s | |
 | peak memory (tracemalloc, one analysis) | {r["peak_memory_mb"]:.0f} MB | |
 
-- Wall times are the median of {r["repeats"]} runs after a warm-up ({", ".join(f"{x:.2f}" for x in r["seconds"])}
-  s), on {c["cpus"]} cores shared with other work: load average {", ".join(f"{x:.1f}" for x in c["load_before"])}
-  before and {", ".join(f"{x:.1f}" for x in c["load_after"])} after, so the process got a fraction of a core. The
-  CPU time is the process's own (one thread: BLAS on {r["blas_threads"]}, OPENBLAS_NUM_THREADS), the steadier
-  measure of what the code costs on a busy machine. {c["date"]}, commit {c["commit"]}.
+- Wall times are the median of {r["repeats"]} runs after a warm-up
+  ({", ".join(f"{x:.2f}" for x in r["seconds"])} s) on {c["cpus"]} cores shared with other work (load average
+  {", ".join(f"{x:.1f}" for x in c["load_before"])} before, {", ".join(f"{x:.1f}" for x in c["load_after"])}
+  after): the process was on a CPU {st["cpu"] / r["median_s"]:.0%} of the time. The CPU time is the process's own
+  (one thread: BLAS on {r["blas_threads"]}, OPENBLAS_NUM_THREADS), the steadier measure on a busy machine.
+  {c["date"]}, commit {c["commit"]}.
 - "Indicator columns and domains" assembles every question's columns into one float32 answer matrix
   ({r["respondents"]:,} × {r["columns"]}, {r["respondents"] * r["columns"] * 4 / 2**20:.0f} MB), most of the peak
   memory.
-- samplics' estimates were {extrapolation} (each column costs it the same: one `TaylorEstimator.estimate` per
-  breakdown, whose time is set by the respondents and strata, not by the answers). Its weighting ran in full.
+- samplics' estimates were {extrapolation} (each column costs it the same: one
+  `TaylorEstimator.estimate` per breakdown, whose time is set by the respondents and strata, not by the answers).
+  Its weighting ran in full.
 - Agreement on the columns samplics did: largest |difference| of estimate, se and interval bounds
   {s["max_abs_difference"]:.1e}; weights {s["weights_max_relative_difference"]:.1e} (relative).
 - Reproduce: `{r["command"]}` (results also in `/tmp/innoverkko-bench/barometer_analysis.json`).
