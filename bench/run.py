@@ -2,11 +2,16 @@
 
     python -m bench.run --db sqlite|postgres --scale full|small
 
-What it measures, sequentially (one request at a time, so the figures are latencies, not queueing):
-catalogue search (Finnish queries with and without facets), the catalogue without a query, innovation pages
-(random published ids, and the most adopted ones), the API list with filters. Each scenario runs REPEATS times;
+What it measures, sequentially (one request at a time, so the figures are latencies, not queueing): the
+catalogue without a query, with a common word, a rare word, a word and facets, facets alone; innovation pages
+(random published ids, and the most adopted ones); the API list with filters. Each scenario runs REPEATS times;
 its p50 and p95 are the medians over the repeats. Then a short concurrent burst gives throughput. The server's
 memory is the peak RSS (VmHWM) of each gunicorn worker, from /proc, with RSS sampled during the run as a check.
+
+The catalogue caches its counts and pages until the next write (innovations.selectors), so each catalogue and API
+scenario is measured twice: "warm" (each page requested a few times first, as a page people use is) and "after
+a write" (the catalogue's version token changed before every request, as a write changes it: every request
+computes its counts and its page afresh). Without the cache (older code) the two are the same.
 
 Server: gunicorn with 2 sync workers, one per core. Django's request handling is CPU-bound Python, so threads
 in one worker would share one core through the GIL; two processes use both cores (with the client and the
@@ -27,7 +32,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -48,8 +53,17 @@ WORKERS = 2
 REPEATS = 3
 SCENARIO_BUDGET_S = 45.0  # per scenario and repeat
 REQUEST_TIMEOUT_S = 120.0
-QUERIES = ("kokeilu", "hyvinvointi", "digitaalinen palvelu", "etäkotihoito", "kiertotalous nuoret")
+# Matches at full size: 108,000 / 90,000 / 43,000 (common); 3,600 / 1,800 / 3,600 / 650 / 330 (rare).
+COMMON = ("kokeilu", "hyvinvointi", "digitaalinen palvelu")
+RARE = ("etäkotihoito", "kiertotalous nuoret", "chatbot", "kuusamo", "sysmä")
+QUERIES = (*COMMON, *RARE)
 FACETS = "&types=service&stages=in_use&org_kinds=municipality"
+FACETS_ONLY = (
+    "themes=digitalisaatio&regions=06",
+    "types=service&stages=in_use&org_kinds=municipality",
+    "partner_kinds=university&novelty=adapted",
+)
+WARM_UP = 8  # requests of each path before a warm scenario, so that both workers (each its own cache) have it
 API_VARIANTS = (
     "/api/v1/innovations?limit=20",
     "/api/v1/innovations?limit=20&q=kokeilu",
@@ -194,12 +208,17 @@ class Server:
             self.process.wait(timeout=15)
 
 
-def measure(port: int, paths: Sequence[str], count: int) -> dict[str, Any]:
-    """`count` sequential requests cycling through paths, within the time budget."""
+def measure(
+    port: int, paths: Sequence[str], count: int, before_each: Callable[[], None] | None = None
+) -> dict[str, Any]:
+    """`count` sequential requests cycling through paths, within the time budget; `before_each` runs before each
+    request, untimed."""
     times, statuses, deadline = [], [], time.monotonic() + SCENARIO_BUDGET_S
     for k in range(count):
         if time.monotonic() > deadline:
             break
+        if before_each:
+            before_each()
         status, seconds, _size = get(port, paths[k % len(paths)])
         statuses.append(status)
         times.append(seconds)
@@ -265,17 +284,35 @@ def pick_innovations(seed: int) -> tuple[list[int], list[int]]:
     return published[:300], heavy
 
 
-def scenarios(published: list[int], heavy: list[int], repeat: int) -> dict[str, tuple[list[str], int]]:
+def new_version() -> None:
+    """What a write does to the catalogue: a new version token, so cached counts and pages are out of date.
+    (Nothing to do for code without the cache.)"""
+    try:
+        from innovations import catalogue
+    except ImportError:
+        return
+    catalogue.bump()
+
+
+def scenarios(published: list[int], heavy: list[int], repeat: int) -> dict[str, tuple[list[str], int, str]]:
+    """name -> (paths, requests, how): "warm" pages are requested WARM_UP times each first, "cold" ones get a
+    new catalogue version before every request."""
     rng = random.Random(repeat)  # noqa: S311
     ids = rng.sample(published, min(40, len(published)))
-    return {
-        "catalogue search": ([f"/fi/innovations/?q={quote(q)}" for q in QUERIES], 30),
-        "catalogue search + facets": ([f"/fi/innovations/?q={quote(q)}{FACETS}" for q in QUERIES], 30),
-        "catalogue, no query": (["/fi/innovations/", "/fi/innovations/?themes=digitalisaatio&regions=06"], 20),
-        "innovation page (random)": ([f"/fi/innovations/{pk}/" for pk in ids], 40),
-        "innovation page (most adopted)": ([f"/fi/innovations/{pk}/" for pk in heavy], 10),
-        "API list": (list(API_VARIANTS), 40),
+    catalogue = {
+        "catalogue, no query": ["/fi/innovations/"],
+        "catalogue search, common word": [f"/fi/innovations/?q={quote(q)}" for q in COMMON],
+        "catalogue search, rare word": [f"/fi/innovations/?q={quote(q)}" for q in RARE],
+        "catalogue search + facets": [f"/fi/innovations/?q={quote(q)}{FACETS}" for q in QUERIES],
+        "catalogue, facets only": [f"/fi/innovations/?{facets}" for facets in FACETS_ONLY],
     }
+    result: dict[str, tuple[list[str], int, str]] = {name: (paths, 30, "warm") for name, paths in catalogue.items()}
+    result["API list"] = (list(API_VARIANTS), 40, "warm")
+    result.update({f"{name} (after a write)": (paths, 15, "cold") for name, paths in catalogue.items()})
+    result["API list (after a write)"] = (list(API_VARIANTS), 20, "cold")
+    result["innovation page (random)"] = ([f"/fi/innovations/{pk}/" for pk in ids], 40, "plain")
+    result["innovation page (most adopted)"] = ([f"/fi/innovations/{pk}/" for pk in heavy], 10, "plain")
+    return result
 
 
 def run(db: str, scale: str) -> dict[str, Any]:
@@ -289,13 +326,16 @@ def run(db: str, scale: str) -> dict[str, Any]:
     try:
         server.start()
         log(f"  server up on 127.0.0.1:{server.port}, workers {server.workers()}")
-        warm = [paths[0] for paths, _n in scenarios(published, heavy, 0).values()]
+        warm = [paths[0] for paths, _n, _how in scenarios(published, heavy, 0).values()]
         for path in warm * 2:
             get(server.port, path)
         runs: dict[str, list[dict[str, Any]]] = {}
         for repeat in range(REPEATS):
-            for name, (paths, count) in scenarios(published, heavy, repeat).items():
-                result = measure(server.port, paths, count)
+            for name, (paths, count, how) in scenarios(published, heavy, repeat).items():
+                if how == "warm":
+                    for path in paths * WARM_UP:
+                        get(server.port, path)
+                result = measure(server.port, paths, count, before_each=new_version if how == "cold" else None)
                 runs.setdefault(name, []).append(result)
                 log(
                     f"  [{repeat + 1}/{REPEATS}] {name}: n={result['n']} p50={_ms(result['p50'])} "
@@ -303,8 +343,10 @@ def run(db: str, scale: str) -> dict[str, Any]:
                 )
         results["scenarios"] = {name: _summary(items) for name, items in runs.items()}
         search_paths = [f"/fi/innovations/?q={quote(q)}" for q in QUERIES]
+        for path in search_paths * WARM_UP:
+            get(server.port, path)
         results["burst"] = burst(server.port, search_paths)
-        log(f"  burst (4 clients, catalogue search): {results['burst']}")
+        log(f"  burst (4 clients, catalogue search, warm): {results['burst']}")
         results["memory"] = server.memory()
         log(f"  memory: {results['memory']}")
     finally:
