@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from audit.models import Action
 from audit.services import change_record
 from barometer.answers import AnswerError, QuestionSpec, asked, clean, missing_required
-from barometer.models import Answer, Invitation, Question, Response, Round
+from barometer.models import Answer, Invitation, Question, QuestionnaireVersion, Response, Round
 from barometer.selectors import question_spec, version_spec
-from barometer.vocabulary import ResponseStatus, RoundStatus
+from barometer.vocabulary import ResponseStatus, RoundStatus, VersionStatus
 
 
 class ResponseReadOnlyError(Exception):
@@ -167,15 +167,39 @@ def _response_cached(invitation: Invitation) -> bool:
 # --- saving answers ---------------------------------------------------------------------------------------------
 
 
-def _question(round_: Round, code: str) -> tuple[Question, QuestionSpec]:
-    question = (
-        Question.objects.filter(version_id=round_.questionnaire_version_id, code=code)
-        .prefetch_related("choices", "items")
-        .first()
-    )
-    if question is None:
+# A frozen version (every version a round uses) never changes, so its questions are read once per process and the
+# autosave, the hot path, costs no questionnaire queries. Drafts are read every time. The key holds the creation
+# time too, since a primary key can be reused (SQLite, after a rollback), and the revision, which every change bumps.
+_FROZEN: dict[tuple[int, datetime.datetime, int], dict[str, tuple[int, QuestionSpec]]] = {}
+_FROZEN_MAX = 32
+
+
+def _questions(version: QuestionnaireVersion, code: str | None = None) -> dict[str, tuple[int, QuestionSpec]]:
+    """{code: (question id, spec)}: of the whole version when it is frozen (cached), else only of `code`."""
+    key = (version.pk, version.created_at, version.revision)
+    if version.status == VersionStatus.FROZEN and key in _FROZEN:
+        return _FROZEN[key]
+    questions = Question.objects.filter(version_id=version.pk).prefetch_related("choices", "items")
+    if version.status != VersionStatus.FROZEN:
+        return {q.code: (q.pk, question_spec(q)) for q in questions.filter(code=code)}
+    found = {q.code: (q.pk, question_spec(q)) for q in questions}
+    if len(_FROZEN) >= _FROZEN_MAX:
+        _FROZEN.clear()
+    _FROZEN[key] = found
+    return found
+
+
+def _question(round_: Round, code: str) -> tuple[int, QuestionSpec]:
+    found = _questions(round_.questionnaire_version, code).get(code)
+    if found is None:
         raise ValidationError(_("There is no such question in this survey."), code="unknown_question")
-    return question, question_spec(question)
+    return found
+
+
+def _refused(error: AnswerError, question_id: int) -> ValidationError:
+    """The AnswerError as a message (the rare path: the question is read again for its labels)."""
+    question = Question.objects.prefetch_related("choices").get(pk=question_id)
+    return ValidationError(answer_error_message(error, question), code=error.code)
 
 
 def _touch(response: Response) -> None:
@@ -191,11 +215,11 @@ def _touch(response: Response) -> None:
         _check_editable(response, response.round)
 
 
-def _upsert(response: Response, answers: Mapping[Question, Any]) -> None:
-    """Writes answers; None removes one. One statement per kind of change, atomic per row on both databases
-    (INSERT … ON CONFLICT DO UPDATE): concurrent saves of the same question never make a second row."""
-    given = [Answer(response=response, question=q, value=v) for q, v in answers.items() if v is not None]
-    removed = [q.pk for q, v in answers.items() if v is None]
+def _upsert(response: Response, answers: Mapping[int, Any]) -> None:
+    """Writes answers ({question id: value}); None removes one. One statement per kind of change, atomic per row on
+    both databases (INSERT … ON CONFLICT DO UPDATE): concurrent saves of the same question never make a second row."""
+    given = [Answer(response=response, question_id=q, value=v) for q, v in answers.items() if v is not None]
+    removed = [q for q, v in answers.items() if v is None]
     if given:
         Answer.objects.bulk_create(
             given,
@@ -215,14 +239,14 @@ def answer_save(*, invitation: Invitation, question_code: str, value: Any) -> An
     round_ = invitation.round
     response = response_open(invitation=invitation)
     _check_editable(response, round_)
-    question, spec = _question(round_, question_code)
+    question_id, spec = _question(round_, question_code)
     try:
         cleaned = clean(spec, value)
     except AnswerError as error:
-        raise ValidationError(answer_error_message(error, question), code=error.code) from None
+        raise _refused(error, question_id) from None
     with transaction.atomic():
         _touch(response)
-        _upsert(response, {question: cleaned})
+        _upsert(response, {question_id: cleaned})
     return cleaned
 
 
@@ -253,7 +277,7 @@ def answers_save(*, invitation: Invitation, values: Mapping[str, Any]) -> dict[s
             errors[code] = ValidationError(answer_error_message(error, question), code=error.code)
     with transaction.atomic():
         _touch(response)
-        _upsert(response, cleaned)
+        _upsert(response, {question.pk: value for question, value in cleaned.items()})
     if errors:
         raise ValidationError(errors)
     return {question.code: value for question, value in cleaned.items()}
