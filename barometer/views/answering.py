@@ -50,11 +50,13 @@ MAX_BODY_BYTES = 64 * 1024
 
 
 def _invitation(token: str) -> Invitation | None:
-    return (
-        Invitation.objects.select_related("round__questionnaire_version", "frame_unit__organisation", "response")
-        .filter(token=token)
-        .first()
-    )
+    # get(), not first(): first() would sort by the model's ordering, a join to the organisation on every save.
+    try:
+        return Invitation.objects.select_related(
+            "round__questionnaire_version", "frame_unit__organisation", "response"
+        ).get(token=token)
+    except Invitation.DoesNotExist:
+        return None
 
 
 def _unknown_link(request: HttpRequest) -> HttpResponse:
