@@ -147,8 +147,12 @@ MESSAGES = {
         "Row %(first_row)s is from the same organisation, and this round takes one response per organisation."
     ),
     "already_answered": gettext_lazy(
-        "The organisation already has a response in this round (%(other)s), and the round takes one response per "
-        "organisation."
+        "The organisation already has a response in this round (from the answering form), and the round takes one "
+        "response per organisation."
+    ),
+    "already_imported": gettext_lazy(
+        "The organisation already has a response in this round (imported as “%(id)s”), and the round takes one "
+        "response per organisation."
     ),
     "unknown_choice": gettext_lazy("The value matches no answer option of question “%(question)s”."),
     "not_0_1": gettext_lazy(
@@ -423,11 +427,10 @@ def _evaluate(
         kept = []
         for row in conversion.rows:
             if row.unit in occupied:
+                # Stored problems keep codes and raw values only: they are worded in the reader's language.
                 other = occupied[row.unit]
-                described = _("imported as “%(id)s”") % {"id": other} if other else _("from the answering form")
-                conversion.add(
-                    row.row, "already_answered", plan.organisation_column, row.organisation, {"other": described}
-                )
+                code, params = ("already_imported", {"id": other}) if other else ("already_answered", {})
+                conversion.add(row.row, code, plan.organisation_column, row.organisation, params)
             else:
                 kept.append(row)
         conversion.rows = kept

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from barometer.models import Response, ResponseImport, Round
 from barometer.services import imports as services
@@ -360,7 +362,9 @@ def test_a_published_round_takes_no_uploads(client, editor_a, round_open, org_a)
     assert "responses can no longer be imported" in page
     assert 'type="file"' not in page
     response = client.post(_detail(response_import, "barometer:import_run"), follow=True)
-    assert "responses can no longer be imported" in response.content.decode()
+    with translation.override("fi"):  # the detail page is in Finnish
+        refusal = gettext("The round's results are published: responses can no longer be imported into it.")
+    assert escape(refusal) in response.content.decode()
     assert not Response.objects.exists()
 
 

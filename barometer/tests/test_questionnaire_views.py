@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from barometer import questionnaire_file as qf
 from barometer.management.commands.load_barometer_questionnaire import DEFAULT_FILE
@@ -131,7 +132,9 @@ def test_create_refuses_a_taken_or_reserved_code_in_the_users_language(
         url("questionnaire_create", "fi"), {"code": "municipal-barometer", "organiser": org_a.pk, "name_fi": "X"}
     )
     assert response.status_code == 200
-    assert "Another questionnaire already has this code." in response.content.decode()
+    with translation.override("fi"):
+        taken = gettext("Another questionnaire already has this code.")
+    assert taken in response.content.decode()
     response = editor.post(url("questionnaire_create"), {"code": "new", "organiser": org_a.pk, "name_fi": "X"})
     assert "reserved for the site" in response.content.decode()
     response = editor.post(url("questionnaire_create"), {"code": "ok-code", "organiser": org_a.pk})
