@@ -17,7 +17,7 @@ from django import forms
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -91,11 +91,7 @@ def index_view(request: HttpRequest) -> HttpResponse:
     )
     team_links = []
     if request.user.is_authenticated and (request.user.is_superuser or roles.editable_organisation_ids(request.user)):
-        for name, label in TEAM_LINKS:
-            try:
-                team_links.append((reverse(name), label))
-            except NoReverseMatch:
-                continue
+        team_links = [(reverse(name), label) for name, label in TEAM_LINKS]
     return render(
         request,
         "barometer/results/index.html",
