@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +18,7 @@ from audit.services import change_record, diff
 from core import text_search
 from core.errors import ConflictError
 from core.models import Theme
+from core.permissions import require
 from core.sanitise import clean_html, strip_html
 from core.translated import LANGUAGES as LANGS
 from core.translated import first_translation, translations
@@ -53,11 +54,6 @@ ALLOWED_ATTACHMENT_TYPES = {
     "application/vnd.oasis.opendocument.text",
     "application/vnd.oasis.opendocument.spreadsheet",
 }
-
-
-def _require(user: Any, perm: str, obj: Any = None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _snapshot(innovation: Innovation) -> dict[str, Any]:
@@ -152,7 +148,7 @@ def innovation_create(
     themes: Iterable[Theme] = (),
     status: str = Status.DRAFT,
 ) -> Innovation:
-    _require(actor, "innovations.add_innovation_for", owner)
+    require(actor, "innovations.add_innovation_for", owner)
     clean_classes = check_classifications(classifications or {})
     innovation = Innovation(owner=owner, created_by=actor if actor.is_authenticated else None, status=status)
     _apply(innovation, data)
@@ -184,7 +180,7 @@ def innovation_update(
     classifications: Mapping[str, Iterable[str]] | None = None,
     themes: Iterable[Theme] | None = None,
 ) -> Innovation:
-    _require(actor, "innovations.change_innovation", innovation)
+    require(actor, "innovations.change_innovation", innovation)
     current = _lock_current(innovation, expected_version)
     clean_classes = check_classifications(classifications or {})
     before = _snapshot(current)
@@ -204,7 +200,7 @@ def innovation_update(
 
 @transaction.atomic
 def innovation_set_status(*, actor: Any, innovation: Innovation, status: str, expected_version: int) -> Innovation:
-    _require(actor, "innovations.change_innovation", innovation)
+    require(actor, "innovations.change_innovation", innovation)
     if status not in Status.values:
         raise ValidationError({"status": _("Unknown status “%(value)s”.") % {"value": status}})
     current = _lock_current(innovation, expected_version)
@@ -222,7 +218,7 @@ def innovation_set_status(*, actor: Any, innovation: Innovation, status: str, ex
 
 @transaction.atomic
 def innovation_delete(*, actor: Any, innovation: Innovation) -> None:
-    _require(actor, "innovations.delete_innovation", innovation)
+    require(actor, "innovations.delete_innovation", innovation)
     if innovation.adoptions.exists():
         raise ValidationError(
             _(
@@ -250,8 +246,8 @@ def innovation_adopt(
     The new record starts as a copy of the source's texts and classifications (the adopter then edits what they
     changed); idea sources, partners and outcomes are the adopter's own story and start empty.
     """
-    _require(actor, "innovations.view_innovation", source)
-    _require(actor, "innovations.add_innovation_for", adopter)
+    require(actor, "innovations.view_innovation", source)
+    require(actor, "innovations.add_innovation_for", adopter)
     if source.status != Status.PUBLISHED:
         raise ValidationError(_("Only published innovations can be adopted."))
     if mode not in (Novelty.ADAPTED, Novelty.COPIED):
@@ -304,7 +300,7 @@ def _partner_fields(data: Mapping[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def partnership_add(*, actor: Any, innovation: Innovation, organisation: Organisation, **data: Any) -> Partnership:
-    _require(actor, "innovations.change_innovation", innovation)
+    require(actor, "innovations.change_innovation", innovation)
     if organisation.pk == innovation.owner_id:
         raise ValidationError({"organisation": _("The owner cannot be its own partner.")})
     if innovation.partnerships.filter(organisation=organisation).exists():
@@ -321,7 +317,7 @@ def partnership_add(*, actor: Any, innovation: Innovation, organisation: Organis
 
 @transaction.atomic
 def partnership_update(*, actor: Any, partnership: Partnership, **data: Any) -> Partnership:
-    _require(actor, "innovations.change_innovation", partnership.innovation)
+    require(actor, "innovations.change_innovation", partnership.innovation)
     # Checked before reading the old values: an unknown name must be a ValidationError, not an AttributeError.
     fields = _partner_fields(data)
     before = {field: getattr(partnership, field) for field in fields}
@@ -337,7 +333,7 @@ def partnership_update(*, actor: Any, partnership: Partnership, **data: Any) -> 
 
 @transaction.atomic
 def partnership_remove(*, actor: Any, partnership: Partnership) -> None:
-    _require(actor, "innovations.change_innovation", partnership.innovation)
+    require(actor, "innovations.change_innovation", partnership.innovation)
     change_record(
         obj=partnership.innovation,
         actor=actor,
@@ -350,7 +346,7 @@ def partnership_remove(*, actor: Any, partnership: Partnership) -> None:
 
 @transaction.atomic
 def link_add(*, actor: Any, innovation: Innovation, title: str, url: str) -> Link:
-    _require(actor, "innovations.change_innovation", innovation)
+    require(actor, "innovations.change_innovation", innovation)
     link = Link(innovation=innovation, title=title.strip(), url=url.strip())
     link.full_clean()
     link.save()
@@ -360,7 +356,7 @@ def link_add(*, actor: Any, innovation: Innovation, title: str, url: str) -> Lin
 
 @transaction.atomic
 def link_remove(*, actor: Any, link: Link) -> None:
-    _require(actor, "innovations.change_innovation", link.innovation)
+    require(actor, "innovations.change_innovation", link.innovation)
     change_record(obj=link.innovation, actor=actor, action=Action.UPDATE, changes={"links": [link.url, None]})
     link.delete()
 
@@ -395,7 +391,7 @@ def check_upload(upload: UploadedFile) -> str:
 
 @transaction.atomic
 def attachment_add(*, actor: Any, innovation: Innovation, upload: UploadedFile, title: str = "") -> Attachment:
-    _require(actor, "innovations.change_innovation", innovation)
+    require(actor, "innovations.change_innovation", innovation)
     content_type = check_upload(upload)
     attachment = Attachment(
         innovation=innovation,
@@ -412,7 +408,7 @@ def attachment_add(*, actor: Any, innovation: Innovation, upload: UploadedFile, 
 
 @transaction.atomic
 def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
-    _require(actor, "innovations.change_innovation", attachment.innovation)
+    require(actor, "innovations.change_innovation", attachment.innovation)
     change_record(
         obj=attachment.innovation, actor=actor, action=Action.UPDATE, changes={"attachments": [attachment.title, None]}
     )

@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from audit.models import Action
 from audit.services import change_record, diff
 from core.errors import ConflictError
 from core.models import Theme
+from core.permissions import require
 from core.translated import first_translation
 from innovations import catalogue
 from innovations.models import Innovation
@@ -47,11 +48,6 @@ NETWORK_FIELDS = (
 )
 
 
-def _require(user: Any, perm: str, obj: Any = None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 def unique_slug(model: type[Organisation] | type[Network], name: str) -> str:
     base = slugify(name)[:100] or "x"
     slug, n = base, 1
@@ -82,7 +78,7 @@ def _snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
 
 @transaction.atomic
 def organisation_create(*, actor: Any, data: Mapping[str, Any]) -> Organisation:
-    _require(actor, "organisations.add_organisation")
+    require(actor, "organisations.add_organisation")
     organisation = Organisation()
     _apply(organisation, data, ORGANISATION_FIELDS)
     organisation.slug = unique_slug(Organisation, first_translation(organisation, "name"))
@@ -101,7 +97,7 @@ def organisation_create(*, actor: Any, data: Mapping[str, Any]) -> Organisation:
 def organisation_update(
     *, actor: Any, organisation: Organisation, expected_version: int, data: Mapping[str, Any]
 ) -> Organisation:
-    _require(actor, "organisations.change_organisation", organisation)
+    require(actor, "organisations.change_organisation", organisation)
     current = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if current.version != expected_version:
         raise ConflictError()
@@ -133,7 +129,7 @@ def _refresh_innovation_search_documents(organisation: Organisation) -> None:
 
 @transaction.atomic
 def network_create(*, actor: Any, data: Mapping[str, Any], themes: Iterable[Theme] = ()) -> Network:
-    _require(actor, "organisations.add_network")
+    require(actor, "organisations.add_network")
     network = Network()
     _apply(network, data, NETWORK_FIELDS)
     network.slug = unique_slug(Network, first_translation(network, "name"))
@@ -153,7 +149,7 @@ def network_update(
     data: Mapping[str, Any],
     themes: Iterable[Theme] | None = None,
 ) -> Network:
-    _require(actor, "organisations.change_network", network)
+    require(actor, "organisations.change_network", network)
     current = Network.objects.select_for_update().get(pk=network.pk)
     if current.version != expected_version:
         raise ConflictError()
@@ -174,7 +170,7 @@ def network_update(
 def network_member_add(
     *, actor: Any, network: Network, organisation: Organisation, joined_on: Any = None
 ) -> NetworkMembership:
-    _require(actor, "organisations.change_network", network)
+    require(actor, "organisations.change_network", network)
     membership, created = NetworkMembership.objects.get_or_create(
         network=network, organisation=organisation, defaults={"joined_on": joined_on}
     )
@@ -188,7 +184,7 @@ def network_member_add(
 
 @transaction.atomic
 def network_member_remove(*, actor: Any, network: Network, organisation: Organisation) -> None:
-    _require(actor, "organisations.change_network", network)
+    require(actor, "organisations.change_network", network)
     deleted, _count = NetworkMembership.objects.filter(network=network, organisation=organisation).delete()
     if deleted:
         change_record(obj=network, actor=actor, action=Action.UPDATE, changes={"members": [str(organisation), None]})

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import IO, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import Model
@@ -42,6 +42,7 @@ from barometer import importing
 from barometer.models import Answer, QuestionnaireVersion, Response, ResponseImport, Round
 from barometer.selectors import version_contents
 from barometer.vocabulary import ImportStatus, ResponseSource, ResponseStatus, RoundStatus, Unit
+from core.permissions import require
 from core.translated import LANGUAGES
 
 logger = logging.getLogger(__name__)
@@ -67,11 +68,6 @@ class CommandLine:
 
     def has_perm(self, perm: str, obj: Any = None) -> bool:
         return True
-
-
-def _require(actor: Any, round_: Round) -> None:
-    if actor is None or not actor.has_perm(MANAGE, round_):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _check_round(round_: Round) -> None:
@@ -297,7 +293,7 @@ def import_preview(response_import: ResponseImport) -> Preview:
 
 def import_upload(*, actor: Any, round_: Round, file: IO[bytes], file_name: str) -> ResponseImport:
     """Stores an uploaded file after reading its columns, with an automatic mapping proposed from their names."""
-    _require(actor, round_)
+    require(actor, MANAGE, round_)
     _check_round(round_)
     size = getattr(file, "size", None)
     if size is None:
@@ -353,7 +349,7 @@ def _lock(response_import: ResponseImport) -> ResponseImport:
 def import_set_mapping(*, actor: Any, response_import: ResponseImport, mapping: Mapping[str, Any]) -> ResponseImport:
     """Saves a checked mapping. A new sheet of a workbook gets its own automatic mapping. The dry run's results
     are cleared: the file must be checked again."""
-    _require(actor, response_import.round)
+    require(actor, MANAGE, response_import.round)
     questionnaire = questionnaire_for(response_import.round.questionnaire_version)
     with transaction.atomic():
         current = _lock(response_import)
@@ -451,7 +447,7 @@ def import_check_file(
 ) -> tuple[Evaluation | None, list[dict[str, Any]]]:
     """A dry run of a file that is not stored (the command line's --dry-run): (evaluation, problems). Writes
     nothing. Without a mapping, the automatic one is used."""
-    _require(actor, round_)
+    require(actor, MANAGE, round_)
     sheet = sheet or (mapping or {}).get("sheet")
     try:
         table = importing.read_table(file, file_name, sheet=sheet)
@@ -475,7 +471,7 @@ def import_start(
     The import (dry_run=False) needs, with checked=True, a dry run that found no problems; it checks every row
     again anyway and saves nothing if a problem has appeared since.
     """
-    _require(actor, response_import.round)
+    require(actor, MANAGE, response_import.round)
     _check_round(response_import.round)
     with transaction.atomic():
         current = _lock(response_import)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from barometer.models import Choice, Definition, Item, Question, Questionnaire, 
 from barometer.selectors import version_contents
 from barometer.vocabulary import VersionStatus
 from core.errors import ConflictError
+from core.permissions import require
 from core.translated import LANGUAGES
 from organisations.models import Organisation
 
@@ -47,11 +48,6 @@ class InvalidQuestionnaireError(ValidationError):
     def describe(self, problem: qf.Problem) -> str:
         place = self.place(problem)
         return f"{place}: {problem.message}" if place else str(problem)
-
-
-def _require(actor: Any, obj: Any) -> None:
-    if not actor.has_perm(PERM, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _set_text(obj: models.Model, name: str, text: Mapping[str, str]) -> None:
@@ -262,7 +258,7 @@ def questionnaire_import(*, actor: Any, organiser: Organisation, data: Any) -> I
     questionnaire = _lock_questionnaire(clean["questionnaire"]["code"])
     if questionnaire is None:
         questionnaire = Questionnaire(code=clean["questionnaire"]["code"], organiser=organiser)
-        _require(actor, questionnaire)
+        require(actor, PERM, questionnaire)
         _questionnaire_texts(questionnaire, clean["questionnaire"])
         questionnaire.save()
         change_record(
@@ -273,7 +269,7 @@ def questionnaire_import(*, actor: Any, organiser: Organisation, data: Any) -> I
         change_record(obj=version, actor=actor, action=Action.CREATE, changes=diff({}, _summary(clean)))
         return ImportResult(version, "created")
 
-    _require(actor, questionnaire)
+    require(actor, PERM, questionnaire)
     if questionnaire.organiser_id != organiser.pk:
         raise ValidationError(
             _(
@@ -365,7 +361,7 @@ def questionnaire_version_freeze(version: QuestionnaireVersion, *, actor: Any = 
 def questionnaire_version_copy(*, actor: Any, version: QuestionnaireVersion) -> QuestionnaireVersion:
     """A new draft version with the same contents, numbered after the questionnaire's latest version."""
     questionnaire = Questionnaire.objects.select_for_update().get(pk=version.questionnaire_id)
-    _require(actor, questionnaire)
+    require(actor, PERM, questionnaire)
     data = questionnaire_export(version)
     number = (questionnaire.versions.aggregate(Max("number"))["number__max"] or 0) + 1
     copy = QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=number)
@@ -407,7 +403,7 @@ def _require_finnish(texts: Mapping[str, str], name: str) -> None:
 def _lock_draft(actor: Any, version: QuestionnaireVersion, expected_revision: int) -> QuestionnaireVersion:
     """The version re-read under a lock: refused if someone saved since `expected_revision`, or if it is in use."""
     current = QuestionnaireVersion.objects.select_for_update().select_related("questionnaire").get(pk=version.pk)
-    _require(actor, current.questionnaire)
+    require(actor, PERM, current.questionnaire)
     if current.revision != expected_revision:
         raise ConflictError()
     if current.status != VersionStatus.DRAFT:
@@ -456,7 +452,7 @@ def questionnaire_fingerprint(questionnaire: Questionnaire) -> str:
 def questionnaire_create(*, actor: Any, organiser: Organisation, data: Mapping[str, Any]) -> QuestionnaireVersion:
     """A new questionnaire with an empty draft version 1, which the editor then fills."""
     questionnaire = Questionnaire(organiser=organiser)
-    _require(actor, questionnaire)
+    require(actor, PERM, questionnaire)
     questionnaire.code = _check_code(data.get("code", ""), qf.QUESTIONNAIRE_CODE, qf.QUESTIONNAIRE_CODE_LENGTH)
     if questionnaire.code in qf.RESERVED_CODES:
         raise ValidationError({"code": qf.Problem("", "reserved_code", {"code": questionnaire.code}).message})
@@ -481,7 +477,7 @@ def questionnaire_update(
 ) -> Questionnaire:
     """Changes the questionnaire's name, description and provenance note (texts of every version)."""
     current = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-    _require(actor, current)
+    require(actor, PERM, current)
     if questionnaire_fingerprint(current) != expected_fingerprint:
         raise ConflictError()
     before = _questionnaire_snapshot(current)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
@@ -37,6 +37,7 @@ from barometer.selectors_rounds import OrganisationFinder, reminders_due
 from barometer.services.questionnaires import questionnaire_version_freeze
 from barometer.vocabulary import ResponseStatus, RoundStatus, Sector, Unit, VersionStatus
 from core.errors import ConflictError
+from core.permissions import require
 from core.translated import LANGUAGES, first_translation
 from organisations.models import Organisation, OrganisationKind, Region
 
@@ -69,11 +70,6 @@ REQUIRED = {
 # Reminders: at most this many, at least this many days apart (the cron command can override both).
 REMINDER_INTERVAL_DAYS = 7
 MAX_REMINDERS = 3
-
-
-def _require(user: Any, perm: str, obj: Any) -> None:
-    if user is None or not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _lock(round: Round, expected_version: int | None = None) -> Round:
@@ -163,7 +159,7 @@ def _apply(round: Round, data: Mapping[str, Any]) -> None:
 def round_create(*, actor: Any, organiser: Organisation, data: Mapping[str, Any]) -> Round:
     """A new round in preparation (draft), organised by `organiser`, whose team (editors) runs it."""
     round = Round(organiser=organiser, sector=Sector.MUNICIPAL, unit=Unit.ORGANISATION)
-    _require(actor, MANAGE, round)
+    require(actor, MANAGE, round)
     _apply(round, data)
     round.save()
     change_record(obj=round, actor=actor, action=Action.CREATE, changes=diff({}, _snapshot(round)))
@@ -172,7 +168,7 @@ def round_create(*, actor: Any, organiser: Organisation, data: Mapping[str, Any]
 
 @transaction.atomic
 def round_update(*, actor: Any, round: Round, expected_version: int, data: Mapping[str, Any]) -> Round:
-    _require(actor, MANAGE, round)
+    require(actor, MANAGE, round)
     current = _lock(round, expected_version)
     before = _snapshot(current)
     _apply(current, data)
@@ -191,7 +187,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 
 def _set_status(*, actor: Any, round: Round, expected_version: int, status: str) -> Round:
-    _require(actor, MANAGE, round)
+    require(actor, MANAGE, round)
     current = _lock(round, expected_version)
     if current.status not in TRANSITIONS[status]:
         messages: dict[str, str] = {
@@ -239,7 +235,7 @@ def round_publish(*, actor: Any, round: Round, expected_version: int) -> Round:
 def round_delete(*, actor: Any, round: Round) -> None:
     """Deletes a round with its frame and invitations; the organiser's administrators only, and only while no
     response exists (answers are never thrown away with a click)."""
-    _require(actor, "barometer.delete_round", round)
+    require(actor, "barometer.delete_round", round)
     current = _lock(round)
     if current.responses.exists():
         raise ValidationError(
@@ -274,7 +270,7 @@ def _unit(round: Round, organisation: Organisation) -> FrameUnit:
 def frame_draw(*, actor: Any, round: Round, kinds: Iterable[str], regions: Iterable[str] = ()) -> int:
     """Adds every organisation of the given kinds (in the given regions; none given: the whole country) that is
     not in the frame yet. Returns how many were added."""
-    _require(actor, MANAGE, round)
+    require(actor, MANAGE, round)
     current = _lock(round)
     _frame_editable(current)
     kinds, regions = list(dict.fromkeys(kinds)), list(dict.fromkeys(regions))
@@ -309,7 +305,7 @@ def frame_draw(*, actor: Any, round: Round, kinds: Iterable[str], regions: Itera
 
 @transaction.atomic
 def frame_add(*, actor: Any, round: Round, organisation: Organisation) -> FrameUnit:
-    _require(actor, MANAGE, round)
+    require(actor, MANAGE, round)
     current = _lock(round)
     _frame_editable(current)
     if current.frame.filter(organisation=organisation).exists():
@@ -326,7 +322,7 @@ def frame_add(*, actor: Any, round: Round, organisation: Organisation) -> FrameU
 def frame_remove(*, actor: Any, round: Round, unit: FrameUnit) -> None:
     """Removes an organisation from the frame with its unsent invitations. An organisation that has answered,
     or whose invitation went out (someone holds its link), stays."""
-    _require(actor, MANAGE, round)
+    require(actor, MANAGE, round)
     current = _lock(round)
     _frame_editable(current)
     if unit.round_id != current.pk:
@@ -480,7 +476,7 @@ def _token() -> str:
 def invitations_create(*, actor: Any, round: Round, rows: Sequence[InvitationRow]) -> list[Invitation]:
     """Invitations for organisations of the frame; several respondents per organisation may be invited, but an
     e-mail address only once per round. All or nothing: any bad row raises InvitationRowsError listing them all."""
-    _require(actor, MANAGE, round)
+    require(actor, MANAGE, round)
     current = _lock(round)
     if current.status not in (RoundStatus.DRAFT, RoundStatus.OPEN):
         raise ValidationError(_("The round is closed: no more invitations can be added."))
@@ -595,7 +591,7 @@ def invitation_rows_from_csv(data: bytes) -> list[InvitationRow]:
 
 def invitations_create_from_csv(*, actor: Any, round: Round, data: bytes) -> list[Invitation]:
     """invitations_create from an uploaded file; every bad row is listed and nothing is saved."""
-    _require(actor, MANAGE, round)
+    require(actor, MANAGE, round)
     return invitations_create(actor=actor, round=round, rows=invitation_rows_from_csv(data))
 
 
@@ -684,7 +680,7 @@ def invitations_send(
 ) -> Delivery:
     """E-mails every invitation of the round that has not been sent, each in the invitee's language (within
     time_limit seconds, if given: Delivery.left says how many wait for the next run)."""
-    _require(actor, MANAGE, round)
+    require(actor, MANAGE, round)
     _sendable(round)
     now = now or timezone.now()
     unsent = round.invitations.filter(sent_at__isnull=True).select_related("frame_unit__organisation", "round")
@@ -715,7 +711,7 @@ def reminders_send(
     actor None is the scheduled job (send_barometer_reminders); a person needs barometer.manage_round. With
     time_limit, stops after that many seconds (Delivery.left)."""
     if actor is not None:
-        _require(actor, MANAGE, round)
+        require(actor, MANAGE, round)
     _sendable(round)
     due = reminders_due(round=round, now=now, interval_days=interval_days, max_reminders=max_reminders)
 
@@ -742,7 +738,7 @@ def reminders_send(
 def response_reopen(*, actor: Any, response: Response) -> Response:
     """Lets the respondent change a submitted response again (barometer.reopen_response: the organiser's
     administrators). It counts as in progress until they submit it again."""
-    _require(actor, "barometer.reopen_response", response.round)
+    require(actor, "barometer.reopen_response", response.round)
     current = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
     if current.status != ResponseStatus.SUBMITTED:
         raise ValidationError(_("The response has not been submitted, so there is nothing to reopen."))
