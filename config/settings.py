@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "innovations",
     "audit",
     "barometer",
+    "ideas",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("innovations/", include("innovations.urls")),
     path("barometer/", include("barometer.urls")),
+    path("challenges/", include("ideas.urls")),
     path("", include("organisations.urls")),
     path("", include("core.urls")),
     prefix_default_language=True,

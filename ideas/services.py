@@ -1,0 +1,219 @@
+"""Every write to challenges and ideas: permission, validation, one transaction and a change record.
+
+Ideas sent without an account wait for their sender to confirm the e-mail address (a link with a token);
+until then they are seen by nobody but the handlers, and are not public.
+"""
+
+import secrets
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from audit.models import Action
+from audit.services import change_record
+from core import text_search
+from core.sanitise import clean_html, strip_html
+from core.translated import LANGUAGES as LANGS
+from core.translated import first_translation
+from ideas.models import Challenge, Comment, Idea, IdeaState, Support
+from organisations.models import Organisation
+
+CHALLENGE_TRANSLATED = ("title", "question", "description")
+CHALLENGE_FIELDS = (
+    *(f"{field}_{lang}" for field in CHALLENGE_TRANSLATED for lang in LANGS),
+    "audience",
+    "participation",
+    "opens_on",
+    "closes_on",
+    "status",
+)
+MAX_TEXT = 10_000
+MAX_COMMENT = 4_000
+
+
+def _require(user: Any, perm: str, obj: Any = None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _plain(value: Any) -> str:
+    return strip_html(str(value or "")).strip()
+
+
+def challenge_create(
+    *, actor: Any, owner: Organisation, data: Mapping[str, Any], handlers: Iterable[Any] = ()
+) -> Challenge:
+    """Opens a challenge for an organisation whose editor the actor is. Handlers must be members of the owner."""
+    _require(actor, "ideas.add_challenge_for", owner)
+    unknown = set(data) - set(CHALLENGE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
+    challenge = Challenge(owner=owner)
+    for field, value in data.items():
+        if field.startswith("description_"):
+            value = clean_html(value or "")
+        elif field.startswith(("title_", "question_")):
+            value = _plain(value)
+        setattr(challenge, field, value)
+    if not first_translation(challenge, "title"):
+        raise ValidationError({"title_fi": _("Give the challenge a title in at least one language.")})
+    challenge.full_clean(exclude=["owner"])
+    handlers = list(handlers)
+    outsiders = [user for user in handlers if not user.memberships.filter(organisation=owner).exists()]
+    if outsiders:
+        raise ValidationError({"handlers": _("Handlers must be people of the organisation.")})
+    with transaction.atomic():
+        challenge.save()
+        challenge.handlers.set(handlers)
+        change_record(obj=challenge, actor=actor, action=Action.CREATE)
+    return challenge
+
+
+def _idea_fields(idea: Idea, title: Any, text: Any, latitude: Any, longitude: Any) -> None:
+    idea.title = _plain(title)[:200]
+    idea.text = clean_html(str(text or ""))
+    idea.latitude = latitude
+    idea.longitude = longitude
+    errors: dict[str, str] = {}
+    if not idea.title:
+        errors["title"] = _("Give the idea a title.")
+    if not strip_html(idea.text).strip():
+        errors["text"] = _("Describe the idea.")
+    elif len(idea.text) > MAX_TEXT:
+        errors["text"] = _("The text is too long.")
+    if errors:
+        raise ValidationError(errors)
+    idea.full_clean(exclude=["challenge", "organisation", "sender", "confirmation_token"])
+    idea.search_document = text_search.document([(lang, f"{idea.title} {strip_html(idea.text)}") for lang in LANGS])
+
+
+def idea_send(
+    *,
+    actor: Any,
+    title: str,
+    text: str,
+    challenge: Challenge | None = None,
+    organisation: Organisation | None = None,
+    sender_email: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    confirm_url: Any = None,
+) -> Idea:
+    """Sends an idea to a challenge, or to an organisation without one.
+
+    Signed in: the idea is confirmed at once. Without an account: sender_email is required, a confirmation link
+    is mailed (confirm_url(token) builds it) and the idea stays unpublished until it is followed."""
+    if challenge is not None:
+        _require(actor, "ideas.send_idea", challenge)
+        organisation = challenge.owner
+    elif organisation is None:
+        raise ValidationError({"organisation": _("Choose the organisation that receives the idea.")})
+    signed_in = bool(getattr(actor, "is_authenticated", False))
+    idea = Idea(challenge=challenge, organisation=organisation)
+    if signed_in:
+        idea.sender = actor
+        idea.confirmed = True
+    else:
+        sender_email = (sender_email or "").strip()
+        try:
+            validate_email(sender_email)
+        except ValidationError:
+            raise ValidationError(
+                {"sender_email": _("Give your e-mail address so that you can confirm the idea.")}
+            ) from None
+        idea.sender_email = sender_email
+        idea.confirmation_token = secrets.token_urlsafe(32)
+    _idea_fields(idea, title, text, latitude, longitude)
+    with transaction.atomic():
+        idea.save()
+        change_record(obj=idea, actor=actor, action=Action.CREATE)
+        if not signed_in:
+            link = confirm_url(idea.confirmation_token) if confirm_url else idea.confirmation_token
+            transaction.on_commit(
+                lambda: send_mail(
+                    _("Confirm your idea"),
+                    _("Thank you for your idea “%(title)s”. Confirm it by opening this link: %(link)s")
+                    % {"title": idea.title, "link": link},
+                    None,
+                    [idea.sender_email],
+                )
+            )
+    return idea
+
+
+def idea_confirm(*, token: str) -> Idea | None:
+    """Confirms the idea of a no-account sender; the token works once. None when the token is unknown."""
+    if not token:
+        return None
+    with transaction.atomic():
+        idea = Idea.objects.select_for_update().filter(confirmation_token=token, confirmed=False).first()
+        if idea is None:
+            return None
+        idea.confirmed = True
+        idea.confirmation_token = ""
+        idea.save(update_fields=["confirmed", "confirmation_token", "updated_at"])
+        change_record(obj=idea, actor=None, action=Action.UPDATE, changes={"confirmed": [False, True]})
+    return idea
+
+
+def idea_edit(*, actor: Any, idea: Idea, title: str, text: str) -> Idea:
+    """The sender edits their own idea until a handler has moved it on from "received"."""
+    with transaction.atomic():
+        idea = Idea.objects.select_for_update().select_related("challenge").get(pk=idea.pk)
+        _require(actor, "ideas.change_idea", idea)
+        before = {"title": idea.title, "text": idea.text}
+        _idea_fields(idea, title, text, idea.latitude, idea.longitude)
+        idea.save()
+        changes = {k: [v, getattr(idea, k)] for k, v in before.items() if v != getattr(idea, k)}
+        change_record(obj=idea, actor=actor, action=Action.UPDATE, changes=changes)
+    return idea
+
+
+def idea_set_state(*, actor: Any, idea: Idea, state: str, reason: str = "") -> Idea:
+    """A handler moves the idea to another state; "not taken forward" needs a reason, which everyone sees."""
+    if state not in IdeaState.values:
+        raise ValidationError({"state": _("Choose a state from the list.")})
+    reason = _plain(reason)
+    if state == IdeaState.NOT_TAKEN_FORWARD and not reason:
+        raise ValidationError({"reason": _("Say why the idea is not taken forward; everyone sees the reason.")})
+    if len(reason) > MAX_COMMENT:
+        raise ValidationError({"reason": _("The text is too long.")})
+    with transaction.atomic():
+        idea = Idea.objects.select_for_update().select_related("challenge").get(pk=idea.pk)
+        _require(actor, "ideas.handle_idea", idea)
+        changes = {"state": [idea.state, state], "state_reason": [idea.state_reason, reason]}
+        idea.state = state
+        idea.state_reason = reason
+        idea.save(update_fields=["state", "state_reason", "updated_at"])
+        change_record(obj=idea, actor=actor, action=Action.UPDATE, changes=changes)
+    return idea
+
+
+def comment_add(*, actor: Any, idea: Idea, text: str) -> Comment:
+    _require(actor, "ideas.take_part", idea)
+    text = clean_html(str(text or ""))
+    if not strip_html(text).strip():
+        raise ValidationError({"text": _("Write a comment.")})
+    if len(text) > MAX_COMMENT:
+        raise ValidationError({"text": _("The text is too long.")})
+    with transaction.atomic():
+        comment = Comment.objects.create(idea=idea, author=actor, text=text)
+        change_record(obj=comment, actor=actor, action=Action.CREATE)
+    return comment
+
+
+def support_add(*, actor: Any, idea: Idea) -> bool:
+    """Supports the idea once per person. True when a support was added, False when the person already had one
+    (also when two requests race: the unique constraint decides and the loser gets False, not an error)."""
+    _require(actor, "ideas.take_part", idea)
+    try:
+        with transaction.atomic():
+            Support.objects.create(idea=idea, user=actor)
+    except IntegrityError:
+        return False
+    return True

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from ideas import views
+
+app_name = "ideas"
+urlpatterns = [
+    path("", views.challenge_list_view, name="list"),
+    path("feed/", views.OpenChallengesFeed(), name="feed"),
+    path("<int:pk>/", views.challenge_detail_view, name="detail"),
+    path("<int:pk>/send/", views.idea_send_view, name="send"),
+    path("to/<int:organisation_pk>/send/", views.idea_send_to_organisation_view, name="send_to_organisation"),
+    path("confirm/<str:token>/", views.idea_confirm_view, name="confirm"),
+    path("ideas/<int:pk>/", views.idea_detail_view, name="idea"),
+    path("ideas/<int:pk>/comment/", views.comment_add_view, name="comment"),
+    path("ideas/<int:pk>/support/", views.support_view, name="support"),
+    path("ideas/<int:pk>/state/", views.idea_state_view, name="state"),
+]

@@ -1,0 +1,259 @@
+"""The challenge and idea pages: the public list and a challenge with its ideas, sending an idea (with or
+without an account), confirming it by e-mail, an idea's page with comments and support, and the handlers'
+state change. A challenge or idea a person may not see is a 404, so that private ones do not reveal themselves.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from core.forms import attach_errors
+from ideas import selectors, services
+from ideas.forms import CommentForm, IdeaFilterForm, IdeaForm, StateForm
+from ideas.models import Challenge, Idea
+from organisations.models import Organisation
+
+PER_PAGE = 20
+# Sending is limited per address: a burst of spam is stopped, a person sending a few ideas is not.
+SEND_RATE = "10/h"
+
+
+def _challenge_or_404(request: HttpRequest, pk: int) -> Challenge:
+    challenge = selectors.challenge_visible(user=request.user).filter(pk=pk).first()
+    if challenge is None:
+        raise Http404(_("No such challenge."))
+    return challenge
+
+
+def _idea_or_404(request: HttpRequest, pk: int) -> Idea:
+    idea = Idea.objects.select_related("challenge__owner", "organisation", "sender").filter(pk=pk).first()
+    if idea is None or not request.user.has_perm("ideas.view_idea", idea):
+        raise Http404(_("No such idea."))
+    return idea
+
+
+def challenge_list_view(request: HttpRequest) -> HttpResponse:
+    challenges = selectors.challenge_public_list(user=request.user)
+    page = Paginator(challenges, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "ideas/challenge_list.html", {"page": page, "section": "ideas"})
+
+
+def challenge_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    challenge = _challenge_or_404(request, pk)
+    filters = IdeaFilterForm(request.GET)
+    q = state = ""
+    if filters.is_valid():
+        q, state = filters.cleaned_data["q"], filters.cleaned_data["state"]
+    ideas = selectors.idea_list(user=request.user, challenge=challenge, q=q, state=state)
+    page = Paginator(ideas, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ideas/challenge_detail.html",
+        {
+            "challenge": challenge,
+            "filters": filters,
+            "page": page,
+            "filtered": bool(q or state),
+            "can_send": request.user.has_perm("ideas.send_idea", challenge),
+            "section": "ideas",
+        },
+    )
+
+
+def _send(request: HttpRequest, challenge: Challenge | None, organisation: Organisation) -> HttpResponse:
+    signed_in = request.user.is_authenticated
+    form = IdeaForm(request.POST or None, signed_in=signed_in)
+    back = reverse("ideas:detail", args=[challenge.pk]) if challenge else reverse("ideas:list")
+    if request.method == "POST":
+        if is_ratelimited(request, group="ideas.send", key="ip", rate=SEND_RATE, method="POST", increment=True):
+            messages.error(request, _("Too many ideas were sent from your address. Wait a moment and try again."))
+            return render(
+                request,
+                "ideas/send.html",
+                {
+                    "form": form,
+                    "error_forms": [form],
+                    "challenge": challenge,
+                    "organisation": organisation,
+                    "back": back,
+                },
+                status=429,
+            )
+        if form.is_valid():
+            if form.cleaned_data["website"]:
+                # A bot filled in the honeypot: answer as if all went well, store nothing.
+                messages.success(request, _("Thank you! Check your e-mail and confirm the idea."))
+                return redirect(back)
+            try:
+                idea = services.idea_send(
+                    actor=request.user,
+                    challenge=challenge,
+                    organisation=organisation,
+                    title=form.cleaned_data["title"],
+                    text=form.cleaned_data["text"],
+                    latitude=form.cleaned_data["latitude"],
+                    longitude=form.cleaned_data["longitude"],
+                    sender_email=form.cleaned_data.get("sender_email", ""),
+                    confirm_url=lambda token: request.build_absolute_uri(reverse("ideas:confirm", args=[token])),
+                )
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                if signed_in:
+                    messages.success(request, _("Thank you! Your idea was sent."))
+                    return redirect("ideas:idea", pk=idea.pk)
+                messages.success(request, _("Thank you! Check your e-mail and confirm the idea."))
+                return redirect(back)
+    return render(
+        request,
+        "ideas/send.html",
+        {
+            "form": form,
+            "error_forms": [form],
+            "challenge": challenge,
+            "organisation": organisation,
+            "back": back,
+            "section": "ideas",
+        },
+    )
+
+
+def idea_send_view(request: HttpRequest, pk: int) -> HttpResponse:
+    challenge = _challenge_or_404(request, pk)
+    if not request.user.has_perm("ideas.send_idea", challenge):
+        raise PermissionDenied(_("This challenge does not take ideas from you now."))
+    return _send(request, challenge, challenge.owner)
+
+
+def idea_send_to_organisation_view(request: HttpRequest, organisation_pk: int) -> HttpResponse:
+    return _send(request, None, get_object_or_404(Organisation, pk=organisation_pk))
+
+
+def idea_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button, POST confirms: link checkers that open every link in a mail do not confirm for you."""
+    if request.method == "POST":
+        idea = services.idea_confirm(token=token)
+        if idea is None:
+            return render(request, "ideas/confirm.html", {"invalid": True}, status=404)
+        messages.success(request, _("Thank you! Your idea is confirmed."))
+        return redirect("ideas:idea", pk=idea.pk)
+    if not Idea.objects.filter(confirmation_token=token, confirmed=False).exists() or not token:
+        return render(request, "ideas/confirm.html", {"invalid": True}, status=404)
+    return render(request, "ideas/confirm.html", {"invalid": False})
+
+
+def _idea_page(
+    request: HttpRequest,
+    idea: Idea,
+    comment_form: CommentForm | None = None,
+    state_form: StateForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    is_handler = user.has_perm("ideas.handle_idea", idea)
+    comments, supports = selectors.idea_detail(idea=idea, include_hidden=is_handler)
+    return render(
+        request,
+        "ideas/idea.html",
+        {
+            "idea": idea,
+            "comments": comments,
+            "supports": supports,
+            "has_supported": selectors.has_supported(user=user, idea=idea),
+            "can_take_part": user.has_perm("ideas.take_part", idea),
+            "show_sender": user.has_perm("ideas.view_sender", idea),
+            "is_handler": is_handler,
+            "comment_form": comment_form or CommentForm(),
+            "state_form": state_form or StateForm(initial={"state": idea.state, "reason": idea.state_reason}),
+            "error_forms": [form for form in (comment_form, state_form) if form is not None],
+            "section": "ideas",
+        },
+        status=status,
+    )
+
+
+def idea_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _idea_page(request, _idea_or_404(request, pk))
+
+
+@require_POST
+def comment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = _idea_or_404(request, pk)
+    if not request.user.has_perm("ideas.take_part", idea):
+        raise PermissionDenied(_("You cannot comment on this idea."))
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_add(actor=request.user, idea=idea, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Your comment was added."))
+            return redirect("ideas:idea", pk=idea.pk)
+    return _idea_page(request, idea, comment_form=form, status=400)
+
+
+@require_POST
+def support_view(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = _idea_or_404(request, pk)
+    if not request.user.has_perm("ideas.take_part", idea):
+        raise PermissionDenied(_("You cannot support this idea."))
+    if services.support_add(actor=request.user, idea=idea):
+        messages.success(request, _("You support this idea."))
+    else:
+        messages.info(request, _("You already support this idea."))
+    return redirect("ideas:idea", pk=idea.pk)
+
+
+@require_POST
+def idea_state_view(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = _idea_or_404(request, pk)
+    if not request.user.has_perm("ideas.handle_idea", idea):
+        raise PermissionDenied(_("Only the idea's handlers can change its state."))
+    form = StateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.idea_set_state(
+                actor=request.user, idea=idea, state=form.cleaned_data["state"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The state of the idea was changed."))
+            return redirect("ideas:idea", pk=idea.pk)
+    return _idea_page(request, idea, state_form=form, status=400)
+
+
+class OpenChallengesFeed(Feed):
+    """An RSS feed of new open public challenges."""
+
+    title = gettext_lazy("Innoverkko: new open challenges")
+    description = gettext_lazy("Challenges that organisations have opened for ideas.")
+
+    def link(self) -> str:
+        return reverse("ideas:list")
+
+    def items(self) -> Any:
+        return selectors.challenge_feed()
+
+    def item_title(self, item: Challenge) -> str:
+        return item.title
+
+    def item_description(self, item: Challenge) -> str:
+        return item.question or ""
+
+    def item_link(self, item: Challenge) -> str:
+        return reverse("ideas:detail", args=[item.pk])
+
+    def item_pubdate(self, item: Challenge) -> Any:
+        return item.created_at
