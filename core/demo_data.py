@@ -60,11 +60,13 @@ NETWORK_SLUG = "innokaupungit"
 FIRST_DAY = datetime.date(2015, 1, 1)
 LAST_DAY = datetime.date(2025, 12, 31)
 
-# username, role shown to people, organisation (by municipality name) and its role, superuser
+# username, role shown to people, organisation (by Finnish name) and its role, superuser
 DEMO_USERS = (
     ("admin", "platform administrator", None, None, True),
     ("espoo-admin", "organisation administrator of Espoo", "Espoo", Role.ADMIN, False),
     ("tampere-editor", "organisation editor of Tampere", "Tampere", Role.EDITOR, False),
+    # Kuntaliitto organises the demo barometer rounds: its editors are their barometer team.
+    ("barometer-team", "barometer team (editor of Kuntaliitto)", "Suomen Kuntaliitto", Role.EDITOR, False),
     ("resident", "registered user", None, None, False),
 )
 
@@ -1968,7 +1970,7 @@ def _create_network(actor: User, orgs: dict[str, Organisation], themes: dict[str
 def demo_users_ensure() -> list[tuple[str, str, str]]:
     """The demo log-ins, one per role; made when missing, never changed when they exist."""
     result = []
-    for username, role_label, municipality, role, superuser in DEMO_USERS:
+    for username, role_label, _organisation, _role, superuser in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(
@@ -1984,11 +1986,18 @@ def demo_users_ensure() -> list[tuple[str, str, str]]:
             note = "created"
         else:
             note = "already existed: password unchanged"
-        if municipality and role:
-            organisation = Organisation.objects.get(kind=OrganisationKind.MUNICIPALITY, name_fi=municipality)
-            Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": role})
         result.append((username, role_label, note))
+    demo_memberships_ensure()
     return result
+
+
+def demo_memberships_ensure() -> None:
+    """The demo log-ins' roles in those of their organisations that exist (the demo ones come after the users)."""
+    for username, _label, organisation_name, role, _superuser in DEMO_USERS:
+        organisation = Organisation.objects.filter(name_fi=organisation_name).first() if organisation_name else None
+        if organisation and role:
+            user = User.objects.get(username=username)
+            Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": role})
 
 
 def demo_data_exists() -> bool:
@@ -2088,6 +2097,7 @@ def demo_data_load(
                 }
             )
             _create_network(actor, orgs, themes)
+            demo_memberships_ensure()
             log(f"Innovations: {len(plan.originals)} originals, {len(plan.adoptions)} adoptions …")
             Writer(
                 actor=actor, rng=rng, plan=plan, refs={ref.key: ref for ref in refs}, orgs=orgs, themes=themes, log=log

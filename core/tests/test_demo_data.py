@@ -14,6 +14,7 @@ from accounts.models import Membership, Role, User
 from core.demo_data import (
     DEFAULT_SEED,
     DEMO_PASSWORD,
+    DEMO_USERS,
     INNOKAUPUNGIT,
     DemoResult,
     demo_counts,
@@ -67,7 +68,7 @@ def test_loading_again_changes_nothing(demo: DemoResult) -> None:
     again = demo_data_load()
     assert not again.created
     assert demo_counts() == before == demo.counts
-    assert User.objects.filter(username__in=["admin", "espoo-admin", "tampere-editor", "resident"]).count() == 4
+    assert User.objects.filter(username__in=[user[0] for user in DEMO_USERS]).count() == 5
 
 
 def test_command_prints_the_log_ins(demo: DemoResult, capsys: pytest.CaptureFixture[str]) -> None:
@@ -75,7 +76,7 @@ def test_command_prints_the_log_ins(demo: DemoResult, capsys: pytest.CaptureFixt
     out = capsys.readouterr().out
     assert "already loaded" in out
     assert DEMO_PASSWORD in out
-    for username in ("admin", "espoo-admin", "tampere-editor", "resident"):
+    for username in [user[0] for user in DEMO_USERS]:
         assert username in out
 
 
@@ -87,6 +88,8 @@ def test_demo_users_have_their_roles(demo: DemoResult) -> None:
     assert (espoo.organisation.name_fi, espoo.role) == ("Espoo", Role.ADMIN)
     tampere = Membership.objects.get(user__username="tampere-editor")
     assert (tampere.organisation.name_fi, tampere.role) == ("Tampere", Role.EDITOR)
+    team = Membership.objects.get(user__username="barometer-team")
+    assert (team.organisation.name_fi, team.role) == ("Suomen Kuntaliitto", Role.EDITOR)
     resident = User.objects.get(username="resident")
     assert not resident.is_superuser
     assert not resident.memberships.exists()
