@@ -1,5 +1,7 @@
 """Co-development: challenges that organisations open, the ideas people send, comments and supports."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -56,6 +58,17 @@ class Challenge(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    if TYPE_CHECKING:  # the per-language columns django-modeltranslation adds at run time
+        title_fi: str
+        title_sv: str
+        title_en: str
+        question_fi: str
+        question_sv: str
+        question_en: str
+        description_fi: str
+        description_sv: str
+        description_en: str
 
     class Meta:
         ordering = ("-created_at", "-id")

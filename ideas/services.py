@@ -4,6 +4,7 @@ Ideas sent without an account wait for their sender to confirm the e-mail addres
 until then they are seen by nobody but the handlers, and are not public.
 """
 
+import html
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -42,7 +43,8 @@ def _require(user: Any, perm: str, obj: Any = None) -> None:
 
 
 def _plain(value: Any) -> str:
-    return strip_html(str(value or "")).strip()
+    """Plain text (titles, reasons): markup removed, entities turned back into characters ("a < b" stays)."""
+    return html.unescape(strip_html(str(value or ""))).strip()
 
 
 def challenge_create(
@@ -164,7 +166,7 @@ def idea_confirm(*, token: str) -> Idea | None:
 def idea_edit(*, actor: Any, idea: Idea, title: str, text: str) -> Idea:
     """The sender edits their own idea until a handler has moved it on from "received"."""
     with transaction.atomic():
-        idea = Idea.objects.select_for_update().select_related("challenge").get(pk=idea.pk)
+        idea = Idea.objects.select_for_update(of=("self",)).select_related("challenge").get(pk=idea.pk)
         _require(actor, "ideas.change_idea", idea)
         before = {"title": idea.title, "text": idea.text}
         _idea_fields(idea, title, text, idea.latitude, idea.longitude)
@@ -184,7 +186,7 @@ def idea_set_state(*, actor: Any, idea: Idea, state: str, reason: str = "") -> I
     if len(reason) > MAX_COMMENT:
         raise ValidationError({"reason": _("The text is too long.")})
     with transaction.atomic():
-        idea = Idea.objects.select_for_update().select_related("challenge").get(pk=idea.pk)
+        idea = Idea.objects.select_for_update(of=("self",)).select_related("challenge").get(pk=idea.pk)
         _require(actor, "ideas.handle_idea", idea)
         changes = {"state": [idea.state, state], "state_reason": [idea.state_reason, reason]}
         idea.state = state

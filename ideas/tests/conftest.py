@@ -1,0 +1,86 @@
+"""Fixtures of the challenge and idea tests: challenges of org_a in each audience and ideas in each condition.
+
+The people (anonymous, registered_user, editor_a, admin_a, editor_b, platform_admin) come from tests/fixtures.py.
+"""
+
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+from ideas import services
+from ideas.models import Audience, Challenge, ChallengeStatus, Idea, Participation
+from organisations.models import Organisation
+
+XSS_PAYLOADS = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    '<a href="javascript:alert(1)">x</a>',
+    "<svg/onload=alert(1)>",
+    '"><iframe src="javascript:alert(1)"></iframe>',
+    "<body onload=alert(1)>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    # The rate limits count in the cache, which outlives a test; every test starts with a clean count.
+    cache.clear()
+
+
+def make_challenge(owner: Organisation, actor: Any, **data: Any) -> Challenge:
+    values = {
+        "title_fi": "Miten voisimme vähentää yksinäisyyttä?",
+        "title_sv": "Hur kunde vi minska ensamheten?",
+        "title_en": "How might we reduce loneliness?",
+        "question_en": "How might we reduce loneliness among the elderly?",
+        "status": ChallengeStatus.OPEN,
+    }
+    values.update(data)
+    return services.challenge_create(actor=actor, owner=owner, data=values)
+
+
+@pytest.fixture
+def challenge_a(org_a: Organisation, editor_a: Any) -> Challenge:
+    """Open, public, anyone may send ideas."""
+    return make_challenge(org_a, editor_a)
+
+
+@pytest.fixture
+def registered_only_a(org_a: Organisation, editor_a: Any) -> Challenge:
+    return make_challenge(org_a, editor_a, participation=Participation.REGISTERED)
+
+
+@pytest.fixture
+def staff_challenge_a(org_a: Organisation, editor_a: Any) -> Challenge:
+    return make_challenge(org_a, editor_a, audience=Audience.STAFF)
+
+
+@pytest.fixture
+def draft_challenge_a(org_a: Organisation, editor_a: Any) -> Challenge:
+    return make_challenge(org_a, editor_a, status=ChallengeStatus.DRAFT)
+
+
+@pytest.fixture
+def sender(db: None) -> Any:
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def idea_a(challenge_a: Challenge, sender: Any) -> Idea:
+    """A confirmed idea of a signed-in sender, still "received"."""
+    return services.idea_send(actor=sender, challenge=challenge_a, title="Kylätalo", text="<p>Yhteinen kylätalo</p>")
+
+
+@pytest.fixture
+def unconfirmed_a(challenge_a: Challenge, anonymous: Any) -> Idea:
+    return services.idea_send(
+        actor=anonymous,
+        challenge=challenge_a,
+        title="Salainen idea",
+        text="Ei vielä vahvistettu",
+        sender_email="nimeton@example.fi",
+    )

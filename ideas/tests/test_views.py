@@ -1,0 +1,304 @@
+"""The challenge and idea pages: lists, search and filters, sending with and without an account, confirmation,
+honeypot and rate limit, comments, supports, the handlers' state form, the feed, and XSS on the rendered pages."""
+
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from ideas import services
+from ideas.models import Challenge, Comment, Idea, IdeaState, Support
+from ideas.tests.conftest import XSS_PAYLOADS, make_challenge
+from ideas.views import SEND_RATE
+from organisations.models import Organisation
+
+pytestmark = pytest.mark.django_db
+LANGUAGES = ("fi", "sv", "en")
+
+
+def url(name: str, language: str = "fi", **kwargs: Any) -> str:
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs or None)
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    if getattr(user, "is_authenticated", False):
+        client.force_login(user)
+    return client
+
+
+def t(message: str, language: str) -> str:
+    with translation.override(language):
+        return gettext(message)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pages_render_in_every_language(challenge_a: Challenge, idea_a: Idea, anonymous: Any, language: str) -> None:
+    client = Client()
+    with translation.override(language):
+        expected_title = challenge_a.title
+    for page in (
+        url("ideas:list", language),
+        url("ideas:detail", language, pk=challenge_a.pk),
+        url("ideas:send", language, pk=challenge_a.pk),
+        url("ideas:idea", language, pk=idea_a.pk),
+    ):
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert response.headers["Content-Language"] == language
+    assert expected_title in client.get(url("ideas:list", language)).content.decode()
+    assert idea_a.title in client.get(url("ideas:detail", language, pk=challenge_a.pk)).content.decode()
+
+
+def test_list_shows_only_what_the_person_may_see(
+    challenge_a: Challenge, staff_challenge_a: Challenge, draft_challenge_a: Challenge, editor_a: Any, editor_b: Any
+) -> None:
+    Challenge.objects.filter(pk=staff_challenge_a.pk).update(title_fi="Henkilöstön haaste")
+    Challenge.objects.filter(pk=draft_challenge_a.pk).update(title_fi="Luonnoshaaste")
+    public = Client().get(url("ideas:list")).content.decode()
+    assert "Henkilöstön haaste" not in public
+    assert "Luonnoshaaste" not in public
+    staff = client_for(editor_a).get(url("ideas:list")).content.decode()
+    assert "Henkilöstön haaste" in staff
+    assert "Luonnoshaaste" not in staff
+    assert client_for(editor_b).get(url("ideas:detail", pk=staff_challenge_a.pk)).status_code == 404
+    assert Client().get(url("ideas:detail", pk=draft_challenge_a.pk)).status_code == 404
+    assert client_for(editor_a).get(url("ideas:detail", pk=draft_challenge_a.pk)).status_code == 200
+    assert Client().get(url("ideas:detail", pk=999999)).status_code == 404
+
+
+def test_challenge_ideas_search_and_state_filter(challenge_a: Challenge, sender: Any, editor_a: Any) -> None:
+    bus = services.idea_send(actor=sender, challenge=challenge_a, title="Kutsuplus", text="Kutsuliikenne busseilla")
+    park = services.idea_send(actor=sender, challenge=challenge_a, title="Puistojumppa", text="Liikuntaa puistoissa")
+    services.idea_set_state(actor=editor_a, idea=park, state=IdeaState.IN_USE)
+    page = url("ideas:detail", pk=challenge_a.pk)
+    client = Client()
+    found = client.get(page, {"q": "bussi"}).content.decode()  # a Finnish inflection of "busseilla"
+    assert bus.title in found
+    assert park.title not in found
+    in_use = client.get(page, {"state": IdeaState.IN_USE}).content.decode()
+    assert park.title in in_use
+    assert bus.title not in in_use
+    nothing = client.get(page, {"q": "zeppeliini"})
+    assert nothing.status_code == 200
+    assert t("No ideas match the search.", "fi") in nothing.content.decode()
+    # Nonsense in the query string is ignored, not an error.
+    assert client.get(page, {"state": "nonsense", "q": "x" * 500, "page": "abc"}).status_code == 200
+
+
+def test_sending_without_account_confirm_and_publish(
+    challenge_a: Challenge, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("ideas:send", pk=challenge_a.pk),
+            {"title": "Lukupiiri", "text": "Kirjasto järjestää", "sender_email": "lukija@example.fi"},
+        )
+    assert response.status_code == 302
+    idea = Idea.objects.get()
+    assert not idea.confirmed
+    # Not public before confirmation: not in the challenge's list, its page is a 404.
+    assert "Lukupiiri" not in client.get(url("ideas:detail", pk=challenge_a.pk)).content.decode()
+    assert client.get(url("ideas:idea", pk=idea.pk)).status_code == 404
+    assert len(mail.outbox) == 1
+    link = url("ideas:confirm", token=idea.confirmation_token)
+    assert link in mail.outbox[0].body
+    assert client.get(link).status_code == 200
+    assert Idea.objects.get(pk=idea.pk).confirmed is False  # opening the link alone does not confirm
+    assert client.post(link).status_code == 302
+    assert Idea.objects.get(pk=idea.pk).confirmed
+    assert "Lukupiiri" in client.get(url("ideas:detail", pk=challenge_a.pk)).content.decode()
+    assert client.post(link).status_code == 404  # used once
+    assert client.get(url("ideas:confirm", token="wrong")).status_code == 404
+
+
+def test_sending_signed_in_goes_to_the_idea(challenge_a: Challenge, registered_user: Any) -> None:
+    response = client_for(registered_user).post(
+        url("ideas:send", pk=challenge_a.pk),
+        {"title": "Idea", "text": "Teksti", "latitude": "60.2", "longitude": "24.9"},
+    )
+    idea = Idea.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == url("ideas:idea", pk=idea.pk)
+    assert idea.sender == registered_user
+    assert idea.confirmed
+
+
+def test_sending_to_an_organisation_without_challenge(org_b: Organisation, registered_user: Any) -> None:
+    client = client_for(registered_user)
+    page = url("ideas:send_to_organisation", organisation_pk=org_b.pk)
+    assert client.get(page).status_code == 200
+    assert client.post(page, {"title": "Suoraan", "text": "Teksti"}).status_code == 302
+    assert Idea.objects.get().organisation == org_b
+    assert client.get(url("ideas:send_to_organisation", organisation_pk=999999)).status_code == 404
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_bad_input_gets_field_errors_and_saves_nothing(challenge_a: Challenge, language: str) -> None:
+    response = Client().post(
+        url("ideas:send", language, pk=challenge_a.pk),
+        {"title": "", "text": "T", "sender_email": "nope", "latitude": "52.5", "longitude": "abc"},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) >= {"title", "sender_email", "longitude"}
+    assert 'class="error-summary"' in response.content.decode()
+    assert t("Please check the following", language) in response.content.decode()
+    # The place is checked by the service once the form's shape is right.
+    response = Client().post(
+        url("ideas:send", language, pk=challenge_a.pk),
+        {"title": "T", "text": "T", "sender_email": "a@example.fi", "latitude": "52.5", "longitude": "13.4"},
+    )
+    assert response.status_code == 200
+    assert t("The place must be in Finland.", language) in response.content.decode()
+    assert not Idea.objects.exists()
+
+
+def test_honeypot_stores_nothing(challenge_a: Challenge) -> None:
+    response = Client().post(
+        url("ideas:send", pk=challenge_a.pk),
+        {"title": "Spam", "text": "Buy", "sender_email": "bot@example.com", "website": "http://spam.example"},
+    )
+    assert response.status_code == 302
+    assert not Idea.objects.exists()
+    assert not mail.outbox
+
+
+def test_sending_is_rate_limited(challenge_a: Challenge) -> None:
+    limit = int(SEND_RATE.split("/")[0])
+    client = Client()
+    page = url("ideas:send", pk=challenge_a.pk)
+    for number in range(limit):
+        data = {"title": f"Idea {number}", "text": "T", "sender_email": "a@example.fi"}
+        assert client.post(page, data).status_code == 302
+    response = client.post(page, {"title": "One too many", "text": "T", "sender_email": "a@example.fi"})
+    assert response.status_code == 429
+    assert Idea.objects.count() == limit
+    # Another address is not blocked.
+    other = client.post(page, {"title": "Other", "text": "T", "sender_email": "b@example.fi"}, REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 302
+
+
+def test_send_page_refuses_who_may_not_send(
+    registered_only_a: Challenge, staff_challenge_a: Challenge, editor_b: Any
+) -> None:
+    assert Client().get(url("ideas:send", pk=registered_only_a.pk)).status_code == 403
+    assert Client().post(url("ideas:send", pk=registered_only_a.pk), {"title": "x", "text": "y"}).status_code == 403
+    assert client_for(editor_b).get(url("ideas:send", pk=staff_challenge_a.pk)).status_code == 404
+    assert not Idea.objects.exists()
+
+
+def test_sender_email_is_shown_only_to_handlers(unconfirmed_a: Idea, editor_a: Any, editor_b: Any) -> None:
+    services.idea_confirm(token=unconfirmed_a.confirmation_token)
+    page = url("ideas:idea", pk=unconfirmed_a.pk)
+    assert "nimeton@example.fi" in client_for(editor_a).get(page).content.decode()
+    for viewer in (Client(), client_for(editor_b)):
+        response = viewer.get(page)
+        assert response.status_code == 200
+        assert "nimeton@example.fi" not in response.content.decode()
+
+
+def test_unconfirmed_idea_page_is_for_handlers_only(unconfirmed_a: Idea, editor_a: Any, registered_user: Any) -> None:
+    page = url("ideas:idea", pk=unconfirmed_a.pk)
+    assert Client().get(page).status_code == 404
+    assert client_for(registered_user).get(page).status_code == 404
+    assert client_for(editor_a).get(page).status_code == 200
+
+
+def test_comment_and_support(idea_a: Idea, registered_user: Any) -> None:
+    client = client_for(registered_user)
+    assert client.post(url("ideas:comment", pk=idea_a.pk), {"text": "Hyvä idea!"}).status_code == 302
+    assert client.post(url("ideas:support", pk=idea_a.pk)).status_code == 302
+    assert client.post(url("ideas:support", pk=idea_a.pk)).status_code == 302
+    assert Support.objects.filter(idea=idea_a).count() == 1
+    page = client.get(url("ideas:idea", pk=idea_a.pk)).content.decode()
+    assert "Hyvä idea!" in page
+    assert t("You support this idea.", "fi") in page
+    response = client.post(url("ideas:comment", pk=idea_a.pk), {"text": ""})
+    assert response.status_code == 400
+    assert response.context["comment_form"].errors
+    assert Comment.objects.count() == 1
+
+
+def test_anonymous_cannot_comment_or_support(idea_a: Idea) -> None:
+    client = Client()
+    assert client.post(url("ideas:comment", pk=idea_a.pk), {"text": "Hei"}).status_code == 403
+    assert client.post(url("ideas:support", pk=idea_a.pk)).status_code == 403
+    assert client.get(url("ideas:support", pk=idea_a.pk)).status_code == 405
+    assert not Comment.objects.exists()
+    assert not Support.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 403),
+        ("registered_user", 403),
+        ("sender", 403),
+        ("editor_b", 403),
+        ("editor_a", 302),
+        ("admin_a", 302),
+        ("platform_admin", 302),
+    ],
+)
+def test_state_form_per_role(request: pytest.FixtureRequest, idea_a: Idea, role: str, status: int) -> None:
+    response = client_for(request.getfixturevalue(role)).post(
+        url("ideas:state", pk=idea_a.pk), {"state": IdeaState.UNDER_REVIEW}
+    )
+    assert response.status_code == status
+    idea_a.refresh_from_db()
+    assert idea_a.state == (IdeaState.UNDER_REVIEW if status == 302 else IdeaState.RECEIVED)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_refusal_without_reason_is_a_field_error_and_the_reason_is_public(
+    idea_a: Idea, editor_a: Any, language: str
+) -> None:
+    client = client_for(editor_a)
+    response = client.post(url("ideas:state", language, pk=idea_a.pk), {"state": IdeaState.NOT_TAKEN_FORWARD})
+    assert response.status_code == 400
+    assert t("Say why the idea is not taken forward; everyone sees the reason.", language) in response.content.decode()
+    idea_a.refresh_from_db()
+    assert idea_a.state == IdeaState.RECEIVED
+    client.post(url("ideas:state", pk=idea_a.pk), {"state": IdeaState.NOT_TAKEN_FORWARD, "reason": "Ei rahaa"})
+    public = Client().get(url("ideas:idea", language, pk=idea_a.pk)).content.decode()
+    assert "Ei rahaa" in public
+    assert t("Not taken forward", language) in public
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_xss_is_neutralised_on_the_pages(
+    org_a: Organisation, editor_a: Any, sender: Any, registered_user: Any, payload: str
+) -> None:
+    challenge = make_challenge(org_a, editor_a, title_fi=f"H {payload}", description_fi=payload)
+    idea = services.idea_send(actor=sender, challenge=challenge, title=f"I {payload}", text=f"<p>x</p>{payload}")
+    services.comment_add(actor=registered_user, idea=idea, text=f"kommentti {payload}")
+    for page in (url("ideas:detail", pk=challenge.pk), url("ideas:idea", pk=idea.pk), url("ideas:list")):
+        html = Client().get(page).content.decode()
+        assert "<script>alert" not in html
+        assert "onerror=" not in html
+        assert "onload=" not in html
+        assert 'href="javascript:' not in html
+        assert "<iframe" not in html
+        assert "<svg" not in html
+
+
+def test_feed_lists_new_open_public_challenges(
+    challenge_a: Challenge, staff_challenge_a: Challenge, draft_challenge_a: Challenge
+) -> None:
+    Challenge.objects.filter(pk=staff_challenge_a.pk).update(title_fi="Henkilöstön haaste")
+    Challenge.objects.filter(pk=draft_challenge_a.pk).update(title_fi="Luonnoshaaste")
+    response = Client().get(url("ideas:feed"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    body = response.content.decode()
+    assert challenge_a.title_fi in body
+    assert "Henkilöstön haaste" not in body
+    assert "Luonnoshaaste" not in body
+    assert url("ideas:detail", pk=challenge_a.pk) in body
