@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "accounts",
     "organisations",
     "innovations",
+    "experiments",
     "audit",
     "barometer",
     "ideas",

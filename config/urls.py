@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("innovations/", include("innovations.urls")),
+    path("experiments/", include("experiments.urls")),
     path("barometer/", include("barometer.urls")),
     path("challenges/", include("ideas.urls")),
     path("", include("organisations.urls")),

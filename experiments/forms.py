@@ -1,0 +1,171 @@
+"""Forms of the experiment pages and the parsing of the list's query string.
+
+The forms check the shape of the input (types, lengths, choices); the services decide everything else and their
+ValidationErrors are attached back to the fields with `core.forms.attach_errors`.
+"""
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from experiments.models import Decision, Experiment
+from experiments.selectors import ExperimentFilters, Phase
+from experiments.services import EDITABLE_FIELDS
+from innovations.forms import LANGUAGE_LEGENDS, DateInput
+from organisations.models import Organisation
+
+LANGUAGES = ("fi", "sv", "en")
+MAX_QUERY_LENGTH = 200
+
+PHASE_LABELS = {Phase.RUNNING: _("Running"), Phase.FINISHED: _("Finished")}
+NOT_DECIDED = "none"
+
+
+def parse_filters(params: Mapping[str, Any]) -> ExperimentFilters:
+    """ExperimentFilters from a query string; values that are not valid choices are dropped, never an error."""
+    phase = str(params.get("phase", ""))
+    decision = str(params.get("decision", ""))
+    return ExperimentFilters(
+        q=" ".join(str(params.get("q", "")).split())[:MAX_QUERY_LENGTH],
+        phase=phase if phase in PHASE_LABELS else "",
+        decision=decision if decision in (*Decision.values, NOT_DECIDED) else "",
+        owner=str(params.get("owner", ""))[:100],
+    )
+
+
+# Literal strings, one per field and language, so that each can be translated as a whole.
+TRANSLATED_LABELS = {
+    "title_fi": _("Title in Finnish"),
+    "title_sv": _("Title in Swedish"),
+    "title_en": _("Title in English"),
+    "summary_fi": _("Summary in Finnish"),
+    "summary_sv": _("Summary in Swedish"),
+    "summary_en": _("Summary in English"),
+    "hypothesis_fi": _("Hypothesis in Finnish"),
+    "hypothesis_sv": _("Hypothesis in Swedish"),
+    "hypothesis_en": _("Hypothesis in English"),
+    "measures_fi": _("What is measured and how, in Finnish"),
+    "measures_sv": _("What is measured and how, in Swedish"),
+    "measures_en": _("What is measured and how, in English"),
+    "places_fi": _("Places in Finnish"),
+    "places_sv": _("Places in Swedish"),
+    "places_en": _("Places in English"),
+    "participants_fi": _("Participants in Finnish"),
+    "participants_sv": _("Participants in Swedish"),
+    "participants_en": _("Participants in English"),
+    "results_fi": _("Results in Finnish"),
+    "results_sv": _("Results in Swedish"),
+    "results_en": _("Results in English"),
+}
+REASON_LABELS = {
+    "fi": _("Reasons in Finnish"),
+    "sv": _("Reasons in Swedish"),
+    "en": _("Reasons in English"),
+}
+TEXT_FIELDS = ("hypothesis", "measures", "places", "participants", "results")
+
+
+class ExperimentForm(forms.Form):
+    """The experiment's own fields and partners. On the edit page it carries the version the person started
+    from, so that a save over someone else's newer change is refused (services.ConflictError)."""
+
+    owner: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
+        label=_("Owner organisation"), queryset=Organisation.objects.none(), empty_label=_("Choose an organisation")
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DateInput)
+    ends_on = forms.DateField(
+        label=_("Ends on"),
+        required=False,
+        widget=DateInput,
+        help_text=_("The experiment counts as finished once this date has passed."),
+    )
+    budget = forms.DecimalField(
+        label=_("Budget (euros)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("For example 12500.50"),
+    )
+    partners: "forms.ModelMultipleChoiceField[Organisation]" = forms.ModelMultipleChoiceField(
+        label=_("Partners"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        to_field_name="slug",
+        help_text=_("Organisations that take part in the experiment. Hold Ctrl (or Cmd) to choose several."),
+    )
+
+    def __init__(
+        self, *args: Any, owners: QuerySet[Organisation] | None = None, with_version: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if owners is None:
+            del self.fields["owner"]
+        else:
+            cast("forms.ModelChoiceField[Organisation]", self.fields["owner"]).queryset = owners
+        if not with_version:
+            del self.fields["version"]
+        for lang in LANGUAGES:
+            self.fields[f"title_{lang}"] = forms.CharField(
+                label=TRANSLATED_LABELS[f"title_{lang}"], max_length=200, required=False
+            )
+            self.fields[f"summary_{lang}"] = forms.CharField(
+                label=TRANSLATED_LABELS[f"summary_{lang}"],
+                max_length=500,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            for field in TEXT_FIELDS:
+                self.fields[f"{field}_{lang}"] = forms.CharField(
+                    label=TRANSLATED_LABELS[f"{field}_{lang}"], required=False, widget=forms.Textarea(attrs={"rows": 4})
+                )
+            for field in ("title", "summary", *TEXT_FIELDS):
+                # Screen readers and spell checkers then read and check each box in its own language.
+                self.fields[f"{field}_{lang}"].widget.attrs["lang"] = lang
+
+    @classmethod
+    def initial_for(cls, experiment: Experiment) -> dict[str, Any]:
+        initial: dict[str, Any] = {field: getattr(experiment, field) for field in EDITABLE_FIELDS}
+        initial["version"] = experiment.version
+        initial["partners"] = [p.organisation.slug for p in experiment.partnerships.select_related("organisation")]
+        return initial
+
+    def experiment_data(self) -> dict[str, Any]:
+        return {field: self.cleaned_data.get(field) for field in EDITABLE_FIELDS}
+
+    def language_groups(self) -> list[tuple[str, str, list[forms.BoundField]]]:
+        """(language code, legend, [fields]) for the template's fieldsets."""
+        return [
+            (
+                lang,
+                str(LANGUAGE_LEGENDS[lang]),
+                [self[f"{field}_{lang}"] for field in ("title", "summary", *TEXT_FIELDS)],
+            )
+            for lang in LANGUAGES
+        ]
+
+
+class DecisionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
+    reasons_fi = forms.CharField(label=REASON_LABELS["fi"], required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    reasons_sv = forms.CharField(label=REASON_LABELS["sv"], required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    reasons_en = forms.CharField(label=REASON_LABELS["en"], required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for lang in LANGUAGES:
+            self.fields[f"reasons_{lang}"].widget.attrs["lang"] = lang
+
+    def reasons(self) -> dict[str, str]:
+        return {lang: self.cleaned_data.get(f"reasons_{lang}") or "" for lang in LANGUAGES}
+
+
+class VersionForm(forms.Form):
+    """The confirmation forms (publish, unpublish, scale up) carry the version the person saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -1,0 +1,140 @@
+"""Experiments (kokeilut): a hypothesis tested in given places with given participants, what was measured, the
+results, and the decision taken on them. A finished experiment decided "scale up" becomes an innovation in use."""
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from innovations.vocabulary import PartnerRole, Status
+
+
+class Decision(models.TextChoices):
+    SCALE_UP = "scale_up", _("Scale up")
+    CONTINUE = "continue", _("Continue the experiment")
+    CHANGE = "change", _("Change and try again")
+    STOP = "stop", _("Stop")
+
+
+class Experiment(models.Model):
+    owner = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("owner organisation"),
+        on_delete=models.PROTECT,
+        related_name="experiments",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    # Plain text (any HTML is removed on save, see core.sanitise.strip_html).
+    hypothesis = models.TextField(_("hypothesis"), blank=True)
+    measures = models.TextField(_("what is measured and how"), blank=True)
+    places = models.TextField(_("places"), blank=True)
+    participants = models.TextField(_("participants"), blank=True)
+    results = models.TextField(_("results"), blank=True)
+    decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    budget = models.DecimalField(_("budget (euros)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    partners = models.ManyToManyField(
+        "organisations.Organisation",
+        through="ExperimentPartner",
+        verbose_name=_("partners"),
+        related_name="partner_experiments",
+        blank=True,
+    )
+    # The innovation the experiment tried out, if any, and the innovation it became when scaled up.
+    source_innovation = models.ForeignKey(
+        "innovations.Innovation",
+        verbose_name=_("innovation tried out"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="experiments",
+    )
+    resulting_innovation = models.OneToOneField(
+        "innovations.Innovation",
+        verbose_name=_("resulting innovation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="from_experiment",
+    )
+    search_document = models.TextField(blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    if TYPE_CHECKING:  # the per-language columns django-modeltranslation adds at run time
+        title_fi: str | None
+        title_sv: str | None
+        title_en: str | None
+        summary_fi: str | None
+        summary_sv: str | None
+        summary_en: str | None
+        hypothesis_fi: str | None
+        hypothesis_sv: str | None
+        hypothesis_en: str | None
+        results_fi: str | None
+        results_sv: str | None
+        results_en: str | None
+        decision_reasons_fi: str | None
+        decision_reasons_sv: str | None
+        decision_reasons_en: str | None
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("experiment")
+        verbose_name_plural = _("experiments")
+        indexes = [
+            models.Index(fields=["status", "-updated_at"]),
+            models.Index(fields=["owner", "status"]),
+            models.Index(fields=["ends_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+    def get_absolute_url(self) -> str:
+        return reverse("experiments:detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The experiment cannot end before it starts.")})
+        if self.budget is not None and self.budget < 0:
+            raise ValidationError({"budget": _("The budget cannot be negative.")})
+
+    @property
+    def is_finished(self) -> bool:
+        """Finished: its end date has passed (an experiment without an end date is running)."""
+        return self.ends_on is not None and self.ends_on < timezone.localdate()
+
+    @property
+    def is_running(self) -> bool:
+        return not self.is_finished
+
+
+class ExperimentPartner(models.Model):
+    """An organisation that took part in the experiment, with its role."""
+
+    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="partnerships")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=PartnerRole.choices, default=PartnerRole.CO_DEVELOPER)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        constraints = [models.UniqueConstraint(fields=["experiment", "organisation"], name="unique_experiment_partner")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"

@@ -1,0 +1,265 @@
+"""Every write to experiments goes through these functions: they check permission, validate, save in one
+transaction, keep the search document current and record the change."""
+
+import html
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import linebreaks
+from django.utils.translation import gettext as _
+
+from audit.models import Action
+from audit.services import change_record, diff
+from core import text_search
+from core.errors import ConflictError
+from core.sanitise import strip_html
+from core.translated import LANGUAGES as LANGS
+from core.translated import first_translation, translations
+from experiments.models import Decision, Experiment, ExperimentPartner
+from innovations import services as innovation_services
+from innovations.models import Innovation
+from innovations.vocabulary import Stage, Status
+from organisations.models import Organisation
+
+TRANSLATED = ("title", "summary", "hypothesis", "measures", "places", "participants", "results", "decision_reasons")
+# The texts of the experiment itself; the decision's reasons are set with the decision (experiment_decide).
+CONTENT_TRANSLATED = TRANSLATED[:-1]
+EDITABLE_FIELDS = (
+    *(f"{field}_{lang}" for field in CONTENT_TRANSLATED for lang in LANGS),
+    "starts_on",
+    "ends_on",
+    "budget",
+)
+NULLABLE = {"starts_on", "ends_on", "budget"}
+
+
+def _plain_text(value: str) -> str:
+    """The text without any HTML: tags and scripts removed (core.sanitise), entities back to characters, because
+    the texts are stored and shown as plain text (templates escape them)."""
+    return html.unescape(strip_html(value or "")).strip()
+
+
+def _require(user: Any, perm: str, obj: Any = None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _snapshot(experiment: Experiment) -> dict[str, Any]:
+    values: dict[str, Any] = {field: getattr(experiment, field) for field in EDITABLE_FIELDS}
+    values["budget"] = None if experiment.budget is None else str(experiment.budget)
+    values["status"] = experiment.status
+    values["decision"] = experiment.decision
+    for lang in LANGS:
+        values[f"decision_reasons_{lang}"] = getattr(experiment, f"decision_reasons_{lang}")
+    if experiment.pk:
+        values["partners"] = sorted(str(p.organisation) for p in experiment.partnerships.select_related("organisation"))
+    return values
+
+
+def _apply(experiment: Experiment, data: Mapping[str, Any]) -> None:
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
+    for field, value in data.items():
+        if isinstance(value, str):
+            value = _plain_text(value) if field not in NULLABLE else value.strip()
+        if field in NULLABLE and value == "":
+            value = None
+        if value is None and field not in NULLABLE:
+            value = ""
+        if field == "budget" and value is not None:
+            try:
+                value = Decimal(str(value))
+            except ArithmeticError:
+                raise ValidationError({"budget": _("Give the budget in euros, e.g. 12500.50.")}) from None
+        setattr(experiment, field, value)
+    if not first_translation(experiment, "title"):
+        raise ValidationError({"title_fi": _("Give the experiment a title in at least one language.")})
+    experiment.full_clean(
+        exclude=["owner", "created_by", "source_innovation", "resulting_innovation", "search_document"]
+    )
+
+
+def experiment_search_document(experiment: Experiment) -> str:
+    """The stemmed search document: the experiment's texts in every language and its owner's name."""
+    pairs = [pair for field in TRANSLATED for pair in translations(experiment, field)]
+    pairs += translations(experiment.owner, "name")
+    return text_search.document(pairs)
+
+
+def _refresh_search_document(experiment: Experiment) -> None:
+    experiment.search_document = experiment_search_document(experiment)
+    Experiment.objects.filter(pk=experiment.pk).update(search_document=experiment.search_document)
+
+
+def _set_partners(experiment: Experiment, partners: Iterable[Organisation]) -> None:
+    chosen = {organisation.pk: organisation for organisation in partners}
+    if experiment.owner_id in chosen:
+        raise ValidationError({"partners": _("The owner cannot be its own partner.")})
+    experiment.partnerships.exclude(organisation_id__in=chosen).delete()
+    existing = set(experiment.partnerships.values_list("organisation_id", flat=True))
+    ExperimentPartner.objects.bulk_create(
+        [ExperimentPartner(experiment=experiment, organisation=o) for pk, o in chosen.items() if pk not in existing]
+    )
+
+
+@transaction.atomic
+def experiment_create(
+    *,
+    actor: Any,
+    owner: Organisation,
+    data: Mapping[str, Any],
+    partners: Iterable[Organisation] = (),
+    source_innovation: Innovation | None = None,
+    status: str = Status.DRAFT,
+) -> Experiment:
+    _require(actor, "experiments.add_experiment_for", owner)
+    if status not in Status.values:
+        raise ValidationError({"status": _("Unknown status “%(value)s”.") % {"value": status}})
+    if source_innovation is not None:
+        _require(actor, "innovations.view_innovation", source_innovation)
+    experiment = Experiment(
+        owner=owner,
+        created_by=actor if actor.is_authenticated else None,
+        status=status,
+        source_innovation=source_innovation,
+    )
+    _apply(experiment, data)
+    experiment.save()
+    _set_partners(experiment, partners)
+    _refresh_search_document(experiment)
+    change_record(obj=experiment, actor=actor, action=Action.CREATE, changes=diff({}, _snapshot(experiment)))
+    return experiment
+
+
+def _lock_current(experiment: Experiment, expected_version: int) -> Experiment:
+    """Re-reads the row under a lock and refuses a change that started from an older version."""
+    current = Experiment.objects.select_for_update().select_related("owner").get(pk=experiment.pk)
+    if current.version != expected_version:
+        raise ConflictError()
+    return current
+
+
+@transaction.atomic
+def experiment_update(
+    *,
+    actor: Any,
+    experiment: Experiment,
+    expected_version: int,
+    data: Mapping[str, Any],
+    partners: Iterable[Organisation] | None = None,
+) -> Experiment:
+    _require(actor, "experiments.change_experiment", experiment)
+    current = _lock_current(experiment, expected_version)
+    before = _snapshot(current)
+    _apply(current, data)
+    current.version += 1
+    current.save()
+    if partners is not None:
+        _set_partners(current, partners)
+    _refresh_search_document(current)
+    change_record(obj=current, actor=actor, action=Action.UPDATE, changes=diff(before, _snapshot(current)))
+    return current
+
+
+@transaction.atomic
+def experiment_set_status(*, actor: Any, experiment: Experiment, status: str, expected_version: int) -> Experiment:
+    _require(actor, "experiments.change_experiment", experiment)
+    if status not in Status.values:
+        raise ValidationError({"status": _("Unknown status “%(value)s”.") % {"value": status}})
+    current = _lock_current(experiment, expected_version)
+    if current.status == status:
+        return current
+    before = current.status
+    current.status = status
+    current.version += 1
+    current.save(update_fields=["status", "version", "updated_at"])
+    action = Action.PUBLISH if status == Status.PUBLISHED else Action.UNPUBLISH
+    change_record(obj=current, actor=actor, action=action, changes={"status": [before, status]})
+    return current
+
+
+@transaction.atomic
+def experiment_decide(
+    *,
+    actor: Any,
+    experiment: Experiment,
+    expected_version: int,
+    decision: str,
+    reasons: Mapping[str, str],
+    results: Mapping[str, str] | None = None,
+) -> Experiment:
+    """Records the decision taken on the experiment (scale up, continue, change, stop) with its reasons in
+    {language: text}, and optionally the results it rests on ({language: text})."""
+    _require(actor, "experiments.change_experiment", experiment)
+    if decision not in Decision.values:
+        raise ValidationError({"decision": _("Choose what was decided.")})
+    unknown = (set(reasons) | set(results or {})) - set(LANGS)
+    if unknown:
+        raise ValidationError(_("Unknown language “%(value)s”.") % {"value": sorted(unknown)[0]})
+    current = _lock_current(experiment, expected_version)
+    if current.resulting_innovation_id is not None:
+        raise ValidationError(_("This experiment has already been scaled up into an innovation."))
+    before = _snapshot(current)
+    current.decision = decision
+    for lang in LANGS:
+        if lang in reasons:
+            setattr(current, f"decision_reasons_{lang}", _plain_text(reasons[lang]))
+        if results is not None and lang in results:
+            setattr(current, f"results_{lang}", _plain_text(results[lang]))
+    if not first_translation(current, "decision_reasons"):
+        raise ValidationError({"reasons_fi": _("Give the reasons for the decision in at least one language.")})
+    current.version += 1
+    current.save()
+    _refresh_search_document(current)
+    change_record(obj=current, actor=actor, action=Action.UPDATE, changes=diff(before, _snapshot(current)))
+    return current
+
+
+def scale_up_refusal(experiment: Experiment) -> str | None:
+    """Why the experiment cannot be scaled up into an innovation now, or None when it can."""
+    if experiment.resulting_innovation_id is not None:
+        return _("This experiment has already been scaled up into an innovation.")
+    if not experiment.is_finished:
+        return _("Only a finished experiment can be scaled up: its end date must have passed.")
+    if experiment.decision != Decision.SCALE_UP:
+        return _("Only an experiment whose decision is to scale up can become an innovation.")
+    return None
+
+
+@transaction.atomic
+def experiment_scale_up(*, actor: Any, experiment: Experiment, expected_version: int) -> Innovation:
+    """The finished experiment decided "scale up" becomes the owner's innovation in use, linked both ways, in one
+    transaction: the innovation's texts start from the experiment's title, summary and results."""
+    _require(actor, "experiments.change_experiment", experiment)
+    current = _lock_current(experiment, expected_version)
+    refusal = scale_up_refusal(current)
+    if refusal:
+        raise ValidationError(refusal)
+    data: dict[str, Any] = {"stage": Stage.IN_USE, "introduced_on": timezone.localdate()}
+    for lang in LANGS:
+        data[f"title_{lang}"] = getattr(current, f"title_{lang}") or ""
+        data[f"summary_{lang}"] = getattr(current, f"summary_{lang}") or ""
+        results = getattr(current, f"results_{lang}") or ""
+        data[f"description_{lang}"] = linebreaks(results, autoescape=True) if results else ""
+    innovation = innovation_services.innovation_create(
+        actor=actor, owner=current.owner, data=data, status=current.status
+    )
+    current.resulting_innovation = innovation
+    current.version += 1
+    current.save(update_fields=["resulting_innovation", "version", "updated_at"])
+    change_record(
+        obj=current, actor=actor, action=Action.UPDATE, changes={"resulting_innovation": [None, str(innovation)]}
+    )
+    return innovation
+
+
+@transaction.atomic
+def experiment_delete(*, actor: Any, experiment: Experiment) -> None:
+    _require(actor, "experiments.delete_experiment", experiment)
+    change_record(obj=experiment, actor=actor, action=Action.DELETE, changes={"title": [str(experiment.title), None]})
+    experiment.delete()

@@ -1,0 +1,264 @@
+"""The experiment pages: the list (running and finished, searchable), an experiment's page, the forms that
+create, edit and decide, and scaling up into an innovation.
+
+Views parse the request, call one selector or service and render. Permissions are the rules in
+experiments.rules (the services check them again); an experiment a person may not see is a 404 everywhere, so
+that drafts do not reveal that they exist.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from audit.selectors import change_list
+from core.errors import ConflictError
+from core.forms import attach_errors
+from experiments import services
+from experiments.forms import NOT_DECIDED, PHASE_LABELS, DecisionForm, ExperimentForm, VersionForm, parse_filters
+from experiments.models import Decision, Experiment
+from experiments.selectors import experiment_detail, experiment_list
+from innovations.forms import page_number
+from innovations.vocabulary import Status
+from organisations.models import Organisation
+
+PER_PAGE = 20
+
+
+def experiment_list_view(request: HttpRequest) -> HttpResponse:
+    filters = parse_filters(request.GET)
+    paginator = Paginator(experiment_list(user=request.user, filters=filters), PER_PAGE)
+    page = paginator.get_page(page_number(request.GET.get("page")))
+    owner_ids = Experiment.objects.filter(status=Status.PUBLISHED).values("owner_id")
+    return render(
+        request,
+        "experiments/list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "phase_options": [(value, str(label)) for value, label in PHASE_LABELS.items()],
+            "decision_options": [
+                *((str(v), str(label)) for v, label in Decision.choices),
+                (NOT_DECIDED, _("Not decided yet")),
+            ],
+            "owner_options": Organisation.objects.filter(pk__in=owner_ids).order_by("name"),
+            "filtered": bool(filters.q or filters.phase or filters.decision or filters.owner),
+            "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+            "can_create": bool(roles.editable_organisation_ids(request.user)),
+        },
+    )
+
+
+def _visible_or_404(request: HttpRequest, pk: int) -> Experiment:
+    experiment = experiment_detail(user=request.user, pk=pk)
+    if experiment is None:
+        raise Http404(_("No such experiment."))
+    return experiment
+
+
+def _editable_or_404(request: HttpRequest, pk: int) -> Experiment:
+    experiment = _visible_or_404(request, pk)
+    if not request.user.has_perm("experiments.change_experiment", experiment):
+        raise PermissionDenied
+    return experiment
+
+
+def _visible_innovation(user: Any, innovation: Any) -> Any:
+    return innovation if innovation is not None and user.has_perm("innovations.view_innovation", innovation) else None
+
+
+def experiment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    experiment = _visible_or_404(request, pk)
+    user = request.user
+    can_edit = user.has_perm("experiments.change_experiment", experiment)
+    changes = list(change_list(obj=experiment)[:50]) if user.has_perm("experiments.view_changes", experiment) else None
+    return render(
+        request,
+        "experiments/detail.html",
+        {
+            "experiment": experiment,
+            "is_draft": experiment.status == Status.DRAFT,
+            "partnerships": list(experiment.partnerships.all()),
+            "source_innovation": _visible_innovation(user, experiment.source_innovation),
+            "resulting_innovation": _visible_innovation(user, experiment.resulting_innovation),
+            "changes": changes,
+            "can_edit": can_edit,
+            "can_delete": user.has_perm("experiments.delete_experiment", experiment),
+            "can_scale_up": can_edit and services.scale_up_refusal(experiment) is None,
+        },
+    )
+
+
+@login_required
+def experiment_create_view(request: HttpRequest) -> HttpResponse:
+    editable = Organisation.objects.filter(pk__in=roles.editable_organisation_ids(request.user))
+    owner = None
+    slug = request.GET.get("owner", "")
+    if slug:
+        owner = get_object_or_404(Organisation, slug=slug)
+        if not request.user.has_perm("experiments.add_experiment_for", owner):
+            raise PermissionDenied
+    elif not editable.exists():
+        raise PermissionDenied
+    elif editable.count() == 1:
+        owner = editable.get()
+    form = ExperimentForm(request.POST or None, owners=None if owner else editable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            experiment = services.experiment_create(
+                actor=request.user,
+                owner=owner or form.cleaned_data["owner"],
+                data=form.experiment_data(),
+                partners=form.cleaned_data["partners"],
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The experiment was saved as a draft. Publish it when it is ready."))
+            return redirect(experiment)
+    return render(
+        request, "experiments/form.html", {"form": form, "error_forms": [form], "owner": owner, "experiment": None}
+    )
+
+
+def _with_version(request: HttpRequest, experiment: Experiment) -> QueryDict:
+    """The posted data with the saved version in place of the one the person started from."""
+    data = request.POST.copy()
+    data["version"] = str(experiment.version)
+    return data
+
+
+@login_required
+def experiment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    experiment = _editable_or_404(request, pk)
+    if request.method != "POST":
+        form = ExperimentForm(initial=ExperimentForm.initial_for(experiment), with_version=True)
+    else:
+        form = ExperimentForm(request.POST, with_version=True)
+        if form.is_valid():
+            try:
+                services.experiment_update(
+                    actor=request.user,
+                    experiment=experiment,
+                    expected_version=form.cleaned_data["version"],
+                    data=form.experiment_data(),
+                    partners=form.cleaned_data["partners"],
+                )
+            except ConflictError:
+                form.add_error(None, ConflictError.message)
+                # Keep every word typed; saving again, after comparing, deliberately replaces the other change.
+                form.data = _with_version(request, Experiment.objects.get(pk=experiment.pk))
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("Your changes were saved."))
+                return redirect(experiment)
+    return render(
+        request,
+        "experiments/form.html",
+        {"form": form, "error_forms": [form], "owner": experiment.owner, "experiment": experiment},
+    )
+
+
+@login_required
+def experiment_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    experiment = _editable_or_404(request, pk)
+    initial = {"version": experiment.version, "decision": experiment.decision}
+    initial.update({f"reasons_{lang}": getattr(experiment, f"decision_reasons_{lang}") for lang in ("fi", "sv", "en")})
+    form = DecisionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.experiment_decide(
+                actor=request.user,
+                experiment=experiment,
+                expected_version=form.cleaned_data["version"],
+                decision=form.cleaned_data["decision"],
+                reasons=form.reasons(),
+            )
+        except ConflictError:
+            form.add_error(None, ConflictError.message)
+            form.data = _with_version(request, Experiment.objects.get(pk=experiment.pk))
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The decision was saved."))
+            return redirect(experiment)
+    return render(request, "experiments/decide.html", {"experiment": experiment, "form": form, "error_forms": [form]})
+
+
+@login_required
+def experiment_scale_up_view(request: HttpRequest, pk: int) -> HttpResponse:
+    experiment = _editable_or_404(request, pk)
+    form = VersionForm(request.POST or None, initial={"version": experiment.version})
+    refusal = services.scale_up_refusal(experiment)
+    if request.method == "POST" and form.is_valid() and refusal is None:
+        try:
+            innovation = services.experiment_scale_up(
+                actor=request.user, experiment=experiment, expected_version=form.cleaned_data["version"]
+            )
+        except ConflictError:
+            form.add_error(None, ConflictError.message)
+            form.data = _with_version(request, Experiment.objects.get(pk=experiment.pk))
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The experiment is now an innovation in use. Complete its description here."))
+            return redirect("innovations:edit", pk=innovation.pk)
+    return render(
+        request,
+        "experiments/confirm_scale_up.html",
+        {"experiment": experiment, "form": form, "error_forms": [form], "refusal": refusal},
+    )
+
+
+def _set_status(request: HttpRequest, pk: int, status: str) -> HttpResponse:
+    experiment = _editable_or_404(request, pk)
+    form = VersionForm(request.POST or None, initial={"version": experiment.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.experiment_set_status(
+                actor=request.user, experiment=experiment, status=status, expected_version=form.cleaned_data["version"]
+            )
+        except ConflictError:
+            form.data = _with_version(request, Experiment.objects.get(pk=experiment.pk))
+            form.add_error(None, ConflictError.message)
+        else:
+            if status == Status.PUBLISHED:
+                messages.success(request, _("The experiment is now published: everyone can see it."))
+            else:
+                messages.success(request, _("The experiment is now a draft: only your organisation can see it."))
+            return redirect(experiment)
+    return render(
+        request,
+        "experiments/confirm_status.html",
+        {"experiment": experiment, "form": form, "error_forms": [form], "status": status},
+    )
+
+
+@login_required
+def experiment_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _set_status(request, pk, Status.PUBLISHED)
+
+
+@login_required
+def experiment_unpublish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _set_status(request, pk, Status.DRAFT)
+
+
+@login_required
+def experiment_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    experiment = _visible_or_404(request, pk)
+    if not request.user.has_perm("experiments.delete_experiment", experiment):
+        raise PermissionDenied
+    if request.method == "POST":
+        title = str(experiment.title)
+        services.experiment_delete(actor=request.user, experiment=experiment)
+        messages.success(request, _("“%(title)s” was deleted.") % {"title": title})
+        return redirect("experiments:list")
+    return render(request, "experiments/confirm_delete.html", {"experiment": experiment})
