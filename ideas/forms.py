@@ -35,6 +35,11 @@ class IdeaForm(forms.Form):
             del self.fields["sender_email"]
 
 
+class IdeaEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    text = forms.CharField(label=_("Your idea"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 8}))
+
+
 class CommentForm(forms.Form):
     text = forms.CharField(label=_("Comment"), max_length=4_000, widget=forms.Textarea(attrs={"rows": 4}))
 

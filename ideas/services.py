@@ -209,6 +209,17 @@ def comment_add(*, actor: Any, idea: Idea, text: str) -> Comment:
     return comment
 
 
+def comment_set_hidden(*, actor: Any, comment: Comment, hidden: bool) -> Comment:
+    """A handler hides a comment from everyone but the handlers (or shows it again)."""
+    _require(actor, "ideas.handle_idea", comment.idea)
+    with transaction.atomic():
+        changes = {"hidden": [comment.hidden, hidden]}
+        comment.hidden = hidden
+        comment.save(update_fields=["hidden"])
+        change_record(obj=comment, actor=actor, action=Action.UPDATE, changes=changes)
+    return comment
+
+
 def support_add(*, actor: Any, idea: Idea) -> bool:
     """Supports the idea once per person. True when a support was added, False when the person already had one
     (also when two requests race: the unique constraint decides and the loser gets False, not an error)."""

@@ -19,8 +19,8 @@ from django_ratelimit.core import is_ratelimited
 
 from core.forms import attach_errors
 from ideas import selectors, services
-from ideas.forms import CommentForm, IdeaFilterForm, IdeaForm, StateForm
-from ideas.models import Challenge, Idea
+from ideas.forms import CommentForm, IdeaEditForm, IdeaFilterForm, IdeaForm, StateForm
+from ideas.models import Challenge, Comment, Idea
 from organisations.models import Organisation
 
 PER_PAGE = 20
@@ -173,6 +173,7 @@ def _idea_page(
             "can_take_part": user.has_perm("ideas.take_part", idea),
             "show_sender": user.has_perm("ideas.view_sender", idea),
             "is_handler": is_handler,
+            "can_edit": user.has_perm("ideas.change_idea", idea),
             "comment_form": comment_form or CommentForm(),
             "state_form": state_form or StateForm(initial={"state": idea.state, "reason": idea.state_reason}),
             "error_forms": [form for form in (comment_form, state_form) if form is not None],
@@ -201,6 +202,37 @@ def comment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your comment was added."))
             return redirect("ideas:idea", pk=idea.pk)
     return _idea_page(request, idea, comment_form=form, status=400)
+
+
+@require_POST
+def comment_hide_view(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    idea = _idea_or_404(request, pk)
+    if not request.user.has_perm("ideas.handle_idea", idea):
+        raise PermissionDenied(_("Only the idea's handlers can hide comments."))
+    comment = get_object_or_404(Comment, pk=comment_pk, idea=idea)
+    hidden = request.POST.get("hidden") == "1"
+    services.comment_set_hidden(actor=request.user, comment=comment, hidden=hidden)
+    messages.success(request, _("The comment is hidden.") if hidden else _("The comment is shown again."))
+    return redirect("ideas:idea", pk=idea.pk)
+
+
+def idea_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sender edits the title and text of their idea until a handler has taken it up."""
+    idea = _idea_or_404(request, pk)
+    if not request.user.has_perm("ideas.change_idea", idea):
+        raise PermissionDenied(_("You can edit only your own idea, and only until it is handled."))
+    form = IdeaEditForm(request.POST or None, initial={"title": idea.title, "text": idea.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.idea_edit(
+                actor=request.user, idea=idea, title=form.cleaned_data["title"], text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect("ideas:idea", pk=idea.pk)
+    return render(request, "ideas/edit.html", {"form": form, "error_forms": [form], "idea": idea, "section": "ideas"})
 
 
 @require_POST
