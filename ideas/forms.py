@@ -1,12 +1,18 @@
 """Forms of the challenge and idea pages. They check the shape of the input; the services decide the rest and
 their ValidationErrors are attached back to the fields with core.forms.attach_errors."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ideas.models import IdeaState
+from accounts import roles
+from core.translated import LANGUAGES
+from ideas.models import Audience, ChallengeStatus, IdeaState, Participation
+from organisations.models import Organisation
+
+LANGUAGE_NAMES = {"fi": _("Finnish"), "sv": _("Swedish"), "en": _("English")}
 
 MAX_QUERY_LENGTH = 200
 
@@ -58,3 +64,59 @@ class StateForm(forms.Form):
 class IdeaFilterForm(forms.Form):
     q = forms.CharField(label=_("Search ideas"), required=False, max_length=MAX_QUERY_LENGTH)
     state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All states")), *IdeaState.choices])
+
+
+class ChallengeForm(forms.Form):
+    """A new challenge: texts in Finnish, Swedish and English, who sees it and who takes part, dates and status."""
+
+    owner: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+    audience = forms.ChoiceField(label=_("Who sees the challenge"), choices=Audience.choices)
+    participation = forms.ChoiceField(label=_("Who may send ideas"), choices=Participation.choices)
+    opens_on = forms.DateField(label=_("Opens on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label=_("Closes on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            (ChallengeStatus.DRAFT, ChallengeStatus.DRAFT.label),
+            (ChallengeStatus.OPEN, ChallengeStatus.OPEN.label),
+        ],
+        help_text=_("A draft is seen only by your organisation's editors."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owners = Organisation.objects.order_by("name")
+        if not getattr(user, "is_superuser", False):
+            owners = owners.filter(pk__in=roles.editable_organisation_ids(user))
+        cast("forms.ModelChoiceField[Organisation]", self.fields["owner"]).queryset = owners
+        for lang in LANGUAGES:
+            name = LANGUAGE_NAMES[lang]
+            self.fields[f"title_{lang}"] = forms.CharField(
+                label=_("Title (%(language)s)") % {"language": name}, max_length=200, required=False
+            )
+            self.fields[f"question_{lang}"] = forms.CharField(
+                label=_("Question (%(language)s)") % {"language": name},
+                max_length=300,
+                required=False,
+                help_text=_("How might we …?"),
+            )
+            self.fields[f"description_{lang}"] = forms.CharField(
+                label=_("Description (%(language)s)") % {"language": name},
+                max_length=20_000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 5}),
+            )
+
+    def text_fields(self) -> list[Any]:
+        return [self[f"{field}_{lang}"] for lang in LANGUAGES for field in ("title", "question", "description")]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(data.get(f"title_{lang}") for lang in LANGUAGES):
+            raise ValidationError({"title_fi": _("Give the challenge a title in at least one language.")})
+        return data
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: value for name, value in self.cleaned_data.items() if name != "owner"}

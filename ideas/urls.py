@@ -5,6 +5,7 @@ from ideas import views
 app_name = "ideas"
 urlpatterns = [
     path("", views.challenge_list_view, name="list"),
+    path("new/", views.challenge_create_view, name="create"),
     path("feed/", views.OpenChallengesFeed(), name="feed"),
     path("<int:pk>/", views.challenge_detail_view, name="detail"),
     path("<int:pk>/send/", views.idea_send_view, name="send"),

@@ -6,6 +6,7 @@ state change. A challenge or idea a person may not see is a 404, so that private
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,9 +18,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from accounts import roles
 from core.forms import attach_errors
 from ideas import selectors, services
-from ideas.forms import CommentForm, IdeaEditForm, IdeaFilterForm, IdeaForm, StateForm
+from ideas.forms import ChallengeForm, CommentForm, IdeaEditForm, IdeaFilterForm, IdeaForm, StateForm
 from ideas.models import Challenge, Comment, Idea
 from organisations.models import Organisation
 
@@ -45,7 +47,28 @@ def _idea_or_404(request: HttpRequest, pk: int) -> Idea:
 def challenge_list_view(request: HttpRequest) -> HttpResponse:
     challenges = selectors.challenge_public_list(user=request.user)
     page = Paginator(challenges, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "ideas/challenge_list.html", {"page": page, "section": "ideas"})
+    user = request.user
+    can_create = bool(user.is_superuser or roles.editable_organisation_ids(user))
+    return render(request, "ideas/challenge_list.html", {"page": page, "can_create": can_create, "section": "ideas"})
+
+
+@login_required
+def challenge_create_view(request: HttpRequest) -> HttpResponse:
+    """An editor of an organisation opens a challenge (or saves it as a draft)."""
+    if not request.user.is_superuser and not roles.editable_organisation_ids(request.user):
+        raise PermissionDenied(_("Only editors of an organisation can open challenges."))
+    form = ChallengeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            challenge = services.challenge_create(
+                actor=request.user, owner=form.cleaned_data["owner"], data=form.service_data()
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The challenge was saved."))
+            return redirect("ideas:detail", pk=challenge.pk)
+    return render(request, "ideas/challenge_form.html", {"form": form, "error_forms": [form], "section": "ideas"})
 
 
 def challenge_detail_view(request: HttpRequest, pk: int) -> HttpResponse:

@@ -374,3 +374,73 @@ def test_hidden_comment_is_seen_only_by_handlers(idea_a: Idea, registered_user: 
     # A comment of another idea cannot be reached through this idea.
     other = services.idea_send(actor=registered_user, challenge=idea_a.challenge, title="Toinen", text="T")
     assert client_for(editor_a).post(url("ideas:comment_hide", pk=other.pk, comment_pk=comment.pk)).status_code == 404
+
+
+def _challenge_post(owner: Organisation, **extra: Any) -> dict[str, Any]:
+    data = {
+        "owner": owner.pk,
+        "title_fi": "Miten voisimme siistiä rannat?",
+        "title_sv": "Hur kunde vi städa stränderna?",
+        "title_en": "How might we clean the shores?",
+        "description_fi": "<p>Kuvaus</p><script>alert(1)</script>",
+        "audience": "public",
+        "participation": "anyone",
+        "status": "open",
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 302),  # to the log-in page
+        ("registered_user", 403),
+        ("sender", 403),
+        ("editor_b", 200),  # the form again: org_a is not among editor_b's organisations
+        ("editor_a", 302),
+        ("admin_a", 302),
+        ("platform_admin", 302),
+    ],
+)
+def test_challenge_create_page_per_role(
+    request: pytest.FixtureRequest, org_a: Organisation, role: str, status: int
+) -> None:
+    response = client_for(request.getfixturevalue(role)).post(url("ideas:create"), _challenge_post(org_a))
+    assert response.status_code == status
+    created = Challenge.objects.filter(owner=org_a).first()
+    if role in ("editor_a", "admin_a", "platform_admin"):
+        assert created is not None
+        assert response["Location"] == url("ideas:detail", pk=created.pk)
+        assert created.title_sv == "Hur kunde vi städa stränderna?"
+        assert "<script" not in created.description_fi
+    else:
+        assert created is None
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_challenge_create_page_bad_input(org_a: Organisation, editor_a: Any, language: str) -> None:
+    client = client_for(editor_a)
+    assert client.get(url("ideas:create", language)).status_code == 200
+    response = client.post(
+        url("ideas:create", language),
+        _challenge_post(org_a, title_fi="", title_sv="", title_en="", opens_on="2026-05-02", closes_on="2026-05-01"),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert t("Give the challenge a title in at least one language.", language) in html
+    response = client.post(
+        url("ideas:create", language), _challenge_post(org_a, opens_on="2026-05-02", closes_on="2026-05-01")
+    )
+    assert response.status_code == 200
+    assert t("The closing date cannot be before the opening date.", language) in response.content.decode()
+    response = client.post(url("ideas:create", language), _challenge_post(org_a, audience="martians", opens_on="x"))
+    assert set(response.context["form"].errors) == {"audience", "opens_on"}
+    assert not Challenge.objects.exists()
+
+
+def test_list_offers_opening_a_challenge_only_to_editors(editor_a: Any, registered_user: Any) -> None:
+    link = url("ideas:create")
+    assert link in client_for(editor_a).get(url("ideas:list")).content.decode()
+    assert link not in client_for(registered_user).get(url("ideas:list")).content.decode()
+    assert link not in Client().get(url("ideas:list")).content.decode()
