@@ -21,7 +21,7 @@ from core import text_search
 from core.sanitise import clean_html, strip_html
 from core.translated import LANGUAGES as LANGS
 from core.translated import first_translation
-from ideas.models import Challenge, Comment, Idea, IdeaState, Support
+from ideas.models import Challenge, ChallengeStatus, Comment, Idea, IdeaState, Support
 from organisations.models import Organisation
 
 CHALLENGE_TRANSLATED = ("title", "question", "description")
@@ -73,6 +73,20 @@ def challenge_create(
         challenge.save()
         challenge.handlers.set(handlers)
         change_record(obj=challenge, actor=actor, action=Action.CREATE)
+    return challenge
+
+
+def challenge_set_status(*, actor: Any, challenge: Challenge, status: str) -> Challenge:
+    """An editor of the owner opens, closes or re-opens a challenge (or takes it back to a draft)."""
+    if status not in ChallengeStatus.values:
+        raise ValidationError({"status": _("Choose a status from the list.")})
+    with transaction.atomic():
+        challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+        _require(actor, "ideas.change_challenge", challenge)
+        changes = {"status": [challenge.status, status]}
+        challenge.status = status
+        challenge.save(update_fields=["status", "updated_at"])
+        change_record(obj=challenge, actor=actor, action=Action.UPDATE, changes=changes)
     return challenge
 
 

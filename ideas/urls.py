@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.challenge_create_view, name="create"),
     path("feed/", views.OpenChallengesFeed(), name="feed"),
     path("<int:pk>/", views.challenge_detail_view, name="detail"),
+    path("<int:pk>/status/", views.challenge_status_view, name="status"),
     path("<int:pk>/send/", views.idea_send_view, name="send"),
     path("to/<int:organisation_pk>/send/", views.idea_send_to_organisation_view, name="send_to_organisation"),
     path("confirm/<str:token>/", views.idea_confirm_view, name="confirm"),

@@ -22,7 +22,7 @@ from accounts import roles
 from core.forms import attach_errors
 from ideas import selectors, services
 from ideas.forms import ChallengeForm, CommentForm, IdeaEditForm, IdeaFilterForm, IdeaForm, StateForm
-from ideas.models import Challenge, Comment, Idea
+from ideas.models import Challenge, ChallengeStatus, Comment, Idea
 from organisations.models import Organisation
 
 PER_PAGE = 20
@@ -88,9 +88,25 @@ def challenge_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "filtered": bool(q or state),
             "can_send": request.user.has_perm("ideas.send_idea", challenge),
+            "can_change": request.user.has_perm("ideas.change_challenge", challenge),
+            "statuses": ChallengeStatus.choices,
             "section": "ideas",
         },
     )
+
+
+@require_POST
+def challenge_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+    challenge = _challenge_or_404(request, pk)
+    if not request.user.has_perm("ideas.change_challenge", challenge):
+        raise PermissionDenied(_("Only the organisation's editors can change the challenge."))
+    try:
+        services.challenge_set_status(actor=request.user, challenge=challenge, status=request.POST.get("status", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The status of the challenge was changed."))
+    return redirect("ideas:detail", pk=challenge.pk)
 
 
 def _send(request: HttpRequest, challenge: Challenge | None, organisation: Organisation) -> HttpResponse:

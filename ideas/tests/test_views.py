@@ -444,3 +444,51 @@ def test_list_offers_opening_a_challenge_only_to_editors(editor_a: Any, register
     assert link in client_for(editor_a).get(url("ideas:list")).content.decode()
     assert link not in client_for(registered_user).get(url("ideas:list")).content.decode()
     assert link not in Client().get(url("ideas:list")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 403),
+        ("registered_user", 403),
+        ("editor_b", 403),
+        ("editor_a", 302),
+        ("admin_a", 302),
+        ("platform_admin", 302),
+    ],
+)
+def test_closing_a_challenge_per_role(
+    request: pytest.FixtureRequest, challenge_a: Challenge, role: str, status: int
+) -> None:
+    response = client_for(request.getfixturevalue(role)).post(
+        url("ideas:status", pk=challenge_a.pk), {"status": "closed"}
+    )
+    assert response.status_code == status
+    challenge_a.refresh_from_db()
+    assert challenge_a.status == ("closed" if status == 302 else "open")
+
+
+def test_closed_challenge_takes_no_ideas_and_bad_status_is_refused(
+    challenge_a: Challenge, editor_a: Any, registered_user: Any
+) -> None:
+    client = client_for(editor_a)
+    assert client.post(url("ideas:status", pk=challenge_a.pk), {"status": "exploded"}).status_code == 302
+    challenge_a.refresh_from_db()
+    assert challenge_a.status == "open"
+    client.post(url("ideas:status", pk=challenge_a.pk), {"status": "closed"})
+    sender = client_for(registered_user)
+    assert sender.get(url("ideas:send", pk=challenge_a.pk)).status_code == 403
+    assert (
+        url("ideas:send", pk=challenge_a.pk) not in sender.get(url("ideas:detail", pk=challenge_a.pk)).content.decode()
+    )
+
+
+def test_admin_lists_render(platform_admin: Any, idea_a: Idea) -> None:
+    client = client_for(platform_admin)
+    for name in ("challenge", "idea", "comment"):
+        with translation.override("fi"):
+            page = reverse(f"admin:ideas_{name}_changelist")
+        assert client.get(page).status_code == 200
+    with translation.override("fi"):
+        page = reverse("admin:ideas_idea_change", args=[idea_a.pk])
+    assert client.get(page).status_code == 200
