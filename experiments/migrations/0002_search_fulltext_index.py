@@ -1,0 +1,24 @@
+"""On PostgreSQL, the experiments' stem search runs as a full-text query on an expression GIN index, as the
+innovations' does (innovations/migrations/0003); SQLite keeps its substring test."""
+
+from django.db import migrations
+
+# The expression must be exactly what experiments.selectors.SEARCH_VECTOR compiles to.
+CREATE_INDEX = (
+    "CREATE INDEX IF NOT EXISTS experiment_search_fts ON experiments_experiment USING gin "
+    "(to_tsvector('simple'::regconfig, COALESCE(search_document, '')))"
+)
+DROP_INDEX = "DROP INDEX IF EXISTS experiment_search_fts"
+
+
+def _run(statement):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(statement)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [("experiments", "0001_initial")]
+    operations = [migrations.RunPython(_run(CREATE_INDEX), _run(DROP_INDEX))]
