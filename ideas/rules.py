@@ -9,6 +9,7 @@ editors of the organisation the idea was sent to; only they see a sender's e-mai
 from typing import Any
 
 import rules
+from django.utils import timezone
 
 from accounts import roles
 from ideas.models import Audience, ChallengeStatus, Idea, IdeaState, Participation
@@ -39,6 +40,9 @@ def is_editor_of_challenge_owner(user: Any, challenge: Any) -> bool:
 @rules.predicate
 def may_send_to_challenge(user: Any, challenge: Any) -> bool:
     if challenge is None or challenge.status != ChallengeStatus.OPEN or not challenge_is_visible(user, challenge):
+        return False
+    today = timezone.localdate()
+    if (challenge.opens_on and today < challenge.opens_on) or (challenge.closes_on and today > challenge.closes_on):
         return False
     return challenge.participation == Participation.ANYONE or bool(getattr(user, "is_authenticated", False))
 

@@ -1,8 +1,10 @@
 """Every role × action on challenges and ideas, through the rules the pages and services share."""
 
+import datetime
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from ideas.models import Challenge, Idea
 
@@ -107,3 +109,16 @@ def test_ideas_of_a_staff_challenge_are_hidden_from_outsiders(
     assert editor_a.has_perm("ideas.view_idea", idea)
     assert not editor_b.has_perm("ideas.view_idea", idea)
     assert not registered_user.has_perm("ideas.view_idea", idea)
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes", "allowed"),
+    [(-5, 5, True), (0, 0, True), (1, 10, False), (-10, -1, False), (None, -1, False), (-1, None, True)],
+)
+def test_ideas_are_taken_only_between_the_dates(
+    challenge_a: Challenge, registered_user: Any, opens: int | None, closes: int | None, allowed: bool
+) -> None:
+    today = timezone.localdate()
+    challenge_a.opens_on = today + datetime.timedelta(days=opens) if opens is not None else None
+    challenge_a.closes_on = today + datetime.timedelta(days=closes) if closes is not None else None
+    assert registered_user.has_perm("ideas.send_idea", challenge_a) is allowed
