@@ -52,7 +52,7 @@ def test_send_confirm_and_handle_an_idea(
     expect(page).to_have_url(re.compile(r"/fi/challenges/\d+/$"))
     expect(page.get_by_role("main")).not_to_contain_text("Kirjastoauto kyliin")
 
-    link = re.search(r"https?://\S+/confirm/\S+/", mail.outbox[-1].body)
+    link = re.search(r"https?://\S+/confirm/\S+/", str(mail.outbox[-1].body))
     assert link is not None
     page.goto(link.group(0))
     assert_no_axe_violations(page, "confirmation page")
