@@ -67,3 +67,15 @@ def idea_detail(*, idea: Idea, include_hidden: bool = False) -> tuple[list[Comme
 
 def has_supported(*, user: Any, idea: Idea) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and idea.supports.filter(user=user).exists()
+
+
+def ideas_sent_by(*, user: Any) -> QuerySet[Idea]:
+    """The ideas a signed-in person sent, newest first, with their challenge and support count."""
+    if not getattr(user, "is_authenticated", False):
+        return Idea.objects.none()
+    return (
+        Idea.objects.filter(sender=user)
+        .select_related("challenge", "organisation")
+        .annotate(support_count=Count("supports"))
+        .order_by("-created_at", "-id")
+    )

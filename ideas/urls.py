@@ -5,6 +5,7 @@ from ideas import views
 app_name = "ideas"
 urlpatterns = [
     path("", views.challenge_list_view, name="list"),
+    path("my-ideas/", views.my_ideas_view, name="my_ideas"),
     path("new/", views.challenge_create_view, name="create"),
     path("feed/", views.OpenChallengesFeed(), name="feed"),
     path("<int:pk>/", views.challenge_detail_view, name="detail"),

@@ -49,7 +49,11 @@ def challenge_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(challenges, PER_PAGE).get_page(request.GET.get("page"))
     user = request.user
     can_create = bool(user.is_superuser or roles.editable_organisation_ids(user))
-    return render(request, "ideas/challenge_list.html", {"page": page, "can_create": can_create, "section": "ideas"})
+    return render(
+        request,
+        "ideas/challenge_list.html",
+        {"page": page, "can_create": can_create, "signed_in": user.is_authenticated, "section": "ideas"},
+    )
 
 
 @login_required
@@ -69,6 +73,13 @@ def challenge_create_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The challenge was saved."))
             return redirect("ideas:detail", pk=challenge.pk)
     return render(request, "ideas/challenge_form.html", {"form": form, "error_forms": [form], "section": "ideas"})
+
+
+@login_required
+def my_ideas_view(request: HttpRequest) -> HttpResponse:
+    """The ideas the person sent and what became of them."""
+    page = Paginator(selectors.ideas_sent_by(user=request.user), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "ideas/my_ideas.html", {"page": page, "section": "ideas"})
 
 
 def challenge_detail_view(request: HttpRequest, pk: int) -> HttpResponse:

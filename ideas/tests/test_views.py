@@ -492,3 +492,17 @@ def test_admin_lists_render(platform_admin: Any, idea_a: Idea) -> None:
     with translation.override("fi"):
         page = reverse("admin:ideas_idea_change", args=[idea_a.pk])
     assert client.get(page).status_code == 200
+
+
+def test_my_ideas_lists_only_the_persons_own(idea_a: Idea, sender: Any, registered_user: Any, editor_a: Any) -> None:
+    services.idea_set_state(actor=editor_a, idea=idea_a, state=IdeaState.NOT_TAKEN_FORWARD, reason="Ei nyt")
+    other = services.idea_send(actor=registered_user, challenge=idea_a.challenge, title="Toisen idea", text="T")
+    page = client_for(sender).get(url("ideas:my_ideas")).content.decode()
+    assert idea_a.title in page
+    assert "Ei nyt" in page
+    assert other.title not in page
+    empty = client_for(editor_a).get(url("ideas:my_ideas"))
+    assert empty.status_code == 200
+    assert t("You have not sent any ideas yet.", "fi") in empty.content.decode()
+    assert Client().get(url("ideas:my_ideas")).status_code == 302  # to the log-in page
+    assert url("ideas:my_ideas") in client_for(sender).get(url("ideas:list")).content.decode()
