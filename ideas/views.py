@@ -124,58 +124,44 @@ def _send(request: HttpRequest, challenge: Challenge | None, organisation: Organ
     signed_in = request.user.is_authenticated
     form = IdeaForm(request.POST or None, signed_in=signed_in)
     back = reverse("ideas:detail", args=[challenge.pk]) if challenge else reverse("ideas:list")
-    if request.method == "POST":
+    context = {
+        "form": form,
+        "error_forms": [form],
+        "challenge": challenge,
+        "organisation": organisation,
+        "back": back,
+        "section": "ideas",
+    }
+    if request.method == "POST" and form.is_valid():
+        # Only complete sendings count, so that a person correcting a mistyped form is not held up.
         if is_ratelimited(request, group="ideas.send", key="ip", rate=SEND_RATE, method="POST", increment=True):
             messages.error(request, _("Too many ideas were sent from your address. Wait a moment and try again."))
-            return render(
-                request,
-                "ideas/send.html",
-                {
-                    "form": form,
-                    "error_forms": [form],
-                    "challenge": challenge,
-                    "organisation": organisation,
-                    "back": back,
-                },
-                status=429,
+            return render(request, "ideas/send.html", context, status=429)
+        if form.cleaned_data["website"]:
+            # A bot filled in the honeypot: answer as if all went well, store nothing.
+            messages.success(request, _("Thank you! Check your e-mail and confirm the idea."))
+            return redirect(back)
+        try:
+            idea = services.idea_send(
+                actor=request.user,
+                challenge=challenge,
+                organisation=organisation,
+                title=form.cleaned_data["title"],
+                text=form.cleaned_data["text"],
+                latitude=form.cleaned_data["latitude"],
+                longitude=form.cleaned_data["longitude"],
+                sender_email=form.cleaned_data.get("sender_email", ""),
+                confirm_url=lambda token: request.build_absolute_uri(reverse("ideas:confirm", args=[token])),
             )
-        if form.is_valid():
-            if form.cleaned_data["website"]:
-                # A bot filled in the honeypot: answer as if all went well, store nothing.
-                messages.success(request, _("Thank you! Check your e-mail and confirm the idea."))
-                return redirect(back)
-            try:
-                idea = services.idea_send(
-                    actor=request.user,
-                    challenge=challenge,
-                    organisation=organisation,
-                    title=form.cleaned_data["title"],
-                    text=form.cleaned_data["text"],
-                    latitude=form.cleaned_data["latitude"],
-                    longitude=form.cleaned_data["longitude"],
-                    sender_email=form.cleaned_data.get("sender_email", ""),
-                    confirm_url=lambda token: request.build_absolute_uri(reverse("ideas:confirm", args=[token])),
-                )
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                if signed_in:
-                    messages.success(request, _("Thank you! Your idea was sent."))
-                    return redirect("ideas:idea", pk=idea.pk)
-                messages.success(request, _("Thank you! Check your e-mail and confirm the idea."))
-                return redirect(back)
-    return render(
-        request,
-        "ideas/send.html",
-        {
-            "form": form,
-            "error_forms": [form],
-            "challenge": challenge,
-            "organisation": organisation,
-            "back": back,
-            "section": "ideas",
-        },
-    )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            if signed_in:
+                messages.success(request, _("Thank you! Your idea was sent."))
+                return redirect("ideas:idea", pk=idea.pk)
+            messages.success(request, _("Thank you! Check your e-mail and confirm the idea."))
+            return redirect(back)
+    return render(request, "ideas/send.html", context)
 
 
 def idea_send_view(request: HttpRequest, pk: int) -> HttpResponse:

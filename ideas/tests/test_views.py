@@ -174,11 +174,17 @@ def test_sending_is_rate_limited(challenge_a: Challenge) -> None:
     limit = int(SEND_RATE.split("/")[0])
     client = Client()
     page = url("ideas:send", pk=challenge_a.pk)
+    # Corrections of a mistyped form do not count.
+    for _ in range(limit + 2):
+        assert client.post(page, {"title": "", "text": "T", "sender_email": "a@example.fi"}).status_code == 200
     for number in range(limit):
         data = {"title": f"Idea {number}", "text": "T", "sender_email": "a@example.fi"}
         assert client.post(page, data).status_code == 302
     response = client.post(page, {"title": "One too many", "text": "T", "sender_email": "a@example.fi"})
     assert response.status_code == 429
+    assert t("Too many ideas were sent from your address. Wait a moment and try again.", "fi") in (
+        response.content.decode()
+    )
     assert Idea.objects.count() == limit
     # Another address is not blocked.
     other = client.post(page, {"title": "Other", "text": "T", "sender_email": "b@example.fi"}, REMOTE_ADDR="10.0.0.9")
