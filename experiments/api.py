@@ -6,7 +6,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -15,9 +17,11 @@ from experiments import selectors, services
 from experiments.models import Decision, Experiment
 from innovations.api import InnovationOut, OptionalSlug, Version, VersionIn
 from innovations.api import _detail as innovation_detail
+from innovations.selectors import innovation_visible
 from innovations.vocabulary import PartnerRole
 from innovations.vocabulary import Status as ExperimentStatus
 from organisations.api import (
+    MAX_ID,
     Body,
     ObjectId,
     OrganisationRef,
@@ -155,6 +159,9 @@ class ExperimentFields(Body):
 class ExperimentCreateIn(ExperimentFields):
     owner: OrganisationRefIn = Field(..., description="Owner organisation's id or slug; you must be its editor.")
     status: ExperimentStatus = ExperimentStatus.DRAFT
+    source_innovation: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Id of the innovation the experiment tries out (one you may see)."
+    )
 
 
 class ExperimentUpdateIn(ExperimentFields):
@@ -181,7 +188,7 @@ class ExperimentQuery(Schema):
 
 def _input(payload: ExperimentFields) -> tuple[dict[str, Any], list[Organisation] | None]:
     data = payload.dict(exclude_unset=True)
-    for key in ("owner", "status", "version", "partners"):
+    for key in ("owner", "status", "version", "partners", "source_innovation"):
         data.pop(key, None)
     partners = (
         [organisation_from_ref(ref, field="partners") for ref in payload.partners]
@@ -229,8 +236,20 @@ def experiment_create(request: HttpRequest, payload: ExperimentCreateIn) -> Any:
     """For editors of the owner organisation. Starts as a draft unless `status` says published."""
     owner = organisation_from_ref(payload.owner, field="owner")
     data, partners = _input(payload)
+    source = None
+    if payload.source_innovation is not None:
+        source = innovation_visible(user=actor(request)).filter(pk=payload.source_innovation).first()
+        if source is None:
+            raise ValidationError(
+                {"source_innovation": _("There is no innovation “%(value)s”.") % {"value": payload.source_innovation}}
+            )
     experiment = services.experiment_create(
-        actor=actor(request), owner=owner, data=data, partners=partners or (), status=payload.status
+        actor=actor(request),
+        owner=owner,
+        data=data,
+        partners=partners or (),
+        source_innovation=source,
+        status=payload.status,
     )
     return Status(201, _detail(request, experiment.pk))
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +25,7 @@ from experiments.forms import NOT_DECIDED, PHASE_LABELS, DecisionForm, Experimen
 from experiments.models import Decision, Experiment
 from experiments.selectors import experiment_detail, experiment_list
 from innovations.forms import page_number
+from innovations.selectors import innovation_visible
 from innovations.vocabulary import Status
 from organisations.models import Organisation
 
@@ -69,6 +70,23 @@ def _editable_or_404(request: HttpRequest, pk: int) -> Experiment:
     return experiment
 
 
+def _field_label(name: str) -> str:
+    """A readable name for a key of the change log ("title_fi" → "title (fi)", "partners" → "partners")."""
+    base, _sep, language = name.rpartition("_")
+    if language in ("fi", "sv", "en") and base:
+        return _("%(field)s (%(language)s)") % {"field": _model_field_label(base), "language": language}
+    return _model_field_label(name)
+
+
+def _model_field_label(name: str) -> str:
+    try:
+        field = Experiment._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    verbose_name = getattr(field, "verbose_name", None)
+    return str(verbose_name) if verbose_name else name
+
+
 def _visible_innovation(user: Any, innovation: Any) -> Any:
     return innovation if innovation is not None and user.has_perm("innovations.view_innovation", innovation) else None
 
@@ -77,7 +95,12 @@ def experiment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     experiment = _visible_or_404(request, pk)
     user = request.user
     can_edit = user.has_perm("experiments.change_experiment", experiment)
-    changes = list(change_list(obj=experiment)[:50]) if user.has_perm("experiments.view_changes", experiment) else None
+    changes = None
+    if user.has_perm("experiments.view_changes", experiment):
+        changes = [
+            (record, ", ".join(_field_label(name) for name in sorted(record.changes)))
+            for record in change_list(obj=experiment)[:50]
+        ]
     return render(
         request,
         "experiments/detail.html",
@@ -108,6 +131,12 @@ def experiment_create_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     elif editable.count() == 1:
         owner = editable.get()
+    # "?innovation=<id>": the experiment tries out this innovation (e.g. another organisation's, before adopting).
+    source = None
+    if request.GET.get("innovation", "").isdigit():
+        source = innovation_visible(user=request.user).filter(pk=int(request.GET["innovation"])).first()
+        if source is None:
+            raise Http404(_("No such innovation."))
     form = ExperimentForm(request.POST or None, owners=None if owner else editable)
     if request.method == "POST" and form.is_valid():
         try:
@@ -116,6 +145,7 @@ def experiment_create_view(request: HttpRequest) -> HttpResponse:
                 owner=owner or form.cleaned_data["owner"],
                 data=form.experiment_data(),
                 partners=form.cleaned_data["partners"],
+                source_innovation=source,
             )
         except ValidationError as error:
             attach_errors(form, error)
@@ -123,7 +153,9 @@ def experiment_create_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The experiment was saved as a draft. Publish it when it is ready."))
             return redirect(experiment)
     return render(
-        request, "experiments/form.html", {"form": form, "error_forms": [form], "owner": owner, "experiment": None}
+        request,
+        "experiments/form.html",
+        {"form": form, "error_forms": [form], "owner": owner, "experiment": None, "source_innovation": source},
     )
 
 

@@ -164,3 +164,15 @@ def test_publish_and_delete_by_role(request: pytest.FixtureRequest, role: str, r
     else:
         assert delete.status_code in ((401,) if role == "anonymous" else (403, 404))
         assert Experiment.objects.exists()
+
+
+def test_create_with_a_source_innovation(
+    request: pytest.FixtureRequest, org_b: Any, published_a: Any, draft_a: Any
+) -> None:
+    client = _client(request, "editor_b")
+    hidden = _post(client, API, {"owner": org_b.slug, "title_fi": "K", "source_innovation": draft_a.pk})
+    assert hidden.status_code == 422
+    assert "source_innovation" in hidden.json()["error"]["fields"]
+    response = _post(client, API, {"owner": org_b.slug, "title_fi": "K", "source_innovation": published_a.pk})
+    assert response.status_code == 201, response.content
+    assert response.json()["source_innovation"]["id"] == published_a.pk

@@ -254,3 +254,28 @@ def test_hostile_text_is_not_executed(client: Any, editor_a: Any, org_a: Any) ->
 def test_nav_links_to_experiments(client: Any) -> None:
     html = client.get(url("experiments:list", "sv")).content.decode()
     assert f'href="{url("experiments:list", "sv")}" aria-current="page"' in html
+
+
+def test_change_history_names_the_fields_for_the_owner_only(
+    client: Any, editor_a: Any, editor_b: Any, finished_published: Any
+) -> None:
+    client.force_login(editor_a)
+    response = client.get(url("experiments:detail", "en", pk=finished_published.pk))
+    with translation.override("en"):
+        assert response.context["changes"][0][1] == "decision, reasons for the decision (fi)"
+    client.force_login(editor_b)
+    assert client.get(url("experiments:detail", "en", pk=finished_published.pk)).context["changes"] is None
+
+
+def test_an_experiment_can_try_out_a_visible_innovation(
+    client: Any, editor_b: Any, org_b: Any, published_a: Any, draft_a: Any
+) -> None:
+    client.force_login(editor_b)
+    assert client.get(url("experiments:create", query=f"innovation={draft_a.pk}")).status_code == 404
+    page = client.get(url("experiments:create", "en", query=f"innovation={published_a.pk}"))
+    assert str(published_a.title) in page.content.decode()
+    client.post(url("experiments:create", query=f"innovation={published_a.pk}"), form_data(title_fi="Kokeilemme"))
+    experiment = Experiment.objects.get()
+    assert (experiment.owner, experiment.source_innovation) == (org_b, published_a)
+    detail = client.get(experiment.get_absolute_url()).content.decode()
+    assert published_a.get_absolute_url() in detail
