@@ -120,3 +120,11 @@ class ChallengeForm(forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         return {name: value for name, value in self.cleaned_data.items() if name != "owner"}
+
+
+class OrganisationChoiceForm(forms.Form):
+    """Which organisation an idea without a challenge goes to."""
+
+    organisation: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.order_by("name")
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.challenge_detail_view, name="detail"),
     path("<int:pk>/status/", views.challenge_status_view, name="status"),
     path("<int:pk>/send/", views.idea_send_view, name="send"),
+    path("to/", views.organisation_choice_view, name="choose_organisation"),
     path("to/<int:organisation_pk>/send/", views.idea_send_to_organisation_view, name="send_to_organisation"),
     path("confirm/<str:token>/", views.idea_confirm_view, name="confirm"),
     path("ideas/<int:pk>/", views.idea_detail_view, name="idea"),

@@ -21,7 +21,15 @@ from django_ratelimit.core import is_ratelimited
 from accounts import roles
 from core.forms import attach_errors
 from ideas import selectors, services
-from ideas.forms import ChallengeForm, CommentForm, IdeaEditForm, IdeaFilterForm, IdeaForm, StateForm
+from ideas.forms import (
+    ChallengeForm,
+    CommentForm,
+    IdeaEditForm,
+    IdeaFilterForm,
+    IdeaForm,
+    OrganisationChoiceForm,
+    StateForm,
+)
 from ideas.models import Challenge, ChallengeStatus, Comment, Idea
 from organisations.models import Organisation
 
@@ -169,6 +177,14 @@ def idea_send_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("ideas.send_idea", challenge):
         raise PermissionDenied(_("This challenge does not take ideas from you now."))
     return _send(request, challenge, challenge.owner)
+
+
+def organisation_choice_view(request: HttpRequest) -> HttpResponse:
+    """Send an idea without a challenge: first choose the organisation that receives it."""
+    form = OrganisationChoiceForm(request.GET or None)
+    if request.GET and form.is_valid():
+        return redirect("ideas:send_to_organisation", organisation_pk=form.cleaned_data["organisation"].pk)
+    return render(request, "ideas/choose_organisation.html", {"form": form, "error_forms": [form], "section": "ideas"})
 
 
 def idea_send_to_organisation_view(request: HttpRequest, organisation_pk: int) -> HttpResponse:

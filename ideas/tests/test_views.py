@@ -512,3 +512,16 @@ def test_my_ideas_lists_only_the_persons_own(idea_a: Idea, sender: Any, register
     assert t("You have not sent any ideas yet.", "fi") in empty.content.decode()
     assert Client().get(url("ideas:my_ideas")).status_code == 302  # to the log-in page
     assert url("ideas:my_ideas") in client_for(sender).get(url("ideas:list")).content.decode()
+
+
+def test_choosing_the_organisation_of_an_idea_without_challenge(org_b: Organisation) -> None:
+    client = Client()
+    page = url("ideas:choose_organisation")
+    assert page in client.get(url("ideas:list")).content.decode()
+    assert client.get(page).status_code == 200
+    response = client.get(page, {"organisation": org_b.pk})
+    assert response.status_code == 302
+    assert response["Location"] == url("ideas:send_to_organisation", organisation_pk=org_b.pk)
+    bad = client.get(page, {"organisation": "999999"})
+    assert bad.status_code == 200
+    assert set(bad.context["form"].errors) == {"organisation"}
