@@ -73,3 +73,21 @@ def test_send_confirm_and_handle_an_idea(
     expect(page.locator("#id_state")).to_have_value("experimenting")
     idea.refresh_from_db()
     assert idea.state == "experimenting"
+
+
+def test_editor_pages_pass_axe(page: Page, challenge: Any, scenario: Any, url: Any, log_in: Any) -> None:
+    from ideas import services
+
+    services.idea_send(actor=scenario.source_editor, challenge=challenge, title="Oma idea", text="Teksti")
+    page.goto(url("ideas:choose_organisation"))
+    assert_no_axe_violations(page, "choose an organisation")
+    log_in(page, scenario.source_editor, next_path=url("ideas:create"))
+    page.get_by_role("main").get_by_role("button").first.click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert_no_axe_violations(page, "challenge form with errors")
+    page.goto(url("ideas:my_ideas"))
+    expect(page.get_by_role("main").get_by_role("link", name="Oma idea")).to_be_visible()
+    assert_no_axe_violations(page, "ideas you have sent")
+    page.goto(url("ideas:detail", pk=challenge.pk))
+    expect(page.locator("#challenge-status")).to_be_visible()
+    assert_no_axe_violations(page, "challenge page (editor)")
