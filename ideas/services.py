@@ -5,6 +5,7 @@ until then they are seen by nobody but the handlers, and are not public.
 """
 
 import html
+import logging
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -34,6 +35,7 @@ CHALLENGE_FIELDS = (
     "status",
 )
 MAX_TEXT = 10_000
+logger = logging.getLogger(__name__)
 MAX_COMMENT = 4_000
 
 
@@ -108,6 +110,21 @@ def _idea_fields(idea: Idea, title: Any, text: Any, latitude: Any, longitude: An
     idea.search_document = text_search.document([(lang, f"{idea.title} {strip_html(idea.text)}") for lang in LANGS])
 
 
+def _send_confirmation(idea: Idea, link: str) -> None:
+    """Mails the confirmation link. A mail server that is down must not turn a stored idea into an error page:
+    the failure is logged for the administrators, and the handlers still see the unconfirmed idea."""
+    try:
+        send_mail(
+            _("Confirm your idea"),
+            _("Thank you for your idea “%(title)s”. Confirm it by opening this link: %(link)s")
+            % {"title": idea.title, "link": link},
+            None,
+            [idea.sender_email],
+        )
+    except Exception:
+        logger.exception("The confirmation mail of idea %s could not be sent", idea.pk)
+
+
 def idea_send(
     *,
     actor: Any,
@@ -150,15 +167,7 @@ def idea_send(
         change_record(obj=idea, actor=actor, action=Action.CREATE)
         if not signed_in:
             link = confirm_url(idea.confirmation_token) if confirm_url else idea.confirmation_token
-            transaction.on_commit(
-                lambda: send_mail(
-                    _("Confirm your idea"),
-                    _("Thank you for your idea “%(title)s”. Confirm it by opening this link: %(link)s")
-                    % {"title": idea.title, "link": link},
-                    None,
-                    [idea.sender_email],
-                )
-            )
+            transaction.on_commit(lambda: _send_confirmation(idea, link))
     return idea
 
 

@@ -297,3 +297,17 @@ def test_closed_challenge_takes_no_more_comments_or_supports(idea_a: Idea, regis
         services.support_add(actor=registered_user, idea=idea)
     with pytest.raises(PermissionDenied):
         services.comment_add(actor=registered_user, idea=idea, text="Hei")
+
+
+def test_a_failing_mail_server_does_not_lose_the_idea(
+    challenge_a: Challenge, anonymous: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise OSError("mail server down")
+
+    monkeypatch.setattr(services, "send_mail", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        idea = services.idea_send(
+            actor=anonymous, challenge=challenge_a, title="I", text="T", sender_email="x@example.fi"
+        )
+    assert Idea.objects.filter(pk=idea.pk, confirmed=False).exists()
