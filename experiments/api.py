@@ -126,6 +126,11 @@ def _visible_innovation(request: HttpRequest, innovation: Any) -> Any:
 # --- input schemas ----------------------------------------------------------------------------------------------
 
 
+class PartnerIn(Body):
+    organisation: OrganisationRefIn = Field(..., description="The partner's id or slug.", examples=["tampere"])
+    role: PartnerRole = PartnerRole.CO_DEVELOPER
+
+
 class ExperimentFields(Body):
     title_fi: Text200 | None = Field(None, examples=["Liikuntakokeilu kouluissa"])
     title_sv: Text200 | None = None
@@ -151,8 +156,8 @@ class ExperimentFields(Body):
     starts_on: date | None = None
     ends_on: date | None = None
     budget: Budget | None = None
-    partners: list[OrganisationRefIn] | None = Field(
-        None, max_length=100, description="Partner organisations' ids or slugs; replaces the partners."
+    partners: list[PartnerIn] | None = Field(
+        None, max_length=100, description="The partner organisations with their roles; replaces the partners."
     )
 
 
@@ -186,12 +191,12 @@ class ExperimentQuery(Schema):
 # --- helpers ----------------------------------------------------------------------------------------------------
 
 
-def _input(payload: ExperimentFields) -> tuple[dict[str, Any], list[Organisation] | None]:
+def _input(payload: ExperimentFields) -> tuple[dict[str, Any], list[tuple[Organisation, str]] | None]:
     data = payload.dict(exclude_unset=True)
     for key in ("owner", "status", "version", "partners", "source_innovation"):
         data.pop(key, None)
     partners = (
-        [organisation_from_ref(ref, field="partners") for ref in payload.partners]
+        [(organisation_from_ref(p.organisation, field="partners"), str(p.role)) for p in payload.partners]
         if payload.partners is not None
         else None
     )

@@ -22,7 +22,7 @@ from core.translated import first_translation, translations
 from experiments.models import Decision, Experiment, ExperimentPartner
 from innovations import services as innovation_services
 from innovations.models import Innovation
-from innovations.vocabulary import Stage, Status
+from innovations.vocabulary import PartnerRole, Stage, Status
 from organisations.models import Organisation
 
 TRANSLATED = ("title", "summary", "hypothesis", "measures", "places", "participants", "results", "decision_reasons")
@@ -56,7 +56,7 @@ def _snapshot(experiment: Experiment) -> dict[str, Any]:
     for lang in LANGS:
         values[f"decision_reasons_{lang}"] = getattr(experiment, f"decision_reasons_{lang}")
     if experiment.pk:
-        values["partners"] = sorted(str(p.organisation) for p in experiment.partnerships.select_related("organisation"))
+        values["partners"] = sorted(str(p) for p in experiment.partnerships.select_related("organisation"))
     return values
 
 
@@ -96,15 +96,27 @@ def _refresh_search_document(experiment: Experiment) -> None:
     Experiment.objects.filter(pk=experiment.pk).update(search_document=experiment.search_document)
 
 
-def _set_partners(experiment: Experiment, partners: Iterable[Organisation]) -> None:
-    chosen = {organisation.pk: organisation for organisation in partners}
+PartnerIn = Organisation | tuple[Organisation, str]
+
+
+def _set_partners(experiment: Experiment, partners: Iterable[PartnerIn]) -> None:
+    """Replaces the partners: organisations (as co-developers) or (organisation, role) pairs."""
+    chosen: dict[int, tuple[Organisation, str]] = {}
+    for partner in partners:
+        organisation, role = partner if isinstance(partner, tuple) else (partner, PartnerRole.CO_DEVELOPER)
+        if role not in PartnerRole.values:
+            raise ValidationError({"partners": _("Unknown role “%(value)s”.") % {"value": role}})
+        chosen[organisation.pk] = (organisation, str(role))
     if experiment.owner_id in chosen:
         raise ValidationError({"partners": _("The owner cannot be its own partner.")})
     experiment.partnerships.exclude(organisation_id__in=chosen).delete()
-    existing = set(experiment.partnerships.values_list("organisation_id", flat=True))
-    ExperimentPartner.objects.bulk_create(
-        [ExperimentPartner(experiment=experiment, organisation=o) for pk, o in chosen.items() if pk not in existing]
-    )
+    existing = {p.organisation_id: p for p in experiment.partnerships.all()}
+    for pk, (organisation, role) in chosen.items():
+        if pk not in existing:
+            ExperimentPartner.objects.create(experiment=experiment, organisation=organisation, role=role)
+        elif existing[pk].role != role:
+            existing[pk].role = role
+            existing[pk].save(update_fields=["role"])
 
 
 @transaction.atomic
@@ -113,7 +125,7 @@ def experiment_create(
     actor: Any,
     owner: Organisation,
     data: Mapping[str, Any],
-    partners: Iterable[Organisation] = (),
+    partners: Iterable[PartnerIn] = (),
     source_innovation: Innovation | None = None,
     status: str = Status.DRAFT,
 ) -> Experiment:
@@ -151,7 +163,7 @@ def experiment_update(
     experiment: Experiment,
     expected_version: int,
     data: Mapping[str, Any],
-    partners: Iterable[Organisation] | None = None,
+    partners: Iterable[PartnerIn] | None = None,
 ) -> Experiment:
     _require(actor, "experiments.change_experiment", experiment)
     current = _lock_current(experiment, expected_version)

@@ -83,7 +83,14 @@ def test_create_by_role(request: pytest.FixtureRequest, role: str, org_a: Any) -
     client = _client(request, role)
     partner = request.getfixturevalue("org_b")
     response = _post(
-        client, API, {"owner": org_a.slug, "title_fi": "API-kokeilu", "budget": "100.25", "partners": [partner.slug]}
+        client,
+        API,
+        {
+            "owner": org_a.slug,
+            "title_fi": "API-kokeilu",
+            "budget": "100.25",
+            "partners": [{"organisation": partner.slug, "role": "funder"}],
+        },
     )
     expected = 201 if role in ("editor_a", "admin_a", "platform_admin") else (401 if role == "anonymous" else 403)
     assert response.status_code == expected, response.content
@@ -91,7 +98,7 @@ def test_create_by_role(request: pytest.FixtureRequest, role: str, org_a: Any) -
         body = response.json()
         assert body["title_fi"] == "API-kokeilu"
         assert body["status"] == "draft"
-        assert [p["organisation"]["slug"] for p in body["partners"]] == [partner.slug]
+        assert [(p["organisation"]["slug"], p["role"]) for p in body["partners"]] == [(partner.slug, "funder")]
     else:
         assert not Experiment.objects.exists()
 
@@ -102,7 +109,9 @@ def test_bad_input_gives_field_errors_and_saves_nothing(request: pytest.FixtureR
         ({"owner": org_a.slug, "title_fi": ""}, "title_fi"),
         ({"owner": org_a.slug, "title_fi": "K", "budget": "-1"}, "budget"),
         ({"owner": org_a.slug, "title_fi": "K", "starts_on": "2025-05-01", "ends_on": "2025-01-01"}, "ends_on"),
-        ({"owner": org_a.slug, "title_fi": "K", "partners": ["no-such-org"]}, "partners"),
+        ({"owner": org_a.slug, "title_fi": "K", "partners": [{"organisation": "no-such-org"}]}, "partners"),
+        ({"owner": org_a.slug, "title_fi": "K", "partners": [{"organisation": org_a.slug}]}, "partners"),
+        ({"owner": org_a.slug, "title_fi": "K", "partners": [{"organisation": 1, "role": "boss"}]}, "partners"),
         ({"owner": org_a.slug, "title_fi": "K", "decision": "stop"}, "decision"),
     ]
     for body, field in cases:

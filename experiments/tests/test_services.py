@@ -374,3 +374,24 @@ def test_source_innovation_must_be_visible(
         actor=editor_b, owner=org_b, data={"title_fi": "K"}, source_innovation=published_a
     )
     assert experiment.source_innovation == published_a
+
+
+def test_partner_roles_are_kept_and_changed(running_draft: Experiment, editor_a: Any, org_b: Any) -> None:
+    third = OrganisationFactory.create()
+    experiment = services.experiment_update(
+        actor=editor_a, experiment=running_draft, expected_version=1, data={}, partners=[(org_b, "funder"), third]
+    )
+    assert {(p.organisation, p.role) for p in experiment.partnerships.all()} == {
+        (org_b, "funder"),
+        (third, "co_developer"),
+    }
+    experiment = services.experiment_update(
+        actor=editor_a, experiment=experiment, expected_version=2, data={}, partners=[(org_b, "pilot_site")]
+    )
+    assert [(p.organisation, p.role) for p in experiment.partnerships.all()] == [(org_b, "pilot_site")]
+    assert "partners" in _records(experiment)[0].changes
+    with pytest.raises(ValidationError):
+        services.experiment_update(
+            actor=editor_a, experiment=experiment, expected_version=3, data={}, partners=[(org_b, "boss")]
+        )
+    assert [p.role for p in experiment.partnerships.all()] == ["pilot_site"]
