@@ -91,6 +91,8 @@ rules.add_perm("ideas.view_idea", idea_is_public | is_handler | is_sender)
 rules.add_perm("ideas.handle_idea", is_handler)
 rules.add_perm("ideas.view_sender", is_handler)
 rules.add_perm("ideas.change_idea", is_sender & idea_unhandled)
+# The sender may delete what they sent at any time (their own data); comments and supports go with it.
+rules.add_perm("ideas.delete_idea", is_sender)
 rules.add_perm("ideas.take_part", (idea_is_public | is_handler) & may_take_part)
 
 

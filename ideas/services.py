@@ -199,6 +199,15 @@ def idea_edit(*, actor: Any, idea: Idea, title: str, text: str) -> Idea:
     return idea
 
 
+def idea_delete(*, actor: Any, idea: Idea) -> None:
+    """The sender deletes their idea, with its comments and supports; the change log keeps that it happened."""
+    with transaction.atomic():
+        idea = Idea.objects.select_for_update(of=("self",)).select_related("challenge").get(pk=idea.pk)
+        _require(actor, "ideas.delete_idea", idea)
+        change_record(obj=idea, actor=actor, action=Action.DELETE, changes={"title": [idea.title, None]})
+        idea.delete()
+
+
 def idea_set_state(*, actor: Any, idea: Idea, state: str, reason: str = "") -> Idea:
     """A handler moves the idea to another state; "not taken forward" needs a reason, which everyone sees."""
     if state not in IdeaState.values:

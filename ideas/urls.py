@@ -16,6 +16,7 @@ urlpatterns = [
     path("confirm/<str:token>/", views.idea_confirm_view, name="confirm"),
     path("ideas/<int:pk>/", views.idea_detail_view, name="idea"),
     path("ideas/<int:pk>/edit/", views.idea_edit_view, name="edit"),
+    path("ideas/<int:pk>/delete/", views.idea_delete_view, name="delete"),
     path("ideas/<int:pk>/comment/", views.comment_add_view, name="comment"),
     path("ideas/<int:pk>/comments/<int:comment_pk>/hide/", views.comment_hide_view, name="comment_hide"),
     path("ideas/<int:pk>/support/", views.support_view, name="support"),

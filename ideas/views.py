@@ -226,6 +226,7 @@ def _idea_page(
             "show_sender": user.has_perm("ideas.view_sender", idea),
             "is_handler": is_handler,
             "can_edit": user.has_perm("ideas.change_idea", idea),
+            "can_delete": user.has_perm("ideas.delete_idea", idea),
             "comment_form": comment_form or CommentForm(),
             "state_form": state_form or StateForm(initial={"state": idea.state, "reason": idea.state_reason}),
             "error_forms": [form for form in (comment_form, state_form) if form is not None],
@@ -285,6 +286,18 @@ def idea_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your changes were saved."))
             return redirect("ideas:idea", pk=idea.pk)
     return render(request, "ideas/edit.html", {"form": form, "error_forms": [form], "idea": idea, "section": "ideas"})
+
+
+def idea_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks to confirm, POST deletes the sender's own idea."""
+    idea = _idea_or_404(request, pk)
+    if not request.user.has_perm("ideas.delete_idea", idea):
+        raise PermissionDenied(_("You can delete only an idea you sent."))
+    if request.method == "POST":
+        services.idea_delete(actor=request.user, idea=idea)
+        messages.success(request, _("Your idea was deleted."))
+        return redirect("ideas:my_ideas")
+    return render(request, "ideas/confirm_delete.html", {"idea": idea, "section": "ideas"})
 
 
 @require_POST

@@ -72,6 +72,7 @@ IDEA_MATRIX = {
     "ideas.handle_idea": HANDLERS,
     "ideas.view_sender": HANDLERS,
     "ideas.change_idea": {"sender", "platform_admin"},
+    "ideas.delete_idea": {"sender", "platform_admin"},
     "ideas.take_part": set(ROLES) - {"anonymous"},
 }
 

@@ -525,3 +525,34 @@ def test_choosing_the_organisation_of_an_idea_without_challenge(org_b: Organisat
     bad = client.get(page, {"organisation": "999999"})
     assert bad.status_code == 200
     assert set(bad.context["form"].errors) == {"organisation"}
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 403),
+        ("registered_user", 403),
+        ("editor_a", 403),
+        ("admin_a", 403),
+        ("editor_b", 403),
+        ("sender", 302),
+        ("platform_admin", 302),
+    ],
+)
+def test_deleting_an_idea_per_role(request: pytest.FixtureRequest, idea_a: Idea, role: str, status: int) -> None:
+    services.support_add(actor=request.getfixturevalue("registered_user"), idea=idea_a)
+    client = client_for(request.getfixturevalue(role))
+    page = url("ideas:delete", pk=idea_a.pk)
+    assert client.get(page).status_code == (200 if status == 302 else 403)
+    assert client.post(page).status_code == status
+    assert Idea.objects.filter(pk=idea_a.pk).exists() is (status != 302)
+    assert Support.objects.exists() is (status != 302)
+
+
+def test_sender_deletes_also_a_handled_idea(idea_a: Idea, sender: Any, editor_a: Any) -> None:
+    services.idea_set_state(actor=editor_a, idea=idea_a, state=IdeaState.IN_USE)
+    client = client_for(sender)
+    assert url("ideas:delete", pk=idea_a.pk) in client.get(url("ideas:idea", pk=idea_a.pk)).content.decode()
+    response = client.post(url("ideas:delete", pk=idea_a.pk))
+    assert response["Location"] == url("ideas:my_ideas")
+    assert not Idea.objects.exists()
