@@ -291,6 +291,17 @@ def experiment_publish(request: HttpRequest, id: ObjectId, payload: VersionIn) -
     return _detail(request, id)
 
 
+@router.post("/{id}/unpublish", response=ExperimentOut, auth=AUTH_REQUIRED, summary="Return an experiment to draft")
+def experiment_unpublish(request: HttpRequest, id: ObjectId, payload: VersionIn) -> Any:
+    services.experiment_set_status(
+        actor=actor(request),
+        experiment=_detail(request, id),
+        status=ExperimentStatus.DRAFT,
+        expected_version=payload.version,
+    )
+    return _detail(request, id)
+
+
 @router.post("/{id}/decision", response=ExperimentOut, auth=AUTH_REQUIRED, summary="Record the decision")
 def experiment_decide(request: HttpRequest, id: ObjectId, payload: DecisionIn) -> Any:
     """Scale up, continue, change or stop, with the reasons in at least one language."""

@@ -100,17 +100,22 @@ PartnerIn = Organisation | tuple[Organisation, str]
 
 
 def _set_partners(experiment: Experiment, partners: Iterable[PartnerIn]) -> None:
-    """Replaces the partners: organisations (as co-developers) or (organisation, role) pairs."""
+    """Replaces the partners: (organisation, role) pairs, or organisations alone, which keep the role they have
+    (a new one is a co-developer)."""
+    existing = {p.organisation_id: p for p in experiment.partnerships.all()}
     chosen: dict[int, tuple[Organisation, str]] = {}
     for partner in partners:
-        organisation, role = partner if isinstance(partner, tuple) else (partner, PartnerRole.CO_DEVELOPER)
+        if isinstance(partner, tuple):
+            organisation, role = partner
+        else:
+            organisation = partner
+            role = existing[partner.pk].role if partner.pk in existing else PartnerRole.CO_DEVELOPER
         if role not in PartnerRole.values:
             raise ValidationError({"partners": _("Unknown role “%(value)s”.") % {"value": role}})
         chosen[organisation.pk] = (organisation, str(role))
     if experiment.owner_id in chosen:
         raise ValidationError({"partners": _("The owner cannot be its own partner.")})
     experiment.partnerships.exclude(organisation_id__in=chosen).delete()
-    existing = {p.organisation_id: p for p in experiment.partnerships.all()}
     for pk, (organisation, role) in chosen.items():
         if pk not in existing:
             ExperimentPartner.objects.create(experiment=experiment, organisation=organisation, role=role)

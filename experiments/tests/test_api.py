@@ -185,3 +185,13 @@ def test_create_with_a_source_innovation(
     response = _post(client, API, {"owner": org_b.slug, "title_fi": "K", "source_innovation": published_a.pk})
     assert response.status_code == 201, response.content
     assert response.json()["source_innovation"]["id"] == published_a.pk
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_unpublish_by_role(request: pytest.FixtureRequest, role: str, finished_published: Any) -> None:
+    version = finished_published.version
+    response = _post(_client(request, role), f"{API}/{finished_published.pk}/unpublish", {"version": version})
+    may_change = role in ("editor_a", "admin_a", "platform_admin")
+    assert response.status_code == (200 if may_change else 401 if role == "anonymous" else 403)
+    finished_published.refresh_from_db()
+    assert finished_published.status == (Status.DRAFT if may_change else Status.PUBLISHED)

@@ -395,3 +395,14 @@ def test_partner_roles_are_kept_and_changed(running_draft: Experiment, editor_a:
             actor=editor_a, experiment=experiment, expected_version=3, data={}, partners=[(org_b, "boss")]
         )
     assert [p.role for p in experiment.partnerships.all()] == ["pilot_site"]
+
+
+def test_partners_named_alone_keep_their_roles(running_draft: Experiment, editor_a: Any, org_b: Any) -> None:
+    """The page's form names partners without roles: saving it must not reset a role set through the API."""
+    services.experiment_update(
+        actor=editor_a, experiment=running_draft, expected_version=1, data={}, partners=[(org_b, "funder")]
+    )
+    experiment = services.experiment_update(
+        actor=editor_a, experiment=running_draft, expected_version=2, data={"title_fi": "Uusi"}, partners=[org_b]
+    )
+    assert [(p.organisation, p.role) for p in experiment.partnerships.all()] == [(org_b, "funder")]
