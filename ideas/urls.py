@@ -8,6 +8,7 @@ urlpatterns = [
     path("my-ideas/", views.my_ideas_view, name="my_ideas"),
     path("new/", views.challenge_create_view, name="create"),
     path("feed/", views.OpenChallengesFeed(), name="feed"),
+    path("feed/atom/", views.OpenChallengesAtomFeed(), name="feed_atom"),
     path("<int:pk>/", views.challenge_detail_view, name="detail"),
     path("<int:pk>/status/", views.challenge_status_view, name="status"),
     path("<int:pk>/send/", views.idea_send_view, name="send"),

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -354,3 +355,10 @@ class OpenChallengesFeed(Feed):
 
     def item_pubdate(self, item: Challenge) -> Any:
         return item.created_at
+
+
+class OpenChallengesAtomFeed(OpenChallengesFeed):
+    """The same feed in Atom."""
+
+    feed_type = Atom1Feed
+    subtitle = OpenChallengesFeed.description

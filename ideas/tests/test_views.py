@@ -308,6 +308,10 @@ def test_feed_lists_new_open_public_challenges(
     assert "Henkilöstön haaste" not in body
     assert "Luonnoshaaste" not in body
     assert url("ideas:detail", pk=challenge_a.pk) in body
+    atom = Client().get(url("ideas:feed_atom", "en"))
+    assert atom["Content-Type"].startswith("application/atom+xml")
+    assert challenge_a.title_en in atom.content.decode()
+    assert "Henkilöstön haaste" not in atom.content.decode()
 
 
 @pytest.mark.parametrize(
