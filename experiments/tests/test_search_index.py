@@ -3,20 +3,21 @@
 import pytest
 from django.db import connection
 
-from experiments.selectors import ExperimentFilters, experiment_list
+from experiments.models import Experiment
+from experiments.selectors import _search
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the index exists on PostgreSQL only")
-def test_the_search_expression_matches_the_index(platform_admin: object) -> None:
+def test_the_search_expression_matches_the_index() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'experiment_search_fts'")
         (definition,) = cursor.fetchone()
         cursor.execute("SET enable_seqscan = off")
         try:
-            qs = experiment_list(user=platform_admin, filters=ExperimentFilters(q="kokeilu"))
-            plan = qs.explain()
+            # The search alone, unordered: with the list's ordering the planner may walk the updated_at index.
+            plan = _search(Experiment.objects.order_by(), "kokeilu").only("pk").explain()
         finally:
             cursor.execute("SET enable_seqscan = on")
     assert "to_tsvector" in definition
