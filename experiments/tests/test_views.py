@@ -279,3 +279,9 @@ def test_an_experiment_can_try_out_a_visible_innovation(
     assert (experiment.owner, experiment.source_innovation) == (org_b, published_a)
     detail = client.get(experiment.get_absolute_url()).content.decode()
     assert published_a.get_absolute_url() in detail
+
+
+@pytest.mark.parametrize(("language", "shown"), [("fi", "12\xa0500,50 €"), ("en", "12,500.50 €")])
+def test_budget_is_shown_in_the_readers_format(client: Any, finished_published: Any, language: str, shown: str) -> None:
+    html = client.get(url("experiments:detail", language, pk=finished_published.pk)).content.decode()
+    assert shown in html
