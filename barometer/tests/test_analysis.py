@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from barometer import analysis
 from barometer.analysis import Options
@@ -233,7 +233,8 @@ def test_weighting_is_refused_with_a_reason(analysed_round: Round, small_version
         small_version, org_a, slug="sparse", year=2020, strata=[(STRATA[0][0], 6), (STRATA[1][0], 0)], seed=3
     )
     data = analysis.round_data(sparse)
-    assert "no respondents" in data.weighting_problem()
+    with translation.override("en"):
+        assert "no respondents" in data.weighting_problem()
     with pytest.raises(analysis.WeightingUnavailableError):
         analysis.question_result(data, data.questions["introduced"], Options(weighted=True))
 
