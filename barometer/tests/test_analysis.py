@@ -240,7 +240,8 @@ def test_weighting_is_refused_with_a_reason(analysed_round: Round, small_version
 
     analysed_round.unit = Unit.RESPONDENT
     analysed_round.save(update_fields=["unit"])
-    assert "unit of analysis" in analysis.round_data(analysed_round).weighting_problem()
+    with translation.override("en"):
+        assert "unit of analysis" in analysis.round_data(analysed_round).weighting_problem()
 
 
 def test_sparse_cells_are_raked_to_the_margins(small_version: Any, org_a: Any) -> None:
