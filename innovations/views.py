@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from audit.selectors import change_list
 from core.errors import ConflictError
 from core.forms import attach_errors
 from core.models import Theme
+from experiments.selectors import experiment_visible
 from innovations import services
 from innovations.forms import (
     FACET_PARAMS,
@@ -336,6 +338,14 @@ def innovation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "stage_events": list(innovation.stage_events.all()),
             "lineage": _lineage(innovation_lineage(user=user, innovation=innovation), innovation),
             "partnerships": list(innovation.partnerships.all()),
+            # Experiments that tried this innovation out, or that it grew from.
+            "experiments": list(
+                experiment_visible(user=user)
+                .filter(Q(source_innovation=innovation) | Q(resulting_innovation=innovation))
+                .select_related("owner")
+                .order_by("-starts_on", "-pk")
+            ),
+            "may_experiment": user.has_perm("innovations.adopt_innovation"),
             "changes": changes,
             "can_edit": user.has_perm("innovations.change_innovation", innovation),
             "can_delete": user.has_perm("innovations.delete_innovation", innovation),

@@ -2,12 +2,13 @@
 decision and scaling up into an innovation (all or nothing)."""
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import Action, ChangeRecord
 from core.errors import ConflictError
@@ -19,6 +20,14 @@ from innovations.vocabulary import Stage, Status
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The refusals are matched in English, whatever the catalogues say."""
+    with translation.override("en"):
+        yield
+
 
 ROLES = ("anonymous", "registered_user", "editor_b", "editor_a", "admin_a", "platform_admin")
 
