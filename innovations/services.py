@@ -113,7 +113,8 @@ def innovation_search_document(innovation: Innovation, themes: Iterable[Theme]) 
         for lang, text in translations(innovation, field)
     ]
     pairs += translations(innovation.owner, "name")
-    for theme in themes:
+    # By id, not by name: themes sort by name in the active language, and the document must not depend on it.
+    for theme in sorted(themes, key=lambda theme: theme.pk):
         pairs += translations(theme, "name")
     return text_search.document(pairs)
 
