@@ -8,14 +8,18 @@
    municipalities, one invitation each, on a questionnaire shaped like the barometer's (choices, multiple choices
    with an exclusive "don't know", extent scales, a number, free text; routing is the form's, not the save's).
 2. gunicorn on a free loopback port (sync workers, as bench/run.py), with DEBUG off and collected static files.
-3. locust, headless, in a subprocess running this same file: each simulated respondent opens their personal link
-   (which makes the response and sets the CSRF cookie) and then autosaves one answer after another, with a think
-   time of THINK_S between them, for the duration. About one answer in ten is emptied (an empty answer deletes).
-   Halfway through, the server's workers are replaced (SIGHUP, what a deploy does), so the run also shows that a
-   restart loses nothing.
+3. locust, headless, in a subprocess running this same file. The respondents come in at SPAWN_RATE a second, each
+   opening their personal link (which makes the response, renders the form and sets the CSRF cookie); then, with
+   all of them in, for the duration, each autosaves one answer after another with a think time of THINK_S between
+   them. About one answer in ten is emptied (an empty answer deletes). Halfway through the duration the server's
+   workers are replaced (SIGHUP, what a deploy does), so the run also shows that a restart loses nothing.
 4. After the run the database is read and every answer that a client got a 2xx for must be there with the last
    acknowledged value ("zero lost answers"); an answer sent but not acknowledged (a time-out) may or may not be
    there and is counted apart.
+
+The latency of the autosave is reported for the phase with every respondent answering (the headline, without the
+RESTART_WINDOW_S after the restart), for the respondents coming in, for the seconds after the restart, and for the
+whole run; before the load, one client alone gives what a save costs without queueing.
 
 Results: /tmp/innoverkko-bench/barometer_autosave.json. Requests/s, latency p50/p95/p99 of the autosave as the
 client saw it (whole request, new connection each time, since sync workers close it), errors by status.
@@ -56,7 +60,7 @@ USERS = 200
 DURATION_S = 60
 WORKERS = 4
 THINK_S = (1.0, 5.0)  # between two answers: quicker than a person, so the load errs on the heavy side
-SPAWN_RATE = 20  # respondents started per second
+SPAWN_RATE = 10  # respondents opening their link per second, until all are in
 LOCUST_PLAN = "BAROMETER_AUTOSAVE_PLAN"  # set for the locust subprocess: where its plan and results are
 REQUEST_TIMEOUT_S = 30.0
 RESTART_WINDOW_S = 10.0  # after the workers are replaced: reported apart as well as in the whole
@@ -272,6 +276,7 @@ if os.environ.get(LOCUST_PLAN):
     _acknowledged: dict[str, dict[str, Any]] = {}  # token -> question -> last value a 2xx returned
     _unacknowledged: dict[str, dict[str, list[Any]]] = {}  # sent after the last 2xx, outcome unknown
     _samples: list[tuple[float, float, int]] = []  # (start, seconds, status) of every autosave
+    _opened: list[tuple[float, float, int]] = []  # the same for each respondent's opening of their link
 
     class Respondent(HttpUser):
         wait_time = between(*THINK_S)
@@ -280,7 +285,11 @@ if os.environ.get(LOCUST_PLAN):
             self.token = next(_tokens)
             self.rng = random.Random(self.token)  # noqa: S311 - made-up answers, not security
             # The personal link: creates the response and sets the CSRF cookie, as the form page does.
-            self.client.get(f"/fi/barometer/answer/{self.token}/", name="open the link", timeout=REQUEST_TIMEOUT_S)
+            started, began = time.time(), time.perf_counter()
+            response = self.client.get(
+                f"/fi/barometer/answer/{self.token}/", name="open the link", timeout=REQUEST_TIMEOUT_S
+            )
+            _opened.append((started, time.perf_counter() - began, response.status_code or 0))
             self.csrf = self.client.cookies.get("csrftoken", "")
 
         @task
@@ -312,7 +321,14 @@ if os.environ.get(LOCUST_PLAN):
     @events.test_stop.add_listener
     def _write_results(**_kwargs: Any) -> None:
         Path(_paths["results"]).write_text(
-            json.dumps({"acknowledged": _acknowledged, "unacknowledged": _unacknowledged, "samples": _samples})
+            json.dumps(
+                {
+                    "acknowledged": _acknowledged,
+                    "unacknowledged": _unacknowledged,
+                    "samples": _samples,
+                    "opened": _opened,
+                }
+            )
         )
 
 
@@ -445,10 +461,11 @@ def baseline(port: int, token: str, questions: list[dict[str, Any]], count: int 
 
 
 def run_locust(
-    port: int, users: int, duration: int, server: subprocess.Popen[bytes], restart: bool
+    port: int, users: int, ramp: int, duration: int, server: subprocess.Popen[bytes], restart: bool
 ) -> tuple[Path, float | None]:
-    """Runs locust to the end (bounded); returns the path of the clients' results and when the workers were
-    replaced (epoch seconds), if they were."""
+    """Runs locust to the end (bounded): `ramp` seconds while the respondents come in, then `duration` seconds with
+    all of them answering. Returns the path of the clients' results and when the workers were replaced (epoch
+    seconds), if they were: halfway through the `duration`."""
     plan_path, results_path = BENCH_DIR / "autosave-plan.json", BENCH_DIR / "autosave-clients.json"
     results_path.unlink(missing_ok=True)
     paths_file = BENCH_DIR / "autosave-paths.json"
@@ -466,7 +483,7 @@ def run_locust(
         "--spawn-rate",
         str(SPAWN_RATE),
         "--run-time",
-        f"{duration}s",
+        f"{ramp + duration}s",
         "--stop-timeout",
         "15",
         "--host",
@@ -479,11 +496,11 @@ def run_locust(
     restarted_at = None
     try:
         if restart:
-            time.sleep(duration / 2)
-            log(f"  {duration / 2:.0f} s: replacing the server's workers (SIGHUP)")
+            time.sleep(ramp + duration / 2)
+            log(f"  {ramp + duration / 2:.0f} s: replacing the server's workers (SIGHUP)")
             restarted_at = time.time()
             os.kill(server.pid, signal.SIGHUP)
-        locust.wait(timeout=duration + 120)
+        locust.wait(timeout=ramp + duration + 120)
     except subprocess.TimeoutExpired:
         locust.kill()
         raise
@@ -554,13 +571,17 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(prog="python -m bench.barometer_autosave", description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
     parser.add_argument("--users", type=int, default=USERS)
-    parser.add_argument("--duration", type=int, default=DURATION_S, help="seconds of load (after which users stop)")
+    parser.add_argument("--duration", type=int, default=DURATION_S, help="seconds with every respondent answering")
     parser.add_argument("--workers", type=int, default=WORKERS)
     parser.add_argument("--no-restart", action="store_true", help="do not replace the workers halfway")
     args = parser.parse_args(argv)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()
-    log(f"Barometer autosave: {args.users} respondents, {args.duration} s, {args.db}, {args.workers} workers")
+    ramp = -(-args.users // SPAWN_RATE) + 2
+    log(
+        f"Barometer autosave: {args.users} respondents (coming in over {ramp} s), then {args.duration} s, "
+        f"{args.db}, {args.workers} workers"
+    )
     log("  database …")
     prepare_database(args.db)
     django_setup(args.db, SCALE)
@@ -577,34 +598,44 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         alone = baseline(port, plan["probe"], plan["questions"])
         log(f"  one client alone: p50 {alone['p50_ms']} ms, p95 {alone['p95_ms']} ms, errors {alone['errors']}")
         log(f"  server on 127.0.0.1:{port}; locust …")
-        clients_path, restarted_at = run_locust(port, args.users, args.duration, server, not args.no_restart)
+        clients_path, restarted_at = run_locust(port, args.users, ramp, args.duration, server, not args.no_restart)
     finally:
         stop_server(server)
     clients = json.loads(clients_path.read_text())
     samples = [(float(a), float(b), int(c)) for a, b, c in clients["samples"]]
-    # The seconds after the restart, when requests wait for the new workers, are also shown apart.
+    opened = [(float(a), float(b), int(c)) for a, b, c in clients["opened"]]
+    # Three phases: the respondents coming in (each opening their link renders the form, the heavier request),
+    # all of them answering (the headline), and the seconds after the restart, when requests wait for new workers.
+    all_in = max((start + seconds for start, seconds, _status in opened), default=0.0)
     window = (restarted_at, restarted_at + RESTART_WINDOW_S) if restarted_at else None
+    steady = [s for s in samples if s[0] >= all_in and not _within(s, window)]
     results: dict[str, Any] = {
         "db": args.db,
         "users": args.users,
+        "ramp_up_s": ramp,
         "duration_s": args.duration,
         "workers": args.workers,
         "think_time_s": list(THINK_S),
         "workers_replaced_halfway": not args.no_restart,
         "autosave_one_client_alone": alone,
-        "autosave": summarise(samples),
-        "autosave_outside_restart": summarise([s for s in samples if not _within(s, window)]) if window else None,
-        "autosave_during_restart": summarise([s for s in samples if _within(s, window)]) if window else None,
+        "autosave_all_answering": summarise(steady),
+        "autosave_while_coming_in": summarise([s for s in samples if s[0] < all_in]),
+        "autosave_after_restart": summarise([s for s in samples if _within(s, window)]) if window else None,
+        "autosave_whole_run": summarise(samples),
         "restart_window_s": RESTART_WINDOW_S if window else None,
+        "link_opened": summarise(opened),
         "answers": count_lost(plan["round"], plan["tokens"], clients),
         "measured": measured(load_before=load_before),
     }
     write_json(RESULTS, results)
-    auto, answers = results["autosave"], results["answers"]
-    log(
-        f"  autosave: {auto['requests']} requests, {auto['requests_per_s']} req/s, p50 {auto['p50_ms']} ms, "
-        f"p95 {auto['p95_ms']} ms, p99 {auto['p99_ms']} ms, errors {auto['errors']} {auto['statuses']}"
-    )
+    answers = results["answers"]
+    for name in ("all_answering", "while_coming_in", "after_restart", "whole_run"):
+        auto = results[f"autosave_{name}"]
+        if auto:
+            log(
+                f"  autosave, {name.replace('_', ' ')}: {auto['requests']} requests, {auto['requests_per_s']} req/s, "
+                f"p50 {auto['p50_ms']} ms, p95 {auto['p95_ms']} ms, p99 {auto['p99_ms']} ms, errors {auto['errors']}"
+            )
     log(
         f"  answers: {answers['acknowledged_answers']} acknowledged, {answers['stored_answers']} stored, "
         f"lost {answers['lost']}"
