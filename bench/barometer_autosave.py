@@ -6,7 +6,7 @@
 1. A database of its own (PostgreSQL `innoverkko_bench_autosave`, or /tmp/innoverkko-bench/bench-autosave.sqlite3),
    dropped and made again: migrations, the reference data, and an open round whose frame is the first USERS
    municipalities, one invitation each, on a questionnaire shaped like the barometer's (choices, multiple choices
-   with an exclusive "don't know", extent scales, a number, free text; routing is the form's, not the save's).
+   with an exclusive "none of these", extent scales, a number, free text; routing is the form's, not the save's).
 2. gunicorn on a free loopback port (sync workers, as bench/run.py), with DEBUG off and collected static files.
 3. locust, headless, in a subprocess running this same file. The respondents come in at SPAWN_RATE a second, each
    opening their personal link (which makes the response, renders the form and sets the CSRF cookie); then, with
@@ -347,6 +347,9 @@ def start_server(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
                 "gunicorn",
                 "config.wsgi:application",
                 "--preload",
+                # This file is also the server's configuration: its when_ready hook below.
+                "--config",
+                "python:bench.barometer_autosave",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
@@ -380,6 +383,15 @@ def start_server(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
         time.sleep(0.5)
     stop_server(process)
     raise RuntimeError(f"gunicorn did not answer in 120 s: see {log_path}")
+
+
+def when_ready(server: Any) -> None:
+    """gunicorn hook, in the master once the application is preloaded and before any worker is forked: load the
+    URL map (0.8 s, otherwise done by each worker on its first request), so that workers forked later — after a
+    restart too — answer at once instead of making the first seconds' answers wait."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - the attribute's loading is the point
 
 
 def _children(pid: int) -> list[int]:
