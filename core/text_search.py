@@ -3,8 +3,9 @@
 Each searchable record keeps a "search document": the Snowball stems of its texts, space separated, with a
 leading space. A query word matches when one of its stems (Finnish, Swedish or English) starts a token of the
 document, so "kokeilu" finds "kokeiluja" and "kokeilun" (both stem to "kokeilu") and also the compound
-"kokeilukulttuuri". A plain substring test of " stem" is what both databases can run; PostgreSQL serves it
-from a trigram index. This module knows nothing of Django.
+"kokeilukulttuuri". That test is a plain substring test of " stem"; PostgreSQL runs it as a prefix full-text
+query (`tsquery`) and SQLite as an FTS5 prefix query (`fts5_query`), each served by an index. This module knows
+nothing of Django.
 """
 
 import re
@@ -69,3 +70,11 @@ def tsquery(query: str) -> str:
     "" when the query has no words. Stems hold only letters and digits, so quoting them is safe."""
     groups = [" | ".join(f"'{pattern.strip()}':*" for pattern in sorted(alts)) for alts in query_alternatives(query)]
     return " & ".join(f"({group})" for group in groups)
+
+
+def fts5_query(query: str) -> str:
+    """The same test in SQLite FTS5's query syntax: each pattern " stem" becomes the prefix query "stem"*,
+    alternatives joined with OR, words with AND. "" when the query has no words. Stems hold only letters and digits,
+    so quoting them is safe."""
+    groups = [" OR ".join(f'"{pattern.strip()}"*' for pattern in sorted(alts)) for alts in query_alternatives(query)]
+    return " AND ".join(f"({group})" for group in groups)

@@ -155,3 +155,10 @@ def test_tsquery_mirrors_the_alternatives():
         "('kokeilu':* | 'kokeilun':*) & ('kirjasto':* | 'kirjastoiss':* | 'kirjastoissa':*)"
     )
     assert text_search.tsquery("  ,, ") == ""
+
+
+def test_fts5_query_mirrors_the_alternatives():
+    assert text_search.fts5_query("Kokeilun  kirjastoissa") == (
+        '("kokeilu"* OR "kokeilun"*) AND ("kirjasto"* OR "kirjastoiss"* OR "kirjastoissa"*)'
+    )
+    assert text_search.fts5_query("  ,, ") == ""
