@@ -527,7 +527,9 @@ def innovation_list(request: HttpRequest, filters: Query[CatalogueQuery]) -> Any
         sort=filters.sort,
     )
     # A sequence whose length is the catalogue's cached total: the pagination slices one page of it.
-    return selectors.CatalogueResults(user=actor(request), filters=catalogue, prefetch=("classifications", "themes"))
+    return selectors.CatalogueResults(
+        user=actor(request), filters=catalogue, prefetch=("classifications", "themes"), facets=False
+    )
 
 
 @router.post("", response={201: InnovationOut}, auth=AUTH_REQUIRED, summary="Create an innovation")

@@ -102,6 +102,7 @@ def assert_in_step(*users: Any) -> None:
     for user in users or (AnonymousUser(),):
         for filters in filter_sets:
             expected = recount(user, filters)
+            assert len(CatalogueResults(user=user, filters=filters, facets=False)) == expected.total  # API list
             assert selectors.innovation_counts(user=user, filters=filters) == expected, filters
             assert len(CatalogueResults(user=user, filters=filters)) == expected.total
             assert len(list(selectors.innovation_list(user=user, filters=filters))) == expected.total
