@@ -3,17 +3,13 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts import roles
-from core import text_search
+from core import search
 from experiments.models import Experiment
 from innovations.vocabulary import Status
-
-SEARCH_VECTOR = SearchVector("search_document", config="simple")
 
 
 class Phase:
@@ -38,27 +34,9 @@ def experiment_visible(*, user: Any) -> QuerySet[Experiment]:
     return qs.filter(Q(status=Status.PUBLISHED) | Q(owner_id__in=own)) if own else qs.filter(status=Status.PUBLISHED)
 
 
-def _search(qs: QuerySet[Experiment], q: str) -> QuerySet[Experiment]:
-    """Experiments whose search document matches every word of q (see core.text_search): on PostgreSQL as a
-    prefix full-text query, elsewhere as substring tests; both find "kokeilun" with "kokeilu"."""
-    if q and connection.vendor == "postgresql":
-        expression = text_search.tsquery(q)
-        if expression:
-            qs = qs.alias(search=SEARCH_VECTOR).filter(
-                search=SearchQuery(expression, search_type="raw", config="simple")
-            )
-        return qs
-    for alternatives in text_search.query_alternatives(q):
-        word = Q()
-        for pattern in alternatives:
-            word |= Q(search_document__contains=pattern)
-        qs = qs.filter(word)
-    return qs
-
-
 def experiment_list(*, user: Any, filters: ExperimentFilters) -> QuerySet[Experiment]:
     """The experiments the person may see that pass every filter, most recently updated first."""
-    qs = _search(experiment_visible(user=user), filters.q)
+    qs = search.matching(experiment_visible(user=user), filters.q)
     today = timezone.localdate()
     if filters.phase == Phase.FINISHED:
         qs = qs.filter(ends_on__lt=today)

@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from accounts import roles
-from core import text_search
+from core import search
 from ideas.models import Audience, Challenge, ChallengeStatus, Comment, Idea, IdeaState
 
 
@@ -39,19 +39,9 @@ def challenge_feed(*, limit: int = 30) -> QuerySet[Challenge]:
     )[:limit]
 
 
-def _search(qs: QuerySet[Idea], q: str) -> QuerySet[Idea]:
-    """Ideas whose search document matches every word of q (core.text_search; a substring test on any database)."""
-    for alternatives in text_search.query_alternatives(q):
-        word = Q()
-        for pattern in alternatives:
-            word |= Q(search_document__contains=pattern)
-        qs = qs.filter(word)
-    return qs
-
-
 def idea_list(*, user: Any, challenge: Challenge, q: str = "", state: str = "") -> QuerySet[Idea]:
     """The confirmed ideas of a challenge (the person must see the challenge), searched and filtered by state."""
-    qs = _search(challenge.ideas.filter(confirmed=True), q)
+    qs = search.substrings(challenge.ideas.filter(confirmed=True), q)
     if state in IdeaState.values:
         qs = qs.filter(state=state)
     return qs.annotate(support_count=Count("supports")).order_by("-created_at", "-id")

@@ -9,22 +9,19 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, overload
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Exists, F, OrderBy, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from accounts import roles
-from core import text_search
+from core import search, text_search
 from core.models import Theme
 from innovations import catalogue
 from innovations.models import Adoption, CatalogueEntry, Innovation, Partnership
 from innovations.vocabulary import InnovationType, Novelty, Stage, Status
 from organisations.models import OrganisationKind, Region
 
-# Must be the very expression of the index in migration 0003, or PostgreSQL will not use the index.
-SEARCH_VECTOR = SearchVector("search_document", config="simple")
 # The innovations whose document matches an FTS5 query, from SQLite's index of the documents (migration 0005).
 FTS_MATCH = "SELECT rowid FROM innovation_search_fts WHERE innovation_search_fts MATCH %s"
 
@@ -108,27 +105,16 @@ def _chosen_facets(f: CatalogueFilters, skip: str = "") -> Q:
 
 
 def _search(qs: QuerySet[Innovation], q: str) -> QuerySet[Innovation]:
-    """Innovations whose search document matches every word of q (see core.text_search)."""
+    """Innovations whose search document matches every word of q (see core.search)."""
     if q and connection.vendor == "postgresql":
-        # The same test served from a full-text (GIN) index: a trigram match must re-read every candidate.
-        expression = text_search.tsquery(q)
-        if expression:
-            qs = qs.alias(search=SEARCH_VECTOR).filter(
-                search=SearchQuery(expression, search_type="raw", config="simple")
-            )
-        return qs
+        return search.full_text(qs, q)
     if q and connection.vendor == "sqlite" and _sqlite_has_fts5():
         # The FTS5 index of migration 0005 answers the same test without reading every document.
         expression = text_search.fts5_query(q)
         if expression:
             qs = qs.filter(pk__in=RawSQL(FTS_MATCH, [expression]))  # noqa: S611 - constant SQL, the query a parameter
         return qs
-    for alternatives in text_search.query_alternatives(q):
-        word = Q()
-        for pattern in alternatives:
-            word |= Q(search_document__contains=pattern)
-        qs = qs.filter(word)
-    return qs
+    return search.substrings(qs, q)
 
 
 @cache

@@ -3,7 +3,7 @@ innovations' does (innovations/migrations/0003); SQLite keeps its substring test
 
 from django.db import migrations
 
-# The expression must be exactly what experiments.selectors.SEARCH_VECTOR compiles to.
+# The expression must be exactly what core.search.SEARCH_VECTOR compiles to.
 CREATE_INDEX = (
     "CREATE INDEX IF NOT EXISTS experiment_search_fts ON experiments_experiment USING gin "
     "(to_tsvector('simple'::regconfig, COALESCE(search_document, '')))"

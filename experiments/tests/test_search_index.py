@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
+from core.search import matching
 from experiments.models import Experiment
-from experiments.selectors import _search
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def test_the_search_expression_matches_the_index() -> None:
         cursor.execute("SET enable_seqscan = off")
         try:
             # The search alone, unordered: with the list's ordering the planner may walk the updated_at index.
-            plan = _search(Experiment.objects.order_by(), "kokeilu").only("pk").explain()
+            plan = matching(Experiment.objects.order_by(), "kokeilu").only("pk").explain()
         finally:
             cursor.execute("SET enable_seqscan = on")
     assert "to_tsvector" in definition

@@ -3,7 +3,7 @@ index needed a recheck of every candidate document); SQLite keeps its substring 
 
 from django.db import migrations
 
-# The expression must be exactly what innovations.selectors.SEARCH_VECTOR compiles to. The bench drops and
+# The expression must be exactly what core.search.SEARCH_VECTOR compiles to. The bench drops and
 # rebuilds the index around its bulk load with these two statements.
 CREATE_INDEX = (
     "CREATE INDEX IF NOT EXISTS innovation_search_fts ON innovations_innovation USING gin "
