@@ -13,6 +13,7 @@ import tempfile
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from pytest_django import DjangoDbBlocker
 
 # Shared factories-backed fixtures: organisations, one user per role, innovations.
@@ -52,6 +53,13 @@ def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -
     """pytest-django's own set-up (creates and migrates the test database), then the reference data, once."""
     with django_db_blocker.unblock():
         _load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Every test starts in the default language (Finnish): a request through the test client leaves its page's
+    language active in the thread, and what sorts or reads by the active language would follow the test before."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
