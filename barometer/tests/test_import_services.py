@@ -260,12 +260,17 @@ def test_one_response_per_organisation_counts_the_answering_forms_responses(
     checked = _check(editor_a, upload(editor_a, round_open, data))
     with translation.override("en"):
         found = [(p["code"], p["rows"], services.message(p["code"], p["params"])) for p in checked.problems]
-    assert found == [
-        ("already_answered", [3], found[0][2]),
-        ("organisation_twice", [4], found[1][2]),
-    ]
+    assert [(code, rows) for code, rows, _message in found] == [("already_answered", [3]), ("organisation_twice", [4])]
     assert "from the answering form" in found[0][2]
     assert "Row 2 is from the same organisation" in found[1][2]
+
+
+def test_one_response_per_organisation_names_the_response_imported_before(editor_a, round_open, org_a):
+    _run(editor_a, _check(editor_a, upload(editor_a, round_open, csv_bytes([HEADER, _row("A1", org_a)]))))
+    checked = _check(editor_a, upload(editor_a, round_open, csv_bytes([HEADER, _row("Z9", org_a)])))
+    assert [(p["code"], p["rows"], p["params"]) for p in checked.problems] == [("already_imported", [2], {"id": "A1"})]
+    with translation.override("sv"):  # worded when read, in the reader's language
+        assert "A1" in services.message("already_imported", {"id": "A1"})
 
 
 def test_respondent_rounds_take_several_responses_of_one_organisation(editor_a, round_open, org_a):
