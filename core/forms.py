@@ -2,6 +2,10 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# The legend of each language's group of fields in forms that take texts in Finnish, Swedish and English.
+LANGUAGE_LEGENDS = {"fi": _("In Finnish"), "sv": _("In Swedish"), "en": _("In English")}
 
 
 def attach_errors(form: forms.Form, error: ValidationError) -> None:

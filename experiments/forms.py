@@ -11,10 +11,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import LANGUAGE_LEGENDS
 from experiments.models import Decision, Experiment
 from experiments.selectors import ExperimentFilters, Phase
 from experiments.services import EDITABLE_FIELDS
-from innovations.forms import LANGUAGE_LEGENDS, DateInput
+from innovations.forms import DateInput
 from organisations.models import Organisation
 
 LANGUAGES = ("fi", "sv", "en")

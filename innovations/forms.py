@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import LANGUAGE_LEGENDS
 from core.models import Theme
 from innovations.models import Innovation
 from innovations.selectors import SORTS, CatalogueFilters
@@ -93,7 +94,6 @@ TRANSLATED_LABELS = {
     "description_sv": _("Description in Swedish"),
     "description_en": _("Description in English"),
 }
-LANGUAGE_LEGENDS = {"fi": _("In Finnish"), "sv": _("In Swedish"), "en": _("In English")}
 # Form field name (= the service's dimension) of each classification, in the order of the form.
 CLASSIFICATION_FIELDS = (
     Dimension.TYPE,

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from barometer import questionnaire_file as qf
 from barometer.models import Definition, Question, Section
 from barometer.vocabulary import Background, QuestionKind
+from core.forms import LANGUAGE_LEGENDS
 from organisations.models import Organisation
 
 LANGUAGES = ("fi", "sv", "en")
-LANGUAGE_LEGENDS = {"fi": _("In Finnish"), "sv": _("In Swedish"), "en": _("In English")}
 # Whole strings per field and language, so that each translates as a whole (and the error summary names it).
 LABELS = {
     "name_fi": _("Name in Finnish"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from barometer.models import FrameUnit, QuestionnaireVersion, Round
 from barometer.services.rounds import ROUND_FIELDS
 from barometer.vocabulary import RoundStatus, Sector, Unit, VersionStatus
+from core.forms import LANGUAGE_LEGENDS
 from organisations.models import Organisation, OrganisationKind, Region
 
 # Literal strings, one per field and language, so that each is translated as a whole.
@@ -26,7 +27,6 @@ TRANSLATED_LABELS = {
     "description_sv": _("Description in Swedish"),
     "description_en": _("Description in English"),
 }
-LANGUAGE_LEGENDS = {"fi": _("In Finnish"), "sv": _("In Swedish"), "en": _("In English")}
 
 
 class DateInput(forms.DateInput):
