@@ -346,10 +346,7 @@ def start_server(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
                 "-m",
                 "gunicorn",
                 "config.wsgi:application",
-                "--preload",
-                # This file is also the server's configuration: its when_ready hook below.
-                "--config",
-                "python:bench.barometer_autosave",
+                "--preload",  # config/wsgi.py loads the URL map before the workers fork
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
@@ -383,15 +380,6 @@ def start_server(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
         time.sleep(0.5)
     stop_server(process)
     raise RuntimeError(f"gunicorn did not answer in 120 s: see {log_path}")
-
-
-def when_ready(server: Any) -> None:
-    """gunicorn hook, in the master once the application is preloaded and before any worker is forked: load the
-    URL map (0.8 s, otherwise done by each worker on its first request), so that workers forked later — after a
-    restart too — answer at once instead of making the first seconds' answers wait."""
-    from django.urls import get_resolver
-
-    get_resolver().url_patterns  # noqa: B018 - the attribute's loading is the point
 
 
 def _children(pid: int) -> list[int]:
