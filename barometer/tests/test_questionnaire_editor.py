@@ -1,10 +1,12 @@
 """The editor's services on their own: permission, optimistic locking, frozen versions, the whole-version check,
 the change log, and the edge cases a form cannot show (swapped codes, answered questions)."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from audit.models import ChangeRecord
 from barometer.models import Answer, Choice, Question, QuestionnaireVersion, Response, Round, Section
@@ -13,6 +15,13 @@ from barometer.vocabulary import VersionStatus
 from core.errors import ConflictError
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The refusals are matched in English, whatever the catalogues say."""
+    with translation.override("en"):
+        yield
 
 
 def _section(version: QuestionnaireVersion, code: str) -> Section:

@@ -2,6 +2,7 @@
 
 import copy
 import json
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from audit.models import ChangeRecord
 from barometer import questionnaire_file as qf
@@ -27,6 +29,14 @@ from organisations.models import Organisation, OrganisationKind
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The refusals are matched in English, whatever the catalogues say."""
+    with translation.override("en"):
+        yield
+
 
 MUNICIPAL = json.loads(Path(DEFAULT_FILE).read_text(encoding="utf-8"))
 
