@@ -23,6 +23,7 @@ from core.sanitise import clean_html, strip_html
 from core.translated import LANGUAGES as LANGS
 from core.translated import first_translation
 from ideas.models import Challenge, ChallengeStatus, Comment, Idea, IdeaState, Support
+from ideas.services import moderation
 from organisations.models import Organisation
 
 CHALLENGE_TRANSLATED = ("title", "question", "description")
@@ -107,6 +108,7 @@ def _idea_fields(idea: Idea, title: Any, text: Any, latitude: Any, longitude: An
     if errors:
         raise ValidationError(errors)
     idea.full_clean(exclude=["challenge", "organisation", "sender", "confirmation_token"])
+    moderation.check_text(organisation=idea.organisation, texts={"title": idea.title, "text": idea.text})
     idea.search_document = text_search.document([(lang, f"{idea.title} {strip_html(idea.text)}") for lang in LANGS])
 
 
@@ -235,6 +237,7 @@ def comment_add(*, actor: Any, idea: Idea, text: str) -> Comment:
         raise ValidationError({"text": _("Write a comment.")})
     if len(text) > MAX_COMMENT:
         raise ValidationError({"text": _("The text is too long.")})
+    moderation.check_text(organisation=idea.organisation, texts={"text": text})
     with transaction.atomic():
         comment = Comment.objects.create(idea=idea, author=actor, text=text)
         change_record(obj=comment, actor=actor, action=Action.CREATE)
