@@ -104,3 +104,4 @@ def is_editor_of_organisation(user: Any, organisation: Any) -> bool:
 # With an organisation as the object: may this person open challenges for it?
 rules.add_perm("ideas.add_challenge_for", is_editor_of_organisation)
 rules.add_perm("ideas.manage_idea_states", is_editor_of_organisation)  # the organisation's own idea states (H2)
+rules.add_perm("ideas.manage_banned_words", is_editor_of_organisation)  # the organisation's banned words (H3)
