@@ -27,9 +27,11 @@ INSTALLED_APPS = [
     "organisations",
     "innovations",
     "experiments",
+    "lab",
     "audit",
     "barometer",
     "ideas",
+    "notifications",
 ]
 
 MIDDLEWARE = [

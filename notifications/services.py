@@ -1,0 +1,389 @@
+"""Every write to notifications and preferences, and the sending of the mails.
+
+Other apps call `idea_changed` inside the transaction that changes an idea: it records one notification per
+person (the sender and the supporters, never the actor, never twice) and, after the commit, mails the ones whose
+owner wants them at once. Daily and weekly digests, and retries of failed immediate mails, are sent by
+`notifications_send` from the `send_notification_digests` command.
+"""
+
+import datetime
+import logging
+import secrets
+import smtplib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from audit.models import Action
+from audit.services import change_record, diff
+from core.sanitise import strip_html
+from ideas.models import Idea
+from notifications.models import Change, Frequency, Notification, Preference
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LANGUAGE = "fi"
+LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
+# A claim older than this belongs to a run that died between claiming and sending: another run may take it.
+CLAIM_TIMEOUT = datetime.timedelta(hours=1)
+MAX_DETAIL = 500
+TOKEN_SALT = "notifications.preferences"  # noqa: S105 (a salt that separates uses, not a secret)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who gets a notification: an account, or the e-mail address of a sender without one."""
+
+    user: Any = None
+    email: str = ""
+
+    @property
+    def key(self) -> tuple[str, Any]:
+        return ("u", self.user.pk) if self.user is not None else ("e", self.email.lower())
+
+
+# --- the signed link in every mail -------------------------------------------------------------------------------
+
+
+def person_token(person: Person) -> str:
+    """A signed, unguessable token for a person's preferences page: the link in every mail, which also works for
+    somebody without an account. It does not expire, like any unsubscribe link."""
+    value = {"u": person.user.pk} if person.user is not None else {"e": person.email.lower()}
+    return signing.dumps(value, salt=TOKEN_SALT)
+
+
+def person_from_token(token: str) -> Person:
+    """The person a token names; ValidationError when the signature is wrong or the account is gone."""
+    from django.contrib.auth import get_user_model
+
+    try:
+        value = signing.loads(token, salt=TOKEN_SALT)
+    except signing.BadSignature:
+        raise ValidationError(_("This link is not valid: it may have been cut short or changed.")) from None
+    if isinstance(value, dict) and "u" in value:
+        user = get_user_model().objects.filter(pk=value["u"], is_active=True).first()
+        if user is not None:
+            return Person(user=user)
+    elif isinstance(value, dict) and isinstance(value.get("e"), str) and value["e"]:
+        return Person(email=value["e"])
+    raise ValidationError(_("This link is not valid: it may have been cut short or changed."))
+
+
+# --- preferences -------------------------------------------------------------------------------------------------
+
+
+def preference_for(person: Person) -> Preference:
+    """The person's saved preference, or an unsaved default (immediately, in Finnish)."""
+    if person.user is not None:
+        found = Preference.objects.filter(user=person.user).first()
+        return found or Preference(user=person.user, frequency=Frequency.IMMEDIATE, language=DEFAULT_LANGUAGE)
+    found = Preference.objects.filter(user__isnull=True, email__iexact=person.email).first()
+    return found or Preference(email=person.email.lower(), frequency=Frequency.IMMEDIATE, language=DEFAULT_LANGUAGE)
+
+
+def preference_set(
+    *, actor: Any, frequency: str, language: str, token: str | None = None, person: Person | None = None
+) -> Preference:
+    """Saves how often and in which language a person gets notifications.
+
+    The person is the signed-in actor, or the one a mail's signed link names (`token`), so that a sender without
+    an account can change or stop them too. Unsent notifications follow the new frequency (with "never" they
+    are never sent)."""
+    if token is not None:
+        person = person_from_token(token)
+    elif getattr(actor, "is_authenticated", False):
+        person = Person(user=actor)
+    else:
+        raise PermissionDenied(_("Sign in, or open the link in one of our e-mails, to change your notifications."))
+    errors = {}
+    if frequency not in Frequency.values:
+        errors["frequency"] = _("Choose how often from the list.")
+    if language not in LANGUAGE_CODES:
+        errors["language"] = _("Choose a language from the list.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        preference = preference_for(person)
+        if preference.pk is not None:
+            preference = Preference.objects.select_for_update().get(pk=preference.pk)
+        before = {"frequency": preference.frequency if preference.pk else None, "language": preference.language}
+        preference.frequency = frequency
+        preference.language = language
+        preference.save()
+        _unsent_of(person).filter(claim="").update(frequency=frequency)
+        change_record(
+            obj=preference,
+            actor=actor,
+            action=Action.UPDATE,
+            changes=diff(before, {"frequency": frequency, "language": language}),
+        )
+    return preference
+
+
+def _unsent_of(person: Person) -> Any:
+    unsent = Notification.objects.filter(sent_at__isnull=True)
+    if person.user is not None:
+        return unsent.filter(user=person.user)
+    return unsent.filter(user__isnull=True, email__iexact=person.email)
+
+
+# --- recording ---------------------------------------------------------------------------------------------------
+
+
+def _recipients(idea: Idea, change: str, actor: Any) -> list[Person]:
+    """The sender and (except for hiding, which concerns only the sender) the supporters: each person once, never
+    the actor, never an account without an e-mail address."""
+    people: list[Person] = []
+    if idea.sender_id is not None:
+        people.append(Person(user=idea.sender))
+    elif idea.sender_email:
+        people.append(Person(email=idea.sender_email.strip()))
+    if change != Change.HIDDEN:
+        supports = idea.supports.select_related("user").order_by("created_at", "id")
+        people.extend(Person(user=support.user) for support in supports)
+    actor_pk = actor.pk if getattr(actor, "is_authenticated", False) else None
+    actor_email = (getattr(actor, "email", "") or "").lower() if actor_pk else ""
+    seen: set[str] = set()
+    chosen = []
+    for person in people:
+        if person.user is not None:
+            if not person.user.is_active or not person.user.email or person.user.pk == actor_pk:
+                continue  # closed, without an address to mail, or the one who made the change
+            address = person.user.email.lower()
+        else:
+            address = person.email.lower()
+        if address in seen or address == actor_email:
+            continue
+        seen.add(address)
+        chosen.append(person)
+    return chosen
+
+
+def _preferences(people: Sequence[Person]) -> dict[Any, Preference]:
+    user_ids = [p.user.pk for p in people if p.user is not None]
+    emails = [p.email.lower() for p in people if p.user is None]
+    found: dict[Any, Preference] = {}
+    for preference in Preference.objects.filter(Q(user_id__in=user_ids) | Q(user__isnull=True, email__in=emails)):
+        key = ("u", preference.user_id) if preference.user_id else ("e", preference.email.lower())
+        found[key] = preference
+    return found
+
+
+def idea_changed(*, idea: Idea, change: str, actor: Any = None, detail: str = "") -> int:
+    """Records that `idea` changed, for its sender and supporters; returns how many notifications were made.
+
+    Call it inside the transaction that makes the change: the notifications are stored with it, and the
+    immediate ones are mailed after the commit (a change that rolls back notifies nobody). Nothing is recorded
+    for an idea its sender has not confirmed, nor for a hidden idea except the news that it was hidden.
+    `detail` is plain text shown with the change (a reason, the start of a comment)."""
+    if change not in Change.values:
+        raise ValueError(f"unknown change {change!r}")
+    if not idea.confirmed or (idea.hidden and change != Change.HIDDEN):
+        return 0
+    people = _recipients(idea, change, actor)
+    preferences = _preferences(people)
+    detail = strip_html(str(detail or "")).strip()
+    if len(detail) > MAX_DETAIL:
+        detail = detail[: MAX_DETAIL - 1].rstrip() + "…"
+    rows = []
+    for person in people:
+        preference = preferences.get(person.key)
+        frequency = preference.frequency if preference else Frequency.IMMEDIATE
+        if frequency == Frequency.NONE:
+            continue
+        rows.append(
+            Notification(
+                user=person.user,
+                email="" if person.user is not None else person.email.lower(),
+                idea=idea,
+                change=change,
+                state=idea.state,
+                state_option_id=idea.state_option_id,
+                detail=detail,
+                frequency=frequency,
+            )
+        )
+    if not rows:
+        return 0
+    with transaction.atomic():
+        created = Notification.objects.bulk_create(rows)
+    if any(row.frequency == Frequency.IMMEDIATE for row in created):
+        # bulk_create sets the ids on PostgreSQL and SQLite; fetched again in case a backend does not.
+        ids = [row.pk for row in created if row.pk is not None]
+        transaction.on_commit(lambda: _send_after_commit(ids, idea.pk))
+    return len(created)
+
+
+def _send_after_commit(ids: list[int], idea_pk: int) -> None:
+    # The change is committed whatever happens here: a mail server that is down leaves them for the retry.
+    try:
+        notifications_send(frequency=Frequency.IMMEDIATE, ids=ids or None, idea_pk=idea_pk)
+    except Exception:
+        logger.exception("Notifications of idea %s could not be sent now; the next run retries", idea_pk)
+
+
+# --- sending -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Delivery:
+    """What a send did: mails that went out, notifications in them, and the addresses that failed (kept unsent)."""
+
+    mails: int = 0
+    notifications: int = 0
+    failed: list[str] = field(default_factory=list)
+
+
+def _claim(frequency: str, ids: Iterable[int] | None, idea_pk: int | None, now: datetime.datetime) -> str:
+    """Marks the unsent notifications this run will mail with a token of its own. On PostgreSQL the rows another
+    run holds are skipped (SKIP LOCKED); on SQLite the transaction takes the write lock first (IMMEDIATE), so
+    runs take turns. The UPDATE repeats the conditions: a row claimed meanwhile is not taken twice."""
+    token = secrets.token_hex(16)
+    free = Q(claim="") | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
+    with transaction.atomic():
+        unsent = Notification.objects.filter(free, frequency=frequency, sent_at__isnull=True)
+        if ids is not None:
+            unsent = unsent.filter(pk__in=list(ids))
+        elif idea_pk is not None:
+            unsent = unsent.filter(idea_id=idea_pk)
+        pks = list(unsent.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        if pks:
+            Notification.objects.filter(free, pk__in=pks, sent_at__isnull=True).update(claim=token, claimed_at=now)
+    return token
+
+
+def notifications_send(
+    *,
+    frequency: str,
+    ids: Iterable[int] | None = None,
+    idea_pk: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Delivery:
+    """Mails the unsent notifications of one frequency, each exactly once even when runs overlap.
+
+    Immediate: one mail per notification (also the retry of earlier failures). Daily and weekly: one digest per
+    person with all of theirs, never an empty one. A failed mail releases its notifications for the next run."""
+    if frequency not in (Frequency.IMMEDIATE, Frequency.DAILY, Frequency.WEEKLY):
+        raise ValueError(f"cannot send frequency {frequency!r}")
+    now = now or timezone.now()
+    token = _claim(frequency, ids, idea_pk, now)
+    claimed = list(
+        Notification.objects.filter(claim=token)
+        .select_related("user", "idea__merged_into", "idea__experiment", "idea__innovation", "state_option")
+        .order_by("created_at", "id")
+    )
+    groups: dict[Any, list[Notification]] = defaultdict(list)
+    for notification in claimed:
+        person = Person(user=notification.user, email=notification.email)
+        if frequency == Frequency.IMMEDIATE:
+            groups[(person.key, notification.pk)].append(notification)
+        else:
+            groups[person.key].append(notification)
+    delivery = Delivery()
+    if not groups:
+        return delivery
+    preferences = _preferences([Person(user=items[0].user, email=items[0].email) for items in groups.values()])
+    with get_connection() as connection:
+        for items in groups.values():
+            person = Person(user=items[0].user, email=items[0].email)
+            preference = preferences.get(person.key)
+            language = preference.language if preference else DEFAULT_LANGUAGE
+            pks = [item.pk for item in items]
+            message = _message(person, items, language, digest=frequency != Frequency.IMMEDIATE)
+            try:
+                if message is None:
+                    raise ValueError("no address")
+                connection.send_messages([message])
+            except (smtplib.SMTPException, OSError, ValueError):
+                logger.exception("Notification mail to %s failed; kept for the next run", person.key)
+                Notification.objects.filter(pk__in=pks, claim=token).update(claim="", claimed_at=None)
+                Notification.objects.filter(pk__in=pks).update(attempts=F("attempts") + 1)
+                delivery.failed.append(message.to[0] if message else str(person.key))
+            else:
+                Notification.objects.filter(pk__in=pks, claim=token).update(sent_at=now, claim="")
+                delivery.mails += 1
+                delivery.notifications += len(items)
+    return delivery
+
+
+# --- the mails ---------------------------------------------------------------------------------------------------
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def describe(notification: Notification) -> str:
+    """What happened, in the active language."""
+    idea = notification.idea
+    if notification.change == Change.STATE:
+        option = notification.state_option
+        state = option.name if option is not None else _label(notification.state)
+        return _("The idea is now “%(state)s”.") % {"state": state}
+    if notification.change == Change.MERGED:
+        if idea.merged_into is not None:
+            return _("The idea was merged into the idea “%(title)s”; it goes on there.") % {
+                "title": idea.merged_into.title
+            }
+        return _("The idea was merged into another idea.")
+    if notification.change == Change.EXPERIMENT:
+        if idea.experiment is not None:
+            return _("An experiment was started from the idea: “%(title)s”.") % {"title": idea.experiment.title}
+        return _("An experiment was started from the idea.")
+    if notification.change == Change.INNOVATION:
+        if idea.innovation is not None:
+            return _("The idea became an innovation in use: “%(title)s”.") % {"title": idea.innovation.title}
+        return _("The idea became an innovation in use.")
+    if notification.change == Change.HIDDEN:
+        return _("A moderator hid the idea from others.")
+    return _("Somebody commented on the idea.")
+
+
+def _label(state: str) -> str:
+    from ideas.models import IdeaState
+
+    return str(IdeaState(state).label) if state in IdeaState.values else state
+
+
+def _message(person: Person, items: Sequence[Notification], language: str, *, digest: bool) -> EmailMessage | None:
+    address = person.user.email if person.user is not None else person.email
+    if not address:
+        return None
+    with translation.override(language):
+        token = person_token(person)
+        preferences_link = _absolute(reverse("notifications:preferences_link", kwargs={"token": token}))
+        by_idea: dict[int, dict[str, Any]] = {}
+        for item in items:
+            entry = by_idea.setdefault(
+                item.idea_id,
+                {
+                    "title": item.idea.title,
+                    "link": _absolute(reverse("ideas:idea", kwargs={"pk": item.idea_id})),
+                    "changes": [],
+                },
+            )
+            entry["changes"].append({"text": describe(item), "detail": item.detail, "at": item.created_at})
+        context = {
+            "ideas": list(by_idea.values()),
+            "count": len(items),
+            "digest": digest,
+            "preferences_link": preferences_link,
+        }
+        subject = render_to_string("notifications/emails/notification_subject.txt", context)
+        body = render_to_string("notifications/emails/notification.txt", context)
+    message = EmailMessage(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [address])
+    # Mail programs show their own "unsubscribe" button for this header (RFC 2369).
+    message.extra_headers["List-Unsubscribe"] = f"<{preferences_link}>"
+    return message
