@@ -6,8 +6,15 @@ import pytest
 
 from ideas import services as idea_services
 from ideas.models import Challenge, Idea
-from ideas.tests.conftest import _fresh_rate_limits, challenge_a, idea_a, sender, unconfirmed_a  # noqa: F401
+from ideas.tests import conftest as ideas_fixtures
 from tests.factories import UserFactory
+
+# The ideas tests' fixtures, shared under the same names.
+_fresh_rate_limits = ideas_fixtures._fresh_rate_limits
+challenge_a = ideas_fixtures.challenge_a
+idea_a = ideas_fixtures.idea_a
+sender = ideas_fixtures.sender
+unconfirmed_a = ideas_fixtures.unconfirmed_a
 
 
 @pytest.fixture
@@ -22,7 +29,11 @@ def supporters(idea_a: Idea) -> list[Any]:
 def anonymous_idea(challenge_a: Challenge, anonymous: Any) -> Idea:
     """A confirmed idea of a sender without an account."""
     idea = idea_services.idea_send(
-        actor=anonymous, challenge=challenge_a, title="Kirjastobussi", text="Bussi kyliin", sender_email="Anna@Example.fi"
+        actor=anonymous,
+        challenge=challenge_a,
+        title="Kirjastobussi",
+        text="Bussi kyliin",
+        sender_email="Anna@Example.fi",
     )
     confirmed = idea_services.idea_confirm(token=idea.confirmation_token)
     assert confirmed is not None

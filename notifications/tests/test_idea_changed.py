@@ -67,9 +67,8 @@ def test_no_account_sender_gets_the_mail_in_her_language_with_links(
     Preference.objects.create(email="anna@example.fi", language="sv")
     Idea.objects.filter(pk=anonymous_idea.pk).update(state=IdeaState.UNDER_REVIEW)
     anonymous_idea.refresh_from_db()
-    with override_settings(SITE_URL="https://innoverkko.example.fi"):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert services.idea_changed(idea=anonymous_idea, change=Change.STATE, actor=editor_a) == 1
+    with override_settings(SITE_URL="https://innoverkko.example.fi"), django_capture_on_commit_callbacks(execute=True):
+        assert services.idea_changed(idea=anonymous_idea, change=Change.STATE, actor=editor_a) == 1
     [message] = mail.outbox
     assert message.to == ["anna@example.fi"]
     with translation.override("sv"):
@@ -81,12 +80,16 @@ def test_no_account_sender_gets_the_mail_in_her_language_with_links(
 
 
 def test_mail_is_sent_only_after_commit_and_not_on_rollback(idea_a: Idea, editor_a: Any) -> None:
-    class Rollback(Exception):
+    class RollbackError(Exception):
         pass
 
-    with pytest.raises(Rollback), transaction.atomic():
-        services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
-        raise Rollback
+    def change_then_fail() -> None:
+        with transaction.atomic():
+            services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
+            raise RollbackError
+
+    with pytest.raises(RollbackError):
+        change_then_fail()
     assert not Notification.objects.exists()
     assert mail.outbox == []
 
@@ -106,11 +109,13 @@ def test_preference_frequency_decides(
 def test_mail_server_down_keeps_the_notification_for_retry(
     idea_a: Idea, sender: Any, editor_a: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    with override_settings(EMAIL_BACKEND="notifications.tests.failing_backend.EmailBackend"):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a) == 1
+    failing = "notifications.tests.failing_backend.EmailBackend"
+    with override_settings(EMAIL_BACKEND=failing), django_capture_on_commit_callbacks(execute=True):
+        assert services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a) == 1
     notification = Notification.objects.get()
-    assert notification.sent_at is None and notification.claim == "" and notification.attempts == 1
+    assert notification.sent_at is None
+    assert notification.claim == ""
+    assert notification.attempts == 1
     delivery = services.notifications_send(frequency=Frequency.IMMEDIATE)
     assert (delivery.mails, delivery.notifications) == (1, 1)
     assert _recipients() == {sender.email}
@@ -119,5 +124,5 @@ def test_mail_server_down_keeps_the_notification_for_retry(
 
 
 def test_unknown_change_is_a_programming_error(idea_a: Idea) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown change"):
         services.idea_changed(idea=idea_a, change="renamed")
