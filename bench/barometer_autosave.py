@@ -31,28 +31,15 @@ import os
 import random
 import secrets
 import signal
-import statistics
 import subprocess
 import sys
 import time
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.common import (
-    BENCH_DIR,
-    POSTGRES_SERVER,
-    ROOT,
-    bench_env,
-    collect_static,
-    database_name,
-    django_setup,
-    log,
-    measured,
-    sqlite_path,
-    write_json,
-)
+from bench.common import BENCH_DIR, ROOT, collect_static, django_setup, log, measured, write_json
+from bench.loadtest import prepare_database, start_server, stop_server, summarise
 
 SCALE = "autosave"  # bench.common names its database innoverkko_bench_autosave
 RESULTS = BENCH_DIR / "barometer_autosave.json"
@@ -67,29 +54,6 @@ RESTART_WINDOW_S = 10.0  # after the workers are replaced: reported apart as wel
 
 
 # --- the database and the round --------------------------------------------------------------------------------
-
-
-def prepare_database(db: str) -> None:
-    """Drops and makes the bench database, migrates it and loads the reference data (the municipalities)."""
-    if db == "postgres":
-        import psycopg
-        from psycopg import sql
-
-        name = database_name(SCALE)
-        with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as connection:
-            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    else:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{sqlite_path(SCALE)}{suffix}").unlink(missing_ok=True)
-    for command in (["migrate", "--noinput", "-v0"], ["load_reference_data"]):
-        subprocess.run(  # noqa: S603 - our own manage.py
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=bench_env(db, SCALE),
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
 
 
 def _texts(fi: str, en: str, field: str = "text") -> dict[str, str]:
@@ -335,68 +299,6 @@ if os.environ.get(LOCUST_PLAN):
 # --- the orchestrator -------------------------------------------------------------------------------------------
 
 
-def start_server(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    """gunicorn with the application loaded once before the workers fork (--preload), so that a restart of the
-    workers (SIGHUP) forks ready ones, as a deploy would; returns when every worker has answered."""
-    log_path = BENCH_DIR / "server-autosave.log"
-    with log_path.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603 - our own command line
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi:application",
-                "--preload",  # config/wsgi.py loads the URL map before the workers fork
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--worker-class",
-                "sync",
-                "--backlog",
-                "2048",
-                "--timeout",
-                "60",
-                "--graceful-timeout",
-                "10",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=bench_env(db, SCALE),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    from bench.run import get
-
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: see {log_path}")
-        status, _seconds, _size = get(port, "/fi/")
-        if 0 < status < 500 and len(_children(process.pid)) == workers:
-            return process
-        time.sleep(0.5)
-    stop_server(process)
-    raise RuntimeError(f"gunicorn did not answer in 120 s: see {log_path}")
-
-
-def _children(pid: int) -> list[int]:
-    """The worker processes of the gunicorn master `pid` (from /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            # The process name is in parentheses and may hold spaces: the parent pid follows the last ')'.
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
 def warm_up(port: int, token: str, workers: int) -> None:
     """Every worker's first request loads the URL map and templates: done before measuring, concurrently so
     that each worker gets some."""
@@ -407,17 +309,6 @@ def warm_up(port: int, token: str, workers: int) -> None:
     paths = ["/fi/", f"/fi/barometer/answer/{token}/", f"/fi/barometer/answer/{token}/check/"] * (4 * workers)
     with ThreadPoolExecutor(max_workers=2 * workers) as pool:
         list(pool.map(lambda path: get(port, path), paths))
-
-
-def stop_server(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=20)
 
 
 def baseline(port: int, token: str, questions: list[dict[str, Any]], count: int = 200) -> dict[str, Any]:
@@ -546,27 +437,6 @@ def _within(sample: tuple[float, float, int], window: tuple[float, float] | None
     return window is not None and window[0] <= sample[0] < window[1]
 
 
-def summarise(samples: list[tuple[float, float, int]]) -> dict[str, Any]:
-    from bench.run import percentile
-
-    ok = [seconds for _start, seconds, status in samples if 200 <= status < 300]
-    first = min((s[0] for s in samples), default=0.0)
-    last = max((s[0] + s[1] for s in samples), default=0.0)
-    statuses = Counter(str(status) for _s, _t, status in samples)
-    return {
-        "requests": len(samples),
-        "acknowledged": len(ok),
-        "errors": len(samples) - len(ok),
-        "statuses": dict(sorted(statuses.items())),
-        "requests_per_s": round(len(samples) / (last - first), 1) if last > first else None,
-        "p50_ms": round(percentile(ok, 50) * 1000, 1) if ok else None,
-        "p95_ms": round(percentile(ok, 95) * 1000, 1) if ok else None,
-        "p99_ms": round(percentile(ok, 99) * 1000, 1) if ok else None,
-        "mean_ms": round(statistics.fmean(ok) * 1000, 1) if ok else None,
-        "max_ms": round(max(ok) * 1000, 1) if ok else None,
-    }
-
-
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(prog="python -m bench.barometer_autosave", description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
@@ -583,7 +453,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         f"{args.db}, {args.workers} workers"
     )
     log("  database …")
-    prepare_database(args.db)
+    prepare_database(args.db, SCALE)
     django_setup(args.db, SCALE)
     plan = make_round(args.users)
     (BENCH_DIR / "autosave-plan.json").write_text(json.dumps(plan))
@@ -592,7 +462,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     from bench.run import free_port
 
     port = free_port()
-    server = start_server(args.db, port, args.workers)
+    server = start_server(args.db, SCALE, port, args.workers, log_name="server-autosave.log")
     try:
         warm_up(port, plan["probe"], args.workers)
         alone = baseline(port, plan["probe"], plan["questions"])

@@ -7,13 +7,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from barometer.demo_data import demo_rounds_delete, demo_rounds_load
 from core.demo_data import DEFAULT_SEED, DEMO_PASSWORD, demo_data_load
+from ideas.demo_data import demo_codevelopment_delete, demo_codevelopment_load
 
 
 class Command(BaseCommand):
     help = (
         "Loads a synthetic demo registry (organisations, the Innokaupungit network, themes, ~400 innovations with "
-        "lineage), two synthetic innovation barometer rounds (2018, 2022) and demo users. Does nothing when the demo "
-        "data is already there; --reset rebuilds it."
+        "lineage), two synthetic innovation barometer rounds (2018, 2022), challenges with ideas carried into "
+        "experiments and innovations, and demo users. Does nothing when the demo data is already there; --reset "
+        "rebuilds it."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,6 +30,7 @@ class Command(BaseCommand):
         try:
             if options["reset"]:
                 demo_rounds_delete()  # first: the barometer rounds sample the demo organisations
+                demo_codevelopment_delete()  # and the ideas refer to the demo users and innovations
             result = demo_data_load(
                 seed=options["seed"],
                 reset=options["reset"],
@@ -35,6 +38,7 @@ class Command(BaseCommand):
                 log=self.stdout.write if verbose else None,
             )
             rounds = demo_rounds_load(seed=options["seed"], log=self.stdout.write if verbose else None)
+            codevelopment = demo_codevelopment_load(log=self.stdout.write if verbose else None)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         if result.created:
@@ -46,6 +50,8 @@ class Command(BaseCommand):
             f"Barometer: {len(rounds.created)} synthetic round(s) loaded ({rounds.responses} responses) in "
             f"{rounds.seconds:.1f} s, {len(rounds.existing)} already there."
         )
+        if codevelopment:
+            self.stdout.write("Co-development: " + ", ".join(f"{name}: {n}" for name, n in codevelopment.items()))
         self.stdout.write("")
         self.stdout.write("All records made by this command are synthetic and flagged as such.")
         self.stdout.write(f"Demo log-ins (password “{DEMO_PASSWORD}”):")

@@ -1,0 +1,73 @@
+"""The demo co-development data: loaded once for the module on top of the demo registry, then checked."""
+
+from collections.abc import Iterator
+
+import pytest
+from django.db import transaction
+from pytest_django import DjangoDbBlocker
+
+from core.demo_data import demo_data_load
+from experiments.models import Decision
+from ideas.demo_data import CHALLENGES, demo_codevelopment_delete, demo_codevelopment_load
+from ideas.models import Challenge, ChallengeStatus, Comment, Idea, IdeaState, Support
+from innovations.models import Adoption
+from innovations.vocabulary import Stage
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[dict[str, int]]:
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            demo_data_load(innovations=40)
+            yield demo_codevelopment_load()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def test_challenges_in_three_languages_in_several_municipalities(loaded: dict[str, int]) -> None:
+    challenges = Challenge.objects.filter(title_fi__in=[spec.title[0] for spec in CHALLENGES])
+    assert challenges.count() == loaded["challenges"] == 3
+    assert len({challenge.owner_id for challenge in challenges}) == 3
+    for challenge in challenges:
+        assert challenge.title_fi and challenge.title_sv and challenge.title_en
+        assert challenge.question_fi and challenge.question_sv and challenge.question_en
+    assert {c.status for c in challenges} == {ChallengeStatus.OPEN, ChallengeStatus.CLOSED}
+
+
+def test_ideas_comments_supports_and_states(loaded: dict[str, int]) -> None:
+    ideas = Idea.objects.all()
+    assert ideas.count() == loaded["ideas"] == 10
+    assert all(idea.confirmed for idea in ideas)
+    assert ideas.filter(challenge=None).count() == 2
+    assert ideas.filter(sender=None).exclude(sender_email="").count() == 1  # sent without an account
+    assert {idea.state for idea in ideas} >= {IdeaState.IN_USE, IdeaState.NOT_TAKEN_FORWARD, IdeaState.EXPERIMENTING}
+    assert all(idea.state_reason for idea in ideas.filter(state=IdeaState.NOT_TAKEN_FORWARD))
+    assert Support.objects.count() == sum(spec.supporters for c in CHALLENGES for spec in c.ideas) + 6
+    assert Comment.objects.count() == 6
+    assert ideas.exclude(latitude=None).count() == 3
+
+
+def test_ideas_carried_into_experiments_and_an_adopted_innovation(loaded: dict[str, int]) -> None:
+    assert loaded["experiments"] == 3
+    carried = Idea.objects.exclude(experiment=None).select_related("experiment", "innovation")
+    assert carried.count() == 3
+    decisions = {idea.experiment.decision for idea in carried}
+    assert decisions == {Decision.SCALE_UP, Decision.STOP, ""}
+    scaled = carried.get(experiment__decision=Decision.SCALE_UP)
+    assert scaled.innovation == scaled.experiment.resulting_innovation
+    assert scaled.innovation.stage == Stage.IN_USE
+    adopters = set(Adoption.objects.filter(source=scaled.innovation).values_list("result__owner__name_fi", flat=True))
+    assert adopters == {"Tampere", "Vantaa"}
+
+
+def test_loading_again_changes_nothing_and_delete_removes_it(loaded: dict[str, int]) -> None:
+    assert demo_codevelopment_load() == {}
+    assert Idea.objects.count() == 10
+    demo_codevelopment_delete()
+    assert not Challenge.objects.filter(title_fi__in=[spec.title[0] for spec in CHALLENGES]).exists()
+    assert not Idea.objects.exists()
