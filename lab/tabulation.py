@@ -1,0 +1,92 @@
+"""The arithmetic of the Lab portfolio, without Django: tallies in a fixed category order, cross tabulations and
+shares. The selectors collect plain values from the database; these functions turn them into table rows."""
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+Category = tuple[str, str]  # (code, label)
+
+
+@dataclass(frozen=True)
+class Period:
+    """From `start` to `end`, both days included; None is open-ended."""
+
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+    def contains(self, day: datetime.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    @property
+    def is_whole_time(self) -> bool:
+        return self.start is None and self.end is None
+
+
+@dataclass
+class Row:
+    code: str
+    label: str
+    values: list[Any]
+
+    @property
+    def cells(self) -> list[tuple[Any, bool]]:
+        """(value, whether it is a figure) of each value: figures are aligned right on the page."""
+        return [(value, isinstance(value, int | float) and not isinstance(value, bool)) for value in self.values]
+
+
+@dataclass
+class Table:
+    """One table of the portfolio: `columns` are the headers of the value columns (the first column, the row's
+    label, is headed `label_heading`)."""
+
+    key: str
+    title: str
+    label_heading: str
+    columns: list[str]
+    rows: list[Row] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def headings(self) -> list[str]:
+        return [self.label_heading, *self.columns]
+
+
+def tally(values: Iterable[str], categories: Sequence[Category]) -> list[Row]:
+    """One row per category, in the categories' order, with how many of `values` have its code (zero rows too).
+    Codes outside the categories get rows of their own after them (their code as the label), so nothing counted
+    goes missing from the table."""
+    counts = Counter(values)
+    rows = [Row(code, label, [counts.pop(code, 0)]) for code, label in categories]
+    rows += [Row(code, code, [count]) for code, count in sorted(counts.items())]
+    return rows
+
+
+def crosstab(
+    pairs: Iterable[tuple[str, str]], row_categories: Sequence[Category], column_categories: Sequence[Category]
+) -> list[Row]:
+    """Rows × columns counts of (row code, column code) pairs, with a total per row as the last value."""
+    counts = Counter(pairs)
+    rows = []
+    for row_code, row_label in row_categories:
+        values = [counts[(row_code, column_code)] for column_code, _label in column_categories]
+        rows.append(Row(row_code, row_label, [*values, sum(values)]))
+    return rows
+
+
+def column_totals(rows: Sequence[Row]) -> list[int]:
+    """The sum of each value column over the rows."""
+    if not rows:
+        return []
+    return [sum(row.values[index] for row in rows) for index in range(len(rows[0].values))]
+
+
+def share(part: int, whole: int) -> float | None:
+    """part / whole in per cent with one decimal, None when there is nothing to divide by."""
+    return None if whole == 0 else round(100 * part / whole, 1)

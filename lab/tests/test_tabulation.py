@@ -1,0 +1,55 @@
+"""The portfolio's arithmetic, without a database."""
+
+import datetime
+
+from lab.tabulation import Period, Row, column_totals, crosstab, share, tally
+
+COLOURS = [("red", "Red"), ("green", "Green"), ("blue", "Blue")]
+
+
+def test_tally_keeps_the_order_and_zero_rows_and_adds_unknown_codes_after() -> None:
+    rows = tally(["blue", "red", "blue", "purple"], COLOURS)
+    assert [(r.code, r.label, r.values) for r in rows] == [
+        ("red", "Red", [1]),
+        ("green", "Green", [0]),
+        ("blue", "Blue", [2]),
+        ("purple", "purple", [1]),
+    ]
+
+
+def test_crosstab_counts_pairs_with_a_total_per_row() -> None:
+    rows = crosstab(
+        [("red", "a"), ("red", "b"), ("red", "a"), ("blue", "b"), ("red", "x")], COLOURS, [("a", "A"), ("b", "B")]
+    )
+    # ("red", "x") is outside the columns: it is in no cell and in no total.
+    assert [(r.code, r.values) for r in rows] == [("red", [2, 1, 3]), ("green", [0, 0, 0]), ("blue", [0, 1, 1])]
+    assert column_totals(rows) == [2, 2, 4]
+    assert column_totals([]) == []
+
+
+def test_share() -> None:
+    assert share(1, 3) == 33.3
+    assert share(2, 3) == 66.7
+    assert share(0, 0) is None
+
+
+def test_period() -> None:
+    year = Period.year(2024)
+    assert year.contains(datetime.date(2024, 1, 1))
+    assert year.contains(datetime.date(2024, 12, 31))
+    assert not year.contains(datetime.date(2025, 1, 1))
+    assert not year.contains(datetime.date(2023, 12, 31))
+    assert Period().is_whole_time
+    assert Period().contains(datetime.date(1900, 1, 1))
+    assert Period(None, datetime.date(2024, 5, 1)).contains(datetime.date(1999, 1, 1))
+    assert not Period(datetime.date(2024, 5, 1), None).contains(datetime.date(2024, 4, 30))
+
+
+def test_cells_tell_figures_from_text() -> None:
+    assert Row("x", "X", [1, 2.5, "Funder", None, True]).cells == [
+        (1, True),
+        (2.5, True),
+        ("Funder", False),
+        (None, False),
+        (True, False),
+    ]
