@@ -31,27 +31,15 @@ from audit.services import change_record, diff
 from core.sanitise import strip_html
 from ideas.models import Idea
 from notifications.models import Change, Frequency, Notification, Preference
+from notifications.selectors import DEFAULT_LANGUAGE, Person, preference_for, unsent_of
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_LANGUAGE = "fi"
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 # A claim older than this belongs to a run that died between claiming and sending: another run may take it.
 CLAIM_TIMEOUT = datetime.timedelta(hours=1)
 MAX_DETAIL = 500
 TOKEN_SALT = "notifications.preferences"  # noqa: S105 (a salt that separates uses, not a secret)
-
-
-@dataclass(frozen=True)
-class Person:
-    """Who gets a notification: an account, or the e-mail address of a sender without one."""
-
-    user: Any = None
-    email: str = ""
-
-    @property
-    def key(self) -> tuple[str, Any]:
-        return ("u", self.user.pk) if self.user is not None else ("e", self.email.lower())
 
 
 # --- the signed link in every mail -------------------------------------------------------------------------------
@@ -84,15 +72,6 @@ def person_from_token(token: str) -> Person:
 # --- preferences -------------------------------------------------------------------------------------------------
 
 
-def preference_for(person: Person) -> Preference:
-    """The person's saved preference, or an unsaved default (immediately, in Finnish)."""
-    if person.user is not None:
-        found = Preference.objects.filter(user=person.user).first()
-        return found or Preference(user=person.user, frequency=Frequency.IMMEDIATE, language=DEFAULT_LANGUAGE)
-    found = Preference.objects.filter(user__isnull=True, email__iexact=person.email).first()
-    return found or Preference(email=person.email.lower(), frequency=Frequency.IMMEDIATE, language=DEFAULT_LANGUAGE)
-
-
 def preference_set(
     *, actor: Any, frequency: str, language: str, token: str | None = None, person: Person | None = None
 ) -> Preference:
@@ -122,7 +101,7 @@ def preference_set(
         preference.frequency = frequency
         preference.language = language
         preference.save()
-        _unsent_of(person).filter(claim="").update(frequency=frequency)
+        unsent_of(person).filter(claim="").update(frequency=frequency)
         change_record(
             obj=preference,
             actor=actor,
@@ -130,13 +109,6 @@ def preference_set(
             changes=diff(before, {"frequency": frequency, "language": language}),
         )
     return preference
-
-
-def _unsent_of(person: Person) -> Any:
-    unsent = Notification.objects.filter(sent_at__isnull=True)
-    if person.user is not None:
-        return unsent.filter(user=person.user)
-    return unsent.filter(user__isnull=True, email__iexact=person.email)
 
 
 # --- recording ---------------------------------------------------------------------------------------------------
@@ -386,4 +358,6 @@ def _message(person: Person, items: Sequence[Notification], language: str, *, di
     message = EmailMessage(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [address])
     # Mail programs show their own "unsubscribe" button for this header (RFC 2369).
     message.extra_headers["List-Unsubscribe"] = f"<{preferences_link}>"
+    # One-click unsubscribe (RFC 8058): the mail program POSTs to the link, which sets "never".
+    message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message

@@ -1,0 +1,134 @@
+"""Digests: one mail per person with all of their notifications of that frequency, never empty, each once."""
+
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from ideas import services as idea_services
+from ideas.models import Challenge, Idea
+from notifications import services
+from notifications.models import Change, Frequency, Notification, Preference
+from notifications.selectors import Person
+from tests.factories import UserFactory
+
+FAILING = "notifications.tests.failing_backend.EmailBackend"
+
+
+@pytest.fixture
+def two_ideas(challenge_a: Challenge, sender: Any, idea_a: Idea) -> list[Idea]:
+    second = idea_services.idea_send(actor=sender, challenge=challenge_a, title="Toinen", text="Toinen idea")
+    return [idea_a, second]
+
+
+def test_daily_digest_groups_all_of_a_persons_notifications_in_one_mail(
+    two_ideas: list[Idea], sender: Any, editor_a: Any
+) -> None:
+    Preference.objects.create(user=sender, frequency=Frequency.DAILY, language="en")
+    for idea in two_ideas:
+        services.idea_changed(idea=idea, change=Change.STATE, actor=editor_a)
+    services.idea_changed(idea=two_ideas[0], change=Change.COMMENT, actor=editor_a, detail="Hyvä idea!")
+    assert mail.outbox == []  # daily: nothing at once
+
+    delivery = services.notifications_send(frequency=Frequency.DAILY)
+
+    assert (delivery.mails, delivery.notifications) == (1, 3)
+    [message] = mail.outbox
+    assert message.to == [sender.email]
+    for idea in two_ideas:
+        assert f"“{idea.title}”" in message.body
+    assert "Hyvä idea!" in message.body
+    with translation.override("en"):
+        assert _("Somebody commented on the idea.") in message.body
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_digest_is_never_empty_and_a_second_run_sends_nothing(idea_a: Idea, sender: Any, editor_a: Any) -> None:
+    Preference.objects.create(user=sender, frequency=Frequency.WEEKLY)
+    assert services.notifications_send(frequency=Frequency.WEEKLY).mails == 0  # nothing waits: no mail
+    services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
+    assert services.notifications_send(frequency=Frequency.DAILY).mails == 0  # not this frequency
+    assert services.notifications_send(frequency=Frequency.WEEKLY).mails == 1
+    assert services.notifications_send(frequency=Frequency.WEEKLY).mails == 0
+    assert len(mail.outbox) == 1
+
+
+def test_one_digest_per_person_in_each_persons_language(
+    idea_a: Idea, sender: Any, editor_a: Any, anonymous_idea: Idea
+) -> None:
+    supporter = UserFactory()
+    idea_services.support_add(actor=supporter, idea=idea_a)
+    Preference.objects.create(user=sender, frequency=Frequency.DAILY, language="sv")
+    Preference.objects.create(user=supporter, frequency=Frequency.DAILY, language="en")
+    Preference.objects.create(email="anna@example.fi", frequency=Frequency.DAILY)
+    services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
+    services.idea_changed(idea=anonymous_idea, change=Change.STATE, actor=editor_a)
+
+    assert services.notifications_send(frequency=Frequency.DAILY).mails == 3
+
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert set(by_address) == {sender.email, supporter.email, "anna@example.fi"}
+    for address, language in ((sender.email, "sv"), (supporter.email, "en"), ("anna@example.fi", "fi")):
+        with translation.override(language):
+            assert _("Read more:") in by_address[address].body
+            assert f"/{language}/challenges/ideas/" in by_address[address].body
+
+
+def test_an_overlapping_run_does_not_take_claimed_notifications(idea_a: Idea, sender: Any, editor_a: Any) -> None:
+    """A run that has claimed rows and is still mailing them: the other run finds nothing to send."""
+    Preference.objects.create(user=sender, frequency=Frequency.DAILY)
+    services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
+    from django.utils import timezone
+
+    token = services._claim(Frequency.DAILY, None, None, timezone.now())
+    assert Notification.objects.filter(claim=token).count() == 1
+    assert services.notifications_send(frequency=Frequency.DAILY).mails == 0
+    assert mail.outbox == []
+    # A claim left by a run that died is taken again after CLAIM_TIMEOUT.
+    later = timezone.now() + services.CLAIM_TIMEOUT * 2
+    assert services.notifications_send(frequency=Frequency.DAILY, now=later).mails == 1
+
+
+def test_failed_digest_is_kept_and_sent_by_the_next_run(idea_a: Idea, sender: Any, editor_a: Any) -> None:
+    Preference.objects.create(user=sender, frequency=Frequency.DAILY)
+    services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
+    with override_settings(EMAIL_BACKEND=FAILING):
+        delivery = services.notifications_send(frequency=Frequency.DAILY)
+    assert delivery.failed == [sender.email]
+    assert delivery.mails == 0
+    notification = Notification.objects.get()
+    assert notification.sent_at is None
+    assert notification.attempts == 1
+    assert services.notifications_send(frequency=Frequency.DAILY).mails == 1
+
+
+def test_changing_the_preference_moves_waiting_notifications(idea_a: Idea, sender: Any, editor_a: Any) -> None:
+    Preference.objects.create(user=sender, frequency=Frequency.DAILY)
+    services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
+    services.preference_set(actor=sender, frequency=Frequency.NONE, language="fi")
+    assert services.notifications_send(frequency=Frequency.DAILY).mails == 0
+    services.preference_set(actor=sender, frequency=Frequency.WEEKLY, language="fi")
+    assert services.notifications_send(frequency=Frequency.WEEKLY).mails == 1
+
+
+def test_command_sends_and_reports(idea_a: Idea, sender: Any, editor_a: Any, capsys: Any) -> None:
+    Preference.objects.create(user=sender, frequency=Frequency.DAILY)
+    services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
+    call_command("send_notification_digests", frequency="daily")
+    assert "1 e-mails with 1 notifications sent, 0 failed" in capsys.readouterr().out
+    assert len(mail.outbox) == 1
+    with override_settings(EMAIL_BACKEND=FAILING):
+        services.idea_changed(idea=idea_a, change=Change.COMMENT, actor=editor_a)
+        with pytest.raises(SystemExit):
+            call_command("send_notification_digests", frequency="daily")
+
+
+def test_the_mail_links_to_the_persons_own_preferences(anonymous_idea: Idea, editor_a: Any) -> None:
+    services.idea_changed(idea=anonymous_idea, change=Change.STATE, actor=editor_a)
+    services.notifications_send(frequency=Frequency.IMMEDIATE)
+    token = services.person_token(Person(email="anna@example.fi"))
+    assert token in mail.outbox[0].body
