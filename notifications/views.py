@@ -39,7 +39,7 @@ def _page(request: HttpRequest, person: selectors.Person, token: str | None, red
     context = {
         "form": form,
         "error_forms": [form],
-        "person": person,
+        "address": person.user.email if person.user is not None else person.email,
         "waiting": selectors.unsent_of(person).exclude(frequency=Frequency.NONE).count(),
         "by_link": token is not None,
     }
