@@ -3,8 +3,8 @@ several states and from several sources (and ideas that must not count: unconfir
 organisation's), experiments with partners and decisions, one scaled up into an innovation, and innovations with
 types, idea sources and partners.
 
-Links that have no service of their own yet (an idea's source, partners, experiment and innovation) are set on the
-rows, as a handler's tools will set them."""
+An idea's source, hiding and links (partners, experiment, innovation, merging) are set on the rows: the handlers'
+services for them are being written beside this app, and the portfolio only reads the columns."""
 
 import datetime
 from dataclasses import dataclass
@@ -20,7 +20,6 @@ from experiments.models import Decision, Experiment
 from experiments.tests.conftest import finish_and_scale_up_decision, make_experiment
 from ideas import services as idea_services
 from ideas.models import Challenge, ChallengeStatus, Idea, IdeaSource, IdeaState
-from ideas.services import moderation
 from ideas.tests.conftest import make_challenge
 from innovations.models import Innovation
 from innovations.vocabulary import Dimension, Novelty, PartnerRole, Stage, Status
@@ -85,8 +84,7 @@ def world(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any
     ideas["unconfirmed"] = idea_services.idea_send(
         actor=AnonymousUser(), challenge=open_, title="Vahvistamaton", text="x", sender_email="n@example.fi"
     )
-    ideas["hidden"] = send(open_, sender, "Piilotettu")
-    moderation.idea_set_hidden(actor=editor_a, idea=ideas["hidden"], hidden=True, reason="Roskapostia")
+    ideas["hidden"] = link(send(open_, sender, "Piilotettu"), hidden=True, hidden_reason="Roskapostia")
     ideas["merged"] = link(send(open_, sender, "Kaksoiskappale"), merged_into=ideas["user"])
     ideas["other"] = send(shared, sender, "Toisen idea")
     # Closed after the ideas came in.
