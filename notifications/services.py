@@ -7,6 +7,7 @@ owner wants them at once. Daily and weekly digests, and retries of failed immedi
 """
 
 import datetime
+import html
 import logging
 import secrets
 import smtplib
@@ -31,7 +32,7 @@ from audit.services import change_record, diff
 from core.sanitise import strip_html
 from ideas.models import Idea
 from notifications.models import Change, Frequency, Notification, Preference
-from notifications.selectors import DEFAULT_LANGUAGE, Person, preference_for, unsent_of
+from notifications.selectors import DEFAULT_LANGUAGE, Person, unsent_of
 
 logger = logging.getLogger(__name__)
 
@@ -72,14 +73,13 @@ def person_from_token(token: str) -> Person:
 # --- preferences -------------------------------------------------------------------------------------------------
 
 
-def preference_set(
-    *, actor: Any, frequency: str, language: str, token: str | None = None, person: Person | None = None
-) -> Preference:
+def preference_set(*, actor: Any, frequency: str, language: str, token: str | None = None) -> Preference:
     """Saves how often and in which language a person gets notifications.
 
     The person is the signed-in actor, or the one a mail's signed link names (`token`), so that a sender without
     an account can change or stop them too. Unsent notifications follow the new frequency (with "never" they
     are never sent)."""
+    person: Person
     if token is not None:
         person = person_from_token(token)
     elif getattr(actor, "is_authenticated", False):
@@ -94,18 +94,28 @@ def preference_set(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        preference = preference_for(person)
-        if preference.pk is not None:
-            preference = Preference.objects.select_for_update().get(pk=preference.pk)
-        before = {"frequency": preference.frequency if preference.pk else None, "language": preference.language}
+        # get_or_create: two first saves at once make one row (the loser of the unique constraint reads it).
+        if person.user is not None:
+            preference, created = Preference.objects.get_or_create(
+                user=person.user, defaults={"frequency": Frequency.IMMEDIATE, "language": DEFAULT_LANGUAGE}
+            )
+        else:
+            preference, created = Preference.objects.get_or_create(
+                user=None,
+                email=person.email.lower(),
+                defaults={"frequency": Frequency.IMMEDIATE, "language": DEFAULT_LANGUAGE},
+            )
+        preference = Preference.objects.select_for_update().get(pk=preference.pk)
+        before = {"frequency": None if created else preference.frequency, "language": preference.language}
         preference.frequency = frequency
         preference.language = language
         preference.save()
+        # Waiting notifications follow the new choice (those a run is mailing right now are left to it).
         unsent_of(person).filter(claim="").update(frequency=frequency)
         change_record(
             obj=preference,
             actor=actor,
-            action=Action.UPDATE,
+            action=Action.CREATE if created else Action.UPDATE,
             changes=diff(before, {"frequency": frequency, "language": language}),
         )
     return preference
@@ -166,7 +176,8 @@ def idea_changed(*, idea: Idea, change: str, actor: Any = None, detail: str = ""
         return 0
     people = _recipients(idea, change, actor)
     preferences = _preferences(people)
-    detail = strip_html(str(detail or "")).strip()
+    # Plain text for a plain-text mail: markup removed, entities back to characters ("a < b" stays readable).
+    detail = html.unescape(strip_html(str(detail or ""))).strip()
     if len(detail) > MAX_DETAIL:
         detail = detail[: MAX_DETAIL - 1].rstrip() + "…"
     rows = []

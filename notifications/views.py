@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -19,7 +20,9 @@ from notifications.models import Frequency
 
 def _page(request: HttpRequest, person: selectors.Person, token: str | None, redirect_to: Any) -> HttpResponse:
     preference = selectors.preference_for(person)
-    initial = {"frequency": preference.frequency, "language": preference.language}
+    # Nothing saved yet: offer the language the person is reading the page in.
+    language = preference.language if preference.pk else translation.get_language()
+    initial = {"frequency": preference.frequency, "language": language}
     form = PreferenceForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
         stop = request.POST.get("stop") == "1"

@@ -28,7 +28,7 @@ RUNS = 6
 def _ideas_with_notifications(challenge: Challenge, actor: Any, people: int = 10) -> int:
     made = 0
     for index in range(people):
-        sender = UserFactory()
+        sender: Any = UserFactory()
         Preference.objects.create(user=sender, frequency=Frequency.DAILY)
         idea = idea_services.idea_send(actor=sender, challenge=challenge, title=f"Idea {index}", text="Teksti")
         for change in (Change.STATE, Change.COMMENT):
@@ -68,8 +68,10 @@ def test_rows_locked_by_another_run_are_skipped_not_waited_for(challenge_a: Chal
     _ideas_with_notifications(challenge_a, editor_a, people=2)
     locked = threading.Event()
     release = threading.Event()
-    first_person = Notification.objects.order_by("pk").first()
+    first_person = Notification.objects.select_related("user").order_by("pk").first()
     assert first_person is not None
+    assert first_person.user is not None
+    locked_email = first_person.user.email
 
     def hold() -> None:
         try:
@@ -89,5 +91,5 @@ def test_rows_locked_by_another_run_are_skipped_not_waited_for(challenge_a: Chal
         release.set()
         holder.join(timeout=30)
     assert delivery.mails == 1  # the other person only; the locked person's rows wait for the next run
-    assert first_person.user.email not in {m.to[0] for m in mail.outbox}
+    assert locked_email not in {m.to[0] for m in mail.outbox}
     assert services.notifications_send(frequency=Frequency.DAILY).mails == 1

@@ -60,7 +60,7 @@ def test_digest_is_never_empty_and_a_second_run_sends_nothing(idea_a: Idea, send
 def test_one_digest_per_person_in_each_persons_language(
     idea_a: Idea, sender: Any, editor_a: Any, anonymous_idea: Idea
 ) -> None:
-    supporter = UserFactory()
+    supporter: Any = UserFactory()
     idea_services.support_add(actor=supporter, idea=idea_a)
     Preference.objects.create(user=sender, frequency=Frequency.DAILY, language="sv")
     Preference.objects.create(user=supporter, frequency=Frequency.DAILY, language="en")

@@ -32,6 +32,21 @@ def test_each_change_reaches_sender_and_supporters_once_not_the_actor(
     assert len(mail.outbox) == 2
     assert Notification.objects.filter(sent_at__isnull=False).count() == 2
     assert all(n.detail == "Hei" for n in Notification.objects.all())
+    assert "<b>" not in mail.outbox[0].body
+
+
+def test_detail_is_plain_text_and_short(
+    idea_a: Idea, sender: Any, editor_a: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        services.idea_changed(
+            idea=idea_a, change=Change.COMMENT, actor=editor_a, detail="<script>x()</script>a < b " + "z" * 900
+        )
+    notification = Notification.objects.get()
+    assert notification.detail.startswith("a < b")
+    assert "script" not in notification.detail
+    assert len(notification.detail) == services.MAX_DETAIL
+    assert "a < b" in mail.outbox[0].body
 
 
 def test_hidden_reaches_only_the_sender(

@@ -20,7 +20,7 @@ LANGS = ("fi", "sv", "en")
 
 @pytest.fixture
 def handler(challenge_a: Challenge) -> Any:
-    person = MembershipFactory(organisation=challenge_a.owner).user
+    person: Any = MembershipFactory(organisation=challenge_a.owner).user
     challenge_a.handlers.add(person)
     return person
 
