@@ -102,7 +102,8 @@ api = InnoverkkoAPI(
     urls_namespace="api-v1",
     description=(
         "The open registry of Finland's public-sector innovations: organisations, networks, innovations with "
-        "their lineage (who adopted whose innovation) and partners.\n\n"
+        "their lineage (who adopted whose innovation) and partners; experiments; co-development: challenges, the "
+        "ideas sent to them or to an organisation, comments, supports and the handlers' state changes.\n\n"
         "Reading is open to everyone (published records). Writing needs a personal API token "
         "(`Authorization: Bearer <key>`, made on your profile page) or a signed-in browser session with its CSRF "
         "token; the same permissions apply as on the pages. With a token or session, reads also show your own "
@@ -120,6 +121,8 @@ api.add_router("/networks", networks_router)
 api.add_router("/regions", regions_router)
 api.add_router("/innovations", innovations_router)
 api.add_router("/experiments", "experiments.api.router")
+api.add_router("/challenges", "ideas.api.challenges_router")
+api.add_router("/ideas", "ideas.api.router")
 api.add_router("/adoptions", adoptions_router)
 api.add_router("/themes", themes_router)
 api.add_router("/vocabulary", vocabulary_router)

@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from accounts import roles
 from core import search
 from ideas.models import Audience, Challenge, ChallengeStatus, Comment, Idea, IdeaState
+from organisations.models import Organisation
 
 
 def challenge_visible(*, user: Any) -> QuerySet[Challenge]:
@@ -69,3 +70,56 @@ def ideas_sent_by(*, user: Any) -> QuerySet[Idea]:
         .annotate(support_count=Count("supports"))
         .order_by("-created_at", "-id")
     )
+
+# --- lists across challenges (the API's /challenges and /ideas) ------------------------------------------------
+
+
+def _handled_by(user: Any) -> Q:
+    """The ideas the person handles (the rule is_handler as a query): sent to an organisation they edit, or to a
+    challenge that names them."""
+    return Q(organisation_id__in=roles.editable_organisation_ids(user)) | Q(
+        challenge__in=Challenge.objects.filter(handlers=user).values("pk")
+    )
+
+
+def idea_visible(*, user: Any) -> QuerySet[Idea]:
+    """The ideas the person may open (the rule ideas.view_idea as a query): confirmed ideas sent to an organisation
+    or to a challenge they see, and the ideas they handle or sent themselves."""
+    qs = Idea.objects.select_related("challenge__owner", "organisation")
+    if getattr(user, "is_superuser", False):
+        return qs
+    public = Q(confirmed=True) & (
+        Q(challenge__isnull=True) | Q(challenge__in=challenge_visible(user=user).values("pk"))
+    )
+    if not getattr(user, "is_authenticated", False):
+        return qs.filter(public)
+    return qs.filter(public | _handled_by(user) | Q(sender=user))
+
+
+def idea_search(
+    *,
+    user: Any,
+    q: str = "",
+    organisation: Organisation | None = None,
+    challenge: Challenge | None = None,
+    state: str = "",
+    has_location: bool | None = None,
+) -> QuerySet[Idea]:
+    """A list of ideas the person may see, newest first with their support counts: hidden ones and unconfirmed
+    ones only for their handlers (a sender finds their own among their ideas)."""
+    qs = idea_visible(user=user).filter(merged_into__isnull=True)  # a merged idea lives on in its target
+    if not getattr(user, "is_superuser", False):
+        shown = Q(hidden=False, confirmed=True)
+        if getattr(user, "is_authenticated", False):
+            shown |= _handled_by(user)
+        qs = qs.filter(shown)
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    if challenge is not None:
+        qs = qs.filter(challenge=challenge)
+    if state in IdeaState.values:
+        qs = qs.filter(state=state)
+    if has_location is not None:
+        qs = qs.filter(latitude__isnull=not has_location)
+    qs = search.matching(qs, q)
+    return qs.select_related("state_option").annotate(support_count=Count("supports")).order_by("-created_at", "-id")
