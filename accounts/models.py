@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """A person with an account. `is_superuser` is the platform administrator."""
+    """A person with an account. `is_superuser` is the platform administrator.
+
+    What identification told about the person (accounts.identity reads it): when they last signed in with strong
+    identification (None: never) and the home municipality's three-digit code it reported. Only sign-in with an
+    identification provider writes them; a person cannot claim them on a form.
+    """
+
+    strongly_identified_at = models.DateTimeField(_("strongly identified at"), null=True, blank=True, editable=False)
+    home_municipality_code = models.CharField(_("home municipality code"), max_length=3, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -18,6 +26,9 @@ class User(AbstractUser):
 class Role(models.TextChoices):
     ADMIN = "admin", _("Organisation administrator")
     EDITOR = "editor", _("Organisation editor")
+    # A member who may see and take part in what is for the organisation's own people, but edits nothing
+    # (accounts.roles counts only editors and administrators as editors). Staff identification providers give it.
+    STAFF = "staff", _("Staff member")
 
 
 class Membership(models.Model):
@@ -57,3 +68,108 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class IdentityProvider(models.Model):
+    """An OpenID Connect provider people may sign in with (e.g. Suomi.fi identification, or an organisation's own
+    staff sign-in). Platform administrators keep these rows in the Django admin."""
+
+    slug = models.SlugField(_("short name"), max_length=50, unique=True, help_text=_("Used in the sign-in address."))
+    name = models.CharField(_("name"), max_length=100, help_text=_("Shown on the button: “Sign in with …”."))
+    discovery_url = models.URLField(
+        _("discovery URL"),
+        max_length=500,
+        help_text=_("The provider's OpenID configuration, usually ending in /.well-known/openid-configuration."),
+    )
+    client_id = models.CharField(_("client id"), max_length=200)
+    client_secret = models.CharField(_("client secret"), max_length=500, blank=True)
+    scopes = models.CharField(_("scopes"), max_length=300, default="openid profile")
+    strong_acr_values = models.CharField(
+        _("acr values of strong identification"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Separated by spaces: the authentication context classes (the ID token's “acr”) that count as strong "
+            "identification, e.g. http://ftn.ficora.fi/2017/loa3. Empty: nothing from this provider is strong."
+        ),
+    )
+    municipality_claim = models.CharField(
+        _("claim of the home municipality"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The claim that carries the home municipality's three-digit code (Suomi.fi: KotikuntaKuntanumero)."
+        ),
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("staff of organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="identity_providers",
+        help_text=_("Set for an organisation's own staff sign-in: the people who sign in become its staff members."),
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ("order", "name")
+        verbose_name = _("identification provider")
+        verbose_name_plural = _("identification providers")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def strong_acrs(self) -> set[str]:
+        return set(self.strong_acr_values.split())
+
+
+class Identity(models.Model):
+    """A person's account at an identification provider: the provider's subject identifier, linked to a user."""
+
+    provider = models.ForeignKey(IdentityProvider, on_delete=models.CASCADE, related_name="identities")
+    subject = models.CharField(_("subject"), max_length=255)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identities")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    # The authentication context class the provider reported last time (the ID token's "acr").
+    last_acr = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider", "subject"], name="unique_identity_subject")]
+        verbose_name = _("identity")
+        verbose_name_plural = _("identities")
+
+    def __str__(self) -> str:
+        return f"{self.provider} – {self.subject}"
+
+
+class DevAuthorizationCode(models.Model):
+    """An authorisation code of the development identification provider (accounts.dev_provider): kept until the
+    platform exchanges it, once, for an ID token. The test person's claims travel with it."""
+
+    code = models.CharField(max_length=120, unique=True)
+    client_id = models.CharField(max_length=200)
+    redirect_uri = models.TextField()
+    scope = models.TextField(blank=True)
+    nonce = models.CharField(max_length=200, blank=True)
+    code_challenge = models.CharField(max_length=200, blank=True)
+    code_challenge_method = models.CharField(max_length=10, blank=True)
+    claims = models.JSONField(default=dict)
+    acr = models.CharField(max_length=200, blank=True)
+    auth_time = models.IntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class DevSigningKey(models.Model):
+    """The development provider's RSA key for ID tokens (one row), so that every worker signs with the same key."""
+
+    private_key_pem = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"key {self.pk}"
