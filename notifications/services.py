@@ -40,6 +40,7 @@ LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 # A claim older than this belongs to a run that died between claiming and sending: another run may take it.
 CLAIM_TIMEOUT = datetime.timedelta(hours=1)
 MAX_DETAIL = 500
+IMMEDIATE_IN_REQUEST = 20
 TOKEN_SALT = "notifications.preferences"  # noqa: S105 (a salt that separates uses, not a secret)
 
 
@@ -202,9 +203,11 @@ def idea_changed(*, idea: Idea, change: str, actor: Any = None, detail: str = ""
         return 0
     with transaction.atomic():
         created = Notification.objects.bulk_create(rows)
-    if any(row.frequency == Frequency.IMMEDIATE for row in created):
-        # bulk_create sets the ids on PostgreSQL and SQLite; fetched again in case a backend does not.
-        ids = [row.pk for row in created if row.pk is not None]
+    immediate = [row.pk for row in created if row.frequency == Frequency.IMMEDIATE and row.pk is not None]
+    if immediate:
+        # Mailed in the request that made the change only up to a few: an idea with hundreds of supporters must
+        # not keep a handler's page waiting for the mail server. The rest go with the next immediate run (cron).
+        ids = immediate[:IMMEDIATE_IN_REQUEST]
         transaction.on_commit(lambda: _send_after_commit(ids, idea.pk))
     return len(created)
 
@@ -212,7 +215,7 @@ def idea_changed(*, idea: Idea, change: str, actor: Any = None, detail: str = ""
 def _send_after_commit(ids: list[int], idea_pk: int) -> None:
     # The change is committed whatever happens here: a mail server that is down leaves them for the retry.
     try:
-        notifications_send(frequency=Frequency.IMMEDIATE, ids=ids or None, idea_pk=idea_pk)
+        notifications_send(frequency=Frequency.IMMEDIATE, ids=ids)
     except Exception:
         logger.exception("Notifications of idea %s could not be sent now; the next run retries", idea_pk)
 
@@ -229,7 +232,7 @@ class Delivery:
     failed: list[str] = field(default_factory=list)
 
 
-def _claim(frequency: str, ids: Iterable[int] | None, idea_pk: int | None, now: datetime.datetime) -> str:
+def _claim(frequency: str, ids: Iterable[int] | None, now: datetime.datetime) -> str:
     """Marks the unsent notifications this run will mail with a token of its own. On PostgreSQL the rows another
     run holds are skipped (SKIP LOCKED); on SQLite the transaction takes the write lock first (IMMEDIATE), so
     runs take turns. The UPDATE repeats the conditions: a row claimed meanwhile is not taken twice."""
@@ -239,8 +242,6 @@ def _claim(frequency: str, ids: Iterable[int] | None, idea_pk: int | None, now: 
         unsent = Notification.objects.filter(free, frequency=frequency, sent_at__isnull=True)
         if ids is not None:
             unsent = unsent.filter(pk__in=list(ids))
-        elif idea_pk is not None:
-            unsent = unsent.filter(idea_id=idea_pk)
         pks = list(unsent.select_for_update(skip_locked=True).values_list("pk", flat=True))
         if pks:
             Notification.objects.filter(free, pk__in=pks, sent_at__isnull=True).update(claim=token, claimed_at=now)
@@ -251,7 +252,6 @@ def notifications_send(
     *,
     frequency: str,
     ids: Iterable[int] | None = None,
-    idea_pk: int | None = None,
     now: datetime.datetime | None = None,
 ) -> Delivery:
     """Mails the unsent notifications of one frequency, each exactly once even when runs overlap.
@@ -261,7 +261,7 @@ def notifications_send(
     if frequency not in (Frequency.IMMEDIATE, Frequency.DAILY, Frequency.WEEKLY):
         raise ValueError(f"cannot send frequency {frequency!r}")
     now = now or timezone.now()
-    token = _claim(frequency, ids, idea_pk, now)
+    token = _claim(frequency, ids, now)
     claimed = list(
         Notification.objects.filter(claim=token)
         .select_related("user", "idea__merged_into", "idea__experiment", "idea__innovation", "state_option")
@@ -357,7 +357,10 @@ def _message(person: Person, items: Sequence[Notification], language: str, *, di
                     "changes": [],
                 },
             )
-            entry["changes"].append({"text": describe(item), "detail": item.detail, "at": item.created_at})
+            text = describe(item)
+            # The detail (e.g. the experiment's title) is left out when the description already says it.
+            detail = item.detail if item.detail not in text else ""
+            entry["changes"].append({"text": text, "detail": detail, "at": item.created_at})
         context = {
             "ideas": list(by_idea.values()),
             "count": len(items),

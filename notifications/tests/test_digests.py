@@ -84,7 +84,7 @@ def test_an_overlapping_run_does_not_take_claimed_notifications(idea_a: Idea, se
     services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
     from django.utils import timezone
 
-    token = services._claim(Frequency.DAILY, None, None, timezone.now())
+    token = services._claim(Frequency.DAILY, None, timezone.now())
     assert Notification.objects.filter(claim=token).count() == 1
     assert services.notifications_send(frequency=Frequency.DAILY).mails == 0
     assert mail.outbox == []
@@ -132,3 +132,29 @@ def test_the_mail_links_to_the_persons_own_preferences(anonymous_idea: Idea, edi
     services.notifications_send(frequency=Frequency.IMMEDIATE)
     token = services.person_token(Person(email="anna@example.fi"))
     assert token in mail.outbox[0].body
+
+
+def test_a_popular_idea_mails_a_few_at_once_and_the_rest_with_the_next_run(
+    idea_a: Idea, editor_a: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    for _index in range(services.IMMEDIATE_IN_REQUEST + 5):
+        idea_services.support_add(actor=UserFactory(), idea=idea_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
+    assert made == services.IMMEDIATE_IN_REQUEST + 6  # the supporters and the sender
+    assert len(mail.outbox) == services.IMMEDIATE_IN_REQUEST
+    call_command("send_notification_digests", frequency="immediate")
+    assert len(mail.outbox) == made
+    assert len({message.to[0] for message in mail.outbox}) == made
+
+
+def test_an_experiments_title_is_said_once(idea_a: Idea, sender: Any, editor_a: Any) -> None:
+    from experiments.models import Experiment
+
+    experiment = Experiment.objects.create(title="Kyläkokeilu", owner=idea_a.organisation)
+    Idea.objects.filter(pk=idea_a.pk).update(experiment=experiment)
+    idea_a.refresh_from_db()
+    services.idea_changed(idea=idea_a, change=Change.EXPERIMENT, actor=editor_a, detail="Kyläkokeilu")
+    services.notifications_send(frequency=Frequency.IMMEDIATE)
+    [message] = mail.outbox
+    assert message.body.count("Kyläkokeilu") == 1
