@@ -4,10 +4,12 @@ their ValidationErrors are attached back to the fields with core.forms.attach_er
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+from core import uploads
 from core.translated import LANGUAGES
 from ideas.models import Audience, ChallengeStatus, IdeaState, Participation
 from organisations.models import Organisation
@@ -17,6 +19,10 @@ LANGUAGE_NAMES = {"fi": _("Finnish"), "sv": _("Swedish"), "en": _("English")}
 MAX_QUERY_LENGTH = 200
 
 
+# What the file chooser offers for an idea's attachment (the server checks the content anyway).
+ATTACHMENT_ACCEPT = ".pdf,.txt,.csv,.docx,.xlsx,.pptx,.odt,.ods,.jpg,.jpeg,.png,.webp"
+
+
 class IdeaForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     text = forms.CharField(label=_("Your idea"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 8}))
@@ -24,6 +30,16 @@ class IdeaForm(forms.Form):
         label=_("Latitude"), required=False, help_text=_("Optional: where the idea applies, e.g. 60.17.")
     )
     longitude = forms.FloatField(label=_("Longitude"), required=False, help_text=_("For example 24.94."))
+    image = forms.FileField(
+        label=_("Image"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    attachment = forms.FileField(
+        label=_("Attachment"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ATTACHMENT_ACCEPT}),
+    )
     sender_email = forms.EmailField(
         label=_("Your e-mail address"),
         help_text=_("We send a link to confirm the idea. Only the handlers see the address."),
@@ -39,6 +55,30 @@ class IdeaForm(forms.Form):
         super().__init__(*args, **kwargs)
         if signed_in:
             del self.fields["sender_email"]
+        limit = {"limit": uploads.megabytes(settings.MAX_UPLOAD_BYTES)}
+        self.fields["image"].help_text = (
+            _("Optional. A JPEG, PNG or WebP image, at most %(limit)d MB. Its location data (EXIF) is removed.") % limit
+        )
+        self.fields["attachment"].help_text = (
+            _("Optional. PDF, image, text or office document, at most %(limit)d MB.") % limit
+        )
+
+    # The quick checks (size, type, how the content begins) here, so that every problem of the form shows at
+    # once; the service decodes and cleans the files when the idea is saved.
+    def clean_image(self) -> Any:
+        return self._checked("image", uploads.check_image_file)
+
+    def clean_attachment(self) -> Any:
+        return self._checked("attachment", uploads.check_file)
+
+    def _checked(self, field: str, check: Any) -> Any:
+        upload = self.cleaned_data.get(field)
+        if upload:
+            try:
+                check(upload, field=field)
+            except ValidationError as error:
+                raise ValidationError(error.message_dict[field]) from None
+        return upload
 
 
 class IdeaEditForm(forms.Form):

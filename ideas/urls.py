@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ideas import views
+from ideas.views import files
 
 app_name = "ideas"
 urlpatterns = [
@@ -22,4 +23,5 @@ urlpatterns = [
     path("ideas/<int:pk>/comments/<int:comment_pk>/hide/", views.comment_hide_view, name="comment_hide"),
     path("ideas/<int:pk>/support/", views.support_view, name="support"),
     path("ideas/<int:pk>/state/", views.idea_state_view, name="state"),
+    *files.urls,
 ]

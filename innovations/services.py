@@ -2,11 +2,9 @@
 transaction, keep the search document, stage history and catalogue entry current, and record the change."""
 
 import datetime
-import mimetypes
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -22,6 +20,7 @@ from core.permissions import require
 from core.sanitise import clean_html, strip_html
 from core.translated import LANGUAGES as LANGS
 from core.translated import first_translation, translations
+from core.uploads import check_file
 from innovations import catalogue
 from innovations.models import Adoption, Attachment, Classification, Innovation, Link, Partnership, StageEvent
 from innovations.vocabulary import CHOICES_BY_DIMENSION, Novelty, Stage, Status
@@ -41,19 +40,6 @@ EDITABLE_FIELDS = (
     "contact_name",
     "contact_email",
 )
-ALLOWED_ATTACHMENT_TYPES = {
-    "application/pdf",
-    "image/png",
-    "image/jpeg",
-    "image/webp",
-    "text/plain",
-    "text/csv",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "application/vnd.oasis.opendocument.text",
-    "application/vnd.oasis.opendocument.spreadsheet",
-}
 
 
 def _snapshot(innovation: Innovation) -> dict[str, Any]:
@@ -363,31 +349,9 @@ def link_remove(*, actor: Any, link: Link) -> None:
 
 
 def check_upload(upload: UploadedFile) -> str:
-    """Refuses files that are too large or of a type we do not serve; returns the content type."""
-    if upload.size is None or upload.size > settings.MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            {
-                "file": _("The file is too large: the limit is %(limit)d MB.")
-                % {"limit": settings.MAX_UPLOAD_BYTES // (1024 * 1024)}
-            }
-        )
-    guessed, _encoding = mimetypes.guess_type(upload.name or "")
-    if guessed not in ALLOWED_ATTACHMENT_TYPES:
-        raise ValidationError(
-            {"file": _("Files of this type cannot be attached. Allowed: PDF, images, text, office documents.")}
-        )
-    head = upload.read(8)
-    upload.seek(0)
-    # The name is not enough: a PDF must start like one and an image like an image.
-    signatures = {
-        "application/pdf": (b"%PDF",),
-        "image/png": (b"\x89PNG",),
-        "image/jpeg": (b"\xff\xd8",),
-        "image/webp": (b"RIFF",),
-    }
-    if guessed in signatures and not head.startswith(signatures[guessed]):
-        raise ValidationError({"file": _("The file's content does not match its name.")})
-    return guessed
+    """Refuses files that are too large, of a type we do not serve, or whose content is not what the name says;
+    returns the content type (the checks are shared with ideas' files in core/uploads.py)."""
+    return check_file(upload, field="file")
 
 
 @transaction.atomic

@@ -41,6 +41,8 @@ LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 CLAIM_TIMEOUT = datetime.timedelta(hours=1)
 MAX_DETAIL = 500
 IMMEDIATE_IN_REQUEST = 20
+# After this many failed mails (e.g. an address the server always refuses) a notification is no longer tried.
+MAX_ATTEMPTS = 10
 TOKEN_SALT = "notifications.preferences"  # noqa: S105 (a salt that separates uses, not a secret)
 
 
@@ -239,7 +241,7 @@ def _claim(frequency: str, ids: Iterable[int] | None, now: datetime.datetime) ->
     token = secrets.token_hex(16)
     free = Q(claim="") | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
     with transaction.atomic():
-        unsent = Notification.objects.filter(free, frequency=frequency, sent_at__isnull=True)
+        unsent = Notification.objects.filter(free, frequency=frequency, sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
         if ids is not None:
             unsent = unsent.filter(pk__in=list(ids))
         pks = list(unsent.select_for_update(skip_locked=True).values_list("pk", flat=True))
@@ -278,27 +280,58 @@ def notifications_send(
     if not groups:
         return delivery
     preferences = _preferences([Person(user=items[0].user, email=items[0].email) for items in groups.values()])
-    with get_connection() as connection:
+    connection = get_connection()
+    try:
+        connection.open()
+    except (smtplib.SMTPException, OSError):
+        logger.exception("The mail server cannot be reached; %s notifications kept for the next run", len(claimed))
+        Notification.objects.filter(claim=token).update(claim="", claimed_at=None, attempts=F("attempts") + 1)
+        delivery.failed = [_address(Person(user=items[0].user, email=items[0].email)) for items in groups.values()]
+        return delivery
+    try:
         for items in groups.values():
-            person = Person(user=items[0].user, email=items[0].email)
-            preference = preferences.get(person.key)
-            language = preference.language if preference else DEFAULT_LANGUAGE
-            pks = [item.pk for item in items]
-            message = _message(person, items, language, digest=frequency != Frequency.IMMEDIATE)
-            try:
-                if message is None:
-                    raise ValueError("no address")
-                connection.send_messages([message])
-            except (smtplib.SMTPException, OSError, ValueError):
-                logger.exception("Notification mail to %s failed; kept for the next run", person.key)
-                Notification.objects.filter(pk__in=pks, claim=token).update(claim="", claimed_at=None)
-                Notification.objects.filter(pk__in=pks).update(attempts=F("attempts") + 1)
-                delivery.failed.append(message.to[0] if message else str(person.key))
-            else:
-                Notification.objects.filter(pk__in=pks, claim=token).update(sent_at=now, claim="")
-                delivery.mails += 1
-                delivery.notifications += len(items)
+            _deliver(connection, token, items, preferences, frequency, now, delivery)
+    finally:
+        connection.close()
     return delivery
+
+
+def _address(person: Person) -> str:
+    return person.user.email if person.user is not None else person.email
+
+
+def _deliver(
+    connection: Any,
+    token: str,
+    items: list[Notification],
+    preferences: dict[Any, Preference],
+    frequency: str,
+    now: datetime.datetime,
+    delivery: Delivery,
+) -> None:
+    """Mails one person's claimed notifications: marked sent when the server took the mail, released for the
+    next run when it did not."""
+    person = Person(user=items[0].user, email=items[0].email)
+    pks = [item.pk for item in items]
+    if not _address(person) or (person.user is not None and not person.user.is_active):
+        # The account was closed or its address removed after the change: there is nobody to mail, ever.
+        Notification.objects.filter(pk__in=pks, claim=token).update(frequency=Frequency.NONE, claim="")
+        return
+    preference = preferences.get(person.key)
+    language = preference.language if preference else DEFAULT_LANGUAGE
+    message = _message(person, items, language, digest=frequency != Frequency.IMMEDIATE)
+    try:
+        connection.send_messages([message])
+    except (smtplib.SMTPException, OSError):
+        logger.exception("Notification mail to %s failed; kept for the next run", person.key)
+        Notification.objects.filter(pk__in=pks, claim=token).update(
+            claim="", claimed_at=None, attempts=F("attempts") + 1
+        )
+        delivery.failed.append(_address(person))
+    else:
+        Notification.objects.filter(pk__in=pks, claim=token).update(sent_at=now, claim="")
+        delivery.mails += 1
+        delivery.notifications += len(items)
 
 
 # --- the mails ---------------------------------------------------------------------------------------------------
@@ -340,10 +373,8 @@ def _label(state: str) -> str:
     return str(IdeaState(state).label) if state in IdeaState.values else state
 
 
-def _message(person: Person, items: Sequence[Notification], language: str, *, digest: bool) -> EmailMessage | None:
-    address = person.user.email if person.user is not None else person.email
-    if not address:
-        return None
+def _message(person: Person, items: Sequence[Notification], language: str, *, digest: bool) -> EmailMessage:
+    address = _address(person)
     with translation.override(language):
         token = person_token(person)
         preferences_link = _absolute(reverse("notifications:preferences_link", kwargs={"token": token}))

@@ -23,7 +23,7 @@ from core.sanitise import clean_html, strip_html
 from core.translated import LANGUAGES as LANGS
 from core.translated import first_translation
 from ideas.models import Challenge, ChallengeStatus, Comment, Idea, IdeaState, Support
-from ideas.services import moderation
+from ideas.services import moderation, uploads
 from organisations.models import Organisation
 
 CHALLENGE_TRANSLATED = ("title", "question", "description")
@@ -138,6 +138,8 @@ def idea_send(
     latitude: float | None = None,
     longitude: float | None = None,
     confirm_url: Any = None,
+    image: Any = None,
+    attachment: Any = None,
 ) -> Idea:
     """Sends an idea to a challenge, or to an organisation without one.
 
@@ -165,6 +167,7 @@ def idea_send(
         idea.confirmation_token = secrets.token_urlsafe(32)
     _idea_fields(idea, title, text, latitude, longitude)
     with transaction.atomic():
+        uploads.idea_files_attach(idea=idea, image=image, attachment=attachment)
         idea.save()
         change_record(obj=idea, actor=actor, action=Action.CREATE)
         if not signed_in:

@@ -131,7 +131,7 @@ def challenge_status_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _send(request: HttpRequest, challenge: Challenge | None, organisation: Organisation) -> HttpResponse:
     signed_in = request.user.is_authenticated
-    form = IdeaForm(request.POST or None, signed_in=signed_in)
+    form = IdeaForm(request.POST or None, request.FILES or None, signed_in=signed_in)
     back = reverse("ideas:detail", args=[challenge.pk]) if challenge else reverse("ideas:list")
     context = {
         "form": form,
@@ -139,6 +139,8 @@ def _send(request: HttpRequest, challenge: Challenge | None, organisation: Organ
         "challenge": challenge,
         "organisation": organisation,
         "back": back,
+        # A browser does not keep chosen files when the form comes back with errors: the person is told.
+        "files_chosen": bool(request.FILES),
         "section": "ideas",
     }
     if request.method == "POST" and form.is_valid():
@@ -159,6 +161,8 @@ def _send(request: HttpRequest, challenge: Challenge | None, organisation: Organ
                 text=form.cleaned_data["text"],
                 latitude=form.cleaned_data["latitude"],
                 longitude=form.cleaned_data["longitude"],
+                image=form.cleaned_data["image"],
+                attachment=form.cleaned_data["attachment"],
                 sender_email=form.cleaned_data.get("sender_email", ""),
                 confirm_url=lambda token: request.build_absolute_uri(reverse("ideas:confirm", args=[token])),
             )

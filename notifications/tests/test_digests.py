@@ -158,3 +158,35 @@ def test_an_experiments_title_is_said_once(idea_a: Idea, sender: Any, editor_a: 
     services.notifications_send(frequency=Frequency.IMMEDIATE)
     [message] = mail.outbox
     assert message.body.count("Kyläkokeilu") == 1
+
+
+def test_an_unreachable_mail_server_keeps_everything_for_the_next_run(idea_a: Idea, sender: Any, editor_a: Any) -> None:
+    Preference.objects.create(user=sender, frequency=Frequency.DAILY)
+    services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
+    with override_settings(EMAIL_BACKEND="notifications.tests.failing_backend.UnreachableBackend"):
+        delivery = services.notifications_send(frequency=Frequency.DAILY)
+    assert delivery.failed == [sender.email]
+    notification = Notification.objects.get()
+    assert (notification.claim, notification.sent_at, notification.attempts) == ("", None, 1)
+    assert services.notifications_send(frequency=Frequency.DAILY).mails == 1
+
+
+def test_an_address_that_always_fails_is_given_up_after_max_attempts(idea_a: Idea, sender: Any, editor_a: Any) -> None:
+    Preference.objects.create(user=sender, frequency=Frequency.DAILY)
+    services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
+    with override_settings(EMAIL_BACKEND=FAILING):
+        for _attempt in range(services.MAX_ATTEMPTS):
+            assert services.notifications_send(frequency=Frequency.DAILY).failed == [sender.email]
+        assert services.notifications_send(frequency=Frequency.DAILY).failed == []
+    assert Notification.objects.get().attempts == services.MAX_ATTEMPTS
+
+
+def test_a_closed_account_is_not_mailed(idea_a: Idea, sender: Any, editor_a: Any) -> None:
+    Preference.objects.create(user=sender, frequency=Frequency.DAILY)
+    services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
+    sender.is_active = False
+    sender.save()
+    delivery = services.notifications_send(frequency=Frequency.DAILY)
+    assert (delivery.mails, delivery.failed) == (0, [])
+    assert mail.outbox == []
+    assert Notification.objects.get().frequency == Frequency.NONE
