@@ -8,7 +8,7 @@ from pytest_django import DjangoDbBlocker
 
 from core.demo_data import demo_data_load
 from experiments.models import Decision
-from ideas.demo_data import CHALLENGES, demo_codevelopment_delete, demo_codevelopment_load
+from ideas.demo_data import CHALLENGES, IDEAS_WITHOUT_CHALLENGE, demo_codevelopment_delete, demo_codevelopment_load
 from ideas.models import Challenge, ChallengeStatus, Comment, Idea, IdeaState, Support
 from innovations.models import Adoption
 from innovations.vocabulary import Stage
@@ -34,8 +34,9 @@ def test_challenges_in_three_languages_in_several_municipalities(loaded: dict[st
     assert challenges.count() == loaded["challenges"] == 3
     assert len({challenge.owner_id for challenge in challenges}) == 3
     for challenge in challenges:
-        assert challenge.title_fi and challenge.title_sv and challenge.title_en
-        assert challenge.question_fi and challenge.question_sv and challenge.question_en
+        assert all(
+            getattr(challenge, f"{field}_{lang}") for field in ("title", "question") for lang in ("fi", "sv", "en")
+        )
     assert {c.status for c in challenges} == {ChallengeStatus.OPEN, ChallengeStatus.CLOSED}
 
 
@@ -47,8 +48,9 @@ def test_ideas_comments_supports_and_states(loaded: dict[str, int]) -> None:
     assert ideas.filter(sender=None).exclude(sender_email="").count() == 1  # sent without an account
     assert {idea.state for idea in ideas} >= {IdeaState.IN_USE, IdeaState.NOT_TAKEN_FORWARD, IdeaState.EXPERIMENTING}
     assert all(idea.state_reason for idea in ideas.filter(state=IdeaState.NOT_TAKEN_FORWARD))
-    assert Support.objects.count() == sum(spec.supporters for c in CHALLENGES for spec in c.ideas) + 6
-    assert Comment.objects.count() == 6
+    specs = [*(spec for challenge in CHALLENGES for spec in challenge.ideas), *(s for _o, s in IDEAS_WITHOUT_CHALLENGE)]
+    assert Support.objects.count() == sum(spec.supporters for spec in specs) == 42
+    assert Comment.objects.count() == sum(len(spec.comments) for spec in specs) == 5
     assert ideas.exclude(latitude=None).count() == 3
 
 
