@@ -1,12 +1,14 @@
 """Reads of challenges and ideas with their visibility rules (see ideas.rules for the same rules per object)."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from accounts import roles
 from core import search
-from ideas.models import Audience, Challenge, ChallengeStatus, Comment, Idea, IdeaState
+from core.translated import LANGUAGES as LANGS
+from ideas.models import Audience, Challenge, ChallengeStatus, Comment, Idea, IdeaState, IdeaStateOption
 from organisations.models import Organisation
 
 
@@ -24,13 +26,32 @@ def challenge_visible(*, user: Any) -> QuerySet[Challenge]:
     return qs.filter(published | Q(status=ChallengeStatus.DRAFT, owner_id__in=roles.editable_organisation_ids(user)))
 
 
-def challenge_public_list(*, user: Any) -> QuerySet[Challenge]:
-    """The challenges of the public list: open and closed ones the person's audience may see, open ones first."""
-    return (
-        challenge_visible(user=user)
-        .exclude(status=ChallengeStatus.DRAFT)
-        .order_by("-status", "-created_at", "-id")  # "open" sorts after "closed": descending puts it first
-    )
+def challenge_public_list(
+    *,
+    user: Any,
+    q: str = "",
+    organisation: Organisation | None = None,
+    audience: str = "",
+    status: str = "",
+) -> QuerySet[Challenge]:
+    """The challenges of the public list: open and closed ones the person's audience may see, open ones first.
+
+    Filters: words in the title or question (any language; every word must match), the organisation (as owner or
+    co-organiser), the audience and open / closed."""
+    qs = challenge_visible(user=user).exclude(status=ChallengeStatus.DRAFT)
+    for word in q.split():
+        match = Q()
+        for field in ("title", "question"):
+            for lang in LANGS:
+                match |= Q(**{f"{field}_{lang}__icontains": word})
+        qs = qs.filter(match)
+    if organisation is not None:
+        qs = qs.filter(Q(owner=organisation) | Q(co_organisers=organisation)).distinct()
+    if audience in Audience.values:
+        qs = qs.filter(audience=audience)
+    if status in (ChallengeStatus.OPEN, ChallengeStatus.CLOSED):
+        qs = qs.filter(status=status)
+    return qs.order_by("-status", "-created_at", "-id")  # "open" sorts after "closed": descending puts it first
 
 
 def challenge_feed(*, limit: int = 30) -> QuerySet[Challenge]:
@@ -42,10 +63,14 @@ def challenge_feed(*, limit: int = 30) -> QuerySet[Challenge]:
 
 def idea_list(*, user: Any, challenge: Challenge, q: str = "", state: str = "") -> QuerySet[Idea]:
     """The confirmed ideas of a challenge (the person must see the challenge), searched and filtered by state."""
-    qs = search.substrings(challenge.ideas.filter(confirmed=True), q)
+    qs = search.substrings(challenge.ideas.filter(confirmed=True, merged_into__isnull=True), q)  # merged: gone
+    # Hidden ideas are left out for everyone but their handlers (the owner's editors and the named handlers).
+    handles = getattr(user, "is_superuser", False) or roles.is_editor(user, challenge.owner_id)
+    if not handles and not (user.is_authenticated and challenge.handlers.filter(pk=user.pk).exists()):
+        qs = qs.filter(hidden=False)
     if state in IdeaState.values:
         qs = qs.filter(state=state)
-    return qs.annotate(support_count=Count("supports")).order_by("-created_at", "-id")
+    return qs.select_related("state_option").annotate(support_count=Count("supports")).order_by("-created_at", "-id")
 
 
 def idea_detail(*, idea: Idea, include_hidden: bool = False) -> tuple[list[Comment], int]:
@@ -66,10 +91,81 @@ def ideas_sent_by(*, user: Any) -> QuerySet[Idea]:
         return Idea.objects.none()
     return (
         Idea.objects.filter(sender=user)
-        .select_related("challenge", "organisation")
+        .select_related("challenge", "organisation", "state_option")
         .annotate(support_count=Count("supports"))
         .order_by("-created_at", "-id")
     )
+
+
+# --- state names ---------------------------------------------------------------------------------------------------
+
+
+def state_options(*, organisation_id: int) -> list[IdeaStateOption]:
+    """The organisation's own idea states in their order (empty: it uses the six built-in states)."""
+    return list(IdeaStateOption.objects.filter(organisation_id=organisation_id).order_by("order", "id"))
+
+
+def state_options_in_use(*, organisation_id: int) -> list[IdeaStateOption]:
+    """The organisation's states in order, each with `idea_count`: how many ideas are in it now."""
+    counts = dict(
+        Idea.objects.filter(state_option__organisation_id=organisation_id)
+        .values("state_option")
+        .annotate(n=Count("id"))
+        .values_list("state_option", "n")
+    )
+    options = state_options(organisation_id=organisation_id)
+    for option in options:
+        option.idea_count = counts.get(option.pk, 0)  # type: ignore[attr-defined]
+    return options
+
+
+def kind_default(options: list[IdeaStateOption], kind: str) -> IdeaStateOption | None:
+    """The state an idea of this kind shows when its own state is not public or is removed: the organisation's first
+    public state of the kind, or None for the built-in name."""
+    return next((option for option in options if option.kind == kind and option.public), None)
+
+
+def _state_name(idea: Idea, options: list[IdeaStateOption], sees_private: bool) -> str:
+    option = idea.state_option
+    if option is not None and option.kind == idea.state and (option.public or sees_private):
+        return option.name
+    default = kind_default(options, idea.state)
+    return default.name if default is not None else str(IdeaState(idea.state).label)
+
+
+def idea_state_name(*, idea: Idea, user: Any) -> str:
+    """The idea's state as this person sees it: the organisation's own name, or for a state that is not public,
+    the kind's default name unless the person handles the idea."""
+    sees_private = bool(user.has_perm("ideas.handle_idea", idea))
+    return _state_name(idea, state_options(organisation_id=idea.organisation_id), sees_private)
+
+
+def with_state_names(*, ideas: Iterable[Idea], user: Any) -> list[Idea]:
+    """The ideas with `state_name` set for this person (a list page): one query of options per organisation."""
+    ideas = list(ideas)
+    options: dict[int, list[IdeaStateOption]] = {}
+    for idea in ideas:
+        if idea.organisation_id not in options:
+            options[idea.organisation_id] = state_options(organisation_id=idea.organisation_id)
+        sees_private = roles.is_editor(user, idea.organisation_id) or getattr(user, "is_superuser", False)
+        if not sees_private and idea.state_option_id and not idea.state_option.public:  # type: ignore[union-attr]
+            sees_private = bool(user.has_perm("ideas.handle_idea", idea))
+        idea.state_name = _state_name(idea, options[idea.organisation_id], sees_private)  # type: ignore[attr-defined]
+    return ideas
+
+
+def state_choices(*, organisation_id: int) -> list[tuple[str, str]]:
+    """What a handler may choose: the organisation's own states ("o<id>") or, when it has none, the six built-in
+    ones. Kinds the organisation has no state for stay available under their built-in name, so that an idea can
+    always be, e.g., not taken forward."""
+    options = state_options(organisation_id=organisation_id)
+    if not options:
+        return [(value, str(label)) for value, label in IdeaState.choices]
+    choices = [(f"o{option.pk}", option.name) for option in options]
+    covered = {option.kind for option in options}
+    choices += [(value, str(label)) for value, label in IdeaState.choices if value not in covered]
+    return choices
+
 
 # --- lists across challenges (the API's /challenges and /ideas) ------------------------------------------------
 

@@ -1,7 +1,8 @@
 from django.urls import path
 
 from ideas import views
-from ideas.views import files
+from ideas.views import exports, files, handling, merging, own_data, states
+from ideas.views import moderation as moderation_views
 
 app_name = "ideas"
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("feed/atom/", views.OpenChallengesAtomFeed(), name="feed_atom"),
     path("<int:pk>/", views.challenge_detail_view, name="detail"),
     path("<int:pk>/status/", views.challenge_status_view, name="status"),
+    path("<int:pk>/edit/", views.challenge_edit_view, name="challenge_edit"),
     path("<int:pk>/send/", views.idea_send_view, name="send"),
     path("to/", views.organisation_choice_view, name="choose_organisation"),
     path("to/<int:organisation_pk>/send/", views.idea_send_to_organisation_view, name="send_to_organisation"),
@@ -20,8 +22,13 @@ urlpatterns = [
     path("ideas/<int:pk>/edit/", views.idea_edit_view, name="edit"),
     path("ideas/<int:pk>/delete/", views.idea_delete_view, name="delete"),
     path("ideas/<int:pk>/comment/", views.comment_add_view, name="comment"),
-    path("ideas/<int:pk>/comments/<int:comment_pk>/hide/", views.comment_hide_view, name="comment_hide"),
+    *moderation_views.urls,
     path("ideas/<int:pk>/support/", views.support_view, name="support"),
     path("ideas/<int:pk>/state/", views.idea_state_view, name="state"),
     *files.urls,
+    *states.urls,
+    *handling.urls,
+    *merging.urls,
+    *exports.urls,
+    *own_data.urls,
 ]

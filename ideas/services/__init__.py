@@ -17,24 +17,31 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from audit.models import Action
-from audit.services import change_record
+from audit.services import change_record, diff
 from core import text_search
+from core.errors import ConflictError
 from core.sanitise import clean_html, strip_html
 from core.translated import LANGUAGES as LANGS
 from core.translated import first_translation
-from ideas.models import Challenge, ChallengeStatus, Comment, Idea, IdeaState, Support
-from ideas.services import moderation, uploads
-from organisations.models import Organisation
+from ideas.models import Audience, Challenge, ChallengeStatus, Comment, Idea, IdeaState, IdeaStateOption, Support
+from ideas.services import linking, moderation, states, uploads
+from notifications import services as notifications
+from organisations.models import Organisation, OrganisationKind
 
 CHALLENGE_TRANSLATED = ("title", "question", "description")
 CHALLENGE_FIELDS = (
     *(f"{field}_{lang}" for field in CHALLENGE_TRANSLATED for lang in LANGS),
     "audience",
     "participation",
+    "comment_participation",
+    "support_participation",
     "opens_on",
     "closes_on",
     "status",
+    "network",
 )
+# The many-to-many settings of a challenge, given in `data` as lists (organisations; people for handlers).
+CHALLENGE_RELATIONS = ("co_organisers", "municipalities", "invited_partners", "handlers")
 MAX_TEXT = 10_000
 logger = logging.getLogger(__name__)
 MAX_COMMENT = 4_000
@@ -50,33 +57,99 @@ def _plain(value: Any) -> str:
     return html.unescape(strip_html(str(value or ""))).strip()
 
 
-def challenge_create(
-    *, actor: Any, owner: Organisation, data: Mapping[str, Any], handlers: Iterable[Any] = ()
-) -> Challenge:
-    """Opens a challenge for an organisation whose editor the actor is. Handlers must be members of the owner."""
-    _require(actor, "ideas.add_challenge_for", owner)
-    unknown = set(data) - set(CHALLENGE_FIELDS)
+def challenge_version(challenge: Challenge) -> str:
+    """The token an edit form carries: the time of the last save, to the microsecond (optimistic locking)."""
+    return challenge.updated_at.isoformat() if challenge.updated_at else ""
+
+
+def _challenge_snapshot(challenge: Challenge) -> dict[str, Any]:
+    values: dict[str, Any] = {field: getattr(challenge, field) for field in CHALLENGE_FIELDS}
+    if challenge.pk:
+        for relation in CHALLENGE_RELATIONS:
+            values[relation] = [str(item) for item in getattr(challenge, relation).all()]
+    return values
+
+
+def _challenge_apply(challenge: Challenge, data: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Sets the plain fields (sanitised) and checks the relations; returns the relations to save after the row."""
+    unknown = set(data) - set(CHALLENGE_FIELDS) - set(CHALLENGE_RELATIONS)
     if unknown:
         raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
-    challenge = Challenge(owner=owner)
     for field, value in data.items():
+        if field in CHALLENGE_RELATIONS:
+            continue
         if field.startswith("description_"):
             value = clean_html(value or "")
         elif field.startswith(("title_", "question_")):
             value = _plain(value)
+        elif field in ("opens_on", "closes_on") and value == "":
+            value = None
         setattr(challenge, field, value)
     if not first_translation(challenge, "title"):
         raise ValidationError({"title_fi": _("Give the challenge a title in at least one language.")})
     challenge.full_clean(exclude=["owner"])
-    handlers = list(handlers)
-    outsiders = [user for user in handlers if not user.memberships.filter(organisation=owner).exists()]
+    relations = {name: list(data[name]) for name in CHALLENGE_RELATIONS if name in data and data[name] is not None}
+    current = {
+        name: relations.get(name, list(getattr(challenge, name).all()) if challenge.pk else [])
+        for name in CHALLENGE_RELATIONS
+    }
+    errors: dict[str, str] = {}
+    if any(org.pk == challenge.owner_id for org in current["co_organisers"]):
+        errors["co_organisers"] = _("The organisation that owns the challenge cannot also be its co-organiser.")
+    if any(org.kind != OrganisationKind.MUNICIPALITY for org in current["municipalities"]):
+        errors["municipalities"] = _("Choose municipalities only.")
+    elif challenge.audience == Audience.RESIDENTS and not current["municipalities"]:
+        errors["municipalities"] = _("Choose the municipalities whose residents the challenge is for.")
+    if challenge.audience == Audience.PARTNERS and not current["invited_partners"]:
+        errors["invited_partners"] = _("Choose the partners you invite.")
+    organisers = {challenge.owner_id, *(org.pk for org in current["co_organisers"])}
+    outsiders = [
+        user for user in current["handlers"] if not user.memberships.filter(organisation_id__in=organisers).exists()
+    ]
     if outsiders:
-        raise ValidationError({"handlers": _("Handlers must be people of the organisation.")})
+        errors["handlers"] = _("Handlers must be people of the organisation or of a co-organiser.")
+    if errors:
+        raise ValidationError(errors)
+    return relations
+
+
+def challenge_create(
+    *, actor: Any, owner: Organisation, data: Mapping[str, Any], handlers: Iterable[Any] = ()
+) -> Challenge:
+    """Opens a challenge for an organisation whose editor the actor is. `data` holds the fields of CHALLENGE_FIELDS
+    and, as lists, the relations of CHALLENGE_RELATIONS; handlers must be people of the owner or a co-organiser."""
+    _require(actor, "ideas.add_challenge_for", owner)
+    data = dict(data)
+    if handlers:
+        data["handlers"] = list(handlers)
+    challenge = Challenge(owner=owner)
+    relations = _challenge_apply(challenge, data)
     with transaction.atomic():
         challenge.save()
-        challenge.handlers.set(handlers)
-        change_record(obj=challenge, actor=actor, action=Action.CREATE)
+        for name, items in relations.items():
+            getattr(challenge, name).set(items)
+        change_record(
+            obj=challenge, actor=actor, action=Action.CREATE, changes=diff({}, _challenge_snapshot(challenge))
+        )
     return challenge
+
+
+def challenge_update(*, actor: Any, challenge: Challenge, data: Mapping[str, Any], expected_version: str) -> Challenge:
+    """The owner's editors change a challenge's texts and settings. A save that started from an older version
+    than the stored one is refused (ConflictError), so nobody overwrites a colleague's change unseen."""
+    with transaction.atomic():
+        current = Challenge.objects.select_for_update().get(pk=challenge.pk)
+        _require(actor, "ideas.change_challenge", current)
+        if challenge_version(current) != expected_version:
+            raise ConflictError()
+        before = _challenge_snapshot(current)
+        relations = _challenge_apply(current, data)
+        current.save()
+        for name, items in relations.items():
+            getattr(current, name).set(items)
+        changes = diff(before, _challenge_snapshot(current))
+        change_record(obj=current, actor=actor, action=Action.UPDATE, changes=changes)
+    return current
 
 
 def challenge_set_status(*, actor: Any, challenge: Challenge, status: str) -> Challenge:
@@ -152,6 +225,8 @@ def idea_send(
         raise ValidationError({"organisation": _("Choose the organisation that receives the idea.")})
     signed_in = bool(getattr(actor, "is_authenticated", False))
     idea = Idea(challenge=challenge, organisation=organisation)
+    # The barometer's source category, from who sends it; handlers correct it when they know better.
+    idea.source = linking.default_source(sender=actor, organisation=organisation)
     if signed_in:
         idea.sender = actor
         idea.confirmed = True
@@ -213,28 +288,34 @@ def idea_delete(*, actor: Any, idea: Idea) -> None:
         idea.delete()
 
 
-def idea_set_state(*, actor: Any, idea: Idea, state: str, reason: str = "") -> Idea:
-    """A handler moves the idea to another state; "not taken forward" needs a reason, which everyone sees."""
-    if state not in IdeaState.values:
-        raise ValidationError({"state": _("Choose a state from the list.")})
+def idea_set_state(*, actor: Any, idea: Idea, state: "str | IdeaStateOption", reason: str = "") -> Idea:
+    """A handler moves the idea to another state: one of its organisation's own states, or a built-in kind (see
+    states.option_for). A "not taken forward" kind needs a reason, which everyone sees."""
+    kind, option = states.option_for(organisation_id=idea.organisation_id, state=state)
     reason = _plain(reason)
-    if state == IdeaState.NOT_TAKEN_FORWARD and not reason:
+    if kind == IdeaState.NOT_TAKEN_FORWARD and not reason:
         raise ValidationError({"reason": _("Say why the idea is not taken forward; everyone sees the reason.")})
     if len(reason) > MAX_COMMENT:
         raise ValidationError({"reason": _("The text is too long.")})
     with transaction.atomic():
         idea = Idea.objects.select_for_update(of=("self",)).select_related("challenge").get(pk=idea.pk)
         _require(actor, "ideas.handle_idea", idea)
-        changes = {"state": [idea.state, state], "state_reason": [idea.state_reason, reason]}
-        idea.state = state
+        changes = diff(
+            {"state": idea.state, "state_option": idea.state_option_id, "state_reason": idea.state_reason},
+            {"state": kind, "state_option": option.pk if option else None, "state_reason": reason},
+        )
+        idea.state = kind
+        idea.state_option = option
         idea.state_reason = reason
-        idea.save(update_fields=["state", "state_reason", "updated_at"])
+        idea.save(update_fields=["state", "state_option", "state_reason", "updated_at"])
         change_record(obj=idea, actor=actor, action=Action.UPDATE, changes=changes)
+        if "state" in changes or "state_option" in changes or "state_reason" in changes:
+            notifications.idea_changed(idea=idea, change="state", actor=actor, detail=reason)
     return idea
 
 
 def comment_add(*, actor: Any, idea: Idea, text: str) -> Comment:
-    _require(actor, "ideas.take_part", idea)
+    _require(actor, "ideas.comment_idea", idea)
     text = clean_html(str(text or ""))
     if not strip_html(text).strip():
         raise ValidationError({"text": _("Write a comment.")})
@@ -247,21 +328,10 @@ def comment_add(*, actor: Any, idea: Idea, text: str) -> Comment:
     return comment
 
 
-def comment_set_hidden(*, actor: Any, comment: Comment, hidden: bool) -> Comment:
-    """A handler hides a comment from everyone but the handlers (or shows it again)."""
-    _require(actor, "ideas.handle_idea", comment.idea)
-    with transaction.atomic():
-        changes = {"hidden": [comment.hidden, hidden]}
-        comment.hidden = hidden
-        comment.save(update_fields=["hidden"])
-        change_record(obj=comment, actor=actor, action=Action.UPDATE, changes=changes)
-    return comment
-
-
 def support_add(*, actor: Any, idea: Idea) -> bool:
     """Supports the idea once per person. True when a support was added, False when the person already had one
     (also when two requests race: the unique constraint decides and the loser gets False, not an error)."""
-    _require(actor, "ideas.take_part", idea)
+    _require(actor, "ideas.support_idea", idea)
     try:
         with transaction.atomic():
             Support.objects.create(idea=idea, user=actor)

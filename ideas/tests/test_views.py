@@ -348,44 +348,6 @@ def test_sender_edits_until_handled_with_field_errors(idea_a: Idea, sender: Any,
     assert url("ideas:edit", pk=idea_a.pk) not in client.get(url("ideas:idea", pk=idea_a.pk)).content.decode()
 
 
-@pytest.mark.parametrize(
-    ("role", "status"),
-    [
-        ("anonymous", 403),
-        ("registered_user", 403),
-        ("sender", 403),
-        ("editor_b", 403),
-        ("editor_a", 302),
-        ("admin_a", 302),
-        ("platform_admin", 302),
-    ],
-)
-def test_hiding_a_comment_per_role(request: pytest.FixtureRequest, idea_a: Idea, role: str, status: int) -> None:
-    author = request.getfixturevalue("registered_user")
-    comment = services.comment_add(actor=author, idea=idea_a, text="Asiaton kommentti")
-    response = client_for(request.getfixturevalue(role)).post(
-        url("ideas:comment_hide", pk=idea_a.pk, comment_pk=comment.pk), {"hidden": "1"}
-    )
-    assert response.status_code == status
-    comment.refresh_from_db()
-    assert comment.hidden is (status == 302)
-
-
-def test_hidden_comment_is_seen_only_by_handlers(idea_a: Idea, registered_user: Any, editor_a: Any) -> None:
-    comment = services.comment_add(actor=registered_user, idea=idea_a, text="Asiaton kommentti")
-    hide = url("ideas:comment_hide", pk=idea_a.pk, comment_pk=comment.pk)
-    client_for(editor_a).post(hide, {"hidden": "1"})
-    page = url("ideas:idea", pk=idea_a.pk)
-    assert "Asiaton kommentti" not in Client().get(page).content.decode()
-    assert "Asiaton kommentti" not in client_for(registered_user).get(page).content.decode()
-    assert "Asiaton kommentti" in client_for(editor_a).get(page).content.decode()
-    client_for(editor_a).post(hide, {"hidden": "0"})
-    assert "Asiaton kommentti" in Client().get(page).content.decode()
-    # A comment of another idea cannot be reached through this idea.
-    other = services.idea_send(actor=registered_user, challenge=idea_a.challenge, title="Toinen", text="T")
-    assert client_for(editor_a).post(url("ideas:comment_hide", pk=other.pk, comment_pk=comment.pk)).status_code == 404
-
-
 def _challenge_post(owner: Organisation, **extra: Any) -> dict[str, Any]:
     data = {
         "owner": owner.pk,
@@ -395,6 +357,8 @@ def _challenge_post(owner: Organisation, **extra: Any) -> dict[str, Any]:
         "description_fi": "<p>Kuvaus</p><script>alert(1)</script>",
         "audience": "public",
         "participation": "anyone",
+        "comment_participation": "registered",
+        "support_participation": "registered",
         "status": "open",
     }
     data.update(extra)

@@ -20,18 +20,24 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from accounts import roles
+from core.errors import ConflictError
 from core.forms import attach_errors
 from ideas import selectors, services
 from ideas.forms import (
+    ChallengeFilterForm,
     ChallengeForm,
     CommentForm,
     IdeaEditForm,
     IdeaFilterForm,
     IdeaForm,
     OrganisationChoiceForm,
+    PartnersForm,
+    SourceForm,
     StateForm,
 )
-from ideas.models import Challenge, ChallengeStatus, Comment, Idea
+from ideas.models import Challenge, ChallengeStatus, Idea
+from ideas.rules import participation_refusal
+from ideas.views.limits import COMMENT_RATE, SUPPORT_RATE, limited
 from organisations.models import Organisation
 
 PER_PAGE = 20
@@ -47,21 +53,40 @@ def _challenge_or_404(request: HttpRequest, pk: int) -> Challenge:
 
 
 def _idea_or_404(request: HttpRequest, pk: int) -> Idea:
-    idea = Idea.objects.select_related("challenge__owner", "organisation", "sender").filter(pk=pk).first()
+    idea = (
+        Idea.objects.select_related("challenge__owner", "organisation", "sender", "state_option").filter(pk=pk).first()
+    )
     if idea is None or not request.user.has_perm("ideas.view_idea", idea):
         raise Http404(_("No such idea."))
     return idea
 
 
 def challenge_list_view(request: HttpRequest) -> HttpResponse:
-    challenges = selectors.challenge_public_list(user=request.user)
+    filters = ChallengeFilterForm(request.GET or None)
+    chosen: dict[str, Any] = {}
+    if filters.is_valid():
+        chosen = {key: value for key, value in filters.cleaned_data.items() if value}
+    challenges = selectors.challenge_public_list(user=request.user, **chosen)
     page = Paginator(challenges, PER_PAGE).get_page(request.GET.get("page"))
     user = request.user
     can_create = bool(user.is_superuser or roles.editable_organisation_ids(user))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "ideas/challenge_list.html",
-        {"page": page, "can_create": can_create, "signed_in": user.is_authenticated, "section": "ideas"},
+        {
+            "page": page,
+            "filters": filters,
+            "filtered": bool(chosen),
+            "query": query.urlencode(),
+            "can_create": can_create,
+            "editable_organisations": Organisation.objects.filter(
+                pk__in=roles.editable_organisation_ids(user)
+            ).order_by("name"),
+            "signed_in": user.is_authenticated,
+            "section": "ideas",
+        },
     )
 
 
@@ -85,9 +110,46 @@ def challenge_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def challenge_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner's editors change the challenge's texts and settings; a stale save is refused, keeping the typing."""
+    challenge = _challenge_or_404(request, pk)
+    if not request.user.has_perm("ideas.change_challenge", challenge):
+        raise PermissionDenied(_("Only the organisation's editors can change the challenge."))
+    if request.method != "POST":
+        form = ChallengeForm(initial=ChallengeForm.initial_for(challenge), user=request.user, challenge=challenge)
+    else:
+        form = ChallengeForm(request.POST, user=request.user, challenge=challenge)
+        if form.is_valid():
+            try:
+                services.challenge_update(
+                    actor=request.user,
+                    challenge=challenge,
+                    data=form.service_data(),
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ConflictError:
+                form.add_error(None, ConflictError.message)
+                # Saving again, after comparing, deliberately replaces the other change.
+                data = request.POST.copy()
+                data["version"] = services.challenge_version(Challenge.objects.get(pk=challenge.pk))
+                form.data = data
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("Your changes were saved."))
+                return redirect("ideas:detail", pk=challenge.pk)
+    return render(
+        request,
+        "ideas/challenge_form.html",
+        {"form": form, "error_forms": [form], "challenge": challenge, "section": "ideas"},
+    )
+
+
+@login_required
 def my_ideas_view(request: HttpRequest) -> HttpResponse:
     """The ideas the person sent and what became of them."""
     page = Paginator(selectors.ideas_sent_by(user=request.user), PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_state_names(ideas=page.object_list, user=request.user)
     return render(request, "ideas/my_ideas.html", {"page": page, "section": "ideas"})
 
 
@@ -99,6 +161,7 @@ def challenge_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         q, state = filters.cleaned_data["q"], filters.cleaned_data["state"]
     ideas = selectors.idea_list(user=request.user, challenge=challenge, q=q, state=state)
     page = Paginator(ideas, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_state_names(ideas=page.object_list, user=request.user)
     return render(
         request,
         "ideas/challenge_detail.html",
@@ -215,30 +278,50 @@ def _idea_page(
     comment_form: CommentForm | None = None,
     state_form: StateForm | None = None,
     status: int = 200,
+    extra_forms: dict[str, Any] | None = None,
 ) -> HttpResponse:
     user = request.user
     is_handler = user.has_perm("ideas.handle_idea", idea)
     comments, supports = selectors.idea_detail(idea=idea, include_hidden=is_handler)
-    return render(
-        request,
-        "ideas/idea.html",
-        {
-            "idea": idea,
-            "comments": comments,
-            "supports": supports,
-            "has_supported": selectors.has_supported(user=user, idea=idea),
-            "can_take_part": user.has_perm("ideas.take_part", idea),
-            "show_sender": user.has_perm("ideas.view_sender", idea),
-            "is_handler": is_handler,
-            "can_edit": user.has_perm("ideas.change_idea", idea),
-            "can_delete": user.has_perm("ideas.delete_idea", idea),
-            "comment_form": comment_form or CommentForm(),
-            "state_form": state_form or StateForm(initial={"state": idea.state, "reason": idea.state_reason}),
-            "error_forms": [form for form in (comment_form, state_form) if form is not None],
-            "section": "ideas",
-        },
-        status=status,
-    )
+    extra_forms = extra_forms or {}
+    context: dict[str, Any] = {
+        "idea": idea,
+        "state_name": selectors.idea_state_name(idea=idea, user=user),
+        "comments": comments,
+        "supports": supports,
+        "has_supported": selectors.has_supported(user=user, idea=idea),
+        "can_take_part": user.has_perm("ideas.take_part", idea),
+        # Comments and supports may have different rules; a refusal says why in words (ideas.rules).
+        "can_comment": user.has_perm("ideas.comment_idea", idea),
+        "can_support": user.has_perm("ideas.support_idea", idea),
+        "comment_refusal": participation_refusal(user, idea.challenge if idea.challenge_id else None, "comment"),
+        "support_refusal": participation_refusal(user, idea.challenge if idea.challenge_id else None, "support"),
+        "show_sender": user.has_perm("ideas.view_sender", idea),
+        "is_handler": is_handler,
+        "can_edit": user.has_perm("ideas.change_idea", idea),
+        "can_delete": user.has_perm("ideas.delete_idea", idea),
+        "comment_form": comment_form or CommentForm(),
+        "partners": list(idea.partners.order_by("name")),
+        # Where the idea went, shown to those who may see the experiment or innovation record.
+        "experiment": idea.experiment
+        if idea.experiment_id and user.has_perm("experiments.view_experiment", idea.experiment)
+        else None,
+        "innovation": idea.innovation
+        if idea.innovation_id and user.has_perm("innovations.view_innovation", idea.innovation)
+        else None,
+        "section": "ideas",
+    }
+    if is_handler:
+        context["state_form"] = state_form or StateForm(
+            initial=StateForm.initial_for(idea), organisation_id=idea.organisation_id
+        )
+        context["source_form"] = extra_forms.get("source_form") or SourceForm(initial={"source": idea.source})
+        context["partners_form"] = extra_forms.get("partners_form") or PartnersForm(
+            initial={"partners": context["partners"]}
+        )
+        context["can_turn"] = idea.confirmed
+    context["error_forms"] = [form for form in (comment_form, state_form, *extra_forms.values()) if form is not None]
+    return render(request, "ideas/idea.html", context, status=status)
 
 
 def idea_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -246,9 +329,10 @@ def idea_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@limited("ideas.comment", COMMENT_RATE)
 def comment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     idea = _idea_or_404(request, pk)
-    if not request.user.has_perm("ideas.take_part", idea):
+    if not request.user.has_perm("ideas.comment_idea", idea):
         raise PermissionDenied(_("You cannot comment on this idea."))
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -260,18 +344,6 @@ def comment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your comment was added."))
             return redirect("ideas:idea", pk=idea.pk)
     return _idea_page(request, idea, comment_form=form, status=400)
-
-
-@require_POST
-def comment_hide_view(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
-    idea = _idea_or_404(request, pk)
-    if not request.user.has_perm("ideas.handle_idea", idea):
-        raise PermissionDenied(_("Only the idea's handlers can hide comments."))
-    comment = get_object_or_404(Comment, pk=comment_pk, idea=idea)
-    hidden = request.POST.get("hidden") == "1"
-    services.comment_set_hidden(actor=request.user, comment=comment, hidden=hidden)
-    messages.success(request, _("The comment is hidden.") if hidden else _("The comment is shown again."))
-    return redirect("ideas:idea", pk=idea.pk)
 
 
 def idea_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -306,9 +378,10 @@ def idea_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@limited("ideas.support", SUPPORT_RATE)
 def support_view(request: HttpRequest, pk: int) -> HttpResponse:
     idea = _idea_or_404(request, pk)
-    if not request.user.has_perm("ideas.take_part", idea):
+    if not request.user.has_perm("ideas.support_idea", idea):
         raise PermissionDenied(_("You cannot support this idea."))
     if services.support_add(actor=request.user, idea=idea):
         messages.success(request, _("You support this idea."))
@@ -322,11 +395,11 @@ def idea_state_view(request: HttpRequest, pk: int) -> HttpResponse:
     idea = _idea_or_404(request, pk)
     if not request.user.has_perm("ideas.handle_idea", idea):
         raise PermissionDenied(_("Only the idea's handlers can change its state."))
-    form = StateForm(request.POST)
+    form = StateForm(request.POST, organisation_id=idea.organisation_id)
     if form.is_valid():
         try:
             services.idea_set_state(
-                actor=request.user, idea=idea, state=form.cleaned_data["state"], reason=form.cleaned_data["reason"]
+                actor=request.user, idea=idea, state=form.chosen_state(), reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
             attach_errors(form, error)
