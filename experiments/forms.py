@@ -5,10 +5,11 @@ ValidationErrors are attached back to the fields with `core.forms.attach_errors`
 """
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import LANGUAGE_LEGENDS
@@ -16,6 +17,7 @@ from experiments.models import Decision, Experiment
 from experiments.selectors import ExperimentFilters, Phase
 from experiments.services import EDITABLE_FIELDS
 from innovations.forms import DateInput
+from innovations.vocabulary import PartnerRole
 from organisations.models import Organisation
 
 LANGUAGES = ("fi", "sv", "en")
@@ -70,7 +72,7 @@ TEXT_FIELDS = ("hypothesis", "measures", "places", "participants", "results")
 
 
 class ExperimentForm(forms.Form):
-    """The experiment's own fields and partners. On the edit page it carries the version the person started
+    """The experiment's own fields (its partners are rows of PartnerFormSet, below). On the edit page it carries the version the person started
     from, so that a save over someone else's newer change is refused (services.ConflictError)."""
 
     owner: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
@@ -91,13 +93,6 @@ class ExperimentForm(forms.Form):
         max_digits=12,
         decimal_places=2,
         help_text=_("For example 12500.50"),
-    )
-    partners: "forms.ModelMultipleChoiceField[Organisation]" = forms.ModelMultipleChoiceField(
-        label=_("Partners"),
-        queryset=Organisation.objects.order_by("name"),
-        required=False,
-        to_field_name="slug",
-        help_text=_("Organisations that take part in the experiment. Hold Ctrl (or Cmd) to choose several."),
     )
 
     def __init__(
@@ -132,7 +127,6 @@ class ExperimentForm(forms.Form):
     def initial_for(cls, experiment: Experiment) -> dict[str, Any]:
         initial: dict[str, Any] = {field: getattr(experiment, field) for field in EDITABLE_FIELDS}
         initial["version"] = experiment.version
-        initial["partners"] = [p.organisation.slug for p in experiment.partnerships.select_related("organisation")]
         return initial
 
     def experiment_data(self) -> dict[str, Any]:
@@ -148,6 +142,85 @@ class ExperimentForm(forms.Form):
             )
             for lang in LANGUAGES
         ]
+
+
+class PartnerForm(forms.Form):
+    """One partner row of the experiment form: an organisation and its role. An empty row is skipped."""
+
+    organisation: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
+        label=_("Partner organisation"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("No partner"),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=PartnerRole.choices, initial=PartnerRole.CO_DEVELOPER)
+
+
+if TYPE_CHECKING:
+    _PartnerFormSetBase = forms.BaseFormSet[PartnerForm]
+else:  # Django's classes take no type parameters at run time
+    _PartnerFormSetBase = forms.BaseFormSet
+
+
+class BasePartnerFormSet(_PartnerFormSetBase):
+    """The partner rows: each organisation at most once, and never the owner itself."""
+
+    def __init__(self, *args: Any, owner: Organisation | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "partners")
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+
+    def add_fields(self, form: PartnerForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        if index is not None:
+            # Numbered labels: the error summary at the top of the page then says which row is wrong.
+            number = {"number": index + 1}
+            form.fields["organisation"].label = _("Partner %(number)s: organisation") % number
+            form.fields["role"].label = _("Partner %(number)s: role") % number
+
+    def clean(self) -> None:
+        seen: set[int] = set()
+        for form in self.forms:
+            organisation = form.cleaned_data.get("organisation") if hasattr(form, "cleaned_data") else None
+            if organisation is None:
+                continue
+            if self.owner is not None and organisation.pk == self.owner.pk:
+                form.add_error("organisation", _("The owner cannot be its own partner."))
+            elif organisation.pk in seen:
+                form.add_error("organisation", _("This organisation is already listed as a partner."))
+            seen.add(organisation.pk)
+
+    def partners(self) -> list[tuple[Organisation, str]]:
+        """(organisation, role) of the rows that name an organisation, in the order given."""
+        return [
+            (form.cleaned_data["organisation"], form.cleaned_data["role"])
+            for form in self.forms
+            if form.cleaned_data.get("organisation") is not None
+        ]
+
+
+# Empty rows below the partners already chosen; saving and editing again gives more.
+EXTRA_PARTNER_ROWS = 3
+MAX_PARTNERS = 100  # as many as the API accepts
+PartnerFormSet = cast(
+    "type[BasePartnerFormSet]",
+    formset_factory(
+        PartnerForm,
+        formset=BasePartnerFormSet,
+        extra=EXTRA_PARTNER_ROWS,
+        max_num=MAX_PARTNERS,
+        validate_max=True,
+        absolute_max=MAX_PARTNERS + EXTRA_PARTNER_ROWS,
+    ),
+)
+
+
+def partner_initial(experiment: Experiment) -> list[dict[str, Any]]:
+    return [
+        {"organisation": p.organisation.slug, "role": p.role}
+        for p in experiment.partnerships.select_related("organisation").order_by("id")
+    ]
 
 
 class DecisionForm(forms.Form):

@@ -21,9 +21,18 @@ from audit.selectors import change_list
 from core.errors import ConflictError
 from core.forms import attach_errors
 from experiments import services
-from experiments.forms import NOT_DECIDED, PHASE_LABELS, DecisionForm, ExperimentForm, VersionForm, parse_filters
+from experiments.forms import (
+    NOT_DECIDED,
+    PHASE_LABELS,
+    DecisionForm,
+    ExperimentForm,
+    PartnerFormSet,
+    VersionForm,
+    parse_filters,
+    partner_initial,
+)
 from experiments.models import Decision, Experiment
-from experiments.selectors import experiment_detail, experiment_list
+from experiments.selectors import experiment_detail, experiment_ideas, experiment_list
 from innovations.forms import page_number
 from innovations.selectors import innovation_visible
 from innovations.vocabulary import Status
@@ -108,6 +117,7 @@ def experiment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "experiment": experiment,
             "is_draft": experiment.status == Status.DRAFT,
             "partnerships": list(experiment.partnerships.all()),
+            "ideas": experiment_ideas(user=user, experiment=experiment),
             "source_innovation": _visible_innovation(user, experiment.source_innovation),
             "resulting_innovation": _visible_innovation(user, experiment.resulting_innovation),
             "changes": changes,
@@ -138,13 +148,16 @@ def experiment_create_view(request: HttpRequest) -> HttpResponse:
         if source is None:
             raise Http404(_("No such innovation."))
     form = ExperimentForm(request.POST or None, owners=None if owner else editable)
-    if request.method == "POST" and form.is_valid():
+    form_valid = request.method == "POST" and form.is_valid()
+    chosen_owner = owner or (form.cleaned_data.get("owner") if form_valid else None)
+    partner_forms = PartnerFormSet(request.POST or None, owner=chosen_owner)
+    if form_valid and chosen_owner is not None and partner_forms.is_valid():
         try:
             experiment = services.experiment_create(
                 actor=request.user,
-                owner=owner or form.cleaned_data["owner"],
+                owner=chosen_owner,
                 data=form.experiment_data(),
-                partners=form.cleaned_data["partners"],
+                partners=partner_forms.partners(),
                 source_innovation=source,
             )
         except ValidationError as error:
@@ -155,8 +168,24 @@ def experiment_create_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "experiments/form.html",
-        {"form": form, "error_forms": [form], "owner": owner, "experiment": None, "source_innovation": source},
+        {
+            "form": form,
+            "partner_forms": partner_forms,
+            "error_forms": _error_forms(form, partner_forms),
+            "owner": owner,
+            "experiment": None,
+            "source_innovation": source,
+        },
     )
+
+
+def _error_forms(form: ExperimentForm, partner_forms: Any) -> list[Any]:
+    """The forms whose errors the summary at the top lists: the experiment's, then each partner row's (the
+    formset's own errors, such as too many rows, go with the experiment's form)."""
+    if partner_forms.is_bound and form.errors is not None:
+        for error in partner_forms.non_form_errors():
+            form.add_error(None, error)
+    return [form, *partner_forms.forms]
 
 
 def _with_version(request: HttpRequest, experiment: Experiment) -> QueryDict:
@@ -171,16 +200,19 @@ def experiment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     experiment = _editable_or_404(request, pk)
     if request.method != "POST":
         form = ExperimentForm(initial=ExperimentForm.initial_for(experiment), with_version=True)
+        partner_forms = PartnerFormSet(initial=partner_initial(experiment), owner=experiment.owner)
     else:
         form = ExperimentForm(request.POST, with_version=True)
-        if form.is_valid():
+        partner_forms = PartnerFormSet(request.POST, owner=experiment.owner)
+        # Both are checked, so that every mistake is listed at once.
+        if all([form.is_valid(), partner_forms.is_valid()]):
             try:
                 services.experiment_update(
                     actor=request.user,
                     experiment=experiment,
                     expected_version=form.cleaned_data["version"],
                     data=form.experiment_data(),
-                    partners=form.cleaned_data["partners"],
+                    partners=partner_forms.partners(),
                 )
             except ConflictError:
                 form.add_error(None, ConflictError.message)
@@ -194,7 +226,13 @@ def experiment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "experiments/form.html",
-        {"form": form, "error_forms": [form], "owner": experiment.owner, "experiment": experiment},
+        {
+            "form": form,
+            "partner_forms": partner_forms,
+            "error_forms": _error_forms(form, partner_forms),
+            "owner": experiment.owner,
+            "experiment": experiment,
+        },
     )
 
 

@@ -29,7 +29,19 @@ def form_data(experiment: Experiment | None = None, **overrides: Any) -> dict[st
             if value is not None:
                 data[field] = value.isoformat() if hasattr(value, "isoformat") else value
         data["version"] = experiment.version
+    data.update(partner_rows(experiment))
     data.update(overrides)
+    return data
+
+
+def partner_rows(experiment: Experiment | None = None, *rows: tuple[str, str]) -> dict[str, str]:
+    """The partner rows the form posts: the experiment's partners (organisation slug, role), then `rows`."""
+    pairs = [(p.organisation.slug, p.role) for p in experiment.partnerships.order_by("id")] if experiment else []
+    pairs += rows
+    data = {"partners-TOTAL_FORMS": str(len(pairs)), "partners-INITIAL_FORMS": "0"}
+    for index, (slug, role) in enumerate(pairs):
+        data[f"partners-{index}-organisation"] = slug
+        data[f"partners-{index}-role"] = role
     return data
 
 

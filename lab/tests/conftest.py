@@ -61,10 +61,10 @@ def link(idea: Idea, **fields: Any) -> Idea:
 
 @pytest.fixture
 def world(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any) -> World:
-    company = OrganisationFactory(kind=OrganisationKind.COMPANY)
-    university = OrganisationFactory(kind=OrganisationKind.UNIVERSITY)
-    sender = UserFactory()
-    handler = UserFactory()
+    company = OrganisationFactory.create(kind=OrganisationKind.COMPANY)
+    university = OrganisationFactory.create(kind=OrganisationKind.UNIVERSITY)
+    sender = UserFactory.create()
+    handler = UserFactory.create()
     open_ = make_challenge(org_a, editor_a, title_fi="Avoin haaste")
     closed = make_challenge(org_a, editor_a, title_fi="=Suljettu haaste")
     draft = make_challenge(org_a, editor_a, title_fi="Luonnos", status=ChallengeStatus.DRAFT)
@@ -132,7 +132,7 @@ def world(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any
     link(ideas["company"], experiment=scaled)
     link(ideas["other"], experiment=other_experiment)
 
-    service = InnovationFactory(
+    service = InnovationFactory.create(
         owner=org_a,
         stage=Stage.IN_USE,
         novelty=Novelty.ADAPTED,
@@ -141,15 +141,15 @@ def world(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any
             Dimension.IDEA_SOURCE: ["users", "companies", "own_staff"],
         },
     )
-    product = InnovationFactory(
+    product = InnovationFactory.create(
         owner=org_a,
         status=Status.DRAFT,
         stage=Stage.IDEA,
         classifications={Dimension.TYPE: ["product"], Dimension.IDEA_SOURCE: ["users"]},
     )
-    PartnershipFactory(innovation=service, organisation=university, role=PartnerRole.RESEARCHER)
-    PartnershipFactory(innovation=service, organisation=company, role=PartnerRole.SUPPLIER)
-    InnovationFactory(owner=org_b, classifications={Dimension.IDEA_SOURCE: ["users"]})
+    PartnershipFactory.create(innovation=service, organisation=university, role=PartnerRole.RESEARCHER)
+    PartnershipFactory.create(innovation=service, organisation=company, role=PartnerRole.SUPPLIER)
+    InnovationFactory.create(owner=org_b, classifications={Dimension.IDEA_SOURCE: ["users"]})
     link(ideas["to_innovation"], innovation=product)
     return World(
         org=org_a,

@@ -176,8 +176,8 @@ def test_xlsx_has_a_sheet_per_table(world: World, editor_a: Any) -> None:
 
 
 def test_formula_injection_is_neutralised(world: World, editor_a: Any) -> None:
-    hostile = OrganisationFactory(name_fi='=HYPERLINK("http://evil.example","x")', name_en="@SUM(1+1)")
-    PartnershipFactory(innovation=world.innovations["service"], organisation=hostile)
+    hostile = OrganisationFactory.create(name_fi='=HYPERLINK("http://evil.example","x")', name_en="@SUM(1+1)")
+    PartnershipFactory.create(innovation=world.innovations["service"], organisation=hostile)
     client = Client()
     client.force_login(editor_a)
     workbook = load_workbook(io.BytesIO(client.get(url("lab:xlsx", organisation_id=world.org.pk)).content))

@@ -1,0 +1,66 @@
+"""Admin of experiments for platform administrators: read-mostly, as for innovations.
+
+Texts, partners and decisions are edited on the site, where experiments.services keeps the search document, the
+version and the change log in step; a second write path here would have to repeat all that. What the admin does
+change is the status (publish, or take down something inappropriate at once), through
+experiments.services.experiment_set_status with the version the administrator opened.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from modeltranslation.admin import TranslationAdmin
+
+from core.admin import ReadOnlyTabularInline, VersionedAdminForm
+from experiments import services
+from experiments.models import Experiment, ExperimentPartner
+
+
+class ExperimentPartnerInline(ReadOnlyTabularInline):
+    model = ExperimentPartner
+    fields = ("organisation", "role")
+    readonly_fields = fields
+
+
+class ExperimentAdminForm(VersionedAdminForm):
+    class Meta:
+        model = Experiment
+        fields = ("status",)
+
+
+@admin.register(Experiment)
+class ExperimentAdmin(TranslationAdmin):
+    form = ExperimentAdminForm
+    list_display = ("title", "owner", "status", "decision", "starts_on", "ends_on", "updated_at")
+    list_filter = ("status", "decision", "owner__kind")
+    search_fields = ("title_fi", "title_sv", "title_en", "owner__name_fi", "owner__name_sv", "owner__name_en")
+    list_select_related = ("owner",)
+    date_hierarchy = "updated_at"
+    readonly_fields = (
+        "owner", "title", "summary", "hypothesis", "measures", "places", "participants", "results", "decision",
+        "decision_reasons", "starts_on", "ends_on", "budget", "source_innovation", "resulting_innovation",
+        "version", "created_by", "created_at", "updated_at",
+    )  # fmt: skip
+    fieldsets = (
+        (None, {"fields": ("status", "expected_version", "owner", "title", "summary")}),
+        (None, {"fields": ("hypothesis", "measures", "places", "participants", "starts_on", "ends_on", "budget")}),
+        (None, {"fields": ("results", "decision", "decision_reasons", "source_innovation", "resulting_innovation")}),
+        (None, {"fields": ("version", "created_by", "created_at", "updated_at")}),
+    )
+    inlines = (ExperimentPartnerInline,)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # experiments are recorded on the site, for an owner organisation
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # deleting goes through the site, with its confirmation and change log
+
+    def save_model(self, request: HttpRequest, obj: Experiment, form: Any, change: bool) -> None:
+        saved = services.experiment_set_status(
+            actor=request.user,
+            experiment=obj,
+            status=form.cleaned_data["status"],
+            expected_version=form.cleaned_data["expected_version"],
+        )
+        obj.version = saved.version
