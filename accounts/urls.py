@@ -9,3 +9,4 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("profile/", views.profile, name="profile"),
 ]
+urlpatterns += [path("sign-in/<slug:slug>/", views.oidc_start, name="oidc_start")]

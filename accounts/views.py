@@ -1,23 +1,34 @@
 """Account pages: log in, log out, register, and the person's own profile with their roles and API tokens."""
 
-from typing import cast
+import logging
+from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts import services
+from accounts import identity, oidc, services
 from accounts.forms import ApiTokenCreateForm, ApiTokenRevokeForm, RegistrationForm
-from accounts.models import ApiToken, Membership, User
+from accounts.models import ApiToken, IdentityProvider, Membership, User
 from core.forms import attach_errors
+from organisations.models import Organisation, OrganisationKind
+
+logger = logging.getLogger(__name__)
+SIGN_IN_NEXT = "oidc_next"
+SIGN_IN_LANGUAGE = "oidc_language"
 
 
 class LogInForm(AuthenticationForm):
@@ -31,6 +42,110 @@ class InnoverkkoLoginView(LoginView):
     template_name = "accounts/login.html"
     authentication_form = LogInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["providers"] = IdentityProvider.objects.filter(enabled=True)
+        return context
+
+
+SIGN_IN_PROBLEMS = {
+    # reason: (what happened, what to do) — shown on the sign-in error page in the person's language
+    "unknown": (
+        gettext_lazy("There is no such identification service."),
+        gettext_lazy("Choose a service on the log-in page."),
+    ),
+    "unavailable": (
+        gettext_lazy("The identification service does not answer right now."),
+        gettext_lazy("Try again in a moment, or log in with your user name and password."),
+    ),
+    "state": (
+        gettext_lazy("The sign-in could not be completed: it was started in another window, or it took too long."),
+        gettext_lazy("Start the sign-in again."),
+    ),
+    "cancelled": (
+        gettext_lazy("You cancelled the identification."),
+        gettext_lazy("Start again when you want to sign in."),
+    ),
+    "refused": (
+        gettext_lazy("The identification service refused the sign-in."),
+        gettext_lazy("Start the sign-in again. If it keeps failing, contact the platform's support."),
+    ),
+    "token": (
+        gettext_lazy("The answer of the identification service could not be verified, so you were not signed in."),
+        gettext_lazy("Start the sign-in again. If it keeps failing, contact the platform's support."),
+    ),
+}
+
+
+def _sign_in_problem(request: HttpRequest, reason: str, status: int, message: str = "") -> HttpResponse:
+    what, todo = SIGN_IN_PROBLEMS[reason]
+    return render(
+        request,
+        "accounts/sign_in_error.html",
+        {"what": message or what, "todo": todo, "reason": reason},
+        status=status,
+    )
+
+
+def _enabled_provider(slug: str) -> IdentityProvider | None:
+    return IdentityProvider.objects.filter(slug=slug, enabled=True).select_related("organisation").first()
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def oidc_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """Sends the person to the identification provider; they come back to oidc_callback."""
+    provider = _enabled_provider(slug)
+    if provider is None:
+        return _sign_in_problem(request, "unknown", 404)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = ""
+    request.session[SIGN_IN_NEXT] = next_url
+    request.session[SIGN_IN_LANGUAGE] = translation.get_language()
+    callback = request.build_absolute_uri(reverse("oidc:callback", args=[provider.slug]))
+    try:
+        return oidc.start(request, provider, callback)
+    except oidc.ProviderUnavailableError:
+        logger.warning("identification provider %s did not answer", provider.slug, exc_info=True)
+        return _sign_in_problem(request, "unavailable", 502)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def oidc_callback(request: HttpRequest, slug: str) -> HttpResponse:
+    """The provider sends the person back here with a code: exchange it, check the ID token, sign them in."""
+    language = request.session.get(SIGN_IN_LANGUAGE)
+    if language in dict(settings.LANGUAGES):
+        translation.activate(language)  # the callback has no language in its address: use the one they started in
+    provider = _enabled_provider(slug)
+    if provider is None:
+        return _sign_in_problem(request, "unknown", 404)
+    try:
+        claims = oidc.finish(request, provider)
+    except oidc.ProviderUnavailableError:
+        logger.warning("identification provider %s did not answer", provider.slug, exc_info=True)
+        return _sign_in_problem(request, "unavailable", 502)
+    except oidc.SignInFailedError as failure:
+        logger.warning("sign-in with %s failed: %s %s", provider.slug, failure.reason, failure.detail)
+        return _sign_in_problem(request, failure.reason, 400)
+    try:
+        user = identity.identity_sign_in(actor=request.user, provider=provider, claims=claims)
+    except (ValidationError, PermissionDenied) as error:
+        message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        return _sign_in_problem(request, "refused", 400, message=message)
+    next_url = request.session.pop(SIGN_IN_NEXT, "")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if (
+        identity.is_strongly_identified(user)
+        and user.strongly_identified_at
+        and (timezone.now() - user.strongly_identified_at).total_seconds() < 60
+    ):
+        messages.success(request, _("You are signed in with strong identification."))
+    else:
+        messages.success(request, _("You are signed in."))
+    return redirect(next_url or reverse(settings.LOGIN_REDIRECT_URL))
 
 
 class InnoverkkoLogoutView(LogoutView):
@@ -92,6 +207,10 @@ def profile(request: HttpRequest) -> HttpResponse:
             .select_related("organisation")
             .order_by("organisation__name"),
             "tokens": ApiToken.objects.filter(user=user).order_by("-created_at"),
+            "identities": user.identities.select_related("provider").order_by("provider__name"),
+            "home_municipality": Organisation.objects.filter(
+                municipality_code=identity.home_municipality_code(user) or None, kind=OrganisationKind.MUNICIPALITY
+            ).first(),
             "create_form": create_form,
             "new_key": new_key,
         },

@@ -28,5 +28,11 @@ class Env(BaseSettings):
     # The site's address for links in e-mails sent without a request (e.g. barometer reminders from cron).
     site_url: str = "http://localhost:8000"
 
+    # Sign-in with identification (OIDC): the development provider imitating Suomi.fi's test service answers at
+    # /oidc/dev/ when this is on; unset, it follows DEBUG (on in development and the demo, off in production).
+    dev_identification_provider: bool | None = None
+    dev_identification_client_id: str = "innoverkko-dev"
+    dev_identification_client_secret: str = "dev-identification-secret"  # noqa: S105 (development provider only)
+
 
 env = Env()

@@ -159,3 +159,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Sign-in with identification providers (accounts.oidc); the providers themselves are rows in the admin. The
+# development provider (accounts.dev_provider) imitates Suomi.fi's test service, for development and the demo.
+DEV_IDENTIFICATION_PROVIDER = env.dev_identification_provider if env.dev_identification_provider is not None else DEBUG
+DEV_IDENTIFICATION_CLIENT_ID = env.dev_identification_client_id
+DEV_IDENTIFICATION_CLIENT_SECRET = env.dev_identification_client_secret

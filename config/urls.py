@@ -9,6 +9,7 @@ from config.api import api, unknown_endpoint
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("oidc/", include("accounts.oidc_urls")),  # identification callback and the development provider
     re_path(r"^api/v1/(?P<rest>.*)$", unknown_endpoint),
 ]
 urlpatterns += i18n_patterns(

@@ -207,6 +207,11 @@ def participation_refusal(user: Any, challenge: Challenge | None, action: str) -
     return refusal
 
 
+def _through(relation: str) -> Any:
+    """The table of a many-to-many relation of Challenge (its rows have challenge_id and the other side's id)."""
+    return getattr(Challenge, relation).through
+
+
 def challenge_visibility_q(user: Any) -> Q:
     """The challenges the person may see, as a filter on Challenge (the same rule as `ideas.view_challenge`), for
     lists. Subqueries rather than joins, so that a challenge is never listed twice."""
@@ -225,7 +230,7 @@ def challenge_visibility_q(user: Any) -> Q:
         Q(owner_id__in=editable)
         | with_organisation(Challenge.co_organisers, editable)
         | Q(network__coordinator_id__in=editable)
-        | Q(pk__in=Challenge.handlers.through.objects.filter(user_id=user.pk).values("challenge_id"))
+        | Q(pk__in=_through("handlers").objects.filter(user_id=user.pk).values("challenge_id"))
     )
     audience = Q(audience__in=[Audience.PUBLIC, Audience.REGISTERED])
     audience |= Q(audience__in=[Audience.STAFF, Audience.PARTNERS, Audience.RESIDENTS]) & organisers_member
@@ -234,7 +239,7 @@ def challenge_visibility_q(user: Any) -> Q:
     audience |= Q(audience=Audience.PARTNERS) & with_organisation(Challenge.invited_partners, member)
     code = home_municipality_code(user)
     if code:
-        residents = Challenge.municipalities.through.objects.filter(organisation__municipality_code=code)
+        residents = _through("municipalities").objects.filter(organisation__municipality_code=code)
         audience |= Q(audience=Audience.RESIDENTS, pk__in=residents.values("challenge_id"))
     return handler | (Q(status__in=[ChallengeStatus.OPEN, ChallengeStatus.CLOSED]) & audience)
 

@@ -6,6 +6,7 @@ opened with a network coordinated by org_k (members org_a and org_n), for the re
 with the company org_p as an invited partner.
 """
 
+import datetime
 from typing import Any
 
 import pytest
@@ -39,14 +40,14 @@ ROLES = [
 HANDLERS = {"editor_owner", "editor_coordinator", "named_handler", "platform_admin"}
 ORGANISERS_STAFF = {"staff_owner", "staff_coorganiser", "editor_owner"}
 
-VIEW = {
+VIEW: dict[str, set[str]] = {
     Audience.PUBLIC: set(ROLES),
     Audience.REGISTERED: set(ROLES) - {"anonymous"},
     Audience.RESIDENTS: {"strong_listed"} | ORGANISERS_STAFF | HANDLERS,
     Audience.STAFF: {"staff_network_member"} | ORGANISERS_STAFF | HANDLERS,
     Audience.PARTNERS: {"partner"} | ORGANISERS_STAFF | HANDLERS,
 }
-LEVEL = {
+LEVEL: dict[str, set[str]] = {
     Participation.ANYONE: set(ROLES),
     Participation.REGISTERED: set(ROLES) - {"anonymous"},
     Participation.STRONG: {"strong_listed", "strong_other", "platform_admin"},
@@ -220,8 +221,8 @@ def test_refusals_explain_what_to_do(world: World) -> None:
 def test_closed_and_not_yet_open_challenges_refuse_everyone_but_platform_admins(world: World) -> None:
     today = timezone.localdate()
     closed = world.challenge(Audience.PUBLIC, status=ChallengeStatus.CLOSED)
-    later = world.challenge(Audience.PUBLIC, opens_on=today + timezone.timedelta(days=3))
-    ended = world.challenge(Audience.PUBLIC, closes_on=today - timezone.timedelta(days=1))
+    later = world.challenge(Audience.PUBLIC, opens_on=today + datetime.timedelta(days=3))
+    ended = world.challenge(Audience.PUBLIC, closes_on=today - datetime.timedelta(days=1))
     for challenge in (closed, later, ended):
         for role in ROLES:
             assert world.who(role).has_perm("ideas.send_idea", challenge) is (role == "platform_admin"), role
