@@ -154,8 +154,8 @@ def _challenges(organisation: Organisation, period: Period) -> tuple[list[Row], 
                 [
                     str(challenge.get_status_display()),
                     role,
-                    challenge.opens_on.isoformat() if challenge.opens_on else "",
-                    challenge.closes_on.isoformat() if challenge.closes_on else "",
+                    challenge.opens_on,
+                    challenge.closes_on,
                     challenge.idea_count,
                 ],
             )
@@ -172,8 +172,7 @@ def _ideas_by_state(organisation: Organisation, ideas: QuerySet[Idea]) -> Table:
     labels = dict(_choices(IdeaState))
     if not options:
         rows = tally(ideas.values_list("state", flat=True), _choices(IdeaState))
-        for row in rows:
-            row.values.insert(0, str(labels.get(row.code, row.code)))
+        return Table("idea_states", _("Ideas by state"), _("State"), [_("Ideas")], rows)
     else:
         first_of_kind: dict[str, IdeaStateOption] = {}
         for option in options:

@@ -65,7 +65,14 @@ def world(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any
     university = OrganisationFactory.create(kind=OrganisationKind.UNIVERSITY)
     sender = UserFactory.create()
     handler = UserFactory.create()
-    open_ = make_challenge(org_a, editor_a, title_fi="Avoin haaste")
+    today = timezone.localdate()
+    open_ = make_challenge(
+        org_a,
+        editor_a,
+        title_fi="Avoin haaste",
+        opens_on=today - datetime.timedelta(days=10),
+        closes_on=today + datetime.timedelta(days=20),
+    )
     closed = make_challenge(org_a, editor_a, title_fi="=Suljettu haaste")
     draft = make_challenge(org_a, editor_a, title_fi="Luonnos", status=ChallengeStatus.DRAFT)
     # org_b's challenge that org_a organises together with it.
