@@ -30,10 +30,21 @@ ATTACHMENT_ACCEPT = ".pdf,.txt,.csv,.docx,.xlsx,.pptx,.odt,.ods,.jpg,.jpeg,.png,
 class IdeaForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     text = forms.CharField(label=_("Your idea"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 8}))
+    # Localised: a Finnish or Swedish decimal comma is accepted as well as the point the map picker writes.
     latitude = forms.FloatField(
-        label=_("Latitude"), required=False, help_text=_("Optional: where the idea applies, e.g. 60.17.")
+        label=_("Latitude"),
+        required=False,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("Optional: where the idea applies, e.g. 60.17."),
     )
-    longitude = forms.FloatField(label=_("Longitude"), required=False, help_text=_("For example 24.94."))
+    longitude = forms.FloatField(
+        label=_("Longitude"),
+        required=False,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("For example 24.94."),
+    )
     image = forms.FileField(
         label=_("Image"),
         required=False,

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -16,6 +17,7 @@ from ideas.models import Challenge, Idea, IdeaSource, IdeaState, IdeaStateOption
 from ideas.services import linking, states
 from ideas.sources import SOURCE_BY_KIND, source_of
 from ideas.tests.conftest import ROLES
+from ideas.tests.test_concurrency import _at_once
 from innovations.models import Innovation
 from innovations.vocabulary import Stage, Status
 from organisations.models import Organisation, OrganisationKind
@@ -280,3 +282,21 @@ def test_idea_page_shows_where_the_idea_went(
     assert experiment.get_absolute_url() not in public
     assert innovation.get_absolute_url() not in public
     assert url("ideas:source", language, pk=idea_a.pk) not in public
+
+
+# --- races (PostgreSQL, real threads; see test_concurrency.py for the idiom) --------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="races need PostgreSQL (set DATABASE_URL)")
+@pytest.mark.parametrize("target", ["experiment", "innovation"])
+def test_two_clicks_at_once_make_one_record(idea_a: Idea, editor_a: Any, target: str) -> None:
+    turn = linking.idea_to_experiment if target == "experiment" else linking.idea_to_innovation
+    model = Experiment if target == "experiment" else Innovation
+    before = model.objects.count()
+    results = _at_once(lambda _i: turn(actor=editor_a, idea=Idea.objects.get(pk=idea_a.pk)).pk)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert model.objects.count() == before + 1
+    assert len(set(results)) == 1
+    idea_a.refresh_from_db()
+    assert getattr(idea_a, f"{target}_id") == results[0]

@@ -7,10 +7,12 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import ChangeRecord
+from core.errors import ConflictError
 from ideas import services
-from ideas.models import Audience, Challenge, ChallengeStatus, Comment, Idea, IdeaState, Support
-from ideas.tests.conftest import XSS_PAYLOADS, make_challenge
-from organisations.models import Organisation
+from ideas.models import Audience, Challenge, ChallengeStatus, Comment, Idea, IdeaState, Participation, Support
+from ideas.tests.conftest import ROLES, XSS_PAYLOADS, make_challenge
+from organisations.models import Organisation, OrganisationKind
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +77,100 @@ def test_challenge_texts_are_neutralised(org_a: Organisation, editor_a: Any, pay
     # The title is plain text: real markup is removed; escaped markup stays text, escaped again when shown.
     if "&" not in payload and "<noscript" not in payload:
         assert "<" not in challenge.title_fi
+
+
+def test_challenge_keeps_every_setting(
+    org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any, network_a: Any
+) -> None:
+    partner = OrganisationFactory(kind=OrganisationKind.COMPANY)
+    challenge = make_challenge(
+        org_a,
+        editor_a,
+        audience=Audience.RESIDENTS,
+        comment_participation=Participation.STRONG,
+        support_participation=Participation.ANYONE,
+        network=network_a,
+        co_organisers=[org_b],
+        municipalities=[org_a, org_b],
+        invited_partners=[partner],
+        handlers=[editor_b],  # a co-organiser's person
+    )
+    challenge.refresh_from_db()
+    assert (challenge.comment_participation, challenge.support_participation) == ("strong", "anyone")
+    assert challenge.network == network_a
+    assert list(challenge.co_organisers.all()) == [org_b]
+    assert set(challenge.municipalities.all()) == {org_a, org_b}
+    assert list(challenge.invited_partners.all()) == [partner]
+    assert list(challenge.handlers.all()) == [editor_b]
+    record = ChangeRecord.objects.get(object_id=challenge.pk, action="create", content_type__model="challenge")
+    assert record.changes["handlers"][1] == [str(editor_b)]
+
+
+def test_challenge_settings_are_checked(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any) -> None:
+    company = OrganisationFactory(kind=OrganisationKind.COMPANY)
+    cases = [
+        ({"audience": Audience.RESIDENTS}, "municipalities"),
+        ({"audience": Audience.RESIDENTS, "municipalities": [company]}, "municipalities"),
+        ({"audience": Audience.PARTNERS}, "invited_partners"),
+        ({"co_organisers": [org_a]}, "co_organisers"),
+        ({"handlers": [editor_b]}, "handlers"),  # org_b is no organiser of this challenge
+        ({"comment_participation": "everybody"}, "comment_participation"),
+        ({"unknown_field": 1}, "unknown_field"),
+    ]
+    for data, field in cases:
+        with pytest.raises(ValidationError) as error:
+            make_challenge(org_a, editor_a, **data)
+        assert field in error.value.message_dict, data
+    assert not Challenge.objects.exists()
+
+
+def _update(challenge: Challenge, actor: Any, **data: Any) -> Challenge:
+    return services.challenge_update(
+        actor=actor, challenge=challenge, data=data, expected_version=services.challenge_version(challenge)
+    )
+
+
+@pytest.mark.parametrize("role", [*ROLES, "admin_a"])
+def test_challenge_update_per_role(request: pytest.FixtureRequest, challenge_a: Challenge, role: str) -> None:
+    actor = request.getfixturevalue(role)
+    if role in ("editor_a", "admin_a", "platform_admin"):
+        _update(challenge_a, actor, title_en="How might we meet?", status=ChallengeStatus.CLOSED)
+    else:
+        with pytest.raises(PermissionDenied):
+            _update(challenge_a, actor, title_en="How might we meet?", status=ChallengeStatus.CLOSED)
+    challenge_a.refresh_from_db()
+    changed = role in ("editor_a", "admin_a", "platform_admin")
+    assert (challenge_a.title_en == "How might we meet?") is changed
+    assert (challenge_a.status == ChallengeStatus.CLOSED) is changed
+
+
+def test_challenge_update_refuses_a_stale_save(challenge_a: Challenge, editor_a: Any, admin_a: Any) -> None:
+    opened = services.challenge_version(challenge_a)
+    _update(challenge_a, admin_a, title_fi="Kollegan otsikko")
+    with pytest.raises(ConflictError):
+        services.challenge_update(
+            actor=editor_a, challenge=challenge_a, data={"title_fi": "Minun otsikkoni"}, expected_version=opened
+        )
+    challenge_a.refresh_from_db()
+    assert challenge_a.title_fi == "Kollegan otsikko"
+    # Starting again from the current version works, and the change log says what changed.
+    _update(challenge_a, editor_a, title_fi="Minun otsikkoni", handlers=[admin_a])
+    record = ChangeRecord.objects.filter(
+        object_id=challenge_a.pk, action="update", content_type__model="challenge"
+    ).latest("id")
+    assert record.changes["title_fi"] == ["Kollegan otsikko", "Minun otsikkoni"]
+    assert record.changes["handlers"] == [None, [str(admin_a)]]
+
+
+def test_challenge_update_validates_and_saves_nothing_half(challenge_a: Challenge, editor_a: Any) -> None:
+    with pytest.raises(ValidationError) as error:
+        _update(challenge_a, editor_a, title_fi="Uusi", audience=Audience.PARTNERS)
+    assert "invited_partners" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        _update(challenge_a, editor_a, title_fi="", title_sv="", title_en="")
+    challenge_a.refresh_from_db()
+    assert challenge_a.title_fi.startswith("Miten")
+    assert challenge_a.audience == Audience.PUBLIC
 
 
 # --- sending ideas -----------------------------------------------------------------------------------------------

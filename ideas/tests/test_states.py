@@ -135,7 +135,9 @@ def test_update_renames_and_records_the_change(own_states: dict[str, IdeaStateOp
         True,
         IdeaState.UNDER_REVIEW,
     )
-    record = ChangeRecord.objects.filter(object_id=option.pk, action="update").latest("id")
+    record = ChangeRecord.objects.filter(
+        object_id=option.pk, action="update", content_type__model="ideastateoption"
+    ).latest("id")
     assert record.changes["name_fi"] == ["Esikarsinnassa", "Karsinnassa"]
     assert record.changes["public"] == [False, True]
 

@@ -524,3 +524,146 @@ def test_sender_deletes_also_a_handled_idea(idea_a: Idea, sender: Any, editor_a:
     response = client.post(url("ideas:delete", pk=idea_a.pk))
     assert response["Location"] == url("ideas:my_ideas")
     assert not Idea.objects.exists()
+
+
+# --- editing a challenge, the list's filters -------------------------------------------------------------------------
+
+
+def _edit_post(challenge: Challenge, **extra: Any) -> dict[str, Any]:
+    data = {
+        "version": services.challenge_version(challenge),
+        "title_fi": challenge.title_fi,
+        "title_sv": challenge.title_sv,
+        "title_en": "How might we meet more often?",
+        "audience": challenge.audience,
+        "participation": challenge.participation,
+        "comment_participation": challenge.comment_participation,
+        "support_participation": challenge.support_participation,
+        "status": challenge.status,
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 302),  # to the log-in page
+        ("registered_user", 403),
+        ("sender", 403),
+        ("editor_b", 403),
+        ("challenge_handler", 403),
+        ("editor_a", 302),
+        ("admin_a", 302),
+        ("platform_admin", 302),
+    ],
+)
+def test_challenge_edit_page_per_role(
+    request: pytest.FixtureRequest, challenge_a: Challenge, role: str, status: int
+) -> None:
+    if role == "challenge_handler":
+        request.getfixturevalue("challenge_handler")
+        challenge_a.refresh_from_db()
+    client = client_for(request.getfixturevalue(role))
+    get = client.get(url("ideas:challenge_edit", pk=challenge_a.pk))
+    assert get.status_code == (200 if status == 302 and role != "anonymous" else status)
+    response = client.post(url("ideas:challenge_edit", pk=challenge_a.pk), _edit_post(challenge_a))
+    assert response.status_code == status
+    challenge_a.refresh_from_db()
+    assert (challenge_a.title_en == "How might we meet more often?") is (status == 302 and role != "anonymous")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_challenge_edit_page_refuses_a_stale_save_and_keeps_the_typing(
+    challenge_a: Challenge, editor_a: Any, admin_a: Any, language: str
+) -> None:
+    client = client_for(editor_a)
+    page = client.get(url("ideas:challenge_edit", language, pk=challenge_a.pk))
+    assert page.status_code == 200
+    assert challenge_a.title_sv in page.content.decode()
+    stale = _edit_post(challenge_a, title_en="My typing")
+    services.challenge_update(
+        actor=admin_a,
+        challenge=challenge_a,
+        data={"title_en": "Colleague's title"},
+        expected_version=services.challenge_version(challenge_a),
+    )
+    response = client.post(url("ideas:challenge_edit", language, pk=challenge_a.pk), stale)
+    assert response.status_code == 200
+    html = response.content.decode()
+    with translation.override(language):
+        from core.errors import ConflictError
+
+        assert str(ConflictError.message) in html
+    assert "My typing" in html
+    challenge_a.refresh_from_db()
+    assert challenge_a.title_en == "Colleague's title"
+    # Saving again, now from the current version, replaces the colleague's change on purpose.
+    assert response.context["form"]["version"].value() == services.challenge_version(challenge_a)
+    again = client.post(
+        url("ideas:challenge_edit", language, pk=challenge_a.pk),
+        stale | {"version": services.challenge_version(challenge_a)},
+    )
+    assert again.status_code == 302
+    challenge_a.refresh_from_db()
+    assert challenge_a.title_en == "My typing"
+
+
+def test_challenge_edit_page_sets_handlers_and_explains_bad_settings(
+    challenge_a: Challenge, editor_a: Any, admin_a: Any, org_b: Organisation
+) -> None:
+    client = client_for(editor_a)
+    response = client.post(
+        url("ideas:challenge_edit", "en", pk=challenge_a.pk),
+        _edit_post(challenge_a, handlers=[admin_a.pk], co_organisers=[org_b.slug], audience="partners"),
+    )
+    assert response.status_code == 200
+    assert t("Choose the partners you invite.", "en") in response.content.decode()
+    response = client.post(
+        url("ideas:challenge_edit", pk=challenge_a.pk),
+        _edit_post(challenge_a, handlers=[admin_a.pk], co_organisers=[org_b.slug]),
+    )
+    assert response.status_code == 302
+    assert list(challenge_a.handlers.all()) == [admin_a]
+    assert list(challenge_a.co_organisers.all()) == [org_b]
+    detail = client.get(url("ideas:detail", pk=challenge_a.pk)).content.decode()
+    assert str(org_b) in detail
+    assert url("ideas:challenge_edit", pk=challenge_a.pk) in detail
+
+
+def test_challenge_list_filters(
+    challenge_a: Challenge, staff_challenge_a: Challenge, org_a: Organisation, org_b: Organisation, editor_b: Any
+) -> None:
+    other = make_challenge(org_b, editor_b, title_fi="Pyöräteiden talvikunnossapito", status="closed")
+    Challenge.objects.filter(pk=staff_challenge_a.pk).update(title_fi="Henkilöstön haaste")
+    client = client_for(editor_b)
+
+    def titles(**query: Any) -> str:
+        response = client.get(url("ideas:list"), query)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    everything = titles()
+    assert challenge_a.title_fi in everything
+    assert other.title_fi in everything
+    assert "Henkilöstön haaste" not in everything  # org_a's staff only, whatever the filters
+    assert "Henkilöstön haaste" not in titles(organisation=org_a.slug, audience="staff")
+    assert other.title_fi not in titles(organisation=org_a.slug)
+    assert challenge_a.title_fi not in titles(organisation=org_b.slug)
+    assert challenge_a.title_fi not in titles(status="closed")
+    assert other.title_fi not in titles(status="open")
+    assert other.title_fi not in titles(audience="staff")
+    found = titles(q="talvikunnossa")
+    assert other.title_fi in found
+    assert challenge_a.title_fi not in found
+    assert t("No challenges match the search.", "fi") in titles(q="zzzz")
+    # Bad filters are ignored, not errors.
+    assert titles(organisation="no-such", audience="martians", status="x", q="y" * 500)
+    # A co-organiser finds it under its own name too.
+    services.challenge_update(
+        actor=editor_b,
+        challenge=other,
+        data={"co_organisers": [org_a]},
+        expected_version=services.challenge_version(other),
+    )
+    assert other.title_fi in titles(organisation=org_a.slug)
