@@ -1,0 +1,174 @@
+"""Fuzzing the co-development endpoints (/challenges, /ideas) from the OpenAPI schema, as tests/api/test_fuzz.py
+does for the whole API, but against records of every kind these endpoints meet: challenges of each audience and
+status, ideas confirmed, unconfirmed, hidden, private, with a place and without, with comments (one hidden),
+supports, an organisation's own state, and ideas turned into an experiment and an innovation.
+
+Generated ids are random numbers, which would nearly always be a 404; a hook turns most of them into the ids of
+these records (and organisation slugs into real ones), so that the requests reach real data. Each operation runs
+as a platform administrator (writes go through) and as a registered person (refusals).
+
+    FUZZ_SEED=123 pytest tests/api/test_ideas_fuzz.py     # explore with another seed
+"""
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.contrib.auth.models import AnonymousUser
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from accounts.models import User
+from accounts.services import api_token_create
+from config.api import api
+from config.wsgi import application
+from ideas import services
+from ideas.models import Audience, ChallengeStatus, IdeaState
+from ideas.services import linking, moderation
+from ideas.services import states as state_services
+from organisations.models import Organisation
+from tests.api.test_ideas_api import make_challenge
+
+MAX_EXAMPLES = 30
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(tag_regex="^(challenges|ideas)$")
+schema.config.seed = int(os.environ.get("FUZZ_SEED", "20220182"))
+
+# Filled by the fixture: what the hooks turn generated values into.
+KNOWN: dict[str, list[Any]] = {"challenge": [], "idea": [], "organisation": []}
+
+
+def _known(kind: str, value: Any) -> Any:
+    """Four generated values in five become a known one (picked by the value, so the seed decides); the fifth
+    stays as generated, which mostly finds nothing."""
+    choices = KNOWN[kind]
+    number = value if isinstance(value, int) else len(str(value))
+    if not choices or number % 5 == 0:
+        return value
+    return choices[number % len(choices)]
+
+
+@schema.hook
+def map_path_parameters(context: Any, path_parameters: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(path_parameters, dict) and "id" in path_parameters:
+        kind = "challenge" if "/challenges" in context.operation.path else "idea"
+        path_parameters["id"] = _known(kind, path_parameters["id"])
+    return path_parameters
+
+
+@schema.hook
+def map_query(context: Any, query: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(query, dict):
+        return query
+    if isinstance(query.get("challenge"), int):
+        query["challenge"] = _known("challenge", query["challenge"])
+    if isinstance(query.get("organisation"), str):
+        query["organisation"] = _known("organisation", query["organisation"])
+    return query
+
+
+@schema.hook
+def map_body(context: Any, body: Any) -> Any:
+    if isinstance(body, dict) and "organisation" in body:
+        body["organisation"] = _known("organisation", body["organisation"])
+    return body
+
+
+def _records(org_a: Organisation, org_b: Organisation, editor_a: User, editor_b: User, person: User) -> None:
+    """The co-development data, made through the services; their ids and slugs go to KNOWN."""
+    public = make_challenge(org_a, editor_a)
+    staff = make_challenge(org_a, editor_a, audience=Audience.STAFF, title_en="For our staff")
+    draft = make_challenge(org_a, editor_a, status=ChallengeStatus.DRAFT, title_en="Not open yet")
+    closed = make_challenge(
+        org_b, editor_b, audience=Audience.REGISTERED, status=ChallengeStatus.CLOSED, title_fi="Kirjastot"
+    )
+    state_services.idea_state_create(
+        actor=editor_a, organisation=org_a, kind=IdeaState.UNDER_REVIEW, names={"fi": "Arvioinnissa"}, public=False
+    )
+    placed = services.idea_send(
+        actor=person, challenge=public, title="Kylätalo", text="<p>Kylätalo</p>", latitude=60.2, longitude=24.7
+    )
+    unconfirmed = services.idea_send(
+        actor=AnonymousUser(), challenge=public, title="Nimetön", text="Teksti", sender_email="n@example.fi"
+    )
+    hidden = services.idea_send(actor=person, challenge=public, title="Piilotettu", text="Asiaton")
+    moderation.idea_set_hidden(actor=editor_a, idea=hidden, hidden=True, reason="Asiaton")
+    private = services.idea_send(actor=editor_a, challenge=staff, title="Sisäinen", text="Vain meille")
+    to_org = services.idea_send(actor=person, organisation=org_b, title="Penkit", text="Lisää penkkejä")
+    to_experiment = services.idea_send(actor=person, challenge=public, title="Kokeilu", text="Kokeillaan")
+    to_innovation = services.idea_send(actor=person, organisation=org_a, title="Innovaatio", text="Otetaan käyttöön")
+    linking.idea_to_experiment(actor=editor_a, idea=to_experiment)
+    linking.idea_to_innovation(actor=editor_a, idea=to_innovation)
+    services.idea_set_state(actor=editor_b, idea=to_org, state=IdeaState.NOT_TAKEN_FORWARD, reason="Ei nyt")
+    services.comment_add(actor=editor_b, idea=placed, text="Hyvä!")
+    rude = services.comment_add(actor=editor_b, idea=placed, text="Huono")
+    moderation.comment_set_hidden(actor=editor_a, comment=rude, hidden=True, reason="Asiaton")
+    services.support_add(actor=editor_b, idea=placed)
+    KNOWN["challenge"][:] = [public.pk, staff.pk, draft.pk, closed.pk]
+    KNOWN["idea"][:] = [i.pk for i in (placed, unconfirmed, hidden, private, to_org, to_experiment, to_innovation)]
+    KNOWN["organisation"][:] = [org_a.slug, org_b.slug]
+
+
+@pytest.fixture(params=["platform_admin", "registered_user"])
+def fuzz_headers(
+    request: pytest.FixtureRequest,
+    org_a: Organisation,
+    org_b: Organisation,
+    editor_a: User,
+    editor_b: User,
+    registered_user: User,
+    platform_admin: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[dict[str, str]]:
+    """The records, a token of the person the parameter names, and no rate limits."""
+    _records(org_a, org_b, editor_a, editor_b, registered_user)
+    for throttle in api.throttle:  # type: ignore[union-attr]
+        monkeypatch.setattr(throttle, "num_requests", 10**9)
+    monkeypatch.setattr("ideas.api.SEND_RATE", "1000000/h")
+    person = platform_admin if request.param == "platform_admin" else registered_user
+    _token, key = api_token_create(user=person, name="fuzz")
+    # As in test_fuzz.py: Django must not close the test's connection (and its data) at each request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield {"Authorization": f"Bearer {key}"}
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+        for known in KNOWN.values():
+            known.clear()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,  # no example database in the working tree: runs depend on the seed alone
+)
+def test_codevelopment_api_never_answers_with_a_server_error(case: Any, fuzz_headers: dict[str, str]) -> None:
+    case.call_and_validate(headers=fuzz_headers, checks=[not_a_server_error])
+
+
+def test_the_fuzzing_covers_every_codevelopment_operation() -> None:
+    operations = {result.ok().label for result in schema.get_all_operations()}
+    assert operations == {
+        "GET /api/v1/challenges",
+        "GET /api/v1/challenges/{id}",
+        "GET /api/v1/challenges/{id}/ideas",
+        "POST /api/v1/challenges/{id}/ideas",
+        "GET /api/v1/ideas",
+        "POST /api/v1/ideas",
+        "GET /api/v1/ideas/{id}",
+        "PATCH /api/v1/ideas/{id}",
+        "DELETE /api/v1/ideas/{id}",
+        "POST /api/v1/ideas/{id}/comments",
+        "POST /api/v1/ideas/{id}/support",
+        "POST /api/v1/ideas/{id}/state",
+    }
