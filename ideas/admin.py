@@ -4,7 +4,7 @@
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdminMixin
-from ideas.models import Challenge, Comment, Idea
+from ideas.models import Challenge, Comment, Idea, IdeaStateOption
 
 
 @admin.register(Challenge)
@@ -16,8 +16,8 @@ class ChallengeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Challenge]):
 
 @admin.register(Idea)
 class IdeaAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Idea]):
-    list_display = ("title", "organisation", "challenge", "state", "confirmed", "created_at")
-    list_filter = ("state", "confirmed")
+    list_display = ("title", "organisation", "challenge", "state", "source", "confirmed", "created_at")
+    list_filter = ("state", "source", "confirmed")
     search_fields = ("title",)
     exclude = ("confirmation_token",)
 
@@ -26,3 +26,12 @@ class IdeaAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Idea]):
 class CommentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Comment]):
     list_display = ("idea", "author", "hidden", "created_at")
     list_filter = ("hidden",)
+
+
+@admin.register(IdeaStateOption)
+class IdeaStateOptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[IdeaStateOption]):
+    """Organisations' own idea states; their editors change them on the organisation's idea states page."""
+
+    list_display = ("name", "organisation", "kind", "order", "public")
+    list_filter = ("kind", "public")
+    search_fields = ("name_fi", "name_sv", "name_en", "organisation__name")

@@ -20,6 +20,7 @@ from ideas.tests.conftest import ROLES
 from ideas.tests.test_concurrency import _at_once
 from innovations.models import Innovation
 from innovations.vocabulary import Stage, Status
+from notifications.models import Notification
 from organisations.models import Organisation, OrganisationKind
 from tests.factories import MembershipFactory, OrganisationFactory
 
@@ -218,6 +219,29 @@ def test_unconfirmed_idea_is_not_turned(unconfirmed_a: Idea, editor_a: Any) -> N
         linking.idea_to_innovation(actor=editor_a, idea=unconfirmed_a)
     assert not Experiment.objects.exists()
     assert not IdeaStateOption.objects.exists()
+
+
+@pytest.mark.django_db
+def test_sender_and_supporters_are_notified_of_state_and_where_the_idea_went(
+    idea_a: Idea, editor_a: Any, sender: Any, registered_user: Any
+) -> None:
+    services.support_add(actor=registered_user, idea=idea_a)
+    services.idea_set_state(actor=editor_a, idea=idea_a, state=IdeaState.UNDER_REVIEW)
+    services.idea_set_state(actor=editor_a, idea=idea_a, state=IdeaState.UNDER_REVIEW)  # no change: no news
+    linking.idea_to_experiment(actor=editor_a, idea=idea_a)
+    linking.idea_to_experiment(actor=editor_a, idea=idea_a)  # the second click makes nothing, says nothing
+    linking.idea_to_innovation(actor=editor_a, idea=idea_a)
+    for person in (sender, registered_user):
+        changes = list(Notification.objects.filter(idea=idea_a, user=person).values_list("change", flat=True))
+        assert sorted(changes) == ["experiment", "innovation", "state"]
+    assert not Notification.objects.filter(user=editor_a).exists()  # never the actor
+
+
+@pytest.mark.django_db
+def test_a_refused_turn_notifies_nobody(idea_a: Idea, editor_b: Any) -> None:
+    with pytest.raises(PermissionDenied):
+        linking.idea_to_experiment(actor=editor_b, idea=idea_a)
+    assert not Notification.objects.exists()
 
 
 # --- pages --------------------------------------------------------------------------------------------------------

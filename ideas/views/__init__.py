@@ -320,6 +320,7 @@ def _idea_page(
             initial={"partners": context["partners"]}
         )
         context["can_turn"] = idea.confirmed
+        context["can_manage_states"] = user.has_perm("ideas.manage_idea_states", idea.organisation)
     context["error_forms"] = [form for form in (comment_form, state_form, *extra_forms.values()) if form is not None]
     return render(request, "ideas/idea.html", context, status=status)
 
