@@ -15,13 +15,14 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_ratelimit.core import is_ratelimited
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import Throttled
 
 from accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY, actor
 from ideas import selectors, services
 from ideas.models import Audience, Challenge, Comment, Idea, IdeaState, Participation
+from ideas.rules import participation_refusal
+from ideas.views.limits import COMMENT_RATE, SUPPORT_RATE, over_limit
 from innovations.api import OptionalSlug
 from organisations.api import (
     MAX_ID,
@@ -38,6 +39,7 @@ from organisations.api import (
 from organisations.models import Organisation
 
 # Sending is limited per person, as on the pages per address: a burst of spam is stopped, a person is not.
+# Comments and supports count together with the pages' (the same groups), so two ways in do not double a limit.
 SEND_RATE = "10/h"
 Latitude = Annotated[
     float, Field(ge=-90, le=90, allow_inf_nan=False, description="WGS84; the place must be in Finland.")
@@ -161,6 +163,7 @@ class CommentOut(Schema):
     author_name: str = Field(..., description="The commenter's name, or empty when they have not given one.")
     text: str = Field(..., description="Sanitised HTML.")
     hidden: bool = Field(..., description="Hidden comments are shown to the handlers only.")
+    hidden_reason: str
     created_at: datetime
 
     @staticmethod
@@ -190,7 +193,8 @@ class YouOut(Schema):
     """What you may do with the idea."""
 
     supported: bool
-    may_comment_and_support: bool
+    may_comment: bool
+    may_support: bool
     may_edit: bool
     may_delete: bool
     may_handle: bool
@@ -340,7 +344,6 @@ def _detail(request: HttpRequest, idea: Idea) -> dict[str, Any]:
             "name": person.get_full_name() if person else "",
             "email": person.email if person else idea.sender_email,
         }
-    may_take_part = bool(user.has_perm("ideas.take_part", idea))
     return {
         **{
             field: getattr(idea, field) for field in (*IdeaListItem.model_fields, "text", "source") if field in _COLUMNS
@@ -356,7 +359,8 @@ def _detail(request: HttpRequest, idea: Idea) -> dict[str, Any]:
         "sender": sender,
         "you": {
             "supported": selectors.has_supported(user=user, idea=idea),
-            "may_comment_and_support": may_take_part,
+            "may_comment": bool(user.has_perm("ideas.comment_idea", idea)),
+            "may_support": bool(user.has_perm("ideas.support_idea", idea)),
             "may_edit": bool(user.has_perm("ideas.change_idea", idea)),
             "may_delete": bool(user.has_perm("ideas.delete_idea", idea)),
             "may_handle": handler,
@@ -380,13 +384,18 @@ def _state(idea: Idea, value: str) -> Any:
     return option
 
 
-def _check_send_rate(request: HttpRequest) -> None:
-    if is_ratelimited(request, group="ideas.api.send", key="user_or_ip", rate=SEND_RATE, method="POST", increment=True):
+def _check_rate(request: HttpRequest, group: str, rate: str) -> None:
+    if over_limit(request, group=group, rate=rate):
         raise Throttled(wait=None)
 
 
+def _refuse(request: HttpRequest, challenge: Challenge | None, action: str, fallback: str) -> None:
+    """403 with the reason in words (sign in, strong identification, closed …) where the rules know one."""
+    raise PermissionDenied(participation_refusal(actor(request), challenge, action) or fallback)
+
+
 def _send(request: HttpRequest, payload: IdeaIn, **target: Any) -> Any:
-    _check_send_rate(request)
+    _check_rate(request, "ideas.api.send", SEND_RATE)
     idea = services.idea_send(
         actor=actor(request),
         title=payload.title,
@@ -466,7 +475,7 @@ def challenge_idea_send(request: HttpRequest, id: ObjectId, payload: IdeaIn) -> 
     At most 10 ideas an hour per person."""
     challenge = _challenge(request, id)
     if not actor(request).has_perm("ideas.send_idea", challenge):
-        raise PermissionDenied(_("This challenge does not take ideas from you now."))
+        _refuse(request, challenge, "send", _("This challenge does not take ideas from you now."))
     return _send(request, payload, challenge=challenge)
 
 
@@ -536,8 +545,9 @@ def idea_delete(request: HttpRequest, id: ObjectId) -> Any:
 def comment_add(request: HttpRequest, id: ObjectId, payload: CommentIn) -> Any:
     """Signed-in people who may take part (while the challenge is open)."""
     idea = _idea(request, id)
-    if not actor(request).has_perm("ideas.take_part", idea):
-        raise PermissionDenied(_("You cannot comment on this idea."))
+    if not actor(request).has_perm("ideas.comment_idea", idea):
+        _refuse(request, idea.challenge, "comment", _("You cannot comment on this idea."))
+    _check_rate(request, "ideas.comment", COMMENT_RATE)
     return Status(201, services.comment_add(actor=actor(request), idea=idea, text=payload.text))
 
 
@@ -547,8 +557,9 @@ def comment_add(request: HttpRequest, id: ObjectId, payload: CommentIn) -> Any:
 def support_add(request: HttpRequest, id: ObjectId) -> Any:
     """One support per person: 201 when added, 200 with `created: false` when you already support it."""
     idea = _idea(request, id)
-    if not actor(request).has_perm("ideas.take_part", idea):
-        raise PermissionDenied(_("You cannot support this idea."))
+    if not actor(request).has_perm("ideas.support_idea", idea):
+        _refuse(request, idea.challenge, "support", _("You cannot support this idea."))
+    _check_rate(request, "ideas.support", SUPPORT_RATE)
     created = services.support_add(actor=actor(request), idea=idea)
     _comments, count = selectors.idea_detail(idea=idea)
     return Status(201 if created else 200, {"created": created, "support_count": count})

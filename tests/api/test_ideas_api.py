@@ -276,7 +276,15 @@ def test_idea_detail_has_state_reason_supports_comments_and_links(
     assert data["experiment"] is None
     own = get(Client(), f"/ideas/{idea.pk}", HTTP_AUTHORIZATION=_bearer(editor_a)).json()
     assert own["experiment"]["id"] == experiment.pk
+    assert own["experiment"]["url"].endswith(f"/experiments/{experiment.pk}/")
     assert own["innovation"] is None
+    other = services.idea_send(actor=registered_user, organisation=world["org_a"], title="Uusi", text="Palvelu")
+    innovation = linking.idea_to_innovation(actor=editor_a, idea=other)
+    assert get(Client(), f"/ideas/{other.pk}", HTTP_AUTHORIZATION=_bearer(editor_a)).json()["innovation"] == {
+        "id": innovation.pk,
+        "title": innovation.title,
+        "url": f"http://testserver{innovation.get_absolute_url()}",
+    }
 
 
 def _bearer(user: User) -> str:
@@ -476,6 +484,23 @@ def test_not_taken_forward_needs_a_public_reason(world: dict[str, Any], editor_a
     done = post(client, path, {"state": "not_taken_forward", "reason": "Ei resursseja"})
     assert done.status_code == 200
     assert get(Client(), f"/ideas/{world['idea'].pk}").json()["state_reason"] == "Ei resursseja"
+
+
+@pytest.mark.django_db
+def test_refusals_say_why(world: dict[str, Any], editor_a: User, registered_user: User) -> None:
+    services.challenge_set_status(actor=editor_a, challenge=world["challenge"], status=ChallengeStatus.CLOSED)
+    client = Client(headers={"Authorization": _bearer(registered_user)})
+    with translation.override("en"):
+        closed = _("This challenge is closed.")
+    idea = world["idea"]
+    for path, data in (
+        (f"/ideas/{idea.pk}/comments", {"text": "Myöhässä"}),
+        (f"/ideas/{idea.pk}/support", {}),
+        (f"/challenges/{world['challenge'].pk}/ideas", BODY),
+    ):
+        assert error(post(client, path, data, HTTP_ACCEPT_LANGUAGE="en"), 403, "permission_denied")["message"] == closed
+    you = get(client, f"/ideas/{idea.pk}").json()["you"]
+    assert (you["may_comment"], you["may_support"]) == (False, False)
 
 
 @pytest.mark.django_db
