@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, connections
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -633,3 +634,23 @@ def test_concurrent_supports_through_the_api_make_exactly_one(
     assert sorted(answers) == [(200, False)] * (THREADS - 1) + [(201, True)], answers
     assert Support.objects.filter(idea=idea, user=registered_user).count() == 1
     assert selectors.idea_detail(idea=idea)[1] == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anonymous", "handler"])
+def test_list_queries_do_not_grow_with_the_page(
+    role: str, world: dict[str, Any], registered_user: User, api_client: Callable[[User | None], Client]
+) -> None:
+    client = api_client(world["people"][role])
+
+    def queries(path: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert get(client, path).status_code == 200
+        return len(captured)
+
+    queries("/ideas")  # once to warm what is read once per process
+    few = (queries("/ideas"), queries("/challenges"))
+    for i in range(12):
+        services.idea_send(actor=registered_user, challenge=world["challenge"], title=f"Idea {i}", text="Teksti")
+        make_challenge(world["org_a"], world["people"]["handler"], title_en=f"Challenge {i}")
+    assert (queries("/ideas"), queries("/challenges")) == few
