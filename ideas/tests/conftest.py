@@ -30,7 +30,7 @@ XSS_PAYLOADS = [
     "<details open ontoggle=alert(1)>x</details>",
     "<input autofocus onfocus=alert(1)>",
     '<object data="javascript:alert(1)"></object>',
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<svg><style><img src=x onerror=alert(1)></style></svg>",
     '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
     "</textarea><script>alert(1)</script>",
     "'><svg onload=alert(1)>",

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -423,10 +424,11 @@ class OpenChallengesFeed(Feed):
         return selectors.challenge_feed()
 
     def item_title(self, item: Challenge) -> str:
-        return item.title
+        # RSS readers show titles and descriptions as HTML: plain texts go in escaped ("a < b" stays text).
+        return escape(item.title)
 
     def item_description(self, item: Challenge) -> str:
-        return item.question or ""
+        return escape(item.question or "")
 
     def item_link(self, item: Challenge) -> str:
         return reverse("ideas:detail", args=[item.pk])
@@ -440,3 +442,6 @@ class OpenChallengesAtomFeed(OpenChallengesFeed):
 
     feed_type = Atom1Feed
     subtitle = OpenChallengesFeed.description
+
+    def item_title(self, item: Challenge) -> str:
+        return item.title  # an Atom title is text (type="text"), never read as HTML
