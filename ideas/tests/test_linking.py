@@ -324,3 +324,20 @@ def test_two_clicks_at_once_make_one_record(idea_a: Idea, editor_a: Any, target:
     assert len(set(results)) == 1
     idea_a.refresh_from_db()
     assert getattr(idea_a, f"{target}_id") == results[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_turn_buttons_only_for_those_who_may_make_the_records(
+    request: pytest.FixtureRequest, idea_a: Idea, role: str
+) -> None:
+    page = client_for(request.getfixturevalue(role)).get(url("ideas:idea", "en", pk=idea_a.pk)).content.decode()
+    assert (url("ideas:to_experiment", "en", pk=idea_a.pk) in page) is (role in MAKERS)
+    assert (url("ideas:to_innovation", "en", pk=idea_a.pk) in page) is (role in MAKERS)
+    with translation.override("en"):
+        from django.utils.translation import gettext
+
+        refusal = gettext(
+            "Only the editors of %(organisation)s can make an experiment or an innovation record of the idea."
+        ) % {"organisation": idea_a.organisation}
+    assert (refusal in page) is (role == "challenge_handler")

@@ -108,7 +108,7 @@ def test_challenge_keeps_every_setting(
 
 def test_challenge_settings_are_checked(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any) -> None:
     company = OrganisationFactory(kind=OrganisationKind.COMPANY)
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"audience": Audience.RESIDENTS}, "municipalities"),
         ({"audience": Audience.RESIDENTS, "municipalities": [company]}, "municipalities"),
         ({"audience": Audience.PARTNERS}, "invited_partners"),

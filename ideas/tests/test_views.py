@@ -628,6 +628,9 @@ def test_challenge_edit_page_sets_handlers_and_explains_bad_settings(
     assert list(challenge_a.co_organisers.all()) == [org_b]
     detail = client.get(url("ideas:detail", pk=challenge_a.pk)).content.decode()
     assert str(org_b) in detail
+    form = client.get(url("ideas:challenge_edit", pk=challenge_a.pk)).content.decode()
+    assert f'<option value="{org_b.slug}" selected>' in form
+    assert f'<option value="{admin_a.pk}" selected>' in form
     assert url("ideas:challenge_edit", pk=challenge_a.pk) in detail
 
 

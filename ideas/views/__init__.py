@@ -320,7 +320,11 @@ def _idea_page(
         context["partners_form"] = extra_forms.get("partners_form") or PartnersForm(
             initial={"partners": context["partners"]}
         )
+        # The records are the idea's organisation's own: only its editors may make them (experiments' and
+        # innovations' rules); a co-organiser's handler sees why not instead of a button that fails.
         context["can_turn"] = idea.confirmed
+        context["can_make_experiment"] = user.has_perm("experiments.add_experiment_for", idea.organisation)
+        context["can_make_innovation"] = user.has_perm("innovations.add_innovation_for", idea.organisation)
         context["can_manage_states"] = user.has_perm("ideas.manage_idea_states", idea.organisation)
     context["error_forms"] = [form for form in (comment_form, state_form, *extra_forms.values()) if form is not None]
     return render(request, "ideas/idea.html", context, status=status)
