@@ -212,6 +212,25 @@ def _through(relation: str) -> Any:
     return getattr(Challenge, relation).through
 
 
+def _with_organisation(relation: str, ids: list[int]) -> Q:
+    return Q(pk__in=_through(relation).objects.filter(organisation_id__in=ids).values("challenge_id"))
+
+
+def challenge_handler_q(user: Any) -> Q:
+    """The challenges the person handles, as a filter on Challenge (the rule `is_challenge_handler`)."""
+    if getattr(user, "is_superuser", False):
+        return Q()
+    if not _signed_in(user):
+        return Q(pk__in=[])
+    editable = roles.editable_organisation_ids(user)
+    return (
+        Q(owner_id__in=editable)
+        | _with_organisation("co_organisers", editable)
+        | Q(network__coordinator_id__in=editable)
+        | Q(pk__in=_through("handlers").objects.filter(user_id=user.pk).values("challenge_id"))
+    )
+
+
 def challenge_visibility_q(user: Any) -> Q:
     """The challenges the person may see, as a filter on Challenge (the same rule as `ideas.view_challenge`), for
     lists. Subqueries rather than joins, so that a challenge is never listed twice."""
@@ -220,28 +239,17 @@ def challenge_visibility_q(user: Any) -> Q:
     if not _signed_in(user):
         return Q(status__in=[ChallengeStatus.OPEN, ChallengeStatus.CLOSED], audience=Audience.PUBLIC)
     member = list(roles.organisation_roles(user))
-    editable = roles.editable_organisation_ids(user)
-
-    def with_organisation(relation: Any, ids: list[int]) -> Q:
-        return Q(pk__in=relation.through.objects.filter(organisation_id__in=ids).values("challenge_id"))
-
-    organisers_member = Q(owner_id__in=member) | with_organisation(Challenge.co_organisers, member)
-    handler = (
-        Q(owner_id__in=editable)
-        | with_organisation(Challenge.co_organisers, editable)
-        | Q(network__coordinator_id__in=editable)
-        | Q(pk__in=_through("handlers").objects.filter(user_id=user.pk).values("challenge_id"))
-    )
+    organisers_member = Q(owner_id__in=member) | _with_organisation("co_organisers", member)
     audience = Q(audience__in=[Audience.PUBLIC, Audience.REGISTERED])
     audience |= Q(audience__in=[Audience.STAFF, Audience.PARTNERS, Audience.RESIDENTS]) & organisers_member
     networks = NetworkMembership.objects.filter(organisation_id__in=member).values("network_id")
     audience |= Q(audience=Audience.STAFF, network_id__in=networks)
-    audience |= Q(audience=Audience.PARTNERS) & with_organisation(Challenge.invited_partners, member)
+    audience |= Q(audience=Audience.PARTNERS) & _with_organisation("invited_partners", member)
     code = home_municipality_code(user)
     if code:
         residents = _through("municipalities").objects.filter(organisation__municipality_code=code)
         audience |= Q(audience=Audience.RESIDENTS, pk__in=residents.values("challenge_id"))
-    return handler | (Q(status__in=[ChallengeStatus.OPEN, ChallengeStatus.CLOSED]) & audience)
+    return challenge_handler_q(user) | (Q(status__in=[ChallengeStatus.OPEN, ChallengeStatus.CLOSED]) & audience)
 
 
 @rules.predicate

@@ -9,6 +9,7 @@ from accounts import roles
 from core import search
 from core.translated import LANGUAGES as LANGS
 from ideas.models import Audience, Challenge, ChallengeStatus, Comment, Idea, IdeaState, IdeaStateOption
+from ideas.rules import challenge_handler_q, challenge_visibility_q
 from organisations.models import Organisation
 
 
@@ -17,13 +18,8 @@ def challenge_visible(*, user: Any) -> QuerySet[Challenge]:
     qs = Challenge.objects.select_related("owner")
     if getattr(user, "is_superuser", False):
         return qs
-    member_of = list(roles.organisation_roles(user))
-    audience = Q(audience=Audience.PUBLIC)
-    if getattr(user, "is_authenticated", False):
-        audience |= Q(audience=Audience.REGISTERED)
-    audience |= Q(audience=Audience.STAFF, owner_id__in=member_of)
-    published = Q(status__in=[ChallengeStatus.OPEN, ChallengeStatus.CLOSED]) & audience
-    return qs.filter(published | Q(status=ChallengeStatus.DRAFT, owner_id__in=roles.editable_organisation_ids(user)))
+    # The rule of ideas.view_challenge as a filter: every audience (residents, partners, networks), drafts to handlers.
+    return qs.filter(challenge_visibility_q(user))
 
 
 def challenge_public_list(
@@ -174,7 +170,7 @@ def _handled_by(user: Any) -> Q:
     """The ideas the person handles (the rule is_handler as a query): sent to an organisation they edit, or to a
     challenge that names them."""
     return Q(organisation_id__in=roles.editable_organisation_ids(user)) | Q(
-        challenge__in=Challenge.objects.filter(handlers=user).values("pk")
+        challenge__in=Challenge.objects.filter(challenge_handler_q(user)).values("pk")  # incl. co-organisers, network
     )
 
 

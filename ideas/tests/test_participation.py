@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from ideas import rules as idea_rules
-from ideas import services
+from ideas import selectors, services
 from ideas.models import Audience, Challenge, ChallengeStatus, Comment, Idea, Participation, Support
 from ideas.tests.conftest import make_challenge
 from organisations.models import Organisation, OrganisationKind
@@ -178,6 +178,18 @@ def test_list_filter_agrees_with_the_rule(world: World, audience: str) -> None:
         listed = list(Challenge.objects.filter(idea_rules.challenge_visibility_q(user), pk__in=ids).values_list("pk"))
         expected = [(c.pk,) for c in challenges if user.has_perm("ideas.view_challenge", c)]
         assert sorted(listed) == sorted(expected), role
+        # The pages' and the API's lists (ideas.selectors) use the same filter.
+        selected = selectors.challenge_visible(user=user).filter(pk__in=ids).values_list("pk")
+        assert sorted(selected) == sorted(expected), role
+
+
+def test_idea_lists_agree_with_the_rules(world: World) -> None:
+    ideas = [world.idea(world.challenge(audience)) for audience in VIEW]
+    ids = [idea.pk for idea in ideas]
+    for role in ROLES:
+        user = world.who(role)
+        listed = sorted(selectors.idea_visible(user=user).filter(pk__in=ids).values_list("pk", flat=True))
+        assert listed == sorted(i.pk for i in ideas if user.has_perm("ideas.view_idea", i)), role
 
 
 def test_drafts_are_seen_by_the_handlers_only(world: World) -> None:
