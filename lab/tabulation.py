@@ -57,6 +57,23 @@ class Table:
     def headings(self) -> list[str]:
         return [self.label_heading, *self.columns]
 
+    @property
+    def column_cells(self) -> list[tuple[str, bool]]:
+        """(heading, whether the column holds figures) of each value column: figure columns are aligned right."""
+        return [
+            (heading, bool(self.rows) and all(row.cells[index][1] or row.values[index] is None for row in self.rows))
+            for index, heading in enumerate(self.columns)
+        ]
+
+    @property
+    def bars(self) -> list[int] | None:
+        """For a table of one count per row: each row's count as a whole per cent of the largest, the width of
+        its bar on the page; None for other tables."""
+        if len(self.columns) != 1 or not all(isinstance(row.values[0], int) for row in self.rows):
+            return None
+        largest = max((row.values[0] for row in self.rows), default=0)
+        return [round(100 * row.values[0] / largest) if largest else 0 for row in self.rows]
+
 
 def tally(values: Iterable[str], categories: Sequence[Category]) -> list[Row]:
     """One row per category, in the categories' order, with how many of `values` have its code (zero rows too).

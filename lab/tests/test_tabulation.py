@@ -2,7 +2,7 @@
 
 import datetime
 
-from lab.tabulation import Period, Row, column_totals, crosstab, share, tally
+from lab.tabulation import Period, Row, Table, column_totals, crosstab, share, tally
 
 COLOURS = [("red", "Red"), ("green", "Green"), ("blue", "Blue")]
 
@@ -53,3 +53,19 @@ def test_cells_tell_figures_from_text() -> None:
         (None, False),
         (True, False),
     ]
+
+
+def test_bars_are_shares_of_the_largest_count_in_one_count_tables_only() -> None:
+    one = Table("t", "T", "Colour", ["Count"], tally(["red", "blue", "blue", "blue"], COLOURS))
+    assert one.bars == [33, 0, 100]
+    assert Table("t", "T", "Colour", ["Count"], tally([], COLOURS)).bars == [0, 0, 0]
+    two = Table("t", "T", "Colour", ["A", "B"], [Row("red", "Red", [1, 2])])
+    assert two.bars is None
+    text = Table("t", "T", "Colour", ["Kind"], [Row("red", "Red", ["Company"])])
+    assert text.bars is None
+
+
+def test_figure_columns() -> None:
+    table = Table("t", "T", "Partner", ["Kind", "Ideas", "Share"], [Row("a", "A", ["Company", 2, None])])
+    assert table.column_cells == [("Kind", False), ("Ideas", True), ("Share", True)]
+    assert Table("t", "T", "Partner", ["Ideas"]).column_cells == [("Ideas", False)]
