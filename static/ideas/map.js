@@ -17,7 +17,7 @@
   var TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
   // Finland's bounding box (as in ideas/models.py), with room to move around it.
   var FINLAND = [[59.5, 19.0], [70.2, 31.7]];
-  var AROUND_FINLAND = [[57.5, 14.0], [72.0, 36.0]];
+  var AROUND_FINLAND = [[55.0, 10.0], [72.5, 40.0]];
   var DECIMALS = 5; // about a metre: more would only pretend to be exact
 
   function tiles(element) {

@@ -41,14 +41,14 @@ def test_send_confirm_and_handle_an_idea(
     page.locator(f"main a[href='{url('ideas:send', pk=challenge.pk)}']").click()
 
     # Sent empty first: the error summary must be accessible too.
-    page.get_by_role("main").get_by_role("button").first.click()
+    page.locator("main form[enctype] button[type=submit]").click()
     expect(page.locator(".error-summary")).to_be_visible()
     assert_no_axe_violations(page, "send form with errors")
 
     page.locator("#id_title").fill("Kirjastoauto kyliin")
     page.locator("#id_text").fill("Kirjastoauto kävisi kylissä kerran viikossa.")
     page.locator("#id_sender_email").fill("asukas@example.fi")
-    page.get_by_role("main").get_by_role("button").first.click()
+    page.locator("main form[enctype] button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/fi/challenges/\d+/$"))
     expect(page.get_by_role("main")).not_to_contain_text("Kirjastoauto kyliin")
 
