@@ -631,6 +631,10 @@ def test_challenge_edit_page_sets_handlers_and_explains_bad_settings(
     form = client.get(url("ideas:challenge_edit", pk=challenge_a.pk)).content.decode()
     assert f'<option value="{org_b.slug}" selected>' in form
     assert f'<option value="{admin_a.pk}" selected>' in form
+    # The handlers are named to the owner's editors, not to the public.
+    assert (admin_a.get_full_name() or admin_a.email) in detail
+    public = Client().get(url("ideas:detail", pk=challenge_a.pk)).content.decode()
+    assert t("Handlers (visible to editors only)", "fi") not in public
     assert url("ideas:challenge_edit", pk=challenge_a.pk) in detail
 
 
