@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts import memberships, services
-from accounts.models import ApiToken, Membership, User
+from accounts import identity, memberships, services
+from accounts.models import ApiToken, Identity, IdentityProvider, Membership, User
 from core.admin import ReadOnlyTabularInline
 
 
@@ -94,3 +94,34 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
             services.api_token_revoke(user=request.user, token=token)
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(admin.ModelAdmin):
+    """Identification providers (e.g. Suomi.fi, an organisation's staff sign-in): platform administrators only."""
+
+    list_display = ("name", "slug", "organisation", "enabled", "order")
+    list_filter = ("enabled",)
+    search_fields = ("name", "slug", "discovery_url")
+    autocomplete_fields = ("organisation",)
+
+    def save_model(self, request: HttpRequest, obj: IdentityProvider, form: Any, change: bool) -> None:
+        identity.identity_provider_save(actor=request.user, provider=obj)
+
+
+@admin.register(Identity)
+class IdentityAdmin(admin.ModelAdmin):
+    """Who is linked to which provider's subject: shown, and removable (the person can then link anew)."""
+
+    list_display = ("user", "provider", "last_used_at", "last_acr")
+    list_filter = ("provider",)
+    search_fields = ("user__username", "user__email", "subject")
+    list_select_related = ("user", "provider")
+    fields = ("user", "provider", "subject", "created_at", "last_used_at", "last_acr")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Identity, IdentityProvider, Membership, Role, User
 from audit.models import Action
-from audit.services import change_record
+from audit.services import change_record, diff
 from core.sanitise import strip_html
 
 MUNICIPALITY_CODE = re.compile(r"^\d{1,3}$")
@@ -134,3 +134,36 @@ def identity_sign_in(*, actor: Any, provider: IdentityProvider, claims: Mapping[
             if hasattr(user, "_organisation_roles"):
                 del user._organisation_roles
     return user
+
+
+# What the change log shows of a provider: everything but the client secret.
+PROVIDER_LOGGED = (
+    "slug",
+    "name",
+    "discovery_url",
+    "client_id",
+    "scopes",
+    "strong_acr_values",
+    "municipality_claim",
+    "organisation_id",
+    "enabled",
+    "order",
+)
+
+
+@transaction.atomic
+def identity_provider_save(*, actor: Any, provider: IdentityProvider) -> IdentityProvider:
+    """Adds or changes an identification provider (platform administrators only, in the Django admin)."""
+    if not (getattr(actor, "is_superuser", False) and getattr(actor, "is_active", False)):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    provider.name = strip_html(provider.name).strip()
+    provider.full_clean()
+    before = IdentityProvider.objects.filter(pk=provider.pk).values(*PROVIDER_LOGGED).first() if provider.pk else None
+    provider.save()
+    after = {field: getattr(provider, field) for field in PROVIDER_LOGGED}
+    changes = diff(before or {}, after)
+    if before is None or changes:
+        change_record(
+            obj=provider, actor=actor, action=Action.CREATE if before is None else Action.UPDATE, changes=changes
+        )
+    return provider

@@ -3,6 +3,7 @@
 import hashlib
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -123,6 +124,10 @@ class IdentityProvider(models.Model):
 
     def strong_acrs(self) -> set[str]:
         return set(self.strong_acr_values.split())
+
+    def clean(self) -> None:
+        if "openid" not in self.scopes.split():
+            raise ValidationError({"scopes": _("The scopes must include “openid”.")})
 
 
 class Identity(models.Model):
