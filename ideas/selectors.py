@@ -215,3 +215,20 @@ def idea_search(
         qs = qs.filter(latitude__isnull=not has_location)
     qs = search.matching(qs, q)
     return qs.select_related("state_option").annotate(support_count=Count("supports")).order_by("-created_at", "-id")
+
+
+def ideas_behind(*, user: Any, experiment: Any = None, innovation: Any = None) -> list[Idea]:
+    """The ideas an experiment or an innovation record was made from, as far as this person may see them (a hidden
+    idea only to its handlers): for the "from an idea" link on those records' pages."""
+    qs = Idea.objects.select_related("challenge", "organisation").order_by("created_at", "id")
+    if experiment is not None:
+        qs = qs.filter(experiment=experiment)
+    elif innovation is not None:
+        qs = qs.filter(innovation=innovation)
+    else:
+        return []
+    return [
+        idea
+        for idea in qs
+        if user.has_perm("ideas.view_idea", idea) and (not idea.hidden or user.has_perm("ideas.handle_idea", idea))
+    ]

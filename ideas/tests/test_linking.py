@@ -12,7 +12,7 @@ from django.utils import translation
 
 from accounts.models import Role
 from experiments.models import Experiment
-from ideas import services
+from ideas import selectors, services
 from ideas.models import Challenge, Idea, IdeaSource, IdeaState, IdeaStateOption
 from ideas.services import linking, states
 from ideas.sources import SOURCE_BY_KIND, source_of
@@ -341,3 +341,30 @@ def test_turn_buttons_only_for_those_who_may_make_the_records(
             "Only the editors of %(organisation)s can make an experiment or an innovation record of the idea."
         ) % {"organisation": idea_a.organisation}
     assert (refusal in page) is (role == "challenge_handler")
+
+
+@pytest.mark.django_db
+def test_ideas_behind_a_record_for_its_page(idea_a: Idea, editor_a: Any, registered_user: Any) -> None:
+    """`{% load idea_origins %}{% ideas_behind innovation %}` is the section an innovation's or an experiment's page
+    shows to link back to its ideas (only those the viewer may see)."""
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    innovation = linking.idea_to_innovation(actor=editor_a, idea=idea_a)
+    experiment = linking.idea_to_experiment(actor=editor_a, idea=idea_a)
+    link = url("ideas:idea", pk=idea_a.pk)
+
+    def section(user: Any, record: Any) -> str:
+        request = RequestFactory().get("/")
+        request.user = user
+        template = Template("{% load idea_origins %}{% ideas_behind record %}")
+        return template.render(Context({"request": request, "record": record}))
+
+    assert link in section(registered_user, innovation)
+    assert link in section(registered_user, experiment)
+    # A hidden idea is linked for its handlers only.
+    Idea.objects.filter(pk=idea_a.pk).update(hidden=True)
+    assert section(registered_user, innovation).strip() == ""
+    assert link in section(editor_a, innovation)
+    assert [i.pk for i in selectors.ideas_behind(user=editor_a, experiment=experiment)] == [idea_a.pk]
+    assert selectors.ideas_behind(user=editor_a) == []
