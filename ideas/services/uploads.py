@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import FileField
 from django.db.models.signals import post_delete
 from django.utils.text import get_valid_filename
 
@@ -106,13 +107,13 @@ def idea_files_attach(*, idea: Idea, image: UploadedFile | None = None, attachme
     if not checked:
         return
     for item in checked:
-        field = idea._meta.get_field(item.field)
-        getattr(idea, item.field).name = field.generate_filename(idea, item.filename)  # type: ignore[attr-defined]
+        field = cast(FileField, idea._meta.get_field(item.field))
+        getattr(idea, item.field).name = field.generate_filename(idea, item.filename)
     transaction.on_commit(lambda: _write(idea, checked), robust=True)
 
 
 def _storage(field: str) -> Storage:
-    return Idea._meta.get_field(field).storage  # type: ignore[union-attr]
+    return cast(FileField, Idea._meta.get_field(field)).storage
 
 
 def _write(idea: Idea, checked: list[CheckedFile]) -> None:

@@ -403,7 +403,7 @@ def _idea_with_files(kind: str, people: dict[str, Any], org_a: Any, editor_a: An
     challenge.handlers.add(people["handler"])
     if kind == "staff_only":
         MembershipFactory(organisation=org_a, user=people["sender"], role=Role.EDITOR)
-    files = {"image": upload("kuva.png", image_bytes()), "attachment": upload("liite.pdf", PDF)}
+    files: dict[str, Any] = {"image": upload("kuva.png", image_bytes()), "attachment": upload("liite.pdf", PDF)}
     with capture(execute=True):
         if kind == "unconfirmed":
             idea = services.idea_send(
@@ -544,3 +544,21 @@ def test_a_bomb_through_the_form_is_a_field_error_in_the_language(challenge_a, r
         expected = gettext("The image is too large: at most %(limit)s million pixels.") % {"limit": limit}
     assert response.context["form"].errors["image"] == [expected]
     assert not Idea.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "mode", "fmt", "options", "stored_mode"),
+    [
+        ("painotuote.jpg", "CMYK", "JPEG", {}, "RGB"),  # a print shop's JPEG
+        ("kartta.png", "P", "PNG", {"transparency": 0}, "RGBA"),  # a palette with a transparent colour
+        ("mittaus.png", "I;16", "PNG", {}, "RGB"),  # 16-bit greyscale
+        ("viiva.png", "1", "PNG", {}, "L"),
+    ],
+)
+def test_images_in_other_colour_modes_are_stored_in_a_mode_browsers_show(sent, name, mode, fmt, options, stored_mode):
+    buffer = io.BytesIO()
+    Image.new(mode, (30, 20)).save(buffer, format=fmt, **options)
+    idea = sent(image=upload(name, buffer.getvalue()))
+    with default_storage.open(idea.image.name) as stored:
+        cleaned = Image.open(io.BytesIO(stored.read()))
+    assert (cleaned.format, cleaned.mode, cleaned.size) == (fmt, stored_mode, (30, 20))

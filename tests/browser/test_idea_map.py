@@ -98,6 +98,8 @@ def test_map_picker_sets_the_fields_and_passes_axe(
     page.locator("form.stacked-form button[type=submit]").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Penkki puistoon")
     idea = Idea.objects.get(title="Penkki puistoon")
+    assert idea.latitude is not None
+    assert idea.longitude is not None
     assert (round(idea.latitude, 5), round(idea.longitude, 5)) == (lat, lon)
 
     # The idea's page shows the place on a small map, which passes axe too.
