@@ -85,3 +85,10 @@ def banned_words(*, organisation: Organisation) -> QuerySet[BannedWord]:
 def banned_word_organisations(*, user: Any) -> QuerySet[Organisation]:
     """The organisations whose banned words the person keeps (those they edit)."""
     return Organisation.objects.filter(pk__in=roles.editable_organisation_ids(user)).order_by("name")
+
+
+def open_reports_of(*, idea: Idea) -> list[Report]:
+    """An idea's own open reports (not its comments'), oldest first; for its handlers."""
+    return list(
+        Report.objects.filter(idea=idea, comment__isnull=True, status=ReportStatus.OPEN).order_by("created_at", "id")
+    )

@@ -397,6 +397,17 @@ def test_idea_page_has_report_links_for_the_idea_and_each_comment(idea_a: Idea, 
     assert url("ideas:comment_report", pk=idea_a.pk, comment_pk=comment_a.pk) in content
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_idea_page_shows_its_open_reports_only_to_handlers(
+    request: pytest.FixtureRequest, idea_a: Idea, registered_user: Any, role: str
+) -> None:
+    moderation.report_add(actor=registered_user, idea=idea_a, reason="Näyttää mainokselta")
+    content = client_for(request.getfixturevalue(role)).get(url("ideas:idea", pk=idea_a.pk)).content.decode()
+    assert ("Näyttää mainokselta" in content) is (role in HANDLERS)
+    assert (url("ideas:idea_dismiss", pk=idea_a.pk) in content) is (role in HANDLERS)
+    assert (url("ideas:moderation") in content) is (role in HANDLERS)
+
+
 # --- reporting without an account: honeypot, once per visitor, rate limit --------------------------------------------
 
 
