@@ -84,9 +84,17 @@ def identity_sign_in(*, actor: Any, provider: IdentityProvider, claims: Mapping[
         if email and claims.get("email_verified") is True:
             user.email = email[:254]
         user.set_unusable_password()  # they sign in through the provider
-        user.save()
-        created_user = True
-        change_record(obj=user, actor=user, action=Action.CREATE, changes={"identity": [None, provider.slug]})
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            # The same first sign-in in two tabs at once: the username is the provider's subject hashed, so the
+            # other request made this person (and their identity) first; continue as them.
+            identity = Identity.objects.select_for_update().get(provider=provider, subject=subject)
+            user = User.objects.select_for_update().get(pk=identity.user_id)
+        else:
+            created_user = True
+            change_record(obj=user, actor=user, action=Action.CREATE, changes={"identity": [None, provider.slug]})
     if not user.is_active:
         raise PermissionDenied(_("This account has been closed."))
     if identity is None:
