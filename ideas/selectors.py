@@ -9,7 +9,7 @@ from accounts import roles
 from core import search
 from core.translated import LANGUAGES as LANGS
 from ideas.models import Audience, Challenge, ChallengeStatus, Comment, Idea, IdeaState, IdeaStateOption
-from ideas.rules import challenge_handler_q, challenge_visibility_q
+from ideas.rules import challenge_handler_q, challenge_visibility_q, is_challenge_handler
 from organisations.models import Organisation
 
 
@@ -60,9 +60,8 @@ def challenge_feed(*, limit: int = 30) -> QuerySet[Challenge]:
 def idea_list(*, user: Any, challenge: Challenge, q: str = "", state: str = "") -> QuerySet[Idea]:
     """The confirmed ideas of a challenge (the person must see the challenge), searched and filtered by state."""
     qs = search.substrings(challenge.ideas.filter(confirmed=True, merged_into__isnull=True), q)  # merged: gone
-    # Hidden ideas are left out for everyone but their handlers (the owner's editors and the named handlers).
-    handles = getattr(user, "is_superuser", False) or roles.is_editor(user, challenge.owner_id)
-    if not handles and not (user.is_authenticated and challenge.handlers.filter(pk=user.pk).exists()):
+    # Hidden ideas are left out for everyone but their handlers (ideas.rules.is_challenge_handler).
+    if not is_challenge_handler(user, challenge):
         qs = qs.filter(hidden=False)
     if state in IdeaState.values:
         qs = qs.filter(state=state)

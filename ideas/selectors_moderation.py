@@ -1,7 +1,7 @@
 """Reads of moderation: a handler's queue of open reports, what they have hidden, an organisation's banned words.
 
 A handler's scope is the rule `ideas.handle_idea` as a query: ideas sent to an organisation they edit, or to a
-challenge that names them as a handler; platform administrators see every queue. Nobody sees another
+challenge they handle (ideas.rules.challenge_handler_q); platform administrators see every queue. Nobody sees another
 organisation's reports.
 """
 
@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 
 from accounts import roles
 from ideas.models import BannedWord, Challenge, Comment, Idea, Report, ReportStatus
+from ideas.rules import challenge_handler_q
 from organisations.models import Organisation
 
 HIDDEN_SHOWN = 50  # the most recently changed hidden ideas and comments on the queue page
@@ -24,8 +25,10 @@ def _handles(user: Any, prefix: str = "") -> Q | None:
         return None
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
+    # The challenges they handle: named on it, or an editor of its owner, a co-organiser or the network's coordinator.
+    handled = Challenge.objects.filter(challenge_handler_q(user)).values("pk")
     return Q(**{f"{prefix}organisation_id__in": roles.editable_organisation_ids(user)}) | Q(
-        **{f"{prefix}challenge__in": Challenge.objects.filter(handlers=user).values("pk")}
+        **{f"{prefix}challenge__in": handled}
     )
 
 

@@ -225,6 +225,20 @@ def test_queue_groups_open_reports_oldest_first_within_the_handlers_scope(
     assert [item.comment for item in selectors_moderation.moderation_queue(user=editor_a)] == [None]
 
 
+def test_a_co_organisers_editor_moderates_the_challenges_ideas(
+    idea_a: Idea, challenge_a: Challenge, org_b: Organisation, editor_b: Any, registered_user: Any
+) -> None:
+    """Who handles a challenge's ideas moderates them: here the editor of a co-organiser of the challenge."""
+    moderation.report_add(actor=registered_user, idea=idea_a, reason="Mainos")
+    assert selectors_moderation.open_report_count(user=editor_b) == 0
+    challenge_a.co_organisers.add(org_b)
+    assert [item.idea for item in selectors_moderation.moderation_queue(user=editor_b)] == [idea_a]
+    moderation.idea_set_hidden(actor=editor_b, idea=idea_a, hidden=True, reason="Mainos")
+    assert list(selectors.idea_list(user=editor_b, challenge=challenge_a)) == [idea_a]
+    assert list(selectors.idea_list(user=registered_user, challenge=challenge_a)) == []
+    assert selectors_moderation.hidden_ideas(user=editor_b) == [idea_a]
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_queue_page_per_role(request: pytest.FixtureRequest, idea_a: Idea, idea_b: Idea, role: str) -> None:
     Report.objects.create(idea=idea_a, reason="Raportti A:sta")

@@ -18,6 +18,7 @@ from core.forms import attach_errors
 from ideas import selectors_moderation as selectors
 from ideas.forms_moderation import BannedWordForm, HideForm, ReportForm
 from ideas.models import BannedWord, Challenge, Comment, Idea
+from ideas.rules import challenge_handler_q
 from ideas.services import moderation
 from ideas.views.limits import REPORT_RATE, over_limit, too_many
 from organisations.models import Organisation
@@ -103,7 +104,9 @@ def report_comment_view(request: HttpRequest, pk: int, comment_pk: int) -> HttpR
 
 def _handles_anything(user: Any) -> bool:
     return bool(
-        user.is_superuser or roles.editable_organisation_ids(user) or Challenge.objects.filter(handlers=user).exists()
+        user.is_superuser
+        or roles.editable_organisation_ids(user)
+        or Challenge.objects.filter(challenge_handler_q(user)).exists()
     )
 
 
