@@ -654,3 +654,23 @@ def test_list_queries_do_not_grow_with_the_page(
         services.idea_send(actor=registered_user, challenge=world["challenge"], title=f"Idea {i}", text="Teksti")
         make_challenge(world["org_a"], world["people"]["handler"], title_en=f"Challenge {i}")
     assert (queries("/ideas"), queries("/challenges")) == few
+
+
+@pytest.mark.django_db
+def test_handler_of_a_co_organised_challenge_sees_and_handles_its_ideas(
+    org_a: Organisation, org_b: Organisation, editor_a: User, editor_b: User, sender: User
+) -> None:
+    shared = make_challenge(org_a, editor_a, co_organisers=[org_b], handlers=[editor_b])
+    unconfirmed = services.idea_send(
+        actor=AnonymousUser(), challenge=shared, title="Yhteinen", text="Teksti", sender_email="yhteinen@example.fi"
+    )
+    client = Client(headers={"Authorization": _bearer(editor_b)})
+    assert unconfirmed.pk in {item["id"] for item in get(client, "/ideas").json()["items"]}
+    data = get(client, f"/ideas/{unconfirmed.pk}").json()
+    assert data["sender"]["email"] == "yhteinen@example.fi"
+    assert post(client, f"/ideas/{unconfirmed.pk}/state", {"state": "under_review"}).status_code == 200
+    # Not a handler of org_a's other challenges.
+    other = make_challenge(org_a, editor_a)
+    idea = services.idea_send(actor=sender, challenge=other, title="Toinen", text="Teksti")
+    error(post(client, f"/ideas/{idea.pk}/state", {"state": "under_review"}), 403, "permission_denied")
+    assert get(client, f"/ideas/{idea.pk}").json()["sender"] is None
