@@ -123,7 +123,7 @@ class DevClient(ClientMixin):
         return (
             parts.scheme in ("http", "https")
             and bool(parts.hostname)
-            and validate_host(parts.netloc, settings.ALLOWED_HOSTS)
+            and validate_host(parts.hostname or "", settings.ALLOWED_HOSTS)
             and parts.path.startswith(callback_prefix)
         )
 

@@ -352,3 +352,18 @@ def test_profile_shows_the_identification(dev_provider: IdentityProvider) -> Non
     assert "Helsinki" in page
     with translation.override("en"):
         assert _("Identification") in page
+
+
+@pytest.mark.parametrize(
+    ("uri", "allowed"),
+    [
+        ("http://localhost:8000/oidc/callback/dev-identification/", True),  # a port, as in `make demo`
+        ("https://testserver/oidc/callback/suomifi/", True),
+        ("http://evil.example:8000/oidc/callback/dev-identification/", False),
+        ("http://localhost:8000/en/accounts/profile/", False),
+        ("javascript:alert(1)", False),
+    ],
+)
+def test_provider_sends_back_only_to_the_platforms_callback(settings: Any, uri: str, allowed: bool) -> None:
+    settings.ALLOWED_HOSTS = ["localhost", "testserver"]
+    assert provider_module.DevClient().check_redirect_uri(uri) is allowed
