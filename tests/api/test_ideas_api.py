@@ -549,7 +549,10 @@ def test_errors_in_the_persons_language(
         refused = _("Only the idea's handlers can change its state.")
         no_organisation = _("There is no organisation “%(value)s”.") % {"value": "ei-ole"}
         required = _("This field is required.")
+        sign_in = _("Sign in, or send a valid API token: Authorization: Bearer <key>.")
     lang = {"HTTP_ACCEPT_LANGUAGE": language}
+    anonymous = post(Client(), f"/ideas/{world['idea'].pk}/support", **lang)
+    assert error(anonymous, 401, "not_authenticated")["message"] == sign_in
     assert error(get(client, f"/ideas/{world['private'].pk}", **lang), 404, "not_found")["message"] == not_found
     assert error(get(client, "/challenges/999999", **lang), 404, "not_found")["message"] == not_found
     blank = post(client, f"/challenges/{world['challenge'].pk}/ideas", {"title": "  ", "text": "x"}, **lang)
