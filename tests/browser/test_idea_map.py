@@ -34,6 +34,16 @@ def _open(challenge: Any) -> None:
     services.challenge_set_status(actor=challenge.owner.memberships.first().user, challenge=challenge, status="open")
 
 
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (30, 120, 60)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def _place(page: Page) -> tuple[float, float]:
     return float(page.locator("#id_latitude").input_value()), float(page.locator("#id_longitude").input_value())
 
@@ -95,6 +105,10 @@ def test_map_picker_sets_the_fields_and_passes_axe(
     lat, lon = _place(page)
     page.locator("#id_title").fill("Penkki puistoon")
     page.locator("#id_text").fill("Puiston varjoisalle puolelle tarvitaan penkki.")
+    page.locator("#id_image").set_input_files(files=[{"name": "puisto.png", "mimeType": "image/png", "buffer": _png()}])
+    page.locator("#id_attachment").set_input_files(
+        files=[{"name": "luonnos.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
+    )
     page.locator("form.stacked-form button[type=submit]").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Penkki puistoon")
     idea = Idea.objects.get(title="Penkki puistoon")
@@ -102,7 +116,12 @@ def test_map_picker_sets_the_fields_and_passes_axe(
     assert idea.longitude is not None
     assert (round(idea.latitude, 5), round(idea.longitude, 5)) == (lat, lon)
 
-    # The idea's page shows the place on a small map, which passes axe too.
+    # The idea's page shows the image (named by the idea's title), the attachment's link and the place on a
+    # small map; the page passes axe too.
     expect(page.get_by_role("img", name=re.compile(r"\d"))).to_be_visible()
+    picture = page.get_by_role("img", name="Penkki puistoon")
+    expect(picture).to_be_visible()
+    assert picture.evaluate("image => image.naturalWidth") == 40  # served by the view, decoded by the browser
+    expect(page.locator("a[download]")).to_contain_text("luonnos.pdf")
     assert_no_axe_violations(page, "idea page with its map")
     assert not page.javascript_errors  # type: ignore[attr-defined]
