@@ -287,3 +287,23 @@ def test_staff_role_edits_nothing(world: World) -> None:
     assert not staff.has_perm("ideas.add_challenge_for", world.org_a)
     assert not staff.has_perm("organisations.change_organisation", world.org_a)
     assert not staff.has_perm("ideas.handle_idea", world.idea(challenge))
+
+
+def test_pages_say_why_and_offer_identification(world: World, client: Any) -> None:
+    from accounts.dev_provider import register_dev_provider
+
+    provider = register_dev_provider(site_url="http://testserver")
+    strong = world.challenge(Audience.PUBLIC, Participation.STRONG)
+    idea = world.idea(strong)
+    client.force_login(world.people["registered"])
+    with translation.override("en"):
+        send = _("Sign in with strong identification to send ideas to this challenge.")
+        support = _("Sign in with strong identification to support the ideas of this challenge.")
+        button = _("Sign in with %(name)s") % {"name": provider.name}
+    challenge_page = client.get(f"/en/challenges/{strong.pk}/").content.decode()
+    assert send in challenge_page
+    assert button in challenge_page
+    idea_page = client.get(f"/en/challenges/ideas/{idea.pk}/").content.decode()
+    assert support in idea_page
+    client.force_login(world.people["strong_other"])
+    assert send not in client.get(f"/en/challenges/{strong.pk}/").content.decode()

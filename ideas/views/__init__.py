@@ -172,6 +172,7 @@ def challenge_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "filtered": bool(q or state),
             "can_send": request.user.has_perm("ideas.send_idea", challenge),
+            "send_refusal": participation_refusal(request.user, challenge, "send"),  # why not, in words
             "can_change": request.user.has_perm("ideas.change_challenge", challenge),
             "statuses": ChallengeStatus.choices,
             "section": "ideas",
