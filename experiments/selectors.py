@@ -9,7 +9,6 @@ from django.utils import timezone
 from accounts import roles
 from core import search
 from experiments.models import Experiment
-from ideas.models import Idea
 from innovations.vocabulary import Status
 
 
@@ -61,14 +60,3 @@ def experiment_detail(*, user: Any, pk: int) -> Experiment | None:
         .filter(pk=pk)
         .first()
     )
-
-
-def experiment_ideas(*, user: Any, experiment: Experiment) -> list[Idea]:
-    """The ideas the experiment grew from that the person may see (the rule ideas.view_idea), oldest first; an idea
-    hidden by moderation only to its handlers, as in the idea lists."""
-    ideas = experiment.ideas.select_related("challenge", "organisation").order_by("created_at", "id")
-    return [
-        idea
-        for idea in ideas
-        if user.has_perm("ideas.view_idea", idea) and (not idea.hidden or user.has_perm("ideas.handle_idea", idea))
-    ]

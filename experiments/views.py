@@ -32,7 +32,8 @@ from experiments.forms import (
     partner_initial,
 )
 from experiments.models import Decision, Experiment
-from experiments.selectors import experiment_detail, experiment_ideas, experiment_list
+from experiments.selectors import experiment_detail, experiment_list
+from ideas.selectors import ideas_behind
 from innovations.forms import page_number
 from innovations.selectors import innovation_visible
 from innovations.vocabulary import Status
@@ -117,7 +118,8 @@ def experiment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "experiment": experiment,
             "is_draft": experiment.status == Status.DRAFT,
             "partnerships": list(experiment.partnerships.all()),
-            "ideas": experiment_ideas(user=user, experiment=experiment),
+            # The ideas it came from, as far as this person may see them (ideas.view_idea; hidden ones to handlers).
+            "ideas": ideas_behind(user=user, experiment=experiment),
             "source_innovation": _visible_innovation(user, experiment.source_innovation),
             "resulting_innovation": _visible_innovation(user, experiment.resulting_innovation),
             "changes": changes,

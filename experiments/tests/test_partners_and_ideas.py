@@ -206,7 +206,7 @@ def test_experiment_page_lists_only_the_ideas_the_viewer_may_see(
 def test_no_ideas_no_section(finished_published: Experiment) -> None:
     response = Client().get(url("experiments:detail", language="en", pk=finished_published.pk))
     assert response.context["ideas"] == []
-    assert 'id="ideas-title"' not in response.text
+    assert 'id="ideas-behind-title"' not in response.text
 
 
 # --- the innovation page's experiments ---------------------------------------------------------------------------

@@ -3,8 +3,9 @@ several states and from several sources (and ideas that must not count: unconfir
 organisation's), experiments with partners and decisions, one scaled up into an innovation, and innovations with
 types, idea sources and partners.
 
-An idea's source, hiding and links (partners, experiment, innovation, merging) are set on the rows: the handlers'
-services for them are being written beside this app, and the portfolio only reads the columns."""
+An idea's hiding, merging and links to existing experiments and innovations are set on the rows (the handlers'
+services make new records from ideas, or hide and merge with side effects this test does not need); the portfolio
+only reads those columns."""
 
 import datetime
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from experiments.models import Decision, Experiment
 from experiments.tests.conftest import finish_and_scale_up_decision, make_experiment
 from ideas import services as idea_services
 from ideas.models import Challenge, ChallengeStatus, Idea, IdeaSource, IdeaState
+from ideas.services import linking
 from ideas.tests.conftest import make_challenge
 from innovations.models import Innovation
 from innovations.vocabulary import Dimension, Novelty, PartnerRole, Stage, Status
@@ -98,17 +100,22 @@ def world(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any
     shared = idea_services.challenge_set_status(actor=editor_b, challenge=shared, status=ChallengeStatus.CLOSED)
     closed = idea_services.challenge_set_status(actor=editor_a, challenge=closed, status=ChallengeStatus.CLOSED)
 
-    link(ideas["staff"], source=IdeaSource.OWN_STAFF)
-    link(ideas["company"], source=IdeaSource.COMPANIES)
-    link(ideas["direct"], source=IdeaSource.MANAGEMENT)
+    for key, source in (
+        ("staff", IdeaSource.OWN_STAFF),
+        ("user", IdeaSource.USERS),
+        ("to_innovation", IdeaSource.USERS),
+        ("company", IdeaSource.COMPANIES),
+        ("direct", IdeaSource.MANAGEMENT),
+    ):
+        ideas[key] = linking.idea_set_source(actor=editor_a, idea=ideas[key], source=source)
     idea_services.idea_set_state(actor=editor_a, idea=ideas["staff"], state=IdeaState.UNDER_REVIEW)
     idea_services.idea_set_state(actor=editor_a, idea=ideas["user"], state=IdeaState.EXPERIMENTING)
     idea_services.idea_set_state(actor=editor_a, idea=ideas["company"], state=IdeaState.IN_USE)
     idea_services.idea_set_state(
         actor=editor_a, idea=ideas["direct"], state=IdeaState.NOT_TAKEN_FORWARD, reason="Ei resursseja"
     )
-    ideas["staff"].partners.add(company)
-    ideas["user"].partners.add(company, org_b)
+    linking.idea_set_partners(actor=editor_a, idea=ideas["staff"], partners=[company])
+    linking.idea_set_partners(actor=editor_a, idea=ideas["user"], partners=[company, org_b])
 
     running = experiment_services.experiment_create(
         actor=editor_a,
