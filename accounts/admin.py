@@ -16,6 +16,8 @@ from accounts import identity, memberships, services
 from accounts.models import ApiToken, Identity, IdentityProvider, Membership, User
 from core.admin import ReadOnlyTabularInline
 
+IDENTIFICATION_FIELDS = ("strongly_identified_at", "home_municipality_code")
+
 
 class MembershipInline(ReadOnlyTabularInline):
     model = Membership
@@ -35,6 +37,9 @@ class InnoverkkoUserAdmin(UserAdmin):
     inlines = (MembershipInline, ApiTokenInline)
     list_display = ("username", "email", "first_name", "last_name", "is_superuser", "is_active", "last_login")
     list_filter = ("is_superuser", "is_staff", "is_active", "memberships__role")
+    # What identification reported: shown, never typed in (only a sign-in with a provider writes it).
+    fieldsets = (*(UserAdmin.fieldsets or ()), (_("Identification"), {"fields": IDENTIFICATION_FIELDS}))
+    readonly_fields = IDENTIFICATION_FIELDS
 
 
 @admin.register(Membership)

@@ -367,3 +367,23 @@ def test_profile_shows_the_identification(dev_provider: IdentityProvider) -> Non
 def test_provider_sends_back_only_to_the_platforms_callback(settings: Any, uri: str, allowed: bool) -> None:
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
     assert provider_module.DevClient().check_redirect_uri(uri) is allowed
+
+
+def test_no_redirect_to_another_site_after_sign_in(dev_provider: IdentityProvider) -> None:
+    done = identify(Client(), dev_provider, next_url="https://evil.example/steal")
+    assert done.status_code == 302
+    assert done["Location"].startswith("/")
+    assert "evil.example" not in done["Location"]
+
+
+def test_user_admin_shows_the_identification(dev_provider: IdentityProvider, platform_admin: Any) -> None:
+    client = Client()
+    identify(client, dev_provider, person="helsinki")
+    person = _signed_in_user(client)
+    assert person is not None
+    admin = Client()
+    admin.force_login(platform_admin)
+    page = admin.get(f"/en/admin/accounts/user/{person.pk}/change/")
+    assert page.status_code == 200
+    assert "091" in page.content.decode()
+    assert 'name="home_municipality_code"' not in page.content.decode()  # shown, not editable
