@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.permissions import require
 from experiments.models import Decision, Experiment, ExperimentPartner
 from ideas.models import Challenge, ChallengeStatus, Idea, IdeaSource, IdeaState, IdeaStateOption
+from ideas.selectors import kind_default, state_options
 from innovations.models import Classification, Innovation, Partnership
 from innovations.vocabulary import Dimension, InnovationType, Novelty, PartnerRole, Stage, Status
 from lab.tabulation import Period, Row, Table, column_totals, crosstab, share, tally
@@ -166,37 +167,40 @@ def _challenges(organisation: Organisation, period: Period) -> tuple[list[Row], 
 
 def _ideas_by_state(organisation: Organisation, ideas: QuerySet[Idea]) -> Table:
     """The organisation's own state names if it has defined them (in their order), else the six built-in states.
-    An idea without an own state is counted under the first own state of its kind; a kind the organisation has
-    no name for keeps its built-in name."""
-    options = list(IdeaStateOption.objects.filter(organisation=organisation).order_by("order", "id"))
+    An idea is counted under its own state; one without (or with a state of another kind) under its kind's default,
+    as the idea pages name it (ideas.services.states.option_for: the first public state of the kind, else the first
+    of the kind); a kind the organisation has no name for keeps its built-in name."""
+    options = state_options(organisation_id=organisation.pk)
     labels = dict(_choices(IdeaState))
     if not options:
         rows = tally(ideas.values_list("state", flat=True), _choices(IdeaState))
         return Table("idea_states", _("Ideas by state"), _("State"), [_("Ideas")], rows)
-    else:
-        first_of_kind: dict[str, IdeaStateOption] = {}
-        for option in options:
-            first_of_kind.setdefault(option.kind, option)
-        own = {option.pk for option in options}
-        keys = []
-        for state, option_id in ideas.values_list("state", "state_option_id"):
-            if option_id in own:
-                keys.append(f"option-{option_id}")
-            elif state in first_of_kind:
-                keys.append(f"option-{first_of_kind[state].pk}")
-            else:
-                keys.append(state)
-        categories = [(f"option-{option.pk}", str(option.name)) for option in options]
-        categories += [(kind, str(label)) for kind, label in _choices(IdeaState) if kind not in first_of_kind]
-        kind_of = {f"option-{option.pk}": option.kind for option in options}
-        rows = [
-            row
-            for row in tally(keys, categories)
-            # Built-in states the organisation has not named appear only when ideas are in them.
-            if row.code.startswith("option-") or row.values[0]
-        ]
-        for row in rows:
-            row.values.insert(0, str(labels.get(kind_of.get(row.code, row.code), row.code)))
+    by_id = {option.pk: option for option in options}
+    defaults: dict[str, IdeaStateOption] = {}
+    for kind in IdeaState.values:
+        default = kind_default(options, kind) or next((o for o in options if o.kind == kind), None)
+        if default is not None:
+            defaults[kind] = default
+    keys = []
+    for state, option_id in ideas.values_list("state", "state_option_id"):
+        option = by_id.get(option_id)
+        if option is not None and option.kind == state:
+            keys.append(f"option-{option.pk}")
+        elif state in defaults:
+            keys.append(f"option-{defaults[state].pk}")
+        else:
+            keys.append(state)
+    categories = [(f"option-{option.pk}", str(option.name)) for option in options]
+    categories += [(kind, label) for kind, label in _choices(IdeaState) if kind not in defaults]
+    kind_of = {f"option-{option.pk}": option.kind for option in options}
+    rows = [
+        row
+        for row in tally(keys, categories)
+        # Built-in states the organisation has not named appear only when ideas are in them.
+        if row.code.startswith("option-") or row.values[0]
+    ]
+    for row in rows:
+        row.values.insert(0, labels.get(kind_of.get(row.code, row.code), row.code))
     return Table("idea_states", _("Ideas by state"), _("State"), [_("Built-in state"), _("Ideas")], rows)
 
 

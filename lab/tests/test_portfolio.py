@@ -11,10 +11,12 @@ from django.utils import timezone, translation
 
 from experiments.models import Experiment
 from ideas.models import Challenge, Idea, IdeaState, IdeaStateOption
+from ideas.services import states
 from innovations.models import Innovation
 from lab.selectors import Portfolio, portfolio
 from lab.tabulation import Period
 from lab.tests.conftest import World, move_to_last_year
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,25 +68,31 @@ def test_ideas_by_built_in_state(world: World, editor_a: Any) -> None:
 
 
 def test_ideas_by_the_organisations_own_states(world: World, editor_a: Any) -> None:
-    # Own names for three kinds; two for "received", of which the first is the default of its kind.
-    waiting = IdeaStateOption.objects.create(organisation=world.org, kind=IdeaState.RECEIVED, name="Jonossa", order=1)
-    new = IdeaStateOption.objects.create(organisation=world.org, kind=IdeaState.RECEIVED, name="Uusi", order=2)
-    looked = IdeaStateOption.objects.create(
-        organisation=world.org, kind=IdeaState.UNDER_REVIEW, name="Arvioitavana", order=3
-    )
-    unused = IdeaStateOption.objects.create(organisation=world.org, kind=IdeaState.IN_USE, name="Käytössä", order=4)
-    IdeaStateOption.objects.create(organisation=world.other, kind=IdeaState.RECEIVED, name="Toisen tila", order=0)
-    Idea.objects.filter(pk=world.ideas["to_innovation"].pk).update(state_option=new)
+    # Own names for three kinds: two for "received", of which the first is not public, so the second is the kind's
+    # default; one (of another kind) that an idea points to but does not match its state.
+    def state(kind: str, name: str, public: bool = True, organisation: Any = world.org) -> IdeaStateOption:
+        return states.idea_state_create(
+            actor=platform_admin, organisation=organisation, kind=kind, names={"fi": name}, public=public
+        )
+
+    platform_admin = UserFactory.create(platform_admin=True)
+    internal = state(IdeaState.RECEIVED, "Jonossa", public=False)
+    new = state(IdeaState.RECEIVED, "Uusi")
+    looked = state(IdeaState.UNDER_REVIEW, "Arvioitavana")
+    in_use = state(IdeaState.IN_USE, "Käytössä")
+    state(IdeaState.RECEIVED, "Toisen tila", organisation=world.other)
+    Idea.objects.filter(pk=world.ideas["staff"].pk).update(state_option=internal)  # under review, not "received"
     with translation.override("en"):
         result = portfolio(user=editor_a, organisation=world.org, period=Period())
-        labels = {state: str(label) for state, label in IdeaState.choices}
+        labels = {kind: str(label) for kind, label in IdeaState.choices}
     rows = [(row.code, row.label, row.values) for row in result.table("idea_states").rows]
     assert rows == [
-        (f"option-{waiting.pk}", "Jonossa", [labels["received"], 0]),
+        (f"option-{internal.pk}", "Jonossa", [labels["received"], 0]),
+        # "to_innovation" is received without an own state: the kind's default is its first public state.
         (f"option-{new.pk}", "Uusi", [labels["received"], 1]),
+        # "staff" points to a state of another kind: its kind's state counts it.
         (f"option-{looked.pk}", "Arvioitavana", [labels["under_review"], 1]),
-        # "company" is in use without an own state: it counts under the first own state of its kind.
-        (f"option-{unused.pk}", "Käytössä", [labels["in_use"], 1]),
+        (f"option-{in_use.pk}", "Käytössä", [labels["in_use"], 1]),
         # Kinds without an own name keep the built-in one, and appear only when ideas are in them.
         ("experimenting", labels["experimenting"], [labels["experimenting"], 1]),
         ("not_taken_forward", labels["not_taken_forward"], [labels["not_taken_forward"], 1]),
