@@ -61,9 +61,11 @@ def is_challenge_handler(user: Any, challenge: Any) -> bool:
     if getattr(user, "is_superuser", False):
         return True
     editable = set(roles.editable_organisation_ids(user))
-    if editable & _organiser_ids(challenge):
+    if editable and challenge.owner_id in editable:
         return True
-    if challenge.network_id is not None and challenge.network.coordinator_id in editable:
+    if editable and editable & _organiser_ids(challenge):  # only editors can be handlers through an organisation
+        return True
+    if editable and challenge.network_id is not None and challenge.network.coordinator_id in editable:
         return True
     return bool(challenge.pk) and challenge.handlers.filter(pk=user.pk).exists()
 
@@ -95,11 +97,13 @@ def _audience_refusal(user: Any, challenge: Challenge) -> str | None:
 
 
 def _visibility_refusal(user: Any, challenge: Challenge) -> str | None:
-    if getattr(user, "is_superuser", False) or is_challenge_handler(user, challenge):
+    if getattr(user, "is_superuser", False):
         return None
-    if challenge.status == ChallengeStatus.DRAFT:
-        return "draft"
-    return _audience_refusal(user, challenge)
+    # The audience first: for a public challenge it costs no query, and the handler check does.
+    reason = "draft" if challenge.status == ChallengeStatus.DRAFT else _audience_refusal(user, challenge)
+    if reason is None or is_challenge_handler(user, challenge):
+        return None
+    return reason
 
 
 def _open_refusal(challenge: Challenge) -> str | None:
@@ -132,9 +136,14 @@ def _refusal(user: Any, challenge: Challenge | None, action: str) -> str | None:
         raise ValueError(f"unknown action {action!r}")
     if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
         return None
+    reason = _participant_refusal(user, challenge, action)
+    if reason and action == COMMENT and challenge is not None and is_challenge_handler(user, challenge):
+        return None  # handlers answer in the comments whatever the rule for others
+    return reason
+
+
+def _participant_refusal(user: Any, challenge: Challenge | None, action: str) -> str | None:
     if challenge is not None:
-        if action == COMMENT and is_challenge_handler(user, challenge):
-            return None
         reason = _visibility_refusal(user, challenge) or _open_refusal(challenge)
         if reason:
             return reason
