@@ -107,7 +107,8 @@ def portfolio_xlsx(portfolio: Portfolio) -> bytes:
         _table_sheet(sheet, table)
         overview.append([sheet.title, neutralised(table.title)])
         link = overview.cell(row=overview.max_row, column=1)
-        link.hyperlink = f"#'{sheet.title}'!A1"
+        quoted = sheet.title.replace("'", "''")  # a quote inside a quoted sheet name is doubled
+        link.hyperlink = f"#'{quoted}'!A1"
         link.style = "Hyperlink"
     overview.column_dimensions["A"].width = 34
     overview.column_dimensions["B"].width = 50

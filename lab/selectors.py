@@ -23,7 +23,18 @@ from ideas.models import Challenge, ChallengeStatus, Idea, IdeaSource, IdeaState
 from ideas.selectors import kind_default, state_options
 from innovations.models import Classification, Innovation, Partnership
 from innovations.vocabulary import Dimension, InnovationType, Novelty, PartnerRole, Stage, Status
-from lab.tabulation import Period, Row, Table, column_totals, crosstab, share, tally
+from lab.tabulation import (
+    NO_PARTNER,
+    OTHER_CATEGORY,
+    Period,
+    Row,
+    Table,
+    column_totals,
+    crosstab,
+    partner_category_rows,
+    share,
+    tally,
+)
 from organisations.models import Organisation, OrganisationKind
 
 NOT_DECIDED = "none"
@@ -264,22 +275,25 @@ def _partners(
     ideas: QuerySet[Idea], experiments: QuerySet[Experiment], innovations: QuerySet[Innovation]
 ) -> list[Table]:
     """Organisations linked through the ideas, experiments and innovations: one row each with how many of each
-    they are linked to and in which roles; and the same summed by the partners' kind."""
+    they are linked to and in which roles; the same summed by the partners' kind; and in the categories of the
+    barometer's question on partners."""
+    # (record id, organisation id) of each link, per kind of record: ideas, experiments, innovations.
+    links: list[list[tuple[int, int]]] = [
+        list(Idea.partners.through.objects.filter(idea__in=ideas).values_list("idea_id", "organisation_id")),
+        list(
+            ExperimentPartner.objects.filter(experiment__in=experiments).values_list("experiment_id", "organisation_id")
+        ),
+        list(Partnership.objects.filter(innovation__in=innovations).values_list("innovation_id", "organisation_id")),
+    ]
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for index, pairs in enumerate(links):
+        for _record, organisation_id in pairs:
+            counts[organisation_id][index] += 1
     roles: dict[int, set[str]] = defaultdict(set)
-    for organisation_id in Idea.partners.through.objects.filter(idea__in=ideas).values_list(
-        "organisation_id", flat=True
-    ):
-        counts[organisation_id][0] += 1
-    for organisation_id, role in ExperimentPartner.objects.filter(experiment__in=experiments).values_list(
-        "organisation_id", "role"
-    ):
-        counts[organisation_id][1] += 1
-        roles[organisation_id].add(role)
-    for organisation_id, role in Partnership.objects.filter(innovation__in=innovations).values_list(
-        "organisation_id", "role"
-    ):
-        counts[organisation_id][2] += 1
+    for organisation_id, role in [
+        *ExperimentPartner.objects.filter(experiment__in=experiments).values_list("organisation_id", "role"),
+        *Partnership.objects.filter(innovation__in=innovations).values_list("organisation_id", "role"),
+    ]:
         roles[organisation_id].add(role)
     role_labels = dict(PartnerRole.choices)
     kind_labels = dict(OrganisationKind.choices)
@@ -303,6 +317,8 @@ def _partners(
         for index, count in enumerate(counts[partner.pk], start=1):
             total[index] += count
     kind_rows = [Row(kind, str(label), by_kind[kind]) for kind, label in OrganisationKind.choices if kind in by_kind]
+    kinds = {partner.pk: partner.kind for partner in partners}
+    record_totals = [ideas.count(), experiments.count(), innovations.count()]
     return [
         Table(
             "partners",
@@ -318,6 +334,32 @@ def _partners(
             [_("Partner organisations"), _("Ideas"), _("Experiments"), _("Innovations")],
             kind_rows,
         ),
+        Table(
+            "partner_categories",
+            _("Partners in the barometer's categories"),
+            _("Partner category"),
+            [_("Partner organisations"), _("Ideas"), _("Experiments"), _("Innovations")],
+            partner_category_rows(kinds, links, record_totals, _partner_categories()),
+            note=_(
+                "How many ideas, experiments and innovations had at least one partner of each category, as the "
+                "barometer asks about each innovation; a record may have partners in several categories."
+            ),
+        ),
+    ]
+
+
+def _partner_categories() -> list[tuple[str, str]]:
+    """The barometer's answer options to "With whom did you develop the innovation?" that organisations can be,
+    then "on their own" (no partner) and the kinds the barometer has no option for."""
+    return [
+        ("other_municipalities", _("Other municipalities, joint municipal authorities and regions")),
+        ("companies", _("Companies")),
+        ("universities", _("Universities, higher education and research institutes")),
+        ("third_sector", _("Third sector (associations, foundations)")),
+        ("state_agencies", _("State agencies and ministries")),
+        ("international", _("International partners")),
+        (OTHER_CATEGORY, _("Other partners (no option in the barometer)")),
+        (NO_PARTNER, _("Developed on their own (no partners)")),
     ]
 
 

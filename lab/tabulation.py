@@ -107,3 +107,54 @@ def column_totals(rows: Sequence[Row]) -> list[int]:
 def share(part: int, whole: int) -> float | None:
     """part / whole in per cent with one decimal, None when there is nothing to divide by."""
     return None if whole == 0 else round(100 * part / whole, 1)
+
+
+# The barometer's options for partners (q_partners) by the partner organisation's kind (OrganisationKind values).
+BAROMETER_PARTNER_BY_KIND = {
+    "municipality": "other_municipalities",
+    "joint_authority": "other_municipalities",
+    "wellbeing_county": "other_municipalities",
+    "regional_council": "other_municipalities",
+    "company": "companies",
+    "university": "universities",
+    "uas": "universities",
+    "research_institute": "universities",
+    "third_sector": "third_sector",
+    "state_agency": "state_agencies",
+    "ministry": "state_agencies",
+    "international": "international",
+}
+OTHER_CATEGORY = "other"  # a kind the barometer has no option for
+NO_PARTNER = "none"  # the barometer's "we developed it on our own"
+
+
+def partner_category_rows(
+    kinds: dict[int, str],
+    links: Sequence[Sequence[tuple[int, int]]],
+    record_totals: Sequence[int],
+    categories: Sequence[Category],
+) -> list[Row]:
+    """One row per barometer category: how many partner organisations fall in it, and for each kind of record
+    (`links[i]`: (record id, organisation id) pairs; `record_totals[i]`: how many records there are) how many
+    records have at least one partner in it. The NO_PARTNER row counts the records without any partner."""
+    rows = []
+    for code, label in categories:
+        if code == NO_PARTNER:
+            values: list[Any] = [None]
+            values += [
+                total - len({record for record, _o in pairs}) for pairs, total in zip(links, record_totals, strict=True)
+            ]
+        else:
+            values = [sum(1 for kind in kinds.values() if BAROMETER_PARTNER_BY_KIND.get(kind, OTHER_CATEGORY) == code)]
+            values += [
+                len(
+                    {
+                        record
+                        for record, organisation in pairs
+                        if BAROMETER_PARTNER_BY_KIND.get(kinds[organisation], OTHER_CATEGORY) == code
+                    }
+                )
+                for pairs in links
+            ]
+        rows.append(Row(code, label, values))
+    return rows

@@ -149,6 +149,23 @@ def test_partners(world: World, editor_a: Any) -> None:
     }
 
 
+def test_partners_in_the_barometers_categories(world: World, editor_a: Any) -> None:
+    result = portfolio(user=editor_a, organisation=world.org, period=Period())
+    rows = {row.code: row.values for row in result.table("partner_categories").rows}
+    # Columns: partner organisations, then how many ideas, experiments and innovations have one in the category.
+    assert rows == {
+        "other_municipalities": [1, 1, 1, 0],  # org_b: in "user" and the running experiment
+        "companies": [1, 2, 2, 1],
+        "universities": [1, 0, 0, 1],
+        "third_sector": [0, 0, 0, 0],
+        "state_agencies": [0, 0, 0, 0],
+        "international": [0, 0, 0, 0],
+        "other": [0, 0, 0, 0],
+        # Of 5 ideas 2 have partners, of 3 experiments 2, of 3 innovations 1 (the service innovation, with two).
+        "none": [None, 3, 1, 2],
+    }
+
+
 def test_path_from_ideas_to_innovations(world: World, editor_a: Any) -> None:
     result = portfolio(user=editor_a, organisation=world.org, period=Period())
     assert figures(result, "path") == {

@@ -2,7 +2,7 @@
 
 import datetime
 
-from lab.tabulation import Period, Row, Table, column_totals, crosstab, share, tally
+from lab.tabulation import NO_PARTNER, Period, Row, Table, column_totals, crosstab, partner_category_rows, share, tally
 
 COLOURS = [("red", "Red"), ("green", "Green"), ("blue", "Blue")]
 
@@ -69,3 +69,24 @@ def test_figure_columns() -> None:
     table = Table("t", "T", "Partner", ["Kind", "Ideas", "Share"], [Row("a", "A", ["Company", 2, None])])
     assert table.column_cells == [("Kind", False), ("Ideas", True), ("Share", True)]
     assert Table("t", "T", "Partner", ["Ideas"]).column_cells == [("Ideas", False)]
+
+
+def test_partner_categories_count_records_with_at_least_one_partner_in_each() -> None:
+    kinds = {1: "company", 2: "uas", 3: "university", 4: "wellbeing_county", 5: "other"}
+    ideas = [(10, 1), (10, 2), (11, 3)]  # idea 10 has a company and a UAS, idea 11 a university
+    innovations = [(20, 1), (20, 4), (21, 5)]
+    categories = [
+        ("companies", "C"),
+        ("universities", "U"),
+        ("other_municipalities", "M"),
+        ("other", "O"),
+        (NO_PARTNER, "N"),
+    ]
+    rows = partner_category_rows(kinds, [ideas, innovations], [3, 4], categories)
+    assert [(r.code, r.values) for r in rows] == [
+        ("companies", [1, 1, 1]),
+        ("universities", [2, 2, 0]),  # two organisations, but idea 10 counts once
+        ("other_municipalities", [1, 0, 1]),
+        ("other", [1, 0, 1]),
+        (NO_PARTNER, [None, 1, 2]),  # 3 ideas, 2 with partners; 4 innovations, 2 with partners
+    ]

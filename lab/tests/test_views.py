@@ -171,8 +171,12 @@ def test_xlsx_has_a_sheet_per_table(world: World, editor_a: Any) -> None:
     assert values[0][0] == table.title
     assert table.headings in values
     assert [table.rows[2].label, 2, 2] in values  # service users: two ideas, two innovations
-    # Sheet names are at most 31 characters and unique.
+    # Sheet names are at most 31 characters and unique; the overview links to every sheet (quotes doubled).
     assert all(len(name) <= 31 for name in workbook.sheetnames)
+    overview = workbook[workbook.sheetnames[0]]
+    targets = [cell.hyperlink.location or cell.hyperlink.target for cell in overview["A"] if cell.hyperlink]
+    assert len(targets) == len(expected.tables)
+    assert [t.removeprefix("#'").removesuffix("'!A1").replace("''", "'") for t in targets] == workbook.sheetnames[1:]
 
 
 def test_formula_injection_is_neutralised(world: World, editor_a: Any) -> None:
