@@ -170,6 +170,7 @@ def test_no_executable_markup_survives_on_any_page(
         ],
         sender: [
             url("ideas:my_ideas"),
+            url("ideas:my_data"),
             url("ideas:edit", pk=world["editable"].pk),
             url("ideas:idea", pk=handled.pk),
         ],
@@ -182,6 +183,10 @@ def test_no_executable_markup_survives_on_any_page(
             url("ideas:banned_words", organisation_pk=org_a.pk),
             url("ideas:idea_hide", pk=handled.pk),
             url("ideas:comment_hide", pk=handled.pk, comment_pk=hidden.pk),
+            url("ideas:challenge_edit", pk=challenge.pk),
+            url("ideas:states", slug=org_a.slug),
+            url("ideas:merge", pk=handled.pk),
+            url("lab:portfolio", organisation_id=org_a.pk),
         ],
     }
     for person, addresses in pages.items():
