@@ -209,6 +209,8 @@ class IdeaOut(IdeaListItem):
     experiment: RecordLink | None = Field(..., description="The experiment made from the idea (if you may see it).")
     innovation: RecordLink | None = Field(..., description="The innovation made from the idea (if you may see it).")
     sender: SenderOut | None = Field(..., description="Handlers only.")
+    image_url: str | None = Field(..., description="The idea's image, served to those who may see the idea.")
+    attachment_url: str | None = Field(..., description="The idea's attachment (a download).")
     you: YouOut
 
 
@@ -357,6 +359,13 @@ def _detail(request: HttpRequest, idea: Idea) -> dict[str, Any]:
         "experiment": _link(request, idea.experiment, "experiments.view_experiment"),
         "innovation": _link(request, idea.innovation, "innovations.view_innovation"),
         "sender": sender,
+        # A hidden idea's files, like its text, are for its handlers only (as ideas.views.files serves them).
+        **{
+            f"{field}_url": _page_link(request, f"ideas:idea_{field}", idea.pk)
+            if getattr(idea, field) and (handler or not idea.hidden)
+            else None
+            for field in ("image", "attachment")
+        },
         "you": {
             "supported": selectors.has_supported(user=user, idea=idea),
             "may_comment": bool(user.has_perm("ideas.comment_idea", idea)),

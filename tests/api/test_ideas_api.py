@@ -6,17 +6,20 @@ The roles are the pages' roles (ideas/rules.py): 401 when nobody is signed in on
 may not see the challenge or idea (its existence is not revealed), 403 when they see it but may not do this.
 """
 
+import io
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from accounts.models import User
 from accounts.services import api_token_create
@@ -677,3 +680,26 @@ def test_handler_of_a_co_organised_challenge_sees_and_handles_its_ideas(
     idea = services.idea_send(actor=sender, challenge=other, title="Toinen", text="Teksti")
     error(post(client, f"/ideas/{idea.pk}/state", {"state": "under_review"}), 403, "permission_denied")
     assert get(client, f"/ideas/{idea.pk}").json()["sender"] is None
+
+
+def _png() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 80, 40)).save(buffer, format="PNG")
+    return SimpleUploadedFile("kuva.png", buffer.getvalue(), content_type="image/png")
+
+
+@pytest.mark.django_db
+def test_files_are_linked_to_their_checked_view_and_not_for_a_hidden_idea(
+    world: dict[str, Any], sender: User, editor_a: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        idea = services.idea_send(
+            actor=sender, challenge=world["challenge"], title="Kuvallinen", text="Teksti", image=_png()
+        )
+    data = get(Client(), f"/ideas/{idea.pk}").json()
+    assert data["attachment_url"] is None
+    assert data["image_url"] == f"http://testserver/fi/challenges/ideas/{idea.pk}/image/"
+    assert Client().get(data["image_url"].removeprefix("http://testserver")).status_code == 200
+    moderation.idea_set_hidden(actor=editor_a, idea=idea, hidden=True, reason="Asiaton kuva")
+    assert get(Client(), f"/ideas/{idea.pk}").json()["image_url"] is None
+    assert get(Client(headers={"Authorization": _bearer(editor_a)}), f"/ideas/{idea.pk}").json()["image_url"]
