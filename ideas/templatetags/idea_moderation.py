@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
 from ideas import selectors_moderation
 from ideas.models import Idea, Report
@@ -19,3 +20,11 @@ def open_reports_of(idea: Idea) -> list[Report]:
 @register.simple_tag
 def moderation_count(user: Any) -> int:
     return selectors_moderation.open_report_count(user=user)
+
+
+@register.filter
+def shown_title(idea: Idea, is_handler: bool) -> str:
+    """A hidden idea's title only for its handlers; everyone else reads that it was hidden (its page says why)."""
+    if idea.hidden and not is_handler:
+        return str(_("Hidden idea"))
+    return idea.title

@@ -376,11 +376,14 @@ def test_hidden_idea_shows_its_reason_not_its_text_and_leaves_the_lists(
         assert "Sisältää mainontaa" in content
         assert t("Hidden by the moderators.", language) in content
         assert "Yhteinen kylätalo" not in content
+        assert idea_a.title not in content  # the title is hidden too
+        assert t("Hidden idea", language) in content
         assert t("Report", language) + '<span class="visually-hidden">' not in content  # nothing left to report
     for handler in (editor_a, named_handler):
         content = client_for(handler).get(page).content.decode()
         assert "Yhteinen kylätalo" in content
         assert t("Show the idea again", language) in content
+        assert f"<h1>{idea_a.title}</h1>" in content
     challenge = idea_a.challenge
     assert challenge is not None
     assert list(selectors.idea_list(user=anonymous, challenge=challenge)) == []
