@@ -408,6 +408,23 @@ def test_hidden_comment_is_seen_only_by_handlers(
     assert "Asiaton kommentti" in Client().get(page).content.decode()
 
 
+def test_report_pages_of_hidden_things_reveal_nothing(
+    idea_a: Idea, comment_a: Comment, editor_a: Any, registered_user: Any
+) -> None:
+    moderation.comment_set_hidden(actor=editor_a, comment=comment_a, hidden=True, reason="Loukkaava")
+    client = client_for(registered_user)
+    response = client.get(url("ideas:comment_report", pk=idea_a.pk, comment_pk=comment_a.pk))
+    assert response.status_code == 302
+    assert "Asiaton kommentti" not in client.get(response["Location"]).content.decode()
+    assert (
+        client.post(url("ideas:comment_report", pk=idea_a.pk, comment_pk=comment_a.pk), {"reason": "x"}).status_code
+        == 302
+    )
+    moderation.idea_set_hidden(actor=editor_a, idea=idea_a, hidden=True, reason="Mainos")
+    assert client.get(url("ideas:report", pk=idea_a.pk)).status_code == 302
+    assert not Report.objects.exists()
+
+
 def test_idea_page_has_report_links_for_the_idea_and_each_comment(idea_a: Idea, comment_a: Comment) -> None:
     content = Client().get(url("ideas:idea", pk=idea_a.pk)).content.decode()
     assert url("ideas:report", pk=idea_a.pk) in content

@@ -58,8 +58,12 @@ def _next(request: HttpRequest, idea: Idea) -> str:
 
 def _report(request: HttpRequest, pk: int, comment_pk: int | None = None) -> HttpResponse:
     idea, comment = _target(request, pk, comment_pk)
-    form = ReportForm(request.POST or None)
     back = reverse("ideas:idea", args=[idea.pk])
+    if (comment or idea).hidden:
+        # Nothing left to report, and the page would show a hidden comment's text to anyone with the link.
+        messages.info(request, _("This has already been hidden by the moderators."))
+        return redirect(back)
+    form = ReportForm(request.POST or None)
     key = f"{idea.pk}:{comment.pk if comment else ''}"
     context = {"form": form, "error_forms": [form], "idea": idea, "comment": comment, "back": back, "section": "ideas"}
     if request.method == "POST" and form.is_valid():
