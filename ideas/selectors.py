@@ -139,12 +139,17 @@ def with_state_names(*, ideas: Iterable[Idea], user: Any) -> list[Idea]:
     """The ideas with `state_name` set for this person (a list page): one query of options per organisation."""
     ideas = list(ideas)
     options: dict[int, list[IdeaStateOption]] = {}
+    # Who handles an idea depends on its organisation and challenge only: asked once per pair, not per idea.
+    handles: dict[tuple[int, int | None], bool] = {}
     for idea in ideas:
         if idea.organisation_id not in options:
             options[idea.organisation_id] = state_options(organisation_id=idea.organisation_id)
-        sees_private = roles.is_editor(user, idea.organisation_id) or getattr(user, "is_superuser", False)
-        if not sees_private and idea.state_option_id and not idea.state_option.public:  # type: ignore[union-attr]
-            sees_private = bool(user.has_perm("ideas.handle_idea", idea))
+        sees_private = False
+        if idea.state_option_id and not idea.state_option.public:  # type: ignore[union-attr]
+            key = (idea.organisation_id, idea.challenge_id)
+            if key not in handles:
+                handles[key] = bool(user.has_perm("ideas.handle_idea", idea))
+            sees_private = handles[key]
         idea.state_name = _state_name(idea, options[idea.organisation_id], sees_private)  # type: ignore[attr-defined]
     return ideas
 

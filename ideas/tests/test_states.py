@@ -303,3 +303,26 @@ def test_idea_page_offers_the_organisations_states(
     public_page = client_for(registered_user).get(url("ideas:idea", pk=idea_a.pk)).content.decode()
     assert "Esikarsinnassa" not in public_page
     assert "Arvioitavana" in public_page
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_state_names_on_lists_do_not_cost_a_query_per_idea(
+    own_states: dict[str, IdeaStateOption],
+    challenge_a: Any,
+    sender: Any,
+    editor_a: Any,
+    registered_user: Any,
+    count: int,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for number in range(count):
+        idea = services.idea_send(actor=sender, challenge=challenge_a, title=f"Idea {number}", text="T")
+        services.idea_set_state(actor=editor_a, idea=idea, state=own_states["triage" if number % 2 else "review"])
+    client = client_for(registered_user)
+    client.get(url("ideas:detail", pk=challenge_a.pk))  # warm the session and translations
+    # session, user, roles, the challenge, the handler checks of the page, the count, the page of ideas, the
+    # organisation's states, one handler check for all the non-public states, the owner: the same for 2 ideas or 12.
+    with django_assert_max_num_queries(12):
+        page = client.get(url("ideas:detail", pk=challenge_a.pk)).content.decode()
+    assert "Esikarsinnassa" not in page
+    assert page.count("Arvioitavana") >= count
