@@ -1,0 +1,181 @@
+"""Exports of ideas as tables: a whole challenge for its handlers (CSV per table, XLSX with a sheet per table),
+and a sender's own data (see ideas.services.own_data).
+
+A challenge export carries what the handlers need to work on the ideas — texts, states, dates, counts — but no
+personal data: the senders' e-mail addresses and names, the commenters' and supporters' names and the handlers
+who changed states are left out. An export file leaves the platform's access control (it is mailed on, stored
+on laptops, kept for years), so the data minimisation the platform promises must hold in the file too; a handler
+who must contact a sender does it on the idea's page, where the address is shown to handlers only.
+
+Spreadsheet programs run a cell that starts with = + - @ (or a tab or carriage return) as a formula; a text
+typed by anyone on the internet must never become one, so such cells get a leading apostrophe.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import rules
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count
+from openpyxl import Workbook  # type: ignore[import-untyped]  # ships no type information
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
+from openpyxl.styles import Font  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
+from accounts import roles
+from audit.models import ChangeRecord
+from core.sanitise import strip_html
+from ideas.models import Challenge, Comment, Idea, Support
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+@rules.predicate
+def is_challenge_handler(user: Any, challenge: Any) -> bool:
+    """The owner's editors and the challenge's named handlers (platform administrators pass every check)."""
+    if challenge is None or not getattr(user, "is_authenticated", False):
+        return False
+    return roles.is_editor(user, challenge.owner_id) or challenge.handlers.filter(pk=user.pk).exists()
+
+
+rules.set_perm("ideas.export_challenge", is_challenge_handler)
+
+
+def safe_cell(value: Any) -> Any:
+    """The value as a spreadsheet should get it: text that would start a formula is prefixed with "'"."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+
+
+def _plain(text: str) -> str:
+    return strip_html(text or "").strip()
+
+
+def challenge_tables(challenge: Challenge) -> list[Table]:
+    """The challenge's ideas, comments, supports and state changes as four tables (no personal data)."""
+    ideas = list(
+        challenge.ideas.annotate(support_count=Count("supports", distinct=True), comment_count=Count("comments"))
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "title",
+            "text",
+            "state",
+            "state_reason",
+            "source",
+            "confirmed",
+            "hidden",
+            "merged_into_id",
+            "latitude",
+            "longitude",
+            "support_count",
+            "comment_count",
+            "created_at",
+            "updated_at",
+        )
+    )
+    idea_ids = [row[0] for row in ideas]
+    idea_rows = [(pk, title, _plain(text), *rest) for pk, title, text, *rest in ideas]
+    comments = [
+        (pk, idea_id, _plain(text), hidden, created_at)
+        for pk, idea_id, text, hidden, created_at in Comment.objects.filter(idea_id__in=idea_ids)
+        .order_by("pk")
+        .values_list("pk", "idea_id", "text", "hidden", "created_at")
+    ]
+    supports = list(
+        Support.objects.filter(idea_id__in=idea_ids).order_by("pk").values_list("pk", "idea_id", "created_at")
+    )
+    return [
+        Table(
+            "ideas",
+            (
+                "id",
+                "title",
+                "text",
+                "state",
+                "state_reason",
+                "source",
+                "confirmed",
+                "hidden",
+                "merged_into",
+                "latitude",
+                "longitude",
+                "supports",
+                "comments",
+                "created_at",
+                "updated_at",
+            ),
+            idea_rows,
+        ),
+        Table("comments", ("id", "idea_id", "text", "hidden", "created_at"), comments),
+        Table("supports", ("id", "idea_id", "created_at"), supports),
+        Table("states", ("idea_id", "changed_at", "from_state", "to_state", "reason"), state_history(idea_ids)),
+    ]
+
+
+def state_history(idea_ids: list[int]) -> list[tuple[Any, ...]]:
+    """Every state change of the ideas from the change log, oldest first (the creation is the first state)."""
+    records = ChangeRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(Idea), object_id__in=idea_ids
+    ).order_by("at", "pk")
+    rows: list[tuple[Any, ...]] = []
+    for object_id, at, changes in records.values_list("object_id", "at", "changes"):
+        state = (changes or {}).get("state")
+        if isinstance(state, list) and len(state) == 2 and state[0] != state[1]:
+            reason = (changes.get("state_reason") or [None, None])[1]
+            rows.append((object_id, at, state[0], state[1], reason or ""))
+    return rows
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV text with a byte order mark, so that spreadsheet programs read ä, ö and å right; cells neutralised."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+    return buffer.getvalue()
+
+
+def _xlsx_cell(value: Any) -> Any:
+    # XML cannot hold most control characters: openpyxl refuses them, so a pasted one is dropped.
+    value = safe_cell(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def write_xlsx(tables: Iterable[Table]) -> bytes:
+    """A workbook with one sheet per table, its header in bold; cells neutralised."""
+    workbook = Workbook()
+    workbook.remove(workbook.worksheets[0])
+    bold = Font(bold=True)
+    for table in tables:
+        sheet = workbook.create_sheet(table.name[:31])
+        sheet.append(list(table.columns))
+        for cell in sheet[1]:
+            cell.font = bold
+        for row in table.rows:
+            sheet.append([_xlsx_cell(value) for value in row])
+        for index, column in enumerate(table.columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = 60 if column in ("text", "title") else 16
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
