@@ -322,7 +322,7 @@ def test_state_names_on_lists_do_not_cost_a_query_per_idea(
     client.get(url("ideas:detail", pk=challenge_a.pk))  # warm the session and translations
     # session, user, roles, the challenge, the handler checks of the page, the count, the page of ideas, the
     # organisation's states, one handler check for all the non-public states, the owner: the same for 2 ideas or 12.
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         page = client.get(url("ideas:detail", pk=challenge_a.pk)).content.decode()
     assert "Esikarsinnassa" not in page
     assert page.count("Arvioitavana") >= count
