@@ -3,7 +3,8 @@
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.utils import timezone
 
 from accounts import roles
 from core import search
@@ -45,8 +46,14 @@ def challenge_public_list(
         qs = qs.filter(Q(owner=organisation) | Q(co_organisers=organisation)).distinct()
     if audience in Audience.values:
         qs = qs.filter(audience=audience)
-    if status in (ChallengeStatus.OPEN, ChallengeStatus.CLOSED):
-        qs = qs.filter(status=status)
+    # Open means taking ideas today: a challenge past its closing date counts as closed, whatever its status says.
+    today = timezone.localdate()
+    past = Q(closes_on__lt=today)
+    if status == ChallengeStatus.OPEN:
+        qs = qs.filter(status=ChallengeStatus.OPEN).exclude(past)
+    elif status == ChallengeStatus.CLOSED:
+        qs = qs.filter(Q(status=ChallengeStatus.CLOSED) | past)
+    qs = qs.annotate(past_closing=ExpressionWrapper(past, output_field=BooleanField()))
     return qs.order_by("-status", "-created_at", "-id")  # "open" sorts after "closed": descending puts it first
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from ideas import services
+from ideas import selectors, services
 from ideas.models import Challenge, Comment, Idea, IdeaState, Support
 from ideas.tests.conftest import XSS_PAYLOADS, make_challenge
 from ideas.views import SEND_RATE
@@ -659,6 +659,13 @@ def test_challenge_list_filters(
     assert challenge_a.title_fi not in titles(organisation=org_b.slug)
     assert challenge_a.title_fi not in titles(status="closed")
     assert other.title_fi not in titles(status="open")
+    # Past its closing date an open challenge takes no ideas: it is listed as closed.
+    expired = make_challenge(org_b, editor_b, title_fi="Vanhentunut haaste", closes_on="2020-01-31")
+    assert expired.title_fi in titles(status="closed")
+    assert expired.title_fi not in titles(status="open")
+    listed = {c.pk: c.past_closing for c in selectors.challenge_public_list(user=editor_b)}
+    assert listed[expired.pk]
+    assert not listed[other.pk]
     assert other.title_fi not in titles(audience="staff")
     found = titles(q="talvikunnossa")
     assert other.title_fi in found
