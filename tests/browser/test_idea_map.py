@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from tests.browser.test_accessibility import assert_no_axe_violations
 
@@ -105,9 +105,9 @@ def test_map_picker_sets_the_fields_and_passes_axe(
     lat, lon = _place(page)
     page.locator("#id_title").fill("Penkki puistoon")
     page.locator("#id_text").fill("Puiston varjoisalle puolelle tarvitaan penkki.")
-    page.locator("#id_image").set_input_files(files=[{"name": "puisto.png", "mimeType": "image/png", "buffer": _png()}])
+    page.locator("#id_image").set_input_files(FilePayload(name="puisto.png", mimeType="image/png", buffer=_png()))
     page.locator("#id_attachment").set_input_files(
-        files=[{"name": "luonnos.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
+        FilePayload(name="luonnos.pdf", mimeType="application/pdf", buffer=b"%PDF-1.4\n%%EOF\n")
     )
     page.locator("form.stacked-form button[type=submit]").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Penkki puistoon")
