@@ -407,7 +407,7 @@ def test_partner_roles_are_kept_and_changed(running_draft: Experiment, editor_a:
 
 
 def test_partners_named_alone_keep_their_roles(running_draft: Experiment, editor_a: Any, org_b: Any) -> None:
-    """The page's form names partners without roles: saving it must not reset a role set through the API."""
+    """A caller that names partners without roles (organisations alone) must not reset a role set before."""
     services.experiment_update(
         actor=editor_a, experiment=running_draft, expected_version=1, data={}, partners=[(org_b, "funder")]
     )
