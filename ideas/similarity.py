@@ -17,6 +17,9 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
 
 from core.text_search import stem, words
 
@@ -47,6 +50,13 @@ def _grams(token: str) -> list[str]:
     return [padded[i : i + NGRAM] for i in range(len(padded) - NGRAM + 1)]
 
 
+@lru_cache(maxsize=100_000)
+def _word_features(word: str, lang: str) -> tuple[str, ...]:
+    # A language's words repeat from idea to idea: each word is stemmed and cut into grams once per process.
+    word_stem = stem(word, lang)
+    return ("s:" + word_stem, *("g:" + gram for gram in _grams(word_stem)))
+
+
 def language(text_words: list[str]) -> str:
     """ "sv" when the words look Swedish, else "fi": stemming a word in the wrong language leaves odd stems that
     meet nothing ("kirjastoon" stays whole in Swedish)."""
@@ -62,10 +72,7 @@ def features(text: str) -> Counter[str]:
     for word in text_words:
         if word in STOP_WORDS or (len(word) < 2 and not word.isdigit()):
             continue
-        word_stem = stem(word, lang)
-        counts["s:" + word_stem] += 1
-        for gram in _grams(word_stem):
-            counts["g:" + gram] += 1
+        counts.update(_word_features(word, lang))
     return counts
 
 
@@ -80,46 +87,94 @@ def _scale(feature: str) -> float:
 
 @dataclass
 class Index:
-    """The TF-IDF vectors of candidate texts under their keys, and the features' inverted lists."""
+    """The TF-IDF vectors of candidate texts, and per feature the candidates that have it (positions into `keys`)
+    with their weights, as numpy arrays: a query adds up a few arrays instead of looping over candidates."""
 
-    documents: int = 0
-    idf: dict[str, float] = field(default_factory=dict)
-    postings: dict[str, list[tuple[Hashable, float]]] = field(default_factory=dict)
+    keys: list[Hashable] = field(default_factory=list)
+    # Each feature's IDF times its scale (grams count less than stems), ready to multiply term frequencies by.
+    factor: dict[str, float] = field(default_factory=dict)
+    postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    # 1 for a live candidate, 0 for one removed or replaced by `updated` (its postings stay until a rebuild).
+    alive: np.ndarray = field(default_factory=lambda: np.ones(0, dtype=np.float32))
+
+    @property
+    def documents(self) -> int:
+        return len(self.keys)
 
     @classmethod
     def build(cls, items: Iterable[tuple[Hashable, str]]) -> "Index":
-        counted = [(key, features(text)) for key, text in items]
+        keys: list[Hashable] = []
+        counted: list[Counter[str]] = []
+        for key, text in items:
+            keys.append(key)
+            counted.append(features(text))
         frequency: Counter[str] = Counter()
-        for _key, counts in counted:
+        for counts in counted:
             frequency.update(counts.keys())
-        index = cls(documents=len(counted))
-        index.idf = {feature: _idf(df, index.documents) for feature, df in frequency.items()}
-        postings: defaultdict[str, list[tuple[Hashable, float]]] = defaultdict(list)
-        for key, counts in counted:
-            vector = index._weights(counts)
-            for feature, weight in vector.items():
-                postings[feature].append((key, weight))
-        index.postings = dict(postings)
+        index = cls(keys=keys)
+        index.factor = {feature: _idf(df, len(keys)) * _scale(feature) for feature, df in frequency.items()}
+        positions: defaultdict[str, list[int]] = defaultdict(list)
+        weights: defaultdict[str, list[float]] = defaultdict(list)
+        for position, counts in enumerate(counted):
+            for feature, weight in index._weights(counts).items():
+                positions[feature].append(position)
+                weights[feature].append(weight)
+        index.postings = {
+            feature: (np.array(positions[feature], dtype=np.int32), np.array(weights[feature], dtype=np.float32))
+            for feature in positions
+        }
+        index.alive = np.ones(len(keys), dtype=np.float32)
         return index
+
+    def updated(self, *, changed: Iterable[tuple[Hashable, str]] = (), removed: Iterable[Hashable] = ()) -> "Index":
+        """A new index with some candidates added, replaced or removed, weighted by this index's IDF (a few
+        changes barely move it; rebuild after many). This index is left as it was, so readers in other threads
+        never see half an update."""
+        changed = list(changed)
+        gone = set(removed) | {key for key, _text in changed}
+        alive = self.alive.copy()
+        for position, key in enumerate(self.keys):
+            if key in gone:
+                alive[position] = 0.0
+        keys = [*self.keys, *(key for key, _text in changed)]
+        postings = dict(self.postings)
+        start = len(self.keys)
+        for offset, (_key, text) in enumerate(changed):
+            for feature, weight in self._weights(features(text)).items():
+                old = postings.get(feature)
+                at = np.array([start + offset], dtype=np.int32)
+                value = np.array([weight], dtype=np.float32)
+                postings[feature] = (
+                    (np.concatenate((old[0], at)), np.concatenate((old[1], value))) if old else (at, value)
+                )
+        alive = np.concatenate((alive, np.ones(len(changed), dtype=np.float32)))
+        return Index(keys=keys, factor=self.factor, postings=postings, alive=alive)
 
     def _weights(self, counts: Counter[str]) -> dict[str, float]:
         """Unit-length TF-IDF weights (sublinear term frequency: a word said three times is not three times as
-        much about it)."""
+        much about it). A feature no candidate has weighs as the rarest would."""
         unseen = _idf(0, self.documents)
+        factor = self.factor
         vector = {
-            feature: (1.0 + math.log(count)) * self.idf.get(feature, unseen) * _scale(feature)
+            feature: (1.0 + math.log(count)) * factor.get(feature, unseen * _scale(feature))
             for feature, count in counts.items()
         }
         norm = math.sqrt(sum(weight * weight for weight in vector.values()))
         return {feature: weight / norm for feature, weight in vector.items()} if norm else {}
 
+    def _totals(self, text: str) -> np.ndarray:
+        totals = np.zeros(self.documents, dtype=np.float32)
+        for feature, weight in self._weights(features(text)).items():
+            posting = self.postings.get(feature)
+            if posting is not None:
+                # Positions are unique within one feature's list, so a plain fancy-indexed add is exact.
+                totals[posting[0]] += weight * posting[1]
+        return totals * self.alive
+
     def scores(self, text: str) -> dict[Hashable, float]:
         """Cosine similarity (0…1) of the text to each candidate that shares at least one feature with it."""
-        totals: defaultdict[Hashable, float] = defaultdict(float)
-        for feature, weight in self._weights(features(text)).items():
-            for key, candidate_weight in self.postings.get(feature, ()):
-                totals[key] += weight * candidate_weight
-        return dict(totals)
+        totals = self._totals(text)
+        return {self.keys[position]: float(totals[position]) for position in np.flatnonzero(totals)}
 
     def rank(
         self,
@@ -130,17 +185,24 @@ class Index:
         allowed: Iterable[Hashable] | None = None,
         exclude: Iterable[Hashable] = (),
     ) -> list[tuple[Hashable, float]]:
-        """The most similar candidates, best first, at most `limit`, each at least `minimum`; only keys in
-        `allowed` when it is given, never those in `exclude`. Equal scores keep a stable order by key."""
+        """The most similar candidates, best first, at most `limit`, each above zero and at least `minimum`; only
+        keys in `allowed` when it is given, never those in `exclude`. Equal scores keep the order the candidates were given in."""
+        totals = self._totals(text)
         allowed_keys = None if allowed is None else set(allowed)
         excluded = set(exclude)
-        found = [
-            (key, score)
-            for key, score in self.scores(text).items()
-            if score >= minimum and key not in excluded and (allowed_keys is None or key in allowed_keys)
-        ]
-        found.sort(key=lambda item: (-item[1], str(item[0])))
-        return found[:limit]
+        found: list[tuple[Hashable, float]] = []
+        # Best first; stop as soon as `limit` candidates pass the filters or the scores fall below the minimum.
+        for position in np.argsort(-totals, kind="stable"):
+            score = float(totals[position])
+            if score <= 0.0 or score < minimum:
+                break
+            key = self.keys[position]
+            if key in excluded or (allowed_keys is not None and key not in allowed_keys):
+                continue
+            found.append((key, score))
+            if len(found) == limit:
+                break
+        return found
 
 
 def similarity(first: str, second: str, *, corpus: Iterable[str] = ()) -> float:

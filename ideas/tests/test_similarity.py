@@ -118,3 +118,17 @@ def test_query_against_5000_ideas_is_fast() -> None:
     for _ in range(10):
         index.rank("Kirjaston aukioloajat pidemmiksi ja uusia kirjoja")
     assert (time.perf_counter() - started) / 10 < 0.25
+
+
+def test_an_updated_index_adds_replaces_and_removes_without_touching_the_old_one() -> None:
+    index = Index.build([(1, "Kirjaston aukioloajat"), (2, "Koirapuisto keskustaan"), (3, "Penkkejä puistoon")])
+    patched = index.updated(changed=[(2, "Kirjastoon lisää aukioloaikoja"), (4, "Kirjastoauto kyliin")], removed=[1])
+    ranked = [key for key, _ in patched.rank("kirjaston aukioloajat", limit=5, minimum=0.1)]
+    assert ranked[0] == 2
+    assert 1 not in ranked
+    assert 4 in ranked
+    assert 3 not in ranked
+    assert 2 not in [key for key, _ in patched.rank("koirapuisto", minimum=0.1)]  # its old text is gone
+    # The old index still answers as before: readers in other threads see one or the other, never a mix.
+    assert [key for key, _ in index.rank("kirjaston aukioloajat", limit=1)] == [1]
+    assert [key for key, _ in index.rank("koirapuisto", limit=1)] == [2]
