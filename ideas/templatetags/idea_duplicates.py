@@ -7,7 +7,7 @@ from django import template
 
 from ideas import exports  # noqa: F401  # registers the rule "ideas.export_challenge" that the link asks
 from ideas.models import Idea
-from ideas.selectors_duplicates import duplicates_of, likely_duplicates
+from ideas.selectors_duplicates import duplicates_of, idea_text, likely_duplicates
 
 register = template.Library()
 
@@ -37,7 +37,7 @@ def similar_on_send(context: dict[str, Any]) -> dict[str, Any]:
     organisation = context.get("organisation")
     found: list[Any] = []
     if form is not None and form.is_bound and organisation is not None:
-        text = f"{form.data.get('title', '')}\n{form.data.get('text', '')}"
+        text = idea_text(str(form.data.get("title", "")), str(form.data.get("text", "")))
         found = likely_duplicates(
             text=text, organisation=organisation, challenge=challenge, user=request.user, public_only=True
         )
