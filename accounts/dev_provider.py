@@ -27,7 +27,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.request import validate_host
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
@@ -320,6 +320,10 @@ class TestIdentificationForm(forms.Form):
 @_only_when_enabled
 def authorize(request: HttpRequest) -> HttpResponse:
     """The test identification page: choose a test person and the strength of identification, or cancel."""
+    language = (request.GET.get("ui_locales") or "").split()[:1]
+    if language and language[0] in dict(settings.LANGUAGES):
+        translation.activate(language[0])  # the language the person was using on the platform
+        request.LANGUAGE_CODE = language[0]
     server = DevAuthorizationServer(issuer(request))
     try:
         grant = server.get_consent_grant(request)

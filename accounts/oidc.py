@@ -13,6 +13,7 @@ from authlib.integrations.base_client import MismatchingStateError
 from authlib.integrations.django_client import DjangoIntegration, DjangoOAuth2App, OAuthError
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from joserfc.errors import JoseError
 
 from accounts.models import IdentityProvider
@@ -61,7 +62,8 @@ def start(request: HttpRequest, provider: IdentityProvider, redirect_uri: str) -
     """The redirect to the provider's authorisation endpoint (state, nonce and PKCE verifier go in the session)."""
     app = client(provider)
     try:
-        response = app.authorize_redirect(request, redirect_uri)
+        # ui_locales: the provider's pages in the person's language (Suomi.fi speaks fi, sv and en).
+        response = app.authorize_redirect(request, redirect_uri, ui_locales=translation.get_language())
     except (requests.RequestException, ValueError, KeyError, AuthlibBaseError) as error:
         raise ProviderUnavailableError(str(error)) from error
     if not app.server_metadata.get("authorization_endpoint"):

@@ -387,3 +387,11 @@ def test_user_admin_shows_the_identification(dev_provider: IdentityProvider, pla
     assert page.status_code == 200
     assert "091" in page.content.decode()
     assert 'name="home_municipality_code"' not in page.content.decode()  # shown, not editable
+
+
+def test_provider_page_speaks_the_persons_language(dev_provider: IdentityProvider) -> None:
+    client = Client()
+    start = client.post(f"/sv/accounts/sign-in/{dev_provider.slug}/")
+    assert parse_qs(urlsplit(start["Location"]).query)["ui_locales"] == ["sv"]
+    page = client.get(path_of(start["Location"])).content.decode()
+    assert 'lang="sv"' in page
