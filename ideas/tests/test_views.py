@@ -663,7 +663,7 @@ def test_challenge_list_filters(
     expired = make_challenge(org_b, editor_b, title_fi="Vanhentunut haaste", closes_on="2020-01-31")
     assert expired.title_fi in titles(status="closed")
     assert expired.title_fi not in titles(status="open")
-    listed = {c.pk: c.past_closing for c in selectors.challenge_public_list(user=editor_b)}
+    listed = {c.pk: c.past_closing for c in selectors.challenge_public_list(user=editor_b)}  # type: ignore[attr-defined]
     assert listed[expired.pk]
     assert not listed[other.pk]
     assert other.title_fi not in titles(audience="staff")
