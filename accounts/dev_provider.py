@@ -173,6 +173,8 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     def save_authorization_code(self, code: str, request: Any) -> None:
         person: dict[str, Any] = request.user
         data = request.payload.data
+        # Codes of abandoned sign-ins are never exchanged: clear the expired ones as new ones are made.
+        DevAuthorizationCode.objects.filter(created_at__lt=timezone.now() - CODE_LIFETIME).delete()
         DevAuthorizationCode.objects.create(
             code=code,
             client_id=request.client.get_client_id(),
