@@ -151,3 +151,13 @@ def test_preference_set_needs_a_person(db: None, anonymous: Any) -> None:
     with pytest.raises(PermissionDenied):
         services.preference_set(actor=anonymous, frequency=Frequency.NONE, language="fi")
     assert mail.outbox == []
+
+
+def test_platform_admin_can_inspect_notifications_in_the_admin(
+    platform_admin: Any, idea_a: Idea, editor_a: Any
+) -> None:
+    services.idea_changed(idea=idea_a, change="state", actor=editor_a)
+    client = _client(platform_admin)
+    with translation.override("en"):
+        for model in ("notification", "preference"):
+            assert client.get(reverse(f"admin:notifications_{model}_changelist")).status_code == 200
