@@ -70,10 +70,12 @@ def idea_merge(*, actor: Any, duplicate: Idea, into: Idea) -> Idea:
         raise ValidationError({"into": _("An idea can be merged only into another idea of the same organisation.")})
     _require_handler(actor, target)
     with transaction.atomic():
-        # Both rows locked in the order of their ids, so that two merges of the same pair cannot deadlock.
+        # Both rows locked in the order of their ids, so that two merges of the same pair cannot deadlock; FOR NO KEY
+        # UPDATE, so that a support or comment being added at the same moment (its foreign key takes KEY SHARE on the
+        # idea) is not blocked by the merge while the merge waits for it.
         locked = {
             idea.pk: idea
-            for idea in Idea.objects.select_for_update(of=("self",))
+            for idea in Idea.objects.select_for_update(of=("self",), no_key=True)
             .select_related("challenge")
             .filter(pk__in=[duplicate.pk, target.pk])
             .order_by("pk")
