@@ -58,11 +58,14 @@ def test_ideas_carried_into_experiments_and_an_adopted_innovation(loaded: dict[s
     assert loaded["experiments"] == 3
     carried = Idea.objects.exclude(experiment=None).select_related("experiment", "innovation")
     assert carried.count() == 3
-    decisions = {idea.experiment.decision for idea in carried}
+    decisions = set(carried.values_list("experiment__decision", flat=True))
     assert decisions == {Decision.SCALE_UP, Decision.STOP, ""}
     scaled = carried.get(experiment__decision=Decision.SCALE_UP)
-    assert scaled.innovation == scaled.experiment.resulting_innovation
-    assert scaled.innovation.stage == Stage.IN_USE
+    experiment, innovation = scaled.experiment, scaled.innovation
+    assert experiment is not None
+    assert innovation is not None
+    assert innovation == experiment.resulting_innovation
+    assert innovation.stage == Stage.IN_USE
     adopters = set(Adoption.objects.filter(source=scaled.innovation).values_list("result__owner__name_fi", flat=True))
     assert adopters == {"Tampere", "Vantaa"}
 
