@@ -7,12 +7,9 @@ between. SQLite serialises every writer (and its in-memory test database is not 
 run on PostgreSQL only: `DATABASE_URL=postgres://… pytest barometer/tests/test_answering_concurrency.py`.
 """
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from audit.models import ChangeRecord
 from barometer.models import Answer, Invitation, Response, Round
@@ -23,10 +20,11 @@ from barometer.services.answering import (
     response_submit,
 )
 from barometer.vocabulary import ResponseStatus
+from tests.concurrency import at_once, postgres_only
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="races need PostgreSQL (set DATABASE_URL)"),
+    postgres_only,
 ]
 
 THREADS = 8
@@ -34,29 +32,6 @@ THREADS = 8
 
 def _fresh(invitation: Invitation) -> Invitation:
     return Invitation.objects.select_related("round__questionnaire_version", "frame_unit").get(pk=invitation.pk)
-
-
-def _at_once(work: Callable[[int], Any], threads: int = THREADS) -> list[Any]:
-    """Runs work(0) … work(n-1) in threads released together; returns each result or the exception it raised."""
-    results: list[Any] = [None] * threads
-    barrier = threading.Barrier(threads)
-    from django.db import connections
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # collected and checked by the test
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    pool = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join(timeout=60)
-    return results
 
 
 def _invitation(round_: Round, number: int) -> Invitation:
@@ -70,7 +45,7 @@ def _invitation(round_: Round, number: int) -> Invitation:
 
 def test_concurrent_first_openings_make_one_response(round_open: Round) -> None:
     invitation = _invitation(round_open, 1)
-    results = _at_once(lambda i: response_open(invitation=_fresh(invitation)).pk)
+    results = at_once(lambda i: response_open(invitation=_fresh(invitation)).pk, THREADS)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert len(set(results)) == 1
     assert Response.objects.filter(invitation=invitation).count() == 1
@@ -80,7 +55,9 @@ def test_concurrent_saves_of_one_question_leave_one_answer(round_open: Round) ->
     invitation = _invitation(round_open, 2)
     values = [f"vastaus {i}" for i in range(THREADS)]
     # No response yet: the saves also race to create it.
-    results = _at_once(lambda i: answer_save(invitation=_fresh(invitation), question_code="comments", value=values[i]))
+    results = at_once(
+        lambda i: answer_save(invitation=_fresh(invitation), question_code="comments", value=values[i]), THREADS
+    )
     assert not [r for r in results if isinstance(r, Exception)], results
     assert Response.objects.filter(invitation=invitation).count() == 1
     stored = Answer.objects.filter(response__invitation=invitation)
@@ -93,9 +70,8 @@ def test_concurrent_saves_of_different_questions_all_stay(round_open: Round) -> 
     response_open(invitation=_fresh(invitation))
     given = {"kind": "municipality", "introduced": "yes", "types": ["service"], "staff": 7, "comments": "x"}
     codes = list(given)
-    results = _at_once(
-        lambda i: answer_save(invitation=_fresh(invitation), question_code=codes[i], value=given[codes[i]]),
-        threads=len(codes),
+    results = at_once(
+        lambda i: answer_save(invitation=_fresh(invitation), question_code=codes[i], value=given[codes[i]]), len(codes)
     )
     assert not [r for r in results if isinstance(r, Exception)], results
     stored = dict(Answer.objects.filter(response__invitation=invitation).values_list("question__code", "value"))
@@ -106,7 +82,7 @@ def test_concurrent_submissions_make_one_submission(round_open: Round) -> None:
     invitation = _invitation(round_open, 4)
     answer_save(invitation=_fresh(invitation), question_code="kind", value="municipality")
     answer_save(invitation=_fresh(invitation), question_code="introduced", value="no")
-    results = _at_once(lambda i: response_submit(invitation=_fresh(invitation)).already)
+    results = at_once(lambda i: response_submit(invitation=_fresh(invitation)).already, THREADS)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(results) == [False] + [True] * (THREADS - 1)
     response = Response.objects.get(invitation=invitation)
@@ -125,7 +101,7 @@ def test_a_save_racing_a_submission_is_in_it_or_refused(round_open: Round, attem
             return response_submit(invitation=_fresh(invitation))
         return answer_save(invitation=_fresh(invitation), question_code="comments", value=f"kommentti {attempt}")
 
-    submission, saved = _at_once(work, threads=2)
+    submission, saved = at_once(work, 2)
     assert not isinstance(submission, Exception), submission
     stored = Answer.objects.filter(response__invitation=invitation, question__code="comments").first()
     if isinstance(saved, ResponseReadOnlyError):

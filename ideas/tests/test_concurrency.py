@@ -5,45 +5,21 @@ error. SQLite serialises every writer (and its in-memory test database is not sh
 run on PostgreSQL only: `DATABASE_URL=postgres://… pytest ideas/tests/test_concurrency.py`.
 """
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
 
 from ideas import services
 from ideas.models import Comment, Idea, Support
+from tests.concurrency import at_once, postgres_only
 from tests.factories import UserFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="races need PostgreSQL (set DATABASE_URL)"),
+    postgres_only,
 ]
 
 THREADS = 8
-
-
-def _at_once(work: Callable[[int], Any], threads: int = THREADS) -> list[Any]:
-    """Runs work(0) … work(n-1) in threads released together; returns each result or the exception it raised."""
-    results: list[Any] = [None] * threads
-    barrier = threading.Barrier(threads)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # collected and checked by the test
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    pool = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join(timeout=60)
-    return results
 
 
 def _fresh(idea: Idea) -> Idea:
@@ -52,7 +28,7 @@ def _fresh(idea: Idea) -> Idea:
 
 def test_concurrent_supports_of_one_person_make_exactly_one(idea_a: Idea) -> None:
     supporter: Any = UserFactory()
-    results = _at_once(lambda i: services.support_add(actor=supporter, idea=_fresh(idea_a)))
+    results = at_once(lambda i: services.support_add(actor=supporter, idea=_fresh(idea_a)), THREADS)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert results.count(True) == 1
     assert results.count(False) == THREADS - 1
@@ -61,14 +37,14 @@ def test_concurrent_supports_of_one_person_make_exactly_one(idea_a: Idea) -> Non
 
 def test_concurrent_supports_of_different_people_are_all_kept(idea_a: Idea) -> None:
     people = [UserFactory() for _ in range(THREADS)]
-    results = _at_once(lambda i: services.support_add(actor=people[i], idea=_fresh(idea_a)))
+    results = at_once(lambda i: services.support_add(actor=people[i], idea=_fresh(idea_a)), THREADS)
     assert results == [True] * THREADS
     assert Support.objects.filter(idea=idea_a).count() == THREADS
 
 
 def test_concurrent_comments_are_all_kept_once(idea_a: Idea) -> None:
     author = UserFactory()
-    results = _at_once(lambda i: services.comment_add(actor=author, idea=_fresh(idea_a), text=f"Kommentti {i}"))
+    results = at_once(lambda i: services.comment_add(actor=author, idea=_fresh(idea_a), text=f"Kommentti {i}"), THREADS)
     assert not [r for r in results if isinstance(r, Exception)], results
     texts = sorted(Comment.objects.filter(idea=idea_a).values_list("text", flat=True))
     assert texts == sorted(f"Kommentti {i}" for i in range(THREADS))

@@ -5,7 +5,6 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -17,11 +16,11 @@ from ideas.models import Challenge, Idea, IdeaSource, IdeaState, IdeaStateOption
 from ideas.services import linking, states
 from ideas.sources import SOURCE_BY_KIND, source_of
 from ideas.tests.conftest import ROLES
-from ideas.tests.test_concurrency import _at_once
 from innovations.models import Innovation
 from innovations.vocabulary import Stage, Status
 from notifications.models import Notification
 from organisations.models import Organisation, OrganisationKind
+from tests.concurrency import at_once, postgres_only
 from tests.factories import MembershipFactory, OrganisationFactory
 
 # The handlers of idea_a who are org_a's editors (only they may make records owned by org_a) or platform admins.
@@ -308,17 +307,17 @@ def test_idea_page_shows_where_the_idea_went(
     assert url("ideas:source", language, pk=idea_a.pk) not in public
 
 
-# --- races (PostgreSQL, real threads; see test_concurrency.py for the idiom) --------------------------------------------
+# --- races (PostgreSQL, real threads: tests/concurrency.py) --------------------------------------------
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="races need PostgreSQL (set DATABASE_URL)")
+@postgres_only
 @pytest.mark.parametrize("target", ["experiment", "innovation"])
 def test_two_clicks_at_once_make_one_record(idea_a: Idea, editor_a: Any, target: str) -> None:
     turn = linking.idea_to_experiment if target == "experiment" else linking.idea_to_innovation
     model = Experiment if target == "experiment" else Innovation
     before = model.objects.count()
-    results = _at_once(lambda _i: turn(actor=editor_a, idea=Idea.objects.get(pk=idea_a.pk)).pk)
+    results = at_once(lambda _i: turn(actor=editor_a, idea=Idea.objects.get(pk=idea_a.pk)).pk, 8)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert model.objects.count() == before + 1
     assert len(set(results)) == 1

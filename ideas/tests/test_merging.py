@@ -2,13 +2,10 @@
 chains, refusals, change log, notifications), every role on the merge page and the similar-ideas endpoint, and
 concurrent merges on PostgreSQL."""
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -22,6 +19,7 @@ from ideas.services.merging import final_target, idea_merge
 from ideas.tests.conftest import make_challenge
 from notifications.models import Notification
 from organisations.models import Organisation
+from tests.concurrency import at_once, postgres_only
 from tests.factories import UserFactory as _UserFactory
 
 
@@ -391,30 +389,6 @@ def test_send_page_lists_similar_ideas_after_a_failed_send(library_ideas: dict[s
 # --- races ---------------------------------------------------------------------------------------------------------
 
 
-def _at_once(work: Callable[[int], Any], threads: int) -> list[Any]:
-    results: list[Any] = [None] * threads
-    barrier = threading.Barrier(threads)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # collected and checked by the test
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    pool = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join(timeout=60)
-    return results
-
-
-postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="races need PostgreSQL (DATABASE_URL)")
-
-
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_merges_of_one_duplicate_merge_once(library_ideas: dict[str, Idea], editor_a: Any) -> None:
@@ -430,7 +404,7 @@ def test_concurrent_merges_of_one_duplicate_merge_once(library_ideas: dict[str, 
         fresh = Idea.objects.select_related("challenge").get(pk=duplicate.pk)
         return idea_merge(actor=editor_a, duplicate=fresh, into=targets[i])
 
-    results = _at_once(merge, len(targets))
+    results = at_once(merge, len(targets))
     merged = [r for r in results if isinstance(r, Idea)]
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(merged) == 1, results
@@ -458,7 +432,7 @@ def test_crosswise_merges_do_not_deadlock_or_loop(library_ideas: dict[str, Idea]
             into=Idea.objects.select_related("challenge").get(pk=into.pk),
         )
 
-    results = _at_once(merge, len(pairs))
+    results = at_once(merge, len(pairs))
     assert len([r for r in results if isinstance(r, Idea)]) == 1, results
     assert all(isinstance(r, (Idea, ValidationError)) for r in results), results
     states = {idea.pk: idea.merged_into_id for idea in Idea.objects.filter(pk__in=[first.pk, second.pk])}
@@ -482,7 +456,7 @@ def test_support_during_a_merge_is_kept_once(library_ideas: dict[str, Idea], edi
             actor=people[i - 1], idea=Idea.objects.select_related("challenge").get(pk=original.pk)
         )
 
-    results = _at_once(work, 7)
+    results = at_once(work, 7)
     assert not [r for r in results if isinstance(r, Exception)], results
     for someone in people:
         assert Support.objects.filter(idea=original, user=someone).count() == 1

@@ -6,7 +6,6 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -18,10 +17,10 @@ from ideas import selectors, selectors_moderation, services
 from ideas.models import BannedWord, Challenge, Comment, Idea, Report, ReportStatus
 from ideas.services import moderation
 from ideas.tests.conftest import make_challenge
-from ideas.tests.test_concurrency import _at_once
 from ideas.views import SEND_RATE
 from ideas.views.limits import COMMENT_RATE, REPORT_RATE, SUPPORT_RATE
 from organisations.models import Organisation
+from tests.concurrency import at_once, postgres_only
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -639,27 +638,25 @@ def test_a_burst_of_reports_is_limited(idea_a: Idea) -> None:
 
 # --- races (PostgreSQL: threads with their own connections; SQLite serialises every writer) ---------------------------
 
-on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="races need PostgreSQL (DATABASE_URL)")
-
 
 def _fresh(idea: Idea) -> Idea:
     return Idea.objects.select_related("challenge").get(pk=idea.pk)
 
 
 @pytest.mark.django_db(transaction=True)
-@on_postgresql
+@postgres_only
 def test_concurrent_reports_of_one_person_make_one(idea_a: Idea, registered_user: Any) -> None:
-    results = _at_once(lambda i: moderation.report_add(actor=registered_user, idea=_fresh(idea_a), reason=f"Syy {i}"))
+    results = at_once(lambda i: moderation.report_add(actor=registered_user, idea=_fresh(idea_a), reason=f"Syy {i}"), 8)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert [created for _, created in results].count(True) == 1
     assert Report.objects.filter(idea=idea_a, reporter=registered_user).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
-@on_postgresql
+@postgres_only
 def test_concurrent_additions_of_one_banned_word_keep_one_and_say_why(org_a: Organisation, editor_a: Any) -> None:
     spellings = ["Roskaa", "roskaa", "ROSKAA", "Roskaa"] * 2
-    results = _at_once(
+    results = at_once(
         lambda i: moderation.banned_word_add(actor=editor_a, organisation=org_a, word=spellings[i]), len(spellings)
     )
     refusals = [r for r in results if isinstance(r, Exception)]

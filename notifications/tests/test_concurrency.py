@@ -8,18 +8,19 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django.test import override_settings
 
 from ideas import services as idea_services
 from ideas.models import Challenge
 from notifications import services
 from notifications.models import Change, Frequency, Notification, Preference
+from tests.concurrency import at_once, postgres_only
 from tests.factories import UserFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="overlapping runs need PostgreSQL"),
+    postgres_only,
 ]
 SLOW = "notifications.tests.slow_backend.EmailBackend"
 RUNS = 6
@@ -38,24 +39,8 @@ def _ideas_with_notifications(challenge: Challenge, actor: Any, people: int = 10
 
 def test_overlapping_runs_send_each_notification_once(challenge_a: Challenge, editor_a: Any) -> None:
     made = _ideas_with_notifications(challenge_a, editor_a)
-    results: list[Any] = [None] * RUNS
-    barrier = threading.Barrier(RUNS)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = services.notifications_send(frequency=Frequency.DAILY)
-        except Exception as error:  # collected and checked below
-            results[index] = error
-        finally:
-            connections.close_all()
-
     with override_settings(EMAIL_BACKEND=SLOW):
-        threads = [threading.Thread(target=run, args=(i,)) for i in range(RUNS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        results = at_once(lambda _i: services.notifications_send(frequency=Frequency.DAILY), RUNS)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sum(r.notifications for r in results) == made == 20
     assert sum(r.mails for r in results) == 10

@@ -7,14 +7,13 @@ may not see the challenge or idea (its existence is not revealed), 403 when they
 """
 
 import io
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -29,6 +28,7 @@ from ideas.services import linking, moderation
 from ideas.services import states as state_services
 from organisations.models import Organisation
 from tests.api.conftest import API, make_user
+from tests.concurrency import at_once, postgres_only
 
 ROLES = ("anonymous", "registered", "sender", "handler", "editor_b", "platform_admin")
 
@@ -611,32 +611,19 @@ THREADS = 8
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="races need PostgreSQL (set DATABASE_URL)")
+@postgres_only
 def test_concurrent_supports_through_the_api_make_exactly_one(
     org_a: Organisation, editor_a: User, sender: User, registered_user: User
 ) -> None:
     challenge = make_challenge(org_a, editor_a)
     idea = services.idea_send(actor=sender, challenge=challenge, title="Kylätalo", text="Kylätalo kaikille")
     header = _bearer(registered_user)
-    barrier = threading.Barrier(THREADS)
-    answers: list[Any] = [None] * THREADS
 
-    def run(index: int) -> None:
-        try:
-            client = Client(headers={"Authorization": header})
-            barrier.wait()
-            response = post(client, f"/ideas/{idea.pk}/support")
-            answers[index] = (response.status_code, response.json()["created"])
-        except Exception as problem:  # collected and checked below
-            answers[index] = problem
-        finally:
-            connections.close_all()
+    def support(_index: int) -> tuple[int, bool]:
+        response = post(Client(headers={"Authorization": header}), f"/ideas/{idea.pk}/support")
+        return response.status_code, response.json()["created"]
 
-    pool = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join(timeout=60)
+    answers = at_once(support, THREADS)
     assert sorted(answers) == [(200, False)] * (THREADS - 1) + [(201, True)], answers
     assert Support.objects.filter(idea=idea, user=registered_user).count() == 1
     assert selectors.idea_detail(idea=idea)[1] == 1
