@@ -32,14 +32,13 @@ import random
 import secrets
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.common import BENCH_DIR, ROOT, collect_static, django_setup, log, measured, write_json
-from bench.loadtest import prepare_database, start_server, stop_server, summarise
+from bench.common import BENCH_DIR, collect_static, django_setup, log, measured, write_json
+from bench.loadtest import prepare_database, run_locust, start_server, stop_server, summarise
 
 SCALE = "autosave"  # bench.common names its database innoverkko_bench_autosave
 RESULTS = BENCH_DIR / "barometer_autosave.json"
@@ -351,52 +350,31 @@ def baseline(port: int, token: str, questions: list[dict[str, Any]], count: int 
     }
 
 
-def run_locust(
+def run_clients(
     port: int, users: int, ramp: int, duration: int, server: subprocess.Popen[bytes], restart: bool
 ) -> tuple[Path, float | None]:
-    """Runs locust to the end (bounded): `ramp` seconds while the respondents come in, then `duration` seconds with
-    all of them answering. Returns the path of the clients' results and when the workers were replaced (epoch
-    seconds), if they were: halfway through the `duration`."""
-    plan_path, results_path = BENCH_DIR / "autosave-plan.json", BENCH_DIR / "autosave-clients.json"
-    results_path.unlink(missing_ok=True)
-    paths_file = BENCH_DIR / "autosave-paths.json"
-    paths_file.write_text(json.dumps({"plan": str(plan_path), "results": str(results_path)}))
-    env = {**os.environ, LOCUST_PLAN: str(paths_file), "PYTHONPATH": str(ROOT)}
-    command = [
-        sys.executable,
-        "-m",
-        "locust",
-        "-f",
-        str(Path(__file__).resolve()),
-        "--headless",
-        "--users",
-        str(users),
-        "--spawn-rate",
-        str(SPAWN_RATE),
-        "--run-time",
-        f"{ramp + duration}s",
-        "--stop-timeout",
-        "15",
-        "--host",
-        f"http://127.0.0.1:{port}",
-        "--only-summary",
-        "--loglevel",
-        "WARNING",
-    ]
-    locust = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - our own command line
+    """Runs locust: `ramp` seconds while the respondents come in, then `duration` seconds with all of them
+    answering. Returns the path of the clients' results and when the workers were replaced (epoch seconds), if they
+    were: halfway through the `duration`."""
     restarted_at = None
-    try:
-        if restart:
-            time.sleep(ramp + duration / 2)
-            log(f"  {ramp + duration / 2:.0f} s: replacing the server's workers (SIGHUP)")
-            restarted_at = time.time()
-            os.kill(server.pid, signal.SIGHUP)
-        locust.wait(timeout=ramp + duration + 120)
-    except subprocess.TimeoutExpired:
-        locust.kill()
-        raise
-    if not results_path.exists():
-        raise RuntimeError("locust wrote no results")
+
+    def replace_workers() -> None:
+        nonlocal restarted_at
+        time.sleep(ramp + duration / 2)
+        log(f"  {ramp + duration / 2:.0f} s: replacing the server's workers (SIGHUP)")
+        restarted_at = time.time()
+        os.kill(server.pid, signal.SIGHUP)
+
+    results_path = run_locust(
+        str(Path(__file__).resolve()),
+        plan_variable=LOCUST_PLAN,
+        name="autosave",
+        port=port,
+        users=users,
+        spawn_rate=SPAWN_RATE,
+        seconds=ramp + duration,
+        while_running=replace_workers if restart else None,
+    )
     return results_path, restarted_at
 
 
@@ -468,7 +446,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         alone = baseline(port, plan["probe"], plan["questions"])
         log(f"  one client alone: p50 {alone['p50_ms']} ms, p95 {alone['p95_ms']} ms, errors {alone['errors']}")
         log(f"  server on 127.0.0.1:{port}; locust …")
-        clients_path, restarted_at = run_locust(port, args.users, ramp, args.duration, server, not args.no_restart)
+        clients_path, restarted_at = run_clients(port, args.users, ramp, args.duration, server, not args.no_restart)
     finally:
         stop_server(server)
     clients = json.loads(clients_path.read_text())

@@ -27,16 +27,14 @@ import json
 import os
 import random
 import secrets
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.common import BENCH_DIR, ROOT, collect_static, django_setup, log, measured, write_json
-from bench.loadtest import prepare_database, start_server, stop_server, summarise
+from bench.common import BENCH_DIR, collect_static, django_setup, log, measured, write_json
+from bench.loadtest import prepare_database, run_locust, start_server, stop_server, summarise
 
 SCALE = "ideas"  # bench.common names its database innoverkko_bench_ideas
 RESULTS = BENCH_DIR / "ideas_load.json"
@@ -205,45 +203,6 @@ if os.environ.get(LOCUST_PLAN):
 # --- the orchestrator -------------------------------------------------------------------------------------------
 
 
-def run_locust(port: int, users: int, ramp: int, duration: int) -> Path:
-    """Runs locust to the end (bounded): `ramp` seconds while the people come in, then `duration` seconds."""
-    plan_path, results_path = BENCH_DIR / "ideas-plan.json", BENCH_DIR / "ideas-clients.json"
-    results_path.unlink(missing_ok=True)
-    paths_file = BENCH_DIR / "ideas-paths.json"
-    paths_file.write_text(json.dumps({"plan": str(plan_path), "results": str(results_path)}))
-    env = {**os.environ, LOCUST_PLAN: str(paths_file), "PYTHONPATH": str(ROOT)}
-    command = [
-        sys.executable,
-        "-m",
-        "locust",
-        "-f",
-        str(Path(__file__).resolve()),
-        "--headless",
-        "--users",
-        str(users),
-        "--spawn-rate",
-        str(SPAWN_RATE),
-        "--run-time",
-        f"{ramp + duration}s",
-        "--stop-timeout",
-        "15",
-        "--host",
-        f"http://127.0.0.1:{port}",
-        "--only-summary",
-        "--loglevel",
-        "WARNING",
-    ]
-    locust = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - our own command line
-    try:
-        locust.wait(timeout=ramp + duration + 120)
-    except subprocess.TimeoutExpired:
-        locust.kill()
-        raise
-    if not results_path.exists():
-        raise RuntimeError("locust wrote no results")
-    return results_path
-
-
 def count_writes(plan: dict[str, Any], clients: dict[str, Any]) -> dict[str, Any]:
     """Every acknowledged write stored exactly once; nothing stored that nobody sent."""
     from ideas.models import Comment, Idea, Support
@@ -301,7 +260,16 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         for _ in range(4 * args.workers):  # each worker's first request loads templates
             get(port, f"/fi/challenges/ideas/{plan['ideas'][0]}/")
         log(f"  server on 127.0.0.1:{port}; locust …")
-        clients = json.loads(run_locust(port, args.users, ramp, args.duration).read_text())
+        clients_path = run_locust(
+            str(Path(__file__).resolve()),
+            plan_variable=LOCUST_PLAN,
+            name="ideas",
+            port=port,
+            users=args.users,
+            spawn_rate=SPAWN_RATE,
+            seconds=ramp + args.duration,
+        )
+        clients = json.loads(clients_path.read_text())
     finally:
         stop_server(server)
     samples = clients["samples"]

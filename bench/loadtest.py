@@ -1,6 +1,7 @@
 """What the load tests (locust against gunicorn on loopback) share: a fresh bench database, the server, and the
 summary of the clients' samples. Used by bench.barometer_autosave and bench.ideas_load."""
 
+import json
 import os
 import signal
 import statistics
@@ -8,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -133,3 +134,57 @@ def summarise(samples: Sequence[Sequence[Any]]) -> dict[str, Any]:
         "mean_ms": round(statistics.fmean(ok) * 1000, 1) if ok else None,
         "max_ms": round(max(ok) * 1000, 1) if ok else None,
     }
+
+
+def run_locust(
+    locustfile: str,
+    *,
+    plan_variable: str,
+    name: str,
+    port: int,
+    users: int,
+    spawn_rate: int,
+    seconds: int,
+    while_running: Callable[[], None] | None = None,
+) -> Path:
+    """Runs locust headless on `locustfile` to the end (bounded by `seconds` and a margin) and returns the path of
+    the clients' results. The locustfile finds its plan (BENCH_DIR/<name>-plan.json) and where to write its results
+    through the JSON file that the environment variable `plan_variable` names. `while_running` is called once
+    locust has started (e.g. to restart the server in the middle of the run)."""
+    plan_path, results_path = BENCH_DIR / f"{name}-plan.json", BENCH_DIR / f"{name}-clients.json"
+    results_path.unlink(missing_ok=True)
+    paths_file = BENCH_DIR / f"{name}-paths.json"
+    paths_file.write_text(json.dumps({"plan": str(plan_path), "results": str(results_path)}))
+    env = {**os.environ, plan_variable: str(paths_file), "PYTHONPATH": str(ROOT)}
+    command = [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        locustfile,
+        "--headless",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(spawn_rate),
+        "--run-time",
+        f"{seconds}s",
+        "--stop-timeout",
+        "15",
+        "--host",
+        f"http://127.0.0.1:{port}",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    locust = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - our own command line
+    try:
+        if while_running:
+            while_running()
+        locust.wait(timeout=seconds + 120)
+    except subprocess.TimeoutExpired:
+        locust.kill()
+        raise
+    if not results_path.exists():
+        raise RuntimeError("locust wrote no results")
+    return results_path

@@ -48,6 +48,7 @@ from bench.common import (
     results_path,
     write_json,
 )
+from bench.loadtest import children
 
 WORKERS = 2
 REPEATS = 3
@@ -158,17 +159,7 @@ class Server:
     def workers(self) -> list[int]:
         if self.process is None:
             return []
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                except OSError:
-                    continue
-                # The process name is in parentheses and may hold spaces: the parent pid follows the last ')'.
-                if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
-                    pids.append(int(entry.name))
-        return sorted(pids)
+        return sorted(children(self.process.pid))
 
     @staticmethod
     def _status(pid: int, key: str) -> int:
