@@ -5,8 +5,6 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
-from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import Role
@@ -22,22 +20,11 @@ from notifications.models import Notification
 from organisations.models import Organisation, OrganisationKind
 from tests.concurrency import at_once, postgres_only
 from tests.factories import MembershipFactory, OrganisationFactory
+from tests.pages import client_for, url
 
 # The handlers of idea_a who are org_a's editors (only they may make records owned by org_a) or platform admins.
 MAKERS = {"editor_a", "platform_admin"}
 HANDLERS = MAKERS | {"challenge_handler"}
-
-
-def url(name: str, language: str = "fi", **kwargs: Any) -> str:
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    if getattr(user, "is_authenticated", False):
-        client.force_login(user)
-    return client
 
 
 # --- the source, derived (plain, no database) ------------------------------------------------------------------------

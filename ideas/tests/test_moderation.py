@@ -7,7 +7,6 @@ from unittest import mock
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -22,6 +21,7 @@ from ideas.views.limits import COMMENT_RATE, REPORT_RATE, SUPPORT_RATE
 from organisations.models import Organisation
 from tests.concurrency import at_once, postgres_only
 from tests.factories import MembershipFactory, UserFactory
+from tests.pages import client_for, t, url
 
 pytestmark = pytest.mark.django_db
 LANGUAGES = ("fi", "sv", "en")
@@ -29,23 +29,6 @@ LANGUAGES = ("fi", "sv", "en")
 # named_handler below).
 ROLES = ("anonymous", "registered_user", "sender", "editor_a", "admin_a", "editor_b", "named_handler", "platform_admin")
 HANDLERS = {"editor_a", "admin_a", "named_handler", "platform_admin"}
-
-
-def url(name: str, language: str = "fi", **kwargs: Any) -> str:
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    if getattr(user, "is_authenticated", False):
-        client.force_login(user)
-    return client
-
-
-def t(message: str, language: str = "fi") -> str:
-    with translation.override(language):
-        return gettext(message)
 
 
 def messages_of(error: ValidationError) -> dict[str, list[str]]:

@@ -5,10 +5,6 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
-from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 
 from audit.models import ChangeRecord
 from ideas import selectors, services
@@ -16,26 +12,10 @@ from ideas.models import Idea, IdeaState, IdeaStateOption
 from ideas.services import states
 from ideas.tests.conftest import ROLES, XSS_PAYLOADS
 from organisations.models import Organisation
+from tests.pages import client_for, t, url
 
 pytestmark = pytest.mark.django_db
 MANAGERS = {"editor_a", "platform_admin"}
-
-
-def t(message: str, language: str = "fi") -> str:
-    with translation.override(language):
-        return gettext(message)
-
-
-def url(name: str, language: str = "fi", **kwargs: Any) -> str:
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    if getattr(user, "is_authenticated", False):
-        client.force_login(user)
-    return client
 
 
 def add(organisation: Organisation, actor: Any, kind: str, fi: str, public: bool = True) -> IdeaStateOption:

@@ -28,6 +28,7 @@ from ideas import services
 from ideas.models import Audience, Challenge, Idea
 from ideas.services import uploads
 from ideas.tests.conftest import make_challenge
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 LANGUAGES = ("fi", "sv", "en")
@@ -387,13 +388,6 @@ def people(anonymous, registered_user, sender, editor_a, editor_b, platform_admi
     }
 
 
-def _client(user: Any) -> Client:
-    client = Client()
-    if getattr(user, "is_authenticated", False):
-        client.force_login(user)
-    return client
-
-
 def _idea_with_files(kind: str, people: dict[str, Any], org_a: Any, editor_a: Any, capture: Any) -> Idea:
     from accounts.models import Role
     from tests.factories import MembershipFactory
@@ -433,7 +427,7 @@ def test_files_are_served_only_to_who_may_see_the_idea(
         if status is None:
             continue
         for field in ("image", "attachment"):
-            response = _client(people[role]).get(reverse(f"ideas:idea_{field}", args=[idea.pk]))
+            response = client_for(people[role]).get(reverse(f"ideas:idea_{field}", args=[idea.pk]))
             assert response.status_code == status, (kind, role, field)
             if status == 200:
                 assert b"".join(response.streaming_content)  # type: ignore[attr-defined]
@@ -474,7 +468,7 @@ def _url(name: str, language: str, **kwargs: Any) -> str:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_send_form_takes_an_image_and_an_attachment(challenge_a, registered_user, language):
-    client = _client(registered_user)
+    client = client_for(registered_user)
     form = client.get(_url("ideas:send", language, pk=challenge_a.pk)).content.decode()
     assert 'enctype="multipart/form-data"' in form
     assert 'type="file" name="image"' in form
@@ -510,7 +504,7 @@ def test_idea_page_shows_the_image_with_alt_text_and_the_attachment(sent, langua
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_send_form_shows_file_errors_at_their_fields_in_the_language(challenge_a, registered_user, language):
-    response = _client(registered_user).post(
+    response = client_for(registered_user).post(
         _url("ideas:send", language, pk=challenge_a.pk),
         {"title": "", "text": "Teksti", "image": upload("kuva.png", PDF), "attachment": upload("x.exe", b"MZ")},
     )
@@ -534,7 +528,7 @@ def test_send_form_shows_file_errors_at_their_fields_in_the_language(challenge_a
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_bomb_through_the_form_is_a_field_error_in_the_language(challenge_a, registered_user, language):
-    response = _client(registered_user).post(
+    response = client_for(registered_user).post(
         _url("ideas:send", language, pk=challenge_a.pk),
         {"title": "Pommi", "text": "Teksti", "image": upload("pommi.png", png_claiming(30_000, 30_000))},
     )

@@ -8,33 +8,16 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
 
 from ideas import selectors, services
 from ideas.models import Challenge, Comment, Idea, IdeaState, Support
 from ideas.tests.conftest import XSS_PAYLOADS, make_challenge
 from ideas.views import SEND_RATE
 from organisations.models import Organisation
+from tests.pages import client_for, t, url
 
 pytestmark = pytest.mark.django_db
 LANGUAGES = ("fi", "sv", "en")
-
-
-def url(name: str, language: str = "fi", **kwargs: Any) -> str:
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    if getattr(user, "is_authenticated", False):
-        client.force_login(user)
-    return client
-
-
-def t(message: str, language: str) -> str:
-    with translation.override(language):
-        return gettext(message)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -13,14 +13,13 @@ from typing import Any
 import html5lib  # type: ignore[import-untyped]
 import pytest
 from django.test import Client
-from django.urls import reverse
-from django.utils import translation
 
 from ideas import services
 from ideas.models import Challenge, ChallengeStatus, Comment, Idea, IdeaState
 from ideas.services import moderation, states
 from ideas.tests.conftest import XSS_PAYLOADS
 from organisations.models import Organisation
+from tests.pages import client_for, url
 
 pytestmark = pytest.mark.django_db
 
@@ -91,18 +90,6 @@ def test_the_check_finds_each_payload_written_raw() -> None:
     for payload in XSS_PAYLOADS:
         findings = executable_markup(parse(f"<!doctype html><body><p>{payload}</p></body>"))
         assert bool(findings) is (payload not in INERT_AS_WRITTEN), payload
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    if getattr(user, "is_authenticated", False):
-        client.force_login(user)
-    return client
-
-
-def url(name: str, language: str = "fi", **kwargs: Any) -> str:
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
 
 
 def _world(payload: str, org_a: Organisation, editor_a: Any, sender: Any, commenter: Any) -> dict[str, Any]:

@@ -23,9 +23,10 @@ from PIL import Image
 from accounts.models import User
 from accounts.services import api_token_create
 from ideas import selectors, services
-from ideas.models import Audience, Challenge, ChallengeStatus, Comment, Idea, IdeaState, Support
+from ideas.models import Audience, ChallengeStatus, Comment, Idea, IdeaState, Support
 from ideas.services import linking, moderation
 from ideas.services import states as state_services
+from ideas.tests.conftest import make_challenge
 from organisations.models import Organisation
 from tests.api.conftest import API, make_user
 from tests.concurrency import at_once, postgres_only
@@ -34,18 +35,6 @@ ROLES = ("anonymous", "registered", "sender", "handler", "editor_b", "platform_a
 
 
 # --- the world --------------------------------------------------------------------------------------------------
-
-
-def make_challenge(owner: Organisation, actor: User, **data: Any) -> Challenge:
-    values = {
-        "title_fi": "Miten voisimme vähentää yksinäisyyttä?",
-        "title_sv": "Hur kunde vi minska ensamheten?",
-        "title_en": "How might we reduce loneliness?",
-        "question_en": "How might we reduce loneliness among the elderly?",
-        "status": ChallengeStatus.OPEN,
-    }
-    values.update(data)
-    return services.challenge_create(actor=actor, owner=owner, data=values)
 
 
 @pytest.fixture
