@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ideas.sources import SOURCE_BY_KIND
+
 Category = tuple[str, str]  # (code, label)
 
 
@@ -109,20 +111,13 @@ def share(part: int, whole: int) -> float | None:
     return None if whole == 0 else round(100 * part / whole, 1)
 
 
-# The barometer's options for partners (q_partners) by the partner organisation's kind (OrganisationKind values).
+# The barometer's options for partners (q_partners) by the partner organisation's kind (OrganisationKind values):
+# the idea sources' categories (the same codes), except that q_partners' "other municipalities, joint municipal
+# authorities and regions" also takes the regions: wellbeing services counties and regional councils.
 BAROMETER_PARTNER_BY_KIND = {
-    "municipality": "other_municipalities",
-    "joint_authority": "other_municipalities",
+    **SOURCE_BY_KIND,
     "wellbeing_county": "other_municipalities",
     "regional_council": "other_municipalities",
-    "company": "companies",
-    "university": "universities",
-    "uas": "universities",
-    "research_institute": "universities",
-    "third_sector": "third_sector",
-    "state_agency": "state_agencies",
-    "ministry": "state_agencies",
-    "international": "international",
 }
 OTHER_CATEGORY = "other"  # a kind the barometer has no option for
 NO_PARTNER = "none"  # the barometer's "we developed it on our own"
