@@ -7,8 +7,7 @@ who changed states are left out. An export file leaves the platform's access con
 on laptops, kept for years), so the data minimisation the platform promises must hold in the file too; a handler
 who must contact a sender does it on the idea's page, where the address is shown to handlers only.
 
-Spreadsheet programs run a cell that starts with = + - @ (or a tab or carriage return) as a formula; a text
-typed by anyone on the internet must never become one, so such cells get a leading apostrophe.
+Cells are neutralised for spreadsheet programs (core.spreadsheets).
 """
 
 import csv
@@ -17,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import rules
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from openpyxl import Workbook  # type: ignore[import-untyped]  # ships no type information
@@ -25,36 +23,22 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-unty
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
-from accounts import roles
 from audit.models import ChangeRecord
 from core.sanitise import strip_html
+from core.spreadsheets import neutralised
 from ideas.models import Challenge, Comment, Idea, Support
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
-@rules.predicate
-def is_challenge_handler(user: Any, challenge: Any) -> bool:
-    """The owner's editors and the challenge's named handlers (platform administrators pass every check)."""
-    if challenge is None or not getattr(user, "is_authenticated", False):
-        return False
-    return roles.is_editor(user, challenge.owner_id) or challenge.handlers.filter(pk=user.pk).exists()
-
-
-rules.set_perm("ideas.export_challenge", is_challenge_handler)
-
-
 def safe_cell(value: Any) -> Any:
-    """The value as a spreadsheet should get it: text that would start a formula is prefixed with "'"."""
+    """The value as a spreadsheet should get it: None empty, dates as ISO text, formulas neutralised."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    return value
+    return neutralised(value)
 
 
 @dataclass(frozen=True)
@@ -71,7 +55,9 @@ def _plain(text: str) -> str:
 def challenge_tables(challenge: Challenge) -> list[Table]:
     """The challenge's ideas, comments, supports and state changes as four tables (no personal data)."""
     ideas = list(
-        challenge.ideas.annotate(support_count=Count("supports", distinct=True), comment_count=Count("comments"))
+        challenge.ideas.annotate(
+            support_count=Count("supports", distinct=True), comment_count=Count("comments", distinct=True)
+        )
         .order_by("pk")
         .values_list(
             "pk",

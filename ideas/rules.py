@@ -327,6 +327,8 @@ def may_support(user: Any, idea: Any) -> bool:
 rules.add_perm("ideas.view_challenge", challenge_is_visible)
 rules.add_perm("ideas.change_challenge", is_editor_of_challenge_owner)
 rules.add_perm("ideas.handle_challenge", handles_challenge)
+# The export of a whole challenge (ideas/exports.py): for those who handle its ideas.
+rules.add_perm("ideas.export_challenge", handles_challenge)
 rules.add_perm("ideas.send_idea", may_send_to_challenge)
 rules.add_perm("ideas.view_idea", idea_is_public | is_handler | is_sender)
 rules.add_perm("ideas.handle_idea", is_handler)

@@ -14,20 +14,12 @@ from openpyxl import Workbook  # type: ignore[import-untyped]  # ships no type i
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
+from core.spreadsheets import neutralised
 from lab.selectors import Portfolio
 from lab.tabulation import Period, Table
 
-# What spreadsheet programs read as the start of a formula (OWASP's list for CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_LIMIT = 31
 FORBIDDEN_IN_SHEET_NAMES = str.maketrans({c: " " for c in "[]:*?/\\"})
-
-
-def neutralised(value: Any) -> Any:
-    """The value, with a text that a spreadsheet would take for a formula made plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def period_text(period: Period) -> str:

@@ -80,6 +80,18 @@ def test_tables_hold_the_challenge_without_personal_data(busy_challenge: Challen
         assert personal not in everything
 
 
+def test_counts_of_supports_and_comments_do_not_multiply_each_other(busy_challenge: Challenge) -> None:
+    idea = busy_challenge.ideas.order_by("pk").first()
+    assert idea is not None
+    for index in range(2):
+        someone = person()
+        services.support_add(actor=someone, idea=idea)
+        services.comment_add(actor=someone, idea=idea, text=f"Kommentti {index}")
+    ideas = exports.challenge_tables(busy_challenge)[0]
+    first = dict(zip(ideas.columns, ideas.rows[0], strict=True))
+    assert (first["supports"], first["comments"]) == (3, 3)
+
+
 def test_tables_leave_out_other_challenges(busy_challenge: Challenge, org_a: Any, editor_a: Any) -> None:
     from ideas.tests.conftest import make_challenge
 
