@@ -31,8 +31,8 @@ from ideas import services
 from ideas.models import Audience, ChallengeStatus, IdeaState
 from ideas.services import linking, moderation
 from ideas.services import states as state_services
+from ideas.tests.conftest import make_challenge
 from organisations.models import Organisation
-from tests.api.test_ideas_api import make_challenge
 
 MAX_EXAMPLES = 30
 
