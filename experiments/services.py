@@ -251,7 +251,8 @@ def scale_up_refusal(experiment: Experiment) -> str | None:
 @transaction.atomic
 def experiment_scale_up(*, actor: Any, experiment: Experiment, expected_version: int) -> Innovation:
     """The finished experiment decided "scale up" becomes the owner's innovation in use, linked both ways, in one
-    transaction: the innovation's texts start from the experiment's title, summary and results."""
+    transaction: the innovation's texts start from the experiment's title, summary and results. The ideas the
+    experiment was made from follow it into use (ideas.services.linking.ideas_follow_scale_up)."""
     _require(actor, "experiments.change_experiment", experiment)
     current = _lock_current(experiment, expected_version)
     refusal = scale_up_refusal(current)
@@ -272,6 +273,10 @@ def experiment_scale_up(*, actor: Any, experiment: Experiment, expected_version:
     change_record(
         obj=current, actor=actor, action=Action.UPDATE, changes={"resulting_innovation": [None, str(innovation)]}
     )
+    # Imported here: ideas' linking builds on this module (an idea becomes an experiment through it).
+    from ideas.services.linking import ideas_follow_scale_up
+
+    ideas_follow_scale_up(actor=actor, experiment=current, innovation=innovation)
     return innovation
 
 

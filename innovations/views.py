@@ -27,6 +27,7 @@ from core.errors import ConflictError
 from core.forms import attach_errors
 from core.models import Theme
 from experiments.selectors import experiment_visible
+from ideas.selectors import ideas_behind
 from innovations import services
 from innovations.forms import (
     FACET_PARAMS,
@@ -346,6 +347,7 @@ def innovation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 .order_by("-starts_on", "-pk")
             ),
             "may_experiment": user.has_perm("innovations.adopt_innovation"),
+            "ideas": ideas_behind(user=user, innovation=innovation),
             "changes": changes,
             "can_edit": user.has_perm("innovations.change_innovation", innovation),
             "can_delete": user.has_perm("innovations.delete_innovation", innovation),

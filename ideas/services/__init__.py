@@ -315,6 +315,7 @@ def idea_set_state(*, actor: Any, idea: Idea, state: "str | IdeaStateOption", re
 
 
 def comment_add(*, actor: Any, idea: Idea, text: str) -> Comment:
+    """Adds a comment; the idea's sender and supporters (not the commenter) are told, by their preferences."""
     _require(actor, "ideas.comment_idea", idea)
     text = clean_html(str(text or ""))
     if not strip_html(text).strip():
@@ -325,6 +326,7 @@ def comment_add(*, actor: Any, idea: Idea, text: str) -> Comment:
     with transaction.atomic():
         comment = Comment.objects.create(idea=idea, author=actor, text=text)
         change_record(obj=comment, actor=actor, action=Action.CREATE)
+        notifications.idea_changed(idea=idea, change="comment", actor=actor, detail=text)
     return comment
 
 

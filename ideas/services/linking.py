@@ -131,3 +131,17 @@ def idea_to_innovation(*, actor: Any, idea: Idea) -> Innovation:
         _move_to(idea, IdeaState.IN_DEVELOPMENT, actor, "innovation", innovation)
         notifications.idea_changed(idea=idea, change="innovation", actor=actor, detail=innovation.title)
     return innovation
+
+
+def ideas_follow_scale_up(*, actor: Any, experiment: Experiment, innovation: Innovation) -> int:
+    """When an experiment is scaled up into an innovation in use, the ideas it was made from follow it: each links
+    to the innovation (unless it already has one) and moves to "in use", and their senders and supporters are told,
+    so that the idea, the experiment and the innovation stay one record. Runs in the scale-up's transaction, which
+    the experiment's editor was allowed to make; returns how many ideas moved."""
+    ideas = Idea.objects.select_for_update(of=("self",)).select_related("challenge", "organisation")
+    moved = 0
+    for idea in ideas.filter(experiment=experiment, innovation=None).order_by("pk"):
+        _move_to(idea, IdeaState.IN_USE, actor, "innovation", innovation)
+        notifications.idea_changed(idea=idea, change="innovation", actor=actor, detail=innovation.title)
+        moved += 1
+    return moved

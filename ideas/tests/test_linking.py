@@ -198,6 +198,44 @@ def test_innovation_from_an_idea(idea_a: Idea, editor_a: Any) -> None:
 
 
 @pytest.mark.django_db
+def test_an_idea_follows_its_experiment_into_use(
+    idea_a: Idea, editor_a: Any, sender: Any, registered_user: Any, challenge_a: Challenge
+) -> None:
+    from experiments import services as experiment_services
+    from experiments.tests.conftest import finish_and_scale_up_decision
+
+    services.support_add(actor=registered_user, idea=idea_a)
+    other = services.idea_send(actor=sender, challenge=challenge_a, title="Toinen", text="Toinen idea")
+    experiment = finish_and_scale_up_decision(linking.idea_to_experiment(actor=editor_a, idea=idea_a), editor_a)
+    innovation = experiment_services.experiment_scale_up(
+        actor=editor_a, experiment=experiment, expected_version=experiment.version
+    )
+    idea_a.refresh_from_db()
+    assert (idea_a.experiment_id, idea_a.innovation_id, idea_a.state) == (
+        experiment.pk,
+        innovation.pk,
+        IdeaState.IN_USE,
+    )
+    for person in (sender, registered_user):
+        changes = Notification.objects.filter(idea=idea_a, user=person).values_list("change", flat=True)
+        assert sorted(changes) == ["experiment", "innovation"]
+    other.refresh_from_db()
+    assert (other.innovation_id, other.state) == (None, IdeaState.RECEIVED)  # not made into this experiment
+
+
+@pytest.mark.django_db
+def test_an_idea_with_its_own_innovation_keeps_it_when_its_experiment_is_scaled_up(idea_a: Idea, editor_a: Any) -> None:
+    from experiments import services as experiment_services
+    from experiments.tests.conftest import finish_and_scale_up_decision
+
+    own = linking.idea_to_innovation(actor=editor_a, idea=idea_a)
+    experiment = finish_and_scale_up_decision(linking.idea_to_experiment(actor=editor_a, idea=idea_a), editor_a)
+    experiment_services.experiment_scale_up(actor=editor_a, experiment=experiment, expected_version=experiment.version)
+    idea_a.refresh_from_db()
+    assert idea_a.innovation_id == own.pk
+
+
+@pytest.mark.django_db
 def test_unconfirmed_idea_is_not_turned(unconfirmed_a: Idea, editor_a: Any) -> None:
     with pytest.raises(ValidationError):
         linking.idea_to_experiment(actor=editor_a, idea=unconfirmed_a)
@@ -330,27 +368,23 @@ def test_turn_buttons_only_for_those_who_may_make_the_records(
 
 
 @pytest.mark.django_db
-def test_ideas_behind_a_record_for_its_page(idea_a: Idea, editor_a: Any, registered_user: Any) -> None:
-    """`{% load idea_origins %}{% ideas_behind innovation %}` is the section an innovation's or an experiment's page
-    shows to link back to its ideas (only those the viewer may see)."""
-    from django.template import Context, Template
-    from django.test import RequestFactory
-
+def test_the_records_pages_link_back_to_their_ideas(idea_a: Idea, editor_a: Any, registered_user: Any) -> None:
+    """An innovation's and an experiment's page link to the ideas they were made from, as far as the viewer may see
+    them: a hidden idea for its handlers only."""
     innovation = linking.idea_to_innovation(actor=editor_a, idea=idea_a)
     experiment = linking.idea_to_experiment(actor=editor_a, idea=idea_a)
+    Innovation.objects.filter(pk=innovation.pk).update(status=Status.PUBLISHED)
+    Experiment.objects.filter(pk=experiment.pk).update(status=Status.PUBLISHED)
     link = url("ideas:idea", pk=idea_a.pk)
 
-    def section(user: Any, record: Any) -> str:
-        request = RequestFactory().get("/")
-        request.user = user
-        template = Template("{% load idea_origins %}{% ideas_behind record %}")
-        return template.render(Context({"request": request, "record": record}))
+    def page(user: Any, record: Any) -> str:
+        return client_for(user).get(record.get_absolute_url()).content.decode()
 
-    assert link in section(registered_user, innovation)
-    assert link in section(registered_user, experiment)
-    # A hidden idea is linked for its handlers only.
+    assert link in page(registered_user, innovation)
+    assert link in page(registered_user, experiment)
     Idea.objects.filter(pk=idea_a.pk).update(hidden=True)
-    assert section(registered_user, innovation).strip() == ""
-    assert link in section(editor_a, innovation)
+    assert link not in page(registered_user, innovation)
+    assert link not in page(registered_user, experiment)
+    assert link in page(editor_a, innovation)
     assert [i.pk for i in selectors.ideas_behind(user=editor_a, experiment=experiment)] == [idea_a.pk]
     assert selectors.ideas_behind(user=editor_a) == []

@@ -375,6 +375,21 @@ def test_comment_needs_text_and_a_signed_in_person(idea_a: Idea, registered_user
     assert Comment.objects.filter(idea=idea_a).count() == 1
 
 
+def test_a_comment_tells_the_sender_and_supporters_but_not_the_commenter(
+    idea_a: Idea, sender: Any, registered_user: Any, editor_a: Any
+) -> None:
+    from notifications.models import Notification
+
+    services.support_add(actor=registered_user, idea=idea_a)
+    services.comment_add(actor=registered_user, idea=idea_a, text="<p>Hyvä ajatus</p>")
+    assert list(Notification.objects.values_list("user", "change", "detail")) == [(sender.pk, "comment", "Hyvä ajatus")]
+    services.comment_add(actor=editor_a, idea=idea_a, text="Kiitos!")
+    assert set(Notification.objects.filter(detail="Kiitos!").values_list("user", flat=True)) == {
+        sender.pk,
+        registered_user.pk,
+    }
+
+
 def test_no_comments_or_supports_on_unconfirmed_ideas(unconfirmed_a: Idea, registered_user: Any) -> None:
     with pytest.raises(PermissionDenied):
         services.comment_add(actor=registered_user, idea=unconfirmed_a, text="Hei")
