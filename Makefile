@@ -10,6 +10,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-requirements
 BOOT_PYTHON := $(shell command -v python3.11 || command -v python3)
 POSTGRES_URL := postgres://postgres@127.0.0.1:5432/test
+# Where `make demo` serves the site: links in its e-mails and the demo identification provider point here.
+DEMO_URL := http://127.0.0.1:8000
 CHROMIUM := /usr/bin/chromium
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k helsinki -x"`.
 PYTEST_ARGS ?=
@@ -40,13 +42,13 @@ demo: venv messages migrate ## Load reference and demo data, then run the site a
 	$(PY) manage.py load_reference_data
 	@# load_demo_data is written separately: skip it cleanly while it does not exist.
 	@if $(PY) manage.py help load_demo_data >/dev/null 2>&1; then \
-		$(PY) manage.py load_demo_data; \
+		SITE_URL=$(DEMO_URL) $(PY) manage.py load_demo_data; \
 	else \
 		echo "load_demo_data command not available yet: demo data skipped."; \
 	fi
 	@echo
 	@echo "Innoverkko runs at http://127.0.0.1:8000/ (the demo log-ins are printed above). Stop with Ctrl-C."
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=true SITE_URL=$(DEMO_URL) $(PY) manage.py runserver 127.0.0.1:8000
 
 # The test command shared by `test` and `test-postgres`: browser tests need Debian's Chromium; without it they
 # are deselected, and said so plainly.

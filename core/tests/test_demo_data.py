@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
-from accounts.models import Membership, Role, User
+from accounts.dev_provider import DEV_SLUG
+from accounts.models import IdentityProvider, Membership, Role, User
 from core.demo_data import (
     DEFAULT_SEED,
     DEMO_PASSWORD,
@@ -75,6 +76,7 @@ def test_command_prints_the_log_ins(demo: DemoResult, capsys: pytest.CaptureFixt
     call_command("load_demo_data")
     out = capsys.readouterr().out
     assert "already loaded" in out
+    assert IdentityProvider.objects.get(slug=DEV_SLUG).name in out  # sign-in with identification in the demo
     assert DEMO_PASSWORD in out
     for username in [user[0] for user in DEMO_USERS]:
         assert username in out

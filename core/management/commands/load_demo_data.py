@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.dev_provider import register_dev_provider
 from barometer.demo_data import demo_rounds_delete, demo_rounds_load
 from core.demo_data import DEFAULT_SEED, DEMO_PASSWORD, demo_data_load
 from ideas.demo_data import demo_codevelopment_delete, demo_codevelopment_load
@@ -39,6 +40,8 @@ class Command(BaseCommand):
             )
             rounds = demo_rounds_load(seed=options["seed"], log=self.stdout.write if verbose else None)
             codevelopment = demo_codevelopment_load(log=self.stdout.write if verbose else None)
+            # Sign-in with identification in the demo: the development provider imitating Suomi.fi's test service.
+            provider = register_dev_provider()
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         if result.created:
@@ -52,6 +55,10 @@ class Command(BaseCommand):
         )
         if codevelopment:
             self.stdout.write("Co-development: " + ", ".join(f"{name}: {n}" for name, n in codevelopment.items()))
+        self.stdout.write(
+            f"Identification: “{provider.name}” on the log-in page, served by this site when DEBUG is on "
+            f"({provider.discovery_url})."
+        )
         self.stdout.write("")
         self.stdout.write("All records made by this command are synthetic and flagged as such.")
         self.stdout.write(f"Demo log-ins (password “{DEMO_PASSWORD}”):")
