@@ -262,7 +262,8 @@ def fill_login_form(page: Page, username: str, password: str = PASSWORD) -> None
     """Fills and sends the log-in form on the current page, finding the fields by their labels."""
     page.get_by_label(USERNAME_LABEL).fill(username)
     page.get_by_label(PASSWORD_LABEL).fill(password)
-    page.get_by_role("main").get_by_role("button", name=LOGIN_BUTTON).click()
+    # The password form's own button: the page may also offer sign-in with identification providers.
+    page.locator("main form:has(input[type=password])").get_by_role("button", name=LOGIN_BUTTON).click()
 
 
 @pytest.fixture
