@@ -22,7 +22,7 @@ from accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY, a
 from ideas import selectors, services
 from ideas.models import Audience, Challenge, Comment, Idea, IdeaState, Participation
 from ideas.rules import participation_refusal
-from ideas.views.limits import COMMENT_RATE, SUPPORT_RATE, over_limit
+from ideas.views.limits import COMMENT_RATE, SEND_RATE, SUPPORT_RATE, over_limit
 from innovations.api import OptionalSlug
 from organisations.api import (
     MAX_ID,
@@ -38,9 +38,8 @@ from organisations.api import (
 )
 from organisations.models import Organisation
 
-# Sending is limited per person, as on the pages per address: a burst of spam is stopped, a person is not.
-# Comments and supports count together with the pages' (the same groups), so two ways in do not double a limit.
-SEND_RATE = "10/h"
+# Sends, comments and supports count together with the pages' (the same groups, ideas/views/limits.py), so two
+# ways in do not double a limit.
 Latitude = Annotated[
     float, Field(ge=-90, le=90, allow_inf_nan=False, description="WGS84; the place must be in Finland.")
 ]
@@ -404,7 +403,7 @@ def _refuse(request: HttpRequest, challenge: Challenge | None, action: str, fall
 
 
 def _send(request: HttpRequest, payload: IdeaIn, **target: Any) -> Any:
-    _check_rate(request, "ideas.api.send", SEND_RATE)
+    _check_rate(request, "ideas.send", SEND_RATE)
     idea = services.idea_send(
         actor=actor(request),
         title=payload.title,

@@ -16,8 +16,7 @@ from ideas import selectors, selectors_moderation, services
 from ideas.models import BannedWord, Challenge, Comment, Idea, Report, ReportStatus
 from ideas.services import moderation
 from ideas.tests.conftest import make_challenge
-from ideas.views import SEND_RATE
-from ideas.views.limits import COMMENT_RATE, REPORT_RATE, SUPPORT_RATE
+from ideas.views.limits import COMMENT_RATE, REPORT_RATE, SEND_RATE, SUPPORT_RATE
 from organisations.models import Organisation
 from tests.concurrency import at_once, postgres_only
 from tests.factories import MembershipFactory, UserFactory

@@ -12,7 +12,7 @@ from django.utils import translation
 from ideas import selectors, services
 from ideas.models import Challenge, Comment, Idea, IdeaState, Support
 from ideas.tests.conftest import XSS_PAYLOADS, make_challenge
-from ideas.views import SEND_RATE
+from ideas.views.limits import SEND_RATE
 from organisations.models import Organisation
 from tests.pages import client_for, t, url
 
@@ -165,13 +165,26 @@ def test_sending_is_rate_limited(challenge_a: Challenge) -> None:
         assert client.post(page, data).status_code == 302
     response = client.post(page, {"title": "One too many", "text": "T", "sender_email": "a@example.fi"})
     assert response.status_code == 429
-    assert t("Too many ideas were sent from your address. Wait a moment and try again.", "fi") in (
+    assert t("Too many ideas were sent from your account or address. Wait a moment and try again.", "fi") in (
         response.content.decode()
     )
     assert Idea.objects.count() == limit
     # Another address is not blocked.
     other = client.post(page, {"title": "Other", "text": "T", "sender_email": "b@example.fi"}, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 302
+
+
+def test_signed_in_people_behind_one_address_do_not_hold_each_other_up(challenge_a: Challenge) -> None:
+    """A library's or an office's people share an address: the limit counts each signed-in person on their own."""
+    from tests.factories import UserFactory
+
+    limit = int(SEND_RATE.split("/")[0])
+    page = url("ideas:send", pk=challenge_a.pk)
+    first, second = client_for(UserFactory()), client_for(UserFactory())
+    for number in range(limit):
+        assert first.post(page, {"title": f"Idea {number}", "text": "T"}).status_code == 302
+    assert first.post(page, {"title": "One too many", "text": "T"}).status_code == 429
+    assert second.post(page, {"title": "Toisen idea", "text": "T"}).status_code == 302
 
 
 def test_send_page_refuses_who_may_not_send(

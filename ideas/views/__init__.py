@@ -18,7 +18,6 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
 from accounts import roles
 from core.errors import ConflictError
@@ -38,12 +37,10 @@ from ideas.forms import (
 )
 from ideas.models import Challenge, ChallengeStatus, Idea
 from ideas.rules import participation_refusal
-from ideas.views.limits import COMMENT_RATE, SUPPORT_RATE, limited
+from ideas.views.limits import COMMENT_RATE, SEND_RATE, SUPPORT_RATE, limited, over_limit
 from organisations.models import Organisation
 
 PER_PAGE = 20
-# Sending is limited per address: a burst of spam is stopped, a person sending a few ideas is not.
-SEND_RATE = "10/h"
 
 
 def _challenge_or_404(request: HttpRequest, pk: int) -> Challenge:
@@ -210,8 +207,10 @@ def _send(request: HttpRequest, challenge: Challenge | None, organisation: Organ
     }
     if request.method == "POST" and form.is_valid():
         # Only complete sendings count, so that a person correcting a mistyped form is not held up.
-        if is_ratelimited(request, group="ideas.send", key="ip", rate=SEND_RATE, method="POST", increment=True):
-            messages.error(request, _("Too many ideas were sent from your address. Wait a moment and try again."))
+        if over_limit(request, group="ideas.send", rate=SEND_RATE):
+            messages.error(
+                request, _("Too many ideas were sent from your account or address. Wait a moment and try again.")
+            )
             return render(request, "ideas/send.html", context, status=429)
         if form.cleaned_data["website"]:
             # A bot filled in the honeypot: answer as if all went well, store nothing.

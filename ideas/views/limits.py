@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django_ratelimit.core import is_ratelimited
 
+SEND_RATE = "10/h"  # ideas, on the pages and through the API together
 COMMENT_RATE = "30/h"
 SUPPORT_RATE = "60/h"
 REPORT_RATE = "10/h"
