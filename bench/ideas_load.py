@@ -19,7 +19,8 @@
    counted apart.
 
 Results: /tmp/innoverkko-bench/ideas_load.json. Requests/s, latency p50/p95/p99 as the client saw it (whole
-request, a new connection each time, since sync workers close it), errors by status, and the count.
+request, a new connection each time, since sync workers close it) and errors by status, for the phase with
+everyone in (the headline) and for the people coming in; and the count.
 """
 
 import argparse
@@ -42,7 +43,7 @@ USERS = 500
 DURATION_S = 60
 WORKERS = 4
 SEED_IDEAS = 100
-THINK_S = (2.0, 10.0)  # between two actions: much quicker than people on a participation site
+THINK_S = (10.0, 30.0)  # between two actions: 500 people acting every 20 s on average, far busier than real use
 SPAWN_RATE = 25  # people coming in per second, until all are in
 LOCUST_PLAN = "IDEAS_LOAD_PLAN"  # set for the locust subprocess: where its plan and results are
 REQUEST_TIMEOUT_S = 30.0
@@ -127,7 +128,7 @@ if os.environ.get(LOCUST_PLAN):
     }
 
     class Person(HttpUser):
-        wait_time = between(*THINK_S)
+        wait_time = between(*_plan["think_s"])
 
         def on_start(self) -> None:
             person = next(_people)
@@ -240,6 +241,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--users", type=int, default=USERS)
     parser.add_argument("--duration", type=int, default=DURATION_S, help="seconds with everyone in")
     parser.add_argument("--workers", type=int, default=WORKERS)
+    parser.add_argument(
+        "--think", type=float, nargs=2, default=THINK_S, metavar=("MIN", "MAX"), help="seconds between two actions"
+    )
     args = parser.parse_args(argv)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()
@@ -248,7 +252,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     log("  database …")
     prepare_database(args.db, SCALE)
     django_setup(args.db, SCALE)
-    plan = make_plan(args.users)
+    plan = {**make_plan(args.users), "think_s": list(args.think)}
     (BENCH_DIR / "ideas-plan.json").write_text(json.dumps(plan))
     log("  collectstatic …")
     collect_static(args.db, SCALE)
@@ -273,28 +277,40 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     finally:
         stop_server(server)
     samples = clients["samples"]
-    writes = samples["send"] + samples["comment"] + samples["support"]
-    everything = writes + samples["read"] + samples["open"]
+    # Two phases: the people coming in (each opening the challenge page, the heavier request) and everyone in,
+    # the headline. The actions of each phase, by kind, and all of them together.
+    all_in = max((start + seconds for start, seconds, *_rest in samples["open"]), default=0.0)
+    actions = ("send", "comment", "support", "read")
+    phases = {
+        "everyone_in": {kind: [x for x in samples[kind] if x[0] >= all_in] for kind in actions},
+        "coming_in": {kind: [x for x in samples[kind] if x[0] < all_in] for kind in actions},
+    }
     results: dict[str, Any] = {
         "db": args.db,
         "users": args.users,
         "ramp_up_s": ramp,
         "duration_s": args.duration,
         "workers": args.workers,
-        "think_time_s": list(THINK_S),
-        "all_requests": summarise(everything),
-        "writes": summarise(writes),
-        **{kind: summarise(rows) for kind, rows in samples.items()},
+        "think_time_s": list(args.think),
+        **{
+            phase: {
+                "all_actions": summarise([x for rows in by_kind.values() for x in rows]),
+                **{kind: summarise(rows) for kind, rows in by_kind.items()},
+            }
+            for phase, by_kind in phases.items()
+        },
+        "opening_the_challenge": summarise(samples["open"]),
         "count": count_writes(plan, clients),
         "measured": measured(load_before=load_before),
     }
     write_json(RESULTS, results)
-    for name in ("all_requests", "writes", "send", "comment", "support", "read", "open"):
-        row = results[name]
-        log(
-            f"  {name}: {row['requests']} requests, {row['requests_per_s']} req/s, p50 {row['p50_ms']} ms, "
-            f"p95 {row['p95_ms']} ms, p99 {row['p99_ms']} ms, errors {row['errors']} {row['statuses']}"
-        )
+    for phase in phases:
+        for name, row in results[phase].items():
+            log(
+                f"  {phase.replace('_', ' ')}, {name.replace('_', ' ')}: {row['requests']} requests, "
+                f"{row['requests_per_s']} req/s, p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms, "
+                f"p99 {row['p99_ms']} ms, errors {row['errors']} {row['statuses']}"
+            )
     for kind, row in results["count"].items():
         log(f"  {kind}: " + ", ".join(f"{key} {value}" for key, value in row.items()))
     log(f"Results written to {RESULTS}")
