@@ -52,6 +52,26 @@ def _plain(text: str) -> str:
     return strip_html(text or "").strip()
 
 
+# The ideas table: (column, field read).
+IDEA_COLUMNS = (
+    ("id", "pk"),
+    ("title", "title"),
+    ("text", "text"),
+    ("state", "state"),
+    ("state_reason", "state_reason"),
+    ("source", "source"),
+    ("confirmed", "confirmed"),
+    ("hidden", "hidden"),
+    ("merged_into", "merged_into_id"),
+    ("latitude", "latitude"),
+    ("longitude", "longitude"),
+    ("supports", "support_count"),
+    ("comments", "comment_count"),
+    ("created_at", "created_at"),
+    ("updated_at", "updated_at"),
+)
+
+
 def challenge_tables(challenge: Challenge) -> list[Table]:
     """The challenge's ideas, comments, supports and state changes as four tables (no personal data)."""
     ideas = list(
@@ -59,23 +79,7 @@ def challenge_tables(challenge: Challenge) -> list[Table]:
             support_count=Count("supports", distinct=True), comment_count=Count("comments", distinct=True)
         )
         .order_by("pk")
-        .values_list(
-            "pk",
-            "title",
-            "text",
-            "state",
-            "state_reason",
-            "source",
-            "confirmed",
-            "hidden",
-            "merged_into_id",
-            "latitude",
-            "longitude",
-            "support_count",
-            "comment_count",
-            "created_at",
-            "updated_at",
-        )
+        .values_list(*(field for _column, field in IDEA_COLUMNS))
     )
     idea_ids = [row[0] for row in ideas]
     idea_rows = [(pk, title, _plain(text), *rest) for pk, title, text, *rest in ideas]
@@ -89,27 +93,7 @@ def challenge_tables(challenge: Challenge) -> list[Table]:
         Support.objects.filter(idea_id__in=idea_ids).order_by("pk").values_list("pk", "idea_id", "created_at")
     )
     return [
-        Table(
-            "ideas",
-            (
-                "id",
-                "title",
-                "text",
-                "state",
-                "state_reason",
-                "source",
-                "confirmed",
-                "hidden",
-                "merged_into",
-                "latitude",
-                "longitude",
-                "supports",
-                "comments",
-                "created_at",
-                "updated_at",
-            ),
-            idea_rows,
-        ),
+        Table("ideas", tuple(column for column, _field in IDEA_COLUMNS), idea_rows),
         Table("comments", ("id", "idea_id", "text", "hidden", "created_at"), comments),
         Table("supports", ("id", "idea_id", "created_at"), supports),
         Table("states", ("idea_id", "changed_at", "from_state", "to_state", "reason"), state_history(idea_ids)),
