@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from django.test import Client
+from django.utils import translation
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
@@ -38,13 +39,16 @@ class DjangoClientAdapter(BaseAdapter):
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         headers = {k: str(v) for k, v in request.headers.items() if k.lower() not in DROPPED_HEADERS}
         body = request.body or b""
-        answer = self.client.generic(
-            request.method or "GET",
-            path,
-            data=body.encode() if isinstance(body, str) else body,
-            content_type=str(request.headers.get("Content-Type", "")),
-            headers=headers,
-        )
+        # The provider answers in this thread, as if on another server: its request must not leave its language
+        # active for the platform's request that called it (over real HTTP it could not).
+        with translation.override(translation.get_language()):
+            answer = self.client.generic(
+                request.method or "GET",
+                path,
+                data=body.encode() if isinstance(body, str) else body,
+                content_type=str(request.headers.get("Content-Type", "")),
+                headers=headers,
+            )
         content = answer.content
         if self.rewrite is not None and answer.get("Content-Type", "").startswith("application/json"):
             import json
