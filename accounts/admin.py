@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -109,6 +110,7 @@ class IdentityProviderAdmin(admin.ModelAdmin):
     list_filter = ("enabled",)
     search_fields = ("name", "slug", "discovery_url")
     autocomplete_fields = ("organisation",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # a provider's address is https
 
     def save_model(self, request: HttpRequest, obj: IdentityProvider, form: Any, change: bool) -> None:
         identity.identity_provider_save(actor=request.user, provider=obj)
