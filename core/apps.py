@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.core import signals
 
 
 class CoreConfig(AppConfig):
     name = "core"
+
+    def ready(self) -> None:
+        from core import after_response
+
+        signals.request_started.connect(after_response.request_started, dispatch_uid="core.after_response.started")
+        signals.request_finished.connect(after_response.request_finished, dispatch_uid="core.after_response.finished")

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import change_record, diff
+from core.after_response import run_after_response
 from core.sanitise import strip_html
 from ideas.models import Idea
 from notifications.models import Change, Frequency, Notification, Preference
@@ -170,7 +171,7 @@ def idea_changed(*, idea: Idea, change: str, actor: Any = None, detail: str = ""
     """Records that `idea` changed, for its sender and supporters; returns how many notifications were made.
 
     Call it inside the transaction that makes the change: the notifications are stored with it, and the
-    immediate ones are mailed after the commit (a change that rolls back notifies nobody). Nothing is recorded
+    immediate ones are mailed after the commit, once the response is sent (a change that rolls back notifies nobody). Nothing is recorded
     for an idea its sender has not confirmed, nor for a hidden idea except the news that it was hidden.
     `detail` is plain text shown with the change (a reason, the start of a comment)."""
     if change not in Change.values:
@@ -207,10 +208,10 @@ def idea_changed(*, idea: Idea, change: str, actor: Any = None, detail: str = ""
         created = Notification.objects.bulk_create(rows)
     immediate = [row.pk for row in created if row.frequency == Frequency.IMMEDIATE and row.pk is not None]
     if immediate:
-        # Mailed in the request that made the change only up to a few: an idea with hundreds of supporters must
-        # not keep a handler's page waiting for the mail server. The rest go with the next immediate run (cron).
+        # Mailed by the request that made the change once its response is out, and only up to a few: an idea with
+        # hundreds of supporters must not keep a worker busy. The rest go with the next immediate run (cron).
         ids = immediate[:IMMEDIATE_IN_REQUEST]
-        transaction.on_commit(lambda: _send_after_commit(ids, idea.pk))
+        transaction.on_commit(lambda: run_after_response(lambda: _send_after_commit(ids, idea.pk)))
     return len(created)
 
 
