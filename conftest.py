@@ -6,6 +6,8 @@
 - Transactional tests (transaction=True, live_server) flush every table when they end; pytest-django runs them
   last, and each one gets the reference data back before it starts.
 - Tests write uploads to a temporary MEDIA_ROOT and hash passwords with fast MD5.
+- Hypothesis has no deadline: speed is measured in benchmarks, and a busy shared machine must not fail a
+  property test on time.
 """
 
 import shutil
@@ -14,12 +16,16 @@ import tempfile
 import pytest
 from django.conf import settings
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 from pytest_django import DjangoDbBlocker
 
 # Shared factories-backed fixtures: organisations, one user per role, innovations.
 pytest_plugins = ["tests.fixtures"]
 
 _media_root: str | None = None
+
+hypothesis_settings.register_profile("innoverkko", deadline=None)
+hypothesis_settings.load_profile("innoverkko")
 
 
 def pytest_configure(config: pytest.Config) -> None:

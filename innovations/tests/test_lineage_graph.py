@@ -1,6 +1,6 @@
 """The lineage drawing's layout: plain maths, no database."""
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from innovations.lineage_graph import NodeIn, layered_layout, limit_columns
@@ -122,8 +122,6 @@ def trees(draw: st.DrawFn) -> list[NodeIn]:
     return nodes
 
 
-# No deadline: the layout is fast, but a busy CI machine (the suite runs in parallel) must not fail it on time.
-@settings(deadline=None)
 @given(trees())
 def test_boxes_never_overlap_and_stay_inside_the_drawing(nodes):
     layout = layered_layout(nodes, node_width=100, node_height=40, row_gap=10, column_gap=30, margin=4)

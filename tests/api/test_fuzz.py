@@ -80,7 +80,6 @@ def fuzz_headers(
 @schema.parametrize()
 @settings(
     max_examples=MAX_EXAMPLES,
-    deadline=None,
     suppress_health_check=list(HealthCheck),
     database=None,  # no example database in the working tree: runs depend on the seed alone
 )

@@ -104,7 +104,7 @@ def samples(draw: st.DrawFn) -> Sample:
     return codes, answered + extra, base
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(samples())
 def test_raking_reproduces_every_margin_with_positive_weights(sample: Sample) -> None:
     codes, table, base = sample
@@ -115,7 +115,7 @@ def test_raking_reproduces_every_margin_with_positive_weights(sample: Sample) ->
         np.testing.assert_allclose(np.bincount(c, weights=design.weights, minlength=total.size), total, rtol=1e-9)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(samples())
 def test_post_stratification_reproduces_every_cell_with_positive_weights(sample: Sample) -> None:
     codes, table, base = sample
@@ -126,7 +126,7 @@ def test_post_stratification_reproduces_every_cell_with_positive_weights(sample:
     np.testing.assert_allclose(np.bincount(cell, weights=design.weights, minlength=table.size), table.ravel())
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(samples())
 def test_raking_again_changes_nothing(sample: Sample) -> None:
     codes, table, base = sample
@@ -135,7 +135,7 @@ def test_raking_again_changes_nothing(sample: Sample) -> None:
     np.testing.assert_allclose(rake(codes, totals, base_weights=once).weights, once, rtol=1e-9)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(samples(), st.integers(1, 9))
 def test_a_sample_proportional_to_the_frame_gets_equal_weights(sample: Sample, ratio: int) -> None:
     codes, _, _ = sample
