@@ -8,6 +8,7 @@ another host is refused, so a page that depends on a CDN shows up here rather th
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,62 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
+
+
+# --- the live server --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup: None, live_server: Any) -> Iterator[Any]:
+    """pytest-django's live server, with one request or query at a time on an in-memory SQLite database.
+
+    There the server's threads and the test share one connection (an in-memory database lives in its connection),
+    and Django leaves it to the tests to keep them from using it at once. Two autosaves served together, or a test
+    reading while a request writes, otherwise break the connection's transaction, and with it every later test.
+    So a request holds a lock from its start to its end, and any query outside a request waits for it.
+    On PostgreSQL every thread has its own connection and nothing changes. (The test database is made first: a
+    server started before it would not know that the database is in memory, and would open its own connections.)
+    """
+    from django.core.signals import request_finished, request_started
+
+    shared = list(live_server.thread.connections_override.values())
+    if not shared:
+        yield live_server
+        return
+    lock = threading.RLock()
+    holding = threading.local()
+
+    def take(**kwargs: Any) -> None:
+        _acquire(lock)
+        holding.request = True
+
+    def give_back(**kwargs: Any) -> None:
+        if getattr(holding, "request", False):
+            holding.request = False
+            lock.release()
+
+    def one_query_at_a_time(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        _acquire(lock)
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            lock.release()
+
+    request_started.connect(take, weak=False, dispatch_uid="tests.browser.take")
+    request_finished.connect(give_back, weak=False, dispatch_uid="tests.browser.give_back")
+    for connection in shared:
+        connection.execute_wrappers.append(one_query_at_a_time)
+    yield live_server
+    for connection in shared:
+        connection.execute_wrappers.remove(one_query_at_a_time)
+    request_started.disconnect(dispatch_uid="tests.browser.take")
+    request_finished.disconnect(dispatch_uid="tests.browser.give_back")
+
+
+def _acquire(lock: Any) -> None:
+    """Waits for the lock, but not for ever: a request that never ends must fail its test, not hang the suite."""
+    if not lock.acquire(timeout=TIMEOUT_MS / 1000 * 3):
+        pytest.fail("The live server held the shared SQLite connection for over 30 s.")
 
 
 @dataclass
