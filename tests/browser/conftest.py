@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connections
 
 # Playwright's sync API runs an asyncio event loop in the test thread; Django would then refuse every ORM call
 # from the test ("You cannot call this from an async context"). The test thread never awaits anything itself.
@@ -55,6 +56,10 @@ def playwright() -> Iterator[Playwright]:
         pytest.skip(message)
     with sync_playwright() as instance:
         yield instance
+        # While Playwright's loop runs in the test thread, Django's connections there are kept apart from those
+        # made before it started (asgiref's Local sees an async context), and the test database's teardown closes
+        # only the earlier ones: the ones the tests used since would keep PostgreSQL from dropping it.
+        connections.close_all()
 
 
 @pytest.fixture(scope="session")
