@@ -9,11 +9,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, Throttled
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from accounts.services import api_token_authenticate
+from core import limits
+
+BAD_KEY_RATE = "30/m"  # API keys that match no token, per address
 
 
 class TokenAuth(HttpBearer):
@@ -24,6 +27,11 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = api_token_authenticate(key=token.strip())
         if user is None:
+            # Authentication runs before the API's throttles, so wrong keys are counted here: otherwise a client
+            # sending any made-up key would be answered without limit.
+            counted = limits.count("api.wrong_token", limits.by_address(request), BAD_KEY_RATE)
+            if counted.over:
+                raise Throttled(wait=counted.retry_after)
             # A wrong or revoked key is an error even on an open read: silently answering as an anonymous
             # visitor would hide the mistake (a script would see only published records and not know why).
             raise AuthenticationError()

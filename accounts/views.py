@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import identity, oidc, services
 from accounts.forms import ApiTokenCreateForm, ApiTokenRevokeForm, RegistrationForm
+from accounts.limits import registration_limited, sign_in_limited
 from accounts.models import ApiToken, IdentityProvider, Membership, User
 from core.forms import attach_errors
 from organisations.models import Organisation, OrganisationKind
@@ -38,6 +40,7 @@ class LogInForm(AuthenticationForm):
         self.fields["username"].widget.attrs.pop("autofocus", None)
 
 
+@method_decorator(sign_in_limited, name="post")
 class InnoverkkoLoginView(LoginView):
     template_name = "accounts/login.html"
     authentication_form = LogInForm
@@ -153,6 +156,7 @@ class InnoverkkoLogoutView(LogoutView):
 
 
 @require_http_methods(["GET", "POST"])
+@registration_limited
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")

@@ -9,6 +9,8 @@ API lives outside the /fi/ /sv/ /en/ prefixes):
 request as a whole) and is empty for the other errors.
 """
 
+import math
+import threading
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -21,8 +23,9 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
-from ninja.throttling import SimpleRateThrottle
+from ninja.throttling import BaseThrottle
 
+from core import limits
 from core.errors import ConflictError
 from innovations.api import adoptions_router, open_data_router, themes_router, vocabulary_router
 from innovations.api import router as innovations_router
@@ -51,25 +54,31 @@ class ErrorOut(Schema):
     error: ErrorDetail
 
 
-class RateLimit(SimpleRateThrottle):
+class RateLimit(BaseThrottle):
     """Requests per period, counted per signed-in person, or per address for anonymous visitors.
 
-    Counted in Django's cache: per process with the default local-memory cache, so with several gunicorn workers
-    the real limit is a multiple of the rate. It is there to stop runaway scripts, not to meter use.
+    Counted in the store every worker and server shares (core.limits), by the address the trusted proxy saw
+    (core.client_address): a client cannot get a fresh allowance by sending a new X-Forwarded-For header.
     """
 
     def __init__(self, rate: str, *, signed_in: bool) -> None:
+        self.rate = rate
         self.signed_in = signed_in
         self.scope = "user" if signed_in else "anonymous"
-        super().__init__(rate)
+        self._retry_after = threading.local()  # one throttle object serves every thread's requests
 
-    def get_cache_key(self, request: HttpRequest) -> str | None:
+    def allow_request(self, request: HttpRequest) -> bool:
         user = getattr(request, "auth", None)
         authenticated = bool(getattr(user, "is_authenticated", False))
         if authenticated != self.signed_in:
-            return None
-        ident = f"user-{user.pk}" if authenticated else self.get_ident(request)  # type: ignore[union-attr]
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+            return True
+        who = f"person:{user.pk}" if authenticated else limits.by_address(request)  # type: ignore[union-attr]
+        counted = limits.count(f"api.{self.scope}", who, self.rate)
+        self._retry_after.seconds = counted.retry_after
+        return not counted.over
+
+    def wait(self) -> float | None:
+        return getattr(self._retry_after, "seconds", None)
 
 
 class InnoverkkoAPI(NinjaAPI):
@@ -246,7 +255,10 @@ def on_not_authenticated(request: HttpRequest, exc: AuthenticationError) -> Http
 @api.exception_handler(Throttled)
 def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
     message = _("Too many requests. Wait a moment and try again.")
-    return error_response(request, status=429, code="rate_limited", message=message)
+    response = error_response(request, status=429, code="rate_limited", message=message)
+    if exc.wait:
+        response["Retry-After"] = str(math.ceil(exc.wait))
+    return response
 
 
 @api.exception_handler(HttpError)

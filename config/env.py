@@ -27,6 +27,13 @@ class Env(BaseSettings):
     default_from_email: str = "innoverkko@localhost"
     # The site's address for links in e-mails sent without a request (e.g. barometer reminders from cron).
     site_url: str = "http://localhost:8000"
+    # How many proxies in front of the application append to X-Forwarded-For (nginx, a load balancer): the
+    # client's address is the entry the outermost of them wrote. 0: the application is reached directly and the
+    # header, which anyone can write, is ignored.
+    trusted_proxy_count: int = Field(default=0, ge=0, le=5)
+    # Where rate limit counts live, shared by every worker and server: "database" (the core_ratecounter table) or
+    # "cache:<alias>" for a cache whose increment is atomic on a shared server (Redis), e.g. "cache:default".
+    rate_limit_store: str = "database"
 
     # Sign-in with identification (OIDC): the development provider imitating Suomi.fi's test service answers at
     # /oidc/dev/ when this is on; unset, it follows DEBUG (on in development and the demo, off in production).

@@ -77,10 +77,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local-memory caches need no server; each worker process keeps its own. "default" is Django's own default
-# (rate limits, barometer charts). "catalogue" holds the catalogue's counts and result pages
-# (innovations.selectors): with it per process, each worker computes a count once. Production with several
-# workers or servers should share it, e.g. Redis ("django.core.cache.backends.redis.RedisCache"); correctness
-# does not depend on the choice, as the entries are keyed by a version token kept in the database.
+# (barometer charts; rate limits are not counted in it but in a shared store, see RATE_LIMIT_STORE). "catalogue"
+# holds the catalogue's counts and result pages (innovations.selectors): with it per process, each worker
+# computes a count once. Production with several workers or servers should share it, e.g. Redis
+# ("django.core.cache.backends.redis.RedisCache"); correctness does not depend on the choice, as the entries are
+# keyed by a version token kept in the database.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "catalogue": {
@@ -145,6 +146,9 @@ SECURE_SSL_REDIRECT = env.secure_cookies
 SECURE_HSTS_SECONDS = 31536000 if env.secure_cookies else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.secure_cookies
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client's address (core.client_address) and the rate limits' shared counts (core.limits).
+TRUSTED_PROXY_COUNT = env.trusted_proxy_count
+RATE_LIMIT_STORE = env.rate_limit_store
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True

@@ -4,6 +4,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
+from accounts.limits import sign_in_limited
 from config.api import api, unknown_endpoint
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -13,6 +14,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     re_path(r"^api/v1/(?P<rest>.*)$", unknown_endpoint),
 ]
 urlpatterns += i18n_patterns(
+    # The admin's own log-in takes passwords too: it counts with the site's log-in (accounts.limits).
+    path("admin/login/", sign_in_limited(admin.site.login)),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("innovations/", include("innovations.urls")),

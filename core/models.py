@@ -24,3 +24,15 @@ class Theme(models.Model):
 
     def __str__(self) -> str:
         return str(self.name)
+
+
+class RateCounter(models.Model):
+    """One rate limit's count in one time window (core.limits): a row every worker and server shares."""
+
+    # group, window length, window number and a keyed hash of who is counted (no addresses in readable form)
+    name = models.CharField(max_length=120, primary_key=True)
+    hits = models.IntegerField(default=0)
+    expires = models.BigIntegerField(db_index=True, help_text="Unix time after which the row is deleted")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.hits}"

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
-    cache.clear()  # sending ideas is rate-limited in the cache, which outlives a test
+    cache.clear()  # nothing cached by an earlier test (rate limits count in the database, rolled back per test)
 
 
 @pytest.fixture

@@ -539,7 +539,7 @@ def test_banned_word_error_is_shown_at_the_field_on_the_send_and_comment_forms(
 
 
 class Clock:
-    """django-ratelimit's clock (its windows follow time.time), moved by hand: bursts and a normal pace."""
+    """The rate limits' clock (their windows follow time.time), moved by hand: bursts and a normal pace."""
 
     def __init__(self) -> None:
         self.now = 1_900_000_000.0
@@ -556,7 +556,7 @@ def test_a_burst_of_sends_from_one_address_is_limited_while_a_normal_pace_passes
     clock = Clock()
     page = url("ideas:send", pk=challenge_a.pk)
     client = Client()
-    with mock.patch("django_ratelimit.core.time", clock):
+    with mock.patch("core.limits.time", clock):
         # A normal pace: one idea every twenty minutes for a working day, all taken.
         for number in range(24):
             data = {"title": f"Idea {number}", "text": "T", "sender_email": "a@example.fi"}
@@ -587,7 +587,7 @@ def test_bursts_of_comments_and_supports_are_limited_per_person(
     clock = Clock()
     client = client_for(registered_user)
     page = url(name, pk=idea_a.pk)
-    with mock.patch("django_ratelimit.core.time", clock):
+    with mock.patch("core.limits.time", clock):
         for _ in range(3):  # a normal pace
             assert client.post(page, data).status_code == 302
             clock.now += 3600
@@ -611,7 +611,7 @@ def test_a_burst_of_reports_is_limited(idea_a: Idea) -> None:
         services.idea_send(actor=UserFactory(), challenge=idea_a.challenge, title=f"I{n}", text="T") for n in range(15)
     ]
     client = Client()
-    with mock.patch("django_ratelimit.core.time", clock):
+    with mock.patch("core.limits.time", clock):
         statuses = [client.post(url("ideas:report", pk=idea.pk), {"reason": "Roskaa"}).status_code for idea in ideas]
     assert statuses[: _limit(REPORT_RATE) // 2] == [302] * (_limit(REPORT_RATE) // 2)
     assert statuses[-1] == 429

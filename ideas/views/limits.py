@@ -2,6 +2,7 @@
 
 Counted per signed-in person, or per address for people without an account: many people behind one address (a
 library, an office) who are signed in do not hold each other up. A limit allows a lively discussion, not a script.
+The counts are shared by every worker and server (core.limits).
 """
 
 from collections.abc import Callable
@@ -11,7 +12,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django_ratelimit.core import is_ratelimited
+
+from core import limits
 
 SEND_RATE = "10/h"  # ideas, on the pages and through the API together
 COMMENT_RATE = "30/h"
@@ -21,7 +23,7 @@ REPORT_RATE = "10/h"
 
 def over_limit(request: HttpRequest, *, group: str, rate: str) -> bool:
     """Counts this request and tells whether the person (or address) has gone over the rate."""
-    return is_ratelimited(request, group=group, key="user_or_ip", rate=rate, method="POST", increment=True)
+    return limits.over_limit(request, group=group, rate=rate)
 
 
 def too_many(request: HttpRequest, back: str) -> HttpResponse:

@@ -13,8 +13,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
-from django_ratelimit.core import is_ratelimited
 
+from core import limits
 from ideas.models import Challenge, Idea
 from ideas.selectors_duplicates import duplicates_of, likely_duplicates
 from ideas.services.merging import idea_merge
@@ -102,7 +102,7 @@ def idea_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def similar_ideas_view(request: HttpRequest) -> HttpResponse:
     """Public ideas similar to the typed text, as JSON: ?text=…&challenge=<id> or &organisation=<id>."""
-    if is_ratelimited(request, group="ideas.similar", key="ip", rate=SIMILAR_RATE, method="GET", increment=True):
+    if limits.over_limit(request, group="ideas.similar", rate=SIMILAR_RATE, by=limits.by_address):
         return JsonResponse({"error": _("Too many requests. Wait a moment and try again.")}, status=429)
     text = request.GET.get("text", "")[:MAX_QUERY]
     challenge: Challenge | None = None

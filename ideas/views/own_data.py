@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_ratelimit.core import is_ratelimited
 
+from core import limits
 from core.forms import attach_errors
 from ideas.services import own_data
 
@@ -75,17 +75,10 @@ def manage_request_view(request: HttpRequest) -> HttpResponse:
     form = AddressForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
-        limited = is_ratelimited(
-            request, group="ideas.own_data", key="ip", rate=LINK_RATE_PER_IP, method="POST", increment=True
-        ) or is_ratelimited(
-            request,
-            group="ideas.own_data.address",
-            key=lambda group, request: email,
-            rate=LINK_RATE_PER_ADDRESS,
-            method="POST",
-            increment=True,
-        )
-        if limited:
+        # Both are counted, so that one asker cannot spread their tries over many mailboxes unseen, or the reverse.
+        per_asker = limits.count("ideas.own_data", limits.by_address(request), LINK_RATE_PER_IP)
+        per_mailbox = limits.count("ideas.own_data.address", f"email:{email}", LINK_RATE_PER_ADDRESS)
+        if per_asker.over or per_mailbox.over:
             form.add_error(None, _("Too many links were asked for. Wait an hour and try again."))
             return render(
                 request,

@@ -31,7 +31,7 @@ from tests.factories import InnovationFactory, OrganisationFactory, PartnershipF
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
-    # Sending ideas is rate-limited in the cache, which outlives a test.
+    # Nothing cached by an earlier test. (Rate limits count in the database, which each test rolls back.)
     cache.clear()
 
 

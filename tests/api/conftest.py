@@ -35,7 +35,7 @@ API = "/api/v1"
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
-    # The rate limits count in the cache, which outlives a test; every test starts with a clean count.
+    # Nothing cached by an earlier test. (Rate limits count in the database, which each test rolls back.)
     cache.clear()
 
 

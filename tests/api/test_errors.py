@@ -328,7 +328,7 @@ def test_anonymous_write_with_csrf_enforced_is_still_401(published_a: Innovation
 
 def test_too_many_requests_is_429(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     for throttle in api.throttle:  # type: ignore[union-attr]
-        monkeypatch.setattr(throttle, "num_requests", 3)
+        monkeypatch.setattr(throttle, "rate", "3/m")
     statuses = [client.get(f"{API}/themes").status_code for _ in range(5)]
     assert statuses[:3] == [200, 200, 200]
     response = client.get(f"{API}/themes")
