@@ -105,7 +105,7 @@ class CacheCounters:
     """Counters in a shared cache whose incr is atomic (Redis: INCRBY; memcached: incr)."""
 
     def __init__(self, alias: str) -> None:
-        backend = settings.CACHES[alias]["BACKEND"]
+        backend: str = caches.settings[alias]["BACKEND"]
         if backend not in SHARED_ATOMIC_CACHES:
             raise ImproperlyConfigured(
                 f"RATE_LIMIT_STORE=cache:{alias}: {backend} is not shared by every process or has no atomic "

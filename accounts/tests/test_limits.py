@@ -44,7 +44,7 @@ def refused_message(language: str, minutes: int) -> str:
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_a_hundred_wrong_passwords_then_the_right_one_is_refused_in_the_persons_language(language: str) -> None:
-    victim = UserFactory(username="victim")
+    victim: Any = UserFactory(username="victim")
     clock = Clock()
     client = Client()
     with mock.patch("core.limits.time", clock):

@@ -1,16 +1,16 @@
 """The client's address: REMOTE_ADDR unless proxies are trusted, and then only the hop our own proxy wrote."""
 
 import pytest
+from django.http import HttpRequest
 from django.test import RequestFactory, override_settings
 
 from core.client_address import address_group, client_address
 
 
-def request(remote: str = "203.0.113.7", forwarded: str | None = None):  # type: ignore[no-untyped-def]
-    extra = {"REMOTE_ADDR": remote}
-    if forwarded is not None:
-        extra["HTTP_X_FORWARDED_FOR"] = forwarded
-    return RequestFactory().get("/", **extra)
+def request(remote: str = "203.0.113.7", forwarded: str | None = None) -> HttpRequest:
+    if forwarded is None:
+        return RequestFactory().get("/", REMOTE_ADDR=remote)
+    return RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
 
 
 def test_without_a_trusted_proxy_the_header_is_ignored() -> None:

@@ -122,7 +122,7 @@ def shared_data(challenge_a: Challenge, idea_a: Idea, registered_user: Any, tmp_
 
 def _csrf(session: requests.Session, page: str) -> str:
     session.get(page, timeout=30).raise_for_status()
-    return session.cookies["csrftoken"]
+    return str(session.cookies["csrftoken"])
 
 
 def _post_in_turns(
