@@ -1,5 +1,10 @@
 """Rate limits counted in a store every process shares: exact counts, windows, giving back, the store's choice."""
 
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
 
@@ -92,6 +97,49 @@ def test_simultaneous_counts_in_threads_let_exactly_the_limit_through() -> None:
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(r.hits for r in results) == list(range(1, 17))  # no count lost, none doubled
     assert [r.over for r in results].count(False) == 5
+
+
+# --- the Redis store (RATE_LIMIT_STORE=cache:<alias>) -------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_store() -> Iterator[None]:
+    """A redis-server of its own on a temporary socket, as the store of the rate limits."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed")
+    folder = Path(tempfile.mkdtemp(prefix="redis-", dir="/tmp"))
+    socket_path = folder / "redis.sock"
+    process = subprocess.Popen(  # noqa: S603 (the installed server, our own arguments)
+        [server, "--port", "0", "--unixsocket", str(socket_path), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            if socket_path.exists():
+                break
+            time.sleep(0.05)
+        caches = {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "limits": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": f"unix://{socket_path}"},
+        }
+        with override_settings(CACHES=caches, RATE_LIMIT_STORE="cache:limits"):
+            yield
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_redis_store_counts_exactly_under_simultaneous_requests(redis_store: None) -> None:
+    assert isinstance(limits.counters(), limits.CacheCounters)
+    results = at_once(lambda _: limits.count("test.race", "someone", "5/h"), 16)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(r.hits for r in results) == list(range(1, 17))
+    assert [r.over for r in results].count(False) == 5
+    limits.give_back(results[0])
+    assert limits.count("test.race", "someone", "5/h").hits == 16
+    assert not RateCounter.objects.exists()  # nothing in the database
 
 
 # --- one mechanism everywhere ---------------------------------------------------------------------------------------
