@@ -68,7 +68,11 @@ class Counters(Protocol):
 
 
 class DatabaseCounters:
-    """Counters in the table core.RateCounter, one statement per count, outside any other transaction's work."""
+    """Counters in the table core.RateCounter, one statement per count.
+
+    Count before a transaction starts (views count before they call a service): inside one, the counter's row
+    would stay locked until the end, and a rollback would take the count back with it.
+    """
 
     def __init__(self) -> None:
         self._last_cleanup = 0.0
