@@ -6,7 +6,7 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self) -> None:
-        from core import after_response
+        from core import after_response, limits  # noqa: F401 (limits registers its system check)
 
         signals.request_started.connect(after_response.request_started, dispatch_uid="core.after_response.started")
         signals.request_finished.connect(after_response.request_finished, dispatch_uid="core.after_response.finished")

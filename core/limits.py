@@ -23,6 +23,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.checks import Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.db import connection
@@ -216,3 +217,13 @@ def too_many_response(request: HttpRequest, *, message: str, back: str, retry_af
     response = render(request, "core/too_many.html", {"message": message, "back": back}, status=429)
     response["Retry-After"] = str(retry_after)
     return response
+
+
+@register(Tags.security)
+def check_store(**kwargs: object) -> list[Error]:
+    """`manage.py check` names a store that is not shared or not atomic before the first request meets it."""
+    try:
+        _counters_for(settings.RATE_LIMIT_STORE)
+    except ImproperlyConfigured as problem:
+        return [Error(str(problem), id="core.E001")]
+    return []

@@ -88,6 +88,10 @@ def test_a_cache_that_each_process_keeps_for_itself_is_refused_as_the_store() ->
             limits.count("test.group", "someone", "1/h")
     with override_settings(RATE_LIMIT_STORE="memory"), pytest.raises(ImproperlyConfigured):
         limits.count("test.group", "someone", "1/h")
+    # `manage.py check` says so before a request meets it.
+    with override_settings(RATE_LIMIT_STORE="cache:default"):
+        assert [error.id for error in limits.check_store()] == ["core.E001"]
+    assert limits.check_store() == []
 
 
 @pytest.mark.django_db(transaction=True)

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import requests
 from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django.test import Client
 from django.utils import translation
@@ -26,7 +27,7 @@ from accounts.limits import SIGN_IN_ACCOUNT_RATE
 from core.limits import parse_rate
 from ideas.models import Challenge, Comment, Idea
 from ideas.views.limits import COMMENT_RATE, SEND_RATE
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 from tests.pages import url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,7 +112,10 @@ def servers(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[list[str
 def shared_data(challenge_a: Challenge, idea_a: Idea, registered_user: Any, tmp_path: Path) -> dict[str, Any]:
     signed_in = Client()
     signed_in.force_login(registered_user)  # a session row both servers read
-    UserFactory(username="victim")
+    victim: Any = UserFactory(username="victim")
+    # The servers run with the production hashers, not the tests' fast one: a hash they can check (few rounds).
+    victim.password = PBKDF2PasswordHasher().encode(PASSWORD, "twoworkers", iterations=1000)
+    victim.save()
     return {
         "challenge": challenge_a,
         "idea": idea_a,
@@ -186,7 +190,7 @@ def test_two_workers_together_let_exactly_the_limit_through(servers: list[str], 
     assert statuses.count(200) == parse_rate(SIGN_IN_ACCOUNT_RATE).limit, statuses
     right = attacker.post(
         servers[1] + login,
-        data={"username": "victim", "password": "right", "csrfmiddlewaretoken": attacker.cookies["csrftoken"]},
+        data={"username": "victim", "password": PASSWORD, "csrfmiddlewaretoken": attacker.cookies["csrftoken"]},
         allow_redirects=False,
         timeout=60,
     )
