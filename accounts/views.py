@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -204,7 +204,11 @@ def verification_resend(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("We sent a new link to %(email)s. Open it within %(days)d days.")
+            ngettext(
+                "We sent a new link to %(email)s. Open it within %(days)d day.",
+                "We sent a new link to %(email)s. Open it within %(days)d days.",
+                verification.VERIFICATION_MAX_AGE.days,
+            )
             % {"email": user.email, "days": verification.VERIFICATION_MAX_AGE.days},
         )
     next_url = request.POST.get("next") or ""
