@@ -1,6 +1,7 @@
 """People, their roles in organisations, and API tokens."""
 
 import hashlib
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -40,6 +41,18 @@ class User(AbstractUser):
     @property
     def email_verified(self) -> bool:
         return self.email_verified_at is not None and bool(self.email)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Whoever changes the address (a form, the Django admin, a script), the new one is not verified: the
+        # verification was of the address stored, not of the person.
+        update_fields = kwargs.get("update_fields")
+        if self.pk and self.email_verified_at is not None and (update_fields is None or "email" in update_fields):
+            stored = User.objects.filter(pk=self.pk).values_list("email", flat=True).first()
+            if stored is not None and stored.lower() != (self.email or "").lower():
+                self.email_verified_at = None
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "email_verified_at"}
+        super().save(*args, **kwargs)
 
 
 class Role(models.TextChoices):

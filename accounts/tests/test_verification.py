@@ -286,3 +286,19 @@ def test_existing_accounts_are_unverified_after_the_migration_except_providers_v
     assert through_provider.username in verified
     assert typed.username not in verified
     assert twin.username not in verified  # a verified address names one account: the older keeps it
+
+
+def test_any_change_of_the_address_clears_its_verification():
+    """The Django admin (or any script) saving a new address: the verification was of the old one."""
+    user = UserFactory(email="vanha@example.fi")
+    user.email = "toinen@example.fi"
+    user.save()
+    user.refresh_from_db()
+    assert not user.email_verified
+    other = UserFactory(email="pysyva@example.fi")
+    other.first_name = "Uusi nimi"
+    other.save()
+    other.email = "PYSYVA@example.fi"  # the same address in other letters stays verified
+    other.save(update_fields=["email"])
+    other.refresh_from_db()
+    assert other.email_verified
