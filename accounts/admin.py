@@ -17,7 +17,8 @@ from accounts import identity, memberships, services
 from accounts.models import ApiToken, Identity, IdentityProvider, Membership, User
 from core.admin import ReadOnlyTabularInline
 
-IDENTIFICATION_FIELDS = ("strongly_identified_at", "home_municipality_code")
+# email_verified_at: only opening the link mailed to the address sets it; changing the address clears it.
+IDENTIFICATION_FIELDS = ("email_verified_at", "strongly_identified_at", "home_municipality_code")
 
 
 class MembershipInline(ReadOnlyTabularInline):

@@ -1,11 +1,15 @@
-"""Forms of the account pages: registration and API tokens (log-in uses Django's own AuthenticationForm)."""
+"""Forms of the account pages: registration, the e-mail address, passwords and API tokens (log-in uses Django's own
+AuthenticationForm)."""
 
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.conf import settings
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm, UserCreationForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.mails import absolute_url, mail_later
 from accounts.models import ApiToken, User
 
 
@@ -15,7 +19,10 @@ class RegistrationForm(UserCreationForm):
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
-        help_text=_("Organisation administrators find you by it when they add you to their organisation."),
+        help_text=_(
+            "We send a link to this address. Open it to verify the address before you send ideas or comments. "
+            "Organisation administrators find you by a verified address."
+        ),
     )
 
     class Meta(UserCreationForm.Meta):
@@ -27,13 +34,30 @@ class RegistrationForm(UserCreationForm):
         self.fields["username"].widget.attrs.pop("autofocus", None)  # the error summary takes the focus instead
         self.fields["email"].widget.attrs["autocomplete"] = "email"
 
-    def clean_email(self) -> str:
-        email: str = self.cleaned_data["email"].strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account with this e-mail address already exists. Log in, or ask for a new password.")
-            )
-        return email
+    # No check that the address is free: the answer must not tell whether it has an account
+    # (accounts.verification.account_register deals with it).
+
+
+class EmailChangeForm(forms.Form):
+    """A new address for the account; it must be verified again. People with a password confirm with it."""
+
+    email = forms.EmailField(label=_("New e-mail address"), max_length=254)
+    password = forms.CharField(
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        if not user.has_usable_password():
+            del self.fields["password"]  # they sign in through an identification provider
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."))
+        return password
 
 
 class ApiTokenCreateForm(forms.Form):
@@ -50,3 +74,44 @@ class ApiTokenRevokeForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["token"].queryset = ApiToken.objects.filter(user=user)  # type: ignore[attr-defined]
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's reset form, with the link on the site's own address (not the request's Host header) and the mail
+    in the person's language, sent after the response: the page then takes as long whether or not the address has
+    an account."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def send_mail(  # type: ignore[override]
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        language = translation.get_language()
+        link = absolute_url(language, "accounts:password_reset_confirm", uidb64=context["uid"], token=context["token"])
+        hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+        mail_later(
+            template="password_reset",
+            to=to_email,
+            language=language,
+            context={"user": context["user"], "link": link, "hours": hours},
+        )
+
+
+class NoAutofocusPasswordChangeForm(PasswordChangeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)  # the error summary takes the focus
+
+
+class NoAutofocusSetPasswordForm(SetPasswordForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].widget.attrs.pop("autofocus", None)

@@ -80,9 +80,14 @@ def identity_sign_in(*, actor: Any, provider: IdentityProvider, claims: Mapping[
             first_name=_claim(claims, "given_name")[:150],
             last_name=_claim(claims, "family_name")[:150],
         )
-        email = _claim(claims, "email")
+        email = _claim(claims, "email")[:254]
+        # The provider's word that the address is the person's (`email_verified`) is trusted: platform
+        # administrators choose the providers. Without it the address is not stored at all. An address another
+        # account has verified stays with that account (accounts.verification).
         if email and claims.get("email_verified") is True:
-            user.email = email[:254]
+            user.email = email
+            if not User.objects.filter(email__iexact=email, email_verified_at__isnull=False).exists():
+                user.email_verified_at = timezone.now()
         user.set_unusable_password()  # they sign in through the provider
         try:
             with transaction.atomic():
@@ -90,9 +95,13 @@ def identity_sign_in(*, actor: Any, provider: IdentityProvider, claims: Mapping[
         except IntegrityError:
             # The same first sign-in in two tabs at once: the username is the provider's subject hashed, so the
             # other request made this person (and their identity) first; continue as them.
-            identity = Identity.objects.select_for_update().get(provider=provider, subject=subject)
-            user = User.objects.select_for_update().get(pk=identity.user_id)
-        else:
+            identity = Identity.objects.select_for_update().filter(provider=provider, subject=subject).first()
+            if identity is not None:
+                user = User.objects.select_for_update().get(pk=identity.user_id)
+            else:  # another account verified the same address at the same moment: it keeps it
+                user.email_verified_at = None
+                user.save()
+        if identity is None:
             created_user = True
             change_record(obj=user, actor=user, action=Action.CREATE, changes={"identity": [None, provider.slug]})
     if not user.is_active:

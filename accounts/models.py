@@ -1,10 +1,13 @@
 """People, their roles in organisations, and API tokens."""
 
 import hashlib
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,10 +21,38 @@ class User(AbstractUser):
 
     strongly_identified_at = models.DateTimeField(_("strongly identified at"), null=True, blank=True, editable=False)
     home_municipality_code = models.CharField(_("home municipality code"), max_length=3, blank=True, editable=False)
+    # When the person showed that they read mail at `email` (opened the link mailed there); None: not verified.
+    # Only accounts.verification writes it, and any change of the address clears it. Nobody may be found, given a
+    # role or send in the platform by an address they have not verified (accounts.verification explains why).
+    email_verified_at = models.DateTimeField(_("e-mail address verified at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # One account per verified address, whatever its case: an address found by it names one person.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=Q(email_verified_at__isnull=False) & ~Q(email=""),
+                name="unique_verified_email",
+            )
+        ]
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None and bool(self.email)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Whoever changes the address (a form, the Django admin, a script), the new one is not verified: the
+        # verification was of the address stored, not of the person.
+        update_fields = kwargs.get("update_fields")
+        if self.pk and self.email_verified_at is not None and (update_fields is None or "email" in update_fields):
+            stored = User.objects.filter(pk=self.pk).values_list("email", flat=True).first()
+            if stored is not None and stored.lower() != (self.email or "").lower():
+                self.email_verified_at = None
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "email_verified_at"}
+        super().save(*args, **kwargs)
 
 
 class Role(models.TextChoices):
@@ -178,3 +209,46 @@ class DevSigningKey(models.Model):
 
     def __str__(self) -> str:
         return f"key {self.pk}"
+
+
+class Invitation(models.Model):
+    """An invitation to a role in an organisation, sent to an e-mail address that no account has verified.
+
+    Only a signed-in person whose verified address it is may accept it (accounts.invitations): the link in the mail
+    finds the invitation, but holding the link is not enough. Only the hash of the link's key is stored; resending
+    makes a new key, so an older mail's link stops working.
+    """
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.EDITOR)
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    language = models.CharField(_("language"), max_length=2, default="fi")
+    inviter = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            # One open invitation per organisation and address: inviting again refreshes it.
+            models.UniqueConstraint(
+                "organisation",
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="unique_open_invitation",
+            )
+        ]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} – {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None

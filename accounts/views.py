@@ -17,12 +17,12 @@ from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts import identity, oidc, services
-from accounts.forms import ApiTokenCreateForm, ApiTokenRevokeForm, RegistrationForm
+from accounts import identity, invitations, oidc, services, verification
+from accounts.forms import ApiTokenCreateForm, ApiTokenRevokeForm, EmailChangeForm, RegistrationForm
 from accounts.limits import registration_limited, sign_in_limited
 from accounts.models import ApiToken, IdentityProvider, Membership, User
 from core.forms import attach_errors
@@ -158,17 +158,101 @@ class InnoverkkoLogoutView(LogoutView):
 @require_http_methods(["GET", "POST"])
 @registration_limited
 def register(request: HttpRequest) -> HttpResponse:
+    """The same answer whether or not the address has an account (accounts.verification.account_register): the
+    person is sent to read their mail, and signs in once they have verified the address."""
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            user = form.save()
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome to Innoverkko! Your account has been created and you are logged in."))
-            return redirect("accounts:profile")
+            verification.account_register(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                language=translation.get_language(),
+            )
+            return redirect("accounts:register_done")
         return render(request, "accounts/register.html", {"form": form}, status=400)
     return render(request, "accounts/register.html", {"form": form})
+
+
+def register_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/register_done.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks, POST verifies: mail filters that open links to check them must not use up the one-time link."""
+    if request.method == "POST":
+        try:
+            user = verification.email_verify(token=token)
+        except ValidationError as error:
+            return render(request, "accounts/verify_email.html", {"problem": " ".join(error.messages)}, status=400)
+        if request.user.is_authenticated and request.user.pk == user.pk:
+            request.user.email_verified_at = user.email_verified_at  # type: ignore[union-attr]
+            messages.success(request, _("Your e-mail address has been verified."))
+            return redirect("accounts:profile")
+        return render(request, "accounts/verify_email.html", {"verified": user})
+    return render(request, "accounts/verify_email.html", {"token": token})
+
+
+@login_required
+@require_http_methods(["POST"])
+def verification_resend(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    try:
+        verification.verification_resend(actor=user, language=translation.get_language())
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "We sent a new link to %(email)s. Open it within %(days)d day.",
+                "We sent a new link to %(email)s. Open it within %(days)d days.",
+                verification.VERIFICATION_MAX_AGE.days,
+            )
+            % {"email": user.email, "days": verification.VERIFICATION_MAX_AGE.days},
+        )
+    next_url = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("accounts:profile")
+    return redirect(next_url)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def invitation(request: HttpRequest, key: str) -> HttpResponse:
+    """The page the invitation mail links to: what the invitation is, and accepting it if this person may."""
+    found = invitations.invitation_for_key(key)
+    if found is None:
+        return render(request, "accounts/invitation.html", {"invitation": None}, status=404)
+    return render(
+        request,
+        "accounts/invitation.html",
+        {"invitation": found, "refusal": invitations.invitation_refusal(request.user, found)},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    found = invitations.invitation_by_pk(pk)
+    if found is None:
+        messages.error(request, _("The invitation no longer exists."))
+        return redirect("accounts:profile")
+    try:
+        membership = invitations.invitation_accept(actor=request.user, invitation=found)
+    except (PermissionDenied, ValidationError) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        return render(request, "accounts/invitation.html", {"invitation": found, "refusal": text}, status=403)
+    messages.success(
+        request,
+        _("You are now a member of %(organisation)s: %(role)s.")
+        % {"organisation": membership.organisation, "role": membership.get_role_display()},
+    )
+    return redirect(membership.organisation)
 
 
 @never_cache  # the page can show a new API key, which must not stay in any cache
@@ -177,11 +261,30 @@ def register(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)  # login_required
     create_form = ApiTokenCreateForm()
+    email_form = EmailChangeForm(user=user)
     new_key = ""
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "create_token":
+        if action == "change_email":
+            email_form = EmailChangeForm(request.POST, user=user)
+            if email_form.is_valid():
+                try:
+                    verification.email_change(
+                        actor=user, email=email_form.cleaned_data["email"], language=translation.get_language()
+                    )
+                except ValidationError as error:
+                    attach_errors(email_form, error)
+                else:
+                    if not user.email_verified:
+                        messages.success(
+                            request,
+                            _("Your e-mail address is now %(email)s. Open the link we sent there to verify it.")
+                            % {"email": user.email},
+                        )
+                    return redirect("accounts:profile")
+            status = 400
+        elif action == "create_token":
             create_form = ApiTokenCreateForm(request.POST)
             if create_form.is_valid():
                 try:
@@ -216,6 +319,8 @@ def profile(request: HttpRequest) -> HttpResponse:
                 municipality_code=identity.home_municipality_code(user) or None, kind=OrganisationKind.MUNICIPALITY
             ).first(),
             "create_form": create_form,
+            "email_form": email_form,
+            "invitations": invitations.invitations_for(user),
             "new_key": new_key,
         },
         status=status,

@@ -60,6 +60,7 @@ def make_plan(users: int) -> dict[str, Any]:
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import transaction
+    from django.utils import timezone
 
     from accounts.models import User
     from ideas import services
@@ -81,7 +82,12 @@ def make_plan(users: int) -> dict[str, Any]:
             },
         )
         people = User.objects.bulk_create(
-            User(username=f"bench-person-{n}", email=f"bench-person-{n}@example.invalid", password=unusable)
+            User(
+                username=f"bench-person-{n}",
+                email=f"bench-person-{n}@example.invalid",
+                password=unusable,
+                email_verified_at=timezone.now(),  # only people with a verified address send and comment
+            )
             for n in range(users)
         )
         ideas = [

@@ -10,7 +10,9 @@ The organisers are the owner and the co-organisers. A challenge's handlers (its 
 owner, of the co-organisers and of the network's coordinator) always see it, drafts too, and handle its ideas.
 
 Who may send ideas, comment and support is set per challenge (anyone / registered / strong identification).
-Comments and supports always need a signed-in person: one support per person needs to know the person. Handlers
+Comments and supports always need a signed-in person: one support per person needs to know the person. A
+signed-in person takes part once their e-mail address is verified or an identification provider knows them
+(accounts.verification.is_vouched_for); reports stay open to everyone who sees the idea, as without an account. Handlers
 may always comment on the ideas they handle (to answer them). `participation_refusal` says why someone may not
 take part, in the words the pages show; the permissions below are its "no reason" answer, so the two never
 disagree.
@@ -25,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.identity import home_municipality_code, is_strongly_identified
+from accounts.verification import is_vouched_for
 from ideas.models import Audience, Challenge, ChallengeStatus, Idea, IdeaState, Participation
 from organisations.models import NetworkMembership
 
@@ -148,6 +151,10 @@ def _participant_refusal(user: Any, challenge: Challenge | None, action: str) ->
         if reason:
             return reason
     level = _level(challenge, action)
+    if _signed_in(user) and not is_vouched_for(user):
+        # An account is a name anyone can make: what it sends counts once its address is verified (or an
+        # identification provider knows the person). Without an account, ideas are confirmed by mail instead.
+        return "verify_email" if user.email else "add_email"
     if level == Participation.ANYONE:
         return None
     if not _signed_in(user):
@@ -157,7 +164,7 @@ def _participant_refusal(user: Any, challenge: Challenge | None, action: str) ->
     return None
 
 
-def _message(reason: str, challenge: Challenge | None, action: str) -> str:
+def _message(reason: str, challenge: Challenge | None, action: str, email: str = "") -> str:
     if reason == "sign_in":
         return {
             SEND: _("Sign in to send ideas to this challenge."),
@@ -170,6 +177,15 @@ def _message(reason: str, challenge: Challenge | None, action: str) -> str:
             COMMENT: _("Sign in with strong identification to comment on the ideas of this challenge."),
             SUPPORT: _("Sign in with strong identification to support the ideas of this challenge."),
         }[action]
+    if reason == "verify_email":
+        return _(
+            "Verify your e-mail address first: open the link we sent to %(email)s. Then you can send ideas, "
+            "comment and support."
+        ) % {"email": email}
+    if reason == "add_email":
+        return _(
+            "Add an e-mail address on your profile page and verify it: then you can send ideas, comment and support."
+        )
     if reason == "not_yet" and challenge is not None and challenge.opens_on:
         return _("This challenge opens on %(date)s.") % {"date": formats.date_format(challenge.opens_on)}
     municipalities = ""
@@ -199,6 +215,7 @@ class Refusal(str):
     page can offer the identification services there and then."""
 
     identify: bool = False
+    verify: bool = False  # the person has not verified their address: the page offers to send the link again
 
 
 IDENTIFY_HELPS = {"sign_in", "strong", "audience_sign_in", "audience_residents_strong"}
@@ -211,8 +228,9 @@ def participation_refusal(user: Any, challenge: Challenge | None, action: str) -
     reason = _refusal(user, challenge, action)
     if reason is None:
         return None
-    refusal = Refusal(_message(reason, challenge, action))
+    refusal = Refusal(_message(reason, challenge, action, email=getattr(user, "email", "")))
     refusal.identify = reason in IDENTIFY_HELPS
+    refusal.verify = reason == "verify_email"
     return refusal
 
 

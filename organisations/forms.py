@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import Invitation, Role, User
 from core.models import Theme
 from organisations.models import Network, Organisation, OrganisationKind, Region, WellbeingCounty
 
@@ -145,26 +145,36 @@ class OrganisationForm(FieldsetsMixin, forms.Form):
 
 
 class MemberAddForm(forms.Form):
-    person = forms.CharField(
-        label=_("Username or e-mail address"),
+    """A person by their e-mail address: an account that has verified it is added at once, anyone else is invited
+    (accounts.invitations). Never by username: anyone may choose a username that looks like someone's address."""
+
+    person = forms.EmailField(
+        label=_("E-mail address"),
         max_length=254,
-        help_text=_("The person must already have an account on Innoverkko."),
+        help_text=_(
+            "If an account has verified this address, the person is added at once. Otherwise we send an "
+            "invitation there, and the owner of the address accepts it."
+        ),
     )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EDITOR, widget=forms.RadioSelect)
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("Used if an invitation is sent."),
+    )
 
-    def clean_person(self) -> User:
-        value = self.cleaned_data["person"].strip()
-        matches = list(User.objects.filter(Q(username__iexact=value) | Q(email__iexact=value), is_active=True)[:2])
-        exact = [user for user in matches if user.username.lower() == value.lower()]
-        if exact:
-            return exact[0]
-        if not matches:
-            raise ValidationError(
-                _("No one has an account with this username or e-mail address. Ask the person to register first.")
-            )
-        if len(matches) > 1:
-            raise ValidationError(_("Several accounts use this e-mail address. Give the username instead."))
-        return matches[0]
+
+class InvitationActionForm(forms.Form):
+    """One row of the open invitations: revoke it or send it again."""
+
+    invitation: forms.ModelChoiceField[Invitation] = forms.ModelChoiceField(
+        queryset=Invitation.objects.none(), widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["invitation"].queryset = Invitation.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
 
 
 class MemberChangeForm(forms.Form):

@@ -13,18 +13,20 @@ from django.db.models import Model
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone, translation
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts import memberships
-from accounts.models import Role, User
+from accounts import invitations, memberships
+from accounts.models import Invitation, Role, User
 from core.errors import ConflictError
 from core.forms import attach_errors
 from organisations import selectors, services
 from organisations.finland_map import FinlandMap, Shape, bounding_box, finland_map
 from organisations.forms import (
+    InvitationActionForm,
     MemberAddForm,
     MemberChangeForm,
     NetworkForm,
@@ -240,23 +242,61 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     if denied := _require(request, "organisations.change_organisation", organisation):
         return denied
-    add_form = MemberAddForm()
+    add_form = MemberAddForm(initial={"language": translation.get_language()})
     change_errors: list[str] = []
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "add":
-                add_form = MemberAddForm(request.POST)
+                add_form = MemberAddForm(request.POST, initial={"language": translation.get_language()})
                 if add_form.is_valid():
-                    person, role = add_form.cleaned_data["person"], add_form.cleaned_data["role"]
-                    memberships.membership_add(actor=request.user, organisation=organisation, user=person, role=role)
+                    data = add_form.cleaned_data
+                    added = invitations.member_add_by_email(
+                        actor=request.user,
+                        organisation=organisation,
+                        email=data["person"],
+                        role=data["role"],
+                        language=data["language"] or translation.get_language(),
+                    )
+                    if isinstance(added, Invitation):
+                        messages.success(
+                            request,
+                            _("An invitation has been sent to %(email)s. It is valid until %(date)s.")
+                            % {
+                                "email": added.email,
+                                "date": formats.date_format(added.expires_at, "SHORT_DATE_FORMAT"),
+                            },
+                        )
+                    else:
+                        person = added.user
+                        messages.success(
+                            request,
+                            _("%(person)s is now a member of %(organisation)s.")
+                            % {"person": person.get_full_name() or person.get_username(), "organisation": organisation},
+                        )
+                    return redirect("organisations:members", slug=organisation.slug)
+            elif action in ("revoke_invitation", "resend_invitation"):
+                invitation_form = InvitationActionForm(request.POST, organisation=organisation)
+                if not invitation_form.is_valid():
+                    raise ValidationError(_("The invitation no longer exists. Reload the page."))
+                invitation = invitation_form.cleaned_data["invitation"]
+                if action == "revoke_invitation":
+                    invitations.invitation_revoke(actor=request.user, invitation=invitation)
+                    messages.success(
+                        request, _("The invitation to %(email)s has been revoked.") % {"email": invitation.email}
+                    )
+                else:
+                    invitation = invitations.invitation_resend(actor=request.user, invitation=invitation)
                     messages.success(
                         request,
-                        _("%(person)s is now a member of %(organisation)s.")
-                        % {"person": person.get_full_name() or person.get_username(), "organisation": organisation},
+                        _("The invitation has been sent again to %(email)s. It is valid until %(date)s.")
+                        % {
+                            "email": invitation.email,
+                            "date": formats.date_format(invitation.expires_at, "SHORT_DATE_FORMAT"),
+                        },
                     )
-                    return redirect("organisations:members", slug=organisation.slug)
+                return redirect("organisations:members", slug=organisation.slug)
             elif action in ("role", "remove"):
                 members = User.objects.filter(memberships__organisation=organisation)
                 change = MemberChangeForm(request.POST, members=members)
@@ -295,6 +335,8 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "organisation": organisation,
             "memberships": memberships.membership_list(organisation=organisation),
+            "invitations": invitations.invitations_open(organisation=organisation),
+            "now": timezone.now(),
             "add_form": add_form,
             "change_errors": change_errors,
             "roles": Role.choices,

@@ -141,7 +141,13 @@ def _pick(options: list[tuple[str, str, str]], n: int) -> tuple[str, str, str]:
 def robot() -> User:
     """The platform administrator the factories act as when a test names no actor."""
     user, created = User.objects.get_or_create(
-        username=ROBOT_USERNAME, defaults={"is_superuser": True, "is_staff": True, "email": "robot@example.fi"}
+        username=ROBOT_USERNAME,
+        defaults={
+            "is_superuser": True,
+            "is_staff": True,
+            "email": "robot@example.fi",
+            "email_verified_at": timezone.now(),
+        },
     )
     if created:
         user.set_password(PASSWORD)
@@ -228,6 +234,8 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     first_name = factory.Sequence(lambda n: FIRST_NAMES[n % len(FIRST_NAMES)])
     last_name = factory.Sequence(lambda n: LAST_NAMES[n % len(LAST_NAMES)])
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.fi")
+    # Verified by default, as a person who registered and opened the link; `email_verified_at=None` for one who did not.
+    email_verified_at = factory.LazyFunction(timezone.now)
     password = factory.django.Password(PASSWORD)
     is_superuser = False
     is_staff = False

@@ -24,6 +24,7 @@ from core.sanitise import clean_html, strip_html
 from core.translated import LANGUAGES as LANGS
 from core.translated import first_translation
 from ideas.models import Audience, Challenge, ChallengeStatus, Comment, Idea, IdeaState, IdeaStateOption, Support
+from ideas.rules import SEND, participation_refusal
 from ideas.services import linking, moderation, states, uploads
 from notifications import services as notifications
 from organisations.models import Organisation, OrganisationKind
@@ -223,6 +224,8 @@ def idea_send(
         organisation = challenge.owner
     elif organisation is None:
         raise ValidationError({"organisation": _("Choose the organisation that receives the idea.")})
+    elif refusal := participation_refusal(actor, None, SEND):
+        raise PermissionDenied(refusal)  # e.g. a signed-in person whose address is not verified
     signed_in = bool(getattr(actor, "is_authenticated", False))
     idea = Idea(challenge=challenge, organisation=organisation)
     # The barometer's source category, from who sends it; handlers correct it when they know better.

@@ -244,8 +244,18 @@ def _send(request: HttpRequest, challenge: Challenge | None, organisation: Organ
 def idea_send_view(request: HttpRequest, pk: int) -> HttpResponse:
     challenge = _challenge_or_404(request, pk)
     if not request.user.has_perm("ideas.send_idea", challenge):
+        if unverified := _unverified(request, challenge):
+            return unverified
         raise PermissionDenied(_("This challenge does not take ideas from you now."))
     return _send(request, challenge, challenge.owner)
+
+
+def _unverified(request: HttpRequest, challenge: Challenge | None) -> HttpResponse | None:
+    """A signed-in person who has not verified their address is told how to, with the link to send again."""
+    refusal = participation_refusal(request.user, challenge, "send")
+    if refusal is not None and (refusal.verify or not request.user.email):
+        return render(request, "accounts/refused.html", {"refusal": refusal}, status=403)
+    return None
 
 
 def organisation_choice_view(request: HttpRequest) -> HttpResponse:
@@ -257,7 +267,10 @@ def organisation_choice_view(request: HttpRequest) -> HttpResponse:
 
 
 def idea_send_to_organisation_view(request: HttpRequest, organisation_pk: int) -> HttpResponse:
-    return _send(request, None, get_object_or_404(Organisation, pk=organisation_pk))
+    organisation = get_object_or_404(Organisation, pk=organisation_pk)
+    if unverified := _unverified(request, None):
+        return unverified
+    return _send(request, None, organisation)
 
 
 def idea_confirm_view(request: HttpRequest, token: str) -> HttpResponse:

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import Membership, Role, User
 from accounts.services import api_token_create
@@ -41,7 +42,11 @@ def _fresh_rate_limits() -> None:
 
 def make_user(username: str, **extra: Any) -> User:
     return User.objects.create_user(
-        username=username, password="pw-for-tests-1", email=f"{username}@example.fi", **extra
+        username=username,
+        password="pw-for-tests-1",
+        email=f"{username}@example.fi",
+        email_verified_at=extra.pop("email_verified_at", timezone.now()),
+        **extra,
     )
 
 
