@@ -156,7 +156,7 @@ def test_the_invitation_mail_is_in_the_chosen_language(invitation, mailoutbox):
 
 
 def test_another_verified_account_cannot_accept(invitation, registered_user, client):
-    with pytest.raises(PermissionDenied, match="has not verified"):
+    with translation.override("en"), pytest.raises(PermissionDenied, match="has not verified"):
         invitations.invitation_accept(actor=registered_user, invitation=invitation)
     client.force_login(registered_user)
     assert client.post(url("accounts:invitation_accept", pk=invitation.pk)).status_code == 403
@@ -175,7 +175,7 @@ def test_an_expired_invitation_cannot_be_accepted_but_can_be_resent(invitation, 
 
 def test_an_invitation_is_accepted_once(invitation, owner):
     invitations.invitation_accept(actor=owner, invitation=invitation)
-    with pytest.raises(PermissionDenied, match="already been accepted"):
+    with translation.override("en"), pytest.raises(PermissionDenied, match="already been accepted"):
         invitations.invitation_accept(actor=owner, invitation=invitation)
     assert Membership.objects.filter(user=owner).count() == 1
 
