@@ -296,9 +296,14 @@ def _read_csv(data: bytes) -> Table:
     columns = _column_names(header)
     problems: dict[int, list[tuple[str, int, str, dict[str, Any]]]] = {}
 
+    # Every program that writes CSV ends its last row with a line break; a file cut short seldom does.
+    ends_whole = text.endswith(("\n", "\r"))
+
     def numbered() -> Iterator[tuple[int, Sequence[Any]]]:
-        # Records, not lines: a quoted cell may span lines but is one spreadsheet row.
+        # Records, not lines: a quoted cell may span lines but is one spreadsheet row. Each is yielded once the
+        # next one is read, so that the last one is known.
         number = 1
+        held: tuple[int, list[str]] | None = None
         try:
             for record in reader:
                 number += 1
@@ -307,10 +312,18 @@ def _read_csv(data: bytes) -> Table:
                     # with empty cells would take the cut answers for unanswered ones.
                     params = {"fields": len(record), "columns": len(columns)}
                     problems[number] = [("short_row", len(record), "", params)]
-                yield number, record
+                if held is not None:
+                    yield held
+                held = (number, record)
         except csv.Error as error:
             code = "cut_csv" if "unexpected end of data" in str(error) else "unreadable_csv"
             raise FileError(code, row=number + 1) from None
+        if held is not None:
+            last, record = held
+            if not ends_whole and len(record) == len(columns) and not record[-1].strip() and last not in problems:
+                # Cut right after a delimiter: as many values as columns, the last one empty, and no line break.
+                problems[last] = [("cut_row", len(columns) - 1, "", {})]
+            yield held
 
     return Table(
         "csv",
@@ -1037,7 +1050,7 @@ def convert(
         for code, position, value, params in table.row_problems.pop(number, ()):
             column = table.columns[position] if position < len(table.columns) else ""
             # A row read short is always a problem; a formula without its result only where it is imported.
-            if code == "short_row" or column in used:
+            if code in ("short_row", "cut_row") or column in used:
                 result.add(number, code, column, value, params)
                 unreadable.add(column)
         external_id = cell_text(cells[index[plan.id_column]])

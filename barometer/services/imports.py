@@ -167,6 +167,10 @@ MESSAGES = {
         "The row has %(fields)s values, but the first row names %(columns)s columns: the row seems to be cut short, "
         "and the file may be incomplete. Every row needs a value, even an empty one, for every column."
     ),
+    "cut_row": gettext_lazy(
+        "The last row ends with an empty value and without a line break: the file seems to be cut short here. Save "
+        "the whole file again (in a spreadsheet program) and upload it again."
+    ),
     "formula_without_value": gettext_lazy(
         "Cell %(cell)s holds a formula whose result is not saved in the file, so its answer cannot be read. Open the "
         "file in a spreadsheet program (such as Excel or LibreOffice Calc), save it, and upload it again."

@@ -47,13 +47,27 @@ def test_a_finnish_decimal_comma_is_read_as_the_number():
     assert [row.answers["staff"] for row in conversion.rows] == [12, 8.5]
 
 
-@pytest.mark.parametrize("cut", [len(b"id;kunta;introduced;staff;comments\nr1;091;yes;12;a\nr2;049;no")])
-def test_a_csv_cut_at_a_field_boundary_names_the_row_and_the_first_missing_column(cut):
-    conversion = convert(FULL[:cut])
-    # Row 3 was "r2;049;no;8,5;b": its number and comment are lost, not "unanswered".
-    assert problems(conversion) == [("short_row", "staff", "", [3])]
-    assert conversion.problem_list()[0]["params"] == {"fields": 3, "columns": 5}
+@pytest.mark.parametrize(
+    ("end", "problem"),
+    [
+        (b"r2;049;no", ("short_row", "staff", "", [3])),
+        (b"r2;049;no;", ("short_row", "comments", "", [3])),
+        (b"r2;049;no;8,5", ("short_row", "comments", "", [3])),
+        (b"r2;049;no;8,5;", ("cut_row", "comments", "", [3])),
+    ],
+)
+def test_a_csv_cut_at_a_field_boundary_names_the_row_and_the_column(end, problem):
+    cut = FULL[: FULL.index(end) + len(end)]
+    conversion = convert(cut)
+    # Row 3 was "r2;049;no;8,5;b": its answers are lost, not "unanswered".
+    assert problems(conversion) == [problem]
     assert [row.external_id for row in conversion.rows] == ["r1"]
+
+
+def test_a_whole_last_row_without_a_line_break_is_read():
+    conversion = convert(FULL.rstrip(b"\n"))
+    assert problems(conversion) == []
+    assert [row.answers.get("comments") for row in conversion.rows] == ["a", "b"]
 
 
 def test_a_short_row_in_the_middle_is_a_problem_too():
