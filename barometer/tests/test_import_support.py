@@ -44,7 +44,7 @@ def sav_bytes(
     columns: dict[str, list[Any]],
     labels: dict[str, dict[float, str]] | None = None,
     *,
-    variable_labels: dict[str, str] | None = None,
+    variable_labels: dict[str, str | None] | None = None,
     missing: dict[str, list[Any]] | None = None,
 ) -> bytes:
     """An SPSS file as analysts have them: value labels, variable labels (the question's text) and user-missing
