@@ -412,34 +412,47 @@ def _column_letter(position: int) -> str:
     return letters
 
 
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(worksheet: Any) -> bool:
+    """Whether the sheet's XML has a formula element at all: a quick scan of its bytes, so that the usual export
+    without formulas is not parsed twice."""
+    tail = b""
+    with worksheet._get_source() as source:
+        while chunk := source.read(1 << 20):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
 def _formulas_without_values(worksheet: Any) -> dict[int, list[tuple[int, str]]]:
     """{row: [(column position, "=formula"), …]} of the formula cells whose result is not saved in the file. A
     workbook written by a program that does not calculate (a script, some exports) has formulas without results,
     which openpyxl reads as empty cells: their answers would be imported as unanswered."""
     found: dict[int, list[tuple[int, str]]] = {}
+    if not _has_formulas(worksheet):
+        return found
     # openpyxl reads a formula without a result as an empty cell, and one whose result is "" the same way: only the
     # sheet's XML tells them apart. Its read-only worksheet opens that part here.
-    row, position = 0, -1
+    row = 0
     with worksheet._get_source() as source:
-        for event, element in iterparse(source, events=("start", "end")):
-            tag = element.tag
-            if event == "start":
-                if tag == f"{_SHEET_NS}row":
-                    row = int(element.get("r") or row + 1)
-                    position = -1
-                elif tag == f"{_SHEET_NS}c":
-                    match = _CELL_REFERENCE.fullmatch(element.get("r") or "")
-                    position = _column_position(match.group(1)) if match else position + 1
+        for _event, element in iterparse(source):
+            if element.tag != f"{_SHEET_NS}row":
                 continue
-            if tag == f"{_SHEET_NS}c":
-                formula = element.find(f"{_SHEET_NS}f")
-                value = element.find(f"{_SHEET_NS}v")
+            row = int(element.get("r") or row + 1)
+            position = -1
+            for cell in element.iter(f"{_SHEET_NS}c"):
+                match = _CELL_REFERENCE.fullmatch(cell.get("r") or "")
+                position = _column_position(match.group(1)) if match else position + 1
+                formula = cell.find(f"{_SHEET_NS}f")
+                value = cell.find(f"{_SHEET_NS}v")
                 # No result: no <v>, or an empty one (openpyxl writes <v/>) in a cell that is not text (a formula
                 # whose result is "" is written as t="str" with an empty <v>).
-                if formula is not None and (value is None or (not value.text and element.get("t") != "str")):
+                if formula is not None and (value is None or (not value.text and cell.get("t") != "str")):
                     found.setdefault(row, []).append((position, f"={formula.text or ''}"))
-            elif tag == f"{_SHEET_NS}row":
-                element.clear()  # a long sheet is read in constant memory
+            element.clear()  # a long sheet is read in constant memory
     return found
 
 

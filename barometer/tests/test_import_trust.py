@@ -133,13 +133,18 @@ def test_xlsx_formulas_with_saved_results_are_read():
             if item.filename == "xl/worksheets/sheet1.xml":
                 # As a spreadsheet program saves them: each formula with its result.
                 content = content.replace(b"<f>E3+3</f><v />", b"<f>E3+3</f><v>7</v>")
-                content = content.replace(b"<f>D2*2</f><v />", b"<f>D2*2</f><v>20</v>")
+                # A formula whose result is empty text: t="str" and an empty <v>, which is an empty cell.
+                content = content.replace(b'<c r="F2"><f>D2*2</f><v />', b'<c r="F2" t="str"><f>D2*2</f><v></v>')
                 content = content.replace(
                     b'<c r="C3"><f>IF(1=1,"yes","no")</f><v />',
                     b'<c r="C3" t="str"><f>IF(1=1,"yes","no")</f><v>yes</v>',
                 )
             target.writestr(item, content)
-    mapping = {"id": "id", "organisation": "kunta", "columns": {"introduced": "introduced", "staff": "staff"}}
+    mapping = {
+        "id": "id",
+        "organisation": "kunta",
+        "columns": {"introduced": "introduced", "staff": "staff", "notes": "comments"},
+    }
     conversion = convert(out.getvalue(), mapping, "vastaukset.xlsx")
     assert problems(conversion) == []
     assert [row.answers for row in conversion.rows] == [
