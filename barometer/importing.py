@@ -1044,6 +1044,7 @@ def convert(
         if column not in plan.ignore:
             result.add(table.header_row, "unmapped_column", column, "", {"target": like})
     used = {plan.id_column, plan.organisation_column, *(target.column for target in plan.targets)}
+    organisation_labels = table.value_labels.get(plan.organisation_column, {})
     specs = questionnaire.by_code()
     routed_specs, routed_sections = _routing_on_file(questionnaire, plan.questions)
     routed_on = {
@@ -1077,6 +1078,11 @@ def convert(
             first_id_row[external_id] = number
         organisation = cell_text(cells[index[plan.organisation_column]])
         unit = organisations.get(organisation_key(organisation)) if organisation else None
+        # The file's own label of the value first (an SPSS file coding its municipalities 1, 2, 3 … by name: 5 is
+        # then not Alajärvi, whose code is 005); the value itself where the label names no organisation.
+        label = organisation_labels.get(organisation, "")
+        if label and organisations.get(organisation_key(label)) is not None:
+            unit = organisations[organisation_key(label)]
         if not organisation:
             result.add(number, "missing_organisation", plan.organisation_column, "")
         elif unit is None:

@@ -262,6 +262,18 @@ def test_spss_user_missing_numbers_are_no_answer():
     assert [row.answers.get("staff") for row in conversion.rows] == [12, None]
 
 
+def test_an_spss_organisation_coded_by_its_value_labels():
+    """1, 2, 3 … labelled with names: 49 is Espoo by its label, not the municipality whose code is 049."""
+    data = sav_bytes(
+        {"id": ["a", "b"], "kunta": [49.0, 91.0], "k2": [1.0, 1.0]},
+        {"kunta": {49.0: "Helsinki", 91.0: "Espoo"}, "k2": {1.0: "Kyllä"}},
+        variable_labels={"k2": "Onko organisaationne ottanut käyttöön innovaatioita?"},
+    )
+    conversion = convert(data, name="x.sav")
+    assert problems(conversion) == []
+    assert [(row.external_id, row.unit) for row in conversion.rows] == [("a", 1), ("b", 2)]
+
+
 def test_the_mapping_is_proposed_from_spss_variable_labels():
     read = read_table(
         io.BytesIO(
