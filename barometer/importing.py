@@ -286,10 +286,9 @@ def _read_csv(data: bytes) -> Table:
     if not text.strip():
         raise FileError("empty")
     delimiter = _delimiter(text)
-    # Strict: a quotation mark left open at the end of the file is an error, not a cell read to the end (a file cut
-    # inside "8,5" would otherwise give 8).
+    source = io.StringIO(text, newline="")
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        reader = csv.reader(source, delimiter=delimiter)
         header = next(reader)
     except (csv.Error, StopIteration):
         raise FileError("unreadable_csv", row=1) from None
@@ -304,26 +303,33 @@ def _read_csv(data: bytes) -> Table:
         # next one is read, so that the last one is known.
         number = 1
         held: tuple[int, list[str]] | None = None
-        try:
-            for record in reader:
-                number += 1
-                if 0 < len(record) < len(columns) and any(cell.strip() for cell in record):
-                    # Fewer values than columns: a row cut short (often the last one of a cut file). Padding it
-                    # with empty cells would take the cut answers for unanswered ones.
-                    params = {"fields": len(record), "columns": len(columns)}
-                    problems[number] = [("short_row", len(record), "", params)]
-                if held is not None:
-                    yield held
-                held = (number, record)
-        except csv.Error as error:
-            code = "cut_csv" if "unexpected end of data" in str(error) else "unreadable_csv"
-            raise FileError(code, row=number + 1) from None
-        if held is not None:
-            last, record = held
-            if not ends_whole and len(record) == len(columns) and not record[-1].strip() and last not in problems:
-                # Cut right after a delimiter: as many values as columns, the last one empty, and no line break.
-                problems[last] = [("cut_row", len(columns) - 1, "", {})]
-            yield held
+        last_start = start = source.tell()
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error:
+                raise FileError("unreadable_csv", row=number + 1) from None
+            number += 1
+            if 0 < len(record) < len(columns) and any(cell.strip() for cell in record):
+                # Fewer values than columns: a row cut short (often the last one of a cut file). Padding it with
+                # empty cells would take the cut answers for unanswered ones.
+                params = {"fields": len(record), "columns": len(columns)}
+                problems[number] = [("short_row", len(record), "", params)]
+            if held is not None:
+                yield held
+            held, last_start, start = (number, record), start, source.tell()
+        if held is None:
+            return
+        if _open_quote(text[last_start:], delimiter):
+            # The last row ends inside quotation marks: cut short ("8,5" cut to "8 would be read as 8).
+            raise FileError("cut_csv", row=held[0])
+        last, record = held
+        if not ends_whole and len(record) == len(columns) and not record[-1].strip() and last not in problems:
+            # Cut right after a delimiter: as many values as columns, the last one empty, and no line break.
+            problems[last] = [("cut_row", len(columns) - 1, "", {})]
+        yield held
 
     return Table(
         "csv",
@@ -332,6 +338,16 @@ def _read_csv(data: bytes) -> Table:
         row_estimate=max(text.count("\n") - 1, 0),
         row_problems=problems,
     )
+
+
+def _open_quote(tail: str, delimiter: str) -> bool:
+    """Whether the text (the file's last record) ends inside a quoted value. The reader itself is lenient with
+    quotes (a stray space after a closing quote is kept as text), so only the end is checked strictly."""
+    try:
+        list(csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as error:
+        return "unexpected end of data" in str(error)
+    return False
 
 
 def _read_xlsx(source: IO[bytes], sheet: str | None) -> Table:

@@ -84,6 +84,17 @@ def test_a_csv_cut_inside_a_quoted_number_is_a_problem_naming_its_row():
     assert (caught.value.code, caught.value.params) == ("cut_csv", {"row": 3})
 
 
+def test_quotes_are_read_as_leniently_as_before_except_one_left_open_at_the_end():
+    data = b'id;kunta;comments\nr1;091;"a" \nr2;049;5" screen\n'
+    assert [cells for _number, cells in read_table(io.BytesIO(data), "x.csv").rows] == [
+        ["r1", "091", "a"],
+        ["r2", "049", '5" screen'],
+    ]
+    with pytest.raises(FileError) as caught:
+        list(read_table(io.BytesIO(data + 'r3;091;"Hyvä, mutta'.encode()), "x.csv").rows)
+    assert (caught.value.code, caught.value.params) == ("cut_csv", {"row": 4})
+
+
 def test_padding_is_still_how_a_short_row_is_read_but_it_is_reported():
     read = read_table(io.BytesIO(b"a;b;c\n1\n"), "x.csv")
     assert list(read.rows) == [(2, ["1", None, None])]
