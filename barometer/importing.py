@@ -12,17 +12,26 @@ The mapping (stored as JSON on the import, and the --mapping file of the command
      "columns": {"<column>": "<question>" | "<question>:<choice or item>", …},
      "delimiter": ";",
      "values": {"<column>": {"<value in the file>": "<choice code>" | null, …}, …},
+     "ignore": ["<column>", …],
      "sheet": "<sheet name>"}
 
 "<question>" takes a single choice, number or text answer, or a multiple choice's chosen options written as one
 delimited list; "<question>:<choice>" is one option of a multiple choice as a 0/1 column; "<question>:<item>" one
 row of a scale or grid. A value mapped to null means "no answer" ("not chosen" in a 0/1 column). Values match
-answer options by code or by label in any language, case-insensitively, or through the SPSS value labels.
+answer options by the SPSS file's own value label where it has one, else by code or by label in any language,
+case-insensitively. SPSS user-missing values that name an option ("9 = En osaa sanoa") are that option; others
+are no answer. "ignore" lists the columns left out on purpose although their names are like a question's (any
+other such column is a problem: most likely misspelt). A mapping must map at least one column to a question.
+
+Nothing that changes an answer passes unsaid: a CSV row with fewer values than columns or a quotation mark left
+open at the end (a cut file), and an XLSX formula whose result the file does not hold, are problems naming their
+row and column.
 """
 
 import codecs
 import csv
 import datetime
+import difflib
 import io
 import re
 from collections import Counter
@@ -34,6 +43,7 @@ from typing import IO, Any, cast
 
 import openpyxl  # type: ignore[import-untyped]  # ships no type information
 import pyreadstat
+from openpyxl.xml.functions import iterparse  # type: ignore[import-untyped]  # the parser openpyxl reads sheets with
 
 from barometer.answers import AnswerError, QuestionSpec, asked, clean, is_empty
 
@@ -110,8 +120,29 @@ class Table:
     row_estimate: int = 0
     # SPSS value labels: {column: {value as text: label}}.
     value_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    # SPSS variable labels (usually the question's text): {column: label}.
+    variable_labels: dict[str, str] = field(default_factory=dict)
+    # SPSS user-missing values: {column: [(low, high), …]} (a single value has low == high).
+    user_missing: dict[str, list[tuple[Any, Any]]] = field(default_factory=dict)
     sheets: list[str] = field(default_factory=list)
     sheet: str = ""
+    # The row of the column names (None for SPSS, whose variables are no row): where a column's problem is shown.
+    header_row: int | None = 1
+    # Problems the reader found in a row, filled just before the row is yielded and taken by `convert`:
+    # {row: [(code, column position, value, params), …]}. A row read short, a formula without its value.
+    row_problems: dict[int, list[tuple[str, int, str, dict[str, Any]]]] = field(default_factory=dict)
+
+    def is_user_missing(self, column: str, cell: Cell) -> bool:
+        """Whether the file declares the cell's value missing (SPSS "user-missing", e.g. 9 = "Don't know")."""
+        if cell is None:
+            return False
+        for low, high in self.user_missing.get(column, ()):
+            if isinstance(cell, (int, float)) and isinstance(low, (int, float)) and isinstance(high, (int, float)):
+                if low <= cell <= high:
+                    return True
+            elif isinstance(cell, str) and cell in (str(low).strip(), str(high).strip()):
+                return True
+        return False
 
 
 # --- reading -----------------------------------------------------------------------------------------------------
@@ -255,24 +286,68 @@ def _read_csv(data: bytes) -> Table:
     if not text.strip():
         raise FileError("empty")
     delimiter = _delimiter(text)
+    source = io.StringIO(text, newline="")
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        reader = csv.reader(source, delimiter=delimiter)
         header = next(reader)
     except (csv.Error, StopIteration):
         raise FileError("unreadable_csv", row=1) from None
     columns = _column_names(header)
+    problems: dict[int, list[tuple[str, int, str, dict[str, Any]]]] = {}
+
+    # Every program that writes CSV ends its last row with a line break; a file cut short seldom does.
+    ends_whole = text.endswith(("\n", "\r"))
 
     def numbered() -> Iterator[tuple[int, Sequence[Any]]]:
-        # Records, not lines: a quoted cell may span lines but is one spreadsheet row.
+        # Records, not lines: a quoted cell may span lines but is one spreadsheet row. Each is yielded once the
+        # next one is read, so that the last one is known.
         number = 1
-        try:
-            for record in reader:
-                number += 1
-                yield number, record
-        except csv.Error:
-            raise FileError("unreadable_csv", row=number + 1) from None
+        held: tuple[int, list[str]] | None = None
+        last_start = start = source.tell()
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error:
+                raise FileError("unreadable_csv", row=number + 1) from None
+            number += 1
+            if 0 < len(record) < len(columns) and any(cell.strip() for cell in record):
+                # Fewer values than columns: a row cut short (often the last one of a cut file). Padding it with
+                # empty cells would take the cut answers for unanswered ones.
+                params = {"fields": len(record), "columns": len(columns)}
+                problems[number] = [("short_row", len(record), "", params)]
+            if held is not None:
+                yield held
+            held, last_start, start = (number, record), start, source.tell()
+        if held is None:
+            return
+        if _open_quote(text[last_start:], delimiter):
+            # The last row ends inside quotation marks: cut short ("8,5" cut to "8 would be read as 8).
+            raise FileError("cut_csv", row=held[0])
+        last, record = held
+        if not ends_whole and len(record) == len(columns) and not record[-1].strip() and last not in problems:
+            # Cut right after a delimiter: as many values as columns, the last one empty, and no line break.
+            problems[last] = [("cut_row", len(columns) - 1, "", {})]
+        yield held
 
-    return Table("csv", columns, _rows(numbered(), len(columns)), row_estimate=max(text.count("\n") - 1, 0))
+    return Table(
+        "csv",
+        columns,
+        _rows(numbered(), len(columns)),
+        row_estimate=max(text.count("\n") - 1, 0),
+        row_problems=problems,
+    )
+
+
+def _open_quote(tail: str, delimiter: str) -> bool:
+    """Whether the text (the file's last record) ends inside a quoted value. The reader itself is lenient with
+    quotes (a stray space after a closing quote is kept as text), so only the end is checked strictly."""
+    try:
+        list(csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as error:
+        return "unexpected end of data" in str(error)
+    return False
 
 
 def _read_xlsx(source: IO[bytes], sheet: str | None) -> Table:
@@ -288,6 +363,11 @@ def _read_xlsx(source: IO[bytes], sheet: str | None) -> Table:
         workbook.close()
         raise FileError("no_such_sheet", sheet=sheet, sheets=", ".join(sheets))
     worksheet = workbook[sheet or sheets[0]]
+    try:
+        formulas = _formulas_without_values(worksheet)
+    except Exception:
+        workbook.close()
+        raise FileError("corrupt_xlsx") from None
     raw = enumerate(worksheet.iter_rows(values_only=True), start=1)
     try:
         # The header is the first row that has anything in it.
@@ -314,21 +394,113 @@ def _read_xlsx(source: IO[bytes], sheet: str | None) -> Table:
             workbook.close()
 
     estimate = max((worksheet.max_row or 0) - header_row, 0)
+    # One list per row, as convert takes them.
+    merged: dict[int, list[tuple[str, int, str, dict[str, Any]]]] = {}
+    for row, cells in formulas.items():
+        for position, formula in cells:
+            if row > header_row and position < len(columns):
+                merged.setdefault(row, []).append(
+                    ("formula_without_value", position, formula, {"cell": f"{_column_letter(position)}{row}"})
+                )
     return Table(
-        "xlsx", columns, _rows(numbered(), len(columns)), row_estimate=estimate, sheets=sheets, sheet=worksheet.title
+        "xlsx",
+        columns,
+        _rows(numbered(), len(columns)),
+        row_estimate=estimate,
+        sheets=sheets,
+        sheet=worksheet.title,
+        header_row=header_row,
+        row_problems=merged,
     )
+
+
+_CELL_REFERENCE = re.compile(r"([A-Z]+)(\d+)")
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _column_letter(position: int) -> str:
+    """The spreadsheet's name of a 0-based column position: 0 → A, 26 → AA."""
+    letters = ""
+    number = position + 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(worksheet: Any) -> bool:
+    """Whether the sheet's XML has a formula element at all: a quick scan of its bytes, so that the usual export
+    without formulas is not parsed twice."""
+    tail = b""
+    with worksheet._get_source() as source:
+        while chunk := source.read(1 << 20):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+def _formulas_without_values(worksheet: Any) -> dict[int, list[tuple[int, str]]]:
+    """{row: [(column position, "=formula"), …]} of the formula cells whose result is not saved in the file. A
+    workbook written by a program that does not calculate (a script, some exports) has formulas without results,
+    which openpyxl reads as empty cells: their answers would be imported as unanswered."""
+    found: dict[int, list[tuple[int, str]]] = {}
+    if not _has_formulas(worksheet):
+        return found
+    # openpyxl reads a formula without a result as an empty cell, and one whose result is "" the same way: only the
+    # sheet's XML tells them apart. Its read-only worksheet opens that part here.
+    row = 0
+    with worksheet._get_source() as source:
+        for _event, element in iterparse(source):
+            if element.tag != f"{_SHEET_NS}row":
+                continue
+            row = int(element.get("r") or row + 1)
+            position = -1
+            for cell in element.iter(f"{_SHEET_NS}c"):
+                match = _CELL_REFERENCE.fullmatch(cell.get("r") or "")
+                position = _column_position(match.group(1)) if match else position + 1
+                formula = cell.find(f"{_SHEET_NS}f")
+                value = cell.find(f"{_SHEET_NS}v")
+                # No result: no <v>, or an empty one (openpyxl writes <v/>) in a cell that is not text (a formula
+                # whose result is "" is written as t="str" with an empty <v>).
+                if formula is not None and (value is None or (not value.text and cell.get("t") != "str")):
+                    found.setdefault(row, []).append((position, f"={formula.text or ''}"))
+            element.clear()  # a long sheet is read in constant memory
+    return found
+
+
+def _column_position(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number - 1
 
 
 def _read_sav(binary: IO[bytes]) -> Table:
     source = cast(Any, binary)  # pyreadstat's FileLike protocol types read() slightly differently from IO
     try:
-        _, meta = pyreadstat.read_sav(source, metadataonly=True)
+        _, meta = pyreadstat.read_sav(source, metadataonly=True, user_missing=True)
     except Exception:  # pyreadstat's own error types for every kind of damage
         raise FileError("corrupt_sav") from None
     columns = _column_names(list(meta.column_names))
     labels = {
         column: {cell_text(_cell(value)): str(label) for value, label in value_labels.items()}
         for column, value_labels in (meta.variable_value_labels or {}).items()
+    }
+    variable_labels = {
+        column: " ".join(str(label).split())
+        for column, label in (meta.column_names_to_labels or {}).items()
+        if label and str(label).strip()
+    }
+    # User-missing values are read as the values they are (9, not "missing"): one that names an answer option
+    # ("9 = En osaa sanoa") is that answer; the others mean no answer (see `convert`).
+    user_missing = {
+        column: [(bound.get("lo"), bound.get("hi")) for bound in bounds if isinstance(bound, Mapping)]
+        for column, bounds in (meta.missing_ranges or {}).items()
+        if bounds
     }
     total = meta.number_rows  # None when the file does not say
 
@@ -337,7 +509,9 @@ def _read_sav(binary: IO[bytes]) -> Table:
         while total is None or offset < total:
             source.seek(0)
             try:
-                data, _ = pyreadstat.read_sav(source, row_offset=offset, row_limit=SAV_CHUNK, output_format="dict")
+                data, _ = pyreadstat.read_sav(
+                    source, row_offset=offset, row_limit=SAV_CHUNK, output_format="dict", user_missing=True
+                )
             except Exception:
                 raise FileError("corrupt_sav") from None
             chunk = [data[column] for column in meta.column_names]
@@ -348,7 +522,16 @@ def _read_sav(binary: IO[bytes]) -> Table:
             if length < SAV_CHUNK:
                 break
 
-    return Table("sav", columns, _rows(numbered(), len(columns)), row_estimate=total or 0, value_labels=labels)
+    return Table(
+        "sav",
+        columns,
+        _rows(numbered(), len(columns)),
+        row_estimate=total or 0,
+        value_labels=labels,
+        variable_labels=variable_labels,
+        user_missing=user_missing,
+        header_row=None,
+    )
 
 
 # --- the questionnaire and the mapping ----------------------------------------------------------------------------
@@ -362,6 +545,10 @@ class Questionnaire:
     section_conditions: Mapping[str, Mapping[str, Any]]
     # {question: {choice: (label in each language, …)}}
     choice_labels: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)
+    # {question: (text in each language, …)} and {question: {item: (label in each language, …)}}: what an SPSS
+    # file's variable labels are matched with.
+    question_texts: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    item_labels: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)
 
     def by_code(self) -> dict[str, QuestionSpec]:
         return {spec.code: spec for spec in self.questions}
@@ -402,19 +589,83 @@ class Plan:
     targets: tuple[Target, ...]
     delimiter: str
     values: Mapping[str, Mapping[str, str | None]]
+    # Columns the mapping says to leave out: no problem for them even when they look like a question's.
+    ignore: frozenset[str] = frozenset()
 
     @property
     def questions(self) -> set[str]:
         return {target.question.code for target in self.targets}
+
+    def as_mapping(self) -> dict[str, Any]:
+        """The columns' part of the mapping this plan was made of."""
+        return {
+            "id": self.id_column,
+            "organisation": self.organisation_column,
+            "columns": {t.column: f"{t.question.code}:{t.part}" if t.part else t.question.code for t in self.targets},
+        }
 
 
 def _name_key(name: str) -> str:
     return re.sub(r"[\s\-.]+", "_", name.strip().casefold())
 
 
-def propose_mapping(columns: Sequence[str], questionnaire: Questionnaire) -> dict[str, Any]:
-    """A mapping from the column names alone: question codes, `code_choice` and `code_item`, and the usual names
-    of an identifier and an organisation column (see ID_COLUMNS)."""
+def _text_key(text: str) -> str:
+    """A text compared with another: letters and digits only, one space between words, any case."""
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+
+
+def _label_targets(questionnaire: Questionnaire) -> dict[str, str]:
+    """What an SPSS variable label can say, as `_text_key`s, → the mapping's target: a question's text (in any
+    language), or its text and an option's or a row's label ("Innovaation tyyppi: Palvelu")."""
+    found: dict[str, str] = {}
+    twice: set[str] = set()
+
+    def add(text: str, target: str) -> None:
+        key = _text_key(text)
+        if not key:
+            return
+        if found.get(key, target) != target:
+            twice.add(key)
+        found[key] = target
+
+    for spec in questionnaire.questions:
+        texts = [text for text in questionnaire.question_texts.get(spec.code, ()) if text]
+        if spec.kind in ("scale", "grid"):
+            for item, labels in questionnaire.item_labels.get(spec.code, {}).items():
+                for text in texts:
+                    for label in labels:
+                        if label:
+                            add(f"{text} {label}", f"{spec.code}:{item}")
+            continue
+        for text in texts:
+            add(text, spec.code)
+        if spec.kind == "multiple":
+            for choice, labels in questionnaire.choice_labels.get(spec.code, {}).items():
+                for text in texts:
+                    for label in labels:
+                        if label:
+                            add(f"{text} {label}", f"{spec.code}:{choice}")
+    return {key: target for key, target in found.items() if key not in twice}
+
+
+def _by_label(label: str, targets: Mapping[str, str]) -> str | None:
+    """The target an SPSS variable label names: the text itself, or the text after a short question number
+    ("K5. …", "Q12a …")."""
+    key = _text_key(label)
+    if key in targets:
+        return targets[key]
+    number, _space, rest = key.partition(" ")
+    if rest and len(number) <= 6 and any(character.isdigit() for character in number):
+        return targets.get(rest)
+    return None
+
+
+def propose_mapping(
+    columns: Sequence[str], questionnaire: Questionnaire, variable_labels: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """A mapping from the column names: question codes, `code_choice` and `code_item`, and the usual names of an
+    identifier and an organisation column (see ID_COLUMNS); then, for an SPSS file's short variable names
+    (q1, v12), from their variable labels: a question's text, or its text and an option's or row's label."""
     specs = questionnaire.by_code()
     parts: dict[str, str] = {}  # "<question>_<choice or item>" → "<question>:<choice or item>"
     for spec in questionnaire.questions:
@@ -424,6 +675,7 @@ def propose_mapping(columns: Sequence[str], questionnaire: Questionnaire) -> dic
             parts.update({f"{spec.code}_{item}".casefold(): f"{spec.code}:{item}" for item in spec.items})
     whole = {code.casefold(): code for code, spec in specs.items() if spec.kind not in ("scale", "grid")}
     mapping: dict[str, Any] = {"columns": {}, "delimiter": ";", "values": {}}
+    unnamed = []
     for column in columns:
         key = column.strip().casefold()
         if key in whole:
@@ -434,7 +686,96 @@ def propose_mapping(columns: Sequence[str], questionnaire: Questionnaire) -> dic
             mapping["id"] = column
         elif _name_key(column) in ORGANISATION_COLUMNS and "organisation" not in mapping:
             mapping["organisation"] = column
+        else:
+            unnamed.append(column)
+    labels = variable_labels or {}
+    if labels:
+        by_label = _label_targets(questionnaire)
+        taken = set(mapping["columns"].values())
+        for column in unnamed:
+            label = labels.get(column, "")
+            target = _by_label(label, by_label) if label else None
+            if target and target not in taken:
+                mapping["columns"][column] = target
+                taken.add(target)
+            elif label and _name_key(label) in ID_COLUMNS and "id" not in mapping:
+                mapping["id"] = column
+            elif label and _name_key(label) in ORGANISATION_COLUMNS and "organisation" not in mapping:
+                mapping["organisation"] = column
     return mapping
+
+
+def merge_mapping(remembered: Mapping[str, Any], proposed: Mapping[str, Any], columns: Sequence[str]) -> dict[str, Any]:
+    """A round's remembered mapping applied to a new file: what it says of the file's columns (identifier,
+    organisation, questions, columns left out on purpose, values matched by hand, the list delimiter), and the
+    proposal for the columns it does not know."""
+
+    def part(key: str) -> Mapping[str, Any]:
+        value = remembered.get(key)
+        return value if isinstance(value, Mapping) else {}
+
+    known = set(columns)
+    merged: dict[str, Any] = {"columns": {}, "values": {}}
+    delimiter = remembered.get("delimiter")
+    merged["delimiter"] = delimiter if isinstance(delimiter, str) else proposed.get("delimiter", ";")
+    for key in ("id", "organisation"):
+        value = remembered.get(key) if remembered.get(key) in known else proposed.get(key)
+        if value:
+            merged[key] = value
+    old = {column: target for column, target in part("columns").items() if column in known and target}
+    ignore = [column for column in remembered.get("ignore") or [] if isinstance(column, str) and column in known]
+    used = {merged.get("id"), merged.get("organisation")}
+    taken = set(old.values())
+    for column in columns:
+        target = proposed.get("columns", {}).get(column)
+        if column in old and column not in used:
+            merged["columns"][column] = old[column]
+        elif column in ignore or column in used:
+            continue
+        elif target and target not in taken:
+            merged["columns"][column] = target
+            taken.add(target)
+    merged["values"] = {column: values for column, values in part("values").items() if column in merged["columns"]}
+    if ignore:
+        merged["ignore"] = ignore
+    return merged
+
+
+def ignored_columns(columns: Sequence[str], mapping: Mapping[str, Any]) -> list[str]:
+    """The columns a mapping imports nothing from, in the file's order."""
+    used = {mapping.get("id"), mapping.get("organisation")}
+    targets = mapping.get("columns") or {}
+    return [column for column in columns if column not in used and not targets.get(column)]
+
+
+def resembling_targets(
+    columns: Sequence[str],
+    mapping: Mapping[str, Any],
+    questionnaire: Questionnaire,
+    variable_labels: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """{column: target} for the ignored columns whose name (or SPSS variable label) is nearly that of a question,
+    option or row that no column is mapped to: most likely misspelt ("introdcued"), and its answers would be lost
+    without a word."""
+    mapped = {str(target) for target in (mapping.get("columns") or {}).values() if target}
+    mapped_questions = {target.partition(":")[0] for target in mapped}
+    names: dict[str, str] = {}
+    for value, spec, part in target_options(questionnaire):
+        if value in mapped or spec.code in mapped or (not part and spec.code in mapped_questions):
+            continue
+        names[_name_key(f"{spec.code}_{part}" if part else spec.code)] = value
+    texts = {key: target for key, target in _label_targets(questionnaire).items() if target not in mapped}
+    found: dict[str, str] = {}
+    for column in ignored_columns(columns, mapping):
+        close = difflib.get_close_matches(_name_key(column), list(names), n=1, cutoff=0.8)
+        if close:
+            found[column] = names[close[0]]
+            continue
+        label = (variable_labels or {}).get(column, "")
+        close = difflib.get_close_matches(_text_key(label), list(texts), n=1, cutoff=0.85) if label else []
+        if close:
+            found[column] = texts[close[0]]
+    return found
 
 
 def target_options(questionnaire: Questionnaire) -> list[tuple[str, QuestionSpec, str]]:
@@ -514,9 +855,16 @@ def make_plan(mapping: Any, columns: Sequence[str], questionnaire: Questionnaire
     for code in sorted(as_list & as_flags):
         issues.append(Issue("list_and_flags", "", {"question": code}))
     values = _checked_values(mapping.get("values") or {}, {t.column: t for t in targets}, issues)
+    ignore = mapping.get("ignore") or []
+    if not isinstance(ignore, list) or not all(isinstance(column, str) for column in ignore):
+        issues.append(Issue("not_an_object"))
+        ignore = []
+    if not any(raw_columns.values()):
+        # Every response would be imported without a single answer.
+        issues.append(Issue("no_questions"))
     if issues:
         raise MappingError(issues)
-    return Plan(id_column, organisation_column, tuple(targets), delimiter, values)
+    return Plan(id_column, organisation_column, tuple(targets), delimiter, values, frozenset(ignore))
 
 
 def _checked_values(raw: Any, targets: Mapping[str, Target], issues: list[Issue]) -> dict[str, dict[str, str | None]]:
@@ -581,19 +929,24 @@ class Conversion:
     rows_read: int = 0
     problem_count: int = 0
 
-    def add(self, row: int, code: str, column: str, value: str, params: Mapping[str, Any] | None = None) -> None:
+    def add(self, row: int | None, code: str, column: str, value: str, params: Mapping[str, Any] | None = None) -> None:
+        """A problem in a row, or (row None) of a whole column of a file whose columns are no row (SPSS)."""
         self.problem_count += 1
         key = (code, column, value)
         problem = self.problems.get(key)
         if problem is not None:
             problem.count += 1
-            if len(problem.rows) < MAX_ROWS_PER_PROBLEM:
+            if row is not None and len(problem.rows) < MAX_ROWS_PER_PROBLEM:
                 problem.rows.append(row)
         elif len(self.problems) < MAX_PROBLEM_GROUPS:
-            self.problems[key] = Problem(code, column, value[:200], _json_params(params or {}), [row])
+            rows = [] if row is None else [row]
+            self.problems[key] = Problem(code, column, value[:200], _json_params(params or {}), rows)
 
     def problem_list(self) -> list[dict[str, Any]]:
-        return [p.as_json() for p in sorted(self.problems.values(), key=lambda p: (p.rows[0], p.column, p.code))]
+        return [
+            p.as_json()
+            for p in sorted(self.problems.values(), key=lambda p: (p.rows[0] if p.rows else 0, p.column, p.code))
+        ]
 
 
 def _json_params(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -616,12 +969,13 @@ _NO_MATCH = object()
 
 
 class _Matcher:
-    """Cell → choice code for one question: the mapping's own values first, then codes and labels, then the SPSS
-    value label of the cell."""
+    """Cell → choice code for one question: the mapping's own values first, then the file's own value label of
+    the cell (SPSS), then codes and labels. The file's label says what its value means: a region coded 1–19 in the
+    file's own order is matched by its name, never by a choice that happens to have the same code."""
 
-    def __init__(self, questionnaire: Questionnaire, plan: Plan, value_labels: Mapping[str, Mapping[str, str]]):
+    def __init__(self, questionnaire: Questionnaire, plan: Plan, table: Table):
         self.plan = plan
-        self.value_labels = value_labels
+        self.table = table
         self.lookups: dict[str, dict[str, str]] = {}
         for spec in questionnaire.questions:
             lookup: dict[str, str] = {}
@@ -630,16 +984,20 @@ class _Matcher:
             lookup.update({choice.casefold(): choice for choice in spec.choices})  # a code wins over a label
             self.lookups[spec.code] = lookup
 
-    def choice(self, target: Target, text: str) -> Any:
-        """The choice code, None for "no answer", or _NO_MATCH."""
+    def label(self, target: Target, text: str) -> str:
+        return self.table.value_labels.get(target.column, {}).get(text, "")
+
+    def choice(self, target: Target, text: str, missing: bool = False) -> Any:
+        """The choice code, None for "no answer", or _NO_MATCH. `missing`: the file declares the value missing
+        (SPSS user-missing): unless it names an option (9 = "En osaa sanoa"), it means no answer."""
         own = self.plan.values.get(target.column, {})
         if text in own:
             return own[text]
         lookup = self.lookups[target.question.code]
-        found = lookup.get(text.casefold())
-        if found is None:
-            label = self.value_labels.get(target.column, {}).get(text)
-            found = lookup.get(label.strip().casefold()) if label else None
+        label = self.label(target, text)
+        found = lookup.get(label.strip().casefold()) if label.strip() else lookup.get(text.casefold())
+        if found is None and missing:
+            return None
         return _NO_MATCH if found is None else found
 
     def chosen(self, target: Target, text: str) -> bool | None:
@@ -648,9 +1006,9 @@ class _Matcher:
         if text in own:
             return own[text] is not None
         candidates = [text]
-        label = self.value_labels.get(target.column, {}).get(text)
+        label = self.label(target, text)
         if label:
-            candidates.append(label)
+            candidates.insert(0, label)  # the file's own word for the value first
         for candidate in candidates:
             key = candidate.strip().casefold()
             if key in CHOSEN or self.lookups[target.question.code].get(key) == target.part:
@@ -695,7 +1053,14 @@ def convert(
     """
     result = Conversion()
     index = {column: position for position, column in enumerate(table.columns)}
-    matcher = _Matcher(questionnaire, plan, table.value_labels)
+    matcher = _Matcher(questionnaire, plan, table)
+    # A column left out that looks like a question no column is mapped to: misspelt, most likely.
+    resembling = resembling_targets(table.columns, plan.as_mapping(), questionnaire, table.variable_labels)
+    for column, like in resembling.items():
+        if column not in plan.ignore:
+            result.add(table.header_row, "unmapped_column", column, "", {"target": like})
+    used = {plan.id_column, plan.organisation_column, *(target.column for target in plan.targets)}
+    organisation_labels = table.value_labels.get(plan.organisation_column, {})
     specs = questionnaire.by_code()
     routed_specs, routed_sections = _routing_on_file(questionnaire, plan.questions)
     routed_on = {
@@ -711,6 +1076,13 @@ def convert(
     for number, cells in table.rows:
         result.rows_read += 1
         before = result.problem_count
+        unreadable: set[str] = set()
+        for code, position, value, params in table.row_problems.pop(number, ()):
+            column = table.columns[position] if position < len(table.columns) else ""
+            # A row read short is always a problem; a formula without its result only where it is imported.
+            if code in ("short_row", "cut_row") or column in used:
+                result.add(number, code, column, value, params)
+                unreadable.add(column)
         external_id = cell_text(cells[index[plan.id_column]])
         if not external_id:
             result.add(number, "missing_id", plan.id_column, "")
@@ -722,6 +1094,11 @@ def convert(
             first_id_row[external_id] = number
         organisation = cell_text(cells[index[plan.organisation_column]])
         unit = organisations.get(organisation_key(organisation)) if organisation else None
+        # The file's own label of the value first (an SPSS file coding its municipalities 1, 2, 3 … by name: 5 is
+        # then not Alajärvi, whose code is 005); the value itself where the label names no organisation.
+        label = organisation_labels.get(organisation, "")
+        if label and organisations.get(organisation_key(label)) is not None:
+            unit = organisations[organisation_key(label)]
         if not organisation:
             result.add(number, "missing_organisation", plan.organisation_column, "")
         elif unit is None:
@@ -739,7 +1116,8 @@ def convert(
             )
         else:
             first_unit_row[unit] = number
-        answers, failed = _row_answers(number, cells, index, plan, matcher, result)
+        answers, failed = _row_answers(number, cells, index, plan, matcher, result, table)
+        failed |= {target.question.code for target in plan.targets if target.column in unreadable}
         cleaned: dict[str, Any] = {}
         for code, value in answers.items():
             try:
@@ -787,18 +1165,36 @@ def _error_column(error: AnswerError, code: str, plan: Plan, first_column: Mappi
 
 
 def _row_answers(
-    number: int, cells: list[Cell], index: Mapping[str, int], plan: Plan, matcher: _Matcher, result: Conversion
+    number: int,
+    cells: list[Cell],
+    index: Mapping[str, int],
+    plan: Plan,
+    matcher: _Matcher,
+    result: Conversion,
+    table: Table,
 ) -> tuple[dict[str, Any], set[str]]:
     """The row's raw answers per question (not yet cleaned), and the questions with a cell that matches nothing
     (each such cell is a problem)."""
     answers: dict[str, Any] = {}
     failed: set[str] = set()
+
+    def unmatched(target: Target, text: str) -> None:
+        label = matcher.label(target, text)
+        if label:
+            params = {"question": target.question.code, "label": label}
+            result.add(number, "unknown_label", target.column, text, params)
+        else:
+            result.add(number, "unknown_choice", target.column, text, {"question": target.question.code})
+        failed.add(target.question.code)
+
     for target in plan.targets:
         code = target.question.code
-        text = cell_text(cells[index[target.column]])
+        cell = cells[index[target.column]]
+        missing = table.is_user_missing(target.column, cell)
+        text = cell_text(cell)
         if target.way == "flag":
             chosen_list = answers.setdefault(code, [])
-            if not text:
+            if not text or missing:
                 continue
             chosen = matcher.chosen(target, text)
             if chosen is None:
@@ -812,23 +1208,22 @@ def _row_answers(
             parts = text.splitlines() if plan.delimiter == "\n" else text.split(plan.delimiter)
             chosen_list = answers.setdefault(code, [])
             for part in (p.strip() for p in parts):
-                found = matcher.choice(target, part) if part else None
+                found = matcher.choice(target, part, missing) if part else None
                 if found is _NO_MATCH:
-                    result.add(number, "unknown_choice", target.column, part, {"question": code})
-                    failed.add(code)
+                    unmatched(target, part)
                 elif found is not None:
                     chosen_list.append(found)
         elif target.way in ("choice", "item"):
-            found = matcher.choice(target, text)
+            found = matcher.choice(target, text, missing)
             if found is _NO_MATCH:
-                result.add(number, "unknown_choice", target.column, text, {"question": code})
-                failed.add(code)
+                unmatched(target, text)
             elif found is not None and target.way == "item":
                 answers.setdefault(code, {})[target.part] = found
             elif found is not None:
                 answers[code] = found
+        elif missing:
+            continue  # a number or text the file declares missing (999 = "no answer")
         elif target.way == "number":
-            cell = cells[index[target.column]]
             answers[code] = cell if isinstance(cell, (int, float)) else text
         else:
             answers[code] = text
@@ -839,6 +1234,6 @@ def unmatched_values(problems: Iterable[Mapping[str, Any]]) -> dict[str, Counter
     """Per column, the values that matched no answer option, with how many rows have them."""
     found: dict[str, Counter[str]] = {}
     for problem in problems:
-        if problem.get("code") in ("unknown_choice", "not_0_1"):
+        if problem.get("code") in ("unknown_choice", "unknown_label", "not_0_1"):
             found.setdefault(problem["column"], Counter())[problem["value"]] += int(problem.get("count", 1))
     return found

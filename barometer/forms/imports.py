@@ -127,6 +127,7 @@ class ValueRow:
     count: int
     choices: list[tuple[str, str]]
     initial: str
+    label: str = ""  # the file's own label of the value (SPSS)
 
     @property
     def field_name(self) -> str:
@@ -177,6 +178,14 @@ class MappingForm(forms.Form):
                 initial=self._saved_target(column.name),
                 widget=OptionsSelect(shared),
             )
+        ignore = set(mapping.get("ignore") or [])
+        for position, column in enumerate(self.columns):
+            if column.resembles:
+                self.fields[f"leave_{position}"] = forms.BooleanField(
+                    label=_("Leave the column out on purpose"),
+                    required=False,
+                    initial=column.name in ignore,
+                )
         for row in self.value_rows:
             self.fields[row.field_name] = forms.ChoiceField(
                 label=_("Value “%(value)s” of column “%(column)s”") % {"value": row.value, "column": row.column},
@@ -192,8 +201,12 @@ class MappingForm(forms.Form):
             return ORGANISATION
         return str((self.saved.get("columns") or {}).get(column, ""))
 
-    def column_fields(self) -> list[tuple[ColumnPreview, forms.BoundField]]:
-        return [(column, self[f"column_{position}"]) for position, column in enumerate(self.columns)]
+    def column_fields(self) -> list[tuple[ColumnPreview, forms.BoundField, forms.BoundField | None]]:
+        """(column, its target's select, the "leave out on purpose" box of a column that looks like a question)."""
+        return [
+            (column, self[f"column_{position}"], self[f"leave_{position}"] if column.resembles else None)
+            for position, column in enumerate(self.columns)
+        ]
 
     def value_fields(self) -> list[tuple[ValueRow, forms.BoundField]]:
         return [(row, self[row.field_name]) for row in self.value_rows]
@@ -227,6 +240,9 @@ class MappingForm(forms.Form):
                 mapping["organisation"] = column.name
             elif target:
                 mapping["columns"][column.name] = target
+            elif column.resembles and data.get(f"leave_{position}"):
+                # Left out although it looks like a question: said on purpose, so the check does not stop at it.
+                mapping.setdefault("ignore", []).append(column.name)
         for row in self.value_rows:
             chosen = data.get(row.field_name) or ""
             # A column now mapped elsewhere drops the values matched to its former question's options.
@@ -247,6 +263,7 @@ def value_rows(
     mapping: Mapping[str, Any],
     unmatched: Mapping[str, Mapping[str, int]],
     questions: Mapping[str, Question],
+    labels: Mapping[tuple[str, str], str] | None = None,
 ) -> list[ValueRow]:
     """The values to match by hand: those the last check could not match, and those matched by hand before."""
     rows: list[ValueRow] = []
@@ -276,5 +293,6 @@ def value_rows(
             choices += [(c.code, f"{c.code} – {c.label}") for c in question.choices.all()]
         chosen = saved_values.get(column, {})
         initial = (NO_ANSWER if chosen[value] is None else str(chosen[value])) if value in chosen else ""
-        rows.append(ValueRow(column, value, int(unmatched.get(column, {}).get(value, 0)), choices, initial))
+        count = int(unmatched.get(column, {}).get(value, 0))
+        rows.append(ValueRow(column, value, count, choices, initial, (labels or {}).get((column, value), "")))
     return rows

@@ -104,6 +104,10 @@ MESSAGES = {
         "again."
     ),
     "unreadable_csv": gettext_lazy("Row %(row)s of the CSV file cannot be read: check its quotation marks."),
+    "cut_csv": gettext_lazy(
+        "Row %(row)s ends inside quotation marks: the file seems to be cut short there. Save the whole file again "
+        "and upload it."
+    ),
     "too_many_rows": gettext_lazy("The file has more than %(limit)s rows."),
     "too_many_columns": gettext_lazy("The file has more than %(limit)s columns."),
     "duplicate_column": gettext_lazy("Two columns are named “%(column)s”: give every column a name of its own."),
@@ -115,6 +119,10 @@ MESSAGES = {
     "no_organisation_column": gettext_lazy("Choose the column that names the organisation."),
     "unknown_column": gettext_lazy("The file has no column “%(column)s”."),
     "bad_delimiter": gettext_lazy("The list delimiter is not valid."),
+    "no_questions": gettext_lazy(
+        "No column is mapped to a question: the responses would be imported without a single answer. Choose which "
+        "question each column of answers belongs to."
+    ),
     "unknown_question": gettext_lazy("The questionnaire has no question “%(question)s”."),
     "target_twice": gettext_lazy("Column “%(other)s” is already mapped to “%(target)s”."),
     "needs_item": gettext_lazy("Question “%(question)s” is answered row by row: map the column to one of its rows."),
@@ -151,6 +159,27 @@ MESSAGES = {
         "response per organisation."
     ),
     "unknown_choice": gettext_lazy("The value matches no answer option of question “%(question)s”."),
+    "unknown_label": gettext_lazy(
+        "The file labels the value “%(label)s”, which matches no answer option of question “%(question)s”. Match it "
+        "to an option on the mapping screen."
+    ),
+    "short_row": gettext_lazy(
+        "The row has %(fields)s values, but the first row names %(columns)s columns: the row seems to be cut short, "
+        "and the file may be incomplete. Every row needs a value, even an empty one, for every column."
+    ),
+    "cut_row": gettext_lazy(
+        "The last row ends with an empty value and without a line break: the file seems to be cut short here. Save "
+        "the whole file again (in a spreadsheet program) and upload it again."
+    ),
+    "formula_without_value": gettext_lazy(
+        "Cell %(cell)s holds a formula whose result is not saved in the file, so its answer cannot be read. Open the "
+        "file in a spreadsheet program (such as Excel or LibreOffice Calc), save it, and upload it again."
+    ),
+    "unmapped_column": gettext_lazy(
+        "The column is not imported, although its name is like “%(target)s”, to which no column is mapped: is it "
+        "misspelt? Map the column, or mark it to be left out on the mapping screen (in a mapping file: list it "
+        "under “ignore”)."
+    ),
     "not_0_1": gettext_lazy(
         "Column of option “%(choice)s” of question “%(question)s”: the value should say chosen (1) or not chosen "
         "(0 or empty)."
@@ -219,7 +248,7 @@ def questionnaire_for(version: QuestionnaireVersion) -> importing.Questionnaire:
     """The questionnaire version as the import sees it: specs, routing and every language's option labels."""
     from barometer.selectors import question_spec
 
-    questions, conditions, labels = [], {}, {}
+    questions, conditions, labels, texts, items = [], {}, {}, {}, {}
     for section in version_contents(version):
         for question in section.questions.all():
             questions.append(question_spec(question))
@@ -228,7 +257,12 @@ def questionnaire_for(version: QuestionnaireVersion) -> importing.Questionnaire:
                 choice.code: tuple(getattr(choice, f"label_{lang}", "") or "" for lang in LANGUAGES)
                 for choice in question.choices.all()
             }
-    return importing.Questionnaire(questions, conditions, labels)
+            texts[question.code] = tuple(getattr(question, f"text_{lang}", "") or "" for lang in LANGUAGES)
+            items[question.code] = {
+                item.code: tuple(getattr(item, f"label_{lang}", "") or "" for lang in LANGUAGES)
+                for item in question.items.all()
+            }
+    return importing.Questionnaire(questions, conditions, labels, texts, items)
 
 
 def _organisations(round_: Round) -> dict[str, int | None]:
@@ -256,6 +290,9 @@ def _table(response_import: ResponseImport, sheet: str | None = None) -> Iterato
 class ColumnPreview:
     name: str
     samples: list[str]
+    label: str = ""  # an SPSS variable label (usually the question's text)
+    # The question, option or row the column's name is like, when no column is mapped to it (perhaps misspelt).
+    resembles: str = ""
 
 
 @dataclass
@@ -267,11 +304,20 @@ class Preview:
     sheet: str = ""
     error: str = ""
 
+    def ignored(self, mapping: Mapping[str, Any]) -> list[ColumnPreview]:
+        """The columns the mapping imports nothing from."""
+        names = set(importing.ignored_columns([column.name for column in self.columns], mapping))
+        return [column for column in self.columns if column.name in names]
+
 
 def import_preview(response_import: ResponseImport) -> Preview:
     """Columns and sample values from the first rows (a read: no permission of its own; the views check it)."""
+    questionnaire = questionnaire_for(response_import.round.questionnaire_version)
     try:
         with _table(response_import, response_import.mapping.get("sheet")) as table:
+            resembling = importing.resembling_targets(
+                table.columns, response_import.mapping, questionnaire, table.variable_labels
+            )
             samples: list[list[str]] = [[] for _column in table.columns]
             for count, (_number, cells) in enumerate(table.rows):
                 if count >= PREVIEW_ROWS:
@@ -282,7 +328,10 @@ def import_preview(response_import: ResponseImport) -> Preview:
                     shown = f"{text} = {label}" if label else text
                     if text and len(found) < SAMPLES and shown not in found:
                         found.append(shown[:60])
-            columns = [ColumnPreview(name, found) for name, found in zip(table.columns, samples, strict=True)]
+            columns = [
+                ColumnPreview(name, found, table.variable_labels.get(name, ""), resembling.get(name, ""))
+                for name, found in zip(table.columns, samples, strict=True)
+            ]
             return Preview(columns, table.sheets, table.sheet)
     except importing.FileError as problem:
         return Preview(error=message(problem.code, problem.params))
@@ -303,12 +352,18 @@ def import_upload(*, actor: Any, round_: Round, file: IO[bytes], file_name: str)
         raise ValidationError(
             {"file": message("file_too_large", {"limit": MAX_BYTES // (1024 * 1024)})}, code="file_too_large"
         )
+    questionnaire = questionnaire_for(round_.questionnaire_version)
+    remembered = remembered_mapping(round_)
     try:
         table = importing.read_table(file, file_name)
-        columns = table.columns
+        if table.sheets and remembered.get("sheet") in table.sheets and remembered["sheet"] != table.sheet:
+            file.seek(0)  # the sheet the round's last import used
+            table = importing.read_table(file, file_name, sheet=remembered["sheet"])
     except importing.FileError as problem:
         raise _file_error(problem) from None
-    mapping = importing.propose_mapping(columns, questionnaire_for(round_.questionnaire_version))
+    mapping = importing.propose_mapping(table.columns, questionnaire, table.variable_labels)
+    if remembered:
+        mapping = importing.merge_mapping(remembered, mapping, table.columns)
     if table.sheets:
         mapping["sheet"] = table.sheet
     file.seek(0)
@@ -327,6 +382,18 @@ def import_upload(*, actor: Any, round_: Round, file: IO[bytes], file_name: str)
             obj=response_import, actor=actor, action=Action.CREATE, changes=diff({}, {"file_name": file_name})
         )
     return response_import
+
+
+def remembered_mapping(round_: Round) -> dict[str, Any]:
+    """The mapping of the round's latest import that a person saved (and so checked): the next file of the round,
+    usually of the same shape, starts from it. Empty when there is none."""
+    last = (
+        ResponseImport.objects.filter(round=round_, status__in=(ImportStatus.CHECKED, ImportStatus.DONE))
+        .order_by("-created_at", "-pk")
+        .values_list("mapping", flat=True)
+        .first()
+    )
+    return dict(last) if isinstance(last, Mapping) else {}
 
 
 def is_stale(response_import: ResponseImport) -> bool:
@@ -366,7 +433,7 @@ def import_set_mapping(*, actor: Any, response_import: ResponseImport, mapping: 
             if not table.sheets or table.sheet == current.mapping.get("sheet"):
                 raise _mapping_error(error) from None
             # Another sheet, whose columns the mapping does not fit: start from the sheet's automatic mapping.
-            mapping = {**importing.propose_mapping(columns, questionnaire), "sheet": table.sheet}
+            mapping = {**importing.propose_mapping(columns, questionnaire, table.variable_labels), "sheet": table.sheet}
         before = {"mapping": current.mapping, "status": current.status}
         current.mapping = mapping
         current.status = ImportStatus.UPLOADED
@@ -394,6 +461,7 @@ class Evaluation:
     existing: dict[str, int]  # external_id → response of this round
     creates: int = 0
     updates: int = 0
+    ignored: list[str] = field(default_factory=list)  # the file's columns imported as nothing
 
     @property
     def problems(self) -> list[dict[str, Any]]:
@@ -430,7 +498,7 @@ def _evaluate(
             else:
                 kept.append(row)
         conversion.rows = kept
-    evaluation = Evaluation(conversion, existing)
+    evaluation = Evaluation(conversion, existing, ignored=importing.ignored_columns(table.columns, mapping))
     evaluation.updates = sum(1 for row in conversion.rows if row.external_id in existing)
     evaluation.creates = len(conversion.rows) - evaluation.updates
     return evaluation
@@ -452,7 +520,12 @@ def import_check_file(
     try:
         table = importing.read_table(file, file_name, sheet=sheet)
         if mapping is None:
-            mapping = importing.propose_mapping(table.columns, questionnaire_for(round_.questionnaire_version))
+            mapping = importing.propose_mapping(
+                table.columns, questionnaire_for(round_.questionnaire_version), table.variable_labels
+            )
+            remembered = remembered_mapping(round_)
+            if remembered:
+                mapping = importing.merge_mapping(remembered, mapping, table.columns)
         evaluation = _evaluate(round_, table, mapping)
     except importing.FileError as problem:
         return None, [_problem(problem.code, problem.params)]

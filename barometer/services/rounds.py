@@ -532,8 +532,22 @@ def invitation_rows_from_csv(data: bytes) -> list[InvitationRow]:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    header = next(reader, None)
+    # Strict: a quotation mark left open at the end (a file cut inside a quoted name) is a problem, not a value
+    # read to the end of the file.
+    reader = csv.reader(io.StringIO(text), dialect, strict=True)
+
+    def unreadable(error: csv.Error) -> InvitationRowsError:
+        line = reader.line_num
+        if "unexpected end of data" in str(error):
+            text = _("Line %(line)s ends inside quotation marks: the file seems to be cut short there.")
+        else:
+            text = _("Line %(line)s cannot be read: check its quotation marks.")
+        return InvitationRowsError([RowProblem(line, "file", "", text % {"line": line})], by_field=False)
+
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise unreadable(error) from None
     if header is None:
         raise InvitationRowsError([RowProblem(0, "file", "", _("The file is empty."))], by_field=False)
     columns: dict[str, int] = {}
@@ -565,7 +579,14 @@ def invitation_rows_from_csv(data: bytes) -> list[InvitationRow]:
         return values[position].strip() if position is not None and position < len(values) else ""
 
     rows: list[InvitationRow] = []
-    for values in reader:
+    records = iter(reader)
+    while True:
+        try:
+            values = next(records)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            raise unreadable(error) from None
         if not any(value.strip() for value in values):
             continue  # blank lines between blocks are common in hand-made files
         if len(rows) == MAX_CSV_ROWS:

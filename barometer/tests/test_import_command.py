@@ -89,7 +89,7 @@ def test_import_then_import_again_updates(round_open, good):
 
 def test_messages_in_finnish_swedish_or_english(round_open, tmp_path):
     path = tmp_path / "x.csv"
-    path.write_bytes(csv_bytes([["id", "kunta"], ["1", "Atlantis"]]))
+    path.write_bytes(csv_bytes([["id", "kunta", "introduced"], ["1", "Atlantis", "yes"]]))
     english = fails(round_open.slug, path, "--dry-run")[1]
     for language in ("fi", "sv"):
         translated = fails(round_open.slug, path, "--dry-run", "--language", language)[1]

@@ -368,7 +368,9 @@ def test_every_problem_code_has_a_message():
     sources = Path(importing.__file__).read_text() + Path(services.__file__).read_text()
     answers = Path(importing.__file__).with_name("answers.py").read_text()
     found = set(re.findall(r'(?:FileError|Issue|_problem)\("(\w+)"', sources))
-    found |= set(re.findall(r'\.add\(\s*(?:number|row\.row),\s*"(\w+)"', sources))
+    found |= set(re.findall(r'\.add\(\s*(?:number|row\.row|table\.header_row),\s*"(\w+)"', sources))
+    found |= set(re.findall(r'\("(\w+)", (?:len\(record\)|position),', sources))  # a reader's row problems
+    found |= set(re.findall(r'code = "(\w+)" if', sources))
     found |= set(re.findall(r'AnswerError\("(\w+)"', answers)) - {
         "unknown_kind",
         "not_a_grid",
@@ -450,6 +452,6 @@ def test_a_dry_run_of_a_file_that_is_not_stored(editor_a, round_open, good_file)
         actor=editor_a, round_=round_open, file=io.BytesIO(good_file), file_name="x.csv", mapping={"columns": {}}
     )
     assert evaluation is None
-    assert [p["code"] for p in problems] == ["no_id_column", "no_organisation_column"]
+    assert [p["code"] for p in problems] == ["no_id_column", "no_organisation_column", "no_questions"]
     assert not ResponseImport.objects.exists()
     assert not Response.objects.exists()

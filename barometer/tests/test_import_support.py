@@ -40,10 +40,24 @@ def xlsx_bytes(sheets: dict[str, Sequence[Sequence[Any]]]) -> bytes:
     return buffer.getvalue()
 
 
-def sav_bytes(columns: dict[str, list[Any]], labels: dict[str, dict[float, str]] | None = None) -> bytes:
+def sav_bytes(
+    columns: dict[str, list[Any]],
+    labels: dict[str, dict[float, str]] | None = None,
+    *,
+    variable_labels: dict[str, str | None] | None = None,
+    missing: dict[str, list[Any]] | None = None,
+) -> bytes:
+    """An SPSS file as analysts have them: value labels, variable labels (the question's text) and user-missing
+    values (e.g. 9 = "En osaa sanoa")."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "data.sav"
-        pyreadstat.write_sav(polars.DataFrame(columns), str(path), variable_value_labels=labels or {})
+        pyreadstat.write_sav(
+            polars.DataFrame(columns),
+            str(path),
+            variable_value_labels=labels or {},
+            column_labels=variable_labels,
+            missing_ranges=missing,
+        )
         return path.read_bytes()
 
 
@@ -73,7 +87,20 @@ def plain_questionnaire() -> Questionnaire:
         },
         "types": {"service": ("Palvelu", "Tjänst", "Service"), "process": ("Prosessi", "Process", "Process")},
     }
-    return Questionnaire(questions, conditions, labels)
+    texts = {
+        "kind": ("Organisaation tyyppi", "Organisationens typ", "Type of organisation"),
+        "introduced": (
+            "Onko organisaationne ottanut käyttöön innovaatioita?",
+            "Har er organisation infört innovationer?",
+            "Has your organisation introduced innovations?",
+        ),
+        "types": ("Innovaation tyyppi", "Innovationens typ", "Type of innovation"),
+        "enablers": ("Mikä edisti innovaatiota?", "Vad främjade innovationen?", "What enabled the innovation?"),
+        "staff": ("Henkilöstön määrä", "Antal anställda", "Number of staff"),
+        "comments": ("Kommentit", "Kommentarer", "Comments"),
+    }
+    items = {"enablers": {"technology": ("Teknologia", "Teknik", "Technology"), "competence": ("Osaaminen", "", "")}}
+    return Questionnaire(questions, conditions, labels, texts, items)
 
 
 # --- with the database ------------------------------------------------------------------------------------------

@@ -294,8 +294,9 @@ def test_a_file_named_like_the_questionnaire_maps_completely():
     ("mapping", "issues"),
     [
         ([], [("not_an_object", "")]),
-        ({"columns": {}}, [("no_id_column", ""), ("no_organisation_column", "")]),
-        ({"id": "nope", "organisation": "kunta"}, [("unknown_column", "nope")]),
+        ({"columns": {}}, [("no_id_column", ""), ("no_organisation_column", ""), ("no_questions", "")]),
+        ({"id": "nope", "organisation": "kunta", "columns": {"kind": "kind"}}, [("unknown_column", "nope")]),
+        ({"id": "id", "organisation": "kunta", "columns": {"kind": ""}}, [("no_questions", "")]),
         ({"id": "id", "organisation": "kunta", "columns": {"staff": "unknown"}}, [("unknown_question", "staff")]),
         ({"id": "id", "organisation": "kunta", "columns": {"staff": "enablers"}}, [("needs_item", "staff")]),
         ({"id": "id", "organisation": "kunta", "columns": {"staff": "types:nope"}}, [("unknown_choice_code", "staff")]),
@@ -316,7 +317,7 @@ def test_a_file_named_like_the_questionnaire_maps_completely():
             {"id": "id", "organisation": "kunta", "columns": {"kind": "kind"}, "values": {"kind": {"x": "nope"}}},
             [("unknown_choice_code", "kind")],
         ),
-        ({"id": "id", "organisation": "kunta", "delimiter": 5}, [("bad_delimiter", "")]),
+        ({"id": "id", "organisation": "kunta", "columns": {"kind": "kind"}, "delimiter": 5}, [("bad_delimiter", "")]),
     ],
 )
 def test_mapping_issues(mapping, issues):
@@ -363,7 +364,7 @@ def test_values_match_codes_and_labels_in_every_language(value, expected):
     ("organisation", "unit"), [("091", 1), ("91", 1), ("Helsingfors", 1), ("0201256-6", 2), ("ESPOO", 2)]
 )
 def test_organisations_by_municipality_code_business_id_or_name(organisation, unit):
-    data = csv_bytes([["id", "kunta"], ["1", organisation]])
+    data = csv_bytes([["id", "kunta", "kind"], ["1", organisation, "municipality"]])
     assert convert(data).rows[0].unit == unit
 
 
@@ -407,7 +408,7 @@ def test_every_row_problem_has_its_row_column_and_value():
 
 
 def test_the_same_problem_is_grouped_with_all_its_rows():
-    data = csv_bytes([["id", "kunta"]] + [[str(n), "Turku"] for n in range(5)])
+    data = csv_bytes([["id", "kunta", "comments"]] + [[str(n), "Turku", ""] for n in range(5)])
     conversion = convert(data)
     assert conversion.problem_list() == [
         {
@@ -426,7 +427,7 @@ def test_the_same_problem_is_grouped_with_all_its_rows():
 def test_problem_groups_and_their_row_lists_are_capped(monkeypatch):
     monkeypatch.setattr(importing, "MAX_ROWS_PER_PROBLEM", 2)
     monkeypatch.setattr(importing, "MAX_PROBLEM_GROUPS", 2)
-    data = csv_bytes([["id", "kunta"]] + [[str(n), f"Turku {n % 3}"] for n in range(9)])
+    data = csv_bytes([["id", "kunta", "comments"]] + [[str(n), f"Turku {n % 3}", ""] for n in range(9)])
     conversion = convert(data)
     assert [(p["value"], p["rows"], p["count"]) for p in conversion.problem_list()] == [
         ("Turku 0", [2, 5], 3),
@@ -437,7 +438,9 @@ def test_problem_groups_and_their_row_lists_are_capped(monkeypatch):
 
 def test_ambiguous_names_and_one_response_per_organisation():
     questionnaire = plain_questionnaire()
-    read = table(csv_bytes([["id", "kunta"], ["1", "Kirkkonummi"], ["2", "091"], ["3", "Helsinki"]]))
+    read = table(
+        csv_bytes([["id", "kunta", "comments"], ["1", "Kirkkonummi", ""], ["2", "091", ""], ["3", "Helsinki", ""]])
+    )
     plan = make_plan(propose_mapping(read.columns, questionnaire), read.columns, questionnaire)
     conversion = importing.convert(read, plan, questionnaire, {"kirkkonummi": None, **ORGS}, one_per_organisation=True)
     assert codes(conversion) == [
@@ -537,14 +540,14 @@ def test_routing_is_checked_only_when_the_file_has_the_question_it_depends_on():
 
 def test_progress_is_reported_while_rows_are_read():
     seen: list[int] = []
-    data = csv_bytes([["id", "kunta"]] + [[str(n), "091"] for n in range(7)])
+    data = csv_bytes([["id", "kunta", "comments"]] + [[str(n), "091", "x"] for n in range(7)])
     convert(data, progress=seen.append, progress_every=3)
     assert seen == [3, 6, 7]
 
 
 def test_a_file_with_only_the_header_has_no_rows():
     with pytest.raises(FileError) as caught:
-        convert(csv_bytes([["id", "kunta"]]))
+        convert(csv_bytes([["id", "kunta", "comments"]]))
     assert caught.value.code == "no_rows"
 
 

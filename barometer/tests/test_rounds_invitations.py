@@ -152,6 +152,18 @@ def test_a_windows_1252_file_from_excel_is_read(editor_a, round_open, helsinki):
     assert created.name == "Åsa Öhman"
 
 
+def test_a_file_cut_inside_a_quoted_name_is_refused_naming_its_line(editor_a, round_open, helsinki):
+    whole = 'organisation,email,name\n091,a@example.fi,"Meikäläinen, Maija"\n091,b@example.fi,"Virtanen, Ville"\n'
+    assert len(services.invitations_create_from_csv(actor=editor_a, round=round_open, data=whole.encode())) == 2
+    round_open.invitations.all().delete()
+    cut = whole[: whole.index("Ville")]  # …,"Virtanen,   (the file ends inside the quotes)
+    with pytest.raises(InvitationRowsError) as excinfo:
+        services.invitations_create_from_csv(actor=editor_a, round=round_open, data=cut.encode())
+    assert [(p.line, p.field) for p in excinfo.value.problems] == [(3, "file")]
+    assert "cut short" in excinfo.value.problems[0].message
+    assert not round_open.invitations.exists()
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

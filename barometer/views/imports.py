@@ -89,13 +89,18 @@ def _mapping_form(
     request: HttpRequest, response_import: ResponseImport, preview: services.Preview, questions: list[Question]
 ) -> MappingForm:
     unmatched = importing.unmatched_values(response_import.problems or [])
+    labels = {
+        (problem.get("column", ""), problem.get("value", "")): str(problem["params"]["label"])
+        for problem in response_import.problems or []
+        if problem.get("code") == "unknown_label" and "label" in (problem.get("params") or {})
+    }
     return MappingForm(
         request.POST if request.method == "POST" else None,
         columns=preview.columns,
         groups=target_choices(questions),
         mapping=response_import.mapping,
         sheets=preview.sheets,
-        value_rows=value_rows(response_import.mapping, unmatched, {q.code: q for q in questions}),
+        value_rows=value_rows(response_import.mapping, unmatched, {q.code: q for q in questions}, labels),
     )
 
 
@@ -163,6 +168,7 @@ def import_detail_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             "problem_rows": _problem_rows(list(page.object_list)),
             "problem_total": total_problems,
             "problem_groups_full": len(problems) >= importing.MAX_PROBLEM_GROUPS,
+            "ignored": preview.ignored(response_import.mapping),
             "importable": response_import.status == ImportStatus.CHECKED and not problems,
             "published": round_.status == RoundStatus.PUBLISHED,
         },

@@ -181,3 +181,85 @@ def test_without_javascript_the_progress_is_refreshed_by_a_link(
     expect(page.get_by_role("progressbar")).to_have_count(0)
     expect(page.locator("#result")).to_be_visible()
     context.close()
+
+
+def _spss(scenario: Any) -> bytes:
+    """An analyst's SPSS file: short variable names, the question texts as variable labels, numeric codes with value
+    labels, 9 = "En osaa sanoa" user-missing, a weight that is no question and a misspelt variable name."""
+    from barometer.tests.test_import_support import sav_bytes
+
+    return sav_bytes(
+        {
+            "nro": ["1", "2"],
+            "kunta": [scenario.source_org.municipality_code, scenario.adopter_org.municipality_code],
+            "k1": [2.0, 1.0],
+            "k5": [1.0, 9.0],
+            "paino": [1.1, 0.9],
+            "q_regoin": [1.0, 2.0],
+        },
+        {"k1": {1.0: "Kunta tai kaupunki", 2.0: "Kuntayhtymä"}, "k5": {1.0: "Kyllä", 9.0: "En osaa sanoa"}},
+        variable_labels={
+            "nro": "Vastaustunnus",
+            "kunta": "Kuntanumero",
+            "k1": "K1. Mikä organisaationne on?",
+            "k5": "Onko innovaatiotoiminta osa organisaationne vakiintunutta toimintaa?",
+            "paino": "Painokerroin, jolla vastaukset yleistetään koko maahan",
+            "q_regoin": "Vanha muuttuja",
+        },
+        missing={"k5": [9.0]},
+    )
+
+
+def test_the_mapping_screen_shows_spss_labels_and_the_columns_left_out(
+    page: Page, scenario: Any, import_round: Any, url: Any, log_in: Any
+) -> None:
+    from barometer.models import Response, ResponseImport
+
+    imports_path = url("barometer:imports", slug=import_round.slug)
+    log_in(page, scenario.source_editor, next_path=imports_path)
+    page.locator("#id_file").set_input_files(
+        {"name": "aineisto.sav", "mimeType": "application/octet-stream", "buffer": _spss(scenario)}
+    )
+    page.locator("main form[enctype='multipart/form-data'] button[type=submit]").click()
+    response_import = ResponseImport.objects.get()
+    detail = url("barometer:import_detail", slug=import_round.slug, pk=response_import.pk)
+    expect(page).to_have_url(re.compile(re.escape(detail) + "#mapping$"))
+    # Mapped from the variable labels, which the screen shows under the short names.
+    expect(page.locator("#id_column_2")).to_have_value("q_org_kind")
+    expect(page.locator("#id_column_3")).to_have_value("q_established")
+    expect(page.locator(".import-columns .import-column-label").first).to_have_text("Vastaustunnus")
+    # The columns left out are listed, the misspelt one with the question its name is like, and a box under it.
+    ignored = page.locator("#mapping .import-ignored li")
+    expect(ignored).to_have_count(2)
+    expect(ignored.nth(0)).to_contain_text("paino")
+    expect(ignored.nth(1)).to_contain_text("q_regoin")
+    expect(page.locator("#id_leave_5")).to_be_visible()
+    assert_no_axe_violations(page, "mapping of an SPSS file")
+
+    # Checked as it is: the misspelt variable is a problem named with its column.
+    page.locator("#mapping button[type=submit]").click()
+    expect(page.locator(".import-problems tbody tr")).to_have_count(1)
+    expect(page.locator(".import-problems tbody tr td").nth(1)).to_have_text("q_regoin")
+    assert_no_axe_violations(page, "dry run naming a misspelt variable")
+
+    # Left out on purpose: the check passes, and still lists what is left out.
+    page.locator("#id_leave_5").check()
+    page.locator("#mapping button[type=submit]").click()
+    run = page.locator(f'form[action="{url("barometer:import_run", slug=import_round.slug, pk=response_import.pk)}"]')
+    expect(run).to_be_visible()
+    expect(page.locator("#result .import-ignored li")).to_have_count(2)
+    assert_no_axe_violations(page, "clean dry run listing the columns left out")
+    page.set_viewport_size({"width": 390, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_no_axe_violations(page, "mapping of an SPSS file at 390 px")
+
+    run.locator("button").click()
+    expect(page.locator("#result .message-success")).to_be_visible()
+    answers = {
+        response.external_id: {a.question.code: a.value for a in response.answers.all()}
+        for response in Response.objects.prefetch_related("answers__question")
+    }
+    assert answers == {
+        "1": {"q_org_kind": "joint_authority", "q_established": "yes"},
+        "2": {"q_org_kind": "municipality", "q_established": "dont_know"},
+    }

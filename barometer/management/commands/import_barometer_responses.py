@@ -1,11 +1,12 @@
 """`manage.py import_barometer_responses <round slug> <file> [--mapping mapping.json] [--dry-run] [--sheet NAME]`:
 the import of the pages for scripts. CSV, XLSX or SPSS .sav, one row per respondent.
 
-Without --mapping the columns are mapped from their names, as the upload page proposes (question codes,
-`code_choice`, `code_item`, and the usual names of an identifier and an organisation column); the import page
-offers its mapping as a JSON file to use here. --dry-run checks every row and saves nothing (and stores no
-file). Every problem is printed with its rows, column and value; the exit status is 1 when there are problems,
-and then nothing is saved. Importing the same file again updates the responses it imported before.
+Without --mapping the columns are mapped as the upload page proposes: the round's last checked mapping for the
+columns it knows, then from their names (question codes, `code_choice`, `code_item`, and the usual names of an
+identifier and an organisation column) or an SPSS file's variable labels; the import page offers its mapping as
+a JSON file to use here. --dry-run checks every row and saves nothing (and stores no file), and lists the columns
+it leaves out. Every problem is printed with its rows, column and value; the exit status is 1 when there are
+problems, and then nothing is saved. Importing the same file again updates the responses it imported before.
 
 Acts with every permission unless --user names a person, whose rights are then checked and who is recorded in
 the change log.
@@ -97,6 +98,9 @@ class Command(BaseCommand):
         evaluation, problems = services.import_check_file(
             actor=actor, round_=round_, file=source, file_name=name, mapping=mapping, sheet=sheet
         )
+        if evaluation is not None and evaluation.ignored:
+            # Said every time: a column left out by a misspelt name would otherwise lose its answers unseen.
+            self.stdout.write(_("Columns not imported: %(columns)s") % {"columns": ", ".join(evaluation.ignored)})
         self._report(problems)
         if evaluation is not None and not problems:
             self.stdout.write(
