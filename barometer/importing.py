@@ -36,6 +36,7 @@ import openpyxl  # type: ignore[import-untyped]  # ships no type information
 import pyreadstat
 
 from barometer.answers import AnswerError, QuestionSpec, asked, clean, is_empty
+from core import archives
 
 Cell = str | int | float | None
 Row = tuple[int, list[Cell]]
@@ -50,6 +51,8 @@ MAX_PROBLEM_GROUPS = 5_000
 CSV_DELIMITERS = (";", ",", "\t", "|")
 LIST_DELIMITERS = (";", ",", "|", "/", "\n")
 SAV_CHUNK = 5_000
+# A sheet is read row by row, so it may inflate to more than an attachment's parts.
+XLSX_LIMITS = archives.Limits(max_member_bytes=400 * archives.MIB, max_total_bytes=500 * archives.MIB)
 
 EXTENSIONS = {
     ".csv": "csv",
@@ -276,6 +279,12 @@ def _read_csv(data: bytes) -> Table:
 
 
 def _read_xlsx(source: IO[bytes], sheet: str | None) -> Table:
+    # openpyxl reads some parts whole: a zip bomb is refused before it opens the file (core/archives.py).
+    try:
+        archives.open_checked(source, XLSX_LIMITS).close()
+    except archives.UnsafeArchiveError as refused:
+        raise FileError("corrupt_xlsx" if refused.code == "damaged" else "unsafe_xlsx") from None
+    source.seek(0)
     try:
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except Exception:  # a damaged or foreign zip fails in many ways (zip, XML, missing parts): all mean the same

@@ -354,8 +354,9 @@ def check_upload(upload: UploadedFile) -> str:
     return check_file(upload, field="file")
 
 
-@transaction.atomic
 def attachment_add(*, actor: Any, innovation: Innovation, upload: UploadedFile, title: str = "") -> Attachment:
+    """The file is checked and written before the transaction, which then only saves the row: a check or a disk
+    write inside it would hold the database's write lock (on SQLite, every writer's) for as long as they take."""
     require(actor, "innovations.change_innovation", innovation)
     content_type = check_upload(upload)
     attachment = Attachment(
@@ -366,8 +367,15 @@ def attachment_add(*, actor: Any, innovation: Innovation, upload: UploadedFile, 
         uploaded_by=actor,
     )
     attachment.file.save(upload.name or "attachment", upload, save=False)
-    attachment.save()
-    change_record(obj=innovation, actor=actor, action=Action.UPDATE, changes={"attachments": [None, attachment.title]})
+    try:
+        with transaction.atomic():
+            attachment.save()
+            change_record(
+                obj=innovation, actor=actor, action=Action.UPDATE, changes={"attachments": [None, attachment.title]}
+            )
+    except BaseException:
+        attachment.file.delete(save=False)  # the row was not saved: no file without one
+        raise
     return attachment
 
 

@@ -241,8 +241,10 @@ def idea_send(
         idea.sender_email = sender_email
         idea.confirmation_token = secrets.token_urlsafe(32)
     _idea_fields(idea, title, text, latitude, longitude)
+    # Files are checked and images decoded before the transaction: a refusal saves nothing and holds no lock.
+    checked = uploads.idea_files_check(image=image, attachment=attachment)
     with transaction.atomic():
-        uploads.idea_files_attach(idea=idea, image=image, attachment=attachment)
+        uploads.idea_files_attach(idea=idea, checked=checked)
         idea.save()
         change_record(obj=idea, actor=actor, action=Action.CREATE)
         if not signed_in:
