@@ -24,7 +24,8 @@ def test_a_zip_bomb_is_refused_on_the_page_quickly_with_its_reason(published_a: 
     bomb = SimpleUploadedFile("suunnitelma.odt", zip_bombs.odt_bomb())
     started = time.monotonic()
     response = client_for(editor_a).post(
-        url("innovations:attachment_add", pk=published_a.pk), {"attachment-title": "Suunnitelma", "attachment-file": bomb}
+        url("innovations:attachment_add", pk=published_a.pk),
+        {"attachment-title": "Suunnitelma", "attachment-file": bomb},
     )
     assert time.monotonic() - started < 8  # the page itself takes a moment on a busy machine; the bomb took 11 s
     assert response.status_code == 200
