@@ -79,6 +79,7 @@ def test_attachments_are_served_sandboxed(published_a: Any, draft_a: Any, editor
         actor=editor_a, innovation=innovation, upload=SimpleUploadedFile("sivu.txt", b"<script>alert(1)</script>")
     )
     response = client_for(editor_a).get(url("innovations:attachment", pk=innovation.pk, attachment_pk=attachment.pk))
+    response.close()  # a streamed file: closing ends the request (work held for after the response runs)
     assert response.status_code == 200
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert response["X-Content-Type-Options"] == "nosniff"
