@@ -18,6 +18,7 @@ from core.errors import ConflictError
 from core.models import Theme
 from core.permissions import require
 from core.sanitise import clean_html, strip_html
+from core.text_limits import checks_text_sizes
 from core.translated import LANGUAGES as LANGS
 from core.translated import first_translation, translations
 from core.uploads import check_file
@@ -125,6 +126,7 @@ def _record_stage(innovation: Innovation, on: datetime.date | None = None) -> No
         StageEvent.objects.create(innovation=innovation, stage=innovation.stage, date=on or timezone.localdate())
 
 
+@checks_text_sizes(Innovation)
 @transaction.atomic
 def innovation_create(
     *,
@@ -157,6 +159,7 @@ def _lock_current(innovation: Innovation, expected_version: int) -> Innovation:
     return current
 
 
+@checks_text_sizes(Innovation)
 @transaction.atomic
 def innovation_update(
     *,

@@ -36,7 +36,7 @@ from ideas.forms import (
     StateForm,
 )
 from ideas.models import Challenge, ChallengeStatus, Idea
-from ideas.rules import participation_refusal
+from ideas.rules import HIDDEN_NO_COMMENTS, participation_refusal
 from ideas.views.limits import (
     ATTEMPT_RATE,
     COMMENT_RATE,
@@ -360,6 +360,10 @@ def idea_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @limited("ideas.comment", COMMENT_RATE)
 def comment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     idea = _idea_or_404(request, pk)
+    if idea.hidden:
+        # The idea's page again, saying why (the plain 403 page would not).
+        messages.error(request, str(HIDDEN_NO_COMMENTS))
+        return _idea_page(request, idea, status=403)
     if not request.user.has_perm("ideas.comment_idea", idea):
         raise PermissionDenied(_("You cannot comment on this idea."))
     form = CommentForm(request.POST)
