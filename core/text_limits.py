@@ -88,16 +88,17 @@ def check_text_sizes(model: type[models.Model], data: Mapping[str, Any]) -> None
         raise ValidationError(errors)
 
 
-def checks_text_sizes(model: type[models.Model], argument: str = "data") -> Callable[[F], F]:
+def checks_text_sizes(model: type[models.Model], argument: str = "data", *, field: str = "{}") -> Callable[[F], F]:
     """Decorates a service (above its @transaction.atomic): the texts of its `argument` mapping are measured
-    before it starts."""
+    before it starts. `field` names the model field of a key, e.g. "decision_reasons_{}" for a mapping by
+    language."""
 
     def decorate(service: F) -> F:
         @functools.wraps(service)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             data = kwargs.get(argument)
             if isinstance(data, Mapping):
-                check_text_sizes(model, data)
+                check_text_sizes(model, {field.format(key): value for key, value in data.items()})
             return service(*args, **kwargs)
 
         return cast(F, wrapped)

@@ -203,6 +203,8 @@ def experiment_set_status(*, actor: Any, experiment: Experiment, status: str, ex
     return current
 
 
+@checks_text_sizes(Experiment, "reasons", field="decision_reasons_{}")
+@checks_text_sizes(Experiment, "results", field="results_{}")
 @transaction.atomic
 def experiment_decide(
     *,

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import get_resolver
 
 from accounts.services import api_token_create
+from barometer.services import rounds as round_services
 from core.text_limits import LONG_TEXT, RICH_TEXT
 from experiments import services as experiment_services
 from experiments.models import Experiment
@@ -68,6 +69,7 @@ def test_the_page_refuses_a_10_mb_description_with_a_message_at_the_field(publis
 
 def test_services_refuse_before_the_transaction(org_a: Any, editor_a: Any, published_a: Any) -> None:
     outside = len(connection.atomic_blocks)
+    experiment = experiment_services.experiment_create(actor=editor_a, owner=org_a, data={"title_fi": "Kokeilu"})
     cases = [
         lambda: innovation_services.innovation_create(actor=editor_a, owner=org_a, data={"description_fi": TEN_MB}),
         lambda: innovation_services.innovation_update(
@@ -80,6 +82,14 @@ def test_services_refuse_before_the_transaction(org_a: Any, editor_a: Any, publi
             actor=editor_a, organisation=org_a, data={"description_fi": TEN_MB}
         ),
         lambda: idea_services.challenge_create(actor=editor_a, owner=org_a, data={"description_en": TEN_MB}),
+        lambda: experiment_services.experiment_decide(
+            actor=editor_a,
+            experiment=experiment,
+            expected_version=experiment.version,
+            decision="stop",
+            reasons={"fi": TEN_MB},
+        ),
+        lambda: round_services.round_create(actor=editor_a, organiser=org_a, data={"description_fi": TEN_MB}),
     ]
     with pytest.MonkeyPatch.context() as patch:
         # Any transaction begun would be seen here: none may begin before the refusal.
@@ -98,7 +108,7 @@ def test_services_refuse_before_the_transaction(org_a: Any, editor_a: Any, publi
             message = " ".join(m for messages in refused.value.message_dict.values() for m in messages)
             assert "liian pitkä" in message, message
         patch.setattr(transaction.Atomic, "__enter__", real_atomic)
-    assert not Experiment.objects.exists()
+    assert not Experiment.objects.get().decision_reasons_fi
 
 
 def test_a_description_at_the_limit_is_accepted(org_a: Any, editor_a: Any) -> None:
