@@ -117,3 +117,18 @@ def test_a_description_at_the_limit_is_accepted(org_a: Any, editor_a: Any) -> No
         actor=editor_a, owner=org_a, data={"title_fi": "Rajalla", "description_fi": description}
     )
     assert len(innovation.description_fi) == RICH_TEXT
+
+
+def test_a_questionnaire_file_with_a_10_mb_question_is_refused_naming_the_question() -> None:
+    from pathlib import Path
+
+    from barometer import questionnaire_file
+
+    data = questionnaire_file.loads(
+        (Path(questionnaire_file.__file__).parent / "fixtures" / "municipal_barometer.json").read_bytes()
+    )
+    assert questionnaire_file.validate(data) == []
+    data["sections"][0]["questions"][0]["text"]["fi"] = TEN_MB
+    problems = _quick(lambda: questionnaire_file.validate(data))
+    assert [(p.path, p.code) for p in problems] == [("sections[0].questions[0].text.fi", "too_long")]
+    assert "20" in problems[0].message
