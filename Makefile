@@ -38,6 +38,9 @@ messages: venv ## Compile the translations (.po -> .mo), if there are any
 migrate: venv ## Apply the database migrations (SQLite db.sqlite3 unless DATABASE_URL says otherwise)
 	$(PY) manage.py migrate
 
+# The demo is a development site: DEBUG on for every step, its prerequisites too (with DEBUG off, nothing starts
+# with the development SECRET_KEY: config/security.py).
+demo: export DEBUG = true
 demo: venv messages migrate ## Load reference and demo data, then run the site at http://127.0.0.1:8000/
 	$(PY) manage.py load_reference_data
 	@# load_demo_data is written separately: skip it cleanly while it does not exist.
@@ -74,6 +77,8 @@ lint: venv ## ruff check and ruff format --check
 typecheck: venv ## mypy with the django-stubs plugin
 	$(VENV)/bin/mypy .
 
+# The checks run as production would (DEBUG off), with a throw-away key: the development key is refused there.
+check: export SECRET_KEY ?= $(shell $(BOOT_PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')
 check: venv ## Django's system checks and no missing migrations
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run

@@ -12,6 +12,7 @@
 
 import shutil
 import tempfile
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -81,3 +82,25 @@ def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
 
         if not Region.objects.exists():
             _load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _every_page_has_a_content_security_policy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every HTML page a test renders through the test client must carry the site's Content-Security-Policy,
+    and no policy that lets inline or foreign scripts run: a page that loses it fails the test that opens it."""
+    from django.test.client import Client
+
+    original = Client.request
+
+    def request(self: Client, **kwargs: Any) -> Any:
+        response = original(self, **kwargs)
+        if response.get("Content-Type", "").startswith("text/html") and response.status_code != 304:
+            policy = response.get("Content-Security-Policy", "")
+            script_src = next((d for d in policy.split(";") if d.strip().startswith("script-src")), "")
+            assert policy, f"{kwargs.get('PATH_INFO')}: an HTML page without a Content-Security-Policy"
+            assert "'self'" in script_src or "sandbox" in policy, f"{kwargs.get('PATH_INFO')}: {policy}"
+            assert "unsafe-inline" not in script_src, f"{kwargs.get('PATH_INFO')}: {policy}"
+            assert "*" not in script_src, f"{kwargs.get('PATH_INFO')}: {policy}"
+        return response
+
+    monkeypatch.setattr(Client, "request", request)

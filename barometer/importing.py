@@ -46,6 +46,7 @@ import pyreadstat
 from openpyxl.xml.functions import iterparse  # type: ignore[import-untyped]  # the parser openpyxl reads sheets with
 
 from barometer.answers import AnswerError, QuestionSpec, asked, clean, is_empty
+from core import archives
 
 Cell = str | int | float | None
 Row = tuple[int, list[Cell]]
@@ -60,6 +61,8 @@ MAX_PROBLEM_GROUPS = 5_000
 CSV_DELIMITERS = (";", ",", "\t", "|")
 LIST_DELIMITERS = (";", ",", "|", "/", "\n")
 SAV_CHUNK = 5_000
+# A sheet is read row by row, so it may inflate to more than an attachment's parts.
+XLSX_LIMITS = archives.Limits(max_member_bytes=400 * archives.MIB, max_total_bytes=500 * archives.MIB)
 
 EXTENSIONS = {
     ".csv": "csv",
@@ -351,6 +354,12 @@ def _open_quote(tail: str, delimiter: str) -> bool:
 
 
 def _read_xlsx(source: IO[bytes], sheet: str | None) -> Table:
+    # openpyxl reads some parts whole: a zip bomb is refused before it opens the file (core/archives.py).
+    try:
+        archives.open_checked(source, XLSX_LIMITS).close()
+    except archives.UnsafeArchiveError as refused:
+        raise FileError("corrupt_xlsx" if refused.code == "damaged" else "unsafe_xlsx") from None
+    source.seek(0)
     try:
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except Exception:  # a damaged or foreign zip fails in many ways (zip, XML, missing parts): all mean the same

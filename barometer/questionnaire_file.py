@@ -52,6 +52,8 @@ RESERVED_CODES = frozenset({"new", "import"})
 CODE_LENGTH = 32
 # The columns' lengths (barometer.models), so that a valid file always fits the database.
 TEXT_LIMITS = {"name": 200, "term": 100, "title": 200, "label": 300, "reference_period": 200, "unit_label": 40}
+# Every other text (descriptions, introductions, questions, instructions): as core/text_limits.py's long texts.
+LONG_TEXT_LIMIT = 20_000
 # Question.min_value/max_value: 14 digits, 2 of them decimals.
 NUMBER_LIMIT = Decimal("1e12")
 
@@ -261,8 +263,8 @@ class _Checker:
                 self.add(_join(path, language), "not_text")
             elif "\x00" in text:  # JSON allows it, a database column does not
                 self.add(_join(path, language), "nul_character")
-            elif limit is not None and len(text.strip()) > limit:
-                self.add(_join(path, language), "too_long", limit=limit)
+            elif len(text.strip()) > (limit if limit is not None else LONG_TEXT_LIMIT):
+                self.add(_join(path, language), "too_long", limit=limit if limit is not None else LONG_TEXT_LIMIT)
         finnish = value.get("fi")
         if required and not (isinstance(finnish, str) and finnish.strip()):
             self.add(_join(path, "fi"), "missing_finnish")

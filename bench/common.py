@@ -63,6 +63,8 @@ def bench_env(db: str, scale: str) -> dict[str, str]:
         DATABASE_URL=database_url(db, scale),
         DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="false",
+        # Production settings refuse the development key; the bench's own is no secret either, but not that one.
+        SECRET_KEY=os.environ.get("SECRET_KEY") or "bench-only-key-not-for-any-real-site-0123456789abcdefghij",
         STATIC_ROOT=str(BENCH_DIR / "static"),
         MEDIA_ROOT=str(BENCH_DIR / "media"),
         PYTHONPATH=str(ROOT),

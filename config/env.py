@@ -6,14 +6,16 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Only for development and tests: with DEBUG off, nothing starts with it (config/security.py).
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-change-me-in-production"  # noqa: S105 (development default)
 
 
 class Env(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
 
     debug: bool = False
-    # The default key is only for development and tests; `manage.py check --deploy` flags it.
-    secret_key: str = "django-insecure-development-key-change-me-in-production"  # noqa: S105 (development default)
+    # The default key is only for development and tests: with DEBUG off, the site refuses to start with it.
+    secret_key: str = DEVELOPMENT_SECRET_KEY
     database_url: str = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     allowed_hosts: list[str] = Field(default_factory=lambda: ["127.0.0.1", "localhost", "testserver"])
     csrf_trusted_origins: list[str] = Field(default_factory=list)

@@ -16,9 +16,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core import archives
 
 ODF_TEXT = "application/vnd.oasis.opendocument.text"
 ODF_SPREADSHEET = "application/vnd.oasis.opendocument.spreadsheet"
@@ -48,6 +51,18 @@ EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 IMAGE_TYPE_ERROR = gettext_lazy("Images must be JPEG, PNG or WebP files.")
 
 
+# Served with every uploaded file: even if a browser rendered one as a page, it could run nothing and reach
+# nothing in our origin.
+SANDBOX_POLICY = "default-src 'none'; sandbox"
+
+
+def sandboxed(response: HttpResponseBase) -> HttpResponseBase:
+    """An uploaded file's response, with the headers that keep a browser from treating it as our page."""
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = SANDBOX_POLICY
+    return response
+
+
 def megabytes(limit: int) -> int:
     return int(limit // (1024 * 1024))
 
@@ -67,14 +82,22 @@ def _head(upload: UploadedFile, size: int = HEAD_BYTES) -> bytes:
 
 def _zip_holds(upload: UploadedFile, content_type: str) -> bool:
     """Office documents are ZIP archives: OOXML ones list their parts in [Content_Types].xml, OpenDocument ones
-    name their type in a "mimetype" member."""
+    name their type in a "mimetype" member. The archive is checked against zip bombs first (core.archives), and
+    only the start of the "mimetype" member is read. Raises UnsafeArchiveError for a bomb."""
     upload.seek(0)
     try:
-        with zipfile.ZipFile(upload) as archive:
+        with archives.open_checked(upload) as archive:
             names = set(archive.namelist())
             if content_type in OOXML_TYPES:
                 return "[Content_Types].xml" in names
-            return "mimetype" in names and archive.read("mimetype").strip() == content_type.encode()
+            expected = content_type.encode()
+            return "mimetype" in names and archives.read_prefix(archive, "mimetype", len(expected) + 2).strip() == (
+                expected
+            )
+    except archives.UnsafeArchiveError as refused:
+        if refused.code == "damaged":
+            return False
+        raise
     except (zipfile.BadZipFile, OSError, ValueError, KeyError):
         return False
     finally:
@@ -119,9 +142,29 @@ def check_file(
                 or _("Files of this type cannot be attached. Allowed: PDF, images, text, office documents.")
             }
         )
-    if not upload.size or not content_matches(upload, guessed):
+    try:
+        matches = bool(upload.size) and content_matches(upload, guessed)
+    except archives.UnsafeArchiveError as refused:
+        raise ValidationError({field: archive_error(refused)}) from None
+    if not matches:
         raise ValidationError({field: _("The file's content does not match its name.")})
     return guessed
+
+
+def archive_error(refused: archives.UnsafeArchiveError) -> str:
+    """What a person is told about an office document refused as a possible zip bomb."""
+    if refused.code == "too_many_members":
+        return _("The document consists of more than %(limit)d parts: it cannot be accepted.") % {
+            "limit": refused.params["limit"]
+        }
+    if refused.code == "too_compressed":
+        return _(
+            "A part of the document is compressed more than %(limit)d times smaller than its content: it cannot "
+            "be accepted. Save the document again and attach the new file."
+        ) % {"limit": refused.params["limit"]}
+    return _("The document unpacks to more than %(limit)d MB: it cannot be accepted.") % {
+        "limit": megabytes(refused.params.get("limit", 0))
+    }
 
 
 def check_image_file(upload: UploadedFile, *, field: str = "image", max_bytes: int | None = None) -> str:

@@ -12,7 +12,8 @@ LATEST_COUNT = 6
 def home(request: HttpRequest) -> HttpResponse:
     latest = innovation_list(user=request.user, filters=CatalogueFilters(status=Status.PUBLISHED, sort="newest"))
     figures = registry_figures()
-    # (label, share, the bar's CSS width written with a decimal point whatever the language)
+    # (label, share, the bar's width (an SVG length: no style attribute, which the CSP refuses) with a decimal
+    # point whatever the language)
     novelty_shares = [
         (label, share, f"{share * 100:.1f}%")
         for label, share in (

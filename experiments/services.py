@@ -17,6 +17,7 @@ from audit.services import change_record, diff
 from core import text_search
 from core.errors import ConflictError
 from core.sanitise import strip_html
+from core.text_limits import checks_text_sizes
 from core.translated import LANGUAGES as LANGS
 from core.translated import first_translation, translations
 from experiments.models import Decision, Experiment, ExperimentPartner
@@ -124,6 +125,7 @@ def _set_partners(experiment: Experiment, partners: Iterable[PartnerIn]) -> None
             existing[pk].save(update_fields=["role"])
 
 
+@checks_text_sizes(Experiment)
 @transaction.atomic
 def experiment_create(
     *,
@@ -161,6 +163,7 @@ def _lock_current(experiment: Experiment, expected_version: int) -> Experiment:
     return current
 
 
+@checks_text_sizes(Experiment)
 @transaction.atomic
 def experiment_update(
     *,
@@ -200,6 +203,8 @@ def experiment_set_status(*, actor: Any, experiment: Experiment, status: str, ex
     return current
 
 
+@checks_text_sizes(Experiment, "reasons", field="decision_reasons_{}")
+@checks_text_sizes(Experiment, "results", field="results_{}")
 @transaction.atomic
 def experiment_decide(
     *,

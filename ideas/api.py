@@ -21,7 +21,7 @@ from ninja.errors import Throttled
 from accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY, actor
 from ideas import selectors, services
 from ideas.models import Audience, Challenge, Comment, Idea, IdeaState, Participation
-from ideas.rules import participation_refusal
+from ideas.rules import HIDDEN_NO_COMMENTS, participation_refusal
 from ideas.views.limits import COMMENT_RATE, SEND_RATE, SUPPORT_RATE, over_limit
 from innovations.api import OptionalSlug
 from organisations.api import (
@@ -553,6 +553,8 @@ def idea_delete(request: HttpRequest, id: ObjectId) -> Any:
 def comment_add(request: HttpRequest, id: ObjectId, payload: CommentIn) -> Any:
     """Signed-in people who may take part (while the challenge is open)."""
     idea = _idea(request, id)
+    if idea.hidden:
+        raise PermissionDenied(HIDDEN_NO_COMMENTS)
     if not actor(request).has_perm("ideas.comment_idea", idea):
         _refuse(request, idea.challenge, "comment", _("You cannot comment on this idea."))
     _check_rate(request, "ideas.comment", COMMENT_RATE)

@@ -24,6 +24,7 @@ import rules
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import roles
 from accounts.identity import home_municipality_code, is_strongly_identified
@@ -32,6 +33,7 @@ from ideas.models import Audience, Challenge, ChallengeStatus, Idea, IdeaState, 
 from organisations.models import NetworkMembership
 
 SEND, COMMENT, SUPPORT = "send", "comment", "support"
+HIDDEN_NO_COMMENTS = gettext_lazy("The moderators have hidden this idea: it takes no comments.")
 ACTIONS = (SEND, COMMENT, SUPPORT)
 
 
@@ -321,6 +323,11 @@ def idea_is_public(user: Any, idea: Any) -> bool:
 
 
 @rules.predicate
+def idea_hidden(user: Any, idea: Any) -> bool:
+    return idea is not None and bool(idea.hidden)
+
+
+@rules.predicate
 def idea_unhandled(user: Any, idea: Any) -> bool:
     return idea is not None and idea.state == IdeaState.RECEIVED
 
@@ -354,7 +361,8 @@ rules.add_perm("ideas.view_sender", is_handler)
 rules.add_perm("ideas.change_idea", is_sender & idea_unhandled)
 # The sender may delete what they sent at any time (their own data); comments and supports go with it.
 rules.add_perm("ideas.delete_idea", is_sender)
-rules.add_perm("ideas.comment_idea", (idea_is_public | is_handler) & may_comment)
+# A hidden idea takes no comments, not even the handlers': its discussion is closed with it.
+rules.add_perm("ideas.comment_idea", (idea_is_public | is_handler) & may_comment & ~idea_hidden)
 rules.add_perm("ideas.support_idea", (idea_is_public | is_handler) & may_support)
 # Either of the two: for pages that show one "take part" section.
 rules.add_perm("ideas.take_part", (idea_is_public | is_handler) & (may_comment | may_support))

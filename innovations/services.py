@@ -18,6 +18,7 @@ from core.errors import ConflictError
 from core.models import Theme
 from core.permissions import require
 from core.sanitise import clean_html, strip_html
+from core.text_limits import checks_text_sizes
 from core.translated import LANGUAGES as LANGS
 from core.translated import first_translation, translations
 from core.uploads import check_file
@@ -125,6 +126,7 @@ def _record_stage(innovation: Innovation, on: datetime.date | None = None) -> No
         StageEvent.objects.create(innovation=innovation, stage=innovation.stage, date=on or timezone.localdate())
 
 
+@checks_text_sizes(Innovation)
 @transaction.atomic
 def innovation_create(
     *,
@@ -157,6 +159,7 @@ def _lock_current(innovation: Innovation, expected_version: int) -> Innovation:
     return current
 
 
+@checks_text_sizes(Innovation)
 @transaction.atomic
 def innovation_update(
     *,
@@ -354,8 +357,9 @@ def check_upload(upload: UploadedFile) -> str:
     return check_file(upload, field="file")
 
 
-@transaction.atomic
 def attachment_add(*, actor: Any, innovation: Innovation, upload: UploadedFile, title: str = "") -> Attachment:
+    """The file is checked and written before the transaction, which then only saves the row: a check or a disk
+    write inside it would hold the database's write lock (on SQLite, every writer's) for as long as they take."""
     require(actor, "innovations.change_innovation", innovation)
     content_type = check_upload(upload)
     attachment = Attachment(
@@ -366,8 +370,15 @@ def attachment_add(*, actor: Any, innovation: Innovation, upload: UploadedFile, 
         uploaded_by=actor,
     )
     attachment.file.save(upload.name or "attachment", upload, save=False)
-    attachment.save()
-    change_record(obj=innovation, actor=actor, action=Action.UPDATE, changes={"attachments": [None, attachment.title]})
+    try:
+        with transaction.atomic():
+            attachment.save()
+            change_record(
+                obj=innovation, actor=actor, action=Action.UPDATE, changes={"attachments": [None, attachment.title]}
+            )
+    except BaseException:
+        attachment.file.delete(save=False)  # the row was not saved: no file without one
+        raise
     return attachment
 
 

@@ -26,6 +26,7 @@ from audit.selectors import change_list
 from core.errors import ConflictError
 from core.forms import attach_errors
 from core.models import Theme
+from core.uploads import sandboxed
 from experiments.selectors import experiment_visible
 from ideas.selectors import ideas_behind
 from innovations import services
@@ -676,8 +677,12 @@ def attachment_download_view(request: HttpRequest, pk: int, attachment_pk: int) 
     except FileNotFoundError as missing:
         raise Http404 from missing
     name = (attachment.file.name or "attachment").rsplit("/", 1)[-1]
-    # Always a download, never rendered by the browser in our origin.
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=attachment.content_type)
+    # Always a download, and sandboxed like ideas' files should a browser render it anyway.
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=attachment.content_type)
+    sandboxed(response)
+    if innovation.status != Status.PUBLISHED:
+        response["Cache-Control"] = "private"  # a draft's file is for its organisation only: no shared cache
+    return response
 
 
 def _max_megabytes() -> int:

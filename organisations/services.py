@@ -13,6 +13,7 @@ from audit.services import change_record, diff
 from core.errors import ConflictError
 from core.models import Theme
 from core.permissions import require
+from core.text_limits import checks_text_sizes
 from core.translated import first_translation
 from innovations import catalogue
 from innovations.models import Innovation
@@ -76,6 +77,7 @@ def _snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
     return {field: getattr(obj, field) for field in fields}
 
 
+@checks_text_sizes(Organisation)
 @transaction.atomic
 def organisation_create(*, actor: Any, data: Mapping[str, Any]) -> Organisation:
     require(actor, "organisations.add_organisation")
@@ -93,6 +95,7 @@ def organisation_create(*, actor: Any, data: Mapping[str, Any]) -> Organisation:
     return organisation
 
 
+@checks_text_sizes(Organisation)
 @transaction.atomic
 def organisation_update(
     *, actor: Any, organisation: Organisation, expected_version: int, data: Mapping[str, Any]
@@ -127,6 +130,7 @@ def _refresh_innovation_search_documents(organisation: Organisation) -> None:
         Innovation.objects.filter(pk=innovation.pk).update(search_document=document)
 
 
+@checks_text_sizes(Network)
 @transaction.atomic
 def network_create(*, actor: Any, data: Mapping[str, Any], themes: Iterable[Theme] = ()) -> Network:
     require(actor, "organisations.add_network")
@@ -140,6 +144,7 @@ def network_create(*, actor: Any, data: Mapping[str, Any], themes: Iterable[Them
     return network
 
 
+@checks_text_sizes(Network)
 @transaction.atomic
 def network_update(
     *,

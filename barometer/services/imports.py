@@ -93,6 +93,10 @@ MESSAGES = {
         "The file cannot be read as an Excel workbook (.xlsx): it is damaged or of another kind. Open it in a "
         "spreadsheet program and save it as .xlsx or CSV."
     ),
+    "unsafe_xlsx": gettext_lazy(
+        "The workbook unpacks to too much data, or a part of it is compressed suspiciously well: it is not read. "
+        "Save it as CSV and upload that."
+    ),
     "corrupt_sav": gettext_lazy(
         "The file cannot be read as an SPSS data file (.sav): it is damaged or of another kind."
     ),

@@ -38,6 +38,7 @@ from barometer.services.questionnaires import questionnaire_version_freeze
 from barometer.vocabulary import ResponseStatus, RoundStatus, Sector, Unit, VersionStatus
 from core.errors import ConflictError
 from core.permissions import require
+from core.text_limits import checks_text_sizes
 from core.translated import LANGUAGES, first_translation
 from organisations.models import Organisation, OrganisationKind, Region
 
@@ -155,6 +156,7 @@ def _apply(round: Round, data: Mapping[str, Any]) -> None:
     round.full_clean(exclude=["organiser"], validate_unique=False, validate_constraints=False)
 
 
+@checks_text_sizes(Round)
 @transaction.atomic
 def round_create(*, actor: Any, organiser: Organisation, data: Mapping[str, Any]) -> Round:
     """A new round in preparation (draft), organised by `organiser`, whose team (editors) runs it."""
@@ -166,6 +168,7 @@ def round_create(*, actor: Any, organiser: Organisation, data: Mapping[str, Any]
     return round
 
 
+@checks_text_sizes(Round)
 @transaction.atomic
 def round_update(*, actor: Any, round: Round, expected_version: int, data: Mapping[str, Any]) -> Round:
     require(actor, MANAGE, round)

@@ -21,10 +21,11 @@ from audit.services import change_record, diff
 from core import text_search
 from core.errors import ConflictError
 from core.sanitise import clean_html, strip_html
+from core.text_limits import checks_text_sizes
 from core.translated import LANGUAGES as LANGS
 from core.translated import first_translation
 from ideas.models import Audience, Challenge, ChallengeStatus, Comment, Idea, IdeaState, IdeaStateOption, Support
-from ideas.rules import SEND, participation_refusal
+from ideas.rules import HIDDEN_NO_COMMENTS, SEND, participation_refusal
 from ideas.services import linking, moderation, states, uploads
 from notifications import services as notifications
 from organisations.models import Organisation, OrganisationKind
@@ -114,6 +115,7 @@ def _challenge_apply(challenge: Challenge, data: Mapping[str, Any]) -> dict[str,
     return relations
 
 
+@checks_text_sizes(Challenge)
 def challenge_create(
     *, actor: Any, owner: Organisation, data: Mapping[str, Any], handlers: Iterable[Any] = ()
 ) -> Challenge:
@@ -135,6 +137,7 @@ def challenge_create(
     return challenge
 
 
+@checks_text_sizes(Challenge)
 def challenge_update(*, actor: Any, challenge: Challenge, data: Mapping[str, Any], expected_version: str) -> Challenge:
     """The owner's editors change a challenge's texts and settings. A save that started from an older version
     than the stored one is refused (ConflictError), so nobody overwrites a colleague's change unseen."""
@@ -244,8 +247,10 @@ def idea_send(
         idea.sender_email = sender_email
         idea.confirmation_token = secrets.token_urlsafe(32)
     _idea_fields(idea, title, text, latitude, longitude)
+    # Files are checked and images decoded before the transaction: a refusal saves nothing and holds no lock.
+    checked = uploads.idea_files_check(image=image, attachment=attachment)
     with transaction.atomic():
-        uploads.idea_files_attach(idea=idea, image=image, attachment=attachment)
+        uploads.idea_files_attach(idea=idea, checked=checked)
         idea.save()
         change_record(obj=idea, actor=actor, action=Action.CREATE)
         if not signed_in:
@@ -319,6 +324,8 @@ def idea_set_state(*, actor: Any, idea: Idea, state: "str | IdeaStateOption", re
 
 def comment_add(*, actor: Any, idea: Idea, text: str) -> Comment:
     """Adds a comment; the idea's sender and supporters (not the commenter) are told, by their preferences."""
+    if idea.hidden:
+        raise PermissionDenied(HIDDEN_NO_COMMENTS)
     _require(actor, "ideas.comment_idea", idea)
     text = clean_html(str(text or ""))
     if not strip_html(text).strip():
@@ -327,9 +334,14 @@ def comment_add(*, actor: Any, idea: Idea, text: str) -> Comment:
         raise ValidationError({"text": _("The text is too long.")})
     moderation.check_text(organisation=idea.organisation, texts={"text": text})
     with transaction.atomic():
+        # Hidden meanwhile (the idea passed in was read before): refused like above.
+        if Idea.objects.filter(pk=idea.pk, hidden=True).exists():
+            raise PermissionDenied(HIDDEN_NO_COMMENTS)
         comment = Comment.objects.create(idea=idea, author=actor, text=text)
         change_record(obj=comment, actor=actor, action=Action.CREATE)
-        notifications.idea_changed(idea=idea, change="comment", actor=actor, detail=text)
+        # The mail says that somebody commented, not what: the text is read on the idea's page, where the
+        # moderators' hiding applies. A mailed copy would escape it (mails go out before anyone has looked).
+        notifications.idea_changed(idea=idea, change="comment", actor=actor)
     return comment
 
 

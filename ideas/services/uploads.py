@@ -100,10 +100,10 @@ def idea_files_check(*, image: UploadedFile | None = None, attachment: UploadedF
     return checked
 
 
-def idea_files_attach(*, idea: Idea, image: UploadedFile | None = None, attachment: UploadedFile | None = None) -> None:
-    """Called inside the transaction that saves a new idea, before its row is saved: checks the files (a refusal
-    raises ValidationError, so the transaction saves nothing), names them on the row, and writes them on commit."""
-    checked = idea_files_check(image=image, attachment=attachment)
+def idea_files_attach(*, idea: Idea, checked: list[CheckedFile]) -> None:
+    """Called inside the transaction that saves a new idea, before its row is saved, with the files that
+    `idea_files_check` passed before the transaction began (decoding an image takes time that no lock should
+    wait for): names them on the row, and writes them on commit."""
     if not checked:
         return
     for item in checked:

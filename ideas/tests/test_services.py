@@ -382,12 +382,13 @@ def test_a_comment_tells_the_sender_and_supporters_but_not_the_commenter(
 
     services.support_add(actor=registered_user, idea=idea_a)
     services.comment_add(actor=registered_user, idea=idea_a, text="<p>Hyvä ajatus</p>")
-    assert list(Notification.objects.values_list("user", "change", "detail")) == [(sender.pk, "comment", "Hyvä ajatus")]
+    # Without the comment's text: mails go out before the moderators have seen it (test_hidden_comments.py).
+    assert list(Notification.objects.values_list("user", "change", "detail")) == [(sender.pk, "comment", "")]
     services.comment_add(actor=editor_a, idea=idea_a, text="Kiitos!")
-    assert set(Notification.objects.filter(detail="Kiitos!").values_list("user", flat=True)) == {
-        sender.pk,
+    assert set(Notification.objects.filter(change="comment").exclude(user=sender).values_list("user", flat=True)) == {
         registered_user.pk,
     }
+    assert Notification.objects.filter(change="comment", user=sender).count() == 2
 
 
 def test_no_comments_or_supports_on_unconfirmed_ideas(unconfirmed_a: Idea, registered_user: Any) -> None:

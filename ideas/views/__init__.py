@@ -36,8 +36,17 @@ from ideas.forms import (
     StateForm,
 )
 from ideas.models import Challenge, ChallengeStatus, Idea
-from ideas.rules import participation_refusal
-from ideas.views.limits import COMMENT_RATE, SEND_RATE, SUPPORT_RATE, limited, over_limit
+from ideas.rules import HIDDEN_NO_COMMENTS, participation_refusal
+from ideas.views.limits import (
+    ATTEMPT_RATE,
+    COMMENT_RATE,
+    CONFIRMATION_RATE_PER_ADDRESS,
+    SEND_RATE,
+    SUPPORT_RATE,
+    limited,
+    over_address_limit,
+    over_limit,
+)
 from organisations.models import Organisation
 
 PER_PAGE = 20
@@ -205,17 +214,30 @@ def _send(request: HttpRequest, challenge: Challenge | None, organisation: Organ
         "files_chosen": bool(request.FILES),
         "section": "ideas",
     }
+    too_many_sent = _("Too many ideas were sent from your account or address. Wait a moment and try again.")
+    # Every attempt counts before the form (and its files) is checked; completed sendings count again below.
+    if request.method == "POST" and over_limit(request, group="ideas.send_attempt", rate=ATTEMPT_RATE):
+        messages.error(request, too_many_sent)
+        # The form comes back with what was typed, but its files are not checked again.
+        unchecked = IdeaForm(request.POST, signed_in=signed_in)
+        return render(request, "ideas/send.html", {**context, "form": unchecked, "error_forms": []}, status=429)
     if request.method == "POST" and form.is_valid():
-        # Only complete sendings count, so that a person correcting a mistyped form is not held up.
         if over_limit(request, group="ideas.send", rate=SEND_RATE):
-            messages.error(
-                request, _("Too many ideas were sent from your account or address. Wait a moment and try again.")
-            )
+            messages.error(request, too_many_sent)
             return render(request, "ideas/send.html", context, status=429)
         if form.cleaned_data["website"]:
             # A bot filled in the honeypot: answer as if all went well, store nothing.
             messages.success(request, _("Thank you! Check your e-mail and confirm the idea."))
             return redirect(back)
+        address = form.cleaned_data.get("sender_email", "")
+        if address and over_address_limit(
+            request, group="ideas.confirmation", rate=CONFIRMATION_RATE_PER_ADDRESS, address=address
+        ):
+            # Nobody gets to flood an address with our mails, from however many connections.
+            messages.error(
+                request, _("Too many confirmation links were sent to this address. Wait an hour and try again.")
+            )
+            return render(request, "ideas/send.html", context, status=429)
         try:
             idea = services.idea_send(
                 actor=request.user,
@@ -351,6 +373,10 @@ def idea_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @limited("ideas.comment", COMMENT_RATE)
 def comment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     idea = _idea_or_404(request, pk)
+    if idea.hidden:
+        # The idea's page again, saying why (the plain 403 page would not).
+        messages.error(request, str(HIDDEN_NO_COMMENTS))
+        return _idea_page(request, idea, status=403)
     if not request.user.has_perm("ideas.comment_idea", idea):
         raise PermissionDenied(_("You cannot comment on this idea."))
     form = CommentForm(request.POST)

@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
-from core.uploads import IMAGE_TYPES, content_type_of
+from core.uploads import IMAGE_TYPES, content_type_of, sandboxed
 from ideas.models import Idea
 
 
@@ -29,9 +29,7 @@ def _file_response(request: HttpRequest, pk: int, field: str) -> FileResponse:
     content_type = content_type_of(name) or "application/octet-stream"
     inline = field == "image" and content_type in IMAGE_TYPES
     response = FileResponse(handle, as_attachment=not inline, filename=name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    # Even if a browser rendered the file as a page, it could run nothing and reach nothing in our origin.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    sandboxed(response)
     # Who may see it depends on the person: shared caches must not keep it.
     response["Cache-Control"] = "private, max-age=3600"
     return response

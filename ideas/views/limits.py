@@ -19,11 +19,26 @@ SEND_RATE = "10/h"  # ideas, on the pages and through the API together
 COMMENT_RATE = "30/h"
 SUPPORT_RATE = "60/h"
 REPORT_RATE = "10/h"
+# Every POST of the send and report forms, counted before the form is checked: a form refused as invalid (a zip
+# bomb as its attachment, say) costs the server too, and must not be free. Generous, so that a person correcting
+# their mistakes is not held up; completed sendings also count against SEND_RATE.
+ATTEMPT_RATE = "30/h"
+# Confirmation mails to one address (ideas sent without an account), from however many connections: no more
+# than one sender may send in the same time.
+CONFIRMATION_RATE_PER_ADDRESS = "10/h"
 
 
 def over_limit(request: HttpRequest, *, group: str, rate: str) -> bool:
     """Counts this request and tells whether the person (or address) has gone over the rate."""
     return limits.over_limit(request, group=group, rate=rate)
+
+
+def over_address_limit(request: HttpRequest, *, group: str, rate: str, address: str) -> bool:
+    """Counts this request against an e-mail address (lower-cased), whoever sends it."""
+    key = address.strip().lower()
+    return is_ratelimited(
+        request, group=group, key=lambda _group, _request: key, rate=rate, method="POST", increment=True
+    )
 
 
 def too_many(request: HttpRequest, back: str) -> HttpResponse:

@@ -66,10 +66,10 @@ def _report(request: HttpRequest, pk: int, comment_pk: int | None = None) -> Htt
     form = ReportForm(request.POST or None)
     key = f"{idea.pk}:{comment.pk if comment else ''}"
     context = {"form": form, "error_forms": [form], "idea": idea, "comment": comment, "back": back, "section": "ideas"}
+    # Every report sent counts, also one the form refuses: checking costs the server as much.
+    if request.method == "POST" and over_limit(request, group="ideas.report", rate=REPORT_RATE):
+        return too_many(request, back)
     if request.method == "POST" and form.is_valid():
-        # Only complete reports count towards the limit, as with sending ideas.
-        if over_limit(request, group="ideas.report", rate=REPORT_RATE):
-            return too_many(request, back)
         thanks = _("Thank you. The handlers will look at your report.")
         if form.cleaned_data["website"]:
             messages.success(request, thanks)  # a bot filled in the honeypot: all seems well, nothing is stored

@@ -19,6 +19,10 @@
   if (refresh) {
     refresh.hidden = true; // the page follows the work by itself
   }
+  // The page's share so far (a style attribute in the page would be refused by its Content-Security-Policy).
+  if (bar.hasAttribute("aria-valuenow")) {
+    fill.style.width = bar.getAttribute("aria-valuenow") + "%";
+  }
 
   function show(data) {
     if (data.percent === null) {

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -23,13 +24,16 @@ from accounts.models import User
 from accounts.services import api_token_create
 from barometer.demo_data import demo_rounds_load
 from config.api import api
-from config.wsgi import application
 from core.models import Theme
 from innovations import services as innovation_services
 from innovations.models import Innovation
 from organisations import services as organisation_services
 from organisations.models import Network, Organisation, OrganisationKind
 from tests.api.conftest import make_innovation
+
+# Django's WSGI application as gunicorn's entry point (config/wsgi.py) builds it, without that module's refusal
+# of the development SECRET_KEY, which the tests use on purpose.
+application = get_wsgi_application()
 
 MAX_EXAMPLES = 30
 

@@ -18,6 +18,7 @@ import pytest
 import schemathesis
 from django.contrib.auth.models import AnonymousUser
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -26,13 +27,16 @@ from schemathesis.core.result import Ok
 from accounts.models import User
 from accounts.services import api_token_create
 from config.api import api
-from config.wsgi import application
 from ideas import services
 from ideas.models import Audience, ChallengeStatus, IdeaState
 from ideas.services import linking, moderation
 from ideas.services import states as state_services
 from ideas.tests.conftest import make_challenge
 from organisations.models import Organisation
+
+# Django's WSGI application as gunicorn's entry point (config/wsgi.py) builds it, without that module's refusal
+# of the development SECRET_KEY, which the tests use on purpose.
+application = get_wsgi_application()
 
 MAX_EXAMPLES = 30
 

@@ -157,14 +157,36 @@ def context(browser: Browser, live_server: Any, blocked_requests: Blocked) -> It
     context.close()
 
 
+# Every page the browser tests open is also a test of the Content-Security-Policy: a script, style or image the
+# policy refuses is reported by the page (securitypolicyviolation) and in the console, and fails the test.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("Content Security Policy violation: " + event.violatedDirective + " blocked " +
+    (event.blockedURI || "inline") + " at " + event.sourceFile + ":" + event.lineNumber);
+});
+"""
+
+
 @pytest.fixture
 def page(context: BrowserContext) -> Iterator[Page]:
     page = context.new_page()
     errors: list[str] = []
+    violations: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.add_init_script(CSP_LISTENER)
     page.javascript_errors = errors  # type: ignore[attr-defined]  # read by the report hook below
+    page.csp_violations = violations  # type: ignore[attr-defined]
     yield page
     page.close()
+    assert not violations, "\n".join(violations)
 
 
 @pytest.hookimpl(wrapper=True)
