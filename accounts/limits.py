@@ -26,6 +26,7 @@ SIGN_IN_DEVICE_RATE = "10/15m"  # tries from a browser the account signed in wit
 REGISTER_RATE = "20/h"  # registration forms sent from one address (a class or a workshop fits)
 RESET_ADDRESS_RATE = "10/h"  # requests from one address
 RESET_MAILBOX_RATE = "3/h"  # requests for one e-mail address, so that nobody can flood a mailbox
+RESEND_RATE = "3/h"  # new verification links one account may ask for: each one is a mail to its address
 
 DEVICE_COOKIE = "innoverkko_device"
 DEVICE_SALT = "accounts.limits.device"
@@ -172,6 +173,31 @@ def password_reset_limited(view: View) -> View:
             counts = password_reset_counts(request, email=str(request.POST.get("email", "")))
             if any(counted.over for counted in counts):
                 return _refused(request, [c for c in counts if c.over], password_reset_message)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# --- verification mails -----------------------------------------------------------------------------------------------
+
+
+def _resend_message(minutes: int) -> str:
+    return ngettext(
+        "Too many new verification links asked for. Wait %(minutes)s minute and try again.",
+        "Too many new verification links asked for. Wait %(minutes)s minutes and try again.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def verification_resend_limited(view: View) -> View:
+    """Wraps the view that mails a new verification link: 429 once the account has asked too often."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            counted = limits.count("accounts.verification_resend", f"user:{request.user.pk}", RESEND_RATE)
+            if counted.over:
+                return _refused(request, [counted], _resend_message)
         return view(request, *args, **kwargs)
 
     return wrapped

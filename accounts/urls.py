@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from accounts import views
 from accounts.forms import NoAutofocusPasswordChangeForm, NoAutofocusSetPasswordForm, PasswordResetRequestForm
+from accounts.limits import password_reset_limited
 
 app_name = "accounts"
 urlpatterns = [
@@ -23,12 +24,14 @@ urlpatterns += [path("sign-in/<slug:slug>/", views.oidc_start, name="oidc_start"
 urlpatterns += [
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/emails/password_reset.txt",
-            subject_template_name="accounts/emails/password_reset_subject.txt",
-            form_class=PasswordResetRequestForm,
-            success_url=reverse_lazy("accounts:password_reset_done"),
+        password_reset_limited(
+            auth_views.PasswordResetView.as_view(
+                template_name="accounts/password_reset.html",
+                email_template_name="accounts/emails/password_reset.txt",
+                subject_template_name="accounts/emails/password_reset_subject.txt",
+                form_class=PasswordResetRequestForm,
+                success_url=reverse_lazy("accounts:password_reset_done"),
+            )
         ),
         name="password_reset",
     ),

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import identity, invitations, oidc, services, verification
 from accounts.forms import ApiTokenCreateForm, ApiTokenRevokeForm, EmailChangeForm, RegistrationForm
-from accounts.limits import registration_limited, sign_in_limited
+from accounts.limits import registration_limited, sign_in_limited, verification_resend_limited
 from accounts.models import ApiToken, IdentityProvider, Membership, User
 from core.forms import attach_errors
 from organisations.models import Organisation, OrganisationKind
@@ -199,6 +199,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
+@verification_resend_limited
 def verification_resend(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     try:

@@ -183,3 +183,24 @@ def test_password_reset_requests_are_limited_per_mailbox_and_per_address() -> No
     # One address, many mailboxes: ten an hour.
     statuses = [ask(f"someone{n}@example.fi", ATTACKER) for n in range(12)]
     assert statuses == [200] * 10 + [429] * 2
+
+
+def test_the_password_reset_page_mails_a_mailbox_three_times_an_hour_at_most(mailoutbox) -> None:
+    UserFactory(email="victim@example.fi")
+    with mock.patch("core.limits.time", Clock()):
+        statuses = [
+            Client().post(url("accounts:password_reset"), {"email": "victim@example.fi"}, REMOTE_ADDR=f"192.0.2.{n}")
+            for n in range(6)
+        ]
+    assert [response.status_code for response in statuses] == [302] * 3 + [429] * 3
+    assert len(mailoutbox) == 3
+
+
+def test_a_new_verification_link_can_be_asked_for_three_times_an_hour(mailoutbox) -> None:
+    user = UserFactory(email_verified_at=None)
+    client = Client()
+    client.force_login(user)
+    with mock.patch("core.limits.time", Clock()):
+        statuses = [client.post(url("accounts:verification_resend")).status_code for _ in range(5)]
+    assert statuses == [302] * 3 + [429] * 2
+    assert len(mailoutbox) == 3
