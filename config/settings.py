@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "barometer",
     "ideas",
     "notifications",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -101,7 +102,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+# Members of an organisation land in their workspace, others on the front page (workspace.views.after_login_view).
+LOGIN_REDIRECT_URL = "workspace:after_login"
 LOGOUT_REDIRECT_URL = "core:home"
 
 # Finnish first, then Swedish (Finland's two national languages), then English.
