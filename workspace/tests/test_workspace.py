@@ -228,7 +228,7 @@ def test_a_person_in_several_organisations_switches_between_them(
 def test_sign_in_lands_members_in_the_workspace_and_others_on_the_front_page(editor_a: Any) -> None:
     from tests.factories import PASSWORD
 
-    outsider = UserFactory()
+    outsider: Any = UserFactory()
     for user, target in ((editor_a, reverse("workspace:home")), (outsider, reverse("core:home"))):
         client = Client()
         response = client.post(
