@@ -433,13 +433,15 @@ def describe(notification: Notification) -> str:
     """What happened, in the active language."""
     if notification.change == Change.ADOPTED:
         adoption = notification.adoption
-        assert adoption is not None  # the constraint: an adoption's notification names it
+        if adoption is None:  # the check constraint makes an adoption's notification name it
+            raise ValueError(f"notification {notification.pk} names no adoption")
         values = {"organisation": adoption.result.owner, "title": adoption.result.title}
         if adoption.mode == "copied":
             return _("%(organisation)s took the innovation into use as it is: “%(title)s”.") % values
         return _("%(organisation)s adapted the innovation for its own use: “%(title)s”.") % values
     idea = notification.idea
-    assert idea is not None  # the constraint: every other notification names an idea
+    if idea is None:  # the check constraint makes every other notification name an idea
+        raise ValueError(f"notification {notification.pk} names no idea")
     if notification.change == Change.STATE:
         option = notification.state_option
         state = option.name if option is not None else _label(notification.state)
@@ -487,10 +489,11 @@ def _message(person: Person, items: Sequence[Notification], language: str, *, di
             if item.adoption is not None:
                 source = item.adoption.source
                 key, kind, title, link = ("i", source.pk), "innovation", source.title, source.get_absolute_url()
-            else:
-                assert item.idea is not None
+            elif item.idea is not None:
                 key, kind, title = ("d", item.idea.pk), "idea", item.idea.title
                 link = reverse("ideas:idea", kwargs={"pk": item.idea_id})
+            else:
+                continue  # neither (the check constraint rules it out)
             entry = entries.setdefault(key, {"kind": kind, "title": title, "link": _absolute(link), "changes": []})
             text = describe(item)
             # The detail (e.g. the experiment's title) is left out when the description already says it.
