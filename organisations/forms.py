@@ -200,13 +200,24 @@ class NetworkForm(FieldsetsMixin, forms.Form):
         label=_("Themes"), queryset=Theme.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, platform_admin: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, platform_admin: bool, coordinators: QuerySet[Organisation] | None = None, **kwargs: Any
+    ) -> None:
+        """`coordinators`: whom a person who is not a platform administrator may name (the organisations they
+        administer, and when editing, the network's members too); None: anyone (platform administrators)."""
         super().__init__(*args, **kwargs)
         self.fields.update(_translated_text_fields("name", NAME_LABELS, max_length=200))
         self.fields.update(_translated_text_fields("description", DESCRIPTION_LABELS, textarea=True))
-        if not platform_admin:
-            # Handing the network to another coordinator would take it out of this person's hands.
+        if not platform_admin and coordinators is None:
             del self.fields["coordinator"]
+        elif not platform_admin and coordinators is not None:
+            field = cast(forms.ModelChoiceField, self.fields["coordinator"])
+            field.queryset = coordinators.order_by("name")
+            field.required = True
+            field.help_text = _(
+                "The administrators of the coordinating organisation manage the network. Handing it to another "
+                "member organisation takes it out of your hands."
+            )
         self.order_by_fieldsets()
 
     @staticmethod

@@ -11,6 +11,7 @@ urlpatterns = [
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="edit"),
     path("organisations/<slug:slug>/members/", views.organisation_members, name="members"),
     path("networks/", views.network_list, name="networks"),
+    path("networks/new/", views.network_create, name="network_create"),
     path("networks/<slug:slug>/", views.network_detail, name="network"),
     path("networks/<slug:slug>/edit/", views.network_edit, name="network_edit"),
 ]
