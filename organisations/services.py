@@ -49,13 +49,13 @@ NETWORK_FIELDS = (
 )
 
 
-RESERVED_SLUGS = frozenset({"new"})
+RESERVED_SLUGS = frozenset({"new", "join", "join-requests"})
 
 
 def unique_slug(model: type[Organisation] | type[Network], name: str) -> str:
     base = slugify(name)[:100] or "x"
     slug, n = base, 1
-    # "new" is the address of the page that creates a network.
+    # Addresses of pages: "new" starts a network, "join" and "join-requests" are the requests to join.
     while slug in RESERVED_SLUGS or model.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
