@@ -52,7 +52,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def _load_reference_data() -> None:
     from organisations.reference_data import load_reference_data
 
-    load_reference_data()
+    # Municipalities, regions and counties only: the public-sector organisations (ministries, agencies, councils,
+    # counties as organisations) are loaded by their own tests (organisations/tests/test_public_organisations.py),
+    # since many tests count organisations or draw demo frames from what the reference data holds.
+    load_reference_data(public_organisations=False)
 
 
 @pytest.fixture(scope="session")

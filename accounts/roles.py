@@ -31,3 +31,7 @@ def is_admin(user: Any, organisation_id: int | None) -> bool:
 
 def editable_organisation_ids(user: Any) -> list[int]:
     return [org_id for org_id, role in organisation_roles(user).items() if role in (Role.EDITOR, Role.ADMIN)]
+
+
+def administered_organisation_ids(user: Any) -> list[int]:
+    return [org_id for org_id, role in organisation_roles(user).items() if role == Role.ADMIN]

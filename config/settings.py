@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "barometer",
     "ideas",
     "notifications",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -107,7 +108,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # A password reset link works once (Django's token hashes the password and the last sign-in) and for two hours.
 PASSWORD_RESET_TIMEOUT = 2 * 60 * 60
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+# Members of an organisation land in their workspace, others on the front page (workspace.views.after_login_view).
+LOGIN_REDIRECT_URL = "workspace:after_login"
 LOGOUT_REDIRECT_URL = "core:home"
 
 # Finnish first, then Swedish (Finland's two national languages), then English.

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("barometer/", include("barometer.urls")),
     path("challenges/", include("ideas.urls")),
     path("notifications/", include("notifications.urls")),
+    path("workspace/", include("workspace.urls")),
     path("", include("organisations.urls")),
     path("", include("core.urls")),
     prefix_default_language=True,

@@ -1917,8 +1917,14 @@ def _create_organisations(actor: User, rng: random.Random, specs: Sequence[OrgSp
     regions = {region.code: region for region in Region.objects.all()}
     counties = {county.code: county for county in WellbeingCounty.objects.all()}
     ids = iter(_business_ids(rng, sum(spec.kind == OrganisationKind.COMPANY for spec in specs)))
+    # The real public organisations of the reference data (counties, regional councils, ministries, agencies) are
+    # used as they are, like the municipalities: only their innovations are made up.
+    reference = {(org.kind, org.name_fi): org for org in Organisation.objects.filter(reference_code__isnull=False)}
     made = {}
     for spec in specs:
+        if (spec.kind, spec.names[0]) in reference:
+            made[spec.key] = reference[(spec.kind, spec.names[0])]
+            continue
         about: Sequence[str] = KIND_ABOUT.get(spec.kind) or ("", "", "")
         descriptions = tuple(f"{about[i]} {ORG_NOTE[lang]}".strip() for i, lang in enumerate(("fi", "sv", "en")))
         data = {
@@ -1931,7 +1937,9 @@ def _create_organisations(actor: User, rng: random.Random, specs: Sequence[OrgSp
             "business_id": next(ids) if spec.kind == OrganisationKind.COMPANY else None,
         }
         made[spec.key] = organisation_services.organisation_create(actor=actor, data=data)
-    Organisation.objects.filter(pk__in=[org.pk for org in made.values()]).update(is_synthetic=True)
+    Organisation.objects.filter(pk__in=[org.pk for org in made.values()], reference_code__isnull=True).update(
+        is_synthetic=True
+    )
     return made
 
 

@@ -277,6 +277,9 @@ def innovation_adopt(
     change_record(
         obj=source, actor=actor, action=Action.ADOPT, changes={"adopted_by": [None, str(adopter)], "mode": [None, mode]}
     )
+    from notifications.services import innovation_adopted  # notifications reads ideas, which read innovations
+
+    innovation_adopted(adoption=adoption, actor=actor)  # the source's owner is told, once the change is committed
     return adoption
 
 

@@ -9,7 +9,7 @@ from notifications.models import Notification, Preference
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Notification]):
-    list_display = ("idea", "change", "user", "email", "frequency", "created_at", "sent_at", "attempts")
+    list_display = ("idea", "adoption", "change", "user", "email", "frequency", "created_at", "sent_at", "attempts")
     list_filter = ("change", "frequency", "sent_at")
     search_fields = ("email", "user__username", "user__email")
     exclude = ("claim",)

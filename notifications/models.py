@@ -1,4 +1,5 @@
-"""Notifications to the sender and the supporters of an idea, and each person's choice of how often to get them.
+"""Notifications to the sender and the supporters of an idea, to the people who handle ideas (a new idea, a report)
+and to the owners of an adopted innovation, and each person's choice of how often to get them.
 
 A person is either an account (`user`) or, for somebody who sent an idea without an account, an e-mail address
 (`email`): exactly one of the two is set on a preference and on a notification.
@@ -24,6 +25,17 @@ class Change(models.TextChoices):
     INNOVATION = "innovation", _("It became an innovation")
     HIDDEN = "hidden", _("Hidden by a moderator")
     COMMENT = "comment", _("A new comment")
+    # For the people who handle ideas: a new (confirmed) idea to handle, and a report of an idea or a comment.
+    NEW_IDEA = "new_idea", _("A new idea to handle")
+    REPORTED = "reported", _("Reported to the moderators")
+    # For the editors and administrators of an innovation's owner: another organisation adopted it.
+    ADOPTED = "adopted", _("Adopted by another organisation")
+
+
+# The changes that concern the sender and supporters of an idea (the others go to handlers and owners).
+FOLLOWER_CHANGES = frozenset(
+    {Change.STATE, Change.MERGED, Change.EXPERIMENT, Change.INNOVATION, Change.HIDDEN, Change.COMMENT}
+)
 
 
 class Preference(models.Model):
@@ -57,13 +69,19 @@ class Preference(models.Model):
 
 
 class Notification(models.Model):
-    """One change of one idea for one person. It is sent once: alone (immediate) or in a digest."""
+    """One change of one idea (or one adoption of an innovation) for one person. It is sent once: alone
+    (immediate) or in a digest."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
     email = models.EmailField(blank=True)
-    idea = models.ForeignKey("ideas.Idea", on_delete=models.CASCADE, related_name="notifications")
+    idea = models.ForeignKey(
+        "ideas.Idea", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    adoption = models.ForeignKey(
+        "innovations.Adoption", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
     change = models.CharField(max_length=12, choices=Change.choices)
     # The idea's state when the change happened: a digest read later still tells the state it was moved to.
     state = models.CharField(max_length=20, blank=True)
@@ -89,7 +107,12 @@ class Notification(models.Model):
                 condition=(Q(user__isnull=False) & Q(email="")) | (Q(user__isnull=True) & ~Q(email="")),
                 name="notifications_notification_user_or_email",
             ),
+            models.CheckConstraint(
+                condition=Q(idea__isnull=False, adoption__isnull=True) | Q(idea__isnull=True, adoption__isnull=False),
+                name="notifications_notification_idea_or_adoption",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.change} on {self.idea_id} for {self.user_id or self.email}"
+        about = f"idea {self.idea_id}" if self.idea_id else f"adoption {self.adoption_id}"
+        return f"{self.change} on {about} for {self.user_id or self.email}"

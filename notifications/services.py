@@ -2,7 +2,9 @@
 
 Other apps call `idea_changed` inside the transaction that changes an idea: it records one notification per
 person (the sender and the supporters, never the actor, never twice) and, after the commit, mails the ones whose
-owner wants them at once. Daily and weekly digests, and retries of failed immediate mails, are sent by
+owner wants them at once. In the same way `idea_received` and `idea_reported` tell the people who handle the idea
+(a new idea to handle, a report for the moderators), and `innovation_adopted` tells the editors and administrators
+of an innovation's owner that another organisation adopted it. Daily and weekly digests, and retries of failed immediate mails, are sent by
 `notifications_send` from the `send_notification_digests` command.
 """
 
@@ -27,12 +29,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import Role
 from audit.models import Action
 from audit.services import change_record, diff
 from core.after_response import run_after_response
 from core.sanitise import strip_html
 from ideas.models import Idea
-from notifications.models import Change, Frequency, Notification, Preference
+from notifications.models import FOLLOWER_CHANGES, Change, Frequency, Notification, Preference
 from notifications.selectors import DEFAULT_LANGUAGE, Person, unsent_of
 
 logger = logging.getLogger(__name__)
@@ -167,23 +170,20 @@ def _preferences(people: Sequence[Person]) -> dict[Any, Preference]:
     return found
 
 
-def idea_changed(*, idea: Idea, change: str, actor: Any = None, detail: str = "") -> int:
-    """Records that `idea` changed, for its sender and supporters; returns how many notifications were made.
-
-    Call it inside the transaction that makes the change: the notifications are stored with it, and the
-    immediate ones are mailed after the commit, once the response is sent (a change that rolls back notifies nobody). Nothing is recorded
-    for an idea its sender has not confirmed, nor for a hidden idea except the news that it was hidden.
-    `detail` is plain text shown with the change (a reason, the start of a comment)."""
-    if change not in Change.values:
-        raise ValueError(f"unknown change {change!r}")
-    if not idea.confirmed or (idea.hidden and change != Change.HIDDEN):
-        return 0
-    people = _recipients(idea, change, actor)
-    preferences = _preferences(people)
+def _plain_detail(detail: Any) -> str:
     # Plain text for a plain-text mail: markup removed, entities back to characters ("a < b" stays readable).
-    detail = html.unescape(strip_html(str(detail or ""))).strip()
-    if len(detail) > MAX_DETAIL:
-        detail = detail[: MAX_DETAIL - 1].rstrip() + "…"
+    text = html.unescape(strip_html(str(detail or ""))).strip()
+    if len(text) > MAX_DETAIL:
+        text = text[: MAX_DETAIL - 1].rstrip() + "…"
+    return text
+
+
+def _record(people: Sequence[Person], *, change: str, detail: str, **about: Any) -> int:
+    """One notification per person at the frequency they chose (none for "never"); the immediate ones are mailed
+    after the commit, once the response is out. `about`: idea= (with its state) or adoption=."""
+    preferences = _preferences(people)
+    detail = _plain_detail(detail)
+    idea = about.get("idea")
     rows = []
     for person in people:
         preference = preferences.get(person.key)
@@ -195,9 +195,10 @@ def idea_changed(*, idea: Idea, change: str, actor: Any = None, detail: str = ""
                 user=person.user,
                 email="" if person.user is not None else person.email.lower(),
                 idea=idea,
+                adoption=about.get("adoption"),
                 change=change,
-                state=idea.state,
-                state_option_id=idea.state_option_id,
+                state=idea.state if idea is not None else "",
+                state_option_id=idea.state_option_id if idea is not None else None,
                 detail=detail,
                 frequency=frequency,
             )
@@ -211,16 +212,93 @@ def idea_changed(*, idea: Idea, change: str, actor: Any = None, detail: str = ""
         # Mailed by the request that made the change once its response is out, and only up to a few: an idea with
         # hundreds of supporters must not keep a worker busy. The rest go with the next immediate run (cron).
         ids = immediate[:IMMEDIATE_IN_REQUEST]
-        transaction.on_commit(lambda: run_after_response(lambda: _send_after_commit(ids, idea.pk)))
+        label = f"idea {idea.pk}" if idea is not None else f"adoption {about['adoption'].pk}"
+        transaction.on_commit(lambda: run_after_response(lambda: _send_after_commit(ids, label)))
     return len(created)
 
 
-def _send_after_commit(ids: list[int], idea_pk: int) -> None:
+def idea_changed(*, idea: Idea, change: str, actor: Any = None, detail: str = "") -> int:
+    """Records that `idea` changed, for its sender and supporters; returns how many notifications were made.
+
+    Call it inside the transaction that makes the change: the notifications are stored with it, and the
+    immediate ones are mailed after the commit, once the response is sent (a change that rolls back notifies nobody). Nothing is recorded
+    for an idea its sender has not confirmed, nor for a hidden idea except the news that it was hidden.
+    `detail` is plain text shown with the change (a reason, the start of a comment)."""
+    if change not in FOLLOWER_CHANGES:
+        raise ValueError(f"unknown change {change!r}")
+    if not idea.confirmed or (idea.hidden and change != Change.HIDDEN):
+        return 0
+    return _record(_recipients(idea, change, actor), change=change, detail=detail, idea=idea)
+
+
+def _chosen(users: Iterable[Any], actor: Any) -> list[Person]:
+    """Active accounts with an address, each once, never the actor."""
+    actor_pk = actor.pk if getattr(actor, "is_authenticated", False) else None
+    seen: set[str] = set()
+    chosen = []
+    for user in users:
+        address = (user.email or "").lower()
+        if not user.is_active or not address or user.pk == actor_pk or address in seen:
+            continue
+        seen.add(address)
+        chosen.append(Person(user=user))
+    return chosen
+
+
+def _editors_of(organisation_ids: Iterable[int]) -> Q:
+    return Q(memberships__organisation_id__in=list(organisation_ids), memberships__role__in=[Role.EDITOR, Role.ADMIN])
+
+
+def idea_handlers(idea: Idea) -> list[Any]:
+    """The people who handle the idea (the rule ideas.rules.is_handler as a query): the editors and administrators
+    of the organisation it was sent to and, in a challenge, of its co-organisers and its network's coordinator,
+    and the challenge's named handlers."""
+    from django.contrib.auth import get_user_model
+
+    condition = _editors_of([idea.organisation_id])
+    challenge = idea.challenge
+    if challenge is not None:
+        organisations = set(challenge.co_organisers.values_list("pk", flat=True))
+        if challenge.network_id is not None and challenge.network.coordinator_id is not None:  # type: ignore[union-attr]
+            organisations.add(challenge.network.coordinator_id)  # type: ignore[union-attr]
+        condition |= _editors_of(organisations)
+        condition |= Q(pk__in=challenge.handlers.values("pk"))
+    users = get_user_model().objects.filter(condition, is_active=True).distinct().order_by("pk")
+    return list(users)
+
+
+def idea_received(*, idea: Idea, actor: Any = None) -> int:
+    """Tells the idea's handlers that a new idea waits for them; call it when the idea becomes confirmed (at once
+    for a signed-in sender, when a sender without an account follows the link). A sender who handles it is not
+    told of their own idea."""
+    if not idea.confirmed or idea.hidden:
+        return 0
+    return _record(_chosen(idea_handlers(idea), actor), change=Change.NEW_IDEA, detail="", idea=idea)
+
+
+def idea_reported(*, idea: Idea, actor: Any = None, reason: str = "") -> int:
+    """Tells the idea's handlers (its moderators) that somebody reported the idea or one of its comments."""
+    return _record(_chosen(idea_handlers(idea), actor), change=Change.REPORTED, detail=reason, idea=idea)
+
+
+def innovation_adopted(*, adoption: Any, actor: Any = None) -> int:
+    """Tells the editors and administrators of the adopted innovation's owner that another organisation adopted
+    or adapted it (not the person who recorded the adoption, if they are one of them)."""
+    from django.contrib.auth import get_user_model
+
+    owner_id = adoption.source.owner_id
+    if adoption.result.owner_id == owner_id:
+        return 0
+    users = get_user_model().objects.filter(_editors_of([owner_id]), is_active=True).distinct().order_by("pk")
+    return _record(_chosen(users, actor), change=Change.ADOPTED, detail="", adoption=adoption)
+
+
+def _send_after_commit(ids: list[int], label: str) -> None:
     # The change is committed whatever happens here: a mail server that is down leaves them for the retry.
     try:
         notifications_send(frequency=Frequency.IMMEDIATE, ids=ids)
     except Exception:
-        logger.exception("Notifications of idea %s could not be sent now; the next run retries", idea_pk)
+        logger.exception("Notifications of %s could not be sent now; the next run retries", label)
 
 
 # --- sending -----------------------------------------------------------------------------------------------------
@@ -267,7 +345,16 @@ def notifications_send(
     token = _claim(frequency, ids, now)
     claimed = list(
         Notification.objects.filter(claim=token)
-        .select_related("user", "idea__merged_into", "idea__experiment", "idea__innovation", "state_option")
+        .select_related(
+            "user",
+            "idea__merged_into",
+            "idea__experiment",
+            "idea__innovation",
+            "idea__challenge",
+            "state_option",
+            "adoption__source",
+            "adoption__result__owner",
+        )
         .order_by("created_at", "id")
     )
     groups: dict[Any, list[Notification]] = defaultdict(list)
@@ -344,7 +431,17 @@ def _absolute(path: str) -> str:
 
 def describe(notification: Notification) -> str:
     """What happened, in the active language."""
+    if notification.change == Change.ADOPTED:
+        adoption = notification.adoption
+        if adoption is None:  # the check constraint makes an adoption's notification name it
+            raise ValueError(f"notification {notification.pk} names no adoption")
+        values = {"organisation": adoption.result.owner, "title": adoption.result.title}
+        if adoption.mode == "copied":
+            return _("%(organisation)s took the innovation into use as it is: “%(title)s”.") % values
+        return _("%(organisation)s adapted the innovation for its own use: “%(title)s”.") % values
     idea = notification.idea
+    if idea is None:  # the check constraint makes every other notification name an idea
+        raise ValueError(f"notification {notification.pk} names no idea")
     if notification.change == Change.STATE:
         option = notification.state_option
         state = option.name if option is not None else _label(notification.state)
@@ -365,6 +462,14 @@ def describe(notification: Notification) -> str:
         return _("The idea became an innovation in use.")
     if notification.change == Change.HIDDEN:
         return _("A moderator hid the idea from others.")
+    if notification.change == Change.NEW_IDEA:
+        if idea.challenge is not None:
+            return _("A new idea in the challenge “%(challenge)s” waits for handling.") % {
+                "challenge": idea.challenge.title
+            }
+        return _("A new idea sent to %(organisation)s waits for handling.") % {"organisation": idea.organisation}
+    if notification.change == Change.REPORTED:
+        return _("Somebody reported the idea or one of its comments to the moderators.")
     return _("Somebody commented on the idea.")
 
 
@@ -379,24 +484,29 @@ def _message(person: Person, items: Sequence[Notification], language: str, *, di
     with translation.override(language):
         token = person_token(person)
         preferences_link = _absolute(reverse("notifications:preferences_link", kwargs={"token": token}))
-        by_idea: dict[int, dict[str, Any]] = {}
+        entries: dict[tuple[str, int], dict[str, Any]] = {}
         for item in items:
-            entry = by_idea.setdefault(
-                item.idea_id,
-                {
-                    "title": item.idea.title,
-                    "link": _absolute(reverse("ideas:idea", kwargs={"pk": item.idea_id})),
-                    "changes": [],
-                },
-            )
+            if item.adoption is not None:
+                source = item.adoption.source
+                key, kind, title, link = ("i", source.pk), "innovation", source.title, source.get_absolute_url()
+            elif item.idea is not None:
+                key, kind, title = ("d", item.idea.pk), "idea", item.idea.title
+                link = reverse("ideas:idea", kwargs={"pk": item.idea_id})
+            else:
+                continue  # neither (the check constraint rules it out)
+            entry = entries.setdefault(key, {"kind": kind, "title": title, "link": _absolute(link), "changes": []})
             text = describe(item)
             # The detail (e.g. the experiment's title) is left out when the description already says it.
             detail = item.detail if item.detail not in text else ""
             entry["changes"].append({"text": text, "detail": detail, "at": item.created_at})
         context = {
-            "ideas": list(by_idea.values()),
+            "ideas": list(entries.values()),
             "count": len(items),
             "digest": digest,
+            # Why the person gets the mail: it follows the idea, handles ideas, or its organisation owns the innovation.
+            "follower": all(item.change in FOLLOWER_CHANGES for item in items),
+            "handler": any(item.change in (Change.NEW_IDEA, Change.REPORTED) for item in items),
+            "owner": any(item.change == Change.ADOPTED for item in items),
             "preferences_link": preferences_link,
         }
         subject = render_to_string("notifications/emails/notification_subject.txt", context)

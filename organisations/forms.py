@@ -210,13 +210,24 @@ class NetworkForm(FieldsetsMixin, forms.Form):
         label=_("Themes"), queryset=Theme.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, platform_admin: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, platform_admin: bool, coordinators: QuerySet[Organisation] | None = None, **kwargs: Any
+    ) -> None:
+        """`coordinators`: whom a person who is not a platform administrator may name (the organisations they
+        administer, and when editing, the network's members too); None: anyone (platform administrators)."""
         super().__init__(*args, **kwargs)
         self.fields.update(_translated_text_fields("name", NAME_LABELS, max_length=200))
         self.fields.update(_translated_text_fields("description", DESCRIPTION_LABELS, textarea=True))
-        if not platform_admin:
-            # Handing the network to another coordinator would take it out of this person's hands.
+        if not platform_admin and coordinators is None:
             del self.fields["coordinator"]
+        elif not platform_admin and coordinators is not None:
+            field = cast(forms.ModelChoiceField, self.fields["coordinator"])
+            field.queryset = coordinators.order_by("name")
+            field.required = True
+            field.help_text = _(
+                "The administrators of the coordinating organisation manage the network. Handing it to another "
+                "member organisation takes it out of your hands."
+            )
         self.order_by_fieldsets()
 
     @staticmethod
@@ -259,3 +270,37 @@ class NetworkMemberRemoveForm(forms.Form):
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = network.members.all()  # type: ignore[attr-defined]
+
+
+class JoinRequestForm(forms.Form):
+    name = forms.CharField(label=_("Name of the organisation"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        help_text=_("Municipalities are on Innoverkko already: ask your municipality's administrators to add you."),
+    )
+    business_id = forms.CharField(
+        label=_("Business ID"), required=False, max_length=9, help_text=_("For example 0201256-6.")
+    )
+    contact_name = forms.CharField(label=_("Contact person"), max_length=200)
+    contact_email = forms.EmailField(label=_("Contact e-mail address"), max_length=254)
+    message = forms.CharField(
+        label=_("Message to the administrators"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the organisation does and why it joins, if the name does not tell."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(code, label) for code, label in OrganisationKind.choices if code != OrganisationKind.MUNICIPALITY]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", _("Choose …")), *choices]
+
+
+class JoinDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for declining"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The requester is told this reason by e-mail."),
+    )

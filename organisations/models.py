@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -136,6 +137,9 @@ class Organisation(models.Model):
     # Derived from the population on every save (see clean); stored so that it can be filtered and counted.
     size_class = models.CharField(_("size class"), max_length=10, choices=SizeClass.choices, blank=True)
     website = models.URLField(_("website"), blank=True)
+    # Set on the public-sector organisations that the reference data loads (e.g. "ministry:vm",
+    # "wellbeing_county:PI"): the loader finds its row again by it, also after a rename; None for all others.
+    reference_code = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
     is_synthetic = models.BooleanField(
         _("synthetic demo record"),
         default=False,
@@ -246,3 +250,47 @@ class NetworkMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.network} – {self.organisation}"
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+class JoinRequest(models.Model):
+    """A request to bring a new organisation onto Innoverkko. A platform administrator approves it (the
+    organisation is created and the requester becomes its administrator) or declines it with a reason."""
+
+    name = models.CharField(_("name of the organisation"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    business_id = models.CharField(_("business ID"), max_length=9, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    contact_email = models.EmailField(_("contact e-mail address"))
+    message = models.TextField(_("message to the administrators"), max_length=2000, blank=True)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_join_requests"
+    )
+    # The language the request was made in: the answer is mailed in it.
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES, default="fi")
+    status = models.CharField(
+        _("status"), max_length=10, choices=JoinRequestStatus.choices, default=JoinRequestStatus.PENDING
+    )
+    decline_reason = models.TextField(_("reason for declining"), max_length=2000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="join_requests"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display()})"

@@ -1,4 +1,6 @@
-"""Loads Finland's 19 regions, 21 wellbeing services counties and 309 municipalities from reference_data/*.csv.
+"""Loads Finland's 19 regions, 21 wellbeing services counties and 309 municipalities from reference_data/*.csv,
+and the public sector's other organisations: the 21 wellbeing services counties as organisations, the 18 regional
+councils, the 12 ministries and the main state agencies (public_organisations.csv, with business IDs where known).
 
 The load is idempotent: each row is matched by its official code (municipalities by municipality_code) and
 created or updated; a second run changes nothing. It runs in one transaction and in a handful of queries
@@ -39,6 +41,7 @@ class LoadResult:
     regions: Counts = field(default_factory=Counts)
     wellbeing_counties: Counts = field(default_factory=Counts)
     municipalities: Counts = field(default_factory=Counts)
+    public_organisations: Counts = field(default_factory=Counts)
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -181,12 +184,116 @@ def _load_municipalities(
     counts.created, counts.updated = len(new), len(changed)
 
 
-def load_reference_data(data_dir: Path = REFERENCE_DIR) -> LoadResult:
-    """Creates or updates all reference data in one transaction and returns what it did."""
+def _public_rows(data_dir: Path, counties: Mapping[str, WellbeingCounty]) -> list[dict[str, Any]]:
+    """Each wellbeing services county as an organisation, then the rows of public_organisations.csv."""
+    rows: list[dict[str, Any]] = [
+        {
+            "reference_code": f"wellbeing_county:{code}",
+            "kind": OrganisationKind.WELLBEING_COUNTY.value,
+            "name_fi": county.name_fi,
+            "name_sv": county.name_sv or county.name_fi,
+            "name_en": county.name_fi,  # no English names in the source: English uses the Finnish one
+            "business_id": "",
+            "region_code": None,
+            "region": county.region,
+            "wellbeing_county": county,
+            "population": county.population,
+            "website": "",
+        }
+        for code, county in sorted(counties.items())
+    ]
+    path = data_dir / "public_organisations.csv"
+    if path.exists():
+        rows += [dict(row, region=None, wellbeing_county=None, population=None) for row in _read_csv(path)]
+    return rows
+
+
+def _load_public_organisations(
+    data_dir: Path, regions: Mapping[str, Region], counties: Mapping[str, WellbeingCounty], counts: Counts
+) -> None:
+    """Creates or updates each public organisation, found by its reference code. An organisation someone made by
+    hand before (same business ID, or same kind and Finnish name, and not demo data) is taken over rather than
+    doubled. A business ID is never cleared (an administrator may have filled in one the file lacks), nor given
+    when another organisation already has it."""
+    rows = _public_rows(data_dir, counties)
+    by_code = {org.reference_code: org for org in Organisation.objects.filter(reference_code__isnull=False)}
+    unclaimed = list(Organisation.objects.filter(reference_code__isnull=True, is_synthetic=False))
+    by_business_id = {org.business_id: org for org in unclaimed if org.business_id}
+    by_name = {(org.kind, org.name_fi): org for org in unclaimed}
+    held_ids = dict(Organisation.objects.exclude(business_id=None).values_list("business_id", "pk"))
+    taken_slugs = set(Organisation.objects.values_list("slug", flat=True))
+    now = timezone.now()
+    new, changed = [], []
+    for row in rows:
+        code = row["reference_code"]
+        org = (
+            by_code.get(code)
+            or by_business_id.get(row["business_id"] or "-")
+            or by_name.get((row["kind"], row["name_fi"]))
+        )
+        values: dict[str, Any] = {
+            "reference_code": code,
+            "kind": row["kind"],
+            "name_fi": row["name_fi"],
+            "name_sv": row["name_sv"] or row["name_fi"],
+            "name_en": row["name_en"] or row["name_fi"],
+            "region": row["region"] or (regions[row["region_code"]] if row.get("region_code") else None),
+            "wellbeing_county": row["wellbeing_county"],
+        }
+        if row["population"] is not None:
+            values["population"] = row["population"]
+        if row["website"]:
+            values["website"] = row["website"]
+        business_id = row["business_id"]
+        if business_id and held_ids.get(business_id) in (None, getattr(org, "pk", None)):
+            values["business_id"] = business_id
+        is_new = org is None
+        if org is None:
+            org = Organisation(slug=_unique_slug(row["name_fi"], code.split(":")[-1].lower(), taken_slugs))
+        differs = _apply(org, values)
+        old_size_class = org.size_class
+        org.full_clean(exclude=["region", "wellbeing_county"], validate_unique=False, validate_constraints=False)
+        if is_new:
+            new.append(org)
+        elif differs or org.size_class != old_size_class:
+            org.version += 1
+            org.updated_at = now
+            changed.append(org)
+        else:
+            counts.unchanged += 1
+    fields = [
+        "reference_code",
+        "kind",
+        "name",
+        "name_fi",
+        "name_sv",
+        "name_en",
+        "region",
+        "wellbeing_county",
+        "population",
+        "website",
+        "business_id",
+        "size_class",
+        "version",
+        "updated_at",
+    ]
+    _save(Organisation, new, changed, fields)
+    if changed:  # a renamed or re-classified owner: the catalogue's facets and search documents
+        catalogue.refresh_organisations([org.pk for org in changed])
+    counts.created, counts.updated = len(new), len(changed)
+
+
+def load_reference_data(data_dir: Path = REFERENCE_DIR, *, public_organisations: bool = True) -> LoadResult:
+    """Creates or updates all reference data in one transaction and returns what it did.
+
+    `public_organisations=False` leaves out the organisations other than municipalities (the test session does, so
+    that the older tests' fixed counts of organisations and demo frames hold; their own tests load them)."""
     result = LoadResult()
     # The base (untranslated) column of a translated field takes the active language's value: make it Finnish.
     with transaction.atomic(), translation.override("fi"):
         regions = _load_regions(data_dir, result.regions)
         counties = _load_wellbeing_counties(data_dir, regions, result.wellbeing_counties)
         _load_municipalities(data_dir, regions, counties, result.municipalities)
+        if public_organisations:
+            _load_public_organisations(data_dir, regions, counties, result.public_organisations)
     return result

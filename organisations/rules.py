@@ -15,6 +15,13 @@ def is_admin_of_coordinator(user, network) -> bool:
     return network is not None and network.coordinator_id is not None and roles.is_admin(user, network.coordinator_id)
 
 
+@rules.predicate
+def administers_an_organisation(user) -> bool:
+    return bool(roles.administered_organisation_ids(user))
+
+
 rules.add_perm("organisations.change_organisation", is_admin_of_organisation)
 rules.add_perm("organisations.change_network", is_admin_of_coordinator)
-# Creating organisations and networks is the platform administrators' job (superusers only).
+# An organisation's administrators may start a network that their organisation coordinates (services check which
+# organisation); creating organisations is the platform administrators' job (superusers only).
+rules.add_perm("organisations.add_network", administers_an_organisation)

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from accounts import roles
 from core import text_search
 from innovations.models import Adoption, Innovation, Partnership
 from innovations.selectors import innovation_visible
@@ -76,3 +77,14 @@ def network_list() -> QuerySet[Network]:
 
 def network_members(*, network: Network) -> QuerySet[Organisation]:
     return network.members.select_related("region").order_by("name")
+
+
+def coordinator_choices(*, user: Any, network: Network | None = None) -> QuerySet[Organisation] | None:
+    """Whom the person may name as a network's coordinator: None for platform administrators (anyone); else the
+    organisations they administer and, for an existing network, its members (handing it over)."""
+    if getattr(user, "is_superuser", False):
+        return None
+    condition = Q(pk__in=roles.administered_organisation_ids(user))
+    if network is not None:
+        condition |= Q(network_memberships__network=network)
+    return Organisation.objects.filter(condition).distinct()

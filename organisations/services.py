@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts import roles
 from audit.models import Action
 from audit.services import change_record, diff
 from core.errors import ConflictError
@@ -49,10 +50,14 @@ NETWORK_FIELDS = (
 )
 
 
+RESERVED_SLUGS = frozenset({"new", "join", "join-requests"})
+
+
 def unique_slug(model: type[Organisation] | type[Network], name: str) -> str:
     base = slugify(name)[:100] or "x"
     slug, n = base, 1
-    while model.objects.filter(slug=slug).exists():
+    # Addresses of pages: "new" starts a network, "join" and "join-requests" are the requests to join.
+    while slug in RESERVED_SLUGS or model.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -130,16 +135,36 @@ def _refresh_innovation_search_documents(organisation: Organisation) -> None:
         Innovation.objects.filter(pk=innovation.pk).update(search_document=document)
 
 
+def _require_coordinator_choice(actor: Any, coordinator: Organisation | None, members: Iterable[int] = ()) -> None:
+    """Who may be named coordinator: anyone by platform administrators; otherwise an organisation the person
+    administers or (handing the network over) one of its members."""
+    if getattr(actor, "is_superuser", False):
+        return
+    if coordinator is None:
+        raise ValidationError({"coordinator": _("Choose the organisation that coordinates the network.")})
+    if coordinator.pk not in roles.administered_organisation_ids(actor) and coordinator.pk not in set(members):
+        raise ValidationError(
+            {"coordinator": _("The coordinator must be an organisation you administer or a member of the network.")}
+        )
+
+
 @checks_text_sizes(Network)
 @transaction.atomic
-def network_create(*, actor: Any, data: Mapping[str, Any], themes: Iterable[Theme] = ()) -> Network:
+def network_create(
+    *, actor: Any, data: Mapping[str, Any], themes: Iterable[Theme] = (), coordinator_joins: bool = False
+) -> Network:
+    """A new network; `coordinator_joins`: its coordinator becomes its first member (as on the page that starts
+    one; an import of an existing network lists the members it has)."""
     require(actor, "organisations.add_network")
     network = Network()
     _apply(network, data, NETWORK_FIELDS)
+    _require_coordinator_choice(actor, network.coordinator)
     network.slug = unique_slug(Network, first_translation(network, "name"))
     network.full_clean()
     network.save()
     network.themes.set(list(themes))
+    if coordinator_joins and network.coordinator is not None:
+        NetworkMembership.objects.create(network=network, organisation=network.coordinator)
     change_record(obj=network, actor=actor, action=Action.CREATE, changes=diff({}, _snapshot(network, NETWORK_FIELDS)))
     return network
 
@@ -160,6 +185,10 @@ def network_update(
         raise ConflictError()
     before = _snapshot(current, NETWORK_FIELDS)
     _apply(current, data, NETWORK_FIELDS)
+    before_coordinator = before["coordinator"].pk if before["coordinator"] is not None else None
+    if current.coordinator_id != before_coordinator:  # handing the network over
+        members = NetworkMembership.objects.filter(network=current).values_list("organisation_id", flat=True)
+        _require_coordinator_choice(actor, current.coordinator, list(members))
     current.full_clean()
     current.version += 1
     current.save()
@@ -190,6 +219,10 @@ def network_member_add(
 @transaction.atomic
 def network_member_remove(*, actor: Any, network: Network, organisation: Organisation) -> None:
     require(actor, "organisations.change_network", network)
+    if organisation.pk == network.coordinator_id:
+        raise ValidationError(
+            {"organisation": _("The coordinator cannot leave the network. Hand the coordination over first.")}
+        )
     deleted, _count = NetworkMembership.objects.filter(network=network, organisation=organisation).delete()
     if deleted:
         change_record(obj=network, actor=actor, action=Action.UPDATE, changes={"members": [str(organisation), None]})

@@ -349,7 +349,11 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def network_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "organisations/network_list.html", {"networks": selectors.network_list()})
+    return render(
+        request,
+        "organisations/network_list.html",
+        {"networks": selectors.network_list(), "can_create": request.user.has_perm("organisations.add_network")},
+    )
 
 
 def _network_members(network: Network) -> list[Organisation]:
@@ -378,19 +382,52 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def network_create(request: HttpRequest) -> HttpResponse:
+    """A new network, coordinated by an organisation the person administers (any, for platform administrators)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm("organisations.add_network"):
+        raise PermissionDenied
+    platform_admin = request.user.is_superuser
+    coordinators = selectors.coordinator_choices(user=request.user)
+    form = NetworkForm(request.POST or None, platform_admin=platform_admin, coordinators=coordinators)
+    form.fields["version"].required = False
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                network = services.network_create(
+                    actor=request.user,
+                    data=form.service_data(),
+                    themes=form.cleaned_data["themes"],
+                    coordinator_joins=True,
+                )
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("The network has been created. Add its member organisations below."))
+                return redirect("organisations:network_edit", slug=network.slug)
+        status = 400
+    return render(request, "organisations/network_create.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
 def network_edit(request: HttpRequest, slug: str) -> HttpResponse:
     network: Network = get_object_or_404(Network.objects.select_related("coordinator"), slug=slug)
     if denied := _require(request, "organisations.change_network", network):
         return denied
     platform_admin = request.user.is_superuser
-    form = NetworkForm(initial=NetworkForm.initial_for(network), platform_admin=platform_admin)
+    coordinators = selectors.coordinator_choices(user=request.user, network=network)
+    form = NetworkForm(
+        initial=NetworkForm.initial_for(network), platform_admin=platform_admin, coordinators=coordinators
+    )
     add_form = NetworkMemberAddForm(network=network)
     differences: list[tuple[str, Any]] = []
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "save")
         if action == "save":
-            form = NetworkForm(request.POST, platform_admin=platform_admin)
+            form = NetworkForm(request.POST, platform_admin=platform_admin, coordinators=coordinators)
             if form.is_valid():
                 try:
                     services.network_update(
@@ -403,7 +440,9 @@ def network_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 except ConflictError:
                     current = Network.objects.get(pk=network.pk)
                     differences = _changed_by_someone_else(form, NetworkForm.initial_for(current))
-                    form = _rebind_after_conflict(NetworkForm, request, current.version, platform_admin=platform_admin)
+                    form = _rebind_after_conflict(
+                        NetworkForm, request, current.version, platform_admin=platform_admin, coordinators=coordinators
+                    )
                     form.add_error(None, _conflict_message())
                     status = 409
                 except ValidationError as error:
@@ -431,8 +470,14 @@ def network_edit(request: HttpRequest, slug: str) -> HttpResponse:
             remove_form = NetworkMemberRemoveForm(request.POST, network=network)
             if remove_form.is_valid():
                 organisation = remove_form.cleaned_data["organisation"]
-                services.network_member_remove(actor=request.user, network=network, organisation=organisation)
-                messages.success(request, _("%(organisation)s is no longer a member.") % {"organisation": organisation})
+                try:
+                    services.network_member_remove(actor=request.user, network=network, organisation=organisation)
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                else:
+                    messages.success(
+                        request, _("%(organisation)s is no longer a member.") % {"organisation": organisation}
+                    )
             return redirect("organisations:network_edit", slug=network.slug)
         if status == 200 and (form.errors or add_form.errors):
             status = 400

@@ -253,6 +253,7 @@ def idea_send(
         uploads.idea_files_attach(idea=idea, checked=checked)
         idea.save()
         change_record(obj=idea, actor=actor, action=Action.CREATE)
+        notifications.idea_received(idea=idea, actor=actor)  # nothing until the idea is confirmed
         if not signed_in:
             link = confirm_url(idea.confirmation_token) if confirm_url else idea.confirmation_token
             transaction.on_commit(lambda: _send_confirmation(idea, link))
@@ -271,6 +272,7 @@ def idea_confirm(*, token: str) -> Idea | None:
         idea.confirmation_token = ""
         idea.save(update_fields=["confirmed", "confirmation_token", "updated_at"])
         change_record(obj=idea, actor=None, action=Action.UPDATE, changes={"confirmed": [False, True]})
+        notifications.idea_received(idea=idea)
     return idea
 
 

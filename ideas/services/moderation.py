@@ -20,7 +20,7 @@ from audit.services import change_record
 from core.permissions import require
 from core.sanitise import strip_html
 from ideas.models import BannedWord, Comment, Idea, Report, ReportStatus
-from notifications.services import idea_changed
+from notifications.services import idea_changed, idea_reported
 from organisations.models import Organisation
 
 MAX_REASON = 1_000
@@ -129,6 +129,8 @@ def report_add(*, actor: Any, idea: Idea, comment: Comment | None = None, reason
                 return earlier, False
         report = Report.objects.create(idea=idea, comment=comment, reporter=actor if signed_in else None, reason=reason)
         change_record(obj=report, actor=actor, action=Action.CREATE, changes={"reason": [None, reason]})
+        # The reason stays in the queue: a mail tells the moderators only that there is something to look at.
+        idea_reported(idea=locked, actor=actor)
     return report, True
 
 

@@ -258,14 +258,16 @@ def test_sender_and_supporters_are_notified_of_state_and_where_the_idea_went(
     for person in (sender, registered_user):
         changes = list(Notification.objects.filter(idea=idea_a, user=person).values_list("change", flat=True))
         assert sorted(changes) == ["experiment", "innovation", "state"]
-    assert not Notification.objects.filter(user=editor_a).exists()  # never the actor
+    # Never the actor (who was told of the new idea as its handler, before any of this).
+    assert list(Notification.objects.filter(user=editor_a).values_list("change", flat=True)) == ["new_idea"]
 
 
 @pytest.mark.django_db
 def test_a_refused_turn_notifies_nobody(idea_a: Idea, editor_b: Any) -> None:
+    before = Notification.objects.count()  # the handlers' news of the new idea
     with pytest.raises(PermissionDenied):
         linking.idea_to_experiment(actor=editor_b, idea=idea_a)
-    assert not Notification.objects.exists()
+    assert Notification.objects.count() == before
 
 
 # --- pages --------------------------------------------------------------------------------------------------------

@@ -7,14 +7,30 @@ import pytest
 from ideas import services as idea_services
 from ideas.models import Challenge, Idea
 from ideas.tests import conftest as ideas_fixtures
+from notifications.models import Change, Notification
 from tests.factories import UserFactory
 
 # The ideas tests' fixtures, shared under the same names.
 _fresh_rate_limits = ideas_fixtures._fresh_rate_limits
 challenge_a = ideas_fixtures.challenge_a
-idea_a = ideas_fixtures.idea_a
 sender = ideas_fixtures.sender
 unconfirmed_a = ideas_fixtures.unconfirmed_a
+
+
+def without_handler_news() -> None:
+    """The tests of what senders and supporters are told start without the handlers' news of a new idea
+    (test_handlers_and_owners.py tests that)."""
+    Notification.objects.filter(change=Change.NEW_IDEA).delete()
+
+
+@pytest.fixture
+def idea_a(challenge_a: Challenge, sender: Any) -> Idea:
+    """A confirmed idea of a signed-in sender, still "received"."""
+    idea = idea_services.idea_send(
+        actor=sender, challenge=challenge_a, title="Kylätalo", text="<p>Yhteinen kylätalo</p>"
+    )
+    without_handler_news()
+    return idea
 
 
 @pytest.fixture
@@ -37,4 +53,5 @@ def anonymous_idea(challenge_a: Challenge, anonymous: Any) -> Idea:
     )
     confirmed = idea_services.idea_confirm(token=idea.confirmation_token)
     assert confirmed is not None
+    without_handler_news()
     return confirmed

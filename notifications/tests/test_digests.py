@@ -14,6 +14,7 @@ from ideas.models import Challenge, Idea
 from notifications import services
 from notifications.models import Change, Frequency, Notification, Preference
 from notifications.selectors import Person
+from notifications.tests.conftest import without_handler_news
 from tests.factories import UserFactory
 
 FAILING = "notifications.tests.failing_backend.EmailBackend"
@@ -22,6 +23,7 @@ FAILING = "notifications.tests.failing_backend.EmailBackend"
 @pytest.fixture
 def two_ideas(challenge_a: Challenge, sender: Any, idea_a: Idea) -> list[Idea]:
     second = idea_services.idea_send(actor=sender, challenge=challenge_a, title="Toinen", text="Toinen idea")
+    without_handler_news()
     return [idea_a, second]
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from ideas.models import Idea, IdeaState
 from notifications import services
-from notifications.models import Change, Frequency, Notification, Preference
+from notifications.models import FOLLOWER_CHANGES, Change, Frequency, Notification, Preference
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -20,7 +20,7 @@ def _recipients() -> set[str]:
     return {message.to[0] for message in mail.outbox}
 
 
-@pytest.mark.parametrize("change", [c for c in Change.values if c != Change.HIDDEN])
+@pytest.mark.parametrize("change", [c for c in Change.values if c in FOLLOWER_CHANGES and c != Change.HIDDEN])
 def test_each_change_reaches_sender_and_supporters_once_not_the_actor(
     change: str, idea_a: Idea, sender: Any, supporters: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -9,7 +9,10 @@ from organisations.reference_data import REFERENCE_DIR, load_reference_data
 
 
 class Command(BaseCommand):
-    help = "Creates or updates the 19 regions, 21 wellbeing services counties and 309 municipalities (idempotent)."
+    help = (
+        "Creates or updates the 19 regions, 21 wellbeing services counties, 309 municipalities and the other public "
+        "organisations: counties, regional councils, ministries, state agencies (idempotent)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -21,4 +24,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Regions: {result.regions}")
         self.stdout.write(f"Wellbeing services counties: {result.wellbeing_counties}")
         self.stdout.write(f"Municipalities: {result.municipalities}")
+        self.stdout.write(f"Other public organisations: {result.public_organisations}")
         self.stdout.write(self.style.SUCCESS("Reference data loaded."))

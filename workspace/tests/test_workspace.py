@@ -1,0 +1,271 @@
+"""The workspace: what each role sees of its organisation, that nothing of another organisation leaks in, the
+full lists, the switcher for a person in several organisations, the sign-in landing and the query count."""
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from barometer.models import FrameUnit, Invitation, Questionnaire, QuestionnaireVersion, Response, Round
+from barometer.vocabulary import ResponseStatus, RoundStatus
+from experiments import services as experiment_services
+from ideas import services as idea_services
+from ideas.models import ChallengeStatus
+from ideas.services import moderation
+from innovations.vocabulary import Status
+from organisations.models import Organisation
+from tests.factories import AdoptionFactory, InnovationFactory, MembershipFactory, UserFactory
+from workspace import selectors
+from workspace.selectors import (
+    ADOPTIONS,
+    EXPERIMENT_DRAFTS,
+    EXPERIMENTS_DUE,
+    IDEAS,
+    INNOVATION_DRAFTS,
+    INVITATIONS,
+    ROUNDS,
+)
+
+TODAY = timezone.localdate()
+
+
+def _experiment(owner: Organisation, actor: Any, title: str, *, ends_on: datetime.date, status: str = Status.DRAFT):
+    return experiment_services.experiment_create(
+        actor=actor,
+        owner=owner,
+        data={"title_fi": title, "starts_on": ends_on - datetime.timedelta(days=60), "ends_on": ends_on},
+        status=status,
+    )
+
+
+def _round(organiser: Organisation, slug: str, status: str, frame: list[Organisation]) -> Round:
+    questionnaire = Questionnaire.objects.create(code=f"q-{slug}", name_fi="Kysely", organiser=organiser)
+    version = QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1)
+    round_ = Round.objects.create(
+        slug=slug,
+        name_fi=f"Kierros {slug}",
+        questionnaire_version=version,
+        organiser=organiser,
+        year=TODAY.year,
+        reference_period_start=TODAY.replace(year=TODAY.year - 2),
+        reference_period_end=TODAY,
+        opens_on=TODAY - datetime.timedelta(days=1),
+        closes_on=TODAY + datetime.timedelta(days=30),
+        status=status,
+    )
+    for org in frame:
+        FrameUnit.objects.create(round=round_, organisation=org, kind=org.kind)
+    return round_
+
+
+@pytest.fixture
+def staff_a(org_a: Organisation) -> Any:
+    return MembershipFactory(organisation=org_a, role=Role.STAFF).user
+
+
+@pytest.fixture
+def plate(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any, platform_admin: Any) -> dict:
+    """org_a's work in every block, and org_b's own work of the same kinds, which must never show for org_a."""
+    things: dict[str, Any] = {}
+    things["draft"] = InnovationFactory.create(owner=org_a, actor=editor_a, status=Status.DRAFT, title_fi="A-luonnos")
+    InnovationFactory.create(owner=org_b, actor=editor_b, status=Status.DRAFT, title_fi="B-luonnos")
+    published = InnovationFactory.create(owner=org_a, actor=editor_a, status=Status.PUBLISHED, title_fi="A-julkaistu")
+    things["adoption"] = AdoptionFactory.create(source=published, adopter=org_b, actor=editor_b)
+    things["exp_draft"] = _experiment(org_a, editor_a, "A-kokeiluluonnos", ends_on=TODAY + datetime.timedelta(days=9))
+    things["exp_due"] = _experiment(
+        org_a, editor_a, "A-päättynyt", ends_on=TODAY - datetime.timedelta(days=3), status=Status.PUBLISHED
+    )
+    _experiment(org_b, editor_b, "B-päättynyt", ends_on=TODAY - datetime.timedelta(days=3))
+    challenge = idea_services.challenge_create(
+        actor=editor_a, owner=org_a, data={"title_fi": "A-haaste", "status": ChallengeStatus.OPEN}
+    )
+    sender = UserFactory()
+    things["idea"] = idea_services.idea_send(actor=sender, title="A-idea", text="Teksti", challenge=challenge)
+    hidden = idea_services.idea_send(actor=sender, title="A-piilotettu", text="Teksti", challenge=challenge)
+    moderation.idea_set_hidden(actor=editor_a, idea=hidden, hidden=True, reason="Roskaa")
+    handled = idea_services.idea_send(actor=sender, title="A-käsitelty", text="Teksti", challenge=challenge)
+    idea_services.idea_set_state(actor=editor_a, idea=handled, state="under_review")
+    idea_services.idea_send(actor=sender, title="B-idea", text="Teksti", organisation=org_b)
+    # org_b runs an open round in which org_a is invited; org_a runs a round of its own being prepared.
+    round_b = _round(org_b, "round-b", RoundStatus.OPEN, [org_a, org_b])
+    things["invitation"] = Invitation.objects.create(
+        round=round_b, frame_unit=round_b.frame.get(organisation=org_a), email="kirjaamo@a.example.fi", token="a" * 43
+    )
+    answered = Invitation.objects.create(
+        round=round_b, frame_unit=round_b.frame.get(organisation=org_a), email="vastasi@a.example.fi", token="b" * 43
+    )
+    Response.objects.create(
+        round=round_b, frame_unit=answered.frame_unit, invitation=answered, status=ResponseStatus.SUBMITTED
+    )
+    Invitation.objects.create(
+        round=round_b, frame_unit=round_b.frame.get(organisation=org_b), email="b@b.example.fi", token="c" * 43
+    )
+    things["round"] = _round(org_a, "round-a", RoundStatus.DRAFT, [org_a])
+    _round(org_a, "round-a-old", RoundStatus.PUBLISHED, [org_a])
+    return things
+
+
+def _label(item: Any) -> str:
+    if hasattr(item, "result"):  # an adoption: the adopter's record
+        return str(item.result.title)
+    return str(getattr(item, "title", None) or getattr(item, "email", None) or getattr(item, "name", ""))
+
+
+def _titles(user: Any, organisation: Organisation) -> dict[str, list[str]]:
+    result = selectors.workspace(user=user, organisation=organisation)
+    out = {}
+    for block in result.blocks:
+        out[block.key] = [_label(item) for item in block.items]
+    return out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["editor", "admin"])
+def test_editors_and_administrators_see_every_block_of_their_own_organisation(
+    role: str, plate: dict, org_a: Organisation, editor_a: Any, admin_a: Any
+) -> None:
+    user = editor_a if role == "editor" else admin_a
+    titles = _titles(user, org_a)
+    assert titles == {
+        INNOVATION_DRAFTS: ["A-luonnos"],
+        EXPERIMENT_DRAFTS: ["A-kokeiluluonnos"],
+        IDEAS: ["A-idea"],  # not the hidden one, not the one already under review, not org_b's
+        EXPERIMENTS_DUE: ["A-päättynyt"],  # org_a's own draft is not due yet
+        INVITATIONS: ["kirjaamo@a.example.fi"],  # not the answered one, not org_b's
+        ROUNDS: ["Kierros round-a"],  # not the published one
+        ADOPTIONS: [plate["adoption"].result.title],
+    }
+
+
+@pytest.mark.django_db
+def test_a_staff_member_sees_no_handling_and_no_barometer_team_blocks(
+    plate: dict, org_a: Organisation, staff_a: Any
+) -> None:
+    titles = _titles(staff_a, org_a)
+    assert IDEAS not in titles
+    assert ROUNDS not in titles
+    assert titles[INNOVATION_DRAFTS] == ["A-luonnos"]
+    with pytest.raises(PermissionDenied):
+        selectors.block_items(user=staff_a, organisation=org_a, block=IDEAS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["editor_b", "registered_user", "platform_admin"])
+def test_outsiders_have_no_workspace_of_the_organisation(plate: dict, org_a: Organisation, who: str, request) -> None:
+    user = request.getfixturevalue(who)
+    with pytest.raises(PermissionDenied):
+        selectors.workspace(user=user, organisation=org_a)
+    client = Client()
+    client.force_login(user)
+    assert client.get(reverse("workspace:organisation", args=[org_a.slug])).status_code == 403
+    assert client.get(reverse("workspace:block", args=[org_a.slug, INNOVATION_DRAFTS])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_log_in(org_a: Organisation) -> None:
+    response = Client().get(reverse("workspace:organisation", args=[org_a.slug]))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+@pytest.mark.django_db
+def test_the_page_shows_the_blocks_and_links_to_their_full_lists(plate: dict, org_a: Organisation, editor_a) -> None:
+    client = Client()
+    client.force_login(editor_a)
+    response = client.get(reverse("workspace:home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in ("A-luonnos", "A-kokeiluluonnos", "A-idea", "A-päättynyt", "kirjaamo@a.example.fi", "Kierros round-a"):
+        assert text in html
+    for leaked in ("B-luonnos", "B-päättynyt", "B-idea", "A-piilotettu", "b@b.example.fi"):
+        assert leaked not in html
+    assert reverse("lab:portfolio", args=[org_a.pk]) in html
+    for key in (INNOVATION_DRAFTS, IDEAS, ADOPTIONS):
+        url = reverse("workspace:block", args=[org_a.slug, key])
+        assert url in html
+        assert client.get(url).status_code == 200
+    # The main navigation offers the workspace to members, and marks it as the current page.
+    assert f'href="{reverse("workspace:home")}" aria-current="page"' in html
+
+
+@pytest.mark.django_db
+def test_a_full_list_pages_through_everything(org_a: Organisation, editor_a: Any) -> None:
+    for n in range(30):
+        InnovationFactory.create(owner=org_a, actor=editor_a, status=Status.DRAFT, title_fi=f"Luonnos {n:02d}")
+    client = Client()
+    client.force_login(editor_a)
+    home = client.get(reverse("workspace:home")).content.decode()
+    assert "30" in home
+    url = reverse("workspace:block", args=[org_a.slug, INNOVATION_DRAFTS])
+    first, second = client.get(url).content.decode(), client.get(url + "?page=2").content.decode()
+    shown = {f"Luonnos {n:02d}" for n in range(30) if f"Luonnos {n:02d}" in first + second}
+    assert len(shown) == 30
+    assert client.get(reverse("workspace:block", args=[org_a.slug, "no-such-block"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_person_in_several_organisations_switches_between_them(
+    plate: dict, org_a: Organisation, org_b: Organisation, editor_a: Any
+) -> None:
+    MembershipFactory(user=editor_a, organisation=org_b, role=Role.STAFF)
+    client = Client()
+    client.force_login(editor_a)
+    page = client.get(reverse("workspace:home")).content.decode()
+    assert reverse("workspace:organisation", args=[org_b.slug]) in page
+    assert reverse("workspace:organisation", args=[org_a.slug]) in page
+    other = client.get(reverse("workspace:organisation", args=[org_b.slug])).content.decode()
+    assert "B-luonnos" in other
+    assert "A-luonnos" not in other
+    assert "B-idea" not in other  # a staff member of org_b is not its handler
+
+
+@pytest.mark.django_db
+def test_sign_in_lands_members_in_the_workspace_and_others_on_the_front_page(editor_a: Any) -> None:
+    from tests.factories import PASSWORD
+
+    outsider: Any = UserFactory()
+    for user, target in ((editor_a, reverse("workspace:home")), (outsider, reverse("core:home"))):
+        client = Client()
+        response = client.post(
+            reverse("accounts:login"), {"username": user.username, "password": PASSWORD}, follow=True
+        )
+        assert response.redirect_chain[-1][0] == target
+    # Only members are offered the workspace in the navigation.
+    client = Client()
+    client.force_login(outsider)
+    assert reverse("workspace:home") not in client.get(reverse("core:home")).content.decode()
+    assert client.get(reverse("workspace:home")).templates[0].name == "workspace/no_organisation.html"
+
+
+@pytest.mark.django_db
+def test_the_number_of_queries_does_not_grow_with_the_amounts(
+    plate: dict, org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any, django_assert_max_num_queries
+) -> None:
+    client = Client()
+    client.force_login(editor_a)
+    url = reverse("workspace:home")
+    client.get(url)
+    with django_assert_max_num_queries(32) as small:
+        client.get(url)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            InnovationFactory.create(owner=org_a, actor=editor_a, status=Status.DRAFT)
+            AdoptionFactory.create(
+                source=InnovationFactory.create(owner=org_a, actor=editor_a, status=Status.PUBLISHED),
+                adopter=org_b,
+                actor=editor_b,
+            )
+
+    # A block longer than its preview costs one COUNT more; from then on, the amounts change nothing.
+    add(6)
+    with django_assert_max_num_queries(len(small.captured_queries) + 2) as full:
+        client.get(url)
+    add(20)
+    with django_assert_max_num_queries(len(full.captured_queries)):
+        client.get(url)
