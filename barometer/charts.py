@@ -53,9 +53,12 @@ FORMAT_LOCALES = {"fi": "fi-FI", "sv": "sv-SE", "en": "en-GB"}
 # Rendered charts kept in memory (a round report has one or two per question).
 SVG_CACHE_SIZE = 512
 SVG_CACHE_SECONDS = 24 * 60 * 60
-# The generic family: vl-convert resolves it once (a list of named fonts costs a look-up per text, a third of the
-# drawing time), and browsers use their own sans-serif font for the inline charts.
-FONT = "sans-serif"
+# One named font, that vl-convert measures the labels with and the PDF (WeasyPrint) draws them with: measured in a
+# narrower font than the one drawn, long labels ran past the chart's edge and were cut off. DejaVu Sans is wide, so
+# a browser without it draws its sans-serif (Arial, Helvetica: narrower) within what was measured. (One name, not a list: vl-convert
+# looks a list up for every text, a third of the drawing time.)
+FONT = "DejaVu Sans"
+FONT_IN_PAGE = "'DejaVu Sans', sans-serif"
 
 
 @dataclass
@@ -606,6 +609,7 @@ def inline_svg(chart: Chart, *, labelled_by: str, prefix: str, alt: str = "") ->
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", svg)
     svg = re.sub(r"<title>.*?</title>", "", svg, count=1, flags=re.S)
+    svg = svg.replace(f'font-family="{FONT}"', f'font-family="{FONT_IN_PAGE}"')
     if alt:
         # A PDF has no aria-labelledby: its figure's alternative text is the SVG's <title> (WeasyPrint reads it).
         svg = re.sub(r"(<svg\b[^>]*>)", lambda m: f"{m.group(1)}<title>{escape(alt)}</title>", svg, count=1)

@@ -24,6 +24,19 @@ SKIP = re.compile(
     r"|/attachments/|/media/|format=(csv|xlsx|pdf|json)"
 )
 MAX_PAGES = 140
+# The smallest text a chart may show on a phone, in CSS pixels (charts once drew 12 px text at 5 px).
+MIN_CHART_TEXT_PX = 10
+SMALLEST_CHART_TEXT = """() => {
+    let smallest = Infinity;
+    for (const svg of document.querySelectorAll("main svg.chart-svg")) {
+        const scale = svg.getBoundingClientRect().width / (svg.viewBox.baseVal.width || svg.getBoundingClientRect().width);
+        for (const text of svg.querySelectorAll("text")) {
+            if (!text.textContent.trim()) continue;
+            smallest = Math.min(smallest, parseFloat(getComputedStyle(text).fontSize) * scale);
+        }
+    }
+    return smallest;
+}"""
 
 
 def _wider_than_the_screen(page: Page) -> str:
@@ -78,6 +91,9 @@ def _sweep(page: Page, start: list[str], *, host: str) -> tuple[list[str], list[
         problem = _wider_than_the_screen(page)
         if problem:
             too_wide.append(f"{path}: {problem}")
+        smallest = page.evaluate(SMALLEST_CHART_TEXT)
+        if smallest < MIN_CHART_TEXT_PX:
+            too_wide.append(f"{path}: chart text drawn at {smallest:.1f} px")
         links = page.eval_on_selector_all(
             "a[href]", "links => links.map(link => new URL(link.getAttribute('href'), location.href).href)"
         )
@@ -135,6 +151,7 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Browser, live_server: Any,
         url("ideas:detail", pk=world[0].pk),
         url("ideas:idea", pk=world[1].pk),
         url("barometer:index"),
+        url("barometer:report", slug="innovaatiobarometri-2022-kuntasektori-synteettinen"),
         url("core:open_data"),
         url("accounts:login"),
     ]
