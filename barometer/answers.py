@@ -136,9 +136,20 @@ def asked(specs: list[QuestionSpec], answers: Mapping[str, Any], section_conditi
     return shown
 
 
+def is_complete(spec: QuestionSpec, value: Any) -> bool:
+    """Whether the answer answers the whole question: a scale or grid every one of its rows, others any value."""
+    if is_empty(value):
+        return False
+    if spec.kind in ("scale", "grid"):
+        return isinstance(value, Mapping) and all(not is_empty(value.get(item)) for item in spec.items)
+    return True
+
+
 def missing_required(
     specs: list[QuestionSpec], answers: Mapping[str, Any], section_conditions: Mapping[str, Any]
 ) -> list[str]:
-    """Required questions that are asked but not answered, in questionnaire order."""
+    """Required questions that are asked but not answered in full, in questionnaire order.
+
+    A required grid with 3 of its 5 rows answered is missing too: its rows are each a required answer."""
     shown = asked(specs, answers, section_conditions)
-    return [s.code for s in specs if s.required and s.code in shown and is_empty(answers.get(s.code))]
+    return [s.code for s in specs if s.required and s.code in shown and not is_complete(s, answers.get(s.code))]

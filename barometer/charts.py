@@ -53,9 +53,12 @@ FORMAT_LOCALES = {"fi": "fi-FI", "sv": "sv-SE", "en": "en-GB"}
 # Rendered charts kept in memory (a round report has one or two per question).
 SVG_CACHE_SIZE = 512
 SVG_CACHE_SECONDS = 24 * 60 * 60
-# The generic family: vl-convert resolves it once (a list of named fonts costs a look-up per text, a third of the
-# drawing time), and browsers use their own sans-serif font for the inline charts.
-FONT = "sans-serif"
+# One named font, that vl-convert measures the labels with and the PDF (WeasyPrint) draws them with: measured in a
+# narrower font than the one drawn, long labels ran past the chart's edge and were cut off. DejaVu Sans is wide, so
+# a browser without it draws its sans-serif (Arial, Helvetica: narrower) within what was measured. (One name, not a list: vl-convert
+# looks a list up for every text, a third of the drawing time.)
+FONT = "DejaVu Sans"
+FONT_IN_PAGE = "'DejaVu Sans', sans-serif"
 
 
 @dataclass
@@ -140,7 +143,11 @@ CONFIG = alt.Config(
         titleColor=TEXT,
         labelFontSize=12,
         orient="bottom",
-        columns=3,
+        # One answer a line, whole: in three columns long Finnish answers were cut short ("Erittäin paljon…") and
+        # ran into each other. 0 is no limit; the chart grows to the longest label.
+        columns=1,
+        direction="vertical",
+        labelLimit=0,
         # The lightest colours need an outline to be seen on white.
         symbolStrokeColor=MUTED,
         symbolStrokeWidth=0.8,
@@ -180,7 +187,7 @@ def _layered(
 
 
 def _label_axis(**extra: Any) -> alt.Axis:
-    return alt.Axis(labelExpr="split(datum.value, '\\n')", labelLimit=320, ticks=False, domain=False, **extra)
+    return alt.Axis(labelExpr="split(datum.value, '\\n')", labelLimit=0, ticks=False, domain=False, **extra)
 
 
 def _percent_axis(title: str) -> alt.Axis:
@@ -374,7 +381,7 @@ def groups_chart(
         step = max(GROUP_STEP, round(lines))
         return Chart(result.text, _layered(layers, data, height=alt.Step(step), title=title))
     # Many groups (e.g. 19 regions): a panel per answer, the groups as rows, in the same order in every panel.
-    y = alt.Y("group:N", sort=group_labels, title=None, axis=alt.Axis(labelLimit=200))
+    y = alt.Y("group:N", sort=group_labels, title=None, axis=alt.Axis(labelLimit=0))
     panel = alt.LayerChart(
         layer=[
             _layer(alt.MarkDef(type="bar", color=PRIMARY), x=x, y=y),
@@ -390,7 +397,12 @@ def groups_chart(
     )
     chart = alt.FacetChart(
         spec=panel,
-        facet=alt.Facet("answer:N", sort=alt.SortField("position"), title=None, header=alt.Header(labelLimit=260)),
+        facet=alt.Facet(
+            "answer:N",
+            sort=alt.SortField("position"),
+            title=None,
+            header=alt.Header(labelLimit=0, labelExpr="split(datum.value, '\\n')"),
+        ),
         columns=2,
         data=alt.Data(values=data),
         title=alt.TitleParams(**title),
@@ -444,7 +456,7 @@ def trend_chart(
         return None
     rounds = [label for label, _p in points]
     answers = list(dict.fromkeys(str(row["answer"]) for row in data))
-    legend = alt.Legend(title=None, columns=1, labelLimit=400)
+    legend = alt.Legend(title=None)  # one answer a line, whole (CONFIG)
     # Shapes as well as colours (one legend for both), so that lines can be told apart without colour vision.
     encoding = {
         "x": alt.X("round:N", sort=rounds, title=None, axis=alt.Axis(labelAngle=0)),
@@ -582,7 +594,7 @@ def render_png(chart: Chart, scale: float = 2.0) -> bytes:
     return png
 
 
-def inline_svg(chart: Chart, *, labelled_by: str, prefix: str) -> str:
+def inline_svg(chart: Chart, *, labelled_by: str, prefix: str, alt: str = "") -> str:
     """The SVG to put inside a page: one image named by the page's caption; ids made unique on the page.
 
     The page writes the chart's title and notes as text in the caption (where they can be read, searched and
@@ -597,6 +609,10 @@ def inline_svg(chart: Chart, *, labelled_by: str, prefix: str) -> str:
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", svg)
     svg = re.sub(r"<title>.*?</title>", "", svg, count=1, flags=re.S)
+    svg = svg.replace(f'font-family="{FONT}"', f'font-family="{FONT_IN_PAGE}"')
+    if alt:
+        # A PDF has no aria-labelledby: its figure's alternative text is the SVG's <title> (WeasyPrint reads it).
+        svg = re.sub(r"(<svg\b[^>]*>)", lambda m: f"{m.group(1)}<title>{escape(alt)}</title>", svg, count=1)
     # The whole chart is one image (named by the caption, its data in the table beside it): vega's own roles and
     # labels of single marks would make screen readers read hundreds of fragments, and axe asks each for a name.
     svg = re.sub(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"', "", svg)

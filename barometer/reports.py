@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from barometer import analysis, charts
 from barometer.analysis import Block, Options, QuestionResult, Row
 from barometer.models import Round
+from core.pdf import html_to_pdf
 
 # Sheet names: Excel allows 31 characters and forbids some.
 SHEET_NAME_LIMIT = 31
@@ -283,17 +284,19 @@ def short_name(other: Round | None, current: Round) -> str:
 
 
 def report_pdf(report: Report, *, base_url: str) -> bytes:
-    """The report as PDF: its print template with the charts as inline SVG, laid out by WeasyPrint."""
-    from weasyprint import HTML  # type: ignore[import-untyped]  # slow to import: only the PDF needs it
-
+    """The report as a tagged PDF (PDF/UA): its print template with the charts as inline SVG, laid out by
+    WeasyPrint. Each chart is a figure whose alternative text names it and points to its table of figures."""
     for question in report.questions:
-        if question.chart is not None and not question.svg:
+        if question.chart is not None:
             question.svg = charts.inline_svg(
-                question.chart, labelled_by=f"{question.anchor}-title", prefix=f"pdf-{question.anchor}"
+                question.chart,
+                labelled_by=f"{question.anchor}-title",
+                prefix=f"pdf-{question.anchor}",
+                alt=_("Chart: %(title)s. The figures are in the table below the chart.")
+                % {"title": question.chart.title},
             )
     html = render_to_string("barometer/results/report_pdf.html", {"report": report})
-    pdf: bytes = HTML(string=html, base_url=base_url).write_pdf()
-    return pdf
+    return html_to_pdf(html, base_url=base_url)
 
 
 # --- XLSX --------------------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from audit.services import change_record
 from barometer.answers import AnswerError, QuestionSpec, asked, clean, missing_required
 from barometer.models import Answer, Invitation, Question, QuestionnaireVersion, Response, Round
 from barometer.selectors import question_spec, version_spec
-from barometer.vocabulary import ResponseStatus, RoundStatus, VersionStatus
+from barometer.vocabulary import Background, QuestionKind, ResponseStatus, RoundStatus, VersionStatus
 
 
 class ResponseReadOnlyError(Exception):
@@ -155,8 +155,30 @@ def response_open(*, invitation: Invitation) -> Response:
         )
         if created:
             change_record(obj=response, actor=None, action=Action.CREATE, changes={"invitation": invitation.email})
+            _prefill_background(response, invitation)
     invitation.response = response
     return response
+
+
+def _prefill_background(response: Response, invitation: Invitation) -> None:
+    """Answers the background questions with what the sampling frame knows of the organisation (its kind, size
+    class and region), as the form's introduction promises: the respondent confirms or corrects them. A value that
+    is none of the question's answer options (a kind the questionnaire does not list) is left for the respondent."""
+    unit = invitation.frame_unit
+    known: dict[str, str] = {
+        Background.KIND: unit.kind,
+        Background.SIZE_CLASS: unit.size_class,
+        Background.REGION: unit.region_code,
+    }
+    questions = Question.objects.filter(
+        version_id=invitation.round.questionnaire_version_id, background__in=list(known), kind=QuestionKind.SINGLE
+    ).prefetch_related("choices")
+    prefilled = {
+        question.pk: known[question.background]
+        for question in questions
+        if known[question.background] in {choice.code for choice in question.choices.all()}
+    }
+    _upsert(response, prefilled)
 
 
 def _response_cached(invitation: Invitation) -> bool:

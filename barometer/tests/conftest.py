@@ -50,7 +50,8 @@ def small_version(org_a: Organisation) -> QuestionnaireVersion:
     questionnaire = Questionnaire.objects.create(code="small", name_fi="Pieni kysely", name_en="Small", organiser=org_a)
     version = QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1)
     background = Section.objects.create(version=version, order=0, code="background", title_fi="Taustatiedot")
-    kind = _question(background, 0, "kind", QuestionKind.SINGLE, required=True, background="kind")
+    # Not a background variable here, so that a new response starts empty; tests of the prefilling mark it one.
+    kind = _question(background, 0, "kind", QuestionKind.SINGLE, required=True)
     _choices(kind, "municipality", "joint_authority")
     introduced = _question(background, 1, "introduced", QuestionKind.SINGLE, required=True)
     _choices(introduced, "yes", "no", "dont_know", excluded=("dont_know",))

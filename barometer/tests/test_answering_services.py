@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from audit.models import ChangeRecord
-from barometer.models import Answer, FrameUnit, Invitation, Response, Round
+from barometer.models import Answer, FrameUnit, Invitation, Question, Response, Round
 from barometer.services.answering import (
     ResponseReadOnlyError,
     answer_save,
@@ -275,3 +275,47 @@ def test_submitting_in_a_closed_round_is_refused(invitation_b: Invitation) -> No
 def test_the_frame_unit_of_the_response_is_the_invitations(invitation_b: Invitation) -> None:
     response = response_open(invitation=_fresh(invitation_b))
     assert FrameUnit.objects.get(pk=response.frame_unit_id).organisation == invitation_b.frame_unit.organisation
+
+
+def test_a_required_scale_answered_in_part_cannot_be_submitted(invitation_b: Invitation) -> None:
+    Question.objects.filter(version=invitation_b.round.questionnaire_version, code="enablers").update(required=True)
+    _complete(invitation_b)
+    answer_save(invitation=_fresh(invitation_b), question_code="enablers", value={"technology": "large"})
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        response_submit(invitation=_fresh(invitation_b))
+    assert refused.value.message_dict == {"enablers": ["Answer this question."]}
+    assert Response.objects.get(invitation=invitation_b).status == ResponseStatus.IN_PROGRESS
+    answer_save(
+        invitation=_fresh(invitation_b), question_code="enablers", value={"technology": "large", "competence": "some"}
+    )
+    assert response_submit(invitation=_fresh(invitation_b)).already is False
+
+
+def test_background_questions_are_prefilled_from_the_sampling_frame(invitation_b: Invitation) -> None:
+    """The form's introduction promises the background answers filled in from the frame: kind, size class, region.
+    A frame value that is none of the question's options is left for the respondent."""
+    from barometer.models import Choice, Section
+    from barometer.vocabulary import Background, QuestionKind
+
+    version = invitation_b.round.questionnaire_version
+    Question.objects.filter(version=version, code="kind").update(background=Background.KIND)
+    unit = invitation_b.frame_unit
+    unit.kind, unit.size_class, unit.region_code = "municipality", "20k-50k", "06"
+    unit.save()
+    section = Section.objects.get(version=version, code="background")
+    size = Question.objects.create(
+        section=section, version=version, order=5, code="size", kind=QuestionKind.SINGLE, background="size_class"
+    )
+    for order, code in enumerate(("lt5k", "20k-50k")):
+        Choice.objects.create(question=size, order=order, code=code, label_fi=code)
+    region = Question.objects.create(
+        section=section, version=version, order=6, code="region", kind=QuestionKind.SINGLE, background="region"
+    )
+    Choice.objects.create(question=region, order=0, code="01", label_fi="Uusimaa")  # not the frame's "06"
+    assert not Response.objects.filter(invitation=invitation_b).exists()
+    response_open(invitation=_fresh(invitation_b))
+    assert _answers(invitation_b) == {"kind": "municipality", "size": "20k-50k"}
+    # Opening again changes nothing the respondent has corrected.
+    answer_save(invitation=_fresh(invitation_b), question_code="kind", value="joint_authority")
+    response_open(invitation=_fresh(invitation_b))
+    assert _answers(invitation_b)["kind"] == "joint_authority"

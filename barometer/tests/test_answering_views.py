@@ -523,3 +523,35 @@ def test_on_a_frozen_questionnaire_an_autosave_reads_no_questions(
     )
     response = save(client, invitation_b, "types", ["service", "dont_know"], language="en")
     assert response.json()["message"] == "“Don't know” cannot be chosen together with other options."
+
+
+def test_submitting_a_required_grid_answered_in_part_names_it_without_javascript(client: Client, worded) -> None:
+    """A required scale with 1 of its 2 rows answered: the plain form post is refused, the error summary links to
+    the first row still unanswered and says how far the question was answered."""
+    Question.objects.filter(version=worded.round.questionnaire_version, code="enablers").update(
+        required=True, text_en="To what extent have these enabled innovation?"
+    )
+    give(worded, kind="municipality", introduced="no", enablers={"technology": "large"})
+    response = client.post(url("answer_check", worded, "en"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'class="error-summary" role="alert"' in text
+    assert f'<a href="{page(worded, "other", "en")}#q-enablers-competence-0">To what extent' in text
+    assert "(1 of 2 rows answered)" in text
+    assert Response.objects.get(invitation=worded).status == ResponseStatus.IN_PROGRESS
+    give(worded, enablers={"technology": "large", "competence": "some"})
+    assert client.post(url("answer_check", worded, "en"))["Location"] == url("answer_thanks", worded, "en")
+
+
+def test_the_answers_pdf_is_tagged_and_accessible(client: Client, worded: Invitation) -> None:
+    from barometer.tests.test_reports import pdf_structure
+
+    give(worded, kind="municipality", introduced="yes")
+    structure = pdf_structure(client.get(url("answer_pdf", worded, "sv")).content)
+    assert structure["marked"]
+    assert structure["tagged"]
+    assert structure["ua"]
+    assert structure["lang"] == "sv"
+    assert structure["display_title"]
+    assert "Test round" in structure["title"] or "Testikierros" in structure["title"]
+    assert {"/H1", "/H2"} <= structure["tags"]

@@ -3,6 +3,7 @@ the charts, all from the same figures as the analysis."""
 
 import csv
 import io
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -150,3 +151,62 @@ def test_the_report_says_how_to_read_it_and_falls_back_to_unweighted_with_a_reas
     assert "Results are unweighted: percentages of the respondents." in lines
     assert "Figures resting on fewer than 5 respondents are not shown." in lines
     assert "Synthetic demo data, not a real survey." in lines
+
+
+def pdf_structure(pdf: bytes) -> dict[str, Any]:
+    """What an assistive technology reads of a PDF: whether it is tagged, its language, title, and its figures'
+    alternative texts (from the structure tree)."""
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    figures: list[str | None] = []
+    tags: set[str] = set()
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if isinstance(node, pypdf.generic.ArrayObject):
+            for child in node:
+                walk(child)
+            return
+        if not isinstance(node, pypdf.generic.DictionaryObject):
+            return
+        if "/S" in node:
+            tags.add(str(node["/S"]))
+            if node["/S"] == "/Figure":
+                figures.append(str(node["/Alt"]) if "/Alt" in node else None)
+        if "/K" in node:
+            walk(node["/K"])
+
+    if "/StructTreeRoot" in root:
+        walk(root["/StructTreeRoot"])
+    return {
+        "marked": bool(root.get("/MarkInfo", {}).get("/Marked")),
+        "tagged": "/StructTreeRoot" in root,
+        "lang": str(root.get("/Lang", "")),
+        "display_title": bool(root.get("/ViewerPreferences", {}).get("/DisplayDocTitle")),
+        "title": (reader.metadata or {}).get("/Title"),
+        "figures": figures,
+        "tags": tags,
+        # The XMP metadata claims PDF/UA-1 conformance.
+        "ua": "/Metadata" in root and b'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data(),
+    }
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_report_pdf_is_tagged_and_accessible(analysed_round: Round, language: str) -> None:
+    """PDF/UA: tagged, in the report's language, titled (and the title shown), every chart a figure with
+    alternative text, tables as tables."""
+    with translation.override(language):
+        pdf = reports.report_pdf(_report(analysed_round), base_url="http://testserver/")
+        structure = pdf_structure(pdf)
+        name = str(analysed_round.name)
+    assert structure["marked"]
+    assert structure["tagged"]
+    assert structure["ua"]
+    assert structure["lang"] == language
+    assert structure["display_title"]
+    assert structure["title"] == name
+    assert structure["figures"], "the report's charts are figures in the structure tree"
+    assert all(alt and len(alt) > 20 for alt in structure["figures"]), structure["figures"]
+    assert {"/Table", "/TH", "/TD", "/H1", "/H2"} <= structure["tags"], structure["tags"]

@@ -38,7 +38,8 @@ from barometer.services.answering import (
     response_submit,
     round_state,
 )
-from barometer.vocabulary import ResponseStatus
+from barometer.vocabulary import ITEM_KINDS, ResponseStatus
+from core.pdf import html_to_pdf
 
 # Where a page change puts the reader: the page's heading (answers.js moves the focus there too).
 HEADING = "#page-heading"
@@ -385,6 +386,8 @@ def _bad_request(message: str) -> JsonResponse:
 class Missing:
     question: Question
     url: str
+    rows_answered: int = 0  # of a scale or grid answered in part: how many of its rows
+    rows: int = 0
 
 
 @dataclass
@@ -413,7 +416,16 @@ def _missing(survey: Survey) -> list[Missing]:
         for question in section.questions.all():
             if question.code in survey.missing:
                 anchor = question_field(question, None).anchor
-                result.append(Missing(question, f"{_page_url(survey.invitation, section)}#{anchor}"))
+                missing = Missing(question, f"{_page_url(survey.invitation, section)}#{anchor}")
+                given = survey.answers.get(question.code)
+                if question.kind in ITEM_KINDS and isinstance(given, dict) and given:
+                    # Answered in part: say how far, and link to the first row still without an answer.
+                    items = list(question.items.all())
+                    missing.rows_answered, missing.rows = len(given), len(items)
+                    first = next((item for item in items if item.code not in given), None)
+                    if first is not None:
+                        missing.url = f"{_page_url(survey.invitation, section)}#q-{question.code}-{first.code}-0"
+                result.append(missing)
     return result
 
 
@@ -474,13 +486,11 @@ def _download_survey(invitation: Invitation) -> Survey:
 @by_token
 def pdf_view(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     """The answers as a PDF, made from the same HTML as the page (WeasyPrint, no browser needed)."""
-    from weasyprint import HTML  # type: ignore[import-untyped]  # imported here: loading it takes a while and only this view needs it
-
     survey = _download_survey(invitation)
     html = render_to_string(
         "barometer/answering/answers_pdf.html", _context(survey, sections=_shown_sections(survey)), request
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
     result = HttpResponse(pdf, content_type="application/pdf")
     result["Content-Disposition"] = f'attachment; filename="{_file_name(invitation, "pdf")}"'
     return result

@@ -74,3 +74,32 @@ def test_switch_keeps_a_logged_in_person_on_the_same_page_and_logged_in(page: Pa
     _expect_language(page, "sv", path.removeprefix("/fi/"))
     # Still logged in: the header links to the person's profile under their name.
     expect(page.get_by_role("navigation").get_by_role("link", name="Tuomas Turku")).to_be_visible()
+
+
+# Every combination is checked without a browser in core/tests/test_language_switch.py; here, the reported one
+# (a Swedish browser), with a cookie in a third language, and an English browser whose cookie says Finnish.
+@pytest.mark.parametrize(("browser_locale", "cookie"), [("sv-FI", None), ("sv-FI", "en"), ("en-GB", "fi")])
+def test_switch_works_whatever_the_browser_and_the_cookie_say(
+    browser_locale: str, cookie: str | None, browser, live_server, scenario, url
+):
+    """A Swedish browser on /fi/ that clicks "På svenska" gets Swedish, not the Finnish page again; so does every
+    other combination of the browser's language, the cookie's and the page's. The choice is remembered."""
+    context = browser.new_context(base_url=live_server.url, locale=browser_locale)
+    try:
+        if cookie:
+            context.add_cookies([{"name": "django_language", "value": cookie, "url": live_server.url}])
+        page = context.new_page()
+        path = url("innovations:detail", pk=scenario.innovation.pk)
+        rest = path.removeprefix("/fi/")
+        for start in ("fi", "sv", "en"):
+            for chosen in ("fi", "sv", "en"):
+                if chosen == start:
+                    continue
+                page.goto(f"/{start}/{rest}")
+                _switch_to(page, chosen)
+                _expect_language(page, chosen, rest)
+                # Remembered: the address without a language prefix opens in the chosen language.
+                page.goto("/")
+                expect(page).to_have_url(re.compile(rf"/{chosen}/$"))
+    finally:
+        context.close()
