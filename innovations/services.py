@@ -26,7 +26,9 @@ from innovations.models import Adoption, Attachment, Classification, Innovation,
 from innovations.vocabulary import CHOICES_BY_DIMENSION, Novelty, Stage, Status
 from organisations.models import Organisation
 
-TRANSLATED = ("title", "summary", "description")
+TRANSLATED = ("title", "summary", "description", "target_group", "resources", "evidence")
+# What an adopter needs (Innokylä's practice descriptions): plain text, each language at most this long.
+ADOPTER_TEXT_LIMITS = {"target_group": 2000, "resources": 4000, "evidence": 4000}
 # The plain fields a person may set through a form or the API.
 EDITABLE_FIELDS = (
     *(f"{field}_{lang}" for field in TRANSLATED for lang in LANGS),
@@ -76,6 +78,7 @@ def _apply(innovation: Innovation, data: Mapping[str, Any]) -> None:
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
+    errors: dict[str, str] = {}
     for field, value in data.items():
         if field.startswith("description_"):
             value = clean_html(value or "")
@@ -83,7 +86,15 @@ def _apply(innovation: Innovation, data: Mapping[str, Any]) -> None:
             value = value.strip()
         if value is None and field != "introduced_on":
             value = False if field.startswith("is_") else ""
+        limit = ADOPTER_TEXT_LIMITS.get(field.rsplit("_", 1)[0])
+        if limit is not None and len(value) > limit:
+            errors[field] = _("At most %(limit)d characters, please (now %(count)d).") % {
+                "limit": limit,
+                "count": len(value),
+            }
         setattr(innovation, field, value)
+    if errors:
+        raise ValidationError(errors)
     if not first_translation(innovation, "title"):
         raise ValidationError({"title_fi": _("Give the innovation a title in at least one language.")})
     innovation.full_clean(exclude=["owner", "created_by"])
