@@ -6,7 +6,7 @@ selectors."""
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -22,7 +22,7 @@ from audit.models import ChangeRecord
 from audit.selectors import change_list
 from core.models import Theme
 from innovations import exports, open_data_schema, selectors, services
-from innovations.models import Adoption, Innovation, Partnership
+from innovations.models import Adoption, Innovation, LineageProposal, Partnership
 from innovations.vocabulary import (
     CHOICES_BY_DIMENSION,
     Channel,
@@ -63,6 +63,9 @@ from organisations.api import (
 from organisations.models import OrganisationKind
 
 Text254 = Annotated[Text, StringConstraints(max_length=254)]
+Text1000 = Annotated[Text, StringConstraints(max_length=1000)]
+Text2000 = Annotated[Text, StringConstraints(max_length=2000)]
+Text4000 = Annotated[Text, StringConstraints(max_length=4000)]
 OptionalSlug = Annotated[str, StringConstraints(max_length=120, pattern=r"^[-a-zA-Z0-9_]*$")]
 Version = Annotated[int, Field(ge=1, le=MAX_INT, description="The version you read: a newer one answers 409.")]
 
@@ -133,6 +136,34 @@ class AttachmentOut(Schema):
         return context["request"].build_absolute_uri(path) if obj.file else None
 
 
+class ImageOut(Schema):
+    id: int
+    alt_text_fi: str
+    alt_text_sv: str
+    alt_text_en: str
+    width: int
+    height: int
+    url: str
+
+    @staticmethod
+    def resolve_url(obj: Any, context: dict[str, Any]) -> str:
+        # The permission-checked view, never the file's place in MEDIA_ROOT (a draft's images stay private).
+        path = reverse("innovations:image", kwargs={"pk": obj.innovation_id, "image_pk": obj.pk})
+        return context["request"].build_absolute_uri(path)
+
+    @staticmethod
+    def resolve_alt_text_fi(obj: Any) -> str:
+        return obj.alt_text_fi or ""
+
+    @staticmethod
+    def resolve_alt_text_sv(obj: Any) -> str:
+        return obj.alt_text_sv or ""
+
+    @staticmethod
+    def resolve_alt_text_en(obj: Any) -> str:
+        return obj.alt_text_en or ""
+
+
 class InnovationListItem(Schema):
     id: int
     owner: OrganisationRef
@@ -184,6 +215,15 @@ class InnovationOut(Schema):
     description_fi: OutText = Field(..., description="Sanitised HTML.")
     description_sv: OutText = Field(..., description="Sanitised HTML.")
     description_en: OutText = Field(..., description="Sanitised HTML.")
+    target_group_fi: OutText = Field(..., description="Whom the innovation is for (plain text).")
+    target_group_sv: OutText
+    target_group_en: OutText
+    resources_fi: OutText = Field(..., description="What taking it into use takes: people, skills, money (plain text).")
+    resources_sv: OutText
+    resources_en: OutText
+    evidence_fi: OutText = Field(..., description="What is known of its effects and how (plain text).")
+    evidence_sv: OutText
+    evidence_en: OutText
     is_social: bool
     is_systemic: bool
     stage: Stage
@@ -202,6 +242,7 @@ class InnovationOut(Schema):
     partners: list[PartnerOut]
     links: list[LinkOut]
     attachments: list[AttachmentOut]
+    images: list[ImageOut] = Field(..., description="Pictures with their text alternatives.")
     version: int
     created_at: datetime
     updated_at: datetime
@@ -300,6 +341,18 @@ class AdoptionOut(Schema):
     @staticmethod
     def resolve_adopter(obj: Adoption) -> Any:
         return obj.result.owner
+
+
+class SourceProposalOut(Schema):
+    id: int
+    source: InnovationRef
+    result: InnovationRef = Field(..., description="The record that says it was adopted from the source.")
+    mode: Literal["adapted", "copied"]
+    adopted_on: date
+    message: str
+    state: Literal["pending", "confirmed", "declined", "withdrawn"]
+    proposed_at: datetime
+    decided_at: datetime | None
 
 
 class ThemeList(Schema):
@@ -407,6 +460,15 @@ class InnovationFields(Body):
     description_fi: Text | None = Field(None, description="HTML; sanitised on save.")
     description_sv: Text | None = Field(None, description="HTML; sanitised on save.")
     description_en: Text | None = Field(None, description="HTML; sanitised on save.")
+    target_group_fi: Text2000 | None = Field(None, description="Whom the innovation is for.")
+    target_group_sv: Text2000 | None = None
+    target_group_en: Text2000 | None = None
+    resources_fi: Text4000 | None = Field(None, description="Resources and costs of taking it into use.")
+    resources_sv: Text4000 | None = None
+    resources_en: Text4000 | None = None
+    evidence_fi: Text4000 | None = Field(None, description="Evidence of effect.")
+    evidence_sv: Text4000 | None = None
+    evidence_en: Text4000 | None = None
     is_social: bool | None = None
     is_systemic: bool | None = None
     stage: Stage | None = None
@@ -440,6 +502,13 @@ class AdoptIn(Body):
     mode: Literal["adapted", "copied"]
     adopted_on: date | None = Field(None, description="Default: today.")
     publish: bool = True
+
+
+class SourceProposalIn(Body):
+    source: ObjectId = Field(..., description="The published innovation this record was adopted from.")
+    mode: Literal["adapted", "copied"]
+    adopted_on: date | None = Field(None, description="Default: the record's date taken into use, or today.")
+    message: Text1000 = Field("", description="To the source's owner: what you took and what you changed.")
 
 
 class PartnerFields(Body):
@@ -643,6 +712,31 @@ def innovation_adopt(request: HttpRequest, id: ObjectId, payload: AdoptIn) -> An
     return Status(201, _detail(request, adoption.result_id))
 
 
+@router.post(
+    "/{id}/source-proposals",
+    response={201: SourceProposalOut},
+    auth=AUTH_REQUIRED,
+    tags=["adoptions"],
+    summary="Propose the innovation this one was adopted from",
+)
+def source_propose(request: HttpRequest, id: ObjectId, payload: SourceProposalIn) -> Any:
+    """Editors of this record: "we adapted (or copied) this from …". The source's owner confirms or declines it
+    (POST /adoptions/proposals/{id}/confirm); only a confirmed proposal becomes a lineage edge."""
+    result = _visible(request, id)
+    source = selectors.innovation_visible(user=actor(request)).select_related("owner").filter(pk=payload.source).first()
+    if source is None:
+        raise ValidationError({"source": _("No published innovation has that number.")})
+    proposal = services.lineage_propose(
+        actor=actor(request),
+        result=result,
+        source=source,
+        mode=payload.mode,
+        adopted_on=payload.adopted_on,
+        message=payload.message,
+    )
+    return Status(201, proposal)
+
+
 @router.get(
     "/{id}/lineage",
     response=LineageOut,
@@ -747,6 +841,55 @@ def adoption_list(request: HttpRequest, filters: Query[AdoptionQuery]) -> Any:
 
 
 @adoptions_router.get(
+    "/proposals",
+    response=list[SourceProposalOut],
+    auth=AUTH_REQUIRED,
+    summary="Lineage proposals that concern you",
+)
+@paginate(Pagination)
+def proposal_list(
+    request: HttpRequest,
+    state: Literal["", "pending", "confirmed", "declined", "withdrawn"] = "",
+    to_answer: bool = False,
+) -> Any:
+    """Proposals made from or to the records of organisations you edit (all for platform administrators).
+    `to_answer=true`: the pending ones naming your organisation's innovation as the source, yours to confirm."""
+    user = actor(request)
+    qs = selectors.lineage_proposals_to_answer(user=user) if to_answer else selectors.lineage_proposals(user=user)
+    return qs.filter(state=state) if state else qs
+
+
+def _proposal(request: HttpRequest, proposal_id: int) -> LineageProposal:
+    # Only the people a proposal concerns learn that it exists: anyone else gets 404.
+    return get_object_or_404(selectors.lineage_proposals(user=actor(request)), pk=proposal_id)
+
+
+@adoptions_router.post(
+    "/proposals/{id}/confirm", response={201: AdoptionOut}, auth=AUTH_REQUIRED, summary="Confirm a lineage proposal"
+)
+def proposal_confirm(request: HttpRequest, id: ObjectId) -> Any:
+    """Editors of the source's owner: the proposal becomes a lineage edge (an adoption)."""
+    adoption = services.lineage_confirm(actor=actor(request), proposal=_proposal(request, id))
+    return Status(201, Adoption.objects.select_related("source__owner", "result__owner").get(pk=adoption.pk))
+
+
+@adoptions_router.post(
+    "/proposals/{id}/decline", response=SourceProposalOut, auth=AUTH_REQUIRED, summary="Decline a lineage proposal"
+)
+def proposal_decline(request: HttpRequest, id: ObjectId) -> Any:
+    """Editors of the source's owner."""
+    return services.lineage_decline(actor=actor(request), proposal=_proposal(request, id))
+
+
+@adoptions_router.post(
+    "/proposals/{id}/withdraw", response=SourceProposalOut, auth=AUTH_REQUIRED, summary="Withdraw a lineage proposal"
+)
+def proposal_withdraw(request: HttpRequest, id: ObjectId) -> Any:
+    """Editors of the proposing record."""
+    return services.lineage_withdraw(actor=actor(request), proposal=_proposal(request, id))
+
+
+@adoptions_router.get(
     "/{id}", response=AdoptionOut, auth=AUTH_OPTIONAL, openapi_extra=OPTIONAL_SECURITY, summary="Read an adoption"
 )
 def adoption_read(request: HttpRequest, id: ObjectId) -> Any:
@@ -754,6 +897,7 @@ def adoption_read(request: HttpRequest, id: ObjectId) -> Any:
 
 
 # --- vocabularies -----------------------------------------------------------------------------------------------
+
 
 themes_router = Router(tags=["vocabulary"])
 
