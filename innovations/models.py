@@ -213,7 +213,7 @@ class InnovationImage(models.Model):
     alternative in each language for people who cannot see it."""
 
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="images")
-    file = models.ImageField(_("image"), upload_to=image_path, width_field="width", height_field="height")
+    file = models.FileField(_("image"), upload_to=image_path)
     alt_text = models.CharField(_("text alternative"), max_length=300)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)

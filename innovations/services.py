@@ -450,7 +450,7 @@ def image_add(
             raise ValidationError(
                 {"image": _("An innovation can have at most %(limit)d images.") % {"limit": MAX_IMAGES}}
             )
-        image = InnovationImage(innovation=locked, uploaded_by=actor)
+        image = InnovationImage(innovation=locked, uploaded_by=actor, width=cleaned.width, height=cleaned.height)
         for lang, text in texts.items():
             setattr(image, f"alt_text_{lang}", text)
         image.file.save(name + cleaned.extension, ContentFile(cleaned.content), save=False)

@@ -744,7 +744,9 @@ def image_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def image_remove_view(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse:
     innovation = _editable_or_404(request, pk)
-    image: InnovationImage = get_object_or_404(InnovationImage.objects.select_related("innovation"), pk=image_pk, innovation=innovation)
+    image: InnovationImage = get_object_or_404(
+        InnovationImage.objects.select_related("innovation"), pk=image_pk, innovation=innovation
+    )
     services.image_remove(actor=request.user, image=image)
     messages.success(request, _("The image was removed."))
     return redirect(_manage_url(innovation, "images"))

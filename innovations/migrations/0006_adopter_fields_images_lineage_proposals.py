@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
             name='InnovationImage',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.ImageField(height_field='height', upload_to=innovations.models.image_path, verbose_name='image', width_field='width')),
+                ('file', models.FileField(upload_to=innovations.models.image_path, verbose_name='image')),
                 ('alt_text', models.CharField(max_length=300, verbose_name='text alternative')),
                 ('alt_text_fi', models.CharField(max_length=300, null=True, verbose_name='text alternative')),
                 ('alt_text_sv', models.CharField(max_length=300, null=True, verbose_name='text alternative')),
