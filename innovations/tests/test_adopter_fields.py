@@ -51,7 +51,7 @@ def test_the_service_saves_logs_and_searches_the_new_fields(published_a: Innovat
     for field, value in TEXTS.items():
         assert getattr(updated, field) == value
     # The change history names them…
-    changes = ChangeRecord.objects.filter(object_id=published_a.pk).order_by("-at", "-id").first().changes
+    changes = ChangeRecord.objects.filter(object_id=published_a.pk).order_by("-at", "-id")[0].changes
     assert changes["target_group_fi"][1] == TEXTS["target_group_fi"]
     assert changes["evidence_en"][1] == TEXTS["evidence_en"]
     # …the search finds them…
