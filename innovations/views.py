@@ -347,12 +347,21 @@ def innovation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = user.has_perm("innovations.change_innovation", innovation)
     proposals: dict[str, Any] = {}
     if can_edit:
-        mine = lineage_proposals(user=user).filter(result=innovation)
+        # One query: the pending proposals naming this record as the source (its owner answers them), and this
+        # record's own pending or declined proposal.
+        concerning = list(
+            lineage_proposals(user=user)
+            .filter(
+                Q(source=innovation, state=ProposalState.PENDING)
+                | Q(result=innovation, state__in=[ProposalState.PENDING, ProposalState.DECLINED])
+            )
+            .order_by("-proposed_at", "-id")
+        )
+        mine = [p for p in concerning if p.result_id == innovation.pk]
         proposals = {
-            # Proposals naming this record as the source, for its owner to answer.
-            "received": list(lineage_proposals(user=user, pending_only=True).filter(source=innovation)),
-            "made": mine.filter(state=ProposalState.PENDING).first(),
-            "last_declined": mine.filter(state=ProposalState.DECLINED).first(),
+            "received": [p for p in concerning if p.source_id == innovation.pk],
+            "made": next((p for p in mine if p.state == ProposalState.PENDING), None),
+            "last_declined": next((p for p in mine if p.state == ProposalState.DECLINED), None),
             "may_propose": not hasattr(innovation, "adopted_from"),
         }
     return render(
