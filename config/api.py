@@ -120,7 +120,8 @@ api = InnoverkkoAPI(
         'Lists take `limit` (at most 100) and `offset` and answer `{"count": n, "items": [...]}`. Updates are '
         "PATCH requests that carry the `version` you read: if someone saved in between, the answer is 409 and "
         'nothing is lost. Errors are `{"error": {"code", "message", "fields"}}`, in the language of '
-        "`Accept-Language` (fi, sv, en). Open data (CC BY 4.0): `/open-data/innovations.csv` and `.json`."
+        "`Accept-Language` (fi, sv, en). Open data (CC BY 4.0): `/open-data/innovations.csv` and `.json`, "
+        "`/open-data/experiments.csv` and `.json`, with their schemas listed in `/open-data/datapackage.json`."
     ),
     throttle=[RateLimit("300/m", signed_in=False), RateLimit("1200/m", signed_in=True)],
 )

@@ -20,6 +20,7 @@ import math
 import random
 import time
 import unicodedata
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1698,6 +1699,74 @@ def _public_specs(regions: Sequence[Region], counties: Sequence[WellbeingCounty]
     return specs
 
 
+# Whom each type of innovation is for (fi, sv, en): what an adopter reads first.
+TARGET_GROUPS = {
+    InnovationType.SERVICE: (
+        "Palvelun käyttäjät ja heidän läheisensä sekä palvelua tuottava henkilöstö.",
+        "Tjänstens användare och deras anhöriga samt personalen som producerar tjänsten.",
+        "The service's users and their families, and the staff who provide it.",
+    ),
+    InnovationType.PROCESS: (
+        "Henkilöstö, jonka työtä prosessi muuttaa, ja palvelujen asiakkaat.",
+        "Personalen vars arbete processen förändrar och tjänsternas klienter.",
+        "The staff whose work the process changes, and the clients of the services.",
+    ),
+    InnovationType.ORGANISATIONAL: (
+        "Organisaation johto, esihenkilöt ja henkilöstö.",
+        "Organisationens ledning, chefer och personal.",
+        "The organisation's management, supervisors and staff.",
+    ),
+    InnovationType.PRODUCT: (
+        "Asiakkaat, jotka käyttävät tuotetta, ja henkilöstö, joka ottaa sen käyttöön.",
+        "Klienterna som använder produkten och personalen som tar den i bruk.",
+        "The clients who use the product and the staff who take it into use.",
+    ),
+    InnovationType.COMMUNICATION: (
+        "Kunnan asukkaat, yhdistykset ja yritykset.",
+        "Kommunens invånare, föreningar och företag.",
+        "The municipality's residents, associations and companies.",
+    ),
+}
+
+
+def _adopter_texts(plan: "InnovationPlan", concept: "Concept") -> dict[str, str]:
+    """Target group, resources and costs, and (once in use) evidence of effect for an original demo innovation.
+    The figures come from the plan's key, not from the random generator, so the rest of the demo stays as it was."""
+    seed = zlib.crc32(plan.key.encode())
+    months, euros = 2 + seed % 10, 5_000 * (1 + (seed >> 4) % 12)
+    spaced = f"{euros:,}".replace(",", "\u00a0")  # 25 000 in Finnish and Swedish
+    texts = {
+        **_three(TARGET_GROUPS[InnovationType(concept.type)], "target_group"),
+        **_three(
+            (
+                f"Käyttöönotto vei noin {months} henkilötyökuukautta ja maksoi noin {spaced} euroa "
+                "(laitteet, lisenssit ja koulutus). Ylläpito kuuluu tavalliseen työhön.",
+                f"Införandet tog cirka {months} personmånader och kostade cirka {spaced} euro "
+                "(utrustning, licenser och utbildning). Underhållet ingår i det vanliga arbetet.",
+                f"Taking it into use took about {months} person-months and cost about EUR {euros:,} "
+                "(equipment, licences and training). Upkeep is part of the usual work.",
+            ),
+            "resources",
+        ),
+    }
+    if plan.stage in (Stage.IN_USE, Stage.SPREADING) and plan.introduced_on:
+        share, year = 55 + seed % 40, plan.introduced_on.year + 1
+        texts.update(
+            _three(
+                (
+                    f"Seurantakyselyssä {year} {share} % asiakkaista ja henkilöstöstä arvioi muutoksen hyväksi. "
+                    "Vertailuryhmää ei ollut, joten vaikutusta ei voi erottaa muista muutoksista.",
+                    f"I uppföljningsenkäten {year} bedömde {share} % av klienterna och personalen förändringen som "
+                    "bra. Det fanns ingen jämförelsegrupp, så effekten kan inte skiljas från andra förändringar.",
+                    f"In the {year} follow-up survey, {share}% of clients and staff rated the change as good. There "
+                    "was no comparison group, so the effect cannot be told apart from other changes.",
+                ),
+                "evidence",
+            )
+        )
+    return texts
+
+
 class Writer:
     """Writes a Plan through the services as the platform administrator."""
 
@@ -1812,6 +1881,7 @@ class Writer:
         concept = CONCEPTS[plan.concept]
         data = {
             **self._original_texts(plan),
+            **_adopter_texts(plan, concept),
             "is_social": concept.social,
             "is_systemic": concept.type == InnovationType.ORGANISATIONAL and self.rng.random() < 0.5,
             "stage": plan.stage,
@@ -1867,7 +1937,28 @@ class Writer:
             self.made[plan.key] = self.adoption(plan)
             if i % 50 == 49:
                 self.log(f"  {i + 1} adoptions")
+        self._propose_a_source()
         self._backdate()
+
+    def _propose_a_source(self) -> None:
+        """One pending "we adapted this from …" proposal, so that the demo shows the source owner's confirmation:
+        an organisation's own take on a concept names the first published record of that concept as its source."""
+        first: dict[int, Innovation] = {}
+        for plan in self.plan.originals:
+            innovation = self.made[plan.key]
+            if innovation.status != Status.PUBLISHED:
+                continue
+            earlier = first.setdefault(plan.concept, innovation)
+            if earlier is not innovation and earlier.owner_id != innovation.owner_id:
+                innovation_services.lineage_propose(
+                    actor=self.actor,
+                    result=innovation,
+                    source=earlier,
+                    mode=Novelty.ADAPTED,
+                    adopted_on=innovation.introduced_on,
+                    message="Saimme idean tästä ratkaisusta ja sovelsimme sitä omiin palveluihimme.",
+                )
+                return
 
     def _backdate(self) -> None:
         """Puts the stage history and timestamps at their planned dates. The services date a stage change

@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from innovations import open_data_schema
 from innovations.selectors import CatalogueFilters, innovation_list, registry_figures
 from innovations.vocabulary import Novelty, Status
 
@@ -30,4 +31,31 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def open_data(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/open_data.html", {})
+    """The page lists the files' fields from the same definition the files are written from (open_data_schema)."""
+    datasets = [
+        {
+            "name": dataset.name,
+            "title": dataset.title,
+            "description": dataset.description,
+            "fields": [
+                {
+                    "name": field.name,
+                    "title": field.title,
+                    "description": field.description,
+                    "kind": open_data_schema.kind_label(field),
+                    "codes": field.codes.choices if field.codes is not None else [],
+                }
+                for field in dataset.fields
+            ],
+        }
+        for dataset in open_data_schema.DATASETS.values()
+    ]
+    return render(
+        request,
+        "core/open_data.html",
+        {
+            "datasets": datasets,
+            "schema_version": open_data_schema.SCHEMA_VERSION,
+            "separator": open_data_schema.MULTI_VALUE_SEPARATOR,
+        },
+    )

@@ -17,7 +17,17 @@ from modeltranslation.admin import TranslationAdmin
 
 from core.admin import ReadOnlyAdminMixin, ReadOnlyTabularInline, VersionedAdminForm
 from innovations import services
-from innovations.models import Adoption, Attachment, Classification, Innovation, Link, Partnership, StageEvent
+from innovations.models import (
+    Adoption,
+    Attachment,
+    Classification,
+    Innovation,
+    InnovationImage,
+    LineageProposal,
+    Link,
+    Partnership,
+    StageEvent,
+)
 
 
 class ClassificationInline(ReadOnlyTabularInline):
@@ -50,6 +60,12 @@ class AttachmentInline(ReadOnlyTabularInline):
     readonly_fields = fields
 
 
+class ImageInline(ReadOnlyTabularInline):
+    model = InnovationImage
+    fields = ("file", "alt_text_fi", "alt_text_sv", "alt_text_en", "width", "height", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+
+
 class InnovationAdminForm(VersionedAdminForm):
     class Meta:
         model = Innovation
@@ -65,17 +81,18 @@ class InnovationAdmin(TranslationAdmin):
     list_select_related = ("owner",)
     date_hierarchy = "updated_at"
     readonly_fields = (
-        "owner", "title", "summary", "description", "is_social", "is_systemic", "stage", "novelty",
+        "owner", "title", "summary", "description", "target_group", "resources", "evidence", "is_social", "is_systemic", "stage", "novelty",
         "external_source", "external_source_url", "introduced_on", "contact_name", "contact_email", "themes",
         "is_synthetic", "version", "created_by", "created_at", "updated_at",
     )  # fmt: skip
     fieldsets = (
         (None, {"fields": ("status", "expected_version", "owner", "title", "summary", "description")}),
+        (None, {"fields": ("target_group", "resources", "evidence")}),
         (None, {"fields": ("stage", "novelty", "is_social", "is_systemic", "introduced_on", "themes")}),
         (None, {"fields": ("external_source", "external_source_url", "contact_name", "contact_email")}),
         (None, {"fields": ("is_synthetic", "version", "created_by", "created_at", "updated_at")}),
     )
-    inlines = (ClassificationInline, PartnershipInline, LinkInline, StageEventInline, AttachmentInline)
+    inlines = (ClassificationInline, PartnershipInline, LinkInline, StageEventInline, AttachmentInline, ImageInline)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # innovations are recorded on the site, for an owner organisation
@@ -101,4 +118,19 @@ class AdoptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("source", "result")
     date_hierarchy = "adopted_on"
     fields = ("source", "result", "mode", "adopted_on", "created_by", "created_at")
+    readonly_fields = fields
+
+
+@admin.register(LineageProposal)
+class LineageProposalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Proposed lineage links; confirmed or declined by the source's owner on the site (innovations.services)."""
+
+    list_display = ("result", "source", "mode", "state", "proposed_at", "decided_at")
+    list_filter = ("state", "mode")
+    search_fields = ("source__title_fi", "result__title_fi", "result__owner__name_fi", "source__owner__name_fi")
+    list_select_related = ("source", "result")
+    fields = (
+        "source", "result", "mode", "adopted_on", "message", "state",
+        "proposed_by", "proposed_at", "decided_by", "decided_at",
+    )  # fmt: skip
     readonly_fields = fields

@@ -6,21 +6,23 @@ selectors."""
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, StreamingHttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import StringConstraints
+from pydantic import StringConstraints, create_model
 
 from accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY, actor
 from audit.models import ChangeRecord
 from audit.selectors import change_list
 from core.models import Theme
-from innovations import exports, selectors, services
-from innovations.models import Adoption, Innovation, Partnership
+from innovations import exports, open_data_schema, selectors, services
+from innovations.models import Adoption, Innovation, LineageProposal, Partnership
 from innovations.vocabulary import (
     CHOICES_BY_DIMENSION,
     Channel,
@@ -61,6 +63,9 @@ from organisations.api import (
 from organisations.models import OrganisationKind
 
 Text254 = Annotated[Text, StringConstraints(max_length=254)]
+Text1000 = Annotated[Text, StringConstraints(max_length=1000)]
+Text2000 = Annotated[Text, StringConstraints(max_length=2000)]
+Text4000 = Annotated[Text, StringConstraints(max_length=4000)]
 OptionalSlug = Annotated[str, StringConstraints(max_length=120, pattern=r"^[-a-zA-Z0-9_]*$")]
 Version = Annotated[int, Field(ge=1, le=MAX_INT, description="The version you read: a newer one answers 409.")]
 
@@ -131,6 +136,34 @@ class AttachmentOut(Schema):
         return context["request"].build_absolute_uri(path) if obj.file else None
 
 
+class ImageOut(Schema):
+    id: int
+    alt_text_fi: str
+    alt_text_sv: str
+    alt_text_en: str
+    width: int
+    height: int
+    url: str
+
+    @staticmethod
+    def resolve_url(obj: Any, context: dict[str, Any]) -> str:
+        # The permission-checked view, never the file's place in MEDIA_ROOT (a draft's images stay private).
+        path = reverse("innovations:image", kwargs={"pk": obj.innovation_id, "image_pk": obj.pk})
+        return context["request"].build_absolute_uri(path)
+
+    @staticmethod
+    def resolve_alt_text_fi(obj: Any) -> str:
+        return obj.alt_text_fi or ""
+
+    @staticmethod
+    def resolve_alt_text_sv(obj: Any) -> str:
+        return obj.alt_text_sv or ""
+
+    @staticmethod
+    def resolve_alt_text_en(obj: Any) -> str:
+        return obj.alt_text_en or ""
+
+
 class InnovationListItem(Schema):
     id: int
     owner: OrganisationRef
@@ -182,6 +215,15 @@ class InnovationOut(Schema):
     description_fi: OutText = Field(..., description="Sanitised HTML.")
     description_sv: OutText = Field(..., description="Sanitised HTML.")
     description_en: OutText = Field(..., description="Sanitised HTML.")
+    target_group_fi: OutText = Field(..., description="Whom the innovation is for (plain text).")
+    target_group_sv: OutText
+    target_group_en: OutText
+    resources_fi: OutText = Field(..., description="What taking it into use takes: people, skills, money (plain text).")
+    resources_sv: OutText
+    resources_en: OutText
+    evidence_fi: OutText = Field(..., description="What is known of its effects and how (plain text).")
+    evidence_sv: OutText
+    evidence_en: OutText
     is_social: bool
     is_systemic: bool
     stage: Stage
@@ -200,6 +242,7 @@ class InnovationOut(Schema):
     partners: list[PartnerOut]
     links: list[LinkOut]
     attachments: list[AttachmentOut]
+    images: list[ImageOut] = Field(..., description="Pictures with their text alternatives.")
     version: int
     created_at: datetime
     updated_at: datetime
@@ -300,6 +343,18 @@ class AdoptionOut(Schema):
         return obj.result.owner
 
 
+class SourceProposalOut(Schema):
+    id: int
+    source: InnovationRef
+    result: InnovationRef = Field(..., description="The record that says it was adopted from the source.")
+    mode: Literal["adapted", "copied"]
+    adopted_on: date
+    message: str
+    state: Literal["pending", "confirmed", "declined", "withdrawn"]
+    proposed_at: datetime
+    decided_at: datetime | None
+
+
 class ThemeList(Schema):
     count: int
     items: list[ThemeOut]
@@ -326,35 +381,58 @@ class VocabularyOut(Schema):
     organisation_kinds: list[VocabularyValue]
 
 
-class OpenDataRecord(Schema):
-    id: int
-    title_fi: str
-    title_sv: str
-    title_en: str
-    summary_fi: str
-    summary_sv: str
-    summary_en: str
-    owner: str
-    owner_slug: str
-    owner_kind: str
-    region: str | None
-    types: list[str]
-    stage: str
-    novelty: str
-    source_innovation_id: int | None
-    themes: list[str]
-    introduced_on: date | None
-    updated_at: datetime
-    url: str | None
-    is_synthetic: bool
+class OpenDataPartner(Schema):
+    organisation: str
+    slug: str
+    business_id: str | None
+    kind: OrganisationKind
+    role: PartnerRole
+    phases: list[Phase] | None = Field(None, description="Innovations' partners only.")
 
 
-class OpenDataOut(Schema):
+_OPEN_DATA_TYPES: dict[str, Any] = {
+    "integer": int,
+    "number": float,
+    "string": str,
+    "date": date,
+    "datetime": datetime,
+    "boolean": bool,
+    "list": list[str],
+    "partners": list[OpenDataPartner],
+}
+
+
+def _open_data_record_schema(dataset: open_data_schema.Dataset, name: str) -> type[Schema]:
+    """The response model of a JSON download, made from the same definition as the files and their schemas."""
+    fields: dict[str, Any] = {}
+    with translation.override("en"):  # the API's documentation is in English
+        for definition in dataset.fields:
+            python_type = _OPEN_DATA_TYPES[definition.kind]
+            if definition.nullable:
+                python_type = python_type | None
+            fields[definition.name] = (python_type, Field(..., description=str(definition.description)))
+    return create_model(name, __base__=Schema, **fields)  # type: ignore[call-overload,no-any-return]
+
+
+OpenDataRecord = _open_data_record_schema(open_data_schema.INNOVATIONS, "OpenDataRecord")
+OpenDataExperiment = _open_data_record_schema(open_data_schema.EXPERIMENTS, "OpenDataExperiment")
+
+
+class OpenDataHead(Schema):
     licence: str
     licence_url: str
     attribution: str
+    schema_version: str = Field(..., description="The version of the file's schema (semantic versioning).")
+    schema_: str = Field(..., alias="schema", description="The address of the file's JSON Schema.")
     generated_at: datetime
-    innovations: list[OpenDataRecord]
+
+
+class OpenDataOut(OpenDataHead):
+    innovations: list[OpenDataRecord]  # type: ignore[valid-type]
+
+
+class OpenDataExperimentsOut(OpenDataHead):
+    experiments: list[OpenDataExperiment]  # type: ignore[valid-type]
 
 
 # --- input schemas ----------------------------------------------------------------------------------------------
@@ -382,6 +460,15 @@ class InnovationFields(Body):
     description_fi: Text | None = Field(None, description="HTML; sanitised on save.")
     description_sv: Text | None = Field(None, description="HTML; sanitised on save.")
     description_en: Text | None = Field(None, description="HTML; sanitised on save.")
+    target_group_fi: Text2000 | None = Field(None, description="Whom the innovation is for.")
+    target_group_sv: Text2000 | None = None
+    target_group_en: Text2000 | None = None
+    resources_fi: Text4000 | None = Field(None, description="Resources and costs of taking it into use.")
+    resources_sv: Text4000 | None = None
+    resources_en: Text4000 | None = None
+    evidence_fi: Text4000 | None = Field(None, description="Evidence of effect.")
+    evidence_sv: Text4000 | None = None
+    evidence_en: Text4000 | None = None
     is_social: bool | None = None
     is_systemic: bool | None = None
     stage: Stage | None = None
@@ -415,6 +502,13 @@ class AdoptIn(Body):
     mode: Literal["adapted", "copied"]
     adopted_on: date | None = Field(None, description="Default: today.")
     publish: bool = True
+
+
+class SourceProposalIn(Body):
+    source: ObjectId = Field(..., description="The published innovation this record was adopted from.")
+    mode: Literal["adapted", "copied"]
+    adopted_on: date | None = Field(None, description="Default: the record's date taken into use, or today.")
+    message: Text1000 = Field("", description="To the source's owner: what you took and what you changed.")
 
 
 class PartnerFields(Body):
@@ -618,6 +712,31 @@ def innovation_adopt(request: HttpRequest, id: ObjectId, payload: AdoptIn) -> An
     return Status(201, _detail(request, adoption.result_id))
 
 
+@router.post(
+    "/{id}/source-proposals",
+    response={201: SourceProposalOut},
+    auth=AUTH_REQUIRED,
+    tags=["adoptions"],
+    summary="Propose the innovation this one was adopted from",
+)
+def source_propose(request: HttpRequest, id: ObjectId, payload: SourceProposalIn) -> Any:
+    """Editors of this record: "we adapted (or copied) this from …". The source's owner confirms or declines it
+    (POST /adoptions/proposals/{id}/confirm); only a confirmed proposal becomes a lineage edge."""
+    result = _visible(request, id)
+    source = selectors.innovation_visible(user=actor(request)).select_related("owner").filter(pk=payload.source).first()
+    if source is None:
+        raise ValidationError({"source": _("No published innovation has that number.")})
+    proposal = services.lineage_propose(
+        actor=actor(request),
+        result=result,
+        source=source,
+        mode=payload.mode,
+        adopted_on=payload.adopted_on,
+        message=payload.message,
+    )
+    return Status(201, proposal)
+
+
 @router.get(
     "/{id}/lineage",
     response=LineageOut,
@@ -722,6 +841,55 @@ def adoption_list(request: HttpRequest, filters: Query[AdoptionQuery]) -> Any:
 
 
 @adoptions_router.get(
+    "/proposals",
+    response=list[SourceProposalOut],
+    auth=AUTH_REQUIRED,
+    summary="Lineage proposals that concern you",
+)
+@paginate(Pagination)
+def proposal_list(
+    request: HttpRequest,
+    state: Literal["", "pending", "confirmed", "declined", "withdrawn"] = "",
+    to_answer: bool = False,
+) -> Any:
+    """Proposals made from or to the records of organisations you edit (all for platform administrators).
+    `to_answer=true`: the pending ones naming your organisation's innovation as the source, yours to confirm."""
+    user = actor(request)
+    qs = selectors.lineage_proposals_to_answer(user=user) if to_answer else selectors.lineage_proposals(user=user)
+    return qs.filter(state=state) if state else qs
+
+
+def _proposal(request: HttpRequest, proposal_id: int) -> LineageProposal:
+    # Only the people a proposal concerns learn that it exists: anyone else gets 404.
+    return get_object_or_404(selectors.lineage_proposals(user=actor(request)), pk=proposal_id)
+
+
+@adoptions_router.post(
+    "/proposals/{id}/confirm", response={201: AdoptionOut}, auth=AUTH_REQUIRED, summary="Confirm a lineage proposal"
+)
+def proposal_confirm(request: HttpRequest, id: ObjectId) -> Any:
+    """Editors of the source's owner: the proposal becomes a lineage edge (an adoption)."""
+    adoption = services.lineage_confirm(actor=actor(request), proposal=_proposal(request, id))
+    return Status(201, Adoption.objects.select_related("source__owner", "result__owner").get(pk=adoption.pk))
+
+
+@adoptions_router.post(
+    "/proposals/{id}/decline", response=SourceProposalOut, auth=AUTH_REQUIRED, summary="Decline a lineage proposal"
+)
+def proposal_decline(request: HttpRequest, id: ObjectId) -> Any:
+    """Editors of the source's owner."""
+    return services.lineage_decline(actor=actor(request), proposal=_proposal(request, id))
+
+
+@adoptions_router.post(
+    "/proposals/{id}/withdraw", response=SourceProposalOut, auth=AUTH_REQUIRED, summary="Withdraw a lineage proposal"
+)
+def proposal_withdraw(request: HttpRequest, id: ObjectId) -> Any:
+    """Editors of the proposing record."""
+    return services.lineage_withdraw(actor=actor(request), proposal=_proposal(request, id))
+
+
+@adoptions_router.get(
     "/{id}", response=AdoptionOut, auth=AUTH_OPTIONAL, openapi_extra=OPTIONAL_SECURITY, summary="Read an adoption"
 )
 def adoption_read(request: HttpRequest, id: ObjectId) -> Any:
@@ -729,6 +897,7 @@ def adoption_read(request: HttpRequest, id: ObjectId) -> Any:
 
 
 # --- vocabularies -----------------------------------------------------------------------------------------------
+
 
 themes_router = Router(tags=["vocabulary"])
 
@@ -776,34 +945,104 @@ open_data_router = Router(tags=["open data"])
 
 LICENCE_NOTE = (
     f"Licence {exports.LICENCE} ({exports.LICENCE_URL}): free to use, share and adapt with attribution to "
-    "Innoverkko. Published innovations only; no personal data."
+    "Innoverkko. Published records only; no personal data. Every file carries its schema version "
+    f"({open_data_schema.SCHEMA_VERSION}) and the address of its schema, which is also in the `Link` response header "
+    "(rel=describedby); the licence is there too (rel=license)."
 )
+CSV_NOTE = (
+    f" Several values in one cell are separated by “{exports.MULTI_VALUE_SEPARATOR}”; a partner is "
+    "“slug:kind:role:phases” with the phases separated by “+”. A cell that would start with = + - @ begins with "
+    "an apostrophe, so that spreadsheets do not run it as a formula."
+)
+SCHEMA_FILES = {
+    "tableschema": "{name}.tableschema.json",
+    "jsonschema": "{name}.schema.json",
+    "csv": "{name}.csv",
+    "json": "{name}.json",
+}
+ATTRIBUTION = _lazy("Innoverkko – the innovation registry of Finland's public sector")
 
 
-def _open_data_headers(response: StreamingHttpResponse, filename: str) -> StreamingHttpResponse:
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Link"] = f'<{exports.LICENCE_URL}>; rel="license"; title="{exports.LICENCE}"'
+def _open_data_url(request: HttpRequest, name: str, kind: str) -> str:
+    path = reverse("api-v1:open_data_root") + SCHEMA_FILES[kind].format(name=name)
+    return request.build_absolute_uri(path)
+
+
+def _open_data_headers(
+    response: StreamingHttpResponse | JsonResponse, request: HttpRequest, dataset: str, kind: str
+) -> StreamingHttpResponse | JsonResponse:
+    version = open_data_schema.SCHEMA_VERSION
+    response["Content-Disposition"] = (
+        f'attachment; filename="innoverkko-{dataset}-v{version}-CC-BY-4.0.{"csv" if kind == "csv" else "json"}"'
+    )
+    schema_url = _open_data_url(request, dataset, "tableschema" if kind == "csv" else "jsonschema")
+    response["Link"] = (
+        f'<{exports.LICENCE_URL}>; rel="license"; title="{exports.LICENCE}", <{schema_url}>; rel="describedby"'
+    )
     response["Cache-Control"] = "public, max-age=3600"
     return response
 
 
-def _records(request: HttpRequest) -> Any:
-    return exports.innovation_records(page_url=exports.page_url_builder(request.build_absolute_uri("/")))
+def _page_url(request: HttpRequest, route: str) -> exports.PageUrl:
+    return exports.page_url_builder(request.build_absolute_uri("/"), route)
+
+
+def _csv(request: HttpRequest, dataset: open_data_schema.Dataset, records: Any) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        exports.csv_lines(records, dataset=dataset), content_type="text/csv; charset=utf-8"
+    )
+    return _open_data_headers(response, request, dataset.name, "csv")  # type: ignore[return-value]
+
+
+def _json(request: HttpRequest, dataset: open_data_schema.Dataset, records: Any) -> StreamingHttpResponse:
+    chunks = exports.json_chunks(
+        records,
+        attribution=str(ATTRIBUTION),
+        schema_url=_open_data_url(request, dataset.name, "jsonschema"),
+        dataset=dataset,
+    )
+    response = StreamingHttpResponse(chunks, content_type="application/json")
+    return _open_data_headers(response, request, dataset.name, "json")  # type: ignore[return-value]
+
+
+_CSV_RESPONSE = {
+    "responses": {200: {"description": "CSV, UTF-8", "content": {"text/csv": {"schema": {"type": "string"}}}}}
+}
+_SCHEMA_RESPONSE = {
+    "responses": {200: {"description": "JSON", "content": {"application/json": {"schema": {"type": "object"}}}}}
+}
+
+
+@open_data_router.get("/", auth=None, include_in_schema=False, url_name="open_data_root")
+def open_data_root(request: HttpRequest) -> JsonResponse:
+    return open_data_package(request)
+
+
+@open_data_router.get(
+    "/datapackage.json",
+    auth=None,
+    summary="The open data as a Frictionless Data Package",
+    description="Every open-data file with its schema, the version and the licence.",
+    openapi_extra=_SCHEMA_RESPONSE,
+)
+def open_data_package(request: HttpRequest) -> JsonResponse:
+    package = open_data_schema.data_package(resource_url=lambda name, kind: _open_data_url(request, name, kind))
+    return JsonResponse(package, json_dumps_params={"ensure_ascii": False})
 
 
 @open_data_router.get(
     "/innovations.csv",
     auth=None,
     summary="Published innovations as CSV",
-    description=LICENCE_NOTE + " The licence is also in the `Link` response header (rel=license). Several values "
-    f"in one cell (types, themes) are separated by “{exports.MULTI_VALUE_SEPARATOR}”.",
-    openapi_extra={
-        "responses": {200: {"description": "CSV, UTF-8", "content": {"text/csv": {"schema": {"type": "string"}}}}}
-    },
+    description=LICENCE_NOTE + CSV_NOTE,
+    openapi_extra=_CSV_RESPONSE,
 )
 def open_data_csv(request: HttpRequest) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(exports.csv_lines(_records(request)), content_type="text/csv; charset=utf-8")
-    return _open_data_headers(response, "innoverkko-innovations-CC-BY-4.0.csv")
+    return _csv(
+        request,
+        open_data_schema.INNOVATIONS,
+        exports.innovation_records(page_url=_page_url(request, "innovations:detail")),
+    )
 
 
 @open_data_router.get(
@@ -814,8 +1053,65 @@ def open_data_csv(request: HttpRequest) -> StreamingHttpResponse:
     description=LICENCE_NOTE,
 )
 def open_data_json(request: HttpRequest) -> StreamingHttpResponse:
-    attribution = _("Innoverkko – the innovation registry of Finland's public sector")
-    response = StreamingHttpResponse(
-        exports.json_chunks(_records(request), attribution=attribution), content_type="application/json"
+    return _json(
+        request,
+        open_data_schema.INNOVATIONS,
+        exports.innovation_records(page_url=_page_url(request, "innovations:detail")),
     )
-    return _open_data_headers(response, "innoverkko-innovations-CC-BY-4.0.json")
+
+
+@open_data_router.get(
+    "/experiments.csv",
+    auth=None,
+    summary="Published experiments as CSV",
+    description=LICENCE_NOTE + CSV_NOTE + " Stopped and changed experiments are included.",
+    openapi_extra=_CSV_RESPONSE,
+)
+def open_data_experiments_csv(request: HttpRequest) -> StreamingHttpResponse:
+    return _csv(
+        request,
+        open_data_schema.EXPERIMENTS,
+        exports.experiment_records(page_url=_page_url(request, "experiments:detail")),
+    )
+
+
+@open_data_router.get(
+    "/experiments.json",
+    response=OpenDataExperimentsOut,
+    auth=None,
+    summary="Published experiments as JSON",
+    description=LICENCE_NOTE + " Stopped and changed experiments are included.",
+)
+def open_data_experiments_json(request: HttpRequest) -> StreamingHttpResponse:
+    return _json(
+        request,
+        open_data_schema.EXPERIMENTS,
+        exports.experiment_records(page_url=_page_url(request, "experiments:detail")),
+    )
+
+
+@open_data_router.get(
+    "/{name}.tableschema.json",
+    auth=None,
+    summary="Table Schema (Frictionless) of a CSV file",
+    description="Each column's name, type, title and meaning in Finnish, Swedish and English, and the labels of its "
+    "codes. `name` is `innovations` or `experiments`.",
+    openapi_extra=_SCHEMA_RESPONSE,
+)
+def open_data_table_schema(request: HttpRequest, name: Literal["innovations", "experiments"]) -> JsonResponse:
+    dataset = open_data_schema.DATASETS[name]
+    schema = open_data_schema.table_schema(dataset, url=_open_data_url(request, name, "csv"))
+    return JsonResponse(schema, json_dumps_params={"ensure_ascii": False})
+
+
+@open_data_router.get(
+    "/{name}.schema.json",
+    auth=None,
+    summary="JSON Schema of a JSON file",
+    description="JSON Schema (2020-12) of the JSON download. `name` is `innovations` or `experiments`.",
+    openapi_extra=_SCHEMA_RESPONSE,
+)
+def open_data_json_schema(request: HttpRequest, name: Literal["innovations", "experiments"]) -> JsonResponse:
+    dataset = open_data_schema.DATASETS[name]
+    schema = open_data_schema.json_schema(dataset, url=_open_data_url(request, name, "jsonschema"))
+    return JsonResponse(schema, json_dumps_params={"ensure_ascii": False})

@@ -93,6 +93,22 @@ TRANSLATED_LABELS = {
     "description_fi": _("Description in Finnish"),
     "description_sv": _("Description in Swedish"),
     "description_en": _("Description in English"),
+    "target_group_fi": _("Target group in Finnish"),
+    "target_group_sv": _("Target group in Swedish"),
+    "target_group_en": _("Target group in English"),
+    "resources_fi": _("Resources and costs in Finnish"),
+    "resources_sv": _("Resources and costs in Swedish"),
+    "resources_en": _("Resources and costs in English"),
+    "evidence_fi": _("Evidence of effect in Finnish"),
+    "evidence_sv": _("Evidence of effect in Swedish"),
+    "evidence_en": _("Evidence of effect in English"),
+}
+# What an adopter needs to know, written in each language (plain text).
+ADOPTER_TEXTS = ("target_group", "resources", "evidence")
+ADOPTER_HELP = {
+    "target_group": _("Whom the innovation is for, e.g. home care clients over 75 and their relatives."),
+    "resources": _("What taking it into use takes: people, skills, equipment, licences and what they cost."),
+    "evidence": _("What is known of its effects and how: measurements, evaluations, studies, with links."),
 }
 # Form field name (= the service's dimension) of each classification, in the order of the form.
 CLASSIFICATION_FIELDS = (
@@ -157,6 +173,61 @@ class InnovationForm(forms.Form):
     )
     description_en = forms.CharField(
         label=TRANSLATED_LABELS["description_en"], required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+    target_group_fi = forms.CharField(
+        label=TRANSLATED_LABELS["target_group_fi"],
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    target_group_sv = forms.CharField(
+        label=TRANSLATED_LABELS["target_group_sv"],
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    target_group_en = forms.CharField(
+        label=TRANSLATED_LABELS["target_group_en"],
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    resources_fi = forms.CharField(
+        label=TRANSLATED_LABELS["resources_fi"],
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    resources_sv = forms.CharField(
+        label=TRANSLATED_LABELS["resources_sv"],
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    resources_en = forms.CharField(
+        label=TRANSLATED_LABELS["resources_en"],
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    evidence_fi = forms.CharField(
+        label=TRANSLATED_LABELS["evidence_fi"],
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    evidence_sv = forms.CharField(
+        label=TRANSLATED_LABELS["evidence_sv"],
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    evidence_en = forms.CharField(
+        label=TRANSLATED_LABELS["evidence_en"],
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     is_social = forms.BooleanField(
@@ -232,7 +303,9 @@ class InnovationForm(forms.Form):
                 "Plain text, or simple HTML: paragraphs, lists, links, bold and italics. Anything else is removed."
             )
         for language in LANGUAGES:
-            for field in ("title", "summary", "description"):
+            for text in ADOPTER_TEXTS:
+                self.fields[f"{text}_{language}"].help_text = ADOPTER_HELP[text]
+            for field in ("title", "summary", "description", *ADOPTER_TEXTS):
                 # Screen readers and spell checkers then read and check each box in its own language.
                 self.fields[f"{field}_{language}"].widget.attrs["lang"] = language
 
@@ -259,6 +332,13 @@ class InnovationForm(forms.Form):
                 str(LANGUAGE_LEGENDS[lang]),
                 [self[f"{field}_{lang}"] for field in ("title", "summary", "description")],
             )
+            for lang in LANGUAGES
+        ]
+
+    def adopter_groups(self) -> list[tuple[str, str, list[forms.BoundField]]]:
+        """(language code, legend, [target group, resources, evidence]) for the "For adopters" fieldsets."""
+        return [
+            (lang, str(LANGUAGE_LEGENDS[lang]), [self[f"{field}_{lang}"] for field in ADOPTER_TEXTS])
             for lang in LANGUAGES
         ]
 
@@ -367,3 +447,59 @@ class AdoptForm(forms.Form):
         if adopters.count() != 1:  # with one choice it is preselected; with many the person must choose
             adopter.empty_label = _("Choose an organisation")
         self.fields["adopted_on"].initial = timezone.localdate
+
+
+class ImageForm(forms.Form):
+    image = forms.ImageField(label=_("Image"), help_text=_("A JPEG, PNG or WebP picture."))
+    alt_text_fi = forms.CharField(label=_("Text alternative in Finnish"), max_length=300, required=False)
+    alt_text_sv = forms.CharField(label=_("Text alternative in Swedish"), max_length=300, required=False)
+    alt_text_en = forms.CharField(label=_("Text alternative in English"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "image")
+        super().__init__(*args, **kwargs)
+        # Pillow's own check would refuse before ours with a different message; core.uploads decides.
+        self.fields["image"] = forms.FileField(label=_("Image"), help_text=self.fields["image"].help_text)
+        for lang in LANGUAGES:
+            field = self.fields[f"alt_text_{lang}"]
+            field.widget.attrs["lang"] = lang
+            field.help_text = _(
+                "What the picture shows, for people who cannot see it. Write it in at least one language."
+            )
+
+    def alt_texts(self) -> dict[str, str]:
+        return {lang: self.cleaned_data.get(f"alt_text_{lang}") or "" for lang in LANGUAGES}
+
+
+class SourceProposalForm(forms.Form):
+    """ "We adapted (or copied) this from …": proposed by the record's editor, confirmed by the source's owner."""
+
+    source = forms.CharField(
+        label=_("The innovation it came from"),
+        max_length=300,
+        help_text=_("The address of its page in Innoverkko, or its number, e.g. 1234."),
+    )
+    mode = forms.ChoiceField(
+        label=_("How did you take it into use?"),
+        choices=[
+            (Novelty.ADAPTED, _("We adapted it to our needs")),
+            (Novelty.COPIED, _("We copied it as it is")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    adopted_on = forms.DateField(label=_("Taken into use on"), widget=DateInput, required=False)
+    message = forms.CharField(
+        label=_("Message to the source's owner"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: what you took from it and what you changed."),
+    )
+
+    def clean_source(self) -> int:
+        # The number at the end of an address ("…/innovations/1234/") or the number alone.
+        raw = self.cleaned_data["source"].strip().rstrip("/")
+        tail = raw.rsplit("/", 1)[-1]
+        if not tail.isdigit():
+            raise forms.ValidationError(_("Give the address of the innovation's page or its number."))
+        return int(tail)

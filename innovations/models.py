@@ -21,6 +21,10 @@ class Innovation(models.Model):
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     # Sanitised HTML (see core.sanitise).
     description = models.TextField(_("description"), blank=True)
+    # What an adopter needs to know (as in Innokylä's practice descriptions); plain text, any HTML removed on save.
+    target_group = models.TextField(_("target group"), blank=True, max_length=2000)
+    resources = models.TextField(_("resources and costs"), blank=True, max_length=4000)
+    evidence = models.TextField(_("evidence of effect"), blank=True, max_length=4000)
     is_social = models.BooleanField(_("social innovation"), default=False)
     is_systemic = models.BooleanField(_("systemic innovation"), default=False)
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.IDEA)
@@ -52,6 +56,15 @@ class Innovation(models.Model):
         description_fi: str | None
         description_sv: str | None
         description_en: str | None
+        target_group_fi: str | None
+        target_group_sv: str | None
+        target_group_en: str | None
+        resources_fi: str | None
+        resources_sv: str | None
+        resources_en: str | None
+        evidence_fi: str | None
+        evidence_sv: str | None
+        evidence_en: str | None
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -189,6 +202,84 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return str(self.title)
+
+
+def image_path(instance: "InnovationImage", filename: str) -> str:
+    return f"innovation-images/{instance.innovation_id}/{filename}"
+
+
+class InnovationImage(models.Model):
+    """A picture of the innovation in use, re-encoded without metadata (core.uploads.clean_image), with a text
+    alternative in each language for people who cannot see it."""
+
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="images")
+    file = models.FileField(_("image"), upload_to=image_path)
+    alt_text = models.CharField(_("text alternative"), max_length=300)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    if TYPE_CHECKING:
+        alt_text_fi: str | None
+        alt_text_sv: str | None
+        alt_text_en: str | None
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self) -> str:
+        return str(self.alt_text)
+
+
+class ProposalState(models.TextChoices):
+    PENDING = "pending", _("Waiting for confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class LineageProposal(models.Model):
+    """An existing record's editor says "we adapted (or copied) this from …" afterwards. Only the source's owner can
+    confirm it; a confirmed proposal becomes an Adoption (a lineage edge). Until then nothing is drawn."""
+
+    source = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="lineage_proposals_received")
+    result = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="lineage_proposals_made")
+    mode = models.CharField(
+        _("how"),
+        max_length=16,
+        choices=[(Novelty.ADAPTED, Novelty.ADAPTED.label), (Novelty.COPIED, Novelty.COPIED.label)],
+    )
+    adopted_on = models.DateField(_("adopted on"))
+    message = models.CharField(_("message to the source's owner"), max_length=1000, blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=ProposalState.choices, default=ProposalState.PENDING, db_index=True
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("lineage proposal")
+        verbose_name_plural = _("lineage proposals")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(source=models.F("result")), name="lineage_proposal_not_self"),
+            # One open proposal per record at a time: a record has at most one source.
+            models.UniqueConstraint(
+                fields=["result"], condition=models.Q(state="pending"), name="one_pending_proposal_per_result"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.result_id} ← {self.source_id} ({self.state})"
 
 
 class CatalogueEntry(models.Model):

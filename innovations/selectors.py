@@ -18,7 +18,7 @@ from accounts import roles
 from core import search, text_search
 from core.models import Theme
 from innovations import catalogue
-from innovations.models import Adoption, CatalogueEntry, Innovation, Partnership
+from innovations.models import Adoption, CatalogueEntry, Innovation, LineageProposal, Partnership, ProposalState
 from innovations.vocabulary import InnovationType, Novelty, Stage, Status
 from organisations.models import OrganisationKind, Region
 
@@ -309,6 +309,7 @@ def innovation_detail(*, user: Any, pk: int) -> Innovation | None:
             "stage_events",
             "links",
             "attachments",
+            "images",
             Prefetch("partnerships", Partnership.objects.select_related("organisation").order_by("id")),
         )
         .filter(pk=pk)
@@ -409,3 +410,24 @@ def registry_figures() -> dict[str, Any]:
         "share_adapted": by_novelty.get(Novelty.ADAPTED, 0) / total if total else 0.0,
         "share_copied": by_novelty.get(Novelty.COPIED, 0) / total if total else 0.0,
     }
+
+
+def lineage_proposals(*, user: Any, pending_only: bool = False) -> QuerySet[LineageProposal]:
+    """Lineage proposals that concern the person: made from or to a record of an organisation they edit (all of
+    them for platform administrators). Nobody else sees that a link was proposed, or declined."""
+    qs = LineageProposal.objects.select_related("source__owner", "result__owner", "proposed_by", "decided_by")
+    if pending_only:
+        qs = qs.filter(state=ProposalState.PENDING)
+    if getattr(user, "is_superuser", False):
+        return qs
+    editable = list(roles.editable_organisation_ids(user)) if user.is_authenticated else []
+    return qs.filter(Q(source__owner_id__in=editable) | Q(result__owner_id__in=editable))
+
+
+def lineage_proposals_to_answer(*, user: Any) -> QuerySet[LineageProposal]:
+    """Pending proposals that name one of the person's organisation's innovations as the source: theirs to
+    confirm or decline (for a workspace, a badge or the source's page)."""
+    if not user.is_authenticated:
+        return LineageProposal.objects.none()
+    editable = list(roles.editable_organisation_ids(user))
+    return lineage_proposals(user=user, pending_only=True).filter(source__owner_id__in=editable)

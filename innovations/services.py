@@ -2,13 +2,16 @@
 transaction, keep the search document, stage history and catalogue entry current, and record the change."""
 
 import datetime
+import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from audit.models import Action
@@ -21,13 +24,26 @@ from core.sanitise import clean_html, strip_html
 from core.text_limits import checks_text_sizes
 from core.translated import LANGUAGES as LANGS
 from core.translated import first_translation, translations
-from core.uploads import check_file
+from core.uploads import check_file, clean_image
 from innovations import catalogue
-from innovations.models import Adoption, Attachment, Classification, Innovation, Link, Partnership, StageEvent
+from innovations.models import (
+    Adoption,
+    Attachment,
+    Classification,
+    Innovation,
+    InnovationImage,
+    LineageProposal,
+    Link,
+    Partnership,
+    ProposalState,
+    StageEvent,
+)
 from innovations.vocabulary import CHOICES_BY_DIMENSION, Novelty, Stage, Status
 from organisations.models import Organisation
 
-TRANSLATED = ("title", "summary", "description")
+TRANSLATED = ("title", "summary", "description", "target_group", "resources", "evidence")
+# What an adopter needs (Innokylä's practice descriptions): plain text, each language at most this long.
+ADOPTER_TEXT_LIMITS = {"target_group": 2000, "resources": 4000, "evidence": 4000}
 # The plain fields a person may set through a form or the API.
 EDITABLE_FIELDS = (
     *(f"{field}_{lang}" for field in TRANSLATED for lang in LANGS),
@@ -77,6 +93,7 @@ def _apply(innovation: Innovation, data: Mapping[str, Any]) -> None:
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
+    errors: dict[str, str] = {}
     for field, value in data.items():
         if field.startswith("description_"):
             value = clean_html(value or "")
@@ -84,7 +101,15 @@ def _apply(innovation: Innovation, data: Mapping[str, Any]) -> None:
             value = value.strip()
         if value is None and field != "introduced_on":
             value = False if field.startswith("is_") else ""
+        limit = ADOPTER_TEXT_LIMITS.get(field.rsplit("_", 1)[0])
+        if limit is not None and len(value) > limit:
+            errors[field] = _("At most %(limit)d characters, please (now %(count)d).") % {
+                "limit": limit,
+                "count": len(value),
+            }
         setattr(innovation, field, value)
+    if errors:
+        raise ValidationError(errors)
     if not first_translation(innovation, "title"):
         raise ValidationError({"title_fi": _("Give the innovation a title in at least one language.")})
     innovation.full_clean(exclude=["owner", "created_by"])
@@ -393,3 +418,255 @@ def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
     )
     attachment.file.delete(save=False)
     attachment.delete()
+
+
+# --- images ---------------------------------------------------------------------------------------------------
+
+MAX_IMAGES = 12
+IMAGE_MAX_PIXELS = 40_000_000
+IMAGE_MAX_SIDE = 1600
+ALT_TEXT_MAX = 300
+
+
+def _alt_texts(alt_text: Mapping[str, str]) -> dict[str, str]:
+    unknown = set(alt_text) - set(LANGS)
+    if unknown:
+        raise ValidationError(_("Unknown language “%(value)s”.") % {"value": sorted(unknown)[0]})
+    texts = {lang: " ".join((alt_text.get(lang) or "").split()) for lang in LANGS}
+    errors = {
+        f"alt_text_{lang}": _("At most %(limit)d characters, please (now %(count)d).")
+        % {"limit": ALT_TEXT_MAX, "count": len(text)}
+        for lang, text in texts.items()
+        if len(text) > ALT_TEXT_MAX
+    }
+    if errors:
+        raise ValidationError(errors)
+    if not any(texts.values()):
+        # A picture without words is nothing to a person who cannot see it.
+        raise ValidationError({"alt_text_fi": _("Describe the image in at least one language.")})
+    return texts
+
+
+def image_add(
+    *, actor: Any, innovation: Innovation, upload: UploadedFile, alt_text: Mapping[str, str]
+) -> InnovationImage:
+    """A picture of the innovation, with its text alternative in {language: text}. The file is decoded and
+    re-encoded without metadata (core.uploads.clean_image) before the transaction, so a slow or hostile file
+    never holds a database lock."""
+    require(actor, "innovations.change_innovation", innovation)
+    texts = _alt_texts(alt_text)
+    cleaned = clean_image(upload, field="image", max_pixels=IMAGE_MAX_PIXELS, max_side=IMAGE_MAX_SIDE)
+    stem = os.path.splitext(os.path.basename(upload.name or ""))[0]
+    name = (get_valid_filename(stem)[:60] if stem.strip(" ._-") else "") or "image"
+    with transaction.atomic():
+        locked = Innovation.objects.select_for_update().get(pk=innovation.pk)
+        if locked.images.count() >= MAX_IMAGES:
+            raise ValidationError(
+                {"image": _("An innovation can have at most %(limit)d images.") % {"limit": MAX_IMAGES}}
+            )
+        image = InnovationImage(innovation=locked, uploaded_by=actor, width=cleaned.width, height=cleaned.height)
+        for lang, text in texts.items():
+            setattr(image, f"alt_text_{lang}", text)
+        image.file.save(name + cleaned.extension, ContentFile(cleaned.content), save=False)
+        image.save()
+        change_record(obj=locked, actor=actor, action=Action.UPDATE, changes={"images": [None, first_text(texts)]})
+    return image
+
+
+def first_text(texts: Mapping[str, str]) -> str:
+    return next((text for text in texts.values() if text), "")
+
+
+@transaction.atomic
+def image_update(*, actor: Any, image: InnovationImage, alt_text: Mapping[str, str]) -> InnovationImage:
+    require(actor, "innovations.change_innovation", image.innovation)
+    texts = _alt_texts(alt_text)
+    before = {f"alt_text_{lang}": getattr(image, f"alt_text_{lang}") or "" for lang in LANGS}
+    for lang, text in texts.items():
+        setattr(image, f"alt_text_{lang}", text)
+    image.save()
+    after = {f"alt_text_{lang}": text for lang, text in texts.items()}
+    if before != after:
+        change_record(
+            obj=image.innovation,
+            actor=actor,
+            action=Action.UPDATE,
+            changes={"images": [first_text(before), first_text(after)]},
+        )
+    return image
+
+
+@transaction.atomic
+def image_remove(*, actor: Any, image: InnovationImage) -> None:
+    require(actor, "innovations.change_innovation", image.innovation)
+    change_record(
+        obj=image.innovation, actor=actor, action=Action.UPDATE, changes={"images": [str(image.alt_text), None]}
+    )
+    name = image.file.name
+    storage = image.file.storage
+    image.delete()
+    # The file goes only once the row is gone for good.
+    transaction.on_commit(lambda: storage.delete(name) if name else None)
+
+
+# --- lineage proposals: "we adapted this from …", confirmed by the source's owner ------------------------------
+
+
+def _ancestors(innovation: Innovation) -> list[int]:
+    """The chain of sources above an innovation (each has at most one), nearest first."""
+    chain: list[int] = []
+    current: int | None = innovation.pk
+    while current is not None and len(chain) < 10_000:
+        current = Adoption.objects.filter(result_id=current).values_list("source_id", flat=True).first()
+        if current is not None:
+            if current in chain:
+                break
+            chain.append(current)
+    return chain
+
+
+def _lineage_refusal(*, source: Innovation, result: Innovation) -> ValidationError | None:
+    """Why `result` cannot become an adoption of `source`, or None. Checked when proposed and again, under
+    locks, when confirmed (things may have changed in between)."""
+    if source.pk == result.pk:
+        return ValidationError({"source": _("An innovation cannot be adopted from itself.")})
+    if source.owner_id == result.owner_id:
+        return ValidationError({"source": _("An organisation cannot adopt its own innovation.")})
+    if source.status != Status.PUBLISHED:
+        return ValidationError({"source": _("Only published innovations can be adopted.")})
+    if Adoption.objects.filter(result=result).exists():
+        return ValidationError({"source": _("This record is already linked to the innovation it was adopted from.")})
+    if Adoption.objects.filter(source=source, result__owner_id=result.owner_id).exists():
+        return ValidationError(
+            {"source": _("%(organisation)s has already adopted this innovation.") % {"organisation": result.owner}}
+        )
+    if result.pk in _ancestors(source):
+        # result → … → source already: linking source → result would close a circle.
+        return ValidationError(
+            {"source": _("That innovation was itself adopted, directly or through others, from this record.")}
+        )
+    return None
+
+
+@transaction.atomic
+def lineage_propose(
+    *,
+    actor: Any,
+    result: Innovation,
+    source: Innovation,
+    mode: str,
+    adopted_on: datetime.date | None = None,
+    message: str = "",
+) -> LineageProposal:
+    """The result's editor says the record was adapted or copied from `source`. Nothing is linked until the
+    source's owner confirms (lineage_confirm)."""
+    require(actor, "innovations.change_innovation", result)
+    require(actor, "innovations.view_innovation", source)
+    if mode not in (Novelty.ADAPTED, Novelty.COPIED):
+        raise ValidationError({"mode": _("Choose whether the innovation was copied or adapted.")})
+    adopted_on = adopted_on or result.introduced_on or timezone.localdate()
+    if adopted_on > timezone.localdate():
+        raise ValidationError({"adopted_on": _("The adoption date cannot be in the future.")})
+    message = " ".join((message or "").split())
+    if len(message) > 1000:
+        raise ValidationError(
+            {
+                "message": _("At most %(limit)d characters, please (now %(count)d).")
+                % {"limit": 1000, "count": len(message)}
+            }
+        )
+    Innovation.objects.select_for_update().filter(pk=result.pk).first()
+    refusal = _lineage_refusal(source=source, result=result)
+    if refusal is not None:
+        raise refusal
+    if LineageProposal.objects.filter(result=result, state=ProposalState.PENDING).exists():
+        raise ValidationError(
+            {"source": _("A link from this record is already waiting for confirmation: withdraw it first.")}
+        )
+    proposal = LineageProposal.objects.create(
+        source=source,
+        result=result,
+        mode=mode,
+        adopted_on=adopted_on,
+        message=message,
+        proposed_by=actor,
+    )
+    change_record(
+        obj=result, actor=actor, action=Action.UPDATE, changes={"lineage_proposal": [None, f"{source} ({mode})"]}
+    )
+    return proposal
+
+
+def _decide(proposal: LineageProposal, *, actor: Any, state: str) -> LineageProposal:
+    proposal.state = state
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["state", "decided_by", "decided_at"])
+    return proposal
+
+
+def _pending(proposal: LineageProposal) -> LineageProposal:
+    locked = (
+        LineageProposal.objects.select_for_update().select_related("source__owner", "result__owner").get(pk=proposal.pk)
+    )
+    if locked.state != ProposalState.PENDING:
+        raise ValidationError(_("This proposal has already been answered or withdrawn."))
+    return locked
+
+
+@transaction.atomic
+def lineage_confirm(*, actor: Any, proposal: LineageProposal) -> Adoption:
+    """The source's owner confirms: the proposal becomes a lineage edge, the result's novelty says how it was
+    adopted, and both records' change logs tell — all in one transaction, or nothing."""
+    require(actor, "innovations.change_innovation", proposal.source)
+    locked = _pending(proposal)
+    # Locked in id order, so two confirmations touching the same records cannot deadlock.
+    rows = {
+        i.pk: i
+        for i in Innovation.objects.select_for_update()
+        .filter(pk__in=[locked.source_id, locked.result_id])
+        .order_by("pk")
+    }
+    source, result = rows[locked.source_id], rows[locked.result_id]
+    refusal = _lineage_refusal(source=source, result=result)
+    if refusal is not None:
+        raise refusal
+    adoption = Adoption.objects.create(
+        source=source, result=result, mode=locked.mode, adopted_on=locked.adopted_on, created_by=locked.proposed_by
+    )
+    if result.novelty != locked.mode:
+        before = result.novelty
+        result.novelty = locked.mode
+        result.version += 1
+        result.save(update_fields=["novelty", "version", "updated_at"])
+        catalogue.refresh([result.pk])
+        change_record(obj=result, actor=actor, action=Action.UPDATE, changes={"novelty": [before, locked.mode]})
+    _decide(locked, actor=actor, state=ProposalState.CONFIRMED)
+    change_record(
+        obj=source,
+        actor=actor,
+        action=Action.ADOPT,
+        changes={"adopted_by": [None, str(result.owner)], "mode": [None, locked.mode]},
+    )
+    change_record(obj=result, actor=actor, action=Action.UPDATE, changes={"adopted_from": [None, str(source)]})
+    return adoption
+
+
+@transaction.atomic
+def lineage_decline(*, actor: Any, proposal: LineageProposal) -> LineageProposal:
+    require(actor, "innovations.change_innovation", proposal.source)
+    locked = _decide(_pending(proposal), actor=actor, state=ProposalState.DECLINED)
+    change_record(
+        obj=locked.result, actor=actor, action=Action.UPDATE, changes={"lineage_proposal": [str(locked.source), None]}
+    )
+    return locked
+
+
+@transaction.atomic
+def lineage_withdraw(*, actor: Any, proposal: LineageProposal) -> LineageProposal:
+    require(actor, "innovations.change_innovation", proposal.result)
+    locked = _decide(_pending(proposal), actor=actor, state=ProposalState.WITHDRAWN)
+    change_record(
+        obj=locked.result, actor=actor, action=Action.UPDATE, changes={"lineage_proposal": [str(locked.source), None]}
+    )
+    return locked

@@ -19,4 +19,11 @@ urlpatterns = [
     path("<int:pk>/attachments/add/", views.attachment_add_view, name="attachment_add"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download_view, name="attachment"),
     path("<int:pk>/attachments/<int:attachment_pk>/remove/", views.attachment_remove_view, name="attachment_remove"),
+    path("<int:pk>/images/add/", views.image_add_view, name="image_add"),
+    path("<int:pk>/images/<int:image_pk>/", views.image_view, name="image"),
+    path("<int:pk>/images/<int:image_pk>/remove/", views.image_remove_view, name="image_remove"),
+    path("<int:pk>/source/", views.innovation_source_view, name="propose_source"),
+    path("source-proposals/<int:proposal_pk>/confirm/", views.proposal_confirm_view, name="proposal_confirm"),
+    path("source-proposals/<int:proposal_pk>/decline/", views.proposal_decline_view, name="proposal_decline"),
+    path("source-proposals/<int:proposal_pk>/withdraw/", views.proposal_withdraw_view, name="proposal_withdraw"),
 ]

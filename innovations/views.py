@@ -26,7 +26,7 @@ from audit.selectors import change_list
 from core.errors import ConflictError
 from core.forms import attach_errors
 from core.models import Theme
-from core.uploads import sandboxed
+from core.uploads import IMAGE_TYPES, content_type_of, sandboxed
 from experiments.selectors import experiment_visible
 from ideas.selectors import ideas_behind
 from innovations import services
@@ -35,21 +35,32 @@ from innovations.forms import (
     SORT_LABELS,
     AdoptForm,
     AttachmentForm,
+    ImageForm,
     InnovationForm,
     LinkForm,
     PartnerForm,
+    SourceProposalForm,
     VersionForm,
     page_number,
     parse_catalogue,
 )
 from innovations.lineage_graph import NodeIn, PlacedNode, layered_layout, limit_columns
-from innovations.models import Attachment, Innovation, Link, Partnership
+from innovations.models import (
+    Attachment,
+    Innovation,
+    InnovationImage,
+    LineageProposal,
+    Link,
+    Partnership,
+    ProposalState,
+)
 from innovations.selectors import (
     CatalogueFilters,
     CatalogueResults,
     LineageNode,
     innovation_detail,
     innovation_lineage,
+    lineage_proposals,
 )
 from innovations.vocabulary import (
     CHOICES_BY_DIMENSION,
@@ -271,6 +282,9 @@ def _field_label(name: str) -> str:
         "themes": _("Themes"),
         "adopted_by": _("Adopted by"),
         "mode": _("How it was adopted"),
+        "images": _("Images"),
+        "adopted_from": _("Adopted from"),
+        "lineage_proposal": _("Proposed source"),
     }
     if name in other:
         return str(other[name])
@@ -330,11 +344,33 @@ def innovation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
             for record in change_list(obj=innovation)[:50]
         ]
+    can_edit = user.has_perm("innovations.change_innovation", innovation)
+    proposals: dict[str, Any] = {}
+    if can_edit:
+        # One query: the pending proposals naming this record as the source (its owner answers them), and this
+        # record's own pending or declined proposal.
+        concerning = list(
+            lineage_proposals(user=user)
+            .filter(
+                Q(source=innovation, state=ProposalState.PENDING)
+                | Q(result=innovation, state__in=[ProposalState.PENDING, ProposalState.DECLINED])
+            )
+            .order_by("-proposed_at", "-id")
+        )
+        mine = [p for p in concerning if p.result_id == innovation.pk]
+        proposals = {
+            "received": [p for p in concerning if p.source_id == innovation.pk],
+            "made": next((p for p in mine if p.state == ProposalState.PENDING), None),
+            "last_declined": next((p for p in mine if p.state == ProposalState.DECLINED), None),
+            "may_propose": not hasattr(innovation, "adopted_from"),
+        }
     return render(
         request,
         "innovations/detail.html",
         {
             "innovation": innovation,
+            "images": list(innovation.images.all()),
+            "proposals": proposals,
             "is_draft": innovation.status == Status.DRAFT,
             "classifications": _classifications(innovation),
             "stage_events": list(innovation.stage_events.all()),
@@ -350,7 +386,7 @@ def innovation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "may_experiment": user.has_perm("innovations.adopt_innovation"),
             "ideas": ideas_behind(user=user, innovation=innovation),
             "changes": changes,
-            "can_edit": user.has_perm("innovations.change_innovation", innovation),
+            "can_edit": can_edit,
             "can_delete": user.has_perm("innovations.delete_innovation", innovation),
             "can_adopt": innovation.status == Status.PUBLISHED and _may_adopt(user, innovation),
         },
@@ -458,6 +494,7 @@ def _render_edit(request: HttpRequest, innovation: Innovation, **bound: Any) -> 
     partner_form = bound.get("partner_form") or PartnerForm(innovation=innovation)
     link_form = bound.get("link_form") or LinkForm()
     attachment_form = bound.get("attachment_form") or AttachmentForm(max_megabytes=_max_megabytes())
+    image_form = bound.get("image_form") or ImageForm()
     context = {
         "innovation": innovation,
         "owner": innovation.owner,
@@ -465,7 +502,9 @@ def _render_edit(request: HttpRequest, innovation: Innovation, **bound: Any) -> 
         "partner_form": partner_form,
         "link_form": link_form,
         "attachment_form": attachment_form,
-        "error_forms": [form, partner_form, link_form, attachment_form],
+        "image_form": image_form,
+        "images": list(innovation.images.all()),
+        "error_forms": [form, partner_form, link_form, attachment_form, image_form],
         "partnerships": list(innovation.partnerships.all()),
         "conflict": bound.get("conflict", False),
         "is_draft": innovation.status == Status.DRAFT,
@@ -691,3 +730,135 @@ def _max_megabytes() -> int:
 
 def _manage_url(innovation: Innovation, section: str) -> str:
     return reverse("innovations:edit", kwargs={"pk": innovation.pk}) + f"#{section}"
+
+
+# --- images -----------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def image_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    innovation = _editable_or_404(request, pk)
+    form = ImageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.image_add(
+                actor=request.user, innovation=innovation, upload=form.cleaned_data["image"], alt_text=form.alt_texts()
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The image was added."))
+            return redirect(_manage_url(innovation, "images"))
+    return _render_edit(request, innovation, image_form=form)
+
+
+@login_required
+@require_POST
+def image_remove_view(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse:
+    innovation = _editable_or_404(request, pk)
+    image: InnovationImage = get_object_or_404(
+        InnovationImage.objects.select_related("innovation"), pk=image_pk, innovation=innovation
+    )
+    services.image_remove(actor=request.user, image=image)
+    messages.success(request, _("The image was removed."))
+    return redirect(_manage_url(innovation, "images"))
+
+
+def image_view(request: HttpRequest, pk: int, image_pk: int) -> FileResponse:
+    """Images are served through this view, like attachments: a draft's pictures stay inside its organisation."""
+    innovation = _visible_or_404(request, pk)
+    image = get_object_or_404(InnovationImage, pk=image_pk, innovation=innovation)
+    try:
+        handle = image.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    name = (image.file.name or "image").rsplit("/", 1)[-1]
+    content_type = content_type_of(name) or "application/octet-stream"
+    if content_type not in IMAGE_TYPES:
+        raise Http404
+    response = FileResponse(handle, filename=name, content_type=content_type)
+    sandboxed(response)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- lineage proposals ------------------------------------------------------------------------------------------
+
+
+@login_required
+def innovation_source_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "We adapted this from …": the record's editor names the source; its owner is asked to confirm."""
+    innovation = _editable_or_404(request, pk)
+    form = SourceProposalForm(request.POST or None, initial={"adopted_on": innovation.introduced_on})
+    if request.method == "POST" and form.is_valid():
+        source = innovation_detail(user=request.user, pk=form.cleaned_data["source"])
+        if source is None:
+            form.add_error("source", _("No published innovation has that number."))
+        else:
+            try:
+                services.lineage_propose(
+                    actor=request.user,
+                    result=innovation,
+                    source=source,
+                    mode=form.cleaned_data["mode"],
+                    adopted_on=form.cleaned_data["adopted_on"],
+                    message=form.cleaned_data["message"],
+                )
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(organisation)s was asked to confirm that your record comes from “%(title)s”.")
+                    % {"organisation": source.owner, "title": source.title},
+                )
+                return redirect(innovation)
+    return render(
+        request, "innovations/propose_source.html", {"innovation": innovation, "form": form, "error_forms": [form]}
+    )
+
+
+def _proposal_or_404(request: HttpRequest, proposal_pk: int) -> LineageProposal:
+    # Only people the proposal concerns know it exists.
+    return get_object_or_404(lineage_proposals(user=request.user), pk=proposal_pk)
+
+
+def _answer(request: HttpRequest, proposal_pk: int, answer: str) -> HttpResponse:
+    proposal = _proposal_or_404(request, proposal_pk)
+    back = proposal.result if answer == "withdraw" else proposal.source
+    try:
+        if answer == "confirm":
+            services.lineage_confirm(actor=request.user, proposal=proposal)
+            messages.success(
+                request,
+                _("Confirmed: %(organisation)s’s record is now in the lineage of your innovation.")
+                % {"organisation": proposal.result.owner},
+            )
+        elif answer == "decline":
+            services.lineage_decline(actor=request.user, proposal=proposal)
+            messages.success(request, _("The proposal was declined."))
+        else:
+            services.lineage_withdraw(actor=request.user, proposal=proposal)
+            messages.success(request, _("The proposal was withdrawn."))
+    except ValidationError as error:
+        messages.error(request, " ".join(str(m) for m in error.messages))
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def proposal_confirm_view(request: HttpRequest, proposal_pk: int) -> HttpResponse:
+    return _answer(request, proposal_pk, "confirm")
+
+
+@login_required
+@require_POST
+def proposal_decline_view(request: HttpRequest, proposal_pk: int) -> HttpResponse:
+    return _answer(request, proposal_pk, "decline")
+
+
+@login_required
+@require_POST
+def proposal_withdraw_view(request: HttpRequest, proposal_pk: int) -> HttpResponse:
+    return _answer(request, proposal_pk, "withdraw")

@@ -24,7 +24,7 @@ from core.demo_data import (
     demo_plan,
 )
 from core.models import Theme
-from innovations.models import Adoption, Classification, Innovation, Partnership
+from innovations.models import Adoption, Classification, Innovation, LineageProposal, Partnership, ProposalState
 from innovations.selectors import CatalogueFilters, innovation_facets
 from innovations.services import innovation_search_document
 from innovations.vocabulary import Dimension, InnovationType, Novelty, Stage, Status
@@ -215,6 +215,20 @@ def test_the_plan_is_deterministic(demo: DemoResult) -> None:
 
     assert summary(DEFAULT_SEED) == summary(DEFAULT_SEED)
     assert summary(DEFAULT_SEED) != summary(DEFAULT_SEED + 1)
+
+
+def test_demo_shows_what_adopters_need_and_a_source_waiting_for_confirmation(demo: DemoResult) -> None:
+    published = Innovation.objects.filter(is_synthetic=True, status="published")
+    with_texts = published.filter(target_group_fi__gt="", resources_fi__gt="", evidence_fi__gt="")
+    assert with_texts.count() >= 3
+    sample = with_texts.first()
+    assert sample is not None
+    assert sample.target_group_sv
+    assert sample.resources_en
+    assert sample.evidence_sv
+    proposal = LineageProposal.objects.get(state=ProposalState.PENDING)
+    assert proposal.source.owner_id != proposal.result.owner_id
+    assert not Adoption.objects.filter(result=proposal.result).exists()
 
 
 def test_delete_removes_the_demo_and_only_the_demo(demo: DemoResult) -> None:

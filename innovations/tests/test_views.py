@@ -381,8 +381,8 @@ def test_detail_query_count_does_not_grow(client, size, django_assert_max_num_qu
     for _ in range(size):
         AdoptionFactory(source=source, adopter=OrganisationFactory.create())
     client.force_login(editor)
-    # session, user, roles, the record and 7 prefetches, the change log, the ideas it came from, one query per
-    # lineage generation
-    with django_assert_max_num_queries(16):
+    # session, user, roles, the record and 8 prefetches (images too), the change log, the ideas it came from, the
+    # lineage proposals that concern the record, one query per lineage generation
+    with django_assert_max_num_queries(18):
         response = client.get(url("innovations:detail", pk=source.pk))
     assert response.status_code == 200

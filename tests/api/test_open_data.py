@@ -55,7 +55,7 @@ def test_csv_has_published_rows_only_and_no_personal_data(client: Client, regist
     response = client.get(f"{API}/open-data/innovations.csv")
     text = content(response)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert 'filename="innoverkko-innovations-CC-BY-4.0.csv"' in response["Content-Disposition"]
+    assert 'filename="innoverkko-innovations-v2.0.0-CC-BY-4.0.csv"' in response["Content-Disposition"]
     assert exports.LICENCE_URL in response["Link"]
     assert 'rel="license"' in response["Link"]
 
@@ -76,6 +76,8 @@ def test_csv_has_published_rows_only_and_no_personal_data(client: Client, regist
         "Remote home care",
     )
     assert (published["owner"], published["owner_kind"], published["region"]) == ("Espoo", "municipality", "01")
+    assert published["owner_municipality_code"] == "049"
+    assert published["owner_business_id"] == (registry["published"].owner.business_id or "")
     assert published["types"] == "service"
     assert published["themes"] == "wellbeing"
     assert published["stage"] == "in_use"
@@ -113,6 +115,9 @@ def test_empty_registry_gives_valid_files(client: Client) -> None:
     assert json.loads(content(client.get(f"{API}/open-data/innovations.json")))["innovations"] == []
     lines = content(client.get(f"{API}/open-data/innovations.csv")).splitlines()
     assert lines == [",".join(exports.COLUMNS)]
+    assert json.loads(content(client.get(f"{API}/open-data/experiments.json")))["experiments"] == []
+    lines = content(client.get(f"{API}/open-data/experiments.csv")).splitlines()
+    assert lines == [",".join(exports.EXPERIMENT_COLUMNS)]
 
 
 def test_csv_quotes_awkward_text(client: Client, org_a: Organisation, platform_admin: User) -> None:
@@ -132,6 +137,10 @@ def test_export_queries_do_not_grow_with_rows(
     """Rows come in chunks with their owners, types and themes prefetched: a constant number of queries."""
     for n in range(30):
         make_innovation(org_a if n % 2 else org_b, platform_admin, title=f"Rivi {n}", themes=[theme])
-    with django_assert_max_num_queries(6):
+    for n in range(3):
+        innovation_services.partnership_add(
+            actor=platform_admin, innovation=make_innovation(org_a, platform_admin, title=f"P{n}"), organisation=org_b
+        )
+    with django_assert_max_num_queries(7):
         rows = list(exports.innovation_records(page_url=lambda pk: None))
-    assert len(rows) == 30
+    assert len(rows) == 33

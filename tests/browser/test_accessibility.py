@@ -92,7 +92,42 @@ def _adopted_result(scenario: Any, request: pytest.FixtureRequest) -> dict[str, 
     return {"pk": request.getfixturevalue("adopted").result_id}
 
 
+def _proposed_from_source(scenario: Any, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The source's page while the adopter's own record waits for the source's editor to confirm its lineage,
+    with an image on it (the confirmation panel and the picture are on the page axe checks)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from innovations import services
+    from tests.factories import InnovationFactory
+
+    result = InnovationFactory.create(owner=scenario.adopter_org, actor=scenario.adopter_editor)
+    services.lineage_propose(
+        actor=scenario.adopter_editor, result=result, source=scenario.innovation, mode="adapted", message="Kiitos!"
+    )
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 500), (20, 90, 160)).save(buffer, format="PNG")
+    services.image_add(
+        actor=scenario.source_editor,
+        innovation=scenario.innovation,
+        upload=SimpleUploadedFile("kuva.png", buffer.getvalue()),
+        alt_text={"fi": "Hoitaja ja asiakas videopuhelussa"},
+    )
+    return {"pk": scenario.innovation.pk}
+
+
+def _shows_the_proposal(page: Page, scenario: Any, request: pytest.FixtureRequest) -> None:
+    expect(page.locator('main form[action*="/source-proposals/"] button').first).to_be_visible()
+    expect(page.locator("main .innovation-images img").first).to_be_visible()
+
+
 PAGES = {
+    "source page with a lineage proposal to answer": Case(
+        "innovations:detail", login="source", kwargs=_proposed_from_source, shows=_shows_the_proposal
+    ),
+    "propose a source page": Case("innovations:propose_source", login="adopter", kwargs=_adopted_result),
     "front page fi": Case("core:home"),
     "front page sv": Case("core:home", language="sv"),
     "front page en": Case("core:home", language="en"),
@@ -192,3 +227,31 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(
     assert page.evaluate("document.activeElement.closest('main') !== null"), page.evaluate(
         "document.activeElement.outerHTML"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "within"),
+    [
+        ("open data page", "body"),
+        ("propose a source page", "body"),
+        # The change-history table of the whole page is the phone-layout work's; here: the new parts.
+        ("source page with a lineage proposal to answer", "[aria-labelledby=proposals-title], .innovation-images"),
+    ],
+)
+def test_new_pages_reflow_at_390_px(name: str, within: str, page: Page, scenario, url, log_in, request):
+    """WCAG 1.4.10: the open-data field list, the propose page and the source's proposal panel and images fit a
+    phone without scrolling sideways."""
+    case = PAGES[name]
+    page.set_viewport_size({"width": 390, "height": 800})
+    if case.login:
+        log_in(page, _editor(scenario, case.login), language=case.language)
+    page.goto(url(case.url_name, language=case.language, **case.kwargs(scenario, request)))
+    case.shows(page, scenario, request)
+    wide = page.evaluate(
+        "selector => [...document.querySelectorAll(selector)].flatMap(root => [root, ...root.querySelectorAll('*')])"
+        ".filter(e => !e.closest('.visually-hidden'))"
+        ".filter(e => e.getBoundingClientRect().right > 390.5 || e.scrollWidth > e.clientWidth + 1)"
+        ".map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))",
+        within,
+    )
+    assert not wide, wide
