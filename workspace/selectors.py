@@ -6,8 +6,9 @@ the full lists it links to. Who sees which block is decided here, not in the vie
 
 - every member (administrator, editor, staff member): the organisation's drafts, experiments due for a decision,
   open barometer invitations to the organisation, adoptions of its innovations by others, the Lab portfolio;
-- editors and administrators also: ideas waiting for handling and the barometer rounds the organisation runs
-  (they are the handlers and the barometer team).
+- editors and administrators also: ideas waiting for handling, the barometer rounds the organisation runs (they
+  are the handlers and the barometer team) and other organisations' records that name one of ours as their source,
+  waiting for them to confirm it.
 
 A block on the page is its first few items and its count: two queries a block, whatever the amounts.
 """
@@ -29,7 +30,7 @@ from experiments.selectors import experiment_visible
 from ideas.models import Challenge, IdeaState
 from ideas.selectors import idea_search
 from innovations.models import Adoption
-from innovations.selectors import innovation_visible
+from innovations.selectors import innovation_visible, lineage_proposals_to_answer
 from innovations.vocabulary import Status
 from organisations.models import Organisation
 
@@ -43,6 +44,7 @@ EXPERIMENTS_DUE = "experiments-due"
 INVITATIONS = "invitations"
 ROUNDS = "rounds"
 ADOPTIONS = "adoptions"
+SOURCE_PROPOSALS = "source-proposals"
 
 BLOCKS: dict[str, tuple[Any, Any]] = {
     INNOVATION_DRAFTS: (_("Innovation drafts"), _("No innovation drafts.")),
@@ -51,12 +53,16 @@ BLOCKS: dict[str, tuple[Any, Any]] = {
     EXPERIMENTS_DUE: (_("Experiments due for a decision"), _("No finished experiment is waiting for a decision.")),
     INVITATIONS: (_("Open barometer invitations"), _("No open barometer invitations to the organisation.")),
     ROUNDS: (_("Barometer rounds we organise"), _("The organisation runs no barometer rounds at the moment.")),
+    SOURCE_PROPOSALS: (
+        _("Others name our innovations as their source"),
+        _("No one is waiting for you to confirm a source."),
+    ),
     ADOPTIONS: (
         _("Our innovations adopted by others"),
         _("No one else has adopted the organisation's innovations yet."),
     ),
 }
-EDITOR_BLOCKS = frozenset({IDEAS, ROUNDS})
+EDITOR_BLOCKS = frozenset({IDEAS, ROUNDS, SOURCE_PROPOSALS})
 
 
 def workspace_organisations(*, user: Any) -> list[Organisation]:
@@ -133,6 +139,14 @@ def block_items(*, user: Any, organisation: Organisation, block: str) -> QuerySe
         )
     if block == ROUNDS:
         return round_list(user=user).filter(organiser=organisation).exclude(status=RoundStatus.PUBLISHED)
+    if block == SOURCE_PROPOSALS:
+        # The editors confirm or decline these (innovations.services): until then no lineage edge exists.
+        return (
+            lineage_proposals_to_answer(user=user)
+            .filter(source__owner=organisation)
+            .select_related("source", "result__owner")
+            .order_by("proposed_at", "id")
+        )
     # ADOPTIONS: by other organisations, as far as the person may see the adopter's record.
     return (
         Adoption.objects.filter(source__owner=organisation, result__in=innovation_visible(user=user))

@@ -17,7 +17,8 @@ from experiments import services as experiment_services
 from ideas import services as idea_services
 from ideas.models import ChallengeStatus
 from ideas.services import moderation
-from innovations.vocabulary import Status
+from innovations import services as innovation_services
+from innovations.vocabulary import Novelty, Status
 from organisations.models import Organisation
 from tests.factories import AdoptionFactory, InnovationFactory, MembershipFactory, UserFactory
 from workspace import selectors
@@ -29,6 +30,7 @@ from workspace.selectors import (
     INNOVATION_DRAFTS,
     INVITATIONS,
     ROUNDS,
+    SOURCE_PROPOSALS,
 )
 
 TODAY = timezone.localdate()
@@ -76,6 +78,13 @@ def plate(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any
     InnovationFactory.create(owner=org_b, actor=editor_b, status=Status.DRAFT, title_fi="B-luonnos")
     published = InnovationFactory.create(owner=org_a, actor=editor_a, status=Status.PUBLISHED, title_fi="A-julkaistu")
     things["adoption"] = AdoptionFactory.create(source=published, adopter=org_b, actor=editor_b)
+    # org_b says its own record was adapted from org_a's: org_a's editors are to confirm it; org_b's is not theirs.
+    b_record = InnovationFactory.create(owner=org_b, actor=editor_b, status=Status.PUBLISHED, title_fi="B-oma")
+    a_source = InnovationFactory.create(owner=org_a, actor=editor_a, status=Status.PUBLISHED, title_fi="A-lähde")
+    innovation_services.lineage_propose(actor=editor_b, result=b_record, source=a_source, mode=Novelty.ADAPTED)
+    a_record = InnovationFactory.create(owner=org_a, actor=editor_a, status=Status.PUBLISHED, title_fi="A-oma")
+    b_other = InnovationFactory.create(owner=org_b, actor=editor_b, status=Status.PUBLISHED, title_fi="B-toinen")
+    innovation_services.lineage_propose(actor=editor_a, result=a_record, source=b_other, mode=Novelty.COPIED)
     things["exp_draft"] = _experiment(org_a, editor_a, "A-kokeiluluonnos", ends_on=TODAY + datetime.timedelta(days=9))
     things["exp_due"] = _experiment(
         org_a, editor_a, "A-päättynyt", ends_on=TODAY - datetime.timedelta(days=3), status=Status.PUBLISHED
@@ -138,6 +147,7 @@ def test_editors_and_administrators_see_every_block_of_their_own_organisation(
         EXPERIMENTS_DUE: ["A-päättynyt"],  # org_a's own draft is not due yet
         INVITATIONS: ["kirjaamo@a.example.fi"],  # not the answered one, not org_b's
         ROUNDS: ["Kierros round-a"],  # not the published one
+        SOURCE_PROPOSALS: ["B-oma"],  # not org_a's own proposal to org_b
         ADOPTIONS: [plate["adoption"].result.title],
     }
 
@@ -149,6 +159,7 @@ def test_a_staff_member_sees_no_handling_and_no_barometer_team_blocks(
     titles = _titles(staff_a, org_a)
     assert IDEAS not in titles
     assert ROUNDS not in titles
+    assert SOURCE_PROPOSALS not in titles
     assert titles[INNOVATION_DRAFTS] == ["A-luonnos"]
     with pytest.raises(PermissionDenied):
         selectors.block_items(user=staff_a, organisation=org_a, block=IDEAS)
