@@ -231,7 +231,7 @@ def _send(request: HttpRequest, challenge: Challenge | None, organisation: Organ
             return redirect(back)
         address = form.cleaned_data.get("sender_email", "")
         if address and over_address_limit(
-            request, group="ideas.confirmation", rate=CONFIRMATION_RATE_PER_ADDRESS, address=address
+            group="ideas.confirmation", rate=CONFIRMATION_RATE_PER_ADDRESS, address=address
         ):
             # Nobody gets to flood an address with our mails, from however many connections.
             messages.error(

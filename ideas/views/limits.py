@@ -33,12 +33,9 @@ def over_limit(request: HttpRequest, *, group: str, rate: str) -> bool:
     return limits.over_limit(request, group=group, rate=rate)
 
 
-def over_address_limit(request: HttpRequest, *, group: str, rate: str, address: str) -> bool:
+def over_address_limit(*, group: str, rate: str, address: str) -> bool:
     """Counts this request against an e-mail address (lower-cased), whoever sends it."""
-    key = address.strip().lower()
-    return is_ratelimited(
-        request, group=group, key=lambda _group, _request: key, rate=rate, method="POST", increment=True
-    )
+    return limits.count(group, f"email:{address.strip().lower()}", rate).over
 
 
 def too_many(request: HttpRequest, back: str) -> HttpResponse:
