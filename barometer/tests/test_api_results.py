@@ -308,6 +308,21 @@ def test_weighted_results(client: Client, published: Round) -> None:
     assert [r["percent"] for r in block["rows"]] == [r.percent for r in expected.blocks[0].rows]
     assert block["n_eff"] == pytest.approx(expected.blocks[0].n_eff)
     assert block["n_eff"] is not None
+    # Which weighting and which intervals, for the whole answer and for each figure.
+    assert "post-stratification" in body["weighting"]
+    assert "Korn–Graubard" in body["intervals"]
+    assert body["question"]["weighting"] == body["weighting"]
+    for row in block["rows"]:
+        if row["percent"] in (0, 100):
+            assert row["ci_method"] == "korn-graubard"
+            assert row["ci_low"] < row["ci_high"]  # never the point [0, 0] or [100, 100]
+        elif row["percent"] is not None:
+            assert row["ci_method"] == "logit"
+    unweighted = get(client, "/rounds/published/results/introduced")
+    assert "Wilson" in unweighted["intervals"]
+    assert {r["ci_method"] for r in unweighted["question"]["blocks"][0]["rows"] if r["percent"] is not None} == {
+        "wilson"
+    }
 
 
 def test_weighting_a_round_of_respondents_is_refused_with_the_reason(client: Client, published: Round) -> None:

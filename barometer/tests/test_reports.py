@@ -153,3 +153,14 @@ def test_the_report_says_how_to_read_it_and_falls_back_to_unweighted_with_a_reas
     assert "95 % confidence intervals: Wilson score intervals." in lines  # which intervals
     assert any(line.startswith("Figures resting on fewer than 5 respondents are not shown") for line in lines)
     assert "Synthetic demo data, not a real survey." in lines
+
+
+def test_no_minus_zero_in_changes_or_open_data() -> None:
+    """A change that rounds to nothing is 0,0 (not -0,0) on the pages and in the PDF, and 0.0 in the CSV and XLSX."""
+    with translation.override("fi"):
+        assert reports._points(-0.04) == "0,0"
+        assert reports._points(-0.06) == "-0,1"
+        assert reports._points(0.06) == "+0,1"
+    assert str(reports._rounded(-0.00001)) == "0.0"
+    assert str(reports._rounded(-0.04, 1)) == "0.0"
+    assert str(analysis._percent(-0.0)) == "0.0"
