@@ -70,9 +70,10 @@ def _blocks_of(cell: Key) -> list[Key]:
 
 
 class Attack:
-    def __init__(self, get: Callable[[str], Any], slug: str) -> None:
+    def __init__(self, get: Callable[[str], Any], slug: str, *, only: Iterable[str] | None = None) -> None:
         self.get = get
         self.slug = slug
+        self.only = set(only) if only is not None else None  # the variables to read breakdowns by (default all)
         self.index: dict[Key, int] = {}
         self.equalities: list[tuple[Terms, float]] = []
         self.at_most: list[tuple[Terms, float]] = []  # Σ terms ≤ value
@@ -104,7 +105,8 @@ class Attack:
         self.variables = {
             v["code"]: [g["code"] for g in v["groups"]]
             for v in self.get(f"/rounds/{self.slug}/variables")["items"]
-            if not v["code"].startswith("q:") or self._single(v["code"][2:])
+            if (not v["code"].startswith("q:") or self._single(v["code"][2:]))
+            and (self.only is None or v["code"] in self.only)
         }
         self._structure()
         self._equal({("N",): 1.0}, round_["responding_organisations"])
