@@ -146,6 +146,7 @@ def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[
 DEMO_VARIABLES = ["kind", "size_class", "q:q_established", "q:q_supports", "q:q_coordination"]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_nothing_hidden_is_recovered_from_the_demo_round(demo: Round) -> None:
     outcome = attack(demo, DEMO_VARIABLES)
