@@ -222,9 +222,7 @@ class Attack:
             item = block["code"]
             n_terms: Terms = {}
             for row in block["rows"]:
-                answers = (
-                    [NONE if a == "" else a for a in row["code"].split("+")] if "+" in row["code"] else [row["code"]]
-                )
+                answers = self._answers(spec, row["code"])
                 terms = {self.cell(spec.code, item, a, variable, g): 1.0 for a in answers for g in members}
                 if not row["excluded"]:
                     n_terms |= terms
@@ -239,6 +237,12 @@ class Attack:
                     self._equal({("n", spec.code, variable, g): 1.0 for g in members}, block["n"])
                 else:
                     self._equal(n_terms, block["n"])
+
+    def _answers(self, spec: QuestionSpec, code: str) -> list[str]:
+        """The answers a row stands for: one, or several joined by "+" (an answer's own code may hold a "+")."""
+        if code in spec.options:
+            return [code]
+        return [NONE if a == "" else a for a in code.split("+")]
 
     def _equal(self, terms: Terms, value: float) -> None:
         self.equalities.append((self._register(terms), value))
@@ -315,7 +319,11 @@ class Attack:
     def _said(self, key: Key) -> bool:
         """Whether a shown block of at least 5 respondents that holds the cell's group is unanimous on its answer."""
         for question, item, variable, members, answer in self.unanimous:
-            here = key[0] == "c" and key[1:3] == (question, item) and key[3] in answer.split("+")
+            here = (
+                key[0] == "c"
+                and key[1:3] == (question, item)
+                and key[3] in self._answers(self.questions[question], answer)
+            )
             if here and (variable == EVERYONE or (variable == key[4] and key[5] in members)):
                 return True
             if key[0] == "x":
@@ -323,7 +331,7 @@ class Attack:
                     question_here = key[1] if other == key[2] else key[2]
                     if (
                         question == question_here
-                        and mine in answer.split("+")
+                        and mine in self._answers(self.questions[question], answer)
                         and (
                             variable == EVERYONE
                             or (variable == f"q:{other}" and (theirs if theirs != NONE else "") in members)
