@@ -12,17 +12,29 @@ Percentages are "% of respondents": the denominator is those who were asked the 
 those whose answer the question leaves out of percentages ("don't know"). A multiple choice sums to more than
 100 %. An extent scale or a grid is one block of rows per item (a stacked distribution).
 
-Disclosure control, for public outputs (`Options.public`):
-- a figure whose denominator has fewer than 5 respondents is suppressed (`statistics.suppress`): a whole block
-  (the question, an item, a group of a breakdown) with its counts;
-- the groups of a breakdown add up to the whole, so when exactly one group is suppressed the next smallest is
-  suppressed too, or the hidden one would be the whole minus the others;
-- unless the round says its answers are public, nothing that belongs to one respondent is shown: no free-text
+Disclosure control, for public outputs (`Options.public`). What is promised: no count that is not shown can be
+worked out exactly from what is shown — the whole, every breakdown of the same question, the same table read the
+other way round (a question by another question's answers), routed follow-up questions and every N — unless a
+shown figure resting on at least 5 respondents says it (a shown 0 % or 100 %). tests/test_disclosure_attack.py
+checks it with an attacker that solves the linear programmes of everything the API publishes.
+- A figure whose denominator has fewer than 5 respondents is suppressed: a whole block (the question, an item, a
+  group of a breakdown) with its counts and its N.
+- A breakdown's groups of fewer than 5 respondents are combined into one group, which the next smallest groups
+  join until it has 5 respondents and two groups (`statistics.collapse_small_groups`); for a breakdown of one
+  single choice question by another, the answers of the question shown are combined the same way, so that the
+  table says the same read either way round.
+- The groups of a breakdown are a table with the whole beside it: further groups are hidden until no hidden figure
+  follows from the rest (`statistics.protect_table`: two hidden groups or more, and no answer given by all their
+  respondents). A routed question is hidden in every group where the question it follows is hidden, and a
+  breakdown whose groups' N would tell a combined answer apart is not shown at all. A breakdown's groups show no
+  "asked" and "answered" counts.
+- Unless the round says its answers are public, nothing that belongs to one respondent is shown: no free-text
   answers, no smallest or largest number, and no filters (two filtered results could be subtracted to single out a
   few organisations; a breakdown's groups are protected together instead).
 The barometer team sees everything unsuppressed while it works (`public=False`).
 """
 
+import copy
 import hashlib
 import math
 from collections import defaultdict
@@ -33,7 +45,7 @@ from typing import Any
 import numpy as np
 from django.core.cache import cache
 from django.db.models import Count, Max
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from barometer import answers as answer_rules
@@ -66,6 +78,7 @@ class Row:
     n_eff: float | None = None  # Kish effective sample size of the denominator (weighted results)
     excluded: bool = False  # left out of percentages ("don't know")
     suppressed: bool = False
+    ci_method: str = ""  # the interval's method: "wilson", "logit" or "korn-graubard" (see interval_note)
     # Comparison with another round: its percentage, the change in percentage points, and whether significant.
     previous: float | None = None
     change: float | None = None
@@ -78,11 +91,12 @@ class Block:
 
     code: str  # the item's code; "" for a question without items
     label: str
-    n: int  # the denominator: respondents (unweighted) in the percentages
+    n: int | None  # the denominator: respondents (unweighted) in the percentages; None when suppressed
     rows: list[Row]
     n_eff: float | None = None
     suppressed: bool = False  # too few respondents to show anything
     previous_n: int | None = None
+    answered: int = 0  # respondents who answered the item at all (disclosure control's arithmetic; not published)
 
     @property
     def shown_rows(self) -> list[Row]:
@@ -95,7 +109,7 @@ class Block:
 
 @dataclass
 class NumberSummary:
-    n: int
+    n: int | None
     mean: float | None
     ci_low: float | None
     ci_high: float | None
@@ -113,17 +127,18 @@ class QuestionResult:
     kind: str
     section: str  # the section's title
     asked: str  # who was asked, in words
-    asked_n: int  # respondents who were asked
-    answered_n: int  # of them, those who answered
+    asked_n: int | None  # respondents who were asked (None where disclosure control hides it)
+    answered_n: int | None  # of them, those who answered
     multiple: bool  # several answers allowed
     hidden: list[str]  # labels of the answers left out of percentages
     weighted: bool
-    n: int = 0  # the denominator (for scales and grids, the largest of the items')
+    n: int | None = 0  # the denominator (for scales and grids, the largest of the items'); None when suppressed
     blocks: list[Block] = field(default_factory=list)
     number: NumberSummary | None = None
     texts: list[str] | None = None  # free-text answers, when they may be shown
     unit_label: str = ""
     compared_with: str = ""  # the name of the round compared with, if any
+    weighting: str = ""  # how the figures are weighted, in words (weighting_note)
 
     @property
     def has_items(self) -> bool:
@@ -150,6 +165,7 @@ class Group:
     code: str
     label: str
     result: QuestionResult
+    members: list[str] = field(default_factory=list)  # the variable's groups combined into this one
 
 
 @dataclass
@@ -157,6 +173,7 @@ class Breakdown:
     variable: str
     label: str
     groups: list[Group]
+    withheld: bool = False  # not shown: it would tell what groups of fewer than 5 respondents answered
 
 
 @dataclass
@@ -215,6 +232,7 @@ class RoundData:
     respondents: list[Respondent]
     frame: list[dict[str, str]]  # the strata of every frame unit
     _designs: dict[bool, statistics.Design] = field(default_factory=dict)
+    _memo: dict[Any, Any] = field(default_factory=dict)  # what disclosure control computes more than once
 
     @property
     def unit_is_organisation(self) -> bool:
@@ -319,6 +337,42 @@ def frame_design(data: RoundData) -> statistics.Design:
         ) from None
 
 
+def weighting_note(design: statistics.Design) -> str:
+    """How the figures are weighted, in a sentence for the notes of every output."""
+    if not design.is_weighted:
+        return _("Unweighted: percentages of the respondents.")
+    if design.method == "raking":
+        return _("Weighted by raking to the sampling frame's organisation kinds, size classes and regions.")
+    if design.method == "weights":
+        return _("Weighted with the weights imported with the answers.")
+    text = _(
+        "Weighted by post-stratification to the sampling frame's cells of organisation kind × size class × region."
+    )
+    if design.collapsed:
+        count = len(design.collapsed)
+        text += " " + ngettext(
+            "%(count)s cell with fewer than 5 respondents is weighted together with its neighbours (the same kind "
+            "and size class, else the same kind).",
+            "%(count)s cells with fewer than 5 respondents are weighted together with their neighbours (the same "
+            "kind and size class, else the same kind).",
+            count,
+        ) % {"count": count}
+    return text
+
+
+def interval_note(weighted: bool) -> str:
+    """Which confidence intervals the figures have, for the notes of every output."""
+    if weighted:
+        return _(
+            "%(level)s confidence intervals: logit intervals from the design-based standard error; at %(none)s and "
+            "%(all)s, Clopper–Pearson intervals on the effective sample size (Korn–Graubard)."
+        ) % {"level": "95 %", "none": "0 %", "all": "100 %"}
+    return _("%(level)s confidence intervals: Wilson score intervals.") % {"level": "95 %"}
+
+
+CI_METHODS = ("wilson", "logit", "korn-graubard")
+
+
 def answers_changed(round_: Round) -> str:
     """A fingerprint of everything an analysis reads that can change while the round runs (for cache keys)."""
     responses = Response.objects.filter(round=round_).aggregate(count=Count("pk"), changed=Max("updated_at"))
@@ -346,6 +400,13 @@ def answers_changed(round_: Round) -> str:
 def variables(data: RoundData) -> dict[str, Variable]:
     """What results can be broken down by, in the order the explorer offers it: the frame's strata, then the
     background questions, then the other single choices."""
+    key = ("variables", get_language())
+    if key not in data._memo:
+        data._memo[key] = _variables(data)
+    return data._memo[key]  # type: ignore[no-any-return]
+
+
+def _variables(data: RoundData) -> dict[str, Variable]:
     present: dict[str, set[str]] = {name: {unit[name] for unit in data.frame} for name in STRATA}
     regions = {region.code: str(region.name) for region in Region.objects.all()}
 
@@ -424,16 +485,40 @@ def asked_text(data: RoundData, question: Question) -> str:
     return " ".join(sentences) or _("Asked of all respondents.")
 
 
+@dataclass(frozen=True)
+class Category:
+    """Answers of a single choice question shown as one row: one answer, or several combined (disclosure control).
+    `members` are answer codes; "" stands for no answer."""
+
+    code: str
+    label: str
+    excluded_from_percent: bool
+    members: tuple[str, ...]
+
+
 def question_results(
-    data: RoundData, question: Question, options: Options, domains: np.ndarray
+    data: RoundData,
+    question: Question,
+    options: Options,
+    domains: np.ndarray,
+    *,
+    categories: Sequence[Category] | None = None,
 ) -> list[QuestionResult]:
-    """The question's result in each domain (a column of `domains`: everyone, a group, a filter), in one pass."""
+    """The question's result in each domain (a column of `domains`: everyone, a group, a filter), in one pass.
+
+    `categories` (single choice only) replaces the answer options by rows that may combine several answers, and
+    no answer, which then counts among the answers."""
     design = data.design(options.weighted)
     n = len(data.respondents)
     values = [r.answers.get(question.code) for r in data.respondents]
     asked = np.fromiter((question.code in r.asked for r in data.respondents), bool, n)
     answered = asked & np.fromiter((not answer_rules.is_empty(v) for v in values), bool, n)
-    choices = list(question.choices.all())
+    choices: list[Any] = list(question.choices.all())
+    if categories is not None:
+        choices = list(categories)
+        if any("" in c.members for c in categories):
+            values = [v if a else "" for v, a in zip(values, answered, strict=True)]
+            answered = np.ones(n, dtype=bool)
     shown = [c for c in choices if not c.excluded_from_percent]
     results = [
         QuestionResult(
@@ -448,10 +533,14 @@ def question_results(
             hidden=[str(c.label) for c in choices if c.excluded_from_percent],
             weighted=design.is_weighted,
             unit_label=str(question.unit_label or ""),
+            weighting=weighting_note(design),
         )
         for domain in domains.T
     ]
-    if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+    if categories is not None:
+        chosen = np.array([[v in c.members for c in categories] for v in values], dtype=bool).reshape(n, len(choices))
+        blocks = [_blocks(design, domains, answered, chosen, choices, shown, question.kind, "", "")]
+    elif question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
         chosen = np.array([[_chose(v, c.code) for c in choices] for v in values], dtype=bool).reshape(n, len(choices))
         blocks = [_blocks(design, domains, answered, chosen, choices, shown, question.kind, "", "")]
     elif question.kind in (QuestionKind.SCALE, QuestionKind.GRID):
@@ -469,7 +558,7 @@ def question_results(
         blocks = []
     for position, result in enumerate(results):
         result.blocks = [per_domain[position] for per_domain in blocks]
-        result.n = max((block.n for block in result.blocks), default=0)
+        result.n = max((block.n or 0 for block in result.blocks), default=0)
     if question.kind == QuestionKind.NUMBER:
         _numbers(results, design, domains, values, answered)
     elif question.kind == QuestionKind.TEXT:
@@ -479,6 +568,7 @@ def question_results(
     if options.public:
         for result in results:
             _protect(result, data.round.answers_public)
+            _settle(result)
     return results
 
 
@@ -518,6 +608,7 @@ def _blocks(
     estimates = statistics.proportions(columns, design, domains)
     # Options left out of percentages are counted among all who answered.
     left_out = (chosen[:, ~counted].astype(float).T @ (domains & answered[:, None])).T
+    answering = (domains & answered[:, None]).sum(axis=0)
     blocks = []
     for d in range(domains.shape[1]):
         n_eff = float(estimates.n_eff[d, 0]) if design.is_weighted and estimates.n[d, 0] else None
@@ -540,9 +631,11 @@ def _blocks(
                     ci_high=_percent(estimates.ci_high[d, j]),
                     se=_percent(estimates.se[d, j]),
                     n_eff=n_eff,
+                    ci_method=_ci_method(design, estimates.estimate[d, j]),
                 )
             )
-        blocks.append(Block(code, label, int(estimates.n[d, 0]) if shown else 0, rows, n_eff=n_eff))
+        n = int(estimates.n[d, 0]) if shown else 0
+        blocks.append(Block(code, label, n, rows, n_eff=n_eff, answered=int(answering[d])))
     return blocks
 
 
@@ -570,8 +663,16 @@ def _numbers(
         )
 
 
+def _ci_method(design: statistics.Design, estimate: float) -> str:
+    if math.isnan(estimate):
+        return ""
+    if not design.is_weighted:
+        return "wilson"
+    return "korn-graubard" if estimate in (0.0, 1.0) else "logit"
+
+
 def _percent(value: float) -> float | None:
-    return None if math.isnan(value) else 100 * float(value)
+    return None if math.isnan(value) else 100 * float(value) + 0.0  # + 0.0: never "-0.0"
 
 
 def _number_or_none(value: float) -> float | None:
@@ -584,11 +685,11 @@ def _number_or_none(value: float) -> float | None:
 def _protect(result: QuestionResult, answers_public: bool) -> None:
     """The disclosure rules of a public output, on one result (see the module's docstring)."""
     for block in result.blocks:
-        if block.n < SUPPRESSION_THRESHOLD:
+        if not block.suppressed and (block.n or 0) < SUPPRESSION_THRESHOLD:
             _hide_block(block)
     number = result.number
     if number is not None:
-        if number.n < SUPPRESSION_THRESHOLD:
+        if not number.suppressed and (number.n or 0) < SUPPRESSION_THRESHOLD:
             _hide_number(number)
         elif not answers_public:
             number.minimum = number.maximum = None
@@ -596,52 +697,171 @@ def _protect(result: QuestionResult, answers_public: bool) -> None:
         result.texts = None
 
 
+def _settle(result: QuestionResult) -> None:
+    """What follows from hidden blocks: no N, and no "asked" and "answered" counts once nothing else is shown."""
+    shown = [block.n for block in result.blocks if block.n is not None]
+    if result.blocks:
+        result.n = max(shown) if shown else None
+    elif result.number is not None and result.number.suppressed:
+        result.n = None
+    if result.suppressed:
+        result.asked_n = result.answered_n = None
+
+
 def _hide_block(block: Block) -> None:
     block.suppressed = True
+    block.n = None
     block.n_eff = None
     for row in block.rows:
         row.count = row.percent = row.ci_low = row.ci_high = row.se = row.n_eff = None
+        row.ci_method = ""
         row.suppressed = True
 
 
 def _hide_number(number: NumberSummary) -> None:
     number.mean = number.ci_low = number.ci_high = number.n_eff = number.minimum = number.maximum = None
+    number.n = None
     number.suppressed = True
 
 
-def _protect_groups(groups: Sequence[Group]) -> None:
-    """A breakdown's groups add up to the whole: a single suppressed group would be the whole minus the others,
-    so the next smallest group is suppressed with it."""
+def _protect_table(groups: Sequence[Group], hidden: np.ndarray) -> None:
+    """A breakdown's groups and the whole are one table: `statistics.protect_table` says which groups to hide
+    beside those of fewer than 5 respondents, block by block (`hidden`: groups hidden already, where a question
+    this one follows is hidden)."""
     if not groups:
         return
     for position in range(len(groups[0].result.blocks)):
         blocks = [group.result.blocks[position] for group in groups]
-        if sum(1 for b in blocks if b.suppressed and b.n > 0) == 1:
-            shown = sorted((b for b in blocks if not b.suppressed and b.n > 0), key=lambda b: b.n)
-            if shown:
-                _hide_block(shown[0])
-    numbers = [group.result.number for group in groups if group.result.number is not None]
-    if sum(1 for x in numbers if x.suppressed and x.n > 0) == 1:
-        shown_numbers = sorted((x for x in numbers if not x.suppressed and x.n > 0), key=lambda x: x.n)
-        if shown_numbers:
-            _hide_number(shown_numbers[0])
+        rows = blocks[0].rows
+        hide = statistics.protect_table(
+            [[block.rows[j].count or 0 for block in blocks] for j in range(len(rows))],
+            [block.answered for block in blocks],
+            [block.n or 0 for block in blocks],
+            [not row.excluded for row in rows],
+            hidden=hidden,
+            min_respondents=SUPPRESSION_THRESHOLD,
+        )
+        for block, hide_it in zip(blocks, hide, strict=True):
+            if hide_it:
+                _hide_block(block)
+    numbers = [group.result.number for group in groups]
+    if all(number is not None for number in numbers):
+        sizes = [number.n or 0 for number in numbers if number is not None]
+        hide = statistics.protect_table(
+            np.zeros((1, len(sizes))), sizes, sizes, [True], hidden=hidden, min_respondents=SUPPRESSION_THRESHOLD
+        )
+        for number, hide_it in zip(numbers, hide, strict=True):
+            if hide_it and number is not None:
+                _hide_number(number)
 
 
 # --- breakdowns, comparisons, trends, whole rounds ------------------------------------------------------------
 
 
 def breakdown(data: RoundData, question: Question, variable: Variable, options: Options) -> Breakdown:
-    """The question in every group of the variable (groups without respondents left out), protected together."""
+    """The question in every group of the variable (groups without respondents left out); in a public output,
+    with the groups and answers combined and hidden as disclosure control needs (see the module's docstring)."""
     base = filtered(data, options)
+    if options.public:
+        key = ("breakdown", question.code, variable.code, options.key())
+        if key not in data._memo:
+            data._memo[key] = _public_breakdown(data, question, variable, options, base)
+        return copy.deepcopy(data._memo[key])  # type: ignore[no-any-return]
     members = [(code, label, _members(data, variable, code) & base) for code, label in variable.groups]
     members = [(code, label, m) for code, label, m in members if m.any()]
     if not members:
         return Breakdown(variable.code, variable.label, [])
     domains = np.column_stack([m for _code, _label, m in members])
     results = question_results(data, question, options, domains)
-    groups = [Group(code, label, result) for (code, label, _m), result in zip(members, results, strict=True)]
-    if options.public:
-        _protect_groups(groups)
+    groups = [Group(code, label, result, [code]) for (code, label, _m), result in zip(members, results, strict=True)]
+    return Breakdown(variable.code, variable.label, groups)
+
+
+def public_groups(data: RoundData, variable: Variable, base: np.ndarray) -> list[tuple[str, str, list[str]]]:
+    """The variable's groups as a public output shows them, as (code, label, members): groups of fewer than 5
+    respondents combined (`statistics.collapse_small_groups`), the combined group last with its members' codes
+    joined by "+"."""
+    key = ("groups", variable.code, base.tobytes())
+    if key not in data._memo:
+        sizes = [int((_members(data, variable, code) & base).sum()) for code, _label in variable.groups]
+        found = []
+        for indices in statistics.collapse_small_groups(sizes, min_respondents=SUPPRESSION_THRESHOLD):
+            codes = [variable.groups[i][0] for i in indices]
+            labels = [variable.groups[i][1] for i in indices]
+            if len(indices) == 1:
+                found.append((codes[0], labels[0], codes))
+            else:
+                label = _("%(groups)s (combined)") % {"groups": ", ".join(labels)}
+                found.append(("+".join(codes), label, codes))
+        data._memo[key] = found
+    return data._memo[key]  # type: ignore[no-any-return]
+
+
+def _conditions(data: RoundData, question: Question) -> list[tuple[str, frozenset[str]]]:
+    """The routing a question follows: (question code, the answers that route to it)."""
+    found = []
+    for condition in (data.section_conditions.get(question.code), question.show_if):
+        if condition and condition.get("question") in data.questions:
+            found.append((condition["question"], frozenset(str(c) for c in condition.get("any_of", ()))))
+    return found
+
+
+def _public_breakdown(
+    data: RoundData, question: Question, variable: Variable, options: Options, base: np.ndarray
+) -> Breakdown:
+    withheld = Breakdown(variable.code, variable.label, [], withheld=True)
+    if variable.code == f"q:{question.code}":
+        return withheld
+    coded = public_groups(data, variable, base)
+    if len(coded) < 2 and (not coded or len(coded[0][2]) > 1):  # one group of all the small ones: nothing to show
+        return withheld
+    found = variables(data)
+    conditions = _conditions(data, question)
+    # A routed question is asked of the respondents who gave certain answers: its groups' counts would tell those
+    # answers' counts apart where the question it follows shows them combined.
+    for parent_code, routed in conditions:
+        parent = data.questions[parent_code]
+        if (
+            parent.kind == QuestionKind.SINGLE
+            and variable.code.startswith("q:")
+            and variable.code != f"q:{parent_code}"
+        ):
+            for _code, _label, members in public_groups(data, found[f"q:{parent_code}"], base):
+                if set(members) & routed and not set(members) <= routed:
+                    return withheld
+    categories = None
+    if question.kind == QuestionKind.SINGLE and variable.code.startswith("q:"):
+        # The same table read the other way round (this question's groups, the other's answers) combines this
+        # question's answers: so must this one. A combined answer counts in percentages if one of its answers does.
+        excluded = {choice.code: choice.excluded_from_percent for choice in question.choices.all()}
+        categories = [
+            Category(code, label, all(excluded.get(m, True) for m in members), tuple(members))
+            for code, label, members in public_groups(data, found[f"q:{question.code}"], base)
+            if members != [""]
+        ]
+    domains = np.column_stack(
+        [np.logical_or.reduce([_members(data, variable, m) for m in members]) & base for _c, _l, members in coded]
+    )
+    raw = Options(weighted=options.weighted, public=False, filters=options.filters)
+    results = question_results(data, question, raw, domains, categories=categories)
+    groups = [
+        Group(code, label, result, members) for (code, label, members), result in zip(coded, results, strict=True)
+    ]
+    # Where a question this one follows is hidden, this one is hidden too: its answers would bound the other's.
+    hidden = np.zeros(len(groups), dtype=bool)
+    for parent_code, _routed in conditions:
+        above = breakdown(data, data.questions[parent_code], variable, options)
+        if above.withheld:
+            return withheld
+        hidden_in = {g.code for g in above.groups if g.result.suppressed}
+        hidden |= np.array([group.code in hidden_in for group in groups])
+    _protect_table(groups, hidden)
+    for group in groups:
+        _protect(group.result, data.round.answers_public)
+        _settle(group.result)
+        group.result.asked_n = group.result.answered_n = None
+        if group.result.texts is None and not group.result.blocks and group.result.number is None:
+            group.result.n = None
     return Breakdown(variable.code, variable.label, groups)
 
 
@@ -666,7 +886,7 @@ def compare(current: QuestionResult, previous: QuestionResult, previous_name: st
     if pairs:
         tested = statistics.compare(_as_estimates([o for o, _r in pairs]), _as_estimates([r for _o, r in pairs]))
         for index, (_old, row) in enumerate(pairs):
-            row.change = float(tested.percentage_points[0, index])
+            row.change = float(tested.percentage_points[0, index]) + 0.0  # + 0.0: never "-0.0"
             row.significant = bool(tested.significant[0, index])
     return result
 
@@ -704,10 +924,14 @@ def round_results(data: RoundData, options: Options) -> list[SectionResults]:
     ]
 
 
-def region_values(split: Breakdown, choice: str, item: str = "") -> dict[str, tuple[int, float | None]]:
-    """From a breakdown by region: region code → (respondents, % who gave the answer `choice`, None if hidden)."""
-    values = {}
+def region_values(split: Breakdown, choice: str, item: str = "") -> dict[str, tuple[int | None, float | None]]:
+    """From a breakdown by region: region code → (respondents, % who gave the answer `choice`, None if hidden).
+    Regions combined with others for disclosure control have neither on their own."""
+    values: dict[str, tuple[int | None, float | None]] = {}
     for group in split.groups:
+        if len(group.members) > 1:
+            values.update({member: (None, None) for member in group.members})
+            continue
         for block in group.result.blocks:
             if block.code != item:
                 continue

@@ -452,12 +452,22 @@ class RowOut(Schema):
     label: str
     count: int | None = Field(..., description="Respondents who gave this answer (unweighted).")
     percent: float | None
-    ci_low: float | None = Field(..., description="95 % confidence interval: Wilson, or design-based when weighted.")
+    ci_low: float | None = Field(..., description="95 % confidence interval, by the method `ci_method`.")
     ci_high: float | None
+    ci_method: str = Field(
+        ...,
+        description="`wilson` (unweighted: Wilson score), `logit` (weighted: logit interval from the design-based "
+        "standard error), `korn-graubard` (weighted, at 0 % and 100 %: Clopper–Pearson on Korn and Graubard's "
+        "effective sample size); empty when suppressed.",
+    )
     se: float | None = Field(..., description="Standard error of the percentage, in percentage points.")
     n_eff: float | None = Field(..., description="Kish effective sample size of the denominator (weighted).")
     excluded: bool = Field(..., description="Left out of percentages.")
-    suppressed: bool = Field(..., description="Hidden by disclosure control (fewer than 5 respondents).")
+    suppressed: bool = Field(
+        ...,
+        description="Hidden by disclosure control: fewer than 5 respondents, or hidden with such a figure so that "
+        "it cannot be worked out from the others.",
+    )
     previous: float | None = Field(..., description="The compared round's percentage.")
     change: float | None = Field(..., description="Change in percentage points since the compared round.")
     significant: bool | None = Field(..., description="Whether the change is significant at the 5 % level.")
@@ -468,7 +478,9 @@ class BlockOut(Schema):
 
     code: str = Field(..., description="The item's code; empty for a question without items.")
     label: str
-    n: int = Field(..., description="The denominator: respondents (unweighted) in the percentages.")
+    n: int | None = Field(
+        ..., description="The denominator: respondents (unweighted) in the percentages; null when suppressed."
+    )
     n_eff: float | None
     suppressed: bool
     previous_n: int | None = Field(..., description="The compared round's denominator.")
@@ -476,7 +488,7 @@ class BlockOut(Schema):
 
 
 class NumberOut(Schema):
-    n: int
+    n: int | None = Field(..., description="Respondents; null when suppressed.")
     mean: float | None
     ci_low: float | None
     ci_high: float | None
@@ -492,12 +504,17 @@ class QuestionResultBase(Schema):
     kind: QuestionKind
     section: str
     asked: str = Field(..., description="Who was asked, in words.")
-    asked_n: int
-    answered_n: int
+    asked_n: int | None = Field(
+        ..., description="Respondents who were asked; null in a breakdown's groups and when the result is suppressed."
+    )
+    answered_n: int | None = Field(..., description="Of them, those who answered; null as `asked_n`.")
     multiple: bool = Field(..., description="Several answers allowed: the percentages sum to more than 100.")
     hidden: list[str] = Field(..., description="Labels of the answers left out of percentages.")
     weighted: bool
-    n: int = Field(..., description="The denominator (scales and grids: the largest of their items').")
+    weighting: str = Field(..., description="How the figures are weighted, in words.")
+    n: int | None = Field(
+        ..., description="The denominator (scales and grids: the largest of their items'); null when suppressed."
+    )
     unit_label: str
     suppressed: bool
     compared_with: str = Field(..., description="The name of the round compared with, if any.")
@@ -509,15 +526,25 @@ class QuestionResultBase(Schema):
 
 
 class GroupOut(Schema):
-    code: str = Field(..., description="The group's code; empty for “not known” or “no answer”.")
+    code: str = Field(
+        ..., description="The group's code; empty for “not known” or “no answer”; codes joined by + when combined."
+    )
     label: str
+    members: list[str] = Field(
+        ..., description="The variable's groups in this one: several when groups of fewer than 5 are combined."
+    )
     result: QuestionResultBase
 
 
 class BreakdownOut(Schema):
     variable: str
     label: str
-    groups: list[GroupOut] = Field(..., description="Groups with respondents, protected together.")
+    withheld: bool = Field(
+        ..., description="Not shown: it would tell what groups of fewer than 5 respondents answered."
+    )
+    groups: list[GroupOut] = Field(
+        ..., description="Groups with respondents, groups of fewer than 5 combined, protected together."
+    )
 
 
 class QuestionResultOut(QuestionResultBase):
@@ -554,6 +581,8 @@ class ResultsMeta(Schema):
     round: RoundRef
     is_synthetic: bool = Field(..., description="Made-up demo data: not real survey results.")
     weighted: bool
+    weighting: str = Field(..., description="How the figures are weighted (method, and to which cells), in words.")
+    intervals: str = Field(..., description="Which confidence intervals the figures have, in words.")
     disclosure_control: bool = Field(
         ..., description="Figures resting on fewer than `suppression_threshold` respondents are hidden."
     )
@@ -709,6 +738,8 @@ def _meta(req: _Analysis) -> dict[str, Any]:
         "round": req.data.round,
         "is_synthetic": req.data.round.is_synthetic,
         "weighted": req.options.weighted,
+        "weighting": analysis.weighting_note(req.data.design(req.options.weighted)),
+        "intervals": analysis.interval_note(req.options.weighted),
         "disclosure_control": req.options.public,
         "suppression_threshold": analysis.SUPPRESSION_THRESHOLD,
         "compared_with": req.previous.round if req.previous else None,

@@ -29,6 +29,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from barometer.analysis import Block, Breakdown, QuestionResult, Row
+from barometer.analysis import interval_note as analysis_interval_note
 from organisations.finland_map import finland_map
 
 # Colours from the site's palette (static/css/site.css): the bars pass 3:1 against white.
@@ -89,12 +90,16 @@ def notes(result: QuestionResult, *, synthetic: bool = False) -> list[str]:
         lines.append(_("Several answers could be chosen, so the percentages add up to more than 100 %."))
     if result.hidden:
         lines.append(_("Not included in the percentages: %(answers)s.") % {"answers": ", ".join(result.hidden)})
-    if result.weighted:
-        lines.append(_("Weighted to the sampling frame (organisation kind, size class and region)."))
-    else:
-        lines.append(_("Unweighted."))
+    lines.append(result.weighting or (_("Weighted.") if result.weighted else _("Unweighted.")))
+    if result.blocks:
+        lines.append(analysis_interval_note(result.weighted))
     if _any_suppressed(result):
-        lines.append(_("– Fewer than 5 respondents: not shown."))
+        lines.append(
+            _(
+                "– Not shown: fewer than 5 respondents, or hidden with such a figure so that it cannot be "
+                "worked out from the others."
+            )
+        )
     if synthetic:
         lines.append(_("Synthetic demo data, not a real survey."))
     return lines
@@ -106,7 +111,7 @@ def percent_of_respondents() -> str:
 
 
 def axis_title(result: QuestionResult, n_text: str = "") -> str:
-    return _("%% of respondents, N=%(n)s") % {"n": n_text or result.n}
+    return _("%% of respondents, N=%(n)s") % {"n": n_text or ("–" if result.n is None else result.n)}
 
 
 def _any_suppressed(result: QuestionResult) -> bool:
@@ -498,7 +503,7 @@ def _trend_n(points: Sequence[tuple[str, QuestionResult]]) -> str:
 class RegionValue:
     code: str
     name: str
-    n: int
+    n: int | None  # None: combined with other regions, or suppressed
     percent: float | None  # None: no respondents, or suppressed
 
 

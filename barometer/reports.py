@@ -67,6 +67,7 @@ class Report:
     frame_size: int
     sections: list[ReportSection] = field(default_factory=list)
     weighting_problem: str = ""  # why weighted results were asked for but are not possible
+    weighting: str = ""  # how the figures are weighted, in words (analysis.weighting_note)
     compared_with: Round | None = None
     compared_public: bool = True  # the round compared with is shown with the public's disclosure rules
 
@@ -84,13 +85,17 @@ class Report:
         lines = [
             _("%(respondents)s respondents of %(frame)s organisations in the sampling frame.")
             % {"respondents": self.respondents, "frame": self.frame_size},
-            _("Results are weighted to the sampling frame (organisation kind, size class and region).")
-            if self.weighted
-            else _("Results are unweighted: percentages of the respondents."),
+            self.weighting or _("Results are unweighted: percentages of the respondents."),
+            analysis.interval_note(self.weighted),
             _("Percentages exclude the answers “don't know” and “not relevant” where the question says so."),
         ]
         if self.options.public:
-            lines.append(_("Figures resting on fewer than 5 respondents are not shown."))
+            lines.append(
+                _(
+                    "Figures resting on fewer than 5 respondents are not shown, nor figures from which they could be "
+                    "worked out; in breakdowns, groups of fewer than 5 respondents are combined."
+                )
+            )
         if self.compared_with is not None:
             lines.append(_("Compared with %(round)s.") % {"round": self.compared_with.name})
             lines.append(_("* marks a statistically significant change (p < 0.05)."))
@@ -122,6 +127,7 @@ def _build(round_: Round, options: Options, compare_with: Round | None, public_p
         if report.weighting_problem:
             options = Options(weighted=False, public=options.public, filters=options.filters)
             report.options = options
+    report.weighting = analysis.weighting_note(data.design(options.weighted))
     previous: dict[str, QuestionResult] = {}
     if compare_with is not None:
         old = analysis.round_data(compare_with)
@@ -180,7 +186,8 @@ def _interval(row: Row) -> str:
 def _points(value: float | None) -> str:
     if value is None:
         return "–"
-    return ("+" if value > 0 else "") + number_format(round(value, 1), 1)
+    shown = round(value, 1) + 0.0  # + 0.0: a change that rounds to nothing is "0,0", never "-0,0"
+    return ("+" if shown > 0 else "") + number_format(shown, 1)
 
 
 def choice_table(result: QuestionResult) -> Table:
@@ -365,7 +372,7 @@ def table_rows(block: Block, rows: Iterable[Row], result: QuestionResult, compar
             line.append(row.n_eff)
         if compared:
             significant = None if row.significant is None else (_("yes") if row.significant else _("no"))
-            line += [row.previous, row.change, significant]
+            line += [row.previous, _rounded(row.change, 1), significant]
         lines.append(line)
     line = [_("Total (N)"), block.n if not block.suppressed else None]
     lines.append(line)
@@ -445,6 +452,8 @@ CSV_COLUMNS = (
     "ci_high",
     "n_eff",
     "weighted",
+    "weighting",
+    "ci_method",
     "suppressed",
     "previous_percent",
     "change_points",
@@ -478,6 +487,8 @@ def csv_rows(round_: Round, results: Iterable[tuple[str, str, str, QuestionResul
                     "ci_high": _rounded(row.ci_high),
                     "n_eff": _rounded(row.n_eff),
                     "weighted": result.weighted,
+                    "weighting": result.weighting,
+                    "ci_method": row.ci_method,
                     "suppressed": row.suppressed,
                     "previous_percent": _rounded(row.previous),
                     "change_points": _rounded(row.change),
@@ -486,8 +497,8 @@ def csv_rows(round_: Round, results: Iterable[tuple[str, str, str, QuestionResul
                 }
 
 
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
+def _rounded(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits) + 0.0  # + 0.0: never "-0.0"
 
 
 def write_csv(rows: Iterable[dict[str, Any]]) -> str:

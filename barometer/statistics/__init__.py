@@ -13,7 +13,14 @@ call these. Every figure is checked against samplics in `tests/`.
 
 from barometer.statistics.coding import choices, groups, indicators
 from barometer.statistics.comparison import Comparison, compare
-from barometer.statistics.disclosure import MIN_RESPONDENTS, Reason, Suppressed, suppress
+from barometer.statistics.disclosure import (
+    MIN_RESPONDENTS,
+    Reason,
+    Suppressed,
+    collapse_small_groups,
+    protect_table,
+    suppress,
+)
 from barometer.statistics.estimation import Estimates, means, proportions
 from barometer.statistics.weighting import (
     MIN_CELL_RESPONDENTS,
@@ -35,12 +42,14 @@ __all__ = [
     "Suppressed",
     "WeightingError",
     "choices",
+    "collapse_small_groups",
     "compare",
     "groups",
     "indicators",
     "means",
     "post_stratify",
     "proportions",
+    "protect_table",
     "rake",
     "suppress",
     "unweighted",

@@ -94,8 +94,11 @@ def proportions(
 
     Intervals: for a weighted design the logit interval of samplics (and of Stata's `svy: proportion`):
     logit(p̂) ± t·se/(p̂(1 − p̂)) transformed back, with t on the design's degrees of freedom (respondents −
-    strata); it stays within 0–1 and is [p̂, p̂] at p̂ = 0 or 1. Unweighted, the Wilson score interval (Wilson 1927;
-    Agresti & Coull 1998), which behaves well for the small counts of a breakdown.
+    strata); it stays within 0–1. At p̂ = 0 or 1 it would be the point [p̂, p̂], as if nine organisations all
+    answering "yes" proved that every organisation would: there the interval is Korn and Graubard's
+    Clopper–Pearson interval on the effective sample size (`_korn_graubard`). Unweighted, the Wilson score
+    interval (Wilson 1927; Agresti & Coull 1998), which behaves well for the small counts of a breakdown and is
+    never a point.
     """
     values = _answer_matrix(indicators, design.n)
     sums = _linearised(values, design, _domain_matrix(domains, design.n), binary=True)
@@ -109,6 +112,9 @@ def proportions(
     )
     if design.is_weighted:
         low, high = _logit_interval(sums.estimate, sums.se, t_quantile(_upper(confidence), design.degrees_of_freedom))
+        edge_low, edge_high = _korn_graubard(sums.estimate, sums.n, sums.n_eff, design.degrees_of_freedom, confidence)
+        edge = unanimous & np.isfinite(edge_low)
+        low, high = np.where(edge, edge_low, low), np.where(edge, edge_high, high)
     else:
         low, high = _wilson_interval(sums.estimate, sums.n, normal_quantile(_upper(confidence)))
     return sums.with_interval(low, high, confidence)
@@ -298,6 +304,31 @@ def _logit_interval(p: FloatArray, se: FloatArray, t: float) -> tuple[FloatArray
         high = 1 / (1 + np.exp(-centre - half))
     edge = (p == 0) | (p == 1)
     return np.where(edge, p, low), np.where(edge, p, high)
+
+
+def _korn_graubard(
+    p: FloatArray, n: IntArray, n_eff: FloatArray, df: int, confidence: float
+) -> tuple[FloatArray, FloatArray]:
+    """The Clopper–Pearson interval of p̂ = 0 or 1 on the effective sample size, with Korn and Graubard's
+    degrees-of-freedom adjustment (Korn & Graubard, "Confidence intervals for proportions with small expected
+    number of positive counts estimated from survey data", Survey Methodology 24(2), 1998; R survey's
+    `svyciprop(method = "beta")`): n* = n_eff · (t_{n−1} / t_df)², at most n. At p̂ = 0 the beta quantile has
+    the closed form [0, 1 − (α/2)^(1/n*)], and at p̂ = 1 [(α/2)^(1/n*), 1]. The effective sample size is Kish's,
+    (Σw)²/Σw², since p̂(1 − p̂)/V̂ is 0/0 there. NaN for other p̂ and where n* is not positive."""
+    alpha = 1 - confidence
+    upper = _upper(confidence)
+    t_design = t_quantile(upper, df)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # t_{n−1} for the few distinct n of unanimous figures only (each quantile costs a Newton iteration)
+        wanted = ((p == 0) | (p == 1)) & (n > 1)
+        t_of = {int(k): t_quantile(upper, float(k - 1)) for k in np.unique(n[wanted])}
+        t_domain = np.array([t_of.get(int(k), np.nan) for k in n.ravel()], dtype=np.float64).reshape(n.shape)
+        adjusted = np.where(np.isfinite(t_domain) & np.isfinite(t_design), n_eff * (t_domain / t_design) ** 2, n_eff)
+        n_star = np.minimum(adjusted, n)
+        reach = np.where(n_star > 0, (alpha / 2) ** (1 / n_star), np.nan)
+    low = np.where(p == 0, 0.0, np.where(p == 1, reach, np.nan))
+    high = np.where(p == 0, 1 - reach, np.where(p == 1, 1.0, np.nan))
+    return low, high
 
 
 def _wilson_interval(p: FloatArray, n: IntArray, z: float) -> tuple[FloatArray, FloatArray]:

@@ -26,7 +26,7 @@ from barometer.statistics._types import FloatArray, IntArray
 Method = Literal["unweighted", "weights", "post-stratification", "raking"]
 
 #: Post-stratification needs at least this many respondents in every cell of the frame, else `post_stratify`
-#: rakes to the cells' margins instead: a cell weight resting on one or two organisations is mostly noise.
+#: collapses the cell with a neighbour: a cell weight resting on one or two organisations is mostly noise.
 MIN_CELL_RESPONDENTS = 5
 
 
@@ -46,6 +46,9 @@ class Design:
     strata: IntArray
     fpc: FloatArray
     method: Method
+    #: Post-stratification: the frame's cells that were combined with others (each a tuple of codes, one per
+    #: classifying variable), so that a note can say so.
+    collapsed: tuple[tuple[int, ...], ...] = ()
 
     def __post_init__(self) -> None:
         if self.weights.ndim != 1 or self.strata.shape != self.weights.shape:
@@ -104,11 +107,13 @@ def post_stratify(
     respondent); `population` is the frame's table of counts with one axis per variable (shape K₁ × K₂ × …).
     The cells become the strata of the variance, each with fpc = 1 − n_c/N_c.
 
-    When some cell of the frame has fewer than `min_respondents` respondents (or respondents but no frame units),
-    the cells are not used: the weights are raked to the table's margins instead, which needs only each kind, each
-    size class and each region to have respondents. That is the usual remedy for sparse cells besides collapsing
-    them (Kalton & Flores-Cervantes, "Weighting methods", J. Official Statistics 19(2), 2003); collapsing would need
-    a choice of neighbours that the data cannot make. Such a design says `method="raking"`.
+    A cell of the frame with fewer than `min_respondents` respondents is collapsed with a neighbour (Kalton &
+    Flores-Cervantes, "Weighting methods", J. Official Statistics 19(2), 2003, §3): with the one of the cells that
+    share all its codes but the last (e.g. the same kind and size class, another region) that has the fewest
+    respondents; when there is none left, with those that share all but the last two (the same kind), and so on.
+    Collapsed cells are weighted together, one stratum, and the design lists them in `collapsed`. Cells are taken
+    smallest first, so that as few as possible are collapsed; the order of the variables says which neighbours are
+    sensible (put the one whose cells may be combined most freely last).
     """
     table = np.asarray(population, dtype=np.float64)
     codes = [_codes(c, "cells") for c in cells]
@@ -123,18 +128,47 @@ def post_stratify(
     answered = np.bincount(cell, minlength=in_frame.size)
     if np.any((answered > in_frame) & (in_frame > 0)):
         raise WeightingError("a cell has more respondents than organisations in the frame")
-    usable = np.where(in_frame > 0, answered >= min_respondents, answered == 0)
-    if not usable.all():
-        margins = [table.sum(axis=tuple(a for a in range(table.ndim) if a != axis)) for axis in range(table.ndim)]
-        return rake(codes, margins, base_weights=base_weights)
-
-    base = _base_weights(base_weights, n)
-    factor = in_frame / np.maximum(np.bincount(cell, weights=base, minlength=in_frame.size), np.finfo(float).tiny)
-    # The cells with respondents, renumbered 0 … H−1, are the strata.
-    present, strata = np.unique(cell, return_inverse=True)
-    return Design(
-        base * factor[cell], strata.astype(np.intp), 1.0 - answered[present] / in_frame[present], "post-stratification"
+    if np.any((answered > 0) & (in_frame == 0)):
+        raise WeightingError("respondents in a cell that has no organisations in the frame")
+    if not n:
+        raise WeightingError("no respondents to weight")
+    group = _collapse(table.shape, in_frame, answered, min_respondents)
+    collapsed = tuple(
+        tuple(int(c) for c in np.unravel_index(i, table.shape))
+        for i in range(in_frame.size)
+        if in_frame[i] > 0 and np.count_nonzero(group == group[i]) > 1
     )
+    base = _base_weights(base_weights, n)
+    frame_of = np.bincount(group, weights=in_frame, minlength=in_frame.size)
+    answered_of = np.bincount(group, weights=answered, minlength=in_frame.size)
+    weight_of = np.bincount(group[cell], weights=base, minlength=in_frame.size)
+    factor = frame_of / np.maximum(weight_of, np.finfo(float).tiny)
+    # The (collapsed) cells with respondents, renumbered 0 … H−1, are the strata.
+    present, strata = np.unique(group[cell], return_inverse=True)
+    fpc = 1.0 - answered_of[present] / frame_of[present]
+    return Design(base * factor[group[cell]], strata.astype(np.intp), fpc, "post-stratification", collapsed)
+
+
+def _collapse(shape: tuple[int, ...], in_frame: FloatArray, answered: IntArray, least: int) -> IntArray:
+    """Each frame cell's post-stratum: its own index, or the index of the cell it is collapsed into."""
+    group = np.arange(in_frame.size)
+    coordinates = np.array(np.unravel_index(group, shape)).T  # cell → its codes
+    while True:
+        roots = np.unique(group[in_frame > 0])
+        size = {r: int(answered[group == r].sum()) for r in roots}
+        small = [r for r in roots if size[r] < least]
+        if not small or len(roots) == 1:
+            return group
+        cell = min(small, key=lambda r: (size[r], r))
+        members = group == cell
+        # Neighbours: the other post-strata sharing the most leading codes with this one's first cell.
+        for shared in range(len(shape) - 1, -1, -1):
+            same = (coordinates[:, :shared] == coordinates[cell, :shared]).all(axis=1)
+            others = [r for r in roots if r != cell and same[group == r].any()]
+            if others:
+                partner = min(others, key=lambda r: (size[r], r))
+                group[members] = partner
+                break
 
 
 def rake(

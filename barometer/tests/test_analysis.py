@@ -233,10 +233,13 @@ def test_weighting_is_refused_with_a_reason(analysed_round: Round, small_version
         small_version, org_a, slug="sparse", year=2020, strata=[(STRATA[0][0], 6), (STRATA[1][0], 0)], seed=3
     )
     data = analysis.round_data(sparse)
+    # A cell of the frame without respondents is weighted together with its neighbour, not refused.
+    assert data.weighting_problem() == ""
+    assert data.design(True).collapsed
     with translation.override("en"):
-        assert "no respondents" in data.weighting_problem()
-    with pytest.raises(analysis.WeightingUnavailableError):
-        analysis.question_result(data, data.questions["introduced"], Options(weighted=True))
+        note = analysis.question_result(data, data.questions["introduced"], Options(weighted=True)).weighting
+    assert "post-stratification" in note
+    assert "2 cells with fewer than 5 respondents" in note
 
     analysed_round.unit = Unit.RESPONDENT
     analysed_round.save(update_fields=["unit"])
@@ -244,19 +247,23 @@ def test_weighting_is_refused_with_a_reason(analysed_round: Round, small_version
         assert "unit of analysis" in analysis.round_data(analysed_round).weighting_problem()
 
 
-def test_sparse_cells_are_raked_to_the_margins(small_version: Any, org_a: Any) -> None:
+def test_sparse_cells_are_collapsed_with_a_neighbour_not_raked(small_version: Any, org_a: Any) -> None:
     strata = [(("municipality", "lt5k", "01"), 3), (("municipality", "lt5k", "02"), 8)]
     strata += [(("joint_authority", "lt5k", "01"), 8), (("joint_authority", "lt5k", "02"), 6)]
-    raked = make_round(small_version, org_a, slug="raked", year=2021, strata=strata, seed=5)
-    data = analysis.round_data(raked)
+    collapsed = make_round(small_version, org_a, slug="collapsed", year=2021, strata=strata, seed=5)
+    data = analysis.round_data(collapsed)
     design = data.design(True)
-    assert design.method == "raking"
-    # The margins of the frame are reproduced: 20 organisations of each kind and of each region.
-    for name in ("kind", "region"):
-        totals: dict[str, float] = defaultdict(float)
-        for respondent, weight in zip(data.respondents, design.weights, strict=True):
-            totals[respondent.strata[name]] += weight
-        assert all(total == pytest.approx(2 * FRAME_PER_STRATUM) for total in totals.values())
+    assert design.method == "post-stratification"
+    assert len(design.collapsed) == 2  # municipalities of regions 01 and 02, weighted together
+    totals: dict[tuple[str, str], float] = defaultdict(float)
+    for respondent, weight in zip(data.respondents, design.weights, strict=True):
+        totals[respondent.strata["kind"], respondent.strata["region"]] += weight
+    # The joint authorities' cells keep their own weights (10 organisations each); the municipalities' two cells
+    # stand for their 20 together, each respondent with the same weight.
+    assert totals["joint_authority", "01"] == pytest.approx(FRAME_PER_STRATUM)
+    assert totals["joint_authority", "02"] == pytest.approx(FRAME_PER_STRATUM)
+    assert totals["municipality", "01"] + totals["municipality", "02"] == pytest.approx(2 * FRAME_PER_STRATUM)
+    assert totals["municipality", "01"] == pytest.approx(2 * FRAME_PER_STRATUM * 3 / 11)
 
 
 # --- breakdowns and disclosure control --------------------------------------------------------------------------
@@ -286,19 +293,20 @@ def test_public_outputs_suppress_small_groups_and_the_group_that_would_reveal_th
     team = analysis.breakdown(data, question, region, TEAM)
     assert not any(group.result.suppressed for group in team.groups)
 
-    public = {g.code: g.result for g in analysis.breakdown(data, question, region, Options()).groups}
+    split = analysis.breakdown(data, question, region, Options())
+    public = {g.code: g for g in split.groups}
     sizes = {code: result.blocks[0].n for code, result in team_sizes(team).items()}
-    small = [code for code, n in sizes.items() if n < 5]
+    small = [code for code, n in sizes.items() if n is not None and n < 5]
     assert small == ["04"]
-    # "04" is under 5; the next smallest group goes with it, or "04" would be the whole minus the others.
-    next_smallest = min((code for code in sizes if code != "04"), key=lambda code: sizes[code])
-    assert {code for code, result in public.items() if result.suppressed} == {"04", next_smallest}
-    hidden = public["04"].blocks[0]
-    assert hidden.suppressed
-    assert all(r.count is None and r.percent is None for r in hidden.rows)
-    for code, result in public.items():
-        if code not in ("04", next_smallest):
-            assert row(result, "yes").percent is not None
+    # "04" is under 5: it is combined with the next smallest group, or it would be the whole minus the others.
+    next_smallest = min((code for code in sizes if code != "04"), key=lambda code: sizes[code] or 0)
+    combined = next(group for group in split.groups if len(group.members) > 1)
+    assert sorted(combined.members) == sorted(["04", next_smallest])
+    assert combined.code == "+".join(combined.members)
+    assert combined.result.blocks[0].n == sizes["04"] + sizes[next_smallest]
+    assert "04" not in public
+    assert not any(group.result.suppressed for group in split.groups)
+    assert all(group.result.asked_n is None and group.result.answered_n is None for group in split.groups)
 
 
 def team_sizes(split: analysis.Breakdown) -> dict[str, analysis.QuestionResult]:

@@ -1,13 +1,14 @@
-"""Disclosure control of public outputs, as properties: whatever the group sizes of a breakdown, no group of fewer
-than 5 respondents is shown, and never exactly one group is hidden (it would be the whole minus the others);
-and a public output takes no filters."""
+"""Disclosure control of public outputs, as properties of its rules: groups of fewer than 5 respondents are
+combined, hidden groups are safe together, and a public output takes no filters. That no hidden figure can be
+worked out is tested by attacking the published results: test_disclosure_attack.py."""
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from barometer import analysis
-from barometer.analysis import Block, Group, NumberSummary, Options, QuestionResult, Row
+from barometer import analysis, statistics
+from barometer.analysis import Options
 from barometer.models import Round
 from barometer.tests.test_analysis_support import analysed_round
 
@@ -16,36 +17,42 @@ __all__ = ["analysed_round"]  # a fixture used by name
 THRESHOLD = analysis.SUPPRESSION_THRESHOLD
 
 
-def _group(index: int, n: int) -> Group:
-    """A group as the analysis leaves it after the per-result rule: hidden when under 5."""
-    rows = [Row("yes", "Yes", n // 2, 50.0), Row("no", "No", n - n // 2, 50.0)]
-    block = Block("", "", n, rows)
-    number = NumberSummary(n, 1.0, 0.5, 1.5)
-    result = QuestionResult("q", "Q?", "single", "", "", n, n, False, [], False, n, [block], number)
-    if n < THRESHOLD:
-        analysis._hide_block(block)
-        analysis._hide_number(number)
-    return Group(f"g{index}", f"Group {index}", result)
-
-
 @given(st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=12))
-def test_no_small_group_is_shown_and_no_group_is_hidden_alone(sizes: list[int]) -> None:
-    groups = [_group(index, n) for index, n in enumerate(sizes)]
-    analysis._protect_groups(groups)
-    hidden = [g for g in groups if g.result.blocks[0].suppressed and g.result.n > 0]
-    shown = [g for g in groups if not g.result.blocks[0].suppressed and g.result.n > 0]
-    assert all(g.result.n >= THRESHOLD for g in shown)
-    assert len(hidden) != 1 or not shown  # one hidden group beside shown ones could be subtracted
-    for group in hidden:
-        assert all(row.percent is None and row.count is None for row in group.result.blocks[0].rows)
-        number = group.result.number
-        assert number is not None
-        assert number.suppressed
-        assert number.mean is None
-    # Only what the rule needs: groups of 5 or more are hidden only as the one partner of a single small one.
-    small = [n for n in sizes if 0 < n < THRESHOLD]
-    extra = [g for g in hidden if g.result.n >= THRESHOLD]
-    assert len(extra) == (1 if len(small) == 1 and len(hidden) > 1 else 0)
+def test_small_groups_are_combined_until_the_combination_has_five_and_two_groups(sizes: list[int]) -> None:
+    published = statistics.collapse_small_groups(sizes)
+    assert sorted(i for group in published for i in group) == [i for i, n in enumerate(sizes) if n > 0]
+    for group in published:
+        assert sum(sizes[i] for i in group) >= THRESHOLD or len(published) == 1
+        if len(group) > 1:
+            assert sum(1 for i in group if sizes[i] > 0) >= 2
+
+
+@given(
+    st.integers(2, 4).flatmap(
+        lambda rows: st.lists(st.lists(st.integers(0, 6), min_size=rows, max_size=rows), min_size=1, max_size=8)
+    ),
+    st.lists(st.booleans(), min_size=1, max_size=8),
+)
+def test_hidden_groups_are_safe_together(columns: list[list[int]], forced: list[bool]) -> None:
+    """Every hidden group of a table: two or more with respondents, and no answer that all of them gave — the
+    conditions under which no hidden count follows from the whole and the shown groups (Fréchet bounds)."""
+    table = np.array(columns).T
+    rows, groups = table.shape[0], table.shape[1]
+    counted = np.arange(rows) < rows - 1  # the last answer is "don't know"
+    answered = table.sum(axis=0)
+    n = table[counted].sum(axis=0)
+    hidden = statistics.protect_table(table, answered, n, counted, hidden=(forced + [False] * groups)[:groups])
+    assert hidden[n < THRESHOLD].all()
+    assert hidden[np.array((forced + [False] * groups)[:groups])].all()
+    if hidden.all() or not (hidden & (answered > 0)).any():
+        return
+    assert np.count_nonzero(hidden & (answered > 0)) >= 2
+    sums = table[:, hidden].sum(axis=1)
+    for j in range(rows):
+        if sums[j]:
+            assert sums[j] < answered[hidden].sum()
+            if counted[j]:
+                assert sums[j] < n[hidden].sum()
 
 
 @pytest.mark.django_db

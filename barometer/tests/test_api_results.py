@@ -186,7 +186,7 @@ def test_multiple_choice_routing_scale_and_number(client: Client, published: Rou
     assert (technology["code"], technology["n"]) == ("technology", 14)
     assert rows(technology)["large"]["percent"] == pytest.approx(100 * 10 / 14)
     # Four answers are too few to publish: the whole item is suppressed, counts and all.
-    assert (competence["n"], competence["suppressed"]) == (4, True)
+    assert (competence["n"], competence["suppressed"]) == (None, True)  # not even its N
     assert all(row["count"] is None and row["percent"] is None for row in competence["rows"])
     staff = get(client, "/rounds/published/results/staff")["question"]
     assert staff["number"]["n"] == 10
@@ -256,11 +256,16 @@ def test_a_breakdown_hides_small_groups_and_the_one_that_would_give_them_away(
     body = get(client, "/rounds/published/results/staff?breakdown=q:introduced")
     assert body["breakdown"] == "q:introduced"
     groups = {g["code"]: g["result"] for g in body["question"]["breakdown"]["groups"]}
-    assert set(groups) == {"yes", "no", "dont_know"}
-    # staff answered: yes 8, no 2 (10 in all): the group of 2 is hidden, and so is the next smallest, since the
-    # whole minus the shown groups would reveal it.
+    # "no" and "don't know" have fewer than 5 respondents: they are combined into one group.
+    assert set(groups) == {"yes", "no+dont_know"}
+    combined = next(g for g in body["question"]["breakdown"]["groups"] if g["code"] == "no+dont_know")
+    assert combined["members"] == ["no", "dont_know"]
+    # staff answered: yes 8, the others 2 (10 in all): the group of 2 is hidden, and so is the next smallest, since
+    # the whole minus the shown groups would reveal it; hidden figures show no N.
     assert groups["yes"]["number"]["suppressed"] is True
-    assert groups["no"]["number"]["suppressed"] is True
+    assert groups["no+dont_know"]["number"]["suppressed"] is True
+    assert groups["no+dont_know"]["number"]["n"] is None
+    assert groups["yes"]["asked_n"] is None
     team = get(clients["editor_a"], "/rounds/published/results/staff?breakdown=q:introduced")
     team_groups = {g["code"]: g["result"] for g in team["question"]["breakdown"]["groups"]}
     assert team_groups["yes"]["number"]["mean"] == pytest.approx(45)
@@ -303,6 +308,21 @@ def test_weighted_results(client: Client, published: Round) -> None:
     assert [r["percent"] for r in block["rows"]] == [r.percent for r in expected.blocks[0].rows]
     assert block["n_eff"] == pytest.approx(expected.blocks[0].n_eff)
     assert block["n_eff"] is not None
+    # Which weighting and which intervals, for the whole answer and for each figure.
+    assert "post-stratification" in body["weighting"]
+    assert "Korn–Graubard" in body["intervals"]
+    assert body["question"]["weighting"] == body["weighting"]
+    for row in block["rows"]:
+        if row["percent"] in (0, 100):
+            assert row["ci_method"] == "korn-graubard"
+            assert row["ci_low"] < row["ci_high"]  # never the point [0, 0] or [100, 100]
+        elif row["percent"] is not None:
+            assert row["ci_method"] == "logit"
+    unweighted = get(client, "/rounds/published/results/introduced")
+    assert "Wilson" in unweighted["intervals"]
+    assert {r["ci_method"] for r in unweighted["question"]["blocks"][0]["rows"] if r["percent"] is not None} == {
+        "wilson"
+    }
 
 
 def test_weighting_a_round_of_respondents_is_refused_with_the_reason(client: Client, published: Round) -> None:

@@ -14,6 +14,7 @@ from barometer import analysis, reports
 from barometer.analysis import Options
 from barometer.models import Round
 from barometer.tests.test_analysis_support import STRATA, analysed_round, make_round, previous_round
+from barometer.vocabulary import Unit
 
 pytestmark = pytest.mark.django_db
 __all__ = ["analysed_round", "previous_round"]  # fixtures used by name
@@ -142,14 +143,16 @@ def test_the_report_says_how_to_read_it_and_falls_back_to_unweighted_with_a_reas
         strata=[(STRATA[0][0], 6), (STRATA[1][0], 0)],
         seed=3,
         is_synthetic=True,
+        unit=Unit.RESPONDENT,
     )
     report = _report(sparse, weighted=True)
     assert not report.weighted
-    assert "no respondents" in report.weighting_problem
+    assert "unit of analysis" in report.weighting_problem
     lines = report.introduction()
     assert "6 respondents of 20 organisations in the sampling frame." in lines
-    assert "Results are unweighted: percentages of the respondents." in lines
-    assert "Figures resting on fewer than 5 respondents are not shown." in lines
+    assert "Unweighted: percentages of the respondents." in lines
+    assert "95 % confidence intervals: Wilson score intervals." in lines  # which intervals
+    assert any(line.startswith("Figures resting on fewer than 5 respondents are not shown") for line in lines)
     assert "Synthetic demo data, not a real survey." in lines
 
 
@@ -210,3 +213,14 @@ def test_the_report_pdf_is_tagged_and_accessible(analysed_round: Round, language
     assert structure["figures"], "the report's charts are figures in the structure tree"
     assert all(alt and len(alt) > 20 for alt in structure["figures"]), structure["figures"]
     assert {"/Table", "/TH", "/TD", "/H1", "/H2"} <= structure["tags"], structure["tags"]
+
+
+def test_no_minus_zero_in_changes_or_open_data() -> None:
+    """A change that rounds to nothing is 0,0 (not -0,0) on the pages and in the PDF, and 0.0 in the CSV and XLSX."""
+    with translation.override("fi"):
+        assert reports._points(-0.04) == "0,0"
+        assert reports._points(-0.06) == "-0,1"
+        assert reports._points(0.06) == "+0,1"
+    assert str(reports._rounded(-0.00001)) == "0.0"
+    assert str(reports._rounded(-0.04, 1)) == "0.0"
+    assert str(analysis._percent(-0.0)) == "0.0"

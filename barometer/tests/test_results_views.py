@@ -14,7 +14,7 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]  # ships no t
 
 from barometer.models import Round
 from barometer.tests.test_analysis_support import STRATA, analysed_round, make_round, previous_round
-from barometer.vocabulary import RoundStatus
+from barometer.vocabulary import RoundStatus, Unit
 
 pytestmark = pytest.mark.django_db
 __all__ = ["analysed_round", "previous_round"]  # fixtures used by name
@@ -186,14 +186,17 @@ def test_the_public_sees_small_groups_suppressed_and_the_team_sees_them_unless_i
     team_rows = team.get(csv_url + "?breakdown=region").content.decode().splitlines()
     preview_rows = team.get(csv_url + "?breakdown=region&view=public").content.decode().splitlines()
 
-    def suppressed_groups(rows: list[str]) -> set[str]:
+    def group_codes(rows: list[str]) -> set[str]:
         header = rows[0].lstrip("\ufeff").split(",")
         records = [dict(zip(header, row.split(","), strict=False)) for row in rows[1:]]
-        return {r["group_code"] for r in records if r["suppressed"] == "True"}
+        return {r["group_code"] for r in records}
 
-    assert suppressed_groups(public_rows) == {"04", "02"}
-    assert suppressed_groups(preview_rows) == {"04", "02"}
-    assert suppressed_groups(team_rows) == set()
+    # Region 04 has 3 respondents: the public sees it combined with the next smallest region (02), never alone.
+    combined = {code for code in group_codes(public_rows) if "+" in code}
+    assert [sorted(code.split("+")) for code in combined] == [["02", "04"]]
+    assert "04" not in group_codes(public_rows)
+    assert group_codes(preview_rows) == group_codes(public_rows)
+    assert {"02", "04"} <= group_codes(team_rows)
 
 
 def test_free_text_answers_are_not_published_unless_the_round_says_so(analysed_round: Round, editor_a: Any) -> None:
@@ -266,10 +269,16 @@ def test_an_unknown_round_is_a_form_error(analysed_round: Round) -> None:
 
 def test_weighting_that_is_not_possible_says_why(small_version: Any, org_a: Any) -> None:
     sparse = make_round(
-        small_version, org_a, slug="sparse", year=2020, strata=[(STRATA[0][0], 6), (STRATA[1][0], 0)], seed=3
+        small_version,
+        org_a,
+        slug="sparse",
+        year=2020,
+        strata=[(STRATA[0][0], 6), (STRATA[1][0], 0)],
+        seed=3,
+        unit=Unit.RESPONDENT,
     )
     page = _explore(Client(), sparse, "question=introduced&weighted=1")
-    assert "cannot be weighted to the frame" in page
+    assert "unit of analysis is the organisation" in page
     assert "The figures are unweighted." in page
 
 

@@ -355,6 +355,11 @@ def _explore(request: HttpRequest, round_: Round, query: QueryDict, rounds: list
         query["breakdown"] = ""
     if breakdown_code and result.blocks:
         ex.split = analysis.breakdown(data, question, found[breakdown_code], options)
+        if ex.split.withheld or not ex.split.groups:
+            notices.append(
+                _("This breakdown is not shown: it would tell what groups of fewer than 5 respondents answered.")
+            )
+            ex.split = None
     # Comparison with another round, and the trend across the chain of earlier rounds.
     compare_slug = query.get("compare") or ""
     compare_round = next((r for r in rounds if r.slug == compare_slug and r.pk != round_.pk), None)

@@ -4,6 +4,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from scipy import stats  # type: ignore[import-untyped]
+from statsmodels.stats.proportion import proportion_confint  # type: ignore[import-untyped]
 
 from barometer.statistics import Design, Estimates, groups, means, post_stratify, proportions, unweighted, weighted
 from barometer.statistics._types import BoolArray
@@ -83,7 +85,7 @@ def test_weighted_means_equal_samplics(seed: int) -> None:
 
 
 def test_unweighted_standard_errors_equal_samplics_and_intervals_are_wilson() -> None:
-    from statsmodels.stats.proportion import proportion_confint  # type: ignore[import-untyped]
+    from statsmodels.stats.proportion import proportion_confint
 
     survey = make_survey(7, 300, strata=1)
     design = unweighted(300)
@@ -168,11 +170,38 @@ def test_a_census_stratum_has_no_sampling_variance() -> None:
     assert estimates.ci_low[0, 0] == estimates.ci_high[0, 0] == 0.5
 
 
-def test_interval_at_zero_and_one_is_the_point_as_in_samplics() -> None:
-    answers = np.column_stack([np.zeros(10), np.ones(10)])
-    estimates = proportions(answers, weighted(np.arange(1.0, 11.0)))
-    np.testing.assert_array_equal(estimates.ci_low, [[0.0, 1.0]])
-    np.testing.assert_array_equal(estimates.ci_high, [[0.0, 1.0]])
+def test_interval_at_zero_and_one_is_korn_graubard_not_the_point() -> None:
+    """Nine organisations all answering "yes" do not prove that all would: the interval at 0 % and 100 % is
+    Clopper–Pearson's on Korn and Graubard's effective sample size, checked against statsmodels' beta interval."""
+    rng = np.random.default_rng(8)
+    weights = rng.uniform(1, 4, 30)
+    answers = np.column_stack([np.zeros(30), np.ones(30), rng.random(30) < 0.5])
+    domains = np.column_stack([np.ones(30, dtype=bool), np.arange(30) < 9])  # everyone, and a group of 9
+    design = weighted(weights, strata=np.arange(30) % 3, population=[40, 40, 40])
+    estimates = proportions(answers, design, domains)
+
+    for d, n in ((0, 30), (1, 9)):
+        w = weights[domains[:, d]]
+        n_eff = w.sum() ** 2 / (w * w).sum()
+        # Korn & Graubard's degrees-of-freedom adjustment, with scipy's t quantiles
+        n_star = min(n, n_eff * (stats.t.ppf(0.975, n - 1) / stats.t.ppf(0.975, design.degrees_of_freedom)) ** 2)
+        for column, count in ((0, 0.0), (1, n_star)):
+            low, high = proportion_confint(count, n_star, alpha=0.05, method="beta")
+            np.testing.assert_allclose(
+                [estimates.ci_low[d, column], estimates.ci_high[d, column]], [low, high], rtol=1e-10, atol=1e-12
+            )
+        assert estimates.ci_high[d, 0] > 0.05
+        assert estimates.ci_low[d, 1] < 0.95
+    # Between 0 and 1 the interval is still samplics' logit interval (test_weighted_..._equal_samplics).
+    assert 0 < estimates.ci_low[0, 2] < estimates.estimate[0, 2] < estimates.ci_high[0, 2] < 1
+
+
+def test_unweighted_interval_at_zero_and_one_is_wilson_and_not_a_point() -> None:
+    estimates = proportions(np.column_stack([np.zeros(9), np.ones(9)]), unweighted(9))
+    low, high = proportion_confint([0, 9], 9, alpha=0.05, method="wilson")
+    np.testing.assert_allclose(estimates.ci_low[0], low, atol=1e-15)
+    np.testing.assert_allclose(estimates.ci_high[0], high, atol=1e-15)
+    assert estimates.ci_high[0, 0] > 0.25
 
 
 def test_rows_picks_one_breakdown_out_of_a_stacked_call() -> None:
@@ -201,8 +230,10 @@ def test_unanimous_answers_are_exactly_zero_or_one_however_the_sums_round() -> N
     estimates = proportions(answers, weighted(weights, strata=rng.integers(0, 7, 5000)))
     np.testing.assert_array_equal(estimates.estimate[0, :2], [1.0, 0.0])
     np.testing.assert_array_equal(estimates.se[0, :2], [0.0, 0.0])
-    np.testing.assert_array_equal(estimates.ci_low[0, :2], [1.0, 0.0])
-    np.testing.assert_array_equal(estimates.ci_high[0, :2], [1.0, 0.0])
+    assert estimates.ci_high[0, 0] == 1.0
+    assert 0.99 < estimates.ci_low[0, 0] < 1.0
+    assert estimates.ci_low[0, 1] == 0.0
+    assert 0.0 < estimates.ci_high[0, 1] < 0.01
 
 
 def test_float32_answers_give_the_same_figures() -> None:

@@ -54,15 +54,48 @@ def test_raked_weights_equal_samplics() -> None:
     np.testing.assert_allclose(design.fpc, [1 - 2000 / table.sum()])
 
 
-def test_sparse_cells_fall_back_to_raking_on_the_margins() -> None:
+def test_sparse_cells_are_collapsed_with_their_neighbours_not_raked() -> None:
     # Kind × size × region with 300 respondents: many of the 570 cells are empty or nearly so.
     codes, table = frame_and_sample(5, 300, (6, 5, 19))
     table[0, 0, 0] += 3  # and one cell of the frame has no respondents at all, whatever the draw
 
     design = post_stratify(codes, table)
 
-    assert design.method == "raking"
-    np.testing.assert_allclose(design.weights, rake(codes, margins_of(table)).weights, rtol=1e-12)
+    assert design.method == "post-stratification"
+    assert (0, 0, 0) in design.collapsed
+    # Every post-stratum (a stratum of the design) has at least 5 respondents and reproduces its frame count.
+    assert np.bincount(design.strata).min() >= 5
+    cell = np.ravel_multi_index(tuple(codes), table.shape)
+    weights_by_stratum = np.bincount(design.strata, weights=design.weights)
+    frame = table.ravel()
+    for stratum in range(weights_by_stratum.size):
+        cells = np.unique(cell[design.strata == stratum])
+        # the frame cells of the stratum: its respondents' cells and the empty ones collapsed into it
+        assert weights_by_stratum[stratum] >= frame[cells].sum() - 1e-9
+    np.testing.assert_allclose(design.weights.sum(), table.sum(), rtol=1e-12)
+    # The frame's count of every kind is reproduced: cells are collapsed within a kind first.
+    np.testing.assert_allclose(np.bincount(codes[0], weights=design.weights, minlength=6), margins_of(table)[0])
+
+
+def test_collapsing_prefers_the_same_kind_and_size_class_then_the_same_kind() -> None:
+    # 2 kinds × 2 sizes × 2 regions; (0, 0, 1) has 2 respondents: it joins (0, 0, 0), its neighbour by region.
+    sizes = {(0, 0, 0): 6, (0, 0, 1): 2, (0, 1, 0): 5, (0, 1, 1): 5, (1, 0, 0): 3, (1, 1, 1): 8}
+    rows = [cell for cell, k in sizes.items() for _ in range(k)]
+    codes = [np.array([r[axis] for r in rows]) for axis in range(3)]
+    table = np.full((2, 2, 2), 10.0)
+
+    design = post_stratify(codes, table)
+
+    strata = {cell: int(design.strata[rows.index(cell)]) for cell in sizes}
+    assert strata[(0, 0, 1)] == strata[(0, 0, 0)]
+    assert strata[(0, 1, 0)] != strata[(0, 0, 0)]
+    # (1, 0, 0) has no neighbour of its size class with respondents ((1, 0, 1) has none): it joins kind 1's other.
+    assert strata[(1, 0, 0)] == strata[(1, 1, 1)]
+    # Weights reproduce the collapsed cells' frame counts: (0, 0, ·) stands for 20 organisations.
+    in_00 = (codes[0] == 0) & (codes[1] == 0)
+    np.testing.assert_allclose(design.weights[in_00].sum(), 20.0)
+    np.testing.assert_allclose(design.weights[codes[0] == 1].sum(), 40.0)
+    assert set(design.collapsed) >= {(0, 0, 0), (0, 0, 1), (1, 0, 0), (1, 1, 1), (1, 0, 1), (1, 1, 0)}
 
 
 def test_fpc_of_given_strata() -> None:
