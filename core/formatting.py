@@ -6,8 +6,15 @@ before % that the translators chose ("57,6 %" in Finnish and Swedish, "57.6%" in
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.rounding import round_half_away
+
+
+def quoted(text: str) -> str:
+    """Text in the reader's language's quotation marks: ”…” in Finnish and Swedish, “…” in English."""
+    # Translators: quotation marks around a quoted answer or title; Finnish and Swedish use ”…” (both the same).
+    return pgettext("quotation", "“%(text)s”") % {"text": text}
 
 
 def percent_number(value: float | None, places: int = 0) -> str:
