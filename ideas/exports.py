@@ -102,7 +102,7 @@ def _table(name: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> 
 
 
 def _state_label(code: Any) -> Any:
-    return IdeaState(code).label if code in IdeaState.values else code
+    return str(IdeaState(code).label) if code in IdeaState.values else code
 
 
 # The ideas table: (column, field read).
@@ -137,7 +137,7 @@ def challenge_tables(challenge: Challenge) -> list[Table]:
     idea_ids = [row[0] for row in ideas]
     # States and sources as their names in the reader's language, not their codes.
     idea_rows = [
-        (pk, title, _plain(text), _state_label(state), reason, IdeaSource(source).label if source else "", *rest)
+        (pk, title, _plain(text), _state_label(state), reason, str(IdeaSource(source).label) if source else "", *rest)
         for pk, title, text, state, reason, source, *rest in ideas
     ]
     comments = [
