@@ -40,7 +40,7 @@ def test_invitation_status_column_says_answers_submitted_not_sent(client, editor
 def test_response_rate_headline_and_table_round_alike(client, editor_a, round_open: Round):
     """2 of 3 organisations: the headline said 66,7 % (floatformat rounds), the table 66,6 % (number_format cuts)."""
     frame = list(round_open.frame.all())
-    third = OrganisationFactory()
+    third = OrganisationFactory.create()
     frame.append(round_open.frame.create(organisation=third, kind=third.kind, size_class=third.size_class))
     assert len(frame) == 3
     for unit in frame[:2]:

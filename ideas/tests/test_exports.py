@@ -147,7 +147,9 @@ def test_xlsx_speaks_the_language_of_the_page(
 ) -> None:
     """The workbook offered on the Finnish page has Finnish sheet names, headers and states (issue 12, item 15)."""
     client.force_login(editor_a)
-    workbook = load_workbook(io.BytesIO(client.get(page_url("ideas:export_xlsx", language, pk=busy_challenge.pk)).content))
+    workbook = load_workbook(
+        io.BytesIO(client.get(page_url("ideas:export_xlsx", language, pk=busy_challenge.pk)).content)
+    )
     assert workbook.sheetnames == sheets
     sheet = workbook[sheets[0]]
     header = [cell.value for cell in sheet[1]]
