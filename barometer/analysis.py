@@ -53,6 +53,7 @@ from barometer import statistics
 from barometer.models import Answer, Question, Response, Round, Section
 from barometer.selectors import question_spec, version_contents
 from barometer.vocabulary import QuestionKind, ResponseStatus, Unit
+from core.formatting import quoted
 from organisations.models import OrganisationKind, Region, SizeClass
 
 # Figures resting on fewer respondents than this are suppressed in public outputs.
@@ -477,7 +478,7 @@ def asked_text(data: RoundData, question: Question) -> str:
         if source is None:
             continue
         labels = {choice.code: str(choice.label) for choice in source.choices.all()}
-        answers = _(" or ").join(f"“{labels.get(code, code)}”" for code in condition.get("any_of", ()))
+        answers = _(" or ").join(quoted(labels.get(code, code)) for code in condition.get("any_of", ()))
         sentences.append(
             _("Asked of respondents who answered %(answers)s to “%(question)s”.")
             % {"answers": answers, "question": source.text}

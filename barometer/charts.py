@@ -23,13 +23,13 @@ from typing import Any
 import altair as alt
 import vl_convert as vlc
 from django.core.cache import cache
-from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from barometer.analysis import Block, Breakdown, QuestionResult, Row
 from barometer.analysis import interval_note as analysis_interval_note
+from core import formatting
 from organisations.finland_map import finland_map
 
 # Colours from the site's palette (static/css/site.css): the bars pass 3:1 against white.
@@ -77,10 +77,7 @@ class Chart:
 
 def percent_text(value: float | None) -> str:
     """A percentage as the reports print it: whole numbers, the language's own format ("58 %")."""
-    if value is None:
-        return "–"
-    # The same message as core's `percent` filter: the translators decide the spacing before %.
-    return _("%(value)s%%") % {"value": number_format(round(value), 0)}
+    return formatting.percent_text(value)
 
 
 def notes(result: QuestionResult, *, synthetic: bool = False) -> list[str]:

@@ -23,7 +23,9 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from barometer import analysis, charts
 from barometer.analysis import Block, Options, QuestionResult, Row
 from barometer.models import Round
+from core import formatting
 from core.pdf import html_to_pdf
+from core.rounding import round_half_away
 
 # Sheet names: Excel allows 31 characters and forbids some.
 SHEET_NAME_LIMIT = 31
@@ -178,16 +180,16 @@ def _interval(row: Row) -> str:
     if row.ci_low is None or row.ci_high is None:
         return "–"
     return _("%(low)s–%(high)s") % {
-        "low": number_format(round(row.ci_low), 0),
-        "high": number_format(round(row.ci_high), 0),
+        "low": formatting.percent_number(row.ci_low),
+        "high": formatting.percent_number(row.ci_high),
     }
 
 
 def _points(value: float | None) -> str:
     if value is None:
         return "–"
-    shown = round(value, 1) + 0.0  # + 0.0: a change that rounds to nothing is "0,0", never "-0,0"
-    return ("+" if shown > 0 else "") + number_format(shown, 1)
+    text = formatting.percent_number(value, 1)
+    return ("+" if round_half_away(value, 1) > 0 else "") + text
 
 
 def choice_table(result: QuestionResult) -> Table:

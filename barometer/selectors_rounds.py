@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts import roles
 from barometer.models import FrameUnit, Invitation, Response, Round
@@ -26,10 +26,10 @@ from organisations.models import Organisation, OrganisationKind, Region, SizeCla
 
 class InvitationStatus(models.TextChoices):
     NOT_SENT = "not_sent", gettext_lazy("Not sent")
-    SENT = "sent", gettext_lazy("Sent")
+    SENT = "sent", pgettext_lazy("invitation status", "Sent")
     REMINDED = "reminded", gettext_lazy("Reminded")
     ANSWERING = "answering", gettext_lazy("Answering")
-    SUBMITTED = "submitted", gettext_lazy("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("invitation status", "Submitted")
 
 
 # --- rounds ------------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class QuestionKind(models.TextChoices):
@@ -10,7 +11,7 @@ class QuestionKind(models.TextChoices):
     # Scales and grids have items (rows) answered on the same choices (columns): {"item": "choice"}.
     SCALE = "scale", _("Extent scale")
     GRID = "grid", _("Yes/no grid")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("question type", "Number")
     TEXT = "text", _("Free text")
 
 

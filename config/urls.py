@@ -7,9 +7,11 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from accounts.limits import sign_in_limited
 from config.api import api, unknown_endpoint
 from core.languages import set_language
+from core.views import favicon
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("favicon.ico", favicon),
     path("api/v1/", api.urls),
     path("oidc/", include("accounts.oidc_urls")),  # identification callback and the development provider
     re_path(r"^api/v1/(?P<rest>.*)$", unknown_endpoint),

@@ -1,17 +1,43 @@
 """The front page and the open-data page."""
 
+from collections.abc import Iterable
+
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from innovations import open_data_schema
+from innovations.models import Innovation
 from innovations.selectors import CatalogueFilters, innovation_list, registry_figures
 from innovations.vocabulary import Novelty, Status
 
 LATEST_COUNT = 6
 
 
+def _distinct_latest(innovations: Iterable[Innovation], count: int) -> list[Innovation]:
+    """The newest innovations, one per lineage family: copies of one innovation taken into use by several
+    organisations share its title and summary, and would fill the front page with identical cards."""
+    chosen: list[Innovation] = []
+    families: set[int] = set()
+    titles: set[str] = set()
+    for innovation in innovations:
+        adoption = getattr(innovation, "adopted_from", None)
+        family = adoption.source_id if adoption is not None else innovation.pk
+        title = (innovation.title or "").strip().casefold()
+        if family in families or title in titles:
+            continue
+        families.update({family, innovation.pk})
+        titles.add(title)
+        chosen.append(innovation)
+        if len(chosen) == count:
+            break
+    return chosen
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    latest = innovation_list(user=request.user, filters=CatalogueFilters(status=Status.PUBLISHED, sort="newest"))
+    latest = innovation_list(
+        user=request.user, filters=CatalogueFilters(status=Status.PUBLISHED, sort="newest")
+    ).select_related("adopted_from")
     figures = registry_figures()
     # (label, share, the bar's width (an SVG length: no style attribute, which the CSP refuses) with a decimal
     # point whatever the language)
@@ -26,7 +52,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/home.html",
-        {"figures": figures, "novelty_shares": novelty_shares, "latest": list(latest[:LATEST_COUNT])},
+        {
+            "figures": figures,
+            "novelty_shares": novelty_shares,
+            "latest": _distinct_latest(latest[: LATEST_COUNT * 10], LATEST_COUNT),
+        },
     )
 
 
@@ -59,3 +89,9 @@ def open_data(request: HttpRequest) -> HttpResponse:
             "separator": open_data_schema.MULTI_VALUE_SEPARATOR,
         },
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers, feed readers and bookmarks ask for whatever the page links: the static icon
+    (served by whitenoise with its long cache headers)."""
+    return redirect(static("favicon.ico"), permanent=True)

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import LANGUAGE_LEGENDS
+from core.forms import LANGUAGE_LEGENDS, LocalizedDecimalField
 from experiments.models import Decision, Experiment
 from experiments.selectors import ExperimentFilters, Phase
 from experiments.services import EDITABLE_FIELDS
@@ -86,7 +86,8 @@ class ExperimentForm(forms.Form):
         widget=DateInput,
         help_text=_("The experiment counts as finished once this date has passed."),
     )
-    budget = forms.DecimalField(
+    # The language's own decimal comma and spaced thousands are accepted ("12 500,50"), not only a point.
+    budget = LocalizedDecimalField(
         label=_("Budget (euros)"),
         required=False,
         min_value=0,

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook  # type: ignore[import-untyped]  # ships no type information
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
@@ -26,7 +27,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from audit.models import ChangeRecord
 from core.sanitise import strip_html
 from core.spreadsheets import neutralised
-from ideas.models import Challenge, Comment, Idea, Support
+from ideas.models import Challenge, Comment, Idea, IdeaSource, IdeaState, Support
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -43,13 +44,65 @@ def safe_cell(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class Table:
-    name: str
-    columns: Sequence[str]
+    name: str  # the table's key in URLs ("ideas")
+    columns: Sequence[str]  # the columns' keys
     rows: Sequence[Sequence[Any]]
+    # What a person reads, in the language of the page the file was asked from: the sheet's name and the header row.
+    title: str = ""
+    headings: Sequence[str] = ()
+
+    @property
+    def header(self) -> list[str]:
+        return list(self.headings or self.columns)
 
 
 def _plain(text: str) -> str:
     return strip_html(text or "").strip()
+
+
+# Each column's heading, in the reader's language (the keys stay in URLs and code).
+HEADINGS = {
+    "id": pgettext_lazy("identifier", "Number"),
+    "idea_id": gettext_lazy("Idea number"),
+    "title": gettext_lazy("Title"),
+    "text": gettext_lazy("Text"),
+    "state": gettext_lazy("State"),
+    "state_reason": gettext_lazy("Reason for the state"),
+    "source": gettext_lazy("Source"),
+    "confirmed": gettext_lazy("Confirmed"),
+    "hidden": gettext_lazy("Hidden"),
+    "merged_into": gettext_lazy("Merged into idea"),
+    "latitude": gettext_lazy("Latitude"),
+    "longitude": gettext_lazy("Longitude"),
+    "supports": gettext_lazy("Supports"),
+    "comments": gettext_lazy("Comments"),
+    "created_at": gettext_lazy("Created"),
+    "updated_at": gettext_lazy("Updated"),
+    "changed_at": gettext_lazy("Changed"),
+    "from_state": gettext_lazy("Previous state"),
+    "to_state": gettext_lazy("New state"),
+    "reason": gettext_lazy("Reason"),
+}
+SHEET_TITLES = {
+    "ideas": gettext_lazy("Ideas"),
+    "comments": gettext_lazy("Comments"),
+    "supports": gettext_lazy("Supports"),
+    "states": gettext_lazy("State changes"),
+}
+
+
+def _table(name: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
+    return Table(
+        name,
+        columns,
+        rows,
+        title=str(SHEET_TITLES[name]),
+        headings=[str(HEADINGS.get(column, column)) for column in columns],
+    )
+
+
+def _state_label(code: Any) -> Any:
+    return str(IdeaState(code).label) if code in IdeaState.values else code
 
 
 # The ideas table: (column, field read).
@@ -82,7 +135,11 @@ def challenge_tables(challenge: Challenge) -> list[Table]:
         .values_list(*(field for _column, field in IDEA_COLUMNS))
     )
     idea_ids = [row[0] for row in ideas]
-    idea_rows = [(pk, title, _plain(text), *rest) for pk, title, text, *rest in ideas]
+    # States and sources as their names in the reader's language, not their codes.
+    idea_rows = [
+        (pk, title, _plain(text), _state_label(state), reason, str(IdeaSource(source).label) if source else "", *rest)
+        for pk, title, text, state, reason, source, *rest in ideas
+    ]
     comments = [
         (pk, idea_id, _plain(text), hidden, created_at)
         for pk, idea_id, text, hidden, created_at in Comment.objects.filter(idea_id__in=idea_ids)
@@ -93,10 +150,14 @@ def challenge_tables(challenge: Challenge) -> list[Table]:
         Support.objects.filter(idea_id__in=idea_ids).order_by("pk").values_list("pk", "idea_id", "created_at")
     )
     return [
-        Table("ideas", tuple(column for column, _field in IDEA_COLUMNS), idea_rows),
-        Table("comments", ("id", "idea_id", "text", "hidden", "created_at"), comments),
-        Table("supports", ("id", "idea_id", "created_at"), supports),
-        Table("states", ("idea_id", "changed_at", "from_state", "to_state", "reason"), state_history(idea_ids)),
+        _table("ideas", tuple(column for column, _field in IDEA_COLUMNS), idea_rows),
+        _table("comments", ("id", "idea_id", "text", "hidden", "created_at"), comments),
+        _table("supports", ("id", "idea_id", "created_at"), supports),
+        _table(
+            "states",
+            ("idea_id", "changed_at", "from_state", "to_state", "reason"),
+            [(pk, at, _state_label(old), _state_label(new), why) for pk, at, old, new, why in state_history(idea_ids)],
+        ),
     ]
 
 
@@ -137,8 +198,8 @@ def write_xlsx(tables: Iterable[Table]) -> bytes:
     workbook.remove(workbook.worksheets[0])
     bold = Font(bold=True)
     for table in tables:
-        sheet = workbook.create_sheet(table.name[:31])
-        sheet.append(list(table.columns))
+        sheet = workbook.create_sheet((table.title or table.name)[:31])
+        sheet.append(table.header)
         for cell in sheet[1]:
             cell.font = bold
         for row in table.rows:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organisations.models import Network, Organisation
 
@@ -277,8 +278,8 @@ class Report(models.Model):
 
     class Meta:
         ordering = ("created_at", "id")
-        verbose_name = _("report")
-        verbose_name_plural = _("reports")
+        verbose_name = pgettext_lazy("moderation", "report")
+        verbose_name_plural = pgettext_lazy("moderation", "reports")
 
     def __str__(self) -> str:
         return f"report on {self.comment_id or self.idea_id}"

@@ -301,16 +301,28 @@ def _field_label(name: str) -> str:
 _CODED_FIELDS: dict[str, Any] = {"stage": Stage, "novelty": Novelty, "status": Status, "mode": Novelty}
 
 
-def _value_label(name: str, value: Any) -> Any:
-    """A change-log value as a person reads it: codes as their labels, yes/no for flags, lists joined."""
+def _value_label(name: str, value: Any, themes: dict[str, str] | None = None) -> Any:
+    """A change-log value as a person reads it: codes as their labels, themes by their names in the reader's
+    language (the log keeps their identifiers), yes/no for flags, lists joined."""
     choices = _CODED_FIELDS.get(name) or (CHOICES_BY_DIMENSION.get(name) if name in Dimension.values else None)
     if isinstance(value, list):
-        return ", ".join(str(_value_label(name, item)) for item in value)
+        return ", ".join(str(_value_label(name, item, themes)) for item in value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if name == "themes" and themes is not None and value in themes:
+        return themes[value]
     if choices is not None and value in choices.values:
         return str(choices(value).label)
     return value
+
+
+def _theme_names(records: list[Any]) -> dict[str, str]:
+    """Theme identifier → name in the active language, for the themes these change records mention."""
+    slugs: set[str] = set()
+    for record in records:
+        for value in record.changes.get("themes") or []:  # [before, after], each a list of identifiers
+            slugs.update(value if isinstance(value, list) else [value])
+    return {theme.slug: theme.name for theme in Theme.objects.filter(slug__in=slugs)} if slugs else {}
 
 
 def _model_field_label(name: str) -> str | None:
@@ -334,15 +346,17 @@ def innovation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     changes = None
     if user.has_perm("innovations.view_changes", innovation):
+        records = list(change_list(obj=innovation)[:50])
+        themes = _theme_names(records)
         changes = [
             (
                 record,
                 [
-                    (_field_label(name), [_value_label(name, value) for value in values])
+                    (_field_label(name), [_value_label(name, value, themes) for value in values])
                     for name, values in sorted(record.changes.items())
                 ],
             )
-            for record in change_list(obj=innovation)[:50]
+            for record in records
         ]
     can_edit = user.has_perm("innovations.change_innovation", innovation)
     proposals: dict[str, Any] = {}

@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook  # type: ignore[import-untyped]  # ships no type information
 from openpyxl.styles import Font  # type: ignore[import-untyped]
@@ -25,15 +26,20 @@ FORBIDDEN_IN_SHEET_NAMES = str.maketrans({c: " " for c in "[]:*?/\\"})
 def period_text(period: Period) -> str:
     if period.is_whole_time:
         return _("All time")
-    start = period.start.isoformat() if period.start else "…"
-    end = period.end.isoformat() if period.end else "…"
+    # As the reader's language writes dates (6.4.2025 in Finnish and Swedish, 6 Apr 2025 in English).
+    start = date_format(period.start, "SHORT_DATE_FORMAT") if period.start else "…"
+    end = date_format(period.end, "SHORT_DATE_FORMAT") if period.end else "…"
     return f"{start} – {end}"
 
 
 def filename(portfolio: Portfolio, extension: str) -> str:
-    period = period_text(portfolio.period) if not portfolio.period.is_whole_time else "all"
-    period = period.replace(" – ", "_").replace("…", "")
-    return f"lab-{portfolio.organisation.slug}-{period}.{extension}"
+    # ISO dates in file names: they sort, and hold no spaces or dots.
+    period = portfolio.period
+    if period.is_whole_time:
+        text = "all"
+    else:
+        text = f"{period.start.isoformat() if period.start else ''}_{period.end.isoformat() if period.end else ''}"
+    return f"lab-{portfolio.organisation.slug}-{text}.{extension}"
 
 
 def csv_rows(portfolio: Portfolio) -> Iterator[list[Any]]:

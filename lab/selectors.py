@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.permissions import require
 from experiments.models import Decision, Experiment, ExperimentPartner
@@ -399,7 +400,7 @@ def _path(ideas: QuerySet[Idea], experiments: QuerySet[Experiment]) -> Table:
         "path",
         _("From ideas to experiments and innovations"),
         _("Step"),
-        [_("Number"), _("Share (%)")],
+        [pgettext("count", "Number"), _("Share (%)")],
         rows,
         note=_("Shares of ideas are of all the ideas counted; shares of experiments of all the experiments."),
     )

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.rounding import round_half_away
 from ideas.sources import SOURCE_BY_KIND
 
 Category = tuple[str, str]  # (code, label)
@@ -74,7 +75,7 @@ class Table:
         if len(self.columns) != 1 or not all(isinstance(row.values[0], int) for row in self.rows):
             return None
         largest = max((row.values[0] for row in self.rows), default=0)
-        return [round(100 * row.values[0] / largest) if largest else 0 for row in self.rows]
+        return [int(round_half_away(100 * row.values[0] / largest)) if largest else 0 for row in self.rows]
 
 
 def tally(values: Iterable[str], categories: Sequence[Category]) -> list[Row]:
@@ -108,7 +109,7 @@ def column_totals(rows: Sequence[Row]) -> list[int]:
 
 def share(part: int, whole: int) -> float | None:
     """part / whole in per cent with one decimal, None when there is nothing to divide by."""
-    return None if whole == 0 else round(100 * part / whole, 1)
+    return None if whole == 0 else float(round_half_away(100 * part / whole, 1))
 
 
 # The barometer's options for partners (q_partners) by the partner organisation's kind (OrganisationKind values):

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -205,9 +206,11 @@ def _progress_text(progress: services.Progress) -> str:
     if progress.saving:
         return _("Every row is checked. Saving the responses…")
     if progress.working and progress.rows_total > 0 and progress.rows_done <= progress.rows_total:
-        return _("%(done)s of %(total)s rows checked") % {"done": done, "total": total}
+        return ngettext(
+            "%(done)s of %(total)s row checked", "%(done)s of %(total)s rows checked", progress.rows_total
+        ) % {"done": done, "total": total}
     if progress.working:
-        return _("%(done)s rows checked") % {"done": done}
+        return ngettext("%(done)s row checked", "%(done)s rows checked", progress.rows_done) % {"done": done}
     return str(ImportStatus(progress.status).label)
 
 

@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import roles
@@ -48,6 +49,7 @@ from barometer.selectors import version_contents
 from barometer.services import questionnaires as services
 from barometer.vocabulary import ITEM_KINDS, QuestionKind, VersionStatus
 from core.errors import ConflictError
+from core.formatting import quoted
 from core.forms import attach_errors
 from organisations.models import Organisation
 
@@ -173,7 +175,11 @@ def questionnaire_import_view(request: HttpRequest) -> HttpResponse:
         except services.InvalidQuestionnaireError as error:
             form.add_error(
                 "file",
-                _("The file has %(count)s problems, listed below. Nothing was imported.")
+                ngettext(
+                    "The file has %(count)s problem, listed below. Nothing was imported.",
+                    "The file has %(count)s problems, listed below. Nothing was imported.",
+                    len(error.problems),
+                )
                 % {"count": len(error.problems)},
             )
             problems = [{"path": p.path, "place": error.place(p), "message": p.message} for p in error.problems]
@@ -532,7 +538,12 @@ def section_delete_view(request: HttpRequest, code: str, number: int, pk: int) -
         request,
         version,
         _("Delete the section “%(title)s”?") % {"title": section.title},
-        _("The section is deleted with its %(count)s questions.") % {"count": count},
+        ngettext(
+            "The section is deleted with its %(count)s question.",
+            "The section is deleted with its %(count)s questions.",
+            count,
+        )
+        % {"count": count},
         delete,
         _version_url(version),
     )
@@ -743,7 +754,7 @@ def _condition_text(condition: dict[str, Any], by_code: dict[str, Question]) -> 
     if question is None:
         return _("Asked only when an earlier answer allows it (the condition refers to a missing question).")
     labels = {choice.code: str(choice.label) for choice in question.choices.all()}
-    answers = get_text_list([f"“{labels.get(code, code)}”" for code in condition.get("any_of", [])], _("or"))
+    answers = get_text_list([quoted(labels.get(code, code)) for code in condition.get("any_of", [])], _("or"))
     if question.kind in ITEM_KINDS:
         return _("Asked only when some row of “%(question)s” (%(code)s) was answered %(answers)s.") % {
             "question": question.text,

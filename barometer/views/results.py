@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET
 
 from accounts import roles
@@ -173,7 +173,7 @@ def report_pdf_view(request: HttpRequest, slug: str) -> HttpResponse:
         analysis.answers_changed(report.compared_with) if report.compared_with else "",
         report.compared_public,
     )
-    return _attachment(pdf, "application/pdf", _file_name(round_, _("report")) + ".pdf")
+    return _attachment(pdf, "application/pdf", _file_name(round_, pgettext("file name", "report")) + ".pdf")
 
 
 @require_GET
@@ -181,7 +181,7 @@ def report_xlsx_view(request: HttpRequest, slug: str) -> HttpResponse:
     round_ = _round_or_404(request, slug)
     content = reports.report_xlsx(_report(request, round_))
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _attachment(content, xlsx, _file_name(round_, _("report")) + ".xlsx")
+    return _attachment(content, xlsx, _file_name(round_, pgettext("file name", "report")) + ".xlsx")
 
 
 @require_GET

@@ -51,6 +51,7 @@ from barometer.selectors_rounds import (
 )
 from barometer.services import rounds as services
 from barometer.vocabulary import ResponseStatus, RoundStatus
+from core import formatting
 from core.errors import ConflictError
 from core.forms import attach_errors
 from organisations.models import Organisation
@@ -567,9 +568,7 @@ def response_reopen_view(request: HttpRequest, slug: str, response_pk: int) -> H
 def rate_text(rate: float | None) -> str:
     """A response rate with one decimal, as rate_table.html shows it: a first answer in a frame of 309 is
     "0.3 %", not "0 %". Same message id as core's percent filter, so the spacing of % follows the language."""
-    if rate is None:
-        return "–"
-    return _("%(value)s%%") % {"value": formats.number_format(100 * rate, decimal_pos=1)}
+    return formatting.share_text(rate, 1)
 
 
 def _summary(progress: Progress) -> str:

@@ -4,9 +4,9 @@ from typing import Any
 
 from django import template
 from django.forms import BoundField
-from django.utils import formats
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
+
+from core import formatting
 
 register = template.Library()
 
@@ -14,11 +14,19 @@ register = template.Library()
 @register.filter
 def percent(share: float | None) -> str:
     """0.48 → "48 %" in Finnish and Swedish, "48%" in English (the translators decide the spacing)."""
-    if share is None:
-        return "–"
-    value = formats.number_format(round(share * 100))
-    # Translators: a whole-number percentage; Finnish and Swedish put a non-breaking space before %.
-    return _("%(value)s%%") % {"value": value}
+    return formatting.share_text(share)
+
+
+@register.filter
+def percent_value(value: float | None, places: int = 0) -> str:
+    """A value on the 0–100 scale as a percentage with `places` decimals, rounded as everywhere else."""
+    return formatting.percent_text(value, int(places))
+
+
+@register.filter
+def percent_number(share: float | None, places: int = 0) -> str:
+    """A share on the 0–1 scale as the number of per cent only (for messages that place the % themselves)."""
+    return formatting.percent_number(None if share is None else 100 * share, int(places))
 
 
 @register.filter

@@ -8,11 +8,13 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from ideas import exports, services
 from ideas.models import Challenge, Idea, IdeaState
 from tests.factories import UserFactory as _UserFactory
+from tests.pages import url as page_url
 
 
 def person(**fields: Any) -> Any:
@@ -58,14 +60,15 @@ def test_safe_cell(value: Any, expected: Any) -> None:
 
 
 def test_tables_hold_the_challenge_without_personal_data(busy_challenge: Challenge) -> None:
-    tables = {table.name: table for table in exports.challenge_tables(busy_challenge)}
+    with translation.override("en"):
+        tables = {table.name: table for table in exports.challenge_tables(busy_challenge)}
     assert list(tables) == ["ideas", "comments", "supports", "states"]
     ideas = tables["ideas"]
     assert len(ideas.rows) == 3
     first = dict(zip(ideas.columns, ideas.rows[0], strict=True))
     assert first["title"] == '=HYPERLINK("http://evil")'
     assert first["text"] == "+SUM(A1:A9)"  # markup removed
-    assert first["state"] == IdeaState.NOT_TAKEN_FORWARD
+    assert first["state"] == "Not taken forward"  # the state's name, not its code
     assert first["state_reason"] == "-Ei rahaa"
     assert first["supports"] == 1
     assert first["comments"] == 1
@@ -73,7 +76,7 @@ def test_tables_hold_the_challenge_without_personal_data(busy_challenge: Challen
     assert len(tables["supports"].rows) == 1
     states = [dict(zip(tables["states"].columns, row, strict=True)) for row in tables["states"].rows]
     assert [(s["from_state"], s["to_state"], s["reason"]) for s in states] == [
-        (IdeaState.RECEIVED, IdeaState.NOT_TAKEN_FORWARD, "-Ei rahaa")
+        ("Received", "Not taken forward", "-Ei rahaa")
     ]
     everything = repr([table.rows for table in tables.values()]) + repr([table.columns for table in tables.values()])
     for personal in ("lahettaja@example.fi", "tukija@example.fi", "anon@example.fi", "Salla", "Sender", "email"):
@@ -103,33 +106,56 @@ def test_tables_leave_out_other_challenges(busy_challenge: Challenge, org_a: Any
 
 def test_csv_file_neutralises_formulas(busy_challenge: Challenge, editor_a: Any, client: Client) -> None:
     client.force_login(editor_a)
-    response = client.get(reverse("ideas:export_csv", args=[busy_challenge.pk, "ideas"]))
+    response = client.get(page_url("ideas:export_csv", "en", pk=busy_challenge.pk, table="ideas"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     text = response.content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert rows[0]["title"] == '\'=HYPERLINK("http://evil")'
-    assert rows[0]["text"] == "'+SUM(A1:A9)"
-    assert rows[0]["state_reason"] == "'-Ei rahaa"
-    comments = client.get(reverse("ideas:export_csv", args=[busy_challenge.pk, "comments"])).content.decode("utf-8-sig")
-    assert next(iter(csv.DictReader(io.StringIO(comments))))["text"] == "'@cmd hyvä"
+    assert rows[0]["Title"] == '\'=HYPERLINK("http://evil")'
+    assert rows[0]["Text"] == "'+SUM(A1:A9)"
+    assert rows[0]["Reason for the state"] == "'-Ei rahaa"
+    comments = client.get(page_url("ideas:export_csv", "en", pk=busy_challenge.pk, table="comments"))
+    assert next(iter(csv.DictReader(io.StringIO(comments.content.decode("utf-8-sig")))))["Text"] == "'@cmd hyvä"
     assert client.get(reverse("ideas:export_csv", args=[busy_challenge.pk, "people"])).status_code == 404
 
 
 def test_xlsx_has_a_sheet_per_table_and_no_formulas(busy_challenge: Challenge, editor_a: Any, client: Client) -> None:
     client.force_login(editor_a)
-    response = client.get(reverse("ideas:export_xlsx", args=[busy_challenge.pk]))
+    response = client.get(page_url("ideas:export_xlsx", "en", pk=busy_challenge.pk))
     assert response.status_code == 200
     assert response["Content-Type"] == exports.XLSX_CONTENT_TYPE
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["ideas", "comments", "supports", "states"]
-    sheet = workbook["ideas"]
+    assert workbook.sheetnames == ["Ideas", "Comments", "Supports", "State changes"]
+    sheet = workbook["Ideas"]
     header = [cell.value for cell in sheet[1]]
     row = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
-    assert row["title"] == '\'=HYPERLINK("http://evil")'
+    assert row["Title"] == '\'=HYPERLINK("http://evil")'
     assert all(cell.data_type != "f" for ws in workbook.worksheets for line in ws.iter_rows() for cell in line)
-    assert workbook["states"].max_row == 2
+    assert workbook["State changes"].max_row == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "sheets", "title", "state"),
+    [
+        ("fi", ["Ideat", "Kommentit", "Kannatukset", "Tilamuutokset"], "Otsikko", "Ei viedä eteenpäin"),
+        ("sv", ["Idéer", "Kommentarer", "Stöd", "Statusändringar"], "Titel", "Går inte vidare"),
+    ],
+)
+def test_xlsx_speaks_the_language_of_the_page(
+    busy_challenge: Challenge, editor_a: Any, client: Client, language: str, sheets: list[str], title: str, state: str
+) -> None:
+    """The workbook offered on the Finnish page has Finnish sheet names, headers and states (issue 12, item 15)."""
+    client.force_login(editor_a)
+    workbook = load_workbook(
+        io.BytesIO(client.get(page_url("ideas:export_xlsx", language, pk=busy_challenge.pk)).content)
+    )
+    assert workbook.sheetnames == sheets
+    sheet = workbook[sheets[0]]
+    header = [cell.value for cell in sheet[1]]
+    row = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
+    assert title in header
+    assert state in row.values()
 
 
 def test_xlsx_drops_control_characters() -> None:

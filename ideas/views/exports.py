@@ -44,7 +44,7 @@ def challenge_export_csv_view(request: HttpRequest, pk: int, table: str) -> Http
     if table not in TABLES:
         raise Http404(_("No such table."))
     found = next(t for t in exports.challenge_tables(challenge) if t.name == table)
-    content = exports.write_csv(found.columns, found.rows)
+    content = exports.write_csv(found.header, found.rows)
     return _attachment(content, exports.CSV_CONTENT_TYPE, _file_name(challenge, f"-{table}.csv"))
 
 

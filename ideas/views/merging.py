@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from core import limits
+from core.formatting import percent_number
 from ideas.models import Challenge, Idea
 from ideas.selectors_duplicates import duplicates_of, likely_duplicates
 from ideas.services.merging import idea_merge
@@ -48,7 +49,7 @@ class MergeForm(forms.Form):
             (
                 idea.pk,
                 _("%(title)s (no. %(number)s, similarity %(score)s %%)")
-                % {"title": idea.title, "number": idea.pk, "score": round(score * 100)},
+                % {"title": idea.title, "number": idea.pk, "score": percent_number(100 * score)},
             )
             for idea, score in suggestions
         ]

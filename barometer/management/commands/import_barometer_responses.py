@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from barometer.models import Round
 from barometer.services import imports as services
@@ -155,4 +156,8 @@ class Command(BaseCommand):
             place = ", ".join(part for part in where if part)
             self.stderr.write(f"{place}: {text}" if place else text)
         total = sum(int(problem.get("count", 1)) for problem in problems)
-        raise CommandError(_("%(count)s problems: nothing was saved.") % {"count": total}, returncode=1)
+        raise CommandError(
+            ngettext("%(count)s problem: nothing was saved.", "%(count)s problems: nothing was saved.", total)
+            % {"count": total},
+            returncode=1,
+        )
