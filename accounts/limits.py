@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import ngettext
 
 from core import limits
@@ -32,7 +33,7 @@ DEVICE_COOKIE = "innoverkko_device"
 DEVICE_SALT = "accounts.limits.device"
 DEVICE_MAX_AGE_S = 365 * 86400
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def _minutes(counted: limits.Count) -> int:
@@ -64,7 +65,7 @@ def _device(request: HttpRequest, account: str) -> str | None:
     return str(found.get("device", "")) or None
 
 
-def _remember_device(response: HttpResponse, account: str) -> None:
+def _remember_device(response: HttpResponseBase, account: str) -> None:
     value = signing.dumps({"account": account, "device": secrets.token_urlsafe(16)}, salt=DEVICE_SALT)
     response.set_cookie(
         DEVICE_COOKIE,
@@ -101,7 +102,7 @@ def sign_in_limited(view: View) -> View:
     """Wraps a log-in view that takes `username` and `password` by POST and signs the person in on success."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method != "POST":
             return view(request, *args, **kwargs)
         username = str(request.POST.get("username", ""))
@@ -134,7 +135,7 @@ def registration_limited(view: View) -> View:
     """Every registration form sent counts, valid or not, before any of it is checked or stored."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method == "POST":
             counted = limits.count("accounts.register", limits.by_address(request), REGISTER_RATE)
             if counted.over:
@@ -168,7 +169,7 @@ def password_reset_limited(view: View) -> View:
     """Wraps a password reset request view whose form posts `email`: 429 once a limit is reached."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method == "POST":
             counts = password_reset_counts(request, email=str(request.POST.get("email", "")))
             if any(counted.over for counted in counts):
@@ -193,7 +194,7 @@ def verification_resend_limited(view: View) -> View:
     """Wraps the view that mails a new verification link: 429 once the account has asked too often."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method == "POST":
             counted = limits.count("accounts.verification_resend", f"user:{request.user.pk}", RESEND_RATE)
             if counted.over:

@@ -197,7 +197,7 @@ def test_the_password_reset_page_mails_a_mailbox_three_times_an_hour_at_most(mai
 
 
 def test_a_new_verification_link_can_be_asked_for_three_times_an_hour(mailoutbox) -> None:
-    user = UserFactory(email_verified_at=None)
+    user: Any = UserFactory(email_verified_at=None)
     client = Client()
     client.force_login(user)
     with mock.patch("core.limits.time", Clock()):

@@ -129,7 +129,7 @@ def test_scale_is_a_stacked_distribution_per_item(analysed_round: Round) -> None
             assert figures.percent == pytest.approx(100 * counted.count(figures.code) / len(counted), abs=1e-9)
         assert sum(r.percent or 0 for r in block.shown_rows) == pytest.approx(100)
         assert block.hidden_rows[0].count == given.count("dont_know")
-    assert result.n == max(block.n for block in result.blocks)
+    assert result.n == max(block.n or 0 for block in result.blocks)
 
 
 def test_number_mean_and_free_text(analysed_round: Round) -> None:
@@ -171,14 +171,14 @@ def test_an_organisations_latest_submitted_response_stands_for_it(analysed_round
     submit(analysed_round, unit, questions, {"introduced": "yes"}, when=now)
     submit(analysed_round, unit, questions, {"introduced": "no"}, status=ResponseStatus.IN_PROGRESS)
     after = result_of(analysed_round, "introduced")
-    assert after.n == before.n + 1
+    assert after.n == (before.n or 0) + 1
     assert row(after, "yes").count == (row(before, "yes").count or 0) + 1
     assert row(after, "no").count == row(before, "no").count
 
     analysed_round.unit = Unit.RESPONDENT
     analysed_round.save(update_fields=["unit"])
     every_answer = result_of(analysed_round, "introduced")
-    assert every_answer.n == before.n + 2  # both submitted responses count; the one in progress does not
+    assert every_answer.n == (before.n or 0) + 2  # both submitted responses count; the one in progress does not
     assert row(every_answer, "no").count == (row(before, "no").count or 0) + 1
 
 
@@ -275,7 +275,7 @@ def test_breakdown_groups_add_up_to_the_whole(analysed_round: Round) -> None:
     whole = analysis.question_result(data, question, TEAM)
     split = analysis.breakdown(data, question, analysis.variables(data)["kind"], TEAM)
     assert [group.code for group in split.groups] == ["municipality", "joint_authority"]
-    assert sum(group.result.n for group in split.groups) == whole.n
+    assert sum(group.result.n or 0 for group in split.groups) == whole.n
     for code in ("service", "process", "dont_know"):
         assert sum(row(group.result, code).count or 0 for group in split.groups) == row(whole, code).count
 
@@ -303,7 +303,7 @@ def test_public_outputs_suppress_small_groups_and_the_group_that_would_reveal_th
     combined = next(group for group in split.groups if len(group.members) > 1)
     assert sorted(combined.members) == sorted(["04", next_smallest])
     assert combined.code == "+".join(combined.members)
-    assert combined.result.blocks[0].n == sizes["04"] + sizes[next_smallest]
+    assert combined.result.blocks[0].n == (sizes["04"] or 0) + (sizes[next_smallest] or 0)
     assert "04" not in public
     assert not any(group.result.suppressed for group in split.groups)
     assert all(group.result.asked_n is None and group.result.answered_n is None for group in split.groups)

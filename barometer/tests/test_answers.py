@@ -63,10 +63,10 @@ def test_routing_follows_answers_and_chains(small_version) -> None:  # type: ign
 
 def test_a_required_grid_answered_in_part_is_missing() -> None:
     """A grid of 5 rows with 3 answered is not an answer to a required question (it once let a survey through)."""
-    grid = QuestionSpec(code="g", kind="grid", choices=["yes", "no"], items=["a", "b", "c", "d", "e"], required=True)
+    grid = QuestionSpec(code="g", kind="grid", choices=("yes", "no"), items=("a", "b", "c", "d", "e"), required=True)
     three = {"a": "yes", "b": "no", "c": "yes"}
     assert missing_required([grid], {"g": three}, {}) == ["g"]
     assert missing_required([grid], {"g": {**three, "d": "no", "e": "no"}}, {}) == []
     assert missing_required([grid], {}, {}) == ["g"]
-    optional = QuestionSpec(code="o", kind="scale", choices=["yes"], items=["a", "b"])
+    optional = QuestionSpec(code="o", kind="scale", choices=("yes",), items=("a", "b"))
     assert missing_required([optional], {"o": {"a": "yes"}}, {}) == []

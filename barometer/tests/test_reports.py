@@ -162,7 +162,7 @@ def pdf_structure(pdf: bytes) -> dict[str, Any]:
     import pypdf
 
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]
     figures: list[str | None] = []
     tags: set[str] = set()
 
@@ -188,7 +188,7 @@ def pdf_structure(pdf: bytes) -> dict[str, Any]:
         "tagged": "/StructTreeRoot" in root,
         "lang": str(root.get("/Lang", "")),
         "display_title": bool(root.get("/ViewerPreferences", {}).get("/DisplayDocTitle")),
-        "title": (reader.metadata or {}).get("/Title"),
+        "title": reader.metadata.get("/Title") if reader.metadata else None,
         "figures": figures,
         "tags": tags,
         # The XMP metadata claims PDF/UA-1 conformance.

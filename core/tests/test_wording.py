@@ -138,7 +138,9 @@ def test_front_page_does_not_repeat_one_innovation_as_identical_cards() -> None:
 
 @pytest.mark.django_db
 def test_change_history_names_themes_in_the_readers_language(org_a: Any, editor_a: Any) -> None:
-    theme = ThemeFactory.create(slug="hyvinvointi-ja-terveys", name_fi="Hyvinvointi ja terveys", name_sv="Välfärd och hälsa")
+    theme = ThemeFactory.create(
+        slug="hyvinvointi-ja-terveys", name_fi="Hyvinvointi ja terveys", name_sv="Välfärd och hälsa"
+    )
     innovation = InnovationFactory.create(owner=org_a, actor=editor_a)
     innovation_services.innovation_update(
         actor=editor_a, innovation=innovation, expected_version=innovation.version, data={}, themes=[theme]

@@ -275,7 +275,7 @@ def idea_send_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _unverified(request: HttpRequest, challenge: Challenge | None) -> HttpResponse | None:
     """A signed-in person who has not verified their address is told how to, with the link to send again."""
     refusal = participation_refusal(request.user, challenge, "send")
-    if refusal is not None and (refusal.verify or not request.user.email):
+    if refusal is not None and (refusal.verify or not getattr(request.user, "email", "")):
         return render(request, "accounts/refused.html", {"refusal": refusal}, status=403)
     return None
 

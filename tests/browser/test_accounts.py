@@ -8,10 +8,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_accessibility import assert_no_axe_violations
+from tests.browser.test_accessibility import PHONE, assert_no_axe_violations
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 390, "height": 844}
 
 
 def check(page: Page, where: str) -> None:
@@ -103,7 +102,7 @@ def test_an_invitation_from_the_members_page_to_its_acceptance(page: Page, brows
     from accounts.models import Membership, Role
     from tests.factories import UserFactory
 
-    admin = UserFactory(username="tampere-admin")
+    admin: Any = UserFactory(username="tampere-admin")
     Membership.objects.create(user=admin, organisation=scenario.source_org, role=Role.ADMIN)
     log_in(page, admin)
     page.goto(url("organisations:members", slug=scenario.source_org.slug))
@@ -112,7 +111,7 @@ def test_an_invitation_from_the_members_page_to_its_acceptance(page: Page, brows
     expect(page.get_by_role("table").filter(has_text="kutsuttu@example.fi")).to_be_visible()
     check(page, "members with an open invitation")
 
-    invitee = UserFactory(username="kutsuttu", email="kutsuttu@example.fi")
+    invitee: Any = UserFactory(username="kutsuttu", email="kutsuttu@example.fi")
     other = browser.new_context(base_url=page.url.split("/fi/")[0])
     try:
         invited = other.new_page()

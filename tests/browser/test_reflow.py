@@ -13,9 +13,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.test_accessibility import PHONE
+
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 # A word of 5,000 letters: the kind that once made an idea page 38,026 px wide.
 LONG_WORD = "Pitkäsana" * 556
 # Pages not to follow: files, the admin (Django's own), leaving, and the JSON API.

@@ -5,13 +5,11 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.test_accessibility import assert_no_axe_violations
+from tests.browser.test_accessibility import PHONE, assert_no_axe_violations
 
 pytestmark = pytest.mark.browser
-
-PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.fixture
