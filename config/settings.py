@@ -145,6 +145,16 @@ EMAIL_BACKEND = env.email_backend
 DEFAULT_FROM_EMAIL = env.default_from_email
 SITE_URL = env.site_url.rstrip("/")
 
+LEGAL = {
+    "controller_name": env.legal_controller_name,
+    "controller_address": env.legal_controller_address,
+    "contact_email": env.legal_contact_email,
+    "dpo_email": env.legal_dpo_email,
+    "accessibility_email": env.accessibility_feedback_email,
+    "accessibility_prepared": env.accessibility_statement_prepared,
+    "accessibility_reviewed": env.accessibility_statement_reviewed,
+}
+
 SESSION_COOKIE_SECURE = env.secure_cookies
 CSRF_COOKIE_SECURE = env.secure_cookies
 SECURE_SSL_REDIRECT = env.secure_cookies

@@ -1,7 +1,9 @@
-"""The front page and the open-data page."""
+"""The front page, the open-data page and the legal pages (privacy notice, accessibility statement, terms of use)."""
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 
 from innovations.selectors import CatalogueFilters, innovation_list, registry_figures
 from innovations.vocabulary import Novelty, Status
@@ -31,3 +33,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def open_data(request: HttpRequest) -> HttpResponse:
     return render(request, "core/open_data.html", {})
+
+
+# The legal texts are whole documents written in each language (not sentence-by-sentence translations): one
+# template per page and language. The operator's details come from settings.LEGAL.
+LEGAL_PAGES = ("privacy", "accessibility", "terms")
+LEGAL_LANGUAGES = ("fi", "sv", "en")
+
+
+def legal_page(request: HttpRequest, page: str) -> HttpResponse:
+    if page not in LEGAL_PAGES:
+        raise Http404
+    language = get_language() if get_language() in LEGAL_LANGUAGES else "fi"
+    return render(request, f"core/legal/{page}_{language}.html", {"legal": settings.LEGAL, "page": page})

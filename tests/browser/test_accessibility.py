@@ -129,6 +129,11 @@ PAGES = {
     "login page": Case("accounts:login"),
     "profile page": Case("accounts:profile", login="adopter"),
     "open data page": Case("core:open_data"),
+    **{
+        f"{page} {language}": Case(f"core:{page}", language=language)
+        for page in ("privacy", "accessibility", "terms")
+        for language in ("fi", "sv", "en")
+    },
 }
 
 
