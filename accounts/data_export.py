@@ -18,7 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ApiToken, Identity, Membership, User
+from accounts.models import ApiToken, Identity, Membership, RecoveryCode, TwoFactor, User
 from audit.models import ChangeRecord
 from barometer.models import Answer
 from barometer.models import Invitation as BarometerInvitation
@@ -120,6 +120,16 @@ def _named_on(user: User) -> list[dict[str, Any]]:
     return rows
 
 
+def _two_factor(user: User) -> dict[str, Any]:
+    # Whether it is on and how many recovery codes are left; never the shared key or the codes' hashes.
+    record = TwoFactor.objects.filter(user=user).first()
+    return {
+        "enabled": bool(record and record.confirmed_at),
+        "enabled_at": record.confirmed_at if record else None,
+        "recovery_codes_left": RecoveryCode.objects.filter(user=user, used_at__isnull=True).count(),
+    }
+
+
 def _change_log(user: User) -> list[dict[str, Any]]:
     # Which fields of which record the person changed, not the values: those are the organisation's record (shown
     # in its history) and may be other people's data, e.g. a contact person's address (GDPR Art. 15(4)).
@@ -170,6 +180,7 @@ def data_export(*, actor: Any) -> dict[str, Any]:
             {"name": t.name, "begins_with": t.prefix, "created_at": t.created_at, "last_used_at": t.last_used_at}
             for t in ApiToken.objects.filter(user=user).order_by("pk")
         ],
+        "two_step_sign_in": _two_factor(user),
         "notification_preferences": (
             {"frequency": preference.frequency, "language": preference.language, "updated_at": preference.updated_at}
             if preference
@@ -220,6 +231,7 @@ def data_export_zip(data: dict[str, Any]) -> bytes:
     """The same data as one CSV table per category in a zip, with the JSON document beside them."""
     tables: dict[str, list[dict[str, Any]]] = {
         "profile": [data["profile"]],
+        "two_step_sign_in": [data["two_step_sign_in"]],
         "memberships": data["memberships"],
         "identities": data["identities"],
         "api_tokens": data["api_tokens"],

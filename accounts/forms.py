@@ -133,3 +133,12 @@ class AccountDeleteForm(forms.Form):
         else:
             del self.fields["password"]
             self.fields["username"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
+    )

@@ -18,6 +18,8 @@ urlpatterns = [
     path("profile/my-data.json", views.my_data_download, {"kind": "json"}, name="my_data_json"),
     path("profile/my-data.zip", views.my_data_download, {"kind": "zip"}, name="my_data_zip"),
     path("profile/delete/", views.account_delete, name="account_delete"),
+    path("two-step/", views.two_factor_verify, name="two_factor_verify"),
+    path("profile/two-step/", views.two_factor_setup, name="two_factor_setup"),
 ]
 urlpatterns += [path("sign-in/<slug:slug>/", views.oidc_start, name="oidc_start")]
 

@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
+import pyotp
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,8 +21,8 @@ from django.db import models
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
-from accounts import data_export, deletion
-from accounts.models import Identity, IdentityProvider, Role, User
+from accounts import data_export, deletion, two_factor
+from accounts.models import Identity, IdentityProvider, RecoveryCode, Role, User
 from accounts.services import api_token_create
 from audit.models import ChangeRecord
 from barometer.models import Answer, FrameUnit, Question, Questionnaire, QuestionnaireVersion, Response, Round, Section
@@ -138,7 +139,15 @@ def test_export_has_every_category(scenario: Scenario) -> None:
 
 
 def test_export_holds_no_secret(scenario: Scenario) -> None:
-    text = data_export.data_export_json(data_export.data_export(actor=scenario.person))
+    record = two_factor.enrolment_start(user=scenario.person)
+    two_factor.enrolment_confirm(user=scenario.person, code=pyotp.TOTP(record.secret).now())
+    data = data_export.data_export(actor=scenario.person)
+    assert data["two_step_sign_in"]["enabled"] is True
+    assert data["two_step_sign_in"]["recovery_codes_left"] == two_factor.RECOVERY_CODES
+    text = data_export.data_export_json(data)
+    assert record.secret not in text
+    for code_hash in RecoveryCode.objects.filter(user=scenario.person).values_list("code_hash", flat=True):
+        assert code_hash not in text
     token = scenario.person.api_tokens.get()
     assert token.key_hash not in text
     assert scenario.person.password not in text
@@ -150,6 +159,7 @@ def test_export_zip_has_a_csv_table_per_category(scenario: Scenario) -> None:
     names = set(archive.namelist())
     for table in (
         "profile",
+        "two_step_sign_in",
         "memberships",
         "identities",
         "api_tokens",
