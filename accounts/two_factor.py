@@ -2,10 +2,11 @@
 administrators and platform administrators.
 
 Whatever way a person signed in (password, identification, the Django admin's own log-in page), a session whose
-person has confirmed two-step sign-in counts as signed in only after the second step: TwoFactorMiddleware sends
-every other request of such a session to the code page. The second step is therefore not a step of one log-in
-view that another log-in path could skip. The session remembers whose code was checked (SESSION_KEY holds the
-person's id), and Django's login() flushes the session when a different person signs in.
+person has confirmed two-step sign-in counts as signed in only after the second step. Every log-in path calls
+Django's login(), whose user_logged_in signal marks the new session as waiting for the code (PENDING_KEY holds the
+person's id; on_login, connected in apps.py); TwoFactorMiddleware sends every other request of such a session to
+the code page, and the code removes the mark. The second step is therefore not a step of one log-in view that
+another log-in path could skip, and a request costs no query: the mark is in the session already loaded.
 
 Codes: 30-second steps, one step of clock drift either way; a code is refused once used and so is every older one
 (`last_step`). Tries are counted per person in core.limits (CODE_RATE), so the 10^6 codes cannot be walked.
@@ -32,7 +33,7 @@ from accounts.models import RecoveryCode, TwoFactor, User
 from core import limits
 
 ISSUER = "Innoverkko"
-SESSION_KEY = "two_factor_verified_for"
+PENDING_KEY = "two_factor_pending_for"
 CODE_RATE = "5/5m"  # code tries per person: a lucky guess is then about one in 100,000 a day
 RECOVERY_CODES = 10
 VALID_WINDOW = 1  # steps of clock drift accepted either way
@@ -167,17 +168,20 @@ def too_many_message(retry_after: int) -> str:
 # --- the session -------------------------------------------------------------------------------------------------
 
 
+def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session") and is_enabled(user):
+        request.session[PENDING_KEY] = user.pk
+
+
 def mark_verified(request: HttpRequest) -> None:
-    request.session[SESSION_KEY] = request.user.pk
+    request.session.pop(PENDING_KEY, None)
 
 
 def session_needs_code(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return False
-    if request.session.get(SESSION_KEY) == user.pk:
-        return False
-    return is_enabled(user)
+    session = getattr(request, "session", None)
+    # Whoever the mark names, it holds the session back (login() flushes the session between people anyway).
+    return session is not None and PENDING_KEY in session and user is not None and user.is_authenticated
 
 
 class TwoFactorMiddleware:

@@ -7,12 +7,14 @@ from typing import Any
 import pyotp
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts import two_factor
 from accounts.models import RecoveryCode, TwoFactor
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD
 from tests.pages import client_for, url
 
 
@@ -76,7 +78,7 @@ def test_the_api_refuses_a_session_without_the_second_step(editor: Any) -> None:
     _enrol(editor)
     client = Client()
     _sign_in(client, editor)
-    assert client.get("/api/v1/innovations/").status_code == 401
+    assert client.get("/api/v1/innovations").status_code == 401
 
 
 def test_a_code_cannot_be_used_twice(editor: Any) -> None:
@@ -140,7 +142,7 @@ def test_switching_off_needs_a_fresh_code(editor: Any) -> None:
     totp, _codes = _enrol(editor)
     client = client_for(editor)
     session = client.session
-    session[two_factor.SESSION_KEY] = editor.pk
+    del session[two_factor.PENDING_KEY]  # the second step done
     session.save()
     wrong = client.post(url("accounts:two_factor_setup", "en"), {"action": "disable", "code": "000000"})
     assert wrong.status_code == 400
@@ -173,12 +175,20 @@ def test_anonymous_has_no_two_step_pages(db: None) -> None:
         assert "/accounts/login/" in response["Location"]
 
 
-def test_another_persons_verified_session_is_no_key(editor: Any) -> None:
-    """A session marked verified for somebody else does not let this person past the second step."""
-    other = UserFactory.create()
-    _enrol(editor)
+def test_a_request_costs_no_extra_query(editor: Any) -> None:
+    """The mark is in the session: a request of a signed-in person does not ask the database about two-step
+    sign-in (the API's query-count tests hold)."""
     client = client_for(editor)
-    session = client.session
-    session[two_factor.SESSION_KEY] = other.pk
-    session.save()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/innovations").status_code == 200
+    assert not [q for q in queries.captured_queries if "twofactor" in q["sql"]]
+
+
+def test_signing_in_again_as_someone_else_does_not_carry_the_step(editor: Any) -> None:
+    totp, _codes = _enrol(editor)
+    client = Client()
+    _sign_in(client, editor)
+    assert client.post(url("accounts:two_factor_verify"), {"code": totp.now()}).status_code == 302
+    client.post(url("accounts:logout"))
+    _sign_in(client, editor)  # the same person, a new log-in: asked again
     assert client.get(url("accounts:profile")).status_code == 302
