@@ -110,11 +110,10 @@ def _scrub(value: Any, secrets: list[str]) -> Any:
 
 
 def _personal_strings(user: User) -> list[str]:
-    strings = {user.username, user.email, user.get_full_name()}
-    # A name may be in the log alone (e.g. a contact person): the first and last name each count only when long
-    # enough not to match ordinary words.
-    strings |= {part for part in (user.first_name, user.last_name) if len(part) >= 4}
-    return sorted({s.strip().lower() for s in strings if s and len(s.strip()) >= 3})
+    # The address and the whole name: a first or last name alone ("Anna", "Koski") would also match ordinary words
+    # and other people, and wipe the organisation's history where it is not about this person.
+    strings = {user.email, user.get_full_name(), f"{user.last_name} {user.first_name}"}
+    return sorted({s.strip().lower() for s in strings if s and len(s.strip()) >= 5})
 
 
 def _scrub_change_log(user: User) -> None:

@@ -304,6 +304,13 @@ def test_the_platforms_last_administrator_cannot_go(platform_admin: Any) -> None
         deletion.account_delete(actor=platform_admin, user=platform_admin, password=PASSWORD)
 
 
+def test_the_history_of_other_people_with_a_shared_first_name_is_kept(scenario: Scenario, editor_a: Any) -> None:
+    other = InnovationFactory.create(owner=scenario.own_innovation.owner, actor=editor_a, contact_name=f"{FIRST} Muu")
+    deletion.account_delete(actor=scenario.person, user=scenario.person, password=PASSWORD)
+    logged = ChangeRecord.objects.filter(object_id=other.pk, content_type__model="innovation")
+    assert any(f"{FIRST} Muu" in json.dumps(c.changes, ensure_ascii=False) for c in logged)
+
+
 def test_nobody_deletes_another_persons_account(platform_admin: Any, registered_user: Any) -> None:
     with pytest.raises(PermissionDenied):
         deletion.account_delete(actor=platform_admin, user=registered_user, password=PASSWORD)
