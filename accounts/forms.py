@@ -115,3 +115,30 @@ class NoAutofocusSetPasswordForm(SetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].widget.attrs.pop("autofocus", None)
+
+
+class AccountDeleteForm(forms.Form):
+    """The confirmation of deleting one's account: the password, or the username for people who sign in only
+    through an identification provider (they have no password to type)."""
+
+    password = forms.CharField(
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    username = forms.CharField(label=_("Type your username to confirm"), max_length=150)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user.has_usable_password():
+            del self.fields["username"]
+        else:
+            del self.fields["password"]
+            self.fields["username"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
+    )

@@ -252,3 +252,37 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
+
+
+class TwoFactor(models.Model):
+    """A person's authenticator app (TOTP, RFC 6238). Confirmed once the person has typed one code from it; until
+    then it asks nothing at sign-in. `last_step` is the time step of the last code accepted: a code is refused once
+    used (and so is any older one), so a code seen over someone's shoulder cannot be typed again."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    secret = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("two-step sign-in")
+        verbose_name_plural = _("two-step sign-ins")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'on' if self.confirmed_at else 'enrolling'}"
+
+
+class RecoveryCode(models.Model):
+    """A single-use code for signing in without the app; only its SHA-256 is stored (the code is random, so a
+    plain hash is enough)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "code_hash"], name="unique_recovery_code")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'used' if self.used_at else 'unused'}"

@@ -5,7 +5,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
@@ -21,10 +21,18 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts import identity, invitations, oidc, services, verification
-from accounts.forms import ApiTokenCreateForm, ApiTokenRevokeForm, EmailChangeForm, RegistrationForm
+from accounts import data_export, deletion, identity, invitations, oidc, services, two_factor, verification
+from accounts.forms import (
+    AccountDeleteForm,
+    ApiTokenCreateForm,
+    ApiTokenRevokeForm,
+    EmailChangeForm,
+    RegistrationForm,
+    TwoFactorCodeForm,
+)
 from accounts.limits import registration_limited, sign_in_limited, verification_resend_limited
 from accounts.models import ApiToken, IdentityProvider, Membership, User
+from core import limits
 from core.forms import attach_errors
 from organisations.models import Organisation, OrganisationKind
 
@@ -323,6 +331,143 @@ def profile(request: HttpRequest) -> HttpResponse:
             "email_form": email_form,
             "invitations": invitations.invitations_for(user),
             "new_key": new_key,
+            "two_factor_on": two_factor.is_enabled(user),
+        },
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def my_data_download(request: HttpRequest, kind: str) -> HttpResponse:
+    """Everything stored about the signed-in person: one JSON file, or CSV tables (with the JSON) in a zip."""
+    data = data_export.data_export(actor=request.user)
+    stamp = timezone.localdate().isoformat()
+    if kind == "json":
+        response = HttpResponse(data_export.data_export_json(data), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="innoverkko-my-data-{stamp}.json"'
+    else:
+        response = HttpResponse(data_export.data_export_zip(data), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="innoverkko-my-data-{stamp}.zip"'
+    return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """The confirmation page says what happens to each kind of data; the account goes only after the password
+    (or the username) is given, and never while it would leave an organisation without an administrator."""
+    user = cast(User, request.user)
+    form = AccountDeleteForm(request.POST or None, user=user)
+    plan = deletion.deletion_plan(user=user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and not plan.blockers:
+            try:
+                deletion.account_delete(
+                    actor=user,
+                    user=user,
+                    password=form.cleaned_data.get("password", ""),
+                    username=form.cleaned_data.get("username", ""),
+                )
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                logout(request)
+                messages.success(request, _("Your account has been deleted."))
+                return redirect("core:home")
+        status = 409 if plan.blockers else 400
+    return render(request, "accounts/account_delete.html", {"form": form, "plan": plan}, status=status)
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in (TwoFactorMiddleware sends every unverified session here)."""
+    user = cast(User, request.user)
+    next_url = _safe_next(request, reverse("accounts:profile"))
+    if not two_factor.session_needs_code(request):
+        return redirect(next_url)
+    form = TwoFactorCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                ok = two_factor.verify(user=user, code=form.cleaned_data["code"])
+            except two_factor.TooManyTriesError as refused:
+                return limits.too_many_response(
+                    request,
+                    message=two_factor.too_many_message(refused.retry_after),
+                    back=request.get_full_path(),
+                    retry_after=refused.retry_after,
+                )
+            if ok:
+                request.session.cycle_key()
+                two_factor.mark_verified(request)
+                return redirect(next_url)
+            form.add_error("code", _("The code is not correct. Type the six digits your app shows now."))
+        status = 400
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url}, status=status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Turning two-step sign-in on (QR code, then the first code; recovery codes shown once) and off."""
+    user = cast(User, request.user)
+    form = TwoFactorCodeForm(request.POST or None)
+    action = request.POST.get("action", "")
+    recovery_codes: list[str] = []
+    status = 200
+    try:
+        if request.method == "POST" and action == "start":
+            two_factor.enrolment_start(user=user)
+            return redirect("accounts:two_factor_setup")
+        if request.method == "POST" and form.is_valid():
+            if action == "confirm":
+                recovery_codes = two_factor.enrolment_confirm(user=user, code=form.cleaned_data["code"])
+                two_factor.mark_verified(request)
+                form = TwoFactorCodeForm()
+            elif action == "disable":
+                two_factor.disable(user=user, code=form.cleaned_data["code"])
+                messages.success(request, _("Two-step sign-in is off."))
+                return redirect("accounts:profile")
+        elif request.method == "POST":
+            status = 400
+    except two_factor.TooManyTriesError as refused:
+        return limits.too_many_response(
+            request,
+            message=two_factor.too_many_message(refused.retry_after),
+            back=request.get_full_path(),
+            retry_after=refused.retry_after,
+        )
+    except ValidationError as error:
+        attach_errors(form, error)
+        status = 400
+    pending = two_factor.pending(user)
+    uri = two_factor.provisioning_uri(pending) if pending else ""
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "enabled": two_factor.is_enabled(user),
+            "pending": pending,
+            "qr_svg": two_factor.qr_svg(uri) if uri else "",
+            "secret": pending.secret if pending else "",
+            "recovery_codes": recovery_codes,
+            "codes_left": two_factor.recovery_codes_left(user),
         },
         status=status,
     )

@@ -43,5 +43,16 @@ class Env(BaseSettings):
     dev_identification_client_id: str = "innoverkko-dev"
     dev_identification_client_secret: str = "dev-identification-secret"  # noqa: S105 (development provider only)
 
+    # Who answers for the service in the privacy notice, the accessibility statement and the terms of use: the
+    # demo values name an imaginary operator; a real installation sets its own.
+    legal_controller_name: str = "Innoverkko-palvelun ylläpitäjä (demo)"
+    legal_controller_address: str = "PL 1, 00099 Helsinki"
+    legal_contact_email: str = "tietosuoja@innoverkko.example"
+    legal_dpo_email: str = "tietosuojavastaava@innoverkko.example"
+    accessibility_feedback_email: str = "saavutettavuus@innoverkko.example"
+    # When the accessibility statement was prepared and last reviewed (ISO dates).
+    accessibility_statement_prepared: str = "2026-12-07"
+    accessibility_statement_reviewed: str = "2026-12-07"
+
 
 env = Env()

@@ -46,6 +46,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A person with two-step sign-in is signed in only after the code, whichever log-in page they used.
+    "accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -149,6 +151,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.max_upload_bytes + 1024 * 1024
 EMAIL_BACKEND = env.email_backend
 DEFAULT_FROM_EMAIL = env.default_from_email
 SITE_URL = env.site_url.rstrip("/")
+
+LEGAL = {
+    "controller_name": env.legal_controller_name,
+    "controller_address": env.legal_controller_address,
+    "contact_email": env.legal_contact_email,
+    "dpo_email": env.legal_dpo_email,
+    "accessibility_email": env.accessibility_feedback_email,
+    "accessibility_prepared": env.accessibility_statement_prepared,
+    "accessibility_reviewed": env.accessibility_statement_reviewed,
+}
 
 SESSION_COOKIE_SECURE = env.secure_cookies
 CSRF_COOKIE_SECURE = env.secure_cookies

@@ -1,10 +1,12 @@
-"""The front page and the open-data page."""
+"""The front page, the open-data page and the legal pages (privacy notice, accessibility statement, terms of use)."""
 
 from collections.abc import Iterable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.translation import get_language
 
 from innovations import open_data_schema
 from innovations.models import Innovation
@@ -95,3 +97,16 @@ def favicon(request: HttpRequest) -> HttpResponse:
     """/favicon.ico, which browsers, feed readers and bookmarks ask for whatever the page links: the static icon
     (served by whitenoise with its long cache headers)."""
     return redirect(static("favicon.ico"), permanent=True)
+
+
+# The legal texts are whole documents written in each language (not sentence-by-sentence translations): one
+# template per page and language. The operator's details come from settings.LEGAL.
+LEGAL_PAGES = ("privacy", "accessibility", "terms")
+LEGAL_LANGUAGES = ("fi", "sv", "en")
+
+
+def legal_page(request: HttpRequest, page: str) -> HttpResponse:
+    if page not in LEGAL_PAGES:
+        raise Http404
+    language = get_language() if get_language() in LEGAL_LANGUAGES else "fi"
+    return render(request, f"core/legal/{page}_{language}.html", {"legal": settings.LEGAL, "page": page})

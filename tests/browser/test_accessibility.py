@@ -165,7 +165,14 @@ PAGES = {
     ),
     "login page": Case("accounts:login"),
     "profile page": Case("accounts:profile", login="adopter"),
+    "account deletion page": Case("accounts:account_delete", login="adopter"),
+    "account deletion page en": Case("accounts:account_delete", language="en", login="adopter"),
     "open data page": Case("core:open_data"),
+    **{
+        f"{page} {language}": Case(f"core:{page}", language=language)
+        for page in ("privacy", "accessibility", "terms")
+        for language in ("fi", "sv", "en")
+    },
 }
 
 
