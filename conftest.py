@@ -73,6 +73,20 @@ def _default_language() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_counter_cleanup_in_the_middle_of_a_test() -> None:
+    """The rate-limit counters' store deletes expired rows at most once a minute, on whichever request comes then:
+    counted from the start of each test, so that a test comparing two requests' query counts is not one DELETE
+    apart because a minute happened to end between them (core/tests/test_limits.py moves the clock itself)."""
+    import time
+
+    from core import limits
+
+    store = limits.counters()
+    if isinstance(store, limits.DatabaseCounters):
+        store._last_cleanup = time.time()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
     """Gives a transactional test the reference data that an earlier transactional test flushed away."""
     marker = request.node.get_closest_marker("django_db")
