@@ -17,6 +17,7 @@ from ideas.models import Audience, Challenge, ChallengeStatus, IdeaSource, IdeaS
 from ideas.selectors import state_choices
 from ideas.services import CHALLENGE_FIELDS, CHALLENGE_RELATIONS, challenge_version
 from organisations.models import Network, Organisation, OrganisationKind
+from organisations.pickers import OrganisationField
 
 LANGUAGE_NAMES = {"fi": _("Finnish"), "sv": _("Swedish"), "en": _("English")}
 
@@ -370,6 +371,4 @@ class ChallengeFilterForm(forms.Form):
 class OrganisationChoiceForm(forms.Form):
     """Which organisation an idea without a challenge goes to."""
 
-    organisation: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.order_by("name")
-    )
+    organisation = OrganisationField(label=_("Organisation"))

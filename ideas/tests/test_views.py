@@ -483,7 +483,7 @@ def test_choosing_the_organisation_of_an_idea_without_challenge(org_b: Organisat
     page = url("ideas:choose_organisation")
     assert page in client.get(url("ideas:list")).content.decode()
     assert client.get(page).status_code == 200
-    response = client.get(page, {"organisation": org_b.pk})
+    response = client.get(page, {"organisation": org_b.name})
     assert response.status_code == 302
     assert response["Location"] == url("ideas:send_to_organisation", organisation_pk=org_b.pk)
     bad = client.get(page, {"organisation": "999999"})
