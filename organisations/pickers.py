@@ -162,3 +162,85 @@ class OrganisationField(forms.Field):
                 "Did you mean %(names)s?", "Did you mean one of these: %(names)s?", len(names)
             ) % {"names": ", ".join(names)}
         return message
+
+
+class OrganisationListPicker(forms.Textarea):
+    """Several organisations, one name or business ID a line; the combobox above it adds a chosen one as a line."""
+
+    template_name = "organisations/widgets/organisation_list_picker.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, *, kind: str = "") -> None:
+        super().__init__({"rows": 4, "spellcheck": "false", **(attrs or {})})
+        self.kind = kind
+
+    def format_value(self, value: Any) -> str | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, str):
+            return value
+        lines = []
+        for item in value:
+            if isinstance(item, Organisation):
+                lines.append(item.name)
+            elif item not in (None, ""):
+                found = Organisation.objects.filter(Q(slug=str(item)) | Q(pk=int(item) if str(item).isdigit() else 0))
+                lines.append(found[0].name if found else str(item))
+        return "\n".join(lines)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["picker"] = {"search_url": reverse("organisations:search"), "kind": self.kind}
+        return context
+
+
+class OrganisationListField(forms.Field):
+    """Organisations named one a line (by name in any language or business ID). Cleans to a list; every line that
+    names nothing or several organisations is its own error, naming the line."""
+
+    widget = OrganisationListPicker
+    MAX_LINES = 200
+
+    def __init__(self, *, queryset: QuerySet[Organisation] | None = None, kind: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("widget", OrganisationListPicker(kind=kind))
+        super().__init__(**kwargs)
+        self.one = OrganisationField(queryset=queryset, kind=kind)
+
+    @property
+    def queryset(self) -> QuerySet[Organisation]:
+        return self.one.queryset
+
+    @queryset.setter
+    def queryset(self, value: QuerySet[Organisation]) -> None:
+        self.one.queryset = value
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return (data or "").strip() != (self.widget.format_value(initial) or "")
+
+    def clean(self, value: Any) -> list[Organisation]:
+        lines = [line.strip() for line in str(value or "").splitlines() if line.strip()]
+        if not lines:
+            if self.required:
+                raise forms.ValidationError(_("Name at least one organisation."), code="required")
+            return []
+        if len(lines) > self.MAX_LINES:
+            raise forms.ValidationError(
+                _("Name at most %(limit)d organisations."), code="too_many", params={"limit": self.MAX_LINES}
+            )
+        chosen: list[Organisation] = []
+        problems: list[forms.ValidationError] = []
+        for number, line in enumerate(lines, start=1):
+            try:
+                organisation = self.one.clean({"text": line, "pick": ""})
+            except forms.ValidationError as error:
+                for message in error.messages:
+                    problems.append(
+                        forms.ValidationError(
+                            _("Line %(number)d: %(problem)s"), params={"number": number, "problem": message}
+                        )
+                    )
+                continue
+            if organisation is not None and organisation not in chosen:
+                chosen.append(organisation)
+        if problems:
+            raise forms.ValidationError(problems)
+        return chosen

@@ -139,3 +139,20 @@ def test_a_network_member_is_added_by_business_id(client: Client, admin_a: Any, 
     assert "Pirkanmaan hyvinvointialue" not in page
     client.post(edit, {"action": "add_member", "organisation": company.business_id})
     assert network_a.members.filter(pk=company.pk).exists()
+
+
+def test_a_list_names_each_line_that_matches_nothing() -> None:
+    from django import forms
+
+    from organisations.pickers import OrganisationListField
+
+    field = OrganisationListField(required=False)
+    tampere = Organisation.objects.get(name_fi="Tampere")
+    helsinki = Organisation.objects.get(name_fi="Helsinki")
+    assert field.clean("Tampere\n\n helsingfors \nTampere") == [tampere, helsinki]
+    with pytest.raises(forms.ValidationError) as error:
+        field.clean("Tampere\nEi ole olemassa Oy")
+    assert error.value.messages[0].startswith("Line 2:")
+    municipalities = OrganisationListField(kind=OrganisationKind.MUNICIPALITY)
+    with pytest.raises(forms.ValidationError):
+        municipalities.clean("Pirkanmaan hyvinvointialue")

@@ -1,6 +1,7 @@
 /*
  * Organisation picker: the WAI-ARIA APG "combobox with listbox popup" pattern on the organisation text inputs
- * rendered by organisations/pickers.py. Without this script the input still works: the server resolves the typed
+ * rendered by organisations/pickers.py (for a list of organisations, a search box whose choice is added as a line
+ * of the textarea). Without this script the input still works: the server resolves the typed
  * name or business ID. Written here rather than taken from a library because the libraries that fit the pattern
  * (e.g. GOV.UK's accessible-autocomplete) are distributed as npm bundles that inject their own inline styles,
  * which our CSP (style-src/script-src 'self') refuses, and this project has no JavaScript build; the pattern needs
@@ -20,6 +21,8 @@
     var active = -1;
     var timer = null;
     var request = 0;
+    var target = root.dataset.appendTo ? document.getElementById(root.dataset.appendTo) : null;
+    root.hidden = false;  // the list picker's search box is shown only when this script runs
 
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
@@ -50,9 +53,17 @@
     function choose(i) {
       var chosen = results[i];
       if (!chosen) { return; }
+      close();
+      if (target) {  // a list of organisations: the choice becomes a line of the textarea
+        var lines = target.value.split("\n").map(function (line) { return line.trim(); }).filter(Boolean);
+        if (lines.indexOf(chosen.name) < 0) { lines.push(chosen.name); }
+        target.value = lines.join("\n");
+        input.value = "";
+        status.textContent = root.dataset.added.replace("{name}", chosen.name);
+        return;
+      }
       input.value = chosen.name;
       pick.value = String(chosen.id);
-      close();
       status.textContent = chosen.name;
     }
 
@@ -119,6 +130,7 @@
         if (results.length) { highlight(active <= 0 ? results.length - 1 : active - 1); }
       } else if (event.key === "Enter") {
         if (open && active >= 0) { event.preventDefault(); choose(active); }
+        else if (target) { event.preventDefault(); }  // the search box of a list never sends the form
       } else if (event.key === "Escape") {
         if (open) { event.preventDefault(); close(); }
         else if (input.value) { event.preventDefault(); input.value = ""; pick.value = ""; }
