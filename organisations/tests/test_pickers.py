@@ -115,6 +115,8 @@ def test_the_partner_form_lists_no_organisations_and_saves_a_typed_name(
     assert "Pirkanmaan hyvinvointialue" not in page
     assert "data-org-picker" in page
     assert "organisations/picker.js" in page
+    assert 'data-search-url="/fi/organisations/search.json"' in page  # the combobox knows where to search
+    assert 'name="partner-organisation__pick"' in page
     response = client.post(
         url("innovations:partner_add", pk=published_a.pk),
         {"partner-organisation": "Tampere", "partner-role": "co_developer"},
@@ -152,7 +154,7 @@ def test_a_list_names_each_line_that_matches_nothing() -> None:
     assert field.clean("Tampere\n\n helsingfors \nTampere") == [tampere, helsinki]
     with pytest.raises(forms.ValidationError) as error:
         field.clean("Tampere\nEi ole olemassa Oy")
-    assert error.value.messages[0].startswith("Line 2:")
+    assert error.value.messages[0].startswith("Rivi 2:")  # Finnish, the default language
     municipalities = OrganisationListField(kind=OrganisationKind.MUNICIPALITY)
     with pytest.raises(forms.ValidationError):
         municipalities.clean("Pirkanmaan hyvinvointialue")

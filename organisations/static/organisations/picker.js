@@ -109,7 +109,10 @@
       fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) { if (!response.ok) { throw new Error(String(response.status)); } return response.json(); })
         .then(function (data) { if (mine === request) { render(data); } })
-        .catch(function () { if (mine === request) { close(); status.textContent = root.dataset.failed; } });
+        .catch(function (problem) {
+          if (mine === request) { close(); status.textContent = root.dataset.failed; }
+          if (window.console) { console.error("organisation search: " + problem); }
+        });
     }
 
     input.addEventListener("input", function () {
