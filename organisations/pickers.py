@@ -4,7 +4,7 @@ is resolved on the server, and a name that matches nothing or several organisati
 suggests names. With JavaScript, `organisations/picker.js` turns the input into a combobox that searches
 `organisation_search` (see views_search.py) as the person types."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -118,7 +118,7 @@ class OrganisationField(forms.Field):
     def has_changed(self, initial: Any, data: Any) -> bool:
         # An empty extra row of a formset is unchanged, so that it is skipped rather than validated.
         text = data.get("text", "") if isinstance(data, dict) else str(data or "")
-        return text.strip() != (self.widget.format_value(initial) or "")
+        return text.strip() != (cast(forms.Widget, self.widget).format_value(initial) or "")
 
     def clean(self, value: Any) -> Organisation | None:
         text = (value or {}).get("text", "").strip() if isinstance(value, dict) else str(value or "").strip()
@@ -214,7 +214,7 @@ class OrganisationListField(forms.Field):
         self.one.queryset = value
 
     def has_changed(self, initial: Any, data: Any) -> bool:
-        return (data or "").strip() != (self.widget.format_value(initial) or "")
+        return (data or "").strip() != (cast(forms.Widget, self.widget).format_value(initial) or "")
 
     def clean(self, value: Any) -> list[Organisation]:
         lines = [line.strip() for line in str(value or "").splitlines() if line.strip()]
