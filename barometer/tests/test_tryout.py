@@ -88,7 +88,7 @@ def test_a_try_out_round_is_never_published_and_leaves_other_rounds_alone(
     assert not real.invitations.exists()
     Round.objects.filter(pk=tryout.pk).update(status=RoundStatus.CLOSED)
     tryout.refresh_from_db()
-    with pytest.raises(ValidationError, match="never published"):
+    with translation.override("en"), pytest.raises(ValidationError, match="never published"):
         round_services.round_publish(actor=platform_admin, round=tryout, expected_version=tryout.version)
 
 
