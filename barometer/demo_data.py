@@ -755,6 +755,117 @@ def _write_round(
     return round_, len(responses), len(answers)
 
 
+TRYOUT_SLUG = "kokeile-vastaamista"
+INVITED_SLUG = "demo-kutsukierros"
+
+
+def _open_round(
+    *, actor: Any, version: QuestionnaireVersion, slug: str, names: tuple[str, str, str], tryout: bool
+) -> Round:
+    today = timezone.localdate()
+    round_ = round_services.round_create(
+        actor=actor,
+        organiser=version.questionnaire.organiser,
+        data={
+            "slug": slug,
+            **{f"name_{lang}": text for lang, text in zip(("fi", "sv", "en"), names, strict=True)},
+            "questionnaire_version": version,
+            "sector": Sector.MUNICIPAL,
+            "year": today.year,
+            "reference_period_start": datetime.date(today.year - 2, 1, 1),
+            "reference_period_end": datetime.date(today.year - 1, 12, 31),
+            "opens_on": today,
+            "closes_on": today + datetime.timedelta(days=365),
+            "unit": Unit.ORGANISATION,
+            "answers_public": False,
+        },
+    )
+    Round.objects.filter(pk=round_.pk).update(is_synthetic=True, is_tryout=tryout)
+    round_.refresh_from_db()
+    if not tryout:
+        round_services.frame_draw(actor=actor, round=round_, kinds=FRAME_KINDS)
+    else:  # the organiser itself is the try-out's only frame unit (services.rounds.tryout_start)
+        from barometer.models import FrameUnit
+
+        FrameUnit.objects.create(round=round_, organisation=round_.organiser, kind=round_.organiser.kind)
+    return round_services.round_open(actor=actor, round=round_, expected_version=round_.version)
+
+
+def _write_live_rounds(
+    *, actor: Any, version: QuestionnaireVersion, answered_from: Round | None
+) -> tuple[list[str], list[str], int]:
+    """Two open rounds: a try-out anyone may answer through its open link (shown on the barometer page), and a
+    round with invitations in every state — sent, opened (answering), answered, reminded."""
+    from barometer.models import Invitation
+
+    made: list[str] = []
+    existing = [slug for slug in (TRYOUT_SLUG, INVITED_SLUG) if Round.objects.filter(slug=slug).exists()]
+    copied = 0
+    if not Round.objects.filter(slug=TRYOUT_SLUG).exists():
+        _open_round(
+            actor=actor,
+            version=version,
+            slug=TRYOUT_SLUG,
+            names=(
+                "Kokeile vastaamista (demo)",
+                "Prova att svara (demo)",
+                "Try answering (demo)",
+            ),
+            tryout=True,
+        )
+        made.append(TRYOUT_SLUG)
+    if not Round.objects.filter(slug=INVITED_SLUG).exists():
+        round_ = _open_round(
+            actor=actor,
+            version=version,
+            slug=INVITED_SLUG,
+            names=(
+                "Kutsukierros (demo, synteettinen)",
+                "Inbjudningsomgång (demo, syntetisk)",
+                "Invitation round (demo, synthetic)",
+            ),
+            tryout=False,
+        )
+        now = timezone.now()
+        units = list(round_.frame.select_related("organisation").order_by("organisation__name")[:8])
+        states = ["sent", "sent", "opened", "opened", "answered", "answered", "reminded", "reminded"]
+        donors = (
+            list(answered_from.responses.filter(status=ResponseStatus.SUBMITTED).order_by("pk")[:2])
+            if answered_from is not None
+            else []
+        )
+        for i, (unit, state) in enumerate(zip(units, states, strict=False)):
+            invitation = Invitation.objects.create(
+                round=round_,
+                frame_unit=unit,
+                email=f"vastaaja{i + 1}@example.fi",
+                name=f"Vastaaja {i + 1} (synteettinen)",
+                language="fi",
+                token=round_services._token(),
+                sent_at=now - datetime.timedelta(days=14),
+                last_reminded_at=now - datetime.timedelta(days=3) if state == "reminded" else None,
+                reminders_sent=1 if state == "reminded" else 0,
+            )
+            if state in ("opened", "answered"):
+                response = Response.objects.create(
+                    round=round_,
+                    frame_unit=unit,
+                    invitation=invitation,
+                    status=ResponseStatus.SUBMITTED if state == "answered" else ResponseStatus.IN_PROGRESS,
+                    submitted_at=now - datetime.timedelta(days=2) if state == "answered" else None,
+                )
+                donor = donors[i % len(donors)] if donors and state == "answered" else None
+                if donor is not None:  # the answers of a synthetic 2022 respondent (the same questionnaire)
+                    copied += len(
+                        Answer.objects.bulk_create(
+                            Answer(response=response, question_id=a.question_id, value=a.value)
+                            for a in donor.answers.all()
+                        )
+                    )
+        made.append(INVITED_SLUG)
+    return made, existing, copied
+
+
 def demo_rounds_load(*, seed: int = DEFAULT_SEED, log: Callable[[str], Any] | None = None) -> DemoRoundsResult:
     """Loads the synthetic rounds that are not there yet (by slug); the ones that are stay as they are."""
     started = time.monotonic()
@@ -779,6 +890,10 @@ def demo_rounds_load(*, seed: int = DEFAULT_SEED, log: Callable[[str], Any] | No
             created.append(plan.slug)
             responses += made_responses
             answers += made_answers
+        made, there, copied = _write_live_rounds(actor=actor, version=version, answered_from=previous)
+        created += made
+        existing += there
+        answers += copied
     return DemoRoundsResult(created, existing, responses, answers, time.monotonic() - started)
 
 

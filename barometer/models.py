@@ -208,6 +208,9 @@ class Round(models.Model):
     answers_public = models.BooleanField(_("answers are public"), default=False)
     # Rounds made up for the demo are labelled wherever they are shown.
     is_synthetic = models.BooleanField(_("synthetic demo data"), default=False)
+    # A try-out round: anyone may answer through its open link to see the survey; its answers are practice, so its
+    # results are never published (services.rounds refuses).
+    is_tryout = models.BooleanField(_("try-out round open to anyone"), default=False)
     # Earlier round to compare with by default (same questions matched by code).
     previous_round = models.ForeignKey(
         "self", verbose_name=_("compare with"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -346,6 +346,8 @@ def reminders_due(
     fewer than max_reminders times. When the unit of analysis is the organisation, a colleague's submitted answer
     is the organisation's answer, so its other invitees are not reminded."""
     cutoff = now - datetime.timedelta(days=interval_days)
+    if round.is_tryout:  # a try-out's keys were taken by visitors at the open link: nobody to remind
+        return round.invitations.none()
     due = (
         round.invitations.filter(sent_at__isnull=False, reminders_sent__lt=max_reminders)
         .filter(Q(last_reminded_at__isnull=True, sent_at__lte=cutoff) | Q(last_reminded_at__lte=cutoff))

@@ -19,6 +19,7 @@ from experiments.services import EDITABLE_FIELDS
 from innovations.forms import DateInput
 from innovations.vocabulary import PartnerRole
 from organisations.models import Organisation
+from organisations.pickers import OrganisationField
 
 LANGUAGES = ("fi", "sv", "en")
 MAX_QUERY_LENGTH = 200
@@ -148,13 +149,7 @@ class ExperimentForm(forms.Form):
 class PartnerForm(forms.Form):
     """One partner row of the experiment form: an organisation and its role. An empty row is skipped."""
 
-    organisation: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
-        label=_("Partner organisation"),
-        queryset=Organisation.objects.order_by("name"),
-        required=False,
-        to_field_name="slug",
-        empty_label=_("No partner"),
-    )
+    organisation = OrganisationField(label=_("Partner organisation"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=PartnerRole.choices, initial=PartnerRole.CO_DEVELOPER)
 
 
@@ -219,7 +214,7 @@ PartnerFormSet = cast(
 
 def partner_initial(experiment: Experiment) -> list[dict[str, Any]]:
     return [
-        {"organisation": p.organisation.slug, "role": p.role}
+        {"organisation": p.organisation, "role": p.role}
         for p in experiment.partnerships.select_related("organisation").order_by("id")
     ]
 

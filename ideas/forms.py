@@ -17,6 +17,7 @@ from ideas.models import Audience, Challenge, ChallengeStatus, IdeaSource, IdeaS
 from ideas.selectors import state_choices
 from ideas.services import CHALLENGE_FIELDS, CHALLENGE_RELATIONS, challenge_version
 from organisations.models import Network, Organisation, OrganisationKind
+from organisations.pickers import OrganisationField, OrganisationListField
 
 LANGUAGE_NAMES = {"fi": _("Finnish"), "sv": _("Swedish"), "en": _("English")}
 
@@ -179,12 +180,10 @@ class SourceForm(forms.Form):
 
 
 class PartnersForm(forms.Form):
-    partners: "forms.ModelMultipleChoiceField[Organisation]" = forms.ModelMultipleChoiceField(
+    partners = OrganisationListField(
         label=_("Partner organisations"),
-        queryset=Organisation.objects.order_by("name"),
-        to_field_name="slug",
         required=False,
-        help_text=_("Organisations the idea is developed with. Hold Ctrl (or Cmd) to choose several."),
+        help_text=_("Organisations the idea is developed with: one name or business ID a line."),
     )
 
 
@@ -209,12 +208,10 @@ class ChallengeForm(forms.Form):
         label=_("Organisation"), queryset=Organisation.objects.none()
     )
     version = forms.CharField(widget=forms.HiddenInput)
-    co_organisers: "forms.ModelMultipleChoiceField[Organisation]" = forms.ModelMultipleChoiceField(
+    co_organisers = OrganisationListField(
         label=_("Co-organisers"),
-        queryset=Organisation.objects.order_by("name"),
-        to_field_name="slug",
         required=False,
-        help_text=_("Organisations that open the challenge with you. Hold Ctrl (or Cmd) to choose several."),
+        help_text=_("Organisations that open the challenge with you: one name or business ID a line."),
     )
     network: "forms.ModelChoiceField[Network]" = forms.ModelChoiceField(
         label=_("Network"),
@@ -225,19 +222,20 @@ class ChallengeForm(forms.Form):
         help_text=_("A network that opens the challenge together."),
     )
     audience = forms.ChoiceField(label=_("Who sees the challenge"), choices=Audience.choices)
-    municipalities: "forms.ModelMultipleChoiceField[Organisation]" = forms.ModelMultipleChoiceField(
+    municipalities = OrganisationListField(
         label=_("Municipalities"),
-        queryset=Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).order_by("name"),
-        to_field_name="slug",
+        kind=OrganisationKind.MUNICIPALITY,
         required=False,
-        help_text=_("When the challenge is for residents: the municipalities whose residents may take part."),
+        help_text=_(
+            "When the challenge is for residents: the municipalities whose residents may take part, one a line."
+        ),
     )
-    invited_partners: "forms.ModelMultipleChoiceField[Organisation]" = forms.ModelMultipleChoiceField(
+    invited_partners = OrganisationListField(
         label=_("Invited partners"),
-        queryset=Organisation.objects.order_by("name"),
-        to_field_name="slug",
         required=False,
-        help_text=_("When the challenge is for invited partners: the organisations whose staff may take part."),
+        help_text=_(
+            "When the challenge is for invited partners: the organisations whose staff may take part, one a line."
+        ),
     )
     participation = forms.ChoiceField(label=_("Who may send ideas"), choices=Participation.choices)
     comment_participation = forms.ChoiceField(
@@ -370,6 +368,4 @@ class ChallengeFilterForm(forms.Form):
 class OrganisationChoiceForm(forms.Form):
     """Which organisation an idea without a challenge goes to."""
 
-    organisation: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.order_by("name")
-    )
+    organisation = OrganisationField(label=_("Organisation"))

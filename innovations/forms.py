@@ -27,6 +27,7 @@ from innovations.vocabulary import (
     Stage,
 )
 from organisations.models import Organisation, OrganisationKind
+from organisations.pickers import OrganisationField
 
 # --- the catalogue's query string -------------------------------------------------------------------------------
 
@@ -355,19 +356,8 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-def organisation_choices(exclude: Iterable[int] = ()) -> list[tuple[str, list[tuple[int, str]]]]:
-    """Every organisation, grouped by kind (one query): a long list is easier to scan in groups."""
-    excluded = set(exclude)
-    grouped: dict[str, list[tuple[int, str]]] = {}
-    for pk, name, kind in Organisation.objects.order_by("name").values_list("pk", "name", "kind"):
-        if pk not in excluded:
-            grouped.setdefault(kind, []).append((pk, name))
-    labels = dict(OrganisationKind.choices)
-    return [(str(labels[kind]), grouped[kind]) for kind in OrganisationKind.values if kind in grouped]
-
-
 class PartnerForm(forms.Form):
-    organisation = forms.TypedChoiceField(label=_("Partner organisation"), coerce=int)
+    organisation = OrganisationField(label=_("Partner organisation"))
     role = forms.ChoiceField(label=_("Role"), choices=PartnerRole.choices, initial=PartnerRole.CO_DEVELOPER)
     phases = forms.MultipleChoiceField(
         label=_("Phases the partner took part in"),
@@ -381,8 +371,9 @@ class PartnerForm(forms.Form):
         kwargs.setdefault("prefix", "partner")
         super().__init__(*args, **kwargs)
         taken = [innovation.owner_id, *(p.organisation_id for p in innovation.partnerships.all())]
-        organisation = cast(forms.ChoiceField, self.fields["organisation"])
-        organisation.choices = [("", _("Choose an organisation")), *organisation_choices(taken)]
+        organisation = cast(OrganisationField, self.fields["organisation"])
+        organisation.queryset = Organisation.objects.exclude(pk__in=taken)
+        organisation.error_messages["unavailable"] = _("%(organisation)s owns the innovation or is already a partner.")
 
     def partner_data(self) -> dict[str, Any]:
         phases = set(self.cleaned_data["phases"])

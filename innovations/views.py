@@ -629,7 +629,7 @@ def partner_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     innovation = _editable_or_404(request, pk)
     form = PartnerForm(request.POST, innovation=innovation)
     if form.is_valid():
-        organisation = get_object_or_404(Organisation, pk=form.cleaned_data["organisation"])
+        organisation = form.cleaned_data["organisation"]
         try:
             services.partnership_add(
                 actor=request.user, innovation=innovation, organisation=organisation, **form.partner_data()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Invitation, Role, User
 from core.models import Theme
 from organisations.models import Network, Organisation, OrganisationKind, Region, WellbeingCounty
+from organisations.pickers import OrganisationField
 
 LANGUAGES = ("fi", "sv", "en")
 # Whole labels per language (not "%(field)s in %(language)s"): word order differs between the languages.
@@ -250,16 +251,13 @@ class NetworkForm(FieldsetsMixin, forms.Form):
 
 
 class NetworkMemberAddForm(forms.Form):
-    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none()
-    )
+    organisation = OrganisationField(label=_("Organisation"))
     joined_on = forms.DateField(label=_("Joined on"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["organisation"]
-        field.queryset = Organisation.objects.exclude(network_memberships__network=network).order_by("name")  # type: ignore[attr-defined]
-        field.label_from_instance = lambda org: f"{org.name} ({org.get_kind_display()})"  # type: ignore[attr-defined]
+        field = cast(OrganisationField, self.fields["organisation"])
+        field.queryset = Organisation.objects.exclude(network_memberships__network=network)
 
 
 class NetworkMemberRemoveForm(forms.Form):

@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from organisations import views, views_join
+from organisations import views, views_join, views_search
 
 app_name = "organisations"
 urlpatterns = [
     path("organisations/", views.organisation_list, name="list"),
     # Before <slug>: these addresses are reserved (organisations.services.RESERVED_SLUGS).
+    path("organisations/search.json", views_search.organisation_search_view, name="search"),
     path("organisations/join/", views_join.join_request_view, name="join"),
     path("organisations/join-requests/", views_join.join_queue_view, name="join_queue"),
     path("organisations/join-requests/<int:pk>/", views_join.join_decide_view, name="join_decide"),

@@ -199,6 +199,8 @@ def _set_status(*, actor: Any, round: Round, expected_version: int, status: str)
             RoundStatus.PUBLISHED: _("Close the round before publishing its results."),
         }
         raise ValidationError(messages[status])
+    if status == RoundStatus.PUBLISHED and current.is_tryout:
+        raise ValidationError(_("A try-out round's answers are practice: its results are never published."))
     if status == RoundStatus.OPEN:
         if not current.frame.exists():
             raise ValidationError(_("Add organisations to the sampling frame before opening the round."))
@@ -778,3 +780,27 @@ def response_reopen(*, actor: Any, response: Response) -> Response:
     after = {"status": ResponseStatus.IN_PROGRESS, "submitted_at": None}
     change_record(obj=current, actor=actor, action=Action.UPDATE, changes=diff(before, after))
     return current
+
+
+@transaction.atomic
+def tryout_start(*, round: Round, language: str) -> Invitation:
+    """A fresh key to an open try-out round for whoever asks (no account): an invitation without an address, for
+    the organiser's own frame unit, so that the answering pages work as for any invitation. Refused for any other
+    round, and once the round is not open."""
+    if not round.is_tryout or round.status != RoundStatus.OPEN:
+        raise ValidationError(_("This round cannot be tried out."))
+    unit = round.frame.filter(organisation=round.organiser).first()
+    if unit is None:
+        unit = FrameUnit.objects.create(round=round, organisation=round.organiser, kind=round.organiser.kind)
+    token = _token()
+    # No address: an invitation's address is unique in its round, so a reserved, never-delivered one (RFC 2606)
+    # made from the key; "sent" now, so that sending the round's invitations never mails it.
+    return Invitation.objects.create(
+        round=round,
+        frame_unit=unit,
+        email=f"try-{token[:16].lower()}@tryout.invalid",
+        name="",
+        language=language,
+        token=token,
+        sent_at=timezone.now(),
+    )

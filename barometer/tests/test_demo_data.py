@@ -20,8 +20,10 @@ from pytest_django import DjangoDbBlocker
 from barometer import answers as answer_rules
 from barometer.demo_data import (
     DEFAULT_SEED,
+    INVITED_SLUG,
     ROUND_2018,
     ROUND_2022,
+    TRYOUT_SLUG,
     DemoRoundsResult,
     Planner,
     _questions,
@@ -268,7 +270,7 @@ def test_free_texts_are_few_and_labelled_synthetic(round_2022: Round) -> None:
 
 
 def test_loaded_fast(loaded: DemoRoundsResult) -> None:
-    assert loaded.created == [ROUND_2018.slug, ROUND_2022.slug]
+    assert loaded.created == [ROUND_2018.slug, ROUND_2022.slug, TRYOUT_SLUG, INVITED_SLUG]
     assert loaded.responses == 302
     assert loaded.answers == Answer.objects.filter(response__round__is_synthetic=True).count()
     assert loaded.seconds < 10  # measured ~0.6 s; a regression to answer-by-answer writes would take minutes
@@ -277,7 +279,7 @@ def test_loaded_fast(loaded: DemoRoundsResult) -> None:
 def test_loading_again_changes_nothing(loaded: DemoRoundsResult) -> None:
     before = (Round.objects.count(), Response.objects.count(), Answer.objects.count(), FrameUnit.objects.count())
     again = demo_rounds_load()
-    assert (again.created, again.existing) == ([], [ROUND_2018.slug, ROUND_2022.slug])
+    assert (again.created, again.existing) == ([], [ROUND_2018.slug, ROUND_2022.slug, TRYOUT_SLUG, INVITED_SLUG])
     after = (Round.objects.count(), Response.objects.count(), Answer.objects.count(), FrameUnit.objects.count())
     assert after == before
 
@@ -394,3 +396,19 @@ def test_the_api_lists_the_demo_rounds(client: Client, loaded: DemoRoundsResult)
     assert latest["frame_size"] == 312
     assert latest["response_rate"] == pytest.approx(182 / 312, abs=1e-4)
     assert latest["previous_round"]["slug"] == ROUND_2018.slug
+
+
+def test_the_demo_has_an_open_try_out_round_and_invitations_in_every_state(loaded: DemoRoundsResult) -> None:
+    from barometer.vocabulary import RoundStatus
+
+    tryout = Round.objects.get(slug=TRYOUT_SLUG)
+    assert (tryout.is_tryout, tryout.status, tryout.is_synthetic) == (True, RoundStatus.OPEN, True)
+    assert "demo" in tryout.name_fi
+    invited = Round.objects.get(slug=INVITED_SLUG)
+    assert (invited.is_tryout, invited.status) == (False, RoundStatus.OPEN)
+    invitations = list(invited.invitations.select_related("response"))
+    responses = {getattr(i, "response", None) and i.response.status for i in invitations}
+    assert {"submitted", "in_progress", None} <= responses  # answered, opened, only sent
+    assert any(i.reminders_sent for i in invitations)  # reminded
+    answered = [i.response for i in invitations if getattr(i, "response", None) and i.response.status == "submitted"]
+    assert all(r.answers.exists() for r in answered)

@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -26,8 +27,9 @@ from django.views.decorators.http import require_POST
 
 from barometer.answers import QuestionSpec, asked, condition_met, missing_required
 from barometer.forms.answering import ShownAnswer, page_values, question_field, shown_answer
-from barometer.models import Invitation, Question, Response, Section
+from barometer.models import Invitation, Question, Response, Round, Section
 from barometer.selectors import question_spec, version_contents
+from barometer.services import rounds as round_services
 from barometer.services.answering import (
     ResponseReadOnlyError,
     answer_save,
@@ -38,7 +40,8 @@ from barometer.services.answering import (
     response_submit,
     round_state,
 )
-from barometer.vocabulary import ITEM_KINDS, ResponseStatus
+from barometer.vocabulary import ITEM_KINDS, ResponseStatus, RoundStatus
+from core import limits
 from core.pdf import html_to_pdf
 
 # Where a page change puts the reader: the page's heading (answers.js moves the focus there too).
@@ -524,7 +527,31 @@ def _csv_rows(answer: ShownAnswer, value: Any) -> list[list[str]]:
     return [["", str(value), answer.text]]
 
 
+TRYOUT_RATE = "10/h"  # fresh keys to a try-out round per address: enough for a class, not for a script
+
+
+@never_cache
+def tryout_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """The open link of a try-out round: the page says what it is; its button (a POST, so that a link preview or
+    a crawler makes no response) gives this visitor a key of their own and goes to the first page."""
+    round_ = Round.objects.filter(slug=slug, is_tryout=True, status=RoundStatus.OPEN).first()
+    if round_ is None:
+        raise Http404
+    if request.method == "POST":
+        if limits.over_limit(request, group="barometer.tryout", rate=TRYOUT_RATE, by=limits.by_address):
+            return limits.too_many_response(
+                request,
+                message=_("Many try-outs have been started from your address. Try again in an hour."),
+                back=reverse("barometer:index"),
+                retry_after=3600,
+            )
+        invitation = round_services.tryout_start(round=round_, language=translation.get_language() or "fi")
+        return redirect("barometer:answer", token=invitation.token)
+    return render(request, "barometer/answering/tryout.html", {"round": round_})
+
+
 urls: list[URLPattern] = [
+    path("try/<slug:slug>/", tryout_view, name="tryout"),
     path("answer/<str:token>/", answer_view, name="answer"),
     path("answer/<str:token>/page/<str:section>/", page_view, name="answer_page"),
     path("answer/<str:token>/save/", save_view, name="answer_save"),

@@ -99,6 +99,8 @@ def index_view(request: HttpRequest) -> HttpResponse:
             "published": [r for r in rounds if r.status == RoundStatus.PUBLISHED],
             "unpublished": [r for r in rounds if r.status != RoundStatus.PUBLISHED],
             "team_links": team_links,
+            # Try-out rounds anyone may answer (the demo has one): their open links.
+            "tryouts": Round.objects.filter(is_tryout=True, status=RoundStatus.OPEN).order_by("name"),
         },
     )
 

@@ -74,7 +74,7 @@ def test_edit_form_shows_partners_with_roles_and_changes_them(
     running_draft.refresh_from_db()
     formset = client.get(url("experiments:edit", pk=running_draft.pk)).context["partner_forms"]
     # The partner chosen, then three empty rows.
-    assert [form.initial for form in formset.forms][:1] == [{"organisation": org_b.slug, "role": PartnerRole.FUNDER}]
+    assert [form.initial for form in formset.forms][:1] == [{"organisation": org_b, "role": PartnerRole.FUNDER}]
     assert len(formset.forms) == 4
     # A new role for org_b, a new partner, and then org_b removed ("No partner" on its row).
     data = form_data(running_draft) | partner_rows(
@@ -97,7 +97,7 @@ def test_edit_form_shows_partners_with_roles_and_changes_them(
         (lambda a, b: [(b, "funder"), (b, "supplier")], "partners-1-organisation", "This organisation is already listed as a partner."),
         (lambda a, b: [(a, "funder")], "partners-0-organisation", "The owner cannot be its own partner."),
         (lambda a, b: [(b, "boss")], "partners-0-role", "Select a valid choice. boss is not one of the available choices."),
-        (lambda a, b: [("no-such-org", "funder")], "partners-0-organisation", "Select a valid choice. That choice is not one of the available choices."),
+        (lambda a, b: [("no-such-org", "funder")], "partners-0-organisation", "No organisation is called “no-such-org”."),
     ],
 )  # fmt: skip
 def test_partner_mistakes_are_named_at_their_row_and_nothing_is_saved(

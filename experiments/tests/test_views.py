@@ -15,6 +15,7 @@ from experiments.tests.conftest import make_experiment
 from innovations.models import Innovation
 from innovations.tests.test_views_support import url
 from innovations.vocabulary import Stage, Status
+from organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,9 @@ def partner_rows(experiment: Experiment | None = None, *rows: tuple[str, str]) -
     pairs += rows
     data = {"partners-TOTAL_FORMS": str(len(pairs)), "partners-INITIAL_FORMS": "0"}
     for index, (slug, role) in enumerate(pairs):
-        data[f"partners-{index}-organisation"] = slug
+        # The picker takes the organisation's name (or business ID); an unknown slug is posted as it is.
+        found = Organisation.objects.filter(slug=slug).first() if slug else None
+        data[f"partners-{index}-organisation"] = found.name if found else slug
         data[f"partners-{index}-role"] = role
     return data
 

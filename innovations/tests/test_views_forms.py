@@ -231,7 +231,7 @@ def test_partners_are_added_with_role_and_phases_and_removed(client, editor_a, p
     response = client.post(
         url("innovations:partner_add", pk=published_a.pk),
         {
-            "partner-organisation": university.pk,
+            "partner-organisation": university.name,
             "partner-role": "researcher",
             "partner-phases": ["idea", "implementation"],
         },
@@ -254,7 +254,7 @@ def test_adding_the_owner_as_partner_shows_the_error_on_the_edit_page(client, ed
     client.force_login(editor_a)
     response = client.post(
         url("innovations:partner_add", "en", pk=published_a.pk),
-        {"partner-organisation": org_a.pk, "partner-role": "funder"},
+        {"partner-organisation": org_a.name, "partner-role": "funder"},
     )
     assert response.status_code == 200
     assert 'id="id_partner-organisation_error"' in html(response)

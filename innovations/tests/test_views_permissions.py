@@ -79,7 +79,7 @@ ACTIONS: dict[str, tuple[str, Request, tuple[Any, ...]]] = {
         lambda i, e: (
             url("innovations:partner_add", pk=i.pk),
             {
-                "partner-organisation": OrganisationFactory.create(kind=OrganisationKind.COMPANY).pk,
+                "partner-organisation": OrganisationFactory.create(kind=OrganisationKind.COMPANY).name,
                 "partner-role": "funder",
             },
         ),

@@ -92,7 +92,7 @@ def test_who_may_manage_a_network(who: str, status: int, request, network_a: Net
     client = _client(user)
     url = reverse("organisations:network_edit", args=[network_a.slug])
     assert client.get(url).status_code == status
-    response = client.post(url, {"action": "add_member", "organisation": org_b.pk})
+    response = client.post(url, {"action": "add_member", "organisation": org_b.name})
     assert response.status_code == (302 if status == 200 else status)
     assert NetworkMembership.objects.filter(network=network_a, organisation=org_b).exists() == (status == 200)
 
@@ -102,7 +102,7 @@ def test_the_coordinator_adds_and_removes_members_but_cannot_leave_itself(
 ) -> None:
     client = _client(admin_a)
     url = reverse("organisations:network_edit", args=[network_a.slug])
-    client.post(url, {"action": "add_member", "organisation": org_b.pk})
+    client.post(url, {"action": "add_member", "organisation": org_b.name})
     client.post(url, {"action": "remove_member", "organisation": org_b.pk})
     assert list(network_a.members.all()) == [org_a]
     response = client.post(url, {"action": "remove_member", "organisation": org_a.pk}, follow=True)

@@ -272,7 +272,7 @@ def test_only_admins_can_manage_people(client, people, role, org_a, registered_u
 @pytest.mark.parametrize("role", ROLES)
 def test_only_coordinator_admins_and_platform_admins_can_change_a_network(client, people, role, network_a, org_b):
     response = client_for(client, people[role]).post(
-        url("organisations:network_edit", slug=network_a.slug), {"action": "add_member", "organisation": org_b.pk}
+        url("organisations:network_edit", slug=network_a.slug), {"action": "add_member", "organisation": org_b.name}
     )
     assert network_a.members.filter(pk=org_b.pk).exists() == (role in ALLOWED)
     assert response.status_code == (302 if role in ALLOWED | {"anonymous"} else 403)
@@ -480,7 +480,7 @@ def test_coordinator_admin_edits_the_network_themes_and_members(client, network_
     assert network_a.description_en == "Shared experiments."
     assert list(network_a.themes.all()) == [theme]
 
-    client.post(edit, {"action": "add_member", "organisation": org_b.pk})
+    client.post(edit, {"action": "add_member", "organisation": org_b.name})
     assert network_a.members.filter(pk=org_b.pk).exists()
     client.post(edit, {"action": "remove_member", "organisation": org_b.pk})
     assert not network_a.members.filter(pk=org_b.pk).exists()

@@ -491,3 +491,30 @@ def test_the_other_pages_of_the_form_have_no_axe_violations(page: Page, survey: 
     page.goto("/fi/barometer/answer/" + "t" * 43 + "/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_no_axe_violations(page, "closed round")
+
+
+# --- the open link of a try-out round -------------------------------------------------------------------------------
+
+
+def test_anyone_answers_a_try_out_round_through_its_open_link(page: Page, survey: Survey) -> None:
+    from barometer.models import Invitation, Response, Round
+
+    Round.objects.filter(pk=survey.round.pk).update(is_tryout=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/fi/barometer/")
+    page.get_by_role("main").get_by_role("link", name=re.compile("Kokeile vastaamista")).click()
+    assert_no_axe_violations(page, "try-out start page")
+    page.get_by_role("main").get_by_role("button", name=re.compile("Aloita vastaaminen")).click()
+    expect(page).to_have_url(re.compile(r"/fi/barometer/answer/[A-Za-z0-9_-]{43}/"))
+    mine = Invitation.objects.exclude(pk=survey.invitation.pk).get()
+    _group(page, "Organisaation tyyppi").get_by_label("Kunta", exact=True).check()
+    _group(page, "käyttöön innovaatioita").get_by_label("Ei", exact=True).check()
+    _saved(page)
+    page.goto(f"/fi/barometer/answer/{mine.token}/check/")
+    page.get_by_role("main").get_by_role("button", name=SUBMIT).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(THANKS)
+    assert_no_axe_violations(page, "try-out thanks page")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the thanks page is {width} px wide"
+    assert Response.objects.get(invitation=mine).status == "submitted"
+    assert not Response.objects.filter(invitation=survey.invitation).exists()
