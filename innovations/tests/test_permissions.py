@@ -50,7 +50,7 @@ organisation_update  deny       deny             deny      allow    deny      al
 network_update       deny       deny             deny      allow    deny      allow
 network_member_add   deny       deny             deny      allow    deny      allow
 organisation_create  deny       deny             deny      deny     deny      allow
-network_create       deny       deny             deny      deny     deny      allow
+network_create       deny       deny             deny      allow    deny      allow
 """
 
 
@@ -221,7 +221,10 @@ ACTIONS: dict[str, Action] = {
         lambda w: Organisation.objects.filter(name_fi="Uusyritys Oy").exists(),
     ),
     "network_create": (
-        lambda w, u: organisation_services.network_create(actor=u, data={"name_fi": "Uusi verkosto"}),
+        # An organisation's administrator starts a network the organisation coordinates.
+        lambda w, u: organisation_services.network_create(
+            actor=u, data={"name_fi": "Uusi verkosto", "coordinator": w.org_a}
+        ),
         lambda w: Network.objects.filter(name_fi="Uusi verkosto").exists(),
     ),
 }
