@@ -418,7 +418,8 @@ def test_a_round_not_open_yet_says_when_it_opens(client: Client, invitation_b: I
     assert response.status_code == 200
     text = response.content.decode()
     assert "The survey is not open yet" in text
-    assert round_.opens_on.strftime("%m/%d/%Y") in text
+    # English dates put the day first (config/formats/en): 6 Dec 2026, never the US 12/06/2026.
+    assert f"{round_.opens_on.day} {round_.opens_on:%b %Y}" in text
     assert not Response.objects.exists()
 
 
