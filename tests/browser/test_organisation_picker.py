@@ -1,16 +1,15 @@
 """The organisation picker in a browser: chosen with the keyboard alone in the combobox, axe clean with its list
-open, no sideways scrolling at 390 px; and without JavaScript, the typed name is resolved by the server."""
+open, no sideways scrolling at 390 px. Without JavaScript the field is a plain form field that the server resolves:
+organisations/tests/test_pickers.py posts it as such a browser would."""
 
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.test_accessibility import assert_no_axe_violations
+from tests.browser.test_accessibility import PHONE, assert_no_axe_violations
 
 pytestmark = pytest.mark.browser
-
-PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def _turku_innovation(scenario: Any) -> Any:
@@ -59,32 +58,3 @@ def test_a_partner_is_chosen_with_the_keyboard_only(page: Page, scenario: Any, u
     expect(page.locator("#partners table")).to_contain_text("Tampere")
     assert Partnership.objects.get(innovation=innovation).organisation == scenario.source_org
     assert_no_axe_violations(page, "partners after adding")
-
-
-def test_without_javascript_the_typed_name_is_resolved_and_mistakes_named(
-    browser: Browser, live_server: Any, scenario: Any, url, log_in
-) -> None:
-    from innovations.models import Partnership
-
-    innovation = _turku_innovation(scenario)
-    context = browser.new_context(base_url=live_server.url, locale="fi-FI", java_script_enabled=False, viewport=PHONE)
-    page = context.new_page()
-    try:
-        log_in(page, scenario.adopter_editor)
-        page.goto(url("innovations:edit", pk=innovation.pk) + "#partners")
-        field = page.get_by_label("Kumppaniorganisaatio")
-        field.fill("Tamp")
-        page.locator("#partners form").filter(has=field).get_by_role("button").click()
-        error = page.locator("#id_partner-organisation_error")
-        expect(error).to_contain_text("Tamp")
-        expect(error).to_contain_text("Tampere")  # the suggestion
-        assert not Partnership.objects.filter(innovation=innovation).exists()
-        assert_no_axe_violations(page, "partner picker error without JavaScript")
-        page.get_by_label("Kumppaniorganisaatio").fill("Tampere")
-        page.locator("#partners form").filter(has=page.get_by_label("Kumppaniorganisaatio")).get_by_role(
-            "button"
-        ).click()
-        expect(page.locator("#partners table")).to_contain_text("Tampere")
-        assert Partnership.objects.get(innovation=innovation).organisation == scenario.source_org
-    finally:
-        context.close()
