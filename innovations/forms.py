@@ -145,6 +145,16 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+def _adopters_text(name: str, max_length: int, *, rows: int) -> forms.CharField:
+    """One language of a plain-text field adopters read (target group, resources, evidence)."""
+    return forms.CharField(
+        label=TRANSLATED_LABELS[name],
+        max_length=max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
 class InnovationForm(forms.Form):
     """The innovation's own fields, classifications and themes. On the edit page it carries the version the
     person started from, so that a save over someone else's newer change is refused (services.ConflictError)."""
@@ -176,60 +186,15 @@ class InnovationForm(forms.Form):
         label=TRANSLATED_LABELS["description_en"], required=False, widget=forms.Textarea(attrs={"rows": 8})
     )
 
-    target_group_fi = forms.CharField(
-        label=TRANSLATED_LABELS["target_group_fi"],
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    target_group_sv = forms.CharField(
-        label=TRANSLATED_LABELS["target_group_sv"],
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    target_group_en = forms.CharField(
-        label=TRANSLATED_LABELS["target_group_en"],
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    resources_fi = forms.CharField(
-        label=TRANSLATED_LABELS["resources_fi"],
-        max_length=4000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    resources_sv = forms.CharField(
-        label=TRANSLATED_LABELS["resources_sv"],
-        max_length=4000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    resources_en = forms.CharField(
-        label=TRANSLATED_LABELS["resources_en"],
-        max_length=4000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    evidence_fi = forms.CharField(
-        label=TRANSLATED_LABELS["evidence_fi"],
-        max_length=4000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    evidence_sv = forms.CharField(
-        label=TRANSLATED_LABELS["evidence_sv"],
-        max_length=4000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    evidence_en = forms.CharField(
-        label=TRANSLATED_LABELS["evidence_en"],
-        max_length=4000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    target_group_fi = _adopters_text("target_group_fi", 2000, rows=3)
+    target_group_sv = _adopters_text("target_group_sv", 2000, rows=3)
+    target_group_en = _adopters_text("target_group_en", 2000, rows=3)
+    resources_fi = _adopters_text("resources_fi", 4000, rows=4)
+    resources_sv = _adopters_text("resources_sv", 4000, rows=4)
+    resources_en = _adopters_text("resources_en", 4000, rows=4)
+    evidence_fi = _adopters_text("evidence_fi", 4000, rows=4)
+    evidence_sv = _adopters_text("evidence_sv", 4000, rows=4)
+    evidence_en = _adopters_text("evidence_en", 4000, rows=4)
 
     is_social = forms.BooleanField(
         label=_("Social innovation"),
