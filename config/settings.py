@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "ideas",
     "notifications",
     "workspace",
+    "diffusion",
 ]
 
 MIDDLEWARE = [

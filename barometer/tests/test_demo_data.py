@@ -403,7 +403,7 @@ def test_the_demo_has_an_open_try_out_round_and_invitations_in_every_state(loade
 
     tryout = Round.objects.get(slug=TRYOUT_SLUG)
     assert (tryout.is_tryout, tryout.status, tryout.is_synthetic) == (True, RoundStatus.OPEN, True)
-    assert "demo" in tryout.name_fi
+    assert "demo" in (tryout.name_fi or "")
     invited = Round.objects.get(slug=INVITED_SLUG)
     assert (invited.is_tryout, invited.status) == (False, RoundStatus.OPEN)
     invitations = list(invited.invitations.select_related("response"))

@@ -40,9 +40,9 @@ def test_search_by_business_id_kind_and_language() -> None:
     client = Client()
     if tampere.business_id:
         assert [r["id"] for r in search(client, q=tampere.business_id)["results"]] == [tampere.pk]
-    company = OrganisationFactory(kind=OrganisationKind.COMPANY, name_fi="Tampereen Ohjelmisto Oy")
+    company = OrganisationFactory.create(kind=OrganisationKind.COMPANY, name_fi="Tampereen Ohjelmisto Oy")
     assert [r["id"] for r in search(client, q="Tamp", kind="company")["results"]] == [company.pk]
-    assert [r["id"] for r in search(client, q=company.business_id)["results"]] == [company.pk]
+    assert [r["id"] for r in search(client, q=company.business_id or "")["results"]] == [company.pk]
     # the Swedish name is found, and shown on the Swedish page
     helsinki = Organisation.objects.get(name_fi="Helsinki")
     swedish = client.get(url("organisations:search", language="sv"), {"q": "Helsingf"}).json()["results"]
@@ -66,8 +66,8 @@ def test_the_field_resolves_a_name_in_any_language_or_a_business_id() -> None:
     helsinki = Organisation.objects.get(name_fi="Helsinki")
     assert clean(field, " helsingfors ") == helsinki
     assert clean(field, "Helsinki") == helsinki
-    company = OrganisationFactory(kind=OrganisationKind.COMPANY)
-    assert clean(field, company.business_id) == company
+    company = OrganisationFactory.create(kind=OrganisationKind.COMPANY)
+    assert clean(field, company.business_id or "") == company
 
 
 def test_unknown_and_ambiguous_names_are_errors_that_say_what_to_do() -> None:
@@ -99,7 +99,7 @@ def test_a_picked_id_counts_only_while_the_text_is_its_name() -> None:
     assert clean(field, "Helsinki", str(tampere.pk)) == helsinki
     # an id outside the field's organisations is not a way around them
     municipalities = OrganisationField(kind=OrganisationKind.MUNICIPALITY)
-    company = OrganisationFactory(kind=OrganisationKind.COMPANY)
+    company = OrganisationFactory.create(kind=OrganisationKind.COMPANY)
     from django import forms
 
     with pytest.raises(forms.ValidationError):
@@ -134,7 +134,7 @@ def test_the_partner_form_lists_no_organisations_and_saves_a_typed_name(
 
 
 def test_a_network_member_is_added_by_business_id(client: Client, admin_a: Any, network_a: Any) -> None:
-    company = OrganisationFactory(kind=OrganisationKind.COMPANY)
+    company = OrganisationFactory.create(kind=OrganisationKind.COMPANY)
     client.force_login(admin_a)
     edit = url("organisations:network_edit", slug=network_a.slug)
     page = client.get(edit).content.decode()

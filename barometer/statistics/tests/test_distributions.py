@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from scipy import stats  # type: ignore[import-untyped]
+from scipy import stats
 
 from barometer.statistics._distributions import normal_quantile, t_quantile, two_sided_p_value
 

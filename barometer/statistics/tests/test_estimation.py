@@ -4,8 +4,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from scipy import stats  # type: ignore[import-untyped]
-from statsmodels.stats.proportion import proportion_confint  # type: ignore[import-untyped]
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
 
 from barometer.statistics import Design, Estimates, groups, means, post_stratify, proportions, unweighted, weighted
 from barometer.statistics._types import BoolArray
