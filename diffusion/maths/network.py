@@ -79,7 +79,7 @@ class NetworkError(ValueError):
     """Input that cannot make a network (a self-loop, a bad half-life)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tie:
     source: str  # learning ties: the organisation learned from; partnership ties: the smaller key
     target: str  # learning ties: the adopter
@@ -141,33 +141,41 @@ def build_network(
 ) -> Network:
     if not (half_life > 0 and math.isfinite(half_life)):
         raise NetworkError(f"half_life must be a positive number of years, not {half_life!r}")
-    counts: Counter[tuple[str, str]] = Counter()
-    weights: defaultdict[tuple[str, str], float] = defaultdict(float)
-    first: dict[tuple[str, str], int] = {}
-    last: dict[tuple[str, str], int] = {}
+    # One list per ordered pair: [count, weight, first year, last year]; a weight per distinct age is computed once.
+    pairs: dict[tuple[str, str], list[float]] = {}
+    weight_of_age: dict[int, float] = {}
     for source, adopter, year in adoptions:
         if source == adopter:
             raise NetworkError(f"an organisation cannot learn from itself: {source!r} ({year})")
-        pair = (source, adopter)
-        counts[pair] += 1
-        weights[pair] += recency_weight(year, now_year, half_life)
-        if pair not in first or year < first[pair]:
-            first[pair] = year
-        if pair not in last or year > last[pair]:
-            last[pair] = year
+        age = max(0, now_year - year)
+        weight = weight_of_age.get(age)
+        if weight is None:
+            weight = weight_of_age[age] = recency_weight(year, now_year, half_life)
+        entry = pairs.get((source, adopter))
+        if entry is None:
+            pairs[(source, adopter)] = [1, weight, year, year]
+        else:
+            entry[0] += 1
+            entry[1] += weight
+            if year < entry[2]:
+                entry[2] = year
+            if year > entry[3]:
+                entry[3] = year
     shared: Counter[tuple[str, str]] = Counter()
     for a, b in partnerships:
         if a == b:
             raise NetworkError(f"an organisation cannot be its own partner: {a!r}")
         shared[(a, b) if a < b else (b, a)] += 1
     keys = set(organisations)
-    for a, b in counts:
+    for a, b in pairs:
         keys.add(a)
         keys.add(b)
     for a, b in shared:
         keys.add(a)
         keys.add(b)
-    learning = tuple(Tie(s, t, counts[(s, t)], weights[(s, t)], first[(s, t)], last[(s, t)]) for s, t in sorted(counts))
+    learning = tuple(
+        Tie(s, t, int(entry[0]), entry[1], int(entry[2]), int(entry[3])) for (s, t), entry in sorted(pairs.items())
+    )
     partner_ties = tuple(Tie(a, b, n, float(n)) for (a, b), n in sorted(shared.items()))
     return Network(tuple(sorted(keys)), learning, partner_ties, now_year, float(half_life))
 
