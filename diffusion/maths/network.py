@@ -21,6 +21,7 @@ Public interface
         regions that share a border (a shared TopoJSON arc); `load_region_adjacency(path)` reads the file.
     peer_comparison(metrics: Mapping[str, OrgMetrics], organisation: str, *, size_class_of: Mapping[str, str],
                     region_of: Mapping[str, str]) -> PeerComparison
+    peer_comparisons(metrics, *, size_class_of, region_of) -> dict[str, PeerComparison]   # everyone, one pass
 
 Definitions
 -----------
@@ -68,7 +69,7 @@ from typing import Any
 
 import igraph
 import numpy as np
-from scipy.stats import percentileofscore
+from scipy.stats import percentileofscore, rankdata
 
 ROLES = ("broker", "source", "adopter", "isolated")
 DISTANCES = ("same_region", "neighbouring", "across_country", "unknown")
@@ -222,41 +223,37 @@ def organisation_metrics(
     if n == 0:
         return {}
     index = {key: i for i, key in enumerate(keys)}
-    learn_edges = [(index[t.source], index[t.target]) for t in network.learning]
-    learn_weights = [t.weight for t in network.learning]
+    # Counts and weights as numpy arrays: per-tie Python arithmetic cost seconds at the registry's size.
+    src = np.fromiter((index[t.source] for t in network.learning), dtype=np.int64, count=len(network.learning))
+    tgt = np.fromiter((index[t.target] for t in network.learning), dtype=np.int64, count=len(network.learning))
+    counts = np.fromiter((t.count for t in network.learning), dtype=np.float64, count=len(network.learning))
+    weights = np.fromiter((t.weight for t in network.learning), dtype=np.float64, count=len(network.learning))
+    pa = np.fromiter((index[t.source] for t in network.partnerships), dtype=np.int64, count=len(network.partnerships))
+    pb = np.fromiter((index[t.target] for t in network.partnerships), dtype=np.int64, count=len(network.partnerships))
+    pw = np.fromiter((t.weight for t in network.partnerships), dtype=np.float64, count=len(network.partnerships))
 
-    learned_from = np.zeros(n, dtype=np.int64)
-    taught = np.zeros(n, dtype=np.int64)
-    adoptions_in = np.zeros(n, dtype=np.int64)
-    adoptions_out = np.zeros(n, dtype=np.int64)
-    partners = np.zeros(n, dtype=np.int64)
-    for tie, (s, t) in zip(network.learning, learn_edges, strict=True):
-        taught[s] += 1
-        learned_from[t] += 1
-        adoptions_out[s] += tie.count
-        adoptions_in[t] += tie.count
-    for tie in network.partnerships:
-        partners[index[tie.source]] += 1
-        partners[index[tie.target]] += 1
+    taught = np.bincount(src, minlength=n)
+    learned_from = np.bincount(tgt, minlength=n)
+    adoptions_out = np.bincount(src, weights=counts, minlength=n)
+    adoptions_in = np.bincount(tgt, weights=counts, minlength=n)
+    partners = np.bincount(pa, minlength=n) + np.bincount(pb, minlength=n)
 
-    directed = igraph.Graph(n=n, edges=learn_edges, directed=True)
+    directed = igraph.Graph(n=n, edges=list(zip(src.tolist(), tgt.tolist(), strict=True)), directed=True)
     betweenness = _betweenness(directed, betweenness_sample, seed)
 
     # Influence flows from adopter to source: PageRank on the reversed ties.
-    reversed_graph = igraph.Graph(n=n, edges=[(t, s) for s, t in learn_edges], directed=True)
-    influence = reversed_graph.pagerank(weights=learn_weights if learn_weights else None, damping=0.85)
+    reversed_graph = igraph.Graph(n=n, edges=list(zip(tgt.tolist(), src.tolist(), strict=True)), directed=True)
+    influence = reversed_graph.pagerank(weights=weights.tolist() if len(weights) else None, damping=0.85)
 
-    undirected_weight: defaultdict[tuple[int, int], float] = defaultdict(float)
-    for (s, t), w in zip(learn_edges, learn_weights, strict=True):
-        undirected_weight[(s, t) if s < t else (t, s)] += w
-    for tie in network.partnerships:
-        a, b = index[tie.source], index[tie.target]
-        undirected_weight[(a, b) if a < b else (b, a)] += tie.weight
-    pairs = sorted(undirected_weight)
-    projection = igraph.Graph(n=n, edges=pairs, directed=False)
-    membership = _seeded_communities(
-        projection, [undirected_weight[p] for p in pairs], seed=seed, resolution=resolution
+    # The undirected projection: both directions' weights and the partnerships summed per unordered pair.
+    low = np.concatenate((np.minimum(src, tgt), np.minimum(pa, pb)))
+    high = np.concatenate((np.maximum(src, tgt), np.maximum(pa, pb)))
+    codes, pair_of = np.unique(low * n + high, return_inverse=True)
+    pair_weight = np.bincount(pair_of, weights=np.concatenate((weights, pw)), minlength=len(codes))
+    projection = igraph.Graph(
+        n=n, edges=list(zip((codes // n).tolist(), (codes % n).tolist(), strict=True)), directed=False
     )
+    membership = _seeded_communities(projection, pair_weight.tolist(), seed=seed, resolution=resolution)
     community = _renumber(membership, keys)
 
     positive = [value for value in betweenness if value > 0]
@@ -278,8 +275,8 @@ def organisation_metrics(
             organisation=key,
             learned_from=lf,
             taught=tg,
-            adoptions_in=int(adoptions_in[i]),
-            adoptions_out=int(adoptions_out[i]),
+            adoptions_in=round(adoptions_in[i]),
+            adoptions_out=round(adoptions_out[i]),
             partners=int(partners[i]),
             betweenness=between,
             influence=float(influence[i]),
@@ -413,3 +410,31 @@ def peer_comparison(
         }
         groups.append(PeerRank(group, code, len(peers), percentiles))
     return PeerComparison(organisation, tuple(groups))
+
+
+def peer_comparisons(
+    metrics: Mapping[str, OrgMetrics], *, size_class_of: Mapping[str, str], region_of: Mapping[str, str]
+) -> dict[str, PeerComparison]:
+    """`peer_comparison` of every organisation at once (for the background job): one ranking per group.
+
+    The "mean" percentile of a value among n is (average rank - 1/2) / n * 100 (average ranks of ties), the same
+    figure as `percentileofscore(kind="mean")`.
+    """
+    keys = list(metrics)
+    ranks: dict[str, list[PeerRank]] = {key: [] for key in keys}
+    for group, code_of in (("size_class", size_class_of), ("region", region_of)):
+        members: defaultdict[str, list[str]] = defaultdict(list)
+        for key in keys:
+            code = code_of.get(key)
+            if code:
+                members[code].append(key)
+        for code, group_keys in sorted(members.items()):
+            n = len(group_keys)
+            columns = {
+                name: (rankdata([getattr(metrics[k], name) for k in group_keys], method="average") - 0.5) / n * 100
+                for name in PEER_METRICS
+            }
+            for i, key in enumerate(group_keys):
+                percentiles = {name: float(column[i]) for name, column in columns.items()}
+                ranks[key].append(PeerRank(group, code, n, percentiles))
+    return {key: PeerComparison(key, tuple(ranks[key])) for key in keys}
