@@ -18,10 +18,17 @@ Public interface
         "same_region" | "neighbouring" | "across_country" | "unknown"
     travel_distances(adoptions, region_of, neighbours) -> dict[str, int]   # adoptions per distance code
     region_adjacency(topology: Mapping[str, Any], *, key: str = "maakunta") -> dict[str, frozenset[str]]
-        regions that share a border (a shared TopoJSON arc); `load_region_adjacency(path)` reads the file.
+        regions that share a border (a shared TopoJSON arc); `load_region_adjacency(path)` reads the file
+        (reference_data/finland-regions-2020.topo.json: Åland, 21, has no land border, so no neighbour).
     peer_comparison(metrics: Mapping[str, OrgMetrics], organisation: str, *, size_class_of: Mapping[str, str],
                     region_of: Mapping[str, str]) -> PeerComparison
     peer_comparisons(metrics, *, size_class_of, region_of) -> dict[str, PeerComparison]   # everyone, one pass
+
+    Network(organisations, learning: tuple[Tie, ...], partnerships: tuple[Tie, ...], now_year, half_life)
+    Tie(source, target, count, weight, first_year, last_year)
+    OrgMetrics(organisation, learned_from, taught, adoptions_in, adoptions_out, partners, betweenness, influence,
+               community, role)
+    PeerComparison(organisation, groups: tuple[PeerRank(group, value, peers, percentiles: {metric: 0..100}), ...])
 
 Definitions
 -----------
@@ -185,7 +192,8 @@ def build_network(
 
 def _seeded_communities(graph: igraph.Graph, weights: list[float], *, seed: int, resolution: float) -> list[int]:
     # igraph draws from a process-wide generator; a private seeded one is set for the call and the default put
-    # back, so two runs with one seed give one partition.
+    # back, so two runs with one seed give one partition. Process-wide: run one recompute at a time per process
+    # (a background job), not from concurrent threads.
     igraph.set_random_number_generator(random.Random(seed))  # noqa: S311 - not for security
     try:
         partition = graph.community_leiden(
