@@ -36,6 +36,7 @@ from organisations.forms import (
     OrganisationForm,
 )
 from organisations.models import Network, Organisation, OrganisationKind
+from organisations.pickers import OrganisationField
 
 PAGE_SIZE = 25
 
@@ -71,6 +72,8 @@ def _changed_by_someone_else(form: Form, current: dict[str, Any]) -> list[tuple[
 def _display(field: Any, value: Any) -> Any:
     if value in (None, "", []):
         return _("(empty)")
+    if isinstance(field, OrganisationField):
+        return field.widget.format_value(value)
     choices = dict(getattr(field, "choices", []) or [])
     if isinstance(value, list):
         return ", ".join(str(choices.get(v, v)) for v in value)
