@@ -2160,7 +2160,13 @@ def demo_data_delete() -> None:
     network_ids = list(Network.objects.filter(is_synthetic=True).values_list("pk", flat=True))
     # The pictures' files outlive their rows: removed once the deletion is committed.
     pictures = list(InnovationImage.objects.filter(innovation__is_synthetic=True).values_list("file", flat=True))
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in pictures if name])
+
+    def remove_pictures() -> None:
+        for name in pictures:
+            if name:
+                default_storage.delete(name)
+
+    transaction.on_commit(remove_pictures)
     Adoption.objects.filter(result__is_synthetic=True).delete()
     innovations.delete()
     catalogue.refresh(innovation_ids)  # their catalogue entries went with them; the cached counts must go too
