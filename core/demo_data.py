@@ -28,15 +28,18 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 
 from accounts.models import Membership, Role, User
 from audit.models import ChangeRecord
+from core.demo_images import illustration
 from core.models import Theme
 from innovations import catalogue
 from innovations import services as innovation_services
-from innovations.models import Adoption, Innovation, Partnership, StageEvent
+from innovations.models import Adoption, Innovation, InnovationImage, Partnership, StageEvent
 from innovations.vocabulary import (
     Channel,
     Dimension,
@@ -60,6 +63,8 @@ DEMO_EMAIL_DOMAIN = "demo.innoverkko.invalid"
 NETWORK_SLUG = "innokaupungit"
 FIRST_DAY = datetime.date(2015, 1, 1)
 LAST_DAY = datetime.date(2025, 12, 31)
+# Published innovations that get a demo picture (each drawn at load time: about 0.15 s apiece).
+ILLUSTRATIONS = 8
 
 # username, role shown to people, organisation (by Finnish name) and its role, superuser
 DEMO_USERS = (
@@ -1938,7 +1943,23 @@ class Writer:
             if i % 50 == 49:
                 self.log(f"  {i + 1} adoptions")
         self._propose_a_source()
+        self._illustrate()
         self._backdate()
+
+    def _illustrate(self) -> None:
+        """A picture for a handful of published originals, spread over the list, drawn now (core/demo_images.py)
+        and saved through the service real uploads go through (its checks, re-encoding, change log)."""
+        published = [p for p in self.plan.originals if self.made[p.key].status == Status.PUBLISHED]
+        step = max(1, len(published) // ILLUSTRATIONS)
+        seed = self.rng.randint(0, 10_000)
+        for number, plan in enumerate(published[::step][:ILLUSTRATIONS]):
+            picture = illustration(number, seed)
+            innovation_services.image_add(
+                actor=self.actor,
+                innovation=self.made[plan.key],
+                upload=SimpleUploadedFile(f"demo-illustration-{number + 1}.jpg", picture.jpeg, "image/jpeg"),
+                alt_text=picture.alt_text,
+            )
 
     def _propose_a_source(self) -> None:
         """One pending "we adapted this from …" proposal, so that the demo shows the source owner's confirmation:
@@ -2137,6 +2158,15 @@ def demo_data_delete() -> None:
     innovation_ids = list(innovations.values_list("pk", flat=True))
     organisation_ids = list(organisations.values_list("pk", flat=True))
     network_ids = list(Network.objects.filter(is_synthetic=True).values_list("pk", flat=True))
+    # The pictures' files outlive their rows: removed once the deletion is committed.
+    pictures = list(InnovationImage.objects.filter(innovation__is_synthetic=True).values_list("file", flat=True))
+
+    def remove_pictures() -> None:
+        for name in pictures:
+            if name:
+                default_storage.delete(name)
+
+    transaction.on_commit(remove_pictures)
     Adoption.objects.filter(result__is_synthetic=True).delete()
     innovations.delete()
     catalogue.refresh(innovation_ids)  # their catalogue entries went with them; the cached counts must go too

@@ -11,7 +11,7 @@ Limits: a field's own `max_length` for short texts; the long ones below, by fiel
 """
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -46,14 +46,15 @@ def _base_name(name: str) -> str:
     return name[:-3] if name.endswith(LANGUAGE_SUFFIXES) else name
 
 
-def limit_of(model: type[models.Model], name: str) -> int | None:
-    """The most characters `name` of `model` may hold; None for what is not a text field of it."""
+def limit_of(model: type[models.Model], name: str, long_text: int | None = None) -> int | None:
+    """The most characters `name` of `model` may hold; None for what is not a text field of it. `long_text`, when
+    given, is the limit of every long text of the model (one that has no max_length of its own)."""
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
-        return LIMITS.get(_base_name(name))
+        return long_text or LIMITS.get(_base_name(name))
     if isinstance(field, models.TextField):
-        return field.max_length or LIMITS.get(_base_name(name), DEFAULT_LIMIT)
+        return field.max_length or long_text or LIMITS.get(_base_name(name), DEFAULT_LIMIT)
     if isinstance(field, models.CharField):
         return field.max_length
     return None
@@ -67,13 +68,13 @@ def _label(model: type[models.Model], name: str) -> str:
     return str(capfirst(getattr(field, "verbose_name", name)))
 
 
-def check_text_sizes(model: type[models.Model], data: Mapping[str, Any]) -> None:
+def check_text_sizes(model: type[models.Model], data: Mapping[str, Any], long_text: int | None = None) -> None:
     """Refuses every text in `data` longer than its field's limit, each at its own field."""
     errors: dict[str, str] = {}
     for name, value in data.items():
         if not isinstance(value, str):
             continue
-        limit = limit_of(model, name)
+        limit = limit_of(model, name, long_text)
         if limit is not None and len(value) > limit:
             errors[name] = ngettext(
                 "%(field)s is too long: at most %(limit)s character, now %(length)s.",
@@ -88,17 +89,28 @@ def check_text_sizes(model: type[models.Model], data: Mapping[str, Any]) -> None
         raise ValidationError(errors)
 
 
-def checks_text_sizes(model: type[models.Model], argument: str = "data", *, field: str = "{}") -> Callable[[F], F]:
+def checks_text_sizes(
+    model: type[models.Model], argument: str = "data", *, field: str = "{}", long_text: int | None = None
+) -> Callable[[F], F]:
     """Decorates a service (above its @transaction.atomic): the texts of its `argument` mapping are measured
     before it starts. `field` names the model field of a key, e.g. "decision_reasons_{}" for a mapping by
-    language."""
+    language. An `argument` that is a list of mappings (rows, e.g. a question's answer options) is measured row by
+    row, its errors at `argument`. `long_text` overrides the limits of the model's long texts (e.g. the
+    barometer's questionnaire files' limit, so that the editor accepts whatever a file may hold)."""
 
     def decorate(service: F) -> F:
         @functools.wraps(service)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             data = kwargs.get(argument)
             if isinstance(data, Mapping):
-                check_text_sizes(model, {field.format(key): value for key, value in data.items()})
+                check_text_sizes(model, {field.format(key): value for key, value in data.items()}, long_text)
+            elif isinstance(data, Sequence) and not isinstance(data, str):
+                for row in data:
+                    if isinstance(row, Mapping):
+                        try:
+                            check_text_sizes(model, row, long_text)
+                        except ValidationError as error:
+                            raise ValidationError({argument: error.messages}) from None
             return service(*args, **kwargs)
 
         return cast(F, wrapped)

@@ -219,9 +219,19 @@ class NetworkForm(FieldsetsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields.update(_translated_text_fields("name", NAME_LABELS, max_length=200))
         self.fields.update(_translated_text_fields("description", DESCRIPTION_LABELS, textarea=True))
-        if not platform_admin and coordinators is None:
+        if platform_admin:
+            # Any organisation (about 400): the picker every form uses, not a <select> of them all.
+            self.fields["coordinator"] = OrganisationField(
+                label=_("Coordinator"),
+                required=False,
+                help_text=_(
+                    "The administrators of the coordinating organisation manage the network. Start typing the "
+                    "name, or write the business ID."
+                ),
+            )
+        elif coordinators is None:
             del self.fields["coordinator"]
-        elif not platform_admin and coordinators is not None:
+        else:
             field = cast(forms.ModelChoiceField, self.fields["coordinator"])
             field.queryset = coordinators.order_by("name")
             field.required = True

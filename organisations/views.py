@@ -3,7 +3,7 @@
 import dataclasses
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -36,6 +36,7 @@ from organisations.forms import (
     OrganisationForm,
 )
 from organisations.models import Network, Organisation, OrganisationKind
+from organisations.pickers import OrganisationField, OrganisationPicker
 
 PAGE_SIZE = 25
 
@@ -71,6 +72,8 @@ def _changed_by_someone_else(form: Form, current: dict[str, Any]) -> list[tuple[
 def _display(field: Any, value: Any) -> Any:
     if value in (None, "", []):
         return _("(empty)")
+    if isinstance(field, OrganisationField):
+        return cast(OrganisationPicker, field.widget).format_value(value)
     choices = dict(getattr(field, "choices", []) or [])
     if isinstance(value, list):
         return ", ".join(str(choices.get(v, v)) for v in value)

@@ -5,7 +5,8 @@ Each write checks `barometer.change_questionnaire`, runs in one transaction, and
 (or the questionnaire). Editor writes carry the version's `revision` they started from and are refused with
 ConflictError when someone saved in between; after the change the whole version is checked with the file's
 validator, so that the editor can never leave a version whose routing or codes are broken (only unfinished, e.g.
-a question still without options, which a round refuses until it is finished).
+a question still without options, which a round refuses until it is finished). The editor's texts are measured
+before the transaction (`core.text_limits`), long ones against the questionnaire file's limit.
 """
 
 import hashlib
@@ -27,6 +28,7 @@ from barometer.selectors import version_contents
 from barometer.vocabulary import VersionStatus
 from core.errors import ConflictError
 from core.permissions import require
+from core.text_limits import checks_text_sizes
 from core.translated import LANGUAGES
 from organisations.models import Organisation
 
@@ -448,6 +450,7 @@ def questionnaire_fingerprint(questionnaire: Questionnaire) -> str:
     return hashlib.sha256(snapshot.encode()).hexdigest()[:16]
 
 
+@checks_text_sizes(Questionnaire, long_text=qf.LONG_TEXT_LIMIT)
 @transaction.atomic
 def questionnaire_create(*, actor: Any, organiser: Organisation, data: Mapping[str, Any]) -> QuestionnaireVersion:
     """A new questionnaire with an empty draft version 1, which the editor then fills."""
@@ -471,6 +474,7 @@ def questionnaire_create(*, actor: Any, organiser: Organisation, data: Mapping[s
     return version
 
 
+@checks_text_sizes(Questionnaire, long_text=qf.LONG_TEXT_LIMIT)
 @transaction.atomic
 def questionnaire_update(
     *, actor: Any, questionnaire: Questionnaire, expected_fingerprint: str, data: Mapping[str, Any]
@@ -495,6 +499,7 @@ def questionnaire_update(
 VERSION_TEXTS = ("introduction", "reference_period")
 
 
+@checks_text_sizes(QuestionnaireVersion, long_text=qf.LONG_TEXT_LIMIT)
 @transaction.atomic
 def questionnaire_version_update(
     *, actor: Any, version: QuestionnaireVersion, expected_revision: int, data: Mapping[str, Any]
@@ -540,6 +545,7 @@ def _definition_texts(version: QuestionnaireVersion, data: Mapping[str, Any], ex
     return texts
 
 
+@checks_text_sizes(Definition, long_text=qf.LONG_TEXT_LIMIT)
 @transaction.atomic
 def definition_create(
     *, actor: Any, version: QuestionnaireVersion, expected_revision: int, data: Mapping[str, Any]
@@ -554,6 +560,7 @@ def definition_create(
     return definition
 
 
+@checks_text_sizes(Definition, long_text=qf.LONG_TEXT_LIMIT)
 @transaction.atomic
 def definition_update(
     *, actor: Any, definition: Definition, expected_revision: int, data: Mapping[str, Any]
@@ -596,6 +603,7 @@ def _section_apply(version: QuestionnaireVersion, section: Section, data: Mappin
     return ["code", *texts, "show_if"]
 
 
+@checks_text_sizes(Section, long_text=qf.LONG_TEXT_LIMIT)
 @transaction.atomic
 def section_create(
     *, actor: Any, version: QuestionnaireVersion, expected_revision: int, data: Mapping[str, Any]
@@ -609,6 +617,7 @@ def section_create(
     return section
 
 
+@checks_text_sizes(Section, long_text=qf.LONG_TEXT_LIMIT)
 @transaction.atomic
 def section_update(*, actor: Any, section: Section, expected_revision: int, data: Mapping[str, Any]) -> Section:
     current = _lock_draft(actor, section.version, expected_revision)
@@ -746,6 +755,9 @@ def _question_snapshot(question: Question) -> dict[str, Any]:
     return snapshot
 
 
+@checks_text_sizes(Question, long_text=qf.LONG_TEXT_LIMIT)
+@checks_text_sizes(Choice, "choices")
+@checks_text_sizes(Item, "items")
 @transaction.atomic
 def question_create(
     *,
@@ -766,6 +778,9 @@ def question_create(
     return question
 
 
+@checks_text_sizes(Question, long_text=qf.LONG_TEXT_LIMIT)
+@checks_text_sizes(Choice, "choices")
+@checks_text_sizes(Item, "items")
 @transaction.atomic
 def question_update(
     *,

@@ -5,17 +5,25 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import transaction
-from django.utils import timezone
+from django.test import Client, TestCase
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import escape
+from PIL import Image
 from pytest_django import DjangoDbBlocker
 
 from accounts.dev_provider import DEV_SLUG
 from accounts.models import IdentityProvider, Membership, Role, User
+from audit.models import ChangeRecord
 from core.demo_data import (
     DEFAULT_SEED,
     DEMO_PASSWORD,
     DEMO_USERS,
+    ILLUSTRATIONS,
     INNOKAUPUNGIT,
     DemoResult,
     demo_counts,
@@ -24,7 +32,15 @@ from core.demo_data import (
     demo_plan,
 )
 from core.models import Theme
-from innovations.models import Adoption, Classification, Innovation, LineageProposal, Partnership, ProposalState
+from innovations.models import (
+    Adoption,
+    Classification,
+    Innovation,
+    InnovationImage,
+    LineageProposal,
+    Partnership,
+    ProposalState,
+)
 from innovations.selectors import CatalogueFilters, innovation_facets
 from innovations.services import innovation_search_document
 from innovations.vocabulary import Dimension, InnovationType, Novelty, Stage, Status
@@ -231,9 +247,53 @@ def test_demo_shows_what_adopters_need_and_a_source_waiting_for_confirmation(dem
     assert not Adoption.objects.filter(result=proposal.result).exists()
 
 
+def test_demo_innovations_have_pictures_with_text_alternatives_in_three_languages(demo: DemoResult) -> None:
+    images = list(InnovationImage.objects.filter(innovation__is_synthetic=True).select_related("innovation"))
+    assert len(images) == ILLUSTRATIONS
+    assert len({image.innovation_id for image in images}) == ILLUSTRATIONS  # one each, on different records
+    assert {image.innovation.status for image in images} == {Status.PUBLISHED}
+    assert len({image.alt_text_en for image in images}) == ILLUSTRATIONS  # different pictures, described apart
+    for image in images:
+        assert "esittelyaineisto" in (image.alt_text_fi or "")  # flagged demo material, like the records
+        assert "demomaterial" in (image.alt_text_sv or "")
+        assert "demo material" in (image.alt_text_en or "")
+        with image.file.open("rb") as handle:
+            picture = Image.open(handle)
+            picture.load()
+        assert (picture.format, picture.size) == ("JPEG", (image.width, image.height))
+        assert not picture.info.get("exif")  # re-encoded by the upload service, as real uploads are
+    # Saved through the service: it logged each picture on its innovation.
+    logged = ChangeRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(Innovation),
+        object_id__in=[image.innovation_id for image in images],
+    )
+    assert sum(1 for record in logged if "images" in record.changes) == ILLUSTRATIONS
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_innovation_page_shows_the_demo_picture(demo: DemoResult, language: str) -> None:
+    image = InnovationImage.objects.filter(innovation__is_synthetic=True).order_by("pk").first()
+    assert image is not None
+    client = Client()
+    with translation.override(language):
+        page = client.get(image.innovation.get_absolute_url())
+        source = reverse("innovations:image", kwargs={"pk": image.innovation_id, "image_pk": image.pk})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'src="{source}"' in html
+    assert f'alt="{escape(getattr(image, f"alt_text_{language}"))}"' in html
+    served = client.get(source)
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/jpeg"
+
+
 def test_delete_removes_the_demo_and_only_the_demo(demo: DemoResult) -> None:
     municipalities = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).count()
-    demo_data_delete()
+    pictures = list(InnovationImage.objects.values_list("file", flat=True))
+    assert pictures
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        demo_data_delete()
+    assert not any(default_storage.exists(name) for name in pictures)  # the files went with the rows
     assert not Innovation.objects.exists()
     assert not Organisation.objects.filter(is_synthetic=True).exists()
     assert not Network.objects.exists()

@@ -55,8 +55,35 @@ def test_accessibility_statement_names_the_law_the_feedback_channel_and_the_auth
     assert "306/2019" in html
     assert "WCAG 2.1" in html
     assert "mailto:saavutettavuus@innoverkko.example" in html
-    assert "saavutettavuusvaatimukset.fi" in html
     assert "2026-12-07" in html  # prepared on
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "site"),
+    [
+        ("fi", "https://www.saavutettavuusvaatimukset.fi"),
+        ("sv", "https://www.tillganglighetskrav.fi"),
+        ("en", "https://www.webaccessibility.fi"),
+    ],
+)
+def test_the_authority_is_traficom_since_2025_with_its_contact_details(language: str, site: str) -> None:
+    """Accessibility supervision moved from the Regional State Administrative Agency for Southern Finland to
+    Traficom on 1.1.2025 (HE 71/2024); the regional agencies, merged into Lupa- ja valvontavirasto in 2026, have none
+    of it. The statement names Traficom, its supervision unit's e-mail, switchboard and site, and no old contact."""
+    html = Client().get(url("core:accessibility", language)).content.decode()
+    assert "Traficom" in html
+    assert 'href="mailto:saavutettavuus@traficom.fi"' in html
+    assert "29 534 5000" in html
+    assert f'href="{site}"' in html
+    assert "avi.fi" not in html
+    assert "0295 016 000" not in html
+    assert "295 016 000" not in html
+    assert "aluehallintovirasto" not in html.lower()
+    assert "Regionförvaltningsverket" not in html
+    assert "Regional State Administrative" not in html
+    assert "{%" not in html
+    assert "{#" not in html
 
 
 def test_unknown_legal_page_is_404() -> None:

@@ -74,8 +74,73 @@ def test_an_administrator_cannot_name_another_organisation_as_coordinator(admin_
 
 
 def test_a_platform_administrator_may_name_any_coordinator(platform_admin: Any, org_b: Organisation) -> None:
-    assert _client(platform_admin).post(reverse("organisations:network_create"), _new(org_b)).status_code == 302
+    data = {**_new(None), "coordinator": org_b.name_fi}  # type: ignore[attr-defined]
+    assert _client(platform_admin).post(reverse("organisations:network_create"), data).status_code == 302
     assert Network.objects.get(name_fi="Uusi verkosto").coordinator == org_b
+
+
+# --- the coordinator picker of platform administrators (any of about 400 organisations) ----------------------------
+
+
+def test_platform_administrators_get_the_organisation_picker_not_a_select_of_every_organisation(
+    platform_admin: Any, network_a: Network
+) -> None:
+    client = _client(platform_admin)
+    for path in (reverse("organisations:network_create"), reverse("organisations:network_edit", args=[network_a.slug])):
+        page = client.get(path).content.decode()
+        assert 'name="coordinator"' in page
+        assert "data-org-picker" in page
+        assert 'name="coordinator__pick"' in page
+        assert "organisations/picker.js" in page
+        assert '<select name="coordinator"' not in page
+    # The current coordinator's name is in the text field, its id in the hidden one.
+    assert f'value="{network_a.coordinator.name}"' in page  # type: ignore[union-attr]
+
+
+def test_an_organisation_administrator_still_chooses_among_their_own_organisations(
+    admin_a: Any, org_a: Organisation
+) -> None:
+    page = _client(admin_a).get(reverse("organisations:network_create")).content.decode()
+    assert '<select name="coordinator"' in page  # a handful of organisations: a select is the clearer control
+
+
+def test_the_picked_id_chooses_between_two_organisations_of_the_same_name(
+    platform_admin: Any, network_a: Network
+) -> None:
+    twin_a = OrganisationFactory.create(name_fi="Kaksoset", business_id="")
+    twin_b = OrganisationFactory.create(name_fi="Kaksoset", business_id="")
+    client = _client(platform_admin)
+    network_a.refresh_from_db()
+    url = reverse("organisations:network_edit", args=[network_a.slug])
+    post = {"action": "save", "version": network_a.version, "name_fi": network_a.name_fi}
+    # Without JavaScript only the name comes: it names two organisations, and the error says so.
+    refused = client.post(url, {**post, "coordinator": "Kaksoset"})
+    assert refused.status_code == 400
+    assert "Usean organisaation nimi on ”Kaksoset”" in refused.content.decode()
+    network_a.refresh_from_db()
+    assert network_a.coordinator_id not in (twin_a.pk, twin_b.pk)
+    # With the combobox's pick, the one chosen.
+    saved = client.post(url, {**post, "coordinator": "Kaksoset", "coordinator__pick": twin_b.pk})
+    assert saved.status_code == 302
+    network_a.refresh_from_db()
+    assert network_a.coordinator == twin_b
+
+
+def test_the_coordinator_is_found_by_name_or_business_id_without_javascript(
+    platform_admin: Any, org_b: Organisation
+) -> None:
+    client = _client(platform_admin)
+    org_b.business_id = "0245437-2"
+    org_b.save(update_fields=["business_id"])
+    response = client.post(reverse("organisations:network_create"), {**_new(None), "coordinator": "0245437-2"})
+    assert response.status_code == 302
+    assert Network.objects.get(name_fi="Uusi verkosto").coordinator == org_b
+    unknown = client.post(
+        reverse("organisations:network_create"), {**_new(None), "name_fi": "Toinen", "coordinator": "Ei ole"}
+    )
+    assert unknown.status_code == 400
+    assert "Yhdenkään organisaation nimi ei ole" in " ".join(unknown.context["form"].errors["coordinator"])
+    assert not Network.objects.filter(name_fi="Toinen").exists()
 
 
 def test_a_network_called_new_does_not_hide_the_creation_page(admin_a: Any, org_a: Organisation) -> None:

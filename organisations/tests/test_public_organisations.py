@@ -64,6 +64,24 @@ def test_every_business_id_in_the_file_passes_the_check_digit_and_is_unique():
     assert len({row["reference_code"] for row in _rows()}) == len(_rows())
 
 
+# Business IDs checked against a source that states them (reference_data/README.md says which kind): a wrong or
+# changed one here is a regression, not a typo to be "fixed" by recomputing the check digit.
+SOURCED_BUSINESS_IDS = {
+    "regional_council:01": "0201296-1",  # Uudenmaan liitto: its own privacy notice
+    "joint_authority:hus": "1567535-0",  # HUS: its invoicing instructions, in public code and data
+    "state_agency:vayla": "1010547-1",  # Väylävirasto: public code of the state's planning service
+}
+
+
+def test_sourced_business_ids_are_in_the_file_and_every_id_is_unique_after_loading():
+    by_code = {row["reference_code"]: row["business_id"] for row in _rows()}
+    assert {code: by_code[code] for code in SOURCED_BUSINESS_IDS} == SOURCED_BUSINESS_IDS
+    # Unique in the database too: no two organisations (reference rows, municipalities, counties) share an ID.
+    loaded = list(Organisation.objects.exclude(business_id=None).exclude(business_id="").values_list("business_id"))
+    assert len(loaded) == len(set(loaded))
+    assert len(loaded) >= len([value for value in by_code.values() if value])
+
+
 def test_loading_twice_changes_nothing():
     before = list(Organisation.objects.order_by("pk").values_list("pk", "slug", "version"))
     result = load_reference_data()

@@ -508,7 +508,7 @@ def test_network_validation_and_conflict(client, network_a, admin_a, platform_ad
 def test_platform_admin_can_hand_the_network_to_another_coordinator(client, network_a, platform_admin, org_b):
     client.force_login(platform_admin)
     response = client.post(
-        url("organisations:network_edit", slug=network_a.slug), _network_post(network_a, coordinator=org_b.pk)
+        url("organisations:network_edit", slug=network_a.slug), _network_post(network_a, coordinator=org_b.name_fi)
     )
     assert response.status_code == 302
     network_a.refresh_from_db()

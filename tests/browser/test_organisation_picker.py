@@ -1,13 +1,15 @@
 """The organisation picker in a browser: chosen with the keyboard alone in the combobox, axe clean with its list
-open, no sideways scrolling at 390 px. Without JavaScript the field is a plain form field that the server resolves:
-organisations/tests/test_pickers.py posts it as such a browser would."""
+open, no sideways scrolling at 390 px; and without JavaScript, the typed name is resolved by the server.
+
+The no-JavaScript test once hung the run: axe cannot run in a page whose JavaScript is off (its promise never
+settles, see `axe_report_without_javascript`), so that page is checked in a copy with JavaScript on."""
 
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.test_accessibility import PHONE, assert_no_axe_violations
+from tests.browser.test_accessibility import PHONE, assert_no_axe_violations, axe_report_without_javascript
 
 pytestmark = pytest.mark.browser
 
@@ -58,3 +60,36 @@ def test_a_partner_is_chosen_with_the_keyboard_only(page: Page, scenario: Any, u
     expect(page.locator("#partners table")).to_contain_text("Tampere")
     assert Partnership.objects.get(innovation=innovation).organisation == scenario.source_org
     assert_no_axe_violations(page, "partners after adding")
+
+
+def test_without_javascript_the_typed_name_is_resolved_and_mistakes_named(
+    browser: Browser, live_server: Any, scenario: Any, url: Any, log_in: Any
+) -> None:
+    from innovations.models import Partnership
+
+    innovation = _turku_innovation(scenario)
+    context = browser.new_context(base_url=live_server.url, locale="fi-FI", java_script_enabled=False, viewport=PHONE)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        log_in(page, scenario.adopter_editor)
+        page.goto(url("innovations:edit", pk=innovation.pk) + "#partners")
+        field = page.get_by_label("Kumppaniorganisaatio")
+        expect(field).to_have_attribute("name", "partner-organisation")  # a plain text field, not enhanced
+        assert field.get_attribute("role") is None  # the script that makes it a combobox did not run
+        field.fill("Tamp")
+        page.locator("#partners form").filter(has=field).get_by_role("button").click()
+        error = page.locator("#id_partner-organisation_error")
+        expect(error).to_contain_text("Tamp")
+        expect(error).to_contain_text("Tampere")  # the suggestion
+        assert not Partnership.objects.filter(innovation=innovation).exists()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        report = axe_report_without_javascript(page, "partner picker error without JavaScript")
+        assert not report, report
+        field = page.get_by_label("Kumppaniorganisaatio")
+        field.fill("Tampere")
+        page.locator("#partners form").filter(has=field).get_by_role("button").click()
+        expect(page.locator("#partners table")).to_contain_text("Tampere")
+        assert Partnership.objects.get(innovation=innovation).organisation == scenario.source_org
+    finally:
+        context.close()

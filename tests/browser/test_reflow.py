@@ -73,16 +73,27 @@ def _kind(path: str) -> str:
     return re.sub(r"/[0-9a-f-]{6,}(?=/)|/\d+(?=/)", "/N", parts.path) + ("?" if parts.query else "")
 
 
-def _sweep(page: Page, start: list[str], *, host: str) -> tuple[list[str], list[str]]:
-    """Visits the start pages and one page of each kind reachable from them; returns (visited, too wide)."""
+def _unprefixed(kind: str) -> str:
+    """A kind without its language, and organisation pages as one kind whatever the organisation (the lists are
+    in each language's alphabetical order, so each language reaches other organisations first)."""
+    kind = re.sub(r"^/(fi|sv|en)/", "/", kind)
+    return re.sub(r"^/organisations/(?!join/|join-requests/)[^/]+/", "/organisations/S/", kind)
+
+
+def _sweep(
+    page: Page, start: list[str], *, host: str, language: str = "fi", only: set[str] | None = None
+) -> tuple[list[str], list[str]]:
+    """Visits the start pages and one page of each kind reachable from them under /<language>/ (only the kinds in
+    `only`, when given); returns (visited, too wide)."""
     queue = list(start)
     seen_kinds: set[str] = set()
     visited: list[str] = []
     too_wide: list[str] = []
     while queue and len(visited) < MAX_PAGES:
         path = queue.pop(0)
-        kind = _kind(path)
-        if kind in seen_kinds or SKIP.search(path):
+        # In the other languages, one page of each kind the Finnish sweep saw (organisations counted as one).
+        kind = _kind(path) if only is None else _unprefixed(_kind(path))
+        if kind in seen_kinds or SKIP.search(path) or (only is not None and kind not in only):
             continue
         seen_kinds.add(kind)
         response = page.goto(path, timeout=120_000)
@@ -100,7 +111,7 @@ def _sweep(page: Page, start: list[str], *, host: str) -> tuple[list[str], list[
         )
         for link in links:
             parts = urlsplit(link)
-            if parts.netloc != host or not parts.path.startswith("/fi/"):
+            if parts.netloc != host or not parts.path.startswith(f"/{language}/"):
                 continue
             queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     return visited, too_wide
@@ -136,30 +147,39 @@ def world(scenario: Any) -> Any:
     return challenge, idea
 
 
-def test_no_page_scrolls_sideways_on_a_phone(browser: Browser, live_server: Any, scenario: Any, world: Any, url: Any):
-    host = urlsplit(live_server.url).netloc
-    start = [
-        url("core:home"),
-        url("innovations:list"),
-        url("innovations:list", query="q=kirjasto&types=service"),
-        url("innovations:detail", pk=scenario.innovation.pk),
-        url("organisations:list"),
-        url("organisations:detail", slug=scenario.source_org.slug),
-        url("organisations:networks"),
-        url("organisations:network", slug=scenario.network.slug),
-        url("experiments:list"),
-        url("ideas:list"),
-        url("ideas:detail", pk=world[0].pk),
-        url("ideas:idea", pk=world[1].pk),
-        url("barometer:index"),
-        url("barometer:report", slug="innovaatiobarometri-2022-kuntasektori-synteettinen"),
-        url("core:open_data"),
-        url("accounts:login"),
+def _start(url: Any, scenario: Any, world: Any, language: str) -> list[str]:
+    pages: list[tuple[str, dict[str, Any]]] = [
+        ("core:home", {}),
+        ("innovations:list", {}),
+        ("innovations:list", {"query": "q=kirjasto&types=service"}),
+        ("innovations:detail", {"pk": scenario.innovation.pk}),
+        ("organisations:list", {}),
+        ("organisations:detail", {"slug": scenario.source_org.slug}),
+        ("organisations:networks", {}),
+        ("organisations:network", {"slug": scenario.network.slug}),
+        ("experiments:list", {}),
+        ("ideas:list", {}),
+        ("ideas:detail", {"pk": world[0].pk}),
+        ("ideas:idea", {"pk": world[1].pk}),
+        ("barometer:index", {}),
+        ("barometer:report", {"slug": "innovaatiobarometri-2022-kuntasektori-synteettinen"}),
+        ("core:open_data", {}),
+        ("accounts:login", {}),
     ]
+    return [url(name, language=language, **kwargs) for name, kwargs in pages]
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser: Browser, live_server: Any, scenario: Any, world: Any, url: Any):
+    """Every page kind in Finnish, as a visitor and as a platform administrator; then the visitor's kinds again in
+    Swedish and English (longer words, other texts; the administrator's tools once is enough to keep the run short)."""
+    host = urlsplit(live_server.url).netloc
     problems: list[str] = []
     visited_all: list[str] = []
-    for who in (None, scenario.admin):
-        context = browser.new_context(base_url=live_server.url, locale="fi-FI", viewport=PHONE)
+    visitor_kinds: set[str] = set()
+    covered: dict[str, set[str]] = {}
+    for who, language in ((None, "fi"), (scenario.admin, "fi"), (None, "sv"), (None, "en")):
+        locale = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}[language]
+        context = browser.new_context(base_url=live_server.url, locale=locale, viewport=PHONE)
         context.set_default_timeout(30_000)
         page = context.new_page()
         try:
@@ -169,13 +189,29 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Browser, live_server: Any,
                 page.goto(url("accounts:login"))
                 fill_login_form(page, who.username)
                 expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-            visited, too_wide = _sweep(page, start, host=host)
+            visited, too_wide = _sweep(
+                page,
+                _start(url, scenario, world, language),
+                host=host,
+                language=language,
+                only=visitor_kinds if language != "fi" else None,
+            )
         finally:
             context.close()
+        if who is None and language == "fi":
+            visitor_kinds = {_unprefixed(_kind(path)) for path in visited}
+        if who is None:
+            covered[language] = {_unprefixed(_kind(path)) for path in visited}
         visited_all += visited
-        problems += [f"{'admin' if who else 'visitor'}: {line}" for line in too_wide]
+        problems += [f"{'admin' if who else 'visitor'} ({language}): {line}" for line in too_wide]
     print(f"{len(visited_all)} pages checked at 390 px:", *visited_all, sep="\n  ")
-    assert len(visited_all) >= 30, visited_all  # the sweep must have found the site, not stopped at the door
+    assert len(covered["fi"]) >= 20, covered["fi"]  # the sweep must have found the site, not stopped at the door
+    assert min(len(covered["sv"]), len(covered["en"])) >= 20, covered
+    for language in ("sv", "en"):
+        # The same kinds of page in every language (links that only one language's texts have aside).
+        missing = covered["fi"] - covered[language]
+        assert len(missing) <= len(covered["fi"]) // 10, f"{language} missed {sorted(missing)}"
+        print(f"{language}: {len(covered[language])} kinds of {len(covered['fi'])}; not reached: {sorted(missing)}")
     assert not problems, "Pages wider than a 390 px phone:\n" + "\n".join(problems)
 
 
