@@ -30,7 +30,12 @@ from accounts.forms import (
     RegistrationForm,
     TwoFactorCodeForm,
 )
-from accounts.limits import registration_limited, sign_in_limited, verification_resend_limited
+from accounts.limits import (
+    password_tries_limited,
+    registration_limited,
+    sign_in_limited,
+    verification_resend_limited,
+)
 from accounts.models import ApiToken, IdentityProvider, Membership, User
 from core import limits
 from core.forms import attach_errors
@@ -267,6 +272,7 @@ def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache  # the page can show a new API key, which must not stay in any cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@password_tries_limited  # changing the e-mail address asks for the password
 def profile(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)  # login_required
     create_form = ApiTokenCreateForm()
@@ -356,6 +362,7 @@ def my_data_download(request: HttpRequest, kind: str) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@password_tries_limited
 def account_delete(request: HttpRequest) -> HttpResponse:
     """The confirmation page says what happens to each kind of data; the account goes only after the password
     (or the username) is given, and never while it would leave an organisation without an administrator."""
