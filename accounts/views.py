@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts import data_export, deletion, identity, invitations, oidc, services, two_factor, verification
+from accounts import data_export, deletion, identity, invitations, oidc, services, sessions, two_factor, verification
 from accounts.forms import (
     AccountDeleteForm,
     ApiTokenCreateForm,
@@ -37,7 +37,7 @@ from accounts.limits import (
     verification_resend_limited,
 )
 from accounts.models import ApiToken, IdentityProvider, Membership, User
-from core import limits
+from core import encryption, limits
 from core.forms import attach_errors
 from organisations.models import Organisation, OrganisationKind
 
@@ -418,6 +418,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                     back=request.get_full_path(),
                     retry_after=refused.retry_after,
                 )
+            except encryption.DecryptionError:  # the service's keys are wrong: said, not a 500
+                form.add_error("code", two_factor.unreadable_message())
+                return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url}, status=503)
             if ok:
                 request.session.cycle_key()
                 two_factor.mark_verified(request)
@@ -431,26 +434,35 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Turning two-step sign-in on (QR code, then the first code; recovery codes shown once) and off."""
+    """Turning two-step sign-in on (QR code, then the first code; recovery codes shown once), new recovery codes,
+    and off. Each change signs the person out of their other sessions (accounts.sessions) but not of this one."""
     user = cast(User, request.user)
-    form = TwoFactorCodeForm(request.POST or None)
-    action = request.POST.get("action", "")
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    # Two forms on the page when it is on (new recovery codes, off): each its own field names and ids.
+    form = TwoFactorCodeForm(request.POST if action in ("confirm", "disable") else None)
+    renew_form = TwoFactorCodeForm(request.POST if action == "recovery_codes" else None, prefix="renew")
+    bound = renew_form if action == "recovery_codes" else form
     recovery_codes: list[str] = []
     status = 200
     try:
-        if request.method == "POST" and action == "start":
+        if action == "start":
             two_factor.enrolment_start(user=user)
             return redirect("accounts:two_factor_setup")
-        if request.method == "POST" and form.is_valid():
+        if action in ("confirm", "disable", "recovery_codes") and bound.is_valid():
+            code = bound.cleaned_data["code"]
             if action == "confirm":
-                recovery_codes = two_factor.enrolment_confirm(user=user, code=form.cleaned_data["code"])
+                recovery_codes = two_factor.enrolment_confirm(user=user, code=code)
                 two_factor.mark_verified(request)
-                form = TwoFactorCodeForm()
-            elif action == "disable":
-                two_factor.disable(user=user, code=form.cleaned_data["code"])
+            elif action == "recovery_codes":
+                recovery_codes = two_factor.recovery_codes_renew(user=user, code=code)
+            else:
+                two_factor.disable(user=user, code=code)
+            sessions.keep_this_session(request, user)
+            if action == "disable":
                 messages.success(request, _("Two-step sign-in is off."))
                 return redirect("accounts:profile")
-        elif request.method == "POST":
+            form, renew_form = TwoFactorCodeForm(), TwoFactorCodeForm(prefix="renew")
+        elif action:
             status = 400
     except two_factor.TooManyTriesError as refused:
         return limits.too_many_response(
@@ -460,19 +472,24 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             retry_after=refused.retry_after,
         )
     except ValidationError as error:
-        attach_errors(form, error)
+        attach_errors(bound, error)
         status = 400
+    except encryption.DecryptionError:  # the service's keys are wrong: said, not a 500
+        bound.add_error("code", two_factor.unreadable_message())
+        status = 503
     pending = two_factor.pending(user)
+    secret = two_factor.secret_of(pending) if pending else ""
     uri = two_factor.provisioning_uri(pending) if pending else ""
     return render(
         request,
         "accounts/two_factor_setup.html",
         {
             "form": form,
+            "renew_form": renew_form,
             "enabled": two_factor.is_enabled(user),
             "pending": pending,
             "qr_svg": two_factor.qr_svg(uri) if uri else "",
-            "secret": pending.secret if pending else "",
+            "secret": secret,
             "recovery_codes": recovery_codes,
             "codes_left": two_factor.recovery_codes_left(user),
         },
