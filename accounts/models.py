@@ -30,6 +30,10 @@ class User(AbstractUser):
     # has, as changing the password does (accounts.sessions). Empty: Django's own check, so that the sessions that
     # existed before this field stayed valid.
     session_salt = models.CharField(max_length=32, blank=True, editable=False)
+    # An organisation the person edits or administers requires two-step sign-in (Organisation.requires_two_factor).
+    # Kept by accounts.two_factor_policy whenever a membership or an organisation is saved or deleted, so that the
+    # middleware knows it from the user row every request loads anyway, without a query of its own.
+    two_factor_required = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("user")

@@ -32,7 +32,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts import sessions
+from accounts import sessions, two_factor_policy
 from accounts.models import RecoveryCode, TwoFactor, User
 from core import encryption, limits
 
@@ -240,7 +240,11 @@ def session_needs_code(request: HttpRequest) -> bool:
 class TwoFactorMiddleware:
     """Until the second step is done, a session of a person with two-step sign-in reaches only the code page, the
     log-out, the language switch and static files; everything else (the site, the admin) redirects to the code
-    page; the API answers 401 to such a session (tokens are not sessions and are not affected)."""
+    page; the API answers 401 to such a session (tokens are not sessions and are not affected).
+
+    A person whose organisation requires two-step sign-in and who has not set it up (accounts.two_factor_policy)
+    reaches only the set-up page, the log-out, the language switch and the legal pages; every other page redirects
+    to the set-up page, which says why, and the API answers 403 to the session (tokens: see the policy)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -252,10 +256,26 @@ class TwoFactorMiddleware:
             if request.path_info.startswith("/api/"):
                 return JsonResponse({"detail": _("Finish signing in with your code first.")}, status=401)
             return redirect(f"{reverse('accounts:two_factor_verify')}?{urlencode({'next': request.get_full_path()})}")
+        if two_factor_policy.enrolment_needed(request) and not _exempt(request, ENROLMENT_EXEMPT):
+            from django.urls import reverse
+
+            if request.path_info.startswith("/api/"):
+                from config.api import error_response
+
+                message = two_factor_policy.enrolment_message()
+                return error_response(request, status=403, code="two_step_sign_in_required", message=message)
+            return redirect(f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
 
-def _exempt(request: HttpRequest) -> bool:
+CODE_EXEMPT = frozenset({"accounts:two_factor_verify", "accounts:logout"})
+# Setting it up needs the set-up page; the legal pages say what is done with the person's data.
+ENROLMENT_EXEMPT = frozenset(
+    {"accounts:two_factor_setup", "accounts:logout", "admin:logout", "core:privacy", "core:accessibility", "core:terms"}
+)
+
+
+def _exempt(request: HttpRequest, view_names: frozenset[str] = CODE_EXEMPT) -> bool:
     from django.urls import Resolver404, resolve
 
     path = request.path_info
@@ -265,4 +285,4 @@ def _exempt(request: HttpRequest) -> bool:
         match = resolve(path)
     except Resolver404:
         return False
-    return match.view_name in {"accounts:two_factor_verify", "accounts:logout"}
+    return match.view_name in view_names

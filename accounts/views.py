@@ -15,13 +15,24 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts import data_export, deletion, identity, invitations, oidc, services, sessions, two_factor, verification
+from accounts import (
+    data_export,
+    deletion,
+    identity,
+    invitations,
+    oidc,
+    services,
+    sessions,
+    two_factor,
+    two_factor_policy,
+    verification,
+)
 from accounts.forms import (
     AccountDeleteForm,
     ApiTokenCreateForm,
@@ -447,7 +458,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     try:
         if action == "start":
             two_factor.enrolment_start(user=user)
-            return redirect("accounts:two_factor_setup")
+            target, next_url = reverse("accounts:two_factor_setup"), _safe_next(request, "")
+            return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
         if action in ("confirm", "disable", "recovery_codes") and bound.is_valid():
             code = bound.cleaned_data["code"]
             if action == "confirm":
@@ -457,6 +469,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 recovery_codes = two_factor.recovery_codes_renew(user=user, code=code)
             else:
                 two_factor.disable(user=user, code=code)
+                two_factor_policy.forget_enabled(request)
             sessions.keep_this_session(request, user)
             if action == "disable":
                 messages.success(request, _("Two-step sign-in is off."))
@@ -480,13 +493,17 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     pending = two_factor.pending(user)
     secret = two_factor.secret_of(pending) if pending else ""
     uri = two_factor.provisioning_uri(pending) if pending else ""
+    enabled = two_factor.is_enabled(user)
     return render(
         request,
         "accounts/two_factor_setup.html",
         {
             "form": form,
             "renew_form": renew_form,
-            "enabled": two_factor.is_enabled(user),
+            "enabled": enabled,
+            # Why the person was sent here: the organisations that require it (accounts.two_factor_policy).
+            "required_by": two_factor_policy.requiring_organisations(user) if not enabled else [],
+            "next": _safe_next(request, ""),
             "pending": pending,
             "qr_svg": two_factor.qr_svg(uri) if uri else "",
             "secret": secret,
