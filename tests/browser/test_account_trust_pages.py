@@ -61,7 +61,7 @@ def test_a_required_set_up_says_why_and_leads_back(page: Page, scenario: Any, ur
     from accounts.models import Membership, Role
 
     editor = scenario.adopter_editor
-    organisation = Membership.objects.filter(user=editor, role__in=[Role.EDITOR, Role.ADMIN]).first().organisation
+    organisation = Membership.objects.filter(user=editor, role__in=[Role.EDITOR, Role.ADMIN]).get().organisation
     organisation.requires_two_factor = True
     organisation.save()
     log_in(page, editor, language=language)
