@@ -32,6 +32,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from accounts.limits import password_check
 from accounts.models import ApiToken, Identity, Invitation, Membership, Role, User
 from audit.models import Action, ChangeRecord
 from barometer.models import Invitation as BarometerInvitation
@@ -130,11 +131,12 @@ def _scrub_change_log(user: User) -> None:
 
 def account_delete(*, actor: Any, user: User, password: str = "", username: str = "") -> None:
     """Deletes `user`'s account as described above. Only the person themselves may do it, confirming with their
-    password (or, for an account signed in only by identification, their username)."""
+    password (or, for an account signed in only by identification, their username). Password tries are limited
+    (accounts.limits.password_check: TooManyPasswordTriesError)."""
     if not getattr(actor, "is_authenticated", False) or actor.pk != user.pk:
         raise PermissionDenied(_("You do not have permission to do this."))
     if user.has_usable_password():
-        if not user.check_password(password):
+        if not password_check(user, password):
             raise ValidationError({"password": _("The password is not correct.")})
     elif username.strip() != user.username:
         raise ValidationError({"username": _("Type your username exactly as it is shown.")})

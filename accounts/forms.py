@@ -9,6 +9,7 @@ from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, Set
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.limits import password_check
 from accounts.mails import absolute_url, mail_later
 from accounts.models import ApiToken, User
 
@@ -55,7 +56,7 @@ class EmailChangeForm(forms.Form):
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not password_check(self.user, password):  # tries limited: the view answers 429 past the limit
             raise forms.ValidationError(_("The password is not correct."))
         return password
 
@@ -109,6 +110,13 @@ class NoAutofocusPasswordChangeForm(PasswordChangeForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["old_password"].widget.attrs.pop("autofocus", None)  # the error summary takes the focus
+
+    def clean_old_password(self) -> str:
+        # Django's check, with the tries limited (accounts.limits.password_check; the view answers 429).
+        old_password: str = self.cleaned_data["old_password"]
+        if not password_check(self.user, old_password):
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
 
 
 class NoAutofocusSetPasswordForm(SetPasswordForm):

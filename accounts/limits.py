@@ -202,3 +202,58 @@ def verification_resend_limited(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+# --- passwords typed by a signed-in person ----------------------------------------------------------------------------
+
+# Tries per person on every form that asks a signed-in person for their password (deleting the account, changing
+# the password or the e-mail address): one count for all of them, so that a session left open cannot be used to
+# guess the password, form after form. The session alone is what the attacker has, so the person is counted.
+PASSWORD_CHECK_RATE = "5/15m"  # noqa: S105 (a rate, not a password)
+
+
+class TooManyPasswordTriesError(Exception):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+def password_check(user: Any, password: str) -> bool:
+    """Is `password` the signed-in person's password? Counted before it is checked (over the limit, even the right
+    password raises TooManyPasswordTriesError); a right password gives its count back, so only failures add up.
+    Count it outside any transaction (core.limits says why)."""
+    counted = limits.count("accounts.password_check", f"person:{user.pk}", PASSWORD_CHECK_RATE)
+    if counted.over:
+        raise TooManyPasswordTriesError(counted.retry_after)
+    if user.check_password(password):
+        limits.give_back(counted)
+        return True
+    return False
+
+
+def password_check_message(minutes: int) -> str:
+    return ngettext(
+        "Too many wrong passwords. Wait %(minutes)s minute and try again.",
+        "Too many wrong passwords. Wait %(minutes)s minutes and try again.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def password_tries_limited(view: View) -> View:
+    """Wraps a view whose form or service checks the password with password_check: 429 once the person has tried
+    too many wrong passwords."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except TooManyPasswordTriesError as refused:
+            minutes = max(1, -(-refused.retry_after // 60))
+            return limits.too_many_response(
+                request,
+                message=password_check_message(minutes),
+                back=request.get_full_path(),
+                retry_after=refused.retry_after,
+            )
+
+    return wrapped

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,6 +26,14 @@ class User(AbstractUser):
     # Only accounts.verification writes it, and any change of the address clears it. Nobody may be found, given a
     # role or send in the platform by an address they have not verified (accounts.verification explains why).
     email_verified_at = models.DateTimeField(_("e-mail address verified at"), null=True, blank=True, editable=False)
+    # Part of every session's check (_get_session_auth_hash below): a new value signs out every session the person
+    # has, as changing the password does (accounts.sessions). Empty: Django's own check, so that the sessions that
+    # existed before this field stayed valid.
+    session_salt = models.CharField(max_length=32, blank=True, editable=False)
+    # An organisation the person edits or administers requires two-step sign-in (Organisation.requires_two_factor).
+    # Kept by accounts.two_factor_policy whenever a membership or an organisation is saved or deleted, so that the
+    # middleware knows it from the user row every request loads anyway, without a query of its own.
+    two_factor_required = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -37,6 +46,14 @@ class User(AbstractUser):
                 name="unique_verified_email",
             )
         ]
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        if not self.session_salt:
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+        key_salt = "accounts.models.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_salt}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     @property
     def email_verified(self) -> bool:
@@ -257,10 +274,13 @@ class Invitation(models.Model):
 class TwoFactor(models.Model):
     """A person's authenticator app (TOTP, RFC 6238). Confirmed once the person has typed one code from it; until
     then it asks nothing at sign-in. `last_step` is the time step of the last code accepted: a code is refused once
-    used (and so is any older one), so a code seen over someone's shoulder cannot be typed again."""
+    used (and so is any older one), so a code seen over someone's shoulder cannot be typed again.
+
+    The secret is stored encrypted (core.encryption: Fernet with FIELD_ENCRYPTION_KEYS); only accounts.two_factor
+    reads it, through secret_of."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
-    secret = models.CharField(max_length=64, editable=False)
+    encrypted_secret = models.TextField(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_step = models.BigIntegerField(default=0)

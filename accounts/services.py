@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import two_factor_policy
 from accounts.models import ApiToken, User, hash_token
 
 # last_used_at is a hint for the person ("used 3 minutes ago"), not an audit trail: writing it on every request
@@ -41,12 +42,15 @@ def api_token_revoke(*, user: Any, token: ApiToken) -> None:
 
 
 def api_token_authenticate(*, key: str) -> User | None:
-    """The active person whose token this key is, or None."""
+    """The active person whose token this key is, or None. PermissionDenied when the person's organisation requires
+    two-step sign-in and the token does not meet it (accounts.two_factor_policy)."""
     if not key:
         return None
     token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(key)).first()
     if token is None or not token.user.is_active:
         return None
+    if refusal := two_factor_policy.api_token_refusal(token.user, token):
+        raise PermissionDenied(refusal)  # the API answers 403 with the reason
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         # A plain UPDATE: no signals, no version bump, no race with a concurrent revoke re-creating the row.

@@ -3,7 +3,7 @@ from django.urls import path, reverse_lazy
 
 from accounts import views
 from accounts.forms import NoAutofocusPasswordChangeForm, NoAutofocusSetPasswordForm, PasswordResetRequestForm
-from accounts.limits import password_reset_limited
+from accounts.limits import password_reset_limited, password_tries_limited
 
 app_name = "accounts"
 urlpatterns = [
@@ -61,10 +61,12 @@ urlpatterns += [
     ),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html",
-            form_class=NoAutofocusPasswordChangeForm,
-            success_url=reverse_lazy("accounts:password_change_done"),
+        password_tries_limited(
+            auth_views.PasswordChangeView.as_view(
+                template_name="accounts/password_change.html",
+                form_class=NoAutofocusPasswordChangeForm,
+                success_url=reverse_lazy("accounts:password_change_done"),
+            )
         ),
         name="password_change",
     ),

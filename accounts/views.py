@@ -15,13 +15,24 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts import data_export, deletion, identity, invitations, oidc, services, two_factor, verification
+from accounts import (
+    data_export,
+    deletion,
+    identity,
+    invitations,
+    oidc,
+    services,
+    sessions,
+    two_factor,
+    two_factor_policy,
+    verification,
+)
 from accounts.forms import (
     AccountDeleteForm,
     ApiTokenCreateForm,
@@ -30,9 +41,14 @@ from accounts.forms import (
     RegistrationForm,
     TwoFactorCodeForm,
 )
-from accounts.limits import registration_limited, sign_in_limited, verification_resend_limited
+from accounts.limits import (
+    password_tries_limited,
+    registration_limited,
+    sign_in_limited,
+    verification_resend_limited,
+)
 from accounts.models import ApiToken, IdentityProvider, Membership, User
-from core import limits
+from core import encryption, limits
 from core.forms import attach_errors
 from organisations.models import Organisation, OrganisationKind
 
@@ -267,6 +283,7 @@ def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache  # the page can show a new API key, which must not stay in any cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@password_tries_limited  # changing the e-mail address asks for the password
 def profile(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)  # login_required
     create_form = ApiTokenCreateForm()
@@ -356,6 +373,7 @@ def my_data_download(request: HttpRequest, kind: str) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@password_tries_limited
 def account_delete(request: HttpRequest) -> HttpResponse:
     """The confirmation page says what happens to each kind of data; the account goes only after the password
     (or the username) is given, and never while it would leave an organisation without an administrator."""
@@ -411,6 +429,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                     back=request.get_full_path(),
                     retry_after=refused.retry_after,
                 )
+            except encryption.DecryptionError:  # the service's keys are wrong: said, not a 500
+                form.add_error("code", two_factor.unreadable_message())
+                return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url}, status=503)
             if ok:
                 request.session.cycle_key()
                 two_factor.mark_verified(request)
@@ -424,26 +445,37 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Turning two-step sign-in on (QR code, then the first code; recovery codes shown once) and off."""
+    """Turning two-step sign-in on (QR code, then the first code; recovery codes shown once), new recovery codes,
+    and off. Each change signs the person out of their other sessions (accounts.sessions) but not of this one."""
     user = cast(User, request.user)
-    form = TwoFactorCodeForm(request.POST or None)
-    action = request.POST.get("action", "")
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    # Two forms on the page when it is on (new recovery codes, off): each its own field names and ids.
+    form = TwoFactorCodeForm(request.POST if action in ("confirm", "disable") else None)
+    renew_form = TwoFactorCodeForm(request.POST if action == "recovery_codes" else None, prefix="renew")
+    bound = renew_form if action == "recovery_codes" else form
     recovery_codes: list[str] = []
     status = 200
     try:
-        if request.method == "POST" and action == "start":
+        if action == "start":
             two_factor.enrolment_start(user=user)
-            return redirect("accounts:two_factor_setup")
-        if request.method == "POST" and form.is_valid():
+            target, next_url = reverse("accounts:two_factor_setup"), _safe_next(request, "")
+            return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
+        if action in ("confirm", "disable", "recovery_codes") and bound.is_valid():
+            code = bound.cleaned_data["code"]
             if action == "confirm":
-                recovery_codes = two_factor.enrolment_confirm(user=user, code=form.cleaned_data["code"])
+                recovery_codes = two_factor.enrolment_confirm(user=user, code=code)
                 two_factor.mark_verified(request)
-                form = TwoFactorCodeForm()
-            elif action == "disable":
-                two_factor.disable(user=user, code=form.cleaned_data["code"])
+            elif action == "recovery_codes":
+                recovery_codes = two_factor.recovery_codes_renew(user=user, code=code)
+            else:
+                two_factor.disable(user=user, code=code)
+                two_factor_policy.forget_enabled(request)
+            sessions.keep_this_session(request, user)
+            if action == "disable":
                 messages.success(request, _("Two-step sign-in is off."))
                 return redirect("accounts:profile")
-        elif request.method == "POST":
+            form, renew_form = TwoFactorCodeForm(), TwoFactorCodeForm(prefix="renew")
+        elif action:
             status = 400
     except two_factor.TooManyTriesError as refused:
         return limits.too_many_response(
@@ -453,19 +485,28 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             retry_after=refused.retry_after,
         )
     except ValidationError as error:
-        attach_errors(form, error)
+        attach_errors(bound, error)
         status = 400
+    except encryption.DecryptionError:  # the service's keys are wrong: said, not a 500
+        bound.add_error("code", two_factor.unreadable_message())
+        status = 503
     pending = two_factor.pending(user)
+    secret = two_factor.secret_of(pending) if pending else ""
     uri = two_factor.provisioning_uri(pending) if pending else ""
+    enabled = two_factor.is_enabled(user)
     return render(
         request,
         "accounts/two_factor_setup.html",
         {
             "form": form,
-            "enabled": two_factor.is_enabled(user),
+            "renew_form": renew_form,
+            "enabled": enabled,
+            # Why the person was sent here: the organisations that require it (accounts.two_factor_policy).
+            "required_by": two_factor_policy.requiring_organisations(user) if not enabled else [],
+            "next": _safe_next(request, ""),
             "pending": pending,
             "qr_svg": two_factor.qr_svg(uri) if uri else "",
-            "secret": pending.secret if pending else "",
+            "secret": secret,
             "recovery_codes": recovery_codes,
             "codes_left": two_factor.recovery_codes_left(user),
         },

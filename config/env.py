@@ -36,6 +36,10 @@ class Env(BaseSettings):
     # Where rate limit counts live, shared by every worker and server: "database" (the core_ratecounter table) or
     # "cache:<alias>" for a cache whose increment is atomic on a shared server (Redis), e.g. "cache:default".
     rate_limit_store: str = "database"
+    # Keys that encrypt secrets stored in the database (two-step sign-in), separated by commas: the first one
+    # encrypts, all of them decrypt (rotation: put the new key first). Empty: a key derived from SECRET_KEY, for
+    # development (core/encryption.py; `manage.py check` warns when DEBUG is off).
+    field_encryption_keys: str = ""
 
     # Sign-in with identification (OIDC): the development provider imitating Suomi.fi's test service answers at
     # /oidc/dev/ when this is on; unset, it follows DEBUG (on in development and the demo, off in production).

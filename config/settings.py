@@ -172,6 +172,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The client's address (core.client_address) and the rate limits' shared counts (core.limits).
 TRUSTED_PROXY_COUNT = env.trusted_proxy_count
 RATE_LIMIT_STORE = env.rate_limit_store
+# Keys of core.encryption (two-step sign-in secrets): the first encrypts, all decrypt; empty: derived from SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = [key.strip() for key in env.field_encryption_keys.split(",") if key.strip()]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Content-Security-Policy (django-csp) on every response that has none of its own (uploaded files are served with
 # a sandbox policy). The pages run only our own scripts and styles: no inline <script> or style="…" anywhere

@@ -3,6 +3,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.views.generic import RedirectView
 
 from accounts.limits import sign_in_limited
 from config.api import api, unknown_endpoint
@@ -19,6 +20,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     # The admin's own log-in takes passwords too: it counts with the site's log-in (accounts.limits).
     path("admin/login/", sign_in_limited(admin.site.login)),
+    # The admin's password change checks the old password without a limit: the site's own page counts its tries.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="accounts:password_change")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("innovations/", include("innovations.urls")),

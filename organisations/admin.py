@@ -83,7 +83,7 @@ class OrganisationAdmin(TranslationAdmin):
         (None, {"fields": ("kind", "name", "slug", "description", "expected_version")}),
         (_("Identifiers"), {"fields": ("municipality_code", "business_id")}),
         (_("Location and size"), {"fields": ("region", "wellbeing_county", "population", "size_class")}),
-        (None, {"fields": ("website", "is_synthetic", "version", "created_at", "updated_at")}),
+        (None, {"fields": ("website", "requires_two_factor", "is_synthetic", "version", "created_at", "updated_at")}),
     )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

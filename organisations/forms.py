@@ -84,6 +84,7 @@ class OrganisationForm(FieldsetsMixin, forms.Form):
         (_("Description"), ("description_fi", "description_sv", "description_en")),
         (_("Location and size"), ("region", "wellbeing_county", "population")),
         (_("Website"), ("website",)),
+        (_("Signing in"), ("requires_two_factor",)),
     )
     # Municipalities' names, regions, counties and populations come from Statistics Finland's reference data and
     # the loader refreshes them, so only platform administrators change them; the kind and the municipality code
@@ -116,6 +117,16 @@ class OrganisationForm(FieldsetsMixin, forms.Form):
         help_text=_("For example https://www.example.fi/."),
     )
 
+    requires_two_factor = forms.BooleanField(
+        label=_("Require two-step sign-in from editors and administrators"),
+        required=False,
+        help_text=_(
+            "They then sign in with a code from an authenticator app as well as their password or identification. "
+            "Those who have not set it up are asked to do so before anything else. Turn it on for your own account "
+            "first."
+        ),
+    )
+
     def __init__(self, *args: Any, organisation: Organisation, platform_admin: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(_translated_text_fields("name", NAME_LABELS, max_length=200))
@@ -132,7 +143,7 @@ class OrganisationForm(FieldsetsMixin, forms.Form):
     @staticmethod
     def initial_for(organisation: Organisation) -> dict[str, Any]:
         initial: dict[str, Any] = {"version": organisation.version}
-        for name in ("kind", "municipality_code", "business_id", "population", "website"):
+        for name in ("kind", "municipality_code", "business_id", "population", "website", "requires_two_factor"):
             initial[name] = getattr(organisation, name)
         initial["region"] = organisation.region_id
         initial["wellbeing_county"] = organisation.wellbeing_county_id

@@ -145,6 +145,15 @@ class Organisation(models.Model):
         default=False,
         help_text=_("Made up for demonstration; not a real organisation's data."),
     )
+    # Its editors and administrators must use two-step sign-in (accounts.two_factor_policy enforces it).
+    requires_two_factor = models.BooleanField(
+        _("two-step sign-in required"),
+        default=False,
+        help_text=_(
+            "Editors and administrators must sign in with a code from an authenticator app as well. Those who have "
+            "not set it up are asked to do so before they can continue."
+        ),
+    )
     # Optimistic locking: an update names the version it started from (see services).
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

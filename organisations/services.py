@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts import roles
+from accounts import roles, two_factor_policy
 from audit.models import Action
 from audit.services import change_record, diff
 from core.errors import ConflictError
@@ -35,6 +35,8 @@ ORGANISATION_FIELDS = (
     "wellbeing_county",
     "population",
     "website",
+    # Only its administrators and platform administrators change it (organisation_update's permission).
+    "requires_two_factor",
 )
 NETWORK_FIELDS = (
     "name_fi",
@@ -111,9 +113,12 @@ def organisation_update(
         raise ConflictError()
     before = _snapshot(current, ORGANISATION_FIELDS)
     _apply(current, data, ORGANISATION_FIELDS)
+    switched_on = current.requires_two_factor and not before["requires_two_factor"]
+    if switched_on and (refusal := two_factor_policy.may_require(actor, current)):
+        raise ValidationError({"requires_two_factor": refusal})
     current.full_clean()
     current.version += 1
-    current.save()
+    current.save()  # its members' User.two_factor_required follow (accounts.two_factor_policy's signal)
     if any(before[f"name_{lang}"] != getattr(current, f"name_{lang}") for lang in ("fi", "sv", "en")):
         _refresh_innovation_search_documents(current)
     # The kind and region are facets of the innovations it owns or is a partner of; the name is in their search

@@ -52,3 +52,29 @@ def test_two_step_sign_in_set_up_then_asked_at_log_in(page: Page, scenario: Any,
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("The code is not correct").first).to_be_visible()
     check(page, "two-step code page with an error")
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_a_required_set_up_says_why_and_leads_back(page: Page, scenario: Any, url, log_in, language):
+    """The organisation requires two-step sign-in: its editor is held at the set-up page, told why in their
+    language, sets it up and is led back to the page they wanted."""
+    from accounts.models import Membership, Role
+
+    editor = scenario.adopter_editor
+    organisation = Membership.objects.filter(user=editor, role__in=[Role.EDITOR, Role.ADMIN]).get().organisation
+    organisation.requires_two_factor = True
+    organisation.save()
+    log_in(page, editor, language=language)
+    wanted = url("innovations:create", language=language)
+    page.goto(wanted)
+    expect(page).to_have_url(re.compile(r"/accounts/profile/two-step/"))
+    name = getattr(organisation, f"name_{language}") or organisation.name  # the page names it in its language
+    expect(page.locator(".notice[role=alert]")).to_contain_text(name)
+    check(page, f"two-step set-up required {language}")
+    page.locator("form:has(input[value=start]) button").click()
+    secret = page.locator("code.token-key").inner_text().strip()
+    page.locator("input[name=code]").fill(pyotp.TOTP(secret).now())
+    page.locator("form:has(input[value=confirm]) button").click()
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
+    page.locator(f'.new-token a[href="{wanted}"]').click()
+    expect(page).to_have_url(re.compile(re.escape(wanted) + r"$"))
