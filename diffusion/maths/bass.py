@@ -11,6 +11,10 @@ Public interface
     m instead of setting m = N. Raises ``ValueError`` for no adopters, more adopters than the population or years
     outside ``first..last``, and ``BassFitError`` when Bass's OLS has no valid solution (only with
     ``method="ols"``).
+``fit_bass_many(series, *, population=None, method="auto", estimate_m=None, first=None, last=None)``
+    ``fit_bass`` for a list of innovations (each a list of years) at once, with the same results: the NLS runs
+    batched over all of them, which is many times faster. Returns ``list[BassFit | None]`` (``None`` only for
+    ``method="ols"`` without a solution).
 ``bass_ols(adopters_per_period, *, first_year=1) -> BassFit | None``
     Bass's (1969) original regression; ``None`` when it has no Bass solution (see below).
 ``BassFit``
@@ -96,7 +100,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -112,6 +116,7 @@ __all__ = [
     "bass_ols",
     "bass_peak_time",
     "fit_bass",
+    "fit_bass_many",
 ]
 
 Array = npt.NDArray[np.float64]
@@ -512,13 +517,19 @@ class _HazardData:
         self.max_x = float(self.share_x.max()) if self.share_x.size else 0.0
         self.max_stay = float(self.share_stay.max()) if self.share_stay.size else 0.0
 
+    @property
+    def edge(self) -> bool:
+        """Whether h ≤ 1 can bind: a period where everyone left adopted has the largest share."""
+        return self.stay.size == 0 or self.max_x > self.max_stay
+
     def feasible(self, p: float, q: float) -> bool:
-        return p + q * self.max_x <= 1.0 and p + q * self.max_stay < 1.0
+        return p > 0.0 and p + q * self.max_x <= 1.0 + 1e-12 and (self.stay.size == 0 or p + q * self.max_stay < 1.0)
 
     def loglik(self, p: float, q: float) -> float:
         if not self.feasible(p, q):
             return -math.inf
-        return float(self.x @ np.log(p + q * self.share_x) + self.stay @ np.log1p(-(p + q * self.share_stay)))
+        hazard = np.minimum(p + q * self.share_x, 1.0)
+        return float(self.x @ np.log(hazard) + self.stay @ np.log1p(-(p + q * self.share_stay)))
 
     def derivatives(self, p: float, q: float) -> tuple[Array, Array]:
         """Gradient and observed information (minus the Hessian) in (p, q)."""
@@ -571,15 +582,33 @@ def _hazard_newton(
                     (information[0, 0] * gradient[1] - information[0, 1] * gradient[0]) / determinant,
                 ]
             )
+        # The edge h = 1 binds when every organisation left in a period adopted (possible when m is estimated):
+        # on the edge, a step pushing outwards moves along it instead, p = 1 − q·s_max.
+        on_edge = data.edge and p + q * data.max_x >= 1.0 - 1e-12
+        along_edge = on_edge and step[0] + step[1] * data.max_x > 0.0
+        if along_edge:
+            direction = np.array([-data.max_x, 1.0])
+            slope = float(gradient @ direction)
+            if q <= 0.0 and slope <= 0.0:
+                converged = True
+                break
+            step = (slope / float(direction @ information @ direction)) * direction
         decrement = float(gradient @ step)  # Newton decrement g·I⁻¹·g ≥ 0
         if decrement < 1e-10:
             converged = True
             break
         alpha = 1.0
+        if data.edge and not on_edge:
+            outward = step[0] + step[1] * data.max_x
+            room = 1.0 - p - q * data.max_x
+            if outward > room:
+                alpha = room / outward  # stop at the edge rather than halve towards it forever
         improved = False
         while alpha > 1e-12:
-            new_p = max(p + alpha * step[0], P_MIN)
             new_q = max(q + alpha * step[1], 0.0)
+            new_p = 1.0 - new_q * data.max_x if along_edge else max(p + alpha * step[0], P_MIN)
+            if data.edge:
+                new_p = min(new_p, 1.0 - new_q * data.max_x)
             new_value = data.loglik(new_p, new_q)
             if new_value >= value - 1e-12:
                 improved = True
@@ -721,85 +750,140 @@ def _bass_increments(theta: Array, size: int) -> tuple[Array, Array]:
 
 
 def _levenberg_marquardt(
-    counts: Array, starts: Array, lower: Array, upper: Array, free_m: bool
-) -> tuple[Array, float, bool]:
-    """Bounded least squares of the Bass increments from several starts at once; the best (theta, cost, converged).
+    counts: Array, weights: Array, starts: Array, lower: Array, upper: Array, free_m: npt.NDArray[np.bool_]
+) -> tuple[Array, Array, npt.NDArray[np.bool_]]:
+    """Bounded least squares of Bass increments for a batch of rows (series × starts), all at once.
+
+    ``counts`` and ``weights`` are R×T (a row shorter than T is padded with weight 0), ``starts``, ``lower`` and
+    ``upper`` R×3 in (p, q, m), ``free_m`` whether each row estimates m. Returns theta (R×3), the sums of
+    squares (halved) and whether each row converged.
 
     Levenberg–Marquardt with Marquardt's diagonal scaling; a step is projected onto the bounds, and a parameter on
-    a bound whose gradient points outwards is held there (an active set). Hand-written rather than
-    ``scipy.optimize.least_squares``, which gives the same minimum (checked in the tests) but costs ~15 ms a
-    fit in overhead, and all 728 SPID fits must take under two seconds; here the starts run as one batch.
-    A start has converged when a step lowers the sum of squares by less than 1e-10 of it, when the scale-free
+    a bound whose gradient points outwards is held there (an active set). p is searched on the log scale: near
+    p → 0 the sum of squares has a long valley along which p shrinks by factors while q grows; in log p it is
+    short. Hand-written rather than ``scipy.optimize.least_squares``, which finds the same minima (checked in the
+    tests) but costs ~15 ms a fit in overhead, and all 728 SPID fits must take under two seconds: here every row
+    of every series moves in one array operation, and rows that have converged drop out.
+    A row has converged when a step lowers its sum of squares by less than 1e-10 of it, when its scale-free
     projected gradient is below 1e-9 of it, or when no step lowers it at all (λ > 1e12: a minimum to machine
-    precision).
+    precision); a row still moving after ``MAX_ITERATIONS`` has not.
     """
-    size = counts.size
-    # p is searched on the log scale: near p → 0 the sum of squares has a long valley along which p shrinks by
-    # factors while q grows; in log p that valley is short and nearly straight.
-    lower = np.array([math.log(lower[0]), lower[1], lower[2]])
-    upper = np.array([math.log(upper[0]), upper[1], upper[2]])
-    start = np.column_stack([np.log(np.maximum(starts[:, 0], 1e-300)), starts[:, 1], starts[:, 2]])
-    theta = np.clip(start, lower, upper)
-    count = theta.shape[0]
+    rows, size = counts.shape
+    log_lower = np.column_stack([np.log(lower[:, 0]), lower[:, 1:]])
+    log_upper = np.column_stack([np.log(upper[:, 0]), upper[:, 1:]])
+    theta = np.clip(np.column_stack([np.log(np.maximum(starts[:, 0], 1e-300)), starts[:, 1:]]), log_lower, log_upper)
+    held_m = ~free_m
 
-    def evaluate(point: Array) -> tuple[Array, Array]:
+    def evaluate(point: Array, index: npt.NDArray[np.intp]) -> tuple[Array, Array]:
         natural = np.column_stack([np.exp(point[:, 0]), point[:, 1], point[:, 2]])
         values, derivatives = _bass_increments(natural, size)
         derivatives[:, :, 0] *= natural[:, 0:1]  # d/d log p = p·d/dp
-        return values - counts, derivatives
+        w = weights[index]
+        return (values - counts[index]) * w, derivatives * w[:, :, None]
 
-    damping = np.full(count, 1e-3)
-    residual, jacobian = evaluate(theta)
+    everything = np.arange(rows)
+    residual, jacobian = evaluate(theta, everything)
     cost = 0.5 * (residual**2).sum(axis=1)
-    done = np.zeros(count, dtype=bool)
-    converged = np.zeros(count, dtype=bool)
+    damping = np.full(rows, 1e-3)
+    converged = np.zeros(rows, dtype=bool)
+    active = everything
     identity = np.eye(3)
-    scale = np.maximum(np.abs(theta), 1.0)
     for _ in range(MAX_ITERATIONS):
-        gradient = np.einsum("stk,st->sk", jacobian, residual)
-        normal = np.einsum("stk,stl->skl", jacobian, jacobian)
-        held = ((theta <= lower) & (gradient > 0)) | ((theta >= upper) & (gradient < 0))
-        if not free_m:
-            held[:, 2] = True
+        th, res, jac, cst, lam = theta[active], residual[active], jacobian[active], cost[active], damping[active]
+        lo, hi = log_lower[active], log_upper[active]
+        gradient = np.einsum("stk,st->sk", jac, res)
+        normal = np.einsum("stk,stl->skl", jac, jac)
+        held = ((th <= lo) & (gradient > 0)) | ((th >= hi) & (gradient < 0))
+        held[:, 2] |= held_m[active]
         free = ~held
         mask = free[:, :, None] & free[:, None, :]
         diagonal = np.maximum(np.diagonal(normal, axis1=1, axis2=2), 1e-12 * normal.max(axis=(1, 2))[:, None] + 1e-300)
-        system = np.where(mask, normal, 0.0) + identity * (damping[:, None] * diagonal * free + held)[:, None, :]
+        system = np.where(mask, normal, 0.0) + identity * (lam[:, None] * diagonal * free + held)[:, None, :]
         step = -np.linalg.solve(system, (gradient * free)[:, :, None])[:, :, 0]
-        trial = np.clip(theta + step, lower, upper)
-        new_residual, new_jacobian = evaluate(trial)
+        trial = np.clip(th + step, lo, hi)
+        new_residual, new_jacobian = evaluate(trial, active)
         new_cost = 0.5 * (new_residual**2).sum(axis=1)
-        better = (new_cost < cost) & ~done
-        # Stationary: the projected gradient, scaled by the parameters' size, is below 1e-9 of the sum of squares.
-        flat = (np.abs(gradient * free * scale) <= 1e-9 * (cost[:, None] + 1e-12)).all(axis=1) & ~done
-        small = (better & (cost - new_cost <= 1e-10 * cost)) | flat
-        theta = np.where(better[:, None], trial, theta)
-        residual = np.where(better[:, None], new_residual, residual)
-        jacobian = np.where(better[:, None, None], new_jacobian, jacobian)
-        cost = np.where(better, new_cost, cost)
-        damping = np.where(better, np.maximum(damping / 3.0, 1e-12), damping * 4.0)
-        stuck = damping > 1e12
-        converged |= small | stuck
-        done |= small | stuck
-        if done.all():
+        better = new_cost < cst
+        flat = (np.abs(gradient * free * np.maximum(np.abs(th), 1.0)) <= 1e-9 * (cst[:, None] + 1e-12)).all(axis=1)
+        small = (better & (cst - new_cost <= 1e-10 * cst)) | flat
+        theta[active] = np.where(better[:, None], trial, th)
+        residual[active] = np.where(better[:, None], new_residual, res)
+        jacobian[active] = np.where(better[:, None, None], new_jacobian, jac)
+        cost[active] = np.where(better, new_cost, cst)
+        lam = np.where(better, np.maximum(lam / 3.0, 1e-12), lam * 4.0)
+        damping[active] = lam
+        finished = small | (lam > 1e12)
+        converged[active[finished]] = True
+        active = active[~finished]
+        if active.size == 0:
             break
-    best = int(np.argmin(cost))
-    natural_best = np.array([math.exp(theta[best, 0]), theta[best, 1], theta[best, 2]])
-    return natural_best, float(cost[best]), bool(converged[best])
+    natural = np.column_stack([np.exp(theta[:, 0]), theta[:, 1], theta[:, 2]])
+    return natural, cost, converged
 
 
-def _nls_fit(counts: Array, periods: Sequence[int], population: int | None) -> BassFit:
-    total = float(counts.sum())
-    size = counts.size
-    upper_m = float(population) if population is not None else M_CAP_FACTOR * total
-    free_m = upper_m - total > 1e-9
-    lower = np.array([P_MIN, 0.0, total])
-    upper = np.array([1.0, Q_MAX, upper_m])
-    starts = np.array(_nls_starts(counts, total, upper_m))
-    theta, cost, converged = _levenberg_marquardt(counts, starts, lower, upper, free_m)
+@dataclass(frozen=True)
+class _Series:
+    """One innovation's curve, ready to fit."""
+
+    periods: list[int]
+    counts: Array
+
+
+def _nls_fits(series: Sequence[_Series], population: int | None) -> list[BassFit]:
+    """NLS for many series: every start of every series in one batched Levenberg–Marquardt per length class."""
+    rows_of: list[list[int]] = []
+    counts_rows: list[Array] = []
+    starts_rows: list[Array] = []
+    bounds_rows: list[tuple[Array, Array]] = []
+    for item in series:
+        total = float(item.counts.sum())
+        upper_m = float(population) if population is not None else M_CAP_FACTOR * total
+        starts = _nls_starts(item.counts, total, upper_m)
+        first_row = len(counts_rows)
+        rows_of.append(list(range(first_row, first_row + len(starts))))
+        for start in starts:
+            counts_rows.append(item.counts)
+            starts_rows.append(start)
+            bounds_rows.append((np.array([P_MIN, 0.0, total]), np.array([1.0, Q_MAX, upper_m])))
+    count = len(counts_rows)
+    theta = np.empty((count, 3))
+    cost = np.empty(count)
+    converged = np.zeros(count, dtype=bool)
+    lengths = np.array([row.size for row in counts_rows])
+    # Rows of similar length share a batch (padded to the longest of the class, powers of two), so a 300-year
+    # series does not make every 20-year one carry 280 empty periods.
+    classes = np.ceil(np.log2(np.maximum(lengths, 1))).astype(int)
+    for length_class in np.unique(classes):
+        index = np.flatnonzero(classes == length_class)
+        width = int(lengths[index].max())
+        counts = np.zeros((index.size, width))
+        weights = np.zeros((index.size, width))
+        for k, row in enumerate(index):
+            counts[k, : lengths[row]] = counts_rows[row]
+            weights[k, : lengths[row]] = 1.0
+        lower = np.array([bounds_rows[row][0] for row in index])
+        upper = np.array([bounds_rows[row][1] for row in index])
+        free_m = upper[:, 2] - lower[:, 2] > 1e-9
+        theta[index], cost[index], converged[index] = _levenberg_marquardt(
+            counts, weights, np.array([starts_rows[row] for row in index]), lower, upper, free_m
+        )
+    fits = []
+    for item, rows in zip(series, rows_of, strict=True):
+        best = rows[int(np.argmin(cost[rows]))]
+        lower, upper = bounds_rows[best]
+        fits.append(_nls_result(item, population, theta[best], float(cost[best]), bool(converged[best]), lower, upper))
+    return fits
+
+
+def _nls_result(
+    item: _Series, population: int | None, theta: Array, cost: float, converged: bool, lower: Array, upper: Array
+) -> BassFit:
+    size = item.counts.size
+    total = float(item.counts.sum())
+    free_m = upper[2] - lower[2] > 1e-9
     increments, jacobian = (array[0] for array in _bass_increments(theta[None, :], size))
     on_bound = (theta <= lower * (1.0 + 1e-6) + 1e-12) | (theta >= upper * (1.0 - 1e-9))
-    free = [not on_bound[0], not on_bound[1], free_m and not on_bound[2]]
+    free = [not on_bound[0], not on_bound[1], bool(free_m and not on_bound[2])]
     k = sum(free)
     covariance = None
     if size > k and k > 0:
@@ -811,8 +895,8 @@ def _nls_fit(counts: Array, periods: Sequence[int], population: int | None) -> B
         theta=theta,
         covariance=covariance,
         free=free,
-        periods=periods,
-        counts=counts,
+        periods=item.periods,
+        counts=item.counts,
         increments=increments,
         increment_gradient=jacobian,
         converged=converged,
@@ -850,6 +934,43 @@ def _nls_starts(counts: Array, total: float, upper_m: float) -> list[Array]:
 # --- the entry point ---------------------------------------------------------------------------------------------
 
 
+def _series(years: Sequence[int], population: int | None, first: int | None, last: int | None) -> _Series:
+    if not years:
+        raise ValueError("no adopters: nothing to fit")
+    if population is not None and population <= 0:
+        raise ValueError("the population must be positive")
+    if population is not None and len(years) > population:
+        raise ValueError(f"{len(years)} adopters is more than the population of {population}")
+    periods, count_list = adopters_per_year(years, first, last)
+    return _Series(periods, np.asarray(count_list, dtype=np.float64))
+
+
+def fit_bass_many(
+    series: Sequence[Sequence[int]],
+    *,
+    population: int | None = None,
+    method: str = "auto",
+    estimate_m: bool | None = None,
+    first: int | None = None,
+    last: int | None = None,
+) -> list[BassFit | None]:
+    """``fit_bass`` for many innovations at once (the same results; NLS runs batched, much faster).
+
+    One entry per series, in order; ``None`` only for ``method="ols"`` where Bass's OLS has no solution.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; one of {', '.join(METHODS)}")
+    items = [_series(years, population, first, last) for years in series]
+    if method == "nls":
+        return list(_nls_fits(items, population))
+    if method == "ols":
+        return [_ols_fit(item.counts, item.periods, population) for item in items]
+    use_m = population is None if estimate_m is None else estimate_m
+    if population is None and not use_m:
+        raise ValueError("m = N needs the population N")
+    return [_hazard_fit(item.counts, item.periods, population, use_m) for item in items]
+
+
 def fit_bass(
     years: Sequence[int],
     *,
@@ -865,23 +986,7 @@ def fit_bass(
     hazard MLE estimate the market potential m ≤ N instead of m = N; NLS and OLS always estimate m.
     ``first``/``last`` set the periods observed (default: the first and last adoption year).
     """
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; one of {', '.join(METHODS)}")
-    if not years:
-        raise ValueError("no adopters: nothing to fit")
-    if population is not None and len(years) > population:
-        raise ValueError(f"{len(years)} adopters is more than the population of {population}")
-    if population is not None and population <= 0:
-        raise ValueError("the population must be positive")
-    periods, count_list = adopters_per_year(years, first, last)
-    counts = np.asarray(count_list, dtype=np.float64)
-    if method == "ols":
-        fit = _ols_fit(counts, periods, population)
-        if fit is None:
-            raise BassFitError("Bass's OLS has no valid solution for these data (c ≥ 0, no real root or p ≤ 0)")
-        return replace(fit, population=population)
-    if method == "nls":
-        return _nls_fit(counts, periods, population)
-    if estimate_m is None:
-        estimate_m = population is None
-    return _hazard_fit(counts, periods, population, estimate_m)
+    fit = fit_bass_many([years], population=population, method=method, estimate_m=estimate_m, first=first, last=last)[0]
+    if fit is None:
+        raise BassFitError("Bass's OLS has no valid solution for these data (c ≥ 0, no real root or p ≤ 0)")
+    return fit
