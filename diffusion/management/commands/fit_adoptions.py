@@ -33,7 +33,7 @@ from diffusion.maths.adoption_table import (
     read_adoption_csv,
     read_population_csv,
 )
-from diffusion.maths.bass import METHODS, BassFit, BassFitError, fit_bass
+from diffusion.maths.bass import METHODS, BassFit, fit_bass_many
 from diffusion.maths.categories import (
     CATEGORIES,
     bass_boundaries,
@@ -177,26 +177,27 @@ class Command(BaseCommand):
         rows: list[dict[str, Any]] = []
         fits: dict[str, BassFit | None] = {}
         category_rows: list[dict[str, Any]] = []
-        for innovation, group in events_by_innovation(events).items():
-            years = [event.year for event in group]
-            if population is not None and len(years) > population:
+        groups = events_by_innovation(events)
+        for innovation, group in groups.items():
+            if population is not None and len(group) > population:
                 raise CommandError(
                     _("%(innovation)s has %(count)d adopters, more than the population of %(population)d.")
-                    % {"innovation": innovation, "count": len(years), "population": population}
+                    % {"innovation": innovation, "count": len(group), "population": population}
                 )
-            try:
-                fit: BassFit | None = fit_bass(
-                    years,
-                    population=population,
-                    method=options["method"],
-                    estimate_m=True if options["estimate_m"] else None,
-                    first=options["first"],
-                    last=options["last"],
-                )
-            except BassFitError:
-                fit = None
-            except ValueError as error:
-                raise CommandError(f"{innovation}: {error}") from error
+        try:
+            # All at once: the NLS runs batched over every innovation (see bass.fit_bass_many).
+            all_fits = fit_bass_many(
+                [[event.year for event in group] for group in groups.values()],
+                population=population,
+                method=options["method"],
+                estimate_m=True if options["estimate_m"] else None,
+                first=options["first"],
+                last=options["last"],
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        for (innovation, group), fit in zip(groups.items(), all_fits, strict=True):
+            years = [event.year for event in group]
             fits[innovation] = fit
             times: dict[str, float | None] = {event.organisation: float(event.year) for event in group}
             if population_names is not None:
