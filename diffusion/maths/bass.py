@@ -44,8 +44,9 @@ Three estimators (``method``):
     optimiser costs ten times more per fit, and all SPID fits must take under two seconds). Standard errors from
     the observed information (the inverse Hessian). With ``estimate_m`` the population N is replaced by the market
     potential m, estimated in [adopters observed, N] (or up to 10× the adopters observed when no N is given) by
-    maximising the profile likelihood over m (R_t = m − Y_{t−1} is then continuous: the binomial coefficient is
-    written with the gamma function); standard errors from a numerical Hessian of the full likelihood.
+    maximising the profile likelihood over m — where its slope, ∂ℓ/∂m at the best (p, q) for that m (the envelope
+    theorem), changes sign, by Brent's root finder (R_t = m − Y_{t−1} is then continuous: the binomial coefficient
+    is written with the gamma function); standard errors from a numerical Hessian of the full likelihood.
     The fitted curve is the model's mean path y_t = y_{t−1} + (m − y_{t−1})(p + q·y_{t−1}/m), y_0 = 0.
 ``nls``
     Non-linear least squares on the period increments (Srinivasan & Mason 1986): x_t = m·(F(t) − F(t−1)) + e_t,
@@ -678,21 +679,41 @@ def _hazard_fit(counts: Array, periods: Sequence[int], population: int | None, e
 
         warm: list[tuple[float, float] | None] = [None]
 
-        def profile(m_value: float) -> float:
+        def slope(m_value: float) -> float:
+            """d/dm of the profile log-likelihood: ∂ℓ/∂m at (p̂(m), q̂(m)), by the envelope theorem.
+
+            Inside (adopters observed, upper) everyone's risk set R − x is positive, so every term is finite.
+            """
             at_risk = m_value - before
-            p_m, q_m, value, _, _ = _hazard_newton(counts, at_risk, before / m_value, warm[0])
+            share = before / m_value
+            p_m, q_m, value, _, _ = _hazard_newton(counts, at_risk, share, warm[0])
             warm[0] = (p_m, q_m) if math.isfinite(value) else None
-            constant = special.gammaln(at_risk + 1.0) - special.gammaln(at_risk - counts + 1.0)
-            return -(value + float(constant.sum()))
+            hazard = p_m + q_m * share
+            d_hazard = -q_m * before / m_value**2
+            stay = at_risk - counts
+            with np.errstate(divide="ignore", invalid="ignore"):
+                terms = (
+                    special.digamma(at_risk + 1.0)
+                    - special.digamma(stay + 1.0)
+                    + np.where(counts > 0, counts * d_hazard / hazard, 0.0)
+                    + np.log1p(-hazard)
+                    - stay * d_hazard / (1.0 - hazard)
+                )
+            return float(terms.sum())
 
         if upper - lower < 1e-9:
             m = upper
         else:
-            # The profile likelihood in m is smooth; bounded Brent's method on it (tolerance 1e-3 adopters).
-            result = optimize.minimize_scalar(profile, bounds=(lower, upper), method="bounded", options={"xatol": 1e-3})
-            m = float(result.x)
-            if profile(lower) <= float(result.fun):
+            # The maximum over m: where the profile's slope changes sign (Brent's root finder, 1e-4 adopters),
+            # or a bound when the slope keeps one sign. Much cheaper than maximising the profile itself.
+            inside = lower + 1e-7 * max(lower, 1.0)
+            at_lower, at_upper = slope(inside), slope(upper)
+            if not at_lower > 0.0:
                 m = lower
+            elif at_upper >= 0.0:
+                m = upper
+            else:
+                m = float(optimize.brentq(slope, inside, upper, xtol=1e-4))
             if population is None and m > upper - 1e-2:
                 m_at_cap = True
         at_risk = m - before
