@@ -25,6 +25,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from diffusion.maths.adoption_table import (
     AdoptionEvent,
@@ -132,7 +133,11 @@ class Command(BaseCommand):
         flags = Counter(flag for row in rows for flag in str(row["flags"]).split() if flag)
         summary = ", ".join(f"{flag} {count}" for flag, count in sorted(flags.items())) or "-"
         self.stderr.write(
-            _("%(count)d innovations fitted in %(seconds).2f s; flags: %(flags)s")
+            ngettext(
+                "%(count)d innovation fitted in %(seconds).2f s; flags: %(flags)s",
+                "%(count)d innovations fitted in %(seconds).2f s; flags: %(flags)s",
+                len(rows),
+            )
             % {"count": len(rows), "seconds": elapsed, "flags": summary}
         )
 
@@ -162,7 +167,11 @@ class Command(BaseCommand):
         outside = sorted({event.organisation for event in events} - known)
         if outside:
             raise CommandError(
-                _("%(count)d adopters are not in the population file, e.g. %(names)s")
+                ngettext(
+                    "%(count)d adopter is not in the population file: %(names)s",
+                    "%(count)d adopters are not in the population file, e.g. %(names)s",
+                    len(outside),
+                )
                 % {"count": len(outside), "names": ", ".join(outside[:5])}
             )
         return names
@@ -181,7 +190,7 @@ class Command(BaseCommand):
         for innovation, group in groups.items():
             if population is not None and len(group) > population:
                 raise CommandError(
-                    _("%(innovation)s has %(count)d adopters, more than the population of %(population)d.")
+                    _("%(innovation)s has more adopters (%(count)d) than the population (%(population)d).")
                     % {"innovation": innovation, "count": len(group), "population": population}
                 )
         try:
