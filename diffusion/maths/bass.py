@@ -513,8 +513,7 @@ class _HazardData:
         self.share_x = share[adopted]
         self.stay = (at_risk - counts)[stayed]
         self.share_stay = share[stayed]
-        self.design_x = np.vstack([np.ones_like(self.share_x), self.share_x])
-        self.design_stay = np.vstack([np.ones_like(self.share_stay), self.share_stay])
+        self._design: tuple[Array, Array] | None = None  # built on the first derivatives() only
         self.max_x = float(self.share_x.max()) if self.share_x.size else 0.0
         self.max_stay = float(self.share_stay.max()) if self.share_stay.size else 0.0
 
@@ -534,13 +533,19 @@ class _HazardData:
 
     def derivatives(self, p: float, q: float) -> tuple[Array, Array]:
         """Gradient and observed information (minus the Hessian) in (p, q)."""
+        if self._design is None:
+            self._design = (
+                np.array([np.ones_like(self.share_x), self.share_x]),
+                np.array([np.ones_like(self.share_stay), self.share_stay]),
+            )
+        design_x, design_stay = self._design
         first_x = self.x / (p + q * self.share_x)
         first_s = self.stay / (1.0 - (p + q * self.share_stay))
-        gradient: Array = self.design_x @ first_x - self.design_stay @ first_s
+        gradient: Array = design_x @ first_x - design_stay @ first_s
         # x/h² = (x/h)²/x and (R−x)/(1−h)² likewise: the weights from the first derivatives.
-        information: Array = (self.design_x * (first_x * first_x / self.x)) @ self.design_x.T + (
-            self.design_stay * (first_s * first_s / self.stay)
-        ) @ self.design_stay.T
+        information: Array = (design_x * (first_x * first_x / self.x)) @ design_x.T + (
+            design_stay * (first_s * first_s / self.stay)
+        ) @ design_stay.T
         return gradient, information
 
 
@@ -637,28 +642,39 @@ def _hazard_full_loglik(theta: Array, counts: Array, before: Array) -> float:
     return value + float(constant.sum())
 
 
-def _numerical_hessian(function: Callable[[Array], float], theta: Array, steps: Array) -> Array:
-    """Central second differences (for the m-estimated likelihood only, whose m-derivatives involve digamma)."""
+def _hazard_full_gradient(theta: Array, counts: Array, before: Array) -> Array:
+    """The gradient of the full log-likelihood in (p, q, m) (m continuous; digamma for the binomial coefficient)."""
+    p, q, m = (float(v) for v in theta)
+    at_risk = m - before
+    share = before / m
+    hazard = p + q * share
+    stay = at_risk - counts
+    d_hazard = -q * before / m**2  # ∂h/∂m
+    adopted = counts > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        first_x = np.where(adopted, counts / hazard, 0.0)
+        first_s = np.where(stay > 0, stay / (1.0 - hazard), 0.0)
+        d_m = (
+            special.digamma(at_risk + 1.0)
+            - special.digamma(stay + 1.0)
+            + first_x * d_hazard
+            + np.where(stay > 0, np.log1p(-hazard), 0.0)
+            - first_s * d_hazard
+        )
+        # Degenerate cases (one period, everyone adopted) give inf·0 here: NaN, read as "no information".
+        return np.array([first_x.sum() - first_s.sum(), first_x @ share - first_s @ share, d_m.sum()])
+
+
+def _hessian_from_gradient(gradient: Callable[[Array], Array], theta: Array, steps: Array) -> Array:
+    """Central differences of an analytic gradient, symmetrised (for the m-estimated likelihood only)."""
     k = theta.size
     hessian = np.empty((k, k))
-    center = function(theta)
-    for i in range(k):
-        for j in range(i, k):
-            if i == j:
-                up, down = theta.copy(), theta.copy()
-                up[i] += steps[i]
-                down[i] -= steps[i]
-                value = (function(up) - 2.0 * center + function(down)) / steps[i] ** 2
-            else:
-                corners = []
-                for si, sj in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
-                    point = theta.copy()
-                    point[i] += si * steps[i]
-                    point[j] += sj * steps[j]
-                    corners.append(function(point))
-                value = (corners[0] - corners[1] - corners[2] + corners[3]) / (4.0 * steps[i] * steps[j])
-            hessian[i, j] = hessian[j, i] = value
-    return hessian
+    for j in range(k):
+        up, down = theta.copy(), theta.copy()
+        up[j] += steps[j]
+        down[j] -= steps[j]
+        hessian[:, j] = (gradient(up) - gradient(down)) / (2.0 * steps[j])
+    return 0.5 * (hessian + hessian.T)
 
 
 def _hazard_fit(counts: Array, periods: Sequence[int], population: int | None, estimate_m: bool) -> BassFit:
@@ -688,18 +704,7 @@ def _hazard_fit(counts: Array, periods: Sequence[int], population: int | None, e
             share = before / m_value
             p_m, q_m, value, _, _ = _hazard_newton(counts, at_risk, share, warm[0])
             warm[0] = (p_m, q_m) if math.isfinite(value) else None
-            hazard = p_m + q_m * share
-            d_hazard = -q_m * before / m_value**2
-            stay = at_risk - counts
-            with np.errstate(divide="ignore", invalid="ignore"):
-                terms = (
-                    special.digamma(at_risk + 1.0)
-                    - special.digamma(stay + 1.0)
-                    + np.where(counts > 0, counts * d_hazard / hazard, 0.0)
-                    + np.log1p(-hazard)
-                    - stay * d_hazard / (1.0 - hazard)
-                )
-            return float(terms.sum())
+            return float(_hazard_full_gradient(np.array([p_m, q_m, m_value]), counts, before)[2])
 
         if upper - lower < 1e-9:
             m = upper
@@ -722,12 +727,10 @@ def _hazard_fit(counts: Array, periods: Sequence[int], population: int | None, e
         free = [True, q > 0.0, lower < m < upper - 1e-6]
         # Steps stay inside the bounds (p > 0, q ≥ 0, m ≥ adopters observed) so no difference leaves the domain.
         steps = np.minimum(1e-4 * np.maximum(np.abs(theta), 1e-6), [p / 2, q / 2 if q > 0 else 1e-6, (m - lower) / 2])
-        information = -_numerical_hessian(
-            lambda t: _hazard_full_loglik(t, counts, before), theta, np.maximum(steps, 1e-12)
+        information = -_hessian_from_gradient(
+            lambda t: _hazard_full_gradient(t, counts, before), theta, np.maximum(steps, 1e-12)
         )
-        # a free parameter's step off a bound makes the likelihood -inf; then no information there
-        if not np.all(np.isfinite(information)):
-            information = np.where(np.isfinite(information), information, 0.0)
+    # A non-finite information (a degenerate curve) gives no covariance: no standard errors, no band.
     covariance = _covariance(information, free)
     increments, gradient = _discrete_path(p, q, m, counts.size)
     if not estimate_m:

@@ -106,6 +106,23 @@ def test_analytic_derivatives_match_finite_differences(p, q, m):
         assert path_jacobian[:, k] == pytest.approx((path_up - path_down) / (2 * step), rel=1e-5, abs=1e-7)
 
 
+@pytest.mark.parametrize(("p", "q", "m"), [(0.02, 0.5, 190.0), (0.1, 0.05, 175.0)])
+def test_hazard_gradient_in_p_q_m_matches_finite_differences(p, q, m):
+    counts = np.array([3.0, 8, 20, 41, 50, 30, 12, 5])
+    before = np.concatenate(([0.0], np.cumsum(counts)[:-1]))
+    theta = np.array([p, q, m])
+    analytic = bass._hazard_full_gradient(theta, counts, before)
+    for k in range(3):
+        step = 1e-6 * theta[k]
+        up, down = theta.copy(), theta.copy()
+        up[k] += step
+        down[k] -= step
+        numeric = (bass._hazard_full_loglik(up, counts, before) - bass._hazard_full_loglik(down, counts, before)) / (
+            2 * step
+        )
+        assert analytic[k] == pytest.approx(numeric, rel=1e-5)
+
+
 def test_adopters_per_year():
     assert adopters_per_year([2003, 2001, 2003]) == ([2001, 2002, 2003], [1, 0, 2])
     assert adopters_per_year([2003], first=2000, last=2004) == ([2000, 2001, 2002, 2003, 2004], [0, 0, 0, 1, 0])
