@@ -367,18 +367,20 @@ def test_every_flag_is_explained():
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     counts=st.lists(st.integers(min_value=0, max_value=12), min_size=1, max_size=25).filter(lambda c: sum(c) > 0),
-    extra=st.integers(min_value=0, max_value=200),
+    extra=st.one_of(st.none(), st.integers(min_value=0, max_value=200)),
     method=st.sampled_from(["hazard_mle", "nls"]),
     estimate_m=st.booleans(),
 )
 def test_fits_are_always_finite_and_within_bounds(counts, extra, method, estimate_m):
-    population = sum(counts) + extra
-    fit = fit_bass(years_of(counts), population=population, method=method, estimate_m=estimate_m)
+    # extra None: no population; m is then estimated up to 10× the adopters observed.
+    population = None if extra is None else sum(counts) + extra
+    upper = 10 * sum(counts) if population is None else population
+    fit = fit_bass(years_of(counts), population=population, method=method, estimate_m=estimate_m or population is None)
     values = [fit.p, fit.q, fit.m, *fit.fitted, *fit.cumulative_low, *fit.cumulative_high]
     assert all(math.isfinite(value) for value in values)
     assert fit.p > 0
     assert fit.q >= 0
-    assert sum(counts) - 1e-6 <= fit.m <= population + 1e-6
+    assert sum(counts) - 1e-6 <= fit.m <= upper + 1e-6
     assert all(value >= -1e-9 for value in fit.fitted)
     assert all(low <= high + 1e-9 for low, high in zip(fit.cumulative_low, fit.cumulative_high, strict=True))
     assert set(fit.flags) <= set(FLAGS)
