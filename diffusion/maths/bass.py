@@ -40,19 +40,22 @@ Three estimators (``method``):
 ``hazard_mle`` (default)
     Discrete-time hazard maximum likelihood: with Y_{t−1} the adopters before period t and the population N known,
     x_t ~ Binomial(R_t, h_t), R_t = N − Y_{t−1}, h_t = p + q·Y_{t−1}/N. The log-likelihood is concave in (p, q), so
-    its maximum is unique; it is found by Newton's method with an active set for q = 0 (hand-written: a general
-    optimiser costs ten times more per fit, and all SPID fits must take under two seconds). Standard errors from
-    the observed information (the inverse Hessian). With ``estimate_m`` the population N is replaced by the market
+    its maximum is unique; it is found by Newton's method with an active set for q = 0 and for the edge h = 1 (met
+    when everyone still at risk in a period adopted), hand-written: a general optimiser costs ten times more per
+    fit, and all SPID fits must take under two seconds. Standard errors from the observed information (the inverse
+    of minus the Hessian, analytic). With ``estimate_m`` the population N is replaced by the market
     potential m, estimated in [adopters observed, N] (or up to 10× the adopters observed when no N is given) by
     maximising the profile likelihood over m — where its slope, ∂ℓ/∂m at the best (p, q) for that m (the envelope
     theorem), changes sign, by Brent's root finder (R_t = m − Y_{t−1} is then continuous: the binomial coefficient
-    is written with the gamma function); standard errors from a numerical Hessian of the full likelihood.
+    is written with the gamma function); standard errors from the Hessian of the full likelihood in (p, q, m), by
+    central differences of its analytic gradient.
     The fitted curve is the model's mean path y_t = y_{t−1} + (m − y_{t−1})(p + q·y_{t−1}/m), y_0 = 0.
 ``nls``
     Non-linear least squares on the period increments (Srinivasan & Mason 1986): x_t = m·(F(t) − F(t−1)) + e_t,
-    with p > 0, 0 ≤ q ≤ 10, adopters observed ≤ m ≤ N (or ≤ 10× the adopters observed without N), by
-    ``scipy.optimize.least_squares`` (trust-region reflective, analytic Jacobian) from several starts: Bass's OLS
-    solution and the best points of a grid over (p, q) with m solved in closed form. Standard errors
+    with p > 0, 0 ≤ q ≤ 10, adopters observed ≤ m ≤ N (or ≤ 10× the adopters observed without N), by a bounded
+    Levenberg–Marquardt (analytic Jacobian; ``_levenberg_marquardt`` says why it is not scipy's) from three starts:
+    Bass's OLS solution (when it has one) and the two best points of a 12 × 15 grid over (p, q) with m solved in
+    closed form for each; the start ending lowest wins. Standard errors
     σ̂²·(JᵀJ)⁻¹ with σ̂² = SSE/(T − k), J the Jacobian at the estimate, for the k parameters not on a bound.
 ``ols``
     Bass's own regression S_t = a + b·Y_{t−1} + c·Y_{t−1}² (Y_0 = 0), m the positive root of a + b·m + c·m² = 0,
@@ -411,7 +414,7 @@ def _assemble(
 # --- Bass's OLS ----------------------------------------------------------------------------------------------------
 
 
-def _ols_solution(counts: Array) -> tuple[Array, Array | None] | None:
+def _ols_solution(counts: Array, *, with_covariance: bool = True) -> tuple[Array, Array | None] | None:
     """(p, q, m) and their delta-method covariance from Bass's regression, or None without a Bass solution."""
     periods = counts.size
     if periods < 3:
@@ -436,7 +439,7 @@ def _ols_solution(counts: Array) -> tuple[Array, Array | None] | None:
     if theta is None:
         return None
     covariance: Array | None = None
-    if periods > 3:
+    if with_covariance and periods > 3:
         residuals = counts - design @ coefficients
         sigma2 = float(residuals @ residuals) / (periods - 3)
         try:
@@ -936,7 +939,7 @@ GRID_Q = np.concatenate(([0.0], np.geomspace(0.02, 3.0, 14)))
 def _nls_starts(counts: Array, total: float, upper_m: float) -> list[Array]:
     """Start values: Bass's OLS (when it has a solution) and the two best grid points, m in closed form."""
     starts: list[Array] = []
-    solution = _ols_solution(counts)
+    solution = _ols_solution(counts, with_covariance=False)
     if solution is not None:
         starts.append(solution[0].copy())
     size = counts.size
