@@ -46,6 +46,11 @@ the last, and an organisation's score is the mean of its z over the innovations 
 - ``standardisation="time"`` is Walker's own: z = 1 − (t − first_i)/(last_i − first_i), the share of the
   innovation's adoption span still ahead when the organisation adopted (1 when all adopted in one period).
 
+Walker (1969) scored 88 programmes among the 48 states by elapsed time; Boehmke et al. (2020) built SPID, the 728
+policies this module is tested on, to compute such innovativeness scores (and their change over time) from far
+more policies. The rank version is the default because SPID's adoption spans run up to three centuries: one
+adopter a century late would squeeze every other adopter's time score towards 1.
+
 ``non_adopters="last"`` is Walker's original treatment: an organisation of the population that never adopted
 innovation i counts z = 0 for it (placed last), and every organisation's mean runs over all innovations, so every
 member of the population has a score. Events of organisations outside ``population`` are ignored; each
