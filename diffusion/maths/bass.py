@@ -862,10 +862,11 @@ def _nls_fits(series: Sequence[_Series], population: int | None) -> list[BassFit
     counts_rows: list[Array] = []
     starts_rows: list[Array] = []
     bounds_rows: list[tuple[Array, Array]] = []
+    grid = _Grid(max(item.counts.size for item in series))
     for item in series:
         total = float(item.counts.sum())
         upper_m = float(population) if population is not None else M_CAP_FACTOR * total
-        starts = _nls_starts(item.counts, total, upper_m)
+        starts = _nls_starts(item.counts, total, upper_m, grid)
         first_row = len(counts_rows)
         rows_of.append(list(range(first_row, first_row + len(starts))))
         for start in starts:
@@ -936,25 +937,34 @@ GRID_P = np.geomspace(1e-3, 0.5, 12)
 GRID_Q = np.concatenate(([0.0], np.geomspace(0.02, 3.0, 14)))
 
 
-def _nls_starts(counts: Array, total: float, upper_m: float) -> list[Array]:
+class _Grid:
+    """The grid's curve shapes F(t) − F(t−1) for t = 1..T, computed once for the longest series and sliced."""
+
+    def __init__(self, periods: int) -> None:
+        p_grid, q_grid = np.meshgrid(GRID_P, GRID_Q, indexing="ij")
+        self.p, self.q = p_grid.ravel(), q_grid.ravel()
+        t = np.arange(periods + 1.0)[None, :]
+        decay = np.exp(-(self.p + self.q)[:, None] * t)
+        self.shape = np.diff((1.0 - decay) / (1.0 + (self.q / self.p)[:, None] * decay), axis=1)
+        # Σ shape² over the first T periods, for every T at once.
+        self.power = np.cumsum(self.shape**2, axis=1)
+
+
+def _nls_starts(counts: Array, total: float, upper_m: float, grid: _Grid | None = None) -> list[Array]:
     """Start values: Bass's OLS (when it has a solution) and the two best grid points, m in closed form."""
     starts: list[Array] = []
     solution = _ols_solution(counts, with_covariance=False)
     if solution is not None:
         starts.append(solution[0].copy())
     size = counts.size
-    ends = np.arange(1.0, size + 1.0)
-    p_grid, q_grid = np.meshgrid(GRID_P, GRID_Q, indexing="ij")
-    p_flat, q_flat = p_grid.ravel()[:, None], q_grid.ravel()[:, None]
-    decay = np.exp(-(p_flat + q_flat) * np.concatenate(([0.0], ends))[None, :])
-    curve = (1.0 - decay) / (1.0 + (q_flat / p_flat) * decay)
-    shape = np.diff(curve, axis=1)
+    if grid is None or grid.shape.shape[1] < size:
+        grid = _Grid(size)
+    shape = grid.shape[:, :size]
     # For fixed (p, q) the sum of squares is quadratic in m: its minimiser, clipped to the bounds.
-    m_best = np.clip((shape @ counts) / np.maximum((shape**2).sum(axis=1), 1e-300), total, upper_m)
+    m_best = np.clip((shape @ counts) / np.maximum(grid.power[:, size - 1], 1e-300), total, upper_m)
     sse = ((m_best[:, None] * shape - counts[None, :]) ** 2).sum(axis=1)
-    order = np.argsort(sse)
-    for index in order[:2]:
-        starts.append(np.array([p_flat[index, 0], q_flat[index, 0], m_best[index]]))
+    for index in np.argsort(sse)[:2]:
+        starts.append(np.array([grid.p[index], grid.q[index], m_best[index]]))
     return starts
 
 
