@@ -60,7 +60,8 @@ Three estimators (``method``):
 ``ols``
     Bass's own regression S_t = a + b·Y_{t−1} + c·Y_{t−1}² (Y_0 = 0), m the positive root of a + b·m + c·m² = 0,
     p = a/m, q = −c·m. It has no Bass solution when c ≥ 0, b² < 4ac or the root or p is not positive. Standard errors
-    by the delta method from the regression's coefficient covariance. Used mainly for start values.
+    by the delta method from the regression's coefficient covariance. The fitted curve is the continuous one,
+    m·(F(t) − F(t−1)), as in Bass (1969). Used mainly for start values.
 
 The band (``cumulative_low``/``cumulative_high``) is a pointwise 95 % confidence band for the fitted *mean*
 cumulative curve, by the delta method: var C_t = g_tᵀ Σ g_t, g_t the (analytic) derivative of the fitted cumulative
@@ -229,7 +230,7 @@ def _bass_f_gradient(p: float, q: float, t: Array) -> tuple[Array, Array, Array]
 def _discrete_path(p: float, q: float, m: float, periods: int) -> tuple[Array, Array]:
     """The discrete model's mean path: increments x_t and their derivatives (T×3: p, q, m).
 
-    x_t = (p + q·y/m)(m − y) with y = y_{t−1}; the derivatives follow the recursion
+    x_t = min(p + q·y/m, 1)·(m − y) with y = y_{t−1}; the derivatives follow the recursion
     dx_t = ∂x/∂θ + (∂x/∂y)·dy_{t−1}. Plain floats: the loop is sequential and short, numpy would only add overhead.
     """
     increments = [0.0] * periods
@@ -237,11 +238,16 @@ def _discrete_path(p: float, q: float, m: float, periods: int) -> tuple[Array, A
     y = dy_p = dy_q = dy_m = 0.0
     for t in range(periods):
         share = y / m
-        x = (p + q * share) * (m - y)
-        slope = (q - p) - 2.0 * q * share
-        dx_p = (m - y) + slope * dy_p
-        dx_q = y * (1.0 - share) + slope * dy_q
-        dx_m = p + q * share * share + slope * dy_m
+        if p + q * share >= 1.0:
+            # The hazard cannot pass 1: everyone left adopts (the estimates keep h ≤ 1 only where data were seen).
+            x = m - y
+            dx_p, dx_q, dx_m = -dy_p, -dy_q, 1.0 - dy_m
+        else:
+            x = (p + q * share) * (m - y)
+            slope = (q - p) - 2.0 * q * share
+            dx_p = (m - y) + slope * dy_p
+            dx_q = y * (1.0 - share) + slope * dy_q
+            dx_m = p + q * share * share + slope * dy_m
         increments[t] = x
         rows[t] = (dx_p, dx_q, dx_m)
         y += x
@@ -471,8 +477,9 @@ def _ols_fit(counts: Array, periods: Sequence[int], population: int | None) -> B
     theta, covariance = solution
     if covariance is not None and not (np.all(np.isfinite(covariance)) and np.all(np.diag(covariance) > 0)):
         covariance = None
-    p, q, m = (float(v) for v in theta)
-    increments, gradient = _discrete_path(p, q, m, counts.size)
+    # As Bass did: the regression's estimates drive the continuous curve (its discrete recursion overshoots m
+    # when p + q is large).
+    increments, gradient = (array[0] for array in _bass_increments(np.asarray(theta)[None, :], counts.size))
     return _assemble(
         method="ols",
         theta=theta,

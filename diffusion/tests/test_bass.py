@@ -65,6 +65,21 @@ def test_ols_against_statsmodels_regression():
     assert fit.se_m is not None
 
 
+def test_ols_curve_is_the_continuous_one_and_never_negative():
+    fit = bass_ols([1, 1, 2, 27, 16, 1])  # AMBER Alert: p + q > 1, where the discrete recursion overshoots m
+    assert fit is not None
+    t = np.arange(7.0)
+    curve = fit.m * (1 - np.exp(-(fit.p + fit.q) * t)) / (1 + (fit.q / fit.p) * np.exp(-(fit.p + fit.q) * t))
+    assert fit.fitted == pytest.approx(tuple(np.diff(curve)))
+    assert min(fit.fitted) >= 0
+
+
+def test_the_hazard_models_mean_path_never_overshoots():
+    increments, _ = bass._discrete_path(0.3, 1.5, 50.0, 12)
+    assert (increments >= 0).all()
+    assert increments.sum() == pytest.approx(50.0)
+
+
 def test_ols_without_a_bass_solution_is_none():
     # Steadily accelerating adoption: c ≥ 0, no saturation in sight.
     assert bass_ols([1, 2, 4, 8, 16, 32]) is None
