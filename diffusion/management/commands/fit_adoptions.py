@@ -139,7 +139,8 @@ class Command(BaseCommand):
                 "%(count)d innovations fitted in %(seconds).2f s; flags: %(flags)s",
                 len(rows),
             )
-            % {"count": len(rows), "seconds": elapsed, "flags": summary}
+            % {"count": len(rows), "seconds": elapsed, "flags": summary},
+            style_func=str,  # a summary, not an error: not in red
         )
 
     def _read(self, path: Path, columns: dict[str, str]) -> list[AdoptionEvent]:
