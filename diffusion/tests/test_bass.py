@@ -352,6 +352,28 @@ def test_flags_two_waves():
     assert "two_waves" not in fit_bass(years_of([3, 6, 9, 6, 3, 0, 0, 0, 0, 0, 0, 1, 1]), population=100).flags
 
 
+def two_waves_by_the_definition(counts: list[int]) -> bool:
+    """The docstring's definition, literally: every trough run a..b, loops and scipy's Poisson CDF."""
+    total, size = sum(counts), len(counts)
+    rate = [np.mean(counts[max(t - 1, 0) : t + 2]) for t in range(size)]
+    need = max(bass.WAVE_MIN, bass.WAVE_MIN_SHARE * total)
+    for a in range(1, size):
+        for b in range(a, size - 1):
+            before, after, trough = sum(counts[:a]), sum(counts[b + 1 :]), sum(counts[a : b + 1])
+            if before < need or after < need:
+                continue
+            smaller_peak = min(max(rate[:a]), max(rate[b + 1 :]))
+            if stats.poisson.cdf(trough, smaller_peak * (b - a + 1)) < bass.TROUGH_ALPHA:
+                return True
+    return False
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=9), min_size=1, max_size=30))
+def test_two_waves_matches_its_definition(counts):
+    assert bass._two_waves(np.array(counts, dtype=float)) == two_waves_by_the_definition(counts)
+
+
 def test_flags_before_inflection():
     # The first years of a slow S-curve in a large population: the peak is far ahead.
     rng = np.random.default_rng(1)
