@@ -572,6 +572,8 @@ def _hazard_newton(
     Returns (p, q, log-likelihood, converged, observed information in (p, q)).
     """
     data = _HazardData(counts, at_risk, share)
+    if start is not None and not data.feasible(*start):
+        start = None  # a warm start from another m may lie outside this m's feasible region
     if start is None:
         # Start: the first period's hazard for p, then q by least squares of the period hazards on the share.
         rates = np.divide(counts, at_risk, out=np.zeros_like(counts), where=at_risk > 0)
@@ -704,8 +706,14 @@ def _hazard_fit(counts: Array, periods: Sequence[int], population: int | None, e
         lower = total
 
         warm: list[tuple[float, float] | None] = [None]
+        seen: dict[float, float] = {}  # brentq evaluates the bracket's ends again: reuse them
 
         def slope(m_value: float) -> float:
+            if m_value not in seen:
+                seen[m_value] = _slope(m_value)
+            return seen[m_value]
+
+        def _slope(m_value: float) -> float:
             """d/dm of the profile log-likelihood: ∂ℓ/∂m at (p̂(m), q̂(m)), by the envelope theorem.
 
             Inside (adopters observed, upper) everyone's risk set R − x is positive, so every term is finite.
@@ -732,7 +740,7 @@ def _hazard_fit(counts: Array, periods: Sequence[int], population: int | None, e
             if population is None and m > upper - 1e-2:
                 m_at_cap = True
         at_risk = m - before
-        p, q, _, converged, _ = _hazard_newton(counts, at_risk, before / m)
+        p, q, _, converged, _ = _hazard_newton(counts, at_risk, before / m, warm[0])
         theta = np.array([p, q, m])
         free = [True, q > 0.0, lower < m < upper - 1e-6]
         # Steps stay inside the bounds (p > 0, q ≥ 0, m ≥ adopters observed) so no difference leaves the domain.
