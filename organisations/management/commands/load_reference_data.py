@@ -11,7 +11,7 @@ from organisations.reference_data import REFERENCE_DIR, load_reference_data
 class Command(BaseCommand):
     help = (
         "Creates or updates the 19 regions, 21 wellbeing services counties, 309 municipalities and the other public "
-        "organisations: counties, regional councils, ministries, state agencies (idempotent)."
+        "organisations: counties, regional councils, ministries, state agencies (idempotent). Missing business IDs: fetch_business_ids."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
