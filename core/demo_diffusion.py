@@ -162,7 +162,7 @@ def design_families(
 ) -> list[FamilySpec]:
     """A pattern and parameters for each root. Roots that may start only recently (``earliest`` within four years of
     the end) burst or emerge; of the others the first spreads in a burst, the second (and, with 25 or more roots,
-    the tenth) in two waves, about one in seven fails and one in seven is emerging; the rest are S-curves. The
+    the tenth) in two waves when the budget allows (300 adoptions), about one in seven fails and one in seven is emerging; the rest are S-curves. The
     ``budget`` of adoptions is shared out in a heavy tail (a few families large, most small)."""
     patterns: list[str] = []
     long_ones = 0
@@ -173,7 +173,7 @@ def design_families(
         long_ones += 1
         if long_ones == 1:
             patterns.append("burst")
-        elif long_ones == 2 or (long_ones == 10 and len(roots) >= 25):
+        elif budget >= 300 and (long_ones == 2 or (long_ones == 10 and len(roots) >= 25)):
             patterns.append("two_waves")
         elif long_ones % 7 == 3:
             patterns.append("failed")
