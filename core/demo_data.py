@@ -1563,8 +1563,11 @@ class Planner:
             and plan.stage == Stage.IN_USE
             and self.orgs[plan.owner].kind != OrganisationKind.INTERNATIONAL
         ]
-        # The big cities' innovations first (the first families burst and spread in two waves), one per concept.
-        candidates.sort(key=lambda plan: plan.owner not in big)
+        # The big cities' innovations first (the first families burst and spread in two waves, the next ones get
+        # the larger shares), one per concept; service innovations are the most adopted kind (the seed), so they
+        # get a head start in the order.
+        head_start = {p.key: rng.random() * (0.4 if CONCEPTS[p.concept].type == SRV else 1.0) for p in candidates}
+        candidates.sort(key=lambda plan: (plan.owner not in big, head_start[plan.key]))
         chosen: list[InnovationPlan] = []
         concepts: set[int] = set()
         wanted = max(2, round(budget / 42))

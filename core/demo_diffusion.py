@@ -163,7 +163,8 @@ def design_families(
     """A pattern and parameters for each root. Roots that may start only recently (``earliest`` within four years of
     the end) burst or emerge; of the others the first spreads in a burst, the second (and, with 25 or more roots,
     the tenth) in two waves when the budget allows (300 adoptions), about one in seven fails and one in seven is emerging; the rest are S-curves. The
-    ``budget`` of adoptions is shared out in a heavy tail (a few families large, most small)."""
+    ``budget`` of adoptions is shared out in a heavy tail (a few families large, most small), the larger shares to
+    the roots earlier in the list."""
     patterns: list[str] = []
     long_ones = 0
     for root in roots:
@@ -192,8 +193,7 @@ def design_families(
         elif pattern == "failed":
             fixed[i] = min(eligible[i], 12)
     rest = max(0, budget - sum(round(m * COMPLETION[patterns[i]]) for i, m in fixed.items()))
-    order = [i for i in range(len(roots)) if i not in fixed]
-    rng.shuffle(order)
+    order = [i for i in range(len(roots)) if i not in fixed]  # earlier roots get more
     weights = {i: 1 / (rank + 1) ** 0.8 for rank, i in enumerate(order)}
     total = sum(weights.values()) or 1.0
     specs: list[FamilySpec] = []
