@@ -1,18 +1,28 @@
-"""A synthetic demo registry: organisations, the Innokaupungit network, themes and ~400 innovations with lineage.
+"""A synthetic demo registry: organisations, the Innokaupungit network, themes and ~2000 innovations whose
+adoption histories over 2008–2026 come from a diffusion process (core/demo_diffusion.py).
 
 Everything it makes is flagged `is_synthetic` and deterministic for a seed. The registry is *planned* first in
-plain Python (who originates what, who adopts it when, with whom) and then *written through the services*
-(organisation_create, network_create, innovation_create, innovation_adopt, innovation_update, partnership_add),
-so search documents, classifications, stage history, adoptions and the change log are exactly what the
-services make. Only two things are written around them, because no service takes them: the `is_synthetic` flag
-(one UPDATE per table) and the past dates of the stage history and timestamps (a demo spanning 2015–2025 would
-otherwise show everything as created today). Measured: the whole load takes ~10 s on SQLite and ~20 s on
-PostgreSQL, so no bulk path was needed; bench/generate.py is the bulk path for large registries.
+plain Python (who originates what, who adopts it when, from whom, with whom) and then *written*. Organisations and
+the network go through the services (organisation_create, network_create). The innovations are written in bulk
+(`Writer.bulk`), exactly as innovation_create, partnership_add, innovation_adopt and innovation_update would
+write them — the same texts copied from the source, classifications, themes, partners, search documents made by
+the services' own function, catalogue entries made by `catalogue.refresh`, adoption rows and the change log —
+because a registry with time depth has thousands of records, and one service call per record would take minutes
+(the services' per-record checks and catalogue refreshes, ~40 ms a record). The past dates of the stage history
+and timestamps are set afterwards. Measured on SQLite (`manage.py load_demo_data`, this machine, shared): ~2000
+records in about a third of the time the 400 records took through the services (figures in the report of the
+change, docs/architecture.md).
 
-The shares loosely follow the seed (Innovation Barometer 2022): most adopted innovations adapt (~55 %) or copy
+The diffusion: each family (an original and the records derived from it) was designed as an S-curve, a burst
+(a law or programme: most adoptions in one year), two waves, an emerging or a failed innovation; each year each
+organisation of the kinds that may adopt it takes it up with the hazard p + q·(share of adopters among its peers
+in the country, its region, its network and its partners). Adopters learn from the originator or an earlier
+adopter near them (lineage has depth); some adoptions have no recorded source and appear as the adopter's own
+record of the same concept ("lineage nobody recorded"); the wellbeing services counties adopt from 2023.
+
+The shares loosely follow the seed (Innovation Barometer 2022): most adopted innovations adapt (~60 %) or copy
 (~30 %) others' ideas; service innovations are the most common type; idea sources are above all domestic networks
-and own staff; motivations are users' needs, savings and technology. Diffusion follows an S-curve in time and
-spreads first to network members and neighbouring regions.
+and own staff; motivations are users' needs, savings and technology.
 """
 
 import datetime
@@ -1995,6 +2005,9 @@ class Writer:
                 texts: dict[str, str] = dict(copied)
                 if plan.novelty == Novelty.ADAPTED:
                     texts.update(self._adapted_texts(plan))
+                else:  # copied as it is, but under the adopter's own name (not its source's, when that had one)
+                    adopter = self._names(plan.owner)
+                    texts.update(_three([f"{t} – {n}" for t, n in zip(concept.title, adopter, strict=True)], "title"))
             elif plan.adopted_on is None:  # an original
                 texts = {**self._original_texts(plan), **_adopter_texts(plan, concept)}
                 social = concept.social
