@@ -1616,6 +1616,8 @@ class Planner:
                 plan = self._adoption(f"d{len(recorded) + len(unrecorded)}", parent, ref, str(mode), on)
                 plan.family = root.key
                 plan.status = str(Status.PUBLISHED)  # drafts are chosen below, among those nobody learnt from
+                if ref.kind == OrganisationKind.WELLBEING_COUNTY:  # no experiment before the county existed
+                    plan.history = [(stage, max(day, COUNTIES_FROM)) for stage, day in plan.history]
                 if adopter.source is None:
                     # Taken into use without recording where the idea came from: the adopter's own record.
                     plan.source = None
