@@ -3,18 +3,19 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.dev_provider import register_dev_provider
 from barometer.demo_data import demo_rounds_delete, demo_rounds_load
-from core.demo_data import DEFAULT_SEED, DEMO_PASSWORD, demo_data_load
+from core.demo_data import DEFAULT_INNOVATIONS, DEFAULT_SEED, DEMO_PASSWORD, demo_data_load
 from ideas.demo_data import demo_codevelopment_delete, demo_codevelopment_load
 
 
 class Command(BaseCommand):
     help = (
-        "Loads a synthetic demo registry (organisations, the Innokaupungit network, themes, ~400 innovations with "
-        "lineage), two synthetic innovation barometer rounds (2018, 2022), challenges with ideas carried into "
+        "Loads a synthetic demo registry (organisations, the Innokaupungit network, themes, ~2000 innovations with "
+        "adoption histories 2008–2026 from a diffusion process), two synthetic innovation barometer rounds (2018, 2022), challenges with ideas carried into "
         "experiments and innovations, and demo users. Does nothing when the demo data is already there; --reset "
         "rebuilds it."
     )
@@ -24,7 +25,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=DEFAULT_SEED, help="Random seed (the same seed, the same data)."
         )
-        parser.add_argument("--innovations", type=int, default=400, help="About how many innovations to make.")
+        parser.add_argument(
+            "--innovations",
+            type=int,
+            default=DEFAULT_INNOVATIONS,
+            help="About how many innovations to make (originals, adoptions and records without a recorded source).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbose = options["verbosity"] >= 1
@@ -44,6 +50,10 @@ class Command(BaseCommand):
             provider = register_dev_provider()
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
+        if result.created and "recompute_diffusion" in get_commands():
+            # The registry was written in bulk, around the services: the stored diffusion figures are made now, so
+            # that the demo's diffusion pages have them at once (the diffusion app's command, when it is there).
+            call_command("recompute_diffusion", verbosity=options["verbosity"], stdout=self.stdout)
         if result.created:
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded in {result.seconds:.1f} s."))
         else:
