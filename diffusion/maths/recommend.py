@@ -1,0 +1,629 @@
+"""What to adopt next: item-based collaborative filtering over who adopted what, blended with "organisations like
+you", each recommendation with its reason as data; and its offline evaluation on a time split.
+
+Public interface
+----------------
+```python
+class Adoption(Protocol):            # diffusion.maths.adoption_table.AdoptionEvent fits; so does any NamedTuple
+    organisation: str; innovation: str; year: int
+
+@dataclass(frozen=True)
+class OrganisationFeatures:          # every mapping optional; organisations missing from one just lack that feature
+    region_of: Mapping[str, str]
+    size_class_of: Mapping[str, str]
+    networks_of: Mapping[str, Collection[str]]   # network keys an organisation belongs to
+
+@dataclass(frozen=True)
+class RecommenderSettings:           # defaults chosen on SPID's 1975 split, see docs/benchmarks.md
+    similarity: "cosine" | "conditional"; half_life_years: float | None; blend: float; neighbours: int | None
+    weight_region, weight_size_class, weight_region_and_size_class, weight_network, weight_everyone: float
+
+fit_recommender(events, *, features=None, settings=None, now_year=None) -> Recommender
+Recommender.for_organisation(organisation, k=10) -> list[Recommendation]       # what to adopt next
+Recommender.also_adopted(innovation, k=10) -> list[AlsoAdopted]                # adopters of this also adopted …
+Recommender.likely_next(innovation, k=10) -> list[LikelyAdopter]               # who is likely to adopt it next
+Recommender.popular_for(organisation, k=10) -> list[str]                       # the popularity baseline
+recommend_for_organisation(events, organisation, *, features=None, k=10, settings=None) -> list[Recommendation]
+evaluate_time_split(events, cutoff_year, k=10, *, features=None, settings=None, until_year=None) -> TimeSplitResult
+```
+`Recommendation.reason` / `LikelyAdopter.reason` is a `Reason`: counts of adopters in the organisation's region,
+size class, both, and its networks; an example adopter with its year and relation; the innovation the
+organisation already adopted that this one is most similar to. The UI puts it in words in fi/sv/en.
+
+The method
+----------
+Adoptions form a binary organisation × innovation matrix B. Each adoption is weighted by its recency,
+r = 2^(−(now − year)/half_life), giving R: what spreads now counts more than what spread decades ago (time-decayed
+collaborative filtering, Ding & Li 2005).
+
+- Item-based CF (Sarwar et al. 2001; Deshpande & Karypis 2004): the similarity of innovations i and j is either
+  the cosine of their recency-weighted adopter vectors, R_i·R_j / (|R_i| |R_j|), or the conditional probability
+  that an adopter of i adopted j, Σ_u B_ui R_uj / n_i. Each innovation keeps its `neighbours` most similar ones.
+  The organisation's CF score of j is the average similarity of j to what it adopted, weighted by the recency of
+  its own adoptions: Σ_i r_oi s(i, j) / Σ_i r_oi (in [0, 1]).
+- Organisations like you: the recency-weighted share of adopters of j in the organisation's region, size class,
+  region × size class, each of its networks and among everyone, mixed with the weights in the settings (weights of
+  features an organisation lacks are spread over the others). Also in [0, 1].
+- Score = (1 − blend) · CF + blend · like-you; innovations the organisation already adopted are never recommended.
+
+Popularity baseline: the innovations with most adopters (in the fitted data) that the organisation has not adopted.
+
+Evaluation (`evaluate_time_split`), exactly: fit on adoptions with year < cutoff_year; the targets of an
+organisation are its adoptions with cutoff_year ≤ year (≤ until_year when given) of innovations that somebody
+adopted before the cutoff (an innovation first adopted after the cutoff cannot be recommended by any method fitted
+before it; those adoptions are counted apart as `cold_adoptions`). An organisation is evaluated when it has at
+least one adoption before the cutoff and at least one target. Hit rate at k: the share of evaluated organisations
+with at least one target in their top k. Recall at k: the mean over evaluated organisations of
+|top k ∩ targets| / |targets| (macro average). The same for the popularity baseline.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+# Organisations scored together in one evaluation step: bounds the dense block (chunk × innovations) in memory.
+_CHUNK = 512
+
+
+class Adoption(Protocol):
+    """Any record with these three read-only attributes (AdoptionEvent, a NamedTuple, a dataclass)."""
+
+    @property
+    def organisation(self) -> str: ...
+
+    @property
+    def innovation(self) -> str: ...
+
+    @property
+    def year(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class OrganisationFeatures:
+    region_of: Mapping[str, str] = field(default_factory=dict)
+    size_class_of: Mapping[str, str] = field(default_factory=dict)
+    networks_of: Mapping[str, Collection[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecommenderSettings:
+    similarity: Literal["cosine", "conditional"] = "cosine"
+    half_life_years: float | None = 10.0  # None: every adoption counts the same, however old
+    blend: float = 0.5  # weight of "organisations like you"; 0 = pure item-based CF
+    neighbours: int | None = 100  # similar innovations kept per innovation; None keeps all
+    weight_region: float = 1.0
+    weight_size_class: float = 1.0
+    weight_region_and_size_class: float = 1.0
+    weight_network: float = 1.0
+    weight_everyone: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.similarity not in ("cosine", "conditional"):
+            raise ValueError(f"unknown similarity {self.similarity!r}")
+        if not 0.0 <= self.blend <= 1.0:
+            raise ValueError("blend must be in [0, 1]")
+        if self.half_life_years is not None and self.half_life_years <= 0:
+            raise ValueError("half_life_years must be positive")
+        if self.neighbours is not None and self.neighbours < 1:
+            raise ValueError("neighbours must be at least 1")
+
+
+Relation = Literal["same_region_and_size_class", "same_region", "network_partner", "same_size_class", "other"]
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an innovation is suggested to an organisation: data for the UI to put in words."""
+
+    adopters: int  # organisations that adopted the innovation (in the fitted data)
+    adopters_same_region: int | None  # None when the organisation's region is not known
+    adopters_same_size_class: int | None
+    adopters_same_region_and_size_class: int | None
+    adopters_in_shared_networks: int | None  # adopters sharing a network with the organisation
+    example_adopter: str | None  # the closest adopter (relation first, then the most recent)
+    example_year: int | None
+    example_relation: Relation | None
+    because_of: str | None  # the innovation the organisation adopted that is most similar to this one
+    because_similarity: float | None
+    because_co_adopters: int | None  # organisations that adopted both
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    innovation: str
+    score: float
+    item_based: float  # the CF part
+    like_you: float  # the "organisations like you" part
+    reason: Reason
+
+
+@dataclass(frozen=True)
+class AlsoAdopted:
+    innovation: str
+    similarity: float
+    co_adopters: int  # organisations that adopted both
+    share: float  # co_adopters / adopters of the given innovation
+
+
+@dataclass(frozen=True)
+class LikelyAdopter:
+    organisation: str
+    score: float
+    item_based: float
+    like_you: float
+    reason: Reason
+
+
+@dataclass(frozen=True)
+class TimeSplitResult:
+    cutoff_year: int
+    until_year: int | None
+    k: int
+    organisations: int  # evaluated: at least one adoption before the cutoff and one target after
+    targets: int  # target adoptions summed over evaluated organisations
+    cold_adoptions: int  # adoptions after the cutoff of innovations nobody adopted before it (not targets)
+    hit_rate: float
+    recall_at_k: float
+    baseline_hit_rate: float
+    baseline_recall: float
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        return asdict(self)
+
+
+def _recency(years: FloatArray, now_year: float, half_life: float | None) -> FloatArray:
+    if half_life is None:
+        return np.ones_like(years)
+    # Adoptions after now_year (not expected) count as of now.
+    age = np.maximum(now_year - years, 0.0)
+    return np.asarray(np.exp2(-age / half_life), dtype=np.float64)
+
+
+def _prune_rows(matrix: sparse.csr_matrix, keep: int | None) -> sparse.csr_matrix:
+    """Keep each row's `keep` largest entries (the innovation's nearest neighbours)."""
+    matrix.eliminate_zeros()
+    if keep is None:
+        return matrix
+    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+    rows: list[IntArray] = []
+    cols: list[IntArray] = []
+    vals: list[FloatArray] = []
+    for row in range(matrix.shape[0]):
+        start, end = int(indptr[row]), int(indptr[row + 1])
+        if end - start > keep:
+            part = np.argpartition(-data[start:end], keep - 1)[:keep] + start
+        else:
+            part = np.arange(start, end)
+        rows.append(np.full(part.size, row, dtype=np.int64))
+        cols.append(indices[part].astype(np.int64))
+        vals.append(data[part].astype(np.float64))
+    return sparse.csr_matrix(
+        (
+            np.concatenate(vals or [np.zeros(0)]),
+            (np.concatenate(rows or [np.zeros(0, np.int64)]), np.concatenate(cols or [np.zeros(0, np.int64)])),
+        ),
+        shape=matrix.shape,
+    )
+
+
+class Recommender:
+    """A fitted recommender; build it with `fit_recommender`."""
+
+    def __init__(
+        self,
+        events: Iterable[Adoption],
+        features: OrganisationFeatures,
+        settings: RecommenderSettings,
+        now_year: int | None,
+    ) -> None:
+        self.settings = settings
+        self.features = features
+        first_year: dict[tuple[str, str], int] = {}
+        for event in events:
+            key = (event.organisation, event.innovation)
+            year = int(event.year)
+            if key not in first_year or year < first_year[key]:
+                first_year[key] = year  # an organisation adopts an innovation once: its first adoption counts
+        organisations = {o for o, _ in first_year}
+        organisations.update(features.region_of, features.size_class_of, features.networks_of)
+        self.organisations: list[str] = sorted(organisations)
+        self.innovations: list[str] = sorted({i for _, i in first_year})
+        self.org_index = {o: n for n, o in enumerate(self.organisations)}
+        self.item_index = {i: n for n, i in enumerate(self.innovations)}
+        self.now_year = now_year if now_year is not None else max(first_year.values(), default=0)
+        n_orgs, n_items = len(self.organisations), len(self.innovations)
+
+        rows = np.fromiter((self.org_index[o] for o, _ in first_year), dtype=np.int64, count=len(first_year))
+        cols = np.fromiter((self.item_index[i] for _, i in first_year), dtype=np.int64, count=len(first_year))
+        years = np.fromiter(first_year.values(), dtype=np.float64, count=len(first_year))
+        weights = _recency(years, float(self.now_year), settings.half_life_years)
+        shape = (n_orgs, n_items)
+        self.binary = sparse.csr_matrix((np.ones_like(weights), (rows, cols)), shape=shape)
+        self.recent = sparse.csr_matrix((weights, (rows, cols)), shape=shape)
+        self.years = sparse.csr_matrix((years, (rows, cols)), shape=shape)
+        self.binary_csc = self.binary.tocsc()
+        self.adopters_count: FloatArray = np.asarray(self.binary.sum(axis=0), dtype=np.float64).ravel()
+
+        self.similarity = self._item_similarity()
+        self.similarity_csc = self.similarity.tocsc()
+        # Each organisation's profile: its adoptions weighted by recency, summing to 1.
+        totals = np.asarray(self.recent.sum(axis=1), dtype=np.float64).ravel()
+        inverse = np.divide(1.0, totals, out=np.zeros_like(totals), where=totals > 0)
+        self.profile = sparse.csr_matrix(sparse.diags(inverse) @ self.recent)
+        self.mixing, self.group_rates = self._group_model()
+
+    # --- fitting -------------------------------------------------------------------------------------------
+    def _item_similarity(self) -> sparse.csr_matrix:
+        """Rows i, columns j: how much adopting i points to j. Computed in blocks of rows, each pruned at once, so
+        the dense co-adoption counts of all pairs are never held in memory."""
+        settings = self.settings
+        recent_t = sparse.csr_matrix(self.recent.T)
+        n_items = len(self.innovations)
+        norms = np.sqrt(np.asarray(self.recent.multiply(self.recent).sum(axis=0), dtype=np.float64).ravel())
+        blocks: list[sparse.csr_matrix] = []
+        left = recent_t if settings.similarity == "cosine" else sparse.csr_matrix(self.binary.T)
+        block = 256
+        for start in range(0, n_items, block):
+            stop = min(start + block, n_items)
+            coo = sparse.csr_matrix(left[start:stop] @ self.recent).tocoo()
+            off_diagonal = coo.row + start != coo.col  # an innovation is not its own neighbour
+            row_i, col_j, value = coo.row[off_diagonal], coo.col[off_diagonal], coo.data[off_diagonal]
+            if settings.similarity == "cosine":
+                denominator = norms[start:stop][row_i] * norms[col_j]
+                data = np.divide(value, denominator, out=np.zeros_like(value), where=denominator > 0)
+            else:
+                data = value / self.adopters_count[start:stop][row_i]
+            product = sparse.csr_matrix((data, (row_i, col_j)), shape=(stop - start, n_items))
+            blocks.append(_prune_rows(product, settings.neighbours))
+        if not blocks:
+            return sparse.csr_matrix((0, 0))
+        return sparse.csr_matrix(sparse.vstack(blocks))
+
+    def _group_model(self) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        """The "organisations like you" part as two matrices: mixing (organisations × groups: how much each group
+        counts for an organisation, rows summing to 1) and group_rates (groups × innovations: the recency-weighted
+        share of a group's organisations that adopted an innovation). Score = mixing @ group_rates."""
+        s, f = self.settings, self.features
+        members: dict[tuple[str, str], list[int]] = defaultdict(list)
+        mix_rows: list[int] = []
+        mix_cols: list[tuple[str, str]] = []
+        mix_vals: list[float] = []
+        for n, org in enumerate(self.organisations):
+            parts: list[tuple[float, list[tuple[str, str]]]] = []
+            region, size = f.region_of.get(org), f.size_class_of.get(org)
+            if region is not None:
+                parts.append((s.weight_region, [("region", region)]))
+            if size is not None:
+                parts.append((s.weight_size_class, [("size", size)]))
+            if region is not None and size is not None:
+                parts.append((s.weight_region_and_size_class, [("region_size", f"{region}\x1f{size}")]))
+            networks = sorted(set(f.networks_of.get(org, ())))
+            if networks:
+                parts.append((s.weight_network, [("network", net) for net in networks]))
+            parts.append((s.weight_everyone, [("everyone", "")]))
+            total = sum(weight for weight, _ in parts)
+            for weight, groups in parts:
+                for group in groups:
+                    members[group].append(n)
+                    if total > 0 and weight > 0:
+                        mix_rows.append(n)
+                        mix_cols.append(group)
+                        mix_vals.append(weight / total / len(groups))
+        group_keys = sorted(members)
+        group_index = {g: n for n, g in enumerate(group_keys)}
+        rows: list[int] = []
+        cols: list[int] = []
+        for group, orgs in members.items():
+            rows.extend([group_index[group]] * len(orgs))
+            cols.extend(orgs)
+        membership = sparse.csr_matrix(
+            (np.ones(len(rows)), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+            shape=(len(group_keys), len(self.organisations)),
+        )
+        sizes = np.asarray(membership.sum(axis=1), dtype=np.float64).ravel()
+        rates = sparse.csr_matrix(sparse.diags(1.0 / np.maximum(sizes, 1.0)) @ (membership @ self.recent))
+        mixing = sparse.csr_matrix(
+            (
+                np.asarray(mix_vals),
+                (np.asarray(mix_rows, dtype=np.int64), np.asarray([group_index[g] for g in mix_cols], dtype=np.int64)),
+            ),
+            shape=(len(self.organisations), len(group_keys)),
+        )
+        return mixing, rates
+
+    # --- scoring -------------------------------------------------------------------------------------------
+    def _parts(self, org_rows: IntArray) -> tuple[FloatArray, FloatArray]:
+        """CF and like-you scores (organisations × innovations, dense) for some organisations."""
+        item_based = np.asarray((self.profile[org_rows] @ self.similarity).toarray(), dtype=np.float64)
+        like_you = np.asarray((self.mixing[org_rows] @ self.group_rates).toarray(), dtype=np.float64)
+        return item_based, like_you
+
+    def _scores(self, org_rows: IntArray) -> FloatArray:
+        item_based, like_you = self._parts(org_rows)
+        blend = self.settings.blend
+        scores = (1.0 - blend) * item_based + blend * like_you
+        adopted = self.binary[org_rows].tocoo()
+        scores[adopted.row, adopted.col] = -np.inf  # never recommend what the organisation already adopted
+        return scores
+
+    def _popularity(self, org_rows: IntArray) -> FloatArray:
+        scores = np.tile(self.adopters_count, (org_rows.size, 1))
+        adopted = self.binary[org_rows].tocoo()
+        scores[adopted.row, adopted.col] = -np.inf
+        return scores
+
+    @staticmethod
+    def _top(scores: FloatArray, k: int) -> list[IntArray]:
+        """Each row's top k columns, best first; ties go to the earlier innovation key (stable sort)."""
+        result: list[IntArray] = []
+        for row in scores:
+            order = np.argsort(-row, kind="stable")
+            finite = order[np.isfinite(row[order])]
+            result.append(finite[:k].astype(np.int64))
+        return result
+
+    def top_indices(self, org_rows: IntArray, k: int) -> list[IntArray]:
+        return self._top(self._scores(org_rows), k)
+
+    def popular_indices(self, org_rows: IntArray, k: int) -> list[IntArray]:
+        return self._top(self._popularity(org_rows), k)
+
+    # --- public queries ------------------------------------------------------------------------------------
+    def for_organisation(self, organisation: str, k: int = 10) -> list[Recommendation]:
+        """What the organisation might adopt next, best first. Unknown organisations get the like-you part only
+        through "everyone" (no features known): effectively recency-weighted popularity."""
+        row = self.org_index.get(organisation)
+        if row is None:
+            everyone = self._everyone_rates()
+            order = self._top(everyone[np.newaxis, :], k)[0]
+            return [
+                Recommendation(
+                    self.innovations[j], float(everyone[j]), 0.0, float(everyone[j]), self._reason(None, int(j))
+                )
+                for j in order
+            ]
+        rows = np.asarray([row], dtype=np.int64)
+        item_based, like_you = self._parts(rows)
+        scores = self._scores(rows)
+        order = self._top(scores, k)[0]
+        return [
+            Recommendation(
+                innovation=self.innovations[j],
+                score=float(scores[0, j]),
+                item_based=float(item_based[0, j]),
+                like_you=float(like_you[0, j]),
+                reason=self._reason(row, int(j)),
+            )
+            for j in order
+        ]
+
+    def popular_for(self, organisation: str, k: int = 10) -> list[str]:
+        """The popularity baseline: most adopters first, among innovations the organisation has not adopted."""
+        row = self.org_index.get(organisation)
+        if row is None:
+            scores = self.adopters_count.copy()[np.newaxis, :]
+        else:
+            scores = self._popularity(np.asarray([row], dtype=np.int64))
+        return [self.innovations[j] for j in self._top(scores, k)[0]]
+
+    def also_adopted(self, innovation: str, k: int = 10) -> list[AlsoAdopted]:
+        """Organisations that adopted this also adopted …: the most similar innovations, with co-adoption counts."""
+        item = self.item_index.get(innovation)
+        if item is None:
+            return []
+        similarity = np.asarray(self.similarity[item].toarray(), dtype=np.float64).ravel()
+        adopters = self.binary_csc[:, item].nonzero()[0]
+        co_adopters = np.asarray(self.binary[adopters].sum(axis=0), dtype=np.float64).ravel()
+        similarity[item] = -np.inf
+        similarity[co_adopters == 0] = -np.inf
+        order = self._top(similarity[np.newaxis, :], k)[0]
+        n = max(int(adopters.size), 1)
+        return [
+            AlsoAdopted(self.innovations[j], float(similarity[j]), int(co_adopters[j]), float(co_adopters[j] / n))
+            for j in order
+        ]
+
+    def likely_next(self, innovation: str, k: int = 10) -> list[LikelyAdopter]:
+        """Which organisations that have not adopted the innovation are most likely to adopt it next."""
+        item = self.item_index.get(innovation)
+        if item is None:
+            return []
+        item_based = np.asarray((self.profile @ self.similarity_csc[:, item]).toarray(), dtype=np.float64).ravel()
+        like_you = np.asarray((self.mixing @ self.group_rates[:, item]).toarray(), dtype=np.float64).ravel()
+        blend = self.settings.blend
+        scores = (1.0 - blend) * item_based + blend * like_you
+        scores[self.binary_csc[:, item].nonzero()[0]] = -np.inf
+        order = self._top(scores[np.newaxis, :], k)[0]
+        return [
+            LikelyAdopter(
+                organisation=self.organisations[o],
+                score=float(scores[o]),
+                item_based=float(item_based[o]),
+                like_you=float(like_you[o]),
+                reason=self._reason(int(o), item),
+            )
+            for o in order
+        ]
+
+    def _everyone_rates(self) -> FloatArray:
+        n = max(len(self.organisations), 1)
+        return np.asarray(self.recent.sum(axis=0), dtype=np.float64).ravel() / n
+
+    def _reason(self, org_row: int | None, item: int) -> Reason:
+        f = self.features
+        org = self.organisations[org_row] if org_row is not None else None
+        adopter_rows = self.binary_csc[:, item].nonzero()[0]
+        adopters = [self.organisations[a] for a in adopter_rows]
+        years = np.asarray(self.years[adopter_rows, item].toarray(), dtype=np.float64).ravel()
+        region = f.region_of.get(org) if org is not None else None
+        size = f.size_class_of.get(org) if org is not None else None
+        networks = set(f.networks_of.get(org, ())) if org is not None else set()
+        same_region = [a for a in adopters if region is not None and f.region_of.get(a) == region]
+        same_size = [a for a in adopters if size is not None and f.size_class_of.get(a) == size]
+        same_both = set(same_region) & set(same_size)
+        partners = [a for a in adopters if networks and networks & set(f.networks_of.get(a, ()))]
+
+        def relation(adopter: str) -> Relation:
+            if adopter in same_both:
+                return "same_region_and_size_class"
+            if region is not None and f.region_of.get(adopter) == region:
+                return "same_region"
+            if networks and networks & set(f.networks_of.get(adopter, ())):
+                return "network_partner"
+            if size is not None and f.size_class_of.get(adopter) == size:
+                return "same_size_class"
+            return "other"
+
+        rank: dict[Relation, int] = {
+            "same_region_and_size_class": 0,
+            "same_region": 1,
+            "network_partner": 2,
+            "same_size_class": 3,
+            "other": 4,
+        }
+        example: str | None = None
+        example_year: int | None = None
+        example_relation: Relation | None = None
+        if adopters:
+            # The closest relation first, then the most recent adoption, then the key (stable output).
+            best = min(range(len(adopters)), key=lambda n: (rank[relation(adopters[n])], -years[n], adopters[n]))
+            example, example_year = adopters[best], int(years[best])
+            example_relation = relation(example)
+
+        because: str | None = None
+        because_similarity: float | None = None
+        because_co: int | None = None
+        if org_row is not None:
+            profile = self.recent[org_row].tocoo()
+            if profile.nnz:
+                column = np.asarray(self.similarity_csc[:, item].toarray(), dtype=np.float64).ravel()
+                contributions = profile.data * column[profile.col]
+                best_n = int(np.argmax(contributions))
+                if contributions[best_n] > 0:
+                    source = int(profile.col[best_n])
+                    because = self.innovations[source]
+                    because_similarity = float(column[source])
+                    both = self.binary_csc[:, source].multiply(self.binary_csc[:, item])
+                    because_co = int(both.sum())
+        return Reason(
+            adopters=len(adopters),
+            adopters_same_region=len(same_region) if region is not None else None,
+            adopters_same_size_class=len(same_size) if size is not None else None,
+            adopters_same_region_and_size_class=len(same_both) if region is not None and size is not None else None,
+            adopters_in_shared_networks=len(partners) if networks else None,
+            example_adopter=example,
+            example_year=example_year,
+            example_relation=example_relation,
+            because_of=because,
+            because_similarity=because_similarity,
+            because_co_adopters=because_co,
+        )
+
+
+def fit_recommender(
+    events: Iterable[Adoption],
+    *,
+    features: OrganisationFeatures | None = None,
+    settings: RecommenderSettings | None = None,
+    now_year: int | None = None,
+) -> Recommender:
+    """Fit on every adoption given; `now_year` (default: the latest adoption's year) anchors the recency weights."""
+    return Recommender(events, features or OrganisationFeatures(), settings or RecommenderSettings(), now_year)
+
+
+def recommend_for_organisation(
+    events: Iterable[Adoption],
+    organisation: str,
+    *,
+    features: OrganisationFeatures | None = None,
+    k: int = 10,
+    settings: RecommenderSettings | None = None,
+) -> list[Recommendation]:
+    """Fit and ask once (the agreed one-call interface); keep a `Recommender` to ask many times."""
+    return fit_recommender(events, features=features, settings=settings).for_organisation(organisation, k)
+
+
+def evaluate_time_split(
+    events: Iterable[Adoption],
+    cutoff_year: int,
+    k: int = 10,
+    *,
+    features: OrganisationFeatures | None = None,
+    settings: RecommenderSettings | None = None,
+    until_year: int | None = None,
+) -> TimeSplitResult:
+    """Fit on adoptions before `cutoff_year`, predict those from it on (to `until_year`); see the module docstring
+    for exactly what counts."""
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    events = list(events)
+    train = [e for e in events if e.year < cutoff_year]
+    model = fit_recommender(train, features=features, settings=settings, now_year=cutoff_year - 1)
+    trained_orgs = {e.organisation for e in train}
+    targets: dict[int, set[int]] = defaultdict(set)
+    cold = 0
+    for e in events:
+        if e.year < cutoff_year or (until_year is not None and e.year > until_year):
+            continue
+        item = model.item_index.get(e.innovation)
+        if item is None:
+            cold += 1
+            continue
+        if e.organisation not in trained_orgs:
+            continue
+        row = model.org_index[e.organisation]
+        if model.binary[row, item]:
+            continue  # adopted again after an adoption before the cutoff: not a new adoption
+        targets[row].add(item)
+    rows = np.asarray(sorted(targets), dtype=np.int64)
+    hits = recall = base_hits = base_recall = 0.0
+    for start in range(0, rows.size, _CHUNK):
+        chunk = rows[start : start + _CHUNK]
+        for row, ours, base in zip(chunk, model.top_indices(chunk, k), model.popular_indices(chunk, k), strict=True):
+            wanted = targets[int(row)]
+            found = len(wanted.intersection(ours.tolist()))
+            found_base = len(wanted.intersection(base.tolist()))
+            hits += found > 0
+            recall += found / len(wanted)
+            base_hits += found_base > 0
+            base_recall += found_base / len(wanted)
+    n = rows.size
+    return TimeSplitResult(
+        cutoff_year=cutoff_year,
+        until_year=until_year,
+        k=k,
+        organisations=int(n),
+        targets=sum(len(t) for t in targets.values()),
+        cold_adoptions=cold,
+        hit_rate=hits / n if n else math.nan,
+        recall_at_k=recall / n if n else math.nan,
+        baseline_hit_rate=base_hits / n if n else math.nan,
+        baseline_recall=base_recall / n if n else math.nan,
+    )
+
+
+__all__: Sequence[str] = (
+    "Adoption",
+    "AlsoAdopted",
+    "LikelyAdopter",
+    "OrganisationFeatures",
+    "Reason",
+    "Recommendation",
+    "Recommender",
+    "RecommenderSettings",
+    "TimeSplitResult",
+    "evaluate_time_split",
+    "fit_recommender",
+    "recommend_for_organisation",
+)
