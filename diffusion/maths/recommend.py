@@ -14,7 +14,7 @@ class OrganisationFeatures:          # every mapping optional; organisations mis
     networks_of: Mapping[str, Collection[str]]   # network keys an organisation belongs to
 
 @dataclass(frozen=True)
-class RecommenderSettings:           # defaults chosen on SPID's 1975 split, see docs/benchmarks.md
+class RecommenderSettings:           # defaults chosen on SPID's tuning split (before 1990), docs/benchmarks.md
     similarity: "cosine" | "conditional"; half_life_years: float | None; blend: float; neighbours: int | None
     weight_region, weight_size_class, weight_region_and_size_class, weight_network, weight_everyone: float
 
@@ -98,11 +98,13 @@ class OrganisationFeatures:
 
 @dataclass(frozen=True)
 class RecommenderSettings:
-    similarity: Literal["cosine", "conditional"] = "cosine"
-    half_life_years: float | None = 10.0  # None: every adoption counts the same, however old
-    blend: float = 0.5  # weight of "organisations like you"; 0 = pure item-based CF
-    neighbours: int | None = 100  # similar innovations kept per innovation; None keeps all
-    weight_region: float = 1.0
+    # The defaults were chosen on SPID's tuning split only (fit before 1975, predict 1975-1989: nothing from the
+    # reported splits of 1990 and later), by recall at 10 over a grid: `python -m bench.diffusion_recommend --tune`.
+    similarity: Literal["cosine", "conditional"] = "conditional"
+    half_life_years: float | None = 3.0  # None: every adoption counts the same, however old
+    blend: float = 0.25  # weight of "organisations like you"; 0 = pure item-based CF
+    neighbours: int | None = 20  # similar innovations kept per innovation; None keeps all
+    weight_region: float = 3.0
     weight_size_class: float = 1.0
     weight_region_and_size_class: float = 1.0
     weight_network: float = 1.0
