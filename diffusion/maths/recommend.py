@@ -254,11 +254,29 @@ class Recommender:
         self.binary = sparse.csr_matrix((np.ones_like(weights), (rows, cols)), shape=shape)
         self.recent = sparse.csr_matrix((weights, (rows, cols)), shape=shape)
         self.years = sparse.csr_matrix((years, (rows, cols)), shape=shape)
-        self.binary_csc = self.binary.tocsc()
+        self.binary_csc = sparse.csc_matrix(self.binary)
+        self.binary_csc.sort_indices()
+        self.years_csc = sparse.csc_matrix(self.years)
+        self.years_csc.sort_indices()  # the same pattern as binary_csc, so its values line up with the adopters
+        self.recent_csr = sparse.csr_matrix(self.recent)
+        self.recent_csr.sort_indices()
+        self.region_code = self._codes(features.region_of)
+        self.size_code = self._codes(features.size_class_of)
+        networks = sorted({n for nets in features.networks_of.values() for n in nets})
+        network_index = {n: i for i, n in enumerate(networks)}
+        pairs = [(self.org_index[o], network_index[n]) for o, nets in features.networks_of.items() for n in set(nets)]
+        self.network_membership = sparse.csr_matrix(
+            (np.ones(len(pairs)), ([p[0] for p in pairs], [p[1] for p in pairs])),
+            shape=(n_orgs, len(networks)),
+        )
+        self.network_membership.sort_indices()
+        self.network_members = sparse.csc_matrix(self.network_membership)  # a column: a network's members
+        self.network_members.sort_indices()
         self.adopters_count: FloatArray = np.asarray(self.binary.sum(axis=0), dtype=np.float64).ravel()
 
         self.similarity = self._item_similarity()
-        self.similarity_csc = self.similarity.tocsc()
+        self.similarity_csc = sparse.csc_matrix(self.similarity)
+        self.similarity_csc.sort_indices()
         # Each organisation's profile: its adoptions weighted by recency, summing to 1.
         totals = np.asarray(self.recent.sum(axis=1), dtype=np.float64).ravel()
         inverse = np.divide(1.0, totals, out=np.zeros_like(totals), where=totals > 0)
@@ -266,6 +284,13 @@ class Recommender:
         self.mixing, self.group_rates = self._group_model()
 
     # --- fitting -------------------------------------------------------------------------------------------
+    def _codes(self, of: Mapping[str, str]) -> IntArray:
+        """Each organisation's group as an integer code (−1 when not known)."""
+        index: dict[str, int] = {}
+        return np.asarray(
+            [index.setdefault(of[o], len(index)) if o in of else -1 for o in self.organisations], dtype=np.int64
+        )
+
     def _item_similarity(self) -> sparse.csr_matrix:
         """Rows i, columns j: how much adopting i points to j. Computed in blocks of rows, each pruned at once, so
         the dense co-adoption counts of all pairs are never held in memory."""
@@ -463,74 +488,79 @@ class Recommender:
         return np.asarray(self.recent.sum(axis=0), dtype=np.float64).ravel() / n
 
     def _reason(self, org_row: int | None, item: int) -> Reason:
-        f = self.features
-        org = self.organisations[org_row] if org_row is not None else None
-        adopter_rows = self.binary_csc[:, item].nonzero()[0]
-        adopters = [self.organisations[a] for a in adopter_rows]
-        years = np.asarray(self.years[adopter_rows, item].toarray(), dtype=np.float64).ravel()
-        region = f.region_of.get(org) if org is not None else None
-        size = f.size_class_of.get(org) if org is not None else None
-        networks = set(f.networks_of.get(org, ())) if org is not None else set()
-        same_region = [a for a in adopters if region is not None and f.region_of.get(a) == region]
-        same_size = [a for a in adopters if size is not None and f.size_class_of.get(a) == size]
-        same_both = set(same_region) & set(same_size)
-        partners = [a for a in adopters if networks and networks & set(f.networks_of.get(a, ()))]
-
-        def relation(adopter: str) -> Relation:
-            if adopter in same_both:
-                return "same_region_and_size_class"
-            if region is not None and f.region_of.get(adopter) == region:
-                return "same_region"
-            if networks and networks & set(f.networks_of.get(adopter, ())):
-                return "network_partner"
-            if size is not None and f.size_class_of.get(adopter) == size:
-                return "same_size_class"
-            return "other"
-
-        rank: dict[Relation, int] = {
-            "same_region_and_size_class": 0,
-            "same_region": 1,
-            "network_partner": 2,
-            "same_size_class": 3,
-            "other": 4,
-        }
-        example: str | None = None
-        example_year: int | None = None
+        """The reason data, vectorised over the innovation's adopters (a popular one has thousands)."""
+        adopters, years = _column(self.binary_csc, item)[0], _column(self.years_csc, item)[1]
+        known = org_row is not None
+        region = int(self.region_code[org_row]) if org_row is not None else -1
+        size = int(self.size_code[org_row]) if org_row is not None else -1
+        same_region = (self.region_code[adopters] == region) if region >= 0 else np.zeros(adopters.size, bool)
+        same_size = (self.size_code[adopters] == size) if size >= 0 else np.zeros(adopters.size, bool)
+        own_networks = _column(self.network_membership, org_row)[0] if org_row is not None else np.zeros(0, np.int64)
+        has_networks = own_networks.size > 0
+        if has_networks:
+            fellows = np.concatenate([_column(self.network_members, int(n))[0] for n in own_networks])
+            partners = np.isin(adopters, fellows)
+        else:
+            partners = np.zeros(adopters.size, dtype=bool)
+        both = same_region & same_size
+        # The closest relation first, then the most recent adoption, then the first key (stable output).
+        relation_rank = np.select([both, same_region, partners, same_size], [0, 1, 2, 3], default=4)
+        example = example_year = None
         example_relation: Relation | None = None
-        if adopters:
-            # The closest relation first, then the most recent adoption, then the key (stable output).
-            best = min(range(len(adopters)), key=lambda n: (rank[relation(adopters[n])], -years[n], adopters[n]))
-            example, example_year = adopters[best], int(years[best])
-            example_relation = relation(example)
+        if adopters.size:
+            best = int(np.lexsort((adopters, -years, relation_rank))[0])
+            example, example_year = self.organisations[int(adopters[best])], int(years[best])
+            example_relation = _RELATIONS[int(relation_rank[best])]
 
-        because: str | None = None
+        because = None
         because_similarity: float | None = None
         because_co: int | None = None
         if org_row is not None:
-            profile = self.recent[org_row].tocoo()
-            if profile.nnz:
-                column = np.asarray(self.similarity_csc[:, item].toarray(), dtype=np.float64).ravel()
-                contributions = profile.data * column[profile.col]
+            adopted, weights = _column(self.recent_csr, org_row)  # a CSR row: the organisation's adoptions
+            sources, similarities = _column(self.similarity_csc, item)  # innovations pointing to this one
+            common, in_adopted, in_sources = np.intersect1d(adopted, sources, assume_unique=True, return_indices=True)
+            if common.size:
+                contributions = weights[in_adopted] * similarities[in_sources]
                 best_n = int(np.argmax(contributions))
                 if contributions[best_n] > 0:
-                    source = int(profile.col[best_n])
+                    source = int(common[best_n])
                     because = self.innovations[source]
-                    because_similarity = float(column[source])
-                    both = self.binary_csc[:, source].multiply(self.binary_csc[:, item])
-                    because_co = int(both.sum())
+                    because_similarity = float(similarities[in_sources[best_n]])
+                    because_co = int(
+                        np.intersect1d(_column(self.binary_csc, source)[0], adopters, assume_unique=True).size
+                    )
         return Reason(
-            adopters=len(adopters),
-            adopters_same_region=len(same_region) if region is not None else None,
-            adopters_same_size_class=len(same_size) if size is not None else None,
-            adopters_same_region_and_size_class=len(same_both) if region is not None and size is not None else None,
-            adopters_in_shared_networks=len(partners) if networks else None,
+            adopters=int(adopters.size),
+            adopters_same_region=int(same_region.sum()) if region >= 0 else None,
+            adopters_same_size_class=int(same_size.sum()) if size >= 0 else None,
+            adopters_same_region_and_size_class=int(both.sum()) if region >= 0 and size >= 0 else None,
+            adopters_in_shared_networks=int(partners.sum()) if has_networks else None,
             example_adopter=example,
             example_year=example_year,
-            example_relation=example_relation,
+            example_relation=example_relation if known or example_relation is None else "other",
             because_of=because,
             because_similarity=because_similarity,
             because_co_adopters=because_co,
         )
+
+
+_RELATIONS: tuple[Relation, ...] = (
+    "same_region_and_size_class",
+    "same_region",
+    "network_partner",
+    "same_size_class",
+    "other",
+)
+
+
+def _column(matrix: sparse.csc_matrix | sparse.csr_matrix, n: int) -> tuple[IntArray, FloatArray]:
+    """Row indices and values of a CSC matrix's column n (or column indices and values of a CSR matrix's row n),
+    read straight from its arrays: scipy's indexing costs far more than the work for one column."""
+    start, stop = int(matrix.indptr[n]), int(matrix.indptr[n + 1])
+    return (
+        np.asarray(matrix.indices[start:stop], dtype=np.int64),
+        np.asarray(matrix.data[start:stop], dtype=np.float64),
+    )
 
 
 def fit_recommender(
