@@ -44,7 +44,8 @@ collaborative filtering, Ding & Li 2005).
 - Organisations like you: the recency-weighted share of adopters of j in the organisation's region, size class,
   region × size class, each of its networks and among everyone, mixed with the weights in the settings (weights of
   features an organisation lacks are spread over the others). Also in [0, 1].
-- Score = (1 − blend) · CF + blend · like-you; innovations the organisation already adopted are never recommended.
+- Score = (1 − blend) · CF/mean(CF) + blend · like-you/mean(like-you), each part divided by its average over all
+  organisation-innovation pairs so that blend weighs the parts, not their units; innovations the organisation already adopted are never recommended.
 
 Popularity baseline: the innovations with most adopters (in the fitted data) that the organisation has not adopted.
 
@@ -102,7 +103,7 @@ class RecommenderSettings:
     # reported splits of 1990 and later), by recall at 10 over a grid: `python -m bench.diffusion_recommend --tune`.
     similarity: Literal["cosine", "conditional"] = "conditional"
     half_life_years: float | None = 3.0  # None: every adoption counts the same, however old
-    blend: float = 0.25  # weight of "organisations like you"; 0 = pure item-based CF
+    blend: float = 0.5  # weight of "organisations like you" (each part in units of its average); 0 = pure CF
     neighbours: int | None = 20  # similar innovations kept per innovation; None keeps all
     weight_region: float = 3.0
     weight_size_class: float = 1.0
@@ -282,6 +283,19 @@ class Recommender:
         inverse = np.divide(1.0, totals, out=np.zeros_like(totals), where=totals > 0)
         self.profile = sparse.csr_matrix(sparse.diags(inverse) @ self.recent)
         self.mixing, self.group_rates = self._group_model()
+        self.group_rates_csc = sparse.csc_matrix(self.group_rates)
+        # The averages of both parts over all pairs, cheaply: mean(P @ S) = (column sums of P) · (row sums of S) / n.
+        n_pairs = max(n_orgs * n_items, 1)
+        mean_item_based = (
+            float(np.asarray(self.profile.sum(axis=0)).ravel() @ np.asarray(self.similarity.sum(axis=1)).ravel())
+            / n_pairs
+        )
+        mean_like_you = (
+            float(np.asarray(self.mixing.sum(axis=0)).ravel() @ np.asarray(self.group_rates.sum(axis=1)).ravel())
+            / n_pairs
+        )
+        self.item_based_unit = 1.0 / mean_item_based if mean_item_based > 0 else 0.0
+        self.like_you_unit = 1.0 / mean_like_you if mean_like_you > 0 else 0.0
 
     # --- fitting -------------------------------------------------------------------------------------------
     def _codes(self, of: Mapping[str, str]) -> IntArray:
@@ -376,10 +390,14 @@ class Recommender:
         like_you = np.asarray((self.mixing[org_rows] @ self.group_rates).toarray(), dtype=np.float64)
         return item_based, like_you
 
-    def _scores(self, org_rows: IntArray) -> FloatArray:
-        item_based, like_you = self._parts(org_rows)
+    def _combine(self, item_based: FloatArray, like_you: FloatArray) -> FloatArray:
+        """The blend of the two parts, each in units of its own average over all organisation-innovation pairs:
+        their raw scales differ (similarities vs adoption shares), and blend should weigh them, not their units."""
         blend = self.settings.blend
-        scores = (1.0 - blend) * item_based + blend * like_you
+        return np.asarray((1.0 - blend) * item_based * self.item_based_unit + blend * like_you * self.like_you_unit)
+
+    def _scores(self, org_rows: IntArray) -> FloatArray:
+        scores = self._combine(*self._parts(org_rows))
         adopted = self.binary[org_rows].tocoo()
         scores[adopted.row, adopted.col] = -np.inf  # never recommend what the organisation already adopted
         return scores
@@ -467,9 +485,8 @@ class Recommender:
         if item is None:
             return []
         item_based = np.asarray((self.profile @ self.similarity_csc[:, item]).toarray(), dtype=np.float64).ravel()
-        like_you = np.asarray((self.mixing @ self.group_rates[:, item]).toarray(), dtype=np.float64).ravel()
-        blend = self.settings.blend
-        scores = (1.0 - blend) * item_based + blend * like_you
+        like_you = np.asarray((self.mixing @ self.group_rates_csc[:, item]).toarray(), dtype=np.float64).ravel()
+        scores = self._combine(item_based, like_you)
         scores[self.binary_csc[:, item].nonzero()[0]] = -np.inf
         order = self._top(scores[np.newaxis, :], k)[0]
         return [

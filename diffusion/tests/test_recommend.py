@@ -87,15 +87,15 @@ def test_ranking_for_an_organisation_by_hand() -> None:
     # D adopted y: CF scores are the similarities to y — x 2/3, z 1/sqrt(6) ≈ 0.408.
     recommendations = recommend_for_organisation(SMALL, "D", settings=cosine)
     assert [r.innovation for r in recommendations] == ["x", "z"]
-    assert recommendations[0].score == pytest.approx(2 / 3)
-    assert recommendations[1].score == pytest.approx(1 / math.sqrt(6))
+    assert recommendations[0].item_based == pytest.approx(2 / 3)
+    assert recommendations[1].item_based == pytest.approx(1 / math.sqrt(6))
     # A adopted x and y: z's score is the mean of cos(x, z) and cos(y, z); nothing else is left to suggest.
     (only,) = recommend_for_organisation(SMALL, "A", settings=cosine)
     assert only.innovation == "z"
-    assert only.score == pytest.approx((2 / math.sqrt(6) + 1 / math.sqrt(6)) / 2)
+    assert only.item_based == pytest.approx((2 / math.sqrt(6) + 1 / math.sqrt(6)) / 2)
     conditional = RecommenderSettings(similarity="conditional", **PLAIN)  # type: ignore[arg-type]
     (only,) = recommend_for_organisation(SMALL, "A", settings=conditional)
-    assert only.score == pytest.approx((2 / 3 + 1 / 3) / 2)  # (P(z|x) + P(z|y)) / 2
+    assert only.item_based == pytest.approx((2 / 3 + 1 / 3) / 2)  # (P(z|x) + P(z|y)) / 2
 
 
 def test_like_you_part_by_hand() -> None:
@@ -106,7 +106,20 @@ def test_like_you_part_by_hand() -> None:
     # D's region R2 = {C, D}: half of it adopted x and z; everyone: x 3/4, z 2/4. Weights 1 : 1.
     assert by_innovation["x"].like_you == pytest.approx(0.5 * 0.5 + 0.5 * 0.75)
     assert by_innovation["z"].like_you == pytest.approx(0.5 * 0.5 + 0.5 * 0.5)
-    assert by_innovation["x"].score == pytest.approx(by_innovation["x"].like_you)
+    # With blend 1 the score is the like-you part in units of its average over all 4 × 3 pairs.
+    _, like_you = model._parts(np.arange(4))
+    assert by_innovation["x"].score == pytest.approx(by_innovation["x"].like_you / like_you.mean())
+
+
+def test_parts_are_weighed_in_units_of_their_averages() -> None:
+    features = OrganisationFeatures(region_of={"A": "R1", "B": "R1", "C": "R2", "D": "R2"})
+    model = fit_recommender(SMALL, features=features)  # the defaults: recency weights, blend 0.5
+    item_based, like_you = model._parts(np.arange(4))  # every organisation × innovation pair, computed in full
+    assert model.item_based_unit == pytest.approx(1 / item_based.mean())
+    assert model.like_you_unit == pytest.approx(1 / like_you.mean())
+    for r in model.for_organisation("D"):
+        expected = 0.5 * r.item_based / item_based.mean() + 0.5 * r.like_you / like_you.mean()
+        assert r.score == pytest.approx(expected)
 
 
 def test_reason_data() -> None:
@@ -149,7 +162,7 @@ def test_also_adopted_and_likely_next_by_hand() -> None:
     # Who might adopt z next: A (adopted x and y: mean similarity 0.612), D (y: 0.408); B and C adopted it.
     likely = model.likely_next("z")
     assert [a.organisation for a in likely] == ["A", "D"]
-    assert likely[0].score == pytest.approx(3 / (2 * math.sqrt(6)))
+    assert likely[0].item_based == pytest.approx(3 / (2 * math.sqrt(6)))
     assert likely[1].reason.because_of == "y"
     assert model.likely_next("unknown") == []
     assert model.also_adopted("unknown") == []
