@@ -44,8 +44,10 @@ collaborative filtering, Ding & Li 2005).
 - Organisations like you: the recency-weighted share of adopters of j in the organisation's region, size class,
   region × size class, each of its networks and among everyone, mixed with the weights in the settings (weights of
   features an organisation lacks are spread over the others). Also in [0, 1].
-- Score = (1 − blend) · CF/mean(CF) + blend · like-you/mean(like-you), each part divided by its average over all
-  organisation-innovation pairs so that blend weighs the parts, not their units; innovations the organisation already adopted are never recommended.
+- Score = (1 − blend) · CF/mean(CF) + blend · like-you/mean(like-you): each part divided by its average over all
+  organisation-innovation pairs, so that blend weighs the parts, not their units. Innovations the organisation
+  already adopted are never recommended. An organisation never seen gets the recency-weighted share of adopters
+  among everyone (score = that share).
 
 Popularity baseline: the innovations with most adopters (in the fitted data) that the organisation has not adopted.
 
@@ -507,7 +509,6 @@ class Recommender:
     def _reason(self, org_row: int | None, item: int) -> Reason:
         """The reason data, vectorised over the innovation's adopters (a popular one has thousands)."""
         adopters, years = _column(self.binary_csc, item)[0], _column(self.years_csc, item)[1]
-        known = org_row is not None
         region = int(self.region_code[org_row]) if org_row is not None else -1
         size = int(self.size_code[org_row]) if org_row is not None else -1
         same_region = (self.region_code[adopters] == region) if region >= 0 else np.zeros(adopters.size, bool)
@@ -554,7 +555,7 @@ class Recommender:
             adopters_in_shared_networks=int(partners.sum()) if has_networks else None,
             example_adopter=example,
             example_year=example_year,
-            example_relation=example_relation if known or example_relation is None else "other",
+            example_relation=example_relation,
             because_of=because,
             because_similarity=because_similarity,
             because_co_adopters=because_co,
