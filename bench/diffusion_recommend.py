@@ -120,7 +120,8 @@ def spid(run_tuning: bool) -> dict[str, Any]:
             f"SPID cutoff {split['cutoff_year']} to {split['until_year'] or 'end'}: "
             f"hit@10 {split['hit_rate']:.3f} vs {split['baseline_hit_rate']:.3f}, "
             f"recall@10 {split['recall_at_k']:.4f} vs {split['baseline_recall']:.4f} "
-            f"({split['organisations']} states, {split['targets']} targets, {split['cold_adoptions']} cold)"
+            f"(recency-weighted popularity: {split['recent_baseline_hit_rate']:.3f}, "
+            f"{split['recent_baseline_recall']:.4f}) ({split['organisations']} states, {split['targets']} targets, {split['cold_adoptions']} cold)"
         )
     return out
 
@@ -240,7 +241,9 @@ def synthetic_run(organisations: int, innovations: int) -> dict[str, Any]:
             log(
                 f"synthetic cutoff {cutoff} ({label}): hit@10 {result['hit_rate']:.3f} vs "
                 f"{result['baseline_hit_rate']:.3f}, recall@10 {result['recall_at_k']:.4f} vs "
-                f"{result['baseline_recall']:.4f} ({result['organisations']:,} organisations, "
+                f"{result['baseline_recall']:.4f} (recency-weighted popularity: "
+                f"{result['recent_baseline_hit_rate']:.3f}, {result['recent_baseline_recall']:.4f}) "
+                f"({result['organisations']:,} organisations, "
                 f"{result['targets']:,} targets, {result['seconds']:.1f} s)"
             )
     out = {
