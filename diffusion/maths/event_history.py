@@ -304,7 +304,13 @@ def fit_event_history(
     fitted = np.asarray(result.predict(), dtype=np.float64)
     if (
         sm_exceptions.PerfectSeparationWarning in kinds
-        or np.any(np.abs(params[1:]) > _SEPARATION_COEFFICIENT)
+        # Only the covariates: a cubic baseline's terms are large by nature, and an innovation's intercept that runs
+        # off shows up in the fitted probabilities below.
+        or any(
+            abs(params[n]) > _SEPARATION_COEFFICIENT
+            for n, name in enumerate(names)
+            if name in columns and not name.startswith("duration^")
+        )
         or np.any((fitted < 1e-10) | (fitted > 1 - 1e-10))
         or not np.all(np.isfinite(errors))
     ):
