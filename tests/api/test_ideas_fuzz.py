@@ -33,6 +33,7 @@ from ideas.services import linking, moderation
 from ideas.services import states as state_services
 from ideas.tests.conftest import make_challenge
 from organisations.models import Organisation
+from tests.api import fuzz_counts
 
 # Django's WSGI application as gunicorn's entry point (config/wsgi.py) builds it, without that module's refusal
 # of the development SECRET_KEY, which the tests use on purpose.
@@ -156,7 +157,10 @@ def fuzz_headers(
     suppress_health_check=list(HealthCheck),
     database=None,  # no example database in the working tree: runs depend on the seed alone
 )
-def test_codevelopment_api_never_answers_with_a_server_error(case: Any, fuzz_headers: dict[str, str]) -> None:
+def test_codevelopment_api_never_answers_with_a_server_error(
+    case: Any, fuzz_headers: dict[str, str], request: pytest.FixtureRequest
+) -> None:
+    fuzz_counts.sent(request.node.callspec.params["fuzz_headers"], case)
     case.call_and_validate(headers=fuzz_headers, checks=[not_a_server_error])
 
 
