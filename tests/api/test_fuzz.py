@@ -1,7 +1,7 @@
 """Fuzzing the API from its own OpenAPI schema (schemathesis, in-process through the WSGI application): whatever
 is sent, valid or not, the answer is never a server error.
 
-Every operation gets up to MAX_EXAMPLES generated requests for each role of the authorization matrix
+Every operation gets up to fuzzing.MAX_EXAMPLES generated requests for each role of the authorization matrix
 (tests/api/test_permissions.py): nobody signed in, a registered person, an editor and an administrator of the
 owning organisation, an editor of another one, and a platform administrator (whose writes really run), each with an
 API token, against a small registry. How many requests were sent is printed at the end of the run. One pytest test per operation, so a failure names
@@ -16,11 +16,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
 
 from accounts.models import User
 from accounts.services import api_token_create
@@ -31,14 +27,12 @@ from innovations import services as innovation_services
 from innovations.models import Innovation
 from organisations import services as organisation_services
 from organisations.models import Network, Organisation, OrganisationKind
-from tests.api import fuzz_counts
+from tests.api import fuzzing
 from tests.api.conftest import make_innovation
 
 # Django's WSGI application as gunicorn's entry point (config/wsgi.py) builds it, without that module's refusal
 # of the development SECRET_KEY, which the tests use on purpose.
 application = get_wsgi_application()
-
-MAX_EXAMPLES = 30
 
 # The co-development endpoints are fuzzed against their own records in test_ideas_fuzz.py.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).exclude(tag_regex="^(challenges|ideas)$")
@@ -78,27 +72,15 @@ def fuzz_headers(
     if person is not None:
         _token, key = api_token_create(user=person, name="fuzz")
         headers["Authorization"] = f"Bearer {key}"
-    # Django closes "old" database connections when a request starts and ends; inside the test's transaction that
-    # would throw the test data away. Django's own test client switches this off in the same way.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
+    with fuzzing.test_database_kept():
         yield headers
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 @pytest.mark.slow
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(
-    max_examples=MAX_EXAMPLES,
-    suppress_health_check=list(HealthCheck),
-    database=None,  # no example database in the working tree: runs depend on the seed alone
-)
+@fuzzing.SETTINGS
 def test_api_never_answers_with_a_server_error(
     case: Any, fuzz_headers: dict[str, str], request: pytest.FixtureRequest
 ) -> None:
-    fuzz_counts.sent(request.node.callspec.params["fuzz_headers"], case)
-    case.call_and_validate(headers=fuzz_headers, checks=[not_a_server_error])
+    fuzzing.call(case, fuzz_headers, request)
