@@ -82,6 +82,15 @@ TITLES = {"fi": _("Title in Finnish"), "sv": _("Title in Swedish"), "en": _("Tit
 SUMMARIES = {"fi": _("Summary in Finnish"), "sv": _("Summary in Swedish"), "en": _("Summary in English")}
 
 
+def _identity(number: "StrOrPromise", name: "StrOrPromise", summary: "StrOrPromise") -> tuple[FieldDef, ...]:
+    """The first columns of both datasets: the record's number, its name and summary in each language."""
+    return (
+        FieldDef("id", "integer", _("Identifier"), number),
+        *_per_language("title", TITLES, name),
+        *_per_language("summary", SUMMARIES, summary),
+    )
+
+
 def _owner_fields(what: "StrOrPromise") -> tuple[FieldDef, ...]:
     return (
         FieldDef("owner", "string", _("Owner organisation"), what),
@@ -157,15 +166,9 @@ INNOVATIONS = Dataset(
     title=_("Published innovations"),
     description=_("Every published innovation of Finland's public sector recorded in Innoverkko, one per row."),
     fields=(
-        FieldDef("id", "integer", _("Identifier"), _("The innovation's permanent number in Innoverkko.")),
-        *_per_language(
-            "title",
-            TITLES,
+        *_identity(
+            _("The innovation's permanent number in Innoverkko."),
             _("The innovation's name."),
-        ),
-        *_per_language(
-            "summary",
-            SUMMARIES,
             _("The innovation in a few sentences."),
         ),
         *_per_language(
@@ -286,15 +289,9 @@ EXPERIMENTS = Dataset(
         "what did not work is worth knowing too."
     ),
     fields=(
-        FieldDef("id", "integer", _("Identifier"), _("The experiment's permanent number in Innoverkko.")),
-        *_per_language(
-            "title",
-            TITLES,
+        *_identity(
+            _("The experiment's permanent number in Innoverkko."),
             _("The experiment's name."),
-        ),
-        *_per_language(
-            "summary",
-            SUMMARIES,
             _("The experiment in a few sentences."),
         ),
         *_per_language(
