@@ -1,5 +1,8 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import URLPattern, path, reverse_lazy
 
 from accounts import views
 from accounts.forms import NoAutofocusPasswordChangeForm, NoAutofocusSetPasswordForm, PasswordResetRequestForm
@@ -25,54 +28,50 @@ urlpatterns = [
 urlpatterns += [path("sign-in/<slug:slug>/", views.oidc_start, name="oidc_start")]
 
 # Passwords: Django's own views and tokens (a reset link works once, for PASSWORD_RESET_TIMEOUT seconds), with our
-# templates. The reset page answers the same whether or not the address has an account.
-urlpatterns += [
-    path(
+# templates. The reset page answers the same whether or not the address has an account. One row a page: its
+# address, Django's view, its name (which is also its template's), and the page it leads to after a success.
+PASSWORD_PAGES: list[tuple[str, Any, str, str, dict[str, Any]]] = [  # Any: Django views of several generic bases
+    (
         "password/reset/",
-        password_reset_limited(
-            auth_views.PasswordResetView.as_view(
-                template_name="accounts/password_reset.html",
-                email_template_name="accounts/emails/password_reset.txt",
-                subject_template_name="accounts/emails/password_reset_subject.txt",
-                form_class=PasswordResetRequestForm,
-                success_url=reverse_lazy("accounts:password_reset_done"),
-            )
-        ),
-        name="password_reset",
+        auth_views.PasswordResetView,
+        "password_reset",
+        "password_reset_done",
+        {
+            "email_template_name": "accounts/emails/password_reset.txt",
+            "subject_template_name": "accounts/emails/password_reset_subject.txt",
+            "form_class": PasswordResetRequestForm,
+        },
     ),
-    path(
-        "password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
-        name="password_reset_done",
-    ),
-    path(
+    ("password/reset/sent/", auth_views.PasswordResetDoneView, "password_reset_done", "", {}),
+    (
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            form_class=NoAutofocusSetPasswordForm,
-            success_url=reverse_lazy("accounts:password_reset_complete"),
-        ),
-        name="password_reset_confirm",
+        auth_views.PasswordResetConfirmView,
+        "password_reset_confirm",
+        "password_reset_complete",
+        {"form_class": NoAutofocusSetPasswordForm},
     ),
-    path(
-        "password/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
-        name="password_reset_complete",
-    ),
-    path(
+    ("password/reset/done/", auth_views.PasswordResetCompleteView, "password_reset_complete", "", {}),
+    (
         "password/change/",
-        password_tries_limited(
-            auth_views.PasswordChangeView.as_view(
-                template_name="accounts/password_change.html",
-                form_class=NoAutofocusPasswordChangeForm,
-                success_url=reverse_lazy("accounts:password_change_done"),
-            )
-        ),
-        name="password_change",
+        auth_views.PasswordChangeView,
+        "password_change",
+        "password_change_done",
+        {"form_class": NoAutofocusPasswordChangeForm},
     ),
-    path(
-        "password/change/done/",
-        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
-        name="password_change_done",
-    ),
+    ("password/change/done/", auth_views.PasswordChangeDoneView, "password_change_done", "", {}),
 ]
+# Asking for a reset link is limited per address and per mailbox; wrong current passwords per person.
+LIMITED: dict[str, Callable[[Any], Any]] = {
+    "password_reset": password_reset_limited,
+    "password_change": password_tries_limited,
+}
+
+
+def _password_page(route: str, view: Any, name: str, success: str, options: dict[str, Any]) -> URLPattern:
+    if success:
+        options = {**options, "success_url": reverse_lazy(f"accounts:{success}")}
+    page = view.as_view(template_name=f"accounts/{name}.html", **options)
+    return path(route, LIMITED.get(name, lambda view: view)(page), name=name)
+
+
+urlpatterns += [_password_page(*page) for page in PASSWORD_PAGES]

@@ -2,6 +2,7 @@
 
     python -m bench.barometer_autosave                      # PostgreSQL, 200 respondents, 60 s
     python -m bench.barometer_autosave --db sqlite --users 50 --duration 20
+    python -m bench.barometer_autosave --kill 20             # kill -9 a random worker 20 times instead of SIGHUP
 
 1. A database of its own (PostgreSQL `innoverkko_bench_autosave`, or /tmp/innoverkko-bench/bench-autosave.sqlite3),
    dropped and made again: migrations, the reference data, and an open round whose frame is the first USERS
@@ -12,7 +13,9 @@
    opening their personal link (which makes the response, renders the form and sets the CSRF cookie); then, with
    all of them in, for the duration, each autosaves one answer after another with a think time of THINK_S between
    them. About one answer in ten is emptied (an empty answer deletes). Halfway through the duration the server's
-   workers are replaced (SIGHUP, what a deploy does), so the run also shows that a restart loses nothing.
+   workers are replaced (SIGHUP, what a deploy does), so the run also shows that a restart loses nothing. With
+   --kill N a random worker is killed with SIGKILL N times instead, spread over the duration (a crash in the
+   middle of a request; gunicorn forks a new worker), the kind of issue 12's probe.
 4. After the run the database is read and every answer that a client got a 2xx for must be there with the last
    acknowledged value ("zero lost answers"); an answer sent but not acknowledged (a time-out) may or may not be
    there and is counted apart.
@@ -38,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import BENCH_DIR, collect_static, django_setup, log, measured, write_json
-from bench.loadtest import prepare_database, run_locust, start_server, stop_server, summarise
+from bench.loadtest import children, prepare_database, run_locust, start_server, stop_server, summarise
 
 SCALE = "autosave"  # bench.common names its database innoverkko_bench_autosave
 RESULTS = BENCH_DIR / "barometer_autosave.json"
@@ -351,19 +354,38 @@ def baseline(port: int, token: str, questions: list[dict[str, Any]], count: int 
 
 
 def run_clients(
-    port: int, users: int, ramp: int, duration: int, server: subprocess.Popen[bytes], restart: bool
-) -> tuple[Path, float | None]:
+    port: int, users: int, ramp: int, duration: int, server: subprocess.Popen[bytes], restart: bool, kills: int = 0
+) -> tuple[Path, tuple[float, float] | None, int]:
     """Runs locust: `ramp` seconds while the respondents come in, then `duration` seconds with all of them
-    answering. Returns the path of the clients' results and when the workers were replaced (epoch seconds), if they
-    were: halfway through the `duration`."""
-    restarted_at = None
+    answering. Halfway through the `duration` the workers are replaced (SIGHUP) when `restart`; with `kills`, a
+    random worker is killed with SIGKILL that many times instead, spread over the `duration` (a crash in the middle
+    of requests: gunicorn forks a new one). Returns the path of the clients' results, the span of the disturbance
+    (epoch seconds, first to last signal), if any, and the number of workers killed."""
+    span: list[float] = []
+    killed = 0
 
     def replace_workers() -> None:
-        nonlocal restarted_at
         time.sleep(ramp + duration / 2)
         log(f"  {ramp + duration / 2:.0f} s: replacing the server's workers (SIGHUP)")
-        restarted_at = time.time()
+        span.append(time.time())
         os.kill(server.pid, signal.SIGHUP)
+
+    def kill_workers() -> None:
+        nonlocal killed
+        time.sleep(ramp)
+        rng = random.Random(9)  # noqa: S311 - which worker dies
+        for _ in range(kills):
+            time.sleep(duration / (kills + 1))
+            workers = children(server.pid)
+            if not workers:
+                continue
+            span.append(time.time())
+            try:
+                os.kill(rng.choice(workers), signal.SIGKILL)
+                killed += 1
+            except ProcessLookupError:  # it was being replaced already
+                continue
+        log(f"  {killed} workers killed with SIGKILL")
 
     results_path = run_locust(
         str(Path(__file__).resolve()),
@@ -373,9 +395,9 @@ def run_clients(
         users=users,
         spawn_rate=SPAWN_RATE,
         seconds=ramp + duration,
-        while_running=replace_workers if restart else None,
+        while_running=kill_workers if kills else replace_workers if restart else None,
     )
-    return results_path, restarted_at
+    return results_path, (min(span), max(span)) if span else None, killed
 
 
 def count_lost(round_pk: int, tokens: list[str], clients: dict[str, Any]) -> dict[str, Any]:
@@ -422,6 +444,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--duration", type=int, default=DURATION_S, help="seconds with every respondent answering")
     parser.add_argument("--workers", type=int, default=WORKERS)
     parser.add_argument("--no-restart", action="store_true", help="do not replace the workers halfway")
+    parser.add_argument("--kill", type=int, default=0, help="kill a random worker with SIGKILL this many times instead")
     args = parser.parse_args(argv)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()
@@ -446,7 +469,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         alone = baseline(port, plan["probe"], plan["questions"])
         log(f"  one client alone: p50 {alone['p50_ms']} ms, p95 {alone['p95_ms']} ms, errors {alone['errors']}")
         log(f"  server on 127.0.0.1:{port}; locust …")
-        clients_path, restarted_at = run_clients(port, args.users, ramp, args.duration, server, not args.no_restart)
+        clients_path, disturbed, killed = run_clients(
+            port, args.users, ramp, args.duration, server, not args.no_restart, args.kill
+        )
     finally:
         stop_server(server)
     clients = json.loads(clients_path.read_text())
@@ -455,7 +480,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     # Three phases: the respondents coming in (each opening their link renders the form, the heavier request),
     # all of them answering (the headline), and the seconds after the restart, when requests wait for new workers.
     all_in = max((start + seconds for start, seconds, _status in opened), default=0.0)
-    window = (restarted_at, restarted_at + RESTART_WINDOW_S) if restarted_at else None
+    window = (disturbed[0], disturbed[1] + RESTART_WINDOW_S) if disturbed else None
     steady = [s for s in samples if s[0] >= all_in and not _within(s, window)]
     results: dict[str, Any] = {
         "db": args.db,
@@ -464,7 +489,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "duration_s": args.duration,
         "workers": args.workers,
         "think_time_s": list(THINK_S),
-        "workers_replaced_halfway": not args.no_restart,
+        "workers_replaced_halfway": not args.no_restart and not args.kill,
+        "workers_killed": killed,
         "autosave_one_client_alone": alone,
         "autosave_all_answering": summarise(steady),
         "autosave_while_coming_in": summarise([s for s in samples if s[0] < all_in]),

@@ -9,7 +9,7 @@ Versioning (semantic): a new field is a minor version, a removed or renamed fiel
 one. The version is in every file (the JSON head, a CSV column) next to the address of its schema.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -73,8 +73,22 @@ class Dataset:
         return tuple(f.name for f in self.fields)
 
 
-def _per_language(base: str, titles: dict[str, "StrOrPromise"], description: "StrOrPromise") -> tuple[FieldDef, ...]:
+def _per_language(base: str, titles: Mapping[str, "StrOrPromise"], description: "StrOrPromise") -> tuple[FieldDef, ...]:
     return tuple(FieldDef(f"{base}_{lang}", "string", titles[lang], description) for lang in LANGUAGES)
+
+
+# Both datasets' names and summaries, one column a language.
+TITLES = {"fi": _("Title in Finnish"), "sv": _("Title in Swedish"), "en": _("Title in English")}
+SUMMARIES = {"fi": _("Summary in Finnish"), "sv": _("Summary in Swedish"), "en": _("Summary in English")}
+
+
+def _identity(number: "StrOrPromise", name: "StrOrPromise", summary: "StrOrPromise") -> tuple[FieldDef, ...]:
+    """The first columns of both datasets: the record's number, its name and summary in each language."""
+    return (
+        FieldDef("id", "integer", _("Identifier"), number),
+        *_per_language("title", TITLES, name),
+        *_per_language("summary", SUMMARIES, summary),
+    )
 
 
 def _owner_fields(what: "StrOrPromise") -> tuple[FieldDef, ...]:
@@ -152,15 +166,9 @@ INNOVATIONS = Dataset(
     title=_("Published innovations"),
     description=_("Every published innovation of Finland's public sector recorded in Innoverkko, one per row."),
     fields=(
-        FieldDef("id", "integer", _("Identifier"), _("The innovation's permanent number in Innoverkko.")),
-        *_per_language(
-            "title",
-            {"fi": _("Title in Finnish"), "sv": _("Title in Swedish"), "en": _("Title in English")},
+        *_identity(
+            _("The innovation's permanent number in Innoverkko."),
             _("The innovation's name."),
-        ),
-        *_per_language(
-            "summary",
-            {"fi": _("Summary in Finnish"), "sv": _("Summary in Swedish"), "en": _("Summary in English")},
             _("The innovation in a few sentences."),
         ),
         *_per_language(
@@ -281,15 +289,9 @@ EXPERIMENTS = Dataset(
         "what did not work is worth knowing too."
     ),
     fields=(
-        FieldDef("id", "integer", _("Identifier"), _("The experiment's permanent number in Innoverkko.")),
-        *_per_language(
-            "title",
-            {"fi": _("Title in Finnish"), "sv": _("Title in Swedish"), "en": _("Title in English")},
+        *_identity(
+            _("The experiment's permanent number in Innoverkko."),
             _("The experiment's name."),
-        ),
-        *_per_language(
-            "summary",
-            {"fi": _("Summary in Finnish"), "sv": _("Summary in Swedish"), "en": _("Summary in English")},
             _("The experiment in a few sentences."),
         ),
         *_per_language(

@@ -6,7 +6,6 @@ an idea, a comment, a support and a report, an innovation naming them as contact
 entries), and a barometer invitation with answers to their verified address.
 """
 
-import datetime
 import io
 import json
 import zipfile
@@ -25,9 +24,10 @@ from accounts import data_export, deletion, two_factor
 from accounts.models import Identity, IdentityProvider, RecoveryCode, Role, User
 from accounts.services import api_token_create
 from audit.models import ChangeRecord
-from barometer.models import Answer, FrameUnit, Question, Questionnaire, QuestionnaireVersion, Response, Round, Section
+from barometer.models import Answer, FrameUnit, Question, Questionnaire, QuestionnaireVersion, Response, Section
 from barometer.models import Invitation as BarometerInvitation
-from barometer.vocabulary import QuestionKind, RoundStatus
+from barometer.tests.conftest import make_open_round
+from barometer.vocabulary import QuestionKind
 from ideas import services as idea_services
 from ideas.models import Comment, Idea, Report, Support
 from ideas.services.moderation import report_add
@@ -62,20 +62,7 @@ def _barometer(org_a: Organisation, org_b: Organisation, email: str, name: str) 
     question = Question.objects.create(
         section=section, version=version, order=0, code="comments", kind=QuestionKind.TEXT, text_fi="Kommentit"
     )
-    today = datetime.date.today()
-    round_ = Round.objects.create(
-        slug="gdpr-round",
-        name_fi="Kierros",
-        name_en="Round",
-        questionnaire_version=version,
-        organiser=org_a,
-        year=today.year,
-        reference_period_start=today.replace(year=today.year - 2),
-        reference_period_end=today,
-        opens_on=today - datetime.timedelta(days=1),
-        closes_on=today + datetime.timedelta(days=30),
-        status=RoundStatus.OPEN,
-    )
+    round_ = make_open_round(version, org_a, slug="gdpr-round", name_fi="Kierros", name_en="Round")
     unit = FrameUnit.objects.create(
         round=round_, organisation=org_b, kind=org_b.kind, size_class=org_b.size_class, region_code=""
     )

@@ -74,22 +74,26 @@ def small_version(org_a: Organisation) -> QuestionnaireVersion:
     return version
 
 
-@pytest.fixture
-def round_open(small_version: QuestionnaireVersion, org_a: Organisation, org_b: Organisation) -> Round:
+def make_open_round(version: QuestionnaireVersion, organiser: Organisation, *, slug: str, **fields: Any) -> Round:
+    """A round open since yesterday for 30 more days, on `version`, about the last two years."""
     today = datetime.date.today()
-    round_ = Round.objects.create(
-        slug="test-round",
-        name_fi="Testikierros",
-        name_en="Test round",
-        questionnaire_version=small_version,
-        organiser=org_a,
+    return Round.objects.create(
+        slug=slug,
+        questionnaire_version=version,
+        organiser=organiser,
         year=today.year,
         reference_period_start=today.replace(year=today.year - 2),
         reference_period_end=today,
         opens_on=today - datetime.timedelta(days=1),
         closes_on=today + datetime.timedelta(days=30),
         status=RoundStatus.OPEN,
+        **fields,
     )
+
+
+@pytest.fixture
+def round_open(small_version: QuestionnaireVersion, org_a: Organisation, org_b: Organisation) -> Round:
+    round_ = make_open_round(small_version, org_a, slug="test-round", name_fi="Testikierros", name_en="Test round")
     for org in (org_a, org_b):
         FrameUnit.objects.create(
             round=round_,

@@ -61,6 +61,18 @@ class Outcome:
         return {b for b, found in cells.items() if all(ok for ok, _t in found) and sum(t for _o, t in found) > 0}
 
 
+def _split_codes(code: str, options: list[str]) -> list[str] | None:
+    """`code` as options (or "", no answer) joined by "+", longest options first; None if it is not so made."""
+    if code in options or code == "":
+        return [code]
+    for option in [*sorted(options, key=len, reverse=True), ""]:
+        if code.startswith(option + "+"):
+            rest = _split_codes(code[len(option) + 1 :], options)
+            if rest is not None:
+                return [option, *rest]
+    return None
+
+
 def _blocks_of(cell: Key) -> list[Key]:
     if cell[0] == "c":
         _c, question, item, _answer, variable, group = cell
@@ -239,10 +251,12 @@ class Attack:
                     self._equal(n_terms, block["n"])
 
     def _answers(self, spec: QuestionSpec, code: str) -> list[str]:
-        """The answers a row stands for: one, or several joined by "+" (an answer's own code may hold a "+")."""
-        if code in spec.options:
-            return [code]
-        return [NONE if a == "" else a for a in code.split("+")]
+        """The answers a row stands for: one, or several joined by "+". An answer's own code may hold a "+"
+        ("100k+"), so "50k-100k+100k+" is read as the options it is made of, not split at every "+"."""
+        found = _split_codes(code, spec.options)
+        if found is None:
+            raise AssertionError(f"{spec.code}: the row {code!r} is not made of the question's answers")
+        return [NONE if a == "" else a for a in found]
 
     def _equal(self, terms: Terms, value: float) -> None:
         self.equalities.append((self._register(terms), value))

@@ -21,7 +21,7 @@ from pytest_django import DjangoDbBlocker
 
 from barometer import analysis
 from barometer.models import Question, QuestionnaireVersion, Round
-from barometer.tests.disclosure_attack import Attack, Outcome, truth
+from barometer.tests.disclosure_attack import Attack, Outcome, _split_codes, truth
 from barometer.tests.test_analysis_support import make_round, random_answers
 from barometer.vocabulary import VersionStatus
 from organisations.models import Organisation
@@ -46,6 +46,18 @@ def attack(round_: Round, only: list[str] | None = None) -> Outcome:
 def report(outcome: Outcome) -> str:
     found = outcome.recovered
     return f"{len(found)} hidden counts and {len(outcome.recovered_blocks())} hidden blocks recovered: {found[:8]}"
+
+
+def test_a_combined_row_is_read_as_the_answers_it_is_made_of() -> None:
+    """Answer codes may hold a "+" (size classes: "100k+"), the same sign that joins combined rows: the attacker
+    once read "50k-100k+100k+" as 50k-100k, "100k" and no answer, and its system stopped holding on the 2018 demo
+    round (bench.disclosure)."""
+    options = ["lt5k", "5k-10k", "50k-100k", "100k+"]
+    assert _split_codes("50k-100k+100k+", options) == ["50k-100k", "100k+"]
+    assert _split_codes("100k+", options) == ["100k+"]
+    assert _split_codes("lt5k+", options) == ["lt5k", ""]  # with "no answer"
+    assert _split_codes("lt5k+5k-10k", options) == ["lt5k", "5k-10k"]
+    assert _split_codes("lt5k+20k", options) is None
 
 
 # --- the issue's example: a breakdown by a question with two groups of one respondent --------------------------

@@ -7,6 +7,7 @@ the round (the organiser's editors and administrators; platform administrators);
 Someone who is not signed in is sent to log in; a signed-in person outside the team gets 403.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -459,37 +460,49 @@ def invitation_upload_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def invitations_send_view(request: HttpRequest, slug: str) -> HttpResponse:
     round = _managed_or_403(request, slug)
-    try:
-        delivery = services.invitations_send(actor=request.user, round=round, time_limit=services.PAGE_SEND_SECONDS)
-    except ValidationError as error:
-        return _render_invitations(request, round, send_errors=error.messages)
-    if delivery.sent:
-        messages.success(
-            request,
-            ngettext("%(count)s invitation was sent.", "%(count)s invitations were sent.", delivery.sent)
-            % {"count": delivery.sent},
-        )
-    _problems(request, delivery, _("Every invitation had been sent already."))
-    return redirect("barometer:round_invitations", slug=round.slug)
+    return _deliver(
+        request,
+        round,
+        lambda: services.invitations_send(actor=request.user, round=round, time_limit=services.PAGE_SEND_SECONDS),
+        lambda count: (
+            ngettext("%(count)s invitation was sent.", "%(count)s invitations were sent.", count) % {"count": count}
+        ),
+        _("Every invitation had been sent already."),
+    )
 
 
 @login_required
 @require_POST
 def reminders_send_view(request: HttpRequest, slug: str) -> HttpResponse:
     round = _managed_or_403(request, slug)
-    try:
-        delivery = services.reminders_send(
+    return _deliver(
+        request,
+        round,
+        lambda: services.reminders_send(
             actor=request.user, round=round, now=timezone.now(), time_limit=services.PAGE_SEND_SECONDS
-        )
+        ),
+        lambda count: (
+            ngettext("%(count)s reminder was sent.", "%(count)s reminders were sent.", count) % {"count": count}
+        ),
+        _("Nobody is due a reminder now."),
+    )
+
+
+def _deliver(
+    request: HttpRequest,
+    round: Round,
+    send: Callable[[], services.Delivery],
+    sent: Callable[[int], str],
+    nothing_to_do: str,
+) -> HttpResponse:
+    """Sends (invitations or reminders), then says what happened and goes back to the invitations page."""
+    try:
+        delivery = send()
     except ValidationError as error:
         return _render_invitations(request, round, send_errors=error.messages)
     if delivery.sent:
-        messages.success(
-            request,
-            ngettext("%(count)s reminder was sent.", "%(count)s reminders were sent.", delivery.sent)
-            % {"count": delivery.sent},
-        )
-    _problems(request, delivery, _("Nobody is due a reminder now."))
+        messages.success(request, sent(delivery.sent))
+    _problems(request, delivery, nothing_to_do)
     return redirect("barometer:round_invitations", slug=round.slug)
 
 

@@ -1,8 +1,10 @@
 """Fuzzing the API from its own OpenAPI schema (schemathesis, in-process through the WSGI application): whatever
 is sent, valid or not, the answer is never a server error.
 
-Every operation gets up to MAX_EXAMPLES generated requests, signed in as a platform administrator with an API
-token (so that writes really run), against a small registry. One pytest test per operation, so a failure names
+Every operation gets up to fuzzing.MAX_EXAMPLES generated requests for each role of the authorization matrix
+(tests/api/test_permissions.py): nobody signed in, a registered person, an editor and an administrator of the
+owning organisation, an editor of another one, and a platform administrator (whose writes really run), each with an
+API token, against a small registry. How many requests were sent is printed at the end of the run. One pytest test per operation, so a failure names
 the operation; schemathesis prints a curl command that reproduces it.
 
 The seed is fixed so that CI is repeatable; explore further with another one: FUZZ_SEED=123 pytest tests/api/test_fuzz.py
@@ -14,11 +16,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
 
 from accounts.models import User
 from accounts.services import api_token_create
@@ -29,20 +27,22 @@ from innovations import services as innovation_services
 from innovations.models import Innovation
 from organisations import services as organisation_services
 from organisations.models import Network, Organisation, OrganisationKind
+from tests.api import fuzzing
 from tests.api.conftest import make_innovation
 
 # Django's WSGI application as gunicorn's entry point (config/wsgi.py) builds it, without that module's refusal
 # of the development SECRET_KEY, which the tests use on purpose.
 application = get_wsgi_application()
 
-MAX_EXAMPLES = 30
-
 # The co-development endpoints are fuzzed against their own records in test_ideas_fuzz.py.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).exclude(tag_regex="^(challenges|ideas)$")
 schema.config.seed = int(os.environ.get("FUZZ_SEED", "20220182"))
 
 
-@pytest.fixture
+ROLES = ("anonymous", "registered_user", "editor_a", "admin_a", "editor_b", "platform_admin")
+
+
+@pytest.fixture(params=ROLES)
 def fuzz_headers(
     platform_admin: User,
     published_a: Innovation,
@@ -67,25 +67,20 @@ def fuzz_headers(
     make_innovation(org_b, platform_admin, title="Kirjaston kokeilu", classifications={"type": ["process"]})
     for throttle in api.throttle:  # type: ignore[union-attr]
         monkeypatch.setattr(throttle, "rate", "1000000000/s")
-    _token, key = api_token_create(user=platform_admin, name="fuzz")
-    # Django closes "old" database connections when a request starts and ends; inside the test's transaction that
-    # would throw the test data away. Django's own test client switches this off in the same way.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield {"Authorization": f"Bearer {key}"}
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    person = None if request.param == "anonymous" else request.getfixturevalue(request.param)
+    headers = {}
+    if person is not None:
+        _token, key = api_token_create(user=person, name="fuzz")
+        headers["Authorization"] = f"Bearer {key}"
+    with fuzzing.test_database_kept():
+        yield headers
 
 
 @pytest.mark.slow
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(
-    max_examples=MAX_EXAMPLES,
-    suppress_health_check=list(HealthCheck),
-    database=None,  # no example database in the working tree: runs depend on the seed alone
-)
-def test_api_never_answers_with_a_server_error(case: Any, fuzz_headers: dict[str, str]) -> None:
-    case.call_and_validate(headers=fuzz_headers, checks=[not_a_server_error])
+@fuzzing.SETTINGS
+def test_api_never_answers_with_a_server_error(
+    case: Any, fuzz_headers: dict[str, str], request: pytest.FixtureRequest
+) -> None:
+    fuzzing.call(case, fuzz_headers, request)

@@ -17,11 +17,7 @@ from typing import Any
 import pytest
 import schemathesis
 from django.contrib.auth.models import AnonymousUser
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
 
 from accounts.models import User
@@ -33,12 +29,11 @@ from ideas.services import linking, moderation
 from ideas.services import states as state_services
 from ideas.tests.conftest import make_challenge
 from organisations.models import Organisation
+from tests.api import fuzzing
 
 # Django's WSGI application as gunicorn's entry point (config/wsgi.py) builds it, without that module's refusal
 # of the development SECRET_KEY, which the tests use on purpose.
 application = get_wsgi_application()
-
-MAX_EXAMPLES = 30
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(tag_regex="^(challenges|ideas)$")
 schema.config.seed = int(os.environ.get("FUZZ_SEED", "20220182"))
@@ -136,14 +131,10 @@ def fuzz_headers(
     monkeypatch.setattr("ideas.api.SEND_RATE", "1000000/h")
     person = platform_admin if request.param == "platform_admin" else registered_user
     _token, key = api_token_create(user=person, name="fuzz")
-    # As in test_fuzz.py: Django must not close the test's connection (and its data) at each request.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
     try:
-        yield {"Authorization": f"Bearer {key}"}
+        with fuzzing.test_database_kept():
+            yield {"Authorization": f"Bearer {key}"}
     finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
         for known in KNOWN.values():
             known.clear()
 
@@ -151,13 +142,11 @@ def fuzz_headers(
 @pytest.mark.slow
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(
-    max_examples=MAX_EXAMPLES,
-    suppress_health_check=list(HealthCheck),
-    database=None,  # no example database in the working tree: runs depend on the seed alone
-)
-def test_codevelopment_api_never_answers_with_a_server_error(case: Any, fuzz_headers: dict[str, str]) -> None:
-    case.call_and_validate(headers=fuzz_headers, checks=[not_a_server_error])
+@fuzzing.SETTINGS
+def test_codevelopment_api_never_answers_with_a_server_error(
+    case: Any, fuzz_headers: dict[str, str], request: pytest.FixtureRequest
+) -> None:
+    fuzzing.call(case, fuzz_headers, request)
 
 
 def test_the_fuzzing_covers_every_codevelopment_operation() -> None:
