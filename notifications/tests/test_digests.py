@@ -134,7 +134,7 @@ def test_the_mail_links_to_the_persons_own_preferences(anonymous_idea: Idea, edi
     services.idea_changed(idea=anonymous_idea, change=Change.STATE, actor=editor_a)
     services.notifications_send(frequency=Frequency.IMMEDIATE)
     # The token is timestamped, so the one in the mail is read back rather than made again (a second may pass).
-    token = re.search(r"/preferences/([^/\s]+)/", mail.outbox[0].body)
+    token = re.search(r"/preferences/([^/\s]+)/", str(mail.outbox[0].body))
     assert token is not None
     assert services.person_from_token(token.group(1)) == Person(email="anna@example.fi")
 
