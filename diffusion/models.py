@@ -21,6 +21,9 @@ class DiffusionState(models.Model):
         verbose_name = _("diffusion state")
         verbose_name_plural = _("diffusion state")
 
+    def __str__(self) -> str:
+        return f"diffusion version {self.version}"
+
 
 class FamilyFigures(models.Model):
     """The figures of one innovation family, keyed by its published root (the original, not adopted from any
@@ -47,6 +50,9 @@ class FamilyFigures(models.Model):
         verbose_name = _("figures of an innovation family")
         verbose_name_plural = _("figures of innovation families")
 
+    def __str__(self) -> str:
+        return f"family of {self.root_id}"
+
     @property
     def computed(self) -> bool:
         return self.computed_at is not None
@@ -66,6 +72,9 @@ class OrganisationFigures(models.Model):
         verbose_name = _("diffusion figures of an organisation")
         verbose_name_plural = _("diffusion figures of organisations")
 
+    def __str__(self) -> str:
+        return f"diffusion figures of organisation {self.organisation_id}"
+
 
 class RegistryFigures(models.Model):
     """One row (pk=1): the registry-wide figures (trends by year, region flows, network summary)."""
@@ -77,3 +86,6 @@ class RegistryFigures(models.Model):
     class Meta:
         verbose_name = _("registry-wide diffusion figures")
         verbose_name_plural = _("registry-wide diffusion figures")
+
+    def __str__(self) -> str:
+        return f"registry-wide diffusion figures, version {self.registry_version}"

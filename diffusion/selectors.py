@@ -25,6 +25,7 @@ from organisations.models import Organisation
 # Deeper than any real lineage; only a guard against a cycle that the services already refuse.
 MAX_DEPTH = 1000
 
+# Only constants are put into the SQL text; every value is a parameter.
 _FAMILY_SQL = f"""
 WITH RECURSIVE up(id, depth) AS (
     SELECT i.id, 0 FROM innovations_innovation i WHERE i.id = %s AND i.status = %s
@@ -44,7 +45,9 @@ down(id, parent_id, mode, adopted_on, depth) AS (
     WHERE r.status = %s AND down.depth < {MAX_DEPTH}
 )
 SELECT id, parent_id, mode, adopted_on, depth FROM down
-"""
+"""  # noqa: S608
+
+_ROOT_SQL = _FAMILY_SQL.split("down(id")[0].rstrip().rstrip(",") + "\nSELECT id FROM root"
 
 _TREE_SQL = f"""
 WITH RECURSIVE up(id, depth) AS (
@@ -64,7 +67,7 @@ down(id, parent_id, depth) AS (
 SELECT down.id, down.parent_id, i.status, p.status FROM down
 JOIN innovations_innovation i ON i.id = down.id
 LEFT JOIN innovations_innovation p ON p.id = down.parent_id
-"""
+"""  # noqa: S608
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,24 @@ def family(innovation_id: int) -> Family | None:
         members.append(FamilyMember(innovation, parent_id, mode or "", date or introduction_date(innovation), depth))
     members.sort(key=lambda m: (m.depth != 0, m.date, m.innovation.pk))
     return Family(root_id=members[0].innovation.pk, members=members)
+
+
+def public_root(innovation_id: int) -> int | None:
+    """The original of the innovation's published family (one query), or None when it is not published."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ROOT_SQL, [innovation_id, Status.PUBLISHED, Status.PUBLISHED])
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+def family_summary(innovation_id: int) -> FamilyFigures | None:
+    """The stored figures of the innovation's family, for the short section on the innovation's page (one
+    query); None for a draft or before the first computation."""
+    sql = _ROOT_SQL.replace(
+        "SELECT id FROM root", "SELECT f.* FROM root JOIN diffusion_familyfigures f ON f.root_id = root.id"
+    )
+    found = list(FamilyFigures.objects.raw(sql, [innovation_id, Status.PUBLISHED, Status.PUBLISHED]))
+    return found[0] if found and found[0].computed else None
 
 
 @dataclass(frozen=True)
@@ -202,7 +223,7 @@ def registry_adoptions() -> list[RegistryAdoption]:
     root_of: dict[int, int] = {}
 
     def root(pk: int) -> int:
-        chain = []
+        chain: list[int] = []
         current = pk
         while current not in root_of and current in parent and len(chain) < MAX_DEPTH:
             chain.append(current)

@@ -77,10 +77,13 @@ def test_members_carry_date_mode_parent_depth_and_region(tree: dict[str, Innovat
     assert family is not None
     by_pk = {m.innovation.pk: m for m in family.members}
     assert family.members[0].innovation.pk == tree["root"].pk
-    assert family.root.date == datetime.date(2015, 3, 1) and family.root.mode == "" and family.root.depth == 0
+    assert family.root.date == datetime.date(2015, 3, 1)
+    assert family.root.mode == ""
+    assert family.root.depth == 0
     b11 = by_pk[tree["b11"].pk]
     assert (b11.parent_id, b11.mode, b11.date, b11.depth) == (tree["b1"].pk, "copied", datetime.date(2021, 5, 1), 3)
-    assert b11.organisation.region is not None and b11.organisation.region.code == tree["b11"].owner.region.code
+    assert b11.organisation.region is not None
+    assert b11.organisation.region == tree["b11"].owner.region
     assert [m.date for m in family.members[1:]] == sorted(m.date for m in family.members[1:])
 
 
@@ -88,19 +91,24 @@ def test_a_draft_ends_its_branch_and_has_no_family(tree: dict[str, Innovation]) 
     set_status(tree["b1"], Status.DRAFT)
     family = selectors.family(tree["a1"].pk)
     assert family is not None
-    assert {m.innovation.pk for m in family.members} == naive_family(tree["a1"]) == {
-        tree[k].pk for k in ("root", "a", "b", "a1", "a2")
-    }
+    assert (
+        {m.innovation.pk for m in family.members}
+        == naive_family(tree["a1"])
+        == {tree[k].pk for k in ("root", "a", "b", "a1", "a2")}
+    )
     assert selectors.family(tree["b1"].pk) is None
     # Below the draft, the published record is the original of a family of its own.
     below = selectors.family(tree["b11"].pk)
-    assert below is not None and below.root_id == tree["b11"].pk and len(below.members) == 1
+    assert below is not None
+    assert below.root_id == tree["b11"].pk
+    assert len(below.members) == 1
 
 
 def test_an_unpublished_original_splits_the_family(tree: dict[str, Innovation]) -> None:
     set_status(tree["root"], Status.DRAFT)
     a_family = selectors.family(tree["a2"].pk)
-    assert a_family is not None and a_family.root_id == tree["a"].pk
+    assert a_family is not None
+    assert a_family.root_id == tree["a"].pk
     assert {m.innovation.pk for m in a_family.members} == {tree[k].pk for k in ("a", "a1", "a2")}
 
 
@@ -108,7 +116,8 @@ def test_a_draft_adoption_changes_nothing(tree: dict[str, Innovation]) -> None:
     before = selectors.family(tree["root"].pk)
     draft = adopt(tree["a"], publish=False)
     after = selectors.family(tree["root"].pk)
-    assert before is not None and after is not None
+    assert before is not None
+    assert after is not None
     assert [m.innovation.pk for m in after.members] == [m.innovation.pk for m in before.members]
     assert draft.pk not in {m.innovation.pk for m in after.members}
     assert selectors.family(draft.pk) is None
@@ -128,7 +137,8 @@ def test_queries_do_not_grow_with_the_family(django_assert_num_queries: Any) -> 
         parent = adopt(parent if year % 3 else root, year=year)
     with django_assert_num_queries(2):
         family = selectors.family(parent.pk)
-    assert family is not None and len(family.members) == 14
+    assert family is not None
+    assert len(family.members) == 14
 
 
 def test_lineage_trees_and_public_roots(tree: dict[str, Innovation]) -> None:
@@ -145,9 +155,13 @@ def test_registry_adoptions_put_every_published_record_in_its_family(tree: dict[
     assert tree["b1"].pk not in rows
     assert rows[tree["a2"].pk].family == tree["root"].pk
     assert rows[tree["a2"].pk].source_organisation == tree["a"].owner_id
-    assert rows[tree["a2"].pk].year == 2019 and rows[tree["a2"].pk].mode == "adapted"
-    assert rows[tree["b11"].pk].family == tree["b11"].pk and rows[tree["b11"].pk].source_organisation is None
-    assert rows[other.pk].family == other.pk and rows[other.pk].novelty == "adapted"
+    assert rows[tree["a2"].pk].year == 2019
+    assert rows[tree["a2"].pk].mode == "adapted"
+    assert rows[tree["b11"].pk].family == tree["b11"].pk
+    assert rows[tree["b11"].pk].source_organisation is None
+    assert rows[other.pk].family == other.pk
+    assert rows[other.pk].novelty == "adapted"
     for pk, row in rows.items():
         family = selectors.family(pk)
-        assert family is not None and family.root_id == row.family
+        assert family is not None
+        assert family.root_id == row.family
