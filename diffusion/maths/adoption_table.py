@@ -14,6 +14,9 @@ Public interface
 ``read_adoption_csv(path_or_text, *, columns=None) -> list[AdoptionEvent]``
     Reads a table of adoptions. A ``pathlib.Path`` (or any ``os.PathLike``) is read as a file, ``bytes`` as the
     file's content, a ``str`` containing a line break as the text itself and any other ``str`` as a path.
+``read_population_csv(path_or_text, *, column=None) -> list[str]``
+    The organisations that could adopt (the population N), one per row of a column ``organisation`` (or its
+    aliases, or ``column``); duplicates are named as problems.
 ``first_adoptions(events) -> list[AdoptionEvent]``
     Each (organisation, innovation) once, at its earliest year (a repeated adoption is a re-enactment, not a new
     adopter).
@@ -57,6 +60,7 @@ __all__ = [
     "events_by_innovation",
     "first_adoptions",
     "read_adoption_csv",
+    "read_population_csv",
 ]
 
 # Adoption years outside this range are typing errors in practice (SPID's earliest is 1691).
@@ -283,6 +287,54 @@ def _row_event(
     if len(problems) > before or year is None:
         return None
     return AdoptionEvent(organisation, innovation, year, value("source") or None)
+
+
+def read_population_csv(path_or_text: str | bytes | os.PathLike[str], *, column: str | None = None) -> list[str]:
+    """The organisations of the population, in file order; raise ``AdoptionTableError`` naming every problem."""
+    text = _text_of(path_or_text)
+    if not text.strip():
+        raise AdoptionTableError([TableProblem(None, None, "the file is empty")])
+    columns = {"organisation": column} if column else {}
+    delimiter = _sniff_delimiter(text.lstrip("\r\n").splitlines()[0], columns)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    problems: list[TableProblem] = []
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    position: int | None = None
+    header: list[str] = []
+    try:
+        for fields in reader:
+            row = reader.line_num
+            if not any(field.strip() for field in fields):
+                continue
+            if position is None:
+                header = fields
+                found = _header_map(header, columns)
+                if "organisation" not in found:
+                    wanted = column or "organisation"
+                    raise AdoptionTableError([TableProblem(row, None, f"the header lacks the column {wanted!r}")])
+                position = found["organisation"]
+                continue
+            if len(fields) != len(header):
+                problems.append(
+                    TableProblem(row, None, f"the row has {len(fields)} field(s) but the header has {len(header)}")
+                )
+                continue
+            name = fields[position].strip()
+            if not name:
+                problems.append(TableProblem(row, header[position], "the organisation is empty"))
+            elif name in seen:
+                problems.append(TableProblem(row, header[position], f"{name!r} is already on row {seen[name]}"))
+            else:
+                seen[name] = row
+                names.append(name)
+    except csv.Error as error:
+        problems.append(TableProblem(reader.line_num, None, f"the file cannot be read as CSV: {error}"))
+    if position is not None and not names and not problems:
+        problems.append(TableProblem(None, None, "the file has a header but no organisations"))
+    if problems:
+        raise AdoptionTableError(problems)
+    return names
 
 
 def first_adoptions(events: Iterable[AdoptionEvent]) -> list[AdoptionEvent]:

@@ -32,7 +32,7 @@ Bass-based boundaries (Mahajan, Muller & Srivastava 1990)
 The Bass adoption rate rises fastest at T₁ = (ln(q/p) − ln(2+√3))/(p+q), peaks at T* = ln(q/p)/(p+q) and falls
 fastest at T₂ = (ln(q/p) + ln(2+√3))/(p+q); Mahajan et al. use them as the boundaries early adopters | early
 majority | late majority | laggards. They are returned as years (``first`` year of the fit + T); T₁ exists (is
-after the start) only when q/p > 2+√3, the peak only when q > p.
+after the start) only when q/p > 2+√3, the peak only when q > p and T₂ only when q/p > 1/(2+√3).
 
 Walker's innovativeness score (Walker 1969; Boehmke et al. 2020)
 -----------------------------------------------------------------
