@@ -86,13 +86,14 @@ check: venv ## Django's system checks and no missing migrations
 # BENCH_ARGS go to the registry benchmark, e.g. `make bench BENCH_ARGS="--scale small --db postgres"`.
 BENCH_ARGS ?=
 
-bench: venv messages ## Run the benchmarks: the registry at scale, the barometer's analysis and answer autosave, ideas under load, duplicate suggestions, Bass fits of SPID
+bench: venv messages ## Run the benchmarks: the registry at scale, the barometer's analysis and answer autosave, ideas under load, duplicate suggestions, Bass fits of SPID, the diffusion network
 	$(PY) -m bench $(BENCH_ARGS)
 	$(PY) -m bench.barometer_analysis
 	$(PY) -m bench.barometer_autosave
 	$(PY) -m bench.ideas_load
 	$(PY) -m bench.ideas_duplicates
 	$(PY) -m bench.diffusion_fits
+	$(PY) -m bench.diffusion_network
 
 clean: ## Remove caches and compiled files (keeps .venv and db.sqlite3)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis staticfiles

@@ -18,9 +18,17 @@ Public interface
         "same_region" | "neighbouring" | "across_country" | "unknown"
     travel_distances(adoptions, region_of, neighbours) -> dict[str, int]   # adoptions per distance code
     region_adjacency(topology: Mapping[str, Any], *, key: str = "maakunta") -> dict[str, frozenset[str]]
-        regions that share a border (a shared TopoJSON arc); `load_region_adjacency(path)` reads the file.
+        regions that share a border (a shared TopoJSON arc); `load_region_adjacency(path)` reads the file
+        (reference_data/finland-regions-2020.topo.json: Åland, 21, has no land border, so no neighbour).
     peer_comparison(metrics: Mapping[str, OrgMetrics], organisation: str, *, size_class_of: Mapping[str, str],
                     region_of: Mapping[str, str]) -> PeerComparison
+    peer_comparisons(metrics, *, size_class_of, region_of) -> dict[str, PeerComparison]   # everyone, one pass
+
+    Network(organisations, learning: tuple[Tie, ...], partnerships: tuple[Tie, ...], now_year, half_life)
+    Tie(source, target, count, weight, first_year, last_year)
+    OrgMetrics(organisation, learned_from, taught, adoptions_in, adoptions_out, partners, betweenness, influence,
+               community, role)
+    PeerComparison(organisation, groups: tuple[PeerRank(group, value, peers, percentiles: {metric: 0..100}), ...])
 
 Definitions
 -----------
@@ -34,7 +42,9 @@ Definitions
 * **betweenness**: directed, on the learning ties (unweighted: hops), normalised by (n-1)(n-2) as networkx does,
   so 1 means every shortest path between two other organisations passes through it. Exact by default (igraph,
   C); with `betweenness_sample=k` it is estimated from k seeded random source organisations and scaled by n/k
-  (Brandes & Pich 2007), for background jobs on networks where the exact figure takes too long.
+  (Brandes & Pich 2007), for networks where the exact figure takes too long. At the bench registry's size (10,000
+  organisations, 102,000 learning ties) exact betweenness costs about 0.5 s of CPU, so exact is what to use there;
+  1,000 sampled sources were 37 % off in total (L1), see docs/benchmarks.md.
 * **influence**: PageRank (damping 0.85) on the learning ties *reversed* and weighted by `weight`, i.e. influence
   flows from the adopter to the organisation it learned from: an organisation is influential when influential
   organisations learned from it, recently and often. Sums to 1 over the network.
@@ -68,7 +78,7 @@ from typing import Any
 
 import igraph
 import numpy as np
-from scipy.stats import percentileofscore
+from scipy.stats import percentileofscore, rankdata
 
 ROLES = ("broker", "source", "adopter", "isolated")
 DISTANCES = ("same_region", "neighbouring", "across_country", "unknown")
@@ -79,7 +89,7 @@ class NetworkError(ValueError):
     """Input that cannot make a network (a self-loop, a bad half-life)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tie:
     source: str  # learning ties: the organisation learned from; partnership ties: the smaller key
     target: str  # learning ties: the adopter
@@ -141,40 +151,49 @@ def build_network(
 ) -> Network:
     if not (half_life > 0 and math.isfinite(half_life)):
         raise NetworkError(f"half_life must be a positive number of years, not {half_life!r}")
-    counts: Counter[tuple[str, str]] = Counter()
-    weights: defaultdict[tuple[str, str], float] = defaultdict(float)
-    first: dict[tuple[str, str], int] = {}
-    last: dict[tuple[str, str], int] = {}
+    # One list per ordered pair: [count, weight, first year, last year]; a weight per distinct age is computed once.
+    pairs: dict[tuple[str, str], list[float]] = {}
+    weight_of_age: dict[int, float] = {}
     for source, adopter, year in adoptions:
         if source == adopter:
             raise NetworkError(f"an organisation cannot learn from itself: {source!r} ({year})")
-        pair = (source, adopter)
-        counts[pair] += 1
-        weights[pair] += recency_weight(year, now_year, half_life)
-        if pair not in first or year < first[pair]:
-            first[pair] = year
-        if pair not in last or year > last[pair]:
-            last[pair] = year
+        age = max(0, now_year - year)
+        weight = weight_of_age.get(age)
+        if weight is None:
+            weight = weight_of_age[age] = recency_weight(year, now_year, half_life)
+        entry = pairs.get((source, adopter))
+        if entry is None:
+            pairs[(source, adopter)] = [1, weight, year, year]
+        else:
+            entry[0] += 1
+            entry[1] += weight
+            if year < entry[2]:
+                entry[2] = year
+            if year > entry[3]:
+                entry[3] = year
     shared: Counter[tuple[str, str]] = Counter()
     for a, b in partnerships:
         if a == b:
             raise NetworkError(f"an organisation cannot be its own partner: {a!r}")
         shared[(a, b) if a < b else (b, a)] += 1
     keys = set(organisations)
-    for a, b in counts:
+    for a, b in pairs:
         keys.add(a)
         keys.add(b)
     for a, b in shared:
         keys.add(a)
         keys.add(b)
-    learning = tuple(Tie(s, t, counts[(s, t)], weights[(s, t)], first[(s, t)], last[(s, t)]) for s, t in sorted(counts))
+    learning = tuple(
+        Tie(s, t, int(entry[0]), entry[1], int(entry[2]), int(entry[3])) for (s, t), entry in sorted(pairs.items())
+    )
     partner_ties = tuple(Tie(a, b, n, float(n)) for (a, b), n in sorted(shared.items()))
     return Network(tuple(sorted(keys)), learning, partner_ties, now_year, float(half_life))
 
 
 def _seeded_communities(graph: igraph.Graph, weights: list[float], *, seed: int, resolution: float) -> list[int]:
     # igraph draws from a process-wide generator; a private seeded one is set for the call and the default put
-    # back, so two runs with one seed give one partition.
+    # back, so two runs with one seed give one partition. Process-wide: run one recompute at a time per process
+    # (a background job), not from concurrent threads.
     igraph.set_random_number_generator(random.Random(seed))  # noqa: S311 - not for security
     try:
         partition = graph.community_leiden(
@@ -214,41 +233,37 @@ def organisation_metrics(
     if n == 0:
         return {}
     index = {key: i for i, key in enumerate(keys)}
-    learn_edges = [(index[t.source], index[t.target]) for t in network.learning]
-    learn_weights = [t.weight for t in network.learning]
+    # Counts and weights as numpy arrays: per-tie Python arithmetic cost seconds at the registry's size.
+    src = np.fromiter((index[t.source] for t in network.learning), dtype=np.int64, count=len(network.learning))
+    tgt = np.fromiter((index[t.target] for t in network.learning), dtype=np.int64, count=len(network.learning))
+    counts = np.fromiter((t.count for t in network.learning), dtype=np.float64, count=len(network.learning))
+    weights = np.fromiter((t.weight for t in network.learning), dtype=np.float64, count=len(network.learning))
+    pa = np.fromiter((index[t.source] for t in network.partnerships), dtype=np.int64, count=len(network.partnerships))
+    pb = np.fromiter((index[t.target] for t in network.partnerships), dtype=np.int64, count=len(network.partnerships))
+    pw = np.fromiter((t.weight for t in network.partnerships), dtype=np.float64, count=len(network.partnerships))
 
-    learned_from = np.zeros(n, dtype=np.int64)
-    taught = np.zeros(n, dtype=np.int64)
-    adoptions_in = np.zeros(n, dtype=np.int64)
-    adoptions_out = np.zeros(n, dtype=np.int64)
-    partners = np.zeros(n, dtype=np.int64)
-    for tie, (s, t) in zip(network.learning, learn_edges, strict=True):
-        taught[s] += 1
-        learned_from[t] += 1
-        adoptions_out[s] += tie.count
-        adoptions_in[t] += tie.count
-    for tie in network.partnerships:
-        partners[index[tie.source]] += 1
-        partners[index[tie.target]] += 1
+    taught = np.bincount(src, minlength=n)
+    learned_from = np.bincount(tgt, minlength=n)
+    adoptions_out = np.bincount(src, weights=counts, minlength=n)
+    adoptions_in = np.bincount(tgt, weights=counts, minlength=n)
+    partners = np.bincount(pa, minlength=n) + np.bincount(pb, minlength=n)
 
-    directed = igraph.Graph(n=n, edges=learn_edges, directed=True)
+    directed = igraph.Graph(n=n, edges=list(zip(src.tolist(), tgt.tolist(), strict=True)), directed=True)
     betweenness = _betweenness(directed, betweenness_sample, seed)
 
     # Influence flows from adopter to source: PageRank on the reversed ties.
-    reversed_graph = igraph.Graph(n=n, edges=[(t, s) for s, t in learn_edges], directed=True)
-    influence = reversed_graph.pagerank(weights=learn_weights if learn_weights else None, damping=0.85)
+    reversed_graph = igraph.Graph(n=n, edges=list(zip(tgt.tolist(), src.tolist(), strict=True)), directed=True)
+    influence = reversed_graph.pagerank(weights=weights.tolist() if len(weights) else None, damping=0.85)
 
-    undirected_weight: defaultdict[tuple[int, int], float] = defaultdict(float)
-    for (s, t), w in zip(learn_edges, learn_weights, strict=True):
-        undirected_weight[(s, t) if s < t else (t, s)] += w
-    for tie in network.partnerships:
-        a, b = index[tie.source], index[tie.target]
-        undirected_weight[(a, b) if a < b else (b, a)] += tie.weight
-    pairs = sorted(undirected_weight)
-    projection = igraph.Graph(n=n, edges=pairs, directed=False)
-    membership = _seeded_communities(
-        projection, [undirected_weight[p] for p in pairs], seed=seed, resolution=resolution
+    # The undirected projection: both directions' weights and the partnerships summed per unordered pair.
+    low = np.concatenate((np.minimum(src, tgt), np.minimum(pa, pb)))
+    high = np.concatenate((np.maximum(src, tgt), np.maximum(pa, pb)))
+    codes, pair_of = np.unique(low * n + high, return_inverse=True)
+    pair_weight = np.bincount(pair_of, weights=np.concatenate((weights, pw)), minlength=len(codes))
+    projection = igraph.Graph(
+        n=n, edges=list(zip((codes // n).tolist(), (codes % n).tolist(), strict=True)), directed=False
     )
+    membership = _seeded_communities(projection, pair_weight.tolist(), seed=seed, resolution=resolution)
     community = _renumber(membership, keys)
 
     positive = [value for value in betweenness if value > 0]
@@ -270,8 +285,8 @@ def organisation_metrics(
             organisation=key,
             learned_from=lf,
             taught=tg,
-            adoptions_in=int(adoptions_in[i]),
-            adoptions_out=int(adoptions_out[i]),
+            adoptions_in=round(adoptions_in[i]),
+            adoptions_out=round(adoptions_out[i]),
             partners=int(partners[i]),
             betweenness=between,
             influence=float(influence[i]),
@@ -405,3 +420,31 @@ def peer_comparison(
         }
         groups.append(PeerRank(group, code, len(peers), percentiles))
     return PeerComparison(organisation, tuple(groups))
+
+
+def peer_comparisons(
+    metrics: Mapping[str, OrgMetrics], *, size_class_of: Mapping[str, str], region_of: Mapping[str, str]
+) -> dict[str, PeerComparison]:
+    """`peer_comparison` of every organisation at once (for the background job): one ranking per group.
+
+    The "mean" percentile of a value among n is (average rank - 1/2) / n * 100 (average ranks of ties), the same
+    figure as `percentileofscore(kind="mean")`.
+    """
+    keys = list(metrics)
+    ranks: dict[str, list[PeerRank]] = {key: [] for key in keys}
+    for group, code_of in (("size_class", size_class_of), ("region", region_of)):
+        members: defaultdict[str, list[str]] = defaultdict(list)
+        for key in keys:
+            code = code_of.get(key)
+            if code:
+                members[code].append(key)
+        for code, group_keys in sorted(members.items()):
+            n = len(group_keys)
+            columns = {
+                name: (rankdata([getattr(metrics[k], name) for k in group_keys], method="average") - 0.5) / n * 100
+                for name in PEER_METRICS
+            }
+            for i, key in enumerate(group_keys):
+                percentiles = {name: float(column[i]) for name, column in columns.items()}
+                ranks[key].append(PeerRank(group, code, n, percentiles))
+    return {key: PeerComparison(key, tuple(ranks[key])) for key in keys}

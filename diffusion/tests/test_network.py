@@ -16,6 +16,7 @@ from diffusion.maths.network import (
     load_region_adjacency,
     organisation_metrics,
     peer_comparison,
+    peer_comparisons,
     recency_weight,
     region_adjacency,
     region_flows,
@@ -269,3 +270,19 @@ def test_peer_comparison_percentiles_by_hand():
     assert peer_comparison(metrics, "a", size_class_of={}, region_of=region).groups[0].group == "region"
     with pytest.raises(KeyError):
         peer_comparison(metrics, "zz", size_class_of=size, region_of=region)
+
+
+def test_peer_comparisons_of_everyone_equal_one_at_a_time():
+    adoptions = random_adoptions(21, n=40, m=150)
+    metrics = organisation_metrics(build_network(adoptions, random_partnerships(21, n=40), now_year=2026))
+    rng = random.Random(4)
+    size = {key: rng.choice(["lt5k", "5k-10k", "100k+"]) for key in metrics if rng.random() < 0.9}
+    region = {key: rng.choice(["01", "02", "06", ""]) for key in metrics}
+    everyone = peer_comparisons(metrics, size_class_of=size, region_of=region)
+    for key in metrics:
+        one = peer_comparison(metrics, key, size_class_of=size, region_of=region)
+        assert [(g.group, g.value, g.peers) for g in everyone[key].groups] == [
+            (g.group, g.value, g.peers) for g in one.groups
+        ]
+        for ours, theirs in zip(everyone[key].groups, one.groups, strict=True):
+            assert ours.percentiles == pytest.approx(theirs.percentiles)
