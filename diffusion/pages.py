@@ -223,3 +223,53 @@ def chart_for(figure: str, figures: Mapping[str, Any], family: Family, title: st
         return charts.cumulative_chart(figures, title)
     data = map_data(family, title)
     return charts.year_map(title, data.municipality_years, data.region_years)
+
+
+# --- an organisation's place in the network -------------------------------------------------------------------
+
+ROLES = {
+    "broker": gettext_lazy(
+        "A broker: it both learns from others and teaches others, and many paths of learning between other "
+        "organisations pass through it."
+    ),
+    "source": gettext_lazy("A source: others have learned from it at least as much as it has learned from others."),
+    "adopter": gettext_lazy("An adopter: it has learned from others more than it has taught them."),
+    "isolated": gettext_lazy("No one has adopted from it, nor it from anyone, in the registry yet."),
+}
+PEER_METRICS = {
+    "learned_from": gettext_lazy("Organisations it learned from"),
+    "taught": gettext_lazy("Organisations that learned from it"),
+    "adoptions_in": gettext_lazy("Adoptions from others"),
+    "adoptions_out": gettext_lazy("Adoptions of its innovations"),
+    "partners": gettext_lazy("Development partners"),
+    "betweenness": gettext_lazy("Position between others (betweenness)"),
+    "influence": gettext_lazy("Influence (PageRank)"),
+}
+
+
+def organisation_section(figures: Mapping[str, Any], organisation: Any) -> dict[str, Any]:
+    """The organisation's diffusion figures in words and a peer table (its percentile among its size class and
+    among its region: 50 is the middle, 90 means more than nine in ten peers)."""
+    groups = figures.get("peers", [])
+    head = [_("Measure")]
+    for group in groups:
+        if group["group"] == "size_class":
+            head.append(_("Among its size class (%(n)s)") % {"n": number(group["peers"])})
+        else:
+            head.append(_("Among its region (%(n)s)") % {"n": number(group["peers"])})
+    rows = [
+        (str(label), [number(group["percentiles"].get(code)) for group in groups])
+        for code, label in PEER_METRICS.items()
+    ]
+    peer_table = Table(
+        caption=_("%(organisation)s compared with its peers: percentile ranks (0–100)")
+        % {"organisation": organisation},
+        head=head,
+        rows=rows,
+    )
+    walker = figures.get("walker")
+    return {
+        "role": str(ROLES.get(figures.get("role", ""), "")),
+        "walker": None if walker is None else number(walker * 100),
+        "peer_table": peer_table if groups else None,
+    }

@@ -255,3 +255,25 @@ def organisation_figures(organisation_id: int) -> OrganisationFigures | None:
 
 def registry_figures() -> RegistryFigures | None:
     return RegistryFigures.objects.filter(pk=1).first()
+
+
+@dataclass(frozen=True)
+class OrganisationDiffusion:
+    figures: OrganisationFigures
+    sources: list[Organisation]  # the strongest learning ties, strongest first
+    adopters: list[Organisation]
+
+
+def organisation_diffusion(organisation_id: int) -> OrganisationDiffusion | None:
+    """An organisation's stored network figures with the organisations it learned from and taught (two queries),
+    or None when it has none (no published record, or before the first computation)."""
+    figures = organisation_figures(organisation_id)
+    if figures is None:
+        return None
+    wanted = [*figures.data.get("sources", []), *figures.data.get("adopters", [])]
+    found = Organisation.objects.in_bulk(wanted) if wanted else {}
+    return OrganisationDiffusion(
+        figures,
+        [found[pk] for pk in figures.data.get("sources", []) if pk in found],
+        [found[pk] for pk in figures.data.get("adopters", []) if pk in found],
+    )

@@ -12,24 +12,40 @@ import datetime
 import logging
 import math
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from diffusion import selectors
+from diffusion.maths.adoption_table import AdoptionEvent
 from diffusion.maths.bass import BassFit, adopters_per_year, fit_bass
-from diffusion.maths.categories import bass_boundaries, rogers_categories
-from diffusion.models import FamilyFigures, RegistryFigures
-from innovations.models import Innovation
+from diffusion.maths.categories import bass_boundaries, rogers_categories, walker_scores
+from diffusion.maths.network import (
+    build_network,
+    load_region_adjacency,
+    organisation_metrics,
+    peer_comparisons,
+    region_flows,
+    travel_distances,
+)
+from diffusion.models import FamilyFigures, OrganisationFigures, RegistryFigures
+from innovations.models import Innovation, Partnership
 from innovations.vocabulary import Status
+from organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
 
 # Families recomputed after one response: a write touches one or two; the rest waits for cron.
 FAMILIES_PER_RESPONSE = 20
 REGISTRY_MIN_INTERVAL = datetime.timedelta(minutes=5)
+BETWEENNESS_EXACT_UP_TO = 2000
+BETWEENNESS_SAMPLE = 500
+TIES_SHOWN = 10  # the strongest learning ties kept per organisation, for its page
+REGIONS_TOPOLOGY = Path(settings.BASE_DIR) / "reference_data" / "finland-regions-2020.topo.json"
 CATEGORY_CODES = ("innovator", "early_adopter", "early_majority", "late_majority", "laggard", "non_adopter")
 
 
@@ -151,9 +167,80 @@ def trends(adoptions: list[selectors.RegistryAdoption]) -> dict[str, Any]:
     }
 
 
-def registry_data() -> dict[str, Any]:
+def registry_data() -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    """The registry-wide figures and every organisation's figures, from the published records."""
     adoptions = selectors.registry_adoptions()
-    return {"trends": trends(adoptions), "records": len(adoptions)}
+    organisations = list(Organisation.objects.values_list("pk", "size_class", "region__code"))
+    region_of = {str(pk): region for pk, _size, region in organisations if region}
+    size_class_of = {str(pk): size for pk, size, _region in organisations if size}
+    # Learning ties: the adopter learned from the source record's owner (an organisation re-adopting within its
+    # own family is no tie).
+    learning = [
+        (str(a.source_organisation), str(a.organisation), a.year)
+        for a in adoptions
+        if a.source_organisation is not None and a.source_organisation != a.organisation
+    ]
+    partnerships = [
+        (str(owner), str(partner))
+        for owner, partner in Partnership.objects.filter(innovation__status=Status.PUBLISHED).values_list(
+            "innovation__owner_id", "organisation_id"
+        )
+        if owner != partner
+    ]
+    active = {a.organisation for a in adoptions}
+    network = build_network(
+        learning, partnerships, now_year=timezone.localdate().year, organisations=[str(pk) for pk in active]
+    )
+    # Exact betweenness is cubic-ish: on a large network it is estimated from a seeded sample (D2's estimator).
+    sample = BETWEENNESS_SAMPLE if len(network.organisations) > BETWEENNESS_EXACT_UP_TO else None
+    metrics = organisation_metrics(network, betweenness_sample=sample)
+    peers = peer_comparisons(metrics, size_class_of=size_class_of, region_of=region_of)
+    events = [AdoptionEvent(str(a.organisation), str(a.family), a.year) for a in adoptions]
+    walker = walker_scores(events, [str(pk) for pk in active])
+    community_sizes = Counter(m.community for m in metrics.values())
+    sources: dict[str, list[tuple[float, str]]] = {}
+    adopters: dict[str, list[tuple[float, str]]] = {}
+    for tie in network.learning:
+        sources.setdefault(tie.target, []).append((tie.weight, tie.source))
+        adopters.setdefault(tie.source, []).append((tie.weight, tie.target))
+
+    def strongest(ties: list[tuple[float, str]]) -> list[int]:
+        return [int(key) for _weight, key in sorted(ties, key=lambda t: (-t[0], int(t[1])))[:TIES_SHOWN]]
+
+    per_organisation = {
+        int(key): {
+            "learned_from": m.learned_from,
+            "taught": m.taught,
+            "adoptions_in": m.adoptions_in,
+            "adoptions_out": m.adoptions_out,
+            "partners": m.partners,
+            "betweenness": _finite(m.betweenness),
+            "influence": _finite(m.influence),
+            "community": m.community,
+            "community_size": community_sizes[m.community],
+            "role": m.role,
+            "walker": _finite(walker.get(key)),
+            "sources": strongest(sources.get(key, [])),
+            "adopters": strongest(adopters.get(key, [])),
+            "peers": [
+                {"group": g.group, "value": g.value, "peers": g.peers, "percentiles": g.percentiles}
+                for g in (peers[key].groups if key in peers else ())
+            ],
+        }
+        for key, m in metrics.items()
+    }
+    flows = region_flows(learning, region_of)
+    neighbours = load_region_adjacency(REGIONS_TOPOLOGY)
+    data = {
+        "records": len(adoptions),
+        "trends": trends(adoptions),
+        "region_flows": [[source, target, n] for (source, target), n in sorted(flows.items())],
+        "travel": travel_distances(learning, region_of, neighbours),
+        "organisations": len(metrics),
+        "learning_ties": len(network.learning),
+        "betweenness_sample": sample,
+    }
+    return data, per_organisation
 
 
 def registry_is_stale() -> bool:
@@ -165,10 +252,20 @@ def recompute_registry() -> None:
     """The registry-wide figures anew, from the version read before reading the registry (a write meanwhile
     leaves them stale)."""
     version = selectors.state_version()
-    data = registry_data()
+    data, per_organisation = registry_data()
+    now = timezone.now()
     with transaction.atomic():
         RegistryFigures.objects.update_or_create(
-            pk=1, defaults={"registry_version": version, "computed_at": timezone.now(), "data": data}
+            pk=1, defaults={"registry_version": version, "computed_at": now, "data": data}
+        )
+        # Replaced whole: an organisation that lost its last tie loses its row.
+        OrganisationFigures.objects.all().delete()
+        OrganisationFigures.objects.bulk_create(
+            [
+                OrganisationFigures(organisation_id=pk, registry_version=version, computed_at=now, data=figures)
+                for pk, figures in per_organisation.items()
+            ],
+            batch_size=1000,
         )
 
 
