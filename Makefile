@@ -86,7 +86,7 @@ check: venv ## Django's system checks and no missing migrations
 # BENCH_ARGS go to the registry benchmark, e.g. `make bench BENCH_ARGS="--scale small --db postgres"`.
 BENCH_ARGS ?=
 
-bench: venv messages ## Run the benchmarks: the registry at scale, the barometer's analysis and answer autosave, ideas under load, duplicate suggestions, Bass fits of SPID, the diffusion network
+bench: venv messages ## Run the benchmarks: the registry at scale, the barometer's analysis and answer autosave, ideas under load, duplicate suggestions, Bass fits of SPID, the diffusion network, what to adopt next
 	$(PY) -m bench $(BENCH_ARGS)
 	$(PY) -m bench.barometer_analysis
 	$(PY) -m bench.barometer_autosave
@@ -94,6 +94,7 @@ bench: venv messages ## Run the benchmarks: the registry at scale, the barometer
 	$(PY) -m bench.ideas_duplicates
 	$(PY) -m bench.diffusion_fits
 	$(PY) -m bench.diffusion_network
+	$(PY) -m bench.diffusion_recommend
 
 clean: ## Remove caches and compiled files (keeps .venv and db.sqlite3)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis staticfiles
