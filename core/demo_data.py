@@ -1,22 +1,31 @@
-"""A synthetic demo registry: organisations, the Innokaupungit network, themes and ~400 innovations with lineage.
+"""A synthetic demo registry: organisations, the Innokaupungit network, themes and ~2000 innovations whose
+adoption histories over 2008–2026 come from a diffusion process (core/demo_diffusion.py).
 
 Everything it makes is flagged `is_synthetic` and deterministic for a seed. The registry is *planned* first in
-plain Python (who originates what, who adopts it when, with whom) and then *written through the services*
-(organisation_create, network_create, innovation_create, innovation_adopt, innovation_update, partnership_add),
-so search documents, classifications, stage history, adoptions and the change log are exactly what the
-services make. Only two things are written around them, because no service takes them: the `is_synthetic` flag
-(one UPDATE per table) and the past dates of the stage history and timestamps (a demo spanning 2015–2025 would
-otherwise show everything as created today). Measured: the whole load takes ~10 s on SQLite and ~20 s on
-PostgreSQL, so no bulk path was needed; bench/generate.py is the bulk path for large registries.
+plain Python (who originates what, who adopts it when, from whom, with whom) and then *written*. Organisations and
+the network go through the services (organisation_create, network_create). The innovations are written in bulk
+(`Writer.bulk`), exactly as innovation_create, partnership_add, innovation_adopt and innovation_update would
+write them — the same texts copied from the source, classifications, themes, partners, search documents made by
+the services' own function, catalogue entries made by `catalogue.refresh`, adoption rows and the change log —
+because a registry with time depth has thousands of records, and one service call per record would take minutes
+(the services' per-record checks and catalogue refreshes, ~40 ms a record). The past dates of the stage history
+and timestamps are set afterwards. Measured on SQLite (`manage.py load_demo_data`, this machine, shared): ~2000
+records in about a third of the time the 400 records took through the services (figures in the report of the
+change, docs/architecture.md).
 
-The shares loosely follow the seed (Innovation Barometer 2022): most adopted innovations adapt (~55 %) or copy
+The diffusion: each family (an original and the records derived from it) was designed as an S-curve, a burst
+(a law or programme: most adoptions in one year), two waves, an emerging or a failed innovation; each year each
+organisation of the kinds that may adopt it takes it up with the hazard p + q·(share of adopters among its peers
+in the country, its region, its network and its partners). Adopters learn from the originator or an earlier
+adopter near them (lineage has depth); some adoptions have no recorded source and appear as the adopter's own
+record of the same concept ("lineage nobody recorded"); the wellbeing services counties adopt from 2023.
+
+The shares loosely follow the seed (Innovation Barometer 2022): most adopted innovations adapt (~60 %) or copy
 (~30 %) others' ideas; service innovations are the most common type; idea sources are above all domestic networks
-and own staff; motivations are users' needs, savings and technology. Diffusion follows an S-curve in time and
-spreads first to network members and neighbouring regions.
+and own staff; motivations are users' needs, savings and technology.
 """
 
 import datetime
-import math
 import random
 import time
 import unicodedata
@@ -32,11 +41,15 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from accounts.models import Membership, Role, User
-from audit.models import ChangeRecord
+from audit.models import Action, ChangeRecord
+from audit.services import diff
+from core.demo_diffusion import FamilySpec, Member, Root, design_families, partner_ties, simulate_family
 from core.models import Theme
+from core.sanitise import clean_html
 from innovations import catalogue
 from innovations import services as innovation_services
-from innovations.models import Adoption, Innovation, Partnership, StageEvent
+from innovations.models import Adoption, Classification, Innovation, Partnership, StageEvent
+from innovations.services import EDITABLE_FIELDS, TRANSLATED, innovation_search_document
 from innovations.vocabulary import (
     Channel,
     Dimension,
@@ -55,11 +68,14 @@ from organisations.identifiers import business_id_with_check_digit
 from organisations.models import Network, Organisation, OrganisationKind, Region, WellbeingCounty
 
 DEFAULT_SEED = 2022
+DEFAULT_INNOVATIONS = 2000  # about how many innovation records the demo makes
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - a documented demo password, printed by the command
 DEMO_EMAIL_DOMAIN = "demo.innoverkko.invalid"
 NETWORK_SLUG = "innokaupungit"
 FIRST_DAY = datetime.date(2015, 1, 1)
-LAST_DAY = datetime.date(2025, 12, 31)
+LAST_DAY = datetime.date(2026, 12, 31)
+FIRST_YEAR = 2008  # adoption histories start here
+COUNTIES_FROM = datetime.date(2023, 1, 1)  # the wellbeing services counties exist from this day
 
 # username, role shown to people, organisation (by Finnish name) and its role, superuser
 DEMO_USERS = (
@@ -1309,6 +1325,7 @@ class InnovationPlan:
     adopted_on: datetime.date | None = None
     changes: tuple[int, ...] = ()
     contact: tuple[str, str] = ("", "")
+    family: str = ""  # the key of the family's original, for records made by the diffusion process
 
     @property
     def start(self) -> datetime.date:
@@ -1323,6 +1340,9 @@ class InnovationPlan:
 class Plan:
     originals: list[InnovationPlan]
     adoptions: list[InnovationPlan]  # in date order: a source is always made before those adopting it
+    # Records of a family's concept taken into use without a recorded source ("lineage nobody recorded").
+    unrecorded: list[InnovationPlan] = field(default_factory=list)
+    families: list[FamilySpec] = field(default_factory=list)  # how each family was designed to spread
 
 
 def _pick(rng: random.Random, shares: Mapping[Any, float], at_least: int = 1) -> list[str]:
@@ -1353,6 +1373,7 @@ class Planner:
             self.by_kind[org.kind].append(org)
         self.municipalities = self.by_kind[OrganisationKind.MUNICIPALITY]
         self.by_name = {org.names[0]: org for org in self.municipalities}
+        self.families: list[FamilySpec] = []
 
     # Stage history: idea → development → (experiment) → in use → spreading or discontinued.
     def _history(self, start: datetime.date, stage: str) -> list[tuple[str, datetime.date]]:
@@ -1484,78 +1505,142 @@ class Planner:
             )
         return plans
 
-    def _proximity(self, owner: OrgRef, candidate: OrgRef) -> float:
-        """Smaller is nearer: network members and the same region first, then neighbours, then the rest;
-        bigger municipalities adopt earlier."""
-        if owner.key in self.network and candidate.key in self.network:
-            distance = 0.0
-        elif candidate.region == owner.region:
-            distance = 1.0
-        elif candidate.region in NEIGHBOURS.get(owner.region or "", ()):
-            distance = 2.0
-        else:
-            distance = 3.5
-        size = math.log10(max(candidate.population or 1000, 1000))  # 3 … 5.8
-        return distance - 0.8 * (size - 3) + self.rng.gauss(0, 0.9)
+    def _members(self) -> list[Member]:
+        """Who may adopt in the diffusion process: municipalities (with their network), joint authorities, the
+        wellbeing services counties (from 2023), state agencies and ministries."""
+        kinds = {
+            OrganisationKind.MUNICIPALITY,
+            OrganisationKind.JOINT_AUTHORITY,
+            OrganisationKind.WELLBEING_COUNTY,
+            OrganisationKind.STATE_AGENCY,
+            OrganisationKind.MINISTRY,
+        }
+        return [
+            Member(
+                org.key,
+                org.kind,
+                org.region,
+                org.population,
+                frozenset({f"network:{NETWORK_SLUG}"}) if org.key in self.network else frozenset(),
+                first_year=COUNTIES_FROM.year if org.kind == OrganisationKind.WELLBEING_COUNTY else FIRST_YEAR,
+            )
+            for org in self.orgs.values()
+            if org.kind in kinds
+        ]
 
-    def _adoption_date(self, introduced: datetime.date) -> datetime.date | None:
-        """An S-curve: adoption times follow a logistic distribution around a midpoint 2–4 years after the
-        source was taken into use."""
-        midpoint = self.rng.uniform(1.5, 4.0) * 365
-        for _ in range(20):
-            u = self.rng.random()
-            offset = midpoint + 0.45 * 365 * math.log(u / (1 - u))
-            if offset >= 90:
-                on = introduced + datetime.timedelta(days=int(offset))
-                if on <= self.last_day:
-                    return on
-        return None
+    def _adopter_kinds(self, owner: OrgRef) -> tuple[frozenset[str], int]:
+        """Who may adopt an owner's innovation, and the first year its family may start."""
+        kind = owner.kind
+        if kind == OrganisationKind.WELLBEING_COUNTY:
+            return frozenset({OrganisationKind.WELLBEING_COUNTY}), COUNTIES_FROM.year + 1
+        if kind in (OrganisationKind.STATE_AGENCY, OrganisationKind.MINISTRY):
+            return frozenset({OrganisationKind.STATE_AGENCY, OrganisationKind.MINISTRY}), FIRST_YEAR
+        if kind == OrganisationKind.JOINT_AUTHORITY or self.rng.random() < 0.12:
+            return frozenset({OrganisationKind.MUNICIPALITY, OrganisationKind.JOINT_AUTHORITY}), FIRST_YEAR
+        return frozenset({OrganisationKind.MUNICIPALITY}), FIRST_YEAR
 
-    def adoptions(self, originals: list[InnovationPlan], count: int) -> list[InnovationPlan]:
+    def _history_until(self, introduced: datetime.date, earliest: datetime.date) -> list[tuple[str, datetime.date]]:
+        """Idea, development, (experiment) and in use on `introduced`, counted backwards (not before `earliest`)."""
+        path = [Stage.IDEA, Stage.DEVELOPMENT, *([Stage.EXPERIMENT] if self.rng.random() < 0.75 else []), Stage.IN_USE]
+        dates, on = [], introduced
+        for _step in path:
+            dates.append(max(on, earliest))
+            on -= _days(self.rng, 60, 270)
+        return [(str(step), on) for step, on in zip(path, reversed(dates), strict=True)]
+
+    def diffuse(
+        self, originals: list[InnovationPlan], budget: int
+    ) -> tuple[list[InnovationPlan], list[InnovationPlan]]:
+        """Adoption histories 2008–2026 from the diffusion process (core/demo_diffusion.py): recorded adoptions and,
+        for adoptions nobody recorded the source of, the adopter's own record of the same concept."""
         rng = self.rng
-        sources = [
+        members = self._members()
+        member_keys = {member.key for member in members}
+        ties = partner_ties(
+            rng, [m for m in members if m.region and m.kind != OrganisationKind.WELLBEING_COUNTY], NEIGHBOURS
+        )
+        ties |= {
+            frozenset((plan.owner, partner.org))
+            for plan in originals
+            for partner in plan.partners
+            if plan.owner in member_keys and partner.org in member_keys
+        }
+        big = {self.by_name[name].key for name, _n in ORIGINATORS if name in self.by_name}
+        candidates = [
             plan
             for plan in originals
             if plan.status == Status.PUBLISHED
-            and plan.stage in (Stage.IN_USE, Stage.SPREADING)
-            and plan.introduced_on
-            and plan.introduced_on <= self.last_day - datetime.timedelta(days=365)
+            and plan.stage == Stage.IN_USE
+            and self.orgs[plan.owner].kind != OrganisationKind.INTERNATIONAL
         ]
-        # Heavy tail: a few innovations are adopted by dozens, most by a handful; the big cities' come first.
-        rng.shuffle(sources)
-        big = {self.by_name[name].key for name, _n in ORIGINATORS if name in self.by_name}
-        # Service innovations are the most adopted kind (the seed): they get a head start in the order.
-        head_start = {plan.key: rng.random() * (0.4 if CONCEPTS[plan.concept].type == SRV else 1.0) for plan in sources}
-        sources.sort(key=lambda plan: (plan.owner not in big, head_start[plan.key]))
-        weights = [1 / (rank + 1) ** 0.9 for rank in range(len(sources))]
-        wanted = [max(1, round(count * w / sum(weights))) for w in weights]
-        plans: list[InnovationPlan] = []
-        for source, n in zip(sources, wanted, strict=True):
-            owner = self.orgs[source.owner]
-            assert source.introduced_on is not None  # noqa: S101 - filtered above
-            dates = sorted(d for d in (self._adoption_date(source.introduced_on) for _ in range(n)) if d)
-            candidates = sorted(
-                (org for org in self.municipalities if org.key != owner.key),
-                key=lambda org: self._proximity(owner, org),
+        # The big cities' innovations first (the first families burst and spread in two waves, the next ones get
+        # the larger shares), one per concept; service innovations are the most adopted kind (the seed), so they
+        # get a head start in the order.
+        head_start = {p.key: rng.random() * (0.4 if CONCEPTS[p.concept].type == SRV else 1.0) for p in candidates}
+        candidates.sort(key=lambda plan: (plan.owner not in big, head_start[plan.key]))
+        chosen: list[InnovationPlan] = []
+        concepts: set[int] = set()
+        wanted = max(2, round(budget / 42))
+        for plan in candidates:
+            if plan.concept not in concepts and len(chosen) < wanted:
+                chosen.append(plan)
+                concepts.add(plan.concept)
+        roots = []
+        for plan in chosen:
+            kinds, earliest = self._adopter_kinds(self.orgs[plan.owner])
+            roots.append(Root(plan.key, plan.owner, kinds, earliest))
+        last_year = self.last_day.year
+        specs = design_families(rng, roots, members, budget, last_year=last_year)
+        by_key = {plan.key: plan for plan in originals}
+        recorded: list[InnovationPlan] = []
+        unrecorded: list[InnovationPlan] = []
+        for spec in specs:
+            root = by_key[spec.key]
+            first = datetime.date(spec.start_year, 1, 1)
+            introduced = min(first + _days(rng, 0, 300), self.last_day)
+            not_before = (
+                COUNTIES_FROM
+                if self.orgs[root.owner].kind == OrganisationKind.WELLBEING_COUNTY
+                else first.replace(year=first.year - 3)
             )
-            family: list[InnovationPlan] = [source]
-            for adopter, on in zip(candidates, dates, strict=False):
+            root.history = self._history_until(introduced, not_before)
+            root.family = root.key
+            made = {root.owner: root}
+            history = simulate_family(spec, members, ties, rng, last_year=last_year)
+            for adopter in history.adopters:
+                january = datetime.date(adopter.year, 1, 1)
+                on = january + _days(rng, 0, max(0, min(364, (self.last_day - january).days)))
+                ref = self.orgs[adopter.organisation]
+                parent = made[adopter.source] if adopter.source else root
                 mode = Novelty.ADAPTED if rng.random() < 0.64 else Novelty.COPIED
-                # A later adopter often learns from a nearby earlier adopter rather than from the original.
-                nearby = [
-                    p
-                    for p in family[1:]
-                    if p.adopted_on
-                    and p.adopted_on < on - datetime.timedelta(days=60)
-                    and p.status == Status.PUBLISHED
-                    and self.orgs[p.owner].region in (adopter.region, *NEIGHBOURS.get(adopter.region or "", ()))
-                ]
-                parent = rng.choice(nearby) if nearby and rng.random() < 0.5 else source
-                plan = self._adoption(f"a{len(plans)}", parent, adopter, str(mode), on)
-                plans.append(plan)
-                family.append(plan)
-        plans.sort(key=lambda plan: (plan.adopted_on or FIRST_DAY, plan.key))
-        return plans
+                plan = self._adoption(f"d{len(recorded) + len(unrecorded)}", parent, ref, str(mode), on)
+                plan.family = root.key
+                plan.status = str(Status.PUBLISHED)  # drafts are chosen below, among those nobody learnt from
+                if ref.kind == OrganisationKind.WELLBEING_COUNTY:  # no experiment before the county existed
+                    plan.history = [(stage, max(day, COUNTIES_FROM)) for stage, day in plan.history]
+                if adopter.source is None:
+                    # Taken into use without recording where the idea came from: the adopter's own record.
+                    plan.source = None
+                    plan.novelty = str(Novelty.ADAPTED if rng.random() < 0.7 else Novelty.NEW)
+                    plan.classifications[str(Dimension.TYPE)] = list(root.classifications[str(Dimension.TYPE)])
+                    unrecorded.append(plan)
+                else:
+                    recorded.append(plan)
+                # Partners in the same family: a tie whose other end adopted earlier helped with this one.
+                helpers = [made[k] for k in made if frozenset((k, ref.key)) in ties and k != ref.key]
+                if helpers and rng.random() < 0.6:
+                    helper = rng.choice(helpers).owner
+                    if helper not in {p.org for p in plan.partners}:
+                        plan.partners.append(PartnerPlan(helper, str(PartnerRole.CO_DEVELOPER), (False, True, True)))
+                made[ref.key] = plan
+        sources = {plan.source for plan in recorded}
+        for plan in [*recorded, *unrecorded]:
+            if plan.key not in sources and rng.random() < 0.03:
+                plan.status = str(Status.DRAFT)
+        self.families = specs
+        recorded.sort(key=lambda plan: (plan.adopted_on or FIRST_DAY, plan.key))
+        unrecorded.sort(key=lambda plan: (plan.adopted_on or FIRST_DAY, plan.key))
+        return recorded, unrecorded
 
     def _adoption(
         self, key: str, parent: InnovationPlan, adopter: OrgRef, mode: str, on: datetime.date
@@ -1582,7 +1667,7 @@ class Planner:
                 for k, v in self._classify(CONCEPTS[parent.concept], stage, IDEA_SOURCES_ADOPTED, own=False).items()
                 if k != Dimension.TYPE
             },
-            partners=self._partners(adopter, 0.35, on),
+            partners=self._partners(adopter, 0.25, on),
             novelty=mode,
             source=parent.key,
             adopted_on=on,
@@ -1591,9 +1676,9 @@ class Planner:
         )
 
     def plan(self, innovations: int) -> Plan:
-        n_originals = max(len(CONCEPTS) + 6, round(innovations * 0.16))
+        n_originals = max(len(CONCEPTS) + 6, round(innovations * 0.07))
         originals = self.originals(n_originals)
-        adoptions = self.adoptions(originals, innovations - n_originals)
+        adoptions, unrecorded = self.diffuse(originals, max(12, innovations - n_originals))
         self._cover(originals, adoptions)
         # Sources of three or more adoptions are spreading from the date of the third.
         adopters_of: dict[str, list[datetime.date]] = defaultdict(list)
@@ -1604,7 +1689,7 @@ class Planner:
             if plan.stage == Stage.IN_USE and len(dates) >= 3:
                 plan.stage = str(Stage.SPREADING)
                 plan.history.append((plan.stage, dates[2]))
-        return Plan(originals, adoptions)
+        return Plan(originals, adoptions, unrecorded, self.families)
 
     def _cover(self, originals: list[InnovationPlan], adoptions: list[InnovationPlan]) -> None:
         """Every partner kind and region appears at least once among published innovations: the catalogue's
@@ -1675,6 +1760,19 @@ def _org_refs(municipalities: Sequence[Organisation], specs: Sequence[OrgSpec]) 
     return refs
 
 
+def _names(org: Organisation) -> tuple[str, str, str]:
+    return (org.name_fi or org.name, org.name_sv or org.name_fi or org.name, org.name_en or org.name_fi or org.name)
+
+
+def _reference_adopters() -> list[Organisation]:
+    kinds = (OrganisationKind.STATE_AGENCY, OrganisationKind.MINISTRY, OrganisationKind.JOINT_AUTHORITY)
+    return list(
+        Organisation.objects.filter(reference_code__isnull=False, kind__in=kinds)
+        .select_related("region")
+        .order_by("reference_code")
+    )
+
+
 def _public_specs(regions: Sequence[Region], counties: Sequence[WellbeingCounty]) -> list[OrgSpec]:
     """The regional councils and wellbeing services counties, from the reference data."""
     specs = [
@@ -1698,6 +1796,9 @@ def _public_specs(regions: Sequence[Region], counties: Sequence[WellbeingCounty]
         )
     return specs
 
+
+# The texts an adopter's record starts from (innovation_adopt copies them from the source).
+COPIED_TEXTS = tuple(f"{name}_{lang}" for name in TRANSLATED for lang in ("fi", "sv", "en"))
 
 # Whom each type of innovation is for (fi, sv, en): what an adopter reads first.
 TARGET_GROUPS = {
@@ -1784,7 +1885,8 @@ class Writer:
         self.actor, self.rng, self.plan, self.refs, self.orgs, self.themes = actor, rng, plan, refs, orgs, themes
         self.log = log or (lambda message: None)
         self.made: dict[str, Innovation] = {}
-        self.plans = {p.key: p for p in [*plan.originals, *plan.adoptions]}
+        self.copied: dict[str, tuple[dict[str, str], tuple[bool, bool], list[str]]] = {}
+        self.plans = {p.key: p for p in [*plan.originals, *plan.adoptions, *plan.unrecorded]}
         self.concept_uses: dict[int, int] = defaultdict(int)
 
     def _root(self, plan: InnovationPlan) -> InnovationPlan:
@@ -1864,79 +1966,159 @@ class Writer:
             **_three(descriptions, "description"),
         }
 
-    def _partners(self, innovation: Innovation, plan: InnovationPlan) -> None:
-        for partner in plan.partners:
-            idea, development, implementation = partner.phases
-            innovation_services.partnership_add(
-                actor=self.actor,
-                innovation=innovation,
-                organisation=self.orgs[partner.org],
-                role=partner.role,
-                in_idea_phase=idea,
-                in_development_phase=development,
-                in_implementation_phase=implementation,
-            )
-
-    def original(self, plan: InnovationPlan) -> Innovation:
+    def _unrecorded_texts(self, plan: InnovationPlan) -> dict[str, Any]:
+        """An organisation's own record of a concept it took into use without recording where the idea came from."""
         concept = CONCEPTS[plan.concept]
-        data = {
-            **self._original_texts(plan),
+        adopter = self._names(plan.owner)
+        year = (plan.introduced_on or FIRST_DAY).year
+        titles = tuple(f"{t} – {n}" for t, n in zip(concept.title, adopter, strict=True))
+        middle = (
+            f"{adopter[0]} otti ratkaisun käyttöön vuonna {year}.",
+            f"{adopter[1]} tog lösningen i bruk år {year}.",
+            f"{adopter[2]} took the solution into use in {year}.",
+        )
+        descriptions = tuple(
+            f"<p>{concept.summary[i]}</p><p>{middle[i]}</p><p><em>{NOTE[lang]}</em></p>"
+            for i, lang in enumerate(("fi", "sv", "en"))
+        )
+        return {
+            **_three(titles, "title"),
+            **_three(concept.summary, "summary"),
+            **_three(descriptions, "description"),  # type: ignore[arg-type]
             **_adopter_texts(plan, concept),
-            "is_social": concept.social,
-            "is_systemic": concept.type == InnovationType.ORGANISATIONAL and self.rng.random() < 0.5,
-            "stage": plan.stage,
-            "novelty": plan.novelty,
-            "external_source": plan.external_source,
-            "introduced_on": plan.introduced_on,
-            "contact_name": plan.contact[0],
-            "contact_email": plan.contact[1],
         }
-        innovation = innovation_services.innovation_create(
-            actor=self.actor,
-            owner=self.orgs[plan.owner],
-            data=data,
-            classifications=plan.classifications,
-            themes=[self.themes[slug] for slug in concept.themes],
-            status=plan.status,
-        )
-        self._partners(innovation, plan)
-        return innovation
 
-    def adoption(self, plan: InnovationPlan) -> Innovation:
-        adoption = innovation_services.innovation_adopt(
-            actor=self.actor,
-            source=self.made[plan.source or ""],
-            adopter=self.orgs[plan.owner],
-            mode=plan.novelty,
-            adopted_on=plan.adopted_on,
-            publish=plan.status == Status.PUBLISHED,
-        )
-        result = adoption.result
-        data: dict[str, Any] = {"contact_name": plan.contact[0], "contact_email": plan.contact[1]}
-        if plan.novelty == Novelty.ADAPTED:
-            data.update(self._adapted_texts(plan))
-        if plan.stage != result.stage:
-            data["stage"] = plan.stage
-        # The adopter's own story: idea sources, motivations, channels and outcomes (the type came with the copy).
-        result = innovation_services.innovation_update(
-            actor=self.actor,
-            innovation=result,
-            expected_version=result.version,
-            data=data,
-            classifications=plan.classifications,
-        )
-        self._partners(result, plan)
-        return result
+    def bulk(self, plans: Sequence[InnovationPlan]) -> None:
+        """Writes the records as innovation_create, partnership_add and (for an adoption) innovation_adopt followed
+        by innovation_update would, but in bulk: an adopter's record starts as a copy of its source's texts, types,
+        themes and flags (an adaptation's own texts over them); every record gets its classifications, themes,
+        partners, search document (by the services' own function), catalogue entry (by catalogue.refresh), the
+        adoption row and the change log's "created" and "adopted" entries. Two things differ, on purpose: no
+        notification is sent (these adoptions are history, not news), and the change log has one "created" entry
+        with the final values instead of one entry per service call. Sources come before their adopters in
+        `plans`, so every source has its texts when its adopters are made and its id when the rows are linked."""
+        innovations: list[Innovation] = []
+        extras: list[tuple[InnovationPlan, Innovation, list[str], dict[str, list[str]]]] = []
+        for plan in plans:
+            concept = CONCEPTS[plan.concept]
+            external, types = "", plan.classifications.get(str(Dimension.TYPE), [])
+            if plan.source:  # an adoption: a copy of the source, with an adaptation's own texts over it
+                copied, (social, systemic), types = self.copied[plan.source]
+                texts: dict[str, str] = dict(copied)
+                if plan.novelty == Novelty.ADAPTED:
+                    texts.update(self._adapted_texts(plan))
+                else:  # copied as it is, but under the adopter's own name (not its source's, when that had one)
+                    adopter = self._names(plan.owner)
+                    texts.update(_three([f"{t} – {n}" for t, n in zip(concept.title, adopter, strict=True)], "title"))
+            elif plan.adopted_on is None:  # an original
+                texts = {**self._original_texts(plan), **_adopter_texts(plan, concept)}
+                social = concept.social
+                systemic = concept.type == InnovationType.ORGANISATIONAL and self.rng.random() < 0.5
+                external = plan.external_source
+            else:  # taken into use without a recorded source
+                texts, social, systemic = self._unrecorded_texts(plan), concept.social, False
+            values = {
+                name: clean_html(value) if name.startswith("description_") else value.strip()
+                for name, value in texts.items()
+            }
+            innovation = Innovation(
+                owner=self.orgs[plan.owner],
+                created_by=self.actor,
+                status=plan.status,
+                stage=plan.stage,
+                novelty=plan.novelty,
+                introduced_on=plan.introduced_on,
+                is_social=social,
+                is_systemic=systemic,
+                contact_name=plan.contact[0],
+                contact_email=plan.contact[1],
+                external_source=external,
+                is_synthetic=True,
+                **values,
+            )
+            self.copied[plan.key] = (values, (social, systemic), list(types))  # its own adopters may follow
+            themes = [self.themes[slug] for slug in concept.themes]
+            innovation.search_document = innovation_search_document(innovation, themes)
+            classifications = {**plan.classifications, str(Dimension.TYPE): list(types)}
+            innovations.append(innovation)
+            extras.append((plan, innovation, [theme.slug for theme in themes], classifications))
+        Innovation.objects.bulk_create(innovations, batch_size=500)
+        through = Innovation.themes.through
+        theme_rows: list[Any] = []
+        class_rows: list[Classification] = []
+        partner_rows: list[Partnership] = []
+        adoption_rows: list[Adoption] = []
+        log_rows: list[ChangeRecord] = []
+        innovation_type = ContentType.objects.get_for_model(Innovation)
+        for plan, innovation, slugs, classifications in extras:
+            self.made[plan.key] = innovation
+            theme_rows += [through(innovation_id=innovation.pk, theme_id=self.themes[slug].pk) for slug in slugs]
+            class_rows += [
+                Classification(innovation_id=innovation.pk, dimension=dimension, code=code)
+                for dimension, codes in classifications.items()
+                for code in dict.fromkeys(codes)
+            ]
+            partner_rows += [
+                Partnership(
+                    innovation_id=innovation.pk,
+                    organisation=self.orgs[partner.org],
+                    role=partner.role,
+                    in_idea_phase=partner.phases[0],
+                    in_development_phase=partner.phases[1],
+                    in_implementation_phase=partner.phases[2],
+                )
+                for partner in plan.partners
+            ]
+            snapshot: dict[str, Any] = {name: getattr(innovation, name) for name in EDITABLE_FIELDS}
+            snapshot.update(classifications, status=innovation.status, themes=slugs)
+            log_rows.append(
+                ChangeRecord(
+                    content_type=innovation_type,
+                    object_id=innovation.pk,
+                    actor=self.actor,
+                    action=Action.CREATE,
+                    changes=diff({}, snapshot),
+                )
+            )
+            if plan.source:
+                source = self.made[plan.source]
+                adoption_rows.append(
+                    Adoption(
+                        source=source,
+                        result=innovation,
+                        mode=plan.novelty,
+                        adopted_on=plan.adopted_on or plan.start,
+                        created_by=self.actor,
+                    )
+                )
+                log_rows.append(
+                    ChangeRecord(
+                        content_type=innovation_type,
+                        object_id=source.pk,
+                        actor=self.actor,
+                        action=Action.ADOPT,
+                        changes={"adopted_by": [None, str(innovation.owner)], "mode": [None, plan.novelty]},
+                    )
+                )
+        through.objects.bulk_create(theme_rows, batch_size=1000)
+        Classification.objects.bulk_create(class_rows, batch_size=1000)
+        Partnership.objects.bulk_create(partner_rows, batch_size=1000)
+        Adoption.objects.bulk_create(adoption_rows, batch_size=1000)
+        ChangeRecord.objects.bulk_create(log_rows, batch_size=500)
+        ids = [innovation.pk for innovation in innovations]
+        for start in range(0, len(ids), catalogue.BATCH):
+            catalogue.refresh(ids[start : start + catalogue.BATCH])
 
     def write(self) -> None:
-        for i, plan in enumerate(self.plan.originals):
-            self.made[plan.key] = self.original(plan)
-            if i % 20 == 19:
-                self.log(f"  {i + 1} original innovations")
-        for i, plan in enumerate(self.plan.adoptions):
-            self.made[plan.key] = self.adoption(plan)
-            if i % 50 == 49:
-                self.log(f"  {i + 1} adoptions")
+        # Originals first (in their planned order: their titles number the concepts' uses), then the rest by date.
+        later = sorted(
+            [*self.plan.adoptions, *self.plan.unrecorded], key=lambda plan: (plan.adopted_on or FIRST_DAY, plan.key)
+        )
+        self.bulk([*self.plan.originals, *later])
+        self.log(
+            f"  {len(self.plan.originals)} originals, {len(self.plan.adoptions)} adoptions, "
+            f"{len(self.plan.unrecorded)} without a recorded source"
+        )
         self._propose_a_source()
         self._backdate()
 
@@ -2148,7 +2330,7 @@ def demo_data_delete() -> None:
 
 
 def demo_plan(
-    *, seed: int = DEFAULT_SEED, innovations: int = 400, today: datetime.date | None = None
+    *, seed: int = DEFAULT_SEED, innovations: int = DEFAULT_INNOVATIONS, today: datetime.date | None = None
 ) -> tuple[Plan, list[OrgSpec], list[OrgRef]]:
     """The plan for the current reference data: deterministic for a seed."""
     rng = random.Random(seed)  # noqa: S311 - made-up data, not security
@@ -2162,13 +2344,23 @@ def demo_plan(
         *_public_specs(list(Region.objects.all()), list(WellbeingCounty.objects.select_related("region"))),
     ]
     refs = _org_refs(municipalities, specs)
+    # The reference data's other state agencies, ministries and joint authorities adopt too (as they are: only
+    # their innovations are made up).
+    named = {(spec.kind, spec.names[0]) for spec in specs}
+    refs += [
+        OrgRef(
+            f"ref-{org.reference_code}", org.kind, org.region.code if org.region else None, org.population, _names(org)
+        )
+        for org in _reference_adopters()
+        if (org.kind, org.name_fi) not in named
+    ]
     network = [ref.key for ref in refs if ref.kind == OrganisationKind.MUNICIPALITY and ref.names[0] in INNOKAUPUNGIT]
     planner = Planner(rng, refs, network, today or timezone.localdate())
     return planner.plan(innovations), specs, refs
 
 
 def demo_data_load(
-    *, seed: int = DEFAULT_SEED, reset: bool = False, innovations: int = 400, log: Any = None
+    *, seed: int = DEFAULT_SEED, reset: bool = False, innovations: int = DEFAULT_INNOVATIONS, log: Any = None
 ) -> DemoResult:
     """Loads the demo registry unless it is there already (then only the demo users are ensured)."""
     started = time.monotonic()
@@ -2198,6 +2390,7 @@ def demo_data_load(
                     )
                 }
             )
+            orgs.update({f"ref-{org.reference_code}": org for org in _reference_adopters()})
             _create_network(actor, orgs, themes)
             demo_memberships_ensure()
             log(f"Innovations: {len(plan.originals)} originals, {len(plan.adoptions)} adoptions …")

@@ -7,14 +7,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.dev_provider import register_dev_provider
 from barometer.demo_data import demo_rounds_delete, demo_rounds_load
-from core.demo_data import DEFAULT_SEED, DEMO_PASSWORD, demo_data_load
+from core.demo_data import DEFAULT_INNOVATIONS, DEFAULT_SEED, DEMO_PASSWORD, demo_data_load
 from ideas.demo_data import demo_codevelopment_delete, demo_codevelopment_load
 
 
 class Command(BaseCommand):
     help = (
-        "Loads a synthetic demo registry (organisations, the Innokaupungit network, themes, ~400 innovations with "
-        "lineage), two synthetic innovation barometer rounds (2018, 2022), challenges with ideas carried into "
+        "Loads a synthetic demo registry (organisations, the Innokaupungit network, themes, ~2000 innovations with "
+        "adoption histories 2008–2026 from a diffusion process), two synthetic innovation barometer rounds (2018, 2022), challenges with ideas carried into "
         "experiments and innovations, and demo users. Does nothing when the demo data is already there; --reset "
         "rebuilds it."
     )
@@ -24,7 +24,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=DEFAULT_SEED, help="Random seed (the same seed, the same data)."
         )
-        parser.add_argument("--innovations", type=int, default=400, help="About how many innovations to make.")
+        parser.add_argument(
+            "--innovations",
+            type=int,
+            default=DEFAULT_INNOVATIONS,
+            help="About how many innovations to make (originals, adoptions and records without a recorded source).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbose = options["verbosity"] >= 1
