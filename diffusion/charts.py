@@ -210,3 +210,31 @@ def year_map(title: str, municipality_years: Mapping[str, int], region_years: Ma
         return "".join(parts)
 
     return Chart(title, svg_document=svg(textwrap.wrap(title, 60) or [title]), svg_inline=svg([]))
+
+
+def trends_chart(trends: Mapping[str, Any], labels: Mapping[str, str], title: str) -> Chart:
+    """Published records per year by how they came about: one line (with its own point shape) per kind."""
+    data = [
+        {"year": str(year), "kind": labels[kind], "records": trends[kind][index]}
+        for index, year in enumerate(trends["years"])
+        for kind in ("new", "adapted", "copied")
+    ]
+    names = [labels[kind] for kind in ("new", "adapted", "copied")]
+    legend = alt.Legend(title=None)
+    encoding = {
+        "x": alt.X("year:O", title=None, axis=alt.Axis(labelAngle=-45 if len(trends["years"]) > 12 else 0)),
+        "y": alt.Y("records:Q", title=_("Published records"), axis=alt.Axis(grid=True, tickMinStep=1)),
+        "color": alt.Color("kind:N", scale=alt.Scale(domain=names, range=list(GROUP_COLOURS[:3])), legend=legend),
+        "shape": alt.Shape("kind:N", scale=alt.Scale(domain=names), legend=legend),
+    }
+    layers = [
+        _layer(alt.MarkDef(type="line", strokeWidth=2.5), **encoding),
+        _layer(alt.MarkDef(type="point", filled=True, size=60), **encoding),
+    ]
+    return Chart(title, _chart(layers, data, title))
+
+
+def trends_table(trends: Mapping[str, Any], labels: Mapping[str, str], caption: str) -> Table:
+    kinds = ("new", "adapted", "copied")
+    rows = [(str(year), [number(trends[kind][index]) for kind in kinds]) for index, year in enumerate(trends["years"])]
+    return Table(caption=caption, head=[_("Year"), *(labels[kind] for kind in kinds)], rows=rows)

@@ -12,14 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from barometer import charts as barometer_charts
+from barometer.reports import Table
 from diffusion import charts, pages, selectors
 from diffusion.models import FamilyFigures
 from innovations.models import Innovation
 from innovations.selectors import LineageNode, innovation_visible
 from innovations.views import lineage_drawing
+from organisations.models import Region
 
 FIGURES = ("per-year", "cumulative", "map")
 FORMATS = ("png", "svg", "csv")
+OVERVIEW_FLOWS = 20  # region pairs listed on the overview
 
 
 def _visible_or_404(request: HttpRequest, pk: int) -> Innovation:
@@ -144,3 +147,51 @@ def family_csv_view(request: HttpRequest, pk: int) -> HttpResponse:
     content = pages.family_csv(family, stored.data if stored is not None else None)
     name = f"{slugify(str(family.root.innovation.title))[:60] or family.root_id}-family.csv"
     return _attachment(content, "text/csv; charset=utf-8", name)
+
+
+TRAVEL = ("same_region", "neighbouring", "across_country", "unknown")
+
+
+@require_GET
+def overview_view(request: HttpRequest) -> HttpResponse:
+    """The registry's diffusion at a glance: new, adapted and copied records per year, how far adoptions travel,
+    and the largest flows between regions — all from the stored registry-wide figures of published records."""
+    stored = selectors.registry_figures()
+    context: dict[str, Any] = {"stored": stored}
+    if stored is not None:
+        data = stored.data
+        labels = {"new": _("New"), "adapted": _("Adapted"), "copied": _("Copied")}
+        title = _("Published innovation records per year: new, adapted and copied")
+        chart = charts.trends_chart(data["trends"], labels, title)
+        regions = dict(Region.objects.values_list("code", "name"))
+        travel_labels = {
+            "same_region": _("Within the same region"),
+            "neighbouring": _("To a neighbouring region"),
+            "across_country": _("Across the country"),
+            "unknown": _("Region not known"),
+        }
+        flows = sorted(data.get("region_flows", []), key=lambda f: (-f[2], f[0], f[1]))[:OVERVIEW_FLOWS]
+        context.update(
+            trend={
+                "id": "figure-trends",
+                "heading": title,
+                "svg": mark_safe(  # noqa: S308  # vl-convert's SVG of our own specification, names escaped
+                    barometer_charts.inline_svg(chart, labelled_by="figure-trends-title", prefix="trends")
+                ),
+                "table": charts.trends_table(data["trends"], labels, title),
+            },
+            travel=Table(
+                caption=_("How far adoptions travelled (from the source record's owner to the adopter)"),
+                head=[_("Distance"), _("Adoptions")],
+                rows=[(str(travel_labels[code]), [charts.number(data["travel"].get(code, 0))]) for code in TRAVEL],
+            ),
+            flows=Table(
+                caption=_("The largest flows of adoptions between regions"),
+                head=[_("From the region"), _("To the region"), _("Adoptions")],
+                rows=[
+                    (regions.get(source, source), [regions.get(target, target), charts.number(n)])
+                    for source, target, n in flows
+                ],
+            ),
+        )
+    return render(request, "diffusion/overview.html", context)

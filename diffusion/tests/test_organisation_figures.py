@@ -88,3 +88,20 @@ def test_the_organisation_page_shows_its_place(client: Client, world: dict[str, 
     assert world["a"].get_absolute_url() in html  # learned most from A
     assert world["d"].get_absolute_url() in html  # taught D
     assert 'id="diffusion-peers-caption"' in html
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_overview_page(client: Client, world: dict[str, Any], lang: str) -> None:
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(lang):
+        address = reverse("diffusion:overview")
+    RegistryFigures.objects.all().delete()
+    assert client.get(address).status_code == 200  # "being computed", nothing computed on the page
+    assert not RegistryFigures.objects.exists()
+    services.recompute_registry()
+    html = client.get(address).content.decode()
+    assert 'id="figure-trends-title"' in html
+    assert str(world["a"].region) in html  # the flows from A's region
+    assert 'id="flows-table-caption"' in html

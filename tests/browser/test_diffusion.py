@@ -55,3 +55,19 @@ def test_the_diffusion_page_is_accessible(
                 assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         finally:
             context.close()
+
+
+def test_the_overview_is_accessible(browser: Browser, live_server: Any, spread: Any, url: Any) -> None:
+    from diffusion import services
+
+    services.recompute_registry()
+    context = browser.new_context(base_url=live_server.url, locale="fi-FI", viewport=PHONE)
+    context.set_default_timeout(30_000)
+    try:
+        page = context.new_page()
+        page.goto(url("diffusion:overview", language="sv"))
+        expect(page.get_by_role("main").locator("svg.chart-svg")).to_have_count(1)
+        assert_no_axe_violations(page, "diffusion overview (sv, 390 px)")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()
