@@ -70,6 +70,27 @@ LEFT JOIN innovations_innovation p ON p.id = down.parent_id
 """  # noqa: S608
 
 
+_LANGS = ("fi", "sv", "en")
+MEMBER_FIELDS = (
+    "pk",
+    "status",
+    "owner_id",
+    "introduced_on",
+    "created_at",
+    "title",
+    *(f"title_{lang}" for lang in _LANGS),
+    "owner__slug",
+    "owner__kind",
+    "owner__municipality_code",
+    "owner__region_id",
+    "owner__name",
+    *(f"owner__name_{lang}" for lang in _LANGS),
+    "owner__region__code",
+    "owner__region__name",
+    *(f"owner__region__name_{lang}" for lang in _LANGS),
+)
+
+
 @dataclass(frozen=True)
 class FamilyMember:
     innovation: Innovation  # with owner and owner.region loaded
@@ -125,7 +146,10 @@ def family(innovation_id: int) -> Family | None:
     if not rows:
         return None
     edges = {row[0]: row for row in rows}  # a record has at most one source: one row per id
-    innovations = Innovation.objects.filter(pk__in=list(edges)).select_related("owner", "owner__region")
+    # Only what a family shows: a record's long texts and search document would be most of the bytes read.
+    innovations = (
+        Innovation.objects.filter(pk__in=list(edges)).select_related("owner", "owner__region").only(*MEMBER_FIELDS)
+    )
     members = []
     for innovation in innovations:
         _pk, parent_id, mode, adopted_on, depth = edges[innovation.pk]

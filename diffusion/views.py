@@ -22,7 +22,8 @@ from organisations.models import Region
 
 FIGURES = ("per-year", "cumulative", "map")
 FORMATS = ("png", "svg", "csv")
-OVERVIEW_FLOWS = 20  # region pairs listed on the overview
+OVERVIEW_FLOWS = 20
+MAX_TREE_NODES = 60  # region pairs listed on the overview
 
 
 def _visible_or_404(request: HttpRequest, pk: int) -> Innovation:
@@ -61,13 +62,17 @@ def family_view(request: HttpRequest, pk: int) -> HttpResponse:
     figures = stored.data if stored is not None else None
     root = family.root.innovation
     titles = _titles(root)
-    nodes = [LineageNode(m.innovation, m.depth, m.mode, m.parent_id) for m in family.members]
+    # The tree is bounded as on the innovation's page (a drawing and its sentences of sixty records); the family
+    # table above it lists everyone.
+    drawn = sorted(family.members, key=lambda m: (m.depth, m.date, m.innovation.pk))[:MAX_TREE_NODES]
+    nodes = [LineageNode(m.innovation, m.depth, m.mode, m.parent_id) for m in drawn]
     context.update(
         root=root,
         stored=stored,
         members=pages.member_rows(family, figures),
         adopters=len(family.first_years()),
         lineage=lineage_drawing(nodes, innovation),
+        tree_bounded=len(family.members) > MAX_TREE_NODES,
     )
     if figures is not None:
         shown = []

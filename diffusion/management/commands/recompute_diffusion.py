@@ -21,7 +21,8 @@ class Command(BaseCommand):
         if options["all"]:
             services.mark_all_stale()
         families = services.recompute_stale(limit=options["limit"])
-        registry = services.registry_is_stale() or options["all"]
+        # Rows added here mean a bulk load went around the services (and their version bump): the registry too.
+        registry = services.registry_is_stale() or options["all"] or added > 0
         if registry:
             services.recompute_registry()
         self.stdout.write(
