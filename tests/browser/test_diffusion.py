@@ -26,10 +26,11 @@ def spread(scenario: Any) -> Any:
     adopters = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).exclude(pk=scenario.source_org.pk)
     parent = innovation
     for index, adopter in enumerate(adopters.order_by("municipality_code")[:12]):
-        record = AdoptionFactory(source=parent if index % 4 else innovation, adopter=adopter).result
-        record.adopted_from.adopted_on = datetime.date(2015 + index // 2, 5, 1)
-        record.adopted_from.save(update_fields=["adopted_on"])
-        parent = record
+        parent = AdoptionFactory.create(
+            source=parent if index % 4 else innovation,
+            adopter=adopter,
+            adopted_on=datetime.date(2015 + index // 2, 5, 1),
+        ).result
     services.ensure_families()
     services.mark_all_stale()
     services.recompute_stale()
