@@ -64,6 +64,8 @@ def main() -> None:
     selectors.family(largest.root_id)
     results["family_read_ms"] = (time.perf_counter() - start) * 1000
     teacher = OrganisationFigures.objects.order_by("-data__taught").values_list("organisation_id", flat=True).first()
+    if teacher is None:
+        raise SystemExit("No organisation figures: the registry-wide computation found no published records.")
     client = Client()
     pages = {
         "family_page": f"/fi/diffusion/innovations/{largest.root_id}/",
