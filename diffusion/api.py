@@ -12,10 +12,11 @@ from ninja import Router, Schema
 
 from accounts.api_auth import AUTH_OPTIONAL, OPTIONAL_SECURITY, actor
 from diffusion import pages, selectors
-from diffusion.models import FamilyFigures
+from diffusion.models import FamilyFigures, RegistryFigures
 from innovations.models import Innovation
 from innovations.selectors import innovation_visible
 from organisations.api import ObjectId, OrganisationRef, OutText, RegionRef
+from organisations.models import Organisation
 
 router = Router(tags=["diffusion"])
 
@@ -186,3 +187,98 @@ def family_csv(request: HttpRequest, id: ObjectId) -> HttpResponse:
     name = slugify(str(family.root.innovation.title))[:60] or str(family.root_id)
     response["Content-Disposition"] = f'attachment; filename="{name}-family.csv"'
     return response
+
+
+class PeerGroupOut(Schema):
+    group: Literal["size_class", "region"]
+    value: str
+    peers: int
+    percentiles: dict[str, float]
+
+
+class OrganisationFiguresOut(Schema):
+    """An organisation's place in the network of who learns from whom (published records only): organisations it
+    learned from and taught, the adoptions behind them, partners, betweenness, influence (PageRank on the reversed
+    learning ties, recency-weighted), community, role, Walker's innovativeness score (0–1, 1 = always first), its
+    strongest ties (organisation ids) and its percentile ranks among peers of its size class and region."""
+
+    organisation: int
+    status: Literal["current", "stale"]
+    computed_at: datetime
+    learned_from: int
+    taught: int
+    adoptions_in: int
+    adoptions_out: int
+    partners: int
+    betweenness: float | None
+    influence: float | None
+    community: int
+    community_size: int
+    role: Literal["broker", "source", "adopter", "isolated"]
+    walker: float | None
+    sources: list[int]
+    adopters: list[int]
+    peers: list[PeerGroupOut]
+
+
+class FlowOut(Schema):
+    source_region: str
+    adopter_region: str
+    adoptions: int
+
+
+class TrendsOut(Schema):
+    years: list[int]
+    new: list[int]
+    adapted: list[int]
+    copied: list[int]
+
+
+class RegistryOut(Schema):
+    """The registry-wide figures: published records per year by novelty, adoptions between regions (by region
+    code) and how far they travelled."""
+
+    status: Literal["current", "stale"]
+    computed_at: datetime
+    trends: TrendsOut
+    region_flows: list[FlowOut]
+    travel: dict[str, int]
+
+
+@router.get(
+    "/organisations/{id}",
+    response=OrganisationFiguresOut,
+    auth=AUTH_OPTIONAL,
+    openapi_extra=OPTIONAL_SECURITY,
+    summary="Read an organisation's network figures",
+)
+def organisation_figures_read(request: HttpRequest, id: ObjectId) -> Any:
+    """404 when the organisation has no published adoption or partnership yet, or the figures are not computed."""
+    figures = selectors.organisation_figures(id)
+    if figures is None:
+        raise Organisation.DoesNotExist
+    status = "current" if figures.registry_version >= selectors.state_version() else "stale"
+    return {"organisation": id, "status": status, "computed_at": figures.computed_at, **figures.data}
+
+
+@router.get(
+    "/registry",
+    response=RegistryOut,
+    auth=AUTH_OPTIONAL,
+    openapi_extra=OPTIONAL_SECURITY,
+    summary="Read the registry-wide diffusion figures",
+)
+def registry_figures_read(request: HttpRequest) -> Any:
+    """404 before the first computation."""
+    figures = selectors.registry_figures()
+    if figures is None:
+        raise RegistryFigures.DoesNotExist
+    status = "current" if figures.registry_version >= selectors.state_version() else "stale"
+    data = figures.data
+    return {
+        "status": status,
+        "computed_at": figures.computed_at,
+        "trends": data["trends"],
+        "region_flows": [{"source_region": s, "adopter_region": t, "adoptions": n} for s, t, n in data["region_flows"]],
+        "travel": data["travel"],
+    }

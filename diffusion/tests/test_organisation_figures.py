@@ -105,3 +105,18 @@ def test_the_overview_page(client: Client, world: dict[str, Any], lang: str) -> 
     assert 'id="figure-trends-title"' in html
     assert str(world["a"].region) in html  # the flows from A's region
     assert 'id="flows-table-caption"' in html
+
+
+def test_the_api(client: Client, world: dict[str, Any]) -> None:
+    assert client.get("/api/v1/diffusion/registry").status_code == 404  # before the first computation
+    assert client.get(f"/api/v1/diffusion/organisations/{world['b'].pk}").status_code == 404
+    services.recompute_registry()
+    body = client.get(f"/api/v1/diffusion/organisations/{world['b'].pk}").json()
+    assert body["status"] == "current"
+    assert (body["learned_from"], body["taught"], body["sources"]) == (1, 1, [world["a"].pk])
+    registry = client.get("/api/v1/diffusion/registry").json()
+    assert sum(flow["adoptions"] for flow in registry["region_flows"]) == 3
+    assert registry["trends"]["years"] == [2016, 2018, 2019, 2020]
+    adopt(world["root"], OrganisationFactory.create(), 2021)  # a write: the stored figures are now stale
+    assert client.get("/api/v1/diffusion/registry").json()["status"] == "stale"
+    assert client.get("/api/v1/diffusion/organisations/987654").status_code == 404
