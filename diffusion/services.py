@@ -5,7 +5,8 @@ plain numbers to `diffusion.maths`, and stores JSON.
 
 A family's figures are cheap (one family, one fit) and are recomputed after the response that changed them. The
 registry-wide figures (the network of who learns from whom, region flows, trends) read every published record, so
-after a response they are recomputed at most once per `REGISTRY_MIN_INTERVAL`; cron catches the rest.
+after a response they are recomputed at most once per `REGISTRY_MIN_INTERVAL`, and only while the registry is small
+(`REGISTRY_AFTER_RESPONSE_LIMIT`); cron catches the rest (and, later, the task queue).
 """
 
 import datetime
@@ -42,6 +43,7 @@ logger = logging.getLogger(__name__)
 # Families recomputed after one response: a write touches one or two; the rest waits for cron.
 FAMILIES_PER_RESPONSE = 20
 REGISTRY_MIN_INTERVAL = datetime.timedelta(minutes=5)
+REGISTRY_AFTER_RESPONSE_LIMIT = 20_000  # published records; above it only recompute_diffusion recomputes the registry
 BETWEENNESS_EXACT_UP_TO = 2000
 BETWEENNESS_SAMPLE = 500
 TIES_SHOWN = 10  # the strongest learning ties kept per organisation, for its page
@@ -275,7 +277,9 @@ def recompute_soon() -> None:
     recompute_stale(limit=FAMILIES_PER_RESPONSE)
     figures = selectors.registry_figures()
     recent = figures is not None and timezone.now() - figures.computed_at < REGISTRY_MIN_INTERVAL
-    if registry_is_stale() and not recent:
+    # A large registry's network takes seconds: a web worker should not spend them, so it is left to cron then.
+    large = figures is not None and figures.data.get("records", 0) > REGISTRY_AFTER_RESPONSE_LIMIT
+    if registry_is_stale() and not recent and not large:
         recompute_registry()
 
 

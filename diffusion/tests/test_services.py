@@ -140,3 +140,16 @@ def test_the_command_computes_what_a_bulk_load_left_without_figures(family_root:
     assert registry.registry_version == selectors.state_version()
     assert sum(registry.data["trends"]["adapted"]) == 13
     assert sum(registry.data["trends"]["new"]) == 2
+
+
+def test_a_large_registry_is_left_to_cron_after_a_response(family_root: Innovation, monkeypatch: Any) -> None:
+    services.recompute_registry()
+    version = RegistryFigures.objects.get(pk=1).registry_version
+    RegistryFigures.objects.update(computed_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    AdoptionFactory.create(source=family_root, adopted_on=datetime.date(2019, 1, 1))  # stale now
+    monkeypatch.setattr(services, "REGISTRY_AFTER_RESPONSE_LIMIT", 5)
+    services.recompute_soon()
+    assert RegistryFigures.objects.get(pk=1).registry_version == version  # left for cron
+    monkeypatch.setattr(services, "REGISTRY_AFTER_RESPONSE_LIMIT", 1000)
+    services.recompute_soon()
+    assert RegistryFigures.objects.get(pk=1).registry_version == selectors.state_version()
