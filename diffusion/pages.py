@@ -273,3 +273,19 @@ def organisation_section(figures: Mapping[str, Any], organisation: Any) -> dict[
         "walker": None if walker is None else number(walker * 100),
         "peer_table": peer_table if groups else None,
     }
+
+
+BOUNDARIES = {
+    "take_off": gettext_lazy("Take-off (adoptions speed up fastest)"),
+    "peak": gettext_lazy("Peak (most adoptions a year)"),
+    "slow_down": gettext_lazy("Slow-down (adoptions slow down fastest)"),
+}
+
+
+def boundary_sentences(figures: Mapping[str, Any]) -> list[FitSentence]:
+    """The fitted Bass curve's own boundaries between adopter groups (Mahajan, Muller & Srivastava 1990) as years,
+    beside Rogers' categories; none when there is no usable fit."""
+    if not figures.get("fit") or "too_few" in figures.get("flags", ()):
+        return []
+    found = figures.get("boundaries", {})
+    return [FitSentence(str(label), number(found[code], 1)) for code, label in BOUNDARIES.items() if found.get(code)]

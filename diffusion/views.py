@@ -108,6 +108,7 @@ def family_view(request: HttpRequest, pk: int) -> HttpResponse:
             fit=pages.fit_sentences(figures),
             flags=pages.flag_texts(figures),
             categories=pages.category_table(figures, _("Adopters by category (Rogers)")),
+            boundaries=pages.boundary_sentences(figures),
         )
     return render(request, "diffusion/family.html", context)
 

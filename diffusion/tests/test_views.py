@@ -159,3 +159,16 @@ def test_the_innovation_page_has_a_short_spread_section(client: Client, root: In
         html = client.get(root.get_absolute_url()).content.decode()
     assert family_url(root.pk, "en") in html
     assert "taken into use by 13 organisations between 2013 and 2019" in html
+
+
+def test_the_curves_own_boundaries_are_beside_rogers(client: Client, root: Innovation) -> None:
+    from diffusion.pages import BOUNDARIES
+
+    data = FamilyFigures.objects.get(root_id=root.pk).data
+    assert "too_few" not in data["flags"]
+    html = client.get(family_url(root.pk, "en")).content.decode()
+    shown = {code for code in BOUNDARIES if data["boundaries"].get(code)}
+    assert shown  # q > p in a spreading family: at least the peak
+    with translation.override("en"):
+        for code in shown:
+            assert str(BOUNDARIES[code]) in html
