@@ -40,24 +40,28 @@ Three estimators (``method``):
 ``hazard_mle`` (default)
     Discrete-time hazard maximum likelihood: with Y_{t−1} the adopters before period t and the population N known,
     x_t ~ Binomial(R_t, h_t), R_t = N − Y_{t−1}, h_t = p + q·Y_{t−1}/N. The log-likelihood is concave in (p, q), so
-    its maximum is unique; it is found by Newton's method with an active set for q = 0 (hand-written: a general
-    optimiser costs ten times more per fit, and all SPID fits must take under two seconds). Standard errors from
-    the observed information (the inverse Hessian). With ``estimate_m`` the population N is replaced by the market
+    its maximum is unique; it is found by Newton's method with an active set for q = 0 and for the edge h = 1 (met
+    when everyone still at risk in a period adopted), hand-written: a general optimiser costs ten times more per
+    fit, and all SPID fits must take under two seconds. Standard errors from the observed information (the inverse
+    of minus the Hessian, analytic). With ``estimate_m`` the population N is replaced by the market
     potential m, estimated in [adopters observed, N] (or up to 10× the adopters observed when no N is given) by
     maximising the profile likelihood over m — where its slope, ∂ℓ/∂m at the best (p, q) for that m (the envelope
     theorem), changes sign, by Brent's root finder (R_t = m − Y_{t−1} is then continuous: the binomial coefficient
-    is written with the gamma function); standard errors from a numerical Hessian of the full likelihood.
+    is written with the gamma function); standard errors from the Hessian of the full likelihood in (p, q, m), by
+    central differences of its analytic gradient.
     The fitted curve is the model's mean path y_t = y_{t−1} + (m − y_{t−1})(p + q·y_{t−1}/m), y_0 = 0.
 ``nls``
     Non-linear least squares on the period increments (Srinivasan & Mason 1986): x_t = m·(F(t) − F(t−1)) + e_t,
-    with p > 0, 0 ≤ q ≤ 10, adopters observed ≤ m ≤ N (or ≤ 10× the adopters observed without N), by
-    ``scipy.optimize.least_squares`` (trust-region reflective, analytic Jacobian) from several starts: Bass's OLS
-    solution and the best points of a grid over (p, q) with m solved in closed form. Standard errors
+    with p > 0, 0 ≤ q ≤ 10, adopters observed ≤ m ≤ N (or ≤ 10× the adopters observed without N), by a bounded
+    Levenberg–Marquardt (analytic Jacobian; ``_levenberg_marquardt`` says why it is not scipy's) from three starts:
+    Bass's OLS solution (when it has one) and the two best points of a 12 × 15 grid over (p, q) with m solved in
+    closed form for each; the start ending lowest wins. Standard errors
     σ̂²·(JᵀJ)⁻¹ with σ̂² = SSE/(T − k), J the Jacobian at the estimate, for the k parameters not on a bound.
 ``ols``
     Bass's own regression S_t = a + b·Y_{t−1} + c·Y_{t−1}² (Y_0 = 0), m the positive root of a + b·m + c·m² = 0,
     p = a/m, q = −c·m. It has no Bass solution when c ≥ 0, b² < 4ac or the root or p is not positive. Standard errors
-    by the delta method from the regression's coefficient covariance. Used mainly for start values.
+    by the delta method from the regression's coefficient covariance. The fitted curve is the continuous one,
+    m·(F(t) − F(t−1)), as in Bass (1969). Used mainly for start values.
 
 The band (``cumulative_low``/``cumulative_high``) is a pointwise 95 % confidence band for the fitted *mean*
 cumulative curve, by the delta method: var C_t = g_tᵀ Σ g_t, g_t the (analytic) derivative of the fitted cumulative
@@ -226,7 +230,7 @@ def _bass_f_gradient(p: float, q: float, t: Array) -> tuple[Array, Array, Array]
 def _discrete_path(p: float, q: float, m: float, periods: int) -> tuple[Array, Array]:
     """The discrete model's mean path: increments x_t and their derivatives (T×3: p, q, m).
 
-    x_t = (p + q·y/m)(m − y) with y = y_{t−1}; the derivatives follow the recursion
+    x_t = min(p + q·y/m, 1)·(m − y) with y = y_{t−1}; the derivatives follow the recursion
     dx_t = ∂x/∂θ + (∂x/∂y)·dy_{t−1}. Plain floats: the loop is sequential and short, numpy would only add overhead.
     """
     increments = [0.0] * periods
@@ -234,11 +238,16 @@ def _discrete_path(p: float, q: float, m: float, periods: int) -> tuple[Array, A
     y = dy_p = dy_q = dy_m = 0.0
     for t in range(periods):
         share = y / m
-        x = (p + q * share) * (m - y)
-        slope = (q - p) - 2.0 * q * share
-        dx_p = (m - y) + slope * dy_p
-        dx_q = y * (1.0 - share) + slope * dy_q
-        dx_m = p + q * share * share + slope * dy_m
+        if p + q * share >= 1.0:
+            # The hazard cannot pass 1: everyone left adopts (the estimates keep h ≤ 1 only where data were seen).
+            x = m - y
+            dx_p, dx_q, dx_m = -dy_p, -dy_q, 1.0 - dy_m
+        else:
+            x = (p + q * share) * (m - y)
+            slope = (q - p) - 2.0 * q * share
+            dx_p = (m - y) + slope * dy_p
+            dx_q = y * (1.0 - share) + slope * dy_q
+            dx_m = p + q * share * share + slope * dy_m
         increments[t] = x
         rows[t] = (dx_p, dx_q, dx_m)
         y += x
@@ -411,7 +420,7 @@ def _assemble(
 # --- Bass's OLS ----------------------------------------------------------------------------------------------------
 
 
-def _ols_solution(counts: Array) -> tuple[Array, Array | None] | None:
+def _ols_solution(counts: Array, *, with_covariance: bool = True) -> tuple[Array, Array | None] | None:
     """(p, q, m) and their delta-method covariance from Bass's regression, or None without a Bass solution."""
     periods = counts.size
     if periods < 3:
@@ -436,7 +445,7 @@ def _ols_solution(counts: Array) -> tuple[Array, Array | None] | None:
     if theta is None:
         return None
     covariance: Array | None = None
-    if periods > 3:
+    if with_covariance and periods > 3:
         residuals = counts - design @ coefficients
         sigma2 = float(residuals @ residuals) / (periods - 3)
         try:
@@ -468,8 +477,9 @@ def _ols_fit(counts: Array, periods: Sequence[int], population: int | None) -> B
     theta, covariance = solution
     if covariance is not None and not (np.all(np.isfinite(covariance)) and np.all(np.diag(covariance) > 0)):
         covariance = None
-    p, q, m = (float(v) for v in theta)
-    increments, gradient = _discrete_path(p, q, m, counts.size)
+    # As Bass did: the regression's estimates drive the continuous curve (its discrete recursion overshoots m
+    # when p + q is large).
+    increments, gradient = (array[0] for array in _bass_increments(np.asarray(theta)[None, :], counts.size))
     return _assemble(
         method="ols",
         theta=theta,
@@ -562,6 +572,8 @@ def _hazard_newton(
     Returns (p, q, log-likelihood, converged, observed information in (p, q)).
     """
     data = _HazardData(counts, at_risk, share)
+    if start is not None and not data.feasible(*start):
+        start = None  # a warm start from another m may lie outside this m's feasible region
     if start is None:
         # Start: the first period's hazard for p, then q by least squares of the period hazards on the share.
         rates = np.divide(counts, at_risk, out=np.zeros_like(counts), where=at_risk > 0)
@@ -694,8 +706,14 @@ def _hazard_fit(counts: Array, periods: Sequence[int], population: int | None, e
         lower = total
 
         warm: list[tuple[float, float] | None] = [None]
+        seen: dict[float, float] = {}  # brentq evaluates the bracket's ends again: reuse them
 
         def slope(m_value: float) -> float:
+            if m_value not in seen:
+                seen[m_value] = _slope(m_value)
+            return seen[m_value]
+
+        def _slope(m_value: float) -> float:
             """d/dm of the profile log-likelihood: ∂ℓ/∂m at (p̂(m), q̂(m)), by the envelope theorem.
 
             Inside (adopters observed, upper) everyone's risk set R − x is positive, so every term is finite.
@@ -722,7 +740,7 @@ def _hazard_fit(counts: Array, periods: Sequence[int], population: int | None, e
             if population is None and m > upper - 1e-2:
                 m_at_cap = True
         at_risk = m - before
-        p, q, _, converged, _ = _hazard_newton(counts, at_risk, before / m)
+        p, q, _, converged, _ = _hazard_newton(counts, at_risk, before / m, warm[0])
         theta = np.array([p, q, m])
         free = [True, q > 0.0, lower < m < upper - 1e-6]
         # Steps stay inside the bounds (p > 0, q ≥ 0, m ≥ adopters observed) so no difference leaves the domain.
@@ -859,10 +877,11 @@ def _nls_fits(series: Sequence[_Series], population: int | None) -> list[BassFit
     counts_rows: list[Array] = []
     starts_rows: list[Array] = []
     bounds_rows: list[tuple[Array, Array]] = []
+    grid = _Grid(max(item.counts.size for item in series))
     for item in series:
         total = float(item.counts.sum())
         upper_m = float(population) if population is not None else M_CAP_FACTOR * total
-        starts = _nls_starts(item.counts, total, upper_m)
+        starts = _nls_starts(item.counts, total, upper_m, grid)
         first_row = len(counts_rows)
         rows_of.append(list(range(first_row, first_row + len(starts))))
         for start in starts:
@@ -933,25 +952,34 @@ GRID_P = np.geomspace(1e-3, 0.5, 12)
 GRID_Q = np.concatenate(([0.0], np.geomspace(0.02, 3.0, 14)))
 
 
-def _nls_starts(counts: Array, total: float, upper_m: float) -> list[Array]:
+class _Grid:
+    """The grid's curve shapes F(t) − F(t−1) for t = 1..T, computed once for the longest series and sliced."""
+
+    def __init__(self, periods: int) -> None:
+        p_grid, q_grid = np.meshgrid(GRID_P, GRID_Q, indexing="ij")
+        self.p, self.q = p_grid.ravel(), q_grid.ravel()
+        t = np.arange(periods + 1.0)[None, :]
+        decay = np.exp(-(self.p + self.q)[:, None] * t)
+        self.shape = np.diff((1.0 - decay) / (1.0 + (self.q / self.p)[:, None] * decay), axis=1)
+        # Σ shape² over the first T periods, for every T at once.
+        self.power = np.cumsum(self.shape**2, axis=1)
+
+
+def _nls_starts(counts: Array, total: float, upper_m: float, grid: _Grid | None = None) -> list[Array]:
     """Start values: Bass's OLS (when it has a solution) and the two best grid points, m in closed form."""
     starts: list[Array] = []
-    solution = _ols_solution(counts)
+    solution = _ols_solution(counts, with_covariance=False)
     if solution is not None:
         starts.append(solution[0].copy())
     size = counts.size
-    ends = np.arange(1.0, size + 1.0)
-    p_grid, q_grid = np.meshgrid(GRID_P, GRID_Q, indexing="ij")
-    p_flat, q_flat = p_grid.ravel()[:, None], q_grid.ravel()[:, None]
-    decay = np.exp(-(p_flat + q_flat) * np.concatenate(([0.0], ends))[None, :])
-    curve = (1.0 - decay) / (1.0 + (q_flat / p_flat) * decay)
-    shape = np.diff(curve, axis=1)
+    if grid is None or grid.shape.shape[1] < size:
+        grid = _Grid(size)
+    shape = grid.shape[:, :size]
     # For fixed (p, q) the sum of squares is quadratic in m: its minimiser, clipped to the bounds.
-    m_best = np.clip((shape @ counts) / np.maximum((shape**2).sum(axis=1), 1e-300), total, upper_m)
+    m_best = np.clip((shape @ counts) / np.maximum(grid.power[:, size - 1], 1e-300), total, upper_m)
     sse = ((m_best[:, None] * shape - counts[None, :]) ** 2).sum(axis=1)
-    order = np.argsort(sse)
-    for index in order[:2]:
-        starts.append(np.array([p_flat[index, 0], q_flat[index, 0], m_best[index]]))
+    for index in np.argsort(sse)[:2]:
+        starts.append(np.array([grid.p[index], grid.q[index], m_best[index]]))
     return starts
 
 

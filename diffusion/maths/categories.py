@@ -13,6 +13,8 @@ Public interface
 ``bass_boundaries(fit) -> dict[str, float]``
     The Bass curve's own boundaries as years: ``"take_off"`` and ``"slow_down"`` (the inflection points of the
     adoption rate) and ``"peak"``; a boundary that falls before the start is left out.
+``bass_categories(times, fit) -> dict[str, str]``
+    organisation -> category by the Bass boundaries instead of μ and σ (see below), ``None`` -> ``non_adopter``.
 ``walker_scores(events, population, *, standardisation="rank", non_adopters="skip") -> dict[str, float]``
     organisation -> innovativeness in [0, 1] (1 = always first).
 ``walker_scores_by_year(events, population, *, standardisation="rank", non_adopters="skip", window=None)``
@@ -33,6 +35,12 @@ The Bass adoption rate rises fastest at T₁ = (ln(q/p) − ln(2+√3))/(p+q), p
 fastest at T₂ = (ln(q/p) + ln(2+√3))/(p+q); Mahajan et al. use them as the boundaries early adopters | early
 majority | late majority | laggards. They are returned as years (``first`` year of the fit + T); T₁ exists (is
 after the start) only when q/p > 2+√3, the peak only when q > p and T₂ only when q/p > 1/(2+√3).
+``bass_categories`` places an adoption in year y (the year [y, y+1), so at its middle y + ½) among them: before
+T₁ ``early_adopter`` (the Bass boundaries do not split off innovators: Mahajan et al. count as innovators those
+moved by external influence, p, who adopt throughout), T₁..T* ``early_majority``, T*..T₂ ``late_majority``, from
+T₂ ``laggard``; a boundary that does not exist leaves its category empty (when q/p < 1/(2+√3), q = 0 included, the
+rate falls ever more slowly from the start: every adopter is past all three points, a laggard by this reading —
+Rogers' categories are the ones to show then).
 
 Walker's innovativeness score (Walker 1969; Boehmke et al. 2020)
 -----------------------------------------------------------------
@@ -45,6 +53,11 @@ the last, and an organisation's score is the mean of its z over the innovations 
   always average ½); z = 1 when n_i = 1. Ranks are not stretched by one very late adopter.
 - ``standardisation="time"`` is Walker's own: z = 1 − (t − first_i)/(last_i − first_i), the share of the
   innovation's adoption span still ahead when the organisation adopted (1 when all adopted in one period).
+
+Walker (1969) scored 88 programmes among the 48 states by elapsed time; Boehmke et al. (2020) built SPID, the 728
+policies this module is tested on, to compute such innovativeness scores (and their change over time) from far
+more policies. The rank version is the default because SPID's adoption spans run up to three centuries: one
+adopter a century late would squeeze every other adopter's time score towards 1.
 
 ``non_adopters="last"`` is Walker's original treatment: an organisation of the population that never adopted
 innovation i counts z = 0 for it (placed last), and every organisation's mean runs over all innovations, so every
@@ -71,6 +84,7 @@ from diffusion.maths.bass import BassFit
 __all__ = [
     "CATEGORIES",
     "bass_boundaries",
+    "bass_categories",
     "rogers_categories",
     "rogers_cut_points",
     "walker_scores",
@@ -133,6 +147,31 @@ def bass_boundaries(fit: BassFit) -> dict[str, float]:
         "slow_down": (centre + LOG_2_PLUS_ROOT_3) / (p + q),
     }
     return {name: start + value for name, value in times.items() if value > 0.0}
+
+
+def bass_categories(times: Mapping[str, float | None], fit: BassFit) -> dict[str, str]:
+    """organisation -> category by the fitted curve's take-off, peak and slow-down; None -> ``non_adopter``."""
+    boundaries = bass_boundaries(fit)
+    # Each category begins at its boundary; a missing boundary is pushed past every other so its category is empty.
+    start = float(fit.periods[0])
+    take_off = boundaries.get("take_off", start)
+    peak = boundaries.get("peak", take_off)
+    slow_down = boundaries.get("slow_down", peak)
+    result: dict[str, str] = {}
+    for organisation, value in times.items():
+        if value is None:
+            result[organisation] = "non_adopter"
+            continue
+        middle = float(value) + 0.5
+        if middle >= slow_down:
+            result[organisation] = "laggard"
+        elif middle >= peak:
+            result[organisation] = "late_majority"
+        elif middle >= take_off:
+            result[organisation] = "early_majority"
+        else:
+            result[organisation] = "early_adopter"
+    return result
 
 
 def _check(standardisation: str, non_adopters: str) -> None:

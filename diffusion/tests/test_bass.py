@@ -65,6 +65,21 @@ def test_ols_against_statsmodels_regression():
     assert fit.se_m is not None
 
 
+def test_ols_curve_is_the_continuous_one_and_never_negative():
+    fit = bass_ols([1, 1, 2, 27, 16, 1])  # AMBER Alert: p + q > 1, where the discrete recursion overshoots m
+    assert fit is not None
+    t = np.arange(7.0)
+    curve = fit.m * (1 - np.exp(-(fit.p + fit.q) * t)) / (1 + (fit.q / fit.p) * np.exp(-(fit.p + fit.q) * t))
+    assert fit.fitted == pytest.approx(tuple(np.diff(curve)))
+    assert min(fit.fitted) >= 0
+
+
+def test_the_hazard_models_mean_path_never_overshoots():
+    increments, _ = bass._discrete_path(0.3, 1.5, 50.0, 12)
+    assert (increments >= 0).all()
+    assert increments.sum() == pytest.approx(50.0)
+
+
 def test_ols_without_a_bass_solution_is_none():
     # Steadily accelerating adoption: c ≥ 0, no saturation in sight.
     assert bass_ols([1, 2, 4, 8, 16, 32]) is None
@@ -337,6 +352,28 @@ def test_flags_two_waves():
     assert "two_waves" not in fit_bass(years_of([3, 6, 9, 6, 3, 0, 0, 0, 0, 0, 0, 1, 1]), population=100).flags
 
 
+def two_waves_by_the_definition(counts: list[int]) -> bool:
+    """The docstring's definition, literally: every trough run a..b, loops and scipy's Poisson CDF."""
+    total, size = sum(counts), len(counts)
+    rate = [np.mean(counts[max(t - 1, 0) : t + 2]) for t in range(size)]
+    need = max(bass.WAVE_MIN, bass.WAVE_MIN_SHARE * total)
+    for a in range(1, size):
+        for b in range(a, size - 1):
+            before, after, trough = sum(counts[:a]), sum(counts[b + 1 :]), sum(counts[a : b + 1])
+            if before < need or after < need:
+                continue
+            smaller_peak = min(max(rate[:a]), max(rate[b + 1 :]))
+            if stats.poisson.cdf(trough, smaller_peak * (b - a + 1)) < bass.TROUGH_ALPHA:
+                return True
+    return False
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=9), min_size=1, max_size=30))
+def test_two_waves_matches_its_definition(counts):
+    assert bass._two_waves(np.array(counts, dtype=float)) == two_waves_by_the_definition(counts)
+
+
 def test_flags_before_inflection():
     # The first years of a slow S-curve in a large population: the peak is far ahead.
     rng = np.random.default_rng(1)
@@ -367,18 +404,20 @@ def test_every_flag_is_explained():
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     counts=st.lists(st.integers(min_value=0, max_value=12), min_size=1, max_size=25).filter(lambda c: sum(c) > 0),
-    extra=st.integers(min_value=0, max_value=200),
+    extra=st.one_of(st.none(), st.integers(min_value=0, max_value=200)),
     method=st.sampled_from(["hazard_mle", "nls"]),
     estimate_m=st.booleans(),
 )
 def test_fits_are_always_finite_and_within_bounds(counts, extra, method, estimate_m):
-    population = sum(counts) + extra
-    fit = fit_bass(years_of(counts), population=population, method=method, estimate_m=estimate_m)
+    # extra None: no population; m is then estimated up to 10× the adopters observed.
+    population = None if extra is None else sum(counts) + extra
+    upper = 10 * sum(counts) if population is None else population
+    fit = fit_bass(years_of(counts), population=population, method=method, estimate_m=estimate_m or population is None)
     values = [fit.p, fit.q, fit.m, *fit.fitted, *fit.cumulative_low, *fit.cumulative_high]
     assert all(math.isfinite(value) for value in values)
     assert fit.p > 0
     assert fit.q >= 0
-    assert sum(counts) - 1e-6 <= fit.m <= population + 1e-6
+    assert sum(counts) - 1e-6 <= fit.m <= upper + 1e-6
     assert all(value >= -1e-9 for value in fit.fitted)
     assert all(low <= high + 1e-9 for low, high in zip(fit.cumulative_low, fit.cumulative_high, strict=True))
     assert set(fit.flags) <= set(FLAGS)

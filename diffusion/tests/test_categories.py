@@ -14,6 +14,7 @@ from diffusion.maths.bass import BassFit, bass_cumulative, fit_bass
 from diffusion.maths.categories import (
     CATEGORIES,
     bass_boundaries,
+    bass_categories,
     rogers_categories,
     rogers_cut_points,
     walker_scores,
@@ -118,6 +119,24 @@ def test_bass_boundaries_are_where_the_rate_peaks_and_turns():
     slope = np.gradient(np.gradient(bass_cumulative(0.3, 0.1, 100, grid), grid), grid)
     assert falling["slow_down"] == pytest.approx(2000 + grid[np.argmin(slope)], abs=1e-3)
     assert bass_boundaries(bass_fit(0.3, 0.05)) == {}
+
+
+def test_bass_categories_by_the_boundaries():
+    # p = 0.03, q = 0.38 from 2000: take-off 2002.98, peak 2006.19, slow-down 2009.40 (checked above).
+    fit = bass_fit(0.03, 0.38)
+    times: dict[str, float | None] = {"a": 2001, "b": 2002, "c": 2003, "d": 2005, "e": 2006, "f": 2009, "g": None}
+    # Years are compared at their middle: 2002 + ½ is before take-off, 2005 + ½ before the peak, 2009 + ½ after T₂.
+    assert bass_categories(times, fit) == {
+        "a": "early_adopter",
+        "b": "early_adopter",
+        "c": "early_majority",
+        "d": "early_majority",
+        "e": "late_majority",
+        "f": "laggard",
+        "g": "non_adopter",
+    }
+    # q/p = 2: no take-off point, so nobody is an early adopter by the Bass boundaries.
+    assert "early_adopter" not in bass_categories({"a": 2000, "b": 2001}, bass_fit(0.1, 0.2)).values()
 
 
 def test_bass_boundaries_of_a_real_fit_bracket_its_peak_year():

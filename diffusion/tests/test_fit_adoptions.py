@@ -137,6 +137,13 @@ def test_prints_a_table_and_writes_csv(tmp_path):
         written = list(csv.DictReader(source))
     assert sum(row["innovation"] == "kotihoito" for row in written) == 40  # non-adopters listed, kept apart
     assert {row["category"] for row in written if row["year"] == ""} == {"non_adopter"}
+    assert {row["bass_category"] for row in written if row["year"] == ""} == {"non_adopter"}
+    assert {row["bass_category"] for row in written if row["year"]} <= {
+        "early_adopter",
+        "early_majority",
+        "late_majority",
+        "laggard",
+    }
 
 
 def test_errors_name_the_row_and_column(tmp_path):

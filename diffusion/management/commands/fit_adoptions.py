@@ -5,8 +5,8 @@ run the platform's analysis on their own data.
 FILE is a CSV of adoptions: organisation, innovation and date (ISO) or year (`diffusion.maths.adoption_table`
 describes the format; other column names by --organisation-column and the like). Without --output a readable table
 is printed; --output writes CSV or JSON by its suffix (JSON also holds each curve, its fit and band per year).
---categories writes each organisation's Rogers category per innovation (non-adopters too when --population-file
-lists the population), --innovativeness each organisation's Walker score. Every problem in a file is named by row
+--categories writes each organisation's Rogers category per innovation, and its category by the fitted curve's
+take-off, peak and slow-down (non-adopters too when --population-file lists the population), --innovativeness each organisation's Walker score. Every problem in a file is named by row
 and column; nothing is fitted then.
 """
 
@@ -38,6 +38,7 @@ from diffusion.maths.bass import METHODS, BassFit, fit_bass_many
 from diffusion.maths.categories import (
     CATEGORIES,
     bass_boundaries,
+    bass_categories,
     rogers_categories,
     walker_scores,
 )
@@ -126,7 +127,7 @@ class Command(BaseCommand):
         if options["categories"] is not None:
             self._write(
                 options["categories"],
-                self._csv(["innovation", "organisation", "year", "category"], categories),
+                self._csv(["innovation", "organisation", "year", "category", "bass_category"], categories),
             )
         if options["innovativeness"] is not None:
             self._write(options["innovativeness"], self._csv(*self._innovativeness(events, population_names)))
@@ -138,7 +139,8 @@ class Command(BaseCommand):
                 "%(count)d innovations fitted in %(seconds).2f s; flags: %(flags)s",
                 len(rows),
             )
-            % {"count": len(rows), "seconds": elapsed, "flags": summary}
+            % {"count": len(rows), "seconds": elapsed, "flags": summary},
+            style_func=str,  # a summary, not an error: not in red
         )
 
     def _read(self, path: Path, columns: dict[str, str]) -> list[AdoptionEvent]:
@@ -213,6 +215,7 @@ class Command(BaseCommand):
                 for name in population_names:
                     times.setdefault(name, None)
             categories = rogers_categories(times)
+            by_bass = bass_categories(times, fit) if fit is not None else {}
             counts = Counter(categories.values())
             row: dict[str, Any] = {
                 "innovation": innovation,
@@ -247,6 +250,7 @@ class Command(BaseCommand):
                     "organisation": organisation,
                     "year": None if times[organisation] is None else int(times[organisation] or 0),
                     "category": category,
+                    "bass_category": by_bass.get(organisation),
                 }
                 for organisation, category in sorted(categories.items())
             )
