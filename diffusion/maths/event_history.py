@@ -34,7 +34,8 @@ class EffectsTable: effects: tuple[Effect, ...]; n_rows: int; n_events: int; n_o
 
 The risk set (exactly): for each innovation, every organisation of `organisations` is at risk from `start_year`
 (default: the year of the innovation's first adoption by any of them) until the year it adopts (that row has
-event = 1; no rows after it) or, if it never adopts, until `end_year` (default: the last adoption year in `events`;
+event = 1; no rows after it) or, if it never adopts, until `end_year` (default: the last year of any adoption of the
+selected innovations by the population; pass the last observed year, e.g. the current one, for registry data;
 censored there). Adoptions by organisations outside `organisations` are ignored; an organisation's repeated adoption
 of one innovation counts at its first. The shares use adoptions up to the end of the previous year (t − 1), so an
 organisation's own year cannot explain itself; the organisation itself is never in its own region's or size class's
@@ -44,8 +45,10 @@ Pooled over several innovations (a theme), `innovation_effects` (default: on whe
 innovation) adds an intercept per innovation (fixed effects, not shown in the table; counted in `fixed_effects`);
 `duration_baseline` adds a cubic in years since the risk began (Carter & Signorino 2010), a smooth baseline hazard.
 
-Flags (codes for the UI): no_events (nothing to fit), too_few_events (fewer than min_events events), few_events_per_term
-(fewer than 10 events per estimated term: Peduzzi et al. 1996), separation (a covariate predicts adoption
+Terms: intercept, the covariates, `year` (a linear trend from the first year, with include_year), `duration^1..3`
+(scaled to [0, 1] before the powers). Flags (codes for the UI): no_events / no_non_events (nothing to fit),
+too_few_events (fewer than min_events events), few_events_per_term (fewer than 10 events per estimated term, fixed
+effects included: Peduzzi et al. 1996), separation (a covariate predicts adoption
 perfectly or nearly: estimates and intervals are not to be trusted), no_convergence, singular (collinear terms),
 dropped:<term> (a covariate without variation or missing for every row, left out).
 """
@@ -304,7 +307,13 @@ def fit_event_history(
     fitted = np.asarray(result.predict(), dtype=np.float64)
     if (
         sm_exceptions.PerfectSeparationWarning in kinds
-        or np.any(np.abs(params[1:]) > _SEPARATION_COEFFICIENT)
+        # Only the covariates: a cubic baseline's terms are large by nature, and an innovation's intercept that runs
+        # off shows up in the fitted probabilities below.
+        or any(
+            abs(params[n]) > _SEPARATION_COEFFICIENT
+            for n, name in enumerate(names)
+            if name in columns and not name.startswith("duration^")
+        )
         or np.any((fitted < 1e-10) | (fitted > 1 - 1e-10))
         or not np.all(np.isfinite(errors))
     ):

@@ -3,6 +3,7 @@ on a hand case, and the evaluation on SPID's real adoptions against the populari
 
 import csv
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -248,3 +249,28 @@ def test_beats_popularity_on_spid(cutoff: int) -> None:
     assert result.organisations == 50  # every state adopted something on both sides of each cutoff
     assert result.recall_at_k >= 1.5 * result.baseline_recall
     assert result.hit_rate >= result.baseline_hit_rate
+
+
+@dataclass(frozen=True)
+class AdoptionEventLike:
+    """The shape of diffusion.maths.adoption_table.AdoptionEvent (D1's), which callers pass."""
+
+    organisation: str
+    innovation: str
+    year: int
+    source: str | None = None
+
+
+def test_takes_adoption_events_and_empty_input() -> None:
+    events = [AdoptionEventLike(e.organisation, e.innovation, e.year, source="B") for e in SMALL]
+    settings = RecommenderSettings(similarity="cosine", **PLAIN)  # type: ignore[arg-type]
+    assert [r.innovation for r in recommend_for_organisation(events, "D", settings=settings)] == ["x", "z"]
+    empty = fit_recommender([])
+    assert empty.for_organisation("A") == []
+    assert empty.likely_next("x") == []
+    result = evaluate_time_split([], 2000)
+    assert result.organisations == 0
+    assert math.isnan(result.hit_rate)
+    # An organisation known only by its features (no adoptions) is still scored as a likely next adopter.
+    model = fit_recommender(SMALL, features=OrganisationFeatures(region_of={"N": "R9"}))
+    assert "N" in [a.organisation for a in model.likely_next("x", k=10)]
