@@ -162,7 +162,7 @@ def test_with_the_country_only_the_process_is_the_discrete_bass_model() -> None:
     potential adopters, R_t of them still waiting and Y_{t−1} adopters so far (the originator among them: it is one
     of each waiting one's N peers). Checked year by year on the simulated paths: the standardised residuals of the
     counts against that binomial are small, one by one and pooled."""
-    n, p, q, start = 4000, 0.01, 0.5, 2008
+    n, p, q, start = 1500, 0.01, 0.5, 2008
     members = [Member(f"x{i}", MUNICIPALITY) for i in range(n)] + [Member("origin", "other")]
     spec = FamilySpec("f", "s_curve", "origin", frozenset({MUNICIPALITY}), start, p, q, n)
     residual = variance = 0.0

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.dev_provider import register_dev_provider
@@ -49,6 +50,10 @@ class Command(BaseCommand):
             provider = register_dev_provider()
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
+        if result.created and "recompute_diffusion" in get_commands():
+            # The registry was written in bulk, around the services: the stored diffusion figures are made now, so
+            # that the demo's diffusion pages have them at once (the diffusion app's command, when it is there).
+            call_command("recompute_diffusion", verbosity=options["verbosity"], stdout=self.stdout)
         if result.created:
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded in {result.seconds:.1f} s."))
         else:
