@@ -138,6 +138,7 @@ api.add_router("/themes", themes_router)
 api.add_router("/vocabulary", vocabulary_router)
 api.add_router("/open-data", open_data_router)
 api.add_router("/barometer", "barometer.api.router")
+api.add_router("/diffusion", "diffusion.api.router")
 
 
 # --- errors -----------------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("innovations/", include("innovations.urls")),
+    path("diffusion/", include("diffusion.urls")),
     path("experiments/", include("experiments.urls")),
     path("lab/", include("lab.urls")),
     path("barometer/", include("barometer.urls")),

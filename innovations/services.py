@@ -25,6 +25,7 @@ from core.text_limits import checks_text_sizes
 from core.translated import LANGUAGES as LANGS
 from core.translated import first_translation, translations
 from core.uploads import check_file, clean_image
+from diffusion import staleness
 from innovations import catalogue
 from innovations.models import (
     Adoption,
@@ -172,6 +173,8 @@ def innovation_create(
     _record_stage(innovation, innovation.introduced_on if innovation.stage == Stage.IN_USE else None)
     _refresh_search_document(innovation)
     catalogue.refresh([innovation.pk])
+    if innovation.status == Status.PUBLISHED:
+        staleness.changed([innovation.pk])  # a new published original is a family of one
     change_record(obj=innovation, actor=actor, action=Action.CREATE, changes=diff({}, _snapshot(innovation)))
     return innovation
 
@@ -199,6 +202,7 @@ def innovation_update(
     current = _lock_current(innovation, expected_version)
     clean_classes = check_classifications(classifications or {})
     before = _snapshot(current)
+    introduced_before = current.introduced_on
     _apply(current, data)
     current.version += 1
     current.save()
@@ -208,6 +212,8 @@ def innovation_update(
     _record_stage(current)
     _refresh_search_document(current)
     catalogue.refresh([current.pk])
+    if current.introduced_on != introduced_before and current.status == Status.PUBLISHED:
+        staleness.changed([current.pk])  # an original's year is its place on the adoption curve
     changes = diff(before, _snapshot(current))
     change_record(obj=current, actor=actor, action=Action.UPDATE, changes=changes)
     return current
@@ -226,6 +232,7 @@ def innovation_set_status(*, actor: Any, innovation: Innovation, status: str, ex
     current.version += 1
     current.save(update_fields=["status", "version", "updated_at"])
     catalogue.refresh([current.pk])
+    staleness.changed([current.pk])  # publishing or unpublishing joins or splits families
     action = Action.PUBLISH if status == Status.PUBLISHED else Action.UNPUBLISH
     change_record(obj=current, actor=actor, action=action, changes={"status": [before, status]})
     return current
@@ -242,6 +249,8 @@ def innovation_delete(*, actor: Any, innovation: Innovation) -> None:
         )
     change_record(obj=innovation, actor=actor, action=Action.DELETE, changes={"title": [str(innovation.title), None]})
     pk = innovation.pk
+    if innovation.status == Status.PUBLISHED:
+        staleness.changed([pk])  # marked while the record still links its family
     innovation.delete()
     catalogue.refresh([pk])  # the entry went with the row; the counts must go too
 
@@ -299,6 +308,7 @@ def innovation_adopt(
         adopted_on=adopted_on,
         created_by=actor if actor.is_authenticated else None,
     )
+    staleness.changed([result.pk])
     change_record(
         obj=source, actor=actor, action=Action.ADOPT, changes={"adopted_by": [None, str(adopter)], "mode": [None, mode]}
     )
@@ -329,6 +339,8 @@ def partnership_add(*, actor: Any, innovation: Innovation, organisation: Organis
     partnership.full_clean()
     partnership.save()
     catalogue.refresh([innovation.pk])
+    if innovation.status == Status.PUBLISHED:
+        staleness.registry_changed()  # a partnership is the network's second tie type
     change_record(obj=innovation, actor=actor, action=Action.UPDATE, changes={"partners": [None, str(organisation)]})
     return partnership
 
@@ -360,6 +372,8 @@ def partnership_remove(*, actor: Any, partnership: Partnership) -> None:
     )
     partnership.delete()
     catalogue.refresh([partnership.innovation_id])
+    if partnership.innovation.status == Status.PUBLISHED:
+        staleness.registry_changed()
 
 
 @transaction.atomic
@@ -634,6 +648,7 @@ def lineage_confirm(*, actor: Any, proposal: LineageProposal) -> Adoption:
     adoption = Adoption.objects.create(
         source=source, result=result, mode=locked.mode, adopted_on=locked.adopted_on, created_by=locked.proposed_by
     )
+    staleness.changed([result.pk])  # two families become one
     if result.novelty != locked.mode:
         before = result.novelty
         result.novelty = locked.mode

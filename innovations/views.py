@@ -27,6 +27,7 @@ from core.errors import ConflictError
 from core.forms import attach_errors
 from core.models import Theme
 from core.uploads import IMAGE_TYPES, content_type_of, sandboxed
+from diffusion.selectors import family_summary
 from experiments.selectors import experiment_visible
 from ideas.selectors import ideas_behind
 from innovations import services
@@ -260,6 +261,10 @@ def _lineage(nodes: list[LineageNode], current: Innovation) -> dict[str, Any] | 
     }
 
 
+# The diffusion page draws a whole family with the same drawing.
+lineage_drawing = _lineage
+
+
 def _classifications(innovation: Innovation) -> list[tuple[str, list[str]]]:
     """(heading, [labels]) for every dimension, in the vocabulary's order; uses the prefetched rows."""
     codes: dict[str, set[str]] = {}
@@ -389,6 +394,8 @@ def innovation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "classifications": _classifications(innovation),
             "stage_events": list(innovation.stage_events.all()),
             "lineage": _lineage(innovation_lineage(user=user, innovation=innovation), innovation),
+            # The stored figures of its family's spread (never computed here); None for a draft.
+            "diffusion": family_summary(innovation.pk) if innovation.status == Status.PUBLISHED else None,
             "partnerships": list(innovation.partnerships.all()),
             # Experiments that tried this innovation out, or that it grew from.
             "experiments": list(

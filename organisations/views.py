@@ -23,6 +23,8 @@ from accounts import invitations, memberships
 from accounts.models import Invitation, Role, User
 from core.errors import ConflictError
 from core.forms import attach_errors
+from diffusion.pages import organisation_section
+from diffusion.selectors import organisation_diffusion
 from organisations import selectors, services
 from organisations.finland_map import FinlandMap, Shape, bounding_box, finland_map
 from organisations.forms import (
@@ -176,12 +178,15 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         place.markers = [((min_x + max_x) / 2, (min_y + max_y) / 2)]
     elif organisation.region is not None:
         place = _map(set(), {organisation.region.code}, detailed=False)
+    diffusion = organisation_diffusion(organisation.pk)  # stored figures, never computed here
     return render(
         request,
         "organisations/organisation_detail.html",
         {
             "organisation": organisation,
             "profile": profile,
+            "diffusion": diffusion,
+            "diffusion_text": organisation_section(diffusion.figures.data, organisation) if diffusion else None,
             "map": place,
             "can_edit": request.user.has_perm("organisations.change_organisation", organisation),
         },

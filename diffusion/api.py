@@ -1,0 +1,284 @@
+"""REST API v1 for diffusion: an innovation's family and its adoption curve with the fitted Bass model, flags and
+adopter categories. Everything here is built from published records only (see diffusion/selectors.py), so a draft
+is never counted; the figures are the stored ones (computed in the background: `status` says whether they are
+current, being recomputed, or not computed yet — they are never computed on a request)."""
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.text import slugify
+from ninja import Router, Schema
+
+from accounts.api_auth import AUTH_OPTIONAL, OPTIONAL_SECURITY, actor
+from diffusion import pages, selectors
+from diffusion.models import FamilyFigures, RegistryFigures
+from innovations.models import Innovation
+from innovations.selectors import innovation_visible
+from organisations.api import ObjectId, OrganisationRef, OutText, RegionRef
+from organisations.models import Organisation
+
+router = Router(tags=["diffusion"])
+
+FigureStatus = Literal["current", "stale", "being_computed"]
+CategoryCode = Literal["innovator", "early_adopter", "early_majority", "late_majority", "laggard"]
+
+
+class MemberOut(Schema):
+    """One published record of the family: who took it into use, when and how."""
+
+    innovation: int
+    title: OutText
+    organisation: OrganisationRef
+    region: RegionRef | None
+    date: date
+    year: int
+    mode: Literal["original", "adapted", "copied"]
+    adopted_from: int | None
+    depth: int
+    adopter_category: CategoryCode | None
+
+
+class FamilyOut(Schema):
+    root: int
+    count: int
+    adopters: int
+    items: list[MemberOut]
+
+
+class FitOut(Schema):
+    """The fitted Bass model: p (innovation), q (imitation), m (market potential) with standard errors (null when
+    not estimable, e.g. m fixed at the population); per-year expected adopters and the 95 % band of the
+    cumulative curve."""
+
+    method: Literal["hazard_mle", "nls", "ols"]
+    p: float | None
+    q: float | None
+    m: float | None
+    se_p: float | None
+    se_q: float | None
+    se_m: float | None
+    fitted: list[float | None]
+    cumulative_low: list[float | None]
+    cumulative_high: list[float | None]
+    peak_year: float | None
+    past_inflection: bool | None
+    converged: bool
+
+
+class FlagOut(Schema):
+    code: Literal["too_few", "before_inflection", "burst", "two_waves", "no_convergence"]
+    text: str
+
+
+class CategoriesOut(Schema):
+    """Organisations per Rogers category; non-adopters apart (censored: they may still adopt)."""
+
+    innovator: int
+    early_adopter: int
+    early_majority: int
+    late_majority: int
+    laggard: int
+    non_adopter: int
+
+
+class CurveOut(Schema):
+    root: int
+    status: FigureStatus
+    computed_at: datetime | None
+    population: int | None
+    years: list[int]
+    adopters: list[int]
+    cumulative: list[int]
+    fit: FitOut | None
+    flags: list[FlagOut]
+    categories: CategoriesOut | None
+    boundaries: dict[str, float | None]
+
+
+def _family(request: HttpRequest, pk: int) -> selectors.Family:
+    """The published family of an innovation the person may see; 404 otherwise (also for a draft: it is in no
+    published family, and others must not learn that it exists)."""
+    if not innovation_visible(user=actor(request)).filter(pk=pk).exists():
+        raise Innovation.DoesNotExist
+    family = selectors.family(pk)
+    if family is None:
+        raise Innovation.DoesNotExist
+    return family
+
+
+def _status(figures: FamilyFigures | None) -> FigureStatus:
+    if figures is None or not figures.computed:
+        return "being_computed"
+    return "stale" if figures.stale else "current"
+
+
+@router.get(
+    "/families/{id}", response=FamilyOut, auth=AUTH_OPTIONAL, openapi_extra=OPTIONAL_SECURITY, summary="Read a family"
+)
+def family_read(request: HttpRequest, id: ObjectId) -> Any:
+    """The family of innovation `id`: its published original and every published record adapted or copied from it,
+    at any depth (the original first, then by date). Any member's id gives the same family."""
+    family = _family(request, id)
+    figures = selectors.family_figures(family.root_id)
+    categories = figures.data.get("categories", {}) if figures is not None and figures.computed else {}
+    items = [
+        {
+            "innovation": m.innovation.pk,
+            "title": m.innovation.title,
+            "organisation": m.organisation,
+            "region": m.organisation.region,
+            "date": m.date,
+            "year": m.year,
+            "mode": m.mode or "original",
+            "adopted_from": m.parent_id,
+            "depth": m.depth,
+            "adopter_category": categories.get(str(m.innovation.owner_id)),
+        }
+        for m in family.members
+    ]
+    return {"root": family.root_id, "count": len(items), "adopters": len(family.first_years()), "items": items}
+
+
+@router.get(
+    "/families/{id}/curve",
+    response=CurveOut,
+    auth=AUTH_OPTIONAL,
+    openapi_extra=OPTIONAL_SECURITY,
+    summary="Read a family's adoption curve and Bass fit",
+)
+def family_curve(request: HttpRequest, id: ObjectId) -> Any:
+    """Adopters per year (organisations, at their first adoption in the family) and cumulative, the fitted Bass
+    model with its band, the flags in words (in the language of `Accept-Language`) and the adopter categories.
+    Before the first computation `status` is `being_computed` and the figures are empty."""
+    family = _family(request, id)
+    figures = selectors.family_figures(family.root_id)
+    status = _status(figures)
+    data: dict[str, Any] = figures.data if figures is not None and figures.computed else {}
+    curve = data.get("curve", {})
+    return {
+        "root": family.root_id,
+        "status": status,
+        "computed_at": figures.computed_at if figures is not None else None,
+        "population": data.get("population"),
+        "years": curve.get("years", []),
+        "adopters": curve.get("adopters", []),
+        "cumulative": curve.get("cumulative", []),
+        "fit": data.get("fit"),
+        "flags": [{"code": code, "text": str(pages.FLAGS[code])} for code in data.get("flags", [])],
+        "categories": data.get("category_counts"),
+        "boundaries": data.get("boundaries", {}),
+    }
+
+
+@router.get(
+    "/families/{id}/csv",
+    auth=AUTH_OPTIONAL,
+    openapi_extra={**OPTIONAL_SECURITY, "responses": {200: {"description": "The family as CSV (UTF-8)."}}},
+    summary="Download a family as CSV",
+)
+def family_csv(request: HttpRequest, id: ObjectId) -> HttpResponse:
+    """One row per published record of the family: innovation, title, organisation, its kind and region, date,
+    year, mode, adopted_from, depth and adopter_category (codes)."""
+    family = _family(request, id)
+    figures = selectors.family_figures(family.root_id)
+    content = pages.family_csv(family, figures.data if figures is not None and figures.computed else None)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    name = slugify(str(family.root.innovation.title))[:60] or str(family.root_id)
+    response["Content-Disposition"] = f'attachment; filename="{name}-family.csv"'
+    return response
+
+
+class PeerGroupOut(Schema):
+    group: Literal["size_class", "region"]
+    value: str
+    peers: int
+    percentiles: dict[str, float]
+
+
+class OrganisationFiguresOut(Schema):
+    """An organisation's place in the network of who learns from whom (published records only): organisations it
+    learned from and taught, the adoptions behind them, partners, betweenness, influence (PageRank on the reversed
+    learning ties, recency-weighted), community, role, Walker's innovativeness score (0–1, 1 = always first), its
+    strongest ties (organisation ids) and its percentile ranks among peers of its size class and region."""
+
+    organisation: int
+    status: Literal["current", "stale"]
+    computed_at: datetime
+    learned_from: int
+    taught: int
+    adoptions_in: int
+    adoptions_out: int
+    partners: int
+    betweenness: float | None
+    influence: float | None
+    community: int
+    community_size: int
+    role: Literal["broker", "source", "adopter", "isolated"]
+    walker: float | None
+    sources: list[int]
+    adopters: list[int]
+    peers: list[PeerGroupOut]
+
+
+class FlowOut(Schema):
+    source_region: str
+    adopter_region: str
+    adoptions: int
+
+
+class TrendsOut(Schema):
+    years: list[int]
+    new: list[int]
+    adapted: list[int]
+    copied: list[int]
+
+
+class RegistryOut(Schema):
+    """The registry-wide figures: published records per year by novelty, adoptions between regions (by region
+    code) and how far they travelled."""
+
+    status: Literal["current", "stale"]
+    computed_at: datetime
+    trends: TrendsOut
+    region_flows: list[FlowOut]
+    travel: dict[str, int]
+
+
+@router.get(
+    "/organisations/{id}",
+    response=OrganisationFiguresOut,
+    auth=AUTH_OPTIONAL,
+    openapi_extra=OPTIONAL_SECURITY,
+    summary="Read an organisation's network figures",
+)
+def organisation_figures_read(request: HttpRequest, id: ObjectId) -> Any:
+    """404 when the organisation has no published adoption or partnership yet, or the figures are not computed."""
+    figures = selectors.organisation_figures(id)
+    if figures is None:
+        raise Organisation.DoesNotExist
+    status = "current" if figures.registry_version >= selectors.state_version() else "stale"
+    return {"organisation": id, "status": status, "computed_at": figures.computed_at, **figures.data}
+
+
+@router.get(
+    "/registry",
+    response=RegistryOut,
+    auth=AUTH_OPTIONAL,
+    openapi_extra=OPTIONAL_SECURITY,
+    summary="Read the registry-wide diffusion figures",
+)
+def registry_figures_read(request: HttpRequest) -> Any:
+    """404 before the first computation."""
+    figures = selectors.registry_figures()
+    if figures is None:
+        raise RegistryFigures.DoesNotExist
+    status = "current" if figures.registry_version >= selectors.state_version() else "stale"
+    data = figures.data
+    return {
+        "status": status,
+        "computed_at": figures.computed_at,
+        "trends": data["trends"],
+        "region_flows": [{"source_region": s, "adopter_region": t, "adoptions": n} for s, t, n in data["region_flows"]],
+        "travel": data["travel"],
+    }

@@ -1,0 +1,240 @@
+"""Charts of an innovation family's spread, drawn with the barometer's machinery (barometer/charts.py): one
+Vega-Lite specification per chart, rendered by vl-convert to SVG for the page and to SVG/PNG for downloads, in
+the same fonts, colours and configuration; the map of Finland from organisations/finland_map.py. Every chart has
+a data table beside it (`Table`, as the barometer's) with the same figures.
+
+The specifications are built from the stored figures only (`FamilyFigures.data`), never from the registry.
+"""
+
+import math
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import altair as alt
+from django.utils import formats
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from barometer.charts import (
+    CONFIG,
+    FONT,
+    GROUP_COLOURS,
+    LINE,
+    MAP_SCALE,
+    MUTED,
+    PRIMARY,
+    TEXT,
+    WIDTH,
+    Chart,
+)
+from barometer.reports import Table
+from organisations.finland_map import finland_map
+
+# From the earliest adopters (dark) to the latest (light), as the barometer's map scale; passes 3:1 on the dark end.
+YEAR_COLOURS = ("#073f7a", "#2f6fb7", "#5b8fd0", "#a9c6ea", "#dfe9f5")
+FITTED = GROUP_COLOURS[1]
+
+
+def number(value: float | None, places: int = 0) -> str:
+    """A number in the language's own format (decimal comma in Finnish and Swedish); "–" for none."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    return formats.number_format(round(value, places), places, use_l10n=True, force_grouping=places == 0)
+
+
+def _chart(layers: Sequence[alt.Chart], data: Sequence[Mapping[str, Any]], title: str) -> dict[str, Any]:
+    spec: dict[str, Any] = alt.LayerChart(
+        layer=list(layers),
+        data=alt.Data(values=list(data)),
+        width=WIDTH,
+        height=240,
+        title=alt.TitleParams(text=textwrap.wrap(title, 70) or [title], anchor="start", fontSize=15, color=TEXT),
+        config=CONFIG,
+    ).to_dict(validate=False)
+    return spec
+
+
+def _layer(mark: alt.MarkDef, **encoding: Any) -> alt.Chart:
+    return alt.Chart(mark=mark, encoding=alt.FacetedEncoding(**encoding))
+
+
+def _fit_usable(figures: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The fit to draw: none when there is none or too few adopters to fit one (the flag says so instead)."""
+    fit = figures.get("fit")
+    if not fit or "too_few" in figures.get("flags", ()):
+        return None
+    return fit  # type: ignore[no-any-return]
+
+
+def per_year_chart(figures: Mapping[str, Any], title: str) -> Chart:
+    """Adopters per year as bars, and the fitted Bass model's expected adopters per year as a line."""
+    curve = figures["curve"]
+    fit = _fit_usable(figures)
+    data = []
+    for index, year in enumerate(curve["years"]):
+        row: dict[str, Any] = {"year": str(year), "adopters": curve["adopters"][index]}
+        if fit is not None and index < len(fit["fitted"]):
+            row["fitted"] = fit["fitted"][index]
+        data.append(row)
+    x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=-45 if len(data) > 12 else 0))
+    layers = [
+        _layer(
+            alt.MarkDef(type="bar", color=PRIMARY),
+            x=x,
+            y=alt.Y("adopters:Q", title=_("Organisations that adopted"), axis=alt.Axis(grid=True, tickMinStep=1)),
+        )
+    ]
+    if fit is not None:
+        layers.append(
+            _layer(alt.MarkDef(type="line", color=FITTED, strokeWidth=2.5, point=True), x=x, y=alt.Y("fitted:Q"))
+        )
+    return Chart(title, _chart(layers, data, title))
+
+
+def cumulative_chart(figures: Mapping[str, Any], title: str) -> Chart:
+    """Cumulative adopters (points and line), the fitted Bass curve (dashed) and its 95 % band (shaded)."""
+    curve = figures["curve"]
+    fit = _fit_usable(figures)
+    data = []
+    fitted_total = 0.0
+    for index, year in enumerate(curve["years"]):
+        row: dict[str, Any] = {"year": str(year), "cumulative": curve["cumulative"][index]}
+        if fit is not None and index < len(fit["fitted"]):
+            fitted_total += fit["fitted"][index] or 0.0
+            row["fitted"] = fitted_total
+            if index < len(fit["cumulative_low"]):
+                row["low"], row["high"] = fit["cumulative_low"][index], fit["cumulative_high"][index]
+        data.append(row)
+    x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=-45 if len(data) > 12 else 0))
+    layers = []
+    if fit is not None and fit["cumulative_low"]:
+        layers.append(
+            _layer(alt.MarkDef(type="area", color=FITTED, opacity=0.2), x=x, y=alt.Y("low:Q"), y2=alt.Y2("high:Q"))
+        )
+    layers.append(
+        _layer(
+            alt.MarkDef(type="line", color=PRIMARY, strokeWidth=2.5, point=alt.OverlayMarkDef(filled=True, size=50)),
+            x=x,
+            y=alt.Y("cumulative:Q", title=_("Organisations that had adopted"), axis=alt.Axis(grid=True)),
+        )
+    )
+    if fit is not None:
+        layers.append(
+            _layer(alt.MarkDef(type="line", color=FITTED, strokeWidth=2.5, strokeDash=[6, 4]), x=x, y=alt.Y("fitted:Q"))
+        )
+    return Chart(title, _chart(layers, data, title))
+
+
+def per_year_table(figures: Mapping[str, Any], caption: str) -> Table:
+    curve = figures["curve"]
+    fit = _fit_usable(figures)
+    head = [_("Year"), _("Adopted"), _("Adopted by then")]
+    if fit is not None:
+        head += [_("Expected by the fitted model"), _("Band, low"), _("Band, high")]
+    rows = []
+    for index, year in enumerate(curve["years"]):
+        cells = [number(curve["adopters"][index]), number(curve["cumulative"][index])]
+        if fit is not None:
+            band = index < len(fit["cumulative_low"])
+            cells += [
+                number(fit["fitted"][index] if index < len(fit["fitted"]) else None, 1),
+                number(fit["cumulative_low"][index] if band else None, 1),
+                number(fit["cumulative_high"][index] if band else None, 1),
+            ]
+        rows.append((str(year), cells))
+    return Table(caption=caption, head=head, rows=rows)
+
+
+def year_classes(first: int, last: int) -> list[tuple[int, int]]:
+    """At most five classes of adoption years, earliest first (each a closed range of years)."""
+    span = last - first + 1
+    size = max(1, math.ceil(span / len(YEAR_COLOURS)))
+    return [(start, min(start + size - 1, last)) for start in range(first, last + 1, size)]
+
+
+def year_map(title: str, municipality_years: Mapping[str, int], region_years: Mapping[str, int]) -> Chart:
+    """Finland with each adopting municipality coloured by the year it adopted (earliest dark); a region in which
+    only other organisations (a county, a university …) adopted is outlined by its earliest year. A standalone
+    SVG (title and legend) for downloads, and the same without its title for the page."""
+    years = [*municipality_years.values(), *region_years.values()]
+    classes = year_classes(min(years), max(years)) if years else []
+
+    def fill(year: int | None) -> str:
+        if year is None:
+            return "#ffffff"
+        for index, (start, end) in enumerate(classes):
+            if start <= year <= end:
+                return YEAR_COLOURS[index]
+        return "#ffffff"
+
+    def svg(header: Sequence[str]) -> str:
+        fmap = finland_map()
+        top = 16 + 20 * len(header) + 10 if header else 10
+        map_width, map_height = fmap.width * MAP_SCALE, fmap.height * MAP_SCALE
+        width, height = map_width + 260, top + map_height + 20
+        parts = [
+            f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{width:.0f}" height="{height:.0f}" '
+            f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="{FONT}">',
+            f"<title>{escape(title)}</title>",
+            f'<rect width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
+        ]
+        for index, line in enumerate(header):
+            parts.append(
+                f'<text x="10" y="{16 + 20 * (index + 1)}" font-size="15" font-weight="bold" fill="{TEXT}">'
+                f"{escape(line)}</text>"
+            )
+        parts.append(f'<g transform="translate(10,{top}) scale({MAP_SCALE})">')
+        for code, shape in fmap.municipalities.items():
+            parts.append(f'<path d="{shape.path}" fill="{fill(municipality_years.get(code))}" stroke="{LINE}"/>')
+        for code, shape in fmap.regions.items():
+            year = region_years.get(code)
+            width_ = 5 if year is not None else 1.5
+            colour = fill(year) if year is not None else MUTED
+            parts.append(f'<path d="{shape.path}" fill="none" stroke="{colour}" stroke-width="{width_}"/>')
+        parts.append("</g>")
+        legend_x, legend_y = map_width + 30, top + 10
+        parts.append(
+            f'<text x="{legend_x:.0f}" y="{legend_y}" font-size="12" font-weight="bold" fill="{TEXT}">'
+            f"{escape(_('Year of adoption'))}</text>"
+        )
+        keys = [(YEAR_COLOURS[i], f"{s}–{e}" if s != e else str(s)) for i, (s, e) in enumerate(classes)]
+        keys.append(("#ffffff", _("Not adopted")))
+        for index, (colour, label) in enumerate(keys):
+            y = legend_y + 12 + index * 24
+            parts.append(
+                f'<rect x="{legend_x:.0f}" y="{y}" width="22" height="16" fill="{colour}" stroke="{TEXT}"/>'
+                f'<text x="{legend_x + 30:.0f}" y="{y + 13}" font-size="12" fill="{TEXT}">{escape(label)}</text>'
+            )
+        parts.append("</svg>")
+        return "".join(parts)
+
+    return Chart(title, svg_document=svg(textwrap.wrap(title, 60) or [title]), svg_inline=svg([]))
+
+
+def trends_chart(trends: Mapping[str, Any], labels: Mapping[str, str], title: str) -> Chart:
+    """Published records per year by how they came about: one line (with its own point shape) per kind."""
+    data = [
+        {"year": str(year), "kind": labels[kind], "records": trends[kind][index]}
+        for index, year in enumerate(trends["years"])
+        for kind in ("new", "adapted", "copied")
+    ]
+    names = [labels[kind] for kind in ("new", "adapted", "copied")]
+    legend = alt.Legend(title=None)
+    encoding = {
+        "x": alt.X("year:O", title=None, axis=alt.Axis(labelAngle=-45 if len(trends["years"]) > 12 else 0)),
+        "y": alt.Y("records:Q", title=_("Published records"), axis=alt.Axis(grid=True, tickMinStep=1)),
+        "color": alt.Color("kind:N", scale=alt.Scale(domain=names, range=list(GROUP_COLOURS[:3])), legend=legend),
+        "shape": alt.Shape("kind:N", scale=alt.Scale(domain=names), legend=legend),
+    }
+    layers = [
+        _layer(alt.MarkDef(type="line", strokeWidth=2.5), **encoding),
+        _layer(alt.MarkDef(type="point", filled=True, size=60), **encoding),
+    ]
+    return Chart(title, _chart(layers, data, title))
+
+
+def trends_table(trends: Mapping[str, Any], labels: Mapping[str, str], caption: str) -> Table:
+    kinds = ("new", "adapted", "copied")
+    rows = [(str(year), [number(trends[kind][index]) for kind in kinds]) for index, year in enumerate(trends["years"])]
+    return Table(caption=caption, head=[_("Year"), *(labels[kind] for kind in kinds)], rows=rows)

@@ -1,0 +1,91 @@
+"""Stored diffusion figures: computed in the background after writes (diffusion/services.py), read by the pages.
+
+Nothing here is computed on a page request. A write that changes adoptions or what is published marks the
+figures it touches stale in its own transaction (`diffusion.staleness`); the recomputation runs after the response
+(`core/after_response.py`) or from `recompute_diffusion` (cron, later the task queue of issue 17). Figures are
+always computed from published records only, so they may be shown to anyone.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DiffusionState(models.Model):
+    """One row (pk=1): the registry's diffusion version, bumped by every write that can change a figure. Figures
+    computed from an older version are stale; the registry-wide ones (network, flows, trends) are compared to it."""
+
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("diffusion state")
+        verbose_name_plural = _("diffusion state")
+
+    def __str__(self) -> str:
+        return f"diffusion version {self.version}"
+
+
+class FamilyFigures(models.Model):
+    """The figures of one innovation family, keyed by its published root (the original, not adopted from any
+    published record): adoption curve, Bass fit, adopter categories.
+
+    `generation` grows with every mark; a recomputation that started from an older generation leaves the row
+    stale, so a write during a recomputation is never lost.
+    """
+
+    root = models.OneToOneField(
+        "innovations.Innovation", on_delete=models.CASCADE, primary_key=True, related_name="family_figures"
+    )
+    stale = models.BooleanField(default=True, db_index=True)
+    generation = models.PositiveBigIntegerField(default=1)
+    computed_generation = models.PositiveBigIntegerField(default=0)
+    registry_version = models.PositiveBigIntegerField(default=0)  # DiffusionState.version read when computed
+    computed_at = models.DateTimeField(null=True, blank=True)
+    members = models.PositiveIntegerField(default=0)  # published records in the family
+    adopters = models.PositiveIntegerField(default=0)  # distinct organisations among them
+    # {"curve": {...}, "fit": {...} | null, "flags": [...], "categories": {org_id: code}, "population": n, ...}
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("figures of an innovation family")
+        verbose_name_plural = _("figures of innovation families")
+
+    def __str__(self) -> str:
+        return f"family of {self.root_id}"
+
+    @property
+    def computed(self) -> bool:
+        return self.computed_at is not None
+
+
+class OrganisationFigures(models.Model):
+    """An organisation's place in the network of who learns from whom (from the registry-wide computation)."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.CASCADE, primary_key=True, related_name="diffusion_figures"
+    )
+    registry_version = models.PositiveBigIntegerField(default=0)
+    computed_at = models.DateTimeField()
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("diffusion figures of an organisation")
+        verbose_name_plural = _("diffusion figures of organisations")
+
+    def __str__(self) -> str:
+        return f"diffusion figures of organisation {self.organisation_id}"
+
+
+class RegistryFigures(models.Model):
+    """One row (pk=1): the registry-wide figures (trends by year, region flows, network summary)."""
+
+    registry_version = models.PositiveBigIntegerField(default=0)
+    computed_at = models.DateTimeField()
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("registry-wide diffusion figures")
+        verbose_name_plural = _("registry-wide diffusion figures")
+
+    def __str__(self) -> str:
+        return f"registry-wide diffusion figures, version {self.registry_version}"

@@ -1,0 +1,287 @@
+"""Computing the stored diffusion figures: never on a page request, always after writes (`diffusion.staleness`
+schedules `recompute_soon` after the response) or from `recompute_diffusion` (cron; the task queue of issue 17
+will call the same functions). Each function reads the published registry through `diffusion.selectors`, hands
+plain numbers to `diffusion.maths`, and stores JSON.
+
+A family's figures are cheap (one family, one fit) and are recomputed after the response that changed them. The
+registry-wide figures (the network of who learns from whom, region flows, trends) read every published record, so
+after a response they are recomputed at most once per `REGISTRY_MIN_INTERVAL`, and only while the registry is small
+(`REGISTRY_AFTER_RESPONSE_LIMIT`); cron catches the rest (and, later, the task queue).
+"""
+
+import datetime
+import logging
+import math
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from diffusion import selectors
+from diffusion.maths.adoption_table import AdoptionEvent
+from diffusion.maths.bass import BassFit, adopters_per_year, fit_bass
+from diffusion.maths.categories import bass_boundaries, rogers_categories, walker_scores
+from diffusion.maths.network import (
+    build_network,
+    load_region_adjacency,
+    organisation_metrics,
+    peer_comparisons,
+    region_flows,
+    travel_distances,
+)
+from diffusion.models import FamilyFigures, OrganisationFigures, RegistryFigures
+from innovations.models import Innovation, Partnership
+from innovations.vocabulary import Status
+from organisations.models import Organisation
+
+logger = logging.getLogger(__name__)
+
+# Families recomputed after one response: a write touches one or two; the rest waits for cron.
+FAMILIES_PER_RESPONSE = 20
+REGISTRY_MIN_INTERVAL = datetime.timedelta(minutes=5)
+REGISTRY_AFTER_RESPONSE_LIMIT = 20_000  # published records; above it only recompute_diffusion recomputes the registry
+BETWEENNESS_EXACT_UP_TO = 2000
+BETWEENNESS_SAMPLE = 500
+TIES_SHOWN = 10  # the strongest learning ties kept per organisation, for its page
+REGIONS_TOPOLOGY = Path(settings.BASE_DIR) / "reference_data" / "finland-regions-2020.topo.json"
+CATEGORY_CODES = ("innovator", "early_adopter", "early_majority", "late_majority", "laggard", "non_adopter")
+
+
+def _finite(value: float | None) -> float | None:
+    """JSON has no NaN or infinity: a figure the maths could not give is stored as null."""
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def fit_data(fit: BassFit) -> dict[str, Any]:
+    return {
+        "method": fit.method,
+        "p": _finite(fit.p),
+        "q": _finite(fit.q),
+        "m": _finite(fit.m),
+        "se_p": _finite(fit.se_p),
+        "se_q": _finite(fit.se_q),
+        "se_m": _finite(fit.se_m),
+        "periods": list(fit.periods),
+        "fitted": [_finite(v) for v in fit.fitted],
+        "cumulative_low": [_finite(v) for v in fit.cumulative_low],
+        "cumulative_high": [_finite(v) for v in fit.cumulative_high],
+        "peak_year": _finite(fit.peak_year),  # a calendar year with its fraction
+        "past_inflection": fit.past_inflection,
+        "converged": fit.converged,
+    }
+
+
+def family_data(family: selectors.Family) -> dict[str, Any]:
+    """The stored figures of one family: curve, fit, flags, categories (plain JSON)."""
+    first_years = family.first_years()
+    kinds = {member.organisation.kind for member in family.members}
+    population = max(selectors.population(kinds), len(first_years))
+    years, counts = adopters_per_year(first_years.values(), last=max(first_years.values()))
+    cumulative = []
+    total = 0
+    for count in counts:
+        total += count
+        cumulative.append(total)
+    fit = fit_bass(list(first_years.values()), population=population, first=years[0], last=years[-1])
+    times: dict[str, float | None] = {str(org): float(year) for org, year in first_years.items()}
+    categories = rogers_categories(times)
+    counted = Counter(categories.values())
+    counted["non_adopter"] = population - len(first_years)
+    boundaries = {name: _finite(year) for name, year in bass_boundaries(fit).items()}
+    return {
+        "population": population,
+        "kinds": sorted(kinds),
+        "curve": {"years": list(years), "adopters": list(counts), "cumulative": cumulative},
+        "fit": fit_data(fit),
+        "flags": list(fit.flags),
+        "categories": categories,
+        "category_counts": {code: counted.get(code, 0) for code in CATEGORY_CODES},
+        "boundaries": boundaries,
+    }
+
+
+def recompute_family(root_id: int) -> bool:
+    """Recomputes one family's figures; True when they were stored (False: changed meanwhile, or not a root)."""
+    row = FamilyFigures.objects.filter(root_id=root_id).values_list("generation", flat=True).first()
+    if row is None:
+        return False
+    generation = row
+    version = selectors.state_version()
+    family = selectors.family(root_id)
+    if family is None or family.root_id != root_id:
+        # No longer the original of a published family (unpublished, or now adopted from a published record).
+        FamilyFigures.objects.filter(root_id=root_id, generation=generation).delete()
+        return False
+    data = family_data(family)
+    updated = FamilyFigures.objects.filter(root_id=root_id, generation=generation).update(
+        stale=False,
+        computed_generation=generation,
+        registry_version=version,
+        computed_at=timezone.now(),
+        members=len(family.members),
+        adopters=len(family.first_years()),
+        data=data,
+    )
+    return bool(updated)
+
+
+def recompute_stale(limit: int | None = None) -> int:
+    """Recomputes stale families, oldest marks first; returns how many were stored."""
+    roots = FamilyFigures.objects.filter(stale=True).order_by("root_id").values_list("root_id", flat=True)
+    done = 0
+    for root_id in list(roots[:limit] if limit else roots):
+        if recompute_family(root_id):
+            done += 1
+    return done
+
+
+def ensure_families() -> int:
+    """Stale rows for every published original that has none (after a bulk load that went around the services,
+    such as the demo data); returns how many were added."""
+    originals = (
+        Innovation.objects.filter(status=Status.PUBLISHED, family_figures__isnull=True)
+        .exclude(adopted_from__source__status=Status.PUBLISHED)
+        .values_list("pk", flat=True)
+    )
+    made = FamilyFigures.objects.bulk_create(
+        [FamilyFigures(root_id=pk) for pk in originals.iterator(chunk_size=5000)],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    return len(made)
+
+
+def trends(adoptions: list[selectors.RegistryAdoption]) -> dict[str, Any]:
+    """Published records per year by how they came about: new, adapted, copied."""
+    by_year: dict[int, Counter[str]] = {}
+    for adoption in adoptions:
+        by_year.setdefault(adoption.year, Counter())[adoption.novelty] += 1
+    years = sorted(by_year)
+    return {
+        "years": years,
+        "new": [by_year[y]["new"] for y in years],
+        "adapted": [by_year[y]["adapted"] for y in years],
+        "copied": [by_year[y]["copied"] for y in years],
+    }
+
+
+def registry_data() -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    """The registry-wide figures and every organisation's figures, from the published records."""
+    adoptions = selectors.registry_adoptions()
+    organisations = list(Organisation.objects.values_list("pk", "size_class", "region__code"))
+    region_of = {str(pk): region for pk, _size, region in organisations if region}
+    size_class_of = {str(pk): size for pk, size, _region in organisations if size}
+    # Learning ties: the adopter learned from the source record's owner (an organisation re-adopting within its
+    # own family is no tie).
+    learning = [
+        (str(a.source_organisation), str(a.organisation), a.year)
+        for a in adoptions
+        if a.source_organisation is not None and a.source_organisation != a.organisation
+    ]
+    partnerships = [
+        (str(owner), str(partner))
+        for owner, partner in Partnership.objects.filter(innovation__status=Status.PUBLISHED).values_list(
+            "innovation__owner_id", "organisation_id"
+        )
+        if owner != partner
+    ]
+    active = {a.organisation for a in adoptions}
+    network = build_network(
+        learning, partnerships, now_year=timezone.localdate().year, organisations=[str(pk) for pk in active]
+    )
+    # Exact betweenness is cubic-ish: on a large network it is estimated from a seeded sample (D2's estimator).
+    sample = BETWEENNESS_SAMPLE if len(network.organisations) > BETWEENNESS_EXACT_UP_TO else None
+    metrics = organisation_metrics(network, betweenness_sample=sample)
+    peers = peer_comparisons(metrics, size_class_of=size_class_of, region_of=region_of)
+    events = [AdoptionEvent(str(a.organisation), str(a.family), a.year) for a in adoptions]
+    walker = walker_scores(events, [str(pk) for pk in active])
+    community_sizes = Counter(m.community for m in metrics.values())
+    sources: dict[str, list[tuple[float, str]]] = {}
+    adopters: dict[str, list[tuple[float, str]]] = {}
+    for tie in network.learning:
+        sources.setdefault(tie.target, []).append((tie.weight, tie.source))
+        adopters.setdefault(tie.source, []).append((tie.weight, tie.target))
+
+    def strongest(ties: list[tuple[float, str]]) -> list[int]:
+        return [int(key) for _weight, key in sorted(ties, key=lambda t: (-t[0], int(t[1])))[:TIES_SHOWN]]
+
+    per_organisation = {
+        int(key): {
+            "learned_from": m.learned_from,
+            "taught": m.taught,
+            "adoptions_in": m.adoptions_in,
+            "adoptions_out": m.adoptions_out,
+            "partners": m.partners,
+            "betweenness": _finite(m.betweenness),
+            "influence": _finite(m.influence),
+            "community": m.community,
+            "community_size": community_sizes[m.community],
+            "role": m.role,
+            "walker": _finite(walker.get(key)),
+            "sources": strongest(sources.get(key, [])),
+            "adopters": strongest(adopters.get(key, [])),
+            "peers": [
+                {"group": g.group, "value": g.value, "peers": g.peers, "percentiles": g.percentiles}
+                for g in (peers[key].groups if key in peers else ())
+            ],
+        }
+        for key, m in metrics.items()
+    }
+    flows = region_flows(learning, region_of)
+    neighbours = load_region_adjacency(REGIONS_TOPOLOGY)
+    data = {
+        "records": len(adoptions),
+        "trends": trends(adoptions),
+        "region_flows": [[source, target, n] for (source, target), n in sorted(flows.items())],
+        "travel": travel_distances(learning, region_of, neighbours),
+        "organisations": len(metrics),
+        "learning_ties": len(network.learning),
+        "betweenness_sample": sample,
+    }
+    return data, per_organisation
+
+
+def registry_is_stale() -> bool:
+    figures = selectors.registry_figures()
+    return figures is None or figures.registry_version < selectors.state_version()
+
+
+def recompute_registry() -> None:
+    """The registry-wide figures anew, from the version read before reading the registry (a write meanwhile
+    leaves them stale)."""
+    version = selectors.state_version()
+    data, per_organisation = registry_data()
+    now = timezone.now()
+    with transaction.atomic():
+        RegistryFigures.objects.update_or_create(
+            pk=1, defaults={"registry_version": version, "computed_at": now, "data": data}
+        )
+        # Replaced whole: an organisation that lost its last tie loses its row.
+        OrganisationFigures.objects.all().delete()
+        OrganisationFigures.objects.bulk_create(
+            [
+                OrganisationFigures(organisation_id=pk, registry_version=version, computed_at=now, data=figures)
+                for pk, figures in per_organisation.items()
+            ],
+            batch_size=1000,
+        )
+
+
+def recompute_soon() -> None:
+    """After a response that changed something: its families, and the registry-wide figures when they were not
+    computed in the last few minutes."""
+    recompute_stale(limit=FAMILIES_PER_RESPONSE)
+    figures = selectors.registry_figures()
+    recent = figures is not None and timezone.now() - figures.computed_at < REGISTRY_MIN_INTERVAL
+    # A large registry's network takes seconds: a web worker should not spend them, so it is left to cron then.
+    large = figures is not None and figures.data.get("records", 0) > REGISTRY_AFTER_RESPONSE_LIMIT
+    if registry_is_stale() and not recent and not large:
+        recompute_registry()
+
+
+def mark_all_stale() -> None:
+    FamilyFigures.objects.update(stale=True, generation=F("generation") + 1)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from diffusion import views
+
+app_name = "diffusion"
+urlpatterns = [
+    path("", views.overview_view, name="overview"),
+    path("innovations/<int:pk>/", views.family_view, name="family"),
+    path("innovations/<int:pk>/family.csv", views.family_csv_view, name="family_csv"),
+    path("innovations/<int:pk>/<str:figure>.<str:fmt>", views.figure_view, name="figure"),
+]
