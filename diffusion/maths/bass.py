@@ -691,6 +691,21 @@ def _hessian_from_gradient(gradient: Callable[[Array], Array], theta: Array, ste
     return 0.5 * (hessian + hessian.T)
 
 
+@dataclass(frozen=True)
+class _HazardPoint:
+    """The hazard MLE's estimate before its standard errors: with m estimated, ``information`` is still to be
+    computed, by central differences with ``steps`` (one series: ``_hazard_fit``; many: ``_hazard_information_many``)."""
+
+    p: float
+    q: float
+    m: float
+    converged: bool
+    m_at_cap: bool
+    free: list[bool]
+    steps: Array | None
+    information: Array | None
+
+
 def _hazard_fit(
     counts: Array,
     periods: Sequence[int],
@@ -700,6 +715,24 @@ def _hazard_fit(
 ) -> BassFit:
     """The hazard MLE of one series. ``searched`` is (m, the last (p, q) of the search) when ``_hazard_m_many``
     has already found m for this series; without it m is searched here, one series at a time."""
+    point = _hazard_point(counts, population, estimate_m, searched)
+    information = point.information
+    if information is None:
+        assert point.steps is not None  # noqa: S101 - set whenever the information is not
+        before = np.concatenate(([0.0], np.cumsum(counts)[:-1]))
+        information = -_hessian_from_gradient(
+            lambda t: _hazard_full_gradient(t, counts, before), np.array([point.p, point.q, point.m]), point.steps
+        )
+    return _hazard_finish(point, counts, periods, population, estimate_m, information)
+
+
+def _hazard_point(
+    counts: Array,
+    population: int | None,
+    estimate_m: bool,
+    searched: tuple[float, tuple[float, float] | None] | None = None,
+) -> _HazardPoint:
+    """The estimate (p, q, m) of ``_hazard_fit``, with the information when m = N."""
     total = float(counts.sum())
     before = np.concatenate(([0.0], np.cumsum(counts)[:-1]))
     m_at_cap = False
@@ -710,7 +743,7 @@ def _hazard_fit(
         p, q, _, converged, information_pq = _hazard_newton(counts, at_risk, before / m)
         information = np.zeros((3, 3))
         information[:2, :2] = information_pq
-        free = [True, q > 0.0, False]
+        return _HazardPoint(p, q, m, converged, m_at_cap, [True, q > 0.0, False], None, information)
     else:
         upper = float(population) if population is not None else M_CAP_FACTOR * total
         lower = total
@@ -757,9 +790,19 @@ def _hazard_fit(
         free = [True, q > 0.0, lower < m < upper - 1e-6]
         # Steps stay inside the bounds (p > 0, q ≥ 0, m ≥ adopters observed) so no difference leaves the domain.
         steps = np.minimum(1e-4 * np.maximum(np.abs(theta), 1e-6), [p / 2, q / 2 if q > 0 else 1e-6, (m - lower) / 2])
-        information = -_hessian_from_gradient(
-            lambda t: _hazard_full_gradient(t, counts, before), theta, np.maximum(steps, 1e-12)
-        )
+        return _HazardPoint(p, q, m, converged, m_at_cap, free, np.maximum(steps, 1e-12), None)
+
+
+def _hazard_finish(
+    point: _HazardPoint,
+    counts: Array,
+    periods: Sequence[int],
+    population: int | None,
+    estimate_m: bool,
+    information: Array,
+) -> BassFit:
+    """The fit from the estimate and its information: standard errors, curve, band and flags."""
+    p, q, m, free = point.p, point.q, point.m, point.free
     # A non-finite information (a degenerate curve) gives no covariance: no standard errors, no band.
     covariance = _covariance(information, free)
     increments, gradient = _discrete_path(p, q, m, counts.size)
@@ -775,8 +818,8 @@ def _hazard_fit(
         counts=counts,
         increments=increments,
         increment_gradient=gradient,
-        converged=converged,
-        m_at_cap=m_at_cap,
+        converged=point.converged,
+        m_at_cap=point.m_at_cap,
         population=population,
     )
 
@@ -925,19 +968,8 @@ def _hazard_m_many(
     visits the same points; written out because ``brentq`` takes one scalar function.
     """
     results: list[tuple[float, tuple[float, float] | None] | None] = [None] * len(series)
-    lengths = np.array([item.counts.size for item in series])
-    classes = np.ceil(np.log2(np.maximum(lengths, 1))).astype(int)
-    for length_class in np.unique(classes):
-        index = np.flatnonzero(classes == length_class)
-        width = int(lengths[index].max())
-        counts = np.zeros((index.size, width))
-        before = np.zeros((index.size, width))
-        valid = np.zeros((index.size, width), dtype=bool)
-        for k, row in enumerate(index.tolist()):
-            size = int(lengths[row])
-            counts[k, :size] = series[row].counts
-            before[k, 1:size] = np.cumsum(series[row].counts)[:-1]
-            valid[k, :size] = True
+    for index in _length_classes(series):
+        counts, before, valid = _padded(series, index)
         total = counts.sum(axis=1)
         upper = np.full(index.size, float(population)) if population is not None else M_CAP_FACTOR * total
         lower = total
@@ -1037,6 +1069,78 @@ def _search_class(
     for k in range(rows):
         if not failed[k]:
             results[int(index[k])] = (float(m[k]), (float(warm_p[k]), float(warm_q[k])) if has_warm[k] else None)
+
+
+def _padded(series: Sequence[_Series], index: npt.NDArray[np.intp]) -> tuple[Array, Array, npt.NDArray[np.bool_]]:
+    """Counts, adopters before each period and which periods exist, for the series ``index``, zero-padded."""
+    lengths = [series[row].counts.size for row in index.tolist()]
+    width = max(lengths)
+    counts = np.zeros((index.size, width))
+    before = np.zeros((index.size, width))
+    valid = np.zeros((index.size, width), dtype=bool)
+    for k, (row, size) in enumerate(zip(index.tolist(), lengths, strict=True)):
+        counts[k, :size] = series[row].counts
+        before[k, 1:size] = np.cumsum(series[row].counts)[:-1]
+        valid[k, :size] = True
+    return counts, before, valid
+
+
+def _length_classes(series: Sequence[_Series]) -> list[npt.NDArray[np.intp]]:
+    """Series of similar length (powers of two) share a batch, as in ``_nls_fits``."""
+    lengths = np.array([item.counts.size for item in series])
+    classes = np.ceil(np.log2(np.maximum(lengths, 1))).astype(int)
+    return [np.flatnonzero(classes == length_class) for length_class in np.unique(classes)]
+
+
+def _hazard_full_gradient_many(theta: Array, counts: Array, before: Array, valid: npt.NDArray[np.bool_]) -> Array:
+    """``_hazard_full_gradient`` for many rows (theta R×3, padded R×T series) at once: R×3."""
+    p, q, m = theta[:, 0:1], theta[:, 1:2], theta[:, 2:3]
+    at_risk = np.where(valid, m - before, 0.0)
+    share = before / m
+    hazard = p + q * share
+    stay = at_risk - counts
+    d_hazard = -q * before / m**2
+    stayed = valid & (stay > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        first_x = np.where(counts > 0, counts / hazard, 0.0)
+        first_s = np.where(stayed, stay / (1.0 - hazard), 0.0)
+        d_m = np.where(
+            valid,
+            special.digamma(at_risk + 1.0)
+            - special.digamma(stay + 1.0)
+            + first_x * d_hazard
+            + np.where(stayed, np.log1p(-hazard), 0.0)
+            - first_s * d_hazard,
+            0.0,
+        )
+        return np.column_stack(
+            [
+                first_x.sum(axis=1) - first_s.sum(axis=1),
+                (first_x * share).sum(axis=1) - (first_s * share).sum(axis=1),
+                d_m.sum(axis=1),
+            ]
+        )
+
+
+def _hazard_information_many(series: Sequence[_Series], points: Sequence[_HazardPoint]) -> list[Array]:
+    """The m-estimated information of every series as ``_hazard_fit`` computes it (central differences of the
+    gradient, symmetrised), all series' differences in one array operation per length class."""
+    information: list[Array] = [np.zeros((3, 3))] * len(series)
+    for index in _length_classes(series):
+        counts, before, valid = _padded(series, index)
+        theta = np.array([[points[row].p, points[row].q, points[row].m] for row in index.tolist()])
+        steps = np.array([points[row].steps for row in index.tolist()])
+        hessian = np.empty((index.size, 3, 3))
+        for j in range(3):
+            shift = np.zeros((index.size, 3))
+            shift[:, j] = steps[:, j]
+            up = _hazard_full_gradient_many(theta + shift, counts, before, valid)
+            down = _hazard_full_gradient_many(theta - shift, counts, before, valid)
+            hessian[:, :, j] = (up - down) / (2.0 * steps[:, j : j + 1])
+        symmetric = -0.5 * (hessian + hessian.transpose(0, 2, 1))
+        for k, row in enumerate(index.tolist()):
+            information[row] = symmetric[k]
+    return information
 
 
 # --- non-linear least squares ---------------------------------------------------------------------------------------
@@ -1293,9 +1397,11 @@ def fit_bass_many(
     if not use_m:
         return [_hazard_fit(item.counts, item.periods, population, False) for item in items]
     searched = _hazard_m_many(items, population)
+    points = [_hazard_point(item.counts, population, True, found) for item, found in zip(items, searched, strict=True)]
+    information = _hazard_information_many(items, points)
     return [
-        _hazard_fit(item.counts, item.periods, population, True, found)
-        for item, found in zip(items, searched, strict=True)
+        _hazard_finish(point, item.counts, item.periods, population, True, info)
+        for point, item, info in zip(points, items, information, strict=True)
     ]
 
 
