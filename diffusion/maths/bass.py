@@ -12,8 +12,8 @@ Public interface
     outside ``first..last``, and ``BassFitError`` when Bass's OLS has no valid solution (only with
     ``method="ols"``).
 ``fit_bass_many(series, *, population=None, method="auto", estimate_m=None, first=None, last=None)``
-    ``fit_bass`` for a list of innovations (each a list of years) at once, with the same results: the NLS runs
-    batched over all of them, which is many times faster. Returns ``list[BassFit | None]`` (``None`` only for
+    ``fit_bass`` for a list of innovations (each a list of years) at once, with the same results: the NLS and the
+    hazard MLE's search over m run batched over all of them, which is several times faster. Returns ``list[BassFit | None]`` (``None`` only for
     ``method="ols"`` without a solution).
 ``bass_ols(adopters_per_period, *, first_year=1) -> BassFit | None``
     Bass's (1969) original regression; ``None`` when it has no Bass solution (see below).
@@ -48,7 +48,9 @@ Three estimators (``method``):
     maximising the profile likelihood over m — where its slope, ∂ℓ/∂m at the best (p, q) for that m (the envelope
     theorem), changes sign, by Brent's root finder (R_t = m − Y_{t−1} is then continuous: the binomial coefficient
     is written with the gamma function); standard errors from the Hessian of the full likelihood in (p, q, m), by
-    central differences of its analytic gradient.
+    central differences of its analytic gradient. ``fit_bass_many`` runs this search for all series at once
+    (``_hazard_m_many``: the same Newton and Brent steps as array operations, rows dropping out as they finish),
+    with the same results to rounding; a series it cannot finish is searched alone, as ``fit_bass`` does.
     The fitted curve is the model's mean path y_t = y_{t−1} + (m − y_{t−1})(p + q·y_{t−1}/m), y_0 = 0.
 ``nls``
     Non-linear least squares on the period increments (Srinivasan & Mason 1986): x_t = m·(F(t) − F(t−1)) + e_t,
