@@ -48,9 +48,10 @@ Three estimators (``method``):
     maximising the profile likelihood over m — where its slope, ∂ℓ/∂m at the best (p, q) for that m (the envelope
     theorem), changes sign, by Brent's root finder (R_t = m − Y_{t−1} is then continuous: the binomial coefficient
     is written with the gamma function); standard errors from the Hessian of the full likelihood in (p, q, m), by
-    central differences of its analytic gradient. ``fit_bass_many`` runs this search for all series at once
-    (``_hazard_m_many``: the same Newton and Brent steps as array operations, rows dropping out as they finish),
-    with the same results to rounding; a series it cannot finish is searched alone, as ``fit_bass`` does.
+    central differences of its analytic gradient. ``fit_bass_many`` with ``HAZARD_BATCH_MIN`` (12) series or more
+    runs this search for all of them at once (``_hazard_m_many``: the same Newton and Brent steps as array
+    operations, rows dropping out as they finish), with the same results to rounding; a series it cannot finish is
+    searched alone, as ``fit_bass`` does.
     The fitted curve is the model's mean path y_t = y_{t−1} + (m − y_{t−1})(p + q·y_{t−1}/m), y_0 = 0.
 ``nls``
     Non-linear least squares on the period increments (Srinivasan & Mason 1986): x_t = m·(F(t) − F(t−1)) + e_t,
@@ -143,6 +144,10 @@ Q_MAX = 10.0
 Z95 = 1.959963984540054
 # Levenberg–Marquardt iterations per start; a start still moving after these is reported as not converged.
 MAX_ITERATIONS = 100
+# The m-estimated hazard MLE runs batched from this many series on: below it, the arrays' overhead costs more than
+# the one-at-a-time loop saves (measured on 8–30-year series: 2.1 ms a fit one at a time; batched, 5.4 ms alone,
+# 2.6 ms in batches of 8, 1.7 ms in batches of 16).
+HAZARD_BATCH_MIN = 12
 
 FLAGS: dict[str, str] = {
     "too_few": (
@@ -1145,6 +1150,18 @@ def _hazard_information_many(series: Sequence[_Series], points: Sequence[_Hazard
     return information
 
 
+def _hazard_fits_batched(series: Sequence[_Series], population: int | None) -> list[BassFit]:
+    """The m-estimated hazard MLE of many series: ``_hazard_fit`` for each, its search over m and its standard
+    errors' differences batched (``_hazard_m_many``, ``_hazard_information_many``)."""
+    searched = _hazard_m_many(series, population)
+    points = [_hazard_point(item.counts, population, True, found) for item, found in zip(series, searched, strict=True)]
+    information = _hazard_information_many(series, points)
+    return [
+        _hazard_finish(point, item.counts, item.periods, population, True, info)
+        for point, item, info in zip(points, series, information, strict=True)
+    ]
+
+
 # --- non-linear least squares ---------------------------------------------------------------------------------------
 
 
@@ -1398,13 +1415,9 @@ def fit_bass_many(
         raise ValueError("m = N needs the population N")
     if not use_m:
         return [_hazard_fit(item.counts, item.periods, population, False) for item in items]
-    searched = _hazard_m_many(items, population)
-    points = [_hazard_point(item.counts, population, True, found) for item, found in zip(items, searched, strict=True)]
-    information = _hazard_information_many(items, points)
-    return [
-        _hazard_finish(point, item.counts, item.periods, population, True, info)
-        for point, item, info in zip(points, items, information, strict=True)
-    ]
+    if len(items) < HAZARD_BATCH_MIN:
+        return [_hazard_fit(item.counts, item.periods, population, True) for item in items]
+    return list(_hazard_fits_batched(items, population))
 
 
 def fit_bass(

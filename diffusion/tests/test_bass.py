@@ -437,6 +437,7 @@ SE_RTOL = 1e-6
 
 
 def assert_same_fits(series: list[list[int]], population: int | None, **options) -> None:
+    assert len(series) >= bass.HAZARD_BATCH_MIN  # so that fit_bass_many takes the batched path
     batched = bass.fit_bass_many(series, population=population, method="hazard_mle", estimate_m=True, **options)
     items = [bass._series(years, population, options.get("first"), options.get("last")) for years in series]
     # The batched search must have run for (almost) every series, not handed them all back to the slow path.
@@ -494,11 +495,9 @@ def test_batched_m_estimated_hazard_mle_equals_one_at_a_time_on_simulated_series
 )
 def test_batched_m_estimated_hazard_mle_equals_one_at_a_time_on_any_counts(count_lists, extra):
     population = None if extra is None else max(sum(counts) for counts in count_lists) + extra
-    batched = bass.fit_bass_many(
-        [years_of(counts) for counts in count_lists], population=population, method="hazard_mle", estimate_m=True
-    )
-    for fit, counts in zip(batched, count_lists, strict=True):
-        item = bass._series(years_of(counts), population, None, None)
+    items = [bass._series(years_of(counts), population, None, None) for counts in count_lists]
+    batched = bass._hazard_fits_batched(items, population)  # directly: fit_bass_many batches 12 series or more
+    for fit, item in zip(batched, items, strict=True):
         alone = bass._hazard_fit(item.counts, item.periods, population, True)
         assert fit is not None
         assert (fit.p, fit.q, fit.m) == pytest.approx((alone.p, alone.q, alone.m), rel=ESTIMATE_RTOL, abs=1e-12)
