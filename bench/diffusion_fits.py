@@ -6,7 +6,8 @@
 The issue's target: all 728 fits in at most 2 s on this machine. Timed is `diffusion.maths.bass.fit_bass_many` on
 the 728 policies' adoption years (first adoption per state), with the population N = 50 — as
 `manage.py fit_adoptions reference_data/spid/spid_v1_policies.csv --population 50` does — for each estimator:
-the hazard MLE with m = N (the default), the hazard MLE with m estimated (m ≤ N), NLS and Bass's OLS; and the rest
+the hazard MLE with m = N (the default), the hazard MLE with m estimated (m ≤ N; also as `hazard_mle_m_serial`,
+its search over m one policy at a time as before it was batched), NLS and Bass's OLS; and the rest
 of what the command reports: Rogers categories of every policy and Walker's scores. Reading the CSV is timed apart.
 
 Each figure is the median of --repeats runs, as wall-clock time and as the process's CPU time: the machine's two
@@ -27,6 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.common import BENCH_DIR, ROOT, log, write_json
+from diffusion.maths import bass
 from diffusion.maths.adoption_table import events_by_innovation, read_adoption_csv
 from diffusion.maths.bass import BassFit, fit_bass_many
 from diffusion.maths.categories import rogers_categories, walker_scores
@@ -37,6 +39,9 @@ TARGET_SECONDS = 2.0
 METHODS: dict[str, dict[str, Any]] = {
     "hazard_mle": {"method": "hazard_mle"},
     "hazard_mle_m": {"method": "hazard_mle", "estimate_m": True},
+    # The same estimator with the search over m one policy at a time (the path before it was batched, still the
+    # fallback for a series the batch cannot finish): for the before/after comparison in one run.
+    "hazard_mle_m_serial": {"method": "hazard_mle", "estimate_m": True, "serial": True},
     "nls": {"method": "nls"},
     "ols": {"method": "ols"},
 }
@@ -73,6 +78,9 @@ def main() -> None:
         options = METHODS[name]
 
         def work(options: dict[str, Any] = options) -> list[BassFit | None]:
+            if options.get("serial"):
+                items = [bass._series(years, POPULATION, None, None) for years in series]
+                return [bass._hazard_fit(item.counts, item.periods, POPULATION, True) for item in items]
             return fit_bass_many(series, population=POPULATION, **options)
 
         figures, fits = timed(work, arguments.repeats)

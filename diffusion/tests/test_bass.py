@@ -425,3 +425,80 @@ def test_fits_are_always_finite_and_within_bounds(counts, extra, method, estimat
         assert error is None or (math.isfinite(error) and error > 0)
     assert fit.peak_year is not None
     assert fit.peak_year >= fit.periods[0]
+
+
+# --- the batched m-estimated hazard MLE against the one-at-a-time path ------------------------------------------
+
+# p, q and m agree to rounding (the batched Newton and Brent steps are the one-at-a-time ones, only their sums run in
+# another order); the standard errors come from central differences of the gradient with steps of 1e-4 of each
+# parameter, which magnify a 1e-12 difference in the estimates to ~1e-8: 1e-6 leaves room for that.
+ESTIMATE_RTOL = 1e-9
+SE_RTOL = 1e-6
+
+
+def assert_same_fits(series: list[list[int]], population: int | None, **options) -> None:
+    assert len(series) >= bass.HAZARD_BATCH_MIN  # so that fit_bass_many takes the batched path
+    batched = bass.fit_bass_many(series, population=population, method="hazard_mle", estimate_m=True, **options)
+    items = [bass._series(years, population, options.get("first"), options.get("last")) for years in series]
+    # The batched search must have run for (almost) every series, not handed them all back to the slow path.
+    searched = bass._hazard_m_many(items, population)
+    assert sum(found is not None for found in searched) >= 0.95 * len(series)
+    for fit, item in zip(batched, items, strict=True):
+        alone = bass._hazard_fit(item.counts, item.periods, population, True)  # the one-at-a-time search
+        assert fit is not None
+        assert (fit.p, fit.q, fit.m) == pytest.approx((alone.p, alone.q, alone.m), rel=ESTIMATE_RTOL, abs=1e-12)
+        for mine, theirs in ((fit.se_p, alone.se_p), (fit.se_q, alone.se_q), (fit.se_m, alone.se_m)):
+            assert (mine is None) == (theirs is None)
+            if mine is not None:
+                assert mine == pytest.approx(theirs, rel=SE_RTOL)
+        assert fit.flags == alone.flags
+        assert fit.converged == alone.converged
+        assert fit.fitted == pytest.approx(alone.fitted, rel=ESTIMATE_RTOL, abs=1e-9)
+
+
+def test_batched_m_estimated_hazard_mle_equals_one_at_a_time_on_spid(settings):
+    from diffusion.maths.adoption_table import events_by_innovation, read_adoption_csv
+
+    events = read_adoption_csv(settings.BASE_DIR / "reference_data" / "spid" / "spid_v1_policies.csv")
+    series = [[event.year for event in group] for group in events_by_innovation(events).values()]
+    assert len(series) == 728
+    assert_same_fits(series, 50)
+
+
+def test_batched_m_estimated_hazard_mle_equals_one_at_a_time_on_simulated_series():
+    rng = np.random.default_rng(13)
+    series = []
+    for _ in range(40):
+        population = int(rng.integers(20, 400))
+        ever = int(rng.integers(max(population // 3, 5), population + 1))
+        periods = int(rng.integers(3, 70))  # several length classes in one batch
+        counts = simulate_hazard(float(rng.uniform(0.002, 0.1)), float(rng.uniform(0.0, 1.2)), ever, periods, rng)
+        if sum(counts):
+            series.append(years_of(counts))
+    for _ in range(10):
+        counts = simulate_continuous(0.01, 0.6, 60.0, int(rng.integers(5, 30)), rng)
+        if sum(counts):
+            series.append(years_of(counts))
+    assert_same_fits(series, 400)
+    assert_same_fits(series, None)  # m up to 10× the adopters observed
+    assert_same_fits(series, 400, first=1990, last=2080)  # leading and trailing empty periods
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.lists(st.integers(min_value=0, max_value=12), min_size=1, max_size=25).filter(lambda c: sum(c) > 0),
+        min_size=1,
+        max_size=6,
+    ),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=200)),
+)
+def test_batched_m_estimated_hazard_mle_equals_one_at_a_time_on_any_counts(count_lists, extra):
+    population = None if extra is None else max(sum(counts) for counts in count_lists) + extra
+    items = [bass._series(years_of(counts), population, None, None) for counts in count_lists]
+    batched = bass._hazard_fits_batched(items, population)  # directly: fit_bass_many batches 12 series or more
+    for fit, item in zip(batched, items, strict=True):
+        alone = bass._hazard_fit(item.counts, item.periods, population, True)
+        assert fit is not None
+        assert (fit.p, fit.q, fit.m) == pytest.approx((alone.p, alone.q, alone.m), rel=ESTIMATE_RTOL, abs=1e-12)
+        assert fit.flags == alone.flags
