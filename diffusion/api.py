@@ -12,7 +12,8 @@ from ninja import Router, Schema
 
 from accounts.api_auth import AUTH_OPTIONAL, OPTIONAL_SECURITY, actor
 from diffusion import pages, selectors
-from diffusion.models import FamilyFigures, RegistryFigures
+from diffusion.models import FamilyFigures, FamilySuggestions, OrganisationRecommendations, RegistryFigures
+from innovations.api import InnovationRef
 from innovations.models import Innovation
 from innovations.selectors import innovation_visible
 from organisations.api import ObjectId, OrganisationRef, OutText, RegionRef
@@ -281,4 +282,152 @@ def registry_figures_read(request: HttpRequest) -> Any:
         "trends": data["trends"],
         "region_flows": [{"source_region": s, "adopter_region": t, "adoptions": n} for s, t, n in data["region_flows"]],
         "travel": data["travel"],
+    }
+
+
+class ReasonOut(Schema):
+    """Why it is suggested, as data: adopters among everyone, in the organisation's region, size class, both, and
+    its networks (null when the organisation lacks that feature); one example adopter with its year and relation;
+    the innovation family already adopted that this one is most like, and how many adopted both."""
+
+    adopters: int
+    adopters_same_region: int | None
+    adopters_same_size_class: int | None
+    adopters_same_region_and_size_class: int | None
+    adopters_in_shared_networks: int | None
+    example_adopter: OrganisationRef | None
+    example_year: int | None
+    example_relation: (
+        Literal["same_region_and_size_class", "same_region", "network_partner", "same_size_class", "other"] | None
+    )
+    because_of: int | None  # a published family's original
+
+
+class RecommendationOut(Schema):
+    innovation: InnovationRef  # the published original of the family
+    score: float | None
+    reason: ReasonOut
+    text: str  # the reason in words, in the request's language
+
+
+class RecommendationsOut(Schema):
+    organisation: int
+    status: Literal["current", "stale"]
+    computed_at: datetime
+    items: list[RecommendationOut]
+
+
+class AlsoAdoptedOut(Schema):
+    innovation: InnovationRef
+    co_adopters: int  # organisations that adopted both
+    share: float | None  # co_adopters / adopters of this family
+
+
+class AlsoAdoptedListOut(Schema):
+    root: int
+    status: Literal["current", "stale"]
+    computed_at: datetime
+    items: list[AlsoAdoptedOut]
+
+
+class LikelyAdopterOut(Schema):
+    organisation: OrganisationRef
+    score: float | None
+    reason: ReasonOut
+    text: str
+
+
+class LikelyAdoptersOut(Schema):
+    root: int
+    status: Literal["current", "stale"]
+    computed_at: datetime
+    items: list[LikelyAdopterOut]
+
+
+def _current(registry_version: int) -> Literal["current", "stale"]:
+    return "current" if registry_version >= selectors.state_version() else "stale"
+
+
+def _reason(suggested: selectors.Suggested) -> dict[str, Any]:
+    return {**suggested.item["reason"], "example_adopter": suggested.example_adopter}
+
+
+@router.get(
+    "/organisations/{id}/recommendations",
+    response=RecommendationsOut,
+    auth=AUTH_OPTIONAL,
+    openapi_extra=OPTIONAL_SECURITY,
+    summary="What an organisation could adopt next",
+)
+def organisation_recommendations_read(request: HttpRequest, id: ObjectId) -> Any:
+    """Up to ten published innovation families that organisations like this one adopted and it has not, best
+    first, each with its reason as data and in words. Stored after each change (never computed on a request);
+    404 for an unknown organisation or before the first computation."""
+    row = OrganisationRecommendations.objects.filter(organisation_id=id).first()
+    if row is None:
+        raise Organisation.DoesNotExist
+    items = [
+        {"innovation": s.innovation, "score": s.item["score"], "reason": _reason(s), "text": pages.reason_text(s)}
+        for s in selectors.organisation_recommendations(id) or []
+    ]
+    return {
+        "organisation": id,
+        "status": _current(row.registry_version),
+        "computed_at": row.computed_at,
+        "items": items,
+    }
+
+
+def _suggestions(request: HttpRequest, pk: int) -> tuple[FamilySuggestions, selectors.FamilySuggestionLists]:
+    family = _family(request, pk)
+    row = FamilySuggestions.objects.filter(root_id=family.root_id).first()
+    lists = selectors.family_suggestions(family.root_id)
+    if row is None or lists is None:
+        raise Innovation.DoesNotExist
+    return row, lists
+
+
+@router.get(
+    "/families/{id}/also-adopted",
+    response=AlsoAdoptedListOut,
+    auth=AUTH_OPTIONAL,
+    openapi_extra=OPTIONAL_SECURITY,
+    summary="Families the adopters of this one also adopted",
+)
+def family_also_adopted(request: HttpRequest, id: ObjectId) -> Any:
+    """Up to five published families most often adopted by the organisations that adopted the family of
+    innovation `id` (stored; 404 for a draft, an innovation you may not see, or before the first computation)."""
+    row, lists = _suggestions(request, id)
+    items = [
+        {"innovation": s.innovation, "co_adopters": s.item["co_adopters"], "share": s.item["share"]}
+        for s in lists.also_adopted
+    ]
+    return {
+        "root": row.root_id,
+        "status": _current(row.registry_version),
+        "computed_at": row.computed_at,
+        "items": items,
+    }
+
+
+@router.get(
+    "/families/{id}/likely-adopters",
+    response=LikelyAdoptersOut,
+    auth=AUTH_OPTIONAL,
+    openapi_extra=OPTIONAL_SECURITY,
+    summary="Organisations likely to adopt this family next",
+)
+def family_likely_adopters(request: HttpRequest, id: ObjectId) -> Any:
+    """Up to ten organisations that have not adopted the family of innovation `id` and are most like its adopters,
+    best first, each with its reason (stored; 404 as for also-adopted)."""
+    row, lists = _suggestions(request, id)
+    items = [
+        {"organisation": s.organisation, "score": s.item["score"], "reason": _reason(s), "text": pages.reason_text(s)}
+        for s in lists.likely_next
+    ]
+    return {
+        "root": row.root_id,
+        "status": _current(row.registry_version),
+        "computed_at": row.computed_at,
+        "items": items,
     }

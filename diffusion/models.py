@@ -89,3 +89,43 @@ class RegistryFigures(models.Model):
 
     def __str__(self) -> str:
         return f"registry-wide diffusion figures, version {self.registry_version}"
+
+
+class OrganisationRecommendations(models.Model):
+    """What to adopt next for one organisation: its top families with their reasons as data (diffusion.maths.
+    recommend), fitted once in the registry-wide recomputation; the page puts the reasons in words."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.CASCADE, primary_key=True, related_name="recommendations"
+    )
+    registry_version = models.PositiveBigIntegerField(default=0)
+    computed_at = models.DateTimeField()
+    # [{"innovation": root_id, "score": x, "reason": {...Reason fields, organisation and innovation keys as ints}}]
+    items = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("recommendations for an organisation")
+        verbose_name_plural = _("recommendations for organisations")
+
+    def __str__(self) -> str:
+        return f"recommendations for organisation {self.organisation_id}"
+
+
+class FamilySuggestions(models.Model):
+    """For one published family (keyed by its root): families its adopters also adopted, and the organisations
+    likely to adopt it next (from the same fit as OrganisationRecommendations)."""
+
+    root = models.OneToOneField(
+        "innovations.Innovation", on_delete=models.CASCADE, primary_key=True, related_name="family_suggestions"
+    )
+    registry_version = models.PositiveBigIntegerField(default=0)
+    computed_at = models.DateTimeField()
+    also_adopted = models.JSONField(default=list)  # [{"innovation": root_id, "co_adopters": n, "share": x}]
+    likely_next = models.JSONField(default=list)  # [{"organisation": pk, "score": x, "reason": {...}}]
+
+    class Meta:
+        verbose_name = _("suggestions for an innovation family")
+        verbose_name_plural = _("suggestions for innovation families")
+
+    def __str__(self) -> str:
+        return f"suggestions for family {self.root_id}"

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from barometer.reports import Table
 from core.spreadsheets import neutralised
 from diffusion import charts
 from diffusion.charts import number
-from diffusion.selectors import Family, FamilyMember
+from diffusion.selectors import Family, FamilyMember, Suggested
 from organisations.models import OrganisationKind
 
 # Rogers' adopter categories (codes from diffusion.maths.categories), earliest first; non-adopters apart.
@@ -289,3 +289,86 @@ def boundary_sentences(figures: Mapping[str, Any]) -> list[FitSentence]:
         return []
     found = figures.get("boundaries", {})
     return [FitSentence(str(label), number(found[code], 1)) for code, label in BOUNDARIES.items() if found.get(code)]
+
+
+def reason_text(suggested: Suggested) -> str:
+    """A stored suggestion's reason (diffusion.maths.recommend.Reason as data) in the reader's language, in the
+    third person so that it reads right to anyone: who like the organisation adopted it, one example adopter, and
+    what it resembles that the organisation already adopted."""
+    reason = suggested.item.get("reason", {})
+    parts = []
+    # The closest group that adopted it, closest first (literal ngettext calls, so that makemessages finds them).
+    if count := reason.get("adopters_same_region_and_size_class"):
+        parts.append(
+            ngettext(
+                "Adopted by %(count)s organisation of the same size in the same region.",
+                "Adopted by %(count)s organisations of the same size in the same region.",
+                count,
+            )
+            % {"count": count}
+        )
+    elif count := reason.get("adopters_same_region"):
+        parts.append(
+            ngettext(
+                "Adopted by %(count)s organisation in the same region.",
+                "Adopted by %(count)s organisations in the same region.",
+                count,
+            )
+            % {"count": count}
+        )
+    elif count := reason.get("adopters_in_shared_networks"):
+        parts.append(
+            ngettext(
+                "Adopted by %(count)s organisation in the same networks.",
+                "Adopted by %(count)s organisations in the same networks.",
+                count,
+            )
+            % {"count": count}
+        )
+    elif count := reason.get("adopters_same_size_class"):
+        parts.append(
+            ngettext(
+                "Adopted by %(count)s organisation of the same size.",
+                "Adopted by %(count)s organisations of the same size.",
+                count,
+            )
+            % {"count": count}
+        )
+    elif count := reason.get("adopters"):
+        parts.append(
+            ngettext("Adopted by %(count)s organisation.", "Adopted by %(count)s organisations.", count)
+            % {"count": count}
+        )
+    if suggested.example_adopter is not None and reason.get("example_year"):
+        parts.append(
+            _("%(organisation)s adopted it in %(year)s.")
+            % {"organisation": suggested.example_adopter, "year": reason["example_year"]}
+        )
+    if suggested.because_of is not None and reason.get("because_co_adopters"):
+        count = reason["because_co_adopters"]
+        parts.append(
+            ngettext(
+                "Similar to “%(innovation)s”, adopted already: %(count)s organisation adopted both.",
+                "Similar to “%(innovation)s”, adopted already: %(count)s organisations adopted both.",
+                count,
+            )
+            % {"innovation": suggested.because_of, "count": count}
+        )
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class SuggestionLine:
+    suggested: Suggested
+    text: str
+
+
+def suggestion_lines(items: Iterable[Suggested]) -> list[SuggestionLine]:
+    return [SuggestionLine(s, reason_text(s)) for s in items]
+
+
+def also_adopted_text(suggested: Suggested) -> str:
+    count = suggested.item["co_adopters"]
+    return ngettext("%(count)s organisation adopted both.", "%(count)s organisations adopted both.", count) % {
+        "count": count
+    }

@@ -17,7 +17,14 @@ from typing import Any
 
 from django.db import connection
 
-from diffusion.models import DiffusionState, FamilyFigures, OrganisationFigures, RegistryFigures
+from diffusion.models import (
+    DiffusionState,
+    FamilyFigures,
+    FamilySuggestions,
+    OrganisationFigures,
+    OrganisationRecommendations,
+    RegistryFigures,
+)
 from innovations.models import Adoption, Innovation
 from innovations.vocabulary import Status
 from organisations.models import Organisation
@@ -301,3 +308,72 @@ def organisation_diffusion(organisation_id: int) -> OrganisationDiffusion | None
         [found[pk] for pk in figures.data.get("sources", []) if pk in found],
         [found[pk] for pk in figures.data.get("adopters", []) if pk in found],
     )
+
+
+@dataclass(frozen=True)
+class Suggested:
+    """One stored suggestion ready for a page: the published innovation (a family's root) or the organisation it
+    is about, and its reason data with the names it mentions."""
+
+    innovation: Innovation | None
+    organisation: Organisation | None
+    item: dict[str, Any]
+    example_adopter: Organisation | None
+    because_of: Innovation | None
+
+
+def _suggested(items: list[dict[str, Any]], *, exclude_owner: int | None = None) -> list[Suggested]:
+    """The stored items with their records (two queries whatever their number). Only published innovations are
+    kept, and none of `exclude_owner`'s own: the list was computed from published records, but a record may have
+    been unpublished since."""
+    innovation_ids = {i for item in items for i in (item.get("innovation"), item.get("reason", {}).get("because_of"))}
+    organisation_ids = {
+        o for item in items for o in (item.get("organisation"), item.get("reason", {}).get("example_adopter"))
+    }
+    published = Innovation.objects.filter(
+        pk__in=[i for i in innovation_ids if i is not None], status=Status.PUBLISHED
+    ).select_related("owner")
+    innovations = published.in_bulk() if innovation_ids - {None} else {}
+    organisations = Organisation.objects.in_bulk([o for o in organisation_ids if o is not None])
+    out = []
+    for item in items:
+        innovation = innovations.get(item["innovation"]) if "innovation" in item else None
+        if "innovation" in item and (innovation is None or innovation.owner_id == exclude_owner):
+            continue
+        organisation = organisations.get(item["organisation"]) if "organisation" in item else None
+        if "organisation" in item and organisation is None:
+            continue
+        reason = item.get("reason", {})
+        out.append(
+            Suggested(
+                innovation,
+                organisation,
+                item,
+                organisations.get(reason.get("example_adopter")),
+                innovations.get(reason.get("because_of")),
+            )
+        )
+    return out
+
+
+def organisation_recommendations(organisation_id: int) -> list[Suggested] | None:
+    """What to adopt next for an organisation, stored (three queries); None before the first computation."""
+    row = OrganisationRecommendations.objects.filter(organisation_id=organisation_id).first()
+    if row is None:
+        return None
+    return _suggested(row.items, exclude_owner=organisation_id)
+
+
+@dataclass(frozen=True)
+class FamilySuggestionLists:
+    also_adopted: list[Suggested]
+    likely_next: list[Suggested]
+
+
+def family_suggestions(root_id: int) -> FamilySuggestionLists | None:
+    """A family's stored "also adopted" and "likely next" lists (five queries); None before the first
+    computation."""
+    row = FamilySuggestions.objects.filter(root_id=root_id).first()
+    if row is None:
+        return None
+    return FamilySuggestionLists(_suggested(row.also_adopted), _suggested(row.likely_next))

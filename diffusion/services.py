@@ -33,10 +33,17 @@ from diffusion.maths.network import (
     region_flows,
     travel_distances,
 )
-from diffusion.models import FamilyFigures, OrganisationFigures, RegistryFigures
+from diffusion.maths.recommend import OrganisationFeatures, Reason, fit_recommender
+from diffusion.models import (
+    FamilyFigures,
+    FamilySuggestions,
+    OrganisationFigures,
+    OrganisationRecommendations,
+    RegistryFigures,
+)
 from innovations.models import Innovation, Partnership
 from innovations.vocabulary import Status
-from organisations.models import Organisation
+from organisations.models import NetworkMembership, Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +55,9 @@ BETWEENNESS_EXACT_UP_TO = 2000
 BETWEENNESS_SAMPLE = 500
 TIES_SHOWN = 10  # the strongest learning ties kept per organisation, for its page
 REGIONS_TOPOLOGY = Path(settings.BASE_DIR) / "reference_data" / "finland-regions-2020.topo.json"
+RECOMMENDATIONS_KEPT = 10  # what to adopt next, per organisation
+ALSO_ADOPTED_KEPT = 5
+LIKELY_NEXT_KEPT = 10
 CATEGORY_CODES = ("innovator", "early_adopter", "early_majority", "late_majority", "laggard", "non_adopter")
 
 
@@ -169,9 +179,12 @@ def trends(adoptions: list[selectors.RegistryAdoption]) -> dict[str, Any]:
     }
 
 
-def registry_data() -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+def registry_data(
+    adoptions: list[selectors.RegistryAdoption] | None = None,
+) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
     """The registry-wide figures and every organisation's figures, from the published records."""
-    adoptions = selectors.registry_adoptions()
+    if adoptions is None:
+        adoptions = selectors.registry_adoptions()
     organisations = list(Organisation.objects.values_list("pk", "size_class", "region__code"))
     region_of = {str(pk): region for pk, _size, region in organisations if region}
     size_class_of = {str(pk): size for pk, size, _region in organisations if size}
@@ -245,6 +258,98 @@ def registry_data() -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
     return data, per_organisation
 
 
+def reason_data(reason: Reason) -> dict[str, Any]:
+    """A Reason as JSON, its organisation and innovation keys back as ids."""
+    return {
+        "adopters": reason.adopters,
+        "adopters_same_region": reason.adopters_same_region,
+        "adopters_same_size_class": reason.adopters_same_size_class,
+        "adopters_same_region_and_size_class": reason.adopters_same_region_and_size_class,
+        "adopters_in_shared_networks": reason.adopters_in_shared_networks,
+        "example_adopter": int(reason.example_adopter) if reason.example_adopter is not None else None,
+        "example_year": reason.example_year,
+        "example_relation": reason.example_relation,
+        "because_of": int(reason.because_of) if reason.because_of is not None else None,
+        "because_co_adopters": reason.because_co_adopters,
+    }
+
+
+def recommender_input(
+    adoptions: list[selectors.RegistryAdoption],
+) -> tuple[list[AdoptionEvent], OrganisationFeatures, list[str]]:
+    """The events (organisation, family, year) and features (region, size class, networks) the recommender is
+    fitted on, and every organisation to ask for (those without adoptions get "organisations like you")."""
+    events = [AdoptionEvent(str(a.organisation), str(a.family), a.year) for a in adoptions]
+    organisations = list(Organisation.objects.values_list("pk", "size_class", "region__code"))
+    networks_of: dict[str, list[str]] = {}
+    for organisation_id, network_id in NetworkMembership.objects.values_list("organisation_id", "network_id"):
+        networks_of.setdefault(str(organisation_id), []).append(str(network_id))
+    features = OrganisationFeatures(
+        region_of={str(pk): region for pk, _size, region in organisations if region},
+        size_class_of={str(pk): size for pk, size, _region in organisations if size},
+        networks_of=networks_of,
+    )
+    return events, features, [str(pk) for pk, _size, _region in organisations]
+
+
+def suggestions_data(
+    adoptions: list[selectors.RegistryAdoption],
+) -> tuple[dict[int, list[dict[str, Any]]], dict[int, dict[str, list[dict[str, Any]]]]]:
+    """What to adopt next for every organisation, and per family what its adopters also adopted and who is likely
+    next: the recommender fitted once on the published adoptions, then asked (about 1 ms a question at the demo
+    registry's size, see docs/benchmarks.md)."""
+    events, features, organisations = recommender_input(adoptions)
+    if not events:
+        return {}, {}
+    model = fit_recommender(events, features=features, now_year=timezone.localdate().year)
+    per_organisation = {
+        int(org): [
+            {"innovation": int(r.innovation), "score": _finite(r.score), "reason": reason_data(r.reason)}
+            for r in model.for_organisation(org, RECOMMENDATIONS_KEPT)
+        ]
+        for org in organisations
+    }
+    per_family: dict[int, dict[str, list[dict[str, Any]]]] = {
+        int(family): {
+            "also_adopted": [
+                {"innovation": int(a.innovation), "co_adopters": a.co_adopters, "share": _finite(a.share)}
+                for a in model.also_adopted(family, ALSO_ADOPTED_KEPT)
+            ],
+            "likely_next": [
+                {"organisation": int(a.organisation), "score": _finite(a.score), "reason": reason_data(a.reason)}
+                for a in model.likely_next(family, LIKELY_NEXT_KEPT)
+            ],
+        }
+        for family in model.innovations
+    }
+    return per_organisation, per_family
+
+
+def store_suggestions(
+    per_organisation: dict[int, list[dict[str, Any]]],
+    per_family: dict[int, dict[str, list[dict[str, Any]]]],
+    version: int,
+    now: datetime.datetime,
+) -> None:
+    """Replaces the stored suggestions whole (call inside the recomputation's transaction)."""
+    OrganisationRecommendations.objects.all().delete()
+    OrganisationRecommendations.objects.bulk_create(
+        [
+            OrganisationRecommendations(organisation_id=pk, registry_version=version, computed_at=now, items=items)
+            for pk, items in per_organisation.items()
+        ],
+        batch_size=1000,
+    )
+    FamilySuggestions.objects.all().delete()
+    FamilySuggestions.objects.bulk_create(
+        [
+            FamilySuggestions(root_id=pk, registry_version=version, computed_at=now, **lists)
+            for pk, lists in per_family.items()
+        ],
+        batch_size=1000,
+    )
+
+
 def registry_is_stale() -> bool:
     figures = selectors.registry_figures()
     return figures is None or figures.registry_version < selectors.state_version()
@@ -254,7 +359,9 @@ def recompute_registry() -> None:
     """The registry-wide figures anew, from the version read before reading the registry (a write meanwhile
     leaves them stale)."""
     version = selectors.state_version()
-    data, per_organisation = registry_data()
+    adoptions = selectors.registry_adoptions()
+    data, per_organisation = registry_data(adoptions)
+    recommendations, suggestions = suggestions_data(adoptions)
     now = timezone.now()
     with transaction.atomic():
         RegistryFigures.objects.update_or_create(
@@ -269,6 +376,7 @@ def recompute_registry() -> None:
             ],
             batch_size=1000,
         )
+        store_suggestions(recommendations, suggestions, version, now)
 
 
 def recompute_soon() -> None:

@@ -74,6 +74,12 @@ def family_view(request: HttpRequest, pk: int) -> HttpResponse:
         lineage=lineage_drawing(nodes, innovation),
         tree_bounded=len(family.members) > MAX_TREE_NODES,
     )
+    suggestions = selectors.family_suggestions(family.root_id)  # stored, never computed here
+    if suggestions is not None:
+        context.update(
+            also_adopted=[pages.SuggestionLine(s, pages.also_adopted_text(s)) for s in suggestions.also_adopted],
+            likely_next=pages.suggestion_lines(suggestions.likely_next),
+        )
     if figures is not None:
         shown = []
         for figure in ("per-year", "cumulative"):

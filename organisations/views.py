@@ -23,8 +23,8 @@ from accounts import invitations, memberships
 from accounts.models import Invitation, Role, User
 from core.errors import ConflictError
 from core.forms import attach_errors
-from diffusion.pages import organisation_section
-from diffusion.selectors import organisation_diffusion
+from diffusion.pages import organisation_section, suggestion_lines
+from diffusion.selectors import organisation_diffusion, organisation_recommendations
 from organisations import selectors, services
 from organisations.finland_map import FinlandMap, Shape, bounding_box, finland_map
 from organisations.forms import (
@@ -179,6 +179,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     elif organisation.region is not None:
         place = _map(set(), {organisation.region.code}, detailed=False)
     diffusion = organisation_diffusion(organisation.pk)  # stored figures, never computed here
+    recommendations = organisation_recommendations(organisation.pk)  # stored too
     return render(
         request,
         "organisations/organisation_detail.html",
@@ -187,6 +188,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "profile": profile,
             "diffusion": diffusion,
             "diffusion_text": organisation_section(diffusion.figures.data, organisation) if diffusion else None,
+            "recommendations": suggestion_lines(recommendations) if recommendations else None,
             "map": place,
             "can_edit": request.user.has_perm("organisations.change_organisation", organisation),
         },
