@@ -34,6 +34,7 @@ def spread(scenario: Any) -> Any:
     services.ensure_families()
     services.mark_all_stale()
     services.recompute_stale()
+    services.recompute_registry()  # the network figures and what to adopt next, likely next adopters
     return innovation
 
 
@@ -51,6 +52,7 @@ def test_the_diffusion_page_is_accessible(
             expect(main.locator("svg.chart-svg")).to_have_count(3)  # per year, cumulative, the map
             expect(main.locator("table")).to_have_count(4)  # family, per year, categories, regions
             expect(main.locator(".lineage-graph")).to_have_count(1)
+            expect(main.locator("#likely-next-title")).to_have_count(1)
             assert_no_axe_violations(page, f"diffusion page ({language}, {viewport['width']} px)")
             if viewport == PHONE:
                 assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -72,3 +74,26 @@ def test_the_overview_is_accessible(browser: Browser, live_server: Any, spread: 
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         context.close()
+
+
+def test_what_to_adopt_next_is_accessible(browser: Browser, live_server: Any, spread: Any, url: Any) -> None:
+    """A municipality that did not adopt the spread innovation is offered it, with its reason, on its page."""
+    from diffusion.models import OrganisationRecommendations
+
+    organisation = next(
+        row.organisation
+        for row in OrganisationRecommendations.objects.select_related("organisation").order_by("pk")
+        if spread.pk in [item["innovation"] for item in row.items]
+    )
+    for language in ("fi", "sv", "en"):
+        context = browser.new_context(base_url=live_server.url, locale="fi-FI", viewport=PHONE)
+        context.set_default_timeout(30_000)
+        try:
+            page = context.new_page()
+            page.goto(url("organisations:detail", slug=organisation.slug, language=language))
+            section = page.locator("section[aria-labelledby=adopt-next-title]")
+            expect(section.locator(f'a[href*="/{spread.pk}/"]')).to_have_count(1)
+            assert_no_axe_violations(page, f"what to adopt next ({language}, 390 px)")
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        finally:
+            context.close()
