@@ -170,18 +170,19 @@ def live_barometer(filters: Filters, *, with_survey: bool = True) -> LiveBaromet
         for code in facet_codes
     }
     named[PARTNER] = Count("pk", filter=Q(Exists(Partnership.objects.filter(innovation=OuterRef("pk")))))
-    cells = list(
-        base.annotate(year=ExtractYear("introduced_on"))
+    cells: list[dict[str, Any]] = [
+        dict(cell)
+        for cell in base.annotate(year=ExtractYear("introduced_on"))
         .values("year", "novelty")
         .annotate(n=Count("pk"), **{f"named_{code}": agg for code, agg in named.items()})
         .order_by()
-    )
+    ]
     per_year: dict[int | None, YearRow] = {}
     recorded = dict.fromkeys(named, 0)
-    novelty_counts = dict.fromkeys(NOVELTY, 0)
+    novelty_counts: dict[str, int] = dict.fromkeys(NOVELTY, 0)
     total = 0
     for cell in cells:
-        row = per_year.setdefault(cell["year"], YearRow(cell["year"], 0, dict.fromkeys(NOVELTY, 0)))
+        row = per_year.setdefault(cell["year"], YearRow(cell["year"], 0, {str(c): 0 for c in NOVELTY}))
         row.total += cell["n"]
         row.counts[cell["novelty"]] = row.counts.get(cell["novelty"], 0) + cell["n"]
         if filters.year is None or cell["year"] == filters.year:
@@ -207,14 +208,16 @@ def live_barometer(filters: Filters, *, with_survey: bool = True) -> LiveBaromet
         default=Value("other"),
         output_field=CharField(),
     )
-    for item in (
-        Partnership.objects.filter(innovation__in=in_year)
+    partners: list[dict[str, Any]] = [
+        dict(partner)
+        for partner in Partnership.objects.filter(innovation__in=in_year)
         .annotate(group=group)
         .values("group")
         .annotate(n=Count("innovation", distinct=True))
         .order_by()
-    ):
-        counts[PARTNER][item["group"]] = item["n"]
+    ]
+    for partner in partners:
+        counts[PARTNER][partner["group"]] = partner["n"]
 
     facets = []
     for code, question in FACETS:

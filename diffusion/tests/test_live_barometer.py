@@ -183,7 +183,8 @@ def test_the_survey_comparison_is_the_latest_rounds_estimates(
 ) -> None:
     assert live.latest_round() == survey
     result = live.live_barometer(live.Filters())
-    assert result.survey is not None and result.survey.round == survey
+    assert result.survey is not None
+    assert result.survey.round == survey
     # The same figures as the barometer's own reading of the round.
     data = analysis.round_data(survey)
     options = analysis.Options(weighted=not data.weighting_problem(), public=True)
@@ -228,3 +229,25 @@ def test_the_number_of_queries_does_not_grow(client: Client, registry: dict[str,
         client.get(url, {"kind": "municipality"})
     assert len(large) == len(small)
     assert len(small) <= 8
+
+
+API = "/api/v1/diffusion/live-barometer"
+
+
+def test_the_api_gives_the_same_figures(client: Client, registry: dict[str, Any]) -> None:
+    response = client.get(API, {"region": "01"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["source"] == "registry records, not a sample"
+    assert body["total"] == 2
+    assert body["survey_round"] is None
+    ideas = next(f for f in body["facets"] if f["code"] == "idea_source")
+    assert ideas["recorded"] == 2
+    assert {r["code"]: r["share"] for r in ideas["rows"] if r["count"]} == {"own_staff": 0.5, "users": 1.0}
+    assert [y["year"] for y in body["by_year"]] == [2020, 2021]
+    assert client.get(API, {"kind": "joint_authority"}).json()["total"] == 2
+
+
+@pytest.mark.parametrize("query", [{"year": "soon"}, {"year": "99999"}, {"kind": "castle"}, {"region": "toolong"}])
+def test_the_api_refuses_bad_filters(client: Client, registry: dict[str, Any], query: dict[str, str]) -> None:
+    assert client.get(API, query).status_code == 422
