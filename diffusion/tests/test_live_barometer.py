@@ -251,3 +251,10 @@ def test_the_api_gives_the_same_figures(client: Client, registry: dict[str, Any]
 @pytest.mark.parametrize("query", [{"year": "soon"}, {"year": "99999"}, {"kind": "castle"}, {"region": "toolong"}])
 def test_the_api_refuses_bad_filters(client: Client, registry: dict[str, Any], query: dict[str, str]) -> None:
     assert client.get(API, query).status_code == 422
+
+
+@pytest.mark.parametrize("name", ["diffusion:overview", "barometer:index"])
+def test_linked_from_the_overview_and_the_barometer(client: Client, name: str) -> None:
+    with translation.override("sv"):
+        html = client.get(reverse(name)).content.decode()
+        assert f'href="{reverse("diffusion:live_barometer")}"' in html
