@@ -4,20 +4,21 @@ is never counted; the figures are the stored ones (computed in the background: `
 current, being recomputed, or not computed yet — they are never computed on a request)."""
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.text import slugify
 from ninja import Router, Schema
+from pydantic import Field
 
 from accounts.api_auth import AUTH_OPTIONAL, OPTIONAL_SECURITY, actor
-from diffusion import pages, selectors
+from diffusion import live, pages, selectors
 from diffusion.models import FamilyFigures, FamilySuggestions, OrganisationRecommendations, RegistryFigures
 from innovations.api import InnovationRef
 from innovations.models import Innovation
 from innovations.selectors import innovation_visible
 from organisations.api import ObjectId, OrganisationRef, OutText, RegionRef
-from organisations.models import Organisation
+from organisations.models import Organisation, OrganisationKind
 
 router = Router(tags=["diffusion"])
 
@@ -431,3 +432,79 @@ def family_likely_adopters(request: HttpRequest, id: ObjectId) -> Any:
         "computed_at": row.computed_at,
         "items": items,
     }
+
+
+class LiveSurveyOut(Schema):
+    """A survey option's estimate (percent, 0–100) with its 95 % interval, from the round in `survey_round`."""
+
+    percent: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+class LiveRowOut(Schema):
+    code: str
+    count: int
+    share: float | None  # 0–1, of the records that name any code in the facet (novelty: of all records)
+    survey: LiveSurveyOut | None  # null where the survey has no matching option, or no round is published
+
+
+class LiveFacetOut(Schema):
+    code: Literal["idea_source", "partner", "motivation", "channel", "outcome_achieved", "outcome_expected"]
+    question: str  # the survey question's code; "" where none matches
+    recorded: int
+    rows: list[LiveRowOut]
+
+
+class LiveYearOut(Schema):
+    year: int | None
+    total: int
+    new: int
+    adapted: int
+    copied: int
+
+
+class LiveFiltersOut(Schema):
+    year: int | None
+    region: str
+    kind: str
+
+
+class LiveRoundOut(Schema):
+    slug: str
+    name: OutText
+    year: int
+    is_synthetic: bool
+    weighted: bool
+
+
+class LiveBarometerOut(Schema):
+    """The barometer's questions answered from published registry records (not a sample), beside the latest
+    published survey round's estimates for the whole round where the survey asks the same question."""
+
+    source: Literal["registry records, not a sample"]
+    filters: LiveFiltersOut
+    total: int
+    by_year: list[LiveYearOut]
+    novelty: list[LiveRowOut]
+    facets: list[LiveFacetOut]
+    survey_round: LiveRoundOut | None
+
+
+@router.get(
+    "/live-barometer",
+    response=LiveBarometerOut,
+    auth=AUTH_OPTIONAL,
+    openapi_extra=OPTIONAL_SECURITY,
+    summary="Read the live barometer",
+)
+def live_barometer_read(
+    request: HttpRequest,
+    year: Annotated[int | None, Field(ge=1900, le=2100)] = None,
+    region: Annotated[str, Field(max_length=2)] = "",
+    kind: OrganisationKind | None = None,
+) -> Any:
+    """Filters: the year records were taken into use, the owner's region code and organisation kind. A fixed
+    number of GROUP BY queries whatever the registry's size; drafts are never counted."""
+    figures = live.live_barometer(live.Filters(year=year, region=region, kind=kind.value if kind else ""))
+    return live.as_data(figures)

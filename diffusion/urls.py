@@ -5,6 +5,7 @@ from diffusion import views
 app_name = "diffusion"
 urlpatterns = [
     path("", views.overview_view, name="overview"),
+    path("live-barometer/", views.live_barometer_view, name="live_barometer"),
     path("innovations/<int:pk>/", views.family_view, name="family"),
     path("innovations/<int:pk>/family.csv", views.family_csv_view, name="family_csv"),
     path("innovations/<int:pk>/<str:figure>.<str:fmt>", views.figure_view, name="figure"),

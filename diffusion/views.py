@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from barometer import charts as barometer_charts
 from barometer.reports import Table
-from diffusion import charts, pages, selectors
+from diffusion import charts, live, live_page, pages, selectors
 from diffusion.models import FamilyFigures
 from innovations.models import Innovation
 from innovations.selectors import LineageNode, innovation_visible
@@ -207,3 +207,24 @@ def overview_view(request: HttpRequest) -> HttpResponse:
             ),
         )
     return render(request, "diffusion/overview.html", context)
+
+
+@require_GET
+def live_barometer_view(request: HttpRequest) -> HttpResponse:
+    """The barometer's questions answered from the registry's published records, filtered by year, region and
+    organisation kind, beside the latest published survey round's estimates (a fixed number of GROUP BY queries)."""
+    form = live_page.LiveFilterForm(request.GET or None)
+    figures = live.live_barometer(form.filters())
+    return render(
+        request,
+        "diffusion/live_barometer.html",
+        {
+            "form": form,
+            "error_forms": [form],
+            "live": figures,
+            "survey": figures.survey,
+            "novelty": live_page.novelty_table(figures),
+            "years": live_page.year_table(figures),
+            "facets": live_page.facet_tables(figures),
+        },
+    )

@@ -97,3 +97,23 @@ def test_what_to_adopt_next_is_accessible(browser: Browser, live_server: Any, sp
             assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_live_barometer_is_accessible(
+    browser: Browser, live_server: Any, spread: Any, url: Any, language: str
+) -> None:
+    for viewport in ({"width": 1280, "height": 900}, PHONE):
+        context = browser.new_context(base_url=live_server.url, locale="fi-FI", viewport=viewport)  # type: ignore[arg-type]
+        context.set_default_timeout(30_000)
+        try:
+            page = context.new_page()
+            page.goto(url("diffusion:live_barometer", language=language) + "?year=soon")  # with an error summary
+            main = page.get_by_role("main")
+            expect(main.locator("table")).to_have_count(8)  # novelty, per year, six facets
+            expect(main.locator(".error-summary")).to_have_count(1)
+            assert_no_axe_violations(page, f"live barometer ({language}, {viewport['width']} px)")
+            if viewport == PHONE:
+                assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        finally:
+            context.close()

@@ -1,0 +1,149 @@
+"""The live barometer's page: its filter form and its tables (formatted cells, labels in the reader's language)."""
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from barometer.reports import Table
+from core.formatting import percent_text, share_text
+from diffusion import live
+from innovations.vocabulary import CHOICES_BY_DIMENSION, Dimension, Novelty
+from organisations.models import OrganisationKind, Region
+
+
+class LiveFilterForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Year taken into use"), required=False, min_value=1900, max_value=2100)
+    region = forms.ChoiceField(label=gettext_lazy("Region"), required=False)
+    kind = forms.ChoiceField(label=gettext_lazy("Organisation kind"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        every = [("", _("All"))]
+        self.fields["region"].choices = every + list(Region.objects.order_by("code").values_list("code", "name"))  # type: ignore[attr-defined]
+        self.fields["kind"].choices = every + list(OrganisationKind.choices)  # type: ignore[attr-defined]
+
+    def filters(self) -> live.Filters:
+        """The valid filters; an invalid one is left out (and its error shown with the form)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return live.Filters(year=data.get("year"), region=data.get("region") or "", kind=data.get("kind") or "")
+
+
+def facet_titles() -> dict[str, str]:
+    return {
+        Dimension.IDEA_SOURCE: _("Where the ideas came from"),
+        live.PARTNER: _("With whom the innovations were developed"),
+        Dimension.MOTIVATION: _("What motivated the innovations"),
+        Dimension.CHANNEL: _("Where others were told about the innovations"),
+        Dimension.OUTCOME_ACHIEVED: _("Outcomes achieved"),
+        Dimension.OUTCOME_EXPECTED: _("Outcomes expected"),
+    }
+
+
+def _partner_labels() -> dict[str, str]:
+    return {
+        "other_municipalities": _("Other municipalities, joint municipal authorities and regions"),
+        "companies": _("Companies"),
+        "universities": _("Universities, higher education and research institutes"),
+        "third_sector": _("Third sector (associations, foundations)"),
+        "state_agencies": _("State agencies and ministries"),
+        "international": _("International partners"),
+        "other": _("Other partners"),
+    }
+
+
+def _labels(facet: str) -> dict[str, str]:
+    if facet == live.PARTNER:
+        return _partner_labels()
+    if facet == "novelty":
+        return {str(code): str(label) for code, label in Novelty.choices}
+    return {str(code): str(label) for code, label in CHOICES_BY_DIMENSION[facet].choices}
+
+
+def _survey_head(survey: live.SurveyRound | None) -> list[str]:
+    if survey is None:
+        return []
+    name = str(survey.round.name)
+    estimate = _("%(round)s: weighted estimate") if survey.weighted else _("%(round)s: unweighted estimate")
+    return [estimate % {"round": name}, _("95 % CI")]
+
+
+def _survey_cells(row: live.FacetRow, survey: live.SurveyRound | None, matched: bool) -> list[str]:
+    if survey is None:
+        return []
+    if not matched:
+        return [_("not asked"), "–"]
+    if row.survey is None:
+        return ["–", "–"]
+    low, high = row.survey.ci_low, row.survey.ci_high
+    interval = "–" if low is None or high is None else f"{percent_text(low)} – {percent_text(high)}"
+    return [percent_text(row.survey.percent), interval]
+
+
+def _table(
+    caption: str,
+    first: str,
+    rows: list[live.FacetRow],
+    labels: dict[str, str],
+    matched: frozenset[str],
+    live_: live.LiveBarometer,
+) -> Table:
+    head = [first, _("Records"), _("Registry records, not a sample"), *_survey_head(live_.survey)]
+    return Table(
+        caption=caption,
+        head=head,
+        rows=[
+            (
+                labels.get(row.code, row.code),
+                [str(row.count), share_text(row.share), *_survey_cells(row, live_.survey, row.code in matched)],
+            )
+            for row in rows
+        ],
+    )
+
+
+def novelty_table(live_: live.LiveBarometer) -> Table:
+    caption = _("How the innovations came about: %(n)s published records") % {"n": live_.total}
+    return _table(
+        caption,
+        _("How it came about"),
+        live_.novelty,
+        _labels("novelty"),
+        live.SURVEY_CODES[live.NOVELTY_QUESTION],
+        live_,
+    )
+
+
+def facet_tables(live_: live.LiveBarometer) -> list[tuple[str, str, Table]]:
+    """(id, heading, table) of each facet."""
+    titles = facet_titles()
+    out = []
+    for facet in live_.facets:
+        caption = _("%(title)s: the share of the %(n)s published records that name any") % {
+            "title": titles[facet.code],
+            "n": facet.recorded,
+        }
+        matched = live.SURVEY_CODES.get(facet.code, frozenset())
+        out.append(
+            (
+                f"facet-{facet.code}",
+                titles[facet.code],
+                _table(caption, _("Answer"), facet.rows, _labels(facet.code), matched, live_),
+            )
+        )
+    return out
+
+
+def year_table(live_: live.LiveBarometer) -> Table:
+    labels = _labels("novelty")
+    return Table(
+        caption=_("New, adapted and copied published records by the year they were taken into use"),
+        head=[_("Year"), _("Records"), *(labels[code] for code in live.NOVELTY)],
+        rows=[
+            (
+                str(row.year) if row.year is not None else _("Year not known"),
+                [str(row.total), *(share_text(row.counts.get(code, 0) / row.total) for code in live.NOVELTY)],
+            )
+            for row in live_.by_year
+        ],
+    )
