@@ -51,6 +51,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 __all__ = [
     "AdoptionEvent",
@@ -77,6 +78,20 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "year": ("year", "adopt_year", "adoption_year"),
     "source": ("source", "learned_from"),
 }
+
+
+class Adoption(Protocol):
+    """Any record with these three read-only attributes (AdoptionEvent, a NamedTuple, a dataclass): what the
+    analyses that need no source (`event_history`, `recommend`) accept."""
+
+    @property
+    def organisation(self) -> str: ...
+
+    @property
+    def innovation(self) -> str: ...
+
+    @property
+    def year(self) -> int: ...
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ class had already adopted, and by its size; a logit fitted with statsmodels, sho
 Public interface
 ----------------
 ```python
-class Adoption(Protocol): organisation: str; innovation: str; year: int      # AdoptionEvent fits
+Adoption (adoption_table.Adoption): organisation: str; innovation: str; year: int    # AdoptionEvent fits
 
 @dataclass(frozen=True)
 class RiskRow:              # one organisation-year at risk of adopting one innovation
@@ -61,7 +61,6 @@ import warnings
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -69,23 +68,14 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.tools import sm_exceptions
 
+from diffusion.maths.adoption_table import Adoption
+
 FloatArray = npt.NDArray[np.float64]
 
 DEFAULT_COVARIATES: tuple[str, ...] = ("partners_share", "region_share", "size_class_share", "size")
 KNOWN_COVARIATES = frozenset({*DEFAULT_COVARIATES, "year"})
 # Above this the fitted probabilities are 0 or 1 to machine precision for some rows: quasi-separation.
 _SEPARATION_COEFFICIENT = 15.0
-
-
-class Adoption(Protocol):
-    @property
-    def organisation(self) -> str: ...
-
-    @property
-    def innovation(self) -> str: ...
-
-    @property
-    def year(self) -> int: ...
 
 
 @dataclass(frozen=True)

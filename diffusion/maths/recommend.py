@@ -4,7 +4,7 @@ you", each recommendation with its reason as data; and its offline evaluation on
 Public interface
 ----------------
 ```python
-class Adoption(Protocol):            # diffusion.maths.adoption_table.AdoptionEvent fits; so does any NamedTuple
+Adoption (adoption_table.Adoption)   # diffusion.maths.adoption_table.AdoptionEvent fits; so does any NamedTuple
     organisation: str; innovation: str; year: int
 
 @dataclass(frozen=True)
@@ -68,30 +68,19 @@ import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Literal, Protocol
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
+
+from diffusion.maths.adoption_table import Adoption
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 # Organisations scored together in one evaluation step: bounds the dense block (chunk × innovations) in memory.
 _CHUNK = 512
-
-
-class Adoption(Protocol):
-    """Any record with these three read-only attributes (AdoptionEvent, a NamedTuple, a dataclass)."""
-
-    @property
-    def organisation(self) -> str: ...
-
-    @property
-    def innovation(self) -> str: ...
-
-    @property
-    def year(self) -> int: ...
 
 
 @dataclass(frozen=True)
