@@ -3,14 +3,37 @@
 than the phone's screen (the charts scroll in their own focusable box)."""
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.test_accessibility import PHONE, assert_no_axe_violations
 
 pytestmark = pytest.mark.browser
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@contextmanager
+def opened(browser: Browser, live_server: Any, viewport: Any, address: str) -> Iterator[Page]:
+    """A page at `address` in a Finnish browser of the given size, closed afterwards."""
+    context = browser.new_context(base_url=live_server.url, locale="fi-FI", viewport=viewport)
+    context.set_default_timeout(30_000)
+    try:
+        page = context.new_page()
+        page.goto(address)
+        yield page
+    finally:
+        context.close()
+
+
+def assert_accessible(page: Page, what: str, viewport: Any) -> None:
+    """axe finds nothing, and on the phone nothing is wider than its screen."""
+    assert_no_axe_violations(page, f"{what} ({viewport['width']} px)")
+    if viewport == PHONE:
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 @pytest.fixture
@@ -42,38 +65,23 @@ def spread(scenario: Any) -> Any:
 def test_the_diffusion_page_is_accessible(
     browser: Browser, live_server: Any, spread: Any, url: Any, language: str
 ) -> None:
-    for viewport in ({"width": 1280, "height": 900}, PHONE):
-        context = browser.new_context(base_url=live_server.url, locale="fi-FI", viewport=viewport)  # type: ignore[arg-type]
-        context.set_default_timeout(30_000)
-        try:
-            page = context.new_page()
-            page.goto(url("diffusion:family", pk=spread.pk, language=language))
+    for viewport in (DESKTOP, PHONE):
+        with opened(browser, live_server, viewport, url("diffusion:family", pk=spread.pk, language=language)) as page:
             main = page.get_by_role("main")
             expect(main.locator("svg.chart-svg")).to_have_count(3)  # per year, cumulative, the map
             expect(main.locator("table")).to_have_count(4)  # family, per year, categories, regions
             expect(main.locator(".lineage-graph")).to_have_count(1)
             expect(main.locator("#likely-next-title")).to_have_count(1)
-            assert_no_axe_violations(page, f"diffusion page ({language}, {viewport['width']} px)")
-            if viewport == PHONE:
-                assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-        finally:
-            context.close()
+            assert_accessible(page, f"diffusion page ({language})", viewport)
 
 
 def test_the_overview_is_accessible(browser: Browser, live_server: Any, spread: Any, url: Any) -> None:
     from diffusion import services
 
     services.recompute_registry()
-    context = browser.new_context(base_url=live_server.url, locale="fi-FI", viewport=PHONE)
-    context.set_default_timeout(30_000)
-    try:
-        page = context.new_page()
-        page.goto(url("diffusion:overview", language="sv"))
+    with opened(browser, live_server, PHONE, url("diffusion:overview", language="sv")) as page:
         expect(page.get_by_role("main").locator("svg.chart-svg")).to_have_count(1)
-        assert_no_axe_violations(page, "diffusion overview (sv, 390 px)")
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    finally:
-        context.close()
+        assert_accessible(page, "diffusion overview (sv)", PHONE)
 
 
 def test_what_to_adopt_next_is_accessible(browser: Browser, live_server: Any, spread: Any, url: Any) -> None:
@@ -86,34 +94,21 @@ def test_what_to_adopt_next_is_accessible(browser: Browser, live_server: Any, sp
         if spread.pk in [item["innovation"] for item in row.items]
     )
     for language in ("fi", "sv", "en"):
-        context = browser.new_context(base_url=live_server.url, locale="fi-FI", viewport=PHONE)
-        context.set_default_timeout(30_000)
-        try:
-            page = context.new_page()
-            page.goto(url("organisations:detail", slug=organisation.slug, language=language))
+        address = url("organisations:detail", slug=organisation.slug, language=language)
+        with opened(browser, live_server, PHONE, address) as page:
             section = page.locator("section[aria-labelledby=adopt-next-title]")
             expect(section.locator(f'a[href*="/{spread.pk}/"]')).to_have_count(1)
-            assert_no_axe_violations(page, f"what to adopt next ({language}, 390 px)")
-            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-        finally:
-            context.close()
+            assert_accessible(page, f"what to adopt next ({language})", PHONE)
 
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_the_live_barometer_is_accessible(
     browser: Browser, live_server: Any, spread: Any, url: Any, language: str
 ) -> None:
-    for viewport in ({"width": 1280, "height": 900}, PHONE):
-        context = browser.new_context(base_url=live_server.url, locale="fi-FI", viewport=viewport)  # type: ignore[arg-type]
-        context.set_default_timeout(30_000)
-        try:
-            page = context.new_page()
-            page.goto(url("diffusion:live_barometer", language=language) + "?year=soon")  # with an error summary
+    address = url("diffusion:live_barometer", language=language) + "?year=soon"  # with an error summary
+    for viewport in (DESKTOP, PHONE):
+        with opened(browser, live_server, viewport, address) as page:
             main = page.get_by_role("main")
             expect(main.locator("table")).to_have_count(8)  # novelty, per year, six facets
             expect(main.locator(".error-summary")).to_have_count(1)
-            assert_no_axe_violations(page, f"live barometer ({language}, {viewport['width']} px)")
-            if viewport == PHONE:
-                assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-        finally:
-            context.close()
+            assert_accessible(page, f"live barometer ({language})", viewport)
