@@ -58,14 +58,23 @@ class FamilyFigures(models.Model):
         return self.computed_at is not None
 
 
-class OrganisationFigures(models.Model):
+class Computed(models.Model):
+    """What every table of figures computed from the whole registry records: the registry version
+    (DiffusionState.version) it was computed from, and when."""
+
+    registry_version = models.PositiveBigIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+
+class OrganisationFigures(Computed):
     """An organisation's place in the network of who learns from whom (from the registry-wide computation)."""
 
     organisation = models.OneToOneField(
         "organisations.Organisation", on_delete=models.CASCADE, primary_key=True, related_name="diffusion_figures"
     )
-    registry_version = models.PositiveBigIntegerField(default=0)
-    computed_at = models.DateTimeField()
     data = models.JSONField(default=dict)
 
     class Meta:
@@ -76,11 +85,9 @@ class OrganisationFigures(models.Model):
         return f"diffusion figures of organisation {self.organisation_id}"
 
 
-class RegistryFigures(models.Model):
+class RegistryFigures(Computed):
     """One row (pk=1): the registry-wide figures (trends by year, region flows, network summary)."""
 
-    registry_version = models.PositiveBigIntegerField(default=0)
-    computed_at = models.DateTimeField()
     data = models.JSONField(default=dict)
 
     class Meta:
@@ -91,15 +98,13 @@ class RegistryFigures(models.Model):
         return f"registry-wide diffusion figures, version {self.registry_version}"
 
 
-class OrganisationRecommendations(models.Model):
+class OrganisationRecommendations(Computed):
     """What to adopt next for one organisation: its top families with their reasons as data (diffusion.maths.
     recommend), fitted once in the registry-wide recomputation; the page puts the reasons in words."""
 
     organisation = models.OneToOneField(
         "organisations.Organisation", on_delete=models.CASCADE, primary_key=True, related_name="recommendations"
     )
-    registry_version = models.PositiveBigIntegerField(default=0)
-    computed_at = models.DateTimeField()
     # [{"innovation": root_id, "score": x, "reason": {...Reason fields, organisation and innovation keys as ints}}]
     items = models.JSONField(default=list)
 
@@ -111,15 +116,13 @@ class OrganisationRecommendations(models.Model):
         return f"recommendations for organisation {self.organisation_id}"
 
 
-class FamilySuggestions(models.Model):
+class FamilySuggestions(Computed):
     """For one published family (keyed by its root): families its adopters also adopted, and the organisations
     likely to adopt it next (from the same fit as OrganisationRecommendations)."""
 
     root = models.OneToOneField(
         "innovations.Innovation", on_delete=models.CASCADE, primary_key=True, related_name="family_suggestions"
     )
-    registry_version = models.PositiveBigIntegerField(default=0)
-    computed_at = models.DateTimeField()
     also_adopted = models.JSONField(default=list)  # [{"innovation": root_id, "co_adopters": n, "share": x}]
     likely_next = models.JSONField(default=list)  # [{"organisation": pk, "score": x, "reason": {...}}]
 
