@@ -476,11 +476,17 @@ class LiveRoundOut(Schema):
     year: int
     is_synthetic: bool
     weighted: bool
+    # The region and kind the estimates are among ({} the whole round); filters_ignored: a region or kind was asked
+    # for but the round's answers are not public, so its estimates are the whole round's.
+    domain: dict[str, str]
+    filters_ignored: bool
+    suppressed: list[str]  # questions with too few answers in the domain: no estimates
 
 
 class LiveBarometerOut(Schema):
     """The barometer's questions answered from published registry records (not a sample), beside the latest
-    published survey round's estimates for the whole round where the survey asks the same question."""
+    published survey round's estimates where the survey asks the same question: among the chosen region's and kind's
+    respondents when the round's answers are public, else for the whole round."""
 
     source: Literal["registry records, not a sample"]
     filters: LiveFiltersOut

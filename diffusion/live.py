@@ -132,6 +132,11 @@ class SurveyRound:
     round: Round
     weighted: bool
     estimates: dict[str, dict[str, Estimate]]  # question code → option code → estimate
+    # The region and kind filters the estimates honour (domain estimates among those respondents); () is the
+    # whole round: no such filter was chosen, or the round's answers are not public (see `survey_round`).
+    domain: tuple[tuple[str, str], ...] = ()
+    filters_ignored: bool = False  # a region or kind was chosen but the round may not be broken down by it
+    suppressed: frozenset[str] = frozenset()  # questions with too few answers in the domain to be shown
 
 
 @dataclass
@@ -242,7 +247,7 @@ def live_barometer(filters: Filters, *, with_survey: bool = True) -> LiveBaromet
         years=[r.year for r in by_year if r.year is not None],
     )
     if with_survey:
-        result.survey = survey_round()
+        result.survey = survey_round(filters)
         if result.survey is not None:
             _attach(result, result.survey)
     return result
@@ -271,32 +276,55 @@ def latest_round() -> Round | None:
     )
 
 
-def _estimates(round_: Round) -> tuple[bool, dict[str, dict[str, Estimate]]]:
+def _estimates(
+    round_: Round, domain: tuple[tuple[str, str], ...]
+) -> tuple[bool, dict[str, dict[str, Estimate]], frozenset[str]]:
     data = analysis.round_data(round_)
     weighted = not data.weighting_problem()
-    options = analysis.Options(weighted=weighted, public=True)  # disclosure control as for any reader
+    # Disclosure control as for any reader: a domain with too few answers is suppressed, not shown.
+    options = analysis.Options(weighted=weighted, public=True, filters=domain)
     out: dict[str, dict[str, Estimate]] = {}
+    suppressed: set[str] = set()
     for code in [NOVELTY_QUESTION, *(q for _f, q in FACETS if q)]:
         question = data.questions.get(code)
         if question is None:
             continue
         result = analysis.question_result(data, question, options)
         if not result.blocks or result.blocks[0].suppressed:
+            suppressed.add(code)
             continue
         out[code] = {
             row.code: Estimate(row.percent, row.ci_low, row.ci_high)
             for row in result.blocks[0].rows
             if not row.excluded and not row.suppressed and row.percent is not None
         }
-    return weighted, out
+    return weighted, out, frozenset(suppressed)
 
 
-def survey_round() -> SurveyRound | None:
+def survey_round(filters: Filters | None = None) -> SurveyRound | None:
+    """The latest round's estimates, among the respondents of the chosen region and organisation kind (the frame's
+    strata, so the same codes as the registry's) when the round's answers are public. A round whose answers are
+    not public is only published whole: the barometer's disclosure rules allow no filters on it, since breaking
+    it down by region and kind beside other published tables is how hidden cells are recovered."""
     round_ = latest_round()
     if round_ is None:
         return None
-    weighted, estimates = analysis.cached(round_, "live-barometer", lambda: _estimates(round_))
-    return SurveyRound(round=round_, weighted=weighted, estimates=estimates)
+    wanted = (
+        () if filters is None else tuple((k, v) for k, v in (("region", filters.region), ("kind", filters.kind)) if v)
+    )
+    domain = wanted if round_.answers_public else ()
+    key = "&".join(f"{k}={v}" for k, v in domain)
+    weighted, estimates, suppressed = analysis.cached(
+        round_, "live-barometer-domain", lambda: _estimates(round_, domain), key
+    )
+    return SurveyRound(
+        round=round_,
+        weighted=weighted,
+        estimates=estimates,
+        domain=domain,
+        filters_ignored=bool(wanted) and not domain,
+        suppressed=suppressed,
+    )
 
 
 def as_data(live: LiveBarometer) -> dict[str, Any]:
@@ -325,5 +353,8 @@ def as_data(live: LiveBarometer) -> dict[str, Any]:
             "year": survey.round.year,
             "is_synthetic": survey.round.is_synthetic,
             "weighted": survey.weighted,
+            "domain": dict(survey.domain),
+            "filters_ignored": survey.filters_ignored,
+            "suppressed": sorted(survey.suppressed),
         },
     }

@@ -68,11 +68,13 @@ def _survey_head(survey: live.SurveyRound | None) -> list[str]:
     return [estimate % {"round": name}, _("95 % CI")]
 
 
-def _survey_cells(row: live.FacetRow, survey: live.SurveyRound | None, matched: bool) -> list[str]:
+def _survey_cells(row: live.FacetRow, survey: live.SurveyRound | None, matched: bool, question: str) -> list[str]:
     if survey is None:
         return []
     if not matched:
         return [_("not asked"), "–"]
+    if question in survey.suppressed:
+        return [_("too few answers"), "–"]
     if row.survey is None:
         return ["–", "–"]
     low, high = row.survey.ci_low, row.survey.ci_high
@@ -87,6 +89,7 @@ def _table(
     labels: dict[str, str],
     matched: frozenset[str],
     live_: live.LiveBarometer,
+    question: str,
 ) -> Table:
     head = [first, _("Records"), _("Registry records, not a sample"), *_survey_head(live_.survey)]
     return Table(
@@ -95,7 +98,11 @@ def _table(
         rows=[
             (
                 labels.get(row.code, row.code),
-                [str(row.count), share_text(row.share), *_survey_cells(row, live_.survey, row.code in matched)],
+                [
+                    str(row.count),
+                    share_text(row.share),
+                    *_survey_cells(row, live_.survey, row.code in matched, question),
+                ],
             )
             for row in rows
         ],
@@ -111,6 +118,7 @@ def novelty_table(live_: live.LiveBarometer) -> Table:
         _labels("novelty"),
         live.SURVEY_CODES[live.NOVELTY_QUESTION],
         live_,
+        live.NOVELTY_QUESTION,
     )
 
 
@@ -128,7 +136,7 @@ def facet_tables(live_: live.LiveBarometer) -> list[tuple[str, str, Table]]:
             (
                 f"facet-{facet.code}",
                 titles[facet.code],
-                _table(caption, _("Answer"), facet.rows, _labels(facet.code), matched, live_),
+                _table(caption, _("Answer"), facet.rows, _labels(facet.code), matched, live_, facet.question),
             )
         )
     return out
@@ -147,3 +155,27 @@ def year_table(live_: live.LiveBarometer) -> Table:
             for row in live_.by_year
         ],
     )
+
+
+def survey_scope(survey: live.SurveyRound) -> str:
+    """Whom the survey column describes, in words."""
+    if survey.domain:
+        chosen = dict(survey.domain)
+        parts = []
+        if "region" in chosen:
+            parts.append(str(Region.objects.filter(code=chosen["region"]).values_list("name", flat=True).first()))
+        if "kind" in chosen:
+            parts.append(str(OrganisationKind(chosen["kind"]).label))
+        return _(
+            "Beside the registry: the survey round %(round)s, among its respondents in the chosen group (%(group)s), "
+            "where the survey asks the same question. The year chosen applies to the registry only."
+        ) % {"round": survey.round.name, "group": ", ".join(parts)}
+    if survey.filters_ignored:
+        return _(
+            "Beside the registry: the survey round %(round)s, for the whole round, where the survey asks the same "
+            "question. The round's answers are not public, so its estimates are not broken down by region or "
+            "organisation kind: the filters apply to the registry only."
+        ) % {"round": survey.round.name}
+    return _(
+        "Beside the registry: the survey round %(round)s, for the whole round, where the survey asks the same question."
+    ) % {"round": survey.round.name}

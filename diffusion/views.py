@@ -223,6 +223,7 @@ def live_barometer_view(request: HttpRequest) -> HttpResponse:
             "error_forms": [form],
             "live": figures,
             "survey": figures.survey,
+            "survey_scope": live_page.survey_scope(figures.survey) if figures.survey else "",
             "novelty": live_page.novelty_table(figures),
             "years": live_page.year_table(figures),
             "facets": live_page.facet_tables(figures),

@@ -11,10 +11,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from barometer import analysis
 from barometer.models import Round, RoundStatus
-from diffusion import live
+from diffusion import live, live_page
 from innovations.vocabulary import Status
 from organisations.models import Organisation, OrganisationKind, Region
 from tests.factories import InnovationFactory, OrganisationFactory, PartnershipFactory
@@ -258,3 +259,76 @@ def test_linked_from_the_overview_and_the_barometer(client: Client, name: str) -
     with translation.override("sv"):
         html = client.get(reverse(name)).content.decode()
         assert f'href="{reverse("diffusion:live_barometer")}"' in html
+
+
+# --- the survey column among the chosen region's and kind's respondents ------------------------------------------
+
+
+def _biggest_region(round_: Round) -> str:
+    data = analysis.round_data(round_)
+    regions = [r.strata["region"] for r in data.respondents if r.strata["region"]]
+    return max(set(regions), key=regions.count)
+
+
+def test_a_public_rounds_estimates_are_among_the_chosen_groups_respondents(
+    client: Client, registry: dict[str, Any], survey: Round
+) -> None:
+    Round.objects.filter(pk=survey.pk).update(answers_public=True)
+    survey.refresh_from_db()
+    cache.clear()
+    region = _biggest_region(survey)
+    result = live.live_barometer(live.Filters(region=region, kind=OrganisationKind.MUNICIPALITY))
+    assert result.survey is not None
+    assert result.survey.domain == (("region", region), ("kind", "municipality"))
+    assert not result.survey.filters_ignored
+    # The same figures as the barometer's own domain estimate with these filters (and not the whole round's).
+    data = analysis.round_data(survey)
+    weighted = not data.weighting_problem()
+    question = data.questions["q_novelty"]
+    domain = analysis.question_result(
+        data, question, analysis.Options(weighted, True, (("region", region), ("kind", "municipality")))
+    )
+    whole = analysis.question_result(data, question, analysis.Options(weighted, True))
+    if domain.blocks[0].suppressed:
+        assert "q_novelty" in result.survey.suppressed
+    else:
+        expected = {row.code: row.percent for row in domain.blocks[0].rows if row.percent is not None}
+        assert {row.code: row.survey.percent for row in result.novelty if row.survey} == expected
+        assert expected != {row.code: row.percent for row in whole.blocks[0].rows if row.percent is not None}
+    with translation.override("en"):
+        html = client.get(page_url("en"), {"region": region, "kind": "municipality"}).content.decode()
+    assert "among its respondents in the chosen group" in html
+    body = client.get(API, {"region": region, "kind": "municipality"}).json()
+    assert body["survey_round"]["domain"] == {"region": region, "kind": "municipality"}
+    assert body["survey_round"]["filters_ignored"] is False
+
+
+def test_a_group_too_small_is_suppressed_not_shown(client: Client, registry: dict[str, Any], survey: Round) -> None:
+    Round.objects.filter(pk=survey.pk).update(answers_public=True)
+    cache.clear()
+    # Universities answer the municipal barometer in no round: nobody in the group.
+    result = live.live_barometer(live.Filters(kind=OrganisationKind.UNIVERSITY))
+    assert result.survey is not None
+    assert "q_novelty" in result.survey.suppressed
+    assert all(row.survey is None for row in result.novelty)
+    html = client.get(page_url("en"), {"kind": "university"}).content.decode()
+    assert "too few answers" in html
+
+
+def test_a_round_whose_answers_are_not_public_is_shown_whole(
+    client: Client, registry: dict[str, Any], survey: Round
+) -> None:
+    assert not survey.answers_public
+    region = _biggest_region(survey)
+    filtered = live.live_barometer(live.Filters(region=region))
+    whole = live.live_barometer(live.Filters())
+    assert filtered.survey is not None
+    assert whole.survey is not None
+    assert filtered.survey.filters_ignored
+    assert filtered.survey.domain == ()
+    assert filtered.survey.estimates == whole.survey.estimates
+    with translation.override("sv"):
+        html = client.get(page_url("sv"), {"region": region}).content.decode()
+    with translation.override("sv"):
+        assert escape(live_page.survey_scope(filtered.survey)) in html
+    assert client.get(API, {"region": region}).json()["survey_round"]["filters_ignored"] is True
