@@ -212,6 +212,155 @@ def year_map(title: str, municipality_years: Mapping[str, int], region_years: Ma
     return Chart(title, svg_document=svg(textwrap.wrap(title, 60) or [title]), svg_inline=svg([]))
 
 
+# --- small multiples: who had adopted by each of a few years ------------------------------------------------------
+
+SNAPSHOTS = 6  # at most this many small maps
+SNAPSHOT_SCALE = 0.3  # map units to pixels: a small map is about 158 × 300 px, two fit side by side on a phone
+SNAPSHOT_COLUMNS = 3  # in the downloaded image
+# Adopted before the previous small map (dark) and since it (lighter); both pass 3:1 against white.
+SNAPSHOT_EARLIER = YEAR_COLOURS[0]
+SNAPSHOT_NEW = YEAR_COLOURS[2]
+SNAPSHOT_REF = "snapshot"  # the prefix of the shapes the small maps share (defined once, used by every map)
+
+
+def snapshot_years(first: int, last: int, count: int = SNAPSHOTS) -> list[int]:
+    """At most `count` whole years evenly spread from `first` to `last`, both included: every year when the span is
+    no longer than `count`; otherwise first + round(i·(last − first)/(count − 1)) for i = 0 … count − 1."""
+    if last < first:
+        raise ValueError("the last year is before the first")
+    if count < 2 or last == first:
+        return [last] if count >= 1 else []
+    if last - first + 1 <= count:
+        return list(range(first, last + 1))
+    step = (last - first) / (count - 1)
+    return sorted({first + math.floor(i * step + 0.5) for i in range(count)})
+
+
+def _snapshot_defs(municipality_years: Mapping[str, int], region_years: Mapping[str, int]) -> str:
+    """The shapes every small map uses, once: the regions' outlines and the adopting municipalities."""
+    fmap = finland_map()
+    parts = ["<defs>"]
+    for code, shape in fmap.regions.items():
+        parts.append(f'<path id="{SNAPSHOT_REF}-r{escape(code)}" d="{shape.path}"/>')
+    for code in sorted(municipality_years):
+        if shape := fmap.municipalities.get(code):
+            parts.append(f'<path id="{SNAPSHOT_REF}-m{escape(code)}" d="{shape.path}"/>')
+    parts.append("</defs>")
+    return "".join(parts)
+
+
+def _snapshot_body(
+    year: int, previous: int | None, municipality_years: Mapping[str, int], region_years: Mapping[str, int]
+) -> str:
+    """One small map in map units: the municipalities that had adopted by the end of `year` filled (lighter when
+    since `previous`), a region where another kind of organisation had adopted outlined thick, every region thin."""
+    fmap = finland_map()
+
+    def colour(adopted: int) -> str:
+        return SNAPSHOT_NEW if previous is not None and adopted > previous else SNAPSHOT_EARLIER
+
+    thin, thick = 0.8 / SNAPSHOT_SCALE, 2.5 / SNAPSHOT_SCALE  # in pixels on the small map
+    parts = []
+    for code, adopted in sorted(municipality_years.items()):
+        if adopted <= year and code in fmap.municipalities:
+            parts.append(f'<use href="#{SNAPSHOT_REF}-m{escape(code)}" fill="{colour(adopted)}"/>')
+    for code in fmap.regions:
+        parts.append(
+            f'<use href="#{SNAPSHOT_REF}-r{escape(code)}" fill="none" stroke="{MUTED}" stroke-width="{thin}"/>'
+        )
+    for code, adopted in sorted(region_years.items()):
+        if adopted <= year and code in fmap.regions:
+            parts.append(
+                f'<use href="#{SNAPSHOT_REF}-r{escape(code)}" fill="none" stroke="{colour(adopted)}" '
+                f'stroke-width="{thick}"/>'
+            )
+    return "".join(parts)
+
+
+def _snapshot_size() -> tuple[float, float]:
+    fmap = finland_map()
+    return fmap.width * SNAPSHOT_SCALE, fmap.height * SNAPSHOT_SCALE
+
+
+def snapshot_svgs(
+    municipality_years: Mapping[str, int], region_years: Mapping[str, int], years: Sequence[int]
+) -> list[str]:
+    """The small maps for the page, one SVG each (without a name: the page names each by its caption); the first
+    holds the shapes they all use."""
+    width, height = _snapshot_size()
+    out = []
+    for index, year in enumerate(years):
+        previous = years[index - 1] if index else None
+        defs = _snapshot_defs(municipality_years, region_years) if index == 0 else ""
+        out.append(
+            f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{width:.0f}" height="{height:.0f}" '
+            f'viewBox="0 0 {width:.0f} {height:.0f}">{defs}'
+            f'<g transform="scale({SNAPSHOT_SCALE})">{_snapshot_body(year, previous, municipality_years, region_years)}'
+            "</g></svg>"
+        )
+    return out
+
+
+def snapshot_legend() -> list[tuple[str, str]]:
+    """(colour, words) of the small maps' key."""
+    return [
+        (SNAPSHOT_EARLIER, _("Had adopted by the previous map's year")),
+        (SNAPSHOT_NEW, _("Adopted since the previous map")),
+        ("#ffffff", _("Not adopted (yet)")),
+    ]
+
+
+def snapshot_maps(
+    title: str,
+    municipality_years: Mapping[str, int],
+    region_years: Mapping[str, int],
+    years: Sequence[int],
+    captions: Sequence[str],
+) -> Chart:
+    """The small maps in one standalone SVG for downloads: the title, a grid of maps each under its caption (its
+    year and how many had adopted by then), and the key."""
+    map_width, map_height = _snapshot_size()
+    header = textwrap.wrap(title, 60) or [title]
+    columns = min(SNAPSHOT_COLUMNS, max(1, len(years)))
+    cell_width, cell_height = map_width + 30, map_height + 34
+    top = 16 + 20 * len(header) + 10
+    rows = math.ceil(len(years) / columns) if years else 0
+    legend_y = top + rows * cell_height + 10
+    keys = snapshot_legend()
+    width = max(10 + columns * cell_width, 420)
+    height = legend_y + 24 * len(keys) + 10
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" '
+        f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" font-family="{FONT}">',
+        f"<title>{escape(title)}</title>",
+        _snapshot_defs(municipality_years, region_years),
+        f'<rect width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
+    ]
+    for index, line in enumerate(header):
+        parts.append(
+            f'<text x="10" y="{16 + 20 * (index + 1)}" font-size="15" font-weight="bold" fill="{TEXT}">'
+            f"{escape(line)}</text>"
+        )
+    for index, year in enumerate(years):
+        x = 10 + (index % columns) * cell_width
+        y = top + (index // columns) * cell_height
+        previous = years[index - 1] if index else None
+        caption = captions[index] if index < len(captions) else str(year)
+        parts.append(
+            f'<text x="{x:.0f}" y="{y + 14:.0f}" font-size="12" font-weight="bold" fill="{TEXT}">{escape(caption)}</text>'
+            f'<g transform="translate({x:.0f},{y + 22:.0f}) scale({SNAPSHOT_SCALE})">'
+            f"{_snapshot_body(year, previous, municipality_years, region_years)}</g>"
+        )
+    for index, (colour, label) in enumerate(keys):
+        y = legend_y + index * 24
+        parts.append(
+            f'<rect x="10" y="{y}" width="22" height="16" fill="{colour}" stroke="{TEXT}"/>'
+            f'<text x="40" y="{y + 13}" font-size="12" fill="{TEXT}">{escape(label)}</text>'
+        )
+    parts.append("</svg>")
+    return Chart(title, svg_document="".join(parts))
+
+
 def trends_chart(trends: Mapping[str, Any], labels: Mapping[str, str], title: str) -> Chart:
     """Published records per year by how they came about: one line (with its own point shape) per kind."""
     data = [

@@ -27,7 +27,7 @@ from diffusion.models import (
 )
 from innovations.models import Adoption, Innovation
 from innovations.vocabulary import Status
-from organisations.models import Organisation
+from organisations.models import Organisation, OrganisationKind
 
 # Deeper than any real lineage; only a guard against a cycle that the services already refuse.
 MAX_DEPTH = 1000
@@ -132,6 +132,21 @@ class Family:
             if org not in years or member.year < years[org]:
                 years[org] = member.year
         return years
+
+    def place_years(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Where on the map and when: municipality code -> the year a municipality first adopted, and region code ->
+        the year another kind of organisation (a county, a university …) in that region first adopted."""
+        municipality_years: dict[str, int] = {}
+        region_years: dict[str, int] = {}
+        for member in self.members:
+            organisation = member.organisation
+            if organisation.kind == OrganisationKind.MUNICIPALITY and organisation.municipality_code:
+                code = organisation.municipality_code
+                municipality_years[code] = min(member.year, municipality_years.get(code, member.year))
+            elif organisation.region is not None:
+                code = organisation.region.code
+                region_years[code] = min(member.year, region_years.get(code, member.year))
+        return municipality_years, region_years
 
 
 def _as_date(value: Any) -> datetime.date | None:

@@ -111,6 +111,8 @@ def family_data(family: selectors.Family) -> dict[str, Any]:
         "categories": categories,
         "category_counts": {code: counted.get(code, 0) for code in CATEGORY_CODES},
         "boundaries": boundaries,
+        # For the maps (drawn from these stored figures alone): where and when, by municipality and region code.
+        "places": dict(zip(("municipalities", "regions"), family.place_years(), strict=True)),
     }
 
 

@@ -20,7 +20,7 @@ from innovations.selectors import LineageNode, innovation_visible
 from innovations.views import lineage_drawing
 from organisations.models import Region
 
-FIGURES = ("per-year", "cumulative", "map")
+FIGURES = ("per-year", "cumulative", "map", "snapshots")
 FORMATS = ("png", "svg", "csv")
 OVERVIEW_FLOWS = 20
 MAX_TREE_NODES = 60  # region pairs listed on the overview
@@ -39,11 +39,17 @@ def _titles(root: Innovation) -> dict[str, str]:
         "cumulative": _("Organisations that had adopted “%(title)s”, cumulative, with the fitted Bass curve")
         % {"title": root.title},
         "map": _("Where and when “%(title)s” was adopted") % {"title": root.title},
+        "snapshots": _("Who had adopted “%(title)s” by the end of selected years") % {"title": root.title},
     }
 
 
 def _downloads(pk: int, figure: str) -> dict[str, str]:
     return {fmt: reverse("diffusion:figure", kwargs={"pk": pk, "figure": figure, "fmt": fmt}) for fmt in FORMATS}
+
+
+def _svg_named(caption_id: str) -> str:
+    """The opening of a small map's SVG: one image named by its caption."""
+    return f'<svg role="img" aria-labelledby="{caption_id}" focusable="false" class="snapshot-svg" '
 
 
 def _computed(family: selectors.Family) -> FamilyFigures | None:
@@ -108,6 +114,20 @@ def family_view(request: HttpRequest, pk: int) -> HttpResponse:
                 "downloads": _downloads(pk, "map"),
             }
         )
+        found = pages.snapshots(figures, family, titles["snapshots"])
+        if found is not None:
+            context["snapshots"] = {
+                "id": "figure-snapshots",
+                "heading": titles["snapshots"],
+                "maps": [
+                    # our own SVG, names escaped; each named by its caption
+                    (small, mark_safe(small.svg.replace("<svg ", _svg_named(f"snapshot-{small.year}"), 1)))  # noqa: S308
+                    for small in found.maps
+                ],
+                "legend": found.legend,
+                "table": found.table,
+                "downloads": _downloads(pk, "snapshots"),
+            }
         context.update(
             figures=figures,
             charts=shown,
@@ -138,6 +158,12 @@ def figure_view(request: HttpRequest, pk: int, figure: str, fmt: str) -> HttpRes
     root = family.root.innovation
     title = _titles(root)[figure]
     name = f"{slugify(str(root.title))[:60] or root.pk}-{figure}"
+    if figure == "snapshots":
+        found = pages.snapshots(stored.data, family, title)
+        if found is None:
+            raise Http404(_("No adopter of this innovation is on the map."))
+        if fmt == "csv":
+            return _attachment(pages.table_csv(found.table), "text/csv; charset=utf-8", f"{name}.csv")
     if fmt == "csv":
         map_table = pages.map_data(family, title).table if figure == "map" else None
         table = map_table or charts.per_year_table(stored.data, title)
