@@ -198,11 +198,28 @@ class PeerGroupOut(Schema):
     percentiles: dict[str, float]
 
 
+class WalkerYearOut(Schema):
+    year: int
+    score: float | None
+
+
+class WalkerRankOut(Schema):
+    """Its place by Walker's score among the organisations of its size class that have a score: 1 = highest,
+    ties share the best rank."""
+
+    rank: int
+    of: int
+    size_class: str
+
+
 class OrganisationFiguresOut(Schema):
     """An organisation's place in the network of who learns from whom (published records only): organisations it
     learned from and taught, the adoptions behind them, partners, betweenness, influence (PageRank on the reversed
-    learning ties, recency-weighted), community, role, Walker's innovativeness score (0–1, 1 = always first), its
-    strongest ties (organisation ids) and its percentile ranks among peers of its size class and region."""
+    learning ties, recency-weighted), community, role, Walker's innovativeness score (0–1, 1 = always first), the
+    same as it stood at the end of each year (`walker_by_year`: only the adoptions made by then; the last year's
+    equals `walker`), the number of innovation families it took into use (its own included) the score rests on,
+    its rank by the score within its size class, its strongest ties (organisation ids) and its percentile ranks
+    among peers of its size class and region."""
 
     organisation: int
     status: Literal["current", "stale"]
@@ -218,6 +235,9 @@ class OrganisationFiguresOut(Schema):
     community_size: int
     role: Literal["broker", "source", "adopter", "isolated"]
     walker: float | None
+    walker_by_year: list[WalkerYearOut]
+    walker_innovations: int
+    walker_rank: WalkerRankOut | None
     sources: list[int]
     adopters: list[int]
     peers: list[PeerGroupOut]
@@ -260,7 +280,21 @@ def organisation_figures_read(request: HttpRequest, id: ObjectId) -> Any:
     if figures is None:
         raise Organisation.DoesNotExist
     status = "current" if figures.registry_version >= selectors.state_version() else "stale"
-    return {"organisation": id, "status": status, "computed_at": figures.computed_at, **figures.data}
+    data = figures.data
+    by_year = [
+        {"year": int(year), "score": score}
+        for year, score in sorted(data.get("walker_by_year", {}).items(), key=lambda item: int(item[0]))
+    ]
+    return {
+        "organisation": id,
+        "status": status,
+        "computed_at": figures.computed_at,
+        **data,
+        # Figures stored before the dynamic score was kept have none of it until the next computation.
+        "walker_by_year": by_year,
+        "walker_innovations": data.get("walker_innovations", 0),
+        "walker_rank": data.get("walker_rank"),
+    }
 
 
 @router.get(

@@ -361,6 +361,33 @@ def snapshot_maps(
     return Chart(title, svg_document="".join(parts))
 
 
+def walker_chart(series: Sequence[tuple[int, float]], title: str) -> Chart:
+    """An organisation's innovativeness (Walker's score, 0–100) as it stood at the end of each year: one line."""
+    data = [{"year": str(year), "score": score} for year, score in series]
+    x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=-45 if len(data) > 12 else 0))
+    y = alt.Y(
+        "score:Q",
+        title=_("Innovativeness (0–100)"),
+        scale=alt.Scale(domain=[0, 100]),
+        axis=alt.Axis(grid=True, values=[0, 25, 50, 75, 100]),
+    )
+    layers = [
+        _layer(
+            alt.MarkDef(type="line", color=PRIMARY, strokeWidth=2.5, point=alt.OverlayMarkDef(filled=True, size=50)),
+            x=x,
+            y=y,
+        )
+    ]
+    spec = _chart(layers, data, title)
+    spec["height"] = 180
+    return Chart(title, spec)
+
+
+def walker_table(series: Sequence[tuple[int, float]], caption: str) -> Table:
+    rows = [(str(year), [number(score)]) for year, score in series]
+    return Table(caption=caption, head=[_("Year"), _("Innovativeness (0–100)")], rows=rows)
+
+
 def trends_chart(trends: Mapping[str, Any], labels: Mapping[str, str], title: str) -> Chart:
     """Published records per year by how they came about: one line (with its own point shape) per kind."""
     data = [

@@ -24,7 +24,13 @@ from django.utils import timezone
 from diffusion import selectors
 from diffusion.maths.adoption_table import AdoptionEvent
 from diffusion.maths.bass import BassFit, adopters_per_year, fit_bass
-from diffusion.maths.categories import bass_boundaries, rogers_categories, walker_scores
+from diffusion.maths.categories import (
+    bass_boundaries,
+    ranks_within,
+    rogers_categories,
+    walker_scores,
+    walker_scores_by_year,
+)
 from diffusion.maths.network import (
     build_network,
     load_region_adjacency,
@@ -213,7 +219,15 @@ def registry_data(
     metrics = organisation_metrics(network, betweenness_sample=sample)
     peers = peer_comparisons(metrics, size_class_of=size_class_of, region_of=region_of)
     events = [AdoptionEvent(str(a.organisation), str(a.family), a.year) for a in adoptions]
-    walker = walker_scores(events, [str(pk) for pk in active])
+    population = [str(pk) for pk in active]
+    walker = walker_scores(events, population)
+    # The dynamic score (as it stood at the end of each year) turned inside out: organisation -> {year: score}.
+    walker_by_year: dict[str, dict[str, float]] = {}
+    for year, scores in walker_scores_by_year(events, population).items():
+        for key, score in scores.items():
+            walker_by_year.setdefault(key, {})[str(year)] = score
+    walker_innovations = Counter(org for org, _family in {(e.organisation, e.innovation) for e in events})
+    walker_ranks = ranks_within(walker, size_class_of)
     community_sizes = Counter(m.community for m in metrics.values())
     sources: dict[str, list[tuple[float, str]]] = {}
     adopters: dict[str, list[tuple[float, str]]] = {}
@@ -237,6 +251,13 @@ def registry_data(
             "community_size": community_sizes[m.community],
             "role": m.role,
             "walker": _finite(walker.get(key)),
+            "walker_by_year": {year: _finite(score) for year, score in walker_by_year.get(key, {}).items()},
+            "walker_innovations": walker_innovations.get(key, 0),  # families it took into use, its own included
+            "walker_rank": (
+                {"rank": walker_ranks[key][0], "of": walker_ranks[key][1], "size_class": size_class_of[key]}
+                if key in walker_ranks
+                else None
+            ),
             "sources": strongest(sources.get(key, [])),
             "adopters": strongest(adopters.get(key, [])),
             "peers": [

@@ -9,4 +9,5 @@ urlpatterns = [
     path("innovations/<int:pk>/", views.family_view, name="family"),
     path("innovations/<int:pk>/family.csv", views.family_csv_view, name="family_csv"),
     path("innovations/<int:pk>/<str:figure>.<str:fmt>", views.figure_view, name="figure"),
+    path("organisations/<int:pk>/innovativeness.<str:fmt>", views.organisation_figure_view, name="organisation_figure"),
 ]

@@ -18,7 +18,7 @@ from diffusion.models import FamilyFigures
 from innovations.models import Innovation
 from innovations.selectors import LineageNode, innovation_visible
 from innovations.views import lineage_drawing
-from organisations.models import Region
+from organisations.models import Organisation, Region
 
 FIGURES = ("per-year", "cumulative", "map", "snapshots")
 FORMATS = ("png", "svg", "csv")
@@ -169,6 +169,29 @@ def figure_view(request: HttpRequest, pk: int, figure: str, fmt: str) -> HttpRes
         table = map_table or charts.per_year_table(stored.data, title)
         return _attachment(pages.table_csv(table), "text/csv; charset=utf-8", f"{name}.csv")
     chart = pages.chart_for(figure, stored.data, family, title)
+    if fmt == "svg":
+        return _attachment(barometer_charts.render_svg(chart), "image/svg+xml", f"{name}.svg")
+    return _attachment(barometer_charts.render_png(chart), "image/png", f"{name}.png")
+
+
+@require_GET
+def organisation_figure_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """An organisation's innovativeness over the years as PNG or SVG, or its table as CSV (stored figures of
+    published records only, as on its page)."""
+    if fmt not in FORMATS:
+        raise Http404(_("There is no such figure."))
+    organisation = Organisation.objects.filter(pk=pk).first()
+    stored = selectors.organisation_figures(pk) if organisation is not None else None
+    series = pages.walker_series(stored.data) if stored is not None else []
+    if organisation is None or not series:
+        raise Http404(_("This organisation has no innovativeness figures yet."))
+    title = pages.walker_title(organisation)
+    name = f"{slugify(str(organisation.name))[:60] or organisation.pk}-innovativeness"
+    if fmt == "csv":
+        return _attachment(
+            pages.table_csv(charts.walker_table(series, title)), "text/csv; charset=utf-8", f"{name}.csv"
+        )
+    chart = charts.walker_chart(series, title)
     if fmt == "svg":
         return _attachment(barometer_charts.render_svg(chart), "image/svg+xml", f"{name}.svg")
     return _attachment(barometer_charts.render_png(chart), "image/png", f"{name}.png")

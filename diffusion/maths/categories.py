@@ -19,6 +19,9 @@ Public interface
     organisation -> innovativeness in [0, 1] (1 = always first).
 ``walker_scores_by_year(events, population, *, standardisation="rank", non_adopters="skip", window=None)``
     year -> (organisation -> score) as it stood at the end of each year: the dynamic version.
+``ranks_within(scores, group_of) -> dict[str, tuple[int, int]]``
+    organisation -> (its rank, how many ranked) among the organisations of its group (e.g. size class) with a
+    score: 1 for the highest, ties sharing the best rank ("1224" ranking).
 
 Rogers (2003, ch. 7)
 --------------------
@@ -85,6 +88,7 @@ __all__ = [
     "CATEGORIES",
     "bass_boundaries",
     "bass_categories",
+    "ranks_within",
     "rogers_categories",
     "rogers_cut_points",
     "walker_scores",
@@ -268,3 +272,20 @@ def walker_scores_by_year(
         return {}
     first, last = int(table.year.min()), int(table.year.max())
     return {year: table.scores(float(year), standardisation, non_adopters, window) for year in range(first, last + 1)}
+
+
+def ranks_within(scores: Mapping[str, float], group_of: Mapping[str, str]) -> dict[str, tuple[int, int]]:
+    """organisation -> (1 + how many of its group scored higher, how many of its group have a score); organisations
+    without a group are left out."""
+    groups: dict[str, list[float]] = {}
+    for organisation, score in scores.items():
+        if group := group_of.get(organisation):
+            groups.setdefault(group, []).append(score)
+    ordered = {group: np.sort(np.asarray(values)) for group, values in groups.items()}
+    result = {}
+    for organisation, score in scores.items():
+        if group := group_of.get(organisation):
+            values = ordered[group]
+            higher = values.size - int(np.searchsorted(values, score, side="right"))
+            result[organisation] = (higher + 1, int(values.size))
+    return result
