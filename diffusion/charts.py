@@ -236,15 +236,15 @@ def snapshot_years(first: int, last: int, count: int = SNAPSHOTS) -> list[int]:
     return sorted({first + math.floor(i * step + 0.5) for i in range(count)})
 
 
-def _snapshot_defs(municipality_years: Mapping[str, int], region_years: Mapping[str, int]) -> str:
+def _snapshot_defs(municipality_years: Mapping[str, int]) -> str:
     """The shapes every small map uses, once: the regions' outlines and the adopting municipalities."""
     fmap = finland_map()
     parts = ["<defs>"]
-    for code, shape in fmap.regions.items():
-        parts.append(f'<path id="{SNAPSHOT_REF}-r{escape(code)}" d="{shape.path}"/>')
+    for code, region in fmap.regions.items():
+        parts.append(f'<path id="{SNAPSHOT_REF}-r{escape(code)}" d="{region.path}"/>')
     for code in sorted(municipality_years):
-        if shape := fmap.municipalities.get(code):
-            parts.append(f'<path id="{SNAPSHOT_REF}-m{escape(code)}" d="{shape.path}"/>')
+        if municipality := fmap.municipalities.get(code):
+            parts.append(f'<path id="{SNAPSHOT_REF}-m{escape(code)}" d="{municipality.path}"/>')
     parts.append("</defs>")
     return "".join(parts)
 
@@ -291,7 +291,7 @@ def snapshot_svgs(
     out = []
     for index, year in enumerate(years):
         previous = years[index - 1] if index else None
-        defs = _snapshot_defs(municipality_years, region_years) if index == 0 else ""
+        defs = _snapshot_defs(municipality_years) if index == 0 else ""
         out.append(
             f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{width:.0f}" height="{height:.0f}" '
             f'viewBox="0 0 {width:.0f} {height:.0f}">{defs}'
@@ -333,7 +333,7 @@ def snapshot_maps(
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" '
         f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" font-family="{FONT}">',
         f"<title>{escape(title)}</title>",
-        _snapshot_defs(municipality_years, region_years),
+        _snapshot_defs(municipality_years),
         f'<rect width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
     ]
     for index, line in enumerate(header):

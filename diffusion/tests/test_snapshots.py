@@ -48,11 +48,11 @@ def spread(db: None) -> tuple[Innovation, dict[str, int], Organisation]:
     and by a company in the first one's region in 2016; returns the root, each municipality's year and the company."""
     places = municipalities(9)
     root = InnovationFactory.create(owner=places[0], introduced_on=datetime.date(2012, 2, 1))
-    years = {places[0].municipality_code: 2012}
+    years = {str(places[0].municipality_code): 2012}
     for index, organisation in enumerate(places[1:]):
         year = 2013 + index
         AdoptionFactory.create(source=root, adopter=organisation, adopted_on=datetime.date(year, 6, 1))
-        years[organisation.municipality_code] = year
+        years[str(organisation.municipality_code)] = year
     uusimaa = places[0].region
     company = OrganisationFactory.create(kind=OrganisationKind.COMPANY, region=uusimaa)
     AdoptionFactory.create(source=root, adopter=company, adopted_on=datetime.date(2016, 6, 1))
@@ -68,6 +68,7 @@ def figure_url(pk: int, fmt: str, lang: str = "fi") -> str:
 def test_the_stored_figures_keep_where_and_when(spread: tuple[Innovation, dict[str, int], Organisation]) -> None:
     root, years, company = spread
     data = FamilyFigures.objects.get(root_id=root.pk).data
+    assert company.region is not None
     assert data["places"]["municipalities"] == years
     assert data["places"]["regions"] == {company.region.code: 2016}
 
@@ -129,7 +130,8 @@ def test_the_csv_is_the_table_behind_the_maps(
     assert by_year[2020][2:] == ["No"] * 5 + ["Yes"]
     (region_row,) = [row for row in rows[1:] if row[0].startswith("Other organisations")]
     assert region_row[1] == "2016"
-    assert company.region.name_fi in region_row[0]
+    assert company.region is not None
+    assert str(company.region.name_fi) in region_row[0]
 
 
 def test_the_images_are_the_small_maps(client: Client, spread: tuple[Innovation, dict[str, int], Organisation]) -> None:
