@@ -28,7 +28,6 @@ from diffusion.maths.categories import (
     bass_boundaries,
     ranks_within,
     rogers_categories,
-    walker_scores,
     walker_scores_by_year,
 )
 from diffusion.maths.network import (
@@ -219,11 +218,12 @@ def registry_data(
     metrics = organisation_metrics(network, betweenness_sample=sample)
     peers = peer_comparisons(metrics, size_class_of=size_class_of, region_of=region_of)
     events = [AdoptionEvent(str(a.organisation), str(a.family), a.year) for a in adoptions]
-    population = [str(pk) for pk in active]
-    walker = walker_scores(events, population)
-    # The dynamic score (as it stood at the end of each year) turned inside out: organisation -> {year: score}.
+    # Walker's score as it stood at the end of each year; the last year's is the static score (the module's
+    # definition), so the adoption table is built once. Turned inside out: organisation -> {year: score}.
+    dynamic = walker_scores_by_year(events, [str(pk) for pk in active])
+    walker = dynamic[max(dynamic)] if dynamic else {}
     walker_by_year: dict[str, dict[str, float]] = {}
-    for year, scores in walker_scores_by_year(events, population).items():
+    for year, scores in dynamic.items():
         for key, score in scores.items():
             walker_by_year.setdefault(key, {})[str(year)] = score
     walker_innovations = Counter(org for org, _family in {(e.organisation, e.innovation) for e in events})

@@ -79,7 +79,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from diffusion.maths.adoption_table import AdoptionEvent, first_adoptions
 from diffusion.maths.bass import BassFit
@@ -202,13 +201,24 @@ class _Table:
         self.year: npt.NDArray[np.float64] = np.array([e.year for e in kept], dtype=np.float64)
         # Mid-ranks within each innovation: a period's adopters share the mean of their ranks. They do not change
         # when later adopters arrive, which is what makes the dynamic version a matter of counting.
+        # Vectorised (a loop of rankdata per innovation took half a minute at 200,000 innovations): in the order by
+        # innovation and year, a record's position within its innovation, and each run of the same (innovation,
+        # year) gets the mean of its first and last positions.
         self.rank = np.empty(len(kept))
         order = np.lexsort((self.year, self.innovation))
-        sorted_innovation = self.innovation[order]
-        boundaries = np.flatnonzero(np.diff(sorted_innovation)) + 1
-        for chunk in np.split(order, boundaries):
-            if chunk.size:
-                self.rank[chunk] = stats.rankdata(self.year[chunk], method="average")
+        innovation_sorted, year_sorted = self.innovation[order], self.year[order]
+        at = np.arange(order.size)
+        new_innovation = np.ones(order.size, dtype=bool)
+        new_innovation[1:] = innovation_sorted[1:] != innovation_sorted[:-1]
+        position = at - np.maximum.accumulate(np.where(new_innovation, at, 0)) + 1
+        new_run = new_innovation.copy()
+        new_run[1:] |= year_sorted[1:] != year_sorted[:-1]
+        run = np.cumsum(new_run) - 1
+        run_first = position[new_run]
+        run_end = np.ones(order.size, dtype=bool)  # a run ends where the next begins, or at the end
+        run_end[:-1] = new_run[1:]
+        run_last = position[run_end]
+        self.rank[order] = (run_first[run] + run_last[run]) / 2.0
 
     def scores(
         self, until: float, standardisation: str, non_adopters: str, window: int | None = None

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from scipy import stats
 
 from diffusion import selectors, services
 from diffusion.maths.adoption_table import AdoptionEvent, first_adoptions
@@ -42,6 +43,26 @@ def test_each_year_is_the_static_score_of_the_adoptions_made_by_then(seed: int, 
         assert scores == pytest.approx(walker_scores(upto, population, standardisation=standardisation))
     # At the last year the dynamic score is the static one (the module's definition).
     assert dynamic[last] == pytest.approx(walker_scores(events, population, standardisation=standardisation))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_rank_score_equals_a_plain_per_innovation_rankdata(seed: int) -> None:
+    """Independently of the module's vectorised mid-ranks: scipy's average ranks innovation by innovation."""
+    rng = random.Random(seed)
+    population = [f"o{i}" for i in range(15)]
+    events = [
+        AdoptionEvent(rng.choice(population), f"i{rng.randrange(8)}", rng.randrange(2005, 2012)) for _ in range(60)
+    ]
+    kept = first_adoptions(events)
+    z: dict[str, list[float]] = {}
+    for innovation in {e.innovation for e in kept}:
+        adopters = [e for e in kept if e.innovation == innovation]
+        ranks = stats.rankdata([e.year for e in adopters], method="average")
+        n = len(adopters)
+        for event, rank in zip(adopters, ranks, strict=True):
+            z.setdefault(event.organisation, []).append(1.0 if n == 1 else (n - rank) / (n - 1))
+    expected = {org: sum(values) / len(values) for org, values in z.items()}
+    assert walker_scores(events, population) == pytest.approx(expected)
 
 
 def test_ranks_within_a_group_by_hand() -> None:
@@ -105,9 +126,11 @@ def test_the_stored_figures_equal_a_direct_call(world: dict[str, Any]) -> None:
     population = sorted({str(a.organisation) for a in adoptions})
     direct = walker_scores_by_year(events, population)
     stored = {str(o.organisation_id): o.data for o in OrganisationFigures.objects.all()}
+    static = walker_scores(events, population)
     for key in population:
         expected = {str(year): scores[key] for year, scores in direct.items() if key in scores}
         assert stored[key]["walker_by_year"] == pytest.approx(expected)
+        assert stored[key]["walker"] == pytest.approx(static[key])
     assert stored[str(world["b"].pk)]["walker_innovations"] == 2
 
 
