@@ -191,8 +191,13 @@ def test_the_downloads(client: Client, world: dict[str, Any]) -> None:
     assert rows == [["Year", "Innovativeness (0–100)"], ["2018", "0"], ["2019", "50"], ["2020", "67"]]
     png = client.get(reverse("diffusion:organisation_figure", kwargs={"pk": pk, "fmt": "png"}))
     assert png.content.startswith(b"\x89PNG")
-    svg = client.get(reverse("diffusion:organisation_figure", kwargs={"pk": pk, "fmt": "svg"}))
-    assert b"<svg" in svg.content
+    with translation.override("en"):
+        svg = client.get(reverse("diffusion:organisation_figure", kwargs={"pk": pk, "fmt": "svg"})).content.decode()
+    assert svg.startswith("<svg")
+    assert f"<title>Innovativeness of {world['b'].name_en} at the end of each year" in svg
+    assert svg.count("<circle") == 3  # a point a year: 2018, 2019, 2020
+    for year in ("2018", "2019", "2020"):
+        assert f">{year}</text>" in svg
     for bad in (
         reverse("diffusion:organisation_figure", kwargs={"pk": pk, "fmt": "exe"}),
         reverse("diffusion:organisation_figure", kwargs={"pk": 987654, "fmt": "png"}),
