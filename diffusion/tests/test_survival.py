@@ -34,9 +34,9 @@ def test_nobody_adopted_and_empty() -> None:
     summary = summarise([3.0, 4.0], [False, False])
     assert (summary.median, summary.q1, summary.remaining, summary.unobserved_share) == (None, None, 1.0, 1.0)
     assert summarise([], []).total == 0
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="length"):
         kaplan_meier([1.0], [True, False])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="negative"):
         kaplan_meier([-1.0], [True])
 
 
