@@ -378,7 +378,7 @@ def travel_chart(counts: Sequence[tuple[str, int]], title: str) -> Chart:
     layers = [
         _layer(
             alt.MarkDef(type="bar", color=PRIMARY),
-            y=alt.Y("distance:N", title=None, sort=[d["distance"] for d in data], axis=alt.Axis(labelLimit=0)),
+            y=alt.Y("distance:N", title=None, sort=[label for label, _n in counts], axis=alt.Axis(labelLimit=0)),
             x=alt.X("adoptions:Q", title=_("Adoptions"), axis=alt.Axis(grid=True, tickMinStep=1)),
         )
     ]

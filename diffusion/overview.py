@@ -98,9 +98,9 @@ def figure(data: Mapping[str, Any], name: str, region_names: Mapping[str, str] |
             return None
         title = _("Which types and themes of innovation spread fastest")
         rows = data["spread_by_group"]
-        labels = group_labels(rows)
+        groups = group_labels(rows)
         return OverviewFigure(
-            name, title, lambda: charts.spread_chart(rows, labels, title), charts.spread_table(rows, labels, title)
+            name, title, lambda: charts.spread_chart(rows, groups, title), charts.spread_table(rows, groups, title)
         )
     return None
 
