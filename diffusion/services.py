@@ -10,9 +10,11 @@ after a response they are recomputed at most once per `REGISTRY_MIN_INTERVAL`, a
 """
 
 import datetime
+import itertools
 import logging
 import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -254,19 +256,15 @@ def time_to_adoption(timings: list[FamilyTiming]) -> dict[str, Any]:
     }
 
 
-def spread_by_group(timings: list[FamilyTiming]) -> list[dict[str, Any]]:
-    """Per innovation type and theme of the original: families, adopters per family and the median time to the
-    first adoption; fastest first (a median nobody reached last), groups under SMALL_GROUP families marked."""
+def spread_rows(timings: list[FamilyTiming], classified: Iterable[tuple[str, str, int]]) -> list[dict[str, Any]]:
+    """Per (dimension, code) of the originals — `classified` gives (dimension, code, innovation id) — families,
+    adopters per family and the median time to the first adoption; fastest first (a median nobody reached last),
+    groups under SMALL_GROUP families marked."""
     roots = {t.root: t for t in timings}
     groups: dict[tuple[str, str], list[FamilyTiming]] = {}
-    types = Classification.objects.filter(dimension=Dimension.TYPE, innovation__status=Status.PUBLISHED)
-    for pk, code in types.values_list("innovation_id", "code").iterator(chunk_size=5000):
+    for dimension, code, pk in classified:
         if pk in roots:
-            groups.setdefault(("type", code), []).append(roots[pk])
-    themes = Innovation.themes.through.objects.filter(innovation__status=Status.PUBLISHED)
-    for pk, slug in themes.values_list("innovation_id", "theme__slug").iterator(chunk_size=5000):
-        if pk in roots:
-            groups.setdefault(("theme", slug), []).append(roots[pk])
+            groups.setdefault((dimension, code), []).append(roots[pk])
     rows = []
     for (dimension, code), group in groups.items():
         summary = _summary(group)
@@ -285,6 +283,21 @@ def spread_by_group(timings: list[FamilyTiming]) -> list[dict[str, Any]]:
         key=lambda r: (r["median"] is None, r["median"] or 0.0, -r["adopters_per_family"], r["dimension"], r["code"])
     )
     return rows
+
+
+def spread_by_group(timings: list[FamilyTiming]) -> list[dict[str, Any]]:
+    """Which innovation types and themes spread fastest: `spread_rows` over the published records' types and
+    themes (two queries)."""
+    types = Classification.objects.filter(dimension=Dimension.TYPE, innovation__status=Status.PUBLISHED)
+    themes = Innovation.themes.through.objects.filter(innovation__status=Status.PUBLISHED)
+    classified = itertools.chain(
+        (("type", code, pk) for pk, code in types.values_list("innovation_id", "code").iterator(chunk_size=5000)),
+        (
+            ("theme", slug, pk)
+            for pk, slug in themes.values_list("innovation_id", "theme__slug").iterator(chunk_size=5000)
+        ),
+    )
+    return spread_rows(timings, classified)
 
 
 def registry_data(
