@@ -117,7 +117,13 @@ def time_to_adoption_text(data: Mapping[str, Any]) -> str:
         "q3": charts.years_text(overall["q3"]),
         "share": share_text(overall["unadopted_share"]),
     }
-    if overall["median"] is None:
+    if overall["median"] is None and overall["q1"] is not None:
+        first = _(
+            "Of %(families)s innovations, a quarter were adopted by another organisation within %(q1)s years of "
+            "their introduction; fewer than half have been adopted so far, so the time by which half are is not "
+            "known yet."
+        )
+    elif overall["median"] is None:
         first = _(
             "Of %(families)s innovations, fewer than half have been adopted by another organisation so far, so "
             "the typical time to the first adoption is not known yet."

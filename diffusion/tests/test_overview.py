@@ -201,3 +201,35 @@ def test_the_registry_api_has_the_new_figures(client: Client, world: dict[str, A
     assert body["time_to_adoption"]["overall"]["families"] == 4
     assert body["spread_by_group"][0]["code"] == "service"
     assert body["small_group"] == services.SMALL_GROUP
+
+
+def test_the_sentence_is_honest_about_what_is_not_known() -> None:
+    from diffusion.overview import time_to_adoption_text
+
+    def text(**overall: Any) -> str:
+        base = {"families": 10, "q1": None, "median": None, "q3": None, "unadopted_share": 0.8}
+        with translation.override("en"):
+            return time_to_adoption_text({"time_to_adoption": {"overall": {**base, **overall}}})
+
+    assert "fewer than half" in text()
+    assert "within 5.2 years" in text(q1=5.2)
+    assert "fewer than half" in text(q1=5.2)
+    assert "half within 2.0 years" in text(q1=1.0, median=2.0)
+    assert "three quarters within 4.5 years" in text(q1=1.0, median=2.0, q3=4.5)
+    assert "80%" in text()
+    assert time_to_adoption_text({}) == ""
+
+
+def test_figures_stored_before_this_change_show_what_they_have(client: Client, world: dict[str, Any]) -> None:
+    """Stored registry figures from an older version (no flow matrix, time or groups) are shown without them,
+    not a server error; their downloads are 404 until the next recomputation."""
+    stored = RegistryFigures.objects.get(pk=1)
+    for key in ("flow_matrix", "time_to_adoption", "spread_by_group", "small_group"):
+        stored.data.pop(key)
+    stored.save()
+    response = client.get(_address("diffusion:overview"))
+    assert response.status_code == 200
+    assert 'id="figure-trends-title"' in response.content.decode()
+    assert 'id="figure-time-to-adoption-title"' not in response.content.decode()
+    assert client.get(_address("diffusion:overview_figure", figure="flows", fmt="svg")).status_code == 404
+    assert client.get("/api/v1/diffusion/registry").json()["time_to_adoption"] is None
