@@ -15,6 +15,7 @@ import altair as alt
 from django.utils import formats
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from barometer.charts import (
     CONFIG,
@@ -426,11 +427,22 @@ def flows_heatmap(matrix: Mapping[str, Any], names: Mapping[str, str], title: st
     return Chart(title, _chart(layers, data, title, height=step, width=step))
 
 
-def flows_table(flows: Sequence[Sequence[Any]], names: Mapping[str, str], caption: str) -> Table:
-    """Every flow between regions that happened, largest first (the heat map's figures as a list)."""
+def flows_table(
+    flows: Sequence[Sequence[Any]], names: Mapping[str, str], caption: str, *, limit: int | None = None
+) -> Table:
+    """The flows between regions that happened, largest first (the heat map's figures as a list); with `limit`,
+    the largest ones and a closing row for the rest (the page: every pair of regions would be hundreds of rows)."""
     ordered = sorted(flows, key=lambda f: (-f[2], names.get(f[0], f[0]), names.get(f[1], f[1])))
+    shown, rest = (ordered, []) if limit is None else (ordered[:limit], ordered[limit:])
+    foot = []
+    if rest:
+        label = ngettext("The other %(pairs)s pair of regions", "The other %(pairs)s pairs of regions", len(rest)) % {
+            "pairs": number(len(rest))
+        }
+        foot.append([label, "", number(sum(n for _s, _t, n in rest))])
     return Table(
         caption=caption,
         head=[_("From the region"), _("To the region"), _("Adoptions")],
-        rows=[(names.get(source, source), [names.get(target, target), number(n)]) for source, target, n in ordered],
+        rows=[(names.get(source, source), [names.get(target, target), number(n)]) for source, target, n in shown],
+        foot=foot,
     )

@@ -19,6 +19,7 @@ from innovations.vocabulary import InnovationType
 from organisations.models import Region
 
 TRAVEL = ("same_region", "neighbouring", "across_country", "unknown")
+FLOWS_LISTED = 20  # pairs of regions in the page's table (the heat map and the CSV have them all)
 FIGURES = ("trends", "travel", "flows", "time-to-adoption", "types-and-themes")
 
 
@@ -28,6 +29,11 @@ class OverviewFigure:
     title: str
     chart: Callable[[], Chart]  # drawn only when wanted (the CSV download needs only the table)
     table: Table
+    full_table: Table | None = None  # the CSV's, when the page's table is shortened
+
+    @property
+    def csv_table(self) -> Table:
+        return self.full_table or self.table
 
 
 def _travel_labels() -> dict[str, str]:
@@ -80,6 +86,7 @@ def figure(data: Mapping[str, Any], name: str, region_names: Mapping[str, str] |
             name,
             title,
             lambda: charts.flows_heatmap(data["flow_matrix"], names, title),
+            charts.flows_table(data["region_flows"], names, title, limit=FLOWS_LISTED),
             charts.flows_table(data["region_flows"], names, title),
         )
     if name == "time-to-adoption":

@@ -206,7 +206,7 @@ def overview_figure_view(request: HttpRequest, figure: str, fmt: str) -> HttpRes
         raise Http404(_("The figures have not been computed yet."))
     name = f"diffusion-{figure}"
     if fmt == "csv":
-        return _attachment(pages.table_csv(found.table), "text/csv; charset=utf-8", f"{name}.csv")
+        return _attachment(pages.table_csv(found.csv_table), "text/csv; charset=utf-8", f"{name}.csv")
     chart = found.chart()
     if fmt == "svg":
         return _attachment(barometer_charts.render_svg(chart), "image/svg+xml", f"{name}.svg")

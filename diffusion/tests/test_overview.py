@@ -233,3 +233,17 @@ def test_figures_stored_before_this_change_show_what_they_have(client: Client, w
     assert 'id="figure-time-to-adoption-title"' not in response.content.decode()
     assert client.get(_address("diffusion:overview_figure", figure="flows", fmt="svg")).status_code == 404
     assert client.get("/api/v1/diffusion/registry").json()["time_to_adoption"] is None
+
+
+def test_the_pages_flow_table_lists_the_largest_and_sums_the_rest() -> None:
+    from diffusion.charts import flows_table
+
+    flows = [[f"{i:02d}", "99", i + 1] for i in range(25)]
+    with translation.override("en"):
+        short = flows_table(flows, {}, "Flows", limit=20)
+        full = flows_table(flows, {}, "Flows")
+    assert len(short.rows) == 20
+    assert short.rows[0] == ("24", ["99", "25"])  # the largest first
+    assert short.foot == [["The other 5 pairs of regions", "", "15"]]  # 1 + 2 + 3 + 4 + 5
+    assert len(full.rows) == 25
+    assert not full.foot
