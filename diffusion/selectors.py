@@ -32,7 +32,7 @@ from diffusion.models import (
 )
 from innovations.models import Adoption, CatalogueEntry, Innovation
 from innovations.vocabulary import Novelty, Status
-from organisations.models import Organisation
+from organisations.models import Network, Organisation
 
 # Deeper than any real lineage; only a guard against a cycle that the services already refuse.
 MAX_DEPTH = 1000
@@ -392,6 +392,10 @@ def years(day: datetime.date) -> float:
     return day.toordinal() / 365.25
 
 
+def from_years(time: float) -> datetime.date:
+    return datetime.date.fromordinal(round(time * 365.25))
+
+
 def inference_records(adoptions: list[RegistryAdoption]) -> list[Record]:
     """Every published record for the source inference (three queries): when it was taken into use (the recorded
     adoption's date, else its introduction date), its published family, its types and title, and whether it says
@@ -454,3 +458,9 @@ def source_suggestions_for(*, user: Any, innovation: Innovation) -> list[SourceS
     if innovation.status != Status.PUBLISHED or not user.has_perm("innovations.change_innovation", innovation):
         return []
     return list(source_suggestions_visible(user=user).filter(record=innovation).order_by("-score", "pk"))
+
+
+def network_names(suggestions: Iterable[SourceSuggestion]) -> dict[int, str]:
+    """The names of the networks the suggestions' reasons mention (one query)."""
+    ids = {pk for suggestion in suggestions for pk in suggestion.reason.get("networks", [])}
+    return {n.pk: n.name for n in Network.objects.filter(pk__in=ids)} if ids else {}

@@ -407,6 +407,7 @@ def source_suggestions_data(adoptions: list[selectors.RegistryAdoption]) -> dict
                     "score": _finite(suggestion.tie_score) or 0.0,
                     "reason": {
                         "delay_days": round(suggestion.delay * 365.25),
+                        "source_date": selectors.from_years(source.time).isoformat(),
                         "tie_support": suggestion.tie_support,
                         "similarity": _finite(joined.similarity.get((record_id, family))),
                         "same_region": organisations.get(a) is not None
