@@ -426,7 +426,7 @@ def store_source_suggestions(per_record: dict[int, list[dict[str, Any]]], versio
     and a pair once decided is never suggested again: a dismissed suggestion does not come back."""
     decided = set(SourceSuggestion.objects.exclude(state=SuggestionState.OPEN).values_list("record_id", "source_id"))
     SourceSuggestion.objects.filter(state=SuggestionState.OPEN).delete()
-    rows = []
+    rows: list[SourceSuggestion] = []
     for record_id, items in per_record.items():
         fresh = [item for item in items if (record_id, item["source"]) not in decided][:SOURCES_KEPT]
         rows.extend(
