@@ -9,6 +9,7 @@ after a response they are recomputed at most once per `REGISTRY_MIN_INTERVAL`, a
 (`REGISTRY_AFTER_RESPONSE_LIMIT`); cron catches the rest (and, later, the task queue).
 """
 
+import dataclasses
 import datetime
 import logging
 import math
@@ -38,7 +39,7 @@ from diffusion.maths.network import (
     travel_distances,
 )
 from diffusion.maths.recommend import OrganisationFeatures, Reason, fit_recommender
-from diffusion.maths.unrecorded import join_unsourced, suggested_sources
+from diffusion.maths.unrecorded import join_unsourced, network_candidates, suggested_sources
 from diffusion.models import (
     FamilyFigures,
     FamilySuggestions,
@@ -373,6 +374,44 @@ def source_ties_k(cascades: dict[str, dict[str, float]]) -> int:
     return min(SOURCE_TIES, 2 * slots)
 
 
+@dataclasses.dataclass(frozen=True)
+class Relations:
+    """Who knows whom, for the source inference's candidate ties and the suggestions' reasons."""
+
+    region_of: dict[int, int | None]
+    networks_of: dict[int, set[int]]
+    partners: set[frozenset[int]]
+
+    @classmethod
+    def read(cls) -> "Relations":
+        networks_of: dict[int, set[int]] = {}
+        for organisation_id, network_id in NetworkMembership.objects.values_list("organisation_id", "network_id"):
+            networks_of.setdefault(organisation_id, set()).add(network_id)
+        partners = {
+            frozenset(pair)
+            for pair in Partnership.objects.filter(innovation__status=Status.PUBLISHED).values_list(
+                "innovation__owner_id", "organisation_id"
+            )
+        }
+        return cls(dict(Organisation.objects.values_list("pk", "region_id")), networks_of, partners)
+
+    def same_region(self, a: int, b: int) -> bool:
+        return self.region_of.get(a) is not None and self.region_of.get(a) == self.region_of.get(b)
+
+    def networks(self, a: int, b: int) -> list[int]:
+        return sorted(self.networks_of.get(a, set()) & self.networks_of.get(b, set()))
+
+    def related(self, a: str, b: str) -> bool:
+        x, y = int(a), int(b)
+        return self.same_region(x, y) or bool(self.networks(x, y)) or frozenset((x, y)) in self.partners
+
+
+def infer_source_ties(cascades: dict[str, dict[str, float]], relations: Relations) -> list[Any]:
+    """NetInf over the whole registry's cascades, its ties restricted to those with a network, region or partner
+    relation or from a cascade's first adopter (`network_candidates`)."""
+    return infer_ties(cascades, k=source_ties_k(cascades), candidates=network_candidates(cascades, relations.related))
+
+
 def source_suggestions_data(adoptions: list[selectors.RegistryAdoption]) -> dict[int, list[dict[str, Any]]]:
     """Per published record with no recorded source: its likely sources, best first (not yet cut to
     SOURCES_KEPT: decided ones are left out first), each with its reason as data."""
@@ -380,19 +419,10 @@ def source_suggestions_data(adoptions: list[selectors.RegistryAdoption]) -> dict
     if not joined.joined:
         return {}
     cascades = joined.cascades
-    ties = infer_ties(cascades, k=source_ties_k(cascades))
+    relations = Relations.read()
+    ties = infer_source_ties(cascades, relations)
     found = suggested_sources(records, joined, suggest_sources(cascades, ties), kept=len(cascades))
     by_id = {record.id: record for record in records}
-    organisations = dict(Organisation.objects.values_list("pk", "region_id"))
-    networks_of: dict[int, set[int]] = {}
-    for organisation_id, network_id in NetworkMembership.objects.values_list("organisation_id", "network_id"):
-        networks_of.setdefault(organisation_id, set()).add(network_id)
-    partners = {
-        frozenset(pair)
-        for pair in Partnership.objects.filter(innovation__status=Status.PUBLISHED).values_list(
-            "innovation__owner_id", "organisation_id"
-        )
-    }
     out: dict[int, list[dict[str, Any]]] = {}
     for record_id, items in found.items():
         record = by_id[record_id]
@@ -400,7 +430,6 @@ def source_suggestions_data(adoptions: list[selectors.RegistryAdoption]) -> dict
         for source_id, suggestion in items:
             source = by_id[source_id]
             a, b = record.organisation, source.organisation
-            family = str(source.family)
             rows.append(
                 {
                     "source": source_id,
@@ -409,11 +438,10 @@ def source_suggestions_data(adoptions: list[selectors.RegistryAdoption]) -> dict
                         "delay_days": round(suggestion.delay * 365.25),
                         "source_date": selectors.from_years(source.time).isoformat(),
                         "tie_support": suggestion.tie_support,
-                        "similarity": _finite(joined.similarity.get((record_id, family))),
-                        "same_region": organisations.get(a) is not None
-                        and organisations.get(a) == organisations.get(b),
-                        "networks": sorted(networks_of.get(a, set()) & networks_of.get(b, set())),
-                        "partners": frozenset((a, b)) in partners,
+                        "similarity": _finite(joined.similarity.get((record_id, str(source.family)))),
+                        "same_region": relations.same_region(a, b),
+                        "networks": relations.networks(a, b),
+                        "partners": frozenset((a, b)) in relations.partners,
                     },
                 }
             )

@@ -8,6 +8,9 @@ Public interface
         cascades: family -> {organisation: earliest time}; each unsourced record joined to the families of the most
         similar earlier records of other organisations (same type when both have one, title similarity by
         `ideas.similarity`): `joined[record id] = [family, …]`.
+    network_candidates(cascades, related) -> set[(source organisation, target organisation)]
+        the ties NetInf may choose: u before v in some cascade, and u that cascade's first adopter or `related(u, v)`
+        (same region, a shared network, partners).
     suggested_sources(records, joined, suggestions, *, kept) -> {record id: [(source record id, SuggestedSource)]}
         the suggestions of `inference.suggest_sources` put back on records: per unsourced record and family it
         joined, the source organisation's earliest earlier record of that family; best tie score first, at most
@@ -20,7 +23,7 @@ family its organisation already has a record of (then it is not that family's ad
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from diffusion.maths.inference import SuggestedSource
@@ -95,6 +98,24 @@ def join_unsourced(
     for family, organisation, time in additions:
         _add(cascades[family], organisation, time)
     return result
+
+
+def network_candidates(
+    cascades: Mapping[str, Mapping[str, float]], related: Callable[[str, str], bool]
+) -> set[tuple[str, str]]:
+    """Timing alone ranks the nearest earlier adopter first; people learn from those they know, and from the
+    original's owner, whom everybody sees. On the demo registry's held-out lineage this restriction takes the true
+    source from 1 % to 8 % first and from 2 % to 13 % among three (docs/benchmarks.md)."""
+    pairs: set[tuple[str, str]] = set()
+    for times in cascades.values():
+        if len(times) < 2:
+            continue
+        first = min(times.values())
+        for v, tv in times.items():
+            for u, tu in times.items():
+                if tu < tv and (tu == first or related(u, v)):
+                    pairs.add((u, v))
+    return pairs
 
 
 def suggested_sources(

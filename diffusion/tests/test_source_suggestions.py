@@ -13,11 +13,11 @@ from django.urls import reverse
 from accounts.models import Role
 from diffusion import selectors, services
 from diffusion.maths.inference import infer_ties, suggest_sources
-from diffusion.maths.unrecorded import join_unsourced, suggested_sources
+from diffusion.maths.unrecorded import join_unsourced, network_candidates, suggested_sources
 from diffusion.models import SourceSuggestion, SuggestionState
-from innovations.models import Adoption, Innovation, LineageProposal, ProposalState
+from innovations.models import Adoption, Innovation, LineageProposal, Partnership, ProposalState
 from innovations.vocabulary import Novelty, Status
-from organisations.models import Organisation
+from organisations.models import NetworkMembership, Organisation
 from tests.factories import AdoptionFactory, InnovationFactory, MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,8 @@ def titled(suffix: str) -> dict[str, str]:
 def scenario(org_a: Organisation, editor_a: Any) -> Scenario:
     origin = OrganisationFactory.create()
     root = InnovationFactory.create(owner=origin, introduced_on=datetime.date(2014, 2, 1), **titled(""))
-    adopters = [OrganisationFactory.create() for _ in range(4)]
+    # Each in a region of its own, but the second in org_a's region.
+    adopters = [OrganisationFactory.create(**({"region": org_a.region} if n == 1 else {})) for n in range(4)]
     for n, org in enumerate(adopters):
         AdoptionFactory.create(source=root, adopter=org, adopted_on=datetime.date(2015 + n, 3, 1))
     draft = InnovationFactory.create(
@@ -59,11 +60,27 @@ def scenario(org_a: Organisation, editor_a: Any) -> Scenario:
 
 
 def direct(adoptions: list[selectors.RegistryAdoption]) -> dict[int, list[int]]:
-    """The maths called directly on the same records, independently of the services' storing."""
+    """The maths called directly on the same records, with the relations read here independently of the
+    services (region, shared network, partners)."""
     records = selectors.inference_records(adoptions)
     joined = join_unsourced(records)
+    region = dict(Organisation.objects.values_list("pk", "region_id"))
+    networks: dict[int, set[int]] = {}
+    for org, network in NetworkMembership.objects.values_list("organisation_id", "network_id"):
+        networks.setdefault(org, set()).add(network)
+    partners = {frozenset(p) for p in Partnership.objects.values_list("innovation__owner_id", "organisation_id")}
+
+    def related(u: str, v: str) -> bool:
+        a, b = int(u), int(v)
+        same = region[a] is not None and region[a] == region[b]
+        return same or bool(networks.get(a, set()) & networks.get(b, set())) or frozenset((a, b)) in partners
+
     slots = sum(len(t) - 1 for t in joined.cascades.values() if len(t) > 1)
-    ties = infer_ties(joined.cascades, k=min(services.SOURCE_TIES, 2 * slots))
+    ties = infer_ties(
+        joined.cascades,
+        k=min(services.SOURCE_TIES, 2 * slots),
+        candidates=network_candidates(joined.cascades, related),
+    )
     found = suggested_sources(records, joined, suggest_sources(joined.cascades, ties), kept=services.SOURCES_KEPT)
     return {record: [source for source, _s in items] for record, items in found.items()}
 
@@ -77,9 +94,13 @@ def test_stored_suggestions_equal_the_maths_and_skip_drafts(scenario: Scenario) 
     sources = stored[scenario.record.pk]
     family = {scenario.root.pk, *Adoption.objects.filter(source=scenario.root).values_list("result_id", flat=True)}
     assert set(sources) <= family
-    # The latest earlier adopter (2018) is the likeliest under the exponential model with one tie each.
-    latest = Adoption.objects.get(source=scenario.root, result__owner=scenario.adopters[-1]).result_id
-    assert sources[0] == latest
+    # Only the original's owner and the adopter in org_a's region may be tied to org_a; of those, the nearer in
+    # time (2016, not the original of 2014) is the likeliest. The latest earlier adopter (2018) is no candidate.
+    neighbour = Adoption.objects.get(source=scenario.root, result__owner=scenario.adopters[1]).result_id
+    assert sources == [neighbour]
+    row = SourceSuggestion.objects.get(record=scenario.record)
+    assert row.reason["same_region"] is True
+    assert row.reason["source_date"] == "2016-03-01"
     assert scenario.draft.pk not in {s for rows in stored.values() for s in rows}
     assert not SourceSuggestion.objects.filter(record__status=Status.DRAFT).exists()
 
