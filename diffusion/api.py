@@ -531,7 +531,8 @@ def live_barometer_read(
 class SourceReasonOut(Schema):
     """Why the source is suggested, as data: its adoption came `delay_days` before this record's (on
     `source_date`); `tie_support` adoptions in the registry the inferred learning tie explains; title similarity
-    (0…1); same region; networks both belong to; whether they have been partners in a published innovation."""
+    (0…1); same region; networks both belong to; whether they have been partners in a published innovation; whether
+    it was the family's first adopter."""
 
     delay_days: int
     source_date: date | None
@@ -540,6 +541,7 @@ class SourceReasonOut(Schema):
     same_region: bool
     networks: list[int]
     partners: bool
+    first: bool = Field(..., description="The source was the first in the registry to take the innovation into use.")
 
 
 class SourceSuggestionOut(Schema):
@@ -577,6 +579,7 @@ def _suggestion_out(suggestion: SourceSuggestion, networks: dict[int, str]) -> d
             "same_region": bool(reason.get("same_region")),
             "networks": reason.get("networks", []),
             "partners": bool(reason.get("partners")),
+            "first": bool(reason.get("first")),
         },
         "text": pages.source_reason_sentences(reason, suggestion.source.owner, networks),
         "state": suggestion.state,

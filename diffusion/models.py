@@ -152,7 +152,8 @@ class SourceSuggestion(models.Model):
     record = models.ForeignKey("innovations.Innovation", on_delete=models.CASCADE, related_name="source_suggestions")
     source = models.ForeignKey("innovations.Innovation", on_delete=models.CASCADE, related_name="+")
     score = models.FloatField(default=0.0)  # the inferred tie's gain of log-likelihood
-    # {"delay_days": n, "tie_support": n, "similarity": x, "same_region": bool, "networks": [ids], "partners": bool}
+    # {"delay_days": n, "source_date": iso, "tie_support": n, "similarity": x, "same_region": bool, "networks": [ids],
+    #  "partners": bool, "first": bool}
     reason = models.JSONField(default=dict)
     state = models.CharField(
         _("state"), max_length=16, choices=SuggestionState.choices, default=SuggestionState.OPEN, db_index=True

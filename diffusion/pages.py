@@ -398,6 +398,8 @@ def source_reason_sentences(reason: Mapping[str, Any], source_owner: Any, networ
                 "interval": _interval(int(reason.get("delay_days", 0))),
             }
         )
+    if reason.get("first"):
+        sentences.append(_("It was the first in the registry to take it into use."))
     support = int(reason.get("tie_support") or 0)
     if support > 1:
         sentences.append(

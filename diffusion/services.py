@@ -442,6 +442,8 @@ def source_suggestions_data(adoptions: list[selectors.RegistryAdoption]) -> dict
                         "same_region": relations.same_region(a, b),
                         "networks": relations.networks(a, b),
                         "partners": frozenset((a, b)) in relations.partners,
+                        # The family's first adopter: whom everybody sees (a candidate tie without a relation).
+                        "first": source.time <= min(cascades[str(source.family)].values()),
                     },
                 }
             )
