@@ -452,25 +452,27 @@ def source_suggestions_data(adoptions: list[selectors.RegistryAdoption]) -> dict
 
 
 def store_source_suggestions(per_record: dict[int, list[dict[str, Any]]], version: int, now: datetime.datetime) -> None:
-    """Replaces the open suggestions (call inside the recomputation's transaction). Decided ones stay as they are,
-    and a pair once decided is never suggested again: a dismissed suggestion does not come back."""
+    """Replaces the open suggestions (call inside the recomputation's transaction). A pair suggested again keeps its
+    row and id (a page or API client holding it can still confirm it); decided ones stay as they are, and a pair
+    once decided is never suggested again: a dismissed suggestion does not come back."""
     decided = set(SourceSuggestion.objects.exclude(state=SuggestionState.OPEN).values_list("record_id", "source_id"))
-    SourceSuggestion.objects.filter(state=SuggestionState.OPEN).delete()
-    rows: list[SourceSuggestion] = []
+    existing = {
+        (row.record_id, row.source_id): row for row in SourceSuggestion.objects.filter(state=SuggestionState.OPEN)
+    }
+    new: list[SourceSuggestion] = []
+    kept: list[SourceSuggestion] = []
     for record_id, items in per_record.items():
-        fresh = [item for item in items if (record_id, item["source"]) not in decided][:SOURCES_KEPT]
-        rows.extend(
-            SourceSuggestion(
-                record_id=record_id,
-                source_id=item["source"],
-                score=item["score"],
-                reason=item["reason"],
-                registry_version=version,
-                computed_at=now,
-            )
-            for item in fresh
-        )
-    SourceSuggestion.objects.bulk_create(rows, batch_size=1000)
+        for item in [item for item in items if (record_id, item["source"]) not in decided][:SOURCES_KEPT]:
+            row = existing.pop((record_id, item["source"]), None)
+            if row is None:
+                row = SourceSuggestion(record_id=record_id, source_id=item["source"])
+                new.append(row)
+            else:
+                kept.append(row)
+            row.score, row.reason, row.registry_version, row.computed_at = item["score"], item["reason"], version, now
+    SourceSuggestion.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
+    SourceSuggestion.objects.bulk_update(kept, ["score", "reason", "registry_version", "computed_at"], batch_size=1000)
+    SourceSuggestion.objects.bulk_create(new, batch_size=1000)
 
 
 @transaction.atomic

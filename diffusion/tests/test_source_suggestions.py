@@ -229,6 +229,13 @@ def test_confirm_by_api(scenario: Scenario, editor_a: Any) -> None:
     assert again.status_code == 404
 
 
+def test_a_recomputation_keeps_the_open_suggestions_ids(scenario: Scenario) -> None:
+    before = set(SourceSuggestion.objects.values_list("pk", "record_id", "source_id"))
+    assert before
+    services.recompute_registry()
+    assert set(SourceSuggestion.objects.values_list("pk", "record_id", "source_id")) == before
+
+
 def test_a_dismissed_suggestion_never_comes_back(scenario: Scenario, editor_a: Any) -> None:
     suggestion = SourceSuggestion.objects.filter(record=scenario.record).first()
     assert suggestion is not None
