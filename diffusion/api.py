@@ -15,7 +15,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY, actor
-from diffusion import live, pages, selectors, services
+from diffusion import live, overview, pages, selectors, services
 from diffusion.models import (
     FamilyFigures,
     FamilySuggestions,
@@ -245,15 +245,75 @@ class TrendsOut(Schema):
     copied: list[int]
 
 
+class FlowMatrixOut(Schema):
+    """Adoptions between regions as a square matrix: row i is the source record's owner's region `regions[i]`,
+    column j the adopter's region `regions[j]` (every region, by code)."""
+
+    regions: list[str]
+    adoptions: list[list[int]]
+
+
+class TimeSummaryOut(Schema):
+    """Time (years) from an original's introduction to its first adoption by another organisation, estimated by
+    Kaplan–Meier with innovations nobody adopted yet censored at their present age: quartiles (null when the
+    estimate does not reach them), the share not adopted yet (observed) and Kaplan–Meier's share remaining."""
+
+    families: int
+    adopted: int
+    q1: float | None
+    median: float | None
+    q3: float | None
+    unadopted_share: float | None
+    remaining: float | None
+
+
+class TimeCurveOut(Schema):
+    years: list[float]  # years since introduction at each first adoption
+    unadopted: list[float | None]  # Kaplan–Meier's share not yet adopted just after
+
+
+class TimeOverallOut(TimeSummaryOut):
+    curve: TimeCurveOut
+
+
+class TimeByYearOut(TimeSummaryOut):
+    year: int  # of introduction
+
+
+class TimeToAdoptionOut(Schema):
+    overall: TimeOverallOut
+    by_year: list[TimeByYearOut]
+
+
+class SpreadGroupOut(Schema):
+    """One innovation type or theme (code or slug) of the originals: families, adopting organisations per family,
+    the median time (years) to the first adoption (Kaplan–Meier; null when under half were adopted) and whether
+    the group is small (fewer than `small_group` families)."""
+
+    dimension: Literal["type", "theme"]
+    code: str
+    families: int
+    adopters_per_family: float
+    median: float | None
+    unadopted_share: float | None
+    small: bool
+
+
 class RegistryOut(Schema):
     """The registry-wide figures: published records per year by novelty, adoptions between regions (by region
-    code) and how far they travelled."""
+    code, as a list and as a matrix) and how far they travelled, the time to an innovation's first adoption, and
+    which types and themes spread fastest (fastest first). Fields added later are null until the next
+    recomputation."""
 
     status: Literal["current", "stale"]
     computed_at: datetime
     trends: TrendsOut
     region_flows: list[FlowOut]
+    flow_matrix: FlowMatrixOut | None
     travel: dict[str, int]
+    time_to_adoption: TimeToAdoptionOut | None
+    spread_by_group: list[SpreadGroupOut] | None
+    small_group: int | None
 
 
 @router.get(
@@ -292,7 +352,28 @@ def registry_figures_read(request: HttpRequest) -> Any:
         "trends": data["trends"],
         "region_flows": [{"source_region": s, "adopter_region": t, "adoptions": n} for s, t, n in data["region_flows"]],
         "travel": data["travel"],
+        "flow_matrix": data.get("flow_matrix"),
+        "time_to_adoption": data.get("time_to_adoption"),
+        "spread_by_group": data.get("spread_by_group"),
+        "small_group": data.get("small_group"),
     }
+
+
+@router.get(
+    "/registry/organisations/csv",
+    auth=AUTH_OPTIONAL,
+    openapi_extra={**OPTIONAL_SECURITY, "responses": {200: {"description": "The figures as CSV (UTF-8)."}}},
+    summary="Download every organisation's network figures as CSV",
+)
+def organisation_figures_csv(request: HttpRequest) -> HttpResponse:
+    """One row per organisation with stored figures (published records only): organisation, name, kind, region,
+    size_class, learned_from, taught, adoptions_in, adoptions_out, partners, betweenness, pagerank, walker_score,
+    role, community (codes)."""
+    response = HttpResponse(
+        overview.organisation_figures_csv(selectors.all_organisation_figures()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="diffusion-organisations.csv"'
+    return response
 
 
 class ReasonOut(Schema):

@@ -15,6 +15,7 @@ import altair as alt
 from django.utils import formats
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from barometer.charts import (
     CONFIG,
@@ -29,6 +30,7 @@ from barometer.charts import (
     Chart,
 )
 from barometer.reports import Table
+from core.formatting import share_text
 from organisations.finland_map import finland_map
 
 # From the earliest adopters (dark) to the latest (light), as the barometer's map scale; passes 3:1 on the dark end.
@@ -43,12 +45,19 @@ def number(value: float | None, places: int = 0) -> str:
     return formats.number_format(round(value, places), places, use_l10n=True, force_grouping=places == 0)
 
 
-def _chart(layers: Sequence[alt.Chart], data: Sequence[Mapping[str, Any]], title: str) -> dict[str, Any]:
+def _chart(
+    layers: Sequence[alt.Chart],
+    data: Sequence[Mapping[str, Any]],
+    title: str,
+    *,
+    height: Any = 240,
+    width: Any = WIDTH,
+) -> dict[str, Any]:
     spec: dict[str, Any] = alt.LayerChart(
         layer=list(layers),
         data=alt.Data(values=list(data)),
-        width=WIDTH,
-        height=240,
+        width=width,
+        height=height,
         title=alt.TitleParams(text=textwrap.wrap(title, 70) or [title], anchor="start", fontSize=15, color=TEXT),
         config=CONFIG,
     ).to_dict(validate=False)
@@ -238,3 +247,202 @@ def trends_table(trends: Mapping[str, Any], labels: Mapping[str, str], caption: 
     kinds = ("new", "adapted", "copied")
     rows = [(str(year), [number(trends[kind][index]) for kind in kinds]) for index, year in enumerate(trends["years"])]
     return Table(caption=caption, head=[_("Year"), *(labels[kind] for kind in kinds)], rows=rows)
+
+
+# --- the registry-wide overview ----------------------------------------------------------------------------------
+
+HEAT_COLOURS = ("#eef3fa", "#073f7a")  # from no adoptions (light) to the most (dark)
+
+
+def years_text(value: float | None) -> str:
+    """A time in years with one decimal, "–" when unknown."""
+    return number(value, 1)
+
+
+def time_to_adoption_chart(overall: Mapping[str, Any], title: str) -> Chart:
+    """Kaplan–Meier's curve: the share of innovations not yet adopted by another organisation, by years since
+    their introduction (a step at each first adoption; it starts at 100 %)."""
+    curve = overall["curve"]
+    data = [{"years": 0.0, "unadopted": 100.0}]
+    for years, share in zip(curve["years"], curve["unadopted"], strict=True):
+        data.append({"years": years, "unadopted": 100.0 * (share or 0.0)})
+    layers = [
+        _layer(
+            alt.MarkDef(type="line", color=PRIMARY, strokeWidth=2.5, interpolate="step-after"),
+            x=alt.X("years:Q", title=_("Years since the innovation was introduced"), axis=alt.Axis(grid=True)),
+            y=alt.Y(
+                "unadopted:Q",
+                title=_("Not yet adopted by others (%)"),
+                scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(values=[0, 25, 50, 75, 100], grid=True),
+            ),
+        )
+    ]
+    return Chart(title, _chart(layers, data, title))
+
+
+def time_to_adoption_table(figures: Mapping[str, Any], caption: str) -> Table:
+    """By year of introduction: families, adopted, the quartiles of the time to the first adoption, still
+    unadopted; the whole registry in the foot."""
+
+    def cells(row: Mapping[str, Any]) -> list[str]:
+        return [
+            number(row["families"]),
+            number(row["adopted"]),
+            years_text(row["q1"]),
+            years_text(row["median"]),
+            years_text(row["q3"]),
+            share_text(row["unadopted_share"]),
+        ]
+
+    overall = figures["overall"]
+    return Table(
+        caption=caption,
+        head=[
+            _("Year of introduction"),
+            _("Innovations"),
+            _("Adopted by others"),
+            _("First quarter adopted within (years)"),
+            _("Half adopted within (years)"),
+            _("Three quarters adopted within (years)"),
+            _("Not adopted yet"),
+        ],
+        rows=[(str(row["year"]), cells(row)) for row in figures["by_year"]],
+        foot=[[_("All years"), *cells(overall)]] if overall["families"] else [],
+    )
+
+
+def spread_chart(rows: Sequence[Mapping[str, Any]], labels: Mapping[tuple[str, str], str], title: str) -> Chart:
+    """Adopters per family for each type and theme, in the table's order (fastest first); a small group is drawn
+    pale and its label marked with an asterisk, as in the table."""
+    dimension_names = {"type": _("Type"), "theme": _("Theme")}
+    data = [
+        {
+            "group": labels[(row["dimension"], row["code"])] + (" *" if row["small"] else ""),
+            "dimension": str(dimension_names[row["dimension"]]),
+            "adopters": round(row["adopters_per_family"], 2),
+            "small": row["small"],
+        }
+        for row in rows
+    ]
+    order = [row["group"] for row in data]
+    names = [str(dimension_names["type"]), str(dimension_names["theme"])]
+    layers = [
+        _layer(
+            alt.MarkDef(type="bar"),
+            y=alt.Y("group:N", title=None, sort=order, axis=alt.Axis(labelLimit=0, ticks=False, domain=False)),
+            x=alt.X("adopters:Q", title=_("Adopting organisations per innovation"), axis=alt.Axis(grid=True)),
+            color=alt.Color(
+                "dimension:N",
+                scale=alt.Scale(domain=names, range=list(GROUP_COLOURS[:2])),
+                legend=alt.Legend(title=None),
+            ),
+            opacity=alt.condition("datum.small", alt.value(0.45), alt.value(1.0)),
+        )
+    ]
+    return Chart(title, _chart(layers, data, title, height=alt.Step(22)))
+
+
+def spread_table(rows: Sequence[Mapping[str, Any]], labels: Mapping[tuple[str, str], str], caption: str) -> Table:
+    dimension_names = {"type": _("Type"), "theme": _("Theme")}
+    return Table(
+        caption=caption,
+        head=[
+            _("Type or theme"),
+            _("Classified as"),
+            _("Innovations"),
+            _("Adopting organisations per innovation"),
+            _("Half adopted within (years)"),
+            _("Not adopted yet"),
+            _("Small group"),
+        ],
+        rows=[
+            (
+                labels[(row["dimension"], row["code"])],
+                [
+                    str(dimension_names[row["dimension"]]),
+                    number(row["families"]),
+                    number(row["adopters_per_family"], 1),
+                    years_text(row["median"]),
+                    share_text(row["unadopted_share"]),
+                    _("yes") if row["small"] else "",
+                ],
+            )
+            for row in rows
+        ],
+    )
+
+
+def travel_chart(counts: Sequence[tuple[str, int]], title: str) -> Chart:
+    """Adoptions by how far they travelled, one bar each, in the table's order."""
+    data = [{"distance": label, "adoptions": n} for label, n in counts]
+    layers = [
+        _layer(
+            alt.MarkDef(type="bar", color=PRIMARY),
+            y=alt.Y("distance:N", title=None, sort=[label for label, _n in counts], axis=alt.Axis(labelLimit=0)),
+            x=alt.X("adoptions:Q", title=_("Adoptions"), axis=alt.Axis(grid=True, tickMinStep=1)),
+        )
+    ]
+    return Chart(title, _chart(layers, data, title, height=alt.Step(30)))
+
+
+def flows_heatmap(matrix: Mapping[str, Any], names: Mapping[str, str], title: str) -> Chart:
+    """Adoptions from region to region as a grid: a row per source region, a column per adopter region (only
+    regions with any flow), darker for more, each cell's count written in it."""
+    regions = matrix["regions"]
+    counts = matrix["adoptions"]
+    used = [
+        i for i, _code in enumerate(regions) if any(counts[i]) or any(row[i] for row in counts)
+    ]  # rows or columns that are not all zero
+    data = [
+        {"source": names.get(regions[i], regions[i]), "adopter": names.get(regions[j], regions[j]), "n": counts[i][j]}
+        for i in used
+        for j in used
+    ]
+    order = [names.get(regions[i], regions[i]) for i in used]
+    highest = max((d["n"] for d in data), default=0)
+    x = alt.X("adopter:N", title=_("To the region"), sort=order, axis=alt.Axis(labelAngle=-45, labelLimit=0))
+    y = alt.Y("source:N", title=_("From the region"), sort=order, axis=alt.Axis(labelLimit=0))
+    layers = [
+        _layer(
+            alt.MarkDef(type="rect", stroke=LINE, strokeWidth=0.5),
+            x=x,
+            y=y,
+            color=alt.Color(
+                "n:Q",
+                title=_("Adoptions"),
+                scale=alt.Scale(domain=[0, max(highest, 1)], range=list(HEAT_COLOURS)),
+                legend=alt.Legend(orient="right", direction="vertical"),
+            ),
+        ),
+        _layer(
+            alt.MarkDef(type="text", fontSize=10),
+            x=x,
+            y=y,
+            text=alt.Text("n:Q"),
+            color=alt.condition(f"datum.n > {highest / 2}", alt.value("#ffffff"), alt.value(TEXT)),
+        ),
+    ]
+    step = alt.Step(24)
+    return Chart(title, _chart(layers, data, title, height=step, width=step))
+
+
+def flows_table(
+    flows: Sequence[Sequence[Any]], names: Mapping[str, str], caption: str, *, limit: int | None = None
+) -> Table:
+    """The flows between regions that happened, largest first (the heat map's figures as a list); with `limit`,
+    the largest ones and a closing row for the rest (the page: every pair of regions would be hundreds of rows)."""
+    ordered = sorted(flows, key=lambda f: (-f[2], names.get(f[0], f[0]), names.get(f[1], f[1])))
+    shown, rest = (ordered, []) if limit is None else (ordered[:limit], ordered[limit:])
+    foot = []
+    if rest:
+        label = ngettext("The other %(pairs)s pair of regions", "The other %(pairs)s pairs of regions", len(rest)) % {
+            "pairs": number(len(rest))
+        }
+        foot.append([label, "", number(sum(n for _s, _t, n in rest))])
+    return Table(
+        caption=caption,
+        head=[_("From the region"), _("To the region"), _("Adoptions")],
+        rows=[(names.get(source, source), [names.get(target, target), number(n)]) for source, target, n in shown],
+        foot=foot,
+    )

@@ -175,7 +175,8 @@ def csv_text(head: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 
 def table_csv(table: Table) -> str:
-    return csv_text(table.head, ([label, *cells] for label, cells in table.rows))
+    """A chart's data table as CSV: its rows, then its closing rows (e.g. the total)."""
+    return csv_text(table.head, [*([label, *cells] for label, cells in table.rows), *table.foot])
 
 
 FAMILY_CSV_HEAD = (

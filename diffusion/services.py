@@ -9,11 +9,13 @@ after a response they are recomputed at most once per `REGISTRY_MIN_INTERVAL`, a
 (`REGISTRY_AFTER_RESPONSE_LIMIT`); cron catches the rest (and, later, the task queue).
 """
 
-import dataclasses
 import datetime
+import itertools
 import logging
 import math
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,7 @@ from diffusion.maths.categories import bass_boundaries, rogers_categories, walke
 from diffusion.maths.inference import infer_ties, suggest_sources
 from diffusion.maths.network import (
     build_network,
+    flow_matrix,
     load_region_adjacency,
     organisation_metrics,
     peer_comparisons,
@@ -39,6 +42,7 @@ from diffusion.maths.network import (
     travel_distances,
 )
 from diffusion.maths.recommend import OrganisationFeatures, Reason, fit_recommender
+from diffusion.maths.survival import kaplan_meier, summarise
 from diffusion.maths.unrecorded import join_unsourced, network_candidates, suggested_sources
 from diffusion.models import (
     FamilyFigures,
@@ -49,9 +53,9 @@ from diffusion.models import (
     SourceSuggestion,
     SuggestionState,
 )
-from innovations.models import Innovation, Partnership
-from innovations.vocabulary import Novelty, Status
-from organisations.models import NetworkMembership, Organisation
+from innovations.models import Classification, Innovation, Partnership
+from innovations.vocabulary import Dimension, Novelty, Status
+from organisations.models import NetworkMembership, Organisation, Region
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +72,8 @@ ALSO_ADOPTED_KEPT = 5
 LIKELY_NEXT_KEPT = 10
 SOURCES_KEPT = 3  # suggested sources per record with no recorded source
 SOURCE_TIES = 5000  # at most this many ties inferred (NetInf's k) over the whole registry
+SMALL_GROUP = 5  # families: a type or theme with fewer is marked, its figures are a few cases, not a pattern
+DAYS_PER_YEAR = 365.25
 CATEGORY_CODES = ("innovator", "early_adopter", "early_majority", "late_majority", "laggard", "non_adopter")
 
 
@@ -189,6 +195,120 @@ def trends(adoptions: list[selectors.RegistryAdoption]) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class FamilyTiming:
+    """One published family as a time to an event: from the original's introduction to the first adoption by
+    another organisation, or censored at its present age when nobody has adopted it yet."""
+
+    root: int
+    introduced: datetime.date
+    years: float  # to the first adoption, or (censored) to today
+    adopted: bool
+    adopters: int  # distinct organisations other than the original's owner
+
+
+def family_timings(adoptions: list[selectors.RegistryAdoption], today: datetime.date) -> list[FamilyTiming]:
+    """Every published family's time to its first adoption by another organisation. An adoption dated before the
+    original's introduction (a record entered late) counts as at once: time 0."""
+    originals = {a.family: a for a in adoptions if a.innovation == a.family}
+    first: dict[int, datetime.date] = {}
+    adopters: dict[int, set[int]] = {}
+    for a in adoptions:
+        original = originals.get(a.family)
+        if original is None or a.innovation == a.family or a.organisation == original.organisation or a.date is None:
+            continue
+        adopters.setdefault(a.family, set()).add(a.organisation)
+        if a.family not in first or a.date < first[a.family]:
+            first[a.family] = a.date
+    out = []
+    for root, original in sorted(originals.items()):
+        introduced = original.date or datetime.date(original.year, 1, 1)
+        end = first.get(root, today)
+        out.append(
+            FamilyTiming(
+                root,
+                introduced,
+                max(0, (end - introduced).days) / DAYS_PER_YEAR,
+                root in first,
+                len(adopters.get(root, ())),
+            )
+        )
+    return out
+
+
+def _summary(timings: list[FamilyTiming]) -> dict[str, Any]:
+    found = summarise([t.years for t in timings], [t.adopted for t in timings])
+    return {
+        "families": found.total,
+        "adopted": found.observed,
+        "q1": _finite(found.q1),
+        "median": _finite(found.median),
+        "q3": _finite(found.q3),
+        "unadopted_share": _finite(found.unobserved_share),
+        "remaining": _finite(found.remaining),
+    }
+
+
+def time_to_adoption(timings: list[FamilyTiming]) -> dict[str, Any]:
+    """Kaplan–Meier's time to the first adoption, overall (with its curve: the share not yet adopted by each time)
+    and by year of introduction."""
+    fit = kaplan_meier([t.years for t in timings], [t.adopted for t in timings])
+    by_year: dict[int, list[FamilyTiming]] = {}
+    for timing in timings:
+        by_year.setdefault(timing.introduced.year, []).append(timing)
+    return {
+        "overall": {
+            **_summary(timings),
+            "curve": {"years": [round(t, 3) for t in fit.times], "unadopted": [_finite(s) for s in fit.survival]},
+        },
+        "by_year": [{"year": year, **_summary(group)} for year, group in sorted(by_year.items())],
+    }
+
+
+def spread_rows(timings: list[FamilyTiming], classified: Iterable[tuple[str, str, int]]) -> list[dict[str, Any]]:
+    """Per (dimension, code) of the originals — `classified` gives (dimension, code, innovation id) — families,
+    adopters per family and the median time to the first adoption; fastest first (a median nobody reached last),
+    groups under SMALL_GROUP families marked."""
+    roots = {t.root: t for t in timings}
+    groups: dict[tuple[str, str], list[FamilyTiming]] = {}
+    for dimension, code, pk in classified:
+        if pk in roots:
+            groups.setdefault((dimension, code), []).append(roots[pk])
+    rows = []
+    for (dimension, code), group in groups.items():
+        summary = _summary(group)
+        rows.append(
+            {
+                "dimension": dimension,
+                "code": code,
+                "families": len(group),
+                "adopters_per_family": sum(t.adopters for t in group) / len(group),
+                "median": summary["median"],
+                "unadopted_share": summary["unadopted_share"],
+                "small": len(group) < SMALL_GROUP,
+            }
+        )
+    rows.sort(
+        key=lambda r: (r["median"] is None, r["median"] or 0.0, -r["adopters_per_family"], r["dimension"], r["code"])
+    )
+    return rows
+
+
+def spread_by_group(timings: list[FamilyTiming]) -> list[dict[str, Any]]:
+    """Which innovation types and themes spread fastest: `spread_rows` over the published records' types and
+    themes (two queries)."""
+    types = Classification.objects.filter(dimension=Dimension.TYPE, innovation__status=Status.PUBLISHED)
+    themes = Innovation.themes.through.objects.filter(innovation__status=Status.PUBLISHED)
+    classified = itertools.chain(
+        (("type", code, pk) for pk, code in types.values_list("innovation_id", "code").iterator(chunk_size=5000)),
+        (
+            ("theme", slug, pk)
+            for pk, slug in themes.values_list("innovation_id", "theme__slug").iterator(chunk_size=5000)
+        ),
+    )
+    return spread_rows(timings, classified)
+
+
 def registry_data(
     adoptions: list[selectors.RegistryAdoption] | None = None,
 ) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
@@ -256,10 +376,17 @@ def registry_data(
     }
     flows = region_flows(learning, region_of)
     neighbours = load_region_adjacency(REGIONS_TOPOLOGY)
+    regions = sorted(Region.objects.values_list("code", flat=True))
+    timings = family_timings(adoptions, timezone.localdate())
     data = {
         "records": len(adoptions),
         "trends": trends(adoptions),
         "region_flows": [[source, target, n] for (source, target), n in sorted(flows.items())],
+        # Row: the source's region, column: the adopter's, in the order of `regions` (every region, by code).
+        "flow_matrix": {"regions": regions, "adoptions": flow_matrix(flows, regions)},
+        "time_to_adoption": time_to_adoption(timings),
+        "spread_by_group": spread_by_group(timings),
+        "small_group": SMALL_GROUP,
         "travel": travel_distances(learning, region_of, neighbours),
         "organisations": len(metrics),
         "learning_ties": len(network.learning),
@@ -374,7 +501,7 @@ def source_ties_k(cascades: dict[str, dict[str, float]]) -> int:
     return min(SOURCE_TIES, 2 * slots)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class Relations:
     """Who knows whom, for the source inference's candidate ties and the suggestions' reasons."""
 

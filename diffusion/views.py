@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from barometer import charts as barometer_charts
-from barometer.reports import Table
-from diffusion import charts, live, live_page, pages, selectors, services
+from diffusion import charts, live, live_page, overview, pages, selectors, services
 from diffusion.models import FamilyFigures, SourceSuggestion
 from innovations.models import Innovation
 from innovations.selectors import LineageNode, innovation_visible
@@ -25,8 +24,7 @@ from organisations.models import Region
 
 FIGURES = ("per-year", "cumulative", "map")
 FORMATS = ("png", "svg", "csv")
-OVERVIEW_FLOWS = 20
-MAX_TREE_NODES = 60  # region pairs listed on the overview
+MAX_TREE_NODES = 60
 
 
 def _visible_or_404(request: HttpRequest, pk: int) -> Innovation:
@@ -164,52 +162,65 @@ def family_csv_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _attachment(content, "text/csv; charset=utf-8", name)
 
 
-TRAVEL = ("same_region", "neighbouring", "across_country", "unknown")
+def _overview_downloads(name: str) -> dict[str, str]:
+    return {fmt: reverse("diffusion:overview_figure", kwargs={"figure": name, "fmt": fmt}) for fmt in FORMATS}
 
 
 @require_GET
 def overview_view(request: HttpRequest) -> HttpResponse:
-    """The registry's diffusion at a glance: new, adapted and copied records per year, how far adoptions travel,
-    and the largest flows between regions — all from the stored registry-wide figures of published records."""
+    """The registry's diffusion at a glance: new, adapted and copied records per year, the time to an innovation's
+    first adoption, which types and themes spread fastest, how far adoptions travel and between which regions —
+    all from the stored registry-wide figures of published records, each chart with its table and downloads."""
     stored = selectors.registry_figures()
     context: dict[str, Any] = {"stored": stored}
     if stored is not None:
-        data = stored.data
-        labels = {"new": _("New"), "adapted": _("Adapted"), "copied": _("Copied")}
-        title = _("Published innovation records per year: new, adapted and copied")
-        chart = charts.trends_chart(data["trends"], labels, title)
-        regions = dict(Region.objects.values_list("code", "name"))
-        travel_labels = {
-            "same_region": _("Within the same region"),
-            "neighbouring": _("To a neighbouring region"),
-            "across_country": _("Across the country"),
-            "unknown": _("Region not known"),
-        }
-        flows = sorted(data.get("region_flows", []), key=lambda f: (-f[2], f[0], f[1]))[:OVERVIEW_FLOWS]
-        context.update(
-            trend={
-                "id": "figure-trends",
-                "heading": title,
+        names = dict(Region.objects.values_list("code", "name"))
+        shown: dict[str, dict[str, Any]] = {}
+        for name in overview.FIGURES:
+            found = overview.figure(stored.data, name, names)
+            if found is None:
+                continue
+            shown[name.replace("-", "_")] = {
+                "id": f"figure-{name}",
+                "heading": found.title,
                 "svg": mark_safe(  # noqa: S308  # vl-convert's SVG of our own specification, names escaped
-                    barometer_charts.inline_svg(chart, labelled_by="figure-trends-title", prefix="trends")
+                    barometer_charts.inline_svg(found.chart(), labelled_by=f"figure-{name}-title", prefix=name)
                 ),
-                "table": charts.trends_table(data["trends"], labels, title),
-            },
-            travel=Table(
-                caption=_("How far adoptions travelled (from the source record's owner to the adopter)"),
-                head=[_("Distance"), _("Adoptions")],
-                rows=[(str(travel_labels[code]), [charts.number(data["travel"].get(code, 0))]) for code in TRAVEL],
-            ),
-            flows=Table(
-                caption=_("The largest flows of adoptions between regions"),
-                head=[_("From the region"), _("To the region"), _("Adoptions")],
-                rows=[
-                    (regions.get(source, source), [regions.get(target, target), charts.number(n)])
-                    for source, target, n in flows
-                ],
-            ),
+                "table": found.table,
+                "downloads": _overview_downloads(name),
+            }
+        context.update(
+            shown=shown,
+            time_to_adoption_text=overview.time_to_adoption_text(stored.data),
+            small_group=stored.data.get("small_group"),
+            organisations_csv=reverse("diffusion:organisations_csv"),
         )
     return render(request, "diffusion/overview.html", context)
+
+
+@require_GET
+def overview_figure_view(request: HttpRequest, figure: str, fmt: str) -> HttpResponse:
+    """A chart of the overview as PNG or SVG, or its table as CSV (the stored figures, published records only)."""
+    if figure not in overview.FIGURES or fmt not in FORMATS:
+        raise Http404(_("There is no such figure."))
+    stored = selectors.registry_figures()
+    found = overview.figure(stored.data, figure) if stored is not None else None
+    if found is None:
+        raise Http404(_("The figures have not been computed yet."))
+    name = f"diffusion-{figure}"
+    if fmt == "csv":
+        return _attachment(pages.table_csv(found.csv_table), "text/csv; charset=utf-8", f"{name}.csv")
+    chart = found.chart()
+    if fmt == "svg":
+        return _attachment(barometer_charts.render_svg(chart), "image/svg+xml", f"{name}.svg")
+    return _attachment(barometer_charts.render_png(chart), "image/png", f"{name}.png")
+
+
+@require_GET
+def organisations_csv_view(request: HttpRequest) -> HttpResponse:
+    """Every organisation's network figures as CSV (stored; published records only)."""
+    content = overview.organisation_figures_csv(selectors.all_organisation_figures())
+    return _attachment(content, "text/csv; charset=utf-8", "diffusion-organisations.csv")
 
 
 @require_GET
