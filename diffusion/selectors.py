@@ -447,9 +447,14 @@ def inference_records(adoptions: list[RegistryAdoption]) -> list[Record]:
 
 
 def _open_suggestions() -> QuerySet[SourceSuggestion]:
-    # Only published records and sources: one unpublished since the computation is never shown.
+    # Only published records and sources, and records still saying adapted or copied with no recorded source: what
+    # changed since the computation is never shown.
     return SourceSuggestion.objects.filter(
-        state=SuggestionState.OPEN, record__status=Status.PUBLISHED, source__status=Status.PUBLISHED
+        state=SuggestionState.OPEN,
+        record__status=Status.PUBLISHED,
+        record__novelty__in=[Novelty.ADAPTED, Novelty.COPIED],
+        record__adopted_from__isnull=True,
+        source__status=Status.PUBLISHED,
     ).select_related("source__owner__region", "record__owner")
 
 

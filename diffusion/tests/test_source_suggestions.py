@@ -121,7 +121,11 @@ def test_a_draft_record_gets_no_suggestion_and_an_unpublished_source_is_not_show
     assert suggestion is not None
     Innovation.objects.filter(pk=suggestion.source_id).update(status=Status.DRAFT)
     assert suggestion not in selectors.source_suggestions_visible(user=editor_a)
-    Innovation.objects.filter(pk=scenario.record.pk).update(status=Status.DRAFT)
+    Innovation.objects.filter(pk=suggestion.source_id).update(status=Status.PUBLISHED)
+    assert suggestion in selectors.source_suggestions_visible(user=editor_a)
+    Innovation.objects.filter(pk=scenario.record.pk).update(novelty=Novelty.NEW)  # "entirely new" after all
+    assert suggestion not in selectors.source_suggestions_visible(user=editor_a)
+    Innovation.objects.filter(pk=scenario.record.pk).update(novelty=Novelty.ADAPTED, status=Status.DRAFT)
     services.recompute_registry()
     assert not SourceSuggestion.objects.filter(record=scenario.record).exists()
 
