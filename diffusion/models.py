@@ -140,6 +140,9 @@ class EventHistoryFigures(Computed):
     theme's slug), fitted in the registry-wide recomputation from published records only; the page puts the
     effects and flags in words."""
 
+    # Families are fitted once this many organisations adopted them (why: diffusion.services).
+    FAMILY_MIN_ADOPTERS = 20
+
     class Kind(models.TextChoices):
         FAMILY = "family", _("innovation family")
         THEME = "theme", _("theme")

@@ -17,8 +17,10 @@ from typing import Any
 
 from django.db import connection
 
+from core.models import Theme
 from diffusion.models import (
     DiffusionState,
+    EventHistoryFigures,
     FamilyFigures,
     FamilySuggestions,
     OrganisationFigures,
@@ -377,3 +379,15 @@ def family_suggestions(root_id: int) -> FamilySuggestionLists | None:
     if row is None:
         return None
     return FamilySuggestionLists(_suggested(row.also_adopted), _suggested(row.likely_next))
+
+
+def event_history(kind: str, key: str | int) -> EventHistoryFigures | None:
+    """The stored event-history figures of a family (key: its published root's id) or a theme (its slug)."""
+    return EventHistoryFigures.objects.filter(kind=kind, key=str(key)).first()
+
+
+def themes_with_event_history() -> list[tuple[Theme, EventHistoryFigures]]:
+    """The themes that have stored event-history figures, by name (two queries)."""
+    stored = {row.key: row for row in EventHistoryFigures.objects.filter(kind=EventHistoryFigures.Kind.THEME)}
+    themes = Theme.objects.filter(slug__in=list(stored)) if stored else Theme.objects.none()
+    return [(theme, stored[theme.slug]) for theme in themes.order_by("name")]

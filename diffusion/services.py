@@ -67,7 +67,7 @@ LIKELY_NEXT_KEPT = 10
 # baseline); with fewer than twenty adoptions that is under three adoptions a term, the intervals span everything and
 # the fit often separates. Between twenty and Peduzzi's ten a term (80) the table is shown with its
 # few_events_per_term flag in words. On the demo registry 20 of 223 families qualify.
-EVENT_HISTORY_FAMILY_MIN_ADOPTERS = 20
+EVENT_HISTORY_FAMILY_MIN_ADOPTERS = EventHistoryFigures.FAMILY_MIN_ADOPTERS
 # A theme pools its families (a fixed effect each) that at least two organisations adopted: a family nobody took
 # up has every share at zero and only feeds its own intercept.
 EVENT_HISTORY_THEME_FAMILY_MIN_ADOPTERS = 2

@@ -8,5 +8,13 @@ urlpatterns = [
     path("live-barometer/", views.live_barometer_view, name="live_barometer"),
     path("innovations/<int:pk>/", views.family_view, name="family"),
     path("innovations/<int:pk>/family.csv", views.family_csv_view, name="family_csv"),
+    # Before the figures' pattern, which would take any name.ext
+    path(
+        "innovations/<int:pk>/event-history.csv",
+        views.family_event_history_csv_view,
+        name="family_event_history_csv",
+    ),
+    path("themes/<slug:slug>/", views.theme_view, name="theme"),
+    path("themes/<slug:slug>/event-history.csv", views.theme_event_history_csv_view, name="theme_event_history_csv"),
     path("innovations/<int:pk>/<str:figure>.<str:fmt>", views.figure_view, name="figure"),
 ]
