@@ -58,6 +58,9 @@ FLAGS = {
         "the most adopted ones (their number is given above)."
     ),
 }
+TOO_FEW_ADOPTERS = gettext_lazy(
+    "Too few organisations have adopted this family for the model: it is fitted once at least %(minimum)s have."
+)
 DROPPED = gettext_lazy("Left out of the model: “%(term)s”. It did not vary, or it was not known for anyone.")
 UNTRUSTED = ("separation", "no_convergence", "singular")
 Z = 1.959963984540054  # the 97.5 % point of the normal distribution: 95 % Wald intervals, as in the maths
