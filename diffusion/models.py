@@ -140,7 +140,10 @@ class EventHistoryFigures(Computed):
     theme's slug), fitted in the registry-wide recomputation from published records only; the page puts the
     effects and flags in words."""
 
-    # Families are fitted once this many organisations adopted them (why: diffusion.services).
+    # A family is fitted alone once this many organisations have adopted it. The model estimates eight terms
+    # (intercept, four covariates, a cubic baseline); with fewer than twenty adoptions that is under three a term,
+    # the intervals span everything and the fit often separates. Between twenty and Peduzzi's ten a term (80) the
+    # table is shown with its few_events_per_term flag in words. On the demo registry 20 of 223 families qualify.
     FAMILY_MIN_ADOPTERS = 20
 
     class Kind(models.TextChoices):

@@ -62,12 +62,8 @@ REGIONS_TOPOLOGY = Path(settings.BASE_DIR) / "reference_data" / "finland-regions
 RECOMMENDATIONS_KEPT = 10  # what to adopt next, per organisation
 ALSO_ADOPTED_KEPT = 5
 LIKELY_NEXT_KEPT = 10
-# Does the network explain adoption (Berry & Berry's logit, diffusion.maths.event_history)? A family is fitted once
-# twenty organisations have adopted it. The model estimates eight terms (intercept, four covariates, a cubic
-# baseline); with fewer than twenty adoptions that is under three adoptions a term, the intervals span everything and
-# the fit often separates. Between twenty and Peduzzi's ten a term (80) the table is shown with its
-# few_events_per_term flag in words. On the demo registry 20 of 223 families qualify.
-EVENT_HISTORY_FAMILY_MIN_ADOPTERS = EventHistoryFigures.FAMILY_MIN_ADOPTERS
+# Does the network explain adoption (Berry & Berry's logit, diffusion.maths.event_history)? A family is fitted alone
+# once EventHistoryFigures.FAMILY_MIN_ADOPTERS organisations have adopted it (why twenty: there).
 # A theme pools its families (a fixed effect each) that at least two organisations adopted: a family nobody took
 # up has every share at zero and only feeds its own intercept.
 EVENT_HISTORY_THEME_FAMILY_MIN_ADOPTERS = 2
@@ -546,7 +542,7 @@ def event_history_data(
     source = event_history_input(adoptions)
     out: dict[tuple[str, str], dict[str, Any]] = {}
     by_size = sorted(source.adopters, key=lambda f: (-len(source.adopters[f]), int(f)))
-    alone = [f for f in by_size if len(source.adopters[f]) >= EVENT_HISTORY_FAMILY_MIN_ADOPTERS]
+    alone = [f for f in by_size if len(source.adopters[f]) >= EventHistoryFigures.FAMILY_MIN_ADOPTERS]
     for family in alone[:EVENT_HISTORY_MAX_FAMILIES]:
         key = (EventHistoryFigures.Kind.FAMILY.value, family)
         out[key] = fit_families(source, [family], previous.get(key))
