@@ -644,6 +644,7 @@ def family_event_history(request: HttpRequest, id: ObjectId) -> Any:
     not see). A family is fitted once enough organisations have adopted it; before that `status` is `not_fitted`."""
     family = _family(request, id)
     row = selectors.event_history(EventHistoryFigures.Kind.FAMILY, family.root_id)
+    status: Literal["current", "stale", "being_computed", "not_fitted"]
     if row is not None:
         status = _current(row.registry_version)
     elif len(family.first_years()) < EventHistoryFigures.FAMILY_MIN_ADOPTERS:

@@ -440,9 +440,9 @@ def event_history_input(adoptions: list[selectors.RegistryAdoption]) -> EventHis
     for organisation_id, network_id in NetworkMembership.objects.values_list("organisation_id", "network_id"):
         members.setdefault(network_id, []).append(organisation_id)
     for group in members.values():
-        for a in group:
-            for b in group:
-                tie(a, b)
+        for first in group:
+            for second in group:
+                tie(first, second)
     themes_of: dict[str, list[str]] = {}
     for innovation_id, slug in Innovation.themes.through.objects.filter(
         innovation__status=Status.PUBLISHED

@@ -189,6 +189,8 @@ def test_the_readings_scale_the_model_to_10_points_and_a_doubling(registry: Regi
     assert lines["region_share"].ci_high == pytest.approx(region["ci_high"] ** 0.1)
     assert lines["size"].odds_ratio == pytest.approx(effects["size"]["odds_ratio"])
     for line in lines.values():
+        assert line.ci_low is not None
+        assert line.ci_high is not None
         expected = "higher" if line.ci_low > 1 else "lower" if line.ci_high < 1 else "unclear"
         untrusted = {"separation", "no_convergence"} & set(data["flags"])
         assert line.verdict == ("untrusted" if untrusted else expected)
