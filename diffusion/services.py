@@ -73,6 +73,9 @@ EVENT_HISTORY_THEME_FAMILY_MIN_ADOPTERS = 2
 EVENT_HISTORY_MAX_ROWS = 250_000
 EVENT_HISTORY_MAX_FAMILIES = 100
 EVENT_HISTORY_COVARIATES = ("partners_share", "region_share", "size_class_share", "size")
+# Newton's method fits a logit in 8–15 iterations (the demo's fits); one that needs more is running off (separation)
+# and is flagged no_convergence either way: 35 (statsmodels' default) rather than 100 saves most of its time.
+EVENT_HISTORY_MAX_ITERATIONS = 35
 CATEGORY_CODES = ("innovator", "early_adopter", "early_majority", "late_majority", "laggard", "non_adopter")
 
 
@@ -515,7 +518,12 @@ def fit_families(
         size_of=source.size_of,
         end_year=source.end_year,
     )
-    table = fit_event_history(rows, covariates=EVENT_HISTORY_COVARIATES, duration_baseline=True)
+    table = fit_event_history(
+        rows,
+        covariates=EVENT_HISTORY_COVARIATES,
+        duration_baseline=True,
+        max_iterations=EVENT_HISTORY_MAX_ITERATIONS,
+    )
     return {
         "input": fingerprint,
         "population": len(population),

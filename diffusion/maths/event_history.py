@@ -21,7 +21,7 @@ class RiskRow:              # one organisation-year at risk of adopting one inno
 event_history_table(events, organisations, *, innovations=None, partners_of={}, region_of={}, size_class_of={},
                     size_of={}, start_year=None, end_year=None) -> list[RiskRow]
 fit_event_history(rows, *, covariates=DEFAULT_COVARIATES, innovation_effects=None, duration_baseline=False,
-                  include_year=False, min_events=10) -> EffectsTable
+                  include_year=False, min_events=10, max_iterations=100) -> EffectsTable
 
 @dataclass(frozen=True)
 class Effect: term: str; coefficient: float; std_error: float; odds_ratio: float; ci_low: float; ci_high: float;
@@ -215,6 +215,7 @@ def fit_event_history(
     duration_baseline: bool = False,
     include_year: bool = False,
     min_events: int = 10,
+    max_iterations: int = 100,
 ) -> EffectsTable:
     """The logit of the adoption hazard on the covariates; honest flags rather than a misleading table."""
     unknown = set(covariates) - KNOWN_COVARIATES
@@ -293,7 +294,7 @@ def fit_event_history(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            result = sm.Logit(y, x).fit(method="newton", maxiter=100, disp=False)
+            result = sm.Logit(y, x).fit(method="newton", maxiter=max_iterations, disp=False)
         except (np.linalg.LinAlgError, sm_exceptions.PerfectSeparationError):
             flags.append("separation")
             return table(fixed=fixed)

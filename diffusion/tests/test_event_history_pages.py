@@ -93,7 +93,12 @@ def direct_fit(registry: Registry, families: list[Innovation]) -> EffectsTable:
         size_of={str(o.pk): math.log2(o.population) for o in organisations if o.population},
         end_year=timezone.localdate().year,
     )
-    return fit_event_history(rows, covariates=services.EVENT_HISTORY_COVARIATES, duration_baseline=True)
+    return fit_event_history(
+        rows,
+        covariates=services.EVENT_HISTORY_COVARIATES,
+        duration_baseline=True,
+        max_iterations=services.EVENT_HISTORY_MAX_ITERATIONS,
+    )
 
 
 def assert_stored_is(stored: dict[str, Any], table: EffectsTable) -> None:
