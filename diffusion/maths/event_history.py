@@ -169,9 +169,6 @@ def event_history_table(
         years = adopted[innovation]
         start = start_year if start_year is not None else min(years.values())
 
-        def adopted_before(orgs: Iterable[str], year: int, years: Mapping[str, int] = years) -> int:
-            return sum(1 for o in orgs if o in years and years[o] <= year - 1)
-
         # Adoption years of each region's and size class's members, sorted: the count adopted by t − 1 is one
         # bisection. The organisation at risk has not adopted by t − 1, so it never needs taking out.
         region_years = {g: sorted(years[o] for o in orgs if o in years) for g, orgs in regions.items()}
@@ -183,6 +180,9 @@ def event_history_table(
                 continue  # adopted before the observed risk began: never at risk in the window
             stop = min(adoption, end) if adoption is not None else end
             region, size_class = region_of.get(org), size_class_of.get(org)
+            # The same for its partners: their adoption years sorted once, a bisection per year.
+            partner_years = sorted(years[p] for p in partners[org] if p in years)
+            size = size_of.get(org)
             for year in range(start, stop + 1):
                 region_share = size_share = None
                 if region is not None:
@@ -198,10 +198,10 @@ def event_history_table(
                         year=year,
                         event=int(adoption == year),
                         duration=year - start,
-                        partners_share=_share(adopted_before(partners[org], year), len(partners[org])) or 0.0,
+                        partners_share=_share(bisect.bisect_right(partner_years, year - 1), len(partners[org])) or 0.0,
                         region_share=region_share,
                         size_class_share=size_share,
-                        size=size_of.get(org),
+                        size=size,
                     )
                 )
     return rows
