@@ -533,6 +533,7 @@ EventHistoryFlag = Literal[
     "no_convergence",
     "singular",
     "subset",
+    "budget",
     "too_few_adopters",
     "dropped:partners_share",
     "dropped:region_share",

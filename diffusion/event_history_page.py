@@ -53,6 +53,10 @@ FLAGS = {
         "Two or more factors move exactly together (for example every organisation is in the same region), so their "
         "effects cannot be told apart and the model was not fitted."
     ),
+    "budget": gettext_lazy(
+        "Not fitted: the registry has more large families than are fitted one by one, and to keep the computation "
+        "short only the most adopted ones are. This family is counted in the models of its themes."
+    ),
     "subset": gettext_lazy(
         "The theme has more innovation families than are pooled here: to keep the computation short, the model uses "
         "the most adopted ones (their number is given above)."
@@ -227,6 +231,7 @@ def section(data: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "lines": effect_lines(data),
         "flags": flag_texts(data),
+        "n_rows": data.get("n_rows", 0),
         "rows": number(data.get("n_rows")),
         "events": number(data.get("n_events")),
         "organisations": number(data.get("n_organisations")),

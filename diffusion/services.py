@@ -67,11 +67,15 @@ LIKELY_NEXT_KEPT = 10
 # A theme pools its families (a fixed effect each) that at least two organisations adopted: a family nobody took
 # up has every share at zero and only feeds its own intercept.
 EVENT_HISTORY_THEME_FAMILY_MIN_ADOPTERS = 2
-# Bounds on the work, which grows as organisations × years × families: a theme pools its most adopted families
-# until this many organisation-years (the rest named in a flag); only the most adopted families are fitted alone.
-# The demo registry stays far below both (its largest theme: about 70,000 rows).
+# Bounds on the work, which grows as organisations × years × families (about 40 µs an organisation-year on the
+# shared machine, docs/benchmarks.md): a theme pools its most adopted families until this many organisation-years
+# (the rest named in a flag); the most adopted families are fitted alone, at most this many and until the second
+# budget is spent. The demo registry stays far below all three (505,665 organisation-years in all; its largest
+# theme about 66,000). At the bench registry's size (10,000 organisations) a family alone is ~190,000 rows, so the
+# budgets, not the thresholds, decide what is fitted there.
 EVENT_HISTORY_MAX_ROWS = 250_000
 EVENT_HISTORY_MAX_FAMILIES = 100
+EVENT_HISTORY_MAX_FAMILY_ROWS = 1_000_000
 EVENT_HISTORY_COVARIATES = ("partners_share", "region_share", "size_class_share", "size")
 # Newton's method fits a logit in 8–15 iterations (the demo's fits); one that needs more is running off (separation)
 # and is flagged no_convergence either way: 35 (statsmodels' default) rather than 100 saves most of its time.
@@ -550,11 +554,23 @@ def event_history_data(
     source = event_history_input(adoptions)
     out: dict[tuple[str, str], dict[str, Any]] = {}
     by_size = sorted(source.adopters, key=lambda f: (-len(source.adopters[f]), int(f)))
-    alone = [f for f in by_size if len(source.adopters[f]) >= EventHistoryFigures.FAMILY_MIN_ADOPTERS]
-    for family in alone[:EVENT_HISTORY_MAX_FAMILIES]:
-        key = (EventHistoryFigures.Kind.FAMILY.value, family)
-        out[key] = fit_families(source, [family], previous.get(key))
     population_of_kinds: dict[frozenset[str], int] = {}
+
+    def rows_estimate(family: str) -> int:
+        kinds = frozenset(source.kind_of.get(o, "") for o in source.adopters[family])
+        if kinds not in population_of_kinds:
+            population_of_kinds[kinds] = sum(1 for k in source.kind_of.values() if k in kinds)
+        return _rows_estimate(source, family, population_of_kinds[kinds])
+
+    alone = [f for f in by_size if len(source.adopters[f]) >= EventHistoryFigures.FAMILY_MIN_ADOPTERS]
+    spent = 0
+    for family in alone:  # most adopted first, until the budget is spent
+        spent += rows_estimate(family)
+        key = (EventHistoryFigures.Kind.FAMILY.value, family)
+        if spent > EVENT_HISTORY_MAX_FAMILY_ROWS and out:
+            out[key] = {"families": 1, "effects": [], "flags": ["budget"]}  # said on its page, not "being fitted"
+            continue
+        out[key] = fit_families(source, [family], previous.get(key))
     for slug in sorted({s for slugs in source.themes_of.values() for s in slugs}):
         candidates = [
             f
@@ -567,10 +583,7 @@ def event_history_data(
         chosen: list[str] = []
         budget = 0
         for family in candidates:  # most adopted first, until the row budget is spent
-            kinds = frozenset(source.kind_of.get(o, "") for o in source.adopters[family])
-            if kinds not in population_of_kinds:
-                population_of_kinds[kinds] = sum(1 for k in source.kind_of.values() if k in kinds)
-            budget += _rows_estimate(source, family, population_of_kinds[kinds])
+            budget += rows_estimate(family)
             if chosen and budget > EVENT_HISTORY_MAX_ROWS:
                 break
             chosen.append(family)

@@ -304,3 +304,21 @@ def test_queries_do_not_grow_with_the_family(
     assert stored("family", registry.big.pk)["n_events"] == 13
     with django_assert_max_num_queries(len(before.captured_queries)):
         assert client.get(family_page(registry.big.pk)).status_code == 200
+
+
+def test_families_beyond_the_budget_say_so(client: Client, registry: Registry, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With room for none but the first family, a second large family is stored as not fitted, and its page and API
+    say why rather than "being fitted"."""
+    second = InnovationFactory.create(owner=registry.orgs[15], introduced_on=datetime.date(2014, 1, 1))
+    for index in range(8):
+        AdoptionFactory.create(source=second, adopter=registry.orgs[index], adopted_on=datetime.date(2016, 5, 1))
+    monkeypatch.setattr(services, "EVENT_HISTORY_MAX_FAMILY_ROWS", 1)
+    services.recompute_registry()
+    assert stored("family", registry.big.pk)["effects"]  # the most adopted first: big (10) before second (9)
+    assert stored("family", second.pk)["flags"] == ["budget"]
+    html = client.get(family_page(second.pk)).content.decode()
+    with translation.override("en"):
+        assert str(event_history_page.FLAGS["budget"]) in html
+    assert "being fitted" not in html
+    body = client.get(f"{API}/families/{second.pk}/event-history").json()
+    assert [f["code"] for f in body["flags"]] == ["budget"]
