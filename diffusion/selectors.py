@@ -19,9 +19,11 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from accounts import roles
+from core.models import Theme
 from diffusion.maths.unrecorded import Record
 from diffusion.models import (
     DiffusionState,
+    EventHistoryFigures,
     FamilyFigures,
     FamilySuggestions,
     OrganisationFigures,
@@ -495,3 +497,15 @@ def network_names(suggestions: Iterable[SourceSuggestion]) -> dict[int, str]:
     """The names of the networks the suggestions' reasons mention (one query)."""
     ids = {pk for suggestion in suggestions for pk in suggestion.reason.get("networks", [])}
     return {n.pk: n.name for n in Network.objects.filter(pk__in=ids)} if ids else {}
+
+
+def event_history(kind: str, key: str | int) -> EventHistoryFigures | None:
+    """The stored event-history figures of a family (key: its published root's id) or a theme (its slug)."""
+    return EventHistoryFigures.objects.filter(kind=kind, key=str(key)).first()
+
+
+def themes_with_event_history() -> list[tuple[Theme, EventHistoryFigures]]:
+    """The themes that have stored event-history figures, by name (two queries)."""
+    stored = {row.key: row for row in EventHistoryFigures.objects.filter(kind=EventHistoryFigures.Kind.THEME)}
+    themes = Theme.objects.filter(slug__in=list(stored)) if stored else Theme.objects.none()
+    return [(theme, stored[theme.slug]) for theme in themes.order_by("name")]

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from barometer import charts as barometer_charts
-from diffusion import charts, live, live_page, overview, pages, selectors, services
-from diffusion.models import FamilyFigures, SourceSuggestion
+from core.models import Theme
+from diffusion import charts, event_history_page, live, live_page, overview, pages, selectors, services
+from diffusion.models import EventHistoryFigures, FamilyFigures, SourceSuggestion
 from innovations.models import Innovation
 from innovations.selectors import LineageNode, innovation_visible
 from innovations.views import lineage_drawing
@@ -58,6 +59,31 @@ def _computed(family: selectors.Family) -> FamilyFigures | None:
     return figures if figures is not None and figures.computed else None
 
 
+def _event_history(stored: EventHistoryFigures | None, csv_url: str) -> dict[str, Any]:
+    """The stored model for the section's template (never fitted here)."""
+    if stored is None:
+        return {"stored": None}
+    return {
+        "stored": stored,
+        "stale": stored.registry_version < selectors.state_version(),
+        "csv": csv_url,
+        **event_history_page.section(stored.data),
+    }
+
+
+def _family_event_history(pk: int, family: selectors.Family) -> dict[str, Any]:
+    stored = selectors.event_history(EventHistoryFigures.Kind.FAMILY, family.root_id)
+    found = _event_history(stored, reverse("diffusion:family_event_history_csv", kwargs={"pk": pk}))
+    if stored is None:
+        adopters = len(family.first_years())
+        found.update(
+            adopters=adopters,
+            minimum=EventHistoryFigures.FAMILY_MIN_ADOPTERS,
+            too_few=adopters < EventHistoryFigures.FAMILY_MIN_ADOPTERS,
+        )
+    return found
+
+
 @require_GET
 def family_view(request: HttpRequest, pk: int) -> HttpResponse:
     innovation = _visible_or_404(request, pk)
@@ -80,6 +106,7 @@ def family_view(request: HttpRequest, pk: int) -> HttpResponse:
         adopters=len(family.first_years()),
         lineage=lineage_drawing(nodes, innovation),
         tree_bounded=len(family.members) > MAX_TREE_NODES,
+        event_history=_family_event_history(pk, family),
     )
     suggestions = selectors.family_suggestions(family.root_id)  # stored, never computed here
     if suggestions is not None:
@@ -211,6 +238,44 @@ def family_csv_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _attachment(content, "text/csv; charset=utf-8", name)
 
 
+@require_GET
+def family_event_history_csv_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The family's effects table (does the network explain adoption?) as CSV."""
+    _visible_or_404(request, pk)
+    family = selectors.family(pk)
+    stored = selectors.event_history(EventHistoryFigures.Kind.FAMILY, family.root_id) if family else None
+    if family is None or stored is None:
+        raise Http404(_("This family's model has not been fitted."))
+    name = f"{slugify(str(family.root.innovation.title))[:60] or family.root_id}-event-history.csv"
+    return _attachment(event_history_page.effects_csv(stored.data), "text/csv; charset=utf-8", name)
+
+
+def _theme_or_404(slug: str) -> Theme:
+    theme = Theme.objects.filter(slug=slug).first()
+    if theme is None:
+        raise Http404(_("No such theme."))
+    return theme
+
+
+@require_GET
+def theme_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Does the network explain adoption in a theme? The model pooled over the theme's published families."""
+    theme = _theme_or_404(slug)
+    stored = selectors.event_history(EventHistoryFigures.Kind.THEME, theme.slug)
+    csv_url = reverse("diffusion:theme_event_history_csv", kwargs={"slug": theme.slug})
+    return render(request, "diffusion/theme.html", {"theme": theme, "event_history": _event_history(stored, csv_url)})
+
+
+@require_GET
+def theme_event_history_csv_view(request: HttpRequest, slug: str) -> HttpResponse:
+    theme = _theme_or_404(slug)
+    stored = selectors.event_history(EventHistoryFigures.Kind.THEME, theme.slug)
+    if stored is None:
+        raise Http404(_("This theme's model has not been fitted."))
+    name = f"{theme.slug}-event-history.csv"
+    return _attachment(event_history_page.effects_csv(stored.data), "text/csv; charset=utf-8", name)
+
+
 def _overview_downloads(name: str) -> dict[str, str]:
     return {fmt: reverse("diffusion:overview_figure", kwargs={"figure": name, "fmt": fmt}) for fmt in FORMATS}
 
@@ -221,7 +286,7 @@ def overview_view(request: HttpRequest) -> HttpResponse:
     first adoption, which types and themes spread fastest, how far adoptions travel and between which regions —
     all from the stored registry-wide figures of published records, each chart with its table and downloads."""
     stored = selectors.registry_figures()
-    context: dict[str, Any] = {"stored": stored}
+    context: dict[str, Any] = {"stored": stored, "themes": selectors.themes_with_event_history()}
     if stored is not None:
         names = dict(Region.objects.values_list("code", "name"))
         shown: dict[str, dict[str, Any]] = {}
