@@ -279,7 +279,6 @@ class Writer:
             for f in fields
             if f.has_default() or f.null or (f.blank and f.get_internal_type() in ("CharField", "TextField"))
         }
-        missing: set[str] = set()
 
         def tuples() -> Iterator[tuple[Any, ...]]:
             nonlocal count

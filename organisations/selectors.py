@@ -55,15 +55,13 @@ _LANGS = ("fi", "sv", "en")
 def _title(prefix: str) -> tuple[str, ...]:
     """An innovation's id, owner and title in every language: what a list shows of it (its long texts and search
     document would be most of the bytes read)."""
-    return (f"{prefix}id", f"{prefix}owner_id", f"{prefix}status", f"{prefix}title") + tuple(
-        f"{prefix}title_{lang}" for lang in _LANGS
-    )
+    titles = (f"{prefix}title_{lang}" for lang in _LANGS)
+    return (f"{prefix}id", f"{prefix}owner_id", f"{prefix}status", f"{prefix}title", *titles)
 
 
 def _name(prefix: str) -> tuple[str, ...]:
-    return (f"{prefix}id", f"{prefix}slug", f"{prefix}kind", f"{prefix}name") + tuple(
-        f"{prefix}name_{lang}" for lang in _LANGS
-    )
+    names = (f"{prefix}name_{lang}" for lang in _LANGS)
+    return (f"{prefix}id", f"{prefix}slug", f"{prefix}kind", f"{prefix}name", *names)
 
 
 def organisation_profile(*, user: Any, organisation: Organisation) -> OrganisationProfile:
