@@ -203,7 +203,8 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "organisations/organisation_detail.html",
         {
             "organisation": organisation,
-            "profile": dataclasses.replace(profile, **{name: rows for name, (rows, _more) in lists.items()}),
+            # The profile's lists as the page shows them (a dict: the template reads it as it read the profile).
+            "profile": {"networks": profile.networks, **{name: rows for name, (rows, _more) in lists.items()}},
             "more": {name: more for name, (_rows, more) in lists.items()},
             "profile_rows": PROFILE_ROWS,
             "diffusion": diffusion,
