@@ -167,6 +167,18 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 PROFILE_ROWS = 50
 
 
+@dataclass
+class ShownProfile:
+    """The profile's lists as the page shows them (selectors.OrganisationProfile, each list cut to its first rows)."""
+
+    innovations: list[Any]
+    adopted_from: list[Any]
+    adopted_by: list[Any]
+    partners: list[Any]
+    partner_in: list[Any]
+    networks: Any
+
+
 def _first(rows: QuerySet[Any], limit: int | None) -> tuple[list[Any], bool]:
     """The first `limit` rows (all when None) and whether there were more, in one query."""
     if limit is None:
@@ -203,8 +215,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "organisations/organisation_detail.html",
         {
             "organisation": organisation,
-            # The profile's lists as the page shows them (a dict: the template reads it as it read the profile).
-            "profile": {"networks": profile.networks, **{name: rows for name, (rows, _more) in lists.items()}},
+            "profile": ShownProfile(networks=profile.networks, **{name: rows for name, (rows, _more) in lists.items()}),
             "more": {name: more for name, (_rows, more) in lists.items()},
             "profile_rows": PROFILE_ROWS,
             "diffusion": diffusion,
