@@ -78,9 +78,12 @@ from diffusion.maths.adoption_table import Adoption
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 # Organisations scored together in one evaluation step: bounds the dense block (chunk × innovations) in memory.
 _CHUNK = 512
+# At most this many cells (organisations × innovations) in a dense block of scores: 2 M floats, 16 MB a part.
+_BLOCK_CELLS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -452,6 +455,72 @@ class Recommender:
             for j in order
         ]
 
+    def for_organisations(
+        self, organisations: Sequence[str], k: int = 10, block: int | None = None
+    ) -> list[list[Recommendation]]:
+        """`for_organisation` for each of the organisations, the same answers, computed a block of organisations
+        at a time: the scores of a block as two sparse matrix products, the top k of every row from one partition
+        of the block, and each organisation's network fellows found once for its k reasons (not once a reason).
+        `block` bounds the dense block (organisations × innovations) in memory."""
+        if block is None:
+            block = max(1, min(_CHUNK, _BLOCK_CELLS // max(len(self.innovations), 1)))
+        answers: list[list[Recommendation] | None] = [None] * len(organisations)
+        known: list[tuple[int, int]] = []  # (position in the answer, row)
+        unknown: list[Recommendation] | None = None
+        for position, organisation in enumerate(organisations):
+            row = self.org_index.get(organisation)
+            if row is None:
+                unknown = unknown if unknown is not None else self.for_organisation(organisation, k)
+                answers[position] = list(unknown)
+            else:
+                known.append((position, row))
+        for start in range(0, len(known), block):
+            chunk = known[start : start + block]
+            rows = np.asarray([row for _, row in chunk], dtype=np.int64)
+            item_based, like_you = self._parts(rows)
+            scores = self._combine(item_based, like_you)
+            adopted = self.binary[rows].tocoo()
+            scores[adopted.row, adopted.col] = -np.inf
+            for n, ((position, row), order) in enumerate(zip(chunk, self._top_block(scores, k), strict=True)):
+                fellows = self._fellows(row)
+                answers[position] = [
+                    Recommendation(
+                        innovation=self.innovations[j],
+                        score=float(scores[n, j]),
+                        item_based=float(item_based[n, j]),
+                        like_you=float(like_you[n, j]),
+                        reason=self._reason(row, int(j), fellows=fellows),
+                    )
+                    for j in order
+                ]
+        return [answer if answer is not None else [] for answer in answers]
+
+    @staticmethod
+    def _top_block(scores: FloatArray, k: int) -> list[IntArray]:
+        """`_top` for a block of rows, the same answers (ties to the earlier innovation): the k-th largest score of
+        every row from one partition, then only the scores at least that large are sorted."""
+        n_rows, n_items = scores.shape
+        if k <= 0 or n_items == 0:
+            return [np.zeros(0, dtype=np.int64) for _ in range(n_rows)]
+        kth = -np.partition(-scores, k - 1, axis=1)[:, k - 1] if k < n_items else np.full(n_rows, -np.inf)
+        result: list[IntArray] = []
+        for row, floor in zip(scores, kth, strict=True):
+            candidates = np.flatnonzero(row >= floor)
+            candidates = candidates[np.isfinite(row[candidates])]
+            order = np.lexsort((candidates, -row[candidates]))
+            result.append(candidates[order][:k].astype(np.int64))
+        return result
+
+    def _fellows(self, org_row: int) -> BoolArray | None:
+        """Which organisations share a network with this one (a mask over all organisations); None without any."""
+        own_networks = _column(self.network_membership, org_row)[0]
+        if own_networks.size == 0:
+            return None
+        mask = np.zeros(len(self.organisations), dtype=bool)
+        for network in own_networks:
+            mask[_column(self.network_members, int(network))[0]] = True
+        return mask
+
     def popular_for(self, organisation: str, k: int = 10) -> list[str]:
         """The popularity baseline: most adopters first, among innovations the organisation has not adopted."""
         row = self.org_index.get(organisation)
@@ -503,20 +572,18 @@ class Recommender:
         n = max(len(self.organisations), 1)
         return np.asarray(self.recent.sum(axis=0), dtype=np.float64).ravel() / n
 
-    def _reason(self, org_row: int | None, item: int) -> Reason:
-        """The reason data, vectorised over the innovation's adopters (a popular one has thousands)."""
+    def _reason(self, org_row: int | None, item: int, fellows: BoolArray | Literal[False] | None = False) -> Reason:
+        """The reason data, vectorised over the innovation's adopters (a popular one has thousands). `fellows`:
+        the organisation's network fellows from `_fellows`, when the caller asks about many innovations."""
         adopters, years = _column(self.binary_csc, item)[0], _column(self.years_csc, item)[1]
         region = int(self.region_code[org_row]) if org_row is not None else -1
         size = int(self.size_code[org_row]) if org_row is not None else -1
         same_region = (self.region_code[adopters] == region) if region >= 0 else np.zeros(adopters.size, bool)
         same_size = (self.size_code[adopters] == size) if size >= 0 else np.zeros(adopters.size, bool)
-        own_networks = _column(self.network_membership, org_row)[0] if org_row is not None else np.zeros(0, np.int64)
-        has_networks = own_networks.size > 0
-        if has_networks:
-            fellows = np.concatenate([_column(self.network_members, int(n))[0] for n in own_networks])
-            partners = np.isin(adopters, fellows)
-        else:
-            partners = np.zeros(adopters.size, dtype=bool)
+        if fellows is False:
+            fellows = self._fellows(org_row) if org_row is not None else None
+        has_networks = fellows is not None
+        partners = fellows[adopters] if fellows is not None else np.zeros(adopters.size, dtype=bool)
         both = same_region & same_size
         # The closest relation first, then the most recent adoption, then the first key (stable output).
         relation_rank = np.select([both, same_region, partners, same_size], [0, 1, 2, 3], default=4)
