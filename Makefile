@@ -94,6 +94,7 @@ bench: venv messages ## Run the benchmarks: the registry at scale, the barometer
 	$(PY) -m bench.ideas_duplicates
 	$(PY) -m bench.diffusion_network
 	$(PY) -m bench.diffusion_fits
+	$(PY) -m bench.diffusion_walker
 	$(PY) -m bench.diffusion_recommend
 	$(PY) -m bench.zip_bombs
 	$(PY) -m bench.rate_limits

@@ -12,7 +12,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from accounts.api_auth import AUTH_OPTIONAL, OPTIONAL_SECURITY, actor
-from diffusion import live, pages, selectors
+from diffusion import live, overview, pages, selectors
 from diffusion.models import FamilyFigures, FamilySuggestions, OrganisationRecommendations, RegistryFigures
 from innovations.api import InnovationRef
 from innovations.models import Innovation
@@ -198,11 +198,28 @@ class PeerGroupOut(Schema):
     percentiles: dict[str, float]
 
 
+class WalkerYearOut(Schema):
+    year: int
+    score: float | None
+
+
+class WalkerRankOut(Schema):
+    """Its place by Walker's score among the organisations of its size class that have a score: 1 = highest,
+    ties share the best rank."""
+
+    rank: int
+    of: int
+    size_class: str
+
+
 class OrganisationFiguresOut(Schema):
     """An organisation's place in the network of who learns from whom (published records only): organisations it
     learned from and taught, the adoptions behind them, partners, betweenness, influence (PageRank on the reversed
-    learning ties, recency-weighted), community, role, Walker's innovativeness score (0–1, 1 = always first), its
-    strongest ties (organisation ids) and its percentile ranks among peers of its size class and region."""
+    learning ties, recency-weighted), community, role, Walker's innovativeness score (0–1, 1 = always first), the
+    same as it stood at the end of each year (`walker_by_year`: only the adoptions made by then; the last year's
+    equals `walker`), the number of innovation families it took into use (its own included) the score rests on,
+    its rank by the score within its size class, its strongest ties (organisation ids) and its percentile ranks
+    among peers of its size class and region."""
 
     organisation: int
     status: Literal["current", "stale"]
@@ -218,6 +235,9 @@ class OrganisationFiguresOut(Schema):
     community_size: int
     role: Literal["broker", "source", "adopter", "isolated"]
     walker: float | None
+    walker_by_year: list[WalkerYearOut]
+    walker_innovations: int
+    walker_rank: WalkerRankOut | None
     sources: list[int]
     adopters: list[int]
     peers: list[PeerGroupOut]
@@ -236,15 +256,75 @@ class TrendsOut(Schema):
     copied: list[int]
 
 
+class FlowMatrixOut(Schema):
+    """Adoptions between regions as a square matrix: row i is the source record's owner's region `regions[i]`,
+    column j the adopter's region `regions[j]` (every region, by code)."""
+
+    regions: list[str]
+    adoptions: list[list[int]]
+
+
+class TimeSummaryOut(Schema):
+    """Time (years) from an original's introduction to its first adoption by another organisation, estimated by
+    Kaplan–Meier with innovations nobody adopted yet censored at their present age: quartiles (null when the
+    estimate does not reach them), the share not adopted yet (observed) and Kaplan–Meier's share remaining."""
+
+    families: int
+    adopted: int
+    q1: float | None
+    median: float | None
+    q3: float | None
+    unadopted_share: float | None
+    remaining: float | None
+
+
+class TimeCurveOut(Schema):
+    years: list[float]  # years since introduction at each first adoption
+    unadopted: list[float | None]  # Kaplan–Meier's share not yet adopted just after
+
+
+class TimeOverallOut(TimeSummaryOut):
+    curve: TimeCurveOut
+
+
+class TimeByYearOut(TimeSummaryOut):
+    year: int  # of introduction
+
+
+class TimeToAdoptionOut(Schema):
+    overall: TimeOverallOut
+    by_year: list[TimeByYearOut]
+
+
+class SpreadGroupOut(Schema):
+    """One innovation type or theme (code or slug) of the originals: families, adopting organisations per family,
+    the median time (years) to the first adoption (Kaplan–Meier; null when under half were adopted) and whether
+    the group is small (fewer than `small_group` families)."""
+
+    dimension: Literal["type", "theme"]
+    code: str
+    families: int
+    adopters_per_family: float
+    median: float | None
+    unadopted_share: float | None
+    small: bool
+
+
 class RegistryOut(Schema):
     """The registry-wide figures: published records per year by novelty, adoptions between regions (by region
-    code) and how far they travelled."""
+    code, as a list and as a matrix) and how far they travelled, the time to an innovation's first adoption, and
+    which types and themes spread fastest (fastest first). Fields added later are null until the next
+    recomputation."""
 
     status: Literal["current", "stale"]
     computed_at: datetime
     trends: TrendsOut
     region_flows: list[FlowOut]
+    flow_matrix: FlowMatrixOut | None
     travel: dict[str, int]
+    time_to_adoption: TimeToAdoptionOut | None
+    spread_by_group: list[SpreadGroupOut] | None
+    small_group: int | None
 
 
 @router.get(
@@ -260,7 +340,21 @@ def organisation_figures_read(request: HttpRequest, id: ObjectId) -> Any:
     if figures is None:
         raise Organisation.DoesNotExist
     status = "current" if figures.registry_version >= selectors.state_version() else "stale"
-    return {"organisation": id, "status": status, "computed_at": figures.computed_at, **figures.data}
+    data = figures.data
+    by_year = [
+        {"year": int(year), "score": score}
+        for year, score in sorted(data.get("walker_by_year", {}).items(), key=lambda item: int(item[0]))
+    ]
+    return {
+        "organisation": id,
+        "status": status,
+        "computed_at": figures.computed_at,
+        **data,
+        # Figures stored before the dynamic score was kept have none of it until the next computation.
+        "walker_by_year": by_year,
+        "walker_innovations": data.get("walker_innovations", 0),
+        "walker_rank": data.get("walker_rank"),
+    }
 
 
 @router.get(
@@ -283,7 +377,28 @@ def registry_figures_read(request: HttpRequest) -> Any:
         "trends": data["trends"],
         "region_flows": [{"source_region": s, "adopter_region": t, "adoptions": n} for s, t, n in data["region_flows"]],
         "travel": data["travel"],
+        "flow_matrix": data.get("flow_matrix"),
+        "time_to_adoption": data.get("time_to_adoption"),
+        "spread_by_group": data.get("spread_by_group"),
+        "small_group": data.get("small_group"),
     }
+
+
+@router.get(
+    "/registry/organisations/csv",
+    auth=AUTH_OPTIONAL,
+    openapi_extra={**OPTIONAL_SECURITY, "responses": {200: {"description": "The figures as CSV (UTF-8)."}}},
+    summary="Download every organisation's network figures as CSV",
+)
+def organisation_figures_csv(request: HttpRequest) -> HttpResponse:
+    """One row per organisation with stored figures (published records only): organisation, name, kind, region,
+    size_class, learned_from, taught, adoptions_in, adoptions_out, partners, betweenness, pagerank, walker_score,
+    role, community (codes)."""
+    response = HttpResponse(
+        overview.organisation_figures_csv(selectors.all_organisation_figures()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="diffusion-organisations.csv"'
+    return response
 
 
 class ReasonOut(Schema):

@@ -9,15 +9,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
+from barometer import charts as barometer_charts
 from barometer.reports import Table
 from core.spreadsheets import neutralised
 from diffusion import charts
 from diffusion.charts import number
 from diffusion.selectors import Family, FamilyMember, Suggested
-from organisations.models import OrganisationKind
+from organisations.finland_map import finland_map
+from organisations.models import SizeClass
 
 # Rogers' adopter categories (codes from diffusion.maths.categories), earliest first; non-adopters apart.
 CATEGORIES = {
@@ -141,17 +145,10 @@ class MapData:
 
 def map_data(family: Family, caption: str) -> MapData:
     """Where and when: each adopting municipality's year, other adopters by their region; a table by region."""
-    municipality_years: dict[str, int] = {}
-    region_years: dict[str, int] = {}
+    municipality_years, region_years = family.place_years()
     by_region: dict[str, tuple[str, int, set[int]]] = {}
     for member in family.members:
         organisation = member.organisation
-        if organisation.kind == OrganisationKind.MUNICIPALITY and organisation.municipality_code:
-            code = organisation.municipality_code
-            municipality_years[code] = min(member.year, municipality_years.get(code, member.year))
-        elif organisation.region is not None:
-            code = organisation.region.code
-            region_years[code] = min(member.year, region_years.get(code, member.year))
         if organisation.region is not None:
             name, year, orgs = by_region.get(organisation.region.code, (str(organisation.region), member.year, set()))
             by_region[organisation.region.code] = (name, min(year, member.year), orgs | {organisation.pk})
@@ -160,6 +157,81 @@ def map_data(family: Family, caption: str) -> MapData:
     ]
     table = Table(caption=caption, head=[_("Region"), _("First adopted"), _("Organisations")], rows=rows)
     return MapData(municipality_years, region_years, table)
+
+
+def places(figures: Mapping[str, Any], family: Family) -> tuple[dict[str, int], dict[str, int]]:
+    """Municipality code -> year and region code -> year (other kinds of adopters) from the stored figures; from the
+    family itself for figures stored before they kept the places."""
+    stored = figures.get("places")
+    if stored is None:
+        return family.place_years()
+    return dict(stored.get("municipalities", {})), dict(stored.get("regions", {}))
+
+
+@dataclass(frozen=True)
+class SmallMap:
+    year: int
+    caption: str  # "2018: 12 organisations"
+    svg: str  # our own SVG, names escaped
+
+
+@dataclass(frozen=True)
+class Snapshots:
+    years: list[int]
+    maps: list[SmallMap]
+    legend: list[tuple[str, str]]  # (colour, words)
+    table: Table
+    chart: charts.Chart  # the downloadable image of all the maps
+
+
+def _place_name(code: str, municipality: bool) -> str:
+    fmap = finland_map()
+    shape = (fmap.municipalities if municipality else fmap.regions).get(code)
+    if shape is None:
+        return code
+    name = shape.name_sv if (get_language() or "fi").startswith("sv") and shape.name_sv else shape.name_fi
+    return name if municipality else _("Other organisations in %(region)s") % {"region": name}
+
+
+def snapshots(figures: Mapping[str, Any], family: Family, title: str) -> Snapshots | None:
+    """Who had adopted by the end of a few years evenly spread from the first adoption to the last: a small map
+    each, the key, and the table behind them (a row per adopting municipality, and per region where another kind of
+    organisation adopted; a column per map's year). None when no adopter is on the map."""
+    municipality_years, region_years = places(figures, family)
+    found = [*municipality_years.values(), *region_years.values()]
+    curve = figures.get("curve", {})
+    if not found or not curve.get("years"):
+        return None
+    years = charts.snapshot_years(min(curve["years"][0], min(found)), max(curve["years"][-1], max(found)))
+    cumulative = dict(zip(curve["years"], curve["cumulative"], strict=False))
+    captions = []
+    for year in years:
+        # Organisations of any kind counted, also those without a place on the map.
+        count = max((n for y, n in cumulative.items() if y <= year), default=0)
+        captions.append(
+            ngettext("%(year)s: %(count)s organisation", "%(year)s: %(count)s organisations", count)
+            % {"year": year, "count": number(count)}
+        )
+    svgs = charts.snapshot_svgs(municipality_years, region_years, years)
+    rows = sorted(
+        [(adopted, _place_name(code, True)) for code, adopted in municipality_years.items()]
+        + [(adopted, _place_name(code, False)) for code, adopted in region_years.items()]
+    )
+    table = Table(
+        caption=title,
+        head=[_("Municipality or region"), _("First adopted"), *(str(year) for year in years)],
+        rows=[
+            (name, [str(adopted), *(_("Yes") if adopted <= year else _("No") for year in years)])
+            for adopted, name in rows
+        ],
+    )
+    return Snapshots(
+        years=years,
+        maps=[SmallMap(year, caption, svg) for year, caption, svg in zip(years, captions, svgs, strict=True)],
+        legend=charts.snapshot_legend(),
+        table=table,
+        chart=charts.snapshot_maps(title, municipality_years, region_years, years, captions),
+    )
 
 
 def csv_text(head: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -174,7 +246,8 @@ def csv_text(head: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 
 def table_csv(table: Table) -> str:
-    return csv_text(table.head, ([label, *cells] for label, cells in table.rows))
+    """A chart's data table as CSV: its rows, then its closing rows (e.g. the total)."""
+    return csv_text(table.head, [*([label, *cells] for label, cells in table.rows), *table.foot])
 
 
 FAMILY_CSV_HEAD = (
@@ -222,6 +295,9 @@ def chart_for(figure: str, figures: Mapping[str, Any], family: Family, title: st
         return charts.per_year_chart(figures, title)
     if figure == "cumulative":
         return charts.cumulative_chart(figures, title)
+    if figure == "snapshots":
+        found = snapshots(figures, family, title)
+        return found.chart if found is not None else charts.snapshot_maps(title, {}, {}, [], [])
     data = map_data(family, title)
     return charts.year_map(title, data.municipality_years, data.region_years)
 
@@ -273,7 +349,97 @@ def organisation_section(figures: Mapping[str, Any], organisation: Any) -> dict[
         "role": str(ROLES.get(figures.get("role", ""), "")),
         "walker": None if walker is None else number(walker * 100),
         "peer_table": peer_table if groups else None,
+        **walker_section(figures, organisation),
     }
+
+
+WALKER_FEW = 3  # innovations taken into use: below this the score is said to say little yet
+
+
+def walker_series(figures: Mapping[str, Any]) -> list[tuple[int, float]]:
+    """(year, score 0–100) of the stored dynamic score, earliest first."""
+    stored = figures.get("walker_by_year") or {}
+    return sorted((int(year), score * 100) for year, score in stored.items() if score is not None)
+
+
+def walker_title(organisation: Any) -> str:
+    return _("Innovativeness of %(organisation)s at the end of each year (Walker's score, 0–100)") % {
+        "organisation": organisation
+    }
+
+
+def walker_sentences(figures: Mapping[str, Any], organisation: Any) -> list[str]:
+    """The dynamic score in words: how it changed from the first year to the last, where it ranks among its size
+    class, and a warning when it rests on few innovations."""
+    series = walker_series(figures)
+    if not series:
+        return []
+    sentences = []
+    (first, start), (last, end) = series[0], series[-1]
+    if len(series) == 1:
+        sentences.append(
+            _("Its innovativeness score at the end of %(year)s was %(score)s of 100.")
+            % {"year": first, "score": number(start)}
+        )
+    elif number(start) == number(end):
+        sentences.append(
+            _("Its innovativeness score was %(score)s of 100 both in %(first)s and in %(last)s.")
+            % {"score": number(end), "first": first, "last": last}
+        )
+    else:
+        sentences.append(
+            (
+                _("Its innovativeness score rose from %(start)s in %(first)s to %(end)s of 100 in %(last)s.")
+                if end > start
+                else _("Its innovativeness score fell from %(start)s in %(first)s to %(end)s of 100 in %(last)s.")
+            )
+            % {"start": number(start), "first": first, "end": number(end), "last": last}
+        )
+    rank = figures.get("walker_rank")
+    if rank and rank["of"] > 1:
+        sentences.append(
+            _("Among the %(count)s organisations of its size class (%(size)s) with a score, it ranks %(rank)s.")
+            % {
+                "count": number(rank["of"]),
+                "size": SizeClass(rank["size_class"]).label if rank["size_class"] in SizeClass.values else "–",
+                "rank": number(rank["rank"]),
+            }
+        )
+    elif rank:
+        sentences.append(_("It is the only organisation of its size class with a score so far."))
+    count = figures.get("walker_innovations", 0)
+    if count < WALKER_FEW:
+        sentences.append(
+            ngettext(
+                "The score rests on only %(count)s innovation it has taken into use, so it says little yet.",
+                "The score rests on only %(count)s innovations it has taken into use, so it says little yet.",
+                count,
+            )
+            % {"count": count}
+        )
+    return sentences
+
+
+def walker_section(figures: Mapping[str, Any], organisation: Any) -> dict[str, Any]:
+    """The dynamic innovativeness: sentences, and the chart (from two years on) with its table and downloads."""
+    series = walker_series(figures)
+    title = walker_title(organisation)
+    figure = None
+    if len(series) >= 2:
+        chart = charts.walker_chart(series, title)
+        figure = {
+            "id": "figure-innovativeness",
+            "heading": title,
+            "svg": mark_safe(  # noqa: S308  # vl-convert's SVG of our own specification, names escaped
+                barometer_charts.inline_svg(chart, labelled_by="figure-innovativeness-title", prefix="walker")
+            ),
+            "table": charts.walker_table(series, title),
+            "downloads": {
+                fmt: reverse("diffusion:organisation_figure", kwargs={"pk": organisation.pk, "fmt": fmt})
+                for fmt in ("png", "svg", "csv")
+            },
+        }
+    return {"walker_sentences": walker_sentences(figures, organisation), "walker_figure": figure}
 
 
 BOUNDARIES = {

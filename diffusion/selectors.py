@@ -11,7 +11,7 @@ the edges, then one bulk load of the innovations with their owners and regions.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ from diffusion.models import (
 )
 from innovations.models import Adoption, Innovation
 from innovations.vocabulary import Status
-from organisations.models import Organisation
+from organisations.models import Organisation, OrganisationKind
 
 # Deeper than any real lineage; only a guard against a cycle that the services already refuse.
 MAX_DEPTH = 1000
@@ -147,6 +147,21 @@ class Family:
                 years[org] = member.year
         return years
 
+    def place_years(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Where on the map and when: municipality code -> the year a municipality first adopted, and region code ->
+        the year another kind of organisation (a county, a university …) in that region first adopted."""
+        municipality_years: dict[str, int] = {}
+        region_years: dict[str, int] = {}
+        for member in self.members:
+            organisation = member.organisation
+            if organisation.kind == OrganisationKind.MUNICIPALITY and organisation.municipality_code:
+                code = organisation.municipality_code
+                municipality_years[code] = min(member.year, municipality_years.get(code, member.year))
+            elif organisation.region is not None:
+                code = organisation.region.code
+                region_years[code] = min(member.year, region_years.get(code, member.year))
+        return municipality_years, region_years
+
 
 def _as_date(value: Any) -> datetime.date | None:
     if value is None or isinstance(value, datetime.date):
@@ -249,22 +264,23 @@ class RegistryAdoption:
     mode: str  # how it was adopted along a recorded lineage edge; "" for an original
     novelty: str  # what the record itself says: new, adapted or copied (also without a recorded source)
     year: int
+    date: datetime.date | None = None  # adopted on; an original's introduction date (or when it was recorded)
 
 
 def registry_adoptions() -> list[RegistryAdoption]:
     """Every published record as an adoption in its published family (two queries, walked in memory): the input
     of the registry-wide figures (network, flows, trends). Originals are adoptions with no source."""
     records = {
-        pk: (owner_id, (introduced_on or created_at.date()).year, novelty)
+        pk: (owner_id, introduced_on or created_at.date(), novelty)
         for pk, owner_id, introduced_on, created_at, novelty in Innovation.objects.filter(status=Status.PUBLISHED)
         .values_list("pk", "owner_id", "introduced_on", "created_at", "novelty")
         .iterator(chunk_size=5000)
     }
-    parent: dict[int, tuple[int, str, int]] = {}
+    parent: dict[int, tuple[int, str, datetime.date]] = {}
     for source_id, result_id, mode, adopted_on in Adoption.objects.filter(
         source__status=Status.PUBLISHED, result__status=Status.PUBLISHED
     ).values_list("source_id", "result_id", "mode", "adopted_on"):
-        parent[result_id] = (source_id, mode, adopted_on.year)
+        parent[result_id] = (source_id, mode, adopted_on)
     root_of: dict[int, int] = {}
 
     def root(pk: int) -> int:
@@ -280,13 +296,14 @@ def registry_adoptions() -> list[RegistryAdoption]:
         return top
 
     out = []
-    for pk, (owner_id, year, novelty) in records.items():
+    for pk, (owner_id, introduced, novelty) in records.items():
         edge = parent.get(pk)
         if edge is None:
-            out.append(RegistryAdoption(pk, pk, owner_id, None, "", novelty, year))
+            out.append(RegistryAdoption(pk, pk, owner_id, None, "", novelty, introduced.year, introduced))
         else:
-            source_id, mode, adopted_year = edge
-            out.append(RegistryAdoption(root(pk), pk, owner_id, records[source_id][0], mode, novelty, adopted_year))
+            source_id, mode, adopted = edge
+            owner = records[source_id][0]
+            out.append(RegistryAdoption(root(pk), pk, owner_id, owner, mode, novelty, adopted.year, adopted))
     return out
 
 
@@ -296,6 +313,15 @@ def state_version() -> int:
 
 def organisation_figures(organisation_id: int) -> OrganisationFigures | None:
     return OrganisationFigures.objects.filter(organisation_id=organisation_id).first()
+
+
+def all_organisation_figures() -> Iterator[OrganisationFigures]:
+    """Every organisation's stored network figures with the organisation and its region, by id (streamed)."""
+    return (
+        OrganisationFigures.objects.select_related("organisation", "organisation__region")
+        .order_by("organisation_id")
+        .iterator(chunk_size=2000)
+    )
 
 
 def registry_figures() -> RegistryFigures | None:

@@ -10,9 +10,12 @@ after a response they are recomputed at most once per `REGISTRY_MIN_INTERVAL`, a
 """
 
 import datetime
+import itertools
 import logging
 import math
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +27,15 @@ from django.utils import timezone
 from diffusion import selectors
 from diffusion.maths.adoption_table import AdoptionEvent
 from diffusion.maths.bass import BassFit, adopters_per_year, fit_bass
-from diffusion.maths.categories import bass_boundaries, rogers_categories, walker_scores
+from diffusion.maths.categories import (
+    bass_boundaries,
+    ranks_within,
+    rogers_categories,
+    walker_scores_by_year,
+)
 from diffusion.maths.network import (
     build_network,
+    flow_matrix,
     load_region_adjacency,
     organisation_metrics,
     peer_comparisons,
@@ -34,6 +43,7 @@ from diffusion.maths.network import (
     travel_distances,
 )
 from diffusion.maths.recommend import OrganisationFeatures, Reason, fit_recommender
+from diffusion.maths.survival import kaplan_meier, summarise
 from diffusion.models import (
     FamilyFigures,
     FamilySuggestions,
@@ -41,9 +51,9 @@ from diffusion.models import (
     OrganisationRecommendations,
     RegistryFigures,
 )
-from innovations.models import Innovation, Partnership
-from innovations.vocabulary import Status
-from organisations.models import NetworkMembership, Organisation
+from innovations.models import Classification, Innovation, Partnership
+from innovations.vocabulary import Dimension, Status
+from organisations.models import NetworkMembership, Organisation, Region
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +68,8 @@ REGIONS_TOPOLOGY = Path(settings.BASE_DIR) / "reference_data" / "finland-regions
 RECOMMENDATIONS_KEPT = 10  # what to adopt next, per organisation
 ALSO_ADOPTED_KEPT = 5
 LIKELY_NEXT_KEPT = 10
+SMALL_GROUP = 5  # families: a type or theme with fewer is marked, its figures are a few cases, not a pattern
+DAYS_PER_YEAR = 365.25
 CATEGORY_CODES = ("innovator", "early_adopter", "early_majority", "late_majority", "laggard", "non_adopter")
 
 
@@ -111,6 +123,8 @@ def family_data(family: selectors.Family) -> dict[str, Any]:
         "categories": categories,
         "category_counts": {code: counted.get(code, 0) for code in CATEGORY_CODES},
         "boundaries": boundaries,
+        # For the maps (drawn from these stored figures alone): where and when, by municipality and region code.
+        "places": dict(zip(("municipalities", "regions"), family.place_years(), strict=True)),
     }
 
 
@@ -179,6 +193,120 @@ def trends(adoptions: list[selectors.RegistryAdoption]) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class FamilyTiming:
+    """One published family as a time to an event: from the original's introduction to the first adoption by
+    another organisation, or censored at its present age when nobody has adopted it yet."""
+
+    root: int
+    introduced: datetime.date
+    years: float  # to the first adoption, or (censored) to today
+    adopted: bool
+    adopters: int  # distinct organisations other than the original's owner
+
+
+def family_timings(adoptions: list[selectors.RegistryAdoption], today: datetime.date) -> list[FamilyTiming]:
+    """Every published family's time to its first adoption by another organisation. An adoption dated before the
+    original's introduction (a record entered late) counts as at once: time 0."""
+    originals = {a.family: a for a in adoptions if a.innovation == a.family}
+    first: dict[int, datetime.date] = {}
+    adopters: dict[int, set[int]] = {}
+    for a in adoptions:
+        original = originals.get(a.family)
+        if original is None or a.innovation == a.family or a.organisation == original.organisation or a.date is None:
+            continue
+        adopters.setdefault(a.family, set()).add(a.organisation)
+        if a.family not in first or a.date < first[a.family]:
+            first[a.family] = a.date
+    out = []
+    for root, original in sorted(originals.items()):
+        introduced = original.date or datetime.date(original.year, 1, 1)
+        end = first.get(root, today)
+        out.append(
+            FamilyTiming(
+                root,
+                introduced,
+                max(0, (end - introduced).days) / DAYS_PER_YEAR,
+                root in first,
+                len(adopters.get(root, ())),
+            )
+        )
+    return out
+
+
+def _summary(timings: list[FamilyTiming]) -> dict[str, Any]:
+    found = summarise([t.years for t in timings], [t.adopted for t in timings])
+    return {
+        "families": found.total,
+        "adopted": found.observed,
+        "q1": _finite(found.q1),
+        "median": _finite(found.median),
+        "q3": _finite(found.q3),
+        "unadopted_share": _finite(found.unobserved_share),
+        "remaining": _finite(found.remaining),
+    }
+
+
+def time_to_adoption(timings: list[FamilyTiming]) -> dict[str, Any]:
+    """Kaplan–Meier's time to the first adoption, overall (with its curve: the share not yet adopted by each time)
+    and by year of introduction."""
+    fit = kaplan_meier([t.years for t in timings], [t.adopted for t in timings])
+    by_year: dict[int, list[FamilyTiming]] = {}
+    for timing in timings:
+        by_year.setdefault(timing.introduced.year, []).append(timing)
+    return {
+        "overall": {
+            **_summary(timings),
+            "curve": {"years": [round(t, 3) for t in fit.times], "unadopted": [_finite(s) for s in fit.survival]},
+        },
+        "by_year": [{"year": year, **_summary(group)} for year, group in sorted(by_year.items())],
+    }
+
+
+def spread_rows(timings: list[FamilyTiming], classified: Iterable[tuple[str, str, int]]) -> list[dict[str, Any]]:
+    """Per (dimension, code) of the originals — `classified` gives (dimension, code, innovation id) — families,
+    adopters per family and the median time to the first adoption; fastest first (a median nobody reached last),
+    groups under SMALL_GROUP families marked."""
+    roots = {t.root: t for t in timings}
+    groups: dict[tuple[str, str], list[FamilyTiming]] = {}
+    for dimension, code, pk in classified:
+        if pk in roots:
+            groups.setdefault((dimension, code), []).append(roots[pk])
+    rows = []
+    for (dimension, code), group in groups.items():
+        summary = _summary(group)
+        rows.append(
+            {
+                "dimension": dimension,
+                "code": code,
+                "families": len(group),
+                "adopters_per_family": sum(t.adopters for t in group) / len(group),
+                "median": summary["median"],
+                "unadopted_share": summary["unadopted_share"],
+                "small": len(group) < SMALL_GROUP,
+            }
+        )
+    rows.sort(
+        key=lambda r: (r["median"] is None, r["median"] or 0.0, -r["adopters_per_family"], r["dimension"], r["code"])
+    )
+    return rows
+
+
+def spread_by_group(timings: list[FamilyTiming]) -> list[dict[str, Any]]:
+    """Which innovation types and themes spread fastest: `spread_rows` over the published records' types and
+    themes (two queries)."""
+    types = Classification.objects.filter(dimension=Dimension.TYPE, innovation__status=Status.PUBLISHED)
+    themes = Innovation.themes.through.objects.filter(innovation__status=Status.PUBLISHED)
+    classified = itertools.chain(
+        (("type", code, pk) for pk, code in types.values_list("innovation_id", "code").iterator(chunk_size=5000)),
+        (
+            ("theme", slug, pk)
+            for pk, slug in themes.values_list("innovation_id", "theme__slug").iterator(chunk_size=5000)
+        ),
+    )
+    return spread_rows(timings, classified)
+
+
 def registry_data(
     adoptions: list[selectors.RegistryAdoption] | None = None,
 ) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
@@ -211,7 +339,16 @@ def registry_data(
     metrics = organisation_metrics(network, betweenness_sample=sample)
     peers = peer_comparisons(metrics, size_class_of=size_class_of, region_of=region_of)
     events = [AdoptionEvent(str(a.organisation), str(a.family), a.year) for a in adoptions]
-    walker = walker_scores(events, [str(pk) for pk in active])
+    # Walker's score as it stood at the end of each year; the last year's is the static score (the module's
+    # definition), so the adoption table is built once. Turned inside out: organisation -> {year: score}.
+    dynamic = walker_scores_by_year(events, [str(pk) for pk in active])
+    walker = dynamic[max(dynamic)] if dynamic else {}
+    walker_by_year: dict[str, dict[str, float]] = {}
+    for year, scores in dynamic.items():
+        for key, score in scores.items():
+            walker_by_year.setdefault(key, {})[str(year)] = score
+    walker_innovations = Counter(org for org, _family in {(e.organisation, e.innovation) for e in events})
+    walker_ranks = ranks_within(walker, size_class_of)
     community_sizes = Counter(m.community for m in metrics.values())
     sources: dict[str, list[tuple[float, str]]] = {}
     adopters: dict[str, list[tuple[float, str]]] = {}
@@ -235,6 +372,13 @@ def registry_data(
             "community_size": community_sizes[m.community],
             "role": m.role,
             "walker": _finite(walker.get(key)),
+            "walker_by_year": {year: _finite(score) for year, score in walker_by_year.get(key, {}).items()},
+            "walker_innovations": walker_innovations.get(key, 0),  # families it took into use, its own included
+            "walker_rank": (
+                {"rank": walker_ranks[key][0], "of": walker_ranks[key][1], "size_class": size_class_of[key]}
+                if key in walker_ranks
+                else None
+            ),
             "sources": strongest(sources.get(key, [])),
             "adopters": strongest(adopters.get(key, [])),
             "peers": [
@@ -246,10 +390,17 @@ def registry_data(
     }
     flows = region_flows(learning, region_of)
     neighbours = load_region_adjacency(REGIONS_TOPOLOGY)
+    regions = sorted(Region.objects.values_list("code", flat=True))
+    timings = family_timings(adoptions, timezone.localdate())
     data = {
         "records": len(adoptions),
         "trends": trends(adoptions),
         "region_flows": [[source, target, n] for (source, target), n in sorted(flows.items())],
+        # Row: the source's region, column: the adopter's, in the order of `regions` (every region, by code).
+        "flow_matrix": {"regions": regions, "adoptions": flow_matrix(flows, regions)},
+        "time_to_adoption": time_to_adoption(timings),
+        "spread_by_group": spread_by_group(timings),
+        "small_group": SMALL_GROUP,
         "travel": travel_distances(learning, region_of, neighbours),
         "organisations": len(metrics),
         "learning_ties": len(network.learning),

@@ -60,3 +60,17 @@ def _schedule() -> None:
     from diffusion import services  # services import the maths; kept out of every write's import chain
 
     run_after_response(services.recompute_soon)
+
+
+def organisations_changed(*, kind_changed: bool = False, schedule: bool = True) -> None:
+    """An organisation's region, size class, kind or network membership changed (call in the writing transaction):
+    the registry-wide figures read them — region flows and travel, peers by size class and region, what to adopt
+    next ("organisations like you") — so they are out of date. A kind also changes how many organisations could
+    adopt each family of that kind (the Bass fit's population); which families those are is in their stored JSON,
+    so on this rare write every family is marked. `schedule=False` (a bulk load of reference data): cron
+    recomputes."""
+    if kind_changed:
+        FamilyFigures.objects.update(stale=True, generation=F("generation") + 1)
+    bump()
+    if schedule:
+        transaction.on_commit(_schedule)

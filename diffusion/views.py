@@ -15,18 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from barometer import charts as barometer_charts
-from barometer.reports import Table
-from diffusion import charts, live, live_page, pages, selectors
+from diffusion import charts, live, live_page, overview, pages, selectors
 from diffusion.models import FamilyFigures
 from innovations.models import Innovation
 from innovations.selectors import LineageNode, innovation_visible
 from innovations.views import lineage_drawing
-from organisations.models import Region
+from organisations.models import Organisation, Region
 
-FIGURES = ("per-year", "cumulative", "map")
+FIGURES = ("per-year", "cumulative", "map", "snapshots")
 FORMATS = ("png", "svg", "csv")
-OVERVIEW_FLOWS = 20
-MAX_TREE_NODES = 60  # region pairs listed on the overview
+MAX_TREE_NODES = 60
 # The family table shows the first rows (the original, then by date); "show all" and the CSV have everyone. A
 # family at the bench registry's size has thousands of records: the whole table would be most of the page's time.
 FAMILY_TABLE_ROWS = 50
@@ -46,6 +44,7 @@ def _titles(root: Innovation) -> dict[str, str]:
         "cumulative": _("Organisations that had adopted “%(title)s”, cumulative, with the fitted Bass curve")
         % {"title": root.title},
         "map": _("Where and when “%(title)s” was adopted") % {"title": root.title},
+        "snapshots": _("Who had adopted “%(title)s” by the end of selected years") % {"title": root.title},
     }
 
 
@@ -53,24 +52,29 @@ def _downloads(pk: int, figure: str) -> dict[str, str]:
     return {fmt: reverse("diffusion:figure", kwargs={"pk": pk, "figure": figure, "fmt": fmt}) for fmt in FORMATS}
 
 
-def _figure_blocks(family: selectors.Family, stored: FamilyFigures, titles: dict[str, str]) -> list[dict[str, Any]]:
-    """The page's three charts (inline SVG) and their tables, drawn once per computation of the family's figures
-    and language: keyed by when the figures were computed, so a recompute (and a new title) draws them anew. The
-    map shows the family as it was when first drawn after the computation, like the curve beside it."""
+def _svg_named(caption_id: str) -> str:
+    """The opening of a small map's SVG: one image named by its caption."""
+    return f'<svg role="img" aria-labelledby="{caption_id}" focusable="false" class="snapshot-svg" '
+
+
+def _figure_blocks(family: selectors.Family, stored: FamilyFigures, titles: dict[str, str]) -> dict[str, Any]:
+    """The page's charts (inline SVG), the small maps and their tables, drawn once per computation of the family's
+    figures and language: keyed by when the figures were computed, so a recompute (and a new title) draws them
+    anew. The maps show the family as it was when first drawn after the computation, like the curve beside them."""
     assert stored.computed_at is not None  # noqa: S101  # only computed figures are drawn
     title_hash = hashlib.sha256("|".join(titles.values()).encode()).hexdigest()[:16]
     key = (
         f"diffusion:family-figures:{family.root_id}:{stored.computed_generation}:"
         f"{stored.computed_at.timestamp()}:{get_language()}:{title_hash}"
     )
-    blocks: list[dict[str, Any]] | None = cache.get(key)
-    if blocks is not None:
-        return blocks
+    drawn: dict[str, Any] | None = cache.get(key)
+    if drawn is not None:
+        return drawn
     figures = stored.data
-    blocks = []
+    shown: list[dict[str, Any]] = []
     for figure in ("per-year", "cumulative"):
         chart = pages.chart_for(figure, figures, family, titles[figure])
-        blocks.append(
+        shown.append(
             {
                 "id": f"figure-{figure}",
                 "heading": titles[figure],
@@ -82,7 +86,7 @@ def _figure_blocks(family: selectors.Family, stored: FamilyFigures, titles: dict
         )
     map_data = pages.map_data(family, titles["map"])
     map_chart = charts.year_map(titles["map"], map_data.municipality_years, map_data.region_years)
-    blocks.append(
+    shown.append(
         {
             "id": "figure-map",
             "heading": titles["map"],
@@ -92,8 +96,23 @@ def _figure_blocks(family: selectors.Family, stored: FamilyFigures, titles: dict
             "table": map_data.table,
         }
     )
-    cache.set(key, blocks, FIGURES_CACHE_SECONDS)
-    return blocks
+    found = pages.snapshots(figures, family, titles["snapshots"])
+    snapshots = None
+    if found is not None:
+        snapshots = {
+            "id": "figure-snapshots",
+            "heading": titles["snapshots"],
+            "maps": [
+                # our own SVG, names escaped; each named by its caption
+                (small, mark_safe(small.svg.replace("<svg ", _svg_named(f"snapshot-{small.year}"), 1)))  # noqa: S308
+                for small in found.maps
+            ],
+            "legend": found.legend,
+            "table": found.table,
+        }
+    drawn = {"charts": shown, "snapshots": snapshots}
+    cache.set(key, drawn, FIGURES_CACHE_SECONDS)
+    return drawn
 
 
 def _computed(family: selectors.Family) -> FamilyFigures | None:
@@ -135,10 +154,13 @@ def family_view(request: HttpRequest, pk: int) -> HttpResponse:
             likely_next=pages.suggestion_lines(suggestions.likely_next),
         )
     if stored is not None and figures is not None:
+        drawn_figures = _figure_blocks(family, stored, titles)
         shown = [
             {**block, "downloads": _downloads(pk, block["id"].removeprefix("figure-"))}
-            for block in _figure_blocks(family, stored, titles)
+            for block in drawn_figures["charts"]
         ]
+        if drawn_figures["snapshots"] is not None:
+            context["snapshots"] = {**drawn_figures["snapshots"], "downloads": _downloads(pk, "snapshots")}
         context.update(
             figures=figures,
             charts=shown,
@@ -169,11 +191,40 @@ def figure_view(request: HttpRequest, pk: int, figure: str, fmt: str) -> HttpRes
     root = family.root.innovation
     title = _titles(root)[figure]
     name = f"{slugify(str(root.title))[:60] or root.pk}-{figure}"
+    if figure == "snapshots":
+        found = pages.snapshots(stored.data, family, title)
+        if found is None:
+            raise Http404(_("No adopter of this innovation is on the map."))
+        if fmt == "csv":
+            return _attachment(pages.table_csv(found.table), "text/csv; charset=utf-8", f"{name}.csv")
     if fmt == "csv":
         map_table = pages.map_data(family, title).table if figure == "map" else None
         table = map_table or charts.per_year_table(stored.data, title)
         return _attachment(pages.table_csv(table), "text/csv; charset=utf-8", f"{name}.csv")
     chart = pages.chart_for(figure, stored.data, family, title)
+    if fmt == "svg":
+        return _attachment(barometer_charts.render_svg(chart), "image/svg+xml", f"{name}.svg")
+    return _attachment(barometer_charts.render_png(chart), "image/png", f"{name}.png")
+
+
+@require_GET
+def organisation_figure_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """An organisation's innovativeness over the years as PNG or SVG, or its table as CSV (stored figures of
+    published records only, as on its page)."""
+    if fmt not in FORMATS:
+        raise Http404(_("There is no such figure."))
+    organisation = Organisation.objects.filter(pk=pk).first()
+    stored = selectors.organisation_figures(pk) if organisation is not None else None
+    series = pages.walker_series(stored.data) if stored is not None else []
+    if organisation is None or not series:
+        raise Http404(_("This organisation has no innovativeness figures yet."))
+    title = pages.walker_title(organisation)
+    name = f"{slugify(str(organisation.name))[:60] or organisation.pk}-innovativeness"
+    if fmt == "csv":
+        return _attachment(
+            pages.table_csv(charts.walker_table(series, title)), "text/csv; charset=utf-8", f"{name}.csv"
+        )
+    chart = charts.walker_chart(series, title)
     if fmt == "svg":
         return _attachment(barometer_charts.render_svg(chart), "image/svg+xml", f"{name}.svg")
     return _attachment(barometer_charts.render_png(chart), "image/png", f"{name}.png")
@@ -192,52 +243,65 @@ def family_csv_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _attachment(content, "text/csv; charset=utf-8", name)
 
 
-TRAVEL = ("same_region", "neighbouring", "across_country", "unknown")
+def _overview_downloads(name: str) -> dict[str, str]:
+    return {fmt: reverse("diffusion:overview_figure", kwargs={"figure": name, "fmt": fmt}) for fmt in FORMATS}
 
 
 @require_GET
 def overview_view(request: HttpRequest) -> HttpResponse:
-    """The registry's diffusion at a glance: new, adapted and copied records per year, how far adoptions travel,
-    and the largest flows between regions — all from the stored registry-wide figures of published records."""
+    """The registry's diffusion at a glance: new, adapted and copied records per year, the time to an innovation's
+    first adoption, which types and themes spread fastest, how far adoptions travel and between which regions —
+    all from the stored registry-wide figures of published records, each chart with its table and downloads."""
     stored = selectors.registry_figures()
     context: dict[str, Any] = {"stored": stored}
     if stored is not None:
-        data = stored.data
-        labels = {"new": _("New"), "adapted": _("Adapted"), "copied": _("Copied")}
-        title = _("Published innovation records per year: new, adapted and copied")
-        chart = charts.trends_chart(data["trends"], labels, title)
-        regions = dict(Region.objects.values_list("code", "name"))
-        travel_labels = {
-            "same_region": _("Within the same region"),
-            "neighbouring": _("To a neighbouring region"),
-            "across_country": _("Across the country"),
-            "unknown": _("Region not known"),
-        }
-        flows = sorted(data.get("region_flows", []), key=lambda f: (-f[2], f[0], f[1]))[:OVERVIEW_FLOWS]
-        context.update(
-            trend={
-                "id": "figure-trends",
-                "heading": title,
+        names = dict(Region.objects.values_list("code", "name"))
+        shown: dict[str, dict[str, Any]] = {}
+        for name in overview.FIGURES:
+            found = overview.figure(stored.data, name, names)
+            if found is None:
+                continue
+            shown[name.replace("-", "_")] = {
+                "id": f"figure-{name}",
+                "heading": found.title,
                 "svg": mark_safe(  # noqa: S308  # vl-convert's SVG of our own specification, names escaped
-                    barometer_charts.inline_svg(chart, labelled_by="figure-trends-title", prefix="trends")
+                    barometer_charts.inline_svg(found.chart(), labelled_by=f"figure-{name}-title", prefix=name)
                 ),
-                "table": charts.trends_table(data["trends"], labels, title),
-            },
-            travel=Table(
-                caption=_("How far adoptions travelled (from the source record's owner to the adopter)"),
-                head=[_("Distance"), _("Adoptions")],
-                rows=[(str(travel_labels[code]), [charts.number(data["travel"].get(code, 0))]) for code in TRAVEL],
-            ),
-            flows=Table(
-                caption=_("The largest flows of adoptions between regions"),
-                head=[_("From the region"), _("To the region"), _("Adoptions")],
-                rows=[
-                    (regions.get(source, source), [regions.get(target, target), charts.number(n)])
-                    for source, target, n in flows
-                ],
-            ),
+                "table": found.table,
+                "downloads": _overview_downloads(name),
+            }
+        context.update(
+            shown=shown,
+            time_to_adoption_text=overview.time_to_adoption_text(stored.data),
+            small_group=stored.data.get("small_group"),
+            organisations_csv=reverse("diffusion:organisations_csv"),
         )
     return render(request, "diffusion/overview.html", context)
+
+
+@require_GET
+def overview_figure_view(request: HttpRequest, figure: str, fmt: str) -> HttpResponse:
+    """A chart of the overview as PNG or SVG, or its table as CSV (the stored figures, published records only)."""
+    if figure not in overview.FIGURES or fmt not in FORMATS:
+        raise Http404(_("There is no such figure."))
+    stored = selectors.registry_figures()
+    found = overview.figure(stored.data, figure) if stored is not None else None
+    if found is None:
+        raise Http404(_("The figures have not been computed yet."))
+    name = f"diffusion-{figure}"
+    if fmt == "csv":
+        return _attachment(pages.table_csv(found.csv_table), "text/csv; charset=utf-8", f"{name}.csv")
+    chart = found.chart()
+    if fmt == "svg":
+        return _attachment(barometer_charts.render_svg(chart), "image/svg+xml", f"{name}.svg")
+    return _attachment(barometer_charts.render_png(chart), "image/png", f"{name}.png")
+
+
+@require_GET
+def organisations_csv_view(request: HttpRequest) -> HttpResponse:
+    """Every organisation's network figures as CSV (stored; published records only)."""
+    content = overview.organisation_figures_csv(selectors.all_organisation_figures())
+    return _attachment(content, "text/csv; charset=utf-8", "diffusion-organisations.csv")
 
 
 @require_GET

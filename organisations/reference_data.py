@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
+from diffusion import staleness
 from innovations import catalogue
 from organisations.models import Organisation, OrganisationKind, Region, WellbeingCounty
 
@@ -181,6 +182,8 @@ def _load_municipalities(
     _save(Organisation, new, changed, [*fields, "size_class", "version", "updated_at"])
     if changed:  # a municipality that moved to another region: the region facet of its innovations
         catalogue.refresh_organisations([org.pk for org in changed])
+        # Regions and size classes group the diffusion figures; cron recomputes them after a load.
+        staleness.organisations_changed(schedule=False)
     counts.created, counts.updated = len(new), len(changed)
 
 
@@ -280,6 +283,8 @@ def _load_public_organisations(
     _save(Organisation, new, changed, fields)
     if changed:  # a renamed or re-classified owner: the catalogue's facets and search documents
         catalogue.refresh_organisations([org.pk for org in changed])
+        # Regions and size classes group the diffusion figures; cron recomputes them after a load.
+        staleness.organisations_changed(schedule=False)
     counts.created, counts.updated = len(new), len(changed)
 
 

@@ -16,6 +16,7 @@ from core.models import Theme
 from core.permissions import require
 from core.text_limits import checks_text_sizes
 from core.translated import first_translation
+from diffusion import staleness
 from innovations import catalogue
 from innovations.models import Innovation
 from innovations.services import innovation_search_document
@@ -112,6 +113,7 @@ def organisation_update(
     if current.version != expected_version:
         raise ConflictError()
     before = _snapshot(current, ORGANISATION_FIELDS)
+    size_class_before = current.size_class
     _apply(current, data, ORGANISATION_FIELDS)
     switched_on = current.requires_two_factor and not before["requires_two_factor"]
     if switched_on and (refusal := two_factor_policy.may_require(actor, current)):
@@ -125,6 +127,11 @@ def organisation_update(
     # documents: either way the catalogue's counts change.
     if any(before[field] != getattr(current, field) for field in ("kind", "region", "name_fi", "name_sv", "name_en")):
         catalogue.refresh_organisations([current.pk])
+    # The diffusion figures group organisations by region, size class (derived from the population on save) and
+    # kind: the registry-wide ones are now out of date.
+    kind_changed = before["kind"] != current.kind
+    if kind_changed or before["region"] != current.region or size_class_before != current.size_class:
+        staleness.organisations_changed(kind_changed=kind_changed)
     change_record(
         obj=current, actor=actor, action=Action.UPDATE, changes=diff(before, _snapshot(current, ORGANISATION_FIELDS))
     )
@@ -217,6 +224,7 @@ def network_member_add(
         raise ValidationError(
             {"organisation": _("%(organisation)s is already a member.") % {"organisation": organisation}}
         )
+    staleness.organisations_changed()  # what to adopt next compares organisations by their networks
     change_record(obj=network, actor=actor, action=Action.UPDATE, changes={"members": [None, str(organisation)]})
     return membership
 
@@ -230,4 +238,5 @@ def network_member_remove(*, actor: Any, network: Network, organisation: Organis
         )
     deleted, _count = NetworkMembership.objects.filter(network=network, organisation=organisation).delete()
     if deleted:
+        staleness.organisations_changed()
         change_record(obj=network, actor=actor, action=Action.UPDATE, changes={"members": [str(organisation), None]})

@@ -19,6 +19,9 @@ Public interface
     organisation -> innovativeness in [0, 1] (1 = always first).
 ``walker_scores_by_year(events, population, *, standardisation="rank", non_adopters="skip", window=None)``
     year -> (organisation -> score) as it stood at the end of each year: the dynamic version.
+``ranks_within(scores, group_of) -> dict[str, tuple[int, int]]``
+    organisation -> (its rank, how many ranked) among the organisations of its group (e.g. size class) with a
+    score: 1 for the highest, ties sharing the best rank ("1224" ranking).
 
 Rogers (2003, ch. 7)
 --------------------
@@ -76,7 +79,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from diffusion.maths.adoption_table import AdoptionEvent, first_adoptions
 from diffusion.maths.bass import BassFit
@@ -85,6 +87,7 @@ __all__ = [
     "CATEGORIES",
     "bass_boundaries",
     "bass_categories",
+    "ranks_within",
     "rogers_categories",
     "rogers_cut_points",
     "walker_scores",
@@ -198,13 +201,24 @@ class _Table:
         self.year: npt.NDArray[np.float64] = np.array([e.year for e in kept], dtype=np.float64)
         # Mid-ranks within each innovation: a period's adopters share the mean of their ranks. They do not change
         # when later adopters arrive, which is what makes the dynamic version a matter of counting.
+        # Vectorised (a loop of rankdata per innovation took half a minute at 200,000 innovations): in the order by
+        # innovation and year, a record's position within its innovation, and each run of the same (innovation,
+        # year) gets the mean of its first and last positions.
         self.rank = np.empty(len(kept))
         order = np.lexsort((self.year, self.innovation))
-        sorted_innovation = self.innovation[order]
-        boundaries = np.flatnonzero(np.diff(sorted_innovation)) + 1
-        for chunk in np.split(order, boundaries):
-            if chunk.size:
-                self.rank[chunk] = stats.rankdata(self.year[chunk], method="average")
+        innovation_sorted, year_sorted = self.innovation[order], self.year[order]
+        at = np.arange(order.size)
+        new_innovation = np.ones(order.size, dtype=bool)
+        new_innovation[1:] = innovation_sorted[1:] != innovation_sorted[:-1]
+        position = at - np.maximum.accumulate(np.where(new_innovation, at, 0)) + 1
+        new_run = new_innovation.copy()
+        new_run[1:] |= year_sorted[1:] != year_sorted[:-1]
+        run = np.cumsum(new_run) - 1
+        run_first = position[new_run]
+        run_end = np.ones(order.size, dtype=bool)  # a run ends where the next begins, or at the end
+        run_end[:-1] = new_run[1:]
+        run_last = position[run_end]
+        self.rank[order] = (run_first[run] + run_last[run]) / 2.0
 
     def scores(
         self, until: float, standardisation: str, non_adopters: str, window: int | None = None
@@ -268,3 +282,20 @@ def walker_scores_by_year(
         return {}
     first, last = int(table.year.min()), int(table.year.max())
     return {year: table.scores(float(year), standardisation, non_adopters, window) for year in range(first, last + 1)}
+
+
+def ranks_within(scores: Mapping[str, float], group_of: Mapping[str, str]) -> dict[str, tuple[int, int]]:
+    """organisation -> (1 + how many of its group scored higher, how many of its group have a score); organisations
+    without a group are left out."""
+    groups: dict[str, list[float]] = {}
+    for organisation, score in scores.items():
+        if group := group_of.get(organisation):
+            groups.setdefault(group, []).append(score)
+    ordered = {group: np.sort(np.asarray(values)) for group, values in groups.items()}
+    result = {}
+    for organisation, score in scores.items():
+        if group := group_of.get(organisation):
+            values = ordered[group]
+            higher = values.size - int(np.searchsorted(values, score, side="right"))
+            result[organisation] = (higher + 1, int(values.size))
+    return result

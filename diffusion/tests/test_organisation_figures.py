@@ -104,7 +104,7 @@ def test_the_overview_page(client: Client, world: dict[str, Any], lang: str) -> 
     html = client.get(address).content.decode()
     assert 'id="figure-trends-title"' in html
     assert str(world["a"].region) in html  # the flows from A's region
-    assert 'id="flows-table-caption"' in html
+    assert 'id="figure-flows-caption"' in html
 
 
 def test_the_api(client: Client, world: dict[str, Any]) -> None:

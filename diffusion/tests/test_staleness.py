@@ -110,3 +110,69 @@ def test_a_partnership_bumps_the_registry_version_only() -> None:
     PartnershipFactory.create(innovation=innovation, organisation=OrganisationFactory.create())
     assert selectors.state_version() == version + 1
     assert stale_roots() == set()
+
+
+# --- organisations: what the registry-wide figures group them by ----------------------------------------------
+
+
+def test_an_organisations_region_size_class_and_kind_mark_the_registry_stale() -> None:
+    from organisations import services as organisation_services
+    from organisations.models import Organisation, OrganisationKind
+    from tests.factories import RegionFactory
+
+    organisation = OrganisationFactory.create(population=5_000)
+    root = InnovationFactory.create(owner=organisation)
+    other_family = InnovationFactory.create()
+    settle()
+
+    def update(**data: object) -> None:
+        current = Organisation.objects.get(pk=organisation.pk)
+        organisation_services.organisation_update(
+            actor=robot(), organisation=current, expected_version=current.version, data=data
+        )
+
+    version = selectors.state_version()
+    update(description_fi="Uusi kuvaus.")  # nothing the figures read
+    assert selectors.state_version() == version
+    update(population=5_100)  # the same size class
+    assert selectors.state_version() == version
+    update(region=RegionFactory.create())
+    assert selectors.state_version() > version
+    assert not stale_roots()  # a region is a registry-wide figure only
+    version = selectors.state_version()
+    update(population=150_000)  # another size class
+    assert selectors.state_version() > version
+    version = selectors.state_version()
+    update(kind=OrganisationKind.COMPANY, municipality_code=None, population=None)
+    assert selectors.state_version() > version
+    # How many organisations could adopt a family depends on the kinds: every family is recomputed.
+    assert stale_roots() >= {root.pk, other_family.pk}
+
+
+def test_network_membership_marks_the_registry_stale() -> None:
+    from organisations import services as organisation_services
+    from tests.factories import NetworkFactory
+
+    network = NetworkFactory.create()
+    member = OrganisationFactory.create()
+    version = selectors.state_version()
+    organisation_services.network_member_add(actor=robot(), network=network, organisation=member)
+    assert selectors.state_version() > version
+    version = selectors.state_version()
+    organisation_services.network_member_remove(actor=robot(), network=network, organisation=member)
+    assert selectors.state_version() > version
+
+
+def test_the_registry_api_says_stale_after_an_organisation_moves(client: object) -> None:
+    from diffusion import services
+    from organisations import services as organisation_services
+    from tests.factories import RegionFactory
+
+    source = InnovationFactory.create()
+    adopter = AdoptionFactory.create(source=source).result.owner
+    services.recompute_registry()
+    assert client.get("/api/v1/diffusion/registry").json()["status"] == "current"  # type: ignore[attr-defined]
+    organisation_services.organisation_update(
+        actor=robot(), organisation=adopter, expected_version=adopter.version, data={"region": RegionFactory.create()}
+    )
+    assert client.get("/api/v1/diffusion/registry").json()["status"] == "stale"  # type: ignore[attr-defined]

@@ -69,7 +69,8 @@ def test_the_diffusion_page_is_accessible(
         with opened(browser, live_server, viewport, url("diffusion:family", pk=spread.pk, language=language)) as page:
             main = page.get_by_role("main")
             expect(main.locator("svg.chart-svg")).to_have_count(3)  # per year, cumulative, the map
-            expect(main.locator("table")).to_have_count(4)  # family, per year, categories, regions
+            expect(main.locator("svg.snapshot-svg")).to_have_count(6)  # the small maps, 2014 … 2020
+            expect(main.locator("table")).to_have_count(5)  # family, per year, categories, regions, small maps
             expect(main.locator(".lineage-graph")).to_have_count(1)
             expect(main.locator("#likely-next-title")).to_have_count(1)
             assert_accessible(page, f"diffusion page ({language})", viewport)
@@ -95,13 +96,20 @@ def test_cut_lists_are_accessible(
         assert_accessible(page, "organisation page, lists cut (fi)", PHONE)
 
 
-def test_the_overview_is_accessible(browser: Browser, live_server: Any, spread: Any, url: Any) -> None:
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_overview_is_accessible(browser: Browser, live_server: Any, spread: Any, url: Any, language: str) -> None:
+    """Every chart (trends, time to first adoption, types and themes, travel, the flows' heat map) with its table
+    and downloads, axe-clean on a desktop and a 390 px phone."""
     from diffusion import services
 
     services.recompute_registry()
-    with opened(browser, live_server, PHONE, url("diffusion:overview", language="sv")) as page:
-        expect(page.get_by_role("main").locator("svg.chart-svg")).to_have_count(1)
-        assert_accessible(page, "diffusion overview (sv)", PHONE)
+    for viewport in (DESKTOP, PHONE):
+        with opened(browser, live_server, viewport, url("diffusion:overview", language=language)) as page:
+            main = page.get_by_role("main")
+            expect(main.locator("svg.chart-svg")).to_have_count(5)
+            expect(main.locator("table")).to_have_count(5)
+            expect(main.locator(".result-downloads a")).to_have_count(15)
+            assert_accessible(page, f"diffusion overview ({language})", viewport)
 
 
 def test_what_to_adopt_next_is_accessible(browser: Browser, live_server: Any, spread: Any, url: Any) -> None:
@@ -119,6 +127,25 @@ def test_what_to_adopt_next_is_accessible(browser: Browser, live_server: Any, sp
             section = page.locator("section[aria-labelledby=adopt-next-title]")
             expect(section.locator(f'a[href*="/{spread.pk}/"]')).to_have_count(1)
             assert_accessible(page, f"what to adopt next ({language})", PHONE)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_innovativeness_over_the_years_is_accessible(
+    browser: Browser, live_server: Any, spread: Any, url: Any, language: str
+) -> None:
+    """The first adopter's page: its dynamic innovativeness in words, as a chart with its table and downloads."""
+    from innovations.models import Adoption
+
+    adoption = Adoption.objects.filter(source=spread).order_by("adopted_on", "pk").select_related("result__owner")[0]
+    first = adoption.result.owner
+    for viewport in (DESKTOP, PHONE):
+        address = url("organisations:detail", slug=first.slug, language=language)
+        with opened(browser, live_server, viewport, address) as page:
+            figure = page.locator("#figure-innovativeness")
+            expect(figure.locator("svg.chart-svg")).to_have_count(1)
+            expect(figure.locator("table")).to_have_count(1)
+            expect(figure.locator(".result-downloads a")).to_have_count(3)
+            assert_accessible(page, f"innovativeness over the years ({language})", viewport)
 
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
