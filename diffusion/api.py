@@ -6,15 +6,24 @@ current, being recomputed, or not computed yet — they are never computed on a 
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
 from pydantic import Field
 
-from accounts.api_auth import AUTH_OPTIONAL, OPTIONAL_SECURITY, actor
-from diffusion import live, overview, pages, selectors
-from diffusion.models import FamilyFigures, FamilySuggestions, OrganisationRecommendations, RegistryFigures
-from innovations.api import InnovationRef
+from accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY, actor
+from diffusion import live, overview, pages, selectors, services
+from diffusion.models import (
+    FamilyFigures,
+    FamilySuggestions,
+    OrganisationRecommendations,
+    RegistryFigures,
+    SourceSuggestion,
+)
+from innovations.api import InnovationRef, SourceProposalOut
 from innovations.models import Innovation
 from innovations.selectors import innovation_visible
 from organisations.api import ObjectId, OrganisationRef, OutText, RegionRef
@@ -629,3 +638,118 @@ def live_barometer_read(
     number of GROUP BY queries whatever the registry's size; drafts are never counted."""
     figures = live.live_barometer(live.Filters(year=year, region=region, kind=kind.value if kind else ""))
     return live.as_data(figures)
+
+
+# --- lineage nobody recorded: suggested sources, for the record's editors ------------------------------------------
+
+
+class SourceReasonOut(Schema):
+    """Why the source is suggested, as data: its adoption came `delay_days` before this record's (on
+    `source_date`); `tie_support` adoptions in the registry the inferred learning tie explains; title similarity
+    (0…1); same region; networks both belong to; whether they have been partners in a published innovation; whether
+    it was the family's first adopter."""
+
+    delay_days: int
+    source_date: date | None
+    tie_support: int
+    similarity: float | None
+    same_region: bool
+    networks: list[int]
+    partners: bool
+    first: bool = Field(..., description="The source was the first in the registry to take the innovation into use.")
+
+
+class SourceSuggestionOut(Schema):
+    id: int
+    record: InnovationRef
+    source: InnovationRef
+    organisation: OrganisationRef = Field(..., description="The suggested source's owner.")
+    score: float = Field(..., description="The inferred tie's gain of log-likelihood (NetInf); larger is likelier.")
+    reason: SourceReasonOut
+    text: list[str] = Field(..., description="The reason in words, in the request's language.")
+    state: Literal["open", "confirmed", "dismissed"]
+    computed_at: datetime
+    decided_at: datetime | None
+
+
+class SourceSuggestionListOut(Schema):
+    record: int
+    count: int
+    items: list[SourceSuggestionOut]
+
+
+def _suggestion_out(suggestion: SourceSuggestion, networks: dict[int, str]) -> dict[str, Any]:
+    reason = suggestion.reason
+    return {
+        "id": suggestion.pk,
+        "record": suggestion.record,
+        "source": suggestion.source,
+        "organisation": suggestion.source.owner,
+        "score": suggestion.score,
+        "reason": {
+            "delay_days": reason.get("delay_days", 0),
+            "source_date": reason.get("source_date"),
+            "tie_support": reason.get("tie_support", 0),
+            "similarity": reason.get("similarity"),
+            "same_region": bool(reason.get("same_region")),
+            "networks": reason.get("networks", []),
+            "partners": bool(reason.get("partners")),
+            "first": bool(reason.get("first")),
+        },
+        "text": pages.source_reason_sentences(reason, suggestion.source.owner, networks),
+        "state": suggestion.state,
+        "computed_at": suggestion.computed_at,
+        "decided_at": suggestion.decided_at,
+    }
+
+
+@router.get(
+    "/innovations/{id}/source-suggestions",
+    response=SourceSuggestionListOut,
+    auth=AUTH_REQUIRED,
+    summary="Suggested sources of a record with no recorded source",
+)
+def source_suggestion_list(request: HttpRequest, id: ObjectId) -> Any:
+    """For the editors of innovation `id`: the open suggestions of where it was likely learned from, inferred from
+    adoption timing and the networks (NetInf) — suggestions to confirm, never recorded lineage. Best first.
+    404 when you may not see the innovation, 403 when you may not edit it."""
+    user = actor(request)
+    innovation = innovation_visible(user=user).filter(pk=id).select_related("owner").first()
+    if innovation is None:
+        raise Innovation.DoesNotExist
+    if not user.has_perm("innovations.change_innovation", innovation):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    suggestions = selectors.source_suggestions_for(user=user, innovation=innovation)
+    networks = selectors.network_names(suggestions)
+    items = [_suggestion_out(s, networks) for s in suggestions]
+    return {"record": innovation.pk, "count": len(items), "items": items}
+
+
+def _open_suggestion(request: HttpRequest, pk: int) -> SourceSuggestion:
+    # Only the record's editors learn that a suggestion exists: anyone else gets 404.
+    return get_object_or_404(selectors.source_suggestions_visible(user=actor(request)), pk=pk)
+
+
+@router.post(
+    "/source-suggestions/{id}/confirm",
+    response={201: SourceProposalOut},
+    auth=AUTH_REQUIRED,
+    summary="Confirm a suggested source: propose it as the record's source",
+)
+def source_suggestion_confirm(request: HttpRequest, id: ObjectId) -> Any:
+    """The record's editors: "yes, we learned it from there". Makes the normal lineage proposal (as POST
+    /innovations/{id}/source-proposals); the source's owner still confirms it before it is lineage."""
+    proposal = services.source_suggestion_confirm(actor=actor(request), suggestion=_open_suggestion(request, id))
+    return Status(201, proposal)
+
+
+@router.post(
+    "/source-suggestions/{id}/dismiss",
+    response=SourceSuggestionOut,
+    auth=AUTH_REQUIRED,
+    summary="Dismiss a suggested source",
+)
+def source_suggestion_dismiss(request: HttpRequest, id: ObjectId) -> Any:
+    """The record's editors: not where it was learned from. Dismissed for good: never suggested again."""
+    suggestion = services.source_suggestion_dismiss(actor=actor(request), suggestion=_open_suggestion(request, id))
+    return _suggestion_out(suggestion, selectors.network_names([suggestion]))

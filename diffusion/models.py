@@ -6,6 +6,7 @@ figures it touches stale in its own transaction (`diffusion.staleness`); the rec
 always computed from published records only, so they may be shown to anyone.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -132,3 +133,46 @@ class FamilySuggestions(Computed):
 
     def __str__(self) -> str:
         return f"suggestions for family {self.root_id}"
+
+
+class SuggestionState(models.TextChoices):
+    OPEN = "open", _("Open")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class SourceSuggestion(models.Model):
+    """ "You may have learned this from …": for a published record that says it was adapted or copied but has no
+    recorded source, a likely source inferred from adoption timing and the network (NetInf, diffusion.maths.
+    inference), stored by the registry-wide recomputation. Only a suggestion to the record's editors: confirming
+    it proposes the lineage through innovations.services.lineage_propose (the source's owner still confirms);
+    it is never lineage itself. Open rows are replaced by each recomputation; decided ones stay, so a dismissed
+    suggestion never comes back."""
+
+    record = models.ForeignKey("innovations.Innovation", on_delete=models.CASCADE, related_name="source_suggestions")
+    source = models.ForeignKey("innovations.Innovation", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(default=0.0)  # the inferred tie's gain of log-likelihood
+    # {"delay_days": n, "source_date": iso, "tie_support": n, "similarity": x, "same_region": bool, "networks": [ids],
+    #  "partners": bool, "first": bool}
+    reason = models.JSONField(default=dict)
+    state = models.CharField(
+        _("state"), max_length=16, choices=SuggestionState.choices, default=SuggestionState.OPEN, db_index=True
+    )
+    registry_version = models.PositiveBigIntegerField(default=0)
+    computed_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        verbose_name = _("suggested source")
+        verbose_name_plural = _("suggested sources")
+        constraints = [
+            models.UniqueConstraint(fields=["record", "source"], name="one_suggestion_per_record_and_source"),
+            models.CheckConstraint(condition=~models.Q(record=models.F("source")), name="suggestion_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} ← {self.source_id}? ({self.state})"

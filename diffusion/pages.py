@@ -4,12 +4,14 @@ Plain presentation over `diffusion.selectors.Family` and `FamilyFigures.data`; n
 """
 
 import csv
+import datetime
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
@@ -539,3 +541,65 @@ def also_adopted_text(suggested: Suggested) -> str:
     return ngettext("%(count)s organisation adopted both.", "%(count)s organisations adopted both.", count) % {
         "count": count
     }
+
+
+def _interval(days: int) -> str:
+    months = round(days / 30.44)
+    if months < 24:
+        return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
+    years = round(days / 365.25)
+    return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
+
+
+def source_reason_sentences(reason: Mapping[str, Any], source_owner: Any, networks: Mapping[int, str]) -> list[str]:
+    """Why a source is suggested, in words: the timing, then the network and region ties (a suggested source's
+    reason data, diffusion.services.source_suggestions_data). Never says it is recorded lineage."""
+    day = datetime.date.fromisoformat(reason["source_date"]) if reason.get("source_date") else None
+    sentences = []
+    if day is not None:
+        sentences.append(
+            _("%(organisation)s took it into use on %(date)s, %(interval)s before your organisation.")
+            % {
+                "organisation": source_owner,
+                "date": date_format(day, "SHORT_DATE_FORMAT"),
+                "interval": _interval(int(reason.get("delay_days", 0))),
+            }
+        )
+    if reason.get("first"):
+        sentences.append(_("It was the first in the registry to take it into use."))
+    support = int(reason.get("tie_support") or 0)
+    if support > 1:
+        sentences.append(
+            ngettext(
+                "In the registry's adoption timings, your organisation has followed it in %(count)d innovation.",
+                "In the registry's adoption timings, your organisation has followed it in %(count)d innovations.",
+                support,
+            )
+            % {"count": support}
+        )
+    if reason.get("same_region"):
+        sentences.append(_("It is in the same region as your organisation."))
+    names = [networks[pk] for pk in reason.get("networks", []) if pk in networks]
+    if names:
+        sentences.append(_("Both are members of %(networks)s.") % {"networks": ", ".join(names)})
+    if reason.get("partners"):
+        sentences.append(_("Your organisations have been partners in a published innovation."))
+    return sentences
+
+
+@dataclass(frozen=True)
+class SourceSuggestionLine:
+    suggestion: Any  # a diffusion.models.SourceSuggestion with its source and owner loaded
+    date: datetime.date | None
+    sentences: list[str]
+
+
+def source_suggestion_lines(suggestions: Sequence[Any], networks: Mapping[int, str]) -> list[SourceSuggestionLine]:
+    out = []
+    for suggestion in suggestions:
+        reason = suggestion.reason
+        day = datetime.date.fromisoformat(reason["source_date"]) if reason.get("source_date") else None
+        out.append(
+            SourceSuggestionLine(suggestion, day, source_reason_sentences(reason, suggestion.source.owner, networks))
+        )
+    return out

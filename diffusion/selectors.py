@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models import QuerySet
 
+from accounts import roles
+from diffusion.maths.unrecorded import Record
 from diffusion.models import (
     DiffusionState,
     FamilyFigures,
@@ -24,10 +27,12 @@ from diffusion.models import (
     OrganisationFigures,
     OrganisationRecommendations,
     RegistryFigures,
+    SourceSuggestion,
+    SuggestionState,
 )
-from innovations.models import Adoption, Innovation
-from innovations.vocabulary import Status
-from organisations.models import Organisation, OrganisationKind
+from innovations.models import Adoption, CatalogueEntry, Innovation
+from innovations.vocabulary import Novelty, Status
+from organisations.models import Network, Organisation, OrganisationKind
 
 # Deeper than any real lineage; only a guard against a cycle that the services already refuse.
 MAX_DEPTH = 1000
@@ -419,3 +424,90 @@ def family_suggestions(root_id: int) -> FamilySuggestionLists | None:
     if row is None:
         return None
     return FamilySuggestionLists(_suggested(row.also_adopted), _suggested(row.likely_next))
+
+
+# --- lineage nobody recorded: suggested sources -----------------------------------------------------------------
+
+
+def years(day: datetime.date) -> float:
+    """A date as years (with the fraction), the one time unit the inference gets."""
+    return day.toordinal() / 365.25
+
+
+def from_years(time: float) -> datetime.date:
+    return datetime.date.fromordinal(round(time * 365.25))
+
+
+def inference_records(adoptions: list[RegistryAdoption]) -> list[Record]:
+    """Every published record for the source inference (three queries): when it was taken into use (the recorded
+    adoption's date, else its introduction date), its published family, its types and title, and whether it says
+    it was adapted or copied with no recorded source. Drafts are never in it, neither as a source nor as a
+    record to suggest for."""
+    family_of = {a.innovation: a.family for a in adoptions}
+    adopted_on = dict(
+        Adoption.objects.filter(result__status=Status.PUBLISHED, source__status=Status.PUBLISHED).values_list(
+            "result_id", "adopted_on"
+        )
+    )
+    # Any recorded source, published or not: lineage_propose refuses a second one.
+    sourced = set(Adoption.objects.filter(result__status=Status.PUBLISHED).values_list("result_id", flat=True))
+    types = dict(
+        CatalogueEntry.objects.filter(status=Status.PUBLISHED).values_list("innovation_id", "types").iterator()
+    )
+    out = []
+    for pk, owner_id, introduced_on, created_at, novelty, *titles in (
+        Innovation.objects.filter(status=Status.PUBLISHED)
+        .values_list("pk", "owner_id", "introduced_on", "created_at", "novelty", *(f"title_{lang}" for lang in _LANGS))
+        .iterator(chunk_size=5000)
+    ):
+        if pk not in family_of:
+            continue
+        day = adopted_on.get(pk) or introduced_on or created_at.date()
+        out.append(
+            Record(
+                id=pk,
+                organisation=owner_id,
+                time=years(_as_date(day) or created_at.date()),
+                family=family_of[pk],
+                types=frozenset((types.get(pk) or "").split()),
+                title=next((t for t in titles if t), ""),
+                unsourced=novelty in (Novelty.ADAPTED, Novelty.COPIED) and pk not in sourced,
+            )
+        )
+    return out
+
+
+def _open_suggestions() -> QuerySet[SourceSuggestion]:
+    # Only published records and sources, and records still saying adapted or copied with no recorded source: what
+    # changed since the computation is never shown.
+    return SourceSuggestion.objects.filter(
+        state=SuggestionState.OPEN,
+        record__status=Status.PUBLISHED,
+        record__novelty__in=[Novelty.ADAPTED, Novelty.COPIED],
+        record__adopted_from__isnull=True,
+        source__status=Status.PUBLISHED,
+    ).select_related("source__owner__region", "record__owner")
+
+
+def source_suggestions_visible(*, user: Any) -> QuerySet[SourceSuggestion]:
+    """The open suggestions the person may act on: those for records of organisations they edit (all for platform
+    administrators). Nobody else learns that a suggestion exists."""
+    qs = _open_suggestions()
+    if getattr(user, "is_superuser", False):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(record__owner_id__in=roles.editable_organisation_ids(user))
+
+
+def source_suggestions_for(*, user: Any, innovation: Innovation) -> list[SourceSuggestion]:
+    """The open suggested sources of one record, best first, for its editors; [] for anyone else."""
+    if innovation.status != Status.PUBLISHED or not user.has_perm("innovations.change_innovation", innovation):
+        return []
+    return list(source_suggestions_visible(user=user).filter(record=innovation).order_by("-score", "pk"))
+
+
+def network_names(suggestions: Iterable[SourceSuggestion]) -> dict[int, str]:
+    """The names of the networks the suggestions' reasons mention (one query)."""
+    ids = {pk for suggestion in suggestions for pk in suggestion.reason.get("networks", [])}
+    return {n.pk: n.name for n in Network.objects.filter(pk__in=ids)} if ids else {}

@@ -10,6 +10,12 @@ urlpatterns = [
     path("live-barometer/", views.live_barometer_view, name="live_barometer"),
     path("innovations/<int:pk>/", views.family_view, name="family"),
     path("innovations/<int:pk>/family.csv", views.family_csv_view, name="family_csv"),
+    path(
+        "source-suggestions/<int:pk>/confirm/", views.source_suggestion_confirm_view, name="source_suggestion_confirm"
+    ),
+    path(
+        "source-suggestions/<int:pk>/dismiss/", views.source_suggestion_dismiss_view, name="source_suggestion_dismiss"
+    ),
     path("innovations/<int:pk>/<str:figure>.<str:fmt>", views.figure_view, name="figure"),
     path("organisations/<int:pk>/innovativeness.<str:fmt>", views.organisation_figure_view, name="organisation_figure"),
 ]

@@ -4,19 +4,22 @@ Nothing is computed here: a family whose figures are not stored yet is shown as 
 import hashlib
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from barometer import charts as barometer_charts
-from diffusion import charts, live, live_page, overview, pages, selectors
-from diffusion.models import FamilyFigures
+from diffusion import charts, live, live_page, overview, pages, selectors, services
+from diffusion.models import FamilyFigures, SourceSuggestion
 from innovations.models import Innovation
 from innovations.selectors import LineageNode, innovation_visible
 from innovations.views import lineage_drawing
@@ -324,3 +327,41 @@ def live_barometer_view(request: HttpRequest) -> HttpResponse:
             "facets": live_page.facet_tables(figures),
         },
     )
+
+
+# --- "you may have learned this from …": the record's editors confirm or dismiss a suggested source -------------
+
+
+def _suggestion_or_404(request: HttpRequest, pk: int) -> SourceSuggestion:
+    # Only the record's editors learn that a suggestion exists: anyone else gets 404.
+    return get_object_or_404(selectors.source_suggestions_visible(user=request.user), pk=pk)
+
+
+def _decide(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
+    suggestion = _suggestion_or_404(request, pk)
+    try:
+        if answer == "confirm":
+            services.source_suggestion_confirm(actor=request.user, suggestion=suggestion)
+            messages.success(
+                request,
+                _("%(organisation)s was asked to confirm that your record comes from “%(title)s”.")
+                % {"organisation": suggestion.source.owner, "title": suggestion.source.title},
+            )
+        else:
+            services.source_suggestion_dismiss(actor=request.user, suggestion=suggestion)
+            messages.success(request, _("The suggestion was dismissed. It will not be suggested again."))
+    except ValidationError as error:
+        messages.error(request, " ".join(str(m) for m in error.messages))
+    return redirect(suggestion.record)
+
+
+@login_required
+@require_POST
+def source_suggestion_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, "confirm")
+
+
+@login_required
+@require_POST
+def source_suggestion_dismiss_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, "dismiss")

@@ -27,7 +27,8 @@ from core.errors import ConflictError
 from core.forms import attach_errors
 from core.models import Theme
 from core.uploads import IMAGE_TYPES, content_type_of, sandboxed
-from diffusion.selectors import family_summary
+from diffusion import pages as diffusion_pages
+from diffusion.selectors import family_summary, network_names, source_suggestions_for
 from experiments.selectors import experiment_visible
 from ideas.selectors import ideas_behind
 from innovations import services
@@ -378,11 +379,18 @@ def innovation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
         mine = [p for p in concerning if p.result_id == innovation.pk]
         proposals = {
+            "source_suggestions": [],
             "received": [p for p in concerning if p.source_id == innovation.pk],
             "made": next((p for p in mine if p.state == ProposalState.PENDING), None),
             "last_declined": next((p for p in mine if p.state == ProposalState.DECLINED), None),
             "may_propose": not hasattr(innovation, "adopted_from"),
         }
+        if proposals["may_propose"] and proposals["made"] is None:
+            # "You may have learned this from …": inferred, stored in the background; for the editors only.
+            suggested = source_suggestions_for(user=user, innovation=innovation)
+            proposals["source_suggestions"] = diffusion_pages.source_suggestion_lines(
+                suggested, network_names(suggested)
+            )
     return render(
         request,
         "innovations/detail.html",

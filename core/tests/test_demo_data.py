@@ -366,3 +366,23 @@ def test_adoption_histories_span_2008_to_2026_with_bursts_s_curves_and_unrecorde
         if organisation_id in family_owners[root(innovation_id)]
     )
     assert shared >= 100
+
+
+def test_demo_offers_suggested_sources_to_the_espoo_administrator(demo: DemoResult) -> None:
+    """Lineage nobody recorded: after the registry recomputation, Espoo's administrator sees "You may have learned
+    this from…" on an Espoo record that says it was adapted or copied but has no recorded source."""
+    from diffusion import selectors, services
+
+    services.recompute_registry()
+    user = User.objects.get(username="espoo-admin")
+    open_ones = selectors.source_suggestions_visible(user=user).exclude(record__lineage_proposals_made__state="pending")
+    suggestion = open_ones.first()
+    assert suggestion is not None
+    assert suggestion.record.owner.name_fi == "Espoo"
+    assert suggestion.source.owner_id != suggestion.record.owner_id
+    assert suggestion.source.status == Status.PUBLISHED
+    client = Client()
+    client.force_login(user)
+    html = client.get(reverse("innovations:detail", kwargs={"pk": suggestion.record_id})).content.decode()
+    assert "source-suggestions-title" in html
+    assert escape(suggestion.source.title) in html

@@ -382,7 +382,8 @@ def test_detail_query_count_does_not_grow(client, size, django_assert_max_num_qu
         AdoptionFactory(source=source, adopter=OrganisationFactory.create())
     client.force_login(editor)
     # session, user, roles, the record and 8 prefetches (images too), the change log, the ideas it came from, the
-    # lineage proposals that concern the record, one query per lineage generation, the stored figures of its spread
-    with django_assert_max_num_queries(19):
+    # lineage proposals that concern the record, its suggested sources (diffusion), one query per lineage
+    # generation, the stored figures of its spread
+    with django_assert_max_num_queries(20):
         response = client.get(url("innovations:detail", pk=source.pk))
     assert response.status_code == 200

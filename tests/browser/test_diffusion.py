@@ -159,3 +159,40 @@ def test_the_live_barometer_is_accessible(
             expect(main.locator("table")).to_have_count(8)  # novelty, per year, six facets
             expect(main.locator(".error-summary")).to_have_count(1)
             assert_accessible(page, f"live barometer ({language})", viewport)
+
+
+def test_suggested_sources_are_accessible(
+    browser: Browser, live_server: Any, spread: Any, scenario: Any, url: Any, log_in: Any
+) -> None:
+    """Turku's own record of the same concept, with no recorded source: its editor is offered likely sources
+    ("You may have learned this from…") on the record's page; axe finds nothing on a desktop and a phone, in every
+    language; dismissing one takes it away."""
+    from diffusion import services
+    from innovations.vocabulary import Novelty
+    from tests.browser.conftest import INNOVATION_TEXTS
+    from tests.factories import InnovationFactory
+
+    texts = {key: f"{value} – Turku" if key.startswith("title") else value for key, value in INNOVATION_TEXTS.items()}
+    record = InnovationFactory(
+        owner=scenario.adopter_org,
+        actor=scenario.adopter_editor,
+        novelty=Novelty.ADAPTED,
+        introduced_on=datetime.date(2023, 4, 1),
+        **texts,
+    )
+    services.recompute_registry()
+    for language in ("fi", "sv", "en"):
+        for viewport in (DESKTOP, PHONE):
+            with opened(browser, live_server, viewport, "/") as page:
+                log_in(page, scenario.adopter_editor, language=language)
+                page.goto(url("innovations:detail", pk=record.pk, language=language))
+                section = page.locator("section[aria-labelledby=source-suggestions-title]")
+                expect(section.get_by_role("listitem")).not_to_have_count(0)
+                assert_accessible(page, f"suggested sources ({language})", viewport)
+                if language == "en" and viewport == PHONE:
+                    before = section.get_by_role("listitem").count()
+                    section.get_by_role("button", name="Dismiss").first.click()
+                    expect(page.get_by_text("The suggestion was dismissed.")).to_have_count(1)
+                    expect(page.locator("section[aria-labelledby=source-suggestions-title] li")).to_have_count(
+                        before - 1
+                    )
