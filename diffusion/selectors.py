@@ -105,6 +105,20 @@ MEMBER_FIELDS = (
 )
 
 
+# What a suggestion shows of an innovation: its title and owner (a link to each), not its long texts.
+SUGGESTED_FIELDS = (
+    "pk",
+    "status",
+    "owner_id",
+    "title",
+    *(f"title_{lang}" for lang in _LANGS),
+    "owner__slug",
+    "owner__kind",
+    "owner__name",
+    *(f"owner__name_{lang}" for lang in _LANGS),
+)
+
+
 @dataclass(frozen=True)
 class FamilyMember:
     innovation: Innovation  # with owner and owner.region loaded
@@ -363,9 +377,11 @@ def _suggested(items: list[dict[str, Any]], *, exclude_owner: int | None = None)
     organisation_ids = {
         o for item in items for o in (item.get("organisation"), item.get("reason", {}).get("example_adopter"))
     }
-    published = Innovation.objects.filter(
-        pk__in=[i for i in innovation_ids if i is not None], status=Status.PUBLISHED
-    ).select_related("owner")
+    published = (
+        Innovation.objects.filter(pk__in=[i for i in innovation_ids if i is not None], status=Status.PUBLISHED)
+        .select_related("owner")
+        .only(*SUGGESTED_FIELDS)
+    )
     innovations = published.in_bulk() if innovation_ids - {None} else {}
     organisations = Organisation.objects.in_bulk([o for o in organisation_ids if o is not None])
     out = []

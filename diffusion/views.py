@@ -1,16 +1,19 @@
 """The diffusion pages: thin — find the record the person may see, read the family and its stored figures, render.
 Nothing is computed here: a family whose figures are not stored yet is shown as "being computed"."""
 
+import hashlib
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -26,6 +29,10 @@ from organisations.models import Organisation, Region
 FIGURES = ("per-year", "cumulative", "map", "snapshots")
 FORMATS = ("png", "svg", "csv")
 MAX_TREE_NODES = 60
+# The family table shows the first rows (the original, then by date); "show all" and the CSV have everyone. A
+# family at the bench registry's size has thousands of records: the whole table would be most of the page's time.
+FAMILY_TABLE_ROWS = 50
+FIGURES_CACHE_SECONDS = 24 * 60 * 60  # keyed by the computation: a recompute makes new keys, old ones expire
 
 
 def _visible_or_404(request: HttpRequest, pk: int) -> Innovation:
@@ -52,6 +59,64 @@ def _downloads(pk: int, figure: str) -> dict[str, str]:
 def _svg_named(caption_id: str) -> str:
     """The opening of a small map's SVG: one image named by its caption."""
     return f'<svg role="img" aria-labelledby="{caption_id}" focusable="false" class="snapshot-svg" '
+
+
+def _figure_blocks(family: selectors.Family, stored: FamilyFigures, titles: dict[str, str]) -> dict[str, Any]:
+    """The page's charts (inline SVG), the small maps and their tables, drawn once per computation of the family's
+    figures and language: keyed by when the figures were computed, so a recompute (and a new title) draws them
+    anew. The maps show the family as it was when first drawn after the computation, like the curve beside them."""
+    assert stored.computed_at is not None  # noqa: S101  # only computed figures are drawn
+    title_hash = hashlib.sha256("|".join(titles.values()).encode()).hexdigest()[:16]
+    key = (
+        f"diffusion:family-figures:{family.root_id}:{stored.computed_generation}:"
+        f"{stored.computed_at.timestamp()}:{get_language()}:{title_hash}"
+    )
+    drawn: dict[str, Any] | None = cache.get(key)
+    if drawn is not None:
+        return drawn
+    figures = stored.data
+    shown: list[dict[str, Any]] = []
+    for figure in ("per-year", "cumulative"):
+        chart = pages.chart_for(figure, figures, family, titles[figure])
+        shown.append(
+            {
+                "id": f"figure-{figure}",
+                "heading": titles[figure],
+                "svg": mark_safe(  # noqa: S308  # vl-convert's SVG of our own specification, names escaped
+                    barometer_charts.inline_svg(chart, labelled_by=f"figure-{figure}-title", prefix=figure)
+                ),
+                "table": charts.per_year_table(figures, titles[figure]) if figure == "per-year" else None,
+            }
+        )
+    map_data = pages.map_data(family, titles["map"])
+    map_chart = charts.year_map(titles["map"], map_data.municipality_years, map_data.region_years)
+    shown.append(
+        {
+            "id": "figure-map",
+            "heading": titles["map"],
+            "svg": mark_safe(  # noqa: S308  # our own SVG, names escaped
+                barometer_charts.inline_svg(map_chart, labelled_by="figure-map-title", prefix="map")
+            ),
+            "table": map_data.table,
+        }
+    )
+    found = pages.snapshots(figures, family, titles["snapshots"])
+    snapshots = None
+    if found is not None:
+        snapshots = {
+            "id": "figure-snapshots",
+            "heading": titles["snapshots"],
+            "maps": [
+                # our own SVG, names escaped; each named by its caption
+                (small, mark_safe(small.svg.replace("<svg ", _svg_named(f"snapshot-{small.year}"), 1)))  # noqa: S308
+                for small in found.maps
+            ],
+            "legend": found.legend,
+            "table": found.table,
+        }
+    drawn = {"charts": shown, "snapshots": snapshots}
+    cache.set(key, drawn, FIGURES_CACHE_SECONDS)
+    return drawn
 
 
 def _computed(family: selectors.Family) -> FamilyFigures | None:
@@ -95,14 +160,18 @@ def family_view(request: HttpRequest, pk: int) -> HttpResponse:
     figures = stored.data if stored is not None else None
     root = family.root.innovation
     titles = _titles(root)
-    # The tree is bounded as on the innovation's page (a drawing and its sentences of sixty records); the family
-    # table above it lists everyone.
+    # The tree is bounded as on the innovation's page (a drawing and its sentences of sixty records), the family
+    # table above it too ("show all" and the CSV list everyone).
     drawn = sorted(family.members, key=lambda m: (m.depth, m.date, m.innovation.pk))[:MAX_TREE_NODES]
     nodes = [LineageNode(m.innovation, m.depth, m.mode, m.parent_id) for m in drawn]
+    show_all = request.GET.get("all") == "1"
+    rows = pages.member_rows(family, figures, limit=None if show_all else FAMILY_TABLE_ROWS)
     context.update(
         root=root,
         stored=stored,
-        members=pages.member_rows(family, figures),
+        members=rows,
+        members_total=len(family.members),
+        members_truncated=len(rows) < len(family.members),
         adopters=len(family.first_years()),
         lineage=lineage_drawing(nodes, innovation),
         tree_bounded=len(family.members) > MAX_TREE_NODES,
@@ -114,48 +183,14 @@ def family_view(request: HttpRequest, pk: int) -> HttpResponse:
             also_adopted=[pages.SuggestionLine(s, pages.also_adopted_text(s)) for s in suggestions.also_adopted],
             likely_next=pages.suggestion_lines(suggestions.likely_next),
         )
-    if figures is not None:
-        shown = []
-        for figure in ("per-year", "cumulative"):
-            chart = pages.chart_for(figure, figures, family, titles[figure])
-            shown.append(
-                {
-                    "id": f"figure-{figure}",
-                    "heading": titles[figure],
-                    "svg": mark_safe(  # noqa: S308  # vl-convert's SVG of our own specification, names escaped
-                        barometer_charts.inline_svg(chart, labelled_by=f"figure-{figure}-title", prefix=figure)
-                    ),
-                    "table": charts.per_year_table(figures, titles[figure]) if figure == "per-year" else None,
-                    "downloads": _downloads(pk, figure),
-                }
-            )
-        map_data = pages.map_data(family, titles["map"])
-        map_chart = pages.chart_for("map", figures, family, titles["map"])
-        shown.append(
-            {
-                "id": "figure-map",
-                "heading": titles["map"],
-                "svg": mark_safe(  # noqa: S308  # our own SVG, names escaped
-                    barometer_charts.inline_svg(map_chart, labelled_by="figure-map-title", prefix="map")
-                ),
-                "table": map_data.table,
-                "downloads": _downloads(pk, "map"),
-            }
-        )
-        found = pages.snapshots(figures, family, titles["snapshots"])
-        if found is not None:
-            context["snapshots"] = {
-                "id": "figure-snapshots",
-                "heading": titles["snapshots"],
-                "maps": [
-                    # our own SVG, names escaped; each named by its caption
-                    (small, mark_safe(small.svg.replace("<svg ", _svg_named(f"snapshot-{small.year}"), 1)))  # noqa: S308
-                    for small in found.maps
-                ],
-                "legend": found.legend,
-                "table": found.table,
-                "downloads": _downloads(pk, "snapshots"),
-            }
+    if stored is not None and figures is not None:
+        drawn_figures = _figure_blocks(family, stored, titles)
+        shown = [
+            {**block, "downloads": _downloads(pk, block["id"].removeprefix("figure-"))}
+            for block in drawn_figures["charts"]
+        ]
+        if drawn_figures["snapshots"] is not None:
+            context["snapshots"] = {**drawn_figures["snapshots"], "downloads": _downloads(pk, "snapshots")}
         context.update(
             figures=figures,
             charts=shown,
