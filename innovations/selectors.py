@@ -144,7 +144,7 @@ class CatalogueCounts:
     facets: dict[str, dict[str, int]]  # facet -> {value: count}, values with no results left out
 
 
-def _scope(user: Any) -> str:
+def innovation_scope(user: Any) -> str:
     """Who sees the same innovations as this person: everyone ("public"), the members of the same organisations,
     or platform administrators ("all"). Part of the cache key, so a draft's count never reaches outsiders."""
     if getattr(user, "is_superuser", False):
@@ -164,7 +164,7 @@ def _cache_key(user: Any, f: CatalogueFilters) -> str:
         "status": f.status,
     }
     digest = hashlib.sha256(json.dumps(normal, sort_keys=True).encode()).hexdigest()[:32]
-    return f"catalogue:{catalogue.version()}:{_scope(user)}:{digest}"
+    return f"catalogue:{catalogue.version()}:{innovation_scope(user)}:{digest}"
 
 
 def _count(user: Any, f: CatalogueFilters, *, facets: bool = True) -> CatalogueCounts:

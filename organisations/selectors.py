@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import caches
 from django.db.models import Count, Q, QuerySet
 
 from accounts import roles
 from core import text_search
+from innovations import catalogue
 from innovations.models import Adoption, Innovation, Partnership
-from innovations.selectors import innovation_visible
+from innovations.selectors import CACHE_TIMEOUT_S, innovation_scope, innovation_visible
 from organisations.identifiers import is_valid_business_id
 from organisations.models import Network, Organisation
 
@@ -73,21 +75,62 @@ def organisation_profile(*, user: Any, organisation: Organisation) -> Organisati
         adopted_from=Adoption.objects.filter(result__in=own, source__in=visible)
         .select_related("source__owner", "result")
         .only("id", "mode", "adopted_on", *_title("source__"), *_name("source__owner__"), *_title("result__"))
-        .order_by("-adopted_on"),
+        .order_by("-adopted_on", "-id"),
         adopted_by=Adoption.objects.filter(source__in=own, result__in=visible)
         .select_related("result__owner", "source")
         .only("id", "mode", "adopted_on", *_title("result__"), *_name("result__owner__"), *_title("source__"))
-        .order_by("-adopted_on"),
+        .order_by("-adopted_on", "-id"),
+        # One row per partnership after the filter (an organisation is a partner of an innovation once): a plain
+        # count, not COUNT(DISTINCT), which sorts every row first.
         partners=Organisation.objects.filter(partnerships__innovation__in=own)
         .only(*_name(""))
-        .annotate(shared=Count("partnerships", distinct=True))
+        .annotate(shared=Count("partnerships"))
         .order_by("-shared", "name"),
         partner_in=Partnership.objects.filter(organisation=organisation, innovation__in=visible)
         .select_related("innovation__owner")
         .only("id", "role", "organisation_id", *_title("innovation__"), *_name("innovation__owner__"))
         .order_by("-innovation__updated_at"),
-        networks=organisation.networks.order_by("name"),
+        networks=organisation_networks(organisation),
     )
+
+
+def organisation_networks(organisation: Organisation) -> QuerySet[Network]:
+    return organisation.networks.order_by("name")
+
+
+PROFILE_LISTS = ("innovations", "adopted_from", "adopted_by", "partners", "partner_in")
+
+
+def _first(rows: QuerySet[Any], limit: int | None) -> tuple[list[Any], bool]:
+    """The first `limit` rows (all when None) and whether there were more, in one query."""
+    if limit is None:
+        return list(rows), False
+    found = list(rows[: limit + 1])
+    return found[:limit], len(found) > limit
+
+
+def profile_lists(*, user: Any, organisation: Organisation, limit: int | None) -> dict[str, tuple[list[Any], bool]]:
+    """The profile's lists (`PROFILE_LISTS`) as a page shows them: each one's first `limit` rows and whether there
+    were more. With a limit they come from the catalogue cache when nothing in the catalogue has changed since they
+    were read for the same visibility: the adoptions each way sorted by date and the partners counted are what an
+    organisation with thousands of records spends its page on (hash joins over the adoption and partnership
+    tables). Every write to an innovation, adoption, partnership or organisation name bumps the catalogue's version
+    (`innovations.catalogue.refresh`), which is part of the key; so is the scope of what the person may see, so a
+    draft never reaches an outsider. Everything (`limit=None`) is read afresh, not kept."""
+    if limit is None:
+        profile = organisation_profile(user=user, organisation=organisation)
+        return {name: _first(getattr(profile, name), None) for name in PROFILE_LISTS}
+    key = (
+        f"organisation-lists:{catalogue.version()}:{innovation_scope(user)}:{organisation.pk}:"
+        f"{organisation.version}:{limit}"
+    )
+    cache = caches["catalogue"]
+    lists: dict[str, tuple[list[Any], bool]] | None = cache.get(key)
+    if lists is None:
+        profile = organisation_profile(user=user, organisation=organisation)
+        lists = {name: _first(getattr(profile, name), limit) for name in PROFILE_LISTS}
+        cache.set(key, lists, CACHE_TIMEOUT_S)
+    return lists
 
 
 def network_list() -> QuerySet[Network]:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -179,19 +179,10 @@ class ShownProfile:
     networks: Any
 
 
-def _first(rows: QuerySet[Any], limit: int | None) -> tuple[list[Any], bool]:
-    """The first `limit` rows (all when None) and whether there were more, in one query."""
-    if limit is None:
-        return list(rows), False
-    found = list(rows[: limit + 1])
-    return found[:limit], len(found) > limit
-
-
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation: Organisation = get_object_or_404(
         Organisation.objects.select_related("region", "wellbeing_county"), slug=slug
     )
-    profile = selectors.organisation_profile(user=request.user, organisation=organisation)
     place = None
     shape = finland_map().municipalities.get(organisation.municipality_code or "")
     if organisation.kind == OrganisationKind.MUNICIPALITY and shape:
@@ -206,16 +197,16 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Each list shows its first rows unless everything is asked for: one organisation of the bench registry has
     # thousands of adoptions, and rendering them all would be most of the page's time.
     limit = None if request.GET.get("all") == "1" else PROFILE_ROWS
-    lists = {
-        name: _first(getattr(profile, name), limit)
-        for name in ("innovations", "adopted_from", "adopted_by", "partners", "partner_in")
-    }
+    lists = selectors.profile_lists(user=request.user, organisation=organisation, limit=limit)
     return render(
         request,
         "organisations/organisation_detail.html",
         {
             "organisation": organisation,
-            "profile": ShownProfile(networks=profile.networks, **{name: rows for name, (rows, _more) in lists.items()}),
+            "profile": ShownProfile(
+                networks=selectors.organisation_networks(organisation),
+                **{name: rows for name, (rows, _more) in lists.items()},
+            ),
             "more": {name: more for name, (_rows, more) in lists.items()},
             "profile_rows": PROFILE_ROWS,
             "diffusion": diffusion,

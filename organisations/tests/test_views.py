@@ -586,3 +586,29 @@ def test_organisation_page_lists_its_first_rows_and_everything_on_request(client
     assert "Only the first" not in text(everything)
     monkeypatch.setattr(views, "PROFILE_ROWS", 50)
     assert "Only the first" not in text(client.get(path))  # nothing cut, nothing said
+
+
+def test_organisation_lists_are_kept_until_the_catalogue_changes(client, org_a, org_b):
+    """The lists come from the catalogue cache on a repeated visit (no adoption or partnership query), and a write
+    (a new adoption, a partner) shows at once: it changes the catalogue's version, part of the key."""
+    _grow_profile(org_a, 1)
+    path = url("organisations:detail", "en", slug=org_a.slug)
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    assert not [q for q in queries if "innovations_adoption" in q["sql"] or "innovations_partnership" in q["sql"]]
+    AdoptionFactory(source=InnovationFactory(owner=org_a), adopter=org_b)
+    PartnershipFactory(innovation=InnovationFactory(owner=org_a), organisation=org_b)
+    profile = client.get(path).context["profile"]
+    assert org_b in [a.result.owner for a in profile.adopted_by]
+    assert org_b in profile.partners
+
+
+def test_kept_lists_never_show_a_draft_to_outsiders(client, org_a, editor_a):
+    """A member's visit keeps lists with the drafts; an anonymous visit after it gets its own, without them."""
+    secret = "Salainen luonnos"
+    InnovationFactory(owner=org_a, status=Status.DRAFT, title_fi=secret, title_sv=secret, title_en=secret)
+    client.force_login(editor_a)
+    assert secret in client.get(org_a.get_absolute_url()).content.decode()
+    client.logout()
+    assert secret not in client.get(org_a.get_absolute_url()).content.decode()
