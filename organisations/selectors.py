@@ -3,14 +3,13 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import caches
 from django.db.models import Count, Q, QuerySet
 
 from accounts import roles
 from core import text_search
 from innovations import catalogue
 from innovations.models import Adoption, Innovation, Partnership
-from innovations.selectors import CACHE_TIMEOUT_S, innovation_scope, innovation_visible
+from innovations.selectors import innovation_scope, innovation_visible
 from organisations.identifiers import is_valid_business_id
 from organisations.models import Network, Organisation
 
@@ -110,27 +109,21 @@ def _first(rows: QuerySet[Any], limit: int | None) -> tuple[list[Any], bool]:
 
 
 def profile_lists(*, user: Any, organisation: Organisation, limit: int | None) -> dict[str, tuple[list[Any], bool]]:
-    """The profile's lists (`PROFILE_LISTS`) as a page shows them: each one's first `limit` rows and whether there
-    were more. With a limit they come from the catalogue cache when nothing in the catalogue has changed since they
-    were read for the same visibility: the adoptions each way sorted by date and the partners counted are what an
-    organisation with thousands of records spends its page on (hash joins over the adoption and partnership
-    tables). Every write to an innovation, adoption, partnership or organisation name bumps the catalogue's version
-    (`innovations.catalogue.refresh`), which is part of the key; so is the scope of what the person may see, so a
-    draft never reaches an outsider. Everything (`limit=None`) is read afresh, not kept."""
-    if limit is None:
-        profile = organisation_profile(user=user, organisation=organisation)
-        return {name: _first(getattr(profile, name), None) for name in PROFILE_LISTS}
-    key = (
+    """The profile's lists (`PROFILE_LISTS`) as a page shows them: each one's first `limit` rows (all when None)
+    and whether there were more."""
+    profile = organisation_profile(user=user, organisation=organisation)
+    return {name: _first(getattr(profile, name), limit) for name in PROFILE_LISTS}
+
+
+def profile_lists_key(*, user: Any, organisation: Organisation, limit: int) -> str:
+    """What the profile's lists depend on, for keeping them in a cache: the catalogue's version (every write to
+    an innovation, adoption, partnership or organisation name changes it: `innovations.catalogue.refresh`), the
+    scope of what the person may see (so a draft never reaches an outsider), the organisation and its version,
+    and the number of rows."""
+    return (
         f"organisation-lists:{catalogue.version()}:{innovation_scope(user)}:{organisation.pk}:"
         f"{organisation.version}:{limit}"
     )
-    cache = caches["catalogue"]
-    lists: dict[str, tuple[list[Any], bool]] | None = cache.get(key)
-    if lists is None:
-        profile = organisation_profile(user=user, organisation=organisation)
-        lists = {name: _first(getattr(profile, name), limit) for name in PROFILE_LISTS}
-        cache.set(key, lists, CACHE_TIMEOUT_S)
-    return lists
 
 
 def network_list() -> QuerySet[Network]:
