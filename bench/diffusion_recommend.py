@@ -6,6 +6,7 @@ registry and on a synthetic registry at the bench's size, with the time it takes
     python -m bench.diffusion_recommend --tune               # also rerun the hyperparameter search (SPID, before 1990)
     python -m bench.diffusion_recommend --organisations 1000 --innovations 500   # a quick synthetic run
     python -m bench.diffusion_recommend --blocks             # every organisation's top 10: blocks vs one at a time
+    python -m bench.diffusion_recommend --families           # every family's likely next adopters: the same
 
 SPID (Boehmke et al. 2020, `reference_data/spid/`): the 50 states are the organisations, the 728 policies the
 innovations, the US census region the region feature (`diffusion/tests/us_census_regions.py`). The settings were
@@ -474,6 +475,50 @@ def blocks_run(organisations: int, innovations: int, sample: int = 200) -> dict[
     return out
 
 
+def families_run(organisations: int, innovations: int, sample: int = 200) -> dict[str, Any]:
+    """Every family's likely next adopters (top 10) as the registry recompute stores them: one at a time
+    (`likely_next`, timed on a sample and multiplied out) against blocks of families (`likely_next_many`, timed
+    on all of them), with the sample's answers compared (they must be identical); and every family's "also
+    adopted" (one at a time, unchanged) for the rest of the per-family part."""
+    data = synthetic(organisations, innovations)
+    model = fit_recommender(data.events, features=data.features)
+    families = list(model.innovations)
+    rng = np.random.default_rng(3)
+    chosen = [families[n] for n in rng.choice(len(families), min(sample, len(families)), replace=False)]
+    started = time.perf_counter()
+    one_at_a_time = [model.likely_next(family, 10) for family in chosen]
+    per_family_s = (time.perf_counter() - started) / len(chosen)
+    started = time.perf_counter()
+    blocks = model.likely_next_many(families, 10)
+    blocks_s = time.perf_counter() - started
+    started = time.perf_counter()
+    for family in families:
+        model.also_adopted(family, 5)
+    also_s = time.perf_counter() - started
+    position = {family: n for n, family in enumerate(families)}
+    identical = all(blocks[position[f]] == answer for f, answer in zip(chosen, one_at_a_time, strict=True))
+    out = {
+        "organisations": len(model.organisations),
+        "families": len(families),
+        "adoptions": len(data.events),
+        "one_at_a_time_ms_each": per_family_s * 1000,
+        "one_at_a_time_all_s_estimated": per_family_s * len(families),
+        "blocks_all_s": blocks_s,
+        "speed_up": per_family_s * len(families) / blocks_s if blocks_s else None,
+        "also_adopted_all_s": also_s,
+        "sample_identical": identical,
+        "sample": len(chosen),
+    }
+    log(
+        f"likely next: all {len(families):,} families in {blocks_s:.1f} s; one at a time "
+        f"{per_family_s * 1000:.1f} ms each (sample of {len(chosen)}) = {out['one_at_a_time_all_s_estimated']:.0f} s; "
+        f"x{out['speed_up']:.1f}; sample identical: {identical}; also adopted (all, one at a time) {also_s:.1f} s"
+    )
+    if not identical:
+        raise SystemExit("block answers differ from one-at-a-time answers")
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tune", action="store_true", help="rerun the hyperparameter search on SPID before 1990")
@@ -484,8 +529,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--blocks", action="store_true", help="only every organisation's top 10, in blocks vs one at a time"
     )
+    parser.add_argument(
+        "--families", action="store_true", help="only every family's likely next adopters, in blocks vs one at a time"
+    )
     args = parser.parse_args(argv)
     load_before = os.getloadavg()
+    if args.families:  # keeps the other results of an earlier run
+        kept_families: dict[str, Any] = read_json(RESULTS) or {}
+        found = families_run(args.organisations, args.innovations)
+        kept_families["families"] = {**found, "measured": measured(load_before=load_before)}
+        write_json(RESULTS, kept_families)
+        log(f"results in {RESULTS}")
+        return
     if args.blocks:  # keeps the other results of an earlier run
         kept_results: dict[str, Any] = read_json(RESULTS) or {}
         blocks = blocks_run(args.organisations, args.innovations)

@@ -494,6 +494,9 @@ def suggestions_data(
             organisations, model.for_organisations(organisations, RECOMMENDATIONS_KEPT), strict=True
         )
     }
+    # Likely next adopters a block of families at a time too (the same answers as `likely_next` one by one).
+    families = list(model.innovations)
+    likely = model.likely_next_many(families, LIKELY_NEXT_KEPT)
     per_family: dict[int, dict[str, list[dict[str, Any]]]] = {
         int(family): {
             "also_adopted": [
@@ -502,10 +505,10 @@ def suggestions_data(
             ],
             "likely_next": [
                 {"organisation": int(a.organisation), "score": _finite(a.score), "reason": reason_data(a.reason)}
-                for a in model.likely_next(family, LIKELY_NEXT_KEPT)
+                for a in adopters
             ],
         }
-        for family in model.innovations
+        for family, adopters in zip(families, likely, strict=True)
     }
     return per_organisation, per_family
 

@@ -22,6 +22,7 @@ fit_recommender(events, *, features=None, settings=None, now_year=None) -> Recom
 Recommender.for_organisation(organisation, k=10) -> list[Recommendation]       # what to adopt next
 Recommender.also_adopted(innovation, k=10) -> list[AlsoAdopted]                # adopters of this also adopted …
 Recommender.likely_next(innovation, k=10) -> list[LikelyAdopter]               # who is likely to adopt it next
+Recommender.likely_next_many(innovations, k=10) -> list[list[LikelyAdopter]]  # the same for many, in blocks
 Recommender.popular_for(organisation, k=10) -> list[str]                       # the popularity baseline
 recommend_for_organisation(events, organisation, *, features=None, k=10, settings=None) -> list[Recommendation]
 evaluate_time_split(events, cutoff_year, k=10, *, features=None, settings=None, until_year=None) -> TimeSplitResult
@@ -576,6 +577,40 @@ class Recommender:
             )
             for o in order
         ]
+
+    def likely_next_many(
+        self, innovations: Sequence[str], k: int = 10, block: int | None = None
+    ) -> list[list[LikelyAdopter]]:
+        """`likely_next` for each of the innovations, the same answers (ties to the earlier organisation), computed
+        a block of innovations at a time: the scores of every organisation for a block as two sparse matrix
+        products (each score summed in the same order as one column at a time, so equal to the last bit), and
+        the top k of every innovation from one partition of the block. `block` bounds the dense block
+        (innovations × organisations) in memory."""
+        if block is None:
+            block = max(1, min(_CHUNK, _BLOCK_CELLS // max(len(self.organisations), 1)))
+        answers: list[list[LikelyAdopter]] = [[] for _ in innovations]
+        known = [(n, self.item_index[i]) for n, i in enumerate(innovations) if i in self.item_index]
+        for start in range(0, len(known), block):
+            chunk = known[start : start + block]
+            items = np.asarray([item for _, item in chunk], dtype=np.int64)
+            # Organisations × innovations from the products, turned to a row per innovation.
+            item_based = np.ascontiguousarray((self.profile @ self.similarity_csc[:, items]).toarray().T)
+            like_you = np.ascontiguousarray((self.mixing @ self.group_rates_csc[:, items]).toarray().T)
+            scores = self._combine(np.asarray(item_based, dtype=np.float64), np.asarray(like_you, dtype=np.float64))
+            adopted = self.binary_csc[:, items].tocoo()
+            scores[adopted.col, adopted.row] = -np.inf  # never an organisation that already adopted it
+            for n, ((position, item), order) in enumerate(zip(chunk, self._top_block(scores, k), strict=True)):
+                answers[position] = [
+                    LikelyAdopter(
+                        organisation=self.organisations[o],
+                        score=float(scores[n, o]),
+                        item_based=float(item_based[n, o]),
+                        like_you=float(like_you[n, o]),
+                        reason=self._reason(int(o), item),
+                    )
+                    for o in order
+                ]
+        return answers
 
     def _everyone_rates(self) -> FloatArray:
         n = max(len(self.organisations), 1)

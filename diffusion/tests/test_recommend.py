@@ -279,7 +279,7 @@ def test_takes_adoption_events_and_empty_input() -> None:
 @pytest.mark.parametrize("model_settings", [{}, {"similarity": "cosine", "half_life_years": None, "neighbours": None}])
 def test_block_answers_are_the_one_at_a_time_answers(model_settings: dict[str, object]) -> None:
     """`for_organisations` (blocks of organisations, matrix products, one partition per block) gives exactly what
-    `for_organisation` gives one at a time: the same innovations in the same order (ties included), scores,
+    `for_organisation` gives one at a time, and `likely_next_many` what `likely_next` does: the same innovations in the same order (ties included), scores,
     parts and reasons; for organisations with adoptions, with none (features only) and never seen."""
     rng = np.random.default_rng(7)
     orgs = [f"o{n:03d}" for n in range(120)]
@@ -305,3 +305,12 @@ def test_block_answers_are_the_one_at_a_time_answers(model_settings: dict[str, o
         assert model.for_organisations(asked, 10, block=block) == one_at_a_time
     assert model.for_organisations(asked, 50, block=13) == [model.for_organisation(org, 50) for org in asked]
     assert model.for_organisations([], 10) == []
+    # Likely next adopters in blocks of innovations: the same organisations in the same order (ties to the
+    # earlier organisation), scores, parts and reasons as one innovation at a time.
+    asked_items = [*items, "never-adopted", items[5]]
+    likely_one_at_a_time = [model.likely_next(item, 10) for item in asked_items]
+    assert any(len({a.score for a in answer}) < len(answer) for answer in likely_one_at_a_time)  # ties exist
+    for block in (1, 7, 64, None):
+        assert model.likely_next_many(asked_items, 10, block=block) == likely_one_at_a_time
+    assert model.likely_next_many(asked_items, 200, block=13) == [model.likely_next(i, 200) for i in asked_items]
+    assert model.likely_next_many([], 10) == []
