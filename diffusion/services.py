@@ -14,7 +14,7 @@ import itertools
 import logging
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from diffusion.maths.categories import (
     rogers_categories,
     walker_scores_by_year,
 )
-from diffusion.maths.inference import infer_ties, suggest_sources
+from diffusion.maths.inference import default_rate, infer_ties, suggest_sources
 from diffusion.maths.network import (
     build_network,
     flow_matrix,
@@ -48,7 +48,14 @@ from diffusion.maths.network import (
 )
 from diffusion.maths.recommend import OrganisationFeatures, Reason, fit_recommender
 from diffusion.maths.survival import kaplan_meier, summarise
-from diffusion.maths.unrecorded import join_unsourced, network_candidates, suggested_sources
+from diffusion.maths.source_choice import ChoiceError, candidate_features, fit_conditional_logit
+from diffusion.maths.unrecorded import (
+    join_unsourced,
+    network_candidates,
+    ranked_sources,
+    recorded_choices,
+    suggested_sources,
+)
 from diffusion.models import (
     FamilyFigures,
     FamilySuggestions,
@@ -560,6 +567,40 @@ def infer_source_ties(cascades: dict[str, dict[str, float]], relations: Relation
     """NetInf over the whole registry's cascades, its ties restricted to those with a network, region or partner
     relation or from a cascade's first adopter (`network_candidates`)."""
     return infer_ties(cascades, k=source_ties_k(cascades), candidates=network_candidates(cascades, relations.related))
+
+
+def source_describe(
+    relations: Relations, ties: Iterable[Any], rate: float
+) -> Callable[[str, str, str, float, bool], tuple[float, ...]]:
+    """A candidate source's features for the choice model (`source_choice.FEATURES`): the NetInf transmission
+    log-density of the delay, first adopter, same region, a shared network, partners, an inferred NetInf tie."""
+    tied = {(tie.source, tie.target) for tie in ties}
+
+    def describe(_family: str, source: str, adopter: str, delay: float, first: bool) -> tuple[float, ...]:
+        a, b = int(adopter), int(source)
+        return candidate_features(
+            delay=delay,
+            rate=rate,
+            first=first,
+            same_region=relations.same_region(a, b),
+            shared_network=bool(relations.networks(a, b)),
+            partners=frozenset((a, b)) in relations.partners,
+            tie=(source, adopter) in tied,
+        )
+
+    return describe
+
+
+def fit_source_choice(
+    records: list[Any], source_organisation: dict[int, int], describe: Callable[..., tuple[float, ...]]
+) -> Any:
+    """The choice model's weights by maximum likelihood on the recorded lineage (each recorded adoption a choice
+    among its family's earlier adopters); None when the registry has no recorded choice to learn from."""
+    sets, chosen = recorded_choices(records, source_organisation, describe)
+    try:
+        return fit_conditional_logit([s.features for s in sets], chosen)
+    except ChoiceError:
+        return None
 
 
 def source_suggestions_data(adoptions: list[selectors.RegistryAdoption]) -> dict[int, list[dict[str, Any]]]:
