@@ -66,7 +66,8 @@ def main() -> None:
         for a in adoptions
         if a.source_organisation is not None and a.innovation not in truth
     }
-    assert not set(training) & set(truth)
+    if set(training) & set(truth):
+        raise SystemExit("a held-out adoption is in the training data")
     seconds = []
     fit = None
     for _ in range(args.repeats):
@@ -115,7 +116,9 @@ def main() -> None:
     )
     print(f"baseline of three guesses (the original and the two latest earlier adopters): {baseline_three / n:.0%}")
     if fit is not None:
-        print(f"choice model fitted on {fit.n} recorded choices: log-likelihood {fit.log_likelihood:.1f} (null {fit.null_log_likelihood:.1f})")
+        print(
+            f"choice model fitted on {fit.n} recorded choices: log-likelihood {fit.log_likelihood:.1f} (null {fit.null_log_likelihood:.1f})"
+        )
         for name, w, se in zip(FEATURES, fit.weights, fit.standard_errors, strict=True):
             print(f"  {name:16s} {w:+.3f} ({se:.3f})")
     print(f"CPU of the pipeline: median {statistics.median(seconds):.2f} s of {args.repeats}")
