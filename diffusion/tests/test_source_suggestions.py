@@ -246,6 +246,7 @@ def test_only_the_records_editors_see_the_suggestions(
             assert api.status_code == 200, name
             assert next(item["source"]["id"] for item in api.json()["items"]) == suggestion.source_id
             assert api.json()["items"][0]["text"]
+            assert api.json()["items"][0]["score"] == pytest.approx(suggestion.score)
         else:
             assert api.status_code in (401, 403, 404), name
             assert source_title not in api.content.decode()
@@ -349,3 +350,13 @@ def test_bad_ids(editor_a: Any, scenario: Scenario) -> None:
     assert client.post(f"{API}/source-suggestions/999999/dismiss").status_code == 404
     assert client.get(f"{API}/innovations/999999/source-suggestions").status_code == 404
     assert client.post(reverse("diffusion:source_suggestion_confirm", kwargs={"pk": 999999})).status_code == 404
+
+
+def test_the_reason_says_the_original_and_the_estimated_chance(scenario: Scenario, editor_a: Any) -> None:
+    suggestion = SourceSuggestion.objects.get(record=scenario.record, source=scenario.root)
+    client = _client(editor_a)
+    items = client.get(f"{API}/innovations/{scenario.record.pk}/source-suggestions", HTTP_ACCEPT_LANGUAGE="en").json()
+    text = next(item["text"] for item in items["items"] if item["id"] == suggestion.pk)
+    assert "It was the first in the registry to take it into use." in text
+    assert text[-1].startswith("Weighing these as the sources recorded in the registry do")
+    assert text[-1].endswith(f"{round(100 * suggestion.score)}%.")
