@@ -89,7 +89,7 @@ def main() -> None:
             ranked = ranked_sources(changed, joined, describe, fit.weights, kept=services.SOURCES_KEPT)
             found = {r: [(s.source, s) for s in items] for r, items in ranked.items()}
         seconds.append(time.process_time() - start)
-    first = among = latest_hit = original_hit = baseline_three = 0
+    first = among = latest_hit = original_hit = baseline_three = original_first = 0
     changed_by_id = {r.id: r for r in changed}
     for record_id, organisation in truth.items():
         record = changed_by_id[record_id]
@@ -103,6 +103,7 @@ def main() -> None:
             if earlier:
                 latest_hit += max(earlier, key=lambda o: earlier[o]) == str(organisation)
                 original_hit += min(earlier, key=lambda o: earlier[o]) == str(organisation)
+                original_first += bool(suggestions) and str(suggestions[0]) == min(earlier, key=lambda o: earlier[o])
                 # Three guesses without a model: the original and the two latest earlier adopters.
                 by_time = sorted(earlier, key=lambda o: earlier[o])
                 baseline_three += str(organisation) in {by_time[0], *by_time[-2:]}
@@ -114,6 +115,7 @@ def main() -> None:
     print(
         f"baselines in the best-matching family: latest earlier adopter {latest_hit / n:.0%}, original {original_hit / n:.0%}"
     )
+    print(f"first suggestion is the best-matching family's original: {original_first / n:.0%}")
     print(f"baseline of three guesses (the original and the two latest earlier adopters): {baseline_three / n:.0%}")
     if fit is not None:
         print(

@@ -14,7 +14,14 @@ Public interface
     suggested_sources(records, joined, suggestions, *, kept) -> {record id: [(source record id, SuggestedSource)]}
         the suggestions of `inference.suggest_sources` put back on records: per unsourced record and family it
         joined, the source organisation's earliest earlier record of that family; best tie score first, at most
-        `kept`.
+        `kept` (NetInf's most likely tree alone: the bench's --netinf-only).
+    family_cascades(records) -> family -> {organisation: earliest time}, the recorded families alone
+    recorded_choices(records, source_organisation, describe) -> (choice sets, chosen indices)
+        the choice model's training data (`source_choice`): each record with a recorded source, a choice among its
+        family's earlier adopters.
+    ranked_sources(records, joined, describe, weights, *, kept, family_sharpness=...) -> {record id: [RankedSource]}
+        what the product suggests: the earlier adopters of the families each unsourced record joined, ranked by
+        P(family) x the choice model's P(source | family).
 
 An unsourced record is one that says it was adapted or copied but has no recorded lineage source. It does not join a
 family its organisation already has a record of (then it is not that family's adoption). Times are in years
