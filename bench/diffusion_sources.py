@@ -3,8 +3,9 @@ from…") name the true source, on the registry in the database (the demo regist
 
 Held-out lineage: a seeded share of the recorded adoptions whose record nobody adopted from (leaves, so no family
 is cut in two) is turned into records with no recorded source, as the demo's unrecorded ones are (own family,
-same title and date); the pipeline the registry recomputation runs (`join_unsourced`, `infer_ties`,
-`suggest_sources`, `suggested_sources`) then suggests up to three sources for each, and we count how often the true
+same title and date); the pipeline the registry recomputation runs (`join_unsourced`, `infer_ties`, the choice
+model fitted on the recorded lineage WITHOUT the held-out adoptions, `ranked_sources`; --netinf-only: NetInf's most
+likely tree, `suggest_sources`, `suggested_sources`) then suggests up to three sources for each, and we count how often the true
 source's organisation is the first suggestion or among them (--timing-only: NetInf without the recomputation's
 network restriction of the candidate ties). Baselines on the same joined families: the latest
 earlier adopter (timing alone) and the family's original. CPU time of the whole pipeline, median of --repeats.
@@ -78,22 +79,24 @@ def main() -> None:
             ties = infer_ties(joined.cascades, k=args.k or min(services.SOURCE_TIES, 2 * slots))
         else:
             ties = services.infer_source_ties(joined.cascades, services.Relations.read())
+        found: dict[int, list[int]]
         if args.netinf_only:
-            found = suggested_sources(
+            tree = suggested_sources(
                 changed, joined, suggest_sources(joined.cascades, ties), kept=services.SOURCES_KEPT
             )
+            found = {r: [source for source, _s in items] for r, items in tree.items()}
         else:
             relations = services.Relations.read()
             describe = services.source_describe(relations, ties, default_rate(joined.cascades))
             fit = services.fit_source_choice(changed, training, describe)
             ranked = ranked_sources(changed, joined, describe, fit.weights, kept=services.SOURCES_KEPT)
-            found = {r: [(s.source, s) for s in items] for r, items in ranked.items()}
+            found = {r: [s.source for s in items] for r, items in ranked.items()}
         seconds.append(time.process_time() - start)
     first = among = latest_hit = original_hit = baseline_three = original_first = 0
     changed_by_id = {r.id: r for r in changed}
     for record_id, organisation in truth.items():
         record = changed_by_id[record_id]
-        suggestions = [changed_by_id[s].organisation for s, _x in found.get(record_id, [])]
+        suggestions = [changed_by_id[s].organisation for s in found.get(record_id, [])]
         first += bool(suggestions) and suggestions[0] == organisation
         among += organisation in suggestions
         families = joined.joined.get(record_id, [])
