@@ -592,7 +592,7 @@ def source_reason_sentences(
         sentences.append(
             _(
                 "Weighing these as the sources recorded in the registry do, the estimated chance that it is the "
-                "source: %(share)s."
+                "source among the earlier adopters of similar records: %(share)s."
             )
             % {"share": share_text(score)}
         )

@@ -358,5 +358,5 @@ def test_the_reason_says_the_original_and_the_estimated_chance(scenario: Scenari
     items = client.get(f"{API}/innovations/{scenario.record.pk}/source-suggestions", HTTP_ACCEPT_LANGUAGE="en").json()
     text = next(item["text"] for item in items["items"] if item["id"] == suggestion.pk)
     assert "It was the first in the registry to take it into use." in text
-    assert text[-1].startswith("Weighing these as the sources recorded in the registry do")
+    assert text[-1].startswith("Weighing these as the sources recorded in the registry do, the estimated chance")
     assert text[-1].endswith(f"{round(100 * suggestion.score)}%.")
