@@ -360,3 +360,26 @@ def test_the_reason_says_the_original_and_the_estimated_chance(scenario: Scenari
     assert "It was the first in the registry to take it into use." in text
     assert text[-1].startswith("Weighing these as the sources recorded in the registry do, the estimated chance")
     assert text[-1].endswith(f"{round(100 * suggestion.score)}%.")
+
+
+def test_with_no_recorded_choice_to_learn_from_the_original_comes_first(org_a: Organisation) -> None:
+    """One recorded adoption with a single earlier adopter says nothing about how adopters choose: no weights are
+    fitted and the family's original is suggested first, as the baseline would."""
+    root = InnovationFactory.create(
+        owner=OrganisationFactory.create(), introduced_on=datetime.date(2014, 2, 1), **titled("")
+    )
+    later = OrganisationFactory.create(region=org_a.region)
+    AdoptionFactory.create(source=root, adopter=later, adopted_on=datetime.date(2018, 3, 1))
+    record = InnovationFactory.create(
+        owner=org_a, novelty=Novelty.COPIED, introduced_on=datetime.date(2020, 1, 15), **titled("– Kunta A")
+    )
+    adoptions = selectors.registry_adoptions()
+    records = selectors.inference_records(adoptions)
+    describe = services.source_describe(services.Relations.read(), [], 1.0)
+    recorded = {a.innovation: a.source_organisation for a in adoptions if a.source_organisation is not None}
+    assert services.fit_source_choice(records, recorded, describe) is None
+    rows = services.source_suggestions_data(adoptions)[record.pk]
+    assert rows[0]["source"] == root.pk
+    assert rows[0]["reason"]["first"] is True
+    assert rows[0]["score"] > rows[1]["score"]
+    assert rows[1]["reason"]["same_region"] is True
