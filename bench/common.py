@@ -33,7 +33,9 @@ SIZES = {
 
 
 def database_name(scale: str) -> str:
-    return "innoverkko_bench" if scale == "full" else f"innoverkko_bench_{scale}"
+    # BENCH_DATABASE lets two people on one server keep their own bench registries apart.
+    base = os.environ.get("BENCH_DATABASE", "innoverkko_bench")
+    return base if scale == "full" else f"{base}_{scale}"
 
 
 def database_url(db: str, scale: str) -> str:

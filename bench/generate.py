@@ -28,6 +28,8 @@ from itertools import accumulate
 from types import SimpleNamespace
 from typing import Any, cast
 
+from django.db.models import NOT_PROVIDED
+
 from bench.common import (
     POSTGRES_SERVER,
     SIZES,
@@ -271,6 +273,12 @@ class Writer:
                 adapters[f.attname] = ops.adapt_datefield_value
         table = model._meta.db_table
         started, count = time.monotonic(), 0
+        # Fields with a default (or nullable, or blank text) need not be named by the rows.
+        defaults = {
+            f.attname: f.get_default()
+            for f in fields
+            if f.has_default() or f.null or (f.blank and f.get_internal_type() in ("CharField", "TextField"))
+        }
 
         def tuples() -> Iterator[tuple[Any, ...]]:
             nonlocal count
@@ -278,9 +286,11 @@ class Writer:
             for row in rows:
                 if not checked:
                     missing, extra = set(names) - set(row), set(row) - set(names)
-                    if missing or extra:
+                    if extra or any(defaults.get(name, NOT_PROVIDED) is NOT_PROVIDED for name in missing):
                         raise ValueError(f"{table}: missing {missing}, unknown {extra}")
                     checked = True
+                for name in missing:  # columns added since the generator was written: their defaults
+                    row[name] = defaults[name]
                 for name, adapt in adapters.items():
                     if row[name] is not None:
                         row[name] = adapt(row[name])
@@ -357,6 +367,8 @@ class Registry:
                     "size_class": "",
                     "website": "",
                     "is_synthetic": True,
+                    "reference_code": None,
+                    "requires_two_factor": False,
                     "version": 1,
                     "created_at": now,
                     "updated_at": now,

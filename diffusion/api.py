@@ -15,8 +15,10 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY, actor
-from diffusion import live, overview, pages, selectors, services
+from core.models import Theme
+from diffusion import event_history_page, live, overview, pages, selectors, services
 from diffusion.models import (
+    EventHistoryFigures,
     FamilyFigures,
     FamilySuggestions,
     OrganisationRecommendations,
@@ -757,3 +759,151 @@ def source_suggestion_dismiss(request: HttpRequest, id: ObjectId) -> Any:
     """The record's editors: not where it was learned from. Dismissed for good: never suggested again."""
     suggestion = services.source_suggestion_dismiss(actor=actor(request), suggestion=_open_suggestion(request, id))
     return _suggestion_out(suggestion, selectors.network_names([suggestion]))
+
+
+EventHistoryTerm = Literal["partners_share", "region_share", "size_class_share", "size"]
+EventHistoryFlag = Literal[
+    "no_events",
+    "no_non_events",
+    "too_few_events",
+    "few_events_per_term",
+    "separation",
+    "no_convergence",
+    "singular",
+    "subset",
+    "budget",
+    "too_few_adopters",
+    "dropped:partners_share",
+    "dropped:region_share",
+    "dropped:size_class_share",
+    "dropped:size",
+]
+
+
+class EffectOut(Schema):
+    """One factor's effect on the odds of adopting in a year. `odds_ratio` and its 95 % interval are per `unit`:
+    10 percentage points of a share, or a doubling of the population (as the page shows them); `coefficient` and
+    `std_error` are the logit's own, per a share from none to all and per log2 of the population."""
+
+    term: EventHistoryTerm
+    factor: str  # the term in words, in the language of Accept-Language
+    unit: Literal["10_percentage_points", "doubling"]
+    odds_ratio: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+    coefficient: float | None
+    std_error: float | None
+    verdict: Literal["higher", "lower", "unclear", "untrusted"]
+    reading: str  # the effect in a sentence
+
+
+class EventHistoryFlagOut(Schema):
+    code: EventHistoryFlag
+    text: str
+
+
+class EventHistoryOut(Schema):
+    """Does the network explain adoption? Berry & Berry's discrete-time event-history logit: the hazard that an
+    organisation adopts in a year, explained by the shares of its partners, of the other organisations in its region
+    and of its size class that had adopted by the year before, and by its population (with a cubic baseline in years
+    since the first adoption and, in a theme, a fixed effect per family). Fitted in the background from published
+    records and their lineage only; `status` is `not_fitted` for a family with fewer adopters than the model needs
+    (flag `too_few_adopters`), `being_computed` before the first fit."""
+
+    kind: Literal["family", "theme"]
+    key: str  # the family's published root id, or the theme's slug
+    status: Literal["current", "stale", "being_computed", "not_fitted"]
+    computed_at: datetime | None
+    organisation_years: int
+    adoptions: int
+    organisations: int
+    dropped: int  # organisation-years left out: region, size class or population unknown
+    families: int  # families pooled (1 for a family)
+    families_in_theme: int | None
+    start_year: int | None
+    end_year: int | None
+    converged: bool
+    pseudo_r2: float | None  # McFadden's
+    effects: list[EffectOut]
+    flags: list[EventHistoryFlagOut]
+
+
+def _event_history_out(kind: str, key: str, row: EventHistoryFigures | None, status: str) -> dict[str, Any]:
+    data: dict[str, Any] = row.data if row is not None else {}
+    effects = [
+        {
+            "term": line.term,
+            "factor": line.label,
+            "unit": event_history_page.UNIT_CODES[line.term],
+            "odds_ratio": line.odds_ratio,
+            "ci_low": line.ci_low,
+            "ci_high": line.ci_high,
+            "p_value": line.p_value,
+            "coefficient": line.coefficient,
+            "std_error": line.std_error,
+            "verdict": line.verdict,
+            "reading": line.reading,
+        }
+        for line in event_history_page.effect_lines(data)
+    ]
+    flags = event_history_page.flag_items(data)
+    if status == "not_fitted":
+        text = str(event_history_page.TOO_FEW_ADOPTERS) % {"minimum": EventHistoryFigures.FAMILY_MIN_ADOPTERS}
+        flags.append({"code": "too_few_adopters", "text": text})
+    return {
+        "kind": kind,
+        "key": key,
+        "status": status,
+        "computed_at": row.computed_at if row is not None else None,
+        "organisation_years": data.get("n_rows", 0),
+        "adoptions": data.get("n_events", 0),
+        "organisations": data.get("n_organisations", 0),
+        "dropped": data.get("n_dropped", 0),
+        "families": data.get("families", 0),
+        "families_in_theme": data.get("families_in_theme"),
+        "start_year": data.get("start_year"),
+        "end_year": data.get("end_year"),
+        "converged": data.get("converged", False),
+        "pseudo_r2": data.get("pseudo_r2"),
+        "effects": effects,
+        "flags": flags,
+    }
+
+
+@router.get(
+    "/families/{id}/event-history",
+    response=EventHistoryOut,
+    auth=AUTH_OPTIONAL,
+    openapi_extra=OPTIONAL_SECURITY,
+    summary="Does the network explain a family's adoption?",
+)
+def family_event_history(request: HttpRequest, id: ObjectId) -> Any:
+    """The event-history model of the family of innovation `id` (stored; 404 for a draft or an innovation you may
+    not see). A family is fitted once enough organisations have adopted it; before that `status` is `not_fitted`."""
+    family = _family(request, id)
+    row = selectors.event_history(EventHistoryFigures.Kind.FAMILY, family.root_id)
+    status: Literal["current", "stale", "being_computed", "not_fitted"]
+    if row is not None:
+        status = _current(row.registry_version)
+    elif len(family.first_years()) < EventHistoryFigures.FAMILY_MIN_ADOPTERS:
+        status = "not_fitted"
+    else:
+        status = "being_computed"
+    return _event_history_out("family", str(family.root_id), row, status)
+
+
+@router.get(
+    "/themes/{code}/event-history",
+    response=EventHistoryOut,
+    auth=AUTH_OPTIONAL,
+    openapi_extra=OPTIONAL_SECURITY,
+    summary="Does the network explain adoption in a theme?",
+)
+def theme_event_history(request: HttpRequest, code: Annotated[str, Field(max_length=80)]) -> Any:
+    """The model pooled over the published families of the theme `code` (its slug) that at least two organisations
+    adopted (stored; 404 for an unknown theme or one without a model yet)."""
+    row = selectors.event_history(EventHistoryFigures.Kind.THEME, code)
+    if row is None or not Theme.objects.filter(slug=code).exists():
+        raise Theme.DoesNotExist
+    return _event_history_out("theme", code, row, _current(row.registry_version))

@@ -73,7 +73,8 @@ class MemberRow:
     is_original: bool
 
 
-def member_rows(family: Family, figures: Mapping[str, Any] | None) -> list[MemberRow]:
+def member_rows(family: Family, figures: Mapping[str, Any] | None, limit: int | None = None) -> list[MemberRow]:
+    """The family table's rows, the original first, then by date; the first `limit` of them when given."""
     categories = (figures or {}).get("categories", {})
     return [
         MemberRow(
@@ -81,7 +82,7 @@ def member_rows(family: Family, figures: Mapping[str, Any] | None) -> list[Membe
             str(CATEGORY_ONE.get(categories.get(str(member.innovation.owner_id), ""), "")),
             member.depth == 0,
         )
-        for member in family.members
+        for member in family.members[:limit]
     ]
 
 

@@ -19,9 +19,11 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from accounts import roles
+from core.models import Theme
 from diffusion.maths.unrecorded import Record
 from diffusion.models import (
     DiffusionState,
+    EventHistoryFigures,
     FamilyFigures,
     FamilySuggestions,
     OrganisationFigures,
@@ -100,6 +102,20 @@ MEMBER_FIELDS = (
     "owner__region__code",
     "owner__region__name",
     *(f"owner__region__name_{lang}" for lang in _LANGS),
+)
+
+
+# What a suggestion shows of an innovation: its title and owner (a link to each), not its long texts.
+SUGGESTED_FIELDS = (
+    "pk",
+    "status",
+    "owner_id",
+    "title",
+    *(f"title_{lang}" for lang in _LANGS),
+    "owner__slug",
+    "owner__kind",
+    "owner__name",
+    *(f"owner__name_{lang}" for lang in _LANGS),
 )
 
 
@@ -361,9 +377,11 @@ def _suggested(items: list[dict[str, Any]], *, exclude_owner: int | None = None)
     organisation_ids = {
         o for item in items for o in (item.get("organisation"), item.get("reason", {}).get("example_adopter"))
     }
-    published = Innovation.objects.filter(
-        pk__in=[i for i in innovation_ids if i is not None], status=Status.PUBLISHED
-    ).select_related("owner")
+    published = (
+        Innovation.objects.filter(pk__in=[i for i in innovation_ids if i is not None], status=Status.PUBLISHED)
+        .select_related("owner")
+        .only(*SUGGESTED_FIELDS)
+    )
     innovations = published.in_bulk() if innovation_ids - {None} else {}
     organisations = Organisation.objects.in_bulk([o for o in organisation_ids if o is not None])
     out = []
@@ -495,3 +513,15 @@ def network_names(suggestions: Iterable[SourceSuggestion]) -> dict[int, str]:
     """The names of the networks the suggestions' reasons mention (one query)."""
     ids = {pk for suggestion in suggestions for pk in suggestion.reason.get("networks", [])}
     return {n.pk: n.name for n in Network.objects.filter(pk__in=ids)} if ids else {}
+
+
+def event_history(kind: str, key: str | int) -> EventHistoryFigures | None:
+    """The stored event-history figures of a family (key: its published root's id) or a theme (its slug)."""
+    return EventHistoryFigures.objects.filter(kind=kind, key=str(key)).first()
+
+
+def themes_with_event_history() -> list[tuple[Theme, EventHistoryFigures]]:
+    """The themes that have stored event-history figures, by name (two queries)."""
+    stored = {row.key: row for row in EventHistoryFigures.objects.filter(kind=EventHistoryFigures.Kind.THEME)}
+    themes = Theme.objects.filter(slug__in=list(stored)) if stored else Theme.objects.none()
+    return [(theme, stored[theme.slug]) for theme in themes.order_by("name")]

@@ -6,10 +6,12 @@ plain numbers to `diffusion.maths`, and stores JSON.
 A family's figures are cheap (one family, one fit) and are recomputed after the response that changed them. The
 registry-wide figures (the network of who learns from whom, region flows, trends) read every published record, so
 after a response they are recomputed at most once per `REGISTRY_MIN_INTERVAL`, and only while the registry is small
-(`REGISTRY_AFTER_RESPONSE_LIMIT`); cron catches the rest (and, later, the task queue).
+(`REGISTRY_AFTER_RESPONSE_LIMIT`); cron catches the rest (and, later, the task queue). The
+event-history models are refitted by cron only: refitting them all takes seconds.
 """
 
 import datetime
+import hashlib
 import itertools
 import logging
 import math
@@ -37,6 +39,7 @@ from diffusion.maths.categories import (
     rogers_categories,
     walker_scores_by_year,
 )
+from diffusion.maths.event_history import EffectsTable, event_history_table, fit_event_history
 from diffusion.maths.inference import default_rate, infer_ties
 from diffusion.maths.network import (
     build_network,
@@ -57,6 +60,7 @@ from diffusion.maths.unrecorded import (
     recorded_choices,
 )
 from diffusion.models import (
+    EventHistoryFigures,
     FamilyFigures,
     FamilySuggestions,
     OrganisationFigures,
@@ -86,6 +90,24 @@ SOURCES_KEPT = 3  # suggested sources per record with no recorded source
 SOURCE_TIES = 5000  # at most this many ties inferred (NetInf's k) over the whole registry
 SMALL_GROUP = 5  # families: a type or theme with fewer is marked, its figures are a few cases, not a pattern
 DAYS_PER_YEAR = 365.25
+# Does the network explain adoption (Berry & Berry's logit, diffusion.maths.event_history)? A family is fitted alone
+# once EventHistoryFigures.FAMILY_MIN_ADOPTERS organisations have adopted it (why twenty: there).
+# A theme pools its families (a fixed effect each) that at least two organisations adopted: a family nobody took
+# up has every share at zero and only feeds its own intercept.
+EVENT_HISTORY_THEME_FAMILY_MIN_ADOPTERS = 2
+# Bounds on the work, which grows as organisations × years × families (about 40 µs an organisation-year on the
+# shared machine, docs/benchmarks.md): a theme pools its most adopted families until this many organisation-years
+# (the rest named in a flag); the most adopted families are fitted alone, at most this many and until the second
+# budget is spent. The demo registry stays far below all three (505,665 organisation-years in all; its largest
+# theme about 66,000). At the bench registry's size (10,000 organisations) a family alone is ~190,000 rows, so the
+# budgets, not the thresholds, decide what is fitted there.
+EVENT_HISTORY_MAX_ROWS = 250_000
+EVENT_HISTORY_MAX_FAMILIES = 100
+EVENT_HISTORY_MAX_FAMILY_ROWS = 1_000_000
+EVENT_HISTORY_COVARIATES = ("partners_share", "region_share", "size_class_share", "size")
+# Newton's method fits a logit in 8–15 iterations (the demo's fits); one that needs more is running off (separation)
+# and is flagged no_convergence either way: 35 (statsmodels' default) rather than 100 saves most of its time.
+EVENT_HISTORY_MAX_ITERATIONS = 35
 CATEGORY_CODES = ("innovator", "early_adopter", "early_majority", "late_majority", "laggard", "non_adopter")
 
 
@@ -469,12 +491,15 @@ def suggestions_data(
     if not events:
         return {}, {}
     model = fit_recommender(events, features=features, now_year=timezone.localdate().year)
+    # A block of organisations at a time (the same answers as one at a time, a fraction of the time at 10,000).
     per_organisation = {
         int(org): [
             {"innovation": int(r.innovation), "score": _finite(r.score), "reason": reason_data(r.reason)}
-            for r in model.for_organisation(org, RECOMMENDATIONS_KEPT)
+            for r in recommendations
         ]
-        for org in organisations
+        for org, recommendations in zip(
+            organisations, model.for_organisations(organisations, RECOMMENDATIONS_KEPT), strict=True
+        )
     }
     per_family: dict[int, dict[str, list[dict[str, Any]]]] = {
         int(family): {
@@ -723,14 +748,248 @@ def registry_is_stale() -> bool:
     return figures is None or figures.registry_version < selectors.state_version()
 
 
-def recompute_registry() -> None:
+def effects_data(table: EffectsTable) -> dict[str, Any]:
+    """A fitted event-history model as JSON (infinities and NaN as null)."""
+    return {
+        "effects": [
+            {
+                "term": e.term,
+                "coefficient": _finite(e.coefficient),
+                "std_error": _finite(e.std_error),
+                "odds_ratio": _finite(e.odds_ratio),
+                "ci_low": _finite(e.ci_low),
+                "ci_high": _finite(e.ci_high),
+                "p_value": _finite(e.p_value),
+            }
+            for e in table.effects
+        ],
+        "n_rows": table.n_rows,
+        "n_events": table.n_events,
+        "n_organisations": table.n_organisations,
+        "n_innovations": table.n_innovations,
+        "n_dropped": table.n_dropped,
+        "fixed_effects": table.fixed_effects,
+        "converged": table.converged,
+        "log_likelihood": _finite(table.log_likelihood),
+        "pseudo_r2": _finite(table.pseudo_r2),
+        "flags": list(table.flags),
+    }
+
+
+@dataclass(frozen=True)
+class EventHistoryInput:
+    """What the event-history model is fitted on, read once for every family and theme."""
+
+    events: dict[str, list[AdoptionEvent]]  # family root -> its (organisation, family, year), published records
+    adopters: dict[str, set[str]]  # family -> organisations that adopted it
+    first_year: dict[str, int]  # family -> the year of its first adoption
+    kind_of: dict[str, str]  # organisation -> its kind
+    partners_of: dict[str, set[str]]
+    region_of: dict[str, str]
+    size_class_of: dict[str, str]
+    size_of: dict[str, float]
+    themes_of: dict[str, list[str]]  # published family root -> its original's theme slugs
+    end_year: int
+
+
+def event_history_input(adoptions: list[selectors.RegistryAdoption]) -> EventHistoryInput:
+    """The adoptions as events and the organisations' features. An organisation's partners are those it developed
+    a published innovation with (either side of a partnership) and the fellow members of its networks: who it
+    could learn from. They are taken as they are now (the registry keeps no dates for them). Size is the base-2
+    logarithm of the population, so that its odds ratio is that of twice the population."""
+    events: dict[str, list[AdoptionEvent]] = {}
+    for a in adoptions:
+        events.setdefault(str(a.family), []).append(AdoptionEvent(str(a.organisation), str(a.family), a.year))
+    adopters = {family: {e.organisation for e in found} for family, found in events.items()}
+    first_year = {family: min(e.year for e in found) for family, found in events.items()}
+    organisations = list(Organisation.objects.values_list("pk", "kind", "size_class", "region__code", "population"))
+    partners_of: dict[str, set[str]] = {}
+
+    def tie(a: int, b: int) -> None:
+        if a != b:
+            partners_of.setdefault(str(a), set()).add(str(b))
+            partners_of.setdefault(str(b), set()).add(str(a))
+
+    for owner, partner in Partnership.objects.filter(innovation__status=Status.PUBLISHED).values_list(
+        "innovation__owner_id", "organisation_id"
+    ):
+        tie(owner, partner)
+    members: dict[int, list[int]] = {}
+    for organisation_id, network_id in NetworkMembership.objects.values_list("organisation_id", "network_id"):
+        members.setdefault(network_id, []).append(organisation_id)
+    for group in members.values():
+        for first in group:
+            for second in group:
+                tie(first, second)
+    themes_of: dict[str, list[str]] = {}
+    for innovation_id, slug in Innovation.themes.through.objects.filter(
+        innovation__status=Status.PUBLISHED
+    ).values_list("innovation_id", "theme__slug"):
+        if str(innovation_id) in adopters:  # a family's root: its original's themes are the family's
+            themes_of.setdefault(str(innovation_id), []).append(slug)
+    last = max((a.year for a in adoptions), default=timezone.localdate().year)
+    return EventHistoryInput(
+        events=events,
+        adopters=adopters,
+        first_year=first_year,
+        kind_of={str(pk): kind for pk, kind, _s, _r, _p in organisations},
+        partners_of=partners_of,
+        region_of={str(pk): region for pk, _k, _s, region, _p in organisations if region},
+        size_class_of={str(pk): size for pk, _k, size, _r, _p in organisations if size},
+        size_of={str(pk): math.log2(population) for pk, _k, _s, _r, population in organisations if population},
+        themes_of=themes_of,
+        # Censored at the current year (or a later recorded adoption): not adopting is observed until now.
+        end_year=max(timezone.localdate().year, last),
+    )
+
+
+def _population(source: EventHistoryInput, families: list[str]) -> list[str]:
+    """Those at risk: every organisation of the kinds that adopted these families (e.g. all 309 municipalities when
+    only municipalities did)."""
+    kinds = {source.kind_of[o] for family in families for o in source.adopters[family] if o in source.kind_of}
+    return sorted((o for o, kind in source.kind_of.items() if kind in kinds), key=int)
+
+
+def _fingerprint(source: EventHistoryInput, families: list[str], population: list[str], extra: Any = None) -> str:
+    """A digest of everything one fit reads: the same digest, the same figures, so the fit is not repeated."""
+    members = set(population)
+    content = repr(
+        (
+            EVENT_HISTORY_COVARIATES,
+            source.end_year,
+            [(f, sorted((e.organisation, e.year) for e in source.events[f])) for f in families],
+            [
+                (
+                    o,
+                    source.region_of.get(o),
+                    source.size_class_of.get(o),
+                    source.size_of.get(o),
+                    sorted(source.partners_of.get(o, set()) & members),
+                )
+                for o in population
+            ],
+            extra,
+        )
+    )
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def fit_families(
+    source: EventHistoryInput, families: list[str], previous: dict[str, Any] | None = None, extra: Any = None
+) -> dict[str, Any]:
+    """One event-history fit over these families (a fixed effect each when there are several), from the year of the
+    first adoption until each organisation adopts or until now, with what it was fitted on; `previous` (the stored
+    figures) is returned as it is when its input has not changed."""
+    population = _population(source, families)
+    fingerprint = _fingerprint(source, families, population, extra)
+    if previous is not None and previous.get("input") == fingerprint:
+        return previous
+    rows = event_history_table(
+        [e for family in families for e in source.events[family]],
+        population,
+        partners_of=source.partners_of,
+        region_of=source.region_of,
+        size_class_of=source.size_class_of,
+        size_of=source.size_of,
+        end_year=source.end_year,
+    )
+    table = fit_event_history(
+        rows,
+        covariates=EVENT_HISTORY_COVARIATES,
+        duration_baseline=True,
+        max_iterations=EVENT_HISTORY_MAX_ITERATIONS,
+    )
+    return {
+        "input": fingerprint,
+        "population": len(population),
+        "kinds": sorted({source.kind_of[o] for o in population}),
+        "start_year": min(source.first_year[family] for family in families),
+        "end_year": source.end_year,
+        "families": len(families),
+        **effects_data(table),
+    }
+
+
+def _rows_estimate(source: EventHistoryInput, family: str, population: int) -> int:
+    return population * (source.end_year - source.first_year[family] + 1)
+
+
+def event_history_data(
+    adoptions: list[selectors.RegistryAdoption], previous: dict[tuple[str, str], dict[str, Any]] | None = None
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """Berry & Berry's model per family with enough adopters and per theme, keyed by (kind, key): the most adopted
+    families alone, each theme pooled over its families (see the constants above for the bounds). A fit whose
+    input is unchanged since `previous` (the stored figures) is not repeated: a write refits its family and
+    themes only."""
+    previous = previous or {}
+    source = event_history_input(adoptions)
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    by_size = sorted(source.adopters, key=lambda f: (-len(source.adopters[f]), int(f)))
+    population_of_kinds: dict[frozenset[str], int] = {}
+
+    def rows_estimate(family: str) -> int:
+        kinds = frozenset(source.kind_of.get(o, "") for o in source.adopters[family])
+        if kinds not in population_of_kinds:
+            population_of_kinds[kinds] = sum(1 for k in source.kind_of.values() if k in kinds)
+        return _rows_estimate(source, family, population_of_kinds[kinds])
+
+    alone = [f for f in by_size if len(source.adopters[f]) >= EventHistoryFigures.FAMILY_MIN_ADOPTERS]
+    spent = 0
+    for family in alone:  # most adopted first, until the budget is spent
+        spent += rows_estimate(family)
+        key = (EventHistoryFigures.Kind.FAMILY.value, family)
+        if spent > EVENT_HISTORY_MAX_FAMILY_ROWS and out:
+            out[key] = {"families": 1, "effects": [], "flags": ["budget"]}  # said on its page, not "being fitted"
+            continue
+        out[key] = fit_families(source, [family], previous.get(key))
+    for slug in sorted({s for slugs in source.themes_of.values() for s in slugs}):
+        candidates = [
+            f
+            for f in by_size
+            if slug in source.themes_of.get(f, ())
+            and len(source.adopters[f]) >= EVENT_HISTORY_THEME_FAMILY_MIN_ADOPTERS
+        ]
+        if not candidates:
+            continue
+        chosen: list[str] = []
+        budget = 0
+        for family in candidates:  # most adopted first, until the row budget is spent
+            budget += rows_estimate(family)
+            if chosen and budget > EVENT_HISTORY_MAX_ROWS:
+                break
+            chosen.append(family)
+        key = (EventHistoryFigures.Kind.THEME.value, slug)
+        data = fit_families(source, chosen, previous.get(key), extra=len(candidates))
+        if data is not previous.get(key):
+            data["families_in_theme"] = len(candidates)
+            if len(chosen) < len(candidates):
+                data["flags"].append("subset")
+        out[key] = data
+    return out
+
+
+def store_event_history(figures: dict[tuple[str, str], dict[str, Any]], version: int, now: datetime.datetime) -> None:
+    """Replaces the stored event-history figures whole (call inside the recomputation's transaction)."""
+    EventHistoryFigures.objects.all().delete()
+    EventHistoryFigures.objects.bulk_create(
+        [
+            EventHistoryFigures(kind=kind, key=key, registry_version=version, computed_at=now, data=data)
+            for (kind, key), data in figures.items()
+        ],
+        batch_size=1000,
+    )
+
+
+def recompute_registry(*, event_history: bool = True) -> None:
     """The registry-wide figures anew, from the version read before reading the registry (a write meanwhile
-    leaves them stale)."""
+    leaves them stale). `event_history=False` leaves the event-history models as they are (stale): refitting them
+    all takes seconds, too long for a web worker after a response (see recompute_soon)."""
     version = selectors.state_version()
     adoptions = selectors.registry_adoptions()
     data, per_organisation = registry_data(adoptions)
     recommendations, suggestions = suggestions_data(adoptions)
     sources = source_suggestions_data(adoptions)
+    models = _event_history_figures(adoptions) if event_history else None
     now = timezone.now()
     with transaction.atomic():
         RegistryFigures.objects.update_or_create(
@@ -747,6 +1006,28 @@ def recompute_registry() -> None:
         )
         store_suggestions(recommendations, suggestions, version, now)
         store_source_suggestions(sources, version, now)
+        if models is not None:
+            store_event_history(models, version, now)
+
+
+def _event_history_figures(adoptions: list[selectors.RegistryAdoption]) -> dict[tuple[str, str], dict[str, Any]]:
+    stored = {(row.kind, row.key): row.data for row in EventHistoryFigures.objects.all()}
+    return event_history_data(adoptions, stored)
+
+
+def event_history_is_stale() -> bool:
+    """Whether the event-history models lag behind the registry (all rows share one version: stored whole)."""
+    stored = EventHistoryFigures.objects.values_list("registry_version", flat=True).first()
+    return stored is None or stored < selectors.state_version()
+
+
+def recompute_event_history() -> None:
+    """The event-history models alone, for cron after the registry-wide figures were recomputed after a response
+    without them; an unchanged model is not refitted (event_history_data)."""
+    version = selectors.state_version()
+    models = _event_history_figures(selectors.registry_adoptions())
+    with transaction.atomic():
+        store_event_history(models, version, timezone.now())
 
 
 def recompute_soon() -> None:
@@ -758,7 +1039,7 @@ def recompute_soon() -> None:
     # A large registry's network takes seconds: a web worker should not spend them, so it is left to cron then.
     large = figures is not None and figures.data.get("records", 0) > REGISTRY_AFTER_RESPONSE_LIMIT
     if registry_is_stale() and not recent and not large:
-        recompute_registry()
+        recompute_registry(event_history=False)  # the models are left to cron: seconds, not for a web worker
 
 
 def mark_all_stale() -> None:

@@ -16,6 +16,14 @@ urlpatterns = [
     path(
         "source-suggestions/<int:pk>/dismiss/", views.source_suggestion_dismiss_view, name="source_suggestion_dismiss"
     ),
+    # Before the figures' pattern, which would take any name.ext
+    path(
+        "innovations/<int:pk>/event-history.csv",
+        views.family_event_history_csv_view,
+        name="family_event_history_csv",
+    ),
+    path("themes/<slug:slug>/", views.theme_view, name="theme"),
+    path("themes/<slug:slug>/event-history.csv", views.theme_event_history_csv_view, name="theme_event_history_csv"),
     path("innovations/<int:pk>/<str:figure>.<str:fmt>", views.figure_view, name="figure"),
     path("organisations/<int:pk>/innovativeness.<str:fmt>", views.organisation_figure_view, name="organisation_figure"),
 ]

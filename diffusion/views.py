@@ -1,22 +1,26 @@
 """The diffusion pages: thin — find the record the person may see, read the family and its stored figures, render.
 Nothing is computed here: a family whose figures are not stored yet is shown as "being computed"."""
 
+import hashlib
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from barometer import charts as barometer_charts
-from diffusion import charts, live, live_page, overview, pages, selectors, services
-from diffusion.models import FamilyFigures, SourceSuggestion
+from core.models import Theme
+from diffusion import charts, event_history_page, live, live_page, overview, pages, selectors, services
+from diffusion.models import EventHistoryFigures, FamilyFigures, SourceSuggestion
 from innovations.models import Innovation
 from innovations.selectors import LineageNode, innovation_visible
 from innovations.views import lineage_drawing
@@ -25,6 +29,10 @@ from organisations.models import Organisation, Region
 FIGURES = ("per-year", "cumulative", "map", "snapshots")
 FORMATS = ("png", "svg", "csv")
 MAX_TREE_NODES = 60
+# The family table shows the first rows (the original, then by date); "show all" and the CSV have everyone. A
+# family at the bench registry's size has thousands of records: the whole table would be most of the page's time.
+FAMILY_TABLE_ROWS = 50
+FIGURES_CACHE_SECONDS = 24 * 60 * 60  # keyed by the computation: a recompute makes new keys, old ones expire
 
 
 def _visible_or_404(request: HttpRequest, pk: int) -> Innovation:
@@ -53,9 +61,92 @@ def _svg_named(caption_id: str) -> str:
     return f'<svg role="img" aria-labelledby="{caption_id}" focusable="false" class="snapshot-svg" '
 
 
+def _figure_blocks(family: selectors.Family, stored: FamilyFigures, titles: dict[str, str]) -> dict[str, Any]:
+    """The page's charts (inline SVG), the small maps and their tables, drawn once per computation of the family's
+    figures and language: keyed by when the figures were computed, so a recompute (and a new title) draws them
+    anew. The maps show the family as it was when first drawn after the computation, like the curve beside them."""
+    assert stored.computed_at is not None  # noqa: S101  # only computed figures are drawn
+    title_hash = hashlib.sha256("|".join(titles.values()).encode()).hexdigest()[:16]
+    key = (
+        f"diffusion:family-figures:{family.root_id}:{stored.computed_generation}:"
+        f"{stored.computed_at.timestamp()}:{get_language()}:{title_hash}"
+    )
+    drawn: dict[str, Any] | None = cache.get(key)
+    if drawn is not None:
+        return drawn
+    figures = stored.data
+    shown: list[dict[str, Any]] = []
+    for figure in ("per-year", "cumulative"):
+        chart = pages.chart_for(figure, figures, family, titles[figure])
+        shown.append(
+            {
+                "id": f"figure-{figure}",
+                "heading": titles[figure],
+                "svg": mark_safe(  # noqa: S308  # vl-convert's SVG of our own specification, names escaped
+                    barometer_charts.inline_svg(chart, labelled_by=f"figure-{figure}-title", prefix=figure)
+                ),
+                "table": charts.per_year_table(figures, titles[figure]) if figure == "per-year" else None,
+            }
+        )
+    map_data = pages.map_data(family, titles["map"])
+    map_chart = charts.year_map(titles["map"], map_data.municipality_years, map_data.region_years)
+    shown.append(
+        {
+            "id": "figure-map",
+            "heading": titles["map"],
+            "svg": mark_safe(  # noqa: S308  # our own SVG, names escaped
+                barometer_charts.inline_svg(map_chart, labelled_by="figure-map-title", prefix="map")
+            ),
+            "table": map_data.table,
+        }
+    )
+    found = pages.snapshots(figures, family, titles["snapshots"])
+    snapshots = None
+    if found is not None:
+        snapshots = {
+            "id": "figure-snapshots",
+            "heading": titles["snapshots"],
+            "maps": [
+                # our own SVG, names escaped; each named by its caption
+                (small, mark_safe(small.svg.replace("<svg ", _svg_named(f"snapshot-{small.year}"), 1)))  # noqa: S308
+                for small in found.maps
+            ],
+            "legend": found.legend,
+            "table": found.table,
+        }
+    drawn = {"charts": shown, "snapshots": snapshots}
+    cache.set(key, drawn, FIGURES_CACHE_SECONDS)
+    return drawn
+
+
 def _computed(family: selectors.Family) -> FamilyFigures | None:
     figures = selectors.family_figures(family.root_id)
     return figures if figures is not None and figures.computed else None
+
+
+def _event_history(stored: EventHistoryFigures | None, csv_url: str) -> dict[str, Any]:
+    """The stored model for the section's template (never fitted here)."""
+    if stored is None:
+        return {"stored": None}
+    return {
+        "stored": stored,
+        "stale": stored.registry_version < selectors.state_version(),
+        "csv": csv_url,
+        **event_history_page.section(stored.data),
+    }
+
+
+def _family_event_history(pk: int, family: selectors.Family) -> dict[str, Any]:
+    stored = selectors.event_history(EventHistoryFigures.Kind.FAMILY, family.root_id)
+    found = _event_history(stored, reverse("diffusion:family_event_history_csv", kwargs={"pk": pk}))
+    if stored is None:
+        adopters = len(family.first_years())
+        found.update(
+            adopters=adopters,
+            minimum=EventHistoryFigures.FAMILY_MIN_ADOPTERS,
+            too_few=adopters < EventHistoryFigures.FAMILY_MIN_ADOPTERS,
+        )
+    return found
 
 
 @require_GET
@@ -69,17 +160,22 @@ def family_view(request: HttpRequest, pk: int) -> HttpResponse:
     figures = stored.data if stored is not None else None
     root = family.root.innovation
     titles = _titles(root)
-    # The tree is bounded as on the innovation's page (a drawing and its sentences of sixty records); the family
-    # table above it lists everyone.
+    # The tree is bounded as on the innovation's page (a drawing and its sentences of sixty records), the family
+    # table above it too ("show all" and the CSV list everyone).
     drawn = sorted(family.members, key=lambda m: (m.depth, m.date, m.innovation.pk))[:MAX_TREE_NODES]
     nodes = [LineageNode(m.innovation, m.depth, m.mode, m.parent_id) for m in drawn]
+    show_all = request.GET.get("all") == "1"
+    rows = pages.member_rows(family, figures, limit=None if show_all else FAMILY_TABLE_ROWS)
     context.update(
         root=root,
         stored=stored,
-        members=pages.member_rows(family, figures),
+        members=rows,
+        members_total=len(family.members),
+        members_truncated=len(rows) < len(family.members),
         adopters=len(family.first_years()),
         lineage=lineage_drawing(nodes, innovation),
         tree_bounded=len(family.members) > MAX_TREE_NODES,
+        event_history=_family_event_history(pk, family),
     )
     suggestions = selectors.family_suggestions(family.root_id)  # stored, never computed here
     if suggestions is not None:
@@ -87,48 +183,14 @@ def family_view(request: HttpRequest, pk: int) -> HttpResponse:
             also_adopted=[pages.SuggestionLine(s, pages.also_adopted_text(s)) for s in suggestions.also_adopted],
             likely_next=pages.suggestion_lines(suggestions.likely_next),
         )
-    if figures is not None:
-        shown = []
-        for figure in ("per-year", "cumulative"):
-            chart = pages.chart_for(figure, figures, family, titles[figure])
-            shown.append(
-                {
-                    "id": f"figure-{figure}",
-                    "heading": titles[figure],
-                    "svg": mark_safe(  # noqa: S308  # vl-convert's SVG of our own specification, names escaped
-                        barometer_charts.inline_svg(chart, labelled_by=f"figure-{figure}-title", prefix=figure)
-                    ),
-                    "table": charts.per_year_table(figures, titles[figure]) if figure == "per-year" else None,
-                    "downloads": _downloads(pk, figure),
-                }
-            )
-        map_data = pages.map_data(family, titles["map"])
-        map_chart = pages.chart_for("map", figures, family, titles["map"])
-        shown.append(
-            {
-                "id": "figure-map",
-                "heading": titles["map"],
-                "svg": mark_safe(  # noqa: S308  # our own SVG, names escaped
-                    barometer_charts.inline_svg(map_chart, labelled_by="figure-map-title", prefix="map")
-                ),
-                "table": map_data.table,
-                "downloads": _downloads(pk, "map"),
-            }
-        )
-        found = pages.snapshots(figures, family, titles["snapshots"])
-        if found is not None:
-            context["snapshots"] = {
-                "id": "figure-snapshots",
-                "heading": titles["snapshots"],
-                "maps": [
-                    # our own SVG, names escaped; each named by its caption
-                    (small, mark_safe(small.svg.replace("<svg ", _svg_named(f"snapshot-{small.year}"), 1)))  # noqa: S308
-                    for small in found.maps
-                ],
-                "legend": found.legend,
-                "table": found.table,
-                "downloads": _downloads(pk, "snapshots"),
-            }
+    if stored is not None and figures is not None:
+        drawn_figures = _figure_blocks(family, stored, titles)
+        shown = [
+            {**block, "downloads": _downloads(pk, block["id"].removeprefix("figure-"))}
+            for block in drawn_figures["charts"]
+        ]
+        if drawn_figures["snapshots"] is not None:
+            context["snapshots"] = {**drawn_figures["snapshots"], "downloads": _downloads(pk, "snapshots")}
         context.update(
             figures=figures,
             charts=shown,
@@ -211,6 +273,44 @@ def family_csv_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _attachment(content, "text/csv; charset=utf-8", name)
 
 
+@require_GET
+def family_event_history_csv_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The family's effects table (does the network explain adoption?) as CSV."""
+    _visible_or_404(request, pk)
+    family = selectors.family(pk)
+    stored = selectors.event_history(EventHistoryFigures.Kind.FAMILY, family.root_id) if family else None
+    if family is None or stored is None:
+        raise Http404(_("This family's model has not been fitted."))
+    name = f"{slugify(str(family.root.innovation.title))[:60] or family.root_id}-event-history.csv"
+    return _attachment(event_history_page.effects_csv(stored.data), "text/csv; charset=utf-8", name)
+
+
+def _theme_or_404(slug: str) -> Theme:
+    theme = Theme.objects.filter(slug=slug).first()
+    if theme is None:
+        raise Http404(_("No such theme."))
+    return theme
+
+
+@require_GET
+def theme_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Does the network explain adoption in a theme? The model pooled over the theme's published families."""
+    theme = _theme_or_404(slug)
+    stored = selectors.event_history(EventHistoryFigures.Kind.THEME, theme.slug)
+    csv_url = reverse("diffusion:theme_event_history_csv", kwargs={"slug": theme.slug})
+    return render(request, "diffusion/theme.html", {"theme": theme, "event_history": _event_history(stored, csv_url)})
+
+
+@require_GET
+def theme_event_history_csv_view(request: HttpRequest, slug: str) -> HttpResponse:
+    theme = _theme_or_404(slug)
+    stored = selectors.event_history(EventHistoryFigures.Kind.THEME, theme.slug)
+    if stored is None:
+        raise Http404(_("This theme's model has not been fitted."))
+    name = f"{theme.slug}-event-history.csv"
+    return _attachment(event_history_page.effects_csv(stored.data), "text/csv; charset=utf-8", name)
+
+
 def _overview_downloads(name: str) -> dict[str, str]:
     return {fmt: reverse("diffusion:overview_figure", kwargs={"figure": name, "fmt": fmt}) for fmt in FORMATS}
 
@@ -221,7 +321,7 @@ def overview_view(request: HttpRequest) -> HttpResponse:
     first adoption, which types and themes spread fastest, how far adoptions travel and between which regions —
     all from the stored registry-wide figures of published records, each chart with its table and downloads."""
     stored = selectors.registry_figures()
-    context: dict[str, Any] = {"stored": stored}
+    context: dict[str, Any] = {"stored": stored, "themes": selectors.themes_with_event_history()}
     if stored is not None:
         names = dict(Region.objects.values_list("code", "name"))
         shown: dict[str, dict[str, Any]] = {}

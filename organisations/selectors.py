@@ -49,23 +49,42 @@ class OrganisationProfile:
     networks: QuerySet[Network]
 
 
+_LANGS = ("fi", "sv", "en")
+
+
+def _title(prefix: str) -> tuple[str, ...]:
+    """An innovation's id, owner and title in every language: what a list shows of it (its long texts and search
+    document would be most of the bytes read)."""
+    titles = (f"{prefix}title_{lang}" for lang in _LANGS)
+    return (f"{prefix}id", f"{prefix}owner_id", f"{prefix}status", f"{prefix}title", *titles)
+
+
+def _name(prefix: str) -> tuple[str, ...]:
+    names = (f"{prefix}name_{lang}" for lang in _LANGS)
+    return (f"{prefix}id", f"{prefix}slug", f"{prefix}kind", f"{prefix}name", *names)
+
+
 def organisation_profile(*, user: Any, organisation: Organisation) -> OrganisationProfile:
     visible = innovation_visible(user=user)
     own = visible.filter(owner=organisation)
     return OrganisationProfile(
         organisation=organisation,
-        innovations=own.order_by("-updated_at"),
+        innovations=own.only(*_title(""), "stage", "updated_at").order_by("-updated_at"),
         adopted_from=Adoption.objects.filter(result__in=own, source__in=visible)
         .select_related("source__owner", "result")
+        .only("id", "mode", "adopted_on", *_title("source__"), *_name("source__owner__"), *_title("result__"))
         .order_by("-adopted_on"),
         adopted_by=Adoption.objects.filter(source__in=own, result__in=visible)
         .select_related("result__owner", "source")
+        .only("id", "mode", "adopted_on", *_title("result__"), *_name("result__owner__"), *_title("source__"))
         .order_by("-adopted_on"),
         partners=Organisation.objects.filter(partnerships__innovation__in=own)
+        .only(*_name(""))
         .annotate(shared=Count("partnerships", distinct=True))
         .order_by("-shared", "name"),
         partner_in=Partnership.objects.filter(organisation=organisation, innovation__in=visible)
         .select_related("innovation__owner")
+        .only("id", "role", "organisation_id", *_title("innovation__"), *_name("innovation__owner__"))
         .order_by("-innovation__updated_at"),
         networks=organisation.networks.order_by("name"),
     )

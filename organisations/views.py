@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -164,6 +164,29 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+PROFILE_ROWS = 50
+
+
+@dataclass
+class ShownProfile:
+    """The profile's lists as the page shows them (selectors.OrganisationProfile, each list cut to its first rows)."""
+
+    innovations: list[Any]
+    adopted_from: list[Any]
+    adopted_by: list[Any]
+    partners: list[Any]
+    partner_in: list[Any]
+    networks: Any
+
+
+def _first(rows: QuerySet[Any], limit: int | None) -> tuple[list[Any], bool]:
+    """The first `limit` rows (all when None) and whether there were more, in one query."""
+    if limit is None:
+        return list(rows), False
+    found = list(rows[: limit + 1])
+    return found[:limit], len(found) > limit
+
+
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation: Organisation = get_object_or_404(
         Organisation.objects.select_related("region", "wellbeing_county"), slug=slug
@@ -180,12 +203,21 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         place = _map(set(), {organisation.region.code}, detailed=False)
     diffusion = organisation_diffusion(organisation.pk)  # stored figures, never computed here
     recommendations = organisation_recommendations(organisation.pk)  # stored too
+    # Each list shows its first rows unless everything is asked for: one organisation of the bench registry has
+    # thousands of adoptions, and rendering them all would be most of the page's time.
+    limit = None if request.GET.get("all") == "1" else PROFILE_ROWS
+    lists = {
+        name: _first(getattr(profile, name), limit)
+        for name in ("innovations", "adopted_from", "adopted_by", "partners", "partner_in")
+    }
     return render(
         request,
         "organisations/organisation_detail.html",
         {
             "organisation": organisation,
-            "profile": profile,
+            "profile": ShownProfile(networks=profile.networks, **{name: rows for name, (rows, _more) in lists.items()}),
+            "more": {name: more for name, (_rows, more) in lists.items()},
+            "profile_rows": PROFILE_ROWS,
             "diffusion": diffusion,
             "diffusion_text": organisation_section(diffusion.figures.data, organisation) if diffusion else None,
             "recommendations": suggestion_lines(recommendations) if recommendations else None,

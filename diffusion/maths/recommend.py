@@ -78,9 +78,12 @@ from diffusion.maths.adoption_table import Adoption
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 # Organisations scored together in one evaluation step: bounds the dense block (chunk × innovations) in memory.
 _CHUNK = 512
+# At most this many cells (organisations × innovations) in a dense block of scores: 2 M floats, 16 MB a part.
+_BLOCK_CELLS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -273,6 +276,8 @@ class Recommender:
         self.adopters_count: FloatArray = np.asarray(self.binary.sum(axis=0), dtype=np.float64).ravel()
         self.recent_count: FloatArray = np.asarray(self.recent.sum(axis=0), dtype=np.float64).ravel()
 
+        self._tables: dict[str, _GroupTable] | None = None  # made on the first for_organisations
+        self._both_code: IntArray = np.zeros(0, dtype=np.int64)
         self.similarity = self._item_similarity()
         self.similarity_csc = sparse.csc_matrix(self.similarity)
         self.similarity_csc.sort_indices()
@@ -452,6 +457,79 @@ class Recommender:
             for j in order
         ]
 
+    def for_organisations(
+        self, organisations: Sequence[str], k: int = 10, block: int | None = None
+    ) -> list[list[Recommendation]]:
+        """`for_organisation` for each of the organisations, the same answers, computed a block of organisations
+        at a time: the scores of a block as two sparse matrix products, the top k of every row from one partition
+        of the block, and each organisation's network fellows found once for its k reasons (not once a reason).
+        `block` bounds the dense block (organisations × innovations) in memory."""
+        if block is None:
+            block = max(1, min(_CHUNK, _BLOCK_CELLS // max(len(self.innovations), 1)))
+        answers: list[list[Recommendation] | None] = [None] * len(organisations)
+        known: list[tuple[int, int]] = []  # (position in the answer, row)
+        unknown: list[Recommendation] | None = None
+        for position, organisation in enumerate(organisations):
+            row = self.org_index.get(organisation)
+            if row is None:
+                unknown = unknown if unknown is not None else self.for_organisation(organisation, k)
+                answers[position] = list(unknown)
+            else:
+                known.append((position, row))
+        for start in range(0, len(known), block):
+            chunk = known[start : start + block]
+            rows = np.asarray([row for _, row in chunk], dtype=np.int64)
+            item_based, like_you = self._parts(rows)
+            scores = self._combine(item_based, like_you)
+            adopted = self.binary[rows].tocoo()
+            scores[adopted.row, adopted.col] = -np.inf
+            for n, ((position, row), order) in enumerate(zip(chunk, self._top_block(scores, k), strict=True)):
+                fellows = self._fellows(row)
+                # How many adopters of each innovation share a network with the organisation: one sum over the
+                # rows of its fellows (a few hundred), not a scan of every innovation's adopters.
+                fellow_counts = (
+                    np.asarray(self.binary[np.flatnonzero(fellows)].sum(axis=0), dtype=np.float64).ravel()
+                    if fellows is not None
+                    else None
+                )
+                answers[position] = [
+                    Recommendation(
+                        innovation=self.innovations[j],
+                        score=float(scores[n, j]),
+                        item_based=float(item_based[n, j]),
+                        like_you=float(like_you[n, j]),
+                        reason=self._group_reason(row, int(j), fellows, fellow_counts),
+                    )
+                    for j in order
+                ]
+        return [answer if answer is not None else [] for answer in answers]
+
+    @staticmethod
+    def _top_block(scores: FloatArray, k: int) -> list[IntArray]:
+        """`_top` for a block of rows, the same answers (ties to the earlier innovation): the k-th largest score of
+        every row from one partition, then only the scores at least that large are sorted."""
+        n_rows, n_items = scores.shape
+        if k <= 0 or n_items == 0:
+            return [np.zeros(0, dtype=np.int64) for _ in range(n_rows)]
+        kth = -np.partition(-scores, k - 1, axis=1)[:, k - 1] if k < n_items else np.full(n_rows, -np.inf)
+        result: list[IntArray] = []
+        for row, floor in zip(scores, kth, strict=True):
+            candidates = np.flatnonzero(row >= floor)
+            candidates = candidates[np.isfinite(row[candidates])]
+            order = np.lexsort((candidates, -row[candidates]))
+            result.append(candidates[order][:k].astype(np.int64))
+        return result
+
+    def _fellows(self, org_row: int) -> BoolArray | None:
+        """Which organisations share a network with this one (a mask over all organisations); None without any."""
+        own_networks = _column(self.network_membership, org_row)[0]
+        if own_networks.size == 0:
+            return None
+        mask = np.zeros(len(self.organisations), dtype=bool)
+        for network in own_networks:
+            mask[_column(self.network_members, int(network))[0]] = True
+        return mask
+
     def popular_for(self, organisation: str, k: int = 10) -> list[str]:
         """The popularity baseline: most adopters first, among innovations the organisation has not adopted."""
         row = self.org_index.get(organisation)
@@ -503,20 +581,96 @@ class Recommender:
         n = max(len(self.organisations), 1)
         return np.asarray(self.recent.sum(axis=0), dtype=np.float64).ravel() / n
 
-    def _reason(self, org_row: int | None, item: int) -> Reason:
-        """The reason data, vectorised over the innovation's adopters (a popular one has thousands)."""
+    def _group_tables(self) -> dict[str, _GroupTable]:
+        """For every innovation and group (region, size class, both, everyone): how many adopted it and the adopter
+        an example names (the most recent, then the first key), made once from all adoptions."""
+        if self._tables is None:
+            sizes = int(self.size_code.max()) + 1 if self.size_code.size else 1
+            both = np.where(
+                (self.region_code >= 0) & (self.size_code >= 0), self.region_code * sizes + self.size_code, -1
+            )
+            self._tables = {
+                "region": _GroupTable.build(self.binary_csc, self.years_csc, self.region_code),
+                "size": _GroupTable.build(self.binary_csc, self.years_csc, self.size_code),
+                "both": _GroupTable.build(self.binary_csc, self.years_csc, both),
+                "everyone": _GroupTable.build(self.binary_csc, self.years_csc, np.zeros_like(self.region_code)),
+            }
+            self._both_code = both
+        return self._tables
+
+    def _group_reason(
+        self, org_row: int, item: int, fellows: BoolArray | None, fellow_counts: FloatArray | None
+    ) -> Reason:
+        """`_reason` for an innovation the organisation has not adopted, the same data, from the group tables:
+        counts and example adopters looked up, not counted over the innovation's adopters (thousands for a popular
+        one). Only adopters in its networks are looked at when they decide the example."""
+        tables = self._group_tables()
+        region, size = int(self.region_code[org_row]), int(self.size_code[org_row])
+        both_code = int(self._both_code[org_row])
+        same_region = tables["region"].lookup(item, region) if region >= 0 else None
+        same_size = tables["size"].lookup(item, size) if size >= 0 else None
+        both = tables["both"].lookup(item, both_code) if both_code >= 0 else None
+        partners = int(fellow_counts[item]) if fellow_counts is not None else None
+        everyone = tables["everyone"].lookup(item, 0)
+        # The closest relation first (as `_reason`'s ranks): a group's own most recent adopter.
+        found: tuple[int, int, int] | None = None
+        if both is not None and both[0]:
+            found = (0, both[1], both[2])
+        elif same_region is not None and same_region[0]:
+            found = (1, same_region[1], same_region[2])
+        elif fellows is not None and partners:
+            adopters, years = _column(self.binary_csc, item)[0], _column(self.years_csc, item)[1]
+            among = fellows[adopters]
+            best = int(np.lexsort((adopters[among], -years[among]))[0])
+            found = (2, int(adopters[among][best]), int(years[among][best]))
+        elif same_size is not None and same_size[0]:
+            found = (3, same_size[1], same_size[2])
+        elif everyone[0]:
+            found = (4, everyone[1], everyone[2])
+        because, because_similarity, because_co = self._because(org_row, item)
+        return Reason(
+            adopters=everyone[0],
+            adopters_same_region=same_region[0] if same_region is not None else None,
+            adopters_same_size_class=same_size[0] if same_size is not None else None,
+            adopters_same_region_and_size_class=both[0] if both is not None else None,
+            adopters_in_shared_networks=partners,
+            example_adopter=self.organisations[found[1]] if found else None,
+            example_year=found[2] if found else None,
+            example_relation=_RELATIONS[found[0]] if found else None,
+            because_of=because,
+            because_similarity=because_similarity,
+            because_co_adopters=because_co,
+        )
+
+    def _because(self, org_row: int, item: int) -> tuple[str | None, float | None, int | None]:
+        """What the organisation adopted that this innovation is most similar to (weighted by recency), with the
+        number of organisations that adopted both."""
+        adopted, weights = _column(self.recent_csr, org_row)  # a CSR row: the organisation's adoptions
+        sources, similarities = _column(self.similarity_csc, item)  # innovations pointing to this one
+        common, in_adopted, in_sources = np.intersect1d(adopted, sources, assume_unique=True, return_indices=True)
+        if common.size:
+            contributions = weights[in_adopted] * similarities[in_sources]
+            best_n = int(np.argmax(contributions))
+            if contributions[best_n] > 0:
+                source = int(common[best_n])
+                co = np.intersect1d(
+                    _column(self.binary_csc, source)[0], _column(self.binary_csc, item)[0], assume_unique=True
+                )
+                return self.innovations[source], float(similarities[in_sources[best_n]]), int(co.size)
+        return None, None, None
+
+    def _reason(self, org_row: int | None, item: int, fellows: BoolArray | Literal[False] | None = False) -> Reason:
+        """The reason data, vectorised over the innovation's adopters (a popular one has thousands). `fellows`:
+        the organisation's network fellows from `_fellows`, when the caller asks about many innovations."""
         adopters, years = _column(self.binary_csc, item)[0], _column(self.years_csc, item)[1]
         region = int(self.region_code[org_row]) if org_row is not None else -1
         size = int(self.size_code[org_row]) if org_row is not None else -1
         same_region = (self.region_code[adopters] == region) if region >= 0 else np.zeros(adopters.size, bool)
         same_size = (self.size_code[adopters] == size) if size >= 0 else np.zeros(adopters.size, bool)
-        own_networks = _column(self.network_membership, org_row)[0] if org_row is not None else np.zeros(0, np.int64)
-        has_networks = own_networks.size > 0
-        if has_networks:
-            fellows = np.concatenate([_column(self.network_members, int(n))[0] for n in own_networks])
-            partners = np.isin(adopters, fellows)
-        else:
-            partners = np.zeros(adopters.size, dtype=bool)
+        if fellows is False:
+            fellows = self._fellows(org_row) if org_row is not None else None
+        has_networks = fellows is not None
+        partners = fellows[adopters] if fellows is not None else np.zeros(adopters.size, dtype=bool)
         both = same_region & same_size
         # The closest relation first, then the most recent adoption, then the first key (stable output).
         relation_rank = np.select([both, same_region, partners, same_size], [0, 1, 2, 3], default=4)
@@ -527,23 +681,9 @@ class Recommender:
             example, example_year = self.organisations[int(adopters[best])], int(years[best])
             example_relation = _RELATIONS[int(relation_rank[best])]
 
-        because = None
-        because_similarity: float | None = None
-        because_co: int | None = None
-        if org_row is not None:
-            adopted, weights = _column(self.recent_csr, org_row)  # a CSR row: the organisation's adoptions
-            sources, similarities = _column(self.similarity_csc, item)  # innovations pointing to this one
-            common, in_adopted, in_sources = np.intersect1d(adopted, sources, assume_unique=True, return_indices=True)
-            if common.size:
-                contributions = weights[in_adopted] * similarities[in_sources]
-                best_n = int(np.argmax(contributions))
-                if contributions[best_n] > 0:
-                    source = int(common[best_n])
-                    because = self.innovations[source]
-                    because_similarity = float(similarities[in_sources[best_n]])
-                    because_co = int(
-                        np.intersect1d(_column(self.binary_csc, source)[0], adopters, assume_unique=True).size
-                    )
+        because, because_similarity, because_co = (
+            self._because(org_row, item) if org_row is not None else (None, None, None)
+        )
         return Reason(
             adopters=int(adopters.size),
             adopters_same_region=int(same_region.sum()) if region >= 0 else None,
@@ -557,6 +697,41 @@ class Recommender:
             because_similarity=because_similarity,
             because_co_adopters=because_co,
         )
+
+
+@dataclass(frozen=True)
+class _GroupTable:
+    """Per (innovation, group): the number of adopters in the group and its example adopter (the most recent
+    adoption, then the first organisation), as sorted keys innovation × groups + group for a binary search."""
+
+    groups: int
+    keys: IntArray
+    counts: IntArray
+    best: IntArray
+    best_year: IntArray
+
+    @classmethod
+    def build(cls, binary_csc: sparse.csc_matrix, years_csc: sparse.csc_matrix, code: IntArray) -> _GroupTable:
+        groups = int(code.max()) + 1 if code.size else 1
+        items = np.repeat(np.arange(binary_csc.shape[1], dtype=np.int64), np.diff(binary_csc.indptr))
+        orgs = np.asarray(binary_csc.indices, dtype=np.int64)
+        years = np.asarray(years_csc.data, dtype=np.int64)  # the same pattern as binary_csc (both sorted)
+        known = code[orgs] >= 0
+        items, orgs, years = items[known], orgs[known], years[known]
+        keys = items * groups + code[orgs]
+        order = np.lexsort((orgs, -years, keys))
+        keys, orgs, years = keys[order], orgs[order], years[order]
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if keys.size else np.zeros(0, np.int64)
+        counts = np.diff(np.r_[starts, keys.size])
+        return cls(groups, keys[starts], counts.astype(np.int64), orgs[starts], years[starts])
+
+    def lookup(self, item: int, group: int) -> tuple[int, int, int]:
+        """(adopters in the group, its example adopter's row, that adoption's year); (0, -1, 0) when none."""
+        key = item * self.groups + group
+        at = int(np.searchsorted(self.keys, key))
+        if at < self.keys.size and self.keys[at] == key:
+            return int(self.counts[at]), int(self.best[at]), int(self.best_year[at])
+        return 0, -1, 0
 
 
 _RELATIONS: tuple[Relation, ...] = (

@@ -184,6 +184,12 @@ def test_against_maximum_likelihood_by_hand(simulated_rows: list[RiskRow]) -> No
         assert effect.coefficient == pytest.approx(found.x[n], abs=1e-4), effect.term
         assert effect.std_error == pytest.approx(errors[n], rel=1e-3), effect.term
     assert table.log_likelihood == pytest.approx(-found.fun, abs=1e-6)
+    # McFadden's R² against the constant-only model, that model fitted here by the same optimiser.
+    ones = x[:, :1]
+    null = optimize.minimize(
+        lambda b: float(np.sum(np.logaddexp(0.0, ones @ b) - y * (ones @ b))), np.zeros(1), method="BFGS"
+    )
+    assert table.pseudo_r2 == pytest.approx(1 - found.fun / null.fun, rel=1e-6)
 
 
 def test_pooled_with_a_duration_baseline(simulated_rows: list[RiskRow]) -> None:

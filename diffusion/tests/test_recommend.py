@@ -274,3 +274,34 @@ def test_takes_adoption_events_and_empty_input() -> None:
     # An organisation known only by its features (no adoptions) is still scored as a likely next adopter.
     model = fit_recommender(SMALL, features=OrganisationFeatures(region_of={"N": "R9"}))
     assert "N" in [a.organisation for a in model.likely_next("x", k=10)]
+
+
+@pytest.mark.parametrize("model_settings", [{}, {"similarity": "cosine", "half_life_years": None, "neighbours": None}])
+def test_block_answers_are_the_one_at_a_time_answers(model_settings: dict[str, object]) -> None:
+    """`for_organisations` (blocks of organisations, matrix products, one partition per block) gives exactly what
+    `for_organisation` gives one at a time: the same innovations in the same order (ties included), scores,
+    parts and reasons; for organisations with adoptions, with none (features only) and never seen."""
+    rng = np.random.default_rng(7)
+    orgs = [f"o{n:03d}" for n in range(120)]
+    items = [f"i{n:02d}" for n in range(40)]
+    # Few years and few items an organisation: many equal scores, so the order of ties is tested too.
+    events = [
+        Event(org, str(rng.choice(items)), int(rng.integers(2015, 2019)))
+        for org in orgs[:100]
+        for _ in range(int(rng.integers(0, 6)))
+    ]
+    features = OrganisationFeatures(
+        region_of={org: f"r{rng.integers(0, 4)}" for org in orgs if rng.random() < 0.9},
+        size_class_of={org: f"s{rng.integers(0, 3)}" for org in orgs if rng.random() < 0.8},
+        networks_of={
+            org: [f"n{m}" for m in rng.choice(5, size=2, replace=False)] for org in orgs if rng.random() < 0.4
+        },
+    )
+    model = fit_recommender(events, features=features, settings=RecommenderSettings(**model_settings))  # type: ignore[arg-type]
+    asked = [*orgs, "never-seen", orgs[3]]  # every kind, an unknown one and a repeat
+    one_at_a_time = [model.for_organisation(org, 10) for org in asked]
+    assert any(len({r.score for r in answer}) < len(answer) for answer in one_at_a_time)  # ties exist
+    for block in (1, 7, 64, None):
+        assert model.for_organisations(asked, 10, block=block) == one_at_a_time
+    assert model.for_organisations(asked, 50, block=13) == [model.for_organisation(org, 50) for org in asked]
+    assert model.for_organisations([], 10) == []

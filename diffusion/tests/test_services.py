@@ -153,3 +153,30 @@ def test_a_large_registry_is_left_to_cron_after_a_response(family_root: Innovati
     monkeypatch.setattr(services, "REGISTRY_AFTER_RESPONSE_LIMIT", 1000)
     services.recompute_soon()
     assert RegistryFigures.objects.get(pk=1).registry_version == selectors.state_version()
+
+
+def test_the_event_history_models_are_left_to_cron_after_a_response(family_root: Innovation, monkeypatch: Any) -> None:
+    """Refitting every model takes seconds: a web worker recomputes the registry-wide figures without them, the
+    models stay stale until the command refits them, and a command with nothing stale does not refit them."""
+    fits: list[int] = []
+    real = services.event_history_data
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        fits.append(1)
+        return {("theme", "planted"): {"families": 1, "effects": [], "flags": []}} | real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "event_history_data", counted)
+    services.recompute_registry()
+    assert len(fits) == 1
+    assert not services.event_history_is_stale()
+    RegistryFigures.objects.update(computed_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    AdoptionFactory.create(source=family_root, adopted_on=datetime.date(2019, 1, 1))
+    services.recompute_soon()
+    assert RegistryFigures.objects.get(pk=1).registry_version == selectors.state_version()
+    assert len(fits) == 1
+    assert services.event_history_is_stale()
+    call_command("recompute_diffusion", stdout=None)
+    assert len(fits) == 2
+    assert not services.event_history_is_stale()
+    call_command("recompute_diffusion", stdout=None)
+    assert len(fits) == 2

@@ -2,6 +2,7 @@
 drafts, "being computed", and a number of queries that does not grow with the family."""
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -172,3 +173,81 @@ def test_the_curves_own_boundaries_are_beside_rogers(client: Client, root: Innov
     with translation.override("en"):
         for code in shown:
             assert str(BOUNDARIES[code]) in html
+
+
+def svgs(html: str) -> list[str]:
+    return re.findall(r"<svg.*?</svg>", html, flags=re.S)
+
+
+def test_a_recompute_shows_new_figures_and_between_them_the_drawings_come_from_the_cache(
+    client: Client, root: Innovation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from diffusion import pages, views
+
+    first = client.get(family_url(root.pk, "en")).content.decode()
+    assert ">2020<" not in first  # the family's adoptions run 2014–2019
+
+    def no_drawing(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("drawn again although the figures did not change")
+
+    monkeypatch.setattr(views.charts, "year_map", no_drawing)
+    monkeypatch.setattr(pages, "chart_for", no_drawing)
+    again = client.get(family_url(root.pk, "en")).content.decode()
+    assert svgs(again) == svgs(first)  # same figures: the cached drawings
+    monkeypatch.undo()
+
+    for _ in range(3):
+        AdoptionFactory.create(source=root, adopted_on=datetime.date(2020, 6, 1))
+    # Marked stale but not yet recomputed: the stored figures (and their drawings) are still the old ones.
+    assert ">2020<" not in client.get(family_url(root.pk, "en")).content.decode()
+    services.recompute_stale()
+    after = client.get(family_url(root.pk, "en")).content.decode()
+    assert ">2020<" in after  # a new year in the per-year table and on the chart's axis
+    assert len(svgs(after)) == len(svgs(first))
+    assert svgs(after) != svgs(first)
+
+
+def test_the_family_table_shows_its_first_rows_and_everyone_on_request(
+    client: Client, root: Innovation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from diffusion import views
+
+    monkeypatch.setattr(views, "FAMILY_TABLE_ROWS", 5)
+    with translation.override("en"):
+        response = client.get(family_url(root.pk, "en"))
+    assert len(response.context["members"]) == 5
+    html = response.content.decode()
+    assert "(the first 5 of 13 records)" in html  # the caption says the table is cut
+    assert 'href="?all=1#family-title"' in html
+    assert "Show all 13 records in the table" in html
+    everyone = client.get(family_url(root.pk, "en") + "?all=1")
+    assert len(everyone.context["members"]) == 13
+    assert "the first" not in everyone.content.decode().split("members-caption", 1)[1].split("</caption>", 1)[0]
+    # The charts' tables are not cut: every year is in the per-year table either way.
+    assert response.context["charts"][0]["table"].rows == everyone.context["charts"][0]["table"].rows
+
+
+def test_queries_stay_the_same_beyond_the_table_and_with_the_drawings_cached(
+    client: Client, org_a: Organisation, django_assert_max_num_queries: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.cache import cache
+
+    from diffusion import views
+
+    monkeypatch.setattr(views, "FAMILY_TABLE_ROWS", 5)
+    small = InnovationFactory.create(owner=org_a, introduced_on=datetime.date(2015, 1, 1))
+    grow(small, 2)
+    large = InnovationFactory.create(owner=OrganisationFactory.create(), introduced_on=datetime.date(2010, 1, 1))
+    grow(large, 20, first_year=2011)
+    services.recompute_stale()
+    client.get(family_url(small.pk))  # warm the caches every page has (session, languages …)
+    cache.clear()
+    with django_assert_max_num_queries(8) as cold:
+        assert client.get(family_url(small.pk)).status_code == 200
+    with django_assert_max_num_queries(len(cold.captured_queries)) as warm:
+        assert client.get(family_url(small.pk)).status_code == 200
+    assert len(warm.captured_queries) == len(cold.captured_queries)  # the cache is no query
+    with django_assert_max_num_queries(len(cold.captured_queries)):
+        assert client.get(family_url(large.pk)).status_code == 200
+    with django_assert_max_num_queries(len(cold.captured_queries)):
+        assert client.get(family_url(large.pk) + "?all=1").status_code == 200

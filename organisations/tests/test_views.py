@@ -561,3 +561,28 @@ def test_network_page_queries_do_not_grow_with_data(client, django_assert_max_nu
     assert _count_queries(client, path) == small
     with django_assert_max_num_queries(8):
         client.get(path)
+
+
+def test_organisation_page_lists_its_first_rows_and_everything_on_request(client, org_a, monkeypatch):
+    from organisations import views
+
+    monkeypatch.setattr(views, "PROFILE_ROWS", 2)
+    _grow_profile(org_a, 3)
+    path = url("organisations:detail", "en", slug=org_a.slug)
+    response = client.get(path)
+    profile = response.context["profile"]
+    assert len(profile.innovations) == 2
+    assert len(profile.adopted_from) == 2
+    assert len(profile.adopted_by) == 2
+    assert response.context["more"]["adopted_by"]
+    assert all(response.context["more"].values())
+    page = text(response)
+    assert page.count("Only the first 2 are listed.") == 5
+    assert 'href="?all=1#adopted-by-title"' in response.content.decode()
+    everything = client.get(path + "?all=1")
+    assert len(everything.context["profile"].adopted_by) == 3
+    assert len(everything.context["profile"].innovations) == 6  # its three originals and its three adoptions
+    assert len(everything.context["profile"].partners) == 3
+    assert "Only the first" not in text(everything)
+    monkeypatch.setattr(views, "PROFILE_ROWS", 50)
+    assert "Only the first" not in text(client.get(path))  # nothing cut, nothing said

@@ -76,6 +76,26 @@ def test_the_diffusion_page_is_accessible(
             assert_accessible(page, f"diffusion page ({language})", viewport)
 
 
+def test_cut_lists_are_accessible(
+    browser: Browser, live_server: Any, spread: Any, url: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The family table and the organisation page's lists cut to their first rows, with the notes and links that
+    say so (the live server runs in this process: the smaller limits apply to it)."""
+    from diffusion import views as diffusion_views
+    from organisations import views as organisation_views
+
+    monkeypatch.setattr(diffusion_views, "FAMILY_TABLE_ROWS", 5)
+    monkeypatch.setattr(organisation_views, "PROFILE_ROWS", 2)
+    with opened(browser, live_server, PHONE, url("diffusion:family", pk=spread.pk, language="sv")) as page:
+        expect(page.locator("#members-caption")).to_contain_text("5")
+        expect(page.locator('a[href="?all=1#family-title"]')).to_have_count(1)
+        assert_accessible(page, "diffusion page, family table cut (sv)", PHONE)
+    owner = spread.owner
+    with opened(browser, live_server, PHONE, url("organisations:detail", slug=owner.slug, language="fi")) as page:
+        expect(page.locator('a[href^="?all=1#"]').first).to_be_visible()
+        assert_accessible(page, "organisation page, lists cut (fi)", PHONE)
+
+
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_the_overview_is_accessible(browser: Browser, live_server: Any, spread: Any, url: Any, language: str) -> None:
     """Every chart (trends, time to first adoption, types and themes, travel, the flows' heat map) with its table

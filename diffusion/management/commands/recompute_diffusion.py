@@ -25,6 +25,8 @@ class Command(BaseCommand):
         registry = services.registry_is_stale() or options["all"] or added > 0
         if registry:
             services.recompute_registry()
+        elif services.event_history_is_stale():  # recomputed after a response without them
+            services.recompute_event_history()
         self.stdout.write(
             f"{families} families recomputed ({added} new), registry-wide figures "
             + ("recomputed" if registry else "current")
