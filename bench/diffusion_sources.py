@@ -3,8 +3,9 @@ from…") name the true source, on the registry in the database (the demo regist
 
 Held-out lineage: a seeded share of the recorded adoptions whose record nobody adopted from (leaves, so no family
 is cut in two) is turned into records with no recorded source, as the demo's unrecorded ones are (own family,
-same title and date); the pipeline the registry recomputation runs (`join_unsourced`, `infer_ties`,
-`suggest_sources`, `suggested_sources`) then suggests up to three sources for each, and we count how often the true
+same title and date); the pipeline the registry recomputation runs (`join_unsourced`, `infer_ties`, the choice
+model fitted on the recorded lineage WITHOUT the held-out adoptions, `ranked_sources`; --netinf-only: NetInf's most
+likely tree, `suggest_sources`, `suggested_sources`) then suggests up to three sources for each, and we count how often the true
 source's organisation is the first suggestion or among them (--timing-only: NetInf without the recomputation's
 network restriction of the candidate ties). Baselines on the same joined families: the latest
 earlier adopter (timing alone) and the family's original. CPU time of the whole pipeline, median of --repeats.
@@ -27,8 +28,9 @@ def main() -> None:
 
     django.setup()
     from diffusion import selectors, services
-    from diffusion.maths.inference import infer_ties, suggest_sources
-    from diffusion.maths.unrecorded import join_unsourced, suggested_sources
+    from diffusion.maths.inference import default_rate, infer_ties, suggest_sources
+    from diffusion.maths.source_choice import FEATURES
+    from diffusion.maths.unrecorded import join_unsourced, ranked_sources, suggested_sources
     from innovations.models import Adoption
     from innovations.vocabulary import Status
 
@@ -37,6 +39,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--k", type=int, default=None, help="with --timing-only: ties to infer")
+    parser.add_argument("--netinf-only", action="store_true", help="NetInf's most likely tree, no choice model")
     parser.add_argument("--timing-only", action="store_true", help="no network restriction of the candidate ties")
     args = parser.parse_args()
 
@@ -57,7 +60,17 @@ def main() -> None:
         else dataclasses.replace(r, unsourced=False)
         for r in records
     ]
+    adoptions = selectors.registry_adoptions()
+    # The choice model learns from the recorded lineage WITHOUT the held-out adoptions (no leakage).
+    training = {
+        a.innovation: a.source_organisation
+        for a in adoptions
+        if a.source_organisation is not None and a.innovation not in truth
+    }
+    if set(training) & set(truth):
+        raise SystemExit("a held-out adoption is in the training data")
     seconds = []
+    fit = None
     for _ in range(args.repeats):
         start = time.process_time()
         joined = join_unsourced(changed)
@@ -66,13 +79,24 @@ def main() -> None:
             ties = infer_ties(joined.cascades, k=args.k or min(services.SOURCE_TIES, 2 * slots))
         else:
             ties = services.infer_source_ties(joined.cascades, services.Relations.read())
-        found = suggested_sources(changed, joined, suggest_sources(joined.cascades, ties), kept=services.SOURCES_KEPT)
+        found: dict[int, list[int]]
+        if args.netinf_only:
+            tree = suggested_sources(
+                changed, joined, suggest_sources(joined.cascades, ties), kept=services.SOURCES_KEPT
+            )
+            found = {r: [source for source, _s in items] for r, items in tree.items()}
+        else:
+            relations = services.Relations.read()
+            describe = services.source_describe(relations, ties, default_rate(joined.cascades))
+            fit = services.fit_source_choice(changed, training, describe)
+            ranked = ranked_sources(changed, joined, describe, fit.weights, kept=services.SOURCES_KEPT)
+            found = {r: [s.source for s in items] for r, items in ranked.items()}
         seconds.append(time.process_time() - start)
-    first = among = latest_hit = original_hit = 0
+    first = among = latest_hit = original_hit = baseline_three = original_first = 0
     changed_by_id = {r.id: r for r in changed}
     for record_id, organisation in truth.items():
         record = changed_by_id[record_id]
-        suggestions = [changed_by_id[s].organisation for s, _x in found.get(record_id, [])]
+        suggestions = [changed_by_id[s].organisation for s in found.get(record_id, [])]
         first += bool(suggestions) and suggestions[0] == organisation
         among += organisation in suggestions
         families = joined.joined.get(record_id, [])
@@ -82,6 +106,10 @@ def main() -> None:
             if earlier:
                 latest_hit += max(earlier, key=lambda o: earlier[o]) == str(organisation)
                 original_hit += min(earlier, key=lambda o: earlier[o]) == str(organisation)
+                original_first += bool(suggestions) and str(suggestions[0]) == min(earlier, key=lambda o: earlier[o])
+                # Three guesses without a model: the original and the two latest earlier adopters.
+                by_time = sorted(earlier, key=lambda o: earlier[o])
+                baseline_three += str(organisation) in {by_time[0], *by_time[-2:]}
     n = len(truth)
     print(f"records {len(records)}, held-out adoptions {n} of {len(leaves)} leaves (share {args.share})")
     print(f"joined to a family: {sum(r in joined.joined for r in truth) / n:.0%}")
@@ -90,6 +118,14 @@ def main() -> None:
     print(
         f"baselines in the best-matching family: latest earlier adopter {latest_hit / n:.0%}, original {original_hit / n:.0%}"
     )
+    print(f"first suggestion is the best-matching family's original: {original_first / n:.0%}")
+    print(f"baseline of three guesses (the original and the two latest earlier adopters): {baseline_three / n:.0%}")
+    if fit is not None:
+        print(
+            f"choice model fitted on {fit.n} recorded choices: log-likelihood {fit.log_likelihood:.1f} (null {fit.null_log_likelihood:.1f})"
+        )
+        for name, w, se in zip(FEATURES, fit.weights, fit.standard_errors, strict=True):
+            print(f"  {name:16s} {w:+.3f} ({se:.3f})")
     print(f"CPU of the pipeline: median {statistics.median(seconds):.2f} s of {args.repeats}")
 
 

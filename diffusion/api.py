@@ -666,7 +666,11 @@ class SourceSuggestionOut(Schema):
     record: InnovationRef
     source: InnovationRef
     organisation: OrganisationRef = Field(..., description="The suggested source's owner.")
-    score: float = Field(..., description="The inferred tie's gain of log-likelihood (NetInf); larger is likelier.")
+    score: float = Field(
+        ...,
+        description="The estimated probability (0…1) that this is the source: a choice model fitted on the registry's "
+        "recorded lineage (timing, the family's original, region, networks, partners, NetInf's inferred ties).",
+    )
     reason: SourceReasonOut
     text: list[str] = Field(..., description="The reason in words, in the request's language.")
     state: Literal["open", "confirmed", "dismissed"]
@@ -698,7 +702,7 @@ def _suggestion_out(suggestion: SourceSuggestion, networks: dict[int, str]) -> d
             "partners": bool(reason.get("partners")),
             "first": bool(reason.get("first")),
         },
-        "text": pages.source_reason_sentences(reason, suggestion.source.owner, networks),
+        "text": pages.source_reason_sentences(reason, suggestion.source.owner, networks, suggestion.score),
         "state": suggestion.state,
         "computed_at": suggestion.computed_at,
         "decided_at": suggestion.decided_at,

@@ -143,15 +143,16 @@ class SuggestionState(models.TextChoices):
 
 class SourceSuggestion(models.Model):
     """ "You may have learned this from …": for a published record that says it was adapted or copied but has no
-    recorded source, a likely source inferred from adoption timing and the network (NetInf, diffusion.maths.
-    inference), stored by the registry-wide recomputation. Only a suggestion to the record's editors: confirming
+    recorded source, a likely source among the earlier adopters of similar families, ranked by a choice model fitted
+    on the registry's recorded lineage (diffusion.maths.source_choice: timing, the family's original, region,
+    networks, partners, NetInf's inferred ties), stored by the registry-wide recomputation. Only a suggestion to the record's editors: confirming
     it proposes the lineage through innovations.services.lineage_propose (the source's owner still confirms);
     it is never lineage itself. Open rows are replaced by each recomputation; decided ones stay, so a dismissed
     suggestion never comes back."""
 
     record = models.ForeignKey("innovations.Innovation", on_delete=models.CASCADE, related_name="source_suggestions")
     source = models.ForeignKey("innovations.Innovation", on_delete=models.CASCADE, related_name="+")
-    score = models.FloatField(default=0.0)  # the inferred tie's gain of log-likelihood
+    score = models.FloatField(default=0.0)  # the choice model's probability (diffusion.maths.source_choice)
     # {"delay_days": n, "source_date": iso, "tie_support": n, "similarity": x, "same_region": bool, "networks": [ids],
     #  "partners": bool, "first": bool}
     reason = models.JSONField(default=dict)

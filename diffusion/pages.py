@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from barometer import charts as barometer_charts
 from barometer.reports import Table
+from core.formatting import share_text
 from core.spreadsheets import neutralised
 from diffusion import charts
 from diffusion.charts import number
@@ -551,9 +552,13 @@ def _interval(days: int) -> str:
     return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
 
 
-def source_reason_sentences(reason: Mapping[str, Any], source_owner: Any, networks: Mapping[int, str]) -> list[str]:
-    """Why a source is suggested, in words: the timing, then the network and region ties (a suggested source's
-    reason data, diffusion.services.source_suggestions_data). Never says it is recorded lineage."""
+def source_reason_sentences(
+    reason: Mapping[str, Any], source_owner: Any, networks: Mapping[int, str], score: float | None = None
+) -> list[str]:
+    """Why a source is suggested, in words: the timing, the family's original, then the network and region ties (a
+    suggested source's reason data, diffusion.services.source_suggestions_data), and the choice model's probability
+    (`score`), which weighs exactly those as the registry's recorded lineage does. Never says it is recorded
+    lineage."""
     day = datetime.date.fromisoformat(reason["source_date"]) if reason.get("source_date") else None
     sentences = []
     if day is not None:
@@ -584,6 +589,14 @@ def source_reason_sentences(reason: Mapping[str, Any], source_owner: Any, networ
         sentences.append(_("Both are members of %(networks)s.") % {"networks": ", ".join(names)})
     if reason.get("partners"):
         sentences.append(_("Your organisations have been partners in a published innovation."))
+    if score is not None and 0.0 <= score <= 1.0:  # older rows kept NetInf's gain instead of a probability
+        sentences.append(
+            _(
+                "Weighing these as the sources recorded in the registry do, the estimated chance that it is the "
+                "source among the earlier adopters of similar records: %(share)s."
+            )
+            % {"share": share_text(score)}
+        )
     return sentences
 
 
@@ -600,6 +613,8 @@ def source_suggestion_lines(suggestions: Sequence[Any], networks: Mapping[int, s
         reason = suggestion.reason
         day = datetime.date.fromisoformat(reason["source_date"]) if reason.get("source_date") else None
         out.append(
-            SourceSuggestionLine(suggestion, day, source_reason_sentences(reason, suggestion.source.owner, networks))
+            SourceSuggestionLine(
+                suggestion, day, source_reason_sentences(reason, suggestion.source.owner, networks, suggestion.score)
+            )
         )
     return out

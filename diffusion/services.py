@@ -16,11 +16,12 @@ import itertools
 import logging
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -39,7 +40,7 @@ from diffusion.maths.categories import (
     walker_scores_by_year,
 )
 from diffusion.maths.event_history import EffectsTable, event_history_table, fit_event_history
-from diffusion.maths.inference import infer_ties, suggest_sources
+from diffusion.maths.inference import default_rate, infer_ties
 from diffusion.maths.network import (
     build_network,
     flow_matrix,
@@ -50,8 +51,14 @@ from diffusion.maths.network import (
     travel_distances,
 )
 from diffusion.maths.recommend import OrganisationFeatures, Reason, fit_recommender
+from diffusion.maths.source_choice import FEATURES, ChoiceError, candidate_features, fit_conditional_logit
 from diffusion.maths.survival import kaplan_meier, summarise
-from diffusion.maths.unrecorded import join_unsourced, network_candidates, suggested_sources
+from diffusion.maths.unrecorded import (
+    join_unsourced,
+    network_candidates,
+    ranked_sources,
+    recorded_choices,
+)
 from diffusion.models import (
     EventHistoryFigures,
     FamilyFigures,
@@ -590,38 +597,79 @@ def infer_source_ties(cascades: dict[str, dict[str, float]], relations: Relation
     return infer_ties(cascades, k=source_ties_k(cascades), candidates=network_candidates(cascades, relations.related))
 
 
+def source_describe(
+    relations: Relations, ties: Iterable[Any], rate: float
+) -> Callable[[str, str, str, float, bool], tuple[float, ...]]:
+    """A candidate source's features for the choice model (`source_choice.FEATURES`): the NetInf transmission
+    log-density of the delay, first adopter, same region, a shared network, partners, an inferred NetInf tie."""
+    tied = {(tie.source, tie.target) for tie in ties}
+
+    def describe(_family: str, source: str, adopter: str, delay: float, first: bool) -> tuple[float, ...]:
+        a, b = int(adopter), int(source)
+        return candidate_features(
+            delay=delay,
+            rate=rate,
+            first=first,
+            same_region=relations.same_region(a, b),
+            shared_network=bool(relations.networks(a, b)),
+            partners=frozenset((a, b)) in relations.partners,
+            tie=(source, adopter) in tied,
+        )
+
+    return describe
+
+
+def fit_source_choice(
+    records: list[Any], source_organisation: dict[int, int], describe: Callable[..., tuple[float, ...]]
+) -> Any:
+    """The choice model's weights by maximum likelihood on the recorded lineage (each recorded adoption a choice
+    among its family's earlier adopters); None when the registry has no recorded choice to learn from."""
+    sets, chosen = recorded_choices(records, source_organisation, describe)
+    try:
+        return fit_conditional_logit([s.features for s in sets], chosen)
+    except ChoiceError:
+        return None
+
+
 def source_suggestions_data(adoptions: list[selectors.RegistryAdoption]) -> dict[int, list[dict[str, Any]]]:
     """Per published record with no recorded source: its likely sources, best first (not yet cut to
-    SOURCES_KEPT: decided ones are left out first), each with its reason as data."""
+    SOURCES_KEPT: decided ones are left out first), each with its reason as data. The score is the choice model's
+    probability (`source_choice`, weights fitted on the recorded lineage; NetInf's inferred ties one of its
+    features); with no recorded choice to learn from, the family's original comes first."""
     records, joined = source_cascades(adoptions)
     if not joined.joined:
         return {}
     cascades = joined.cascades
     relations = Relations.read()
     ties = infer_source_ties(cascades, relations)
-    found = suggested_sources(records, joined, suggest_sources(cascades, ties), kept=len(cascades))
+    describe = source_describe(relations, ties, default_rate(cascades))
+    recorded = {a.innovation: a.source_organisation for a in adoptions if a.source_organisation is not None}
+    fit = fit_source_choice(records, recorded, describe)
+    weights = fit.weights if fit is not None else np.asarray([float(name == "first") for name in FEATURES])
+    found = ranked_sources(records, joined, describe, weights, kept=len(cascades))
+    support = {(tie.source, tie.target): tie.support for tie in ties}
     by_id = {record.id: record for record in records}
     out: dict[int, list[dict[str, Any]]] = {}
     for record_id, items in found.items():
         record = by_id[record_id]
         rows = []
-        for source_id, suggestion in items:
-            source = by_id[source_id]
+        for item in items:
+            source = by_id[item.source]
             a, b = record.organisation, source.organisation
             rows.append(
                 {
-                    "source": source_id,
-                    "score": _finite(suggestion.tie_score) or 0.0,
+                    "source": item.source,
+                    "score": _finite(item.probability) or 0.0,
                     "reason": {
-                        "delay_days": round(suggestion.delay * 365.25),
+                        "delay_days": round(item.delay * 365.25),
                         "source_date": selectors.from_years(source.time).isoformat(),
-                        "tie_support": suggestion.tie_support,
-                        "similarity": _finite(joined.similarity.get((record_id, str(source.family)))),
+                        "tie_support": support.get((str(b), str(a)), 0),
+                        "similarity": _finite(joined.similarity.get((record_id, item.family))),
                         "same_region": relations.same_region(a, b),
                         "networks": relations.networks(a, b),
                         "partners": frozenset((a, b)) in relations.partners,
-                        # The family's first adopter: whom everybody sees (a candidate tie without a relation).
-                        "first": source.time <= min(cascades[str(source.family)].values()),
+                        # The family's original: whom everybody sees.
+                        "first": bool(item.features[FEATURES.index("first")]),
                     },
                 }
             )

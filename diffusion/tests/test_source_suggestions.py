@@ -1,19 +1,22 @@
-"""Lineage nobody recorded, in the product: suggested sources stored by the registry recomputation exactly as a
-direct call of the maths (join_unsourced, infer_ties, suggest_sources) on the same cascades gives them; drafts never
+"""Lineage nobody recorded, in the product: suggested sources stored by the registry recomputation exactly as an
+independent direct call of the maths (join_unsourced, infer_ties, a conditional logit fitted by scipy) gives them; drafts never
 used as sources nor shown; shown only to the record's editors (page and API, per role); confirm makes the normal
 lineage proposal through innovations.services; a dismissed suggestion never comes back."""
 
 import datetime
+import math
 from typing import Any, NamedTuple
 
+import numpy as np
 import pytest
 from django.test import Client
 from django.urls import reverse
+from scipy.optimize import minimize
 
 from accounts.models import Role
 from diffusion import selectors, services
-from diffusion.maths.inference import infer_ties, suggest_sources
-from diffusion.maths.unrecorded import join_unsourced, network_candidates, suggested_sources
+from diffusion.maths.inference import default_rate, infer_ties
+from diffusion.maths.unrecorded import join_unsourced, network_candidates
 from diffusion.models import SourceSuggestion, SuggestionState
 from innovations.models import Adoption, Innovation, LineageProposal, Partnership, ProposalState
 from innovations.vocabulary import Novelty, Status
@@ -60,8 +63,9 @@ def scenario(org_a: Organisation, editor_a: Any) -> Scenario:
 
 
 def direct(adoptions: list[selectors.RegistryAdoption]) -> dict[int, list[int]]:
-    """The maths called directly on the same records, with the relations read here independently of the
-    services (region, shared network, partners)."""
+    """The maths called directly on the same records, independently of the services and of `source_choice`: the
+    relations read here (region, shared network, partners), the candidate features written out, the conditional
+    logit fitted by scipy's BFGS on the recorded lineage, and the ranking P(family) x P(source | family)."""
     records = selectors.inference_records(adoptions)
     joined = join_unsourced(records)
     region = dict(Organisation.objects.values_list("pk", "region_id"))
@@ -81,8 +85,74 @@ def direct(adoptions: list[selectors.RegistryAdoption]) -> dict[int, list[int]]:
         k=min(services.SOURCE_TIES, 2 * slots),
         candidates=network_candidates(joined.cascades, related),
     )
-    found = suggested_sources(records, joined, suggest_sources(joined.cascades, ties), kept=services.SOURCES_KEPT)
-    return {record: [source for source, _s in items] for record, items in found.items()}
+    tied = {(t.source, t.target) for t in ties}
+    rate = default_rate(joined.cascades)
+    family: dict[int, dict[int, float]] = {}  # recorded families only: family -> {organisation: earliest time}
+    for r in records:
+        times = family.setdefault(r.family, {})
+        times[r.organisation] = min(times.get(r.organisation, r.time), r.time)
+
+    def options(fam: int, org: int, time: float) -> list[tuple[int, float, list[float]]]:
+        times = family[fam]
+        out = []
+        for u, t in sorted(times.items(), key=lambda item: (item[1], item[0])):
+            if t < time and u != org:
+                a, b = region[org], region[u]
+                out.append(
+                    (
+                        u,
+                        time - t,
+                        [
+                            math.log(rate) - rate * (time - t),
+                            float(t == min(times.values())),
+                            float(a is not None and a == b),
+                            float(bool(networks.get(org, set()) & networks.get(u, set()))),
+                            float(frozenset((org, u)) in partners),
+                            float((str(u), str(org)) in tied),
+                        ],
+                    )
+                )
+        return out
+
+    by_id = {r.id: r for r in records}
+    training = []
+    for a in adoptions:
+        if a.source_organisation is None:
+            continue
+        r = by_id[a.innovation]
+        found = options(r.family, r.organisation, r.time)
+        names = [u for u, _d, _x in found]
+        if len(found) > 1 and a.source_organisation in names:
+            training.append((np.asarray([x for _u, _d, x in found]), names.index(a.source_organisation)))
+
+    def minus_loglik(w: np.ndarray) -> float:
+        total = 0.5 * 1e-2 * float(w @ w)
+        for x, chosen in training:
+            u = x @ w
+            total -= u[chosen] - (u.max() + np.log(np.exp(u - u.max()).sum()))
+        return total
+
+    weights = minimize(minus_loglik, np.zeros(6), method="BFGS", options={"gtol": 1e-8}).x
+    result: dict[int, list[int]] = {}
+    for record_id, families in joined.joined.items():
+        r = by_id[record_id]
+        shares = [max(joined.similarity[(record_id, f)], 1e-9) ** 25 for f in families]
+        scored: dict[int, tuple[float, float]] = {}
+        for f, share in zip(families, shares, strict=True):
+            found = options(int(f), r.organisation, r.time)
+            if not found:
+                continue
+            u = np.asarray([x for _u, _d, x in found]) @ weights
+            p = np.exp(u - u.max()) / np.exp(u - u.max()).sum() * share / sum(shares)
+            for (org, delay, _x), prob in zip(found, p, strict=True):
+                source = min(
+                    (s for s in records if s.family == int(f) and s.organisation == org), key=lambda s: (s.time, s.id)
+                )
+                scored.setdefault(source.id, (float(prob), delay))
+        ranked = sorted(scored, key=lambda s: (-scored[s][0], scored[s][1], s))[: services.SOURCES_KEPT]
+        if ranked:
+            result[record_id] = ranked
+    return result
 
 
 def test_stored_suggestions_equal_the_maths_and_skip_drafts(scenario: Scenario) -> None:
@@ -94,13 +164,19 @@ def test_stored_suggestions_equal_the_maths_and_skip_drafts(scenario: Scenario) 
     sources = stored[scenario.record.pk]
     family = {scenario.root.pk, *Adoption.objects.filter(source=scenario.root).values_list("result_id", flat=True)}
     assert set(sources) <= family
-    # Only the original's owner and the adopter in org_a's region may be tied to org_a; of those, the nearer in
-    # time (2016, not the original of 2014) is the likeliest. The latest earlier adopter (2018) is no candidate.
+    # Every recorded adopter learned from the original, so the choice model puts it first; of the others, the one
+    # in org_a's region (2016) comes next, before the adopters with no relation to org_a.
     neighbour = Adoption.objects.get(source=scenario.root, result__owner=scenario.adopters[1]).result_id
-    assert sources == [neighbour]
-    row = SourceSuggestion.objects.get(record=scenario.record)
+    assert sources[:2] == [scenario.root.pk, neighbour]
+    assert len(sources) == services.SOURCES_KEPT
+    first = SourceSuggestion.objects.get(record=scenario.record, source=scenario.root)
+    assert first.reason["first"] is True
+    assert first.reason["same_region"] is False
+    row = SourceSuggestion.objects.get(record=scenario.record, source_id=neighbour)
     assert row.reason["same_region"] is True
+    assert row.reason["first"] is False
     assert row.reason["source_date"] == "2016-03-01"
+    assert 0 < row.score < first.score < 1
     assert scenario.draft.pk not in {s for rows in stored.values() for s in rows}
     assert not SourceSuggestion.objects.filter(record__status=Status.DRAFT).exists()
 
@@ -170,6 +246,7 @@ def test_only_the_records_editors_see_the_suggestions(
             assert api.status_code == 200, name
             assert next(item["source"]["id"] for item in api.json()["items"]) == suggestion.source_id
             assert api.json()["items"][0]["text"]
+            assert api.json()["items"][0]["score"] == pytest.approx(suggestion.score)
         else:
             assert api.status_code in (401, 403, 404), name
             assert source_title not in api.content.decode()
@@ -273,3 +350,36 @@ def test_bad_ids(editor_a: Any, scenario: Scenario) -> None:
     assert client.post(f"{API}/source-suggestions/999999/dismiss").status_code == 404
     assert client.get(f"{API}/innovations/999999/source-suggestions").status_code == 404
     assert client.post(reverse("diffusion:source_suggestion_confirm", kwargs={"pk": 999999})).status_code == 404
+
+
+def test_the_reason_says_the_original_and_the_estimated_chance(scenario: Scenario, editor_a: Any) -> None:
+    suggestion = SourceSuggestion.objects.get(record=scenario.record, source=scenario.root)
+    client = _client(editor_a)
+    items = client.get(f"{API}/innovations/{scenario.record.pk}/source-suggestions", HTTP_ACCEPT_LANGUAGE="en").json()
+    text = next(item["text"] for item in items["items"] if item["id"] == suggestion.pk)
+    assert "It was the first in the registry to take it into use." in text
+    assert text[-1].startswith("Weighing these as the sources recorded in the registry do, the estimated chance")
+    assert text[-1].endswith(f"{round(100 * suggestion.score)}%.")
+
+
+def test_with_no_recorded_choice_to_learn_from_the_original_comes_first(org_a: Organisation) -> None:
+    """One recorded adoption with a single earlier adopter says nothing about how adopters choose: no weights are
+    fitted and the family's original is suggested first, as the baseline would."""
+    root = InnovationFactory.create(
+        owner=OrganisationFactory.create(), introduced_on=datetime.date(2014, 2, 1), **titled("")
+    )
+    later = OrganisationFactory.create(region=org_a.region)
+    AdoptionFactory.create(source=root, adopter=later, adopted_on=datetime.date(2018, 3, 1))
+    record = InnovationFactory.create(
+        owner=org_a, novelty=Novelty.COPIED, introduced_on=datetime.date(2020, 1, 15), **titled("– Kunta A")
+    )
+    adoptions = selectors.registry_adoptions()
+    records = selectors.inference_records(adoptions)
+    describe = services.source_describe(services.Relations.read(), [], 1.0)
+    recorded = {a.innovation: a.source_organisation for a in adoptions if a.source_organisation is not None}
+    assert services.fit_source_choice(records, recorded, describe) is None
+    rows = services.source_suggestions_data(adoptions)[record.pk]
+    assert rows[0]["source"] == root.pk
+    assert rows[0]["reason"]["first"] is True
+    assert rows[0]["score"] > rows[1]["score"]
+    assert rows[1]["reason"]["same_region"] is True

@@ -173,7 +173,7 @@ def test_suggested_sources_are_accessible(
     from tests.factories import InnovationFactory
 
     texts = {key: f"{value} – Turku" if key.startswith("title") else value for key, value in INNOVATION_TEXTS.items()}
-    record = InnovationFactory(
+    record = InnovationFactory.create(
         owner=scenario.adopter_org,
         actor=scenario.adopter_editor,
         novelty=Novelty.ADAPTED,
