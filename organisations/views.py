@@ -192,8 +192,7 @@ def _profile_lists(request: HttpRequest, organisation: Organisation, limit: int 
                 "profile": SimpleNamespace(**{name: rows for name, (rows, _more) in lists.items()}),
                 "more": {name: more for name, (_rows, more) in lists.items()},
                 "profile_rows": PROFILE_ROWS,
-            },
-            request,
+            },  # no request: the lists need no context processor (user, messages…), and must not vary by them
         )
         if key:
             cache.set(key, html, PROFILE_LISTS_TIMEOUT_S)
