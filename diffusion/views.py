@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from barometer import charts as barometer_charts
 from core.models import Theme
 from diffusion import charts, event_history_page, live, live_page, overview, pages, selectors, services
-from diffusion.models import EventHistoryFigures, FamilyFigures, SourceSuggestion
+from diffusion.models import EventHistoryFigures, FamilyFigures, RegistryFigures, SourceSuggestion
 from innovations.models import Innovation
 from innovations.selectors import LineageNode, innovation_visible
 from innovations.views import lineage_drawing
@@ -315,6 +315,32 @@ def _overview_downloads(name: str) -> dict[str, str]:
     return {fmt: reverse("diffusion:overview_figure", kwargs={"figure": name, "fmt": fmt}) for fmt in FORMATS}
 
 
+def _overview_blocks(stored: RegistryFigures) -> dict[str, dict[str, Any]]:
+    """The overview's charts (inline SVG) and tables, drawn once per computation of the registry-wide figures and
+    language (as a family page's): drawing them takes most of a page's time at the bench registry's size."""
+    key = f"diffusion:overview:{stored.registry_version}:{stored.computed_at.timestamp()}:{get_language()}"
+    drawn: dict[str, dict[str, Any]] | None = cache.get(key)
+    if drawn is not None:
+        return drawn
+    names = dict(Region.objects.values_list("code", "name"))
+    drawn = {}
+    for name in overview.FIGURES:
+        found = overview.figure(stored.data, name, names)
+        if found is None:
+            continue
+        drawn[name.replace("-", "_")] = {
+            "id": f"figure-{name}",
+            "heading": found.title,
+            "svg": mark_safe(  # noqa: S308  # vl-convert's SVG of our own specification, names escaped
+                barometer_charts.inline_svg(found.chart(), labelled_by=f"figure-{name}-title", prefix=name)
+            ),
+            "table": found.table,
+            "downloads": _overview_downloads(name),
+        }
+    cache.set(key, drawn, FIGURES_CACHE_SECONDS)
+    return drawn
+
+
 @require_GET
 def overview_view(request: HttpRequest) -> HttpResponse:
     """The registry's diffusion at a glance: new, adapted and copied records per year, the time to an innovation's
@@ -323,21 +349,7 @@ def overview_view(request: HttpRequest) -> HttpResponse:
     stored = selectors.registry_figures()
     context: dict[str, Any] = {"stored": stored, "themes": selectors.themes_with_event_history()}
     if stored is not None:
-        names = dict(Region.objects.values_list("code", "name"))
-        shown: dict[str, dict[str, Any]] = {}
-        for name in overview.FIGURES:
-            found = overview.figure(stored.data, name, names)
-            if found is None:
-                continue
-            shown[name.replace("-", "_")] = {
-                "id": f"figure-{name}",
-                "heading": found.title,
-                "svg": mark_safe(  # noqa: S308  # vl-convert's SVG of our own specification, names escaped
-                    barometer_charts.inline_svg(found.chart(), labelled_by=f"figure-{name}-title", prefix=name)
-                ),
-                "table": found.table,
-                "downloads": _overview_downloads(name),
-            }
+        shown = _overview_blocks(stored)
         context.update(
             shown=shown,
             time_to_adoption_text=overview.time_to_adoption_text(stored.data),

@@ -247,3 +247,31 @@ def test_the_pages_flow_table_lists_the_largest_and_sums_the_rest() -> None:
     assert short.foot == [["The other 5 pairs of regions", "", "15"]]  # 1 + 2 + 3 + 4 + 5
     assert len(full.rows) == 25
     assert not full.foot
+
+
+def test_the_overview_is_drawn_once_per_computation(client: Client, world: dict[str, Any], monkeypatch: Any) -> None:
+    """The charts are drawn once per computation of the registry-wide figures and language: a second visit draws
+    nothing, a recompute shows the new figures at once, and another language is drawn in its own words."""
+    from barometer import charts as barometer_charts
+
+    drawn: list[str] = []
+    real = barometer_charts.inline_svg
+
+    def counted(*args: Any, **kwargs: Any) -> str:
+        drawn.append(kwargs["prefix"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(barometer_charts, "inline_svg", counted)
+    first = client.get(_address("diffusion:overview", "en")).content.decode()
+    assert len(drawn) == 5
+    assert 'id="figure-trends-title"' in client.get(_address("diffusion:overview", "en")).content.decode()
+    assert len(drawn) == 5  # nothing drawn again
+    client.get(_address("diffusion:overview", "sv"))
+    assert len(drawn) == 10
+    a, *_ = world["orgs"]
+    adopt(world["roots"][3], a, datetime.date(2022, 5, 1))  # one more adoption in 2022, then the recompute
+    services.recompute_registry()
+    again = client.get(_address("diffusion:overview", "en")).content.decode()
+    assert len(drawn) == 15
+    assert '<th scope="row">2022</th>' not in first  # the trends table's new year
+    assert '<th scope="row">2022</th>' in again
