@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -32,6 +33,7 @@ from diffusion.models import (
     SourceSuggestion,
     SuggestionState,
 )
+from innovations import catalogue
 from innovations.models import Adoption, CatalogueEntry, Innovation
 from innovations.vocabulary import Novelty, Status
 from organisations.models import Network, Organisation, OrganisationKind
@@ -200,6 +202,27 @@ def family(innovation_id: int) -> Family | None:
         members.append(FamilyMember(innovation, parent_id, mode or "", date or introduction_date(innovation), depth))
     members.sort(key=lambda m: (m.depth != 0, m.date, m.innovation.pk))
     return Family(root_id=members[0].innovation.pk, members=members)
+
+
+# A large family's read (the recursive query and its records with their owners) is a third of its page's time at the
+# bench registry's size; one of at least this many records is kept until the catalogue changes. Small ones are read
+# each time: cheap, and keeping them all would fill the cache.
+KEPT_FAMILY_MEMBERS = 50
+KEPT_FAMILY_SECONDS = 60 * 60
+
+
+def kept_family(innovation_id: int) -> Family | None:
+    """`family`, a large one kept in the catalogue cache under the catalogue's version token, which every write to a
+    record or an adoption and every change of an organisation's name, kind or region renews: a record unpublished,
+    deleted or renamed is never shown from the cache."""
+    key = f"diffusion:family:{innovation_id}:{catalogue.version()}"
+    kept: Family | None = caches["catalogue"].get(key)
+    if kept is not None:
+        return kept
+    found = family(innovation_id)
+    if found is not None and len(found.members) >= KEPT_FAMILY_MEMBERS:
+        caches["catalogue"].set(key, found, KEPT_FAMILY_SECONDS)
+    return found
 
 
 def public_root(innovation_id: int) -> int | None:

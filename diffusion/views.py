@@ -152,7 +152,7 @@ def _family_event_history(pk: int, family: selectors.Family) -> dict[str, Any]:
 @require_GET
 def family_view(request: HttpRequest, pk: int) -> HttpResponse:
     innovation = _visible_or_404(request, pk)
-    family = selectors.family(pk)
+    family = selectors.kept_family(pk)
     context: dict[str, Any] = {"innovation": innovation, "family": family}
     if family is None:  # a draft: not part of any published family
         return render(request, "diffusion/family.html", context)

@@ -5,12 +5,16 @@ import datetime
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from diffusion import selectors
+from innovations import services as innovation_services
 from innovations.models import Adoption, Innovation
 from innovations.vocabulary import Novelty, Status
+from organisations import services as organisation_services
 from organisations.models import Organisation
-from tests.factories import AdoptionFactory, InnovationFactory, OrganisationFactory
+from tests.factories import AdoptionFactory, InnovationFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +169,39 @@ def test_registry_adoptions_put_every_published_record_in_its_family(tree: dict[
         family = selectors.family(pk)
         assert family is not None
         assert family.root_id == row.family
+
+
+def members(found: selectors.Family | None) -> set[int]:
+    assert found is not None
+    return {m.innovation.pk for m in found.members}
+
+
+def test_a_kept_family_is_read_again_after_any_write(tree: dict[str, Innovation], monkeypatch: Any) -> None:
+    """A large family is kept under the catalogue's version: read once (then one query for the version), and read
+    again after a member is unpublished or its organisation renamed through the services — never shown stale."""
+    monkeypatch.setattr(selectors, "KEPT_FAMILY_MEMBERS", 3)
+    admin = UserFactory.create(platform_admin=True)
+    assert members(selectors.kept_family(tree["a1"].pk)) == naive_family(tree["a1"])
+    with CaptureQueriesContext(connection) as kept:
+        found = selectors.kept_family(tree["a1"].pk)
+    assert members(found) == naive_family(tree["a1"])
+    assert len(kept) == 1  # the version token
+    b1 = tree["b1"]
+    innovation_services.innovation_set_status(
+        actor=admin, innovation=b1, status=Status.DRAFT, expected_version=b1.version
+    )
+    assert tree["b1"].pk not in members(selectors.kept_family(tree["a1"].pk))
+    assert members(selectors.kept_family(tree["a1"].pk)) == naive_family(tree["a1"])
+    owner = tree["a2"].owner
+    organisation_services.organisation_update(
+        actor=admin, organisation=owner, expected_version=owner.version, data={"name_fi": "Uusi nimi"}
+    )
+    names = {m.innovation.owner.name_fi for m in selectors.kept_family(tree["a1"].pk).members}  # type: ignore[union-attr]
+    assert "Uusi nimi" in names
+
+
+def test_a_small_family_is_not_kept(tree: dict[str, Innovation]) -> None:
+    selectors.kept_family(tree["a1"].pk)
+    with CaptureQueriesContext(connection) as read:
+        selectors.kept_family(tree["a1"].pk)
+    assert len(read) == 3  # the version, the recursive query, the records
