@@ -312,20 +312,11 @@ def _organisation(slug: str) -> Organisation | None:
 def _idea_page(request: HttpRequest, ideas: Any, page: PageQuery) -> dict[str, Any]:
     user = actor(request)
     items = selectors.with_state_names(ideas=ideas[page.offset : page.offset + page.limit], user=user)
-    for item in items:
-        _mask(user, item)
-    return {"count": ideas.count(), "items": items}
+    return {"count": ideas.count(), "items": selectors.masked_for(ideas=items, user=user)}
 
 
-def _mask(user: Any, idea: Idea) -> None:
-    """A hidden idea shows others that it was hidden and why, not what it said (handlers and the sender see it)."""
-    if idea.hidden and not user.has_perm("ideas.handle_idea", idea) and idea.sender_id != getattr(user, "pk", None):
-        idea.title = ""
-        idea.text = ""
-
-
-def _link(request: HttpRequest, record: Any, perm: str) -> dict[str, Any] | None:
-    if record is None or not actor(request).has_perm(perm, record):
+def _link(request: HttpRequest, record: Any) -> dict[str, Any] | None:
+    if record is None:
         return None
     return {"id": record.pk, "title": record.title, "url": request.build_absolute_uri(record.get_absolute_url())}
 
@@ -335,11 +326,9 @@ _COLUMNS = {field.name for field in Idea._meta.get_fields()}
 
 def _detail(request: HttpRequest, idea: Idea) -> dict[str, Any]:
     user = actor(request)
-    handler = bool(user.has_perm("ideas.handle_idea", idea))
-    comments, support_count = selectors.idea_detail(idea=idea, include_hidden=handler)
-    _mask(user, idea)
+    shown = selectors.idea_for_person(idea=idea, user=user)
     sender = None
-    if user.has_perm("ideas.view_sender", idea):
+    if shown.shows_sender:
         person = idea.sender
         sender = {
             "name": person.get_full_name() if person else "",
@@ -349,32 +338,35 @@ def _detail(request: HttpRequest, idea: Idea) -> dict[str, Any]:
         **{
             field: getattr(idea, field) for field in (*IdeaListItem.model_fields, "text", "source") if field in _COLUMNS
         },
-        "state_name": selectors.idea_state_name(idea=idea, user=user),
-        "support_count": support_count,
+        "title": shown.title,
+        "text": shown.text,
+        "state_name": shown.state_name,
+        "support_count": shown.support_count,
         "merged_into": idea.merged_into_id,
         "url": _page_link(request, "ideas:idea", idea.pk),
         "partners": list(idea.partners.all()),
-        "comments": comments,
-        "experiment": _link(request, idea.experiment, "experiments.view_experiment"),
-        "innovation": _link(request, idea.innovation, "innovations.view_innovation"),
+        "comments": shown.comments,
+        "experiment": _link(request, shown.experiment),
+        "innovation": _link(request, shown.innovation),
         "sender": sender,
-        # A hidden idea's files, like its text, are for its handlers only (as ideas.views.files serves them).
         **{
             f"{field}_url": _page_link(request, f"ideas:idea_{field}", idea.pk)
-            if getattr(idea, field) and (handler or not idea.hidden)
+            if getattr(idea, field) and shown.shows_files
             else None
             for field in ("image", "attachment")
         },
         "you": {
-            "supported": selectors.has_supported(user=user, idea=idea),
-            "may_comment": bool(user.has_perm("ideas.comment_idea", idea)),
-            "may_support": bool(user.has_perm("ideas.support_idea", idea)),
-            "may_edit": bool(user.has_perm("ideas.change_idea", idea)),
-            "may_delete": bool(user.has_perm("ideas.delete_idea", idea)),
-            "may_handle": handler,
+            "supported": shown.supported,
+            "may_comment": shown.may_comment,
+            "may_support": shown.may_support,
+            "may_edit": shown.may_edit,
+            "may_delete": shown.may_delete,
+            "may_handle": shown.is_handler,
             "state_choices": [
                 {"value": value, "name": name}
-                for value, name in (selectors.state_choices(organisation_id=idea.organisation_id) if handler else [])
+                for value, name in (
+                    selectors.state_choices(organisation_id=idea.organisation_id) if shown.is_handler else []
+                )
             ],
         },
     }

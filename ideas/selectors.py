@@ -1,6 +1,7 @@
 """Reads of challenges and ideas with their visibility rules (see ideas.rules for the same rules per object)."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
@@ -243,3 +244,85 @@ def ideas_behind(*, user: Any, experiment: Any = None, innovation: Any = None) -
         for idea in qs
         if user.has_perm("ideas.view_idea", idea) and (not idea.hidden or user.has_perm("ideas.handle_idea", idea))
     ]
+
+
+# --- what one idea shows to one person (its page and the API) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IdeaForPerson:
+    """An idea as one person sees it: what they may do with it, what of it they are shown, its comments and
+    supports. The idea's page and the API read the same answer, so that the two cannot drift apart."""
+
+    idea: Idea
+    is_handler: bool
+    is_sender: bool
+    shows_sender: bool  # personal data: the sender's name and address
+    supported: bool
+    may_take_part: bool
+    may_comment: bool
+    may_support: bool
+    may_edit: bool
+    may_delete: bool
+    state_name: str
+    comments: list[Comment]  # hidden ones only for handlers
+    support_count: int
+    experiment: Any  # the experiment made from the idea, if the person may see it
+    innovation: Any  # likewise the innovation record
+
+    @property
+    def shows_files(self) -> bool:
+        """A hidden idea's image and attachment, like the text on its page, are for its handlers only."""
+        return not self.idea.hidden or self.is_handler
+
+    @property
+    def title(self) -> str:
+        """The title as the API gives it: empty for a hidden idea, except to its handlers and its sender."""
+        return self.idea.title if shows_hidden_text(self.idea, self.is_handler, self.is_sender) else ""
+
+    @property
+    def text(self) -> str:
+        return self.idea.text if shows_hidden_text(self.idea, self.is_handler, self.is_sender) else ""
+
+
+def shows_hidden_text(idea: Idea, is_handler: bool, is_sender: bool) -> bool:
+    """A hidden idea shows others that it was hidden and why, not what it said (handlers and the sender see it)."""
+    return not idea.hidden or is_handler or is_sender
+
+
+def idea_for_person(*, idea: Idea, user: Any) -> IdeaForPerson:
+    """What this idea (and its comments) shows to this person; the person must be allowed to see the idea."""
+    is_handler = bool(user.has_perm("ideas.handle_idea", idea))
+    comments, support_count = idea_detail(idea=idea, include_hidden=is_handler)
+    experiment = idea.experiment if idea.experiment_id else None
+    innovation = idea.innovation if idea.innovation_id else None
+    return IdeaForPerson(
+        idea=idea,
+        is_handler=is_handler,
+        is_sender=idea.sender_id is not None and idea.sender_id == getattr(user, "pk", None),
+        shows_sender=bool(user.has_perm("ideas.view_sender", idea)),
+        supported=has_supported(user=user, idea=idea),
+        may_take_part=bool(user.has_perm("ideas.take_part", idea)),
+        may_comment=bool(user.has_perm("ideas.comment_idea", idea)),
+        may_support=bool(user.has_perm("ideas.support_idea", idea)),
+        may_edit=bool(user.has_perm("ideas.change_idea", idea)),
+        may_delete=bool(user.has_perm("ideas.delete_idea", idea)),
+        state_name=idea_state_name(idea=idea, user=user),
+        comments=comments,
+        support_count=support_count,
+        experiment=experiment if experiment and user.has_perm("experiments.view_experiment", experiment) else None,
+        innovation=innovation if innovation and user.has_perm("innovations.view_innovation", innovation) else None,
+    )
+
+
+def masked_for(*, ideas: list[Idea], user: Any) -> list[Idea]:
+    """A list's ideas with a hidden idea's title and text blanked for those who are neither its handler nor its
+    sender (handlers' lists include hidden ideas; a sender's include their own)."""
+    for idea in ideas:
+        if not idea.hidden:
+            continue
+        is_sender = idea.sender_id is not None and idea.sender_id == getattr(user, "pk", None)
+        if not shows_hidden_text(idea, bool(user.has_perm("ideas.handle_idea", idea)), is_sender):
+            idea.title = ""
+            idea.text = ""
+    return ideas

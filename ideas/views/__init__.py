@@ -317,34 +317,31 @@ def _idea_page(
     extra_forms: dict[str, Any] | None = None,
 ) -> HttpResponse:
     user = request.user
-    is_handler = user.has_perm("ideas.handle_idea", idea)
-    comments, supports = selectors.idea_detail(idea=idea, include_hidden=is_handler)
+    shown = selectors.idea_for_person(idea=idea, user=user)
+    is_handler = shown.is_handler
     extra_forms = extra_forms or {}
+    challenge = idea.challenge if idea.challenge_id else None
     context: dict[str, Any] = {
         "idea": idea,
-        "state_name": selectors.idea_state_name(idea=idea, user=user),
-        "comments": comments,
-        "supports": supports,
-        "has_supported": selectors.has_supported(user=user, idea=idea),
-        "can_take_part": user.has_perm("ideas.take_part", idea),
+        "state_name": shown.state_name,
+        "comments": shown.comments,
+        "supports": shown.support_count,
+        "has_supported": shown.supported,
+        "can_take_part": shown.may_take_part,
         # Comments and supports may have different rules; a refusal says why in words (ideas.rules).
-        "can_comment": user.has_perm("ideas.comment_idea", idea),
-        "can_support": user.has_perm("ideas.support_idea", idea),
-        "comment_refusal": participation_refusal(user, idea.challenge if idea.challenge_id else None, "comment"),
-        "support_refusal": participation_refusal(user, idea.challenge if idea.challenge_id else None, "support"),
-        "show_sender": user.has_perm("ideas.view_sender", idea),
+        "can_comment": shown.may_comment,
+        "can_support": shown.may_support,
+        "comment_refusal": participation_refusal(user, challenge, "comment"),
+        "support_refusal": participation_refusal(user, challenge, "support"),
+        "show_sender": shown.shows_sender,
         "is_handler": is_handler,
-        "can_edit": user.has_perm("ideas.change_idea", idea),
-        "can_delete": user.has_perm("ideas.delete_idea", idea),
+        "can_edit": shown.may_edit,
+        "can_delete": shown.may_delete,
         "comment_form": comment_form or CommentForm(),
         "partners": list(idea.partners.order_by("name")),
         # Where the idea went, shown to those who may see the experiment or innovation record.
-        "experiment": idea.experiment
-        if idea.experiment_id and user.has_perm("experiments.view_experiment", idea.experiment)
-        else None,
-        "innovation": idea.innovation
-        if idea.innovation_id and user.has_perm("innovations.view_innovation", idea.innovation)
-        else None,
+        "experiment": shown.experiment,
+        "innovation": shown.innovation,
         "section": "ideas",
     }
     if is_handler:
