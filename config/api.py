@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
@@ -26,6 +26,7 @@ from ninja.operation import Operation
 from ninja.throttling import BaseThrottle
 
 from core import limits
+from core.api_types import ErrorOut
 from core.errors import ConflictError
 from innovations.api import adoptions_router, open_data_router, themes_router, vocabulary_router
 from innovations.api import router as innovations_router
@@ -42,16 +43,6 @@ ERROR_CODES = (
     "rate_limited",
 )
 NON_FIELD = "__all__"  # Django's NON_FIELD_ERRORS: a problem with the request as a whole
-
-
-class ErrorDetail(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[str]]
-
-
-class ErrorOut(Schema):
-    error: ErrorDetail
 
 
 class RateLimit(BaseThrottle):

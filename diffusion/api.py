@@ -15,6 +15,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY, actor
+from core.api_types import ObjectId, OutText
 from core.models import Theme
 from diffusion import event_history_page, live, overview, pages, selectors, services
 from diffusion.models import (
@@ -28,7 +29,7 @@ from diffusion.models import (
 from innovations.api import InnovationRef, SourceProposalOut
 from innovations.models import Innovation
 from innovations.selectors import innovation_visible
-from organisations.api import ObjectId, OrganisationRef, OutText, RegionRef
+from organisations.api import OrganisationRef, RegionRef
 from organisations.models import Organisation, OrganisationKind
 
 router = Router(tags=["diffusion"])

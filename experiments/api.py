@@ -13,27 +13,15 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY, actor
+from core.api_types import MAX_ID, Body, ObjectId, OptionalSlug, OutText, Pagination, Text, Text200, Text500, page_url
 from experiments import selectors, services
 from experiments.models import Decision, Experiment
-from innovations.api import InnovationOut, OptionalSlug, Version, VersionIn
+from innovations.api import InnovationOut, Version, VersionIn
 from innovations.api import _detail as innovation_detail
 from innovations.selectors import innovation_visible
 from innovations.vocabulary import PartnerRole
 from innovations.vocabulary import Status as ExperimentStatus
-from organisations.api import (
-    MAX_ID,
-    Body,
-    ObjectId,
-    OrganisationRef,
-    OrganisationRefIn,
-    OutText,
-    Pagination,
-    Text,
-    Text200,
-    Text500,
-    organisation_from_ref,
-    page_url,
-)
+from organisations.api import OrganisationRef, OrganisationRefIn, organisation_from_ref
 from organisations.models import Organisation
 
 Budget = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, description="Euros.")]

@@ -19,23 +19,12 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import Throttled
 
 from accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY, actor
+from core.api_types import MAX_ID, Body, ObjectId, OptionalSlug, OutText, PageQuery, Text, Text200
 from ideas import selectors, services
 from ideas.models import Audience, Challenge, Comment, Idea, IdeaState, Participation
 from ideas.rules import HIDDEN_NO_COMMENTS, participation_refusal
 from ideas.views.limits import COMMENT_RATE, SEND_RATE, SUPPORT_RATE, over_limit
-from innovations.api import OptionalSlug
-from organisations.api import (
-    MAX_ID,
-    MAX_OFFSET,
-    Body,
-    ObjectId,
-    OrganisationRef,
-    OrganisationRefIn,
-    OutText,
-    Text,
-    Text200,
-    organisation_from_ref,
-)
+from organisations.api import NetworkRef, OrganisationRef, OrganisationRefIn, organisation_from_ref
 from organisations.models import Organisation
 
 # Sends, comments and supports count together with the pages' (the same groups, ideas/views/limits.py), so two
@@ -57,10 +46,9 @@ class ChallengeRef(Schema):
     title: OutText
 
 
-class NetworkLink(Schema):
-    id: int
-    slug: str
-    name: OutText
+# An organisations' network reference under the name the published schema gives it here.
+class NetworkLink(NetworkRef):
+    pass
 
 
 class ChallengeListItem(Schema):
@@ -260,11 +248,6 @@ class StateIn(Body):
     reason: Text | None = Field(
         None, description="Shown to everyone; required for `not_taken_forward`.", examples=["Päällekkäinen idea."]
     )
-
-
-class PageQuery(Schema):
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class ChallengeQuery(PageQuery):

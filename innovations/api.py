@@ -15,11 +15,29 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import StringConstraints, create_model
+from pydantic import create_model
 
 from accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY, actor
 from audit.models import ChangeRecord
 from audit.selectors import change_list
+from core.api_types import (
+    MAX_INT,
+    Body,
+    ObjectId,
+    OptionalSlug,
+    OutText,
+    Pagination,
+    Slug,
+    Text,
+    Text200,
+    Text254,
+    Text300,
+    Text500,
+    Text1000,
+    Text2000,
+    Text4000,
+    page_url,
+)
 from core.models import Theme
 from innovations import exports, open_data_schema, selectors, services
 from innovations.models import Adoption, Innovation, LineageProposal, Partnership
@@ -41,32 +59,16 @@ from innovations.vocabulary import (
     Status as InnovationStatus,
 )
 from organisations.api import (
-    MAX_INT,
-    Body,
     Code2,
-    ObjectId,
     OrganisationRef,
     OrganisationRefIn,
-    OutText,
-    Pagination,
     RegionRef,
-    Slug,
-    Text,
-    Text200,
-    Text300,
-    Text500,
     ThemeOut,
     organisation_from_ref,
-    page_url,
     themes_from_slugs,
 )
 from organisations.models import OrganisationKind
 
-Text254 = Annotated[Text, StringConstraints(max_length=254)]
-Text1000 = Annotated[Text, StringConstraints(max_length=1000)]
-Text2000 = Annotated[Text, StringConstraints(max_length=2000)]
-Text4000 = Annotated[Text, StringConstraints(max_length=4000)]
-OptionalSlug = Annotated[str, StringConstraints(max_length=120, pattern=r"^[-a-zA-Z0-9_]*$")]
 Version = Annotated[int, Field(ge=1, le=MAX_INT, description="The version you read: a newer one answers 409.")]
 
 # --- output schemas ---------------------------------------------------------------------------------------------

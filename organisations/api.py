@@ -1,78 +1,41 @@
-"""REST API v1 for organisations, networks and regions; also the input types and pagination that the other
-routers share. Endpoints parse, call a selector or a service, and return: the rules live in those."""
+"""REST API v1 for organisations, networks and regions; also the organisation references the other routers share
+(their generic types are core.api_types'). Endpoints parse, call a selector or a service, and return: the rules
+live in those."""
 
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
-from ninja import Field, P, PathEx, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints
-from pydantic_core import PydanticCustomError
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import StringConstraints
 
 from accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY, actor
+from core.api_types import (
+    MAX_ID,
+    MAX_INT,
+    NO_NUL,
+    Body,
+    OutText,
+    Pagination,
+    Slug,
+    SlugPath,
+    Text,
+    Text200,
+    page_url,
+)
 from core.models import Theme
 from organisations import selectors, services
 from organisations.models import Network, NetworkMembership, Organisation, OrganisationKind, Region, WellbeingCounty
 
 # --- shared input types -----------------------------------------------------------------------------------------
 
-# The database's column limits: anything larger is refused as a 422 before it reaches a query.
-MAX_ID = 2**63 - 1
-MAX_INT = 2**31 - 1
-MAX_OFFSET = 10**9
-SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
-
-
-def _no_null_characters(value: str) -> str:
-    # PostgreSQL cannot store NUL in text; refuse it here rather than fail in the database with a 500.
-    if "\x00" in value:
-        raise PydanticCustomError("null_character", "Null characters are not allowed.")
-    return value
-
-
-_NO_NUL = AfterValidator(_no_null_characters)
-# Input strings: no NUL characters and, where the column has one, its length limit.
-Text = Annotated[str, _NO_NUL]
-Text100 = Annotated[str, StringConstraints(max_length=100), _NO_NUL]
-Text200 = Annotated[str, StringConstraints(max_length=200), _NO_NUL]
-Text300 = Annotated[str, StringConstraints(max_length=300), _NO_NUL]
-Text500 = Annotated[str, StringConstraints(max_length=500), _NO_NUL]
-Slug = Annotated[str, StringConstraints(max_length=120, pattern=SLUG_PATTERN)]
 # An organisation named by its id (a number) or its address name (slug).
 OrganisationRefIn = Annotated[int, Field(ge=1, le=MAX_ID)] | Slug
-ObjectId = PathEx[int, P(ge=1, le=MAX_ID)]
-SlugPath = PathEx[str, P(pattern=SLUG_PATTERN, max_length=120)]
-# Translation columns may be NULL; the API always answers with a string.
-OutText = Annotated[str, BeforeValidator(lambda value: value or "")]
-
-
-class Body(Schema):
-    """A request body. Unknown fields are refused (a misspelt field would otherwise be dropped in silence), and so
-    is anything that is not a JSON object: ninja's Schema would otherwise read attributes off any value."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class Pagination(LimitOffsetPagination):
-    """`limit` (1–100, default 20) and `offset`; the answer is {"count": n, "items": […]}."""
-
-    class Input(Schema):
-        limit: int = Field(20, ge=1, le=100)
-        offset: int = Field(0, ge=0, le=MAX_OFFSET)
-
-
-def page_url(request: HttpRequest, obj: Model) -> str | None:
-    """The absolute address of the object's web page; None while the page does not exist."""
-    try:
-        return request.build_absolute_uri(obj.get_absolute_url())  # type: ignore[attr-defined]
-    except NoReverseMatch:
-        return None
 
 
 def organisation_from_ref(value: int | str, *, field: str) -> Organisation:
@@ -200,10 +163,10 @@ class NetworkOut(NetworkListItem):
 
 # --- input schemas ----------------------------------------------------------------------------------------------
 
-Code2 = Annotated[str, StringConstraints(max_length=2), _NO_NUL]
-Code3 = Annotated[str, StringConstraints(max_length=3), _NO_NUL]
-Code4 = Annotated[str, StringConstraints(max_length=4), _NO_NUL]
-Code9 = Annotated[str, StringConstraints(max_length=9), _NO_NUL]
+Code2 = Annotated[str, StringConstraints(max_length=2), NO_NUL]
+Code3 = Annotated[str, StringConstraints(max_length=3), NO_NUL]
+Code4 = Annotated[str, StringConstraints(max_length=4), NO_NUL]
+Code9 = Annotated[str, StringConstraints(max_length=9), NO_NUL]
 
 
 class OrganisationFilters(Schema):
