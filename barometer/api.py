@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -23,7 +23,6 @@ from ninja import Field, P, PathEx, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import StringConstraints
 
-from accounts import roles
 from accounts.api_auth import AUTH_OPTIONAL, OPTIONAL_SECURITY, actor
 from barometer import analysis, questionnaire_file, selectors
 from barometer.models import (
@@ -38,6 +37,7 @@ from barometer.models import (
     Round,
     Section,
 )
+from barometer.selectors_results import round_data
 from barometer.services.questionnaires import questionnaire_export
 from barometer.vocabulary import (
     Background,
@@ -48,7 +48,8 @@ from barometer.vocabulary import (
     Unit,
     VersionStatus,
 )
-from organisations.api import MAX_INT, SLUG_PATTERN, OrganisationRef, OutText, Pagination
+from core.api_types import MAX_INT, SLUG_PATTERN, OutText, Pagination
+from organisations.api import OrganisationRef
 
 # Examples name the synthetic demo data (`make demo`), so that the documentation's examples answer.
 DEMO_ROUND = "innovaatiobarometri-2022-kuntasektori-synteettinen"
@@ -57,28 +58,6 @@ RoundSlug = PathEx[str, P(pattern=SLUG_PATTERN, max_length=64, example=DEMO_ROUN
 QuestionnaireCode = PathEx[str, P(pattern=SLUG_PATTERN, max_length=64, example="municipal-barometer")]
 QuestionCode = PathEx[str, P(pattern=r"^[A-Za-z0-9_]+$", max_length=32, example="q_established")]
 VersionNumber = PathEx[int, P(ge=1, le=MAX_INT, example=1)]
-
-# --- who sees what ----------------------------------------------------------------------------------------------
-
-
-def _visible(queryset: QuerySet[Any], user: Any, public: Q, organiser: str) -> QuerySet[Any]:
-    """The public rows, and all rows of the organisations the person edits for; everything for a superuser."""
-    if getattr(user, "is_superuser", False):
-        return queryset
-    own = roles.editable_organisation_ids(user)
-    return queryset.filter(public | Q(**{f"{organiser}__in": own}) if own else public)
-
-
-def questionnaire_versions_visible(user: Any) -> QuerySet[QuestionnaireVersion]:
-    """Versions in use (frozen) for everyone; drafts for the questionnaire's team."""
-    public = Q(status=VersionStatus.FROZEN)
-    return _visible(QuestionnaireVersion.objects.all(), user, public, "questionnaire__organiser_id")
-
-
-def rounds_visible(user: Any) -> QuerySet[Round]:
-    """Rounds with published results for everyone; the others for the organiser's team (as `view_results`)."""
-    return _visible(Round.objects.all(), user, Q(status=RoundStatus.PUBLISHED), "organiser_id")
-
 
 # --- output schemas ---------------------------------------------------------------------------------------------
 
@@ -304,7 +283,7 @@ router = Router(tags=["barometer"])
 
 
 def _questionnaires(user: Any) -> QuerySet[Questionnaire]:
-    versions = questionnaire_versions_visible(user).order_by("-number")
+    versions = selectors.questionnaire_versions_visible(user).order_by("-number")
     return (
         Questionnaire.objects.filter(versions__in=versions)
         .distinct()
@@ -339,7 +318,7 @@ def questionnaire_read(request: HttpRequest, code: QuestionnaireCode) -> Any:
 
 
 def _version(request: HttpRequest, code: str, number: int) -> QuestionnaireVersion:
-    versions = questionnaire_versions_visible(actor(request)).select_related("questionnaire")
+    versions = selectors.questionnaire_versions_visible(actor(request)).select_related("questionnaire")
     return get_object_or_404(versions, questionnaire__code=code, number=number)
 
 
@@ -391,7 +370,7 @@ def _count(queryset: QuerySet[Any], expression: Any) -> Coalesce:
 def _rounds(user: Any) -> QuerySet[Round]:
     submitted = Response.objects.filter(round_id=OuterRef("pk"), status=ResponseStatus.SUBMITTED)
     return (
-        rounds_visible(user)
+        selectors.rounds_visible(user)
         .select_related("organiser", "questionnaire_version__questionnaire", "previous_round")
         .annotate(
             frame_size=_count(FrameUnit.objects.filter(round_id=OuterRef("pk")), Count("pk")),
@@ -630,17 +609,12 @@ class ResultsQuery(Schema):
 
 def _results_round(request: HttpRequest, slug: str) -> Round:
     """The round if this person may see its results (`barometer.view_results`); 404 otherwise."""
-    round_ = get_object_or_404(
-        rounds_visible(actor(request)).select_related("questionnaire_version", "previous_round"), slug=slug
-    )
-    if not actor(request).has_perm("barometer.view_results", round_):
+    user = actor(request)
+    rounds = selectors.rounds_visible(user).select_related("questionnaire_version", "previous_round")
+    round_ = selectors.results_round(user=user, slug=slug, rounds=rounds)
+    if round_ is None:
         raise Round.DoesNotExist
     return round_
-
-
-def _round_data(round_: Round) -> analysis.RoundData:
-    # Read once per round state (cached by the analysis until an answer or response changes).
-    return analysis.cached(round_, "data", lambda: analysis.round_data(round_))  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -674,8 +648,8 @@ def _analysis(request: HttpRequest, slug: str, query: ResultsQuery) -> _Analysis
     """Checks every parameter against the round; all problems at once, each under its parameter's name."""
     user = actor(request)
     round_ = _results_round(request, slug)
-    public = query.public or not user.has_perm("barometer.manage_round", round_)
-    data = _round_data(round_)
+    public = selectors.sees_public_results(user=user, round=round_, preview=query.public)
+    data = round_data(round_)
     errors: dict[str, list[str]] = {}
     filters, problems = _filters(data, query.filter)
     if query.filter and public and not round_.answers_public:
@@ -694,13 +668,13 @@ def _analysis(request: HttpRequest, slug: str, query: ResultsQuery) -> _Analysis
         errors["breakdown"] = [_("There is no variable “%(value)s” in this round.") % {"value": query.breakdown}]
     result = _Analysis(data, analysis.Options(query.weighted, public, tuple(filters)), breakdown)
     if query.compare:
-        other = rounds_visible(user).filter(slug=query.compare).exclude(pk=round_.pk).first()
-        if other is None or not user.has_perm("barometer.view_results", other):
+        other = selectors.rounds_visible(user).filter(slug=query.compare).exclude(pk=round_.pk).first()
+        if other is None or not selectors.may_compare_with(user=user, round=other):
             errors["compare"] = [_("There is no other round “%(value)s” to compare with.") % {"value": query.compare}]
         else:
             # The other round's own disclosure rules: its team's view only for its team.
-            other_public = public or not user.has_perm("barometer.manage_round", other)
-            result.previous = _round_data(other)
+            other_public = selectors.sees_public_results(user=user, round=other, preview=public)
+            result.previous = round_data(other)
             other_filters, other_problems = _filters(result.previous, query.filter)
             if query.weighted and (problem := result.previous.weighting_problem()):
                 other_problems.append(problem)
@@ -801,5 +775,5 @@ def round_question_results(
 def round_variables(request: HttpRequest, slug: RoundSlug) -> Any:
     """The frame's strata (organisation kind, size class, region) and the single-choice questions, with their
     groups: the values of `breakdown` and `filter`."""
-    found = list(analysis.variables(_round_data(_results_round(request, slug))).values())
+    found = list(analysis.variables(round_data(_results_round(request, slug))).values())
     return {"count": len(found), "items": found}

@@ -1,12 +1,15 @@
-"""Reads of questionnaires shared by the answering form, the import, the analysis and the API."""
+"""Reads of questionnaires shared by the answering form, the import, the analysis and the API; and who sees which
+questionnaire version, round and results (the pages and the API ask here)."""
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, QuerySet
 
+from accounts import roles
 from barometer.answers import QuestionSpec
-from barometer.models import Question, QuestionnaireVersion, Section
+from barometer.models import Question, QuestionnaireVersion, Round, Section
+from barometer.vocabulary import RoundStatus, VersionStatus
 
 
 @dataclass(frozen=True)
@@ -52,3 +55,51 @@ def version_spec(version: QuestionnaireVersion) -> VersionSpec:
             conditions[question.code] = section.show_if or {}
             section_of[question.code] = section.code
     return VersionSpec(questions=questions, section_conditions=conditions, section_of=section_of)
+
+
+# --- who sees what ------------------------------------------------------------------------------------------------
+
+
+def _visible(queryset: QuerySet[Any], user: Any, public: Q, organiser: str) -> QuerySet[Any]:
+    """The public rows, and all rows of the organisations the person edits for; everything for a superuser."""
+    if getattr(user, "is_superuser", False):
+        return queryset
+    own = roles.editable_organisation_ids(user)
+    return queryset.filter(public | Q(**{f"{organiser}__in": own}) if own else public)
+
+
+def questionnaire_versions_visible(user: Any) -> QuerySet[QuestionnaireVersion]:
+    """Versions in use (frozen) for everyone; drafts for the questionnaire's team."""
+    public = Q(status=VersionStatus.FROZEN)
+    return _visible(QuestionnaireVersion.objects.all(), user, public, "questionnaire__organiser_id")
+
+
+def rounds_visible(user: Any) -> QuerySet[Round]:
+    """Rounds with published results for everyone; the others for the organiser's team (as `view_results`)."""
+    return _visible(Round.objects.all(), user, Q(status=RoundStatus.PUBLISHED), "organiser_id")
+
+
+def results_round(*, user: Any, slug: str, rounds: QuerySet[Round] | None = None) -> Round | None:
+    """The round if this person may see its results (`barometer.view_results`), else None: the caller answers 404,
+    so that a round's existence is not revealed. `rounds`: rounds_visible(user) with what the caller reads."""
+    found = (rounds if rounds is not None else rounds_visible(user)).filter(slug=slug).first()
+    if found is None or not user.has_perm("barometer.view_results", found):
+        return None
+    return found
+
+
+def is_team(*, user: Any, round: Round) -> bool:
+    """The round's barometer team (the organiser's editors and administrators, platform administrators): it sees
+    the round before it is published, and its figures unsuppressed."""
+    return bool(user.has_perm("barometer.manage_round", round))
+
+
+def sees_public_results(*, user: Any, round: Round, preview: bool = False) -> bool:
+    """Whether this person sees the round's results with disclosure control: everyone but the team, and the team
+    when it previews the public view. A round compared with takes `preview` from the round it is compared to, so
+    that a team never sees another team's round unsuppressed."""
+    return preview or not is_team(user=user, round=round)
+
+
+def may_compare_with(*, user: Any, round: Round) -> bool:
+    return bool(user.has_perm("barometer.view_results", round))

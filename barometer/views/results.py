@@ -10,7 +10,6 @@ The explorer is a GET form: its state is the query string, so every view of it i
 download takes the same query string.
 """
 
-from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django import forms
@@ -25,11 +24,11 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET
 
 from accounts import roles
-from barometer import analysis, charts, reports
-from barometer.analysis import Options, QuestionResult
+from barometer import analysis, charts, reports, selectors
+from barometer.analysis import Options
 from barometer.models import Round
+from barometer.selectors_results import Exploration, ExploreQuery, explore
 from barometer.vocabulary import ResponseStatus, RoundStatus
-from organisations.models import Region
 
 FIGURES = ("chart", "trend", "map")
 FORMATS = ("svg", "png", "csv")
@@ -44,28 +43,23 @@ TEAM_LINKS = (
 
 def visible_rounds(user: Any) -> QuerySet[Round]:
     """Published rounds, and every round of the organisations the person edits for (all for a superuser)."""
-    rounds = Round.objects.select_related("questionnaire_version", "organiser", "previous_round")
-    if getattr(user, "is_superuser", False):
-        return rounds
-    published = Q(status=RoundStatus.PUBLISHED)
-    own = roles.editable_organisation_ids(user)
-    return rounds.filter(published | Q(organiser__in=own)) if own else rounds.filter(published)
+    return selectors.rounds_visible(user).select_related("questionnaire_version", "organiser", "previous_round")
 
 
 def _round_or_404(request: HttpRequest, slug: str) -> Round:
-    round_ = visible_rounds(request.user).filter(slug=slug).first()
-    if round_ is None or not request.user.has_perm("barometer.view_results", round_):
+    round_ = selectors.results_round(user=request.user, slug=slug, rounds=visible_rounds(request.user))
+    if round_ is None:
         raise Http404(_("No results of this survey round are published."))
     return round_
 
 
 def _is_team(request: HttpRequest, round_: Round) -> bool:
-    return bool(request.user.has_perm("barometer.manage_round", round_))
+    return selectors.is_team(user=request.user, round=round_)
 
 
 def _public(request: HttpRequest, round_: Round) -> bool:
     """Disclosure control applies to everyone but the team, and to the team when it previews the public view."""
-    return not _is_team(request, round_) or request.GET.get("view") == "public"
+    return selectors.sees_public_results(user=request.user, round=round_, preview=request.GET.get("view") == "public")
 
 
 def _query(**params: Any) -> str:
@@ -111,9 +105,11 @@ def index_view(request: HttpRequest) -> HttpResponse:
 def _report(request: HttpRequest, round_: Round) -> reports.Report:
     options = Options(weighted=request.GET.get("weighted") == "1", public=_public(request, round_))
     previous = round_.previous_round
-    if previous is not None and not request.user.has_perm("barometer.view_results", previous):
+    if previous is not None and not selectors.may_compare_with(user=request.user, round=previous):
         previous = None
-    public_previous = previous is not None and (options.public or not _is_team(request, previous))
+    public_previous = previous is not None and selectors.sees_public_results(
+        user=request.user, round=previous, preview=options.public
+    )
     return reports.build_report(round_, options, compare_with=previous, public_previous=public_previous)
 
 
@@ -264,36 +260,6 @@ def _round_label(round_: Round) -> str:
     return label
 
 
-@dataclass
-class Figure:
-    """A chart with its notes, data table and downloads, as one figure of the explorer."""
-
-    key: str
-    heading: str
-    notes: list[str]
-    chart: charts.Chart | None
-    table: reports.Table | None
-    csv_results: list[tuple[str, str, str, QuestionResult]]
-    svg: str = ""
-    downloads: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Exploration:
-    round: Round
-    data: analysis.RoundData
-    variables: dict[str, analysis.Variable]
-    question: Any
-    options: Options
-    result: QuestionResult | None = None
-    split: analysis.Breakdown | None = None
-    compare_round: Round | None = None
-    previous: QuestionResult | None = None
-    map_choices: list[tuple[str, str]] = field(default_factory=list)
-    figures: dict[str, Figure] = field(default_factory=dict)
-    notices: list[str] = field(default_factory=list)
-
-
 def _sanitised(request: HttpRequest, rounds: list[Round]) -> tuple[QueryDict, Round | None, list[str]]:
     """The query with a default round (the latest) and the round it names, if visible."""
     query = request.GET.copy()
@@ -309,179 +275,24 @@ def _sanitised(request: HttpRequest, rounds: list[Round]) -> tuple[QueryDict, Ro
 
 
 def _explore(request: HttpRequest, round_: Round, query: QueryDict, rounds: list[Round]) -> Exploration:
-    """Everything the explorer shows for the query: the question's result, breakdown, comparison, trend, map.
-
-    A choice the round does not have (a question of another round, say, after the round was changed) is
-    replaced in `query` by what is shown instead, with a notice, so that the form and the links show the truth.
-    """
-    data: analysis.RoundData = analysis.cached(round_, "data", lambda: analysis.round_data(round_))
-    found = analysis.variables(data)
-    team = _is_team(request, round_)
-    public = not team or query.get("view") == "public"
-    notices = []
-    questions = data.questions
-    code = query.get("question") or ""
-    if code not in questions:
-        if code:
-            notices.append(
-                _("The question “%(code)s” is not in this round: its first question is shown.") % {"code": code}
-            )
-        # The first question with answer options (the prefetched ones: no query per question).
-        code = next((c for c, q in questions.items() if list(q.choices.all())), next(iter(questions), ""))
-        query["question"] = code
-    question = questions.get(code)
-    weighted = query.get("weighted") == "1"
-    if weighted and (problem := data.weighting_problem()):
-        notices.append(problem + " " + _("The figures are unweighted."))
-        weighted = False
-    filters: list[tuple[str, str]] = []
-    if team and not public:
-        for name in analysis.STRATA:
-            value = query.get(name) or ""
-            wanted = "" if value == "-" else value  # "-" stands for "not known"
-            if value and any(code_ == wanted for code_, _label in found[name].groups):
-                filters.append((name, wanted))
-    options = Options(weighted=weighted, public=public, filters=tuple(filters))
-    ex = Exploration(round_, data, found, question, options, notices=notices)
-    if question is None:
-        return ex
-    result = analysis.question_result(data, question, options)
-    ex.result = result
-    synthetic = round_.is_synthetic
-
-    # Breakdown, and the map when it is by region.
-    breakdown_code = query.get("breakdown") or ""
-    if breakdown_code and (breakdown_code not in found or breakdown_code == f"q:{code}"):
-        notices.append(_("This round cannot be broken down that way: all respondents are shown."))
-        breakdown_code = ""
-        query["breakdown"] = ""
-    if breakdown_code and result.blocks:
-        ex.split = analysis.breakdown(data, question, found[breakdown_code], options)
-        if ex.split.withheld or not ex.split.groups:
-            notices.append(
-                _("This breakdown is not shown: it would tell what groups of fewer than 5 respondents answered.")
-            )
-            ex.split = None
-    # Comparison with another round, and the trend across the chain of earlier rounds.
-    compare_slug = query.get("compare") or ""
-    compare_round = next((r for r in rounds if r.slug == compare_slug and r.pk != round_.pk), None)
-    if compare_slug and compare_round is None:
-        notices.append(_("There is no other round “%(round)s” to compare with.") % {"round": compare_slug})
-        query["compare"] = ""
-    if compare_round is not None and result.blocks:
-        previous = _result_in(request, compare_round, code, weighted, public)
-        if previous is None:
-            notices.append(
-                _("The question was not asked in %(round)s: there is nothing to compare.")
-                % {"round": compare_round.name}
-            )
+    """The explorer's reading for the query (barometer.selectors_results.explore); what it shows instead of a
+    choice the round does not have is written back into `query`, so that the form and the links show the truth."""
+    wanted = ExploreQuery(
+        question=query.get("question") or "",
+        breakdown=query.get("breakdown") or "",
+        weighted=query.get("weighted") == "1",
+        compare=query.get("compare") or "",
+        preview_public=query.get("view") == "public",
+        filters={name: query.get(name) or "" for name in analysis.STRATA},
+        choice=query.get("choice") or "",
+    )
+    ex = explore(user=request.user, round=round_, rounds=rounds, query=wanted)
+    for key, value in ex.corrections.items():
+        if value is None:
+            query.pop(key, None)
         else:
-            ex.compare_round, ex.previous = compare_round, previous
-            result = analysis.compare(result, previous, reports.short_name(compare_round, round_))
-            ex.result = result
-
-    if not result.blocks:
-        return ex  # a number or free text: the page shows its figures without a chart
-    heading = result.text
-    notes = charts.notes(result, synthetic=synthetic)
-    table: reports.Table | None
-    if ex.split is not None:
-        notes.append(_("By %(variable)s.") % {"variable": ex.split.label})
-        chart = charts.breakdown_chart(result, ex.split, synthetic=synthetic)
-        table = reports.breakdown_table(result, ex.split)
-        rows = [(ex.split.variable, g.code, g.label, g.result) for g in ex.split.groups]
-    elif ex.previous is not None and ex.compare_round is not None:
-        notes.append(
-            _("Compared with %(round)s; * marks a statistically significant change (p < 0.05).")
-            % {"round": ex.compare_round.name}
-        )
-        chart = charts.comparison_chart(
-            result,
-            ex.previous,
-            (reports.short_name(ex.compare_round, round_), reports.short_name(round_, ex.compare_round)),
-            synthetic=synthetic,
-        )
-        table = reports.result_table(result)
-        rows = [("", "", "", result)]
-    else:
-        chart = charts.question_chart(result, synthetic=synthetic)
-        table = reports.result_table(result)
-        rows = [("", "", "", result)]
-    ex.figures["chart"] = Figure("chart", heading, notes, chart, table, rows)
-
-    points = _trend(request, round_, rounds, result, weighted, public)
-    trend = charts.trend_chart(result, points, synthetic=synthetic)
-    if trend is not None:
-        ex.figures["trend"] = Figure(
-            "trend",
-            _("Across rounds"),
-            charts.notes(result, synthetic=synthetic),
-            trend,
-            reports.trend_table(result, points),
-            [("round", label, label, point) for label, point in points],
-        )
-
-    wanted = query.pop("choice", [""])[-1]  # the map's answer: in the query only while there is a map
-    if ex.split is not None and ex.split.variable == "region" and result.blocks:
-        ex.map_choices = [
-            (
-                f"{block.code}.{row.code}" if block.code else row.code,
-                f"{block.label}: {row.label}" if block.label else row.label,
-            )
-            for block in result.blocks
-            for row in block.shown_rows
-        ]
-        chosen = next((c for c in ex.map_choices if c[0] == wanted), ex.map_choices[0] if ex.map_choices else None)
-        if chosen is not None:
-            query["choice"] = chosen[0]
-        if chosen is not None:
-            item, _dot, choice = chosen[0].rpartition(".")
-            regions = {r.code: str(r.name) for r in Region.objects.all()}
-            values = analysis.region_values(ex.split, choice, item)
-            region_values = [
-                charts.RegionValue(code_, regions.get(code_, code_), n, percent)
-                for code_, (n, percent) in values.items()
-                if code_
-            ]
-            region_values.sort(key=lambda value: value.name)
-            note_lines = charts.notes(result, synthetic=synthetic)
-            ex.figures["map"] = Figure(
-                "map",
-                _("By region: %(answer)s") % {"answer": chosen[1]},
-                note_lines,
-                charts.region_map(result.text, chosen[1], region_values, note_lines),
-                reports.region_table(result.text, chosen[1], region_values),
-                rows,
-            )
+            query[key] = value
     return ex
-
-
-def _result_in(request: HttpRequest, other: Round, code: str, weighted: bool, public: bool) -> QuestionResult | None:
-    data: analysis.RoundData = analysis.cached(other, "data", lambda: analysis.round_data(other))
-    question = data.questions.get(code)
-    if question is None:
-        return None
-    options = Options(weighted=weighted and not data.weighting_problem(), public=public or not _is_team(request, other))
-    return analysis.question_result(data, question, options)
-
-
-def _trend(
-    request: HttpRequest, round_: Round, rounds: list[Round], result: QuestionResult, weighted: bool, public: bool
-) -> list[tuple[str, QuestionResult]]:
-    """The question in this round and in the earlier rounds it links to (oldest first), where it was asked."""
-    if not result.blocks or result.has_items:
-        return []
-    by_pk = {r.pk: r for r in rounds}
-    points = [(str(round_.year), result)]
-    seen = {round_.pk}
-    current = round_
-    while current.previous_round_id in by_pk and current.previous_round_id not in seen:
-        current = by_pk[current.previous_round_id]
-        seen.add(current.pk)
-        earlier = _result_in(request, current, result.code, weighted, public)
-        if earlier is not None:
-            points.append((str(current.year), earlier))
-    return points[::-1]
 
 
 @require_GET
