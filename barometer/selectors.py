@@ -1,6 +1,7 @@
 """Reads of questionnaires shared by the answering form, the import, the analysis and the API; and who sees which
 questionnaire version, round and results (the pages and the API ask here)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,23 +61,35 @@ def version_spec(version: QuestionnaireVersion) -> VersionSpec:
 # --- who sees what ------------------------------------------------------------------------------------------------
 
 
-def _visible(queryset: QuerySet[Any], user: Any, public: Q, organiser: str) -> QuerySet[Any]:
-    """The public rows, and all rows of the organisations the person edits for; everything for a superuser."""
-    if getattr(user, "is_superuser", False):
-        return queryset
-    own = roles.editable_organisation_ids(user)
-    return queryset.filter(public | Q(**{f"{organiser}__in": own}) if own else public)
+def _public_or_of(queryset: QuerySet[Any], public: Q, organiser: str, organisation_ids: Iterable[int]) -> QuerySet[Any]:
+    ids = list(organisation_ids)
+    return queryset.filter(public | Q(**{f"{organiser}__in": ids}) if ids else public)
+
+
+def questionnaire_versions_open_to(organisation_ids: Iterable[int]) -> QuerySet[QuestionnaireVersion]:
+    """Versions in use (frozen) for everyone, and the organisations' own drafts: what their people see, and what a
+    round of theirs may use."""
+    public = Q(status=VersionStatus.FROZEN)
+    return _public_or_of(QuestionnaireVersion.objects.all(), public, "questionnaire__organiser_id", organisation_ids)
+
+
+def rounds_open_to(organisation_ids: Iterable[int]) -> QuerySet[Round]:
+    """Rounds with published results, and the organisations' own rounds in any state."""
+    return _public_or_of(Round.objects.all(), Q(status=RoundStatus.PUBLISHED), "organiser_id", organisation_ids)
 
 
 def questionnaire_versions_visible(user: Any) -> QuerySet[QuestionnaireVersion]:
-    """Versions in use (frozen) for everyone; drafts for the questionnaire's team."""
-    public = Q(status=VersionStatus.FROZEN)
-    return _visible(QuestionnaireVersion.objects.all(), user, public, "questionnaire__organiser_id")
+    """Versions in use (frozen) for everyone; drafts for the questionnaire's team (all for a superuser)."""
+    if getattr(user, "is_superuser", False):
+        return QuestionnaireVersion.objects.all()
+    return questionnaire_versions_open_to(roles.editable_organisation_ids(user))
 
 
 def rounds_visible(user: Any) -> QuerySet[Round]:
     """Rounds with published results for everyone; the others for the organiser's team (as `view_results`)."""
-    return _visible(Round.objects.all(), user, Q(status=RoundStatus.PUBLISHED), "organiser_id")
+    if getattr(user, "is_superuser", False):
+        return Round.objects.all()
+    return rounds_open_to(roles.editable_organisation_ids(user))
 
 
 def results_round(*, user: Any, slug: str, rounds: QuerySet[Round] | None = None) -> Round | None:

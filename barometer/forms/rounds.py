@@ -5,13 +5,14 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.forms.utils import flatatt
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from barometer import selectors
 from barometer.models import FrameUnit, QuestionnaireVersion, Round
 from barometer.services.rounds import ROUND_FIELDS
 from barometer.vocabulary import RoundStatus, Sector, Unit, VersionStatus
@@ -123,13 +124,9 @@ class RoundForm(forms.Form):
             del self.fields["organiser"]
             self.organiser_ids = [round.organiser_id]
         # Own questionnaires (also drafts), and any questionnaire already in use by someone's round.
-        versions = QuestionnaireVersion.objects.filter(
-            Q(questionnaire__organiser_id__in=self.organiser_ids) | Q(status=VersionStatus.FROZEN)
-        ).select_related("questionnaire")
+        versions = selectors.questionnaire_versions_open_to(self.organiser_ids).select_related("questionnaire")
         self.fields["questionnaire_version"].queryset = versions.order_by("questionnaire__code", "-number")  # type: ignore[attr-defined]
-        earlier = Round.objects.filter(
-            Q(organiser_id__in=self.organiser_ids) | Q(status=RoundStatus.PUBLISHED)
-        ).order_by("-year", "slug")
+        earlier = selectors.rounds_open_to(self.organiser_ids).order_by("-year", "slug")
         if round is not None:
             earlier = earlier.exclude(pk=round.pk)
             if round.status != RoundStatus.DRAFT:
