@@ -68,6 +68,7 @@ class Exploration:
     notices: list[str] = field(default_factory=list)
     # The choices to show instead of those given, in order (None: leave the choice out).
     corrections: dict[str, str | None] = field(default_factory=dict)
+    map_choice: str = ""  # the answer on the map, when there is one (a choice after the others)
 
 
 def explore(*, user: Any, round: Round, rounds: list[Round], query: ExploreQuery) -> Exploration:
@@ -199,7 +200,7 @@ def explore(*, user: Any, round: Round, rounds: list[Round], query: ExploreQuery
             (c for c in ex.map_choices if c[0] == query.choice), ex.map_choices[0] if ex.map_choices else None
         )
         if chosen is not None:
-            corrections["choice"] = chosen[0]
+            ex.map_choice = chosen[0]
             item, _dot, choice = chosen[0].rpartition(".")
             regions = {r.code: str(r.name) for r in Region.objects.all()}
             values = analysis.region_values(ex.split, choice, item)

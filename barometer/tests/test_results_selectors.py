@@ -4,6 +4,7 @@
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -102,3 +103,19 @@ def test_filters_are_the_teams_only(analysed_round: Round, anonymous: Any, edito
     assert outsider.options.filters == ()
     assert team.options.filters == (("region", "01"),)
     assert not team.options.public
+
+
+def test_the_map_answer_is_chosen_and_the_page_keeps_it_last_in_its_links(analysed_round: Round) -> None:
+    ex = explore(
+        user=AnonymousUser(),
+        round=analysed_round,
+        rounds=[analysed_round],
+        query=ExploreQuery(question="introduced", breakdown="region", choice="unknown"),
+    )
+    assert "map" in ex.figures
+    assert ex.map_choice == ex.map_choices[0][0]  # an answer the map does not have: its first
+    page = Client().get(
+        reverse("barometer:explorer"),
+        {"choice": ex.map_choice, "round": analysed_round.slug, "question": "introduced", "breakdown": "region"},
+    )
+    assert page.context["query"].endswith(f"&choice={ex.map_choice}")

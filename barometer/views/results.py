@@ -292,6 +292,8 @@ def _explore(request: HttpRequest, round_: Round, query: QueryDict, rounds: list
             query.pop(key, None)
         else:
             query[key] = value
+    if ex.map_choice:
+        query["choice"] = ex.map_choice  # last in the query, after the map's other choices
     return ex
 
 
