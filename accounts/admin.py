@@ -35,7 +35,7 @@ class ApiTokenInline(ReadOnlyTabularInline):
 
 
 @admin.register(User)
-class InnoverkkoUserAdmin(UserAdmin):
+class InnoverkkoUserAdmin(UserAdmin[User]):
     inlines = (MembershipInline, ApiTokenInline)
     list_display = ("username", "email", "first_name", "last_name", "is_superuser", "is_active", "last_login")
     list_filter = ("is_superuser", "is_staff", "is_active", "memberships__role")
@@ -45,7 +45,7 @@ class InnoverkkoUserAdmin(UserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_display = ("user", "organisation", "role", "created_at")
     list_filter = ("role", "organisation__kind")
     search_fields = (
@@ -82,7 +82,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ("name", "user", "prefix", "created_at", "last_used_at")
     search_fields = ("name", "prefix", "user__username", "user__email")
     list_select_related = ("user",)
@@ -104,7 +104,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(IdentityProvider)
-class IdentityProviderAdmin(admin.ModelAdmin):
+class IdentityProviderAdmin(admin.ModelAdmin[IdentityProvider]):
     """Identification providers (e.g. Suomi.fi, an organisation's staff sign-in): platform administrators only."""
 
     list_display = ("name", "slug", "organisation", "enabled", "order")
@@ -118,7 +118,7 @@ class IdentityProviderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Identity)
-class IdentityAdmin(admin.ModelAdmin):
+class IdentityAdmin(admin.ModelAdmin[Identity]):
     """Who is linked to which provider's subject: shown, and removable (the person can then link anew)."""
 
     list_display = ("user", "provider", "last_used_at", "last_acr")

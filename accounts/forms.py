@@ -14,7 +14,7 @@ from accounts.mails import absolute_url, mail_later
 from accounts.models import ApiToken, User
 
 
-class RegistrationForm(UserCreationForm):
+class RegistrationForm(UserCreationForm):  # type: ignore[type-arg]  # generic in the stubs only
     """A new person: username, e-mail address and the password twice; Django checks the password's strength."""
 
     email = forms.EmailField(
@@ -86,7 +86,7 @@ class PasswordResetRequestForm(PasswordResetForm):
         label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 
-    def send_mail(  # type: ignore[override]
+    def send_mail(
         self,
         subject_template_name: str,
         email_template_name: str,
@@ -119,7 +119,7 @@ class NoAutofocusPasswordChangeForm(PasswordChangeForm):
         return old_password
 
 
-class NoAutofocusSetPasswordForm(SetPasswordForm):
+class NoAutofocusSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]  # generic in the stubs only
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].widget.attrs.pop("autofocus", None)

@@ -49,7 +49,8 @@ class User(AbstractUser):
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         if not self.session_salt:
-            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+            inherited: str = super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+            return inherited
         key_salt = "accounts.models.User.get_session_auth_hash"
         return salted_hmac(
             key_salt, f"{self.password}:{self.session_salt}", secret=secret, algorithm="sha256"

@@ -71,7 +71,8 @@ def _password_page(route: str, view: Any, name: str, success: str, options: dict
     if success:
         options = {**options, "success_url": reverse_lazy(f"accounts:{success}")}
     page = view.as_view(template_name=f"accounts/{name}.html", **options)
-    return path(route, LIMITED.get(name, lambda view: view)(page), name=name)
+    pattern: URLPattern = path(route, LIMITED.get(name, lambda view: view)(page), name=name)
+    return pattern
 
 
 urlpatterns += [_password_page(*page) for page in PASSWORD_PAGES]

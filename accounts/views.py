@@ -214,7 +214,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             return render(request, "accounts/verify_email.html", {"problem": " ".join(error.messages)}, status=400)
         if request.user.is_authenticated and request.user.pk == user.pk:
-            request.user.email_verified_at = user.email_verified_at  # type: ignore[union-attr]
+            request.user.email_verified_at = user.email_verified_at
             messages.success(request, _("Your e-mail address has been verified."))
             return redirect("accounts:profile")
         return render(request, "accounts/verify_email.html", {"verified": user})

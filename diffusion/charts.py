@@ -73,7 +73,7 @@ def _fit_usable(figures: Mapping[str, Any]) -> Mapping[str, Any] | None:
     fit = figures.get("fit")
     if not fit or "too_few" in figures.get("flags", ()):
         return None
-    return fit  # type: ignore[no-any-return]
+    return fit
 
 
 def per_year_chart(figures: Mapping[str, Any], title: str) -> Chart:

@@ -8,11 +8,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from barometer.charts import Chart
 from barometer.reports import Table
 from core.formatting import share_text
 from core.models import Theme
 from diffusion import charts
-from diffusion.charts import Chart
 from diffusion.models import OrganisationFigures
 from diffusion.pages import csv_text
 from innovations.vocabulary import InnovationType

@@ -17,6 +17,7 @@ from django.utils.translation import get_language, gettext_lazy, ngettext, pgett
 from django.utils.translation import gettext as _
 
 from barometer import charts as barometer_charts
+from barometer.charts import Chart
 from barometer.reports import Table
 from core.formatting import share_text
 from core.spreadsheets import neutralised
@@ -184,7 +185,7 @@ class Snapshots:
     maps: list[SmallMap]
     legend: list[tuple[str, str]]  # (colour, words)
     table: Table
-    chart: charts.Chart  # the downloadable image of all the maps
+    chart: Chart  # the downloadable image of all the maps
 
 
 def _place_name(code: str, municipality: bool) -> str:
@@ -293,7 +294,7 @@ def family_csv(family: Family, figures: Mapping[str, Any] | None) -> str:
     )
 
 
-def chart_for(figure: str, figures: Mapping[str, Any], family: Family, title: str) -> charts.Chart:
+def chart_for(figure: str, figures: Mapping[str, Any], family: Family, title: str) -> Chart:
     if figure == "per-year":
         return charts.per_year_chart(figures, title)
     if figure == "cumulative":

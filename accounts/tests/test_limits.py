@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from accounts import limits as account_limits
 from accounts.models import User
+from core import limits as core_limits
 from tests.factories import PASSWORD, UserFactory
 from tests.pages import url
 
@@ -51,7 +52,7 @@ def test_a_hundred_wrong_passwords_then_the_right_one_is_refused_in_the_persons_
         statuses = [sign_in(client, "victim", f"guess-{n}", language=language).status_code for n in range(100)]
         right = sign_in(client, "victim", PASSWORD, language=language)
     # The password was checked ten times (the form said "wrong"); the other ninety were refused unchecked.
-    assert statuses.count(200) == account_limits.limits.parse_rate(account_limits.SIGN_IN_ACCOUNT_RATE).limit
+    assert statuses.count(200) == core_limits.parse_rate(account_limits.SIGN_IN_ACCOUNT_RATE).limit
     assert statuses.count(429) == 90
     assert right.status_code == 429
     # Both the account's 15 minutes and the address's hour are over their limits: the longer wait is told.
@@ -107,7 +108,7 @@ def test_one_address_trying_many_accounts_is_stopped() -> None:
     for n in range(25):
         UserFactory(username=f"person{n}")
     statuses = [sign_in(Client(), f"person{n}", "Salasana1").status_code for n in range(25)]
-    assert statuses.count(200) == account_limits.limits.parse_rate(account_limits.SIGN_IN_ADDRESS_RATE).limit
+    assert statuses.count(200) == core_limits.parse_rate(account_limits.SIGN_IN_ADDRESS_RATE).limit
     assert statuses[-1] == 429
 
 
@@ -146,7 +147,7 @@ def register(client: Client, number: int, *, address: str = ATTACKER) -> Any:
 
 def test_a_registration_flood_from_one_address_is_refused() -> None:
     statuses = [register(Client(), n).status_code for n in range(50)]
-    limit = account_limits.limits.parse_rate(account_limits.REGISTER_RATE).limit
+    limit = core_limits.parse_rate(account_limits.REGISTER_RATE).limit
     assert statuses[:limit] == [302] * limit
     assert set(statuses[limit:]) == {429}
     assert User.objects.filter(username__startswith="flood").count() == limit

@@ -198,7 +198,7 @@ def test_hazard_standard_errors_agree_with_statsmodels():
     counts = np.array(simulate_hazard(0.02, 0.45, 309, 18, rng), dtype=float)
     fit = fit_bass(years_of(counts), population=309, first=2000, last=2017)
 
-    class Hazard(GenericLikelihoodModel):  # type: ignore[misc]
+    class Hazard(GenericLikelihoodModel):
         def loglike(self, params: np.ndarray) -> float:
             return -hazard_negative_loglik(params, counts, 309.0)
 

@@ -182,7 +182,7 @@ def svgs(html: str) -> list[str]:
 def test_a_recompute_shows_new_figures_and_between_them_the_drawings_come_from_the_cache(
     client: Client, root: Innovation, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from diffusion import pages, views
+    from diffusion import charts, pages
 
     first = client.get(family_url(root.pk, "en")).content.decode()
     assert ">2020<" not in first  # the family's adoptions run 2014–2019
@@ -190,7 +190,7 @@ def test_a_recompute_shows_new_figures_and_between_them_the_drawings_come_from_t
     def no_drawing(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("drawn again although the figures did not change")
 
-    monkeypatch.setattr(views.charts, "year_map", no_drawing)
+    monkeypatch.setattr(charts, "year_map", no_drawing)
     monkeypatch.setattr(pages, "chart_for", no_drawing)
     again = client.get(family_url(root.pk, "en")).content.decode()
     assert svgs(again) == svgs(first)  # same figures: the cached drawings
