@@ -70,9 +70,10 @@ test-postgres: venv messages ## Run the tests on the local PostgreSQL (test data
 		"Start it: pg_ctlcluster --skip-systemctl-redirect \$$(ls /etc/postgresql) main start"; exit 1; }
 	@export DATABASE_URL=$(POSTGRES_URL); $(RUN_PYTEST)
 
-lint: venv ## ruff check and ruff format --check
+lint: venv ## ruff check, ruff format --check and the apps' layers (import-linter's contract in pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 
 typecheck: venv ## mypy with the django-stubs plugin
 	$(VENV)/bin/mypy .
@@ -101,6 +102,6 @@ bench: venv messages ## Run the benchmarks: the registry at scale, the barometer
 	$(PY) -m bench.disclosure
 
 clean: ## Remove caches and compiled files (keeps .venv and db.sqlite3)
-	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis staticfiles
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache staticfiles
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
 	find . -path ./$(VENV) -prune -o -type f -name '*.mo' -exec rm -f {} +

@@ -13,8 +13,8 @@ innovations, the US census region the region feature (`diffusion/tests/us_census
 chosen by recall at 10 on the tuning split only — fit before 1975, predict 1975–1989 — so nothing from 1990 on, the
 period of every reported split, was looked at (`--tune` reruns that search and prints its best settings).
 
-The demo registry: the adoption histories `manage.py load_demo_data` writes (`core.demo_data.demo_plan`, made by
-`core/demo_diffusion.py`), planned without writing a record; the innovation is the family (its original), the
+The demo registry: the adoption histories `manage.py load_demo_data` writes (`demo.registry.demo_plan`, made by
+`demo/diffusion.py`), planned without writing a record; the innovation is the family (its original), the
 features region, size class and the Innokaupungit network. Time splits at 2018, 2021 and 2023 for the demo's own
 seed and four more (the demo is small: 44 families, about 1,900 adoptions; one seed is noisy).
 
@@ -173,7 +173,7 @@ def spid_event_history() -> list[dict[str, Any]]:
 
 
 DEMO_CUTOFFS = (2018, 2021, 2023)
-DEMO_SEEDS = (2022, 2023, 2024, 2025, 2026)  # the first is the demo's own (core.demo_data.DEFAULT_SEED)
+DEMO_SEEDS = (2022, 2023, 2024, 2025, 2026)  # the first is the demo's own (demo.registry.DEFAULT_SEED)
 
 
 class Registry(NamedTuple):
@@ -183,7 +183,7 @@ class Registry(NamedTuple):
 
 
 def demo_registries(seeds: Sequence[int]) -> list[Registry]:
-    """The demo registry as `manage.py load_demo_data` plans it (`core.demo_data.demo_plan`, 2,000 innovations),
+    """The demo registry as `manage.py load_demo_data` plans it (`demo.registry.demo_plan`, 2,000 innovations),
     one per seed, without writing a record (see `demo_events`). The planner reads the reference data
     (municipalities, regions, counties, public organisations) from the database, so it runs in a throw-away test
     database (Django's test-database machinery: in-memory SQLite, migrated, then `load_reference_data`), never the
@@ -197,7 +197,7 @@ def demo_registries(seeds: Sequence[int]) -> list[Registry]:
     from django.db import connection
     from django.test.utils import setup_test_environment, teardown_test_environment
 
-    from core.demo_data import LAST_DAY, demo_plan
+    from demo.registry import LAST_DAY, demo_plan
     from organisations.reference_data import load_reference_data
 
     setup_test_environment()
@@ -215,7 +215,7 @@ def demo_events(plan: Any, _specs: Any, refs: Sequence[Any]) -> Registry:
     """One event per organisation and family (innovation = the family's original): the originator at the family's
     start year, every adopter (source recorded or not) at its adoption year; and the recommender's features:
     region, size class (`organisations.size_classes`) and membership of the Innokaupungit network."""
-    from core.demo_data import INNOKAUPUNGIT, NETWORK_SLUG
+    from demo.registry import INNOKAUPUNGIT, NETWORK_SLUG
     from organisations.models import OrganisationKind
     from organisations.size_classes import size_class
 

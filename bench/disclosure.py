@@ -9,7 +9,7 @@ benchmark's size.
     python -m bench.disclosure --respondents 20000      # suppression timing on a smaller round
 
 1. The attack. A SQLite database of its own (/tmp/innoverkko-bench/bench-disclosure.sqlite3), made anew:
-   migrations, the reference data, and the synthetic rounds of `barometer.demo_data` (2018: 120 respondents,
+   migrations, the reference data, and the synthetic rounds of `demo.barometer` (2018: 120 respondents,
    2022: 182) with the demo seed, then with --seeds other seeds (each set loaded in a transaction that is rolled
    back after its attack). The attacker reads the public API in-process (Django's test client; what anyone can
    read), writes every published figure as a linear equation in the counts it does not see and bounds each
@@ -105,7 +105,7 @@ def attack_rounds(seed: int, only: list[str] | None) -> list[dict[str, Any]]:
     """The demo rounds made with `seed`, attacked, then rolled back."""
     from django.db import transaction
 
-    from barometer.demo_data import ROUNDS, demo_rounds_load
+    from demo.barometer import ROUNDS, demo_rounds_load
 
     rows = []
     with transaction.atomic():
@@ -136,7 +136,7 @@ def attack_part(seeds: int, only: list[str] | None) -> list[dict[str, Any]]:
     django_setup("sqlite", SCALE)
     from django.conf import settings
 
-    from barometer.demo_data import DEFAULT_SEED
+    from demo.barometer import DEFAULT_SEED
     from organisations.models import Organisation, OrganisationKind
 
     settings.ALLOWED_HOSTS = ["testserver"]  # the test client's host; nothing else is served

@@ -331,7 +331,7 @@ class Registry:
     ) -> list[dict[str, Any]]:
         from django.utils.text import slugify
 
-        from core.demo_data import REGIONAL_COUNCILS
+        from demo.registry import REGIONAL_COUNCILS
         from organisations.identifiers import business_id_with_check_digit
 
         rng, rows, next_id = self.rng, [], first_id
@@ -522,7 +522,8 @@ def generate(db: str, scale: str) -> dict[str, Any]:
     from django.db.models import Model
     from django.utils import translation
 
-    from core.demo_data import (
+    from core.models import Theme
+    from demo.registry import (
         CHANNELS,
         CONCEPTS,
         IDEA_SOURCES_ADOPTED,
@@ -532,7 +533,6 @@ def generate(db: str, scale: str) -> dict[str, Any]:
         STRATEGIES,
         THEMES,
     )
-    from core.models import Theme
     from innovations import catalogue
     from innovations.models import Adoption, CatalogueEntry, Classification, Innovation, Partnership, StageEvent
     from innovations.services import innovation_search_document
@@ -699,7 +699,7 @@ def generate(db: str, scale: str) -> dict[str, Any]:
         writer.insert(Innovation.themes.through, theme_rows(), "innovation themes")
 
         def classification_rows() -> Iterator[dict[str, Any]]:
-            from core.demo_data import _pick
+            from demo.registry import _pick
 
             r = random.Random(SEED + 3)  # noqa: S311
             k = 0

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "notifications",
     "workspace",
     "diffusion",
+    # Last: the demo data stands on every other app (and has no models).
+    "demo",
 ]
 
 MIDDLEWARE = [

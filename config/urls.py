@@ -7,8 +7,10 @@ from django.views.generic import RedirectView
 
 from accounts.limits import sign_in_limited
 from config.api import api, unknown_endpoint
+from core import urls as core_urls
 from core.languages import set_language
 from core.views import favicon
+from innovations import front_page
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/setlang/", set_language, name="set_language"),
@@ -33,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("notifications/", include("notifications.urls")),
     path("workspace/", include("workspace.urls")),
     path("", include("organisations.urls")),
-    path("", include("core.urls")),
+    # The front page and the open-data page live with the registry (innovations) but keep their `core:` names.
+    path("", include((front_page.urls + core_urls.urlpatterns, core_urls.app_name))),
     prefix_default_language=True,
 )

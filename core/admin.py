@@ -1,4 +1,5 @@
-"""Admin for platform administrators: themes, and what the other apps' admins share (optimistic locking, read-only).
+"""What the apps' admins share (optimistic locking, read-only). (The themes' admin is innovations/admin.py: a
+theme's change renews the search documents and catalogue entries of the innovations tagged with it.)
 
 The admin is a view onto the same services as the pages: where a model has services, saving in the admin calls
 them, so the change log, the version and derived data (search documents) stay right.
@@ -8,15 +9,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db import models, transaction
+from django.db import models
 from django.http import HttpRequest
-from modeltranslation.admin import TranslationAdmin
 
 from core.errors import ConflictError
-from core.models import Theme
-from innovations import catalogue
-from innovations.models import Innovation
-from innovations.services import innovation_search_document
 
 
 def https_urls(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
@@ -62,42 +58,3 @@ class ReadOnlyTabularInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
-
-
-@admin.register(Theme)
-class ThemeAdmin(TranslationAdmin):
-    list_display = ("name", "slug")
-    search_fields = ("name_fi", "name_sv", "name_en", "slug")
-    prepopulated_fields = {"slug": ("name_fi",)}
-
-    @transaction.atomic
-    def save_model(self, request: HttpRequest, obj: Theme, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if change and any(name in form.changed_data for name in ("slug", "name_fi", "name_sv", "name_en")):
-            # Theme names are part of each tagged innovation's search document (a renamed theme must be found by
-            # its new name) and slugs of its catalogue entry. (Themes have no service of their own; this is the
-            # one write path besides fixtures.)
-            _refresh_tagged(list(Innovation.objects.filter(themes=obj).values_list("pk", flat=True)))
-
-    @transaction.atomic
-    def delete_model(self, request: HttpRequest, obj: Theme) -> None:
-        tagged = list(Innovation.objects.filter(themes=obj).values_list("pk", flat=True))
-        super().delete_model(request, obj)
-        _refresh_tagged(tagged)
-
-    @transaction.atomic
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        tagged = list(Innovation.objects.filter(themes__in=queryset).values_list("pk", flat=True).distinct())
-        super().delete_queryset(request, queryset)
-        _refresh_tagged(tagged)
-
-
-def _refresh_tagged(innovation_ids: list[int]) -> None:
-    """After a theme changed or went: the search documents and catalogue entries (theme facet) of the innovations
-    that had it."""
-    for innovation in (
-        Innovation.objects.filter(pk__in=innovation_ids).select_related("owner").prefetch_related("themes")
-    ):
-        document = innovation_search_document(innovation, innovation.themes.all())
-        Innovation.objects.filter(pk=innovation.pk).update(search_document=document)
-    catalogue.refresh(innovation_ids)

@@ -1,96 +1,11 @@
-"""The front page, the open-data page and the legal pages (privacy notice, accessibility statement, terms of use)."""
-
-from collections.abc import Iterable
+"""The site-wide pages that show no domain data: the favicon and the legal pages (privacy notice, accessibility
+statement, terms of use). The front page and the open-data page show the registry: innovations/front_page.py."""
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import get_language
-
-from innovations import open_data_schema
-from innovations.models import Innovation
-from innovations.selectors import CatalogueFilters, innovation_list, registry_figures
-from innovations.vocabulary import Novelty, Status
-
-LATEST_COUNT = 6
-
-
-def _distinct_latest(innovations: Iterable[Innovation], count: int) -> list[Innovation]:
-    """The newest innovations, one per lineage family: copies of one innovation taken into use by several
-    organisations share its title and summary, and would fill the front page with identical cards."""
-    chosen: list[Innovation] = []
-    families: set[int] = set()
-    titles: set[str] = set()
-    for innovation in innovations:
-        adoption = getattr(innovation, "adopted_from", None)
-        family = adoption.source_id if adoption is not None else innovation.pk
-        title = (innovation.title or "").strip().casefold()
-        if family in families or title in titles:
-            continue
-        families.update({family, innovation.pk})
-        titles.add(title)
-        chosen.append(innovation)
-        if len(chosen) == count:
-            break
-    return chosen
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    latest = innovation_list(
-        user=request.user, filters=CatalogueFilters(status=Status.PUBLISHED, sort="newest")
-    ).select_related("adopted_from")
-    figures = registry_figures()
-    # (label, share, the bar's width (an SVG length: no style attribute, which the CSP refuses) with a decimal
-    # point whatever the language)
-    novelty_shares = [
-        (label, share, f"{share * 100:.1f}%")
-        for label, share in (
-            (Novelty.NEW.label, figures["share_new"]),
-            (Novelty.ADAPTED.label, figures["share_adapted"]),
-            (Novelty.COPIED.label, figures["share_copied"]),
-        )
-    ]
-    return render(
-        request,
-        "core/home.html",
-        {
-            "figures": figures,
-            "novelty_shares": novelty_shares,
-            "latest": _distinct_latest(latest[: LATEST_COUNT * 10], LATEST_COUNT),
-        },
-    )
-
-
-def open_data(request: HttpRequest) -> HttpResponse:
-    """The page lists the files' fields from the same definition the files are written from (open_data_schema)."""
-    datasets = [
-        {
-            "name": dataset.name,
-            "title": dataset.title,
-            "description": dataset.description,
-            "fields": [
-                {
-                    "name": field.name,
-                    "title": field.title,
-                    "description": field.description,
-                    "kind": open_data_schema.kind_label(field),
-                    "codes": field.codes.choices if field.codes is not None else [],
-                }
-                for field in dataset.fields
-            ],
-        }
-        for dataset in open_data_schema.DATASETS.values()
-    ]
-    return render(
-        request,
-        "core/open_data.html",
-        {
-            "datasets": datasets,
-            "schema_version": open_data_schema.SCHEMA_VERSION,
-            "separator": open_data_schema.MULTI_VALUE_SEPARATOR,
-        },
-    )
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -6,3 +6,11 @@ class DiffusionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "diffusion"
     verbose_name = _("Diffusion")
+
+    def ready(self) -> None:
+        from core import events
+        from diffusion import reactions
+
+        events.organisations_changed.connect(
+            reactions.organisations_changed, dispatch_uid="diffusion.reactions.organisations_changed"
+        )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import change_record, diff
-from core import text_search
+from core import events, text_search
 from core.errors import ConflictError
 from core.sanitise import strip_html
 from core.text_limits import checks_text_sizes
@@ -278,10 +278,8 @@ def experiment_scale_up(*, actor: Any, experiment: Experiment, expected_version:
     change_record(
         obj=current, actor=actor, action=Action.UPDATE, changes={"resulting_innovation": [None, str(innovation)]}
     )
-    # Imported here: ideas' linking builds on this module (an idea becomes an experiment through it).
-    from ideas.services.linking import ideas_follow_scale_up
-
-    ideas_follow_scale_up(actor=actor, experiment=current, innovation=innovation)
+    # The ideas it was made from follow it into use (the ideas app reacts, in this transaction).
+    events.announce_experiment_scaled_up(experiment=current, innovation=innovation, actor=actor)
     return innovation
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from audit.selectors import change_list
+from core import events
 from core.errors import ConflictError
 from core.forms import attach_errors
 from experiments import services
@@ -33,7 +34,6 @@ from experiments.forms import (
 )
 from experiments.models import Decision, Experiment
 from experiments.selectors import experiment_detail, experiment_list
-from ideas.selectors import ideas_behind
 from innovations.forms import page_number
 from innovations.selectors import innovation_visible
 from innovations.vocabulary import Status
@@ -118,8 +118,8 @@ def experiment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "experiment": experiment,
             "is_draft": experiment.status == Status.DRAFT,
             "partnerships": list(experiment.partnerships.all()),
-            # The ideas it came from, as far as this person may see them (ideas.view_idea; hidden ones to handlers).
-            "ideas": ideas_behind(user=user, experiment=experiment),
+            # The ideas it came from (the ideas app adds them: core/events.py).
+            **events.record_page_context(record=experiment, user=user),
             "source_innovation": _visible_innovation(user, experiment.source_innovation),
             "resulting_innovation": _visible_innovation(user, experiment.resulting_innovation),
             "changes": changes,

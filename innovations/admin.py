@@ -12,11 +12,13 @@ adopted, since those are part of the lineage.
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
 from django.http import HttpRequest
 from modeltranslation.admin import TranslationAdmin
 
 from core.admin import ReadOnlyAdminMixin, ReadOnlyTabularInline, VersionedAdminForm
-from innovations import services
+from core.models import Theme
+from innovations import catalogue, services
 from innovations.models import (
     Adoption,
     Attachment,
@@ -134,3 +136,44 @@ class LineageProposalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "proposed_by", "proposed_at", "decided_by", "decided_at",
     )  # fmt: skip
     readonly_fields = fields
+
+
+# Themes are core's model (every app may tag with them); their admin is here because a theme's change must renew
+# the search documents and catalogue entries of the innovations tagged with it.
+@admin.register(Theme)
+class ThemeAdmin(TranslationAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name_fi", "name_sv", "name_en", "slug")
+    prepopulated_fields = {"slug": ("name_fi",)}
+
+    @transaction.atomic
+    def save_model(self, request: HttpRequest, obj: Theme, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and any(name in form.changed_data for name in ("slug", "name_fi", "name_sv", "name_en")):
+            # Theme names are part of each tagged innovation's search document (a renamed theme must be found by
+            # its new name) and slugs of its catalogue entry. (Themes have no service of their own; this is the
+            # one write path besides fixtures.)
+            _refresh_tagged(list(Innovation.objects.filter(themes=obj).values_list("pk", flat=True)))
+
+    @transaction.atomic
+    def delete_model(self, request: HttpRequest, obj: Theme) -> None:
+        tagged = list(Innovation.objects.filter(themes=obj).values_list("pk", flat=True))
+        super().delete_model(request, obj)
+        _refresh_tagged(tagged)
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        tagged = list(Innovation.objects.filter(themes__in=queryset).values_list("pk", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        _refresh_tagged(tagged)
+
+
+def _refresh_tagged(innovation_ids: list[int]) -> None:
+    """After a theme changed or went: the search documents and catalogue entries (theme facet) of the innovations
+    that had it."""
+    for innovation in (
+        Innovation.objects.filter(pk__in=innovation_ids).select_related("owner").prefetch_related("themes")
+    ):
+        document = services.innovation_search_document(innovation, innovation.themes.all())
+        Innovation.objects.filter(pk=innovation.pk).update(search_document=document)
+    catalogue.refresh(innovation_ids)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import change_record, diff
-from core import text_search
+from core import events, text_search
 from core.errors import ConflictError
 from core.models import Theme
 from core.permissions import require
@@ -312,9 +312,8 @@ def innovation_adopt(
     change_record(
         obj=source, actor=actor, action=Action.ADOPT, changes={"adopted_by": [None, str(adopter)], "mode": [None, mode]}
     )
-    from notifications.services import innovation_adopted  # notifications reads ideas, which read innovations
-
-    innovation_adopted(adoption=adoption, actor=actor)  # the source's owner is told, once the change is committed
+    # The source's owner is told (the notifications app reacts), once the change is committed.
+    events.announce_innovation_adopted(adoption=adoption, actor=actor)
     return adoption
 
 

@@ -23,14 +23,13 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from audit.selectors import change_list
+from core import events
 from core.errors import ConflictError
 from core.forms import attach_errors
 from core.models import Theme
 from core.uploads import IMAGE_TYPES, content_type_of, sandboxed
 from diffusion import pages as diffusion_pages
 from diffusion.selectors import family_summary, network_names, source_suggestions_for
-from experiments.selectors import experiment_visible
-from ideas.selectors import ideas_behind
 from innovations import services
 from innovations.forms import (
     FACET_PARAMS,
@@ -405,15 +404,9 @@ def innovation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             # The stored figures of its family's spread (never computed here); None for a draft.
             "diffusion": family_summary(innovation.pk) if innovation.status == Status.PUBLISHED else None,
             "partnerships": list(innovation.partnerships.all()),
-            # Experiments that tried this innovation out, or that it grew from.
-            "experiments": list(
-                experiment_visible(user=user)
-                .filter(Q(source_innovation=innovation) | Q(resulting_innovation=innovation))
-                .select_related("owner")
-                .order_by("-starts_on", "-pk")
-            ),
+            # The experiments with it and the ideas behind it: their apps add them (core/events.py).
+            **events.record_page_context(record=innovation, user=user),
             "may_experiment": user.has_perm("innovations.adopt_innovation"),
-            "ideas": ideas_behind(user=user, innovation=innovation),
             "changes": changes,
             "can_edit": can_edit,
             "can_delete": user.has_perm("innovations.delete_innovation", innovation),

@@ -20,8 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
-from diffusion import staleness
-from innovations import catalogue
+from core import events
 from organisations.models import Organisation, OrganisationKind, Region, WellbeingCounty
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference_data"
@@ -181,9 +180,7 @@ def _load_municipalities(
     fields = ["kind", "name", "name_fi", "name_sv", "name_en", "region", "wellbeing_county", "population"]
     _save(Organisation, new, changed, [*fields, "size_class", "version", "updated_at"])
     if changed:  # a municipality that moved to another region: the region facet of its innovations
-        catalogue.refresh_organisations([org.pk for org in changed])
-        # Regions and size classes group the diffusion figures; cron recomputes them after a load.
-        staleness.organisations_changed(schedule=False)
+        _announce(changed)
     counts.created, counts.updated = len(new), len(changed)
 
 
@@ -281,10 +278,8 @@ def _load_public_organisations(
         "updated_at",
     ]
     _save(Organisation, new, changed, fields)
-    if changed:  # a renamed or re-classified owner: the catalogue's facets and search documents
-        catalogue.refresh_organisations([org.pk for org in changed])
-        # Regions and size classes group the diffusion figures; cron recomputes them after a load.
-        staleness.organisations_changed(schedule=False)
+    if changed:  # a renamed or re-classified owner: the catalogue's facets
+        _announce(changed)
     counts.created, counts.updated = len(new), len(changed)
 
 
@@ -302,3 +297,12 @@ def load_reference_data(data_dir: Path = REFERENCE_DIR, *, public_organisations:
         if public_organisations:
             _load_public_organisations(data_dir, regions, counties, result.public_organisations)
     return result
+
+
+def _announce(changed: Iterable[Organisation]) -> None:
+    """A load announces its changes as regions and size classes: the catalogue entries of the organisations'
+    innovations are renewed, and the registry-wide diffusion figures marked stale for cron to recompute after the
+    load (schedule=False). A bulk load leaves search documents and the families' populations (kinds) as they are."""
+    events.announce_organisations_changed(
+        organisation_ids=[org.pk for org in changed], fields={"region", "size_class"}, schedule=False
+    )

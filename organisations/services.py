@@ -11,15 +11,12 @@ from django.utils.translation import gettext as _
 from accounts import roles, two_factor_policy
 from audit.models import Action
 from audit.services import change_record, diff
+from core import events
 from core.errors import ConflictError
 from core.models import Theme
 from core.permissions import require
 from core.text_limits import checks_text_sizes
 from core.translated import first_translation
-from diffusion import staleness
-from innovations import catalogue
-from innovations.models import Innovation
-from innovations.services import innovation_search_document
 from organisations.models import Network, NetworkMembership, Organisation
 
 ORGANISATION_FIELDS = (
@@ -121,30 +118,20 @@ def organisation_update(
     current.full_clean()
     current.version += 1
     current.save()  # its members' User.two_factor_required follow (accounts.two_factor_policy's signal)
+    # The name is in its innovations' search documents, kind and region are catalogue facets, and the diffusion
+    # figures group organisations by region, size class (derived from the population on save) and kind: the
+    # innovations and diffusion apps react (core/events.py).
+    changed = {field for field in ("kind", "region") if before[field] != getattr(current, field)}
     if any(before[f"name_{lang}"] != getattr(current, f"name_{lang}") for lang in ("fi", "sv", "en")):
-        _refresh_innovation_search_documents(current)
-    # The kind and region are facets of the innovations it owns or is a partner of; the name is in their search
-    # documents: either way the catalogue's counts change.
-    if any(before[field] != getattr(current, field) for field in ("kind", "region", "name_fi", "name_sv", "name_en")):
-        catalogue.refresh_organisations([current.pk])
-    # The diffusion figures group organisations by region, size class (derived from the population on save) and
-    # kind: the registry-wide ones are now out of date.
-    kind_changed = before["kind"] != current.kind
-    if kind_changed or before["region"] != current.region or size_class_before != current.size_class:
-        staleness.organisations_changed(kind_changed=kind_changed)
+        changed.add("name")
+    if size_class_before != current.size_class:
+        changed.add("size_class")
+    if changed:
+        events.announce_organisations_changed(organisation_ids=[current.pk], fields=changed)
     change_record(
         obj=current, actor=actor, action=Action.UPDATE, changes=diff(before, _snapshot(current, ORGANISATION_FIELDS))
     )
     return current
-
-
-def _refresh_innovation_search_documents(organisation: Organisation) -> None:
-    """The owner's name is part of each innovation's search document; a renamed owner must be found by its new
-    name (and no longer by its old one)."""
-    for innovation in Innovation.objects.filter(owner=organisation).prefetch_related("themes"):
-        innovation.owner = organisation
-        document = innovation_search_document(innovation, innovation.themes.all())
-        Innovation.objects.filter(pk=innovation.pk).update(search_document=document)
 
 
 def _require_coordinator_choice(actor: Any, coordinator: Organisation | None, members: Iterable[int] = ()) -> None:
@@ -224,7 +211,8 @@ def network_member_add(
         raise ValidationError(
             {"organisation": _("%(organisation)s is already a member.") % {"organisation": organisation}}
         )
-    staleness.organisations_changed()  # what to adopt next compares organisations by their networks
+    # What to adopt next compares organisations by their networks.
+    events.announce_organisations_changed(organisation_ids=[organisation.pk], fields={"networks"})
     change_record(obj=network, actor=actor, action=Action.UPDATE, changes={"members": [None, str(organisation)]})
     return membership
 
@@ -238,5 +226,5 @@ def network_member_remove(*, actor: Any, network: Network, organisation: Organis
         )
     deleted, _count = NetworkMembership.objects.filter(network=network, organisation=organisation).delete()
     if deleted:
-        staleness.organisations_changed()
+        events.announce_organisations_changed(organisation_ids=[organisation.pk], fields={"networks"})
         change_record(obj=network, actor=actor, action=Action.UPDATE, changes={"members": [str(organisation), None]})

@@ -395,8 +395,8 @@ def make_question(frozen_version: QuestionnaireVersion) -> Callable[[int], None]
 
 def test_a_version_exports_as_the_questionnaire_file(client: Client, org_a: Organisation, platform_admin: Any) -> None:
     from barometer import questionnaire_file
-    from barometer.demo_data import QUESTIONNAIRE_FILE
     from barometer.services.questionnaires import questionnaire_import, questionnaire_version_freeze
+    from demo.barometer import QUESTIONNAIRE_FILE
 
     data = questionnaire_file.loads(QUESTIONNAIRE_FILE.read_bytes())
     version = questionnaire_import(actor=platform_admin, organiser=org_a, data=data).version

@@ -137,7 +137,7 @@ def test_nothing_hidden_is_recovered_from_a_generated_round(
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[Round]:
-    from barometer.demo_data import ROUND_2022, demo_rounds_load
+    from demo.barometer import ROUND_2022, demo_rounds_load
     from organisations.models import OrganisationKind
     from tests.factories import OrganisationFactory
 

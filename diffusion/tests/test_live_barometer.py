@@ -162,7 +162,7 @@ def test_the_survey_comparison_is_absent_without_a_round(client: Client, registr
 
 @pytest.fixture
 def survey() -> Round:
-    from barometer import demo_data
+    from demo import barometer as demo_barometer
 
     OrganisationFactory.create(
         kind=OrganisationKind.OTHER,
@@ -172,11 +172,11 @@ def survey() -> Round:
     )
     for _ in range(3):
         OrganisationFactory.create(kind=OrganisationKind.JOINT_AUTHORITY)
-    demo_data.demo_rounds_load()
-    slugs = (demo_data.ROUND_2018.slug, demo_data.ROUND_2022.slug)
+    demo_barometer.demo_rounds_load()
+    slugs = (demo_barometer.ROUND_2018.slug, demo_barometer.ROUND_2022.slug)
     Round.objects.filter(slug__in=slugs).update(status=RoundStatus.PUBLISHED)  # other demo rounds stay unpublished
     cache.clear()
-    return Round.objects.get(slug=demo_data.ROUND_2022.slug)
+    return Round.objects.get(slug=demo_barometer.ROUND_2022.slug)
 
 
 def test_the_survey_comparison_is_the_latest_rounds_estimates(
@@ -206,9 +206,9 @@ def test_the_survey_comparison_is_the_latest_rounds_estimates(
 
 
 def test_a_real_round_is_preferred_to_a_synthetic_one(registry: dict[str, Any], survey: Round) -> None:
-    from barometer import demo_data
+    from demo import barometer as demo_barometer
 
-    older = Round.objects.get(slug=demo_data.ROUND_2018.slug)
+    older = Round.objects.get(slug=demo_barometer.ROUND_2018.slug)
     Round.objects.filter(pk=older.pk).update(is_synthetic=False)
     assert live.latest_round() == older
 

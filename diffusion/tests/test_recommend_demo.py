@@ -4,7 +4,7 @@ per organisation and family, taken from the plan independently here."""
 import pytest
 
 from bench.diffusion_recommend import demo_events
-from core.demo_data import demo_plan
+from demo.registry import demo_plan
 from organisations.size_classes import size_class
 
 pytestmark = pytest.mark.django_db

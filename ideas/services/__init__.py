@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import change_record, diff
-from core import text_search
+from core import events, text_search
 from core.errors import ConflictError
 from core.sanitise import clean_html, strip_html
 from core.text_limits import checks_text_sizes
@@ -27,7 +27,6 @@ from core.translated import first_translation
 from ideas.models import Audience, Challenge, ChallengeStatus, Comment, Idea, IdeaState, IdeaStateOption, Support
 from ideas.rules import HIDDEN_NO_COMMENTS, SEND, participation_refusal
 from ideas.services import linking, moderation, states, uploads
-from notifications import services as notifications
 from organisations.models import Organisation, OrganisationKind
 
 CHALLENGE_TRANSLATED = ("title", "question", "description")
@@ -253,7 +252,7 @@ def idea_send(
         uploads.idea_files_attach(idea=idea, checked=checked)
         idea.save()
         change_record(obj=idea, actor=actor, action=Action.CREATE)
-        notifications.idea_received(idea=idea, actor=actor)  # nothing until the idea is confirmed
+        events.announce_idea_received(idea=idea, actor=actor)  # nothing until the idea is confirmed
         if not signed_in:
             link = confirm_url(idea.confirmation_token) if confirm_url else idea.confirmation_token
             transaction.on_commit(lambda: _send_confirmation(idea, link))
@@ -272,7 +271,7 @@ def idea_confirm(*, token: str) -> Idea | None:
         idea.confirmation_token = ""
         idea.save(update_fields=["confirmed", "confirmation_token", "updated_at"])
         change_record(obj=idea, actor=None, action=Action.UPDATE, changes={"confirmed": [False, True]})
-        notifications.idea_received(idea=idea)
+        events.announce_idea_received(idea=idea)
     return idea
 
 
@@ -320,7 +319,7 @@ def idea_set_state(*, actor: Any, idea: Idea, state: "str | IdeaStateOption", re
         idea.save(update_fields=["state", "state_option", "state_reason", "updated_at"])
         change_record(obj=idea, actor=actor, action=Action.UPDATE, changes=changes)
         if "state" in changes or "state_option" in changes or "state_reason" in changes:
-            notifications.idea_changed(idea=idea, change="state", actor=actor, detail=reason)
+            events.announce_idea_changed(idea=idea, change="state", actor=actor, detail=reason)
     return idea
 
 
@@ -343,7 +342,7 @@ def comment_add(*, actor: Any, idea: Idea, text: str) -> Comment:
         change_record(obj=comment, actor=actor, action=Action.CREATE)
         # The mail says that somebody commented, not what: the text is read on the idea's page, where the
         # moderators' hiding applies. A mailed copy would escape it (mails go out before anyone has looked).
-        notifications.idea_changed(idea=idea, change="comment", actor=actor)
+        events.announce_idea_changed(idea=idea, change="comment", actor=actor)
     return comment
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import change_record, diff
+from core import events
 from core.permissions import require
 from core.sanitise import clean_html, strip_html
 from core.translated import LANGUAGES as LANGS
@@ -24,7 +25,6 @@ from ideas.sources import source_of
 from innovations import services as innovation_services
 from innovations.models import Innovation
 from innovations.vocabulary import Stage
-from notifications import services as notifications
 from organisations.models import Organisation
 
 SUMMARY_LENGTH = 500
@@ -112,7 +112,7 @@ def idea_to_experiment(*, actor: Any, idea: Idea) -> Experiment:
             actor=actor, owner=idea.organisation, data=_texts(idea), partners=list(idea.partners.all())
         )
         _move_to(idea, IdeaState.EXPERIMENTING, actor, "experiment", experiment)
-        notifications.idea_changed(idea=idea, change="experiment", actor=actor, detail=experiment.title)
+        events.announce_idea_changed(idea=idea, change="experiment", actor=actor, detail=experiment.title)
     return experiment
 
 
@@ -129,7 +129,7 @@ def idea_to_innovation(*, actor: Any, idea: Idea) -> Innovation:
         data[f"description_{lang}"] = clean_html(idea.text)
         innovation = innovation_services.innovation_create(actor=actor, owner=idea.organisation, data=data)
         _move_to(idea, IdeaState.IN_DEVELOPMENT, actor, "innovation", innovation)
-        notifications.idea_changed(idea=idea, change="innovation", actor=actor, detail=innovation.title)
+        events.announce_idea_changed(idea=idea, change="innovation", actor=actor, detail=innovation.title)
     return innovation
 
 
@@ -142,6 +142,6 @@ def ideas_follow_scale_up(*, actor: Any, experiment: Experiment, innovation: Inn
     moved = 0
     for idea in ideas.filter(experiment=experiment, innovation=None).order_by("pk"):
         _move_to(idea, IdeaState.IN_USE, actor, "innovation", innovation)
-        notifications.idea_changed(idea=idea, change="innovation", actor=actor, detail=innovation.title)
+        events.announce_idea_changed(idea=idea, change="innovation", actor=actor, detail=innovation.title)
         moved += 1
     return moved

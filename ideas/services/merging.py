@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import change_record
+from core import events
 from ideas.models import Comment, Idea, Support
-from notifications.services import idea_changed
 
 # Followed at most this far; a longer chain can only come from data written outside the services.
 MAX_CHAIN = 50
@@ -89,7 +89,7 @@ def idea_merge(*, actor: Any, duplicate: Idea, into: Idea) -> Idea:
             # Merged by someone else while this merge was chosen: the person should choose again.
             raise ValidationError({"into": _("The target idea was merged into another idea meanwhile. Try again.")})
         # Told before the supports move, so that the duplicate's supporters are among those told.
-        idea_changed(idea=duplicate, change="merged", actor=actor, detail=target.title)
+        events.announce_idea_changed(idea=duplicate, change="merged", actor=actor, detail=target.title)
         moved, dropped = _move_supports(duplicate, target)
         comments = Comment.objects.filter(idea=duplicate).update(idea=target)
         earlier = Idea.objects.filter(merged_into=duplicate).update(merged_into=target)

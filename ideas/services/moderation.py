@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import change_record
+from core import events
 from core.permissions import require
 from core.sanitise import strip_html
 from ideas.models import BannedWord, Comment, Idea, Report, ReportStatus
-from notifications.services import idea_changed, idea_reported
 from organisations.models import Organisation
 
 MAX_REASON = 1_000
@@ -130,7 +130,7 @@ def report_add(*, actor: Any, idea: Idea, comment: Comment | None = None, reason
         report = Report.objects.create(idea=idea, comment=comment, reporter=actor if signed_in else None, reason=reason)
         change_record(obj=report, actor=actor, action=Action.CREATE, changes={"reason": [None, reason]})
         # The reason stays in the queue: a mail tells the moderators only that there is something to look at.
-        idea_reported(idea=locked, actor=actor)
+        events.announce_idea_reported(idea=locked, actor=actor)
     return report, True
 
 
@@ -187,7 +187,7 @@ def idea_set_hidden(*, actor: Any, idea: Idea, hidden: bool, reason: str = "") -
         if hidden:
             _resolve_reports(actor=actor, idea=idea, comment=None, status=ReportStatus.HIDDEN)
             if changed:
-                idea_changed(idea=idea, change="hidden", actor=actor, detail=idea.hidden_reason)
+                events.announce_idea_changed(idea=idea, change="hidden", actor=actor, detail=idea.hidden_reason)
     return idea
 
 

@@ -115,7 +115,7 @@ def test_hiding_an_idea_needs_a_reason_resolves_its_reports_and_notifies(
     assert "reason" in messages_of(error.value)
     idea_a.refresh_from_db()
     assert not idea_a.hidden
-    with mock.patch("ideas.services.moderation.idea_changed") as changed:
+    with mock.patch("core.events.announce_idea_changed") as changed:
         moderation.idea_set_hidden(actor=editor_a, idea=idea_a, hidden=True, reason="<i>Mainos</i>")
     changed.assert_called_once()
     assert changed.call_args.kwargs["change"] == "hidden"
@@ -130,7 +130,7 @@ def test_hiding_an_idea_needs_a_reason_resolves_its_reports_and_notifies(
     assert idea_report.resolved_at is not None
     assert comment_report.status == ReportStatus.OPEN  # the comment is another matter
     # Showing again clears the reason and notifies nobody.
-    with mock.patch("ideas.services.moderation.idea_changed") as changed:
+    with mock.patch("core.events.announce_idea_changed") as changed:
         moderation.idea_set_hidden(actor=editor_a, idea=idea_a, hidden=False)
     changed.assert_not_called()
     idea_a.refresh_from_db()

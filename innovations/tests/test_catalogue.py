@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core import text_search
-from core.demo_data import demo_data_delete, demo_data_load
 from core.errors import ConflictError
+from demo.registry import demo_data_delete, demo_data_load
 from innovations import catalogue, selectors, services
 from innovations.models import CatalogueEntry, Innovation
 from innovations.selectors import CatalogueCounts, CatalogueFilters, CatalogueResults

@@ -20,9 +20,9 @@ from django.core.wsgi import get_wsgi_application
 
 from accounts.models import User
 from accounts.services import api_token_create
-from barometer.demo_data import demo_rounds_load
 from config.api import api
 from core.models import Theme
+from demo.barometer import demo_rounds_load
 from innovations import services as innovation_services
 from innovations.models import Innovation
 from organisations import services as organisation_services

@@ -27,7 +27,7 @@ EARLIER = "innovaatiobarometri-2018-kuntasektori-synteettinen"
 @pytest.fixture
 def demo_rounds(scenario: Any) -> Any:
     """The synthetic 2022 and 2018 rounds, organised by a ministry (the demo questionnaire's default organiser)."""
-    from barometer.demo_data import demo_rounds_load
+    from demo.barometer import demo_rounds_load
     from organisations.models import OrganisationKind
     from tests.factories import OrganisationFactory
 

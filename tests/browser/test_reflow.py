@@ -121,7 +121,7 @@ def _sweep(
 def world(scenario: Any) -> Any:
     """What the pages exist to show: a challenge with ideas, a comment with a very long word, an experiment, the
     demo barometer rounds, and the adoption that gives the innovation its lineage."""
-    from barometer.demo_data import demo_rounds_load
+    from demo.barometer import demo_rounds_load
     from experiments.services import experiment_create
     from ideas import services
     from organisations.models import OrganisationKind

@@ -1,5 +1,5 @@
 """A synthetic demo registry: organisations, the Innokaupungit network, themes and ~2000 innovations whose
-adoption histories over 2008–2026 come from a diffusion process (core/demo_diffusion.py).
+adoption histories over 2008–2026 come from a diffusion process (demo/diffusion.py).
 
 Everything it makes is flagged `is_synthetic` and deterministic for a seed. The registry is *planned* first in
 plain Python (who originates what, who adopts it when, from whom, with whom) and then *written*. Organisations and
@@ -45,10 +45,10 @@ from django.utils import timezone, translation
 from accounts.models import Membership, Role, User
 from audit.models import Action, ChangeRecord
 from audit.services import diff
-from core.demo_diffusion import FamilySpec, Member, Root, design_families, partner_ties, simulate_family
-from core.demo_images import illustration
 from core.models import Theme
 from core.sanitise import clean_html
+from demo.diffusion import FamilySpec, Member, Root, design_families, partner_ties, simulate_family
+from demo.images import illustration
 from innovations import catalogue
 from innovations import services as innovation_services
 from innovations.models import (
@@ -1564,7 +1564,7 @@ class Planner:
     def diffuse(
         self, originals: list[InnovationPlan], budget: int
     ) -> tuple[list[InnovationPlan], list[InnovationPlan]]:
-        """Adoption histories 2008–2026 from the diffusion process (core/demo_diffusion.py): recorded adoptions and,
+        """Adoption histories 2008–2026 from the diffusion process (demo/diffusion.py): recorded adoptions and,
         for adoptions nobody recorded the source of, the adopter's own record of the same concept."""
         rng = self.rng
         members = self._members()
@@ -2137,7 +2137,7 @@ class Writer:
         self._backdate()
 
     def _illustrate(self) -> None:
-        """A picture for a handful of published originals, spread over the list, drawn now (core/demo_images.py)
+        """A picture for a handful of published originals, spread over the list, drawn now (demo/images.py)
         and saved through the service real uploads go through (its checks, re-encoding, change log)."""
         published = [p for p in self.plan.originals if self.made[p.key].status == Status.PUBLISHED]
         step = max(1, len(published) // ILLUSTRATIONS)

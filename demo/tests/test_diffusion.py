@@ -1,4 +1,4 @@
-"""The demo's diffusion process (core/demo_diffusion.py): reproducible, shaped as designed, and, with the country as
+"""The demo's diffusion process (demo/diffusion.py): reproducible, shaped as designed, and, with the country as
 its only imitation channel, the discrete Bass model (checked against the deterministic recursion written here)."""
 
 import math
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from core.demo_diffusion import (
+from demo.diffusion import (
     LAST_YEAR,
     FamilySpec,
     History,

@@ -18,7 +18,10 @@ from django.test import Client
 from pytest_django import DjangoDbBlocker
 
 from barometer import answers as answer_rules
-from barometer.demo_data import (
+from barometer.models import Answer, Choice, FrameUnit, Questionnaire, Response, Round
+from barometer.selectors import version_spec
+from barometer.vocabulary import ResponseStatus, RoundStatus, Unit, VersionStatus
+from demo.barometer import (
     DEFAULT_SEED,
     INVITED_SLUG,
     ROUND_2018,
@@ -33,9 +36,6 @@ from barometer.demo_data import (
     exact_count,
     frame_rows,
 )
-from barometer.models import Answer, Choice, FrameUnit, Questionnaire, Response, Round
-from barometer.selectors import version_spec
-from barometer.vocabulary import ResponseStatus, RoundStatus, Unit, VersionStatus
 from organisations.models import Organisation, OrganisationKind
 from tests.factories import OrganisationFactory
 

@@ -19,7 +19,8 @@ from pytest_django import DjangoDbBlocker
 from accounts.dev_provider import DEV_SLUG
 from accounts.models import IdentityProvider, Membership, Role, User
 from audit.models import ChangeRecord
-from core.demo_data import (
+from core.models import Theme
+from demo.registry import (
     DEFAULT_SEED,
     DEMO_PASSWORD,
     DEMO_USERS,
@@ -31,7 +32,6 @@ from core.demo_data import (
     demo_data_load,
     demo_plan,
 )
-from core.models import Theme
 from innovations.models import (
     Adoption,
     Classification,

@@ -29,7 +29,6 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -44,6 +43,7 @@ from audit.models import ChangeRecord
 from barometer import answers as answer_rules
 from barometer import questionnaire_file
 from barometer.answers import QuestionSpec
+from barometer.management.commands.load_barometer_questionnaire import DEFAULT_FILE as DEFAULT_QUESTIONNAIRE_FILE
 from barometer.models import Answer, Questionnaire, QuestionnaireVersion, Response, Round
 from barometer.selectors import version_contents
 from barometer.services import questionnaires as questionnaire_services
@@ -52,7 +52,7 @@ from barometer.vocabulary import ResponseSource, ResponseStatus, RoundStatus, Se
 from organisations.models import Organisation, OrganisationKind
 
 DEFAULT_SEED = 2022
-QUESTIONNAIRE_FILE = Path(__file__).resolve().parent / "fixtures" / "municipal_barometer.json"
+QUESTIONNAIRE_FILE = DEFAULT_QUESTIONNAIRE_FILE  # the shipped municipal questionnaire, barometer/fixtures/
 QUESTIONNAIRE_CODE = "municipal-barometer"
 FRAME_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.JOINT_AUTHORITY)
 SYNTHETIC_LABEL = {

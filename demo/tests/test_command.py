@@ -5,8 +5,8 @@ the demo organisations), then rebuilds everything."""
 import pytest
 from django.core.management import call_command
 
-from barometer.demo_data import ROUND_2022
 from barometer.models import Response, Round
+from demo.barometer import ROUND_2022
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 

@@ -1,4 +1,4 @@
-"""`manage.py load_demo_data`: the synthetic demo registry and one demo log-in per role (see core.demo_data)."""
+"""`manage.py load_demo_data`: the synthetic demo registry and one demo log-in per role (see demo.registry)."""
 
 from typing import Any
 
@@ -7,9 +7,9 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.dev_provider import register_dev_provider
-from barometer.demo_data import demo_rounds_delete, demo_rounds_load
-from core.demo_data import DEFAULT_INNOVATIONS, DEFAULT_SEED, DEMO_PASSWORD, demo_data_load
-from ideas.demo_data import demo_codevelopment_delete, demo_codevelopment_load
+from demo.barometer import demo_rounds_delete, demo_rounds_load
+from demo.ideas import demo_codevelopment_delete, demo_codevelopment_load
+from demo.registry import DEFAULT_INNOVATIONS, DEFAULT_SEED, DEMO_PASSWORD, demo_data_load
 
 
 class Command(BaseCommand):

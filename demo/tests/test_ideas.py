@@ -6,9 +6,9 @@ import pytest
 from django.db import transaction
 from pytest_django import DjangoDbBlocker
 
-from core.demo_data import demo_data_load
+from demo.ideas import CHALLENGES, IDEAS_WITHOUT_CHALLENGE, demo_codevelopment_delete, demo_codevelopment_load
+from demo.registry import demo_data_load
 from experiments.models import Decision
-from ideas.demo_data import CHALLENGES, IDEAS_WITHOUT_CHALLENGE, demo_codevelopment_delete, demo_codevelopment_load
 from ideas.models import Challenge, ChallengeStatus, Comment, Idea, IdeaState, Support
 from innovations.models import Adoption
 from innovations.vocabulary import Stage

@@ -1,0 +1,112 @@
+"""What a lower app announces so that a higher one can react, without importing it (docs/architecture.md, "Layers").
+
+The apps stand in layers (pyproject.toml's import-linter contract): an app imports only the apps below it. When a
+write in a lower app concerns a higher one — an organisation renamed is in its innovations' search documents, an
+idea's state is news for its followers — the lower app calls one of the functions below and the higher app has
+connected a receiver to its signal in its AppConfig.ready().
+
+Each event is a Django signal sent with `send`, not `send_robust`: receivers run at once, in the sender's
+transaction (their writes commit or roll back with the change), and their errors reach the sender as a call's
+would. Send through these functions, not the signals: their arguments are typed and documented here. Receivers
+take `sender` and the keyword arguments listed, and return nothing that is used.
+"""
+
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django.db.models import Model
+from django.dispatch import Signal
+
+# --- organisations -----------------------------------------------------------------------------------------------
+
+ORGANISATION_FIELDS = frozenset({"name", "kind", "region", "size_class", "networks"})
+
+organisations_changed = Signal()
+"""organisation_ids: list[int]; fields: frozenset[str] of ORGANISATION_FIELDS; schedule: bool."""
+
+
+def announce_organisations_changed(
+    *, organisation_ids: Iterable[int], fields: Iterable[str], schedule: bool = True
+) -> None:
+    """Organisations' `fields` changed ("networks": joined or left a network). Send in the writing transaction,
+    after the write. `schedule=False` (a bulk load of reference data): whatever is recomputed later is left to
+    cron."""
+    changed = frozenset(fields)
+    if unknown := changed - ORGANISATION_FIELDS:
+        raise ValueError(f"unknown organisation fields {sorted(unknown)}")
+    organisations_changed.send(
+        sender=announce_organisations_changed,
+        organisation_ids=list(organisation_ids),
+        fields=changed,
+        schedule=schedule,
+    )
+
+
+# --- innovations and experiments ---------------------------------------------------------------------------------
+
+innovation_adopted = Signal()
+"""adoption: innovations.Adoption; actor: the person who recorded it (or AnonymousUser)."""
+
+
+def announce_innovation_adopted(*, adoption: Model, actor: Any) -> None:
+    """An organisation adopted another's innovation (the adoption row is saved). Send in the writing transaction."""
+    innovation_adopted.send(sender=announce_innovation_adopted, adoption=adoption, actor=actor)
+
+
+experiment_scaled_up = Signal()
+"""experiment: experiments.Experiment; innovation: innovations.Innovation, the record made of it; actor."""
+
+
+def announce_experiment_scaled_up(*, experiment: Model, innovation: Model, actor: Any) -> None:
+    """An experiment decided "scale up" became `innovation`. Send in the scale-up's transaction, after the write."""
+    experiment_scaled_up.send(
+        sender=announce_experiment_scaled_up, experiment=experiment, innovation=innovation, actor=actor
+    )
+
+
+# --- ideas -------------------------------------------------------------------------------------------------------
+
+idea_changed = Signal()
+"""idea: ideas.Idea; change: str (notifications.models.Change's follower changes); actor; detail: str."""
+
+
+def announce_idea_changed(*, idea: Model, change: str, actor: Any = None, detail: str = "") -> None:
+    """Something its sender and supporters follow happened to `idea` (a new state, a comment, hidden, merged,
+    made into an experiment or innovation). `detail`: plain text shown with the change. Send in the writing
+    transaction."""
+    idea_changed.send(sender=announce_idea_changed, idea=idea, change=change, actor=actor, detail=detail)
+
+
+idea_received = Signal()
+"""idea: ideas.Idea (just confirmed); actor."""
+
+
+def announce_idea_received(*, idea: Model, actor: Any = None) -> None:
+    """`idea` became confirmed: it waits for its handlers. Send in the writing transaction."""
+    idea_received.send(sender=announce_idea_received, idea=idea, actor=actor)
+
+
+idea_reported = Signal()
+"""idea: ideas.Idea; actor: who reported it or one of its comments; reason: str."""
+
+
+def announce_idea_reported(*, idea: Model, actor: Any = None, reason: str = "") -> None:
+    """Somebody reported `idea` or one of its comments. Send in the writing transaction."""
+    idea_reported.send(sender=announce_idea_reported, idea=idea, actor=actor, reason=reason)
+
+
+# --- a record's page ---------------------------------------------------------------------------------------------
+
+record_page = Signal()
+"""Sent with the record's model as `sender` while an innovation's or an experiment's page is drawn: record, user.
+Each receiver returns a dict for the page's template context: how a higher app shows what it knows of the record
+(the experiments with an innovation, the ideas behind either) without the record's app importing it; the page's
+template includes the higher app's part (e.g. ideas/includes/ideas_behind.html)."""
+
+
+def record_page_context(*, record: Model, user: Any) -> dict[str, Any]:
+    """What the higher apps add to `record`'s page for `user` (the receivers' dicts, merged)."""
+    context: dict[str, Any] = {}
+    for _receiver, part in record_page.send(sender=type(record), record=record, user=user):
+        context.update(cast("dict[str, Any]", part))  # django-stubs type a receiver's answer as str | None
+    return context

@@ -1,0 +1,22 @@
+"""How co-development reacts to what lower apps announce (core/events.py); connected in IdeasConfig.ready()."""
+
+from typing import Any
+
+from ideas.selectors import ideas_behind
+from ideas.services.linking import ideas_follow_scale_up
+
+
+def experiment_scaled_up(*, experiment: Any, innovation: Any, actor: Any, **kwargs: Any) -> None:
+    ideas_follow_scale_up(actor=actor, experiment=experiment, innovation=innovation)
+
+
+# The ideas an innovation or an experiment was made from, on its page (ideas/includes/ideas_behind.html), as far
+# as this person may see them (ideas.view_idea; hidden ones to handlers).
+
+
+def innovation_page(*, record: Any, user: Any, **kwargs: Any) -> dict[str, Any]:
+    return {"ideas": ideas_behind(user=user, innovation=record)}
+
+
+def experiment_page(*, record: Any, user: Any, **kwargs: Any) -> dict[str, Any]:
+    return {"ideas": ideas_behind(user=user, experiment=record)}
