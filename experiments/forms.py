@@ -233,9 +233,3 @@ class DecisionForm(forms.Form):
 
     def reasons(self) -> dict[str, str]:
         return {lang: self.cleaned_data.get(f"reasons_{lang}") or "" for lang in LANGUAGES}
-
-
-class VersionForm(forms.Form):
-    """The confirmation forms (publish, unpublish, scale up) carry the version the person saw."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -315,12 +315,6 @@ class InnovationForm(forms.Form):
 # --- smaller forms ----------------------------------------------------------------------------------------------
 
 
-class VersionForm(forms.Form):
-    """The confirmation forms (publish, unpublish) carry the version the person saw."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-
 class PartnerForm(forms.Form):
     organisation = OrganisationField(label=_("Partner organisation"))
     role = forms.ChoiceField(label=_("Role"), choices=PartnerRole.choices, initial=PartnerRole.CO_DEVELOPER)
