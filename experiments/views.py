@@ -286,7 +286,7 @@ def experiment_scale_up_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _set_status(request: HttpRequest, pk: int, status: str) -> HttpResponse:
-    done = {
+    done: dict[str, str] = {
         Status.PUBLISHED: _("The experiment is now published: everyone can see it."),
         Status.DRAFT: _("The experiment is now a draft: only your organisation can see it."),
     }

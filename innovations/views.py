@@ -575,7 +575,7 @@ def innovation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _set_status(request: HttpRequest, pk: int, status: str) -> HttpResponse:
-    done = {
+    done: dict[str, str] = {
         Status.PUBLISHED: _("The innovation is now published: everyone can see it."),
         Status.DRAFT: _("The innovation is now a draft: only your organisation can see it."),
     }

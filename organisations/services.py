@@ -105,7 +105,7 @@ def organisation_update(
     *, actor: Any, organisation: Organisation, expected_version: int, data: Mapping[str, Any]
 ) -> Organisation:
     require(actor, "organisations.change_organisation", organisation)
-    current = records.lock_at_version(Organisation.objects, organisation.pk, expected_version)
+    current: Organisation = records.lock_at_version(Organisation.objects, organisation.pk, expected_version)
     before = records.snapshot(current, ORGANISATION_FIELDS)
     size_class_before = current.size_class
     _apply(current, data, ORGANISATION_FIELDS)
@@ -191,7 +191,7 @@ def network_update(
     themes: Iterable[Theme] | None = None,
 ) -> Network:
     require(actor, "organisations.change_network", network)
-    current = records.lock_at_version(Network.objects, network.pk, expected_version)
+    current: Network = records.lock_at_version(Network.objects, network.pk, expected_version)
     before = records.snapshot(current, NETWORK_FIELDS)
     _apply(current, data, NETWORK_FIELDS)
     before_coordinator = before["coordinator"].pk if before["coordinator"] is not None else None

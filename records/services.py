@@ -27,7 +27,11 @@ def refuse_stale(current: object, expected: object) -> None:
 
 
 def lock_at_version(
-    queryset: "models.QuerySet[M]", pk: Any, expected_version: object, *, version_field: str = "version"
+    queryset: "models.QuerySet[M] | models.Manager[M]",
+    pk: Any,
+    expected_version: object,
+    *,
+    version_field: str = "version",
 ) -> M:
     """The row re-read under a lock (inside the caller's transaction), refused when it is no longer at the version
     the change started from. `version_field` names another integer that plays the version (e.g. "revision")."""
