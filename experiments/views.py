@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -135,17 +135,7 @@ def experiment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def experiment_create_view(request: HttpRequest) -> HttpResponse:
-    editable = Organisation.objects.filter(pk__in=roles.editable_organisation_ids(request.user))
-    owner = None
-    slug = request.GET.get("owner", "")
-    if slug:
-        owner = get_object_or_404(Organisation, slug=slug)
-        if not request.user.has_perm("experiments.add_experiment_for", owner):
-            raise PermissionDenied
-    elif not editable.exists():
-        raise PermissionDenied
-    elif editable.count() == 1:
-        owner = editable.get()
+    owner, editable = record_views.new_record_owner(request, "experiments.add_experiment_for")
     # "?innovation=<id>": the experiment tries out this innovation (e.g. another organisation's, before adopting).
     source = None
     if request.GET.get("innovation", "").isdigit():

@@ -482,17 +482,7 @@ def innovation_adopt_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def innovation_create_view(request: HttpRequest) -> HttpResponse:
-    editable = Organisation.objects.filter(pk__in=roles.editable_organisation_ids(request.user))
-    owner = None
-    slug = request.GET.get("owner", "")
-    if slug:
-        owner = get_object_or_404(Organisation, slug=slug)
-        if not request.user.has_perm("innovations.add_innovation_for", owner):
-            raise PermissionDenied
-    elif not editable.exists():
-        raise PermissionDenied
-    elif editable.count() == 1:
-        owner = editable.get()
+    owner, editable = record_views.new_record_owner(request, "innovations.add_innovation_for")
     form = InnovationForm(request.POST or None, owners=None if owner else editable)
     if request.method == "POST" and form.is_valid():
         try:

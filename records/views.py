@@ -1,19 +1,38 @@
-"""The pages every publishable record shares: publish or return to draft at the version the person saw, and
-delete after a confirmation. Each app's views find the record (404 for those who may not see it) and call these."""
+"""The pages every publishable record shares: whose new record it is, publish or return to draft at the version the
+person saw, and delete after a confirmation. Each app's views find the record (404 for those who may not see it)
+and call these."""
 
 from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from accounts import roles
 from core.errors import ConflictError
 from core.forms import attach_errors
+from organisations.models import Organisation
 from records import services
 from records.forms import VersionForm
+
+
+def new_record_owner(request: HttpRequest, perm: str) -> tuple[Organisation | None, "QuerySet[Organisation]"]:
+    """Whose new record this is: the organisation in "?owner=<slug>" (if the person may add for it), the only one
+    they edit for, or None and the organisations to choose from (the form's owner field)."""
+    editable = Organisation.objects.filter(pk__in=roles.editable_organisation_ids(request.user))
+    slug = request.GET.get("owner", "")
+    if slug:
+        owner = get_object_or_404(Organisation, slug=slug)
+        if not request.user.has_perm(perm, owner):
+            raise PermissionDenied
+        return owner, editable
+    if not editable.exists():
+        raise PermissionDenied
+    return (editable.get() if editable.count() == 1 else None), editable
 
 
 def with_saved_version(request: HttpRequest, record: Any) -> QueryDict:
