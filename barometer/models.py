@@ -24,6 +24,7 @@ from barometer.vocabulary import (
     Unit,
     VersionStatus,
 )
+from records.models import Versioned
 
 CODE_HELP = _("Letters, digits and underscores; the variable name in files and the API.")
 
@@ -184,8 +185,8 @@ class Item(models.Model):
         return str(self.label)
 
 
-class Round(models.Model):
-    """One survey round, e.g. "Innovation barometer 2022 — municipal sector"."""
+class Round(Versioned):
+    """One survey round, e.g. "Innovation barometer 2022 — municipal sector"; versioned for optimistic locking."""
 
     slug = models.SlugField(_("short name in addresses"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -216,7 +217,6 @@ class Round(models.Model):
         "self", verbose_name=_("compare with"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     if TYPE_CHECKING:
         name_fi: str | None

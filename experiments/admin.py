@@ -3,18 +3,16 @@
 Texts, partners and decisions are edited on the site, where experiments.services keeps the search document, the
 version and the change log in step; a second write path here would have to repeat all that. What the admin does
 change is the status (publish, or take down something inappropriate at once), through
-experiments.services.experiment_set_status with the version the administrator opened.
+records.admin.RecordAdminMixin (the shared set_status) with the version the administrator opened.
 """
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from modeltranslation.admin import TranslationAdmin
 
 from core.admin import ReadOnlyTabularInline, VersionedAdminForm
 from experiments import services
 from experiments.models import Experiment, ExperimentPartner
+from records.admin import RecordAdminMixin
 
 
 class ExperimentPartnerInline(ReadOnlyTabularInline):
@@ -30,7 +28,8 @@ class ExperimentAdminForm(VersionedAdminForm):
 
 
 @admin.register(Experiment)
-class ExperimentAdmin(TranslationAdmin):
+class ExperimentAdmin(RecordAdminMixin, TranslationAdmin):
+    record = services.RECORD
     form = ExperimentAdminForm
     list_display = ("title", "owner", "status", "decision", "starts_on", "ends_on", "updated_at")
     list_filter = ("status", "decision", "owner__kind")
@@ -49,18 +48,3 @@ class ExperimentAdmin(TranslationAdmin):
         (None, {"fields": ("version", "created_by", "created_at", "updated_at")}),
     )
     inlines = (ExperimentPartnerInline,)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # experiments are recorded on the site, for an owner organisation
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # deleting goes through the site, with its confirmation and change log
-
-    def save_model(self, request: HttpRequest, obj: Experiment, form: Any, change: bool) -> None:
-        saved = services.experiment_set_status(
-            actor=request.user,
-            experiment=obj,
-            status=form.cleaned_data["status"],
-            expected_version=form.cleaned_data["expected_version"],
-        )
-        obj.version = saved.version

@@ -23,6 +23,7 @@ from innovations.vocabulary import PartnerRole
 from innovations.vocabulary import Status as ExperimentStatus
 from organisations.api import OrganisationRef, OrganisationRefIn, organisation_from_ref
 from organisations.models import Organisation
+from records import api as record_api
 
 Budget = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, description="Euros.")]
 
@@ -270,24 +271,28 @@ def experiment_update(request: HttpRequest, id: ObjectId, payload: ExperimentUpd
 
 @router.post("/{id}/publish", response=ExperimentOut, auth=AUTH_REQUIRED, summary="Publish an experiment")
 def experiment_publish(request: HttpRequest, id: ObjectId, payload: VersionIn) -> Any:
-    services.experiment_set_status(
-        actor=actor(request),
-        experiment=_detail(request, id),
+    return record_api.set_status(
+        request,
+        services.RECORD,
+        id,
         status=ExperimentStatus.PUBLISHED,
-        expected_version=payload.version,
+        version=payload.version,
+        load=_detail,
+        detail=_detail,
     )
-    return _detail(request, id)
 
 
 @router.post("/{id}/unpublish", response=ExperimentOut, auth=AUTH_REQUIRED, summary="Return an experiment to draft")
 def experiment_unpublish(request: HttpRequest, id: ObjectId, payload: VersionIn) -> Any:
-    services.experiment_set_status(
-        actor=actor(request),
-        experiment=_detail(request, id),
+    return record_api.set_status(
+        request,
+        services.RECORD,
+        id,
         status=ExperimentStatus.DRAFT,
-        expected_version=payload.version,
+        version=payload.version,
+        load=_detail,
+        detail=_detail,
     )
-    return _detail(request, id)
 
 
 @router.post("/{id}/decision", response=ExperimentOut, auth=AUTH_REQUIRED, summary="Record the decision")
@@ -321,5 +326,4 @@ def experiment_scale_up(request: HttpRequest, id: ObjectId, payload: VersionIn) 
 @router.delete("/{id}", response={204: None}, auth=AUTH_REQUIRED, summary="Delete an experiment")
 def experiment_delete(request: HttpRequest, id: ObjectId) -> Any:
     """Administrators of the owner."""
-    services.experiment_delete(actor=actor(request), experiment=_detail(request, id))
-    return Status(204, None)
+    return record_api.delete(request, services.RECORD, id, load=_detail)

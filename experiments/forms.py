@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.db.models import QuerySet
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +19,7 @@ from innovations.forms import DateInput
 from innovations.vocabulary import PartnerRole
 from organisations.models import Organisation
 from organisations.pickers import OrganisationField
+from records.forms import RecordForm
 
 LANGUAGES = ("fi", "sv", "en")
 MAX_QUERY_LENGTH = 200
@@ -72,14 +72,10 @@ REASON_LABELS = {
 TEXT_FIELDS = ("hypothesis", "measures", "places", "participants", "results")
 
 
-class ExperimentForm(forms.Form):
-    """The experiment's own fields (its partners are rows of PartnerFormSet, below). On the edit page it carries the version the person started
-    from, so that a save over someone else's newer change is refused (services.ConflictError)."""
+class ExperimentForm(RecordForm):
+    """The experiment's own fields (its partners are rows of PartnerFormSet, below; owner and version:
+    records.forms.RecordForm)."""
 
-    owner: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
-        label=_("Owner organisation"), queryset=Organisation.objects.none(), empty_label=_("Choose an organisation")
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DateInput)
     ends_on = forms.DateField(
         label=_("Ends on"),
@@ -97,16 +93,8 @@ class ExperimentForm(forms.Form):
         help_text=_("For example 12500.50"),
     )
 
-    def __init__(
-        self, *args: Any, owners: QuerySet[Organisation] | None = None, with_version: bool = False, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if owners is None:
-            del self.fields["owner"]
-        else:
-            cast("forms.ModelChoiceField[Organisation]", self.fields["owner"]).queryset = owners
-        if not with_version:
-            del self.fields["version"]
         for lang in LANGUAGES:
             self.fields[f"title_{lang}"] = forms.CharField(
                 label=TRANSLATED_LABELS[f"title_{lang}"], max_length=200, required=False
@@ -233,9 +221,3 @@ class DecisionForm(forms.Form):
 
     def reasons(self) -> dict[str, str]:
         return {lang: self.cleaned_data.get(f"reasons_{lang}") or "" for lang in LANGUAGES}
-
-
-class VersionForm(forms.Form):
-    """The confirmation forms (publish, unpublish, scale up) carry the version the person saw."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

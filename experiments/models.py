@@ -3,14 +3,14 @@ results, and the decision taken on them. A finished experiment decided "scale up
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from innovations.vocabulary import PartnerRole, Status
+from innovations.vocabulary import PartnerRole
+from records.models import PublishableRecord, owner_field
 
 
 class Decision(models.TextChoices):
@@ -20,13 +20,11 @@ class Decision(models.TextChoices):
     STOP = "stop", _("Stop")
 
 
-class Experiment(models.Model):
-    owner = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("owner organisation"),
-        on_delete=models.PROTECT,
-        related_name="experiments",
-    )
+class Experiment(PublishableRecord):
+    """An organisation's experiment: status, version and times come from
+    records.models.PublishableRecord, the owner from its owner_field."""
+
+    owner = owner_field(related_name="experiments")
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     # Plain text (any HTML is removed on save, see core.sanitise.strip_html).
@@ -40,7 +38,6 @@ class Experiment(models.Model):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     budget = models.DecimalField(_("budget (euros)"), max_digits=12, decimal_places=2, null=True, blank=True)
     decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     partners = models.ManyToManyField(
         "organisations.Organisation",
         through="ExperimentPartner",
@@ -66,12 +63,6 @@ class Experiment(models.Model):
         related_name="from_experiment",
     )
     search_document = models.TextField(blank=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     if TYPE_CHECKING:  # the per-language columns django-modeltranslation adds at run time
         title_fi: str | None
@@ -90,13 +81,11 @@ class Experiment(models.Model):
         decision_reasons_sv: str | None
         decision_reasons_en: str | None
 
-    class Meta:
-        ordering = ["-updated_at", "-id"]
+    class Meta(PublishableRecord.Meta):
         verbose_name = _("experiment")
         verbose_name_plural = _("experiments")
         indexes = [
-            models.Index(fields=["status", "-updated_at"]),
-            models.Index(fields=["owner", "status"]),
+            *PublishableRecord.Meta.indexes,
             models.Index(fields=["ends_on"]),
         ]
 

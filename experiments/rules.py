@@ -2,34 +2,13 @@
 
 import rules
 
-from accounts import roles
-from innovations.vocabulary import Status
-
-
-@rules.predicate
-def is_published(user, experiment) -> bool:
-    return experiment is not None and experiment.status == Status.PUBLISHED
-
-
-@rules.predicate
-def is_member_of_owner(user, experiment) -> bool:
-    return experiment is not None and roles.is_member(user, experiment.owner_id)
-
-
-@rules.predicate
-def is_editor_of_owner(user, experiment) -> bool:
-    return experiment is not None and roles.is_editor(user, experiment.owner_id)
-
-
-@rules.predicate
-def is_admin_of_owner(user, experiment) -> bool:
-    return experiment is not None and roles.is_admin(user, experiment.owner_id)
-
-
-@rules.predicate
-def is_editor_of_organisation(user, organisation) -> bool:
-    return organisation is not None and roles.is_editor(user, organisation.pk)
-
+from records.rules import (
+    is_admin_of_owner,
+    is_editor_of_organisation,
+    is_editor_of_owner,
+    is_member_of_owner,
+    is_published,
+)
 
 # Drafts are visible only inside the owning organisation; published experiments are public, failed ones too.
 rules.add_perm("experiments.view_experiment", is_published | is_member_of_owner)

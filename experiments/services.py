@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import linebreaks
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from audit.models import Action
 from audit.services import change_record, diff
 from core import events, text_search
-from core.errors import ConflictError
+from core.permissions import require
 from core.sanitise import strip_html
 from core.text_limits import checks_text_sizes
 from core.translated import LANGUAGES as LANGS
@@ -25,6 +25,7 @@ from innovations import services as innovation_services
 from innovations.models import Innovation
 from innovations.vocabulary import PartnerRole, Stage, Status
 from organisations.models import Organisation
+from records import services as records
 
 TRANSLATED = ("title", "summary", "hypothesis", "measures", "places", "participants", "results", "decision_reasons")
 # The texts of the experiment itself; the decision's reasons are set with the decision (experiment_decide).
@@ -44,13 +45,8 @@ def _plain_text(value: str) -> str:
     return html.unescape(strip_html(value or "")).strip()
 
 
-def _require(user: Any, perm: str, obj: Any = None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 def _snapshot(experiment: Experiment) -> dict[str, Any]:
-    values: dict[str, Any] = {field: getattr(experiment, field) for field in EDITABLE_FIELDS}
+    values = records.snapshot(experiment, EDITABLE_FIELDS)
     values["budget"] = None if experiment.budget is None else str(experiment.budget)
     values["status"] = experiment.status
     values["decision"] = experiment.decision
@@ -61,23 +57,23 @@ def _snapshot(experiment: Experiment) -> dict[str, Any]:
     return values
 
 
+def _clean_value(field: str, value: Any) -> Any:
+    if isinstance(value, str):
+        value = _plain_text(value) if field not in NULLABLE else value.strip()
+    if field in NULLABLE and value == "":
+        value = None
+    if value is None and field not in NULLABLE:
+        value = ""
+    if field == "budget" and value is not None:
+        try:
+            value = Decimal(str(value))
+        except ArithmeticError:
+            raise ValidationError(_("Give the budget in euros, e.g. 12500.50.")) from None
+    return value
+
+
 def _apply(experiment: Experiment, data: Mapping[str, Any]) -> None:
-    unknown = set(data) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
-    for field, value in data.items():
-        if isinstance(value, str):
-            value = _plain_text(value) if field not in NULLABLE else value.strip()
-        if field in NULLABLE and value == "":
-            value = None
-        if value is None and field not in NULLABLE:
-            value = ""
-        if field == "budget" and value is not None:
-            try:
-                value = Decimal(str(value))
-            except ArithmeticError:
-                raise ValidationError({"budget": _("Give the budget in euros, e.g. 12500.50.")}) from None
-        setattr(experiment, field, value)
+    records.apply_fields(experiment, data, EDITABLE_FIELDS, _clean_value)
     if not first_translation(experiment, "title"):
         raise ValidationError({"title_fi": _("Give the experiment a title in at least one language.")})
     experiment.full_clean(
@@ -136,11 +132,11 @@ def experiment_create(
     source_innovation: Innovation | None = None,
     status: str = Status.DRAFT,
 ) -> Experiment:
-    _require(actor, "experiments.add_experiment_for", owner)
+    require(actor, "experiments.add_experiment_for", owner)
     if status not in Status.values:
         raise ValidationError({"status": _("Unknown status “%(value)s”.") % {"value": status}})
     if source_innovation is not None:
-        _require(actor, "innovations.view_innovation", source_innovation)
+        require(actor, "innovations.view_innovation", source_innovation)
     experiment = Experiment(
         owner=owner,
         created_by=actor if actor.is_authenticated else None,
@@ -155,12 +151,9 @@ def experiment_create(
     return experiment
 
 
-def _lock_current(experiment: Experiment, expected_version: int) -> Experiment:
-    """Re-reads the row under a lock and refuses a change that started from an older version."""
-    current = Experiment.objects.select_for_update().select_related("owner").get(pk=experiment.pk)
-    if current.version != expected_version:
-        raise ConflictError()
-    return current
+RECORD = records.RecordType(
+    model=Experiment, change_perm="experiments.change_experiment", delete_perm="experiments.delete_experiment"
+)
 
 
 @checks_text_sizes(Experiment)
@@ -173,12 +166,11 @@ def experiment_update(
     data: Mapping[str, Any],
     partners: Iterable[PartnerIn] | None = None,
 ) -> Experiment:
-    _require(actor, "experiments.change_experiment", experiment)
-    current = _lock_current(experiment, expected_version)
+    require(actor, "experiments.change_experiment", experiment)
+    current = RECORD.locked(experiment, expected_version)
     before = _snapshot(current)
     _apply(current, data)
-    current.version += 1
-    current.save()
+    records.save_new_version(current)
     if partners is not None:
         _set_partners(current, partners)
     _refresh_search_document(current)
@@ -186,21 +178,8 @@ def experiment_update(
     return current
 
 
-@transaction.atomic
 def experiment_set_status(*, actor: Any, experiment: Experiment, status: str, expected_version: int) -> Experiment:
-    _require(actor, "experiments.change_experiment", experiment)
-    if status not in Status.values:
-        raise ValidationError({"status": _("Unknown status “%(value)s”.") % {"value": status}})
-    current = _lock_current(experiment, expected_version)
-    if current.status == status:
-        return current
-    before = current.status
-    current.status = status
-    current.version += 1
-    current.save(update_fields=["status", "version", "updated_at"])
-    action = Action.PUBLISH if status == Status.PUBLISHED else Action.UNPUBLISH
-    change_record(obj=current, actor=actor, action=action, changes={"status": [before, status]})
-    return current
+    return records.set_status(RECORD, actor=actor, record=experiment, status=status, expected_version=expected_version)
 
 
 @checks_text_sizes(Experiment, "reasons", field="decision_reasons_{}")
@@ -217,13 +196,13 @@ def experiment_decide(
 ) -> Experiment:
     """Records the decision taken on the experiment (scale up, continue, change, stop) with its reasons in
     {language: text}, and optionally the results it rests on ({language: text})."""
-    _require(actor, "experiments.change_experiment", experiment)
+    require(actor, "experiments.change_experiment", experiment)
     if decision not in Decision.values:
         raise ValidationError({"decision": _("Choose what was decided.")})
     unknown = (set(reasons) | set(results or {})) - set(LANGS)
     if unknown:
         raise ValidationError(_("Unknown language “%(value)s”.") % {"value": sorted(unknown)[0]})
-    current = _lock_current(experiment, expected_version)
+    current = RECORD.locked(experiment, expected_version)
     if current.resulting_innovation_id is not None:
         raise ValidationError(_("This experiment has already been scaled up into an innovation."))
     before = _snapshot(current)
@@ -235,8 +214,7 @@ def experiment_decide(
             setattr(current, f"results_{lang}", _plain_text(results[lang]))
     if not first_translation(current, "decision_reasons"):
         raise ValidationError({"reasons_fi": _("Give the reasons for the decision in at least one language.")})
-    current.version += 1
-    current.save()
+    records.save_new_version(current)
     _refresh_search_document(current)
     change_record(obj=current, actor=actor, action=Action.UPDATE, changes=diff(before, _snapshot(current)))
     return current
@@ -258,8 +236,8 @@ def experiment_scale_up(*, actor: Any, experiment: Experiment, expected_version:
     """The finished experiment decided "scale up" becomes the owner's innovation in use, linked both ways, in one
     transaction: the innovation's texts start from the experiment's title, summary and results. The ideas the
     experiment was made from follow it into use (ideas.services.linking.ideas_follow_scale_up)."""
-    _require(actor, "experiments.change_experiment", experiment)
-    current = _lock_current(experiment, expected_version)
+    require(actor, "experiments.change_experiment", experiment)
+    current = RECORD.locked(experiment, expected_version)
     refusal = scale_up_refusal(current)
     if refusal:
         raise ValidationError(refusal)
@@ -273,8 +251,7 @@ def experiment_scale_up(*, actor: Any, experiment: Experiment, expected_version:
         actor=actor, owner=current.owner, data=data, status=current.status
     )
     current.resulting_innovation = innovation
-    current.version += 1
-    current.save(update_fields=["resulting_innovation", "version", "updated_at"])
+    records.save_new_version(current, "resulting_innovation")
     change_record(
         obj=current, actor=actor, action=Action.UPDATE, changes={"resulting_innovation": [None, str(innovation)]}
     )
@@ -283,8 +260,5 @@ def experiment_scale_up(*, actor: Any, experiment: Experiment, expected_version:
     return innovation
 
 
-@transaction.atomic
 def experiment_delete(*, actor: Any, experiment: Experiment) -> None:
-    _require(actor, "experiments.delete_experiment", experiment)
-    change_record(obj=experiment, actor=actor, action=Action.DELETE, changes={"title": [str(experiment.title), None]})
-    experiment.delete()
+    records.delete(RECORD, actor=actor, record=experiment)

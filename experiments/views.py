@@ -12,8 +12,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import roles
@@ -28,7 +29,6 @@ from experiments.forms import (
     DecisionForm,
     ExperimentForm,
     PartnerFormSet,
-    VersionForm,
     parse_filters,
     partner_initial,
 )
@@ -38,6 +38,9 @@ from innovations.forms import page_number
 from innovations.selectors import innovation_visible
 from innovations.vocabulary import Status
 from organisations.models import Organisation
+from records import views as record_views
+from records.forms import VersionForm
+from records.views import with_saved_version
 
 PER_PAGE = 20
 
@@ -132,17 +135,7 @@ def experiment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def experiment_create_view(request: HttpRequest) -> HttpResponse:
-    editable = Organisation.objects.filter(pk__in=roles.editable_organisation_ids(request.user))
-    owner = None
-    slug = request.GET.get("owner", "")
-    if slug:
-        owner = get_object_or_404(Organisation, slug=slug)
-        if not request.user.has_perm("experiments.add_experiment_for", owner):
-            raise PermissionDenied
-    elif not editable.exists():
-        raise PermissionDenied
-    elif editable.count() == 1:
-        owner = editable.get()
+    owner, editable = record_views.new_record_owner(request, "experiments.add_experiment_for")
     # "?innovation=<id>": the experiment tries out this innovation (e.g. another organisation's, before adopting).
     source = None
     if request.GET.get("innovation", "").isdigit():
@@ -190,13 +183,6 @@ def _error_forms(form: ExperimentForm, partner_forms: Any) -> list[Any]:
     return [form, *partner_forms.forms]
 
 
-def _with_version(request: HttpRequest, experiment: Experiment) -> QueryDict:
-    """The posted data with the saved version in place of the one the person started from."""
-    data = request.POST.copy()
-    data["version"] = str(experiment.version)
-    return data
-
-
 @login_required
 def experiment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     experiment = _editable_or_404(request, pk)
@@ -219,7 +205,7 @@ def experiment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             except ConflictError:
                 form.add_error(None, ConflictError.message)
                 # Keep every word typed; saving again, after comparing, deliberately replaces the other change.
-                form.data = _with_version(request, Experiment.objects.get(pk=experiment.pk))
+                form.data = with_saved_version(request, experiment)
             except ValidationError as error:
                 attach_errors(form, error)
             else:
@@ -255,7 +241,7 @@ def experiment_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ConflictError:
             form.add_error(None, ConflictError.message)
-            form.data = _with_version(request, Experiment.objects.get(pk=experiment.pk))
+            form.data = with_saved_version(request, experiment)
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -276,7 +262,7 @@ def experiment_scale_up_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ConflictError:
             form.add_error(None, ConflictError.message)
-            form.data = _with_version(request, Experiment.objects.get(pk=experiment.pk))
+            form.data = with_saved_version(request, experiment)
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -290,26 +276,18 @@ def experiment_scale_up_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _set_status(request: HttpRequest, pk: int, status: str) -> HttpResponse:
-    experiment = _editable_or_404(request, pk)
-    form = VersionForm(request.POST or None, initial={"version": experiment.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.experiment_set_status(
-                actor=request.user, experiment=experiment, status=status, expected_version=form.cleaned_data["version"]
-            )
-        except ConflictError:
-            form.data = _with_version(request, Experiment.objects.get(pk=experiment.pk))
-            form.add_error(None, ConflictError.message)
-        else:
-            if status == Status.PUBLISHED:
-                messages.success(request, _("The experiment is now published: everyone can see it."))
-            else:
-                messages.success(request, _("The experiment is now a draft: only your organisation can see it."))
-            return redirect(experiment)
-    return render(
+    done: dict[str, str] = {
+        Status.PUBLISHED: _("The experiment is now published: everyone can see it."),
+        Status.DRAFT: _("The experiment is now a draft: only your organisation can see it."),
+    }
+    return record_views.status_view(
         request,
-        "experiments/confirm_status.html",
-        {"experiment": experiment, "form": form, "error_forms": [form], "status": status},
+        services.RECORD,
+        _editable_or_404(request, pk),
+        status,
+        template="experiments/confirm_status.html",
+        name="experiment",
+        done=done,
     )
 
 
@@ -325,12 +303,11 @@ def experiment_unpublish_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def experiment_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    experiment = _visible_or_404(request, pk)
-    if not request.user.has_perm("experiments.delete_experiment", experiment):
-        raise PermissionDenied
-    if request.method == "POST":
-        title = str(experiment.title)
-        services.experiment_delete(actor=request.user, experiment=experiment)
-        messages.success(request, _("“%(title)s” was deleted.") % {"title": title})
-        return redirect("experiments:list")
-    return render(request, "experiments/confirm_delete.html", {"experiment": experiment})
+    return record_views.delete_view(
+        request,
+        services.RECORD,
+        _visible_or_404(request, pk),
+        template="experiments/confirm_delete.html",
+        name="experiment",
+        success_url=reverse("experiments:list"),
+    )

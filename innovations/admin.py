@@ -4,9 +4,9 @@ Why not full editing here: an innovation's texts, themes, classifications and st
 document, its stage history and the change log, which innovations.services keeps in step. Re-creating that in
 admin forms would be a second write path to keep in sync, so texts and everything else are edited on the site
 (where platform administrators may edit any innovation). What the admin does change is the status (publish or
-unpublish, e.g. to take down something inappropriate at once), through innovations.services.innovation_set_status
-with the version the administrator opened. Deleting goes through the site too: it refuses innovations that others
-adopted, since those are part of the lineage.
+unpublish, e.g. to take down something inappropriate at once), through records.admin.RecordAdminMixin (the shared
+set_status) with the version the administrator opened. Deleting goes through the site too: it refuses innovations
+that others adopted, since those are part of the lineage.
 """
 
 from typing import Any
@@ -30,6 +30,7 @@ from innovations.models import (
     Partnership,
     StageEvent,
 )
+from records.admin import RecordAdminMixin
 
 
 class ClassificationInline(ReadOnlyTabularInline):
@@ -75,7 +76,8 @@ class InnovationAdminForm(VersionedAdminForm):
 
 
 @admin.register(Innovation)
-class InnovationAdmin(TranslationAdmin):
+class InnovationAdmin(RecordAdminMixin, TranslationAdmin):
+    record = services.RECORD
     form = InnovationAdminForm
     list_display = ("title", "owner", "status", "stage", "novelty", "updated_at", "is_synthetic")
     list_filter = ("status", "stage", "novelty", "is_social", "is_systemic", "owner__kind", "themes", "is_synthetic")
@@ -95,21 +97,6 @@ class InnovationAdmin(TranslationAdmin):
         (None, {"fields": ("is_synthetic", "version", "created_by", "created_at", "updated_at")}),
     )
     inlines = (ClassificationInline, PartnershipInline, LinkInline, StageEventInline, AttachmentInline, ImageInline)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # innovations are recorded on the site, for an owner organisation
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def save_model(self, request: HttpRequest, obj: Innovation, form: Any, change: bool) -> None:
-        saved = services.innovation_set_status(
-            actor=request.user,
-            innovation=obj,
-            status=form.cleaned_data["status"],
-            expected_version=form.cleaned_data["expected_version"],
-        )
-        obj.version = saved.version
 
 
 @admin.register(Adoption)

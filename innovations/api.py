@@ -68,6 +68,7 @@ from organisations.api import (
     themes_from_slugs,
 )
 from organisations.models import OrganisationKind
+from records import api as record_api
 
 Version = Annotated[int, Field(ge=1, le=MAX_INT, description="The version you read: a newer one answers 409.")]
 
@@ -673,30 +674,33 @@ def innovation_update(request: HttpRequest, id: ObjectId, payload: InnovationUpd
 @router.delete("/{id}", response={204: None}, auth=AUTH_REQUIRED, summary="Delete an innovation")
 def innovation_delete(request: HttpRequest, id: ObjectId) -> Any:
     """Administrators of the owner. An innovation that others adopted cannot be deleted (422)."""
-    services.innovation_delete(actor=actor(request), innovation=_visible(request, id))
-    return Status(204, None)
+    return record_api.delete(request, services.RECORD, id, load=_visible)
 
 
 @router.post("/{id}/publish", response=InnovationOut, auth=AUTH_REQUIRED, summary="Publish an innovation")
 def innovation_publish(request: HttpRequest, id: ObjectId, payload: VersionIn) -> Any:
-    services.innovation_set_status(
-        actor=actor(request),
-        innovation=_visible(request, id),
+    return record_api.set_status(
+        request,
+        services.RECORD,
+        id,
         status=InnovationStatus.PUBLISHED,
-        expected_version=payload.version,
+        version=payload.version,
+        load=_visible,
+        detail=_detail,
     )
-    return _detail(request, id)
 
 
 @router.post("/{id}/unpublish", response=InnovationOut, auth=AUTH_REQUIRED, summary="Return an innovation to draft")
 def innovation_unpublish(request: HttpRequest, id: ObjectId, payload: VersionIn) -> Any:
-    services.innovation_set_status(
-        actor=actor(request),
-        innovation=_visible(request, id),
+    return record_api.set_status(
+        request,
+        services.RECORD,
+        id,
         status=InnovationStatus.DRAFT,
-        expected_version=payload.version,
+        version=payload.version,
+        load=_visible,
+        detail=_detail,
     )
-    return _detail(request, id)
 
 
 @router.post("/{id}/adopt", response={201: InnovationOut}, auth=AUTH_REQUIRED, summary="Adopt an innovation")

@@ -28,6 +28,7 @@ from innovations.vocabulary import (
 )
 from organisations.models import Organisation, OrganisationKind
 from organisations.pickers import OrganisationField
+from records.forms import RecordForm
 
 # --- the catalogue's query string -------------------------------------------------------------------------------
 
@@ -155,14 +156,8 @@ def _adopters_text(name: str, max_length: int, *, rows: int) -> forms.CharField:
     )
 
 
-class InnovationForm(forms.Form):
-    """The innovation's own fields, classifications and themes. On the edit page it carries the version the
-    person started from, so that a save over someone else's newer change is refused (services.ConflictError)."""
-
-    owner: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
-        label=_("Owner organisation"), queryset=Organisation.objects.none(), empty_label=_("Choose an organisation")
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+class InnovationForm(RecordForm):
+    """The innovation's own fields, classifications and themes (owner and version: records.forms.RecordForm)."""
 
     title_fi = forms.CharField(label=TRANSLATED_LABELS["title_fi"], max_length=200, required=False)
     title_sv = forms.CharField(label=TRANSLATED_LABELS["title_sv"], max_length=200, required=False)
@@ -250,20 +245,8 @@ class InnovationForm(forms.Form):
         help_text=_("Shown only to signed-in users of the platform."),
     )
 
-    def __init__(
-        self,
-        *args: Any,
-        owners: QuerySet[Organisation] | None = None,
-        with_version: bool = False,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if owners is None:
-            del self.fields["owner"]
-        else:
-            cast("forms.ModelChoiceField[Organisation]", self.fields["owner"]).queryset = owners
-        if not with_version:
-            del self.fields["version"]
         for name in ("description_fi", "description_sv", "description_en"):
             self.fields[name].help_text = _(
                 "Plain text, or simple HTML: paragraphs, lists, links, bold and italics. Anything else is removed."
@@ -313,12 +296,6 @@ class InnovationForm(forms.Form):
 
 
 # --- smaller forms ----------------------------------------------------------------------------------------------
-
-
-class VersionForm(forms.Form):
-    """The confirmation forms (publish, unpublish) carry the version the person saw."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class PartnerForm(forms.Form):

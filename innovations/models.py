@@ -7,16 +7,15 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from innovations.vocabulary import Dimension, Novelty, PartnerRole, Stage, Status
+from innovations.vocabulary import Dimension, Novelty, PartnerRole, Stage
+from records.models import PublishableRecord, owner_field
 
 
-class Innovation(models.Model):
-    owner = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("owner organisation"),
-        on_delete=models.PROTECT,
-        related_name="innovations",
-    )
+class Innovation(PublishableRecord):
+    """An organisation's innovation: status, version and times come from
+    records.models.PublishableRecord, the owner from its owner_field."""
+
+    owner = owner_field(related_name="innovations")
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     # Sanitised HTML (see core.sanitise).
@@ -32,19 +31,12 @@ class Innovation(models.Model):
     # Lineage outside the registry; lineage inside it is an Adoption whose result is this innovation.
     external_source = models.CharField(_("external source"), max_length=300, blank=True)
     external_source_url = models.URLField(_("address of the external source"), blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     introduced_on = models.DateField(_("taken into use on"), null=True, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     themes = models.ManyToManyField("core.Theme", verbose_name=_("themes"), blank=True, related_name="innovations")
     search_document = models.TextField(blank=True, editable=False)
     is_synthetic = models.BooleanField(_("synthetic demo record"), default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     if TYPE_CHECKING:  # the per-language columns django-modeltranslation adds at run time
         title_fi: str | None
@@ -66,13 +58,11 @@ class Innovation(models.Model):
         evidence_sv: str | None
         evidence_en: str | None
 
-    class Meta:
-        ordering = ["-updated_at", "-id"]
+    class Meta(PublishableRecord.Meta):
         verbose_name = _("innovation")
         verbose_name_plural = _("innovations")
         indexes = [
-            models.Index(fields=["status", "-updated_at"]),
-            models.Index(fields=["owner", "status"]),
+            *PublishableRecord.Meta.indexes,
             models.Index(fields=["stage"]),
             models.Index(fields=["novelty"]),
         ]

@@ -3,32 +3,13 @@
 import rules
 
 from accounts import roles
-from innovations.vocabulary import Status
-
-
-@rules.predicate
-def is_published(user, innovation) -> bool:
-    return innovation is not None and innovation.status == Status.PUBLISHED
-
-
-@rules.predicate
-def is_member_of_owner(user, innovation) -> bool:
-    return innovation is not None and roles.is_member(user, innovation.owner_id)
-
-
-@rules.predicate
-def is_editor_of_owner(user, innovation) -> bool:
-    return innovation is not None and roles.is_editor(user, innovation.owner_id)
-
-
-@rules.predicate
-def is_admin_of_owner(user, innovation) -> bool:
-    return innovation is not None and roles.is_admin(user, innovation.owner_id)
-
-
-@rules.predicate
-def is_editor_of_organisation(user, organisation) -> bool:
-    return organisation is not None and roles.is_editor(user, organisation.pk)
+from records.rules import (
+    is_admin_of_owner,
+    is_editor_of_organisation,
+    is_editor_of_owner,
+    is_member_of_owner,
+    is_published,
+)
 
 
 @rules.predicate

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from audit.models import Action
 from audit.services import change_record, diff
 from core import events, text_search
-from core.errors import ConflictError
 from core.models import Theme
 from core.permissions import require
 from core.sanitise import clean_html, strip_html
@@ -41,6 +40,7 @@ from innovations.models import (
 )
 from innovations.vocabulary import CHOICES_BY_DIMENSION, Novelty, Stage, Status
 from organisations.models import Organisation
+from records import services as records
 
 TRANSLATED = ("title", "summary", "description", "target_group", "resources", "evidence")
 # What an adopter needs (Innokylä's practice descriptions): plain text, each language at most this long.
@@ -62,8 +62,7 @@ EDITABLE_FIELDS = (
 
 def _snapshot(innovation: Innovation) -> dict[str, Any]:
     """The values the change log compares: plain fields, classifications and themes."""
-    values: dict[str, Any] = {field: getattr(innovation, field) for field in EDITABLE_FIELDS}
-    values["status"] = innovation.status
+    values = records.snapshot(innovation, (*EDITABLE_FIELDS, "status"))
     if innovation.pk:
         for dimension, code in innovation.classifications.values_list("dimension", "code"):
             values.setdefault(dimension, []).append(code)
@@ -90,27 +89,23 @@ def check_classifications(classifications: Mapping[str, Iterable[str]]) -> dict[
     return clean
 
 
+def _clean_value(field: str, value: Any) -> Any:
+    if field.startswith("description_"):
+        value = clean_html(value or "")
+    elif isinstance(value, str):
+        value = value.strip()
+    if value is None and field != "introduced_on":
+        value = False if field.startswith("is_") else ""
+    limit = ADOPTER_TEXT_LIMITS.get(field.rsplit("_", 1)[0])
+    if limit is not None and len(value) > limit:
+        raise ValidationError(
+            _("At most %(limit)d characters, please (now %(count)d).") % {"limit": limit, "count": len(value)}
+        )
+    return value
+
+
 def _apply(innovation: Innovation, data: Mapping[str, Any]) -> None:
-    unknown = set(data) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
-    errors: dict[str, str] = {}
-    for field, value in data.items():
-        if field.startswith("description_"):
-            value = clean_html(value or "")
-        elif isinstance(value, str):
-            value = value.strip()
-        if value is None and field != "introduced_on":
-            value = False if field.startswith("is_") else ""
-        limit = ADOPTER_TEXT_LIMITS.get(field.rsplit("_", 1)[0])
-        if limit is not None and len(value) > limit:
-            errors[field] = _("At most %(limit)d characters, please (now %(count)d).") % {
-                "limit": limit,
-                "count": len(value),
-            }
-        setattr(innovation, field, value)
-    if errors:
-        raise ValidationError(errors)
+    records.apply_fields(innovation, data, EDITABLE_FIELDS, _clean_value)
     if not first_translation(innovation, "title"):
         raise ValidationError({"title_fi": _("Give the innovation a title in at least one language.")})
     innovation.full_clean(exclude=["owner", "created_by"])
@@ -179,14 +174,6 @@ def innovation_create(
     return innovation
 
 
-def _lock_current(innovation: Innovation, expected_version: int) -> Innovation:
-    """Re-reads the row under a lock and refuses a change that started from an older version."""
-    current = Innovation.objects.select_for_update().select_related("owner").get(pk=innovation.pk)
-    if current.version != expected_version:
-        raise ConflictError()
-    return current
-
-
 @checks_text_sizes(Innovation)
 @transaction.atomic
 def innovation_update(
@@ -199,13 +186,12 @@ def innovation_update(
     themes: Iterable[Theme] | None = None,
 ) -> Innovation:
     require(actor, "innovations.change_innovation", innovation)
-    current = _lock_current(innovation, expected_version)
+    current = RECORD.locked(innovation, expected_version)
     clean_classes = check_classifications(classifications or {})
     before = _snapshot(current)
     introduced_before = current.introduced_on
     _apply(current, data)
-    current.version += 1
-    current.save()
+    records.save_new_version(current)
     if themes is not None:
         current.themes.set(list(themes))
     _set_classifications(current, clean_classes)
@@ -219,40 +205,38 @@ def innovation_update(
     return current
 
 
-@transaction.atomic
-def innovation_set_status(*, actor: Any, innovation: Innovation, status: str, expected_version: int) -> Innovation:
-    require(actor, "innovations.change_innovation", innovation)
-    if status not in Status.values:
-        raise ValidationError({"status": _("Unknown status “%(value)s”.") % {"value": status}})
-    current = _lock_current(innovation, expected_version)
-    if current.status == status:
-        return current
-    before = current.status
-    current.status = status
-    current.version += 1
-    current.save(update_fields=["status", "version", "updated_at"])
-    catalogue.refresh([current.pk])
-    staleness.changed([current.pk])  # publishing or unpublishing joins or splits families
-    action = Action.PUBLISH if status == Status.PUBLISHED else Action.UNPUBLISH
-    change_record(obj=current, actor=actor, action=action, changes={"status": [before, status]})
-    return current
+def _status_changed(innovation: Innovation) -> None:
+    catalogue.refresh([innovation.pk])
+    staleness.changed([innovation.pk])  # publishing or unpublishing joins or splits families
 
 
-@transaction.atomic
-def innovation_delete(*, actor: Any, innovation: Innovation) -> None:
-    require(actor, "innovations.delete_innovation", innovation)
+def _before_delete(innovation: Innovation) -> None:
     if innovation.adoptions.exists():
         raise ValidationError(
             _(
                 "Other organisations have adopted this innovation, so it cannot be deleted: it is part of their lineage. Mark it discontinued instead."
             )
         )
-    change_record(obj=innovation, actor=actor, action=Action.DELETE, changes={"title": [str(innovation.title), None]})
-    pk = innovation.pk
     if innovation.status == Status.PUBLISHED:
-        staleness.changed([pk])  # marked while the record still links its family
-    innovation.delete()
-    catalogue.refresh([pk])  # the entry went with the row; the counts must go too
+        staleness.changed([innovation.pk])  # marked while the record still links its family
+
+
+RECORD = records.RecordType(
+    model=Innovation,
+    change_perm="innovations.change_innovation",
+    delete_perm="innovations.delete_innovation",
+    status_changed=_status_changed,
+    before_delete=_before_delete,
+    deleted=lambda pk: catalogue.refresh([pk]),  # the entry went with the row; the counts must go too
+)
+
+
+def innovation_set_status(*, actor: Any, innovation: Innovation, status: str, expected_version: int) -> Innovation:
+    return records.set_status(RECORD, actor=actor, record=innovation, status=status, expected_version=expected_version)
+
+
+def innovation_delete(*, actor: Any, innovation: Innovation) -> None:
+    records.delete(RECORD, actor=actor, record=innovation)
 
 
 @transaction.atomic
@@ -651,8 +635,7 @@ def lineage_confirm(*, actor: Any, proposal: LineageProposal) -> Adoption:
     if result.novelty != locked.mode:
         before = result.novelty
         result.novelty = locked.mode
-        result.version += 1
-        result.save(update_fields=["novelty", "version", "updated_at"])
+        records.save_new_version(result, "novelty")
         catalogue.refresh([result.pk])
         change_record(obj=result, actor=actor, action=Action.UPDATE, changes={"novelty": [before, locked.mode]})
     _decide(locked, actor=actor, state=ProposalState.CONFIRMED)

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -41,7 +41,6 @@ from innovations.forms import (
     LinkForm,
     PartnerForm,
     SourceProposalForm,
-    VersionForm,
     page_number,
     parse_catalogue,
 )
@@ -72,6 +71,8 @@ from innovations.vocabulary import (
     Status,
 )
 from organisations.models import Organisation, OrganisationKind, Region
+from records import views as record_views
+from records.views import with_saved_version
 
 PER_PAGE = 20
 
@@ -474,17 +475,7 @@ def innovation_adopt_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def innovation_create_view(request: HttpRequest) -> HttpResponse:
-    editable = Organisation.objects.filter(pk__in=roles.editable_organisation_ids(request.user))
-    owner = None
-    slug = request.GET.get("owner", "")
-    if slug:
-        owner = get_object_or_404(Organisation, slug=slug)
-        if not request.user.has_perm("innovations.add_innovation_for", owner):
-            raise PermissionDenied
-    elif not editable.exists():
-        raise PermissionDenied
-    elif editable.count() == 1:
-        owner = editable.get()
+    owner, editable = record_views.new_record_owner(request, "innovations.add_innovation_for")
     form = InnovationForm(request.POST or None, owners=None if owner else editable)
     if request.method == "POST" and form.is_valid():
         try:
@@ -557,7 +548,7 @@ def innovation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, ConflictError.message)
             # Keep every word the person typed; the form now names the version that is saved, so saving it
             # again, after they have compared, deliberately replaces the other person's change.
-            form.data = _with_version(request, innovation)
+            form.data = with_saved_version(request, innovation)
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -566,37 +557,19 @@ def innovation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_edit(request, innovation, form=form, conflict=conflict)
 
 
-def _with_version(request: HttpRequest, innovation: Innovation) -> QueryDict:
-    """The posted data with the saved version in place of the one the person started from."""
-    data = request.POST.copy()
-    data["version"] = str(innovation.version)
-    return data
-
-
 def _set_status(request: HttpRequest, pk: int, status: str) -> HttpResponse:
-    innovation = _editable_or_404(request, pk)
-    form = VersionForm(request.POST or None, initial={"version": innovation.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.innovation_set_status(
-                actor=request.user, innovation=innovation, status=status, expected_version=form.cleaned_data["version"]
-            )
-        except ConflictError:
-            # Show the change that was refused, and offer the saved version for a second, informed try.
-            form.data = _with_version(request, innovation)
-            form.add_error(None, ConflictError.message)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            if status == Status.PUBLISHED:
-                messages.success(request, _("The innovation is now published: everyone can see it."))
-            else:
-                messages.success(request, _("The innovation is now a draft: only your organisation can see it."))
-            return redirect(innovation)
-    return render(
+    done: dict[str, str] = {
+        Status.PUBLISHED: _("The innovation is now published: everyone can see it."),
+        Status.DRAFT: _("The innovation is now a draft: only your organisation can see it."),
+    }
+    return record_views.status_view(
         request,
-        "innovations/confirm_status.html",
-        {"innovation": innovation, "form": form, "error_forms": [form], "status": status},
+        services.RECORD,
+        _editable_or_404(request, pk),
+        status,
+        template="innovations/confirm_status.html",
+        name="innovation",
+        done=done,
     )
 
 
@@ -612,20 +585,14 @@ def innovation_unpublish_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def innovation_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    innovation = _visible_or_404(request, pk)
-    if not request.user.has_perm("innovations.delete_innovation", innovation):
-        raise PermissionDenied
-    errors: list[str] = []
-    if request.method == "POST":
-        title = str(innovation.title)
-        try:
-            services.innovation_delete(actor=request.user, innovation=innovation)
-        except ValidationError as error:
-            errors = error.messages
-        else:
-            messages.success(request, _("“%(title)s” was deleted.") % {"title": title})
-            return redirect("innovations:list")
-    return render(request, "innovations/confirm_delete.html", {"innovation": innovation, "errors": errors})
+    return record_views.delete_view(
+        request,
+        services.RECORD,
+        _visible_or_404(request, pk),
+        template="innovations/confirm_delete.html",
+        name="innovation",
+        success_url=reverse("innovations:list"),
+    )
 
 
 # --- partners, links and attachments (the "manage" part of the edit page) ---------------------------------------

@@ -4,6 +4,9 @@ figures can later be computed from the registry (see the seed and the barometer 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# A record's status is shared by every record type (records.models); still importable from here.
+from records.models import Status as Status
+
 
 class Dimension(models.TextChoices):
     TYPE = "type", _("Type")
@@ -95,11 +98,6 @@ class Novelty(models.TextChoices):
     NEW = "new", _("Entirely new")
     ADAPTED = "adapted", _("Adapted from another's idea")
     COPIED = "copied", _("Copied from another")
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
 
 
 class PartnerRole(models.TextChoices):

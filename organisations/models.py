@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.identifiers import is_valid_business_id
 from organisations.size_classes import size_class
+from records.models import Versioned
 
 
 class OrganisationKind(models.TextChoices):
@@ -96,11 +97,35 @@ class WellbeingCounty(models.Model):
         return str(self.name)
 
 
-class Organisation(models.Model):
-    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices, db_index=True)
+class Profile(Versioned):
+    """What an organisation and a network share: an address name, a name and a description in each language (see
+    translation.py), a website, the version for optimistic locking (see services) and the times."""
+
     slug = models.SlugField(_("address name"), max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    if TYPE_CHECKING:  # the per-language columns django-modeltranslation adds at run time
+        name_fi: str | None
+        name_sv: str | None
+        name_en: str | None
+        description_fi: str | None
+        description_sv: str | None
+        description_en: str | None
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class Organisation(Profile):
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices, db_index=True)
     municipality_code = models.CharField(
         _("municipality code"),
         max_length=3,
@@ -136,7 +161,6 @@ class Organisation(models.Model):
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     # Derived from the population on every save (see clean); stored so that it can be filtered and counted.
     size_class = models.CharField(_("size class"), max_length=10, choices=SizeClass.choices, blank=True)
-    website = models.URLField(_("website"), blank=True)
     # Set on the public-sector organisations that the reference data loads (e.g. "ministry:vm",
     # "wellbeing_county:PI"): the loader finds its row again by it, also after a rename; None for all others.
     reference_code = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
@@ -154,27 +178,11 @@ class Organisation(models.Model):
             "not set it up are asked to do so before they can continue."
         ),
     )
-    # Optimistic locking: an update names the version it started from (see services).
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    if TYPE_CHECKING:  # the per-language columns django-modeltranslation adds at run time
-        name_fi: str | None
-        name_sv: str | None
-        name_en: str | None
-        description_fi: str | None
-        description_sv: str | None
-        description_en: str | None
-
-    class Meta:
-        ordering = ["name"]
+    class Meta(Profile.Meta):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         indexes = [models.Index(fields=["region", "kind"])]
-
-    def __str__(self) -> str:
-        return str(self.name)
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:detail", kwargs={"slug": self.slug})
@@ -197,12 +205,9 @@ class Organisation(models.Model):
         self.size_class = size_class(self.population)
 
 
-class Network(models.Model):
+class Network(Profile):
     """A network of organisations, e.g. Innokaupungit: members, a coordinator, themes and an agreement period."""
 
-    slug = models.SlugField(_("address name"), max_length=120, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
     coordinator = models.ForeignKey(
         Organisation,
         verbose_name=_("coordinator"),
@@ -217,27 +222,11 @@ class Network(models.Model):
     themes = models.ManyToManyField("core.Theme", verbose_name=_("themes"), blank=True, related_name="networks")
     agreement_start = models.DateField(_("agreement starts"), null=True, blank=True)
     agreement_end = models.DateField(_("agreement ends"), null=True, blank=True)
-    website = models.URLField(_("website"), blank=True)
     is_synthetic = models.BooleanField(_("synthetic demo record"), default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    if TYPE_CHECKING:  # the per-language columns django-modeltranslation adds at run time
-        name_fi: str | None
-        name_sv: str | None
-        name_en: str | None
-        description_fi: str | None
-        description_sv: str | None
-        description_en: str | None
-
-    class Meta:
-        ordering = ["name"]
+    class Meta(Profile.Meta):
         verbose_name = _("network")
         verbose_name_plural = _("networks")
-
-    def __str__(self) -> str:
-        return str(self.name)
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:network", kwargs={"slug": self.slug})

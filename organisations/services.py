@@ -12,12 +12,12 @@ from accounts import roles, two_factor_policy
 from audit.models import Action
 from audit.services import change_record, diff
 from core import events
-from core.errors import ConflictError
 from core.models import Theme
 from core.permissions import require
 from core.text_limits import checks_text_sizes
 from core.translated import first_translation
 from organisations.models import Network, NetworkMembership, Organisation
+from records import services as records
 
 ORGANISATION_FIELDS = (
     "kind",
@@ -63,23 +63,19 @@ def unique_slug(model: type[Organisation] | type[Network], name: str) -> str:
     return slug
 
 
+def _clean_value(field: str, value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+    # Empty identifiers are stored as NULL so that the unique constraints allow many blanks.
+    if field in ("municipality_code", "business_id") and not value:
+        value = None
+    return value
+
+
 def _apply(obj: Any, data: Mapping[str, Any], allowed: Iterable[str]) -> None:
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
-    for field, value in data.items():
-        if isinstance(value, str):
-            value = value.strip()
-        # Empty identifiers are stored as NULL so that the unique constraints allow many blanks.
-        if field in ("municipality_code", "business_id") and not value:
-            value = None
-        setattr(obj, field, value)
+    records.apply_fields(obj, data, allowed, _clean_value)
     if not first_translation(obj, "name"):
         raise ValidationError({"name_fi": _("Give a name in at least one language.")})
-
-
-def _snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
-    return {field: getattr(obj, field) for field in fields}
 
 
 @checks_text_sizes(Organisation)
@@ -95,7 +91,7 @@ def organisation_create(*, actor: Any, data: Mapping[str, Any]) -> Organisation:
         obj=organisation,
         actor=actor,
         action=Action.CREATE,
-        changes=diff({}, _snapshot(organisation, ORGANISATION_FIELDS)),
+        changes=diff({}, records.snapshot(organisation, ORGANISATION_FIELDS)),
     )
     return organisation
 
@@ -106,18 +102,16 @@ def organisation_update(
     *, actor: Any, organisation: Organisation, expected_version: int, data: Mapping[str, Any]
 ) -> Organisation:
     require(actor, "organisations.change_organisation", organisation)
-    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if current.version != expected_version:
-        raise ConflictError()
-    before = _snapshot(current, ORGANISATION_FIELDS)
+    current: Organisation = records.lock_at_version(Organisation.objects, organisation.pk, expected_version)
+    before = records.snapshot(current, ORGANISATION_FIELDS)
     size_class_before = current.size_class
     _apply(current, data, ORGANISATION_FIELDS)
     switched_on = current.requires_two_factor and not before["requires_two_factor"]
     if switched_on and (refusal := two_factor_policy.may_require(actor, current)):
         raise ValidationError({"requires_two_factor": refusal})
     current.full_clean()
-    current.version += 1
-    current.save()  # its members' User.two_factor_required follow (accounts.two_factor_policy's signal)
+    # Its members' User.two_factor_required follow (accounts.two_factor_policy's signal).
+    records.save_new_version(current)
     # The name is in its innovations' search documents, kind and region are catalogue facets, and the diffusion
     # figures group organisations by region, size class (derived from the population on save) and kind: the
     # innovations and diffusion apps react (core/events.py).
@@ -129,7 +123,10 @@ def organisation_update(
     if changed:
         events.announce_organisations_changed(organisation_ids=[current.pk], fields=changed)
     change_record(
-        obj=current, actor=actor, action=Action.UPDATE, changes=diff(before, _snapshot(current, ORGANISATION_FIELDS))
+        obj=current,
+        actor=actor,
+        action=Action.UPDATE,
+        changes=diff(before, records.snapshot(current, ORGANISATION_FIELDS)),
     )
     return current
 
@@ -164,7 +161,9 @@ def network_create(
     network.themes.set(list(themes))
     if coordinator_joins and network.coordinator is not None:
         NetworkMembership.objects.create(network=network, organisation=network.coordinator)
-    change_record(obj=network, actor=actor, action=Action.CREATE, changes=diff({}, _snapshot(network, NETWORK_FIELDS)))
+    change_record(
+        obj=network, actor=actor, action=Action.CREATE, changes=diff({}, records.snapshot(network, NETWORK_FIELDS))
+    )
     return network
 
 
@@ -179,22 +178,19 @@ def network_update(
     themes: Iterable[Theme] | None = None,
 ) -> Network:
     require(actor, "organisations.change_network", network)
-    current = Network.objects.select_for_update().get(pk=network.pk)
-    if current.version != expected_version:
-        raise ConflictError()
-    before = _snapshot(current, NETWORK_FIELDS)
+    current: Network = records.lock_at_version(Network.objects, network.pk, expected_version)
+    before = records.snapshot(current, NETWORK_FIELDS)
     _apply(current, data, NETWORK_FIELDS)
     before_coordinator = before["coordinator"].pk if before["coordinator"] is not None else None
     if current.coordinator_id != before_coordinator:  # handing the network over
         members = NetworkMembership.objects.filter(network=current).values_list("organisation_id", flat=True)
         _require_coordinator_choice(actor, current.coordinator, list(members))
     current.full_clean()
-    current.version += 1
-    current.save()
+    records.save_new_version(current)
     if themes is not None:
         current.themes.set(list(themes))
     change_record(
-        obj=current, actor=actor, action=Action.UPDATE, changes=diff(before, _snapshot(current, NETWORK_FIELDS))
+        obj=current, actor=actor, action=Action.UPDATE, changes=diff(before, records.snapshot(current, NETWORK_FIELDS))
     )
     return current
 

@@ -26,11 +26,11 @@ from barometer import questionnaire_file as qf
 from barometer.models import Choice, Definition, Item, Question, Questionnaire, QuestionnaireVersion, Section
 from barometer.selectors import version_contents
 from barometer.vocabulary import VersionStatus
-from core.errors import ConflictError
 from core.permissions import require
 from core.text_limits import checks_text_sizes
 from core.translated import LANGUAGES
 from organisations.models import Organisation
+from records.services import refuse_stale
 
 PERM = "barometer.change_questionnaire"
 
@@ -405,9 +405,8 @@ def _require_finnish(texts: Mapping[str, str], name: str) -> None:
 def _lock_draft(actor: Any, version: QuestionnaireVersion, expected_revision: int) -> QuestionnaireVersion:
     """The version re-read under a lock: refused if someone saved since `expected_revision`, or if it is in use."""
     current = QuestionnaireVersion.objects.select_for_update().select_related("questionnaire").get(pk=version.pk)
-    require(actor, PERM, current.questionnaire)
-    if current.revision != expected_revision:
-        raise ConflictError()
+    require(actor, PERM, current.questionnaire)  # before the revision: a stranger learns nothing of the draft
+    refuse_stale(current.revision, expected_revision)
     if current.status != VersionStatus.DRAFT:
         raise ValidationError(
             _("This version is in use by a survey round and cannot be changed. Make a new version to change it.")
@@ -482,8 +481,7 @@ def questionnaire_update(
     """Changes the questionnaire's name, description and provenance note (texts of every version)."""
     current = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     require(actor, PERM, current)
-    if questionnaire_fingerprint(current) != expected_fingerprint:
-        raise ConflictError()
+    refuse_stale(questionnaire_fingerprint(current), expected_fingerprint)
     before = _questionnaire_snapshot(current)
     texts = _texts_of(data, QUESTIONNAIRE_TEXTS)
     _require_finnish(texts, "name")

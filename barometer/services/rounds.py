@@ -36,11 +36,11 @@ from barometer.models import FrameUnit, Invitation, QuestionnaireVersion, Respon
 from barometer.selectors_rounds import OrganisationFinder, reminders_due
 from barometer.services.questionnaires import questionnaire_version_freeze
 from barometer.vocabulary import ResponseStatus, RoundStatus, Sector, Unit, VersionStatus
-from core.errors import ConflictError
 from core.permissions import require
 from core.text_limits import checks_text_sizes
 from core.translated import LANGUAGES, first_translation
 from organisations.models import Organisation, OrganisationKind, Region
+from records.services import lock_at_version, save_new_version
 
 logger = logging.getLogger(__name__)
 
@@ -76,10 +76,10 @@ MAX_REMINDERS = 3
 def _lock(round: Round, expected_version: int | None = None) -> Round:
     """Re-reads the round under a row lock, which also queues concurrent changes to its frame and invitations;
     with expected_version, refuses a change that started from an older version of the round."""
-    current = Round.objects.select_for_update().select_related("organiser").get(pk=round.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise ConflictError()
-    return current
+    rounds = Round.objects.select_related("organiser")
+    if expected_version is None:
+        return rounds.select_for_update().get(pk=round.pk)
+    return lock_at_version(rounds, round.pk, expected_version)
 
 
 def _snapshot(round: Round) -> dict[str, Any]:
@@ -175,8 +175,7 @@ def round_update(*, actor: Any, round: Round, expected_version: int, data: Mappi
     current = _lock(round, expected_version)
     before = _snapshot(current)
     _apply(current, data)
-    current.version += 1
-    current.save()
+    save_new_version(current)
     change_record(obj=current, actor=actor, action=Action.UPDATE, changes=diff(before, _snapshot(current)))
     return current
 
@@ -212,8 +211,7 @@ def _set_status(*, actor: Any, round: Round, expected_version: int, status: str)
         questionnaire_version_freeze(current.questionnaire_version, actor=actor)
     before = current.status
     current.status = status
-    current.version += 1
-    current.save(update_fields=["status", "version"])
+    save_new_version(current, "status")
     action = Action.PUBLISH if status == RoundStatus.PUBLISHED else Action.UPDATE
     change_record(obj=current, actor=actor, action=action, changes={"status": [before, status]})
     return current

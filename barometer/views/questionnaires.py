@@ -463,26 +463,6 @@ def definition_view(request: HttpRequest, code: str, number: int, pk: int | None
     return _form_page(request, version, form, title)
 
 
-@login_required
-def definition_delete_view(request: HttpRequest, code: str, number: int, pk: int) -> HttpResponse:
-    version = _version(request, code, number)
-    if response := _draft_or_read_only(request, version):
-        return response
-    definition = get_object_or_404(Definition, pk=pk, version=version)
-
-    def delete(revision: int) -> None:
-        services.definition_delete(actor=request.user, definition=definition, expected_revision=revision)
-
-    return _confirm_delete(
-        request,
-        version,
-        _("Delete the definition “%(term)s”?") % {"term": definition.term},
-        _("The definition is no longer shown with the questions that use it."),
-        delete,
-        _version_url(version, "definitions"),
-    )
-
-
 # --- sections -----------------------------------------------------------------------------------------------------
 
 
@@ -521,32 +501,6 @@ def section_view(request: HttpRequest, code: str, number: int, pk: int | None = 
             return redirect(_version_url(version, f"section-{section.pk}"))
     title = _("Edit the section “%(title)s”") % {"title": section.title} if section else _("Add a section")
     return _form_page(request, version, form, title, template="barometer/questionnaires/section_form.html")
-
-
-@login_required
-def section_delete_view(request: HttpRequest, code: str, number: int, pk: int) -> HttpResponse:
-    version = _version(request, code, number)
-    if response := _draft_or_read_only(request, version):
-        return response
-    section = get_object_or_404(Section, pk=pk, version=version)
-    count = section.questions.count()
-
-    def delete(revision: int) -> None:
-        services.section_delete(actor=request.user, section=section, expected_revision=revision)
-
-    return _confirm_delete(
-        request,
-        version,
-        _("Delete the section “%(title)s”?") % {"title": section.title},
-        ngettext(
-            "The section is deleted with its %(count)s question.",
-            "The section is deleted with its %(count)s questions.",
-            count,
-        )
-        % {"count": count},
-        delete,
-        _version_url(version),
-    )
 
 
 def _move(
@@ -704,26 +658,6 @@ def _row_errors(*formsets: Any) -> list[tuple[str, str]]:
 
 
 @login_required
-def question_delete_view(request: HttpRequest, code: str, number: int, pk: int) -> HttpResponse:
-    version = _version(request, code, number)
-    if response := _draft_or_read_only(request, version):
-        return response
-    question = get_object_or_404(Question, pk=pk, version=version)
-
-    def delete(revision: int) -> None:
-        services.question_delete(actor=request.user, question=question, expected_revision=revision)
-
-    return _confirm_delete(
-        request,
-        version,
-        _("Delete the question “%(code)s”?") % {"code": question.code},
-        _("The question is deleted with its answer options and rows."),
-        delete,
-        _version_url(version, f"section-{question.section_id}"),
-    )
-
-
-@login_required
 @require_POST
 def question_move_view(request: HttpRequest, code: str, number: int, pk: int) -> HttpResponse:
     version = _version(request, code, number)
@@ -735,6 +669,68 @@ def question_move_view(request: HttpRequest, code: str, number: int, pk: int) ->
         services.question_move(actor=request.user, question=question, expected_revision=revision, direction=direction)
 
     return _move(request, version, move, f"question-{question.pk}")
+
+
+def _with_questions(count: int) -> str:
+    return ngettext(
+        "The section is deleted with its %(count)s question.",
+        "The section is deleted with its %(count)s questions.",
+        count,
+    ) % {"count": count}
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A part of a draft version that its editor deletes on a confirmation page: what the page says and where the
+    editor goes next."""
+
+    model: type[Definition] | type[Section] | type[Question]
+    delete: Callable[..., None]  # the service, called with the part by its name (definition=…, section=…, …)
+    title: Callable[[Any], str]
+    what: Callable[[Any], str]
+    anchor: Callable[[Any], str]
+
+
+_PARTS = {
+    "definition": _Part(
+        model=Definition,
+        delete=services.definition_delete,
+        title=lambda definition: _("Delete the definition “%(term)s”?") % {"term": definition.term},
+        what=lambda definition: _("The definition is no longer shown with the questions that use it."),
+        anchor=lambda definition: "definitions",
+    ),
+    "section": _Part(
+        model=Section,
+        delete=services.section_delete,
+        title=lambda section: _("Delete the section “%(title)s”?") % {"title": section.title},
+        what=lambda section: _with_questions(section.questions.count()),
+        anchor=lambda section: "",
+    ),
+    "question": _Part(
+        model=Question,
+        delete=services.question_delete,
+        title=lambda question: _("Delete the question “%(code)s”?") % {"code": question.code},
+        what=lambda question: _("The question is deleted with its answer options and rows."),
+        anchor=lambda question: f"section-{question.section_id}",
+    ),
+}
+
+
+@login_required
+def part_delete_view(request: HttpRequest, code: str, number: int, pk: int, part: str) -> HttpResponse:
+    """Deleting a definition, section or question of a draft version (`part`, from the URL map)."""
+    version = _version(request, code, number)
+    if response := _draft_or_read_only(request, version):
+        return response
+    kind = _PARTS[part]
+    obj = get_object_or_404(kind.model, pk=pk, version=version)
+
+    def delete(revision: int) -> None:
+        kind.delete(actor=request.user, expected_revision=revision, **{part: obj})
+
+    return _confirm_delete(
+        request, version, kind.title(obj), kind.what(obj), delete, _version_url(version, kind.anchor(obj))
+    )
 
 
 # --- routing in words ---------------------------------------------------------------------------------------------
@@ -783,13 +779,20 @@ urls = [
     path(f"{V}delete/", version_delete_view, name="questionnaire_version_delete"),
     path(f"{V}definitions/new/", definition_view, name="questionnaire_definition_add"),
     path(f"{V}definitions/<int:pk>/", definition_view, name="questionnaire_definition"),
-    path(f"{V}definitions/<int:pk>/delete/", definition_delete_view, name="questionnaire_definition_delete"),
+    path(
+        f"{V}definitions/<int:pk>/delete/",
+        part_delete_view,
+        {"part": "definition"},
+        name="questionnaire_definition_delete",
+    ),
     path(f"{V}sections/new/", section_view, name="questionnaire_section_add"),
     path(f"{V}sections/<int:pk>/", section_view, name="questionnaire_section"),
-    path(f"{V}sections/<int:pk>/delete/", section_delete_view, name="questionnaire_section_delete"),
+    path(f"{V}sections/<int:pk>/delete/", part_delete_view, {"part": "section"}, name="questionnaire_section_delete"),
     path(f"{V}sections/<int:pk>/move/", section_move_view, name="questionnaire_section_move"),
     path(f"{V}sections/<int:section_pk>/questions/new/", question_view, name="questionnaire_question_add"),
     path(f"{V}questions/<int:pk>/", question_view, name="questionnaire_question"),
-    path(f"{V}questions/<int:pk>/delete/", question_delete_view, name="questionnaire_question_delete"),
+    path(
+        f"{V}questions/<int:pk>/delete/", part_delete_view, {"part": "question"}, name="questionnaire_question_delete"
+    ),
     path(f"{V}questions/<int:pk>/move/", question_move_view, name="questionnaire_question_move"),
 ]

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from audit.models import Action
 from audit.services import change_record, diff
 from core import events, text_search
-from core.errors import ConflictError
 from core.sanitise import clean_html, strip_html
 from core.text_limits import checks_text_sizes
 from core.translated import LANGUAGES as LANGS
@@ -28,6 +27,7 @@ from ideas.models import Audience, Challenge, ChallengeStatus, Comment, Idea, Id
 from ideas.rules import HIDDEN_NO_COMMENTS, SEND, participation_refusal
 from ideas.services import linking, moderation, states, uploads
 from organisations.models import Organisation, OrganisationKind
+from records.services import refuse_stale
 
 CHALLENGE_TRANSLATED = ("title", "question", "description")
 CHALLENGE_FIELDS = (
@@ -143,8 +143,7 @@ def challenge_update(*, actor: Any, challenge: Challenge, data: Mapping[str, Any
     with transaction.atomic():
         current = Challenge.objects.select_for_update().get(pk=challenge.pk)
         _require(actor, "ideas.change_challenge", current)
-        if challenge_version(current) != expected_version:
-            raise ConflictError()
+        refuse_stale(challenge_version(current), expected_version)
         before = _challenge_snapshot(current)
         relations = _challenge_apply(current, data)
         current.save()
