@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from innovations.vocabulary import PartnerRole
 from records.models import PublishableRecord, owner_field
 
+if TYPE_CHECKING:
+    from organisations.models import Organisation
+
 
 class Decision(models.TextChoices):
     SCALE_UP = "scale_up", _("Scale up")
@@ -24,7 +27,7 @@ class Experiment(PublishableRecord):
     """An organisation's experiment: status, version and times come from
     records.models.PublishableRecord, the owner from its owner_field."""
 
-    owner = owner_field(related_name="experiments")
+    owner: "models.ForeignKey[Organisation, Organisation]" = owner_field(related_name="experiments")
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     # Plain text (any HTML is removed on save, see core.sanitise.strip_html).

@@ -10,12 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from innovations.vocabulary import Dimension, Novelty, PartnerRole, Stage
 from records.models import PublishableRecord, owner_field
 
+if TYPE_CHECKING:
+    from organisations.models import Organisation
+
 
 class Innovation(PublishableRecord):
     """An organisation's innovation: status, version and times come from
     records.models.PublishableRecord, the owner from its owner_field."""
 
-    owner = owner_field(related_name="innovations")
+    owner: "models.ForeignKey[Organisation, Organisation]" = owner_field(related_name="innovations")
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     # Sanitised HTML (see core.sanitise).
