@@ -30,6 +30,7 @@ from innovations.models import Innovation
 from innovations.vocabulary import Status
 from organisations import services as organisation_services
 from organisations.models import Network, Organisation, OrganisationKind
+from tests import pages
 from tests.api import fuzzing
 
 API = "/api/v1"
@@ -172,13 +173,8 @@ def network_a(org_a: Organisation, platform_admin: User) -> Network:
 
 @pytest.fixture
 def client_for(db: None) -> Callable[[User | None], Client]:
-    def make(user: User | None) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
+    """tests.pages.client_for as a fixture (the API tests take it as an argument)."""
+    return pages.client_for
 
 
 @pytest.fixture
