@@ -18,9 +18,10 @@ PYTEST_ARGS ?=
 # The suite runs in pytest-xdist worker processes, each with its own test database (test_test_gw0, …).
 # PYTEST_WORKERS=0 runs it in one process (no xdist), e.g. to debug; `auto` uses every core.
 PYTEST_WORKERS ?= 2
-# Each worker takes the next test when it is free (the tests' lengths differ by a thousand times); the 25 slowest
-# tests are listed at the end, so that a test that became slow shows up.
-PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist worksteal --durations=25
+# `--dist load` (not worksteal): each worker gets its tests in collection order, so pytest-django's transactional
+# tests, sorted last, still run after every other test on that worker; a test stolen back after them would find
+# the tables flushed. The 25 slowest tests are listed at the end, so that a test that became slow shows up.
+PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist load --durations=25
 
 .PHONY: help venv messages migrate demo test test-postgres lint typecheck check bench clean
 
