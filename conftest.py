@@ -1,11 +1,13 @@
 """Project-wide pytest set-up (pytest-django).
 
 - The test database is created the normal pytest-django way (migrations run; on PostgreSQL, selected by the
-  DATABASE_URL environment variable, the database `test` gets the test database `test_test`), then the
-  reference data (regions, wellbeing services counties, municipalities) is loaded once for the session.
+  DATABASE_URL environment variable, the database `test` gets the test database `test_test`, and under
+  pytest-xdist each worker its own, `test_test_gw0`, `test_test_gw1`, …), then the reference data (regions,
+  wellbeing services counties, municipalities) is loaded once for the session (once per worker).
 - Transactional tests (transaction=True, live_server) flush every table when they end; pytest-django runs them
   last, and each one gets the reference data back before it starts.
-- Tests write uploads to a temporary MEDIA_ROOT and hash passwords with fast MD5.
+- Tests write uploads to a temporary MEDIA_ROOT (one per process, so each xdist worker has its own) and hash
+  passwords with fast MD5.
 - Hypothesis has no deadline: speed is measured in benchmarks, and a busy shared machine must not fail a
   property test on time.
 """
