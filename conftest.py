@@ -51,6 +51,34 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(_media_root, ignore_errors=True)
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In a pytest-xdist worker: hands the fuzzers' request counts to the controller, which prints them."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        from tests.api import fuzzing
+
+        workeroutput["fuzzing_sent"] = [[role, operation, number] for (role, operation), number in fuzzing.SENT.items()]
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: unknown when the suite runs without xdist (-p no:xdist)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    from tests.api import fuzzing
+
+    for role, operation, number in getattr(node, "workeroutput", {}).get("fuzzing_sent", []):
+        fuzzing.SENT[role, operation] += number
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The fuzzers' request counts (tests/api/fuzzing.py), when any ran, added up over the xdist workers."""
+    from tests.api import fuzzing
+
+    lines = fuzzing.summary()
+    if lines:
+        terminalreporter.section("fuzzing (schemathesis)")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
 def _load_reference_data() -> None:
     from organisations.reference_data import load_reference_data
 

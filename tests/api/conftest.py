@@ -31,18 +31,8 @@ from innovations.vocabulary import Status
 from organisations import services as organisation_services
 from organisations.models import Network, Organisation, OrganisationKind
 from tests import pages
-from tests.api import fuzzing
 
 API = "/api/v1"
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """The fuzzers' request counts (tests/api/fuzzing.py), when any ran."""
-    lines = fuzzing.summary()
-    if lines:
-        terminalreporter.section("fuzzing (schemathesis)")
-        for line in lines:
-            terminalreporter.write_line(line)
 
 
 @pytest.fixture(autouse=True)
