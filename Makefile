@@ -15,6 +15,13 @@ DEMO_URL := http://127.0.0.1:8000
 CHROMIUM := /usr/bin/chromium
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k helsinki -x"`.
 PYTEST_ARGS ?=
+# The suite runs in pytest-xdist worker processes, each with its own test database (test_test_gw0, …).
+# PYTEST_WORKERS=0 runs it in one process (no xdist), e.g. to debug; `auto` uses every core.
+PYTEST_WORKERS ?= 2
+# `--dist load` (not worksteal): each worker gets its tests in collection order, so pytest-django's transactional
+# tests, sorted last, still run after every other test on that worker; a test stolen back after them would find
+# the tables flushed. The 25 slowest tests are listed at the end, so that a test that became slow shows up.
+PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist load --durations=25
 
 .PHONY: help venv messages migrate demo test test-postgres lint typecheck check bench clean
 
@@ -56,16 +63,16 @@ demo: venv messages migrate ## Load reference and demo data, then run the site a
 # The test command shared by `test` and `test-postgres`: browser tests need Debian's Chromium; without it they
 # are deselected, and said so plainly.
 RUN_PYTEST = if [ -x $(CHROMIUM) ]; then \
-		$(PY) -m pytest $(PYTEST_ARGS); \
+		$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS); \
 	else \
 		echo "Chromium not found at $(CHROMIUM): browser tests SKIPPED"; \
-		$(PY) -m pytest -m "not browser" $(PYTEST_ARGS); \
+		$(PY) -m pytest -m "not browser" $(PYTEST_PARALLEL) $(PYTEST_ARGS); \
 	fi
 
 test: venv messages ## Run the tests on SQLite
 	@$(RUN_PYTEST)
 
-test-postgres: venv messages ## Run the tests on the local PostgreSQL (test database test_test)
+test-postgres: venv messages ## Run the tests on the local PostgreSQL (test databases test_test_gw0, test_test_gw1, …)
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not accepting connections on 127.0.0.1:5432." \
 		"Start it: pg_ctlcluster --skip-systemctl-redirect \$$(ls /etc/postgresql) main start"; exit 1; }
 	@export DATABASE_URL=$(POSTGRES_URL); $(RUN_PYTEST)

@@ -1,11 +1,13 @@
 """Project-wide pytest set-up (pytest-django).
 
 - The test database is created the normal pytest-django way (migrations run; on PostgreSQL, selected by the
-  DATABASE_URL environment variable, the database `test` gets the test database `test_test`), then the
-  reference data (regions, wellbeing services counties, municipalities) is loaded once for the session.
+  DATABASE_URL environment variable, the database `test` gets the test database `test_test`, and under
+  pytest-xdist each worker its own, `test_test_gw0`, `test_test_gw1`, …), then the reference data (regions,
+  wellbeing services counties, municipalities) is loaded once for the session (once per worker).
 - Transactional tests (transaction=True, live_server) flush every table when they end; pytest-django runs them
   last, and each one gets the reference data back before it starts.
-- Tests write uploads to a temporary MEDIA_ROOT and hash passwords with fast MD5.
+- Tests write uploads to a temporary MEDIA_ROOT (one per process, so each xdist worker has its own) and hash
+  passwords with fast MD5.
 - Hypothesis has no deadline: speed is measured in benchmarks, and a busy shared machine must not fail a
   property test on time.
 """
@@ -47,6 +49,34 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _media_root:
         shutil.rmtree(_media_root, ignore_errors=True)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In a pytest-xdist worker: hands the fuzzers' request counts to the controller, which prints them."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        from tests.api import fuzzing
+
+        workeroutput["fuzzing_sent"] = [[role, operation, number] for (role, operation), number in fuzzing.SENT.items()]
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: unknown when the suite runs without xdist (-p no:xdist)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    from tests.api import fuzzing
+
+    for role, operation, number in getattr(node, "workeroutput", {}).get("fuzzing_sent", []):
+        fuzzing.SENT[role, operation] += number
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The fuzzers' request counts (tests/api/fuzzing.py), when any ran, added up over the xdist workers."""
+    from tests.api import fuzzing
+
+    lines = fuzzing.summary()
+    if lines:
+        terminalreporter.section("fuzzing (schemathesis)")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 def _load_reference_data() -> None:

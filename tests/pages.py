@@ -1,17 +1,21 @@
-"""What page tests share: a URL in a given language, a client signed in as a person, and a message as a person
-reading that language sees it."""
+"""What page tests share: a URL in a given language, a client signed in as a person (or as the person a role's
+fixture names), a message as a person reading that language sees it, and the link an e-mail carries."""
 
+import re
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
 
-def url(name: str, language: str = "fi", **kwargs: Any) -> str:
+def url(name: str, language: str = "fi", query: str = "", **kwargs: Any) -> str:
+    """The path of the named URL in `language` (its language prefix), with `?query` when one is given."""
     with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
+        path = reverse(name, kwargs=kwargs or None)
+    return f"{path}?{query}" if query else path
 
 
 def client_for(user: Any) -> Client:
@@ -22,6 +26,19 @@ def client_for(user: Any) -> Client:
     return client
 
 
+def client_as(role: str, request: pytest.FixtureRequest) -> Client:
+    """A client signed in as the person the fixture named `role` makes (e.g. "editor_a"); "anonymous" signs in
+    nobody. For tests parametrized over roles."""
+    return client_for(None if role == "anonymous" else request.getfixturevalue(role))
+
+
 def t(message: str, language: str = "fi") -> str:
     with translation.override(language):
         return gettext(message)
+
+
+def link_in(mail: Any) -> str:
+    """The path of the first link in an e-mail's body, to open on the test client's host."""
+    found = re.search(r"https?://\S+", mail.body)
+    assert found, mail.body
+    return "/" + found.group(0).split("://", 1)[1].split("/", 1)[1]

@@ -9,24 +9,12 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
-from django.urls import reverse
-from django.utils import translation
 
 from tests.factories import PASSWORD, UserFactory
+from tests.pages import link_in, url
 
 pytestmark = pytest.mark.django_db
 NEW = "Uusi-Salasana-42"
-
-
-def url(name: str, language: str = "fi", **kwargs: Any) -> str:
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
-
-
-def link_in(mail: Any) -> str:
-    found = re.search(r"https?://\S+", mail.body)
-    assert found, mail.body
-    return "/" + found.group(0).split("://", 1)[1].split("/", 1)[1]
 
 
 def _visible(response: Any) -> str:

@@ -10,26 +10,14 @@ from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.test import Client
-from django.urls import reverse
-from django.utils import translation
 
 from accounts import verification
 from accounts.identity import identity_sign_in
 from accounts.models import IdentityProvider, User
 from tests.factories import PASSWORD, UserFactory
+from tests.pages import link_in, url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name: str, language: str = "fi", **kwargs: Any) -> str:
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
-
-
-def link_in(mail: Any) -> str:
-    found = re.search(r"https?://\S+", mail.body)
-    assert found, mail.body
-    return "/" + found.group(0).split("://", 1)[1].split("/", 1)[1]  # the path, on the test client's host
 
 
 def _registration(**changes: Any) -> dict[str, str]:

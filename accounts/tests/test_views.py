@@ -9,14 +9,10 @@ from django.utils import translation
 from accounts.models import ApiToken, Role, User, hash_token
 from accounts.services import api_token_create
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.pages import url
 
 pytestmark = pytest.mark.django_db
 LANGUAGES = ("fi", "sv", "en")
-
-
-def url(name: str, language: str = "fi") -> str:
-    with translation.override(language):
-        return reverse(name)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -14,20 +14,20 @@ from typing import Any
 import pytest
 from django.db.models import F
 from django.test import Client
-from django.urls import reverse
 from django.utils import translation
 
 from barometer.models import Answer, Choice, Definition, Invitation, Question, QuestionnaireVersion, Response, Round
 from barometer.services.answering import answer_save, response_answers
 from barometer.vocabulary import ResponseStatus, RoundStatus
+from tests.pages import url
 
 pytestmark = pytest.mark.django_db
 
 
-def url(name: str, invitation: Invitation | str, language: str = "fi", **kwargs: Any) -> str:
+def invitation_url(name: str, invitation: Invitation | str, language: str = "fi", **kwargs: Any) -> str:
+    """An answering page of the invitation (or of a token as it stands)."""
     token = invitation if isinstance(invitation, str) else invitation.token
-    with translation.override(language):
-        return reverse(f"barometer:{name}", kwargs={"token": token, **kwargs})
+    return url(f"barometer:{name}", language, token=token, **kwargs)
 
 
 def in_finnish(message: str) -> str:
@@ -37,7 +37,7 @@ def in_finnish(message: str) -> str:
 
 
 def page(invitation: Invitation, section: str, language: str = "fi") -> str:
-    return url("answer_page", invitation, language, section=section)
+    return invitation_url("answer_page", invitation, language, section=section)
 
 
 def answers(invitation: Invitation) -> dict[str, Any]:
@@ -47,7 +47,7 @@ def answers(invitation: Invitation) -> dict[str, Any]:
 
 def save(client: Client, invitation: Invitation, question: str, value: Any, language: str = "fi") -> Any:
     return client.post(
-        url("answer_save", invitation, language),
+        invitation_url("answer_save", invitation, language),
         data=json.dumps({"question": question, "value": value}),
         content_type="application/json",
     )
@@ -90,7 +90,7 @@ def worded(invitation_b: Invitation) -> Invitation:
 @pytest.mark.parametrize("name", ["answer", "answer_check", "answer_thanks", "answer_pdf", "answer_csv"])
 def test_an_unknown_link_is_a_friendly_404_that_tells_nothing(client: Client, invitation_b: Invitation, name: str):
     for token in ("x" * 43, invitation_b.token[:-1], "' or 1=1 --"):
-        response = client.get(url(name, token))
+        response = client.get(invitation_url(name, token))
         assert response.status_code == 404
         text = response.content.decode()
         assert in_finnish("This answer link is not valid") in text
@@ -105,7 +105,7 @@ def test_an_unknown_link_in_autosave_is_a_json_404(client: Client, invitation_b:
 
 
 def test_the_link_opens_the_first_page_and_creates_the_response(client: Client, invitation_b: Invitation) -> None:
-    response = client.get(url("answer", invitation_b))
+    response = client.get(invitation_url("answer", invitation_b))
     assert response.status_code == 302
     assert response["Location"] == page(invitation_b, "background")
     assert Response.objects.filter(invitation=invitation_b).count() == 1
@@ -114,18 +114,20 @@ def test_the_link_opens_the_first_page_and_creates_the_response(client: Client, 
 
 def test_the_link_resumes_where_the_respondent_left(client: Client, invitation_b: Invitation) -> None:
     client.get(page(invitation_b, "other"))
-    assert client.get(url("answer", invitation_b))["Location"] == page(invitation_b, "other")
+    assert client.get(invitation_url("answer", invitation_b))["Location"] == page(invitation_b, "other")
 
 
 def test_a_page_hidden_since_resumes_on_the_next_one(client: Client, invitation_b: Invitation) -> None:
     give(invitation_b, introduced="yes")
     client.get(page(invitation_b, "latest"))
     give(invitation_b, introduced="no")
-    assert client.get(url("answer", invitation_b))["Location"] == page(invitation_b, "other")
+    assert client.get(invitation_url("answer", invitation_b))["Location"] == page(invitation_b, "other")
 
 
 def test_the_link_in_another_language_keeps_its_language(client: Client, invitation_b: Invitation) -> None:
-    assert client.get(url("answer", invitation_b, "sv"))["Location"] == page(invitation_b, "background", "sv")
+    assert client.get(invitation_url("answer", invitation_b, "sv"))["Location"] == page(
+        invitation_b, "background", "sv"
+    )
 
 
 # --- a page -----------------------------------------------------------------------------------------------------
@@ -206,7 +208,7 @@ def test_the_button_saves_the_page_and_goes_to_the_next(client: Client, invitati
 def test_the_last_page_goes_to_the_check_page_and_previous_goes_back(client, invitation_b) -> None:
     data = {"q-enablers.technology": "large", "q-enablers.competence": "some", "q-staff": "12", "q-comments": "Hei"}
     response = client.post(page(invitation_b, "other"), {**data, "go": "next"})
-    assert response["Location"] == url("answer_check", invitation_b) + "#page-heading"
+    assert response["Location"] == invitation_url("answer_check", invitation_b) + "#page-heading"
     assert answers(invitation_b) == {
         "enablers": {"technology": "large", "competence": "some"},
         "staff": 12,
@@ -292,26 +294,29 @@ def test_autosave_refuses_a_bad_answer_in_the_language_of_the_address(client, in
     "body", ["not json", "[]", '{"value": 1}', '{"question": 3, "value": 1}', '{"question": "kind"}']
 )
 def test_autosave_refuses_what_it_cannot_read(client: Client, invitation_b: Invitation, body: str) -> None:
-    response = client.post(url("answer_save", invitation_b), data=body, content_type="application/json")
+    response = client.post(invitation_url("answer_save", invitation_b), data=body, content_type="application/json")
     assert response.status_code == 400
     assert response.json()["code"] == "bad_request"
 
 
 def test_autosave_is_post_only(client: Client, invitation_b: Invitation) -> None:
-    assert client.get(url("answer_save", invitation_b)).status_code == 405
+    assert client.get(invitation_url("answer_save", invitation_b)).status_code == 405
 
 
 def test_autosave_needs_the_csrf_token_that_the_form_page_sets(invitation_b: Invitation) -> None:
     browser = Client(enforce_csrf_checks=True)
     body = json.dumps({"question": "kind", "value": "municipality"})
-    refused = browser.post(url("answer_save", invitation_b), data=body, content_type="application/json")
+    refused = browser.post(invitation_url("answer_save", invitation_b), data=body, content_type="application/json")
     assert refused.status_code == 403
     form = browser.get(page(invitation_b, "background"))
     found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.content.decode())
     assert found is not None
     token = found[1]
     accepted = browser.post(
-        url("answer_save", invitation_b), data=body, content_type="application/json", headers={"X-CSRFToken": token}
+        invitation_url("answer_save", invitation_b),
+        data=body,
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
     )
     assert accepted.status_code == 200
     assert answers(invitation_b) == {"kind": "municipality"}
@@ -319,7 +324,7 @@ def test_autosave_needs_the_csrf_token_that_the_form_page_sets(invitation_b: Inv
 
 def test_autosave_after_submission_is_refused_as_a_conflict(client: Client, invitation_b: Invitation) -> None:
     give(invitation_b, kind="municipality", introduced="no")
-    client.post(url("answer_check", invitation_b))
+    client.post(invitation_url("answer_check", invitation_b))
     response = save(client, invitation_b, "introduced", "yes", language="en")
     assert response.status_code == 409
     assert response.json()["code"] == "submitted"
@@ -339,14 +344,14 @@ def test_autosave_in_a_closed_round_is_refused(client: Client, invitation_b: Inv
 
 def test_the_check_page_lists_missing_required_answers_with_links(client: Client, worded: Invitation) -> None:
     give(worded, kind="municipality")
-    text = client.get(url("answer_check", worded, "en")).content.decode()
+    text = client.get(invitation_url("answer_check", worded, "en")).content.decode()
     assert "Required answers are missing" in text
     assert f'<a href="{page(worded, "background", "en")}#q-introduced-0">Has your organisation' in text
     assert "Submit answers" in text
 
 
 def test_submitting_with_missing_answers_shows_them_as_errors(client: Client, worded: Invitation) -> None:
-    response = client.post(url("answer_check", worded, "en"))
+    response = client.post(invitation_url("answer_check", worded, "en"))
     assert response.status_code == 200
     text = response.content.decode()
     assert 'class="error-summary" role="alert"' in text
@@ -358,7 +363,7 @@ def test_submitting_with_missing_answers_shows_them_as_errors(client: Client, wo
 
 def test_the_check_page_shows_the_answers_with_labels(client: Client, worded: Invitation) -> None:
     give(worded, kind="municipality", introduced="yes", types=["service", "process"], staff=5)
-    text = client.get(url("answer_check", worded, "en")).content.decode()
+    text = client.get(invitation_url("answer_check", worded, "en")).content.decode()
     assert "<dd>Yes" in text
     assert "<li>service</li>" in text
     assert "<li>process</li>" in text
@@ -368,9 +373,9 @@ def test_the_check_page_shows_the_answers_with_labels(client: Client, worded: In
 
 def test_submitting_twice_gives_one_submission_and_the_thanks_page(client: Client, worded: Invitation) -> None:
     give(worded, kind="municipality", introduced="no")
-    first = client.post(url("answer_check", worded))
-    second = client.post(url("answer_check", worded))
-    assert first["Location"] == second["Location"] == url("answer_thanks", worded)
+    first = client.post(invitation_url("answer_check", worded))
+    second = client.post(invitation_url("answer_check", worded))
+    assert first["Location"] == second["Location"] == invitation_url("answer_thanks", worded)
     response = Response.objects.get(invitation=worded)
     assert response.status == ResponseStatus.SUBMITTED
     assert Response.objects.filter(invitation=worded).count() == 1
@@ -378,34 +383,36 @@ def test_submitting_twice_gives_one_submission_and_the_thanks_page(client: Clien
 
 def test_after_submission_the_form_shows_the_answers_read_only(client: Client, worded: Invitation) -> None:
     give(worded, kind="municipality", introduced="no")
-    client.post(url("answer_check", worded))
-    for path in (url("answer", worded), page(worded, "background"), url("answer_check", worded)):
-        assert client.get(path)["Location"] == url("answer_thanks", worded)
+    client.post(invitation_url("answer_check", worded))
+    for path in (invitation_url("answer", worded), page(worded, "background"), invitation_url("answer_check", worded)):
+        assert client.get(path)["Location"] == invitation_url("answer_thanks", worded)
     # A page posted from an old tab saves nothing and shows the thanks page.
     response = client.post(page(worded, "background"), {"q-introduced": "yes"})
-    assert response["Location"] == url("answer_thanks", worded)
+    assert response["Location"] == invitation_url("answer_thanks", worded)
     assert answers(worded)["introduced"] == "no"
-    text = client.get(url("answer_thanks", worded, "en")).content.decode()
+    text = client.get(invitation_url("answer_thanks", worded, "en")).content.decode()
     assert "Thank you for your answers" in text
     assert "Has your organisation introduced innovations?" in text
     assert "<dd>No" in text
     assert "<input" not in text.split("<main", 1)[1]  # nothing to edit
-    assert url("answer_pdf", worded, "en") in text
-    assert url("answer_csv", worded, "en") in text
+    assert invitation_url("answer_pdf", worded, "en") in text
+    assert invitation_url("answer_csv", worded, "en") in text
     assert "data-print hidden" in text  # the print button appears with JavaScript
 
 
 def test_a_reopened_response_can_be_edited_again(client: Client, worded: Invitation) -> None:
     give(worded, kind="municipality", introduced="no")
-    client.post(url("answer_check", worded))
+    client.post(invitation_url("answer_check", worded))
     Response.objects.filter(invitation=worded).update(status=ResponseStatus.IN_PROGRESS)  # response_reopen
-    assert client.get(url("answer_thanks", worded))["Location"] == url("answer", worded)
+    assert client.get(invitation_url("answer_thanks", worded))["Location"] == invitation_url("answer", worded)
     assert client.get(page(worded, "background")).status_code == 200
     assert save(client, worded, "introduced", "yes").status_code == 200
 
 
 def test_the_thanks_page_before_submission_goes_back_to_the_form(client: Client, invitation_b: Invitation) -> None:
-    assert client.get(url("answer_thanks", invitation_b))["Location"] == url("answer", invitation_b)
+    assert client.get(invitation_url("answer_thanks", invitation_b))["Location"] == invitation_url(
+        "answer", invitation_b
+    )
 
 
 # --- a round that is not open -----------------------------------------------------------------------------------
@@ -414,7 +421,7 @@ def test_the_thanks_page_before_submission_goes_back_to_the_form(client: Client,
 def test_a_round_not_open_yet_says_when_it_opens(client: Client, invitation_b: Invitation) -> None:
     round_ = invitation_b.round
     Round.objects.filter(pk=round_.pk).update(status=RoundStatus.DRAFT)
-    response = client.get(url("answer", invitation_b, "en"))
+    response = client.get(invitation_url("answer", invitation_b, "en"))
     assert response.status_code == 200
     text = response.content.decode()
     assert "The survey is not open yet" in text
@@ -426,10 +433,10 @@ def test_a_round_not_open_yet_says_when_it_opens(client: Client, invitation_b: I
 def test_a_closed_round_says_when_it_closed_and_offers_the_answers_given(client, invitation_b) -> None:
     give(invitation_b, introduced="yes")
     Round.objects.filter(pk=invitation_b.round_id).update(status=RoundStatus.CLOSED)
-    for path in (url("answer", invitation_b, "en"), page(invitation_b, "background", "en")):
+    for path in (invitation_url("answer", invitation_b, "en"), page(invitation_b, "background", "en")):
         text = client.get(path).content.decode()
         assert "The survey has closed" in text
-        assert url("answer_pdf", invitation_b, "en") in text
+        assert invitation_url("answer_pdf", invitation_b, "en") in text
     response = client.post(page(invitation_b, "background", "en"), {"q-introduced": "no"})
     assert "The survey has closed" in response.content.decode()
     assert answers(invitation_b) == {"introduced": "yes"}
@@ -440,7 +447,7 @@ def test_a_closed_round_says_when_it_closed_and_offers_the_answers_given(client,
 
 def test_the_answers_as_csv_in_the_respondents_language(client: Client, worded: Invitation) -> None:
     give(worded, kind="municipality", introduced="yes", types=["service"], enablers={"technology": "large"}, staff=5)
-    response = client.get(url("answer_csv", worded, "en"))
+    response = client.get(invitation_url("answer_csv", worded, "en"))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="test-round-my-answers.csv"'
@@ -457,7 +464,7 @@ def test_the_answers_as_csv_in_the_respondents_language(client: Client, worded: 
 
 def test_the_answers_as_pdf(client: Client, worded: Invitation) -> None:
     give(worded, kind="municipality", introduced="yes")
-    response = client.get(url("answer_pdf", worded, "en"))
+    response = client.get(invitation_url("answer_pdf", worded, "en"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
@@ -477,7 +484,7 @@ def test_the_pdf_page_is_made_from_the_answers(client: Client, worded: Invitatio
 
     monkeypatch.setattr(weasyprint, "HTML", spy)
     give(worded, kind="municipality", introduced="yes")
-    client.get(url("answer_pdf", worded, "en"))
+    client.get(invitation_url("answer_pdf", worded, "en"))
     assert "Has your organisation introduced innovations?" in seen[0]
     assert "Not submitted yet" in seen[0]
     assert '<html lang="en">' in seen[0]
@@ -492,7 +499,7 @@ def test_answers_are_only_ever_the_invitations_own(client: Client, round_open: R
     )
     give(other, comments="salainen")
     give(invitation_b, comments="oma")
-    text = client.get(url("answer_csv", invitation_b)).content.decode()
+    text = client.get(invitation_url("answer_csv", invitation_b)).content.decode()
     assert "oma" in text
     assert "salainen" not in text
     assert Answer.objects.count() == 2
@@ -533,7 +540,7 @@ def test_submitting_a_required_grid_answered_in_part_names_it_without_javascript
         required=True, text_en="To what extent have these enabled innovation?"
     )
     give(worded, kind="municipality", introduced="no", enablers={"technology": "large"})
-    response = client.post(url("answer_check", worded, "en"))
+    response = client.post(invitation_url("answer_check", worded, "en"))
     assert response.status_code == 200
     text = response.content.decode()
     assert 'class="error-summary" role="alert"' in text
@@ -541,14 +548,16 @@ def test_submitting_a_required_grid_answered_in_part_names_it_without_javascript
     assert "(1 of 2 rows answered)" in text
     assert Response.objects.get(invitation=worded).status == ResponseStatus.IN_PROGRESS
     give(worded, enablers={"technology": "large", "competence": "some"})
-    assert client.post(url("answer_check", worded, "en"))["Location"] == url("answer_thanks", worded, "en")
+    assert client.post(invitation_url("answer_check", worded, "en"))["Location"] == invitation_url(
+        "answer_thanks", worded, "en"
+    )
 
 
 def test_the_answers_pdf_is_tagged_and_accessible(client: Client, worded: Invitation) -> None:
     from barometer.tests.test_reports import pdf_structure
 
     give(worded, kind="municipality", introduced="yes")
-    structure = pdf_structure(client.get(url("answer_pdf", worded, "sv")).content)
+    structure = pdf_structure(client.get(invitation_url("answer_pdf", worded, "sv")).content)
     assert structure["marked"]
     assert structure["tagged"]
     assert structure["ua"]

@@ -12,11 +12,10 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import reverse
-from django.utils import translation
 
 from barometer.models import Definition, Question, Questionnaire, QuestionnaireVersion, Section
 from barometer.services.questionnaires import questionnaire_export
+from tests.pages import url
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +26,8 @@ TEAM_POST = ("login", 403, 403, 302, 302, 302)
 EDITORS = ("login", 403, 200, 200, 200, 200)
 
 
-def url(name: str, **kwargs: Any) -> str:
-    with translation.override("en"):
-        return reverse(f"barometer:{name}", kwargs=kwargs or None)
-
-
 def v(name: str, version: QuestionnaireVersion, **kwargs: Any) -> str:
-    return url(name, code=version.questionnaire.code, number=version.number, **kwargs)
+    return url(f"barometer:{name}", "en", code=version.questionnaire.code, number=version.number, **kwargs)
 
 
 def _definition(version: QuestionnaireVersion) -> Definition:
@@ -65,38 +59,42 @@ def _file(version: QuestionnaireVersion) -> SimpleUploadedFile:
 Request = Callable[[QuestionnaireVersion, Any], tuple[str, str, dict[str, Any]]]
 # action -> (request from (version, org_a), expected per role in ROLES order, check that the change happened)
 ACTIONS: dict[str, tuple[Request, tuple[Any, ...], Callable[[QuestionnaireVersion], bool] | None]] = {
-    "list": (lambda ver, org: ("get", url("questionnaire_list"), {}), EDITORS, None),
-    "open create form": (lambda ver, org: ("get", url("questionnaire_create"), {}), EDITORS, None),
+    "list": (lambda ver, org: ("get", url("barometer:questionnaire_list", "en"), {}), EDITORS, None),
+    "open create form": (lambda ver, org: ("get", url("barometer:questionnaire_create", "en"), {}), EDITORS, None),
     "create for the organiser": (
         lambda ver, org: (
             "post",
-            url("questionnaire_create"),
+            url("barometer:questionnaire_create", "en"),
             {"code": "new-one", "organiser": org.pk, "name_fi": "U"},
         ),
         # editor_b may make questionnaires, but not for org_a: the form refuses the organiser (200 with an error).
         ("login", 403, 200, 302, 302, 302),
         lambda ver: Questionnaire.objects.filter(code="new-one").exists(),
     ),
-    "open import form": (lambda ver, org: ("get", url("questionnaire_import"), {}), EDITORS, None),
+    "open import form": (lambda ver, org: ("get", url("barometer:questionnaire_import", "en"), {}), EDITORS, None),
     "import for the organiser": (
-        lambda ver, org: ("post", url("questionnaire_import"), {"file": _file(ver), "organiser": org.pk}),
+        lambda ver, org: (
+            "post",
+            url("barometer:questionnaire_import", "en"),
+            {"file": _file(ver), "organiser": org.pk},
+        ),
         ("login", 403, 200, 302, 302, 302),
         lambda ver: Questionnaire.objects.filter(code="imported").exists(),
     ),
     "view questionnaire": (
-        lambda ver, org: ("get", url("questionnaire_detail", code=ver.questionnaire.code), {}),
+        lambda ver, org: ("get", url("barometer:questionnaire_detail", "en", code=ver.questionnaire.code), {}),
         TEAM,
         None,
     ),
     "open texts form": (
-        lambda ver, org: ("get", url("questionnaire_edit", code=ver.questionnaire.code), {}),
+        lambda ver, org: ("get", url("barometer:questionnaire_edit", "en", code=ver.questionnaire.code), {}),
         TEAM,
         None,
     ),
     "save texts": (
         lambda ver, org: (
             "post",
-            url("questionnaire_edit", code=ver.questionnaire.code),
+            url("barometer:questionnaire_edit", "en", code=ver.questionnaire.code),
             {"fingerprint": _fingerprint(ver), "name_fi": "Muutettu"},
         ),
         TEAM_POST,

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -21,25 +20,15 @@ from barometer.services.questionnaires import (
     questionnaire_version_freeze,
 )
 from barometer.vocabulary import VersionStatus
+from tests.pages import client_for, url
 
 pytestmark = pytest.mark.django_db
 
 MUNICIPAL = json.loads(Path(DEFAULT_FILE).read_text(encoding="utf-8"))
 
 
-def url(name: str, language: str = "en", **kwargs: Any) -> str:
-    with translation.override(language):
-        return reverse(f"barometer:{name}", kwargs=kwargs or None)
-
-
 def vurl(name: str, version: QuestionnaireVersion, language: str = "en", **kwargs: Any) -> str:
-    return url(name, language, code=version.questionnaire.code, number=version.number, **kwargs)
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return url(f"barometer:{name}", language, code=version.questionnaire.code, number=version.number, **kwargs)
 
 
 @pytest.fixture
@@ -99,20 +88,20 @@ def revision(version: QuestionnaireVersion) -> int:
 def test_list_shows_the_teams_questionnaires_with_versions_and_rounds(
     editor: Client, municipal: QuestionnaireVersion, round_open: Any
 ) -> None:
-    page = editor.get(url("questionnaire_list")).content.decode()
+    page = editor.get(url("barometer:questionnaire_list", "en")).content.decode()
     assert "Innovation barometer — municipal sector" in page
     assert "Small" in page  # the round's questionnaire (small_version), organised by org_a too
     assert "used by 1 round" in page
 
 
 def test_list_leaves_out_other_organisers(editor_b: Any, municipal: QuestionnaireVersion) -> None:
-    page = client_for(editor_b).get(url("questionnaire_list")).content.decode()
+    page = client_for(editor_b).get(url("barometer:questionnaire_list", "en")).content.decode()
     assert "municipal sector" not in page
 
 
 def test_create_a_questionnaire_then_build_it(editor: Client, org_a: Any) -> None:
     response = editor.post(
-        url("questionnaire_create"),
+        url("barometer:questionnaire_create", "en"),
         {"code": "state-barometer", "organiser": org_a.pk, "name_fi": "Valtion barometri", "name_en": "State"},
     )
     version = QuestionnaireVersion.objects.get(questionnaire__code="state-barometer")
@@ -129,21 +118,26 @@ def test_create_refuses_a_taken_or_reserved_code_in_the_users_language(
     editor: Client, org_a: Any, municipal: QuestionnaireVersion
 ) -> None:
     response = editor.post(
-        url("questionnaire_create", "fi"), {"code": "municipal-barometer", "organiser": org_a.pk, "name_fi": "X"}
+        url("barometer:questionnaire_create", "fi"),
+        {"code": "municipal-barometer", "organiser": org_a.pk, "name_fi": "X"},
     )
     assert response.status_code == 200
     with translation.override("fi"):
         taken = gettext("Another questionnaire already has this code.")
     assert taken in response.content.decode()
-    response = editor.post(url("questionnaire_create"), {"code": "new", "organiser": org_a.pk, "name_fi": "X"})
+    response = editor.post(
+        url("barometer:questionnaire_create", "en"), {"code": "new", "organiser": org_a.pk, "name_fi": "X"}
+    )
     assert "reserved for the site" in response.content.decode()
-    response = editor.post(url("questionnaire_create"), {"code": "ok-code", "organiser": org_a.pk})
+    response = editor.post(url("barometer:questionnaire_create", "en"), {"code": "ok-code", "organiser": org_a.pk})
     assert "Name in Finnish" in response.content.decode()
     assert Questionnaire.objects.count() == 1
 
 
 def test_create_offers_only_the_editors_organisations(editor: Client, org_a: Any, org_b: Any) -> None:
-    response = editor.post(url("questionnaire_create"), {"code": "x", "organiser": org_b.pk, "name_fi": "X"})
+    response = editor.post(
+        url("barometer:questionnaire_create", "en"), {"code": "x", "organiser": org_b.pk, "name_fi": "X"}
+    )
     assert response.status_code == 200
     assert not Questionnaire.objects.exists()
 
@@ -376,13 +370,15 @@ def test_two_editors_get_a_conflict_not_a_lost_update(
 
 def test_questionnaire_texts_conflict(editor: Client, admin_a: Any, municipal: QuestionnaireVersion) -> None:
     questionnaire = municipal.questionnaire
-    page = editor.get(url("questionnaire_edit", code=questionnaire.code)).content.decode()
+    page = editor.get(url("barometer:questionnaire_edit", "en", code=questionnaire.code)).content.decode()
     fingerprint = page.split('name="fingerprint" value="')[1].split('"')[0]
     client_for(admin_a).post(
-        url("questionnaire_edit", code=questionnaire.code), {"fingerprint": fingerprint, "name_fi": "Uusi nimi"}
+        url("barometer:questionnaire_edit", "en", code=questionnaire.code),
+        {"fingerprint": fingerprint, "name_fi": "Uusi nimi"},
     )
     response = editor.post(
-        url("questionnaire_edit", code=questionnaire.code), {"fingerprint": fingerprint, "name_fi": "Toinen nimi"}
+        url("barometer:questionnaire_edit", "en", code=questionnaire.code),
+        {"fingerprint": fingerprint, "name_fi": "Toinen nimi"},
     )
     assert "Someone else has changed this record" in response.content.decode()
     questionnaire.refresh_from_db()
@@ -492,7 +488,7 @@ def test_a_version_a_round_uses_cannot_be_deleted(editor: Client, round_open: An
 
 def test_deleting_the_only_version_deletes_the_questionnaire(editor: Client, municipal: QuestionnaireVersion) -> None:
     response = editor.post(vurl("questionnaire_version_delete", municipal), {"revision": municipal.revision})
-    assert response["Location"] == url("questionnaire_list")
+    assert response["Location"] == url("barometer:questionnaire_list", "en")
     assert not Questionnaire.objects.exists()
 
 
@@ -511,10 +507,14 @@ def test_export_downloads_the_file(editor: Client, municipal: QuestionnaireVersi
 
 
 def test_import_through_the_page(editor: Client, org_a: Any) -> None:
-    response = editor.post(url("questionnaire_import"), {"file": upload(MUNICIPAL), "organiser": org_a.pk})
+    response = editor.post(
+        url("barometer:questionnaire_import", "en"), {"file": upload(MUNICIPAL), "organiser": org_a.pk}
+    )
     version = QuestionnaireVersion.objects.get()
     assert response["Location"] == vurl("questionnaire_version", version)
-    again = editor.post(url("questionnaire_import"), {"file": upload(MUNICIPAL), "organiser": org_a.pk}, follow=True)
+    again = editor.post(
+        url("barometer:questionnaire_import", "en"), {"file": upload(MUNICIPAL), "organiser": org_a.pk}, follow=True
+    )
     assert "already holds what the file holds" in again.content.decode()
 
 
@@ -522,7 +522,7 @@ def test_import_lists_every_problem_in_the_users_language(editor: Client, org_a:
     broken = json.loads(json.dumps(MUNICIPAL))
     broken["sections"][2]["questions"][4]["kind"] = "ranking"
     broken["sections"][0]["questions"][0]["text"]["fi"] = ""
-    response = editor.post(url("questionnaire_import"), {"file": upload(broken), "organiser": org_a.pk})
+    response = editor.post(url("barometer:questionnaire_import", "en"), {"file": upload(broken), "organiser": org_a.pk})
     page = response.content.decode()
     assert response.status_code == 200
     assert "The file has 2 problems, listed below. Nothing was imported." in page
@@ -541,7 +541,7 @@ def test_import_lists_every_problem_in_the_users_language(editor: Client, org_a:
     ],
 )
 def test_import_of_something_that_is_no_questionnaire(editor: Client, org_a: Any, raw: bytes, message: str) -> None:
-    response = editor.post(url("questionnaire_import"), {"file": upload(raw), "organiser": org_a.pk})
+    response = editor.post(url("barometer:questionnaire_import", "en"), {"file": upload(raw), "organiser": org_a.pk})
     assert response.status_code == 200
     assert message in response.content.decode()
 
@@ -561,11 +561,11 @@ def test_pages_work_in_every_language(editor: Client, municipal: QuestionnaireVe
     section = question.section
     for language in ("fi", "sv", "en"):
         for address in (
-            url("questionnaire_list", language),
-            url("questionnaire_create", language),
-            url("questionnaire_import", language),
-            url("questionnaire_detail", language, code=municipal.questionnaire.code),
-            url("questionnaire_edit", language, code=municipal.questionnaire.code),
+            url("barometer:questionnaire_list", language),
+            url("barometer:questionnaire_create", language),
+            url("barometer:questionnaire_import", language),
+            url("barometer:questionnaire_detail", language, code=municipal.questionnaire.code),
+            url("barometer:questionnaire_edit", language, code=municipal.questionnaire.code),
             vurl("questionnaire_version", municipal, language),
             vurl("questionnaire_version_edit", municipal, language),
             vurl("questionnaire_preview", municipal, language),
@@ -582,9 +582,14 @@ def test_pages_work_in_every_language(editor: Client, municipal: QuestionnaireVe
 def test_unknown_things_are_404(editor: Client, municipal: QuestionnaireVersion, small_version: Any) -> None:
     other_question = Question.objects.filter(version=small_version).first()
     assert other_question is not None
-    assert editor.get(url("questionnaire_detail", code="nope")).status_code == 404
+    assert editor.get(url("barometer:questionnaire_detail", "en", code="nope")).status_code == 404
     assert editor.get(vurl("questionnaire_question", municipal, pk=other_question.pk)).status_code == 404
-    assert editor.get(url("questionnaire_version", code=municipal.questionnaire.code, number=9)).status_code == 404
+    assert (
+        editor.get(
+            url("barometer:questionnaire_version", "en", code=municipal.questionnaire.code, number=9)
+        ).status_code
+        == 404
+    )
 
 
 def test_choice_rows_of_a_kind_without_options_are_not_kept(editor: Client, municipal: QuestionnaireVersion) -> None:

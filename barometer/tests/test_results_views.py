@@ -8,13 +8,12 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook  # type: ignore[import-untyped]  # ships no type information
 
 from barometer.models import Round
 from barometer.tests.test_analysis_support import STRATA, analysed_round, make_round, previous_round
 from barometer.vocabulary import RoundStatus, Unit
+from tests.pages import client_as, url
 
 pytestmark = pytest.mark.django_db
 __all__ = ["analysed_round", "previous_round"]  # fixtures used by name
@@ -26,19 +25,6 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     cache.clear()
-
-
-def url(name: str, language: str = "fi", query: str = "", **kwargs: Any) -> str:
-    with translation.override(language):
-        path = reverse(name, kwargs=kwargs or None)
-    return f"{path}?{query}" if query else path
-
-
-def client_for(role: str, request: pytest.FixtureRequest) -> Client:
-    client = Client()
-    if role != "anonymous":
-        client.force_login(request.getfixturevalue(role))
-    return client
 
 
 @pytest.fixture
@@ -71,13 +57,13 @@ PDF_ROLES = ("anonymous", "editor_a")
 def test_published_results_are_for_everyone(
     role: str, page: str, analysed_round: Round, request: pytest.FixtureRequest
 ) -> None:
-    response = client_for(role, request).get(PAGES[page](analysed_round.slug))
+    response = client_as(role, request).get(PAGES[page](analysed_round.slug))
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("role", PDF_ROLES)
 def test_published_pdf(role: str, analysed_round: Round, request: pytest.FixtureRequest) -> None:
-    response = client_for(role, request).get(PAGES["PDF"](analysed_round.slug))
+    response = client_as(role, request).get(PAGES["PDF"](analysed_round.slug))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
 
@@ -97,13 +83,13 @@ def test_published_pdf(role: str, analysed_round: Round, request: pytest.Fixture
 def test_unpublished_results_are_for_the_team_only(
     role: str, expected: int, page: str, unpublished: Round, request: pytest.FixtureRequest
 ) -> None:
-    response = client_for(role, request).get(PAGES[page](unpublished.slug))
+    response = client_as(role, request).get(PAGES[page](unpublished.slug))
     assert response.status_code == expected
 
 
 @pytest.mark.parametrize(("role", "expected"), [("anonymous", 404), ("editor_b", 404), ("editor_a", 200)])
 def test_unpublished_pdf(role: str, expected: int, unpublished: Round, request: pytest.FixtureRequest) -> None:
-    response = client_for(role, request).get(url("barometer:report_pdf", slug=unpublished.slug))
+    response = client_as(role, request).get(url("barometer:report_pdf", slug=unpublished.slug))
     assert response.status_code == expected
     if expected == 200:
         assert response.content.startswith(b"%PDF")
@@ -128,7 +114,7 @@ def test_landing_page(
     unpublished: Round,
     request: pytest.FixtureRequest,
 ) -> None:
-    page = client_for(role, request).get(url("barometer:index", "en")).content.decode()
+    page = client_as(role, request).get(url("barometer:index", "en")).content.decode()
     assert url("barometer:report", "en", slug=analysed_round.slug) in page
     assert (url("barometer:report", "en", slug=unpublished.slug) in page) == sees_unpublished
     assert ("For the barometer team" in page) == sees_team_links
@@ -149,7 +135,7 @@ def test_landing_page(
 def test_explorer_offers_unpublished_rounds_and_filters_to_the_team_only(
     role: str, may_choose: bool, analysed_round: Round, unpublished: Round, request: pytest.FixtureRequest
 ) -> None:
-    client = client_for(role, request)
+    client = client_as(role, request)
     page = client.get(url("barometer:explorer", "en")).content.decode()
     assert f'value="{analysed_round.slug}"' in page
     assert (f'value="{unpublished.slug}"' in page) == may_choose

@@ -8,13 +8,13 @@ a response's status to exist.
 import datetime
 from typing import Any
 
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from barometer.models import FrameUnit, Invitation, QuestionnaireVersion, Response, Round
 from barometer.services import rounds as services
 from barometer.vocabulary import ResponseStatus
 from organisations.models import Organisation
+from tests.pages import url as url  # shared; imported from here by the round page tests
 
 ROLES = ("anonymous", "registered_user", "editor_b", "editor_a", "admin_a", "platform_admin")
 TEAM = {"editor_a", "admin_a", "platform_admin"}
@@ -57,9 +57,3 @@ def respond(unit: FrameUnit, status: str = ResponseStatus.SUBMITTED, invitation:
         status=status,
         submitted_at=timezone.now() if status == ResponseStatus.SUBMITTED else None,
     )
-
-
-def url(name: str, language: str = "fi", query: str = "", **kwargs: Any) -> str:
-    with translation.override(language):
-        path = reverse(name, kwargs=kwargs or None)
-    return f"{path}?{query}" if query else path

@@ -5,22 +5,17 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import IdentityProvider, Membership, Role
 from accounts.services import api_token_create
 from ideas import services
 from ideas.models import Comment, Idea, Support
 from tests.factories import UserFactory
+from tests.pages import url
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
-
-
-def url(name: str, *args: Any, language: str = "en") -> str:
-    with translation.override(language):
-        return reverse(name, args=args)
 
 
 @pytest.fixture
@@ -35,12 +30,12 @@ def idea(challenge_a: Any, editor_a: Any) -> Idea:
 
 def _page_writes(client: Client, challenge: Any, idea: Idea, org: Any) -> dict[str, int]:
     return {
-        "send": client.post(url("ideas:send", challenge.pk), {"title": "Roska", "text": "Roskaa"}).status_code,
+        "send": client.post(url("ideas:send", "en", pk=challenge.pk), {"title": "Roska", "text": "Roskaa"}).status_code,
         "send_to_organisation": client.post(
-            url("ideas:send_to_organisation", org.pk), {"title": "Roska", "text": "Roskaa"}
+            url("ideas:send_to_organisation", "en", organisation_pk=org.pk), {"title": "Roska", "text": "Roskaa"}
         ).status_code,
-        "comment": client.post(url("ideas:comment", idea.pk), {"text": "Roskaa"}).status_code,
-        "support": client.post(url("ideas:support", idea.pk)).status_code,
+        "comment": client.post(url("ideas:comment", "en", pk=idea.pk), {"text": "Roskaa"}).status_code,
+        "support": client.post(url("ideas:support", "en", pk=idea.pk)).status_code,
     }
 
 
@@ -98,24 +93,28 @@ def test_a_person_an_identification_provider_knows_sends_without_a_verified_addr
     )
     person.identities.create(provider=provider, subject="s")
     client.force_login(person)
-    assert client.post(url("ideas:comment", idea.pk), {"text": "Hyvä"}).status_code == 302
+    assert client.post(url("ideas:comment", "en", pk=idea.pk), {"text": "Hyvä"}).status_code == 302
 
 
 def test_the_pages_say_what_to_do_and_offer_to_send_the_link_again(client, unverified, challenge_a, idea):
     client.force_login(unverified)
-    for page in (client.get(url("ideas:detail", challenge_a.pk)), client.get(url("ideas:idea", idea.pk))):
+    for page in (
+        client.get(url("ideas:detail", "en", pk=challenge_a.pk)),
+        client.get(url("ideas:idea", "en", pk=idea.pk)),
+    ):
         content = page.content.decode()
         assert "Verify your e-mail address first" in content
         assert unverified.email in content
-        assert url("accounts:verification_resend") in content
-    refused = client.get(url("ideas:send", challenge_a.pk))
+        assert url("accounts:verification_resend", "en") in content
+    refused = client.get(url("ideas:send", "en", pk=challenge_a.pk))
     assert refused.status_code == 403
-    assert url("accounts:verification_resend") in refused.content.decode()
+    assert url("accounts:verification_resend", "en") in refused.content.decode()
 
 
 def test_without_an_account_ideas_are_still_confirmed_by_mail(client, challenge_a, mailoutbox):
     response = client.post(
-        url("ideas:send", challenge_a.pk), {"title": "Ilman tiliä", "text": "Teksti", "sender_email": "a@example.fi"}
+        url("ideas:send", "en", pk=challenge_a.pk),
+        {"title": "Ilman tiliä", "text": "Teksti", "sender_email": "a@example.fi"},
     )
     assert response.status_code == 302
     assert Idea.objects.filter(title="Ilman tiliä", confirmed=False).exists()
@@ -125,4 +124,4 @@ def test_handlers_answer_comments_whatever_their_address(client, idea, org_a):
     handler = UserFactory(email_verified_at=None)
     Membership.objects.create(user=handler, organisation=org_a, role=Role.EDITOR)
     client.force_login(handler)
-    assert client.post(url("ideas:comment", idea.pk), {"text": "Kiitos ideasta"}).status_code == 302
+    assert client.post(url("ideas:comment", "en", pk=idea.pk), {"text": "Kiitos ideasta"}).status_code == 302

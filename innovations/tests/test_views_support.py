@@ -6,19 +6,11 @@ root conftest.py loads for the whole suite.
 
 from typing import Any
 
-from django.urls import reverse
-from django.utils import translation
-
 from innovations.models import Innovation
 from innovations.services import EDITABLE_FIELDS
+from tests.pages import url as url  # shared; imported from here by the innovation page tests
 
 LANGUAGES = ("fi", "sv", "en")
-
-
-def url(name: str, language: str = "fi", query: str = "", **kwargs: Any) -> str:
-    with translation.override(language):
-        path = reverse(name, kwargs=kwargs or None)
-    return f"{path}?{query}" if query else path
 
 
 def form_data(innovation: Innovation | None = None, **overrides: Any) -> dict[str, Any]:

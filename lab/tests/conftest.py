@@ -179,6 +179,18 @@ def world(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any
     )
 
 
+@pytest.fixture
+def sender(world: World) -> Any:
+    """The world's idea sender, as a role fixture (tests.pages.client_as)."""
+    return world.sender
+
+
+@pytest.fixture
+def handler(world: World) -> Any:
+    """The world's idea handler, as a role fixture (tests.pages.client_as)."""
+    return world.handler
+
+
 def move_to_last_year(*objects: Any) -> datetime.date:
     """Moves the records' creation a year back (to the same day last year); returns that day."""
     when = timezone.now() - datetime.timedelta(days=366)

@@ -11,11 +11,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
-from innovations.tests.test_views_support import url
 from lab.selectors import portfolio
 from lab.tabulation import Period
 from lab.tests.conftest import World
 from tests.factories import OrganisationFactory, PartnershipFactory
+from tests.pages import client_as, url
 
 pytestmark = pytest.mark.django_db
 
@@ -24,18 +24,10 @@ ALLOWED = {"editor_a", "admin_a", "platform_admin"}
 ACTIONS = {"page": "lab:portfolio", "csv": "lab:csv", "xlsx": "lab:xlsx"}
 
 
-def client_for(world: World, role: str, request: Any) -> Client:
-    client = Client()
-    if role != "anonymous":
-        user = getattr(world, role) if role in ("sender", "handler") else request.getfixturevalue(role)
-        client.force_login(user)
-    return client
-
-
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_every_role_and_action(world: World, role: str, action: str, request: Any) -> None:
-    response = client_for(world, role, request).get(url(ACTIONS[action], organisation_id=world.org.pk))
+    response = client_as(role, request).get(url(ACTIONS[action], organisation_id=world.org.pk))
     if role == "anonymous":
         assert response.status_code == 302
         assert "/accounts/login/" in response["Location"]
@@ -49,7 +41,7 @@ def test_every_role_and_action(world: World, role: str, action: str, request: An
 def test_the_organisation_page_links_to_the_portfolio_for_its_people_only(
     world: World, role: str, request: Any
 ) -> None:
-    response = client_for(world, role, request).get(url("organisations:detail", slug=world.org.slug))
+    response = client_as(role, request).get(url("organisations:detail", slug=world.org.slug))
     assert response.status_code == 200
     assert (url("lab:portfolio", organisation_id=world.org.pk) in response.text) == (role in ALLOWED)
 

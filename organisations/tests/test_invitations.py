@@ -9,26 +9,15 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts import invitations
 from accounts.models import Invitation, Membership, Role, User
 from tests.factories import MembershipFactory, UserFactory
+from tests.pages import link_in, url
 
 pytestmark = pytest.mark.django_db
 VICTIM = "uhri@example.fi"
-
-
-def url(name: str, language: str = "fi", **kwargs: Any) -> str:
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
-
-
-def path_of_link(mail: Any) -> str:
-    found = re.search(r"https?://\S+", mail.body)
-    assert found, mail.body
-    return "/" + found.group(0).split("://", 1)[1].split("/", 1)[1]
 
 
 def links(mail: Any) -> list[str]:
@@ -73,7 +62,7 @@ def test_an_impostor_with_the_victims_address_as_username_does_not_get_the_role(
     invitation = Invitation.objects.get(organisation=org_a)
     assert (invitation.email, invitation.role) == (VICTIM, Role.ADMIN)
     assert [m.to for m in mailoutbox] == [[VICTIM]]  # the invitation goes to the address, not to an account
-    invitation_link = path_of_link(mailoutbox[0])
+    invitation_link = link_in(mailoutbox[0])
 
     # The impostor holds the link (say the victim forwarded the mail): it is still not theirs to accept.
     as_impostor = _log_in(VICTIM)
@@ -87,7 +76,7 @@ def test_an_impostor_with_the_victims_address_as_username_does_not_get_the_role(
     # The owner of the address registers, verifies it and accepts.
     mailoutbox.clear()
     owner_client = _register("oikea.uhri", VICTIM)
-    owner_client.post(path_of_link(mailoutbox[0]))
+    owner_client.post(link_in(mailoutbox[0]))
     owner_client = _log_in("oikea.uhri")
     assert url("accounts:invitation_accept", pk=invitation.pk) in owner_client.get(invitation_link).content.decode()
     accepted = owner_client.post(url("accounts:invitation_accept", pk=invitation.pk))
@@ -150,7 +139,7 @@ def owner(db: None) -> Any:
 
 
 def test_the_invitation_mail_is_in_the_chosen_language(invitation, mailoutbox):
-    assert "/sv/" in path_of_link(mailoutbox[0])
+    assert "/sv/" in link_in(mailoutbox[0])
     assert "Innoverkko" in mailoutbox[0].subject
     assert invitation.organisation.name in mailoutbox[0].subject
 
@@ -188,9 +177,9 @@ def test_a_revoked_invitation_cannot_be_accepted(invitation, owner, admin_a, cli
 
 
 def test_resending_retires_the_old_link(invitation, admin_a, owner, mailoutbox):
-    old_link = path_of_link(mailoutbox[0])
+    old_link = link_in(mailoutbox[0])
     invitations.invitation_resend(actor=admin_a, invitation=invitation)
-    new_link = path_of_link(mailoutbox[1])
+    new_link = link_in(mailoutbox[1])
     assert old_link != new_link
     client = Client()
     client.force_login(owner)

@@ -24,15 +24,11 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from tests.pages import client_for, url
 
 # The shared role fixtures (org_a, admin_a, …); a no-op once the root conftest loads the plugin itself.
 pytestmark = pytest.mark.django_db
 LANGUAGES = ("fi", "sv", "en")
-
-
-def url(name: str, language: str = "fi", **kwargs: Any) -> str:
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
 
 
 @pytest.fixture
@@ -50,12 +46,6 @@ def people(registered_user, editor_a, admin_a, admin_b, platform_admin) -> dict[
         "admin_b": admin_b,
         "platform_admin": platform_admin,
     }
-
-
-def client_for(client: Any, user: Any) -> Any:
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def text(response: Any) -> str:
@@ -215,7 +205,7 @@ ROLES = ("anonymous", "registered", "editor_a", "admin_a", "admin_b", "platform_
 @pytest.mark.parametrize("page", ["organisations:edit", "organisations:members", "organisations:network_edit"])
 def test_editing_pages_are_for_organisation_admins_and_platform_admins(client, people, role, page, org_a, network_a):
     slug = network_a.slug if page == "organisations:network_edit" else org_a.slug
-    response = client_for(client, people[role]).get(url(page, slug=slug))
+    response = client_for(people[role]).get(url(page, slug=slug))
     if role == "anonymous":
         assert response.status_code == 302
         assert response.url.startswith(url("accounts:login"))
@@ -246,7 +236,7 @@ def _organisation_post(organisation: Organisation, **changes: Any) -> dict[str, 
 @pytest.mark.parametrize("role", ROLES)
 def test_only_admins_can_save_the_organisation(client, people, role, org_a):
     org_a = Organisation.objects.get(pk=org_a.pk)
-    response = client_for(client, people[role]).post(
+    response = client_for(people[role]).post(
         url("organisations:edit", slug=org_a.slug), _organisation_post(org_a, description_fi="Uusi kuvaus.")
     )
     org_a.refresh_from_db()
@@ -261,7 +251,7 @@ def test_only_admins_can_save_the_organisation(client, people, role, org_a):
 @pytest.mark.parametrize("role", ROLES)
 def test_only_admins_can_manage_people(client, people, role, org_a, registered_user):
     newcomer = UserFactory()
-    response = client_for(client, people[role]).post(
+    response = client_for(people[role]).post(
         url("organisations:members", slug=org_a.slug), {"action": "add", "person": newcomer.email, "role": "editor"}
     )
     added = Membership.objects.filter(organisation=org_a, user=newcomer).exists()
@@ -271,7 +261,7 @@ def test_only_admins_can_manage_people(client, people, role, org_a, registered_u
 
 @pytest.mark.parametrize("role", ROLES)
 def test_only_coordinator_admins_and_platform_admins_can_change_a_network(client, people, role, network_a, org_b):
-    response = client_for(client, people[role]).post(
+    response = client_for(people[role]).post(
         url("organisations:network_edit", slug=network_a.slug), {"action": "add_member", "organisation": org_b.name}
     )
     assert network_a.members.filter(pk=org_b.pk).exists() == (role in ALLOWED)

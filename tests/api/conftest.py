@@ -30,18 +30,9 @@ from innovations.models import Innovation
 from innovations.vocabulary import Status
 from organisations import services as organisation_services
 from organisations.models import Network, Organisation, OrganisationKind
-from tests.api import fuzzing
+from tests import pages
 
 API = "/api/v1"
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """The fuzzers' request counts (tests/api/fuzzing.py), when any ran."""
-    lines = fuzzing.summary()
-    if lines:
-        terminalreporter.section("fuzzing (schemathesis)")
-        for line in lines:
-            terminalreporter.write_line(line)
 
 
 @pytest.fixture(autouse=True)
@@ -172,13 +163,8 @@ def network_a(org_a: Organisation, platform_admin: User) -> Network:
 
 @pytest.fixture
 def client_for(db: None) -> Callable[[User | None], Client]:
-    def make(user: User | None) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
+    """tests.pages.client_for as a fixture (the API tests take it as an argument)."""
+    return pages.client_for
 
 
 @pytest.fixture

@@ -59,33 +59,38 @@ def grow(
     return to
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/innovations?limit=100",
-        "/innovations?limit=100&type=service&theme=wellbeing&q=innovaatio",
-        "/adoptions?limit=100",
-        "/organisations?limit=100&q=a",
-        "/open-data/innovations.json",
-        "/open-data/innovations.csv",
-    ],
+LIST_PATHS = (
+    "/innovations?limit=100",
+    "/innovations?limit=100&type=service&theme=wellbeing&q=innovaatio",
+    "/adoptions?limit=100",
+    "/organisations?limit=100&q=a",
+    "/open-data/innovations.json",
+    "/open-data/innovations.csv",
 )
+
+
 @pytest.mark.parametrize("who", ["anonymous", "editor"])
 def test_list_queries_do_not_grow_with_rows(
-    path: str,
     who: str,
     grow: Callable[[int], None],
     client_for: Callable[[User | None], Client],
     editor_a: User,
     django_assert_max_num_queries: Any,
 ) -> None:
+    # Every path is counted on the same 5 and then 50 rows: building the 50 rows through the services is most of the
+    # test's time, once instead of once per path.
     client = client_for(editor_a if who == "editor" else None)
     grow(5)
-    few = queries(client, path)
+    few = {path: queries(client, path) for path in LIST_PATHS}
     grow(50)
-    with django_assert_max_num_queries(MAX_QUERIES):
-        many = queries(client, path)
-    assert few == many, f"{path}: {few} queries for 5 rows, {many} for 50"
+    many = {}
+    for path in LIST_PATHS:
+        with django_assert_max_num_queries(MAX_QUERIES):
+            many[path] = queries(client, path)
+    grown = {
+        path: f"{few[path]} queries for 5 rows, {many[path]} for 50" for path in LIST_PATHS if few[path] != many[path]
+    }
+    assert not grown, grown
 
 
 def test_network_list_and_detail_queries_do_not_grow(

@@ -24,6 +24,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
+from tests import pages
 from tests.factories import PASSWORD  # every factory-made user has this password
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -322,24 +323,11 @@ PASSWORD_LABEL = re.compile(r"^\s*(salasana|password|lösenord)", re.IGNORECASE)
 LOGIN_BUTTON = re.compile(r"^\s*(kirjaudu|log in|logga in|sign in)", re.IGNORECASE)
 
 
-def reverse_in(language: str, name: str, *args: Any, query: str = "", **kwargs: Any) -> str:
-    """The path of a named URL under a language prefix (/fi/…, /sv/…, /en/…), with an optional query string."""
-    from django.urls import reverse
-    from django.utils import translation
-
-    with translation.override(language):
-        path = reverse(name, args=args or None, kwargs=kwargs or None)
-    return f"{path}?{query}" if query else path
-
-
 @pytest.fixture
 def url() -> Any:
-    """`url("innovations:detail", pk=1)` → "/fi/innovations/1/"; `url(…, language="sv", query="q=x")`."""
-
-    def build(name: str, *args: Any, language: str = "fi", query: str = "", **kwargs: Any) -> str:
-        return reverse_in(language, name, *args, query=query, **kwargs)
-
-    return build
+    """tests.pages.url as a fixture: `url("innovations:detail", pk=1)` → "/fi/innovations/1/";
+    `url(…, language="sv", query="q=x")`."""
+    return pages.url
 
 
 def fill_login_form(page: Page, username: str, password: str = PASSWORD) -> None:
@@ -355,7 +343,7 @@ def log_in() -> Any:
     """`log_in(page, user, next_path="/fi/…")`: logs in through the real log-in page and waits for the redirect."""
 
     def do(page: Page, user: Any, *, next_path: str = "", language: str = "fi") -> None:
-        page.goto(reverse_in(language, "accounts:login", query=f"next={next_path}" if next_path else ""))
+        page.goto(pages.url("accounts:login", language, query=f"next={next_path}" if next_path else ""))
         fill_login_form(page, user.username)
         expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
         if next_path:
