@@ -71,3 +71,17 @@ def test_a_lower_app_importing_a_higher_one_breaks_it(project: Path, module: str
     assert result.returncode != 0
     assert broken in result.stdout, result.stdout + result.stderr
     assert "Contracts: 0 kept, 1 broken." in result.stdout
+
+
+def test_the_record_cores_tables_may_not_import_its_pages(project: Path) -> None:
+    """records/ spans two layers (its tables and writes below organisations, its pages and forms above): an import
+    from the lower half into the upper one breaks the contract too."""
+    models = project / "records" / "models.py"
+    original = models.read_text()
+    models.write_text(original + "\nfrom records import views  # noqa: E402\n")
+    try:
+        result = _lint(project)
+    finally:
+        models.write_text(original)
+    assert result.returncode != 0
+    assert "records.models is not allowed to import records.views" in result.stdout, result.stdout + result.stderr
