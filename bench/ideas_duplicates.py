@@ -69,15 +69,15 @@ def make_challenge(ideas: int, rng: random.Random) -> tuple[Any, Any]:
     from django.db import transaction
 
     from accounts.models import Membership, Role, User
-    from ideas import services
     from ideas.models import ChallengeStatus, Idea, IdeaSource
+    from ideas.services import challenges as challenge_services
     from organisations.models import Organisation
 
     tampere = Organisation.objects.get(name_fi="Tampere")
     with transaction.atomic():
         editor = User.objects.create_user("bench-editor", "editor@example.invalid", None)
         Membership.objects.create(user=editor, organisation=tampere, role=Role.EDITOR)
-        challenge = services.challenge_create(
+        challenge = challenge_services.challenge_create(
             actor=editor,
             owner=tampere,
             data={"title_fi": "Kuormitustesti: samankaltaiset ideat", "status": ChallengeStatus.OPEN},
@@ -120,8 +120,8 @@ def summary(seconds: Sequence[float]) -> dict[str, Any]:
 def measure(db: str, ideas: int) -> dict[str, Any]:
     prepare_database(db, SCALE)
     django_setup(db, SCALE)
-    from ideas import services
-    from ideas.selectors_duplicates import likely_duplicates
+    from ideas.selectors.duplicates import likely_duplicates
+    from ideas.services import ideas as services
 
     rng = random.Random(2026)  # noqa: S311 - made-up texts, not security
     challenge, editor = make_challenge(ideas, rng)

@@ -63,15 +63,16 @@ def make_plan(users: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from accounts.models import User
-    from ideas import services
     from ideas.models import ChallengeStatus, Participation
+    from ideas.services import challenges as challenge_services
+    from ideas.services import ideas as services
     from organisations.models import Organisation
 
     tampere = Organisation.objects.get(name_fi="Tampere")
     unusable = make_password(None)  # the people never sign in with a password: their sessions are made below
     with transaction.atomic():
         organiser = User.objects.create_superuser("bench-organiser", "organiser@example.invalid", None)
-        challenge = services.challenge_create(
+        challenge = challenge_services.challenge_create(
             actor=organiser,
             owner=tampere,
             data={

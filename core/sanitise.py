@@ -1,5 +1,8 @@
 """Cleaning of HTML that people write (innovation descriptions): a small allow-list, everything else removed."""
 
+import html
+from typing import Any
+
 import nh3
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote"}
@@ -32,3 +35,8 @@ def clean_html(value: str) -> str:
 def strip_html(value: str) -> str:
     """Plain text from HTML, for search documents and CSV exports."""
     return nh3.clean(value or "", tags=set())
+
+
+def plain_text(value: Any) -> str:
+    """Plain text (titles, reasons): markup removed, entities turned back into characters ("a < b" stays)."""
+    return html.unescape(strip_html(str(value or ""))).strip()

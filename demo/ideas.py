@@ -20,8 +20,9 @@ from django.utils import timezone
 from accounts.models import User
 from experiments import services as experiment_services
 from experiments.models import Decision
-from ideas import services
 from ideas.models import Audience, Challenge, ChallengeStatus, Idea, IdeaState, Participation
+from ideas.services import challenges as challenge_services
+from ideas.services import ideas as idea_services
 from innovations import services as innovation_services
 from innovations.vocabulary import Novelty, Status
 from organisations.models import Organisation, OrganisationKind
@@ -285,7 +286,7 @@ def _send(
     idea: DemoIdea, people: dict[str, User], handler: User, *, challenge: Challenge | None, organisation: Organisation
 ) -> Idea:
     if "@" in idea.sender:
-        sent = services.idea_send(
+        sent = idea_services.idea_send(
             actor=AnonymousUser(),
             title=idea.title,
             text=idea.text,
@@ -295,9 +296,9 @@ def _send(
             latitude=idea.place[0] if idea.place else None,
             longitude=idea.place[1] if idea.place else None,
         )
-        sent = services.idea_confirm(token=sent.confirmation_token) or sent
+        sent = idea_services.idea_confirm(token=sent.confirmation_token) or sent
     else:
-        sent = services.idea_send(
+        sent = idea_services.idea_send(
             actor=people[idea.sender],
             title=idea.title,
             text=idea.text,
@@ -308,11 +309,11 @@ def _send(
         )
     supporters = [user for name, user in people.items() if name.startswith("demo-asukas") and name != idea.sender]
     for supporter in supporters[: idea.supporters]:
-        services.support_add(actor=supporter, idea=sent)
+        idea_services.support_add(actor=supporter, idea=sent)
     for username, text in idea.comments:
-        services.comment_add(actor=people[username], idea=sent, text=text)
+        idea_services.comment_add(actor=people[username], idea=sent, text=text)
     if idea.state != IdeaState.RECEIVED:
-        services.idea_set_state(actor=handler, idea=sent, state=idea.state, reason=idea.reason)
+        idea_services.idea_set_state(actor=handler, idea=sent, state=idea.state, reason=idea.reason)
     Idea.objects.filter(pk=sent.pk).update(created_at=_ago(idea.days_ago), updated_at=_ago(max(idea.days_ago - 10, 1)))
     sent.refresh_from_db()
     return sent
@@ -475,7 +476,7 @@ def demo_codevelopment_load(*, log: Callable[[str], Any] | None = None) -> dict[
         admin = people["admin"]
         ideas: dict[str, Idea] = {}
         for spec in CHALLENGES:
-            challenge = services.challenge_create(
+            challenge = challenge_services.challenge_create(
                 actor=admin,
                 owner=organisations[spec.owner],
                 data={
@@ -493,7 +494,7 @@ def demo_codevelopment_load(*, log: Callable[[str], Any] | None = None) -> dict[
                     idea, people, people[spec.handler], challenge=challenge, organisation=challenge.owner
                 )
             if spec.status != ChallengeStatus.OPEN:
-                services.challenge_set_status(actor=admin, challenge=challenge, status=spec.status)
+                challenge_services.challenge_set_status(actor=admin, challenge=challenge, status=spec.status)
             # The dates are history: set after the ideas were sent (a closed challenge takes no ideas).
             opened = timezone.localdate() - datetime.timedelta(days=spec.opened_days_ago)
             Challenge.objects.filter(pk=challenge.pk).update(

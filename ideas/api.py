@@ -20,9 +20,10 @@ from ninja.errors import Throttled
 
 from accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY, actor
 from core.api_types import MAX_ID, Body, ObjectId, OptionalSlug, OutText, PageQuery, Text, Text200
-from ideas import selectors, services
 from ideas.models import Audience, Challenge, Comment, Idea, IdeaState, Participation
 from ideas.rules import HIDDEN_NO_COMMENTS, participation_refusal
+from ideas.selectors import ideas as selectors
+from ideas.services import ideas as services
 from ideas.views.limits import COMMENT_RATE, SEND_RATE, SUPPORT_RATE, over_limit
 from organisations.api import NetworkRef, OrganisationRef, OrganisationRefIn, organisation_from_ref
 from organisations.models import Organisation

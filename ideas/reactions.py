@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from ideas.selectors import ideas_behind
+from ideas.selectors.ideas import ideas_behind
 from ideas.services.linking import ideas_follow_scale_up
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import pgettext
 from core.permissions import require
 from experiments.models import Decision, Experiment, ExperimentPartner
 from ideas.models import Challenge, ChallengeStatus, Idea, IdeaSource, IdeaState, IdeaStateOption
-from ideas.selectors import kind_default, state_options
+from ideas.selectors.ideas import kind_default, state_options
 from innovations.models import Classification, Innovation, Partnership
 from innovations.vocabulary import Dimension, InnovationType, Novelty, PartnerRole, Stage, Status
 from lab.tabulation import (

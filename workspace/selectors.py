@@ -28,7 +28,7 @@ from barometer.selectors_rounds import round_list
 from barometer.vocabulary import ResponseStatus, RoundStatus
 from experiments.selectors import experiment_visible
 from ideas.models import Challenge, IdeaState
-from ideas.selectors import idea_search
+from ideas.selectors.ideas import idea_search
 from innovations.models import Adoption
 from innovations.selectors import innovation_visible, lineage_proposals_to_answer
 from innovations.vocabulary import Status

@@ -28,8 +28,8 @@ from barometer.models import Answer, FrameUnit, Question, Questionnaire, Questio
 from barometer.models import Invitation as BarometerInvitation
 from barometer.tests.conftest import make_open_round
 from barometer.vocabulary import QuestionKind
-from ideas import services as idea_services
 from ideas.models import Comment, Idea, Report, Support
+from ideas.services import ideas as idea_services
 from ideas.services.moderation import report_add
 from ideas.tests.conftest import make_challenge
 from innovations.models import Innovation

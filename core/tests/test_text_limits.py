@@ -16,7 +16,7 @@ from barometer.services import rounds as round_services
 from core.text_limits import LONG_TEXT, RICH_TEXT
 from experiments import services as experiment_services
 from experiments.models import Experiment
-from ideas import services as idea_services
+from ideas.services import challenges as idea_services
 from innovations import services as innovation_services
 from innovations.models import Innovation
 from organisations import services as organisation_services

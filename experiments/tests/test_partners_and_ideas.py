@@ -14,8 +14,8 @@ from django.utils.translation import gettext
 from audit.models import Action, ChangeRecord
 from experiments.models import Experiment
 from experiments.tests.test_views import form_data, partner_rows
-from ideas import services as idea_services
 from ideas.models import Audience, Idea
+from ideas.services import ideas as idea_services
 from ideas.tests.conftest import make_challenge
 from innovations.tests.test_views_support import url
 from innovations.vocabulary import PartnerRole, Status

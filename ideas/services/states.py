@@ -18,7 +18,7 @@ from core.sanitise import strip_html
 from core.translated import LANGUAGES as LANGS
 from core.translated import first_translation
 from ideas.models import Idea, IdeaState, IdeaStateOption
-from ideas.selectors import kind_default, state_options
+from ideas.selectors.ideas import kind_default, state_options
 from organisations.models import Organisation
 
 MAX_NAME = 100

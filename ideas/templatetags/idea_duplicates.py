@@ -7,7 +7,7 @@ from django import template
 
 from ideas import exports  # noqa: F401  # registers the rule "ideas.export_challenge" that the link asks
 from ideas.models import Idea
-from ideas.selectors_duplicates import duplicates_of, idea_text, likely_duplicates
+from ideas.selectors.duplicates import duplicates_of, idea_text, likely_duplicates
 
 register = template.Library()
 

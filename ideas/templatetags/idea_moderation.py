@@ -5,8 +5,8 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
-from ideas import selectors_moderation
 from ideas.models import Idea, Report
+from ideas.selectors import moderation as moderation_selectors
 
 register = template.Library()
 
@@ -14,12 +14,12 @@ register = template.Library()
 @register.simple_tag
 def open_reports_of(idea: Idea) -> list[Report]:
     """The idea's own open reports (not its comments'), oldest first. Only for handlers' parts of a page."""
-    return selectors_moderation.open_reports_of(idea=idea)
+    return moderation_selectors.open_reports_of(idea=idea)
 
 
 @register.simple_tag
 def moderation_count(user: Any) -> int:
-    return selectors_moderation.open_report_count(user=user)
+    return moderation_selectors.open_report_count(user=user)
 
 
 @register.filter

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from ideas import services
 from ideas.models import Audience, Challenge, ChallengeStatus, Idea, Participation
+from ideas.services import challenges as challenge_services
+from ideas.services import ideas as idea_services
 from organisations.models import Organisation
 
 XSS_PAYLOADS = [
@@ -55,7 +56,7 @@ def make_challenge(owner: Organisation, actor: Any, **data: Any) -> Challenge:
         "status": ChallengeStatus.OPEN,
     }
     values.update(data)
-    return services.challenge_create(actor=actor, owner=owner, data=values)
+    return challenge_services.challenge_create(actor=actor, owner=owner, data=values)
 
 
 @pytest.fixture
@@ -89,12 +90,14 @@ def sender(db: None) -> Any:
 @pytest.fixture
 def idea_a(challenge_a: Challenge, sender: Any) -> Idea:
     """A confirmed idea of a signed-in sender, still "received"."""
-    return services.idea_send(actor=sender, challenge=challenge_a, title="Kylätalo", text="<p>Yhteinen kylätalo</p>")
+    return idea_services.idea_send(
+        actor=sender, challenge=challenge_a, title="Kylätalo", text="<p>Yhteinen kylätalo</p>"
+    )
 
 
 @pytest.fixture
 def unconfirmed_a(challenge_a: Challenge, anonymous: Any) -> Idea:
-    return services.idea_send(
+    return idea_services.idea_send(
         actor=anonymous,
         challenge=challenge_a,
         title="Salainen idea",
@@ -117,11 +120,11 @@ def challenge_handler(challenge_a: Challenge, co_organiser: Organisation, editor
     from tests.factories import MembershipFactory
 
     person = MembershipFactory(organisation=co_organiser, role=Role.EDITOR).user
-    services.challenge_update(
+    challenge_services.challenge_update(
         actor=editor_a,
         challenge=challenge_a,
         data={"co_organisers": [co_organiser], "handlers": [person]},
-        expected_version=services.challenge_version(challenge_a),
+        expected_version=challenge_services.challenge_version(challenge_a),
     )
     challenge_a.refresh_from_db()
     return person

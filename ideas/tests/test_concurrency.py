@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from ideas import services
 from ideas.models import Comment, Idea, Support
+from ideas.services import ideas as services
 from tests.concurrency import at_once, postgres_only
 from tests.factories import UserFactory
 

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
-from ideas import exports, services
+from ideas import exports
 from ideas.models import Challenge, Idea, IdeaState
+from ideas.services import ideas as services
 from tests.factories import UserFactory as _UserFactory
 from tests.pages import url as page_url
 

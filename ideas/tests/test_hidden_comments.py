@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from accounts.services import api_token_create
-from ideas import services
 from ideas.models import Comment, Idea
+from ideas.services import ideas as services
 from ideas.services import moderation
 from tests.pages import client_for, t, url
 

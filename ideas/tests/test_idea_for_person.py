@@ -5,8 +5,9 @@ from typing import Any
 
 import pytest
 
-from ideas import selectors, services
 from ideas.models import Comment, Idea
+from ideas.selectors import ideas as selectors
+from ideas.services import ideas as services
 from ideas.services import moderation
 from tests.pages import client_for, t, url
 

@@ -9,8 +9,9 @@ from django.utils import translation
 
 from accounts.models import Role
 from experiments.models import Experiment
-from ideas import selectors, services
 from ideas.models import Challenge, Idea, IdeaSource, IdeaState, IdeaStateOption
+from ideas.selectors import ideas as selectors
+from ideas.services import ideas as services
 from ideas.services import linking, states
 from ideas.sources import SOURCE_BY_KIND, source_of
 from ideas.tests.conftest import ROLES

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from ideas import services
 from ideas.models import Challenge, Idea
+from ideas.services import ideas as services
 
 pytestmark = pytest.mark.django_db
 LANGUAGES = ("fi", "sv", "en")

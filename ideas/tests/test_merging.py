@@ -12,9 +12,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from audit.models import ChangeRecord
-from ideas import selectors, services
 from ideas.models import Challenge, Comment, Idea, Support
-from ideas.selectors_duplicates import duplicates_of, likely_duplicates
+from ideas.selectors import ideas as selectors
+from ideas.selectors.duplicates import duplicates_of, likely_duplicates
+from ideas.services import ideas as services
 from ideas.services.merging import final_target, idea_merge
 from ideas.tests.conftest import make_challenge
 from notifications.models import Notification

@@ -12,8 +12,10 @@ from django.utils.translation import gettext
 
 from accounts.models import Role
 from audit.models import ChangeRecord
-from ideas import selectors, selectors_moderation, services
 from ideas.models import BannedWord, Challenge, Comment, Idea, Report, ReportStatus
+from ideas.selectors import ideas as selectors
+from ideas.selectors import moderation as moderation_selectors
+from ideas.services import ideas as services
 from ideas.services import moderation
 from ideas.tests.conftest import make_challenge
 from ideas.views.limits import COMMENT_RATE, REPORT_RATE, SEND_RATE, SUPPORT_RATE
@@ -193,17 +195,17 @@ def test_queue_groups_open_reports_oldest_first_within_the_handlers_scope(
     moderation.report_add(actor=reporters[1], idea=idea_a, reason="Toinen")
     moderation.report_add(actor=reporters[2], idea=idea_a, comment=comment_a, reason="Kolmas")
     moderation.report_add(actor=reporters[0], idea=idea_b, reason="B:stä")
-    queue = selectors_moderation.moderation_queue(user=editor_a)
+    queue = moderation_selectors.moderation_queue(user=editor_a)
     assert [(item.idea, item.comment) for item in queue] == [(idea_a, comment_a), (idea_a, None)]
     assert [report.reason for report in queue[0].reports] == ["Ensimmäinen", "Kolmas"]
-    assert selectors_moderation.open_report_count(user=editor_a) == 3
-    assert selectors_moderation.open_report_count(user=named_handler) == 3
+    assert moderation_selectors.open_report_count(user=editor_a) == 3
+    assert moderation_selectors.open_report_count(user=named_handler) == 3
     # Another organisation's handlers never see org_a's queue, and the other way round.
-    assert [item.idea for item in selectors_moderation.moderation_queue(user=editor_b)] == [idea_b]
-    assert selectors_moderation.open_report_count(user=sender) == 0
+    assert [item.idea for item in moderation_selectors.moderation_queue(user=editor_b)] == [idea_b]
+    assert moderation_selectors.open_report_count(user=sender) == 0
     # Resolved reports leave the queue.
     moderation.report_dismiss(actor=editor_a, idea=idea_a, comment=comment_a)
-    assert [item.comment for item in selectors_moderation.moderation_queue(user=editor_a)] == [None]
+    assert [item.comment for item in moderation_selectors.moderation_queue(user=editor_a)] == [None]
 
 
 def test_a_co_organisers_editor_moderates_the_challenges_ideas(
@@ -211,13 +213,13 @@ def test_a_co_organisers_editor_moderates_the_challenges_ideas(
 ) -> None:
     """Who handles a challenge's ideas moderates them: here the editor of a co-organiser of the challenge."""
     moderation.report_add(actor=registered_user, idea=idea_a, reason="Mainos")
-    assert selectors_moderation.open_report_count(user=editor_b) == 0
+    assert moderation_selectors.open_report_count(user=editor_b) == 0
     challenge_a.co_organisers.add(org_b)
-    assert [item.idea for item in selectors_moderation.moderation_queue(user=editor_b)] == [idea_a]
+    assert [item.idea for item in moderation_selectors.moderation_queue(user=editor_b)] == [idea_a]
     moderation.idea_set_hidden(actor=editor_b, idea=idea_a, hidden=True, reason="Mainos")
     assert list(selectors.idea_list(user=editor_b, challenge=challenge_a)) == [idea_a]
     assert list(selectors.idea_list(user=registered_user, challenge=challenge_a)) == []
-    assert selectors_moderation.hidden_ideas(user=editor_b) == [idea_a]
+    assert moderation_selectors.hidden_ideas(user=editor_b) == [idea_a]
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -17,8 +17,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from audit.models import Action, ChangeRecord
-from ideas import services
 from ideas.models import Challenge, Comment, Idea, Support
+from ideas.services import ideas as services
 from ideas.services import own_data
 from tests.factories import UserFactory as _UserFactory
 

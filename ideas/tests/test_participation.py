@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from ideas import rules as idea_rules
-from ideas import selectors, services
 from ideas.models import Audience, Challenge, ChallengeStatus, Comment, Idea, Participation, Support
+from ideas.selectors import ideas as selectors
+from ideas.services import ideas as services
 from ideas.tests.conftest import make_challenge
 from organisations.models import Organisation, OrganisationKind
 from tests.factories import MembershipFactory, NetworkFactory, OrganisationFactory, UserFactory

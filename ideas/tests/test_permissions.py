@@ -104,7 +104,7 @@ def test_named_handler_of_the_challenge_handles_its_ideas(idea_a: Idea, register
 def test_ideas_of_a_staff_challenge_are_hidden_from_outsiders(
     staff_challenge_a: Challenge, editor_a: Any, editor_b: Any, registered_user: Any
 ) -> None:
-    from ideas import services
+    from ideas.services import ideas as services
 
     idea = services.idea_send(actor=editor_a, challenge=staff_challenge_a, title="Sisäinen", text="Vain meille")
     assert editor_a.has_perm("ideas.view_idea", idea)

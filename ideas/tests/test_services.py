@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import ChangeRecord
 from core.errors import ConflictError
-from ideas import services
 from ideas.models import Audience, Challenge, ChallengeStatus, Comment, Idea, IdeaState, Participation, Support
+from ideas.services import challenges as challenge_services
+from ideas.services import ideas as idea_services
 from ideas.tests.conftest import ROLES, XSS_PAYLOADS, make_challenge
 from organisations.models import Organisation, OrganisationKind
 from tests.factories import OrganisationFactory
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_plain_texts_keep_their_characters(challenge_a: Challenge, sender: Any) -> None:
-    idea = services.idea_send(actor=sender, challenge=challenge_a, title="Bussit < autot & pyörät", text="T")
+    idea = idea_services.idea_send(actor=sender, challenge=challenge_a, title="Bussit < autot & pyörät", text="T")
     assert idea.title == "Bussit < autot & pyörät"
 
 
@@ -58,9 +59,11 @@ def test_challenge_handlers_must_belong_to_the_owner(
     org_a: Organisation, editor_a: Any, admin_a: Any, editor_b: Any
 ) -> None:
     with pytest.raises(ValidationError):
-        services.challenge_create(actor=editor_a, owner=org_a, data={"title_fi": "X"}, handlers=[editor_b])
+        challenge_services.challenge_create(actor=editor_a, owner=org_a, data={"title_fi": "X"}, handlers=[editor_b])
     assert not Challenge.objects.exists()
-    challenge = services.challenge_create(actor=editor_a, owner=org_a, data={"title_fi": "X"}, handlers=[admin_a])
+    challenge = challenge_services.challenge_create(
+        actor=editor_a, owner=org_a, data={"title_fi": "X"}, handlers=[admin_a]
+    )
     assert list(challenge.handlers.all()) == [admin_a]
 
 
@@ -125,8 +128,8 @@ def test_challenge_settings_are_checked(org_a: Organisation, org_b: Organisation
 
 
 def _update(challenge: Challenge, actor: Any, **data: Any) -> Challenge:
-    return services.challenge_update(
-        actor=actor, challenge=challenge, data=data, expected_version=services.challenge_version(challenge)
+    return challenge_services.challenge_update(
+        actor=actor, challenge=challenge, data=data, expected_version=challenge_services.challenge_version(challenge)
     )
 
 
@@ -145,10 +148,10 @@ def test_challenge_update_per_role(request: pytest.FixtureRequest, challenge_a: 
 
 
 def test_challenge_update_refuses_a_stale_save(challenge_a: Challenge, editor_a: Any, admin_a: Any) -> None:
-    opened = services.challenge_version(challenge_a)
+    opened = challenge_services.challenge_version(challenge_a)
     _update(challenge_a, admin_a, title_fi="Kollegan otsikko")
     with pytest.raises(ConflictError):
-        services.challenge_update(
+        challenge_services.challenge_update(
             actor=editor_a, challenge=challenge_a, data={"title_fi": "Minun otsikkoni"}, expected_version=opened
         )
     challenge_a.refresh_from_db()
@@ -190,7 +193,7 @@ def test_idea_without_account_waits_for_the_confirmation_link(
     challenge_a: Challenge, anonymous: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        idea = services.idea_send(
+        idea = idea_services.idea_send(
             actor=anonymous,
             challenge=challenge_a,
             title="Idea",
@@ -205,27 +208,27 @@ def test_idea_without_account_waits_for_the_confirmation_link(
     assert mail.outbox[0].to == ["x@example.fi"]
     assert f"https://example.fi/confirm/{idea.confirmation_token}/" in mail.outbox[0].body
     token = idea.confirmation_token
-    confirmed = services.idea_confirm(token=token)
+    confirmed = idea_services.idea_confirm(token=token)
     assert confirmed is not None
     assert confirmed.pk == idea.pk
     assert confirmed.confirmed
     # The link works once.
-    assert services.idea_confirm(token=token) is None
-    assert services.idea_confirm(token="") is None
-    assert services.idea_confirm(token="nonsense") is None
+    assert idea_services.idea_confirm(token=token) is None
+    assert idea_services.idea_confirm(token="") is None
+    assert idea_services.idea_confirm(token="nonsense") is None
 
 
 @pytest.mark.parametrize("email", ["", "not-an-address", "a@", None])
 def test_idea_without_account_needs_an_email_address(challenge_a: Challenge, anonymous: Any, email: Any) -> None:
     with pytest.raises(ValidationError) as error:
-        services.idea_send(actor=anonymous, challenge=challenge_a, title="I", text="T", sender_email=email)
+        idea_services.idea_send(actor=anonymous, challenge=challenge_a, title="I", text="T", sender_email=email)
     assert "sender_email" in error.value.message_dict
     assert not Idea.objects.exists()
 
 
 def test_registered_only_challenge_refuses_anonymous_ideas(registered_only_a: Challenge, anonymous: Any) -> None:
     with pytest.raises(PermissionDenied):
-        services.idea_send(
+        idea_services.idea_send(
             actor=anonymous, challenge=registered_only_a, title="I", text="T", sender_email="x@example.fi"
         )
     assert not Idea.objects.exists()
@@ -235,21 +238,21 @@ def test_registered_only_challenge_refuses_anonymous_ideas(registered_only_a: Ch
 def test_ideas_only_to_open_challenges(org_a: Organisation, editor_a: Any, registered_user: Any, status: str) -> None:
     challenge = make_challenge(org_a, editor_a, status=status)
     with pytest.raises(PermissionDenied):
-        services.idea_send(actor=registered_user, challenge=challenge, title="I", text="T")
+        idea_services.idea_send(actor=registered_user, challenge=challenge, title="I", text="T")
 
 
 def test_staff_challenge_refuses_outsiders(staff_challenge_a: Challenge, editor_b: Any) -> None:
     assert staff_challenge_a.audience == Audience.STAFF
     with pytest.raises(PermissionDenied):
-        services.idea_send(actor=editor_b, challenge=staff_challenge_a, title="I", text="T")
+        idea_services.idea_send(actor=editor_b, challenge=staff_challenge_a, title="I", text="T")
 
 
 def test_idea_to_an_organisation_without_a_challenge(org_b: Organisation, registered_user: Any) -> None:
-    idea = services.idea_send(actor=registered_user, organisation=org_b, title="Suora", text="Ilman haastetta")
+    idea = idea_services.idea_send(actor=registered_user, organisation=org_b, title="Suora", text="Ilman haastetta")
     assert idea.challenge is None
     assert idea.organisation == org_b
     with pytest.raises(ValidationError):
-        services.idea_send(actor=registered_user, title="Ei kenellekään", text="T")
+        idea_services.idea_send(actor=registered_user, title="Ei kenellekään", text="T")
 
 
 @pytest.mark.parametrize(
@@ -264,7 +267,7 @@ def test_idea_to_an_organisation_without_a_challenge(org_b: Organisation, regist
 )
 def test_idea_needs_title_and_text(idea_a: Idea, sender: Any, title: str, text: str, field: str) -> None:
     with pytest.raises(ValidationError) as error:
-        services.idea_send(actor=sender, challenge=idea_a.challenge, title=title, text=text)
+        idea_services.idea_send(actor=sender, challenge=idea_a.challenge, title=title, text=text)
     assert field in error.value.message_dict
     assert Idea.objects.count() == 1
 
@@ -285,11 +288,15 @@ def test_idea_location_must_be_in_finland(
     challenge_a: Challenge, sender: Any, lat: float | None, lon: float | None, ok: bool
 ) -> None:
     if ok:
-        idea = services.idea_send(actor=sender, challenge=challenge_a, title="P", text="T", latitude=lat, longitude=lon)
+        idea = idea_services.idea_send(
+            actor=sender, challenge=challenge_a, title="P", text="T", latitude=lat, longitude=lon
+        )
         assert (idea.latitude, idea.longitude) == (lat, lon)
     else:
         with pytest.raises(ValidationError) as error:
-            services.idea_send(actor=sender, challenge=challenge_a, title="P", text="T", latitude=lat, longitude=lon)
+            idea_services.idea_send(
+                actor=sender, challenge=challenge_a, title="P", text="T", latitude=lat, longitude=lon
+            )
         assert set(error.value.message_dict) & {"latitude", "longitude"}
         assert not Idea.objects.exists()
 
@@ -298,10 +305,10 @@ def test_idea_location_must_be_in_finland(
 def test_idea_and_comment_texts_are_neutralised(
     challenge_a: Challenge, sender: Any, registered_user: Any, payload: str
 ) -> None:
-    idea = services.idea_send(
+    idea = idea_services.idea_send(
         actor=sender, challenge=challenge_a, title=f"Otsikko {payload}", text=f"<p>ok</p>{payload}"
     )
-    comment = services.comment_add(actor=registered_user, idea=idea, text=f"hyvä {payload}")
+    comment = idea_services.comment_add(actor=registered_user, idea=idea, text=f"hyvä {payload}")
     # Rich texts keep only safe markup. Titles are plain text: markup is removed, and what only looks like markup
     # (escaped in the input) stays text that templates escape when they show it (ideas/tests/test_xss.py).
     for text in (idea.text, comment.text):
@@ -319,12 +326,12 @@ def test_idea_and_comment_texts_are_neutralised(
 
 
 def test_sender_edits_until_the_idea_is_handled(idea_a: Idea, sender: Any, editor_a: Any) -> None:
-    services.idea_edit(actor=sender, idea=idea_a, title="Uusi otsikko", text="Uusi teksti")
+    idea_services.idea_edit(actor=sender, idea=idea_a, title="Uusi otsikko", text="Uusi teksti")
     idea_a.refresh_from_db()
     assert idea_a.title == "Uusi otsikko"
-    services.idea_set_state(actor=editor_a, idea=idea_a, state=IdeaState.UNDER_REVIEW)
+    idea_services.idea_set_state(actor=editor_a, idea=idea_a, state=IdeaState.UNDER_REVIEW)
     with pytest.raises(PermissionDenied):
-        services.idea_edit(actor=sender, idea=idea_a, title="Liian myöhään", text="T")
+        idea_services.idea_edit(actor=sender, idea=idea_a, title="Liian myöhään", text="T")
     idea_a.refresh_from_db()
     assert idea_a.title == "Uusi otsikko"
 
@@ -332,20 +339,20 @@ def test_sender_edits_until_the_idea_is_handled(idea_a: Idea, sender: Any, edito
 @pytest.mark.parametrize("role", ["anonymous", "registered_user", "editor_b"])
 def test_others_do_not_edit_an_idea(request: pytest.FixtureRequest, idea_a: Idea, role: str) -> None:
     with pytest.raises(PermissionDenied):
-        services.idea_edit(actor=request.getfixturevalue(role), idea=idea_a, title="X", text="Y")
+        idea_services.idea_edit(actor=request.getfixturevalue(role), idea=idea_a, title="X", text="Y")
 
 
 def test_handler_moves_the_state_and_a_refusal_needs_a_reason(idea_a: Idea, editor_a: Any) -> None:
-    services.idea_set_state(actor=editor_a, idea=idea_a, state=IdeaState.EXPERIMENTING)
+    idea_services.idea_set_state(actor=editor_a, idea=idea_a, state=IdeaState.EXPERIMENTING)
     idea_a.refresh_from_db()
     assert idea_a.state == IdeaState.EXPERIMENTING
     with pytest.raises(ValidationError) as error:
-        services.idea_set_state(actor=editor_a, idea=idea_a, state=IdeaState.NOT_TAKEN_FORWARD, reason="  ")
+        idea_services.idea_set_state(actor=editor_a, idea=idea_a, state=IdeaState.NOT_TAKEN_FORWARD, reason="  ")
     assert "reason" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        services.idea_set_state(actor=editor_a, idea=idea_a, state="exploded")
+        idea_services.idea_set_state(actor=editor_a, idea=idea_a, state="exploded")
     assert "state" in error.value.message_dict
-    services.idea_set_state(
+    idea_services.idea_set_state(
         actor=editor_a, idea=idea_a, state=IdeaState.NOT_TAKEN_FORWARD, reason="Ei <b>budjettia</b>"
     )
     idea_a.refresh_from_db()
@@ -358,7 +365,7 @@ def test_handler_moves_the_state_and_a_refusal_needs_a_reason(idea_a: Idea, edit
 @pytest.mark.parametrize("role", ["anonymous", "registered_user", "sender", "editor_b"])
 def test_only_handlers_move_the_state(request: pytest.FixtureRequest, idea_a: Idea, role: str) -> None:
     with pytest.raises(PermissionDenied):
-        services.idea_set_state(actor=request.getfixturevalue(role), idea=idea_a, state=IdeaState.IN_USE)
+        idea_services.idea_set_state(actor=request.getfixturevalue(role), idea=idea_a, state=IdeaState.IN_USE)
     idea_a.refresh_from_db()
     assert idea_a.state == IdeaState.RECEIVED
 
@@ -368,10 +375,10 @@ def test_only_handlers_move_the_state(request: pytest.FixtureRequest, idea_a: Id
 
 def test_comment_needs_text_and_a_signed_in_person(idea_a: Idea, registered_user: Any, anonymous: Any) -> None:
     with pytest.raises(ValidationError):
-        services.comment_add(actor=registered_user, idea=idea_a, text="<p></p>")
+        idea_services.comment_add(actor=registered_user, idea=idea_a, text="<p></p>")
     with pytest.raises(PermissionDenied):
-        services.comment_add(actor=anonymous, idea=idea_a, text="Hei")
-    services.comment_add(actor=registered_user, idea=idea_a, text="Hei")
+        idea_services.comment_add(actor=anonymous, idea=idea_a, text="Hei")
+    idea_services.comment_add(actor=registered_user, idea=idea_a, text="Hei")
     assert Comment.objects.filter(idea=idea_a).count() == 1
 
 
@@ -380,12 +387,12 @@ def test_a_comment_tells_the_sender_and_supporters_but_not_the_commenter(
 ) -> None:
     from notifications.models import Notification
 
-    services.support_add(actor=registered_user, idea=idea_a)
-    services.comment_add(actor=registered_user, idea=idea_a, text="<p>Hyvä ajatus</p>")
+    idea_services.support_add(actor=registered_user, idea=idea_a)
+    idea_services.comment_add(actor=registered_user, idea=idea_a, text="<p>Hyvä ajatus</p>")
     # Without the comment's text: mails go out before the moderators have seen it (test_hidden_comments.py).
     comments = Notification.objects.filter(change="comment").values_list("user", "change", "detail")
     assert list(comments) == [(sender.pk, "comment", "")]
-    services.comment_add(actor=editor_a, idea=idea_a, text="Kiitos!")
+    idea_services.comment_add(actor=editor_a, idea=idea_a, text="Kiitos!")
     assert set(Notification.objects.filter(change="comment").exclude(user=sender).values_list("user", flat=True)) == {
         registered_user.pk,
     }
@@ -394,17 +401,17 @@ def test_a_comment_tells_the_sender_and_supporters_but_not_the_commenter(
 
 def test_no_comments_or_supports_on_unconfirmed_ideas(unconfirmed_a: Idea, registered_user: Any) -> None:
     with pytest.raises(PermissionDenied):
-        services.comment_add(actor=registered_user, idea=unconfirmed_a, text="Hei")
+        idea_services.comment_add(actor=registered_user, idea=unconfirmed_a, text="Hei")
     with pytest.raises(PermissionDenied):
-        services.support_add(actor=registered_user, idea=unconfirmed_a)
+        idea_services.support_add(actor=registered_user, idea=unconfirmed_a)
 
 
 def test_one_support_per_person(idea_a: Idea, registered_user: Any, editor_b: Any, anonymous: Any) -> None:
-    assert services.support_add(actor=registered_user, idea=idea_a) is True
-    assert services.support_add(actor=registered_user, idea=idea_a) is False
-    assert services.support_add(actor=editor_b, idea=idea_a) is True
+    assert idea_services.support_add(actor=registered_user, idea=idea_a) is True
+    assert idea_services.support_add(actor=registered_user, idea=idea_a) is False
+    assert idea_services.support_add(actor=editor_b, idea=idea_a) is True
     with pytest.raises(PermissionDenied):
-        services.support_add(actor=anonymous, idea=idea_a)
+        idea_services.support_add(actor=anonymous, idea=idea_a)
     assert Support.objects.filter(idea=idea_a).count() == 2
 
 
@@ -412,9 +419,9 @@ def test_closed_challenge_takes_no_more_comments_or_supports(idea_a: Idea, regis
     Challenge.objects.filter(ideas=idea_a).update(status=ChallengeStatus.CLOSED)
     idea = Idea.objects.select_related("challenge").get(pk=idea_a.pk)
     with pytest.raises(PermissionDenied):
-        services.support_add(actor=registered_user, idea=idea)
+        idea_services.support_add(actor=registered_user, idea=idea)
     with pytest.raises(PermissionDenied):
-        services.comment_add(actor=registered_user, idea=idea, text="Hei")
+        idea_services.comment_add(actor=registered_user, idea=idea, text="Hei")
 
 
 def test_a_failing_mail_server_does_not_lose_the_idea(
@@ -423,9 +430,9 @@ def test_a_failing_mail_server_does_not_lose_the_idea(
     def broken(*args: Any, **kwargs: Any) -> None:
         raise OSError("mail server down")
 
-    monkeypatch.setattr(services, "send_mail", broken)
+    monkeypatch.setattr(idea_services, "send_mail", broken)
     with django_capture_on_commit_callbacks(execute=True):
-        idea = services.idea_send(
+        idea = idea_services.idea_send(
             actor=anonymous, challenge=challenge_a, title="I", text="T", sender_email="x@example.fi"
         )
     assert Idea.objects.filter(pk=idea.pk, confirmed=False).exists()

@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import ChangeRecord
-from ideas import selectors, services
 from ideas.models import Idea, IdeaState, IdeaStateOption
+from ideas.selectors import ideas as selectors
+from ideas.services import ideas as services
 from ideas.services import states
 from ideas.tests.conftest import ROLES, XSS_PAYLOADS
 from organisations.models import Organisation

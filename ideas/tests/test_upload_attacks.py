@@ -13,8 +13,8 @@ from django.db import connection
 from django.test import Client
 
 from core import uploads as core_uploads
-from ideas import services
 from ideas.models import Challenge, Idea
+from ideas.services import ideas as services
 from ideas.services import uploads
 from ideas.tests.test_uploads import image_bytes
 from ideas.views.limits import ATTEMPT_RATE, CONFIRMATION_RATE_PER_ADDRESS

@@ -24,8 +24,8 @@ from django.utils.translation import gettext
 from PIL import ExifTags, Image
 
 from core import uploads as core_uploads
-from ideas import services
 from ideas.models import Audience, Challenge, Idea
+from ideas.services import ideas as services
 from ideas.services import uploads
 from ideas.tests.conftest import make_challenge
 from tests.pages import client_for

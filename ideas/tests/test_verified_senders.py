@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from accounts.models import IdentityProvider, Membership, Role
 from accounts.services import api_token_create
-from ideas import services
 from ideas.models import Comment, Idea, Support
+from ideas.services import ideas as services
 from tests.factories import UserFactory
 from tests.pages import url
 

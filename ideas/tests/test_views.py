@@ -9,8 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from ideas import selectors, services
 from ideas.models import Challenge, Comment, Idea, IdeaState, Support
+from ideas.selectors import ideas as selectors
+from ideas.services import challenges as challenge_services
+from ideas.services import ideas as idea_services
 from ideas.tests.conftest import XSS_PAYLOADS, make_challenge
 from ideas.views.limits import SEND_RATE
 from organisations.models import Organisation
@@ -56,9 +58,13 @@ def test_list_shows_only_what_the_person_may_see(
 
 
 def test_challenge_ideas_search_and_state_filter(challenge_a: Challenge, sender: Any, editor_a: Any) -> None:
-    bus = services.idea_send(actor=sender, challenge=challenge_a, title="Kutsuplus", text="Kutsuliikenne busseilla")
-    park = services.idea_send(actor=sender, challenge=challenge_a, title="Puistojumppa", text="Liikuntaa puistoissa")
-    services.idea_set_state(actor=editor_a, idea=park, state=IdeaState.IN_USE)
+    bus = idea_services.idea_send(
+        actor=sender, challenge=challenge_a, title="Kutsuplus", text="Kutsuliikenne busseilla"
+    )
+    park = idea_services.idea_send(
+        actor=sender, challenge=challenge_a, title="Puistojumppa", text="Liikuntaa puistoissa"
+    )
+    idea_services.idea_set_state(actor=editor_a, idea=park, state=IdeaState.IN_USE)
     page = url("ideas:detail", pk=challenge_a.pk)
     client = Client()
     found = client.get(page, {"q": "bussi"}).content.decode()  # a Finnish inflection of "busseilla"
@@ -197,7 +203,7 @@ def test_send_page_refuses_who_may_not_send(
 
 
 def test_sender_email_is_shown_only_to_handlers(unconfirmed_a: Idea, editor_a: Any, editor_b: Any) -> None:
-    services.idea_confirm(token=unconfirmed_a.confirmation_token)
+    idea_services.idea_confirm(token=unconfirmed_a.confirmation_token)
     page = url("ideas:idea", pk=unconfirmed_a.pk)
     assert "nimeton@example.fi" in client_for(editor_a).get(page).content.decode()
     for viewer in (Client(), client_for(editor_b)):
@@ -279,8 +285,8 @@ def test_xss_is_neutralised_on_the_pages(
     org_a: Organisation, editor_a: Any, sender: Any, registered_user: Any, payload: str
 ) -> None:
     challenge = make_challenge(org_a, editor_a, title_fi=f"H {payload}", description_fi=payload)
-    idea = services.idea_send(actor=sender, challenge=challenge, title=f"I {payload}", text=f"<p>x</p>{payload}")
-    services.comment_add(actor=registered_user, idea=idea, text=f"kommentti {payload}")
+    idea = idea_services.idea_send(actor=sender, challenge=challenge, title=f"I {payload}", text=f"<p>x</p>{payload}")
+    idea_services.comment_add(actor=registered_user, idea=idea, text=f"kommentti {payload}")
     for page in (url("ideas:detail", pk=challenge.pk), url("ideas:idea", pk=idea.pk), url("ideas:list")):
         html = Client().get(page).content.decode()
         assert "<script>alert" not in html
@@ -339,7 +345,7 @@ def test_sender_edits_until_handled_with_field_errors(idea_a: Idea, sender: Any,
     assert t("Describe the idea.", "fi") in response.content.decode()
     idea_a.refresh_from_db()
     assert idea_a.title == "Kylätalo"
-    services.idea_set_state(actor=editor_a, idea=idea_a, state=IdeaState.UNDER_REVIEW)
+    idea_services.idea_set_state(actor=editor_a, idea=idea_a, state=IdeaState.UNDER_REVIEW)
     assert client.get(page).status_code == 403
     assert url("ideas:edit", pk=idea_a.pk) not in client.get(url("ideas:idea", pk=idea_a.pk)).content.decode()
 
@@ -465,8 +471,8 @@ def test_admin_lists_render(platform_admin: Any, idea_a: Idea) -> None:
 
 
 def test_my_ideas_lists_only_the_persons_own(idea_a: Idea, sender: Any, registered_user: Any, editor_a: Any) -> None:
-    services.idea_set_state(actor=editor_a, idea=idea_a, state=IdeaState.NOT_TAKEN_FORWARD, reason="Ei nyt")
-    other = services.idea_send(actor=registered_user, challenge=idea_a.challenge, title="Toisen idea", text="T")
+    idea_services.idea_set_state(actor=editor_a, idea=idea_a, state=IdeaState.NOT_TAKEN_FORWARD, reason="Ei nyt")
+    other = idea_services.idea_send(actor=registered_user, challenge=idea_a.challenge, title="Toisen idea", text="T")
     page = client_for(sender).get(url("ideas:my_ideas")).content.decode()
     assert idea_a.title in page
     assert "Ei nyt" in page
@@ -504,7 +510,7 @@ def test_choosing_the_organisation_of_an_idea_without_challenge(org_b: Organisat
     ],
 )
 def test_deleting_an_idea_per_role(request: pytest.FixtureRequest, idea_a: Idea, role: str, status: int) -> None:
-    services.support_add(actor=request.getfixturevalue("registered_user"), idea=idea_a)
+    idea_services.support_add(actor=request.getfixturevalue("registered_user"), idea=idea_a)
     client = client_for(request.getfixturevalue(role))
     page = url("ideas:delete", pk=idea_a.pk)
     assert client.get(page).status_code == (200 if status == 302 else 403)
@@ -514,7 +520,7 @@ def test_deleting_an_idea_per_role(request: pytest.FixtureRequest, idea_a: Idea,
 
 
 def test_sender_deletes_also_a_handled_idea(idea_a: Idea, sender: Any, editor_a: Any) -> None:
-    services.idea_set_state(actor=editor_a, idea=idea_a, state=IdeaState.IN_USE)
+    idea_services.idea_set_state(actor=editor_a, idea=idea_a, state=IdeaState.IN_USE)
     client = client_for(sender)
     assert url("ideas:delete", pk=idea_a.pk) in client.get(url("ideas:idea", pk=idea_a.pk)).content.decode()
     response = client.post(url("ideas:delete", pk=idea_a.pk))
@@ -527,7 +533,7 @@ def test_sender_deletes_also_a_handled_idea(idea_a: Idea, sender: Any, editor_a:
 
 def _edit_post(challenge: Challenge, **extra: Any) -> dict[str, Any]:
     data = {
-        "version": services.challenge_version(challenge),
+        "version": challenge_services.challenge_version(challenge),
         "title_fi": challenge.title_fi,
         "title_sv": challenge.title_sv,
         "title_en": "How might we meet more often?",
@@ -578,11 +584,11 @@ def test_challenge_edit_page_refuses_a_stale_save_and_keeps_the_typing(
     assert page.status_code == 200
     assert challenge_a.title_sv in page.content.decode()
     stale = _edit_post(challenge_a, title_en="My typing")
-    services.challenge_update(
+    challenge_services.challenge_update(
         actor=admin_a,
         challenge=challenge_a,
         data={"title_en": "Colleague's title"},
-        expected_version=services.challenge_version(challenge_a),
+        expected_version=challenge_services.challenge_version(challenge_a),
     )
     response = client.post(url("ideas:challenge_edit", language, pk=challenge_a.pk), stale)
     assert response.status_code == 200
@@ -595,10 +601,10 @@ def test_challenge_edit_page_refuses_a_stale_save_and_keeps_the_typing(
     challenge_a.refresh_from_db()
     assert challenge_a.title_en == "Colleague's title"
     # Saving again, now from the current version, replaces the colleague's change on purpose.
-    assert response.context["form"]["version"].value() == services.challenge_version(challenge_a)
+    assert response.context["form"]["version"].value() == challenge_services.challenge_version(challenge_a)
     again = client.post(
         url("ideas:challenge_edit", language, pk=challenge_a.pk),
-        stale | {"version": services.challenge_version(challenge_a)},
+        stale | {"version": challenge_services.challenge_version(challenge_a)},
     )
     assert again.status_code == 302
     challenge_a.refresh_from_db()
@@ -670,10 +676,10 @@ def test_challenge_list_filters(
     # Bad filters are ignored, not errors.
     assert titles(organisation="no-such", audience="martians", status="x", q="y" * 500)
     # A co-organiser finds it under its own name too.
-    services.challenge_update(
+    challenge_services.challenge_update(
         actor=editor_b,
         challenge=other,
         data={"co_organisers": [org_a]},
-        expected_version=services.challenge_version(other),
+        expected_version=challenge_services.challenge_version(other),
     )
     assert other.title_fi in titles(organisation=org_a.slug)

@@ -14,8 +14,9 @@ import html5lib  # type: ignore[import-untyped]
 import pytest
 from django.test import Client
 
-from ideas import services
 from ideas.models import Challenge, ChallengeStatus, Comment, Idea, IdeaState
+from ideas.services import challenges as challenge_services
+from ideas.services import ideas as idea_services
 from ideas.services import moderation, states
 from ideas.tests.conftest import XSS_PAYLOADS
 from organisations.models import Organisation
@@ -94,7 +95,7 @@ def test_the_check_finds_each_payload_written_raw() -> None:
 
 def _world(payload: str, org_a: Organisation, editor_a: Any, sender: Any, commenter: Any) -> dict[str, Any]:
     """Every text field written with the payload, through the services, as people would write them."""
-    challenge = services.challenge_create(
+    challenge = challenge_services.challenge_create(
         actor=editor_a,
         owner=org_a,
         data={
@@ -110,18 +111,22 @@ def _world(payload: str, org_a: Organisation, editor_a: Any, sender: Any, commen
         kind=IdeaState.NOT_TAKEN_FORWARD,
         names={lang: f"Tila {lang} {payload}" for lang in ("fi", "sv", "en")},
     )
-    handled = services.idea_send(
+    handled = idea_services.idea_send(
         actor=sender, challenge=challenge, title=f"Idea {payload}", text=f"<p>Teksti</p>{payload}"
     )
-    services.idea_set_state(actor=editor_a, idea=handled, state=option, reason=f"Perustelu {payload}")
-    shown = services.comment_add(actor=commenter, idea=handled, text=f"Kommentti {payload}")
-    hidden = services.comment_add(actor=commenter, idea=handled, text=f"Piilotettu {payload}")
+    idea_services.idea_set_state(actor=editor_a, idea=handled, state=option, reason=f"Perustelu {payload}")
+    shown = idea_services.comment_add(actor=commenter, idea=handled, text=f"Kommentti {payload}")
+    hidden = idea_services.comment_add(actor=commenter, idea=handled, text=f"Piilotettu {payload}")
     moderation.report_add(actor=commenter, idea=handled, reason=f"Ilmoitus {payload}")
     moderation.report_add(actor=sender, idea=handled, comment=shown, reason=f"Ilmoitus kommentista {payload}")
     moderation.comment_set_hidden(actor=editor_a, comment=hidden, hidden=True, reason=f"Piilotuksen syy {payload}")
-    hidden_idea = services.idea_send(actor=sender, challenge=challenge, title=f"Toinen {payload}", text=f"T {payload}")
+    hidden_idea = idea_services.idea_send(
+        actor=sender, challenge=challenge, title=f"Toinen {payload}", text=f"T {payload}"
+    )
     moderation.idea_set_hidden(actor=editor_a, idea=hidden_idea, hidden=True, reason=f"Idean piilotus {payload}")
-    editable = services.idea_send(actor=sender, challenge=challenge, title=f"Kolmas {payload}", text=f"K {payload}")
+    editable = idea_services.idea_send(
+        actor=sender, challenge=challenge, title=f"Kolmas {payload}", text=f"K {payload}"
+    )
     # Banned words last: the texts above must not trip over them.
     moderation.banned_word_add(actor=editor_a, organisation=org_a, word=f"zqx {payload}"[: moderation.MAX_WORD])
     return {

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ideas import exports
 from ideas.models import Challenge
-from ideas.views import _challenge_or_404
+from ideas.views.challenges import _challenge_or_404
 
 TABLES = ("ideas", "comments", "supports", "states")
 

@@ -9,10 +9,10 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ideas.forms import PartnersForm, SourceForm
+from ideas.forms.ideas import PartnersForm, SourceForm
 from ideas.models import Idea
 from ideas.services import linking
-from ideas.views import _idea_or_404, _idea_page
+from ideas.views.ideas import _idea_or_404, _idea_page
 
 
 def _handled_idea(request: HttpRequest, pk: int) -> Idea:

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET
 from core import limits
 from core.formatting import percent_number
 from ideas.models import Challenge, Idea
-from ideas.selectors_duplicates import duplicates_of, likely_duplicates
+from ideas.selectors.duplicates import duplicates_of, likely_duplicates
 from ideas.services.merging import idea_merge
-from ideas.views import _challenge_or_404, _idea_or_404
+from ideas.views.challenges import _challenge_or_404
+from ideas.views.ideas import _idea_or_404
 from organisations.models import Organisation
 
 # The script asks after a pause in typing; a person makes a few requests a minute, a scraper many more.

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from core.forms import attach_errors
-from ideas import selectors_moderation as selectors
-from ideas.forms_moderation import BannedWordForm, HideForm, ReportForm
+from ideas.forms.moderation import BannedWordForm, HideForm, ReportForm
 from ideas.models import BannedWord, Challenge, Comment, Idea
 from ideas.rules import challenge_handler_q
+from ideas.selectors import moderation as selectors
 from ideas.services import moderation
 from ideas.views.limits import REPORT_RATE, over_limit, too_many
 from organisations.models import Organisation

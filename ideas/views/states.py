@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from core.forms import attach_errors
 from core.translated import LANGUAGES
-from ideas import selectors
-from ideas.forms import IdeaStateOptionForm
+from ideas.forms.ideas import IdeaStateOptionForm
 from ideas.models import IdeaStateOption
+from ideas.selectors import ideas as selectors
 from ideas.services import states as services
 from organisations.models import Organisation
 

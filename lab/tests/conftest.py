@@ -19,8 +19,9 @@ from django.utils import timezone
 from experiments import services as experiment_services
 from experiments.models import Decision, Experiment
 from experiments.tests.conftest import finish_and_scale_up_decision, make_experiment
-from ideas import services as idea_services
 from ideas.models import Challenge, ChallengeStatus, Idea, IdeaSource, IdeaState
+from ideas.services import challenges as challenge_services
+from ideas.services import ideas as idea_services
 from ideas.services import linking
 from ideas.tests.conftest import make_challenge
 from innovations.models import Innovation
@@ -97,8 +98,8 @@ def world(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any
     ideas["merged"] = link(send(open_, sender, "Kaksoiskappale"), merged_into=ideas["user"])
     ideas["other"] = send(shared, sender, "Toisen idea")
     # Closed after the ideas came in.
-    shared = idea_services.challenge_set_status(actor=editor_b, challenge=shared, status=ChallengeStatus.CLOSED)
-    closed = idea_services.challenge_set_status(actor=editor_a, challenge=closed, status=ChallengeStatus.CLOSED)
+    shared = challenge_services.challenge_set_status(actor=editor_b, challenge=shared, status=ChallengeStatus.CLOSED)
+    closed = challenge_services.challenge_set_status(actor=editor_a, challenge=closed, status=ChallengeStatus.CLOSED)
 
     for key, source in (
         ("staff", IdeaSource.OWN_STAFF),

@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from ideas import services as idea_services
 from ideas.models import Challenge, Idea
+from ideas.services import ideas as idea_services
 from ideas.tests import conftest as ideas_fixtures
 from notifications.models import Change, Notification
 from tests.factories import UserFactory

@@ -11,8 +11,8 @@ from django.core import mail
 from django.db import connections, transaction
 from django.test import override_settings
 
-from ideas import services as idea_services
 from ideas.models import Challenge
+from ideas.services import ideas as idea_services
 from notifications import services
 from notifications.models import Change, Frequency, Notification, Preference
 from tests.concurrency import at_once, postgres_only

@@ -10,8 +10,8 @@ from django.test import override_settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ideas import services as idea_services
 from ideas.models import Challenge, Idea
+from ideas.services import ideas as idea_services
 from notifications import services
 from notifications.models import Change, Frequency, Notification, Preference
 from notifications.selectors import Person

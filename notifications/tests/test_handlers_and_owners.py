@@ -9,8 +9,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from ideas import services as idea_services
 from ideas.models import Challenge
+from ideas.services import ideas as idea_services
 from ideas.services import moderation
 from innovations.vocabulary import Novelty, Status
 from notifications.models import Change, Frequency, Notification, Preference

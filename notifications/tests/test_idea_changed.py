@@ -68,7 +68,7 @@ def test_unconfirmed_idea_notifies_nobody(unconfirmed_a: Idea) -> None:
 def test_sender_who_also_supports_is_notified_once(
     idea_a: Idea, sender: Any, editor_a: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from ideas import services as idea_services
+    from ideas.services import ideas as idea_services
 
     idea_services.support_add(actor=sender, idea=idea_a)
     with django_capture_on_commit_callbacks(execute=True):

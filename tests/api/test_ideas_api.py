@@ -22,8 +22,10 @@ from PIL import Image
 
 from accounts.models import User
 from accounts.services import api_token_create
-from ideas import selectors, services
 from ideas.models import Audience, ChallengeStatus, Comment, Idea, IdeaState, Support
+from ideas.selectors import ideas as selectors
+from ideas.services import challenges as challenge_services
+from ideas.services import ideas as idea_services
 from ideas.services import linking, moderation
 from ideas.services import states as state_services
 from ideas.tests.conftest import make_challenge
@@ -57,19 +59,19 @@ def world(
     unconfirmed idea of a sender without an account, and a private idea in a challenge for org_a's staff only."""
     challenge = make_challenge(org_a, editor_a)
     staff_challenge = make_challenge(org_a, editor_a, audience=Audience.STAFF, title_en="Staff only")
-    idea = services.idea_send(
+    idea = idea_services.idea_send(
         actor=sender, challenge=challenge, title="Kylätalo", text="<p>Yhteinen kylätalo kaikille</p>"
     )
-    unconfirmed = services.idea_send(
+    unconfirmed = idea_services.idea_send(
         actor=AnonymousUser(),
         challenge=challenge,
         title="Vahvistamaton",
         text="Ei vielä vahvistettu",
         sender_email="nimeton@example.fi",
     )
-    private = services.idea_send(actor=admin_a, challenge=staff_challenge, title="Sisäinen", text="Vain meille")
-    services.comment_add(actor=registered_user, idea=idea, text="Hyvä ajatus!")
-    hidden = services.comment_add(actor=registered_user, idea=idea, text="Asiaton kommentti")
+    private = idea_services.idea_send(actor=admin_a, challenge=staff_challenge, title="Sisäinen", text="Vain meille")
+    idea_services.comment_add(actor=registered_user, idea=idea, text="Hyvä ajatus!")
+    hidden = idea_services.comment_add(actor=registered_user, idea=idea, text="Asiaton kommentti")
     moderation.comment_set_hidden(actor=editor_a, comment=hidden, hidden=True, reason="Asiaton")
     return {
         "challenge": challenge,
@@ -248,8 +250,8 @@ def test_idea_detail_has_state_reason_supports_comments_and_links(
     world: dict[str, Any], editor_a: User, registered_user: User, api_client: Callable[[User | None], Client]
 ) -> None:
     idea = world["idea"]
-    services.support_add(actor=registered_user, idea=idea)
-    services.idea_set_state(actor=editor_a, idea=idea, state=IdeaState.NOT_TAKEN_FORWARD, reason="Jo olemassa")
+    idea_services.support_add(actor=registered_user, idea=idea)
+    idea_services.idea_set_state(actor=editor_a, idea=idea, state=IdeaState.NOT_TAKEN_FORWARD, reason="Jo olemassa")
     linking.idea_to_experiment(actor=editor_a, idea=Idea.objects.get(pk=idea.pk))
     with translation.override("en"):
         expected_state = str(IdeaState.EXPERIMENTING.label)
@@ -271,7 +273,7 @@ def test_idea_detail_has_state_reason_supports_comments_and_links(
     assert own["experiment"]["id"] == experiment.pk
     assert own["experiment"]["url"].endswith(f"/experiments/{experiment.pk}/")
     assert own["innovation"] is None
-    other = services.idea_send(actor=registered_user, organisation=world["org_a"], title="Uusi", text="Palvelu")
+    other = idea_services.idea_send(actor=registered_user, organisation=world["org_a"], title="Uusi", text="Palvelu")
     innovation = linking.idea_to_innovation(actor=editor_a, idea=other)
     assert get(Client(), f"/ideas/{other.pk}", HTTP_AUTHORIZATION=_bearer(editor_a)).json()["innovation"] == {
         "id": innovation.pk,
@@ -311,7 +313,7 @@ def test_hidden_idea_is_left_out_of_lists_and_shows_only_its_reason(
 def test_idea_search_and_filters(
     world: dict[str, Any], org_b: Organisation, editor_b: User, registered_user: User
 ) -> None:
-    located = services.idea_send(
+    located = idea_services.idea_send(
         actor=registered_user,
         organisation=org_b,
         title="Penkkejä puistoihin",
@@ -319,7 +321,7 @@ def test_idea_search_and_filters(
         latitude=60.29,
         longitude=25.04,
     )
-    services.idea_set_state(actor=editor_b, idea=located, state=IdeaState.UNDER_REVIEW)
+    idea_services.idea_set_state(actor=editor_b, idea=located, state=IdeaState.UNDER_REVIEW)
     client = Client()
 
     def ids(query: str) -> list[int]:
@@ -439,7 +441,7 @@ def test_sender_edits_until_handled_then_may_not(world: dict[str, Any], sender: 
     assert response.status_code == 200, response.content
     assert response.json()["title"] == "Kylätalo"  # what was not sent stays
     assert response.json()["text"] == "<p>Kylätalo nuorille ja vanhoille</p>"
-    services.idea_set_state(actor=editor_a, idea=idea, state=IdeaState.UNDER_REVIEW)
+    idea_services.idea_set_state(actor=editor_a, idea=idea, state=IdeaState.UNDER_REVIEW)
     with translation.override("en"):
         expected = _("You can edit only your own idea, and only until it is handled.")
     refused = patch(client, f"/ideas/{idea.pk}", {"title": "Myöhässä"}, HTTP_ACCEPT_LANGUAGE="en")
@@ -481,7 +483,7 @@ def test_not_taken_forward_needs_a_public_reason(world: dict[str, Any], editor_a
 
 @pytest.mark.django_db
 def test_refusals_say_why(world: dict[str, Any], editor_a: User, registered_user: User) -> None:
-    services.challenge_set_status(actor=editor_a, challenge=world["challenge"], status=ChallengeStatus.CLOSED)
+    challenge_services.challenge_set_status(actor=editor_a, challenge=world["challenge"], status=ChallengeStatus.CLOSED)
     client = Client(headers={"Authorization": _bearer(registered_user)})
     with translation.override("en"):
         closed = _("This challenge is closed.")
@@ -605,7 +607,7 @@ def test_concurrent_supports_through_the_api_make_exactly_one(
     org_a: Organisation, editor_a: User, sender: User, registered_user: User
 ) -> None:
     challenge = make_challenge(org_a, editor_a)
-    idea = services.idea_send(actor=sender, challenge=challenge, title="Kylätalo", text="Kylätalo kaikille")
+    idea = idea_services.idea_send(actor=sender, challenge=challenge, title="Kylätalo", text="Kylätalo kaikille")
     header = _bearer(registered_user)
 
     def support(_index: int) -> tuple[int, bool]:
@@ -633,7 +635,7 @@ def test_list_queries_do_not_grow_with_the_page(
     queries("/ideas")  # once to warm what is read once per process
     few = (queries("/ideas"), queries("/challenges"))
     for i in range(12):
-        services.idea_send(actor=registered_user, challenge=world["challenge"], title=f"Idea {i}", text="Teksti")
+        idea_services.idea_send(actor=registered_user, challenge=world["challenge"], title=f"Idea {i}", text="Teksti")
         make_challenge(world["org_a"], world["people"]["handler"], title_en=f"Challenge {i}")
     assert (queries("/ideas"), queries("/challenges")) == few
 
@@ -643,7 +645,7 @@ def test_handler_of_a_co_organised_challenge_sees_and_handles_its_ideas(
     org_a: Organisation, org_b: Organisation, editor_a: User, editor_b: User, sender: User
 ) -> None:
     shared = make_challenge(org_a, editor_a, co_organisers=[org_b], handlers=[editor_b])
-    unconfirmed = services.idea_send(
+    unconfirmed = idea_services.idea_send(
         actor=AnonymousUser(), challenge=shared, title="Yhteinen", text="Teksti", sender_email="yhteinen@example.fi"
     )
     client = Client(headers={"Authorization": _bearer(editor_b)})
@@ -653,7 +655,7 @@ def test_handler_of_a_co_organised_challenge_sees_and_handles_its_ideas(
     assert post(client, f"/ideas/{unconfirmed.pk}/state", {"state": "under_review"}).status_code == 200
     # Not a handler of org_a's other challenges.
     other = make_challenge(org_a, editor_a)
-    idea = services.idea_send(actor=sender, challenge=other, title="Toinen", text="Teksti")
+    idea = idea_services.idea_send(actor=sender, challenge=other, title="Toinen", text="Teksti")
     error(post(client, f"/ideas/{idea.pk}/state", {"state": "under_review"}), 403, "permission_denied")
     assert get(client, f"/ideas/{idea.pk}").json()["sender"] is None
 
@@ -669,7 +671,7 @@ def test_files_are_linked_to_their_checked_view_and_not_for_a_hidden_idea(
     world: dict[str, Any], sender: User, editor_a: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        idea = services.idea_send(
+        idea = idea_services.idea_send(
             actor=sender, challenge=world["challenge"], title="Kuvallinen", text="Teksti", image=_png()
         )
     data = get(Client(), f"/ideas/{idea.pk}").json()

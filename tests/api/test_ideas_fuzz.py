@@ -23,8 +23,8 @@ from schemathesis.core.result import Ok
 from accounts.models import User
 from accounts.services import api_token_create
 from config.api import api
-from ideas import services
 from ideas.models import Audience, ChallengeStatus, IdeaState
+from ideas.services import ideas as services
 from ideas.services import linking, moderation
 from ideas.services import states as state_services
 from ideas.tests.conftest import make_challenge

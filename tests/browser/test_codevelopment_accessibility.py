@@ -25,12 +25,13 @@ class World:
 @pytest.fixture
 def world(scenario: Any) -> World:
     from accounts.dev_provider import register_dev_provider
-    from ideas import services
+    from ideas.services import challenges as challenge_services
+    from ideas.services import ideas as services
     from ideas.services import moderation, states
     from tests.factories import UserFactory
 
     editor, tampere = scenario.source_editor, scenario.source_org
-    challenge = services.challenge_create(
+    challenge = challenge_services.challenge_create(
         actor=editor,
         owner=tampere,
         data={

@@ -19,7 +19,7 @@ LON_RANGE = (10.0, 40.0)
 
 @pytest.fixture
 def challenge(scenario: Any) -> Any:
-    from ideas import services
+    from ideas.services import challenges as services
 
     return services.challenge_create(
         actor=scenario.source_editor,
@@ -29,7 +29,7 @@ def challenge(scenario: Any) -> Any:
 
 
 def _open(challenge: Any) -> None:
-    from ideas import services
+    from ideas.services import challenges as services
 
     services.challenge_set_status(actor=challenge.owner.memberships.first().user, challenge=challenge, status="open")
 

@@ -21,8 +21,8 @@ TITLE = "Lukupiiri ikäihmisille kirjastoon"
 def test_an_idea_becomes_an_experiment_and_then_an_innovation(
     page: Page, scenario: Any, url: Any, log_in: Any, settings: Any
 ) -> None:
-    from ideas import services
     from ideas.models import Idea
+    from ideas.services import challenges as services
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     challenge = services.challenge_create(

@@ -15,9 +15,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def challenge(scenario: Any) -> Any:
-    from ideas import services
+    from ideas.services import challenges as challenge_services
 
-    return services.challenge_create(
+    return challenge_services.challenge_create(
         actor=scenario.source_editor,
         owner=scenario.source_org,
         data={
@@ -76,7 +76,7 @@ def test_send_confirm_and_handle_an_idea(
 
 
 def test_editor_pages_pass_axe(page: Page, challenge: Any, scenario: Any, url: Any, log_in: Any) -> None:
-    from ideas import services
+    from ideas.services import ideas as services
 
     services.idea_send(actor=scenario.source_editor, challenge=challenge, title="Oma idea", text="Teksti")
     page.goto(url("ideas:choose_organisation"))

@@ -123,12 +123,13 @@ def world(scenario: Any) -> Any:
     demo barometer rounds, and the adoption that gives the innovation its lineage."""
     from demo.barometer import demo_rounds_load
     from experiments.services import experiment_create
-    from ideas import services
+    from ideas.services import challenges as challenge_services
+    from ideas.services import ideas as services
     from organisations.models import OrganisationKind
     from tests.factories import AdoptionFactory, OrganisationFactory, UserFactory
 
     AdoptionFactory(actor=scenario.adopter_editor, source=scenario.innovation, adopter=scenario.adopter_org)
-    challenge = services.challenge_create(
+    challenge = challenge_services.challenge_create(
         actor=scenario.source_editor,
         owner=scenario.source_org,
         data={"title_fi": "Miten voisimme tehdä kirjastosta olohuoneen?", "status": "open"},

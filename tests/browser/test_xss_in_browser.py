@@ -19,15 +19,16 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def written(scenario: Any) -> list[dict[str, Any]]:
     """One challenge per payload, with an idea (handled, with a reason), a comment and a report, all carrying it."""
-    from ideas import services
     from ideas.models import IdeaState
+    from ideas.services import challenges as challenge_services
+    from ideas.services import ideas as services
     from ideas.services import moderation
     from tests.factories import UserFactory
 
     resident = UserFactory(username="asukas", email="asukas@example.fi")
     worlds = []
     for number, payload in enumerate(XSS_PAYLOADS):
-        challenge = services.challenge_create(
+        challenge = challenge_services.challenge_create(
             actor=scenario.source_editor,
             owner=scenario.source_org,
             data={

@@ -14,8 +14,9 @@ from accounts.models import Role
 from barometer.models import FrameUnit, Invitation, Questionnaire, QuestionnaireVersion, Response, Round
 from barometer.vocabulary import ResponseStatus, RoundStatus
 from experiments import services as experiment_services
-from ideas import services as idea_services
 from ideas.models import ChallengeStatus
+from ideas.services import challenges as challenge_services
+from ideas.services import ideas as idea_services
 from ideas.services import moderation
 from innovations import services as innovation_services
 from innovations.vocabulary import Novelty, Status
@@ -90,7 +91,7 @@ def plate(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any
         org_a, editor_a, "A-päättynyt", ends_on=TODAY - datetime.timedelta(days=3), status=Status.PUBLISHED
     )
     _experiment(org_b, editor_b, "B-päättynyt", ends_on=TODAY - datetime.timedelta(days=3))
-    challenge = idea_services.challenge_create(
+    challenge = challenge_services.challenge_create(
         actor=editor_a, owner=org_a, data={"title_fi": "A-haaste", "status": ChallengeStatus.OPEN}
     )
     sender = UserFactory()

@@ -14,8 +14,8 @@ from core import uploads
 from core.forms import LANGUAGE_LEGENDS
 from core.translated import LANGUAGES
 from ideas.models import Audience, Challenge, ChallengeStatus, IdeaSource, IdeaState, IdeaStateOption, Participation
-from ideas.selectors import state_choices
-from ideas.services import CHALLENGE_FIELDS, CHALLENGE_RELATIONS, challenge_version
+from ideas.selectors.ideas import state_choices
+from ideas.services.challenges import CHALLENGE_FIELDS, CHALLENGE_RELATIONS, challenge_version
 from organisations.models import Network, Organisation, OrganisationKind
 from organisations.pickers import OrganisationField, OrganisationListField
 

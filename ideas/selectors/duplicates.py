@@ -22,7 +22,7 @@ from accounts import roles
 from core.sanitise import strip_html
 from ideas import similarity
 from ideas.models import Challenge, Idea
-from ideas.selectors import challenge_visible
+from ideas.selectors.ideas import challenge_visible
 from organisations.models import Organisation
 
 # Below this a "similar" idea shares little more than a common word with the text.
