@@ -48,7 +48,7 @@ API_LIST = "/api/v1/innovations?limit=20"
 CATALOGUE = "/fi/innovations/"
 SEARCH = "/fi/organisations/search.json?q=kun"
 API_RATE = (300, 60)  # config/api.py: RateLimit("300/m", signed_in=False)
-SEARCH_RATE = (120, 60)  # organisations/views_search.py
+SEARCH_RATE = (120, 60)  # organisations/views/search.py
 
 
 # --- 1. the cost per request ----------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 <select> of every organisation (about 400 and growing). It works without JavaScript: the typed name or business ID
 is resolved on the server, and a name that matches nothing or several organisations is an error that says so and
 suggests names. With JavaScript, `organisations/picker.js` turns the input into a combobox that searches
-`organisation_search` (see views_search.py) as the person types."""
+`organisation_search` (see views/search.py) as the person types."""
 
 from typing import Any, cast
 

@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 
 from innovations.models import Partnership
-from organisations import views_search
 from organisations.models import Organisation, OrganisationKind
 from organisations.pickers import OrganisationField
+from organisations.views import search as search_views
 from tests.factories import OrganisationFactory
 from tests.pages import url
 
@@ -51,7 +51,7 @@ def test_search_by_business_id_kind_and_language() -> None:
 
 
 def test_search_is_limited_per_address(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(views_search, "SEARCH_RATE", "3/m")
+    monkeypatch.setattr(search_views, "SEARCH_RATE", "3/m")
     client = Client()
     statuses = [client.get(url("organisations:search"), {"q": "Tamp"}).status_code for _ in range(5)]
     assert statuses == [200, 200, 200, 429, 429]

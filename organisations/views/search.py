@@ -2,6 +2,7 @@
 address through the shared counters so that it cannot be used to hammer the database."""
 
 from django.http import HttpRequest, JsonResponse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -37,3 +38,6 @@ def organisation_search_view(request: HttpRequest) -> JsonResponse:
             "more": len(found) > SEARCH_LIMIT,
         }
     )
+
+
+urls = [path("organisations/search.json", organisation_search_view, name="search")]

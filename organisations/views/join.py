@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -74,3 +75,10 @@ def join_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("organisations:join_queue")
+
+
+urls = [
+    path("organisations/join/", join_request_view, name="join"),
+    path("organisations/join-requests/", join_queue_view, name="join_queue"),
+    path("organisations/join-requests/<int:pk>/", join_decide_view, name="join_decide"),
+]

@@ -16,6 +16,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import path
 from django.utils import formats, timezone, translation
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
@@ -541,3 +542,15 @@ def network_edit(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=status,
     )
+
+
+urls = [
+    path("organisations/", organisation_list, name="list"),
+    path("organisations/<slug:slug>/", organisation_detail, name="detail"),
+    path("organisations/<slug:slug>/edit/", organisation_edit, name="edit"),
+    path("organisations/<slug:slug>/members/", organisation_members, name="members"),
+    path("networks/", network_list, name="networks"),
+    path("networks/new/", network_create, name="network_create"),
+    path("networks/<slug:slug>/", network_detail, name="network"),
+    path("networks/<slug:slug>/edit/", network_edit, name="network_edit"),
+]
