@@ -57,8 +57,8 @@ REPEATS = 5
 def attack_round(slug: str, only: list[str] | None) -> dict[str, Any]:
     from django.test import Client
 
-    from barometer import analysis
     from barometer.models import QuestionnaireVersion, Round
+    from barometer.results import analysis
     from barometer.tests.disclosure_attack import Attack, truth
     from barometer.vocabulary import VersionStatus
 

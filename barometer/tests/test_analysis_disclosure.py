@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from barometer import analysis, statistics
-from barometer.analysis import Options
+from barometer import statistics
 from barometer.models import Round
+from barometer.results import analysis
+from barometer.results.analysis import Options
 from barometer.tests.test_analysis_support import analysed_round
 
 __all__ = ["analysed_round"]  # a fixture used by name
