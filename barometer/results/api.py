@@ -20,10 +20,9 @@ from barometer.results.selectors import round_data
 from barometer.rounds.api import RoundRef, RoundSlug
 from barometer.vocabulary import QuestionKind
 
+# An example from the synthetic demo data (`make demo`), the round the demo round compares with.
 DEMO_EARLIER_ROUND = "innovaatiobarometri-2018-kuntasektori-synteettinen"
 QuestionCode = PathEx[str, P(pattern=r"^[A-Za-z0-9_]+$", max_length=32, example="q_established")]
-
-router = Router()
 
 
 class RowOut(Schema):
@@ -208,6 +207,9 @@ class ResultsQuery(Schema):
         "are not public cannot be filtered: two filtered results could be subtracted to single out organisations.",
     )
     public: bool = Field(False, description="For the round's team: the public view, with disclosure control.")
+
+
+router = Router()
 
 
 def _results_round(request: HttpRequest, slug: str) -> Round:
