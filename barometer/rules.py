@@ -1,7 +1,7 @@
 """Permission rules for the barometer (django-rules). Platform administrators (superusers) pass every check.
 
 The barometer team of a questionnaire or round is its organiser's editors and administrators. Respondents
-need no account: their personal invitation link is their key (see views/answering.py).
+need no account: their personal invitation link is their key (see answering/views.py).
 """
 
 import rules

@@ -2,7 +2,11 @@
 
 from django.urls import URLPattern
 
-from barometer.views import answering, imports, questionnaires, results, rounds
+from barometer.answering import views as answering
+from barometer.imports import views as imports
+from barometer.questionnaires import views as questionnaires
+from barometer.results import views as results
+from barometer.rounds import views as rounds
 
 app_name = "barometer"
 

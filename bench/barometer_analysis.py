@@ -36,17 +36,11 @@ from typing import Any
 
 import numpy as np
 
-from barometer.statistics import (
-    Estimates,
-    choices,
-    groups,
-    indicators,
-    post_stratify,
-    proportions,
-    rake,
-    suppress,
-)
+from barometer.statistics.coding import choices, groups, indicators
+from barometer.statistics.disclosure import suppress
+from barometer.statistics.estimation import Estimates, proportions
 from barometer.statistics.tests.oracle import samplics_poststratify, samplics_rake
+from barometer.statistics.weighting import post_stratify, rake
 from bench.common import BENCH_DIR, log, measured, write_json
 
 RESULTS = BENCH_DIR / "barometer_analysis.json"

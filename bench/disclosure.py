@@ -20,7 +20,7 @@ benchmark's size.
    yes/no questions), with --all-variables all of them.
 2. Suppression at scale, without a database: the analysis benchmark's round (bench.barometer_analysis, 100,000
    respondents, 150 variables, breakdowns into 37 groups) is estimated once; then timed, median of --repeats:
-   `statistics.suppress` over all the estimates, and `statistics.protect_table` over every (question, breakdown)
+   `disclosure.suppress` over all the estimates, and `disclosure.protect_table` over every (question, breakdown)
    table, beside the estimates themselves (same run, so the ratio holds whatever the machine's load).
 
 Results: /tmp/innoverkko-bench/disclosure.json.
@@ -57,8 +57,8 @@ REPEATS = 5
 def attack_round(slug: str, only: list[str] | None) -> dict[str, Any]:
     from django.test import Client
 
-    from barometer import analysis
     from barometer.models import QuestionnaireVersion, Round
+    from barometer.results import analysis
     from barometer.tests.disclosure_attack import Attack, truth
     from barometer.vocabulary import VersionStatus
 
@@ -179,7 +179,7 @@ def tables_of(data: Any) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
 
 
 def suppression_part(respondents: int, variables: int, repeats: int) -> dict[str, Any]:
-    from barometer.statistics import protect_table, suppress
+    from barometer.statistics.disclosure import protect_table, suppress
     from bench.barometer_analysis import analyse, make_round
 
     log(f"Suppression on a round of {respondents:,} respondents and {variables} variables …")

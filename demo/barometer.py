@@ -41,13 +41,13 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import ChangeRecord
 from barometer import answers as answer_rules
-from barometer import questionnaire_file
 from barometer.answers import QuestionSpec
 from barometer.management.commands.load_barometer_questionnaire import DEFAULT_FILE as DEFAULT_QUESTIONNAIRE_FILE
 from barometer.models import Answer, Questionnaire, QuestionnaireVersion, Response, Round
+from barometer.questionnaires import file as questionnaire_file
+from barometer.questionnaires import services as questionnaire_services
+from barometer.rounds import services as round_services
 from barometer.selectors import version_contents
-from barometer.services import questionnaires as questionnaire_services
-from barometer.services import rounds as round_services
 from barometer.vocabulary import ResponseSource, ResponseStatus, RoundStatus, Sector, Unit
 from organisations.models import Organisation, OrganisationKind
 

@@ -1,4 +1,4 @@
-"""Charts of an innovation family's spread, drawn with the barometer's machinery (barometer/charts.py): one
+"""Charts of an innovation family's spread, drawn with the barometer's machinery (barometer/results/charts.py): one
 Vega-Lite specification per chart, rendered by vl-convert to SVG for the page and to SVG/PNG for downloads, in
 the same fonts, colours and configuration; the map of Finland from organisations/finland_map.py. Every chart has
 a data table beside it (`Table`, as the barometer's) with the same figures.
@@ -17,7 +17,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from barometer.charts import (
+from barometer.results.charts import (
     CONFIG,
     FONT,
     GROUP_COLOURS,
@@ -29,7 +29,7 @@ from barometer.charts import (
     WIDTH,
     Chart,
 )
-from barometer.reports import Table
+from barometer.results.reports import Table
 from core.formatting import share_text
 from organisations.finland_map import finland_map
 

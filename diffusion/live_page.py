@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from barometer.reports import Table
+from barometer.results.reports import Table
 from core.formatting import percent_text, share_text
 from diffusion import live
 from innovations.vocabulary import CHOICES_BY_DIMENSION, Dimension, Novelty

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from barometer.charts import Chart
-from barometer.reports import Table
+from barometer.results.charts import Chart
+from barometer.results.reports import Table
 from core.formatting import share_text
 from core.models import Theme
 from diffusion import charts

@@ -16,9 +16,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
-from barometer import charts as barometer_charts
-from barometer.charts import Chart
-from barometer.reports import Table
+from barometer.results import charts as barometer_charts
+from barometer.results.charts import Chart
+from barometer.results.reports import Table
 from core.formatting import share_text
 from core.spreadsheets import neutralised
 from diffusion import charts

@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from barometer import charts as barometer_charts
+from barometer.results import charts as barometer_charts
 from core.models import Theme
 from diffusion import charts, event_history_page, live, live_page, overview, pages, selectors, services
 from diffusion.models import EventHistoryFigures, FamilyFigures, RegistryFigures, SourceSuggestion

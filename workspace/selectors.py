@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import roles
 from accounts.models import Role
 from barometer.models import Invitation, Response
-from barometer.selectors_rounds import round_list
+from barometer.rounds.selectors import round_list
 from barometer.vocabulary import ResponseStatus, RoundStatus
 from experiments.selectors import experiment_visible
 from ideas.models import Challenge, IdeaState

@@ -408,7 +408,7 @@ def _scaled(terms: Terms, factor: float) -> Terms:
 
 def truth(data: Any) -> dict[Key, int]:
     """The real counts behind the attacker's unknowns, from the round as the analysis reads it (test side only)."""
-    from barometer import analysis
+    from barometer.results import analysis
 
     found = analysis.variables(data)
     counts: dict[Key, int] = defaultdict(int)

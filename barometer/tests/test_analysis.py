@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 from django.utils import timezone, translation
 
-from barometer import analysis
-from barometer.analysis import Options
 from barometer.models import FrameUnit, Question, Response, Round
+from barometer.results import analysis
+from barometer.results.analysis import Options
 from barometer.tests.test_analysis_support import (
     FRAME_PER_STRATUM,
     STRATA,

@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from barometer import analysis, statistics
-from barometer.analysis import Options
 from barometer.models import Round
+from barometer.results import analysis
+from barometer.results.analysis import Options
+from barometer.statistics import disclosure
 from barometer.tests.test_analysis_support import analysed_round
 
 __all__ = ["analysed_round"]  # a fixture used by name
@@ -19,7 +20,7 @@ THRESHOLD = analysis.SUPPRESSION_THRESHOLD
 
 @given(st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=12))
 def test_small_groups_are_combined_until_the_combination_has_five_and_two_groups(sizes: list[int]) -> None:
-    published = statistics.collapse_small_groups(sizes)
+    published = disclosure.collapse_small_groups(sizes)
     assert sorted(i for group in published for i in group) == [i for i, n in enumerate(sizes) if n > 0]
     for group in published:
         assert sum(sizes[i] for i in group) >= THRESHOLD or len(published) == 1
@@ -41,7 +42,7 @@ def test_hidden_groups_are_safe_together(columns: list[list[int]], forced: list[
     counted = np.arange(rows) < rows - 1  # the last answer is "don't know"
     answered = table.sum(axis=0)
     n = table[counted].sum(axis=0)
-    hidden = statistics.protect_table(table, answered, n, counted, hidden=(forced + [False] * groups)[:groups])
+    hidden = disclosure.protect_table(table, answered, n, counted, hidden=(forced + [False] * groups)[:groups])
     assert hidden[n < THRESHOLD].all()
     assert hidden[np.array((forced + [False] * groups)[:groups])].all()
     if hidden.all() or not (hidden & (answered > 0)).any():

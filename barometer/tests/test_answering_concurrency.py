@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 
 from audit.models import ChangeRecord
-from barometer.models import Answer, Invitation, Response, Round
-from barometer.services.answering import (
+from barometer.answering.services import (
     ResponseReadOnlyError,
     answer_save,
     response_open,
     response_submit,
 )
+from barometer.models import Answer, Invitation, Response, Round
 from barometer.vocabulary import ResponseStatus
 from tests.concurrency import at_once, postgres_only
 

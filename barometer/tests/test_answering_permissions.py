@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from barometer.answering.services import answer_save
 from barometer.models import Invitation, Response
-from barometer.services.answering import answer_save
 from barometer.vocabulary import ResponseStatus
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from audit.models import ChangeRecord
-from barometer.models import Answer, FrameUnit, Invitation, Question, Response, Round
-from barometer.services.answering import (
+from barometer.answering.services import (
     ResponseReadOnlyError,
     answer_save,
     answers_save,
@@ -19,6 +18,7 @@ from barometer.services.answering import (
     response_submit,
     round_state,
 )
+from barometer.models import Answer, FrameUnit, Invitation, Question, Response, Round
 from barometer.vocabulary import ResponseStatus, RoundStatus
 
 pytestmark = pytest.mark.django_db

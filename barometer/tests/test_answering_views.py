@@ -16,8 +16,8 @@ from django.db.models import F
 from django.test import Client
 from django.utils import translation
 
+from barometer.answering.services import answer_save, response_answers
 from barometer.models import Answer, Choice, Definition, Invitation, Question, QuestionnaireVersion, Response, Round
-from barometer.services.answering import answer_save, response_answers
 from barometer.vocabulary import ResponseStatus, RoundStatus
 from tests.pages import url
 

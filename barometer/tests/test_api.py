@@ -394,8 +394,8 @@ def make_question(frozen_version: QuestionnaireVersion) -> Callable[[int], None]
 
 
 def test_a_version_exports_as_the_questionnaire_file(client: Client, org_a: Organisation, platform_admin: Any) -> None:
-    from barometer import questionnaire_file
-    from barometer.services.questionnaires import questionnaire_import, questionnaire_version_freeze
+    from barometer.questionnaires import file as questionnaire_file
+    from barometer.questionnaires.services import questionnaire_import, questionnaire_version_freeze
     from demo.barometer import QUESTIONNAIRE_FILE
 
     data = questionnaire_file.loads(QUESTIONNAIRE_FILE.read_bytes())

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from barometer import analysis
 from barometer.models import Answer, FrameUnit, QuestionnaireVersion, Response, Round
+from barometer.results import analysis
 from barometer.vocabulary import ResponseStatus, RoundStatus, Unit, VersionStatus
 from organisations.models import Organisation, OrganisationKind
 

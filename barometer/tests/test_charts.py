@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import translation
 
-from barometer import charts
-from barometer.analysis import Block, Breakdown, Group, QuestionResult, Row
+from barometer.results import charts
+from barometer.results.analysis import Block, Breakdown, Group, QuestionResult, Row
 from organisations.finland_map import finland_map
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pytest_django import DjangoDbBlocker
 
-from barometer import analysis
 from barometer.models import Question, QuestionnaireVersion, Round
+from barometer.results import analysis
 from barometer.tests.disclosure_attack import Attack, Outcome, _split_codes, truth
 from barometer.tests.test_analysis_support import make_round, random_answers
 from barometer.vocabulary import VersionStatus

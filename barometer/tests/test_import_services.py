@@ -16,9 +16,9 @@ from django.db import connection
 from django.utils import timezone, translation
 
 from audit.models import ChangeRecord
-from barometer import importing
+from barometer import answers as answer_rules
+from barometer.imports import readers, services
 from barometer.models import Answer, Response, ResponseImport
-from barometer.services import imports as services
 from barometer.tests.test_import_support import (
     HEADER,
     csv_bytes,
@@ -365,8 +365,8 @@ def test_progress_of_each_state():
 
 
 def test_every_problem_code_has_a_message():
-    sources = Path(importing.__file__).read_text() + Path(services.__file__).read_text()
-    answers = Path(importing.__file__).with_name("answers.py").read_text()
+    sources = Path(readers.__file__).read_text() + Path(services.__file__).read_text()
+    answers = Path(answer_rules.__file__).read_text()
     found = set(re.findall(r'(?:FileError|Issue|_problem)\("(\w+)"', sources))
     found |= set(re.findall(r'\.add\(\s*(?:number|row\.row|table\.header_row),\s*"(\w+)"', sources))
     found |= set(re.findall(r'\("(\w+)", (?:len\(record\)|position),', sources))  # a reader's row problems

@@ -18,7 +18,7 @@ import polars
 import pyreadstat
 
 from barometer.answers import QuestionSpec
-from barometer.importing import Questionnaire
+from barometer.imports.readers import Questionnaire
 
 HEADER = ["id", "kunta", "kind", "introduced", "types_service", "types_process", "enablers_technology", "staff"]
 
@@ -108,7 +108,7 @@ def plain_questionnaire() -> Questionnaire:
 
 def upload(actor: Any, round_: Any, data: bytes, name: str = "vastaukset.csv") -> Any:
     """A file uploaded through the service, as the page and the command line do."""
-    from barometer.services import imports as services
+    from barometer.imports import services
 
     return services.import_upload(actor=actor, round_=round_, file=io.BytesIO(data), file_name=name)
 

@@ -10,9 +10,9 @@ from typing import Any
 import openpyxl  # type: ignore[import-untyped]  # ships no type information
 import pytest
 
-from barometer import importing
 from barometer.answers import QuestionSpec
-from barometer.importing import FileError, Questionnaire, make_plan, merge_mapping, propose_mapping, read_table
+from barometer.imports import readers
+from barometer.imports.readers import FileError, Questionnaire, make_plan, merge_mapping, propose_mapping, read_table
 from barometer.tests.test_import_support import csv_bytes, plain_questionnaire, sav_bytes
 
 ORGS = {"091": 1, "049": 2, "0201256-6": 2, "helsinki": 1, "espoo": 2}
@@ -23,16 +23,16 @@ def convert(
     mapping: dict[str, Any] | None = None,
     name: str = "data.csv",
     questionnaire: Questionnaire | None = None,
-) -> importing.Conversion:
+) -> readers.Conversion:
     questionnaire = questionnaire or plain_questionnaire()
     read = read_table(io.BytesIO(data), name)
     if mapping is None:
         mapping = propose_mapping(read.columns, questionnaire, read.variable_labels)
     plan = make_plan(mapping, read.columns, questionnaire)
-    return importing.convert(read, plan, questionnaire, ORGS)
+    return readers.convert(read, plan, questionnaire, ORGS)
 
 
-def problems(conversion: importing.Conversion) -> list[tuple[str, str, str, list[int]]]:
+def problems(conversion: readers.Conversion) -> list[tuple[str, str, str, list[int]]]:
     return [(p["code"], p["column"], p["value"], p["rows"]) for p in conversion.problem_list()]
 
 
@@ -252,7 +252,7 @@ def test_spss_user_missing_values_that_name_an_option_are_kept_as_that_option():
     mapping = propose_mapping(read.columns, questionnaire, read.variable_labels)
     assert mapping["columns"] == {"k2": "introduced"}
     plan = make_plan(mapping, read.columns, questionnaire)
-    conversion = importing.convert(read, plan, questionnaire, ORGS)
+    conversion = readers.convert(read, plan, questionnaire, ORGS)
     # 99 = "Ei vastausta" names no option: declared missing, so no answer, which the question requires.
     assert problems(conversion) == [("required", "k2", "", [4])]
     assert [row.answers for row in conversion.rows] == [
@@ -326,7 +326,7 @@ def test_the_mapping_is_proposed_from_spss_variable_labels():
         "q4a": "enablers:technology",
         "q5": "staff",
     }
-    assert importing.ignored_columns(read.columns, mapping) == ["q9"]
+    assert readers.ignored_columns(read.columns, mapping) == ["q9"]
 
 
 def test_a_file_whose_question_variables_match_nothing_is_refused():
@@ -336,7 +336,7 @@ def test_a_file_whose_question_variables_match_nothing_is_refused():
     )
     read = read_table(io.BytesIO(data), "x.sav")
     mapping = propose_mapping(read.columns, plain_questionnaire(), read.variable_labels)
-    with pytest.raises(importing.MappingError) as caught:
+    with pytest.raises(readers.MappingError) as caught:
         make_plan(mapping, read.columns, plain_questionnaire())
     assert [issue.code for issue in caught.value.issues] == ["no_questions"]
 
@@ -372,7 +372,7 @@ def test_an_spss_variable_whose_label_is_nearly_a_question_is_named():
 
 def test_the_ignored_columns_are_listed():
     mapping = {"id": "id", "organisation": "kunta", "columns": {"kind": "kind", "x": ""}}
-    assert importing.ignored_columns(["id", "kunta", "kind", "x", "y"], mapping) == ["x", "y"]
+    assert readers.ignored_columns(["id", "kunta", "kind", "x", "y"], mapping) == ["x", "y"]
 
 
 def test_a_remembered_mapping_is_applied_to_the_columns_it_knows():

@@ -13,8 +13,8 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.html import escape
 
+from barometer.imports import services
 from barometer.models import Question, Response, ResponseImport, Round
-from barometer.services import imports as services
 from barometer.tests.test_import_support import HEADER, csv_bytes, label_choices, sav_bytes, upload
 from barometer.vocabulary import ImportStatus
 from innovations.tests.test_views_support import url

@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from barometer.imports import services
 from barometer.models import Response, ResponseImport, Round
-from barometer.services import imports as services
 from barometer.tests.test_import_support import HEADER, csv_bytes, label_choices, upload, xlsx_bytes
 from barometer.vocabulary import ImportStatus, RoundStatus
 from innovations.tests.test_views_support import url
@@ -247,7 +247,7 @@ def test_bad_files_get_a_clear_message_not_an_error_page(client, editor_a, round
 
 
 def test_a_file_over_the_limit_is_refused(client, editor_a, round_open, org_a, monkeypatch):
-    monkeypatch.setattr("barometer.forms.imports.MAX_BYTES", 10)
+    monkeypatch.setattr("barometer.imports.forms.MAX_BYTES", 10)
     client.force_login(editor_a)
     response = client.post(url("barometer:imports", "en", slug=round_open.slug), {"file": _file(round_open, org_a)})
     assert response.status_code == 200
@@ -289,7 +289,7 @@ def test_the_workbook_sheet_is_chosen_on_the_mapping_page(client, editor_a, roun
 
 
 def test_problems_are_listed_with_rows_columns_values_and_pages(client, editor_a, round_open, org_a, monkeypatch):
-    monkeypatch.setattr("barometer.views.imports.PROBLEMS_PER_PAGE", 2)
+    monkeypatch.setattr("barometer.imports.views.PROBLEMS_PER_PAGE", 2)
     client.force_login(editor_a)
     rows = [HEADER] + [[f"A{n}", f"Atlantis {n % 3}", "municipality", "no", "", "", "", ""] for n in range(12)]
     response_import = services.import_start(
@@ -379,7 +379,7 @@ def test_the_pages_in_every_language(client, editor_a, round_open, org_a, langua
 
 
 def test_values_to_match_keep_the_saved_ones_and_the_most_frequent(round_open, monkeypatch):
-    from barometer.forms import imports as forms
+    from barometer.imports import forms
 
     monkeypatch.setattr(forms, "MAX_VALUE_ROWS", 3)
     questions = {q.code: q for q in round_open.questionnaire_version.questions.all()}

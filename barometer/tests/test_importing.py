@@ -11,14 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from barometer import importing
-from barometer.importing import FileError, make_plan, propose_mapping, read_table
+from barometer.imports import readers
+from barometer.imports.readers import FileError, make_plan, propose_mapping, read_table
 from barometer.tests.test_import_support import HEADER, csv_bytes, plain_questionnaire, sav_bytes, xlsx_bytes
 
 ORGS = {"091": 1, "0201256-6": 2, "helsinki": 1, "helsingfors": 1, "espoo": 2}
 
 
-def table(data: bytes, name: str = "data.csv", **kwargs: Any) -> importing.Table:
+def table(data: bytes, name: str = "data.csv", **kwargs: Any) -> readers.Table:
     return read_table(io.BytesIO(data), name, **kwargs)
 
 
@@ -30,10 +30,10 @@ def convert(data: bytes, mapping: dict[str, Any] | None = None, name: str = "dat
     questionnaire = plain_questionnaire()
     read = table(data, name)
     plan = make_plan(mapping or propose_mapping(read.columns, questionnaire), read.columns, questionnaire)
-    return importing.convert(read, plan, questionnaire, ORGS, **kwargs)
+    return readers.convert(read, plan, questionnaire, ORGS, **kwargs)
 
 
-def codes(conversion: importing.Conversion) -> list[tuple[str, str, str, list[int]]]:
+def codes(conversion: readers.Conversion) -> list[tuple[str, str, str, list[int]]]:
     return [(p["code"], p["column"], p["value"], p["rows"]) for p in conversion.problem_list()]
 
 
@@ -108,7 +108,7 @@ def test_value_without_column_names_its_row():
 
 
 def test_too_many_rows(monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 2)
+    monkeypatch.setattr(readers, "MAX_ROWS", 2)
     with pytest.raises(FileError) as caught:
         rows(b"a\n1\n2\n3\n")
     assert caught.value.code == "too_many_rows"
@@ -151,13 +151,13 @@ def test_any_text_written_by_the_csv_module_reads_back(cells):
 )
 def test_format_problems(name, head, code):
     with pytest.raises(FileError) as caught:
-        importing.detect_format(name, head)
+        readers.detect_format(name, head)
     assert caught.value.code == code
 
 
 def test_format_from_content_wins_over_a_wrong_extension():
-    assert importing.detect_format("export.csv", b"PK\x03\x04rest") == "xlsx"
-    assert importing.detect_format("export.dat", b"$FL2@(#) SPSS") == "sav"
+    assert readers.detect_format("export.csv", b"PK\x03\x04rest") == "xlsx"
+    assert readers.detect_format("export.dat", b"$FL2@(#) SPSS") == "sav"
 
 
 # --- reading XLSX ----------------------------------------------------------------------------------------------
@@ -220,7 +220,7 @@ def test_empty_xlsx():
 
 
 def test_sav_values_labels_and_case_numbers(monkeypatch):
-    monkeypatch.setattr(importing, "SAV_CHUNK", 2)  # several chunks
+    monkeypatch.setattr(readers, "SAV_CHUNK", 2)  # several chunks
     data = sav_bytes(
         {
             "id": ["a", "b", "c"],
@@ -321,7 +321,7 @@ def test_a_file_named_like_the_questionnaire_maps_completely():
     ],
 )
 def test_mapping_issues(mapping, issues):
-    with pytest.raises(importing.MappingError) as caught:
+    with pytest.raises(readers.MappingError) as caught:
         make_plan(mapping, HEADER, plain_questionnaire())
     assert [(issue.code, issue.column) for issue in caught.value.issues] == issues
 
@@ -425,8 +425,8 @@ def test_the_same_problem_is_grouped_with_all_its_rows():
 
 
 def test_problem_groups_and_their_row_lists_are_capped(monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS_PER_PROBLEM", 2)
-    monkeypatch.setattr(importing, "MAX_PROBLEM_GROUPS", 2)
+    monkeypatch.setattr(readers, "MAX_ROWS_PER_PROBLEM", 2)
+    monkeypatch.setattr(readers, "MAX_PROBLEM_GROUPS", 2)
     data = csv_bytes([["id", "kunta", "comments"]] + [[str(n), f"Turku {n % 3}", ""] for n in range(9)])
     conversion = convert(data)
     assert [(p["value"], p["rows"], p["count"]) for p in conversion.problem_list()] == [
@@ -442,7 +442,7 @@ def test_ambiguous_names_and_one_response_per_organisation():
         csv_bytes([["id", "kunta", "comments"], ["1", "Kirkkonummi", ""], ["2", "091", ""], ["3", "Helsinki", ""]])
     )
     plan = make_plan(propose_mapping(read.columns, questionnaire), read.columns, questionnaire)
-    conversion = importing.convert(read, plan, questionnaire, {"kirkkonummi": None, **ORGS}, one_per_organisation=True)
+    conversion = readers.convert(read, plan, questionnaire, {"kirkkonummi": None, **ORGS}, one_per_organisation=True)
     assert codes(conversion) == [
         ("ambiguous_organisation", "kunta", "Kirkkonummi", [2]),
         ("organisation_twice", "kunta", "Helsinki", [4]),
@@ -557,4 +557,4 @@ def test_unmatched_values_are_counted_per_column():
         {"code": "not_0_1", "column": "b", "value": "2", "count": 1},
         {"code": "required", "column": "a", "value": "", "count": 1},
     ]
-    assert importing.unmatched_values(problems) == {"a": {"x": 3}, "b": {"2": 1}}
+    assert readers.unmatched_values(problems) == {"a": {"x": 3}, "b": {"2": 1}}

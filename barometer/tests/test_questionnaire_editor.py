@@ -10,7 +10,7 @@ from django.utils import translation
 
 from audit.models import ChangeRecord
 from barometer.models import Answer, Choice, Question, QuestionnaireVersion, Response, Round, Section
-from barometer.services import questionnaires as services
+from barometer.questionnaires import services
 from barometer.vocabulary import VersionStatus
 from core.errors import ConflictError
 

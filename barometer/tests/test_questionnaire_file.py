@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from barometer import questionnaire_file as qf
+from barometer.questionnaires import file as qf
 
 
 def t(fi: str, sv: str = "", en: str = "") -> dict[str, str]:

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from barometer.models import Definition, Question, Questionnaire, QuestionnaireVersion, Section
-from barometer.services.questionnaires import questionnaire_export
+from barometer.questionnaires.services import questionnaire_export
 from tests.pages import url
 
 pytestmark = pytest.mark.django_db
@@ -233,7 +233,7 @@ ACTIONS: dict[str, tuple[Request, tuple[Any, ...], Callable[[QuestionnaireVersio
 
 
 def _fingerprint(version: QuestionnaireVersion) -> str:
-    from barometer.services.questionnaires import questionnaire_fingerprint
+    from barometer.questionnaires.services import questionnaire_fingerprint
 
     return questionnaire_fingerprint(version.questionnaire)
 

@@ -13,17 +13,17 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from audit.models import ChangeRecord
-from barometer import questionnaire_file as qf
 from barometer.management.commands.load_barometer_questionnaire import DEFAULT_FILE
 from barometer.models import Choice, Question, Questionnaire, QuestionnaireVersion, Section
-from barometer.selectors import version_spec
-from barometer.services.questionnaires import (
+from barometer.questionnaires import file as qf
+from barometer.questionnaires.services import (
     InvalidQuestionnaireError,
     questionnaire_export,
     questionnaire_import,
     questionnaire_version_copy,
     questionnaire_version_freeze,
 )
+from barometer.selectors import version_spec
 from barometer.vocabulary import Background, VersionStatus
 from organisations.models import Organisation, OrganisationKind
 from tests.factories import OrganisationFactory
@@ -216,7 +216,7 @@ def test_a_file_with_problems_writes_nothing_and_lists_them_all(org_a: Organisat
 
 
 def test_a_failure_half_way_rolls_everything_back(org_a: Organisation, editor_a: Any, monkeypatch: Any) -> None:
-    from barometer.services import questionnaires
+    from barometer.questionnaires import services as questionnaires
 
     def fail(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk full")

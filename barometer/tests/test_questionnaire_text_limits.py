@@ -13,9 +13,9 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 from django.utils import translation
 
-from barometer import questionnaire_file as qf
 from barometer.models import Definition, Question, QuestionnaireVersion, Section
-from barometer.services import questionnaires as services
+from barometer.questionnaires import file as qf
+from barometer.questionnaires import services
 
 pytestmark = pytest.mark.django_db
 TEN_MB = "a" * (10 * 1024 * 1024)

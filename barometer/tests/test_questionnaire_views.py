@@ -11,10 +11,10 @@ from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 
-from barometer import questionnaire_file as qf
 from barometer.management.commands.load_barometer_questionnaire import DEFAULT_FILE
 from barometer.models import Choice, Definition, Item, Question, Questionnaire, QuestionnaireVersion, Section
-from barometer.services.questionnaires import (
+from barometer.questionnaires import file as qf
+from barometer.questionnaires.services import (
     questionnaire_export,
     questionnaire_import,
     questionnaire_version_freeze,

@@ -10,9 +10,9 @@ from django.core.cache import cache
 from django.utils import translation
 from openpyxl import load_workbook  # type: ignore[import-untyped]  # ships no type information
 
-from barometer import analysis, reports
-from barometer.analysis import Options
 from barometer.models import Round
+from barometer.results import analysis, reports
+from barometer.results.analysis import Options
 from barometer.tests.test_analysis_support import STRATA, analysed_round, make_round, previous_round
 from barometer.vocabulary import Unit
 

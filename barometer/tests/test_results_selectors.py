@@ -1,5 +1,5 @@
 """Who sees which round's results, and how (barometer.selectors), and the explorer's reading
-(selectors_results.explore): the pages and the API ask the same selectors, so they give the same answer."""
+(results.selectors.explore): the pages and the API ask the same selectors, so they give the same answer."""
 
 from typing import Any
 
@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from barometer import selectors
 from barometer.models import Round
-from barometer.selectors_results import ExploreQuery, explore
+from barometer.results.selectors import ExploreQuery, explore
 from barometer.tests.test_analysis_support import analysed_round, make_round, previous_round
 from barometer.vocabulary import RoundStatus
 from tests.pages import client_for

@@ -9,8 +9,8 @@ import pytest
 from django.utils import translation
 
 from barometer.models import FrameUnit, Response
-from barometer.selectors_rounds import round_progress
-from barometer.services import rounds as services
+from barometer.rounds import services
+from barometer.rounds.selectors import round_progress
 from barometer.tests.test_rounds_support import make_round, respond, url
 from barometer.vocabulary import ResponseStatus
 from organisations.models import OrganisationKind, SizeClass

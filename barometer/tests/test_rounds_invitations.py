@@ -17,8 +17,8 @@ from django.urls import resolve
 from django.utils import timezone, translation
 
 from barometer.models import Invitation, Round
-from barometer.services import rounds as services
-from barometer.services.rounds import InvitationRow, InvitationRowsError
+from barometer.rounds import services
+from barometer.rounds.services import InvitationRow, InvitationRowsError
 from barometer.tests.test_rounds_support import respond
 from barometer.vocabulary import ResponseStatus, RoundStatus, Unit
 from organisations.models import Organisation, OrganisationKind
@@ -353,7 +353,7 @@ def test_the_status_counts_agree_with_each_invitations_status(editor_a, round_op
     """invitation_counts counts in the database what invitation_status decides one by one: a recount."""
     from collections import Counter
 
-    from barometer.selectors_rounds import invitation_counts, invitation_list, invitation_status
+    from barometer.rounds.selectors import invitation_counts, invitation_list, invitation_status
 
     rng = random.Random(5)
     for n in range(60):

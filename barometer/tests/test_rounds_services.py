@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from audit.models import Action, ChangeRecord
+from barometer.answering.services import answer_save, response_open
 from barometer.models import FrameUnit, Invitation, QuestionnaireVersion, Round
-from barometer.services import rounds as services
-from barometer.services.answering import answer_save, response_open
+from barometer.rounds import services
 from barometer.tests.test_rounds_support import ADMINS, ROLES, TEAM, make_round, respond, round_data
 from barometer.vocabulary import ResponseStatus, RoundStatus, VersionStatus
 from core.errors import ConflictError

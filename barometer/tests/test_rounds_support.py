@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from barometer.models import FrameUnit, Invitation, QuestionnaireVersion, Response, Round
-from barometer.services import rounds as services
+from barometer.rounds import services
 from barometer.vocabulary import ResponseStatus
 from organisations.models import Organisation
 from tests.pages import url as url  # shared; imported from here by the round page tests

@@ -10,9 +10,9 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from barometer.forms.rounds import RoundForm
 from barometer.models import Invitation, Round
-from barometer.services import rounds as services
+from barometer.rounds import services
+from barometer.rounds.forms import RoundForm
 from barometer.tests.test_rounds_support import ROLES, respond, url
 from barometer.vocabulary import ResponseStatus, RoundStatus
 from tests.factories import OrganisationFactory

@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from barometer.answering import views as answering
 from barometer.models import Invitation, Response, Round
-from barometer.services import rounds as round_services
+from barometer.rounds import services as round_services
 from barometer.tests.test_answering_views import give, page
-from barometer.views import answering
 from barometer.vocabulary import ResponseStatus, RoundStatus
 
 pytestmark = pytest.mark.django_db

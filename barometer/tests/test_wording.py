@@ -4,9 +4,9 @@ the fix."""
 import pytest
 from django.utils import translation
 
+from barometer.imports import views as import_views
 from barometer.models import Invitation, Round
 from barometer.tests.test_rounds_support import respond, url
-from barometer.views import imports as import_views
 from barometer.vocabulary import QuestionKind
 from tests.factories import OrganisationFactory
 

@@ -15,7 +15,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from barometer import importing
+from barometer.imports import readers
 from core import archives, uploads
 from tests import zip_bombs
 
@@ -125,8 +125,8 @@ def test_a_damaged_member_is_refused_as_not_matching() -> None:
 
 def test_an_xlsx_bomb_is_not_imported_in_bounded_memory() -> None:
     source = io.BytesIO(zip_bombs.xlsx_bomb())
-    result, peak, elapsed = measured(lambda: importing.read_table(source, "vastaukset.xlsx"))
-    assert isinstance(result, importing.FileError)
+    result, peak, elapsed = measured(lambda: readers.read_table(source, "vastaukset.xlsx"))
+    assert isinstance(result, readers.FileError)
     assert result.code == "unsafe_xlsx"
     assert peak < PEAK_LIMIT
     assert elapsed < TIME_LIMIT

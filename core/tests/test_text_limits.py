@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import get_resolver
 
 from accounts.services import api_token_create
-from barometer.services import rounds as round_services
+from barometer.rounds import services as round_services
 from core.text_limits import LONG_TEXT, RICH_TEXT
 from experiments import services as experiment_services
 from experiments.models import Experiment
@@ -122,10 +122,10 @@ def test_a_description_at_the_limit_is_accepted(org_a: Any, editor_a: Any) -> No
 def test_a_questionnaire_file_with_a_10_mb_question_is_refused_naming_the_question() -> None:
     from pathlib import Path
 
-    from barometer import questionnaire_file
+    from barometer.questionnaires import file as questionnaire_file
 
     data = questionnaire_file.loads(
-        (Path(questionnaire_file.__file__).parent / "fixtures" / "municipal_barometer.json").read_bytes()
+        (Path(questionnaire_file.__file__).parents[1] / "fixtures" / "municipal_barometer.json").read_bytes()
     )
     assert questionnaire_file.validate(data) == []
     data["sections"][0]["questions"][0]["text"]["fi"] = TEN_MB

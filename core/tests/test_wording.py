@@ -57,8 +57,8 @@ def test_round_half_away_from_zero(value: float, places: int, expected: str) -> 
 def test_every_percentage_rounds_the_same_way() -> None:
     """Python's round() gave 12 % for 0.125 and Django's number_format cut 66.67 to "66.6": the response-rate
     headline and its table disagreed (57.5 % vs 57.6 %)."""
-    from barometer.charts import percent_text
-    from barometer.views.rounds import rate_text
+    from barometer.results.charts import percent_text
+    from barometer.rounds.views import rate_text
 
     with translation.override("en"):
         assert percent(0.125) == "13%"

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from barometer import analysis
 from barometer.models import Round, RoundStatus
+from barometer.results import analysis
 from diffusion import live, live_page
 from innovations.vocabulary import Status
 from organisations.models import Organisation, OrganisationKind, Region

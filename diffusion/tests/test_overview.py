@@ -252,7 +252,7 @@ def test_the_pages_flow_table_lists_the_largest_and_sums_the_rest() -> None:
 def test_the_overview_is_drawn_once_per_computation(client: Client, world: dict[str, Any], monkeypatch: Any) -> None:
     """The charts are drawn once per computation of the registry-wide figures and language: a second visit draws
     nothing, a recompute shows the new figures at once, and another language is drawn in its own words."""
-    from barometer import charts as barometer_charts
+    from barometer.results import charts as barometer_charts
 
     drawn: list[str] = []
     real = barometer_charts.inline_svg

@@ -171,8 +171,8 @@ def survey(live_server: Any, transactional_db: None) -> Survey:
 
 
 def _answers(survey: Survey) -> dict[str, Any]:
+    from barometer.answering.services import response_answers
     from barometer.models import Response
-    from barometer.services.answering import response_answers
 
     response = Response.objects.filter(invitation=survey.invitation).first()
     return response_answers(response) if response else {}

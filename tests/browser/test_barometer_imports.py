@@ -24,9 +24,9 @@ QUESTIONNAIRE = Path(__file__).resolve().parents[2] / "barometer" / "fixtures" /
 @pytest.fixture
 def import_round(scenario: Any) -> Any:
     """An open round of Tampere's on the default municipal questionnaire, with Tampere and Turku in its frame."""
-    from barometer import questionnaire_file as qf
     from barometer.models import FrameUnit, Round
-    from barometer.services.questionnaires import questionnaire_import
+    from barometer.questionnaires import file as qf
+    from barometer.questionnaires.services import questionnaire_import
     from barometer.vocabulary import RoundStatus, Unit
 
     version = questionnaire_import(
@@ -119,7 +119,7 @@ def test_the_progress_bar_follows_a_long_check_and_shows_the_result(
 ) -> None:
     import time
 
-    from barometer.services import imports as services
+    from barometer.imports import services
     from barometer.tests.test_import_support import upload
 
     # Every file goes to the thread, and the rows are checked slowly enough to watch.

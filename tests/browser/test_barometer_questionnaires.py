@@ -135,9 +135,9 @@ def test_build_a_questionnaire_with_options_routing_and_order(page: Page, scenar
 def test_a_frozen_version_is_read_only_and_makes_a_new_version(
     page: Page, scenario: Any, url: Any, log_in: Any
 ) -> None:
-    from barometer import questionnaire_file as qf
     from barometer.models import QuestionnaireVersion
-    from barometer.services.questionnaires import questionnaire_import, questionnaire_version_freeze
+    from barometer.questionnaires import file as qf
+    from barometer.questionnaires.services import questionnaire_import, questionnaire_version_freeze
 
     data = qf.loads(QUESTIONNAIRE.read_bytes())
     version = questionnaire_import(actor=scenario.admin, organiser=scenario.source_org, data=data).version

@@ -23,8 +23,8 @@ QUESTIONNAIRE = Path(__file__).resolve().parents[2] / "barometer" / "fixtures" /
 @pytest.fixture
 def questionnaire(scenario: Any) -> Any:
     """The default municipal-sector questionnaire, organised by Tampere (the scenario's source_org)."""
-    from barometer import questionnaire_file as qf
-    from barometer.services.questionnaires import questionnaire_import
+    from barometer.questionnaires import file as qf
+    from barometer.questionnaires.services import questionnaire_import
 
     data = qf.loads(QUESTIONNAIRE.read_bytes())
     return questionnaire_import(actor=scenario.admin, organiser=scenario.source_org, data=data).version
@@ -33,7 +33,7 @@ def questionnaire(scenario: Any) -> Any:
 @pytest.fixture
 def running(scenario: Any, questionnaire: Any) -> Any:
     """An open round of Tampere's over all municipalities, with one invitation for Turku."""
-    from barometer.services import rounds as services
+    from barometer.rounds import services
     from barometer.tests.test_rounds_support import round_data
 
     editor = scenario.source_editor

@@ -28,7 +28,7 @@ MIN_FONT_PX = 9
 
 
 def _result(question: dict[str, Any], language: str, n: int = 150) -> Any:
-    from barometer.analysis import Block, QuestionResult, Row
+    from barometer.results.analysis import Block, QuestionResult, Row
 
     choices = question["choices"]
     shares = [(index * 37 % 60 + 10) for index in range(len(choices))]
@@ -81,8 +81,8 @@ def _longest_questions() -> list[dict[str, Any]]:
 
 
 def _charts(language: str) -> list[tuple[str, Any]]:
-    from barometer import charts
-    from barometer.analysis import Breakdown, Group
+    from barometer.results import charts
+    from barometer.results.analysis import Breakdown, Group
 
     made: list[tuple[str, Any]] = []
     for question in _longest_questions():
@@ -131,7 +131,7 @@ GEOMETRY = """(svg) => {
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_chart_labels_fit_and_legends_do_not_overlap(language: str, browser: Browser) -> None:
-    from barometer import charts
+    from barometer.results import charts
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     problems: list[str] = []
@@ -161,7 +161,7 @@ def test_chart_text_is_readable_on_a_phone(language: str, browser: Browser) -> N
     from django.template.loader import render_to_string
     from django.utils.safestring import mark_safe
 
-    from barometer import charts
+    from barometer.results import charts
 
     static = Path(__file__).resolve().parents[2] / "static"
     styles = "".join((static / name).read_text(encoding="utf-8") for name in ("css/site.css", "barometer/results.css"))

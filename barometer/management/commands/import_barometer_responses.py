@@ -23,8 +23,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from barometer.imports import services
 from barometer.models import Round
-from barometer.services import imports as services
 from barometer.vocabulary import ImportStatus
 
 

@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
-from barometer import questionnaire_file as qf
-from barometer.services.questionnaires import InvalidQuestionnaireError, questionnaire_import
+from barometer.questionnaires import file as qf
+from barometer.questionnaires.services import InvalidQuestionnaireError, questionnaire_import
 from organisations.models import Organisation, OrganisationKind
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "municipal_barometer.json"

@@ -3,7 +3,7 @@
     15 9 * * *  cd /srv/innoverkko && .venv/bin/python manage.py send_barometer_reminders
 
 Reminders go to invitees who have not submitted, at most --max-reminders times and at least --every-days apart
-(see barometer.selectors_rounds.reminders_due). Running it twice sends nothing twice.
+(see barometer.rounds.selectors.reminders_due). Running it twice sends nothing twice.
 """
 
 from typing import Any
@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from barometer.models import Round
-from barometer.selectors_rounds import reminders_due
-from barometer.services.rounds import MAX_REMINDERS, REMINDER_INTERVAL_DAYS, reminders_send
+from barometer.rounds.selectors import reminders_due
+from barometer.rounds.services import MAX_REMINDERS, REMINDER_INTERVAL_DAYS, reminders_send
 from barometer.vocabulary import RoundStatus
 
 

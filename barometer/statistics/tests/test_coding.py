@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from barometer.statistics import choices, groups, indicators
+from barometer.statistics.coding import choices, groups, indicators
 
 nan = np.nan
 

@@ -4,8 +4,11 @@ import math
 
 import numpy as np
 
-from barometer.statistics import Reason, compare, proportions, suppress, weighted
 from barometer.statistics._types import FloatArray
+from barometer.statistics.comparison import compare
+from barometer.statistics.disclosure import Reason, suppress
+from barometer.statistics.estimation import proportions
+from barometer.statistics.weighting import weighted
 
 
 def two_rounds() -> tuple[FloatArray, FloatArray]:

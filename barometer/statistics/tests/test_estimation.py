@@ -7,9 +7,11 @@ import pytest
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from barometer.statistics import Design, Estimates, groups, means, post_stratify, proportions, unweighted, weighted
 from barometer.statistics._types import BoolArray
+from barometer.statistics.coding import groups
+from barometer.statistics.estimation import Estimates, means, proportions
 from barometer.statistics.tests.oracle import Survey, make_survey, samplics_estimate
+from barometer.statistics.weighting import Design, post_stratify, unweighted, weighted
 
 # samplics agrees to rounding; 1e-9 is the promise, atol only for figures that are 0.
 RTOL, ATOL = 1e-9, 1e-12

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from barometer.statistics import Design, WeightingError, post_stratify, rake, unweighted, weighted
 from barometer.statistics._types import FloatArray, IntArray
 from barometer.statistics.tests.oracle import samplics_poststratify, samplics_rake
+from barometer.statistics.weighting import Design, WeightingError, post_stratify, rake, unweighted, weighted
 
 Sample = tuple[list[IntArray], FloatArray, FloatArray]
 

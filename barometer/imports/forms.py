@@ -1,6 +1,6 @@
 """Forms of the import pages: the upload, and the column mapping with its matching of values to answer options.
 
-They check the shape of the input; barometer/services/imports.py checks the mapping against the file and the
+They check the shape of the input; barometer/imports/services.py checks the mapping against the file and the
 questionnaire, and its errors are put back on the column they name (`MappingForm.attach`).
 """
 
@@ -17,8 +17,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from barometer.imports.services import MAX_BYTES, ColumnPreview
 from barometer.models import Question
-from barometer.services.imports import MAX_BYTES, ColumnPreview
 from core.forms import attach_errors
 
 ID, ORGANISATION, NO_ANSWER = "@id", "@organisation", "@none"  # "@" is never part of a code
@@ -223,7 +223,7 @@ class MappingForm(forms.Form):
         return cleaned
 
     def mapping(self) -> dict[str, Any]:
-        """The mapping in the service's shape (see barometer/importing.py)."""
+        """The mapping in the service's shape (see barometer/imports/readers.py)."""
         data = self.cleaned_data
         mapping: dict[str, Any] = {"columns": {}, "values": {}}
         delimiter = data.get("delimiter") or ";"

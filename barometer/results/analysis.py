@@ -20,11 +20,11 @@ checks it with an attacker that solves the linear programmes of everything the A
 - A figure whose denominator has fewer than 5 respondents is suppressed: a whole block (the question, an item, a
   group of a breakdown) with its counts and its N.
 - A breakdown's groups of fewer than 5 respondents are combined into one group, which the next smallest groups
-  join until it has 5 respondents and two groups (`statistics.collapse_small_groups`); for a breakdown of one
+  join until it has 5 respondents and two groups (`disclosure.collapse_small_groups`); for a breakdown of one
   single choice question by another, the answers of the question shown are combined the same way, so that the
   table says the same read either way round.
 - The groups of a breakdown are a table with the whole beside it: further groups are hidden until no hidden figure
-  follows from the rest (`statistics.protect_table`: two hidden groups or more, and no answer given by all their
+  follows from the rest (`disclosure.protect_table`: two hidden groups or more, and no answer given by all their
   respondents). A routed question is hidden in every group where the question it follows is hidden, and a
   breakdown whose groups' N would tell a combined answer apart is not shown at all. A breakdown's groups show no
   "asked" and "answered" counts.
@@ -49,15 +49,15 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from barometer import answers as answer_rules
-from barometer import statistics
 from barometer.models import Answer, Question, Response, Round, Section
 from barometer.selectors import question_spec, version_contents
+from barometer.statistics import coding, comparison, disclosure, estimation, weighting
 from barometer.vocabulary import QuestionKind, ResponseStatus, Unit
 from core.formatting import quoted
 from organisations.models import OrganisationKind, Region, SizeClass
 
 # Figures resting on fewer respondents than this are suppressed in public outputs.
-SUPPRESSION_THRESHOLD = statistics.MIN_RESPONDENTS
+SUPPRESSION_THRESHOLD = disclosure.MIN_RESPONDENTS
 # The frame's strata: the weights reproduce them, breakdowns and filters can use them.
 STRATA = ("kind", "size_class", "region")
 CACHE_SECONDS = 60 * 60
@@ -232,17 +232,17 @@ class RoundData:
     section_conditions: dict[str, Any]
     respondents: list[Respondent]
     frame: list[dict[str, str]]  # the strata of every frame unit
-    _designs: dict[bool, statistics.Design] = field(default_factory=dict)
+    _designs: dict[bool, weighting.Design] = field(default_factory=dict)
     _memo: dict[Any, Any] = field(default_factory=dict)  # what disclosure control computes more than once
 
     @property
     def unit_is_organisation(self) -> bool:
         return self.round.unit == Unit.ORGANISATION
 
-    def design(self, weighted: bool) -> statistics.Design:
+    def design(self, weighted: bool) -> weighting.Design:
         """The respondents' design for the estimates (made once); WeightingUnavailableError if it cannot be weighted."""
         if weighted not in self._designs:
-            self._designs[weighted] = frame_design(self) if weighted else statistics.unweighted(len(self.respondents))
+            self._designs[weighted] = frame_design(self) if weighted else weighting.unweighted(len(self.respondents))
         return self._designs[weighted]
 
     def weighting_problem(self) -> str:
@@ -304,10 +304,10 @@ def round_data(round_: Round) -> RoundData:
     )
 
 
-def frame_design(data: RoundData) -> statistics.Design:
+def frame_design(data: RoundData) -> weighting.Design:
     """Weights that make the respondents reproduce the frame's organisation kind × size class × region cells.
 
-    `statistics.post_stratify` post-stratifies where every cell of the frame has enough respondents and rakes to
+    `weighting.post_stratify` post-stratifies where every cell of the frame has enough respondents and rakes to
     the three margins otherwise. The frame counts organisations, so a round whose unit is the respondent is not
     weighted.
     """
@@ -328,8 +328,8 @@ def frame_design(data: RoundData) -> statistics.Design:
     population = np.zeros(sizes)
     np.add.at(population, tuple(frame_codes), 1)
     try:
-        return statistics.post_stratify(codes, population)
-    except statistics.WeightingError:
+        return weighting.post_stratify(codes, population)
+    except weighting.WeightingError:
         raise WeightingUnavailableError(
             _(
                 "The respondents cannot be weighted to the frame: some organisation kind, size class or region of "
@@ -338,7 +338,7 @@ def frame_design(data: RoundData) -> statistics.Design:
         ) from None
 
 
-def weighting_note(design: statistics.Design) -> str:
+def weighting_note(design: weighting.Design) -> str:
     """How the figures are weighted, in a sentence for the notes of every output."""
     if not design.is_weighted:
         return _("Unweighted: percentages of the respondents.")
@@ -587,7 +587,7 @@ def _chose(value: Any, code: str) -> bool:
 
 
 def _blocks(
-    design: statistics.Design,
+    design: weighting.Design,
     domains: np.ndarray,
     answered: np.ndarray,
     chosen: np.ndarray,
@@ -602,11 +602,11 @@ def _blocks(
     # In the denominator: answered, with at least one option that counts in percentages.
     in_denominator = answered & chosen[:, counted].any(axis=1)
     if kind == QuestionKind.MULTIPLE:
-        columns = statistics.choices(chosen[:, counted], in_denominator)
+        columns = coding.choices(chosen[:, counted], in_denominator)
     else:
         codes = np.where(in_denominator, chosen.argmax(axis=1), -1)
-        columns = statistics.indicators(codes, [i for i, c in enumerate(choices) if not c.excluded_from_percent])
-    estimates = statistics.proportions(columns, design, domains)
+        columns = coding.indicators(codes, [i for i, c in enumerate(choices) if not c.excluded_from_percent])
+    estimates = estimation.proportions(columns, design, domains)
     # Options left out of percentages are counted among all who answered.
     left_out = (chosen[:, ~counted].astype(float).T @ (domains & answered[:, None])).T
     answering = (domains & answered[:, None]).sum(axis=0)
@@ -642,13 +642,13 @@ def _blocks(
 
 def _numbers(
     results: Sequence[QuestionResult],
-    design: statistics.Design,
+    design: weighting.Design,
     domains: np.ndarray,
     values: Sequence[Any],
     answered: np.ndarray,
 ) -> None:
     numbers = np.array([float(v) if a else np.nan for v, a in zip(values, answered, strict=True)], dtype=float)
-    estimates = statistics.means(numbers, design, domains)
+    estimates = estimation.means(numbers, design, domains)
     for d, result in enumerate(results):
         given = numbers[answered & domains[:, d]]
         n = int(estimates.n[d, 0])
@@ -664,7 +664,7 @@ def _numbers(
         )
 
 
-def _ci_method(design: statistics.Design, estimate: float) -> str:
+def _ci_method(design: weighting.Design, estimate: float) -> str:
     if math.isnan(estimate):
         return ""
     if not design.is_weighted:
@@ -726,7 +726,7 @@ def _hide_number(number: NumberSummary) -> None:
 
 
 def _protect_table(groups: Sequence[Group], hidden: np.ndarray) -> None:
-    """A breakdown's groups and the whole are one table: `statistics.protect_table` says which groups to hide
+    """A breakdown's groups and the whole are one table: `disclosure.protect_table` says which groups to hide
     beside those of fewer than 5 respondents, block by block (`hidden`: groups hidden already, where a question
     this one follows is hidden)."""
     if not groups:
@@ -734,7 +734,7 @@ def _protect_table(groups: Sequence[Group], hidden: np.ndarray) -> None:
     for position in range(len(groups[0].result.blocks)):
         blocks = [group.result.blocks[position] for group in groups]
         rows = blocks[0].rows
-        hide = statistics.protect_table(
+        hide = disclosure.protect_table(
             [[block.rows[j].count or 0 for block in blocks] for j in range(len(rows))],
             [block.answered for block in blocks],
             [block.n or 0 for block in blocks],
@@ -748,7 +748,7 @@ def _protect_table(groups: Sequence[Group], hidden: np.ndarray) -> None:
     numbers = [group.result.number for group in groups]
     if all(number is not None for number in numbers):
         sizes = [number.n or 0 for number in numbers if number is not None]
-        hide = statistics.protect_table(
+        hide = disclosure.protect_table(
             np.zeros((1, len(sizes))), sizes, sizes, [True], hidden=hidden, min_respondents=SUPPRESSION_THRESHOLD
         )
         for number, hide_it in zip(numbers, hide, strict=True):
@@ -780,13 +780,13 @@ def breakdown(data: RoundData, question: Question, variable: Variable, options: 
 
 def public_groups(data: RoundData, variable: Variable, base: np.ndarray) -> list[tuple[str, str, list[str]]]:
     """The variable's groups as a public output shows them, as (code, label, members): groups of fewer than 5
-    respondents combined (`statistics.collapse_small_groups`), the combined group last with its members' codes
+    respondents combined (`disclosure.collapse_small_groups`), the combined group last with its members' codes
     joined by "+"."""
     key = ("groups", variable.code, base.tobytes())
     if key not in data._memo:
         sizes = [int((_members(data, variable, code) & base).sum()) for code, _label in variable.groups]
         found = []
-        for indices in statistics.collapse_small_groups(sizes, min_respondents=SUPPRESSION_THRESHOLD):
+        for indices in disclosure.collapse_small_groups(sizes, min_respondents=SUPPRESSION_THRESHOLD):
             codes = [variable.groups[i][0] for i in indices]
             labels = [variable.groups[i][1] for i in indices]
             if len(indices) == 1:
@@ -868,7 +868,7 @@ def _public_breakdown(
 
 def compare(current: QuestionResult, previous: QuestionResult, previous_name: str) -> QuestionResult:
     """A copy of `current` with the other round's figures beside each row, matched by item and answer code, and
-    the change in percentage points with its significance (`statistics.compare`: z test at 5 %, independent
+    the change in percentage points with its significance (`comparison.compare`: z test at 5 %, independent
     samples)."""
     result = replace(current, blocks=[replace(b, rows=[replace(r) for r in b.rows]) for b in current.blocks])
     result.compared_with = previous_name
@@ -885,21 +885,21 @@ def compare(current: QuestionResult, previous: QuestionResult, previous_name: st
             if None not in (row.percent, old.percent, row.se, old.se):
                 pairs.append((old, row))
     if pairs:
-        tested = statistics.compare(_as_estimates([o for o, _r in pairs]), _as_estimates([r for _o, r in pairs]))
+        tested = comparison.compare(_as_estimates([o for o, _r in pairs]), _as_estimates([r for _o, r in pairs]))
         for index, (_old, row) in enumerate(pairs):
             row.change = float(tested.percentage_points[0, index]) + 0.0  # + 0.0: never "-0.0"
             row.significant = bool(tested.significant[0, index])
     return result
 
 
-def _as_estimates(rows: Sequence[Row]) -> statistics.Estimates:
-    """Rows as a one-domain Estimates (proportions 0–1), which is what statistics.compare takes."""
+def _as_estimates(rows: Sequence[Row]) -> estimation.Estimates:
+    """Rows as a one-domain Estimates (proportions 0–1), which is what comparison.compare takes."""
 
     def column(values: Iterable[float | None], scale: float = 0.01) -> np.ndarray:
         return np.array([[np.nan if v is None else v * scale for v in values]], dtype=float)
 
     estimate = column(r.percent for r in rows)
-    return statistics.Estimates(
+    return estimation.Estimates(
         estimate=estimate,
         se=column(r.se for r in rows),
         ci_low=column(r.ci_low for r in rows),

@@ -33,8 +33,8 @@ from django.utils.translation import gettext as _
 from audit.models import Action
 from audit.services import change_record, diff
 from barometer.models import FrameUnit, Invitation, QuestionnaireVersion, Response, Round
-from barometer.selectors_rounds import OrganisationFinder, reminders_due
-from barometer.services.questionnaires import questionnaire_version_freeze
+from barometer.questionnaires.services import questionnaire_version_freeze
+from barometer.rounds.selectors import OrganisationFinder, reminders_due
 from barometer.vocabulary import ResponseStatus, RoundStatus, Sector, Unit, VersionStatus
 from core.permissions import require
 from core.text_limits import checks_text_sizes
@@ -730,7 +730,7 @@ def reminders_send(
     max_reminders: int = MAX_REMINDERS,
     time_limit: float | None = None,
 ) -> Delivery:
-    """Reminds those who have not submitted (see selectors_rounds.reminders_due), each in their language.
+    """Reminds those who have not submitted (see rounds.selectors.reminders_due), each in their language.
 
     actor None is the scheduled job (send_barometer_reminders); a person needs barometer.manage_round. With
     time_limit, stops after that many seconds (Delivery.left)."""

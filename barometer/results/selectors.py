@@ -12,9 +12,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from barometer import analysis, charts, reports
-from barometer.analysis import Options, QuestionResult
 from barometer.models import Round
+from barometer.results import analysis, charts, reports
+from barometer.results.analysis import Options, QuestionResult
 from barometer.selectors import is_team, sees_public_results
 from organisations.models import Region
 

@@ -24,10 +24,11 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET
 
 from accounts import roles
-from barometer import analysis, charts, reports, selectors
-from barometer.analysis import Options
+from barometer import selectors
 from barometer.models import Round
-from barometer.selectors_results import Exploration, ExploreQuery, explore
+from barometer.results import analysis, charts, reports
+from barometer.results.analysis import Options
+from barometer.results.selectors import Exploration, ExploreQuery, explore
 from barometer.vocabulary import ResponseStatus, RoundStatus
 
 FIGURES = ("chart", "trend", "map")
@@ -275,7 +276,7 @@ def _sanitised(request: HttpRequest, rounds: list[Round]) -> tuple[QueryDict, Ro
 
 
 def _explore(request: HttpRequest, round_: Round, query: QueryDict, rounds: list[Round]) -> Exploration:
-    """The explorer's reading for the query (barometer.selectors_results.explore); what it shows instead of a
+    """The explorer's reading for the query (barometer.results.selectors.explore); what it shows instead of a
     choice the round does not have is written back into `query`, so that the form and the links show the truth."""
     wanted = ExploreQuery(
         question=query.get("question") or "",

@@ -21,11 +21,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from barometer import importing
-from barometer.forms.imports import MappingForm, UploadForm, target_choices, value_rows
+from barometer.imports import readers, services
+from barometer.imports.forms import MappingForm, UploadForm, target_choices, value_rows
 from barometer.models import Question, ResponseImport, Round
 from barometer.selectors import version_contents
-from barometer.services import imports as services
 from barometer.vocabulary import ImportStatus, RoundStatus
 from core.forms import attach_errors
 
@@ -89,7 +88,7 @@ def _questions(round_: Round) -> list[Question]:
 def _mapping_form(
     request: HttpRequest, response_import: ResponseImport, preview: services.Preview, questions: list[Question]
 ) -> MappingForm:
-    unmatched = importing.unmatched_values(response_import.problems or [])
+    unmatched = readers.unmatched_values(response_import.problems or [])
     labels = {
         (problem.get("column", ""), problem.get("value", "")): str(problem["params"]["label"])
         for problem in response_import.problems or []
@@ -168,7 +167,7 @@ def import_detail_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             "problem_page": page,
             "problem_rows": _problem_rows(list(page.object_list)),
             "problem_total": total_problems,
-            "problem_groups_full": len(problems) >= importing.MAX_PROBLEM_GROUPS,
+            "problem_groups_full": len(problems) >= readers.MAX_PROBLEM_GROUPS,
             "ignored": preview.ignored(response_import.mapping),
             "importable": response_import.status == ImportStatus.CHECKED and not problems,
             "published": round_.status == RoundStatus.PUBLISHED,

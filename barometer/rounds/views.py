@@ -25,7 +25,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import roles
-from barometer.forms.rounds import (
+from barometer.models import FrameUnit, Questionnaire, Response, Round
+from barometer.rounds import services
+from barometer.rounds.forms import (
     FrameAddForm,
     FrameDrawForm,
     InvitationForm,
@@ -33,8 +35,7 @@ from barometer.forms.rounds import (
     RoundForm,
     VersionForm,
 )
-from barometer.models import FrameUnit, Questionnaire, Response, Round
-from barometer.selectors_rounds import (
+from barometer.rounds.selectors import (
     InvitationStatus,
     OrganisationFinder,
     Progress,
@@ -50,7 +51,6 @@ from barometer.selectors_rounds import (
     round_progress,
     stratum_labels,
 )
-from barometer.services import rounds as services
 from barometer.vocabulary import ResponseStatus, RoundStatus
 from core import formatting
 from core.errors import ConflictError

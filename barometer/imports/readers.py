@@ -1,6 +1,6 @@
 """Responses made with other survey tools: CSV, XLSX and SPSS .sav files read into one table shape, a column
 mapping proposed and checked, and every row turned into answers. Plain Python (no Django): the pages, the
-command line and the tests share this one implementation; `barometer.services.imports` does the database part.
+command line and the tests share this one implementation; `barometer.imports.services` does the database part.
 
 A table is the file's column names and its rows, each with the row number a person sees in the file: the
 spreadsheet row for CSV and XLSX (the header is row 1) and the case number for SPSS files. Rows are read lazily,

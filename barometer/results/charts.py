@@ -27,8 +27,8 @@ from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from barometer.analysis import Block, Breakdown, QuestionResult, Row
-from barometer.analysis import interval_note as analysis_interval_note
+from barometer.results.analysis import Block, Breakdown, QuestionResult, Row
+from barometer.results.analysis import interval_note as analysis_interval_note
 from core import formatting
 from organisations.finland_map import finland_map
 

@@ -25,12 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from barometer.answers import QuestionSpec, asked, condition_met, missing_required
-from barometer.forms.answering import ShownAnswer, page_values, question_field, shown_answer
-from barometer.models import Invitation, Question, Response, Round, Section
-from barometer.selectors import question_spec, version_contents
-from barometer.services import rounds as round_services
-from barometer.services.answering import (
+from barometer.answering.forms import ShownAnswer, page_values, question_field, shown_answer
+from barometer.answering.services import (
     ResponseReadOnlyError,
     answer_save,
     answers_save,
@@ -40,6 +36,10 @@ from barometer.services.answering import (
     response_submit,
     round_state,
 )
+from barometer.answers import QuestionSpec, asked, condition_met, missing_required
+from barometer.models import Invitation, Question, Response, Round, Section
+from barometer.rounds import services as round_services
+from barometer.selectors import question_spec, version_contents
 from barometer.vocabulary import ITEM_KINDS, ResponseStatus, RoundStatus
 from core import limits
 from core.pdf import html_to_pdf

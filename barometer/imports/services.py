@@ -1,6 +1,6 @@
 """Importing responses made with other survey tools: upload, column mapping, dry run and the all-or-nothing import.
 
-Reading files and converting rows is plain Python in barometer/importing.py; this module adds the permission
+Reading files and converting rows is plain Python in barometer/imports/readers.py; this module adds the permission
 (barometer.manage_round), the round's questionnaire and sampling frame, the stored file, the one transaction and
 the change log. The pages and the command line (import_barometer_responses) both call it.
 
@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.models import Action
 from audit.services import change_record, diff
-from barometer import importing
+from barometer.imports import readers
 from barometer.models import Answer, QuestionnaireVersion, Response, ResponseImport, Round
 from barometer.selectors import version_contents
 from barometer.vocabulary import ImportStatus, ResponseSource, ResponseStatus, RoundStatus, Unit
@@ -79,7 +79,7 @@ def _check_round(round_: Round) -> None:
 
 # --- messages -----------------------------------------------------------------------------------------------------
 
-# Every code of importing.FileError, importing.Issue and a row problem, with its message. The placeholders are
+# Every code of readers.FileError, readers.Issue and a row problem, with its message. The placeholders are
 # the problem's params; "%(question)s" and "%(choice)s" are codes, as the file and the mapping name them.
 MESSAGES = {
     # the file as a whole
@@ -217,11 +217,11 @@ def message(code: str, params: Mapping[str, Any] | None = None) -> str:
         return text.replace("%%", "%")
 
 
-def _file_error(problem: importing.FileError) -> ValidationError:
+def _file_error(problem: readers.FileError) -> ValidationError:
     return ValidationError({"file": message(problem.code, problem.params)}, code=problem.code)
 
 
-def _mapping_error(error: importing.MappingError) -> ValidationError:
+def _mapping_error(error: readers.MappingError) -> ValidationError:
     """The issues keyed by the column they concern ("__all__" otherwise), for the form to place."""
     errors: dict[str, list[str]] = {}
     for issue in error.issues:
@@ -248,7 +248,7 @@ def _problem(code: str, params: Mapping[str, Any] | None = None, column: str = "
 # --- reading the stored file --------------------------------------------------------------------------------------
 
 
-def questionnaire_for(version: QuestionnaireVersion) -> importing.Questionnaire:
+def questionnaire_for(version: QuestionnaireVersion) -> readers.Questionnaire:
     """The questionnaire version as the import sees it: specs, routing and every language's option labels."""
     from barometer.selectors import question_spec
 
@@ -266,7 +266,7 @@ def questionnaire_for(version: QuestionnaireVersion) -> importing.Questionnaire:
                 item.code: tuple(getattr(item, f"label_{lang}", "") or "" for lang in LANGUAGES)
                 for item in question.items.all()
             }
-    return importing.Questionnaire(questions, conditions, labels, texts, items)
+    return readers.Questionnaire(questions, conditions, labels, texts, items)
 
 
 def _organisations(round_: Round) -> dict[str, int | None]:
@@ -278,16 +278,16 @@ def _organisations(round_: Round) -> dict[str, int | None]:
         names = [getattr(organisation, f"name_{lang}", "") for lang in LANGUAGES]
         for raw in {organisation.municipality_code, organisation.business_id, *names}:
             if raw:
-                key = importing.organisation_key(raw)
+                key = readers.organisation_key(raw)
                 keys[key] = unit.pk if keys.get(key, unit.pk) == unit.pk else None
     return keys
 
 
 @contextmanager
-def _table(response_import: ResponseImport, sheet: str | None = None) -> Iterator[importing.Table]:
+def _table(response_import: ResponseImport, sheet: str | None = None) -> Iterator[readers.Table]:
     """The stored file's table; the file stays open while its rows are read."""
     with response_import.file.open("rb") as source:
-        yield importing.read_table(source, response_import.file_name, sheet=sheet)
+        yield readers.read_table(source, response_import.file_name, sheet=sheet)
 
 
 @dataclass
@@ -310,7 +310,7 @@ class Preview:
 
     def ignored(self, mapping: Mapping[str, Any]) -> list[ColumnPreview]:
         """The columns the mapping imports nothing from."""
-        names = set(importing.ignored_columns([column.name for column in self.columns], mapping))
+        names = set(readers.ignored_columns([column.name for column in self.columns], mapping))
         return [column for column in self.columns if column.name in names]
 
 
@@ -319,7 +319,7 @@ def import_preview(response_import: ResponseImport) -> Preview:
     questionnaire = questionnaire_for(response_import.round.questionnaire_version)
     try:
         with _table(response_import, response_import.mapping.get("sheet")) as table:
-            resembling = importing.resembling_targets(
+            resembling = readers.resembling_targets(
                 table.columns, response_import.mapping, questionnaire, table.variable_labels
             )
             samples: list[list[str]] = [[] for _column in table.columns]
@@ -327,7 +327,7 @@ def import_preview(response_import: ResponseImport) -> Preview:
                 if count >= PREVIEW_ROWS:
                     break
                 for found, column, cell in zip(samples, table.columns, cells, strict=True):
-                    text = importing.cell_text(cell)
+                    text = readers.cell_text(cell)
                     label = table.value_labels.get(column, {}).get(text)
                     shown = f"{text} = {label}" if label else text
                     if text and len(found) < SAMPLES and shown not in found:
@@ -337,7 +337,7 @@ def import_preview(response_import: ResponseImport) -> Preview:
                 for name, found in zip(table.columns, samples, strict=True)
             ]
             return Preview(columns, table.sheets, table.sheet)
-    except importing.FileError as problem:
+    except readers.FileError as problem:
         return Preview(error=message(problem.code, problem.params))
 
 
@@ -359,15 +359,15 @@ def import_upload(*, actor: Any, round_: Round, file: IO[bytes], file_name: str)
     questionnaire = questionnaire_for(round_.questionnaire_version)
     remembered = remembered_mapping(round_)
     try:
-        table = importing.read_table(file, file_name)
+        table = readers.read_table(file, file_name)
         if table.sheets and remembered.get("sheet") in table.sheets and remembered["sheet"] != table.sheet:
             file.seek(0)  # the sheet the round's last import used
-            table = importing.read_table(file, file_name, sheet=remembered["sheet"])
-    except importing.FileError as problem:
+            table = readers.read_table(file, file_name, sheet=remembered["sheet"])
+    except readers.FileError as problem:
         raise _file_error(problem) from None
-    mapping = importing.propose_mapping(table.columns, questionnaire, table.variable_labels)
+    mapping = readers.propose_mapping(table.columns, questionnaire, table.variable_labels)
     if remembered:
-        mapping = importing.merge_mapping(remembered, mapping, table.columns)
+        mapping = readers.merge_mapping(remembered, mapping, table.columns)
     if table.sheets:
         mapping["sheet"] = table.sheet
     file.seek(0)
@@ -429,15 +429,15 @@ def import_set_mapping(*, actor: Any, response_import: ResponseImport, mapping: 
         try:
             with _table(current, sheet) as table:
                 columns, estimate = table.columns, table.row_estimate
-        except importing.FileError as problem:
+        except readers.FileError as problem:
             raise ValidationError({"sheet": message(problem.code, problem.params)}, code=problem.code) from None
         try:
-            importing.make_plan(mapping, columns, questionnaire)
-        except importing.MappingError as error:
+            readers.make_plan(mapping, columns, questionnaire)
+        except readers.MappingError as error:
             if not table.sheets or table.sheet == current.mapping.get("sheet"):
                 raise _mapping_error(error) from None
             # Another sheet, whose columns the mapping does not fit: start from the sheet's automatic mapping.
-            mapping = {**importing.propose_mapping(columns, questionnaire, table.variable_labels), "sheet": table.sheet}
+            mapping = {**readers.propose_mapping(columns, questionnaire, table.variable_labels), "sheet": table.sheet}
         before = {"mapping": current.mapping, "status": current.status}
         current.mapping = mapping
         current.status = ImportStatus.UPLOADED
@@ -461,7 +461,7 @@ def import_set_mapping(*, actor: Any, response_import: ResponseImport, mapping: 
 class Evaluation:
     """What the file would do: its converted rows, its problems, and how many responses it creates or updates."""
 
-    conversion: importing.Conversion
+    conversion: readers.Conversion
     existing: dict[str, int]  # external_id → response of this round
     creates: int = 0
     updates: int = 0
@@ -473,14 +473,14 @@ class Evaluation:
 
 
 def _evaluate(
-    round_: Round, table: importing.Table, mapping: Any, progress: Callable[[int], None] | None = None
+    round_: Round, table: readers.Table, mapping: Any, progress: Callable[[int], None] | None = None
 ) -> Evaluation:
     """The dry run: every row converted and checked, also against the responses the round already has. Reads
-    only. Raises importing.FileError or importing.MappingError for the file or mapping as a whole."""
+    only. Raises readers.FileError or readers.MappingError for the file or mapping as a whole."""
     questionnaire = questionnaire_for(round_.questionnaire_version)
-    plan = importing.make_plan(mapping, table.columns, questionnaire)
+    plan = readers.make_plan(mapping, table.columns, questionnaire)
     one_each = round_.unit == Unit.ORGANISATION
-    conversion = importing.convert(
+    conversion = readers.convert(
         table, plan, questionnaire, _organisations(round_), one_per_organisation=one_each, progress=progress
     )
     existing = dict(Response.objects.filter(round=round_).exclude(external_id="").values_list("external_id", "pk"))
@@ -502,7 +502,7 @@ def _evaluate(
             else:
                 kept.append(row)
         conversion.rows = kept
-    evaluation = Evaluation(conversion, existing, ignored=importing.ignored_columns(table.columns, mapping))
+    evaluation = Evaluation(conversion, existing, ignored=readers.ignored_columns(table.columns, mapping))
     evaluation.updates = sum(1 for row in conversion.rows if row.external_id in existing)
     evaluation.creates = len(conversion.rows) - evaluation.updates
     return evaluation
@@ -522,18 +522,18 @@ def import_check_file(
     require(actor, MANAGE, round_)
     sheet = sheet or (mapping or {}).get("sheet")
     try:
-        table = importing.read_table(file, file_name, sheet=sheet)
+        table = readers.read_table(file, file_name, sheet=sheet)
         if mapping is None:
-            mapping = importing.propose_mapping(
+            mapping = readers.propose_mapping(
                 table.columns, questionnaire_for(round_.questionnaire_version), table.variable_labels
             )
             remembered = remembered_mapping(round_)
             if remembered:
-                mapping = importing.merge_mapping(remembered, mapping, table.columns)
+                mapping = readers.merge_mapping(remembered, mapping, table.columns)
         evaluation = _evaluate(round_, table, mapping)
-    except importing.FileError as problem:
+    except readers.FileError as problem:
         return None, [_problem(problem.code, problem.params)]
-    except importing.MappingError as error:
+    except readers.MappingError as error:
         return None, [
             _problem(issue.code, {"column": issue.column, **issue.params}, issue.column) for issue in error.issues
         ]
@@ -598,10 +598,10 @@ def _work(pk: int, actor: Any, dry_run: bool) -> None:
     try:
         with _table(response_import, response_import.mapping.get("sheet")) as table:
             evaluation = _evaluate(round_, table, response_import.mapping, _progress(pk))
-    except importing.FileError as problem:
+    except readers.FileError as problem:
         _finish_check(response_import, [_problem(problem.code, problem.params)])
         return
-    except importing.MappingError as error:
+    except readers.MappingError as error:
         _finish_check(
             response_import, [_problem(i.code, {"column": i.column, **i.params}, i.column) for i in error.issues]
         )

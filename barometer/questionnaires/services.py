@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import change_record, diff
-from barometer import questionnaire_file as qf
 from barometer.models import Choice, Definition, Item, Question, Questionnaire, QuestionnaireVersion, Section
+from barometer.questionnaires import file as qf
 from barometer.selectors import version_contents
 from barometer.vocabulary import VersionStatus
 from core.permissions import require

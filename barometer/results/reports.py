@@ -20,9 +20,9 @@ from openpyxl import Workbook  # type: ignore[import-untyped]  # ships no type i
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
-from barometer import analysis, charts
-from barometer.analysis import Block, Options, QuestionResult, Row
 from barometer.models import Round
+from barometer.results import analysis, charts
+from barometer.results.analysis import Block, Options, QuestionResult, Row
 from core import formatting
 from core.pdf import html_to_pdf
 from core.rounding import round_half_away

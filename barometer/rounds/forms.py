@@ -1,4 +1,4 @@
-"""Forms of the round pages. They check the shape of the input only; the services in barometer/services/rounds.py
+"""Forms of the round pages. They check the shape of the input only; the services in barometer/rounds/services.py
 decide the rest, and their errors are put back on the fields with core.forms.attach_errors."""
 
 from typing import Any, cast
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from barometer import selectors
 from barometer.models import FrameUnit, QuestionnaireVersion, Round
-from barometer.services.rounds import ROUND_FIELDS
+from barometer.rounds.services import ROUND_FIELDS
 from barometer.vocabulary import RoundStatus, Sector, Unit, VersionStatus
 from core.forms import LANGUAGE_LEGENDS
 from organisations.models import Organisation, OrganisationKind, Region

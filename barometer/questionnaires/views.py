@@ -26,8 +26,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import roles
-from barometer import questionnaire_file as qf
-from barometer.forms.questionnaires import (
+from barometer.models import Definition, Question, Questionnaire, QuestionnaireVersion, Round, Section
+from barometer.questionnaires import file as qf
+from barometer.questionnaires import services
+from barometer.questionnaires.forms import (
     ChoiceFormSet,
     DefinitionForm,
     ImportForm,
@@ -44,9 +46,7 @@ from barometer.forms.questionnaires import (
     initial_texts,
     rows_initial,
 )
-from barometer.models import Definition, Question, Questionnaire, QuestionnaireVersion, Round, Section
 from barometer.selectors import version_contents
-from barometer.services import questionnaires as services
 from barometer.vocabulary import ITEM_KINDS, QuestionKind, VersionStatus
 from core.errors import ConflictError
 from core.formatting import quoted

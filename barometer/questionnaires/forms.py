@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from barometer import questionnaire_file as qf
 from barometer.models import Definition, Question, Section
+from barometer.questionnaires import file as qf
 from barometer.vocabulary import Background, QuestionKind
 from core.forms import LANGUAGE_LEGENDS
 from organisations.models import Organisation
