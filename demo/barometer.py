@@ -49,6 +49,7 @@ from barometer.selectors import version_contents
 from barometer.services import questionnaires as questionnaire_services
 from barometer.services import rounds as round_services
 from barometer.vocabulary import ResponseSource, ResponseStatus, RoundStatus, Sector, Unit
+from core.permissions import Person
 from organisations.models import Organisation, OrganisationKind
 
 DEFAULT_SEED = 2022
@@ -648,12 +649,13 @@ class _Operator:
         return True
 
 
-def _actor() -> Any:
+def _actor() -> Person:
+    # A Person, not an accounts.models.Actor: the operator stands in for a user when there is none.
     admin = User.objects.filter(username="admin", is_superuser=True).first()
     return admin or _Operator()
 
 
-def demo_questionnaire(actor: Any) -> QuestionnaireVersion:
+def demo_questionnaire(actor: Person) -> QuestionnaireVersion:
     """The default municipal-sector questionnaire, imported from its file when missing, frozen for use."""
     version = QuestionnaireVersion.objects.filter(questionnaire__code=QUESTIONNAIRE_CODE).order_by("number").first()
     if version is None:
@@ -693,7 +695,7 @@ def _questions(version: QuestionnaireVersion) -> list[QuestionPlan]:
 
 
 def _write_round(
-    plan: RoundPlan, *, actor: Any, version: QuestionnaireVersion, previous: Round | None, seed: int
+    plan: RoundPlan, *, actor: Person, version: QuestionnaireVersion, previous: Round | None, seed: int
 ) -> tuple[Round, int, int]:
     rng = random.Random(f"{seed}-{plan.slug}")  # noqa: S311 - made-up data, not security
     names = {f"name_{lang}": text for lang, text in zip(("fi", "sv", "en"), plan.names, strict=True)}
@@ -760,7 +762,7 @@ INVITED_SLUG = "demo-kutsukierros"
 
 
 def _open_round(
-    *, actor: Any, version: QuestionnaireVersion, slug: str, names: tuple[str, str, str], tryout: bool
+    *, actor: Person, version: QuestionnaireVersion, slug: str, names: tuple[str, str, str], tryout: bool
 ) -> Round:
     today = timezone.localdate()
     round_ = round_services.round_create(
@@ -792,7 +794,7 @@ def _open_round(
 
 
 def _write_live_rounds(
-    *, actor: Any, version: QuestionnaireVersion, answered_from: Round | None
+    *, actor: Person, version: QuestionnaireVersion, answered_from: Round | None
 ) -> tuple[list[str], list[str], int]:
     """Two open rounds: a try-out anyone may answer through its open link (shown on the barometer page), and a
     round with invitations in every state — sent, opened (answering), answered, reminded."""
