@@ -18,11 +18,9 @@ from audit.services import change_record
 from organisations.models import Organisation
 
 
-def _require_manager(actor: Actor, organisation: Organisation) -> User:
-    """The actor, who manages the organisation's people (so is signed in: a User)."""
-    if not isinstance(actor, User) or not actor.has_perm("organisations.change_organisation", organisation):
+def _require_manager(actor: Actor, organisation: Organisation) -> None:
+    if not actor.has_perm("organisations.change_organisation", organisation):
         raise PermissionDenied(_("You do not have permission to do this."))
-    return actor
 
 
 def _check_role(role: str) -> None:

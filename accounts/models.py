@@ -73,11 +73,23 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
 
-# The person a service acts for, as views hand it over (request.user): AnonymousUser where a page or an API call is
-# open to anyone. A service that needs a signed-in person refuses the anonymous one first (`isinstance(actor,
-# User)`), and from there it is a User that foreign keys can hold. The layers below accounts, which may not import
-# it, name the person by what they use of it: core.permissions.Person.
-Actor: TypeAlias = User | AnonymousUser
+class Operator:
+    """Whoever runs a management command or loads the demo without an administrator: they have the database
+    already, so they act with every permission, and the change log records no person (not authenticated)."""
+
+    pk = None
+    is_authenticated = False
+    is_superuser = True
+
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
+        return True
+
+
+# Who a service acts for: the person as views hand it over (request.user; AnonymousUser where a page or an API call
+# is open to anyone), or the Operator of a command. A service that needs a signed-in person refuses the others
+# first (`isinstance(actor, User)`), and from there it is a User that foreign keys can hold. The layers below
+# accounts, which may not import it, name the person by what they use of it: core.permissions.Person.
+Actor: TypeAlias = User | AnonymousUser | Operator
 
 
 class Role(models.TextChoices):
