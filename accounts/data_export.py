@@ -18,7 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ApiToken, Identity, Membership, RecoveryCode, TwoFactor, User
+from accounts.models import Actor, ApiToken, Identity, Membership, RecoveryCode, TwoFactor, User
 from audit.models import ChangeRecord
 from barometer.models import Answer
 from barometer.models import Invitation as BarometerInvitation
@@ -146,11 +146,11 @@ def _change_log(user: User) -> list[dict[str, Any]]:
     ]
 
 
-def data_export(*, actor: Any) -> dict[str, Any]:
+def data_export(*, actor: Actor) -> dict[str, Any]:
     """Everything stored about the signed-in person, as plain data."""
-    if not getattr(actor, "is_authenticated", False):
+    if not isinstance(actor, User):
         raise PermissionDenied(_("Log in to see your data."))
-    user: User = actor
+    user = actor
     preference = Preference.objects.filter(user=user).first()
     own = json.loads(own_data_json(own_data_of_user(user=user)))
     return {

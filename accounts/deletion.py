@@ -33,7 +33,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from accounts.limits import password_check
-from accounts.models import ApiToken, Identity, Invitation, Membership, Role, User
+from accounts.models import Actor, ApiToken, Identity, Invitation, Membership, Role, User
 from audit.models import Action, ChangeRecord
 from barometer.models import Invitation as BarometerInvitation
 from ideas.models import Comment, Idea, Report, Support
@@ -129,7 +129,7 @@ def _scrub_change_log(user: User) -> None:
         record.save(update_fields=["changes"])
 
 
-def account_delete(*, actor: Any, user: User, password: str = "", username: str = "") -> None:
+def account_delete(*, actor: Actor, user: User, password: str = "", username: str = "") -> None:
     """Deletes `user`'s account as described above. Only the person themselves may do it, confirming with their
     password (or, for an account signed in only by identification, their username). Password tries are limited
     (accounts.limits.password_check: TooManyPasswordTriesError)."""

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Identity, IdentityProvider, Membership, Role, User
+from accounts.models import Actor, Identity, IdentityProvider, Membership, Role, User
 from audit.models import Action
 from audit.services import change_record, diff
 from core.sanitise import strip_html
@@ -53,7 +53,7 @@ def _new_username(provider: IdentityProvider, subject: str) -> str:
 
 
 @transaction.atomic
-def identity_sign_in(*, actor: Any, provider: IdentityProvider, claims: Mapping[str, Any]) -> User:
+def identity_sign_in(*, actor: Actor | None, provider: IdentityProvider, claims: Mapping[str, Any]) -> User:
     """The person the provider identified (validated ID token claims): their linked user, the signed-in actor when
     they link a new identity to their account, or a new user. Records strong identification and the home
     municipality (only strong identification's word counts for those), and makes the people of an organisation's
@@ -63,17 +63,17 @@ def identity_sign_in(*, actor: Any, provider: IdentityProvider, claims: Mapping[
     subject = str(claims.get("sub") or "").strip()
     if not subject or len(subject) > 255:
         raise ValidationError(_("The identification provider did not say who you are."))
-    signed_in = getattr(actor, "is_authenticated", False)
+    signed_in = actor if isinstance(actor, User) else None
     identity = Identity.objects.select_for_update().filter(provider=provider, subject=subject).first()
-    if identity is not None and signed_in and identity.user_id != actor.pk:
+    if identity is not None and signed_in is not None and identity.user_id != signed_in.pk:
         raise ValidationError(
             _("This identification is already linked to another account. Sign out first to use that account.")
         )
     created_user = False
     if identity is not None:
         user = User.objects.select_for_update().get(pk=identity.user_id)
-    elif signed_in:
-        user = User.objects.select_for_update().get(pk=actor.pk)
+    elif signed_in is not None:
+        user = User.objects.select_for_update().get(pk=signed_in.pk)
     else:
         user = User(
             username=_new_username(provider, subject),
@@ -169,7 +169,7 @@ PROVIDER_LOGGED = (
 
 
 @transaction.atomic
-def identity_provider_save(*, actor: Any, provider: IdentityProvider) -> IdentityProvider:
+def identity_provider_save(*, actor: Actor, provider: IdentityProvider) -> IdentityProvider:
     """Adds or changes an identification provider (platform administrators only, in the Django admin)."""
     if not (getattr(actor, "is_superuser", False) and getattr(actor, "is_active", False)):
         raise PermissionDenied(_("You do not have permission to do this."))

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts import memberships
 from accounts.mails import absolute_url, mail_later
-from accounts.models import Invitation, Membership, Role, hash_token
+from accounts.models import Actor, Invitation, Membership, Role, User, hash_token
 from accounts.verification import is_verified, verified_owner
 from audit.models import Action
 from audit.services import change_record
@@ -30,9 +30,11 @@ from organisations.models import Organisation
 INVITATION_VALID = datetime.timedelta(days=14)
 
 
-def _require_manager(actor: Any, organisation: Organisation) -> None:
-    if not actor.has_perm("organisations.change_organisation", organisation):
+def _require_manager(actor: Actor, organisation: Organisation) -> User:
+    """The actor, who manages the organisation's people (so is signed in: a User)."""
+    if not isinstance(actor, User) or not actor.has_perm("organisations.change_organisation", organisation):
         raise PermissionDenied(_("You do not have permission to do this."))
+    return actor
 
 
 def _new_key(invitation: Invitation) -> str:
@@ -62,11 +64,11 @@ def _mail(invitation: Invitation, key: str) -> None:
 
 
 def member_add_by_email(
-    *, actor: Any, organisation: Organisation, email: str, role: str, language: str
+    *, actor: Actor, organisation: Organisation, email: str, role: str, language: str
 ) -> Membership | Invitation:
     """The account that has verified `email` becomes a member with `role`; when there is none, the address is
     invited (an open invitation to the same address is refreshed with the new role and a new link)."""
-    _require_manager(actor, organisation)
+    manager = _require_manager(actor, organisation)
     email = (email or "").strip()
     try:
         validate_email(email)
@@ -85,7 +87,7 @@ def member_add_by_email(
         )
         if invitation is None:
             invitation = Invitation(organisation=organisation, email=email)
-        invitation.role, invitation.language, invitation.inviter = role, language, actor
+        invitation.role, invitation.language, invitation.inviter = role, language, manager
         key = _new_key(invitation)
         try:
             with transaction.atomic():
@@ -98,28 +100,29 @@ def member_add_by_email(
     return invitation
 
 
-def _open(actor: Any, invitation: Invitation) -> Invitation:
-    _require_manager(actor, invitation.organisation)
+def _open(actor: Actor, invitation: Invitation) -> tuple[User, Invitation]:
+    """The manager and the invitation locked, when it is still open."""
+    manager = _require_manager(actor, invitation.organisation)
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.accepted_at is not None:
         raise ValidationError(_("The invitation has already been accepted."))
     if locked.revoked_at is not None:
         raise ValidationError(_("The invitation has already been revoked."))
-    return locked
+    return manager, locked
 
 
 @transaction.atomic
-def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
-    locked = _open(actor, invitation)
-    locked.revoked_at, locked.revoked_by = timezone.now(), actor
+def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
+    manager, locked = _open(actor, invitation)
+    locked.revoked_at, locked.revoked_by = timezone.now(), manager
     locked.save(update_fields=["revoked_at", "revoked_by"])
     return locked
 
 
-def invitation_resend(*, actor: Any, invitation: Invitation) -> Invitation:
+def invitation_resend(*, actor: Actor, invitation: Invitation) -> Invitation:
     """A new link (the old one stops working) and a new expiry, mailed again."""
     with transaction.atomic():
-        locked = _open(actor, invitation)
+        _manager, locked = _open(actor, invitation)
         key = _new_key(locked)
         locked.save(update_fields=["key_hash", "sent_at", "expires_at"])
     _mail(locked, key)
@@ -132,7 +135,7 @@ def invitation_for_key(key: str) -> Invitation | None:
     return Invitation.objects.select_related("organisation", "inviter").filter(key_hash=hash_token(key)).first()
 
 
-def invitation_refusal(user: Any, invitation: Invitation) -> str | None:
+def invitation_refusal(user: Actor, invitation: Invitation) -> str | None:
     """Why this person cannot accept the invitation, in words; None when they can."""
     if invitation.accepted_at is not None:
         return _("This invitation has already been accepted.")
@@ -140,7 +143,7 @@ def invitation_refusal(user: Any, invitation: Invitation) -> str | None:
         return _("This invitation has been revoked. Ask the organisation's administrator for a new one.")
     if invitation.expires_at <= timezone.now():
         return _("This invitation has expired. Ask the organisation's administrator to send it again.")
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):
         return _("Sign in, or register with the address the invitation was sent to, to accept it.")
     if not is_verified(user) or user.email.lower() != invitation.email.lower():
         return _(
@@ -152,11 +155,11 @@ def invitation_refusal(user: Any, invitation: Invitation) -> str | None:
 
 
 @transaction.atomic
-def invitation_accept(*, actor: Any, invitation: Invitation) -> Membership:
+def invitation_accept(*, actor: Actor, invitation: Invitation) -> Membership:
     """The signed-in owner of the invited address becomes a member with the invitation's role."""
     locked = Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
     refusal = invitation_refusal(actor, locked)
-    if refusal is not None:
+    if refusal is not None or not isinstance(actor, User):  # the anonymous always has a refusal
         raise PermissionDenied(refusal)
     if Membership.objects.filter(organisation=locked.organisation, user=actor).exists():
         raise ValidationError(

@@ -12,13 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Role, User
+from accounts.models import Actor, Membership, Role, User
 from audit.models import Action
 from audit.services import change_record
 from organisations.models import Organisation
 
 
-def _require_manager(actor: Any, organisation: Organisation) -> None:
+def _require_manager(actor: Actor, organisation: Organisation) -> None:
     if not actor.has_perm("organisations.change_organisation", organisation):
         raise PermissionDenied(_("You do not have permission to do this."))
 
@@ -40,14 +40,14 @@ def _label(user: User, role: str) -> str:
     return f"{user.get_username()} ({role})"
 
 
-def _keeps_an_admin(actor: Any, organisation: Organisation, without: User) -> bool:
-    if getattr(actor, "is_superuser", False):
+def _keeps_an_admin(actor: Actor, organisation: Organisation, without: User) -> bool:
+    if actor.is_superuser:
         return True
     return Membership.objects.filter(organisation=organisation, role=Role.ADMIN).exclude(user=without).exists()
 
 
 @transaction.atomic
-def membership_add(*, actor: Any, organisation: Organisation, user: User, role: str) -> Membership:
+def membership_add(*, actor: Actor, organisation: Organisation, user: User, role: str) -> Membership:
     _require_manager(actor, organisation)
     _check_role(role)
     if Membership.objects.filter(organisation=organisation, user=user).exists():
@@ -64,7 +64,7 @@ def membership_add(*, actor: Any, organisation: Organisation, user: User, role: 
 
 
 @transaction.atomic
-def membership_update(*, actor: Any, organisation: Organisation, user: User, role: str) -> Membership:
+def membership_update(*, actor: Actor, organisation: Organisation, user: User, role: str) -> Membership:
     _require_manager(actor, organisation)
     _check_role(role)
     membership = Membership.objects.select_for_update().filter(organisation=organisation, user=user).first()
@@ -99,7 +99,7 @@ def membership_update(*, actor: Any, organisation: Organisation, user: User, rol
 
 
 @transaction.atomic
-def membership_remove(*, actor: Any, organisation: Organisation, user: User) -> None:
+def membership_remove(*, actor: Actor, organisation: Organisation, user: User) -> None:
     _require_manager(actor, organisation)
     membership = Membership.objects.select_for_update().filter(organisation=organisation, user=user).first()
     if membership is None:

@@ -1,9 +1,9 @@
 """People, their roles in organisations, and API tokens."""
 
 import hashlib
-from typing import Any
+from typing import Any, TypeAlias
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -71,6 +71,25 @@ class User(AbstractUser):
                 if update_fields is not None:
                     kwargs["update_fields"] = {*update_fields, "email_verified_at"}
         super().save(*args, **kwargs)
+
+
+class Operator:
+    """Whoever runs a management command or loads the demo without an administrator: they have the database
+    already, so they act with every permission, and the change log records no person (not authenticated)."""
+
+    pk = None
+    is_authenticated = False
+    is_superuser = True
+
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
+        return True
+
+
+# Who a service acts for: the person as views hand it over (request.user; AnonymousUser where a page or an API call
+# is open to anyone), or the Operator of a command. A service that needs a signed-in person refuses the others
+# first (`isinstance(actor, User)`), and from there it is a User that foreign keys can hold. The layers below
+# accounts, which may not import it, name the person by what they use of it: core.permissions.Person.
+Actor: TypeAlias = User | AnonymousUser | Operator
 
 
 class Role(models.TextChoices):

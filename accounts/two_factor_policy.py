@@ -90,7 +90,7 @@ def forget_enabled(request: HttpRequest) -> None:
     request.session.pop(ENABLED_KEY, None)
 
 
-def may_require(actor: Any, organisation: Organisation) -> str | None:
+def may_require(actor: User, organisation: Organisation) -> str | None:
     """Why `actor` may not switch the requirement on now, or None. An editor or administrator of the organisation
     must have two-step sign-in on first: otherwise saving would send them off to set it up in the middle of the
     change (and they would be requiring of others what they have not tried)."""

@@ -29,7 +29,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.mails import absolute_url, mail_later
-from accounts.models import User
+from accounts.models import Actor, User
 from audit.models import Action
 from audit.services import change_record
 
@@ -92,8 +92,8 @@ def verification_send(*, user: User, language: str) -> None:
     )
 
 
-def verification_resend(*, actor: Any, language: str) -> None:
-    if not getattr(actor, "is_authenticated", False):
+def verification_resend(*, actor: Actor, language: str) -> None:
+    if not isinstance(actor, User):
         raise PermissionDenied(_("Sign in first."))
     if actor.email_verified:
         raise ValidationError(_("Your e-mail address has already been verified."))
@@ -165,10 +165,10 @@ def account_register(*, username: str, email: str, password: str, language: str)
     return user
 
 
-def email_change(*, actor: Any, email: str, language: str) -> User:
+def email_change(*, actor: Actor, email: str, language: str) -> User:
     """Changes the person's address; the new one is unverified until they open the link mailed to it. The old
     address, if verified, is told of the change (someone who took over a session cannot do it unseen)."""
-    if not getattr(actor, "is_authenticated", False):
+    if not isinstance(actor, User):
         raise PermissionDenied(_("Sign in first."))
     email = (email or "").strip()
     try:

@@ -10,7 +10,7 @@ from core.admin import ReadOnlyAdminMixin
 
 
 @admin.register(ChangeRecord)
-class ChangeRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ChangeRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[ChangeRecord]):
     list_display = ("at", "action", "content_type", "object_id", "actor", "changed_fields")
     list_filter = ("action", "content_type")
     search_fields = ("actor__username", "actor__email", "object_id")

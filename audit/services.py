@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from audit.models import Action, ChangeRecord
+from core.permissions import Person
 
 
 def _plain(value: Any) -> Any:
@@ -33,12 +34,14 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 def change_record(
-    *, obj: models.Model, actor: Any, action: Action, changes: dict[str, Any] | None = None
+    *, obj: models.Model, actor: Person | None, action: Action, changes: dict[str, Any] | None = None
 ) -> ChangeRecord:
+    """Logs `action` on `obj`. `actor`: who did it; anonymous or None (a cron command) is logged as nobody."""
     return ChangeRecord.objects.create(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        # By key: audit sits below accounts and knows the person only as a Person.
+        actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
         action=action,
         changes=changes or {},
     )

@@ -15,14 +15,15 @@ from django.http import HttpRequest
 from core.errors import ConflictError
 
 
-def https_urls(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+def https_urls(db_field: "models.Field[Any, Any]", **kwargs: Any) -> forms.Field | None:
     """Form fields for an admin form's Meta.formfield_callback: addresses typed without a scheme get https."""
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
     return db_field.formfield(**kwargs)
 
 
-class VersionedAdminForm(forms.ModelForm):
+# ModelForm takes no type argument at run time (that needs django-stubs-ext, which production does not install).
+class VersionedAdminForm(forms.ModelForm):  # type: ignore[type-arg]
     """Carries the version the administrator opened, so that a save over someone else's change is refused."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -54,7 +55,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ReadOnlyTabularInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ReadOnlyTabularInline(ReadOnlyAdminMixin, admin.TabularInline[Any, Any]):  # for any model
     extra = 0
     can_delete = False
     show_change_link = False

@@ -17,6 +17,8 @@ from typing import Any, cast
 from django.db.models import Model
 from django.dispatch import Signal
 
+from core.permissions import Person
+
 # --- organisations -----------------------------------------------------------------------------------------------
 
 ORGANISATION_FIELDS = frozenset({"name", "kind", "region", "size_class", "networks"})
@@ -48,7 +50,7 @@ innovation_adopted = Signal()
 """adoption: innovations.Adoption; actor: the person who recorded it (or AnonymousUser)."""
 
 
-def announce_innovation_adopted(*, adoption: Model, actor: Any) -> None:
+def announce_innovation_adopted(*, adoption: Model, actor: Person) -> None:
     """An organisation adopted another's innovation (the adoption row is saved). Send in the writing transaction."""
     innovation_adopted.send(sender=announce_innovation_adopted, adoption=adoption, actor=actor)
 
@@ -57,7 +59,7 @@ experiment_scaled_up = Signal()
 """experiment: experiments.Experiment; innovation: innovations.Innovation, the record made of it; actor."""
 
 
-def announce_experiment_scaled_up(*, experiment: Model, innovation: Model, actor: Any) -> None:
+def announce_experiment_scaled_up(*, experiment: Model, innovation: Model, actor: Person) -> None:
     """An experiment decided "scale up" became `innovation`. Send in the scale-up's transaction, after the write."""
     experiment_scaled_up.send(
         sender=announce_experiment_scaled_up, experiment=experiment, innovation=innovation, actor=actor
@@ -70,7 +72,7 @@ idea_changed = Signal()
 """idea: ideas.Idea; change: str (notifications.models.Change's follower changes); actor; detail: str."""
 
 
-def announce_idea_changed(*, idea: Model, change: str, actor: Any = None, detail: str = "") -> None:
+def announce_idea_changed(*, idea: Model, change: str, actor: Person | None = None, detail: str = "") -> None:
     """Something its sender and supporters follow happened to `idea` (a new state, a comment, hidden, merged,
     made into an experiment or innovation). `detail`: plain text shown with the change. Send in the writing
     transaction."""
@@ -81,7 +83,7 @@ idea_received = Signal()
 """idea: ideas.Idea (just confirmed); actor."""
 
 
-def announce_idea_received(*, idea: Model, actor: Any = None) -> None:
+def announce_idea_received(*, idea: Model, actor: Person | None = None) -> None:
     """`idea` became confirmed: it waits for its handlers. Send in the writing transaction."""
     idea_received.send(sender=announce_idea_received, idea=idea, actor=actor)
 
@@ -90,7 +92,7 @@ idea_reported = Signal()
 """idea: ideas.Idea; actor: who reported it or one of its comments; reason: str."""
 
 
-def announce_idea_reported(*, idea: Model, actor: Any = None, reason: str = "") -> None:
+def announce_idea_reported(*, idea: Model, actor: Person | None = None, reason: str = "") -> None:
     """Somebody reported `idea` or one of its comments. Send in the writing transaction."""
     idea_reported.send(sender=announce_idea_reported, idea=idea, actor=actor, reason=reason)
 
@@ -104,7 +106,7 @@ Each receiver returns a dict for the page's template context: how a higher app s
 template includes the higher app's part (e.g. ideas/includes/ideas_behind.html)."""
 
 
-def record_page_context(*, record: Model, user: Any) -> dict[str, Any]:
+def record_page_context(*, record: Model, user: Person) -> dict[str, Any]:
     """What the higher apps add to `record`'s page for `user` (the receivers' dicts, merged)."""
     context: dict[str, Any] = {}
     for _receiver, part in record_page.send(sender=type(record), record=record, user=user):

@@ -12,6 +12,7 @@ import mimetypes
 import warnings
 import zipfile
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +23,9 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core import archives
+
+# An uploaded file, read as bytes. Quoted: Django's UploadedFile takes no type argument at run time.
+Upload: TypeAlias = "UploadedFile[bytes]"
 
 ODF_TEXT = "application/vnd.oasis.opendocument.text"
 ODF_SPREADSHEET = "application/vnd.oasis.opendocument.spreadsheet"
@@ -73,14 +77,14 @@ def content_type_of(name: str) -> str | None:
     return guessed
 
 
-def _head(upload: UploadedFile, size: int = HEAD_BYTES) -> bytes:
+def _head(upload: Upload, size: int = HEAD_BYTES) -> bytes:
     upload.seek(0)
-    head = upload.read(size)
+    head: bytes = upload.read(size)
     upload.seek(0)
     return head
 
 
-def _zip_holds(upload: UploadedFile, content_type: str) -> bool:
+def _zip_holds(upload: Upload, content_type: str) -> bool:
     """Office documents are ZIP archives: OOXML ones list their parts in [Content_Types].xml, OpenDocument ones
     name their type in a "mimetype" member. The archive is checked against zip bombs first (core.archives), and
     only the start of the "mimetype" member is read. Raises UnsafeArchiveError for a bomb."""
@@ -104,7 +108,7 @@ def _zip_holds(upload: UploadedFile, content_type: str) -> bool:
         upload.seek(0)
 
 
-def content_matches(upload: UploadedFile, content_type: str) -> bool:
+def content_matches(upload: Upload, content_type: str) -> bool:
     """Does the content look like the type its name says?"""
     head = _head(upload)
     if content_type in SIGNATURES:
@@ -120,7 +124,7 @@ def content_matches(upload: UploadedFile, content_type: str) -> bool:
 
 
 def check_file(
-    upload: UploadedFile,
+    upload: Upload,
     *,
     field: str = "file",
     allowed: set[str] | frozenset[str] = frozenset(ALLOWED_ATTACHMENT_TYPES),
@@ -167,7 +171,7 @@ def archive_error(refused: archives.UnsafeArchiveError) -> str:
     }
 
 
-def check_image_file(upload: UploadedFile, *, field: str = "image", max_bytes: int | None = None) -> str:
+def check_image_file(upload: Upload, *, field: str = "image", max_bytes: int | None = None) -> str:
     """The quick check of an image (size, name, how the content begins), before `clean_image` decodes it."""
     return check_file(upload, field=field, allowed=IMAGE_TYPES, max_bytes=max_bytes, type_error=str(IMAGE_TYPE_ERROR))
 
@@ -185,7 +189,7 @@ def _not_an_image(field: str) -> ValidationError:
     return ValidationError({field: _("The file is not a JPEG, PNG or WebP image that can be read.")})
 
 
-def _opened(upload: UploadedFile, field: str, max_pixels: int) -> Image.Image:
+def _opened(upload: Upload, field: str, max_pixels: int) -> Image.Image:
     """The image opened (its header read, no pixel decoded yet) and its size checked against `max_pixels`."""
     upload.seek(0)
     too_many = ValidationError(
@@ -210,7 +214,7 @@ def _opened(upload: UploadedFile, field: str, max_pixels: int) -> Image.Image:
 
 
 def clean_image(
-    upload: UploadedFile, *, field: str = "image", max_bytes: int | None = None, max_pixels: int, max_side: int
+    upload: Upload, *, field: str = "image", max_bytes: int | None = None, max_pixels: int, max_side: int
 ) -> CleanImage:
     """A JPEG, PNG or WebP image (decoded by Pillow, not trusted by its name), at most `max_pixels` pixels,
     turned upright, scaled to fit `max_side` and re-encoded in its own format with the pixels and colour profile

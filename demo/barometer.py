@@ -38,7 +38,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Actor, Operator, User
 from audit.models import ChangeRecord
 from barometer import answers as answer_rules
 from barometer.answers import QuestionSpec
@@ -637,23 +637,12 @@ class DemoRoundsResult:
     seconds: float
 
 
-class _Operator:
-    """Acts with every permission when no demo administrator exists (loading from a script)."""
-
-    is_authenticated = False
-    is_superuser = True
-    pk = None
-
-    def has_perm(self, perm: str, obj: Any = None) -> bool:
-        return True
-
-
-def _actor() -> Any:
+def _actor() -> Actor:
     admin = User.objects.filter(username="admin", is_superuser=True).first()
-    return admin or _Operator()
+    return admin or Operator()
 
 
-def demo_questionnaire(actor: Any) -> QuestionnaireVersion:
+def demo_questionnaire(actor: Actor) -> QuestionnaireVersion:
     """The default municipal-sector questionnaire, imported from its file when missing, frozen for use."""
     version = QuestionnaireVersion.objects.filter(questionnaire__code=QUESTIONNAIRE_CODE).order_by("number").first()
     if version is None:
@@ -693,7 +682,7 @@ def _questions(version: QuestionnaireVersion) -> list[QuestionPlan]:
 
 
 def _write_round(
-    plan: RoundPlan, *, actor: Any, version: QuestionnaireVersion, previous: Round | None, seed: int
+    plan: RoundPlan, *, actor: Actor, version: QuestionnaireVersion, previous: Round | None, seed: int
 ) -> tuple[Round, int, int]:
     rng = random.Random(f"{seed}-{plan.slug}")  # noqa: S311 - made-up data, not security
     names = {f"name_{lang}": text for lang, text in zip(("fi", "sv", "en"), plan.names, strict=True)}
@@ -760,7 +749,7 @@ INVITED_SLUG = "demo-kutsukierros"
 
 
 def _open_round(
-    *, actor: Any, version: QuestionnaireVersion, slug: str, names: tuple[str, str, str], tryout: bool
+    *, actor: Actor, version: QuestionnaireVersion, slug: str, names: tuple[str, str, str], tryout: bool
 ) -> Round:
     today = timezone.localdate()
     round_ = round_services.round_create(
@@ -792,7 +781,7 @@ def _open_round(
 
 
 def _write_live_rounds(
-    *, actor: Any, version: QuestionnaireVersion, answered_from: Round | None
+    *, actor: Actor, version: QuestionnaireVersion, answered_from: Round | None
 ) -> tuple[list[str], list[str], int]:
     """Two open rounds: a try-out anyone may answer through its open link (shown on the barometer page), and a
     round with invitations in every state — sent, opened (answering), answered, reminded."""

@@ -122,7 +122,8 @@ def _size_factor(member: Member) -> float:
     """External influence grows slowly with size: 0.5× for the smallest, up to 2.5× for the biggest cities."""
     if not member.population:
         return 1.0
-    return min(2.5, max(0.5, (member.population / 20_000) ** 0.3))
+    grown: float = (member.population / 20_000) ** 0.3  # typeshed types a float's power as Any (it may be complex)
+    return min(2.5, max(0.5, grown))
 
 
 def partner_ties(

@@ -1947,7 +1947,7 @@ class Writer:
         return {
             **_three(titles, "title"),
             **_three(concept.summary, "summary"),
-            **_three(descriptions, "description"),  # type: ignore[arg-type]
+            **_three(descriptions, "description"),
         }
 
     def _adapted_texts(self, plan: InnovationPlan) -> dict[str, Any]:
@@ -1997,7 +1997,7 @@ class Writer:
         return {
             **_three(titles, "title"),
             **_three(concept.summary, "summary"),
-            **_three(descriptions, "description"),  # type: ignore[arg-type]
+            **_three(descriptions, "description"),
             **_adopter_texts(plan, concept),
         }
 
@@ -2190,9 +2190,7 @@ class Writer:
             stamps.append(innovation)
         StageEvent.objects.filter(innovation_id__in=ids).delete()
         StageEvent.objects.bulk_create(events, batch_size=500)
-        Innovation.objects.rewrite(False).bulk_update(  # type: ignore[attr-defined]
-            stamps, ["created_at", "updated_at"], batch_size=200
-        )
+        Innovation.objects.rewrite(False).bulk_update(stamps, ["created_at", "updated_at"], batch_size=200)
         Innovation.objects.filter(pk__in=ids).update(is_synthetic=True)
 
 
@@ -2232,7 +2230,7 @@ def _create_organisations(actor: User, rng: random.Random, specs: Sequence[OrgSp
         data = {
             "kind": spec.kind,
             **_three(spec.names, "name"),
-            **_three(descriptions, "description"),  # type: ignore[arg-type]
+            **_three(descriptions, "description"),
             "region": regions.get(spec.region or ""),
             "wellbeing_county": counties.get(spec.county or ""),
             "population": spec.population,

@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.models import Actor, Role, User
 from audit.models import Action
 from audit.services import change_record, diff
 from core.after_response import run_after_response
@@ -80,7 +80,7 @@ def person_from_token(token: str) -> Person:
 # --- preferences -------------------------------------------------------------------------------------------------
 
 
-def preference_set(*, actor: Any, frequency: str, language: str, token: str | None = None) -> Preference:
+def preference_set(*, actor: Actor | None, frequency: str, language: str, token: str | None = None) -> Preference:
     """Saves how often and in which language a person gets notifications.
 
     The person is the signed-in actor, or the one a mail's signed link names (`token`), so that a sender without
@@ -89,7 +89,7 @@ def preference_set(*, actor: Any, frequency: str, language: str, token: str | No
     person: Person
     if token is not None:
         person = person_from_token(token)
-    elif getattr(actor, "is_authenticated", False):
+    elif isinstance(actor, User):
         person = Person(user=actor)
     else:
         raise PermissionDenied(_("Sign in, or open the link in one of our e-mails, to change your notifications."))
@@ -131,7 +131,7 @@ def preference_set(*, actor: Any, frequency: str, language: str, token: str | No
 # --- recording ---------------------------------------------------------------------------------------------------
 
 
-def _recipients(idea: Idea, change: str, actor: Any) -> list[Person]:
+def _recipients(idea: Idea, change: str, actor: Actor | None) -> list[Person]:
     """The sender and (except for hiding, which concerns only the sender) the supporters: each person once, never
     the actor, never an account without an e-mail address."""
     people: list[Person] = []
@@ -142,8 +142,8 @@ def _recipients(idea: Idea, change: str, actor: Any) -> list[Person]:
     if change != Change.HIDDEN:
         supports = idea.supports.select_related("user").order_by("created_at", "id")
         people.extend(Person(user=support.user) for support in supports)
-    actor_pk = actor.pk if getattr(actor, "is_authenticated", False) else None
-    actor_email = (getattr(actor, "email", "") or "").lower() if actor_pk else ""
+    actor_pk = actor.pk if isinstance(actor, User) else None
+    actor_email = (actor.email or "").lower() if isinstance(actor, User) else ""
     seen: set[str] = set()
     chosen = []
     for person in people:
@@ -217,7 +217,7 @@ def _record(people: Sequence[Person], *, change: str, detail: str, **about: Any)
     return len(created)
 
 
-def idea_changed(*, idea: Idea, change: str, actor: Any = None, detail: str = "") -> int:
+def idea_changed(*, idea: Idea, change: str, actor: Actor | None = None, detail: str = "") -> int:
     """Records that `idea` changed, for its sender and supporters; returns how many notifications were made.
 
     Call it inside the transaction that makes the change: the notifications are stored with it, and the
@@ -231,9 +231,9 @@ def idea_changed(*, idea: Idea, change: str, actor: Any = None, detail: str = ""
     return _record(_recipients(idea, change, actor), change=change, detail=detail, idea=idea)
 
 
-def _chosen(users: Iterable[Any], actor: Any) -> list[Person]:
+def _chosen(users: Iterable[Any], actor: Actor | None) -> list[Person]:
     """Active accounts with an address, each once, never the actor."""
-    actor_pk = actor.pk if getattr(actor, "is_authenticated", False) else None
+    actor_pk = actor.pk if isinstance(actor, User) else None
     seen: set[str] = set()
     chosen = []
     for user in users:
@@ -267,7 +267,7 @@ def idea_handlers(idea: Idea) -> list[Any]:
     return list(users)
 
 
-def idea_received(*, idea: Idea, actor: Any = None) -> int:
+def idea_received(*, idea: Idea, actor: Actor | None = None) -> int:
     """Tells the idea's handlers that a new idea waits for them; call it when the idea becomes confirmed (at once
     for a signed-in sender, when a sender without an account follows the link). A sender who handles it is not
     told of their own idea."""
@@ -276,12 +276,12 @@ def idea_received(*, idea: Idea, actor: Any = None) -> int:
     return _record(_chosen(idea_handlers(idea), actor), change=Change.NEW_IDEA, detail="", idea=idea)
 
 
-def idea_reported(*, idea: Idea, actor: Any = None, reason: str = "") -> int:
+def idea_reported(*, idea: Idea, actor: Actor | None = None, reason: str = "") -> int:
     """Tells the idea's handlers (its moderators) that somebody reported the idea or one of its comments."""
     return _record(_chosen(idea_handlers(idea), actor), change=Change.REPORTED, detail=reason, idea=idea)
 
 
-def innovation_adopted(*, adoption: Any, actor: Any = None) -> int:
+def innovation_adopted(*, adoption: Any, actor: Actor | None = None) -> int:
     """Tells the editors and administrators of the adopted innovation's owner that another organisation adopted
     or adapted it (not the person who recorded the adoption, if they are one of them)."""
     from django.contrib.auth import get_user_model

@@ -32,7 +32,7 @@ def _adopt_saved(obj: Any, saved: Any) -> None:
 
 
 @admin.register(Region)
-class RegionAdmin(TranslationAdmin):
+class RegionAdmin(TranslationAdmin[Region]):
     """Reference data: names may be completed (the loader keeps what it does not hold); rows come from the loader."""
 
     list_display = ("code", "name")
@@ -47,7 +47,7 @@ class RegionAdmin(TranslationAdmin):
 
 
 @admin.register(WellbeingCounty)
-class WellbeingCountyAdmin(TranslationAdmin):
+class WellbeingCountyAdmin(TranslationAdmin[WellbeingCounty]):
     """The loader has no English names for the counties: they are filled in here."""
 
     list_display = ("code", "name", "short_name", "region", "population")
@@ -70,7 +70,7 @@ class OrganisationAdminForm(VersionedAdminForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(TranslationAdmin):
+class OrganisationAdmin(TranslationAdmin[Organisation]):
     form = OrganisationAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "kind", "municipality_code", "business_id", "region", "population", "is_synthetic")
@@ -100,7 +100,7 @@ class OrganisationAdmin(TranslationAdmin):
         _adopt_saved(obj, saved)
 
 
-class NetworkMembershipInline(admin.TabularInline):
+class NetworkMembershipInline(admin.TabularInline[NetworkMembership, Network]):
     """Members are added and removed through organisations.services (logged on the network)."""
 
     model = NetworkMembership
@@ -117,7 +117,7 @@ class NetworkAdminForm(VersionedAdminForm):
 
 
 @admin.register(Network)
-class NetworkAdmin(TranslationAdmin):
+class NetworkAdmin(TranslationAdmin[Network]):
     form = NetworkAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "coordinator", "member_count", "agreement_start", "agreement_end", "is_synthetic")

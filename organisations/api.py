@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -158,7 +158,8 @@ class NetworkOut(NetworkListItem):
 
     @staticmethod
     def resolve_members(obj: Network) -> list[NetworkMembership]:
-        return obj.member_list  # type: ignore[attr-defined]  # prefetched by network_read
+        members: list[NetworkMembership] = obj.member_list  # type: ignore[attr-defined]  # prefetched by network_read
+        return members
 
 
 # --- input schemas ----------------------------------------------------------------------------------------------
@@ -323,7 +324,7 @@ def organisation_update(request: HttpRequest, slug: SlugPath, payload: Organisat
 networks_router = Router(tags=["networks"])
 
 
-def _networks() -> Any:
+def _networks() -> QuerySet[Network]:
     return selectors.network_list().select_related("coordinator").prefetch_related("themes")
 
 

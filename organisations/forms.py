@@ -243,7 +243,7 @@ class NetworkForm(FieldsetsMixin, forms.Form):
         elif coordinators is None:
             del self.fields["coordinator"]
         else:
-            field = cast(forms.ModelChoiceField, self.fields["coordinator"])
+            field = cast("forms.ModelChoiceField[Organisation]", self.fields["coordinator"])
             field.queryset = coordinators.order_by("name")
             field.required = True
             field.help_text = _(

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Role
+from accounts.models import Actor, Membership, Role, User
 from audit.models import Action
 from audit.services import change_record
 from organisations import services
@@ -73,8 +73,8 @@ def _clean(data: Mapping[str, Any]) -> dict[str, str]:
 
 
 @transaction.atomic
-def join_request_create(*, actor: Any, data: Mapping[str, Any], language: str = "fi") -> JoinRequest:
-    if not getattr(actor, "is_authenticated", False):
+def join_request_create(*, actor: Actor | None, data: Mapping[str, Any], language: str = "fi") -> JoinRequest:
+    if not isinstance(actor, User):
         raise PermissionDenied(_("Sign in to ask for your organisation to join."))
     values = _clean(data)
     pending = JoinRequest.objects.select_for_update().filter(requester=actor, status=JoinRequestStatus.PENDING)
@@ -91,22 +91,24 @@ def join_request_create(*, actor: Any, data: Mapping[str, Any], language: str = 
     return join_request
 
 
-def pending_requests(*, actor: Any) -> QuerySet[JoinRequest]:
+def pending_requests(*, actor: Actor) -> QuerySet[JoinRequest]:
     """The queue: the requests that wait for a decision, oldest first (platform administrators only)."""
     _require_platform_admin(actor)
     return JoinRequest.objects.filter(status=JoinRequestStatus.PENDING).select_related("requester")
 
 
-def requests_of(*, actor: Any) -> QuerySet[JoinRequest]:
+def requests_of(*, actor: Actor) -> QuerySet[JoinRequest]:
     """A person's own requests, newest first, to see where each stands."""
-    if not getattr(actor, "is_authenticated", False):
+    if not isinstance(actor, User):
         return JoinRequest.objects.none()
     return JoinRequest.objects.filter(requester=actor).select_related("organisation").order_by("-created_at")
 
 
-def _require_platform_admin(actor: Any) -> None:
-    if not getattr(actor, "is_superuser", False):
+def _require_platform_admin(actor: Actor) -> User:
+    """The actor, a platform administrator (so signed in: a User)."""
+    if not isinstance(actor, User) or not actor.is_superuser:
         raise PermissionDenied(_("Only the platform's administrators decide on requests to join."))
+    return actor
 
 
 def _lock_pending(join_request: JoinRequest) -> JoinRequest:
@@ -117,9 +119,9 @@ def _lock_pending(join_request: JoinRequest) -> JoinRequest:
 
 
 @transaction.atomic
-def join_request_approve(*, actor: Any, join_request: JoinRequest) -> Organisation:
+def join_request_approve(*, actor: Actor, join_request: JoinRequest) -> Organisation:
     """Creates the organisation, makes the requester its administrator and tells them."""
-    _require_platform_admin(actor)
+    admin = _require_platform_admin(actor)
     current = _lock_pending(join_request)
     # Checked again: the business ID may have been taken since the request was made.
     _clean(
@@ -143,7 +145,7 @@ def join_request_approve(*, actor: Any, join_request: JoinRequest) -> Organisati
     )
     current.status = JoinRequestStatus.APPROVED
     current.organisation = organisation
-    current.decided_by = actor
+    current.decided_by = admin
     current.decided_at = timezone.now()
     current.save(update_fields=["status", "organisation", "decided_by", "decided_at"])
     change_record(obj=current, actor=actor, action=Action.UPDATE, changes={"status": ["pending", "approved"]})
@@ -152,8 +154,8 @@ def join_request_approve(*, actor: Any, join_request: JoinRequest) -> Organisati
 
 
 @transaction.atomic
-def join_request_decline(*, actor: Any, join_request: JoinRequest, reason: str) -> JoinRequest:
-    _require_platform_admin(actor)
+def join_request_decline(*, actor: Actor, join_request: JoinRequest, reason: str) -> JoinRequest:
+    admin = _require_platform_admin(actor)
     reason = str(reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the request is declined: the requester is told.")})
@@ -162,7 +164,7 @@ def join_request_decline(*, actor: Any, join_request: JoinRequest, reason: str) 
     current = _lock_pending(join_request)
     current.status = JoinRequestStatus.DECLINED
     current.decline_reason = reason
-    current.decided_by = actor
+    current.decided_by = admin
     current.decided_at = timezone.now()
     current.save(update_fields=["status", "decline_reason", "decided_by", "decided_at"])
     change_record(obj=current, actor=actor, action=Action.UPDATE, changes={"status": ["pending", "declined"]})

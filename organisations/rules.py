@@ -3,20 +3,22 @@
 import rules
 
 from accounts import roles
+from accounts.models import Actor
+from organisations.models import Network, Organisation
 
 
 @rules.predicate
-def is_admin_of_organisation(user, organisation) -> bool:
+def is_admin_of_organisation(user: Actor, organisation: Organisation | None) -> bool:
     return organisation is not None and roles.is_admin(user, organisation.pk)
 
 
 @rules.predicate
-def is_admin_of_coordinator(user, network) -> bool:
+def is_admin_of_coordinator(user: Actor, network: Network | None) -> bool:
     return network is not None and network.coordinator_id is not None and roles.is_admin(user, network.coordinator_id)
 
 
 @rules.predicate
-def administers_an_organisation(user) -> bool:
+def administers_an_organisation(user: Actor) -> bool:
     return bool(roles.administered_organisation_ids(user))
 
 

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts import roles, two_factor_policy
+from accounts.models import Actor, User
 from audit.models import Action
 from audit.services import change_record, diff
 from core import events
@@ -80,7 +81,7 @@ def _apply(obj: Any, data: Mapping[str, Any], allowed: Iterable[str]) -> None:
 
 @checks_text_sizes(Organisation)
 @transaction.atomic
-def organisation_create(*, actor: Any, data: Mapping[str, Any]) -> Organisation:
+def organisation_create(*, actor: Actor, data: Mapping[str, Any]) -> Organisation:
     require(actor, "organisations.add_organisation")
     organisation = Organisation()
     _apply(organisation, data, ORGANISATION_FIELDS)
@@ -99,7 +100,7 @@ def organisation_create(*, actor: Any, data: Mapping[str, Any]) -> Organisation:
 @checks_text_sizes(Organisation)
 @transaction.atomic
 def organisation_update(
-    *, actor: Any, organisation: Organisation, expected_version: int, data: Mapping[str, Any]
+    *, actor: Actor, organisation: Organisation, expected_version: int, data: Mapping[str, Any]
 ) -> Organisation:
     require(actor, "organisations.change_organisation", organisation)
     current: Organisation = records.lock_at_version(Organisation.objects, organisation.pk, expected_version)
@@ -107,7 +108,8 @@ def organisation_update(
     size_class_before = current.size_class
     _apply(current, data, ORGANISATION_FIELDS)
     switched_on = current.requires_two_factor and not before["requires_two_factor"]
-    if switched_on and (refusal := two_factor_policy.may_require(actor, current)):
+    # Anonymous people never get this far (require above); the check is for mypy.
+    if switched_on and isinstance(actor, User) and (refusal := two_factor_policy.may_require(actor, current)):
         raise ValidationError({"requires_two_factor": refusal})
     current.full_clean()
     # Its members' User.two_factor_required follow (accounts.two_factor_policy's signal).
@@ -131,10 +133,10 @@ def organisation_update(
     return current
 
 
-def _require_coordinator_choice(actor: Any, coordinator: Organisation | None, members: Iterable[int] = ()) -> None:
+def _require_coordinator_choice(actor: Actor, coordinator: Organisation | None, members: Iterable[int] = ()) -> None:
     """Who may be named coordinator: anyone by platform administrators; otherwise an organisation the person
     administers or (handing the network over) one of its members."""
-    if getattr(actor, "is_superuser", False):
+    if actor.is_superuser:
         return
     if coordinator is None:
         raise ValidationError({"coordinator": _("Choose the organisation that coordinates the network.")})
@@ -147,7 +149,7 @@ def _require_coordinator_choice(actor: Any, coordinator: Organisation | None, me
 @checks_text_sizes(Network)
 @transaction.atomic
 def network_create(
-    *, actor: Any, data: Mapping[str, Any], themes: Iterable[Theme] = (), coordinator_joins: bool = False
+    *, actor: Actor, data: Mapping[str, Any], themes: Iterable[Theme] = (), coordinator_joins: bool = False
 ) -> Network:
     """A new network; `coordinator_joins`: its coordinator becomes its first member (as on the page that starts
     one; an import of an existing network lists the members it has)."""
@@ -171,7 +173,7 @@ def network_create(
 @transaction.atomic
 def network_update(
     *,
-    actor: Any,
+    actor: Actor,
     network: Network,
     expected_version: int,
     data: Mapping[str, Any],
@@ -197,7 +199,7 @@ def network_update(
 
 @transaction.atomic
 def network_member_add(
-    *, actor: Any, network: Network, organisation: Organisation, joined_on: Any = None
+    *, actor: Actor, network: Network, organisation: Organisation, joined_on: Any = None
 ) -> NetworkMembership:
     require(actor, "organisations.change_network", network)
     membership, created = NetworkMembership.objects.get_or_create(
@@ -214,7 +216,7 @@ def network_member_add(
 
 
 @transaction.atomic
-def network_member_remove(*, actor: Any, network: Network, organisation: Organisation) -> None:
+def network_member_remove(*, actor: Actor, network: Network, organisation: Organisation) -> None:
     require(actor, "organisations.change_network", network)
     if organisation.pk == network.coordinator_id:
         raise ValidationError(

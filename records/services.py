@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from audit.models import Action
 from audit.services import change_record
 from core.errors import ConflictError
-from core.permissions import require
+from core.permissions import Person, require
 from records.models import Status
 
 M = TypeVar("M", bound=models.Model)
@@ -98,7 +98,7 @@ class RecordType(Generic[M]):
 
 
 @transaction.atomic
-def set_status(kind: RecordType[M], *, actor: Any, record: M, status: str, expected_version: int) -> M:
+def set_status(kind: RecordType[M], *, actor: Person, record: M, status: str, expected_version: int) -> M:
     """Publishes or returns the record to draft (a no-op when it already is), logged as a publish or unpublish."""
     require(actor, kind.change_perm, record)
     if status not in Status.values:
@@ -116,7 +116,7 @@ def set_status(kind: RecordType[M], *, actor: Any, record: M, status: str, expec
 
 
 @transaction.atomic
-def delete(kind: RecordType[M], *, actor: Any, record: M) -> None:
+def delete(kind: RecordType[M], *, actor: Person, record: M) -> None:
     """Deletes the record; the change log keeps its title."""
     require(actor, kind.delete_perm, record)
     kind.before_delete(record)

@@ -108,7 +108,7 @@ def test_script_content_is_removed_not_shown():
     assert clean_html("<p>a</p><script>alert('x')</script><style>p{}</style>") == "<p>a</p>"
 
 
-def test_none_and_empty():
+def test_none_and_empty() -> None:
     assert clean_html("") == ""
     assert clean_html(None) == ""  # type: ignore[arg-type]
     assert strip_html(None) == ""  # type: ignore[arg-type]

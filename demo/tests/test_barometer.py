@@ -208,9 +208,9 @@ def test_both_rounds_are_published_synthetic_and_labelled(round_2022: Round, rou
         )
         assert not round_.answers_public
         assert round_.responses.count() == n
-        assert "synteettinen" in (round_.name_fi or "")  # type: ignore[attr-defined]
-        assert "syntetisk" in (round_.name_sv or "")  # type: ignore[attr-defined]
-        assert "synthetic" in (round_.name_en or "")  # type: ignore[attr-defined]
+        assert "synteettinen" in (round_.name_fi or "")
+        assert "syntetisk" in (round_.name_sv or "")
+        assert "synthetic" in (round_.name_en or "")
         assert "SYNTEETTINEN" in (round_.description_fi or "")  # type: ignore[attr-defined]
         assert round_.questionnaire_version.status == VersionStatus.FROZEN
     assert round_2022.questionnaire_version == round_2018.questionnaire_version

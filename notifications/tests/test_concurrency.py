@@ -11,6 +11,7 @@ from django.core import mail
 from django.db import connections, transaction
 from django.test import override_settings
 
+from accounts.models import User
 from ideas.models import Challenge
 from ideas.services import ideas as idea_services
 from notifications import services
@@ -26,7 +27,7 @@ SLOW = "notifications.tests.slow_backend.EmailBackend"
 RUNS = 6
 
 
-def _ideas_with_notifications(challenge: Challenge, actor: Any, people: int = 10) -> int:
+def _ideas_with_notifications(challenge: Challenge, actor: User, people: int = 10) -> int:
     # The handler (the actor) wants no news of the new ideas here: these tests count the senders' digests.
     Preference.objects.update_or_create(user=actor, defaults={"frequency": Frequency.NONE})
     made = 0

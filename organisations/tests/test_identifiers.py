@@ -48,7 +48,7 @@ def test_invalid_ids(value):
     assert not is_valid_business_id(value)
 
 
-def test_none_is_not_valid():
+def test_none_is_not_valid() -> None:
     assert not is_valid_business_id(None)  # type: ignore[arg-type]
 
 

@@ -74,7 +74,7 @@ def test_an_administrator_cannot_name_another_organisation_as_coordinator(admin_
 
 
 def test_a_platform_administrator_may_name_any_coordinator(platform_admin: Any, org_b: Organisation) -> None:
-    data = {**_new(None), "coordinator": org_b.name_fi}  # type: ignore[attr-defined]
+    data = {**_new(None), "coordinator": org_b.name_fi}
     assert _client(platform_admin).post(reverse("organisations:network_create"), data).status_code == 302
     assert Network.objects.get(name_fi="Uusi verkosto").coordinator == org_b
 

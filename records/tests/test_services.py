@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, transaction
 
@@ -121,7 +122,7 @@ def test_set_status_refuses_a_stale_version_an_unknown_status_and_a_stranger() -
     with pytest.raises(ValidationError):
         records.set_status(kind, actor=robot(), record=innovation, status="archived", expected_version=1)
     with pytest.raises(PermissionDenied):
-        records.set_status(kind, actor=None, record=innovation, status=Status.PUBLISHED, expected_version=1)
+        records.set_status(kind, actor=AnonymousUser(), record=innovation, status=Status.PUBLISHED, expected_version=1)
     stored = Innovation.objects.get(pk=innovation.pk)
     assert (stored.status, stored.version) == (Status.DRAFT, 1)
     assert _log(innovation) == [Action.CREATE]
