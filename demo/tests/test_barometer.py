@@ -80,8 +80,16 @@ def loaded(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterato
                 name_en="Association of Finnish Municipalities",
                 is_synthetic=True,
             )
-            for _ in range(3):
-                OrganisationFactory(kind=OrganisationKind.JOINT_AUTHORITY, is_synthetic=True)
+            # Named here, not by the factory's counter: the frame is drawn in the order of its slugs, so a name that
+            # depended on how many organisations earlier tests made would change the draw and the figures.
+            for place in ("Kallio", "Koivula", "Kuusela"):
+                OrganisationFactory(
+                    kind=OrganisationKind.JOINT_AUTHORITY,
+                    name_fi=f"{place}n kuntayhtymä",
+                    name_sv=f"Samkommunen {place}",
+                    name_en=f"{place} joint municipal authority",
+                    is_synthetic=True,
+                )
             yield demo_rounds_load()
         finally:
             transaction.set_rollback(True)
@@ -385,7 +393,9 @@ def test_the_api_publishes_the_figures_compared_with_2018(
     block = next(b for b in body["question"]["blocks"] if b["code"] == item)
     found = {row["code"]: row for row in block["rows"]}
     assert report_round(sum(found[c]["count"] for c in choices) / block["n"]) == percent
-    assert all(found[c]["change"] > 0 for c in choices)  # 2018 was lower
+    # 2018 was lower. For a scale the plan sets only "to a large or some extent" together (the split between the two
+    # is drawn at random), so it is their sum that rose; the changes of shares add up.
+    assert sum(found[c]["change"] for c in choices) > 0
 
 
 def test_the_api_lists_the_demo_rounds(client: Client, loaded: DemoRoundsResult) -> None:
