@@ -4,7 +4,7 @@ change log live in innovations.services, visibility (drafts only inside the owni
 selectors."""
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
@@ -21,7 +21,6 @@ from accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY, a
 from audit.models import ChangeRecord
 from audit.selectors import change_list
 from core.api_types import (
-    MAX_INT,
     Body,
     ObjectId,
     OptionalSlug,
@@ -69,8 +68,7 @@ from organisations.api import (
 )
 from organisations.models import OrganisationKind
 from records import api as record_api
-
-Version = Annotated[int, Field(ge=1, le=MAX_INT, description="The version you read: a newer one answers 409.")]
+from records.api import Version
 
 # --- output schemas ---------------------------------------------------------------------------------------------
 
@@ -496,10 +494,6 @@ class InnovationUpdateIn(InnovationFields):
     version: Version
 
 
-class VersionIn(Body):
-    version: Version
-
-
 class AdoptIn(Body):
     adopter: OrganisationRefIn = Field(..., description="The adopting organisation's id or slug.", examples=["vantaa"])
     mode: Literal["adapted", "copied"]
@@ -671,36 +665,16 @@ def innovation_update(request: HttpRequest, id: ObjectId, payload: InnovationUpd
     return _detail(request, id)
 
 
-@router.delete("/{id}", response={204: None}, auth=AUTH_REQUIRED, summary="Delete an innovation")
-def innovation_delete(request: HttpRequest, id: ObjectId) -> Any:
-    """Administrators of the owner. An innovation that others adopted cannot be deleted (422)."""
-    return record_api.delete(request, services.RECORD, id, load=_visible)
-
-
-@router.post("/{id}/publish", response=InnovationOut, auth=AUTH_REQUIRED, summary="Publish an innovation")
-def innovation_publish(request: HttpRequest, id: ObjectId, payload: VersionIn) -> Any:
-    return record_api.set_status(
-        request,
-        services.RECORD,
-        id,
-        status=InnovationStatus.PUBLISHED,
-        version=payload.version,
-        load=_visible,
-        detail=_detail,
-    )
-
-
-@router.post("/{id}/unpublish", response=InnovationOut, auth=AUTH_REQUIRED, summary="Return an innovation to draft")
-def innovation_unpublish(request: HttpRequest, id: ObjectId, payload: VersionIn) -> Any:
-    return record_api.set_status(
-        request,
-        services.RECORD,
-        id,
-        status=InnovationStatus.DRAFT,
-        version=payload.version,
-        load=_visible,
-        detail=_detail,
-    )
+record_api.add_status_endpoints(
+    router,
+    services.RECORD,
+    name="innovation",
+    response=InnovationOut,
+    load=_visible,
+    detail=_detail,
+    summaries=("Publish an innovation", "Return an innovation to draft", "Delete an innovation"),
+    delete_description="Administrators of the owner. An innovation that others adopted cannot be deleted (422).",
+)
 
 
 @router.post("/{id}/adopt", response={201: InnovationOut}, auth=AUTH_REQUIRED, summary="Adopt an innovation")
