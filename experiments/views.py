@@ -10,12 +10,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts import roles
 from audit.selectors import change_list
@@ -44,6 +44,17 @@ from records.views import with_saved_version
 
 PER_PAGE = 20
 
+PAGES = record_views.RecordPages(
+    kind=services.RECORD,
+    name="experiment",
+    detail=experiment_detail,
+    not_found=_lazy("No such experiment."),
+    done={
+        Status.PUBLISHED: _lazy("The experiment is now published: everyone can see it."),
+        Status.DRAFT: _lazy("The experiment is now a draft: only your organisation can see it."),
+    },
+)
+
 
 def experiment_list_view(request: HttpRequest) -> HttpResponse:
     filters = parse_filters(request.GET)
@@ -69,20 +80,6 @@ def experiment_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _visible_or_404(request: HttpRequest, pk: int) -> Experiment:
-    experiment = experiment_detail(user=request.user, pk=pk)
-    if experiment is None:
-        raise Http404(_("No such experiment."))
-    return experiment
-
-
-def _editable_or_404(request: HttpRequest, pk: int) -> Experiment:
-    experiment = _visible_or_404(request, pk)
-    if not request.user.has_perm("experiments.change_experiment", experiment):
-        raise PermissionDenied
-    return experiment
-
-
 def _field_label(name: str) -> str:
     """A readable name for a key of the change log ("title_fi" → "title (fi)", "partners" → "partners")."""
     base, _sep, language = name.rpartition("_")
@@ -105,7 +102,7 @@ def _visible_innovation(user: Any, innovation: Any) -> Any:
 
 
 def experiment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    experiment = _visible_or_404(request, pk)
+    experiment = PAGES.visible(request, pk)
     user = request.user
     can_edit = user.has_perm("experiments.change_experiment", experiment)
     changes = None
@@ -185,7 +182,7 @@ def _error_forms(form: ExperimentForm, partner_forms: Any) -> list[Any]:
 
 @login_required
 def experiment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    experiment = _editable_or_404(request, pk)
+    experiment = PAGES.editable(request, pk)
     if request.method != "POST":
         form = ExperimentForm(initial=ExperimentForm.initial_for(experiment), with_version=True)
         partner_forms = PartnerFormSet(initial=partner_initial(experiment), owner=experiment.owner)
@@ -226,7 +223,7 @@ def experiment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def experiment_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
-    experiment = _editable_or_404(request, pk)
+    experiment = PAGES.editable(request, pk)
     initial = {"version": experiment.version, "decision": experiment.decision}
     initial.update({f"reasons_{lang}": getattr(experiment, f"decision_reasons_{lang}") for lang in ("fi", "sv", "en")})
     form = DecisionForm(request.POST or None, initial=initial)
@@ -252,7 +249,7 @@ def experiment_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def experiment_scale_up_view(request: HttpRequest, pk: int) -> HttpResponse:
-    experiment = _editable_or_404(request, pk)
+    experiment = PAGES.editable(request, pk)
     form = VersionForm(request.POST or None, initial={"version": experiment.version})
     refusal = services.scale_up_refusal(experiment)
     if request.method == "POST" and form.is_valid() and refusal is None:
@@ -272,42 +269,4 @@ def experiment_scale_up_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "experiments/confirm_scale_up.html",
         {"experiment": experiment, "form": form, "error_forms": [form], "refusal": refusal},
-    )
-
-
-def _set_status(request: HttpRequest, pk: int, status: str) -> HttpResponse:
-    done: dict[str, str] = {
-        Status.PUBLISHED: _("The experiment is now published: everyone can see it."),
-        Status.DRAFT: _("The experiment is now a draft: only your organisation can see it."),
-    }
-    return record_views.status_view(
-        request,
-        services.RECORD,
-        _editable_or_404(request, pk),
-        status,
-        template="experiments/confirm_status.html",
-        name="experiment",
-        done=done,
-    )
-
-
-@login_required
-def experiment_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _set_status(request, pk, Status.PUBLISHED)
-
-
-@login_required
-def experiment_unpublish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _set_status(request, pk, Status.DRAFT)
-
-
-@login_required
-def experiment_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return record_views.delete_view(
-        request,
-        services.RECORD,
-        _visible_or_404(request, pk),
-        template="experiments/confirm_delete.html",
-        name="experiment",
-        success_url=reverse("experiments:list"),
     )
