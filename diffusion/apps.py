@@ -14,3 +14,5 @@ class DiffusionConfig(AppConfig):
         events.organisations_changed.connect(
             reactions.organisations_changed, dispatch_uid="diffusion.reactions.organisations_changed"
         )
+        events.lineage_changed.connect(reactions.lineage_changed, dispatch_uid="diffusion.reactions.lineage_changed")
+        events.partners_changed.connect(reactions.partners_changed, dispatch_uid="diffusion.reactions.partners_changed")
