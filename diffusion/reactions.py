@@ -1,8 +1,11 @@
-"""How the diffusion figures react to what lower apps announce (core/events.py); connected in DiffusionConfig.ready()."""
+"""How the diffusion figures react to what lower apps announce, and what they add to an innovation's page
+(core/events.py); connected in DiffusionConfig.ready()."""
 
 from typing import Any
 
-from diffusion import staleness
+from diffusion import pages, staleness
+from diffusion.selectors import family_summary, network_names, source_suggestions_for
+from innovations.vocabulary import Status
 
 
 def organisations_changed(*, fields: frozenset[str], schedule: bool, **kwargs: Any) -> None:
@@ -21,3 +24,17 @@ def lineage_changed(*, innovation_ids: list[int], **kwargs: Any) -> None:
 def partners_changed(**kwargs: Any) -> None:
     """A partnership is the network's second kind of tie: the registry-wide figures are out of date."""
     staleness.registry_changed()
+
+
+def innovation_page(*, record: Any, user: Any, **kwargs: Any) -> dict[str, Any]:
+    """The stored figures of its family's spread (never computed here; None for a draft), and for its editors the
+    sources it may have been learned from ("You may have learned this from …": inferred, stored in the background),
+    while it has no recorded source."""
+    suggestions: list[pages.SourceSuggestionLine] = []
+    if user.has_perm("innovations.change_innovation", record) and not hasattr(record, "adopted_from"):
+        suggested = source_suggestions_for(user=user, innovation=record)
+        suggestions = pages.source_suggestion_lines(suggested, network_names(suggested))
+    return {
+        "diffusion": family_summary(record.pk) if record.status == Status.PUBLISHED else None,
+        "source_suggestions": suggestions,
+    }

@@ -29,8 +29,6 @@ from core.errors import ConflictError
 from core.forms import attach_errors
 from core.models import Theme
 from core.uploads import IMAGE_TYPES, content_type_of, sandboxed
-from diffusion import pages as diffusion_pages
-from diffusion.selectors import family_summary, network_names, source_suggestions_for
 from innovations import services
 from innovations.forms import (
     FACET_PARAMS,
@@ -384,18 +382,11 @@ def innovation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
         mine = [p for p in concerning if p.result_id == innovation.pk]
         proposals = {
-            "source_suggestions": [],
             "received": [p for p in concerning if p.source_id == innovation.pk],
             "made": next((p for p in mine if p.state == ProposalState.PENDING), None),
             "last_declined": next((p for p in mine if p.state == ProposalState.DECLINED), None),
             "may_propose": not hasattr(innovation, "adopted_from"),
         }
-        if proposals["may_propose"] and proposals["made"] is None:
-            # "You may have learned this from …": inferred, stored in the background; for the editors only.
-            suggested = source_suggestions_for(user=user, innovation=innovation)
-            proposals["source_suggestions"] = diffusion_pages.source_suggestion_lines(
-                suggested, network_names(suggested)
-            )
     return render(
         request,
         "innovations/detail.html",
@@ -407,10 +398,9 @@ def innovation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "classifications": _classifications(innovation),
             "stage_events": list(innovation.stage_events.all()),
             "lineage": _lineage(innovation_lineage(user=user, innovation=innovation), innovation),
-            # The stored figures of its family's spread (never computed here); None for a draft.
-            "diffusion": family_summary(innovation.pk) if innovation.status == Status.PUBLISHED else None,
             "partnerships": list(innovation.partnerships.all()),
-            # The experiments with it and the ideas behind it: their apps add them (core/events.py).
+            # The experiments with it, the ideas behind it, its family's spread and, for its editors, the sources it
+            # may have been learned from: their apps add them (core/events.py).
             **events.record_page_context(record=innovation, user=user),
             "may_experiment": user.has_perm("innovations.adopt_innovation"),
             "changes": changes,
