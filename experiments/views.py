@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _lazy
 from accounts import roles
 from audit.selectors import change_list
 from core import events
-from core.errors import ConflictError
 from core.forms import attach_errors
 from experiments import services
 from experiments.forms import (
@@ -40,7 +39,7 @@ from innovations.vocabulary import Status
 from organisations.models import Organisation
 from records import views as record_views
 from records.forms import VersionForm
-from records.views import with_saved_version
+from records.views import refusal_shown
 
 PER_PAGE = 20
 
@@ -157,27 +156,19 @@ def experiment_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The experiment was saved as a draft. Publish it when it is ready."))
             return redirect(experiment)
-    return render(
-        request,
-        "experiments/form.html",
-        {
-            "form": form,
-            "partner_forms": partner_forms,
-            "error_forms": _error_forms(form, partner_forms),
-            "owner": owner,
-            "experiment": None,
-            "source_innovation": source,
-        },
-    )
+    return _render_form(request, form, partner_forms, owner=owner, experiment=None, source_innovation=source)
 
 
-def _error_forms(form: ExperimentForm, partner_forms: Any) -> list[Any]:
-    """The forms whose errors the summary at the top lists: the experiment's, then each partner row's (the
-    formset's own errors, such as too many rows, go with the experiment's form)."""
+def _render_form(
+    request: HttpRequest, form: ExperimentForm, partner_forms: Any, *, owner: Any, experiment: Any, **extra: Any
+) -> HttpResponse:
+    """The create or edit page. The summary at the top lists the experiment form's errors, then each partner row's
+    (the formset's own errors, such as too many rows, go with the experiment's form)."""
     if partner_forms.is_bound and form.errors is not None:
         for error in partner_forms.non_form_errors():
             form.add_error(None, error)
-    return [form, *partner_forms.forms]
+    context = {"form": form, "partner_forms": partner_forms, "owner": owner, "experiment": experiment, **extra}
+    return render(request, "experiments/form.html", {**context, "error_forms": [form, *partner_forms.forms]})
 
 
 @login_required
@@ -191,7 +182,8 @@ def experiment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         partner_forms = PartnerFormSet(request.POST, owner=experiment.owner)
         # Both are checked, so that every mistake is listed at once.
         if all([form.is_valid(), partner_forms.is_valid()]):
-            try:
+            # After a conflict every word typed is kept; saving again, after comparing, replaces the other change.
+            with refusal_shown(request, form, experiment):
                 services.experiment_update(
                     actor=request.user,
                     experiment=experiment,
@@ -199,26 +191,9 @@ def experiment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                     data=form.experiment_data(),
                     partners=partner_forms.partners(),
                 )
-            except ConflictError:
-                form.add_error(None, ConflictError.message)
-                # Keep every word typed; saving again, after comparing, deliberately replaces the other change.
-                form.data = with_saved_version(request, experiment)
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
                 messages.success(request, _("Your changes were saved."))
                 return redirect(experiment)
-    return render(
-        request,
-        "experiments/form.html",
-        {
-            "form": form,
-            "partner_forms": partner_forms,
-            "error_forms": _error_forms(form, partner_forms),
-            "owner": experiment.owner,
-            "experiment": experiment,
-        },
-    )
+    return _render_form(request, form, partner_forms, owner=experiment.owner, experiment=experiment)
 
 
 @login_required
@@ -228,7 +203,7 @@ def experiment_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     initial.update({f"reasons_{lang}": getattr(experiment, f"decision_reasons_{lang}") for lang in ("fi", "sv", "en")})
     form = DecisionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(request, form, experiment):
             services.experiment_decide(
                 actor=request.user,
                 experiment=experiment,
@@ -236,12 +211,6 @@ def experiment_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
                 decision=form.cleaned_data["decision"],
                 reasons=form.reasons(),
             )
-        except ConflictError:
-            form.add_error(None, ConflictError.message)
-            form.data = with_saved_version(request, experiment)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
             messages.success(request, _("The decision was saved."))
             return redirect(experiment)
     return render(request, "experiments/decide.html", {"experiment": experiment, "form": form, "error_forms": [form]})
@@ -253,16 +222,10 @@ def experiment_scale_up_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = VersionForm(request.POST or None, initial={"version": experiment.version})
     refusal = services.scale_up_refusal(experiment)
     if request.method == "POST" and form.is_valid() and refusal is None:
-        try:
+        with refusal_shown(request, form, experiment):
             innovation = services.experiment_scale_up(
                 actor=request.user, experiment=experiment, expected_version=form.cleaned_data["version"]
             )
-        except ConflictError:
-            form.add_error(None, ConflictError.message)
-            form.data = with_saved_version(request, experiment)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
             messages.success(request, _("The experiment is now an innovation in use. Complete its description here."))
             return redirect("innovations:edit", pk=innovation.pk)
     return render(

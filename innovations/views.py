@@ -25,7 +25,6 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from audit.selectors import change_list
 from core import events
-from core.errors import ConflictError
 from core.forms import attach_errors
 from core.models import Theme
 from core.uploads import IMAGE_TYPES, content_type_of, sandboxed
@@ -71,7 +70,7 @@ from innovations.vocabulary import (
 )
 from organisations.models import Organisation, OrganisationKind, Region
 from records import views as record_views
-from records.views import with_saved_version
+from records.views import refusal_shown
 
 PER_PAGE = 20
 
@@ -520,9 +519,10 @@ def innovation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _render_edit(request, innovation)
     form = InnovationForm(request.POST, with_version=True)
-    conflict = False
-    if form.is_valid():
-        try:
+    # After a conflict every word the person typed is kept; the form now names the version that is saved, so saving
+    # it again, after they have compared, deliberately replaces the other person's change.
+    with refusal_shown(request, form, innovation) as refused:
+        if form.is_valid():
             services.innovation_update(
                 actor=request.user,
                 innovation=innovation,
@@ -531,18 +531,9 @@ def innovation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 classifications=form.classifications(),
                 themes=form.cleaned_data["themes"],
             )
-        except ConflictError:
-            conflict = True
-            form.add_error(None, ConflictError.message)
-            # Keep every word the person typed; the form now names the version that is saved, so saving it
-            # again, after they have compared, deliberately replaces the other person's change.
-            form.data = with_saved_version(request, innovation)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
             messages.success(request, _("Your changes were saved."))
             return redirect(innovation)
-    return _render_edit(request, innovation, form=form, conflict=conflict)
+    return _render_edit(request, innovation, form=form, conflict=refused.conflict)
 
 
 # --- partners, links and attachments (the "manage" part of the edit page) ---------------------------------------

@@ -1,10 +1,12 @@
 """The pages every publishable record shares: whose new record it is, the record as a person may see or change it,
 publish or return to draft at the version the person saw, and delete after a confirmation (RecordPages)."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,6 +43,28 @@ def new_record_owner(request: HttpRequest, perm: str) -> tuple[Organisation | No
     if not editable.exists():
         raise PermissionDenied
     return (editable.get() if editable.count() == 1 else None), editable
+
+
+@dataclass
+class Refusal:
+    conflict: bool = False  # someone saved the record since the person opened the form
+
+
+@contextmanager
+def refusal_shown(request: HttpRequest, form: forms.Form, record: Any) -> Iterator[Refusal]:
+    """Runs a form's write (the `with` block, which ends in the redirect): a refusal is put on the form instead, and
+    the code after the block shows the form again. A ValidationError goes next to the fields it names; a conflict to
+    the top of the form, with the saved version in place of the one the person started from
+    (`with_saved_version`)."""
+    refusal = Refusal()
+    try:
+        yield refusal
+    except ConflictError:
+        refusal.conflict = True
+        form.add_error(None, ConflictError.message)
+        form.data = with_saved_version(request, record)
+    except ValidationError as error:
+        attach_errors(form, error)
 
 
 def with_saved_version(request: HttpRequest, record: Any) -> QueryDict:
@@ -94,21 +118,11 @@ class RecordPages(Generic[M]):
         record = self.editable(request, pk)
         form = VersionForm(request.POST or None, initial={"version": record.version})  # type: ignore[attr-defined]
         if request.method == "POST" and form.is_valid():
-            try:
+            with refusal_shown(request, form, record):
+                version = form.cleaned_data["version"]
                 services.set_status(
-                    self.kind,
-                    actor=request.user,
-                    record=record,
-                    status=status,
-                    expected_version=form.cleaned_data["version"],
+                    self.kind, actor=request.user, record=record, status=status, expected_version=version
                 )
-            except ConflictError:
-                # Show the change that was refused, and offer the saved version for a second, informed try.
-                form.data = with_saved_version(request, record)
-                form.add_error(None, ConflictError.message)
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
                 messages.success(request, str(self.done[status]))
                 return redirect(record)  # type: ignore[call-overload]  # the record has get_absolute_url
         context = {self.name: record, "form": form, "error_forms": [form], "status": status}
