@@ -28,8 +28,9 @@ from ninja.throttling import BaseThrottle
 from core import limits
 from core.api_types import ErrorOut, error_response
 from core.errors import ConflictError
-from innovations.api import adoptions_router, open_data_router, themes_router, vocabulary_router
+from innovations.api import adoptions_router, themes_router, vocabulary_router
 from innovations.api import router as innovations_router
+from open_data.api import router as open_data_router
 from organisations.api import networks_router, regions_router
 from organisations.api import router as organisations_router
 
