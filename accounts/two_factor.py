@@ -34,7 +34,7 @@ from django.utils.translation import ngettext
 
 from accounts import sessions, two_factor_policy
 from accounts.models import RecoveryCode, TwoFactor, User
-from core import encryption, limits
+from core import api_types, encryption, limits
 
 logger = logging.getLogger(__name__)
 ISSUER = "Innoverkko"
@@ -260,10 +260,8 @@ class TwoFactorMiddleware:
             from django.urls import reverse
 
             if request.path_info.startswith("/api/"):
-                from config.api import error_response
-
                 message = two_factor_policy.enrolment_message()
-                return error_response(request, status=403, code="two_step_sign_in_required", message=message)
+                return api_types.error_response(request, status=403, code="two_step_sign_in_required", message=message)
             return redirect(f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 

@@ -26,10 +26,11 @@ from ninja.operation import Operation
 from ninja.throttling import BaseThrottle
 
 from core import limits
-from core.api_types import ErrorOut
+from core.api_types import ErrorOut, error_response
 from core.errors import ConflictError
-from innovations.api import adoptions_router, open_data_router, themes_router, vocabulary_router
+from innovations.api import adoptions_router, themes_router, vocabulary_router
 from innovations.api import router as innovations_router
+from open_data.api import router as open_data_router
 from organisations.api import networks_router, regions_router
 from organisations.api import router as organisations_router
 
@@ -133,13 +134,6 @@ api.add_router("/diffusion", "diffusion.api.router")
 
 
 # --- errors -----------------------------------------------------------------------------------------------------
-
-
-def error_response(
-    request: HttpRequest, *, status: int, code: str, message: Any, fields: dict[str, list[str]] | None = None
-) -> HttpResponse:
-    body = {"error": {"code": code, "message": str(message), "fields": fields or {}}}
-    return api.create_response(request, body, status=status)
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:

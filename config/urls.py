@@ -11,6 +11,7 @@ from core import urls as core_urls
 from core.languages import set_language
 from core.views import favicon
 from innovations import front_page
+from open_data import views as open_data_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/setlang/", set_language, name="set_language"),
@@ -36,6 +37,6 @@ urlpatterns += i18n_patterns(
     path("workspace/", include("workspace.urls")),
     path("", include("organisations.urls")),
     # The front page and the open-data page live with the registry (innovations) but keep their `core:` names.
-    path("", include((front_page.urls + core_urls.urlpatterns, core_urls.app_name))),
+    path("", include((front_page.urls + open_data_views.urls + core_urls.urlpatterns, core_urls.app_name))),
     prefix_default_language=True,
 )

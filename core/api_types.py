@@ -5,13 +5,14 @@ OpenAPI names its schema components after the classes, so a class here keeps the
 (tests/api/openapi_snapshot.json): renaming one changes the API's documentation.
 """
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.db.models import Model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch
 from ninja import Field, P, PathEx, Schema
 from ninja.pagination import LimitOffsetPagination
+from ninja.renderers import JSONRenderer
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints
 from pydantic_core import PydanticCustomError
 
@@ -87,3 +88,17 @@ class ErrorDetail(Schema):
 
 class ErrorOut(Schema):
     error: ErrorDetail
+
+
+_JSON = JSONRenderer()
+
+
+def error_response(
+    request: HttpRequest, *, status: int, code: str, message: Any, fields: dict[str, list[str]] | None = None
+) -> HttpResponse:
+    """An error answered in the API's format (ErrorOut), rendered as the API renders its answers: by its exception
+    handlers (config/api.py), and by a middleware that refuses an API call before it reaches one (two-step
+    sign-in)."""
+    body = {"error": {"code": code, "message": str(message), "fields": fields or {}}}
+    content = _JSON.render(request, body, response_status=status)
+    return HttpResponse(content, status=status, content_type=f"{_JSON.media_type}; charset={_JSON.charset}")

@@ -66,6 +66,26 @@ def announce_experiment_scaled_up(*, experiment: Model, innovation: Model, actor
     )
 
 
+lineage_changed = Signal()
+"""innovation_ids: list[int]."""
+
+
+def announce_lineage_changed(*, innovation_ids: Iterable[int]) -> None:
+    """What these innovations' families are made of changed: an adoption or a confirmed source recorded, a record
+    published, unpublished or about to be deleted, a published original's year of taking into use. Send in the
+    writing transaction, after the write (before it, for a record about to be deleted)."""
+    lineage_changed.send(sender=announce_lineage_changed, innovation_ids=list(innovation_ids))
+
+
+partners_changed = Signal()
+"""No arguments."""
+
+
+def announce_partners_changed() -> None:
+    """A published innovation gained or lost a partner organisation. Send in the writing transaction."""
+    partners_changed.send(sender=announce_partners_changed)
+
+
 # --- ideas -------------------------------------------------------------------------------------------------------
 
 idea_changed = Signal()

@@ -1,5 +1,6 @@
-"""Keeps the stored diffusion figures honest: every write that changes adoptions or what is published calls
-`changed(ids)` in its own transaction, after the write (as `innovations/catalogue.refresh` is called).
+"""Keeps the stored diffusion figures honest: every write that changes adoptions or what is published announces it
+(core.events.announce_lineage_changed, announce_partners_changed) in its own transaction, after the write, and
+diffusion/reactions.py calls `changed(ids)` or `registry_changed()` at once, in that transaction.
 
 `changed` bumps the registry's diffusion version (the registry-wide figures compare theirs to it) and marks stale
 the figures of every published family in the lineage trees holding those innovations — whatever their status, since

@@ -9,7 +9,7 @@ records.admin.RecordAdminMixin (the shared set_status) with the version the admi
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
-from core.admin import ReadOnlyTabularInline, VersionedAdminForm
+from core.admin import ReadOnlyTabularInline
 from experiments import services
 from experiments.models import Experiment, ExperimentPartner
 from records.admin import RecordAdminMixin
@@ -21,21 +21,11 @@ class ExperimentPartnerInline(ReadOnlyTabularInline):
     readonly_fields = fields
 
 
-class ExperimentAdminForm(VersionedAdminForm):
-    class Meta:
-        model = Experiment
-        fields = ("status",)
-
-
 @admin.register(Experiment)
 class ExperimentAdmin(RecordAdminMixin, TranslationAdmin):
     record = services.RECORD
-    form = ExperimentAdminForm
     list_display = ("title", "owner", "status", "decision", "starts_on", "ends_on", "updated_at")
     list_filter = ("status", "decision", "owner__kind")
-    search_fields = ("title_fi", "title_sv", "title_en", "owner__name_fi", "owner__name_sv", "owner__name_en")
-    list_select_related = ("owner",)
-    date_hierarchy = "updated_at"
     readonly_fields = (
         "owner", "title", "summary", "hypothesis", "measures", "places", "participants", "results", "decision",
         "decision_reasons", "starts_on", "ends_on", "budget", "source_innovation", "resulting_innovation",

@@ -16,7 +16,7 @@ from accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY, a
 from core.api_types import MAX_ID, Body, ObjectId, OptionalSlug, OutText, Pagination, Text, Text200, Text500, page_url
 from experiments import selectors, services
 from experiments.models import Decision, Experiment
-from innovations.api import InnovationOut, Version, VersionIn
+from innovations.api import InnovationOut
 from innovations.api import _detail as innovation_detail
 from innovations.selectors import innovation_visible
 from innovations.vocabulary import PartnerRole
@@ -24,6 +24,7 @@ from innovations.vocabulary import Status as ExperimentStatus
 from organisations.api import OrganisationRef, OrganisationRefIn, organisation_from_ref
 from organisations.models import Organisation
 from records import api as record_api
+from records.api import Version, VersionIn
 
 Budget = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, description="Euros.")]
 
@@ -269,32 +270,6 @@ def experiment_update(request: HttpRequest, id: ObjectId, payload: ExperimentUpd
     return _detail(request, id)
 
 
-@router.post("/{id}/publish", response=ExperimentOut, auth=AUTH_REQUIRED, summary="Publish an experiment")
-def experiment_publish(request: HttpRequest, id: ObjectId, payload: VersionIn) -> Any:
-    return record_api.set_status(
-        request,
-        services.RECORD,
-        id,
-        status=ExperimentStatus.PUBLISHED,
-        version=payload.version,
-        load=_detail,
-        detail=_detail,
-    )
-
-
-@router.post("/{id}/unpublish", response=ExperimentOut, auth=AUTH_REQUIRED, summary="Return an experiment to draft")
-def experiment_unpublish(request: HttpRequest, id: ObjectId, payload: VersionIn) -> Any:
-    return record_api.set_status(
-        request,
-        services.RECORD,
-        id,
-        status=ExperimentStatus.DRAFT,
-        version=payload.version,
-        load=_detail,
-        detail=_detail,
-    )
-
-
 @router.post("/{id}/decision", response=ExperimentOut, auth=AUTH_REQUIRED, summary="Record the decision")
 def experiment_decide(request: HttpRequest, id: ObjectId, payload: DecisionIn) -> Any:
     """Scale up, continue, change or stop, with the reasons in at least one language."""
@@ -323,7 +298,13 @@ def experiment_scale_up(request: HttpRequest, id: ObjectId, payload: VersionIn) 
     return Status(201, innovation_detail(request, innovation.pk))
 
 
-@router.delete("/{id}", response={204: None}, auth=AUTH_REQUIRED, summary="Delete an experiment")
-def experiment_delete(request: HttpRequest, id: ObjectId) -> Any:
-    """Administrators of the owner."""
-    return record_api.delete(request, services.RECORD, id, load=_detail)
+record_api.add_status_endpoints(
+    router,
+    services.RECORD,
+    name="experiment",
+    response=ExperimentOut,
+    load=_detail,
+    detail=_detail,
+    summaries=("Publish an experiment", "Return an experiment to draft", "Delete an experiment"),
+    delete_description="Administrators of the owner.",
+)

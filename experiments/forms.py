@@ -19,9 +19,8 @@ from innovations.forms import DateInput
 from innovations.vocabulary import PartnerRole
 from organisations.models import Organisation
 from organisations.pickers import OrganisationField
-from records.forms import RecordForm
+from records.forms import LANGUAGES, TITLE_LABELS, RecordForm
 
-LANGUAGES = ("fi", "sv", "en")
 MAX_QUERY_LENGTH = 200
 
 PHASE_LABELS = {Phase.RUNNING: _("Running"), Phase.FINISHED: _("Finished")}
@@ -40,14 +39,9 @@ def parse_filters(params: Mapping[str, Any]) -> ExperimentFilters:
     )
 
 
-# Literal strings, one per field and language, so that each can be translated as a whole.
+# Literal strings, one per field and language, so that each can be translated as a whole (title and summary: records).
 TRANSLATED_LABELS = {
-    "title_fi": _("Title in Finnish"),
-    "title_sv": _("Title in Swedish"),
-    "title_en": _("Title in English"),
-    "summary_fi": _("Summary in Finnish"),
-    "summary_sv": _("Summary in Swedish"),
-    "summary_en": _("Summary in English"),
+    **TITLE_LABELS,
     "hypothesis_fi": _("Hypothesis in Finnish"),
     "hypothesis_sv": _("Hypothesis in Swedish"),
     "hypothesis_en": _("Hypothesis in English"),

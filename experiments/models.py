@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,12 +23,10 @@ class Decision(models.TextChoices):
 
 
 class Experiment(PublishableRecord):
-    """An organisation's experiment: status, version and times come from
+    """An organisation's experiment: title, summary, status, version and times come from
     records.models.PublishableRecord, the owner from its owner_field."""
 
     owner: "models.ForeignKey[Organisation, Organisation]" = owner_field(related_name="experiments")
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.CharField(_("summary"), max_length=500, blank=True)
     # Plain text (any HTML is removed on save, see core.sanitise.strip_html).
     hypothesis = models.TextField(_("hypothesis"), blank=True)
     measures = models.TextField(_("what is measured and how"), blank=True)
@@ -68,12 +65,6 @@ class Experiment(PublishableRecord):
     search_document = models.TextField(blank=True, editable=False)
 
     if TYPE_CHECKING:  # the per-language columns django-modeltranslation adds at run time
-        title_fi: str | None
-        title_sv: str | None
-        title_en: str | None
-        summary_fi: str | None
-        summary_sv: str | None
-        summary_en: str | None
         hypothesis_fi: str | None
         hypothesis_sv: str | None
         hypothesis_en: str | None
@@ -91,12 +82,6 @@ class Experiment(PublishableRecord):
             *PublishableRecord.Meta.indexes,
             models.Index(fields=["ends_on"]),
         ]
-
-    def __str__(self) -> str:
-        return str(self.title)
-
-    def get_absolute_url(self) -> str:
-        return reverse("experiments:detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:

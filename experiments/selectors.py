@@ -6,10 +6,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts import roles
 from core import search
 from experiments.models import Experiment
-from innovations.vocabulary import Status
+from records import selectors as record_selectors
 
 
 class Phase:
@@ -27,11 +26,7 @@ class ExperimentFilters:
 
 def experiment_visible(*, user: Any) -> QuerySet[Experiment]:
     """Published experiments, and the drafts of the person's own organisations."""
-    qs = Experiment.objects.all()
-    if getattr(user, "is_superuser", False):
-        return qs
-    own = list(roles.organisation_roles(user))
-    return qs.filter(Q(status=Status.PUBLISHED) | Q(owner_id__in=own)) if own else qs.filter(status=Status.PUBLISHED)
+    return record_selectors.visible(Experiment.objects.all(), user=user)
 
 
 def experiment_list(*, user: Any, filters: ExperimentFilters) -> QuerySet[Experiment]:

@@ -10,7 +10,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.experiment_edit_view, name="edit"),
     path("<int:pk>/decide/", views.experiment_decide_view, name="decide"),
     path("<int:pk>/scale-up/", views.experiment_scale_up_view, name="scale_up"),
-    path("<int:pk>/publish/", views.experiment_publish_view, name="publish"),
-    path("<int:pk>/unpublish/", views.experiment_unpublish_view, name="unpublish"),
-    path("<int:pk>/delete/", views.experiment_delete_view, name="delete"),
+    path("<int:pk>/publish/", views.PAGES.publish, name="publish"),
+    path("<int:pk>/unpublish/", views.PAGES.unpublish, name="unpublish"),
+    path("<int:pk>/delete/", views.PAGES.delete, name="delete"),
 ]

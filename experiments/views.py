@@ -10,17 +10,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts import roles
 from audit.selectors import change_list
 from core import events
-from core.errors import ConflictError
 from core.forms import attach_errors
 from experiments import services
 from experiments.forms import (
@@ -40,9 +39,20 @@ from innovations.vocabulary import Status
 from organisations.models import Organisation
 from records import views as record_views
 from records.forms import VersionForm
-from records.views import with_saved_version
+from records.views import refusal_shown
 
 PER_PAGE = 20
+
+PAGES = record_views.RecordPages(
+    kind=services.RECORD,
+    name="experiment",
+    detail=experiment_detail,
+    not_found=_lazy("No such experiment."),
+    done={
+        Status.PUBLISHED: _lazy("The experiment is now published: everyone can see it."),
+        Status.DRAFT: _lazy("The experiment is now a draft: only your organisation can see it."),
+    },
+)
 
 
 def experiment_list_view(request: HttpRequest) -> HttpResponse:
@@ -69,20 +79,6 @@ def experiment_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _visible_or_404(request: HttpRequest, pk: int) -> Experiment:
-    experiment = experiment_detail(user=request.user, pk=pk)
-    if experiment is None:
-        raise Http404(_("No such experiment."))
-    return experiment
-
-
-def _editable_or_404(request: HttpRequest, pk: int) -> Experiment:
-    experiment = _visible_or_404(request, pk)
-    if not request.user.has_perm("experiments.change_experiment", experiment):
-        raise PermissionDenied
-    return experiment
-
-
 def _field_label(name: str) -> str:
     """A readable name for a key of the change log ("title_fi" → "title (fi)", "partners" → "partners")."""
     base, _sep, language = name.rpartition("_")
@@ -105,7 +101,7 @@ def _visible_innovation(user: Any, innovation: Any) -> Any:
 
 
 def experiment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    experiment = _visible_or_404(request, pk)
+    experiment = PAGES.visible(request, pk)
     user = request.user
     can_edit = user.has_perm("experiments.change_experiment", experiment)
     changes = None
@@ -160,32 +156,24 @@ def experiment_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The experiment was saved as a draft. Publish it when it is ready."))
             return redirect(experiment)
-    return render(
-        request,
-        "experiments/form.html",
-        {
-            "form": form,
-            "partner_forms": partner_forms,
-            "error_forms": _error_forms(form, partner_forms),
-            "owner": owner,
-            "experiment": None,
-            "source_innovation": source,
-        },
-    )
+    return _render_form(request, form, partner_forms, owner=owner, experiment=None, source_innovation=source)
 
 
-def _error_forms(form: ExperimentForm, partner_forms: Any) -> list[Any]:
-    """The forms whose errors the summary at the top lists: the experiment's, then each partner row's (the
-    formset's own errors, such as too many rows, go with the experiment's form)."""
+def _render_form(
+    request: HttpRequest, form: ExperimentForm, partner_forms: Any, *, owner: Any, experiment: Any, **extra: Any
+) -> HttpResponse:
+    """The create or edit page. The summary at the top lists the experiment form's errors, then each partner row's
+    (the formset's own errors, such as too many rows, go with the experiment's form)."""
     if partner_forms.is_bound and form.errors is not None:
         for error in partner_forms.non_form_errors():
             form.add_error(None, error)
-    return [form, *partner_forms.forms]
+    context = {"form": form, "partner_forms": partner_forms, "owner": owner, "experiment": experiment, **extra}
+    return render(request, "experiments/form.html", {**context, "error_forms": [form, *partner_forms.forms]})
 
 
 @login_required
 def experiment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    experiment = _editable_or_404(request, pk)
+    experiment = PAGES.editable(request, pk)
     if request.method != "POST":
         form = ExperimentForm(initial=ExperimentForm.initial_for(experiment), with_version=True)
         partner_forms = PartnerFormSet(initial=partner_initial(experiment), owner=experiment.owner)
@@ -194,7 +182,8 @@ def experiment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         partner_forms = PartnerFormSet(request.POST, owner=experiment.owner)
         # Both are checked, so that every mistake is listed at once.
         if all([form.is_valid(), partner_forms.is_valid()]):
-            try:
+            # After a conflict every word typed is kept; saving again, after comparing, replaces the other change.
+            with refusal_shown(request, form, experiment):
                 services.experiment_update(
                     actor=request.user,
                     experiment=experiment,
@@ -202,36 +191,19 @@ def experiment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                     data=form.experiment_data(),
                     partners=partner_forms.partners(),
                 )
-            except ConflictError:
-                form.add_error(None, ConflictError.message)
-                # Keep every word typed; saving again, after comparing, deliberately replaces the other change.
-                form.data = with_saved_version(request, experiment)
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
                 messages.success(request, _("Your changes were saved."))
                 return redirect(experiment)
-    return render(
-        request,
-        "experiments/form.html",
-        {
-            "form": form,
-            "partner_forms": partner_forms,
-            "error_forms": _error_forms(form, partner_forms),
-            "owner": experiment.owner,
-            "experiment": experiment,
-        },
-    )
+    return _render_form(request, form, partner_forms, owner=experiment.owner, experiment=experiment)
 
 
 @login_required
 def experiment_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
-    experiment = _editable_or_404(request, pk)
+    experiment = PAGES.editable(request, pk)
     initial = {"version": experiment.version, "decision": experiment.decision}
     initial.update({f"reasons_{lang}": getattr(experiment, f"decision_reasons_{lang}") for lang in ("fi", "sv", "en")})
     form = DecisionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(request, form, experiment):
             services.experiment_decide(
                 actor=request.user,
                 experiment=experiment,
@@ -239,12 +211,6 @@ def experiment_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
                 decision=form.cleaned_data["decision"],
                 reasons=form.reasons(),
             )
-        except ConflictError:
-            form.add_error(None, ConflictError.message)
-            form.data = with_saved_version(request, experiment)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
             messages.success(request, _("The decision was saved."))
             return redirect(experiment)
     return render(request, "experiments/decide.html", {"experiment": experiment, "form": form, "error_forms": [form]})
@@ -252,62 +218,18 @@ def experiment_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def experiment_scale_up_view(request: HttpRequest, pk: int) -> HttpResponse:
-    experiment = _editable_or_404(request, pk)
+    experiment = PAGES.editable(request, pk)
     form = VersionForm(request.POST or None, initial={"version": experiment.version})
     refusal = services.scale_up_refusal(experiment)
     if request.method == "POST" and form.is_valid() and refusal is None:
-        try:
+        with refusal_shown(request, form, experiment):
             innovation = services.experiment_scale_up(
                 actor=request.user, experiment=experiment, expected_version=form.cleaned_data["version"]
             )
-        except ConflictError:
-            form.add_error(None, ConflictError.message)
-            form.data = with_saved_version(request, experiment)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
             messages.success(request, _("The experiment is now an innovation in use. Complete its description here."))
             return redirect("innovations:edit", pk=innovation.pk)
     return render(
         request,
         "experiments/confirm_scale_up.html",
         {"experiment": experiment, "form": form, "error_forms": [form], "refusal": refusal},
-    )
-
-
-def _set_status(request: HttpRequest, pk: int, status: str) -> HttpResponse:
-    done: dict[str, str] = {
-        Status.PUBLISHED: _("The experiment is now published: everyone can see it."),
-        Status.DRAFT: _("The experiment is now a draft: only your organisation can see it."),
-    }
-    return record_views.status_view(
-        request,
-        services.RECORD,
-        _editable_or_404(request, pk),
-        status,
-        template="experiments/confirm_status.html",
-        name="experiment",
-        done=done,
-    )
-
-
-@login_required
-def experiment_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _set_status(request, pk, Status.PUBLISHED)
-
-
-@login_required
-def experiment_unpublish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _set_status(request, pk, Status.DRAFT)
-
-
-@login_required
-def experiment_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return record_views.delete_view(
-        request,
-        services.RECORD,
-        _visible_or_404(request, pk),
-        template="experiments/confirm_delete.html",
-        name="experiment",
-        success_url=reverse("experiments:list"),
     )

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from modeltranslation.admin import TranslationAdmin
 
-from core.admin import ReadOnlyAdminMixin, ReadOnlyTabularInline, VersionedAdminForm
+from core.admin import ReadOnlyAdminMixin, ReadOnlyTabularInline
 from core.models import Theme
 from innovations import catalogue, services
 from innovations.models import (
@@ -69,21 +69,11 @@ class ImageInline(ReadOnlyTabularInline):
     readonly_fields = fields
 
 
-class InnovationAdminForm(VersionedAdminForm):
-    class Meta:
-        model = Innovation
-        fields = ("status",)
-
-
 @admin.register(Innovation)
 class InnovationAdmin(RecordAdminMixin, TranslationAdmin):
     record = services.RECORD
-    form = InnovationAdminForm
     list_display = ("title", "owner", "status", "stage", "novelty", "updated_at", "is_synthetic")
     list_filter = ("status", "stage", "novelty", "is_social", "is_systemic", "owner__kind", "themes", "is_synthetic")
-    search_fields = ("title_fi", "title_sv", "title_en", "owner__name_fi", "owner__name_sv", "owner__name_en")
-    list_select_related = ("owner",)
-    date_hierarchy = "updated_at"
     readonly_fields = (
         "owner", "title", "summary", "description", "target_group", "resources", "evidence", "is_social", "is_systemic", "stage", "novelty",
         "external_source", "external_source_url", "introduced_on", "contact_name", "contact_email", "themes",

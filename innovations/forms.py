@@ -28,7 +28,7 @@ from innovations.vocabulary import (
 )
 from organisations.models import Organisation, OrganisationKind
 from organisations.pickers import OrganisationField
-from records.forms import RecordForm
+from records.forms import LANGUAGES, TITLE_LABELS, RecordForm
 
 # --- the catalogue's query string -------------------------------------------------------------------------------
 
@@ -83,15 +83,9 @@ def page_number(raw: Any) -> int:
 
 # --- create and edit --------------------------------------------------------------------------------------------
 
-LANGUAGES = ("fi", "sv", "en")
-# Literal strings, one per field and language, so that each can be translated as a whole.
+# Literal strings, one per field and language, so that each can be translated as a whole (title and summary: records).
 TRANSLATED_LABELS = {
-    "title_fi": _("Title in Finnish"),
-    "title_sv": _("Title in Swedish"),
-    "title_en": _("Title in English"),
-    "summary_fi": _("Summary in Finnish"),
-    "summary_sv": _("Summary in Swedish"),
-    "summary_en": _("Summary in English"),
+    **TITLE_LABELS,
     "description_fi": _("Description in Finnish"),
     "description_sv": _("Description in Swedish"),
     "description_en": _("Description in English"),

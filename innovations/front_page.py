@@ -1,5 +1,5 @@
-"""The front page (the registry's newest innovations and figures) and the open-data page (the files' fields): both
-show the registry, so they live with it; their URL names stay in the site-wide `core:` namespace (config/urls.py)."""
+"""The front page (the registry's newest innovations and figures): it shows the registry, so it lives with it; its URL
+name stays in the site-wide `core:` namespace (config/urls.py)."""
 
 from collections.abc import Iterable
 
@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
-from innovations import open_data_schema
 from innovations.models import Innovation
 from innovations.selectors import CatalogueFilters, innovation_list, registry_figures
 from innovations.vocabulary import Novelty, Status
@@ -61,39 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def open_data(request: HttpRequest) -> HttpResponse:
-    """The page lists the files' fields from the same definition the files are written from (open_data_schema)."""
-    datasets = [
-        {
-            "name": dataset.name,
-            "title": dataset.title,
-            "description": dataset.description,
-            "fields": [
-                {
-                    "name": field.name,
-                    "title": field.title,
-                    "description": field.description,
-                    "kind": open_data_schema.kind_label(field),
-                    "codes": field.codes.choices if field.codes is not None else [],
-                }
-                for field in dataset.fields
-            ],
-        }
-        for dataset in open_data_schema.DATASETS.values()
-    ]
-    return render(
-        request,
-        "core/open_data.html",
-        {
-            "datasets": datasets,
-            "schema_version": open_data_schema.SCHEMA_VERSION,
-            "separator": open_data_schema.MULTI_VALUE_SEPARATOR,
-        },
-    )
-
-
 # Joined with core/urls.py under the `core:` namespace by config/urls.py.
 urls = [
     path("", home, name="home"),
-    path("open-data/", open_data, name="open_data"),
 ]

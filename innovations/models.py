@@ -4,7 +4,6 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from innovations.vocabulary import Dimension, Novelty, PartnerRole, Stage
@@ -15,12 +14,10 @@ if TYPE_CHECKING:
 
 
 class Innovation(PublishableRecord):
-    """An organisation's innovation: status, version and times come from
+    """An organisation's innovation: title, summary, status, version and times come from
     records.models.PublishableRecord, the owner from its owner_field."""
 
     owner: "models.ForeignKey[Organisation, Organisation]" = owner_field(related_name="innovations")
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.CharField(_("summary"), max_length=500, blank=True)
     # Sanitised HTML (see core.sanitise).
     description = models.TextField(_("description"), blank=True)
     # What an adopter needs to know (as in Innokylä's practice descriptions); plain text, any HTML removed on save.
@@ -42,12 +39,6 @@ class Innovation(PublishableRecord):
     is_synthetic = models.BooleanField(_("synthetic demo record"), default=False)
 
     if TYPE_CHECKING:  # the per-language columns django-modeltranslation adds at run time
-        title_fi: str | None
-        title_sv: str | None
-        title_en: str | None
-        summary_fi: str | None
-        summary_sv: str | None
-        summary_en: str | None
         description_fi: str | None
         description_sv: str | None
         description_en: str | None
@@ -69,12 +60,6 @@ class Innovation(PublishableRecord):
             models.Index(fields=["stage"]),
             models.Index(fields=["novelty"]),
         ]
-
-    def __str__(self) -> str:
-        return str(self.title)
-
-    def get_absolute_url(self) -> str:
-        return reverse("innovations:detail", kwargs={"pk": self.pk})
 
 
 class Classification(models.Model):

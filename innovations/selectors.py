@@ -21,6 +21,7 @@ from innovations import catalogue
 from innovations.models import Adoption, CatalogueEntry, Innovation, LineageProposal, Partnership, ProposalState
 from innovations.vocabulary import InnovationType, Novelty, Stage, Status
 from organisations.models import OrganisationKind, Region
+from records import selectors as record_selectors
 
 # The innovations whose document matches an FTS5 query, from SQLite's index of the documents (migration 0005).
 FTS_MATCH = "SELECT rowid FROM innovation_search_fts WHERE innovation_search_fts MATCH %s"
@@ -36,11 +37,7 @@ SORTS: dict[str, tuple[str | OrderBy, ...]] = {
 
 def innovation_visible(*, user: Any) -> QuerySet[Innovation]:
     """Published innovations, and the drafts of the person's own organisations."""
-    qs = Innovation.objects.all()
-    if getattr(user, "is_superuser", False):
-        return qs
-    own = list(roles.organisation_roles(user))
-    return qs.filter(Q(status=Status.PUBLISHED) | Q(owner_id__in=own)) if own else qs.filter(status=Status.PUBLISHED)
+    return record_selectors.visible(Innovation.objects.all(), user=user)
 
 
 @dataclass

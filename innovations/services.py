@@ -24,7 +24,6 @@ from core.text_limits import checks_text_sizes
 from core.translated import LANGUAGES as LANGS
 from core.translated import first_translation, translations
 from core.uploads import check_file, clean_image
-from diffusion import staleness
 from innovations import catalogue
 from innovations.models import (
     Adoption,
@@ -169,7 +168,7 @@ def innovation_create(
     _refresh_search_document(innovation)
     catalogue.refresh([innovation.pk])
     if innovation.status == Status.PUBLISHED:
-        staleness.changed([innovation.pk])  # a new published original is a family of one
+        events.announce_lineage_changed(innovation_ids=[innovation.pk])  # a new published original is a family of one
     change_record(obj=innovation, actor=actor, action=Action.CREATE, changes=diff({}, _snapshot(innovation)))
     return innovation
 
@@ -199,7 +198,8 @@ def innovation_update(
     _refresh_search_document(current)
     catalogue.refresh([current.pk])
     if current.introduced_on != introduced_before and current.status == Status.PUBLISHED:
-        staleness.changed([current.pk])  # an original's year is its place on the adoption curve
+        # An original's year is its place on the adoption curve.
+        events.announce_lineage_changed(innovation_ids=[current.pk])
     changes = diff(before, _snapshot(current))
     change_record(obj=current, actor=actor, action=Action.UPDATE, changes=changes)
     return current
@@ -207,7 +207,8 @@ def innovation_update(
 
 def _status_changed(innovation: Innovation) -> None:
     catalogue.refresh([innovation.pk])
-    staleness.changed([innovation.pk])  # publishing or unpublishing joins or splits families
+    # Publishing or unpublishing joins or splits families.
+    events.announce_lineage_changed(innovation_ids=[innovation.pk])
 
 
 def _before_delete(innovation: Innovation) -> None:
@@ -218,7 +219,8 @@ def _before_delete(innovation: Innovation) -> None:
             )
         )
     if innovation.status == Status.PUBLISHED:
-        staleness.changed([innovation.pk])  # marked while the record still links its family
+        # Announced while the record still links its family.
+        events.announce_lineage_changed(innovation_ids=[innovation.pk])
 
 
 RECORD = records.RecordType(
@@ -292,7 +294,7 @@ def innovation_adopt(
         adopted_on=adopted_on,
         created_by=actor if actor.is_authenticated else None,
     )
-    staleness.changed([result.pk])
+    events.announce_lineage_changed(innovation_ids=[result.pk])
     change_record(
         obj=source, actor=actor, action=Action.ADOPT, changes={"adopted_by": [None, str(adopter)], "mode": [None, mode]}
     )
@@ -323,7 +325,7 @@ def partnership_add(*, actor: Any, innovation: Innovation, organisation: Organis
     partnership.save()
     catalogue.refresh([innovation.pk])
     if innovation.status == Status.PUBLISHED:
-        staleness.registry_changed()  # a partnership is the network's second tie type
+        events.announce_partners_changed()  # a partnership is the network's second tie type
     change_record(obj=innovation, actor=actor, action=Action.UPDATE, changes={"partners": [None, str(organisation)]})
     return partnership
 
@@ -356,7 +358,7 @@ def partnership_remove(*, actor: Any, partnership: Partnership) -> None:
     partnership.delete()
     catalogue.refresh([partnership.innovation_id])
     if partnership.innovation.status == Status.PUBLISHED:
-        staleness.registry_changed()
+        events.announce_partners_changed()
 
 
 @transaction.atomic
@@ -631,7 +633,7 @@ def lineage_confirm(*, actor: Any, proposal: LineageProposal) -> Adoption:
     adoption = Adoption.objects.create(
         source=source, result=result, mode=locked.mode, adopted_on=locked.adopted_on, created_by=locked.proposed_by
     )
-    staleness.changed([result.pk])  # two families become one
+    events.announce_lineage_changed(innovation_ids=[result.pk])  # two families become one
     if result.novelty != locked.mode:
         before = result.novelty
         result.novelty = locked.mode

@@ -19,17 +19,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts import roles
 from audit.selectors import change_list
 from core import events
-from core.errors import ConflictError
 from core.forms import attach_errors
 from core.models import Theme
 from core.uploads import IMAGE_TYPES, content_type_of, sandboxed
-from diffusion import pages as diffusion_pages
-from diffusion.selectors import family_summary, network_names, source_suggestions_for
 from innovations import services
 from innovations.forms import (
     FACET_PARAMS,
@@ -72,9 +70,20 @@ from innovations.vocabulary import (
 )
 from organisations.models import Organisation, OrganisationKind, Region
 from records import views as record_views
-from records.views import with_saved_version
+from records.views import refusal_shown
 
 PER_PAGE = 20
+
+PAGES = record_views.RecordPages(
+    kind=services.RECORD,
+    name="innovation",
+    detail=innovation_detail,
+    not_found=_lazy("No such innovation."),
+    done={
+        Status.PUBLISHED: _lazy("The innovation is now published: everyone can see it."),
+        Status.DRAFT: _lazy("The innovation is now a draft: only your organisation can see it."),
+    },
+)
 
 # --- catalogue --------------------------------------------------------------------------------------------------
 
@@ -340,15 +349,8 @@ def _model_field_label(name: str) -> str | None:
     return str(verbose_name) if verbose_name else None
 
 
-def _visible_or_404(request: HttpRequest, pk: int) -> Innovation:
-    innovation = innovation_detail(user=request.user, pk=pk)
-    if innovation is None:
-        raise Http404(_("No such innovation."))
-    return innovation
-
-
 def innovation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    innovation = _visible_or_404(request, pk)
+    innovation = PAGES.visible(request, pk)
     user = request.user
     changes = None
     if user.has_perm("innovations.view_changes", innovation):
@@ -379,18 +381,11 @@ def innovation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
         mine = [p for p in concerning if p.result_id == innovation.pk]
         proposals = {
-            "source_suggestions": [],
             "received": [p for p in concerning if p.source_id == innovation.pk],
             "made": next((p for p in mine if p.state == ProposalState.PENDING), None),
             "last_declined": next((p for p in mine if p.state == ProposalState.DECLINED), None),
             "may_propose": not hasattr(innovation, "adopted_from"),
         }
-        if proposals["may_propose"] and proposals["made"] is None:
-            # "You may have learned this from …": inferred, stored in the background; for the editors only.
-            suggested = source_suggestions_for(user=user, innovation=innovation)
-            proposals["source_suggestions"] = diffusion_pages.source_suggestion_lines(
-                suggested, network_names(suggested)
-            )
     return render(
         request,
         "innovations/detail.html",
@@ -402,10 +397,9 @@ def innovation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "classifications": _classifications(innovation),
             "stage_events": list(innovation.stage_events.all()),
             "lineage": _lineage(innovation_lineage(user=user, innovation=innovation), innovation),
-            # The stored figures of its family's spread (never computed here); None for a draft.
-            "diffusion": family_summary(innovation.pk) if innovation.status == Status.PUBLISHED else None,
             "partnerships": list(innovation.partnerships.all()),
-            # The experiments with it and the ideas behind it: their apps add them (core/events.py).
+            # The experiments with it, the ideas behind it, its family's spread and, for its editors, the sources it
+            # may have been learned from: their apps add them (core/events.py).
             **events.record_page_context(record=innovation, user=user),
             "may_experiment": user.has_perm("innovations.adopt_innovation"),
             "changes": changes,
@@ -439,7 +433,7 @@ def _may_adopt(user: Any, source: Innovation) -> bool:
 
 @login_required
 def innovation_adopt_view(request: HttpRequest, pk: int) -> HttpResponse:
-    source = _visible_or_404(request, pk)
+    source = PAGES.visible(request, pk)
     if not request.user.has_perm("innovations.adopt_innovation"):
         raise PermissionDenied
     adopters = _adopters(request.user, source)
@@ -494,13 +488,6 @@ def innovation_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "innovations/form.html", {"form": form, "error_forms": [form], "owner": owner})
 
 
-def _editable_or_404(request: HttpRequest, pk: int) -> Innovation:
-    innovation = _visible_or_404(request, pk)
-    if not request.user.has_perm("innovations.change_innovation", innovation):
-        raise PermissionDenied
-    return innovation
-
-
 def _render_edit(request: HttpRequest, innovation: Innovation, **bound: Any) -> HttpResponse:
     """The edit page with its main form and the manage forms; a failed sub-form passes itself in bound."""
     form = bound.get("form") or InnovationForm(initial=InnovationForm.initial_for(innovation), with_version=True)
@@ -528,13 +515,14 @@ def _render_edit(request: HttpRequest, innovation: Innovation, **bound: Any) -> 
 
 @login_required
 def innovation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    innovation = _editable_or_404(request, pk)
+    innovation = PAGES.editable(request, pk)
     if request.method != "POST":
         return _render_edit(request, innovation)
     form = InnovationForm(request.POST, with_version=True)
-    conflict = False
-    if form.is_valid():
-        try:
+    # After a conflict every word the person typed is kept; the form now names the version that is saved, so saving
+    # it again, after they have compared, deliberately replaces the other person's change.
+    with refusal_shown(request, form, innovation) as refused:
+        if form.is_valid():
             services.innovation_update(
                 actor=request.user,
                 innovation=innovation,
@@ -543,56 +531,9 @@ def innovation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 classifications=form.classifications(),
                 themes=form.cleaned_data["themes"],
             )
-        except ConflictError:
-            conflict = True
-            form.add_error(None, ConflictError.message)
-            # Keep every word the person typed; the form now names the version that is saved, so saving it
-            # again, after they have compared, deliberately replaces the other person's change.
-            form.data = with_saved_version(request, innovation)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
             messages.success(request, _("Your changes were saved."))
             return redirect(innovation)
-    return _render_edit(request, innovation, form=form, conflict=conflict)
-
-
-def _set_status(request: HttpRequest, pk: int, status: str) -> HttpResponse:
-    done: dict[str, str] = {
-        Status.PUBLISHED: _("The innovation is now published: everyone can see it."),
-        Status.DRAFT: _("The innovation is now a draft: only your organisation can see it."),
-    }
-    return record_views.status_view(
-        request,
-        services.RECORD,
-        _editable_or_404(request, pk),
-        status,
-        template="innovations/confirm_status.html",
-        name="innovation",
-        done=done,
-    )
-
-
-@login_required
-def innovation_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _set_status(request, pk, Status.PUBLISHED)
-
-
-@login_required
-def innovation_unpublish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _set_status(request, pk, Status.DRAFT)
-
-
-@login_required
-def innovation_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return record_views.delete_view(
-        request,
-        services.RECORD,
-        _visible_or_404(request, pk),
-        template="innovations/confirm_delete.html",
-        name="innovation",
-        success_url=reverse("innovations:list"),
-    )
+    return _render_edit(request, innovation, form=form, conflict=refused.conflict)
 
 
 # --- partners, links and attachments (the "manage" part of the edit page) ---------------------------------------
@@ -601,7 +542,7 @@ def innovation_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def partner_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    innovation = _editable_or_404(request, pk)
+    innovation = PAGES.editable(request, pk)
     form = PartnerForm(request.POST, innovation=innovation)
     if form.is_valid():
         organisation = form.cleaned_data["organisation"]
@@ -620,7 +561,7 @@ def partner_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def partner_remove_view(request: HttpRequest, pk: int, partner_pk: int) -> HttpResponse:
-    innovation = _editable_or_404(request, pk)
+    innovation = PAGES.editable(request, pk)
     partnership = get_object_or_404(
         Partnership.objects.select_related("organisation", "innovation"), pk=partner_pk, innovation=innovation
     )
@@ -634,7 +575,7 @@ def partner_remove_view(request: HttpRequest, pk: int, partner_pk: int) -> HttpR
 @login_required
 @require_POST
 def link_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    innovation = _editable_or_404(request, pk)
+    innovation = PAGES.editable(request, pk)
     form = LinkForm(request.POST)
     if form.is_valid():
         try:
@@ -655,7 +596,7 @@ def link_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def link_remove_view(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
-    innovation = _editable_or_404(request, pk)
+    innovation = PAGES.editable(request, pk)
     link = get_object_or_404(Link.objects.select_related("innovation"), pk=link_pk, innovation=innovation)
     services.link_remove(actor=request.user, link=link)
     messages.success(request, _("The link “%(title)s” was removed.") % {"title": link.title})
@@ -665,7 +606,7 @@ def link_remove_view(request: HttpRequest, pk: int, link_pk: int) -> HttpRespons
 @login_required
 @require_POST
 def attachment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    innovation = _editable_or_404(request, pk)
+    innovation = PAGES.editable(request, pk)
     form = AttachmentForm(request.POST, request.FILES, max_megabytes=_max_megabytes())
     if form.is_valid():
         try:
@@ -686,7 +627,7 @@ def attachment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_remove_view(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    innovation = _editable_or_404(request, pk)
+    innovation = PAGES.editable(request, pk)
     attachment = get_object_or_404(
         Attachment.objects.select_related("innovation"), pk=attachment_pk, innovation=innovation
     )
@@ -698,7 +639,7 @@ def attachment_remove_view(request: HttpRequest, pk: int, attachment_pk: int) ->
 def attachment_download_view(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """Attachments are served through this view, never straight from MEDIA_ROOT, so that a draft's files stay
     inside its organisation like the draft itself."""
-    innovation = _visible_or_404(request, pk)
+    innovation = PAGES.visible(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, innovation=innovation)
     try:
         handle = attachment.file.open("rb")
@@ -727,7 +668,7 @@ def _manage_url(innovation: Innovation, section: str) -> str:
 @login_required
 @require_POST
 def image_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    innovation = _editable_or_404(request, pk)
+    innovation = PAGES.editable(request, pk)
     form = ImageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -745,7 +686,7 @@ def image_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def image_remove_view(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse:
-    innovation = _editable_or_404(request, pk)
+    innovation = PAGES.editable(request, pk)
     image: InnovationImage = get_object_or_404(
         InnovationImage.objects.select_related("innovation"), pk=image_pk, innovation=innovation
     )
@@ -756,7 +697,7 @@ def image_remove_view(request: HttpRequest, pk: int, image_pk: int) -> HttpRespo
 
 def image_view(request: HttpRequest, pk: int, image_pk: int) -> FileResponse:
     """Images are served through this view, like attachments: a draft's pictures stay inside its organisation."""
-    innovation = _visible_or_404(request, pk)
+    innovation = PAGES.visible(request, pk)
     image = get_object_or_404(InnovationImage, pk=image_pk, innovation=innovation)
     try:
         handle = image.file.open("rb")
@@ -778,7 +719,7 @@ def image_view(request: HttpRequest, pk: int, image_pk: int) -> FileResponse:
 @login_required
 def innovation_source_view(request: HttpRequest, pk: int) -> HttpResponse:
     """ "We adapted this from …": the record's editor names the source; its owner is asked to confirm."""
-    innovation = _editable_or_404(request, pk)
+    innovation = PAGES.editable(request, pk)
     form = SourceProposalForm(request.POST or None, initial={"adopted_on": innovation.introduced_on})
     if request.method == "POST" and form.is_valid():
         source = innovation_detail(user=request.user, pk=form.cleaned_data["source"])

@@ -1,10 +1,22 @@
-"""The forms every record shares: its own form's owner and version, and the confirmation pages' version."""
+"""The forms every record shares: its own form's owner and version, its title and summary's labels in each language,
+and the confirmation pages' version."""
 
 from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+
+LANGUAGES = ("fi", "sv", "en")
+# Literal strings, one per field and language, so that each can be translated as a whole; each app adds its own.
+TITLE_LABELS = {
+    "title_fi": _("Title in Finnish"),
+    "title_sv": _("Title in Swedish"),
+    "title_en": _("Title in English"),
+    "summary_fi": _("Summary in Finnish"),
+    "summary_sv": _("Summary in Swedish"),
+    "summary_en": _("Summary in English"),
+}
 
 
 class VersionForm(forms.Form):

@@ -1,15 +1,20 @@
-"""The pages every publishable record shares: whose new record it is, publish or return to draft at the version the
-person saw, and delete after a confirmation. Each app's views find the record (404 for those who may not see it)
-and call these."""
+"""The pages every publishable record shares: whose new record it is, the record as a person may see or change it,
+publish or return to draft at the version the person saw, and delete after a confirmation (RecordPages)."""
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic
 
+from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 
 from accounts import roles
@@ -18,6 +23,11 @@ from core.forms import attach_errors
 from organisations.models import Organisation
 from records import services
 from records.forms import VersionForm
+from records.models import Status
+from records.services import M
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 
 def new_record_owner(request: HttpRequest, perm: str) -> tuple[Organisation | None, "QuerySet[Organisation]"]:
@@ -35,6 +45,28 @@ def new_record_owner(request: HttpRequest, perm: str) -> tuple[Organisation | No
     return (editable.get() if editable.count() == 1 else None), editable
 
 
+@dataclass
+class Refusal:
+    conflict: bool = False  # someone saved the record since the person opened the form
+
+
+@contextmanager
+def refusal_shown(request: HttpRequest, form: forms.Form, record: Any) -> Iterator[Refusal]:
+    """Runs a form's write (the `with` block, which ends in the redirect): a refusal is put on the form instead, and
+    the code after the block shows the form again. A ValidationError goes next to the fields it names; a conflict to
+    the top of the form, with the saved version in place of the one the person started from
+    (`with_saved_version`)."""
+    refusal = Refusal()
+    try:
+        yield refusal
+    except ConflictError:
+        refusal.conflict = True
+        form.add_error(None, ConflictError.message)
+        form.data = with_saved_version(request, record)
+    except ValidationError as error:
+        attach_errors(form, error)
+
+
 def with_saved_version(request: HttpRequest, record: Any) -> QueryDict:
     """The posted data with the saved version in place of the one the person started from: after a conflict the
     form keeps every word typed, and saving again, after comparing, deliberately replaces the other change."""
@@ -43,56 +75,73 @@ def with_saved_version(request: HttpRequest, record: Any) -> QueryDict:
     return data
 
 
-def status_view(
-    request: HttpRequest,
-    kind: services.RecordType[Any],
-    record: Any,
-    status: str,
-    *,
-    template: str,
-    name: str,
-    done: Mapping[str, str],
-) -> HttpResponse:
-    """The confirmation page of publishing or returning to draft; `done` is the message for each status, `name` the
-    record's name in the template's context."""
-    form = VersionForm(request.POST or None, initial={"version": record.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_status(
-                kind, actor=request.user, record=record, status=status, expected_version=form.cleaned_data["version"]
-            )
-        except ConflictError:
-            # Show the change that was refused, and offer the saved version for a second, informed try.
-            form.data = with_saved_version(request, record)
-            form.add_error(None, ConflictError.message)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, done[status])
-            return redirect(record)
-    return render(request, template, {name: record, "form": form, "error_forms": [form], "status": status})
+@dataclass(frozen=True)
+class RecordPages(Generic[M]):
+    """The pages every record type shares, described once in the app's views: find the record as this person may see
+    it (`visible`: 404 otherwise, so that a draft does not reveal that it exists) or change it (`editable`), and the
+    publish, unpublish and delete pages its urls.py names. Their templates are the app's
+    `<app>/confirm_status.html` and `<app>/confirm_delete.html`, with the record under `name`; after deleting, the
+    person lands on the app's list (`<app>:list`)."""
 
+    kind: services.RecordType[M]
+    name: str  # "innovation"
+    detail: Callable[..., M | None]  # the app's selector: detail(user=…, pk=…), None when the person may not see it
+    not_found: "StrOrPromise"  # the 404's words
+    done: Mapping[str, "StrOrPromise"]  # the message after each status
 
-def delete_view(
-    request: HttpRequest,
-    kind: services.RecordType[Any],
-    record: Any,
-    *,
-    template: str,
-    name: str,
-    success_url: str,
-) -> HttpResponse:
-    """The confirmation page of deleting; a refusal (ValidationError) is listed on it."""
-    if not request.user.has_perm(kind.delete_perm, record):
-        raise PermissionDenied
-    errors: list[str] = []
-    if request.method == "POST":
-        title = str(record)
-        try:
-            services.delete(kind, actor=request.user, record=record)
-        except ValidationError as error:
-            errors = error.messages
-        else:
-            messages.success(request, _("“%(title)s” was deleted.") % {"title": title})
-            return redirect(success_url)
-    return render(request, template, {name: record, "errors": errors})
+    @property
+    def app(self) -> str:
+        return self.kind.model._meta.app_label
+
+    def visible(self, request: HttpRequest, pk: int) -> M:
+        record = self.detail(user=request.user, pk=pk)
+        if record is None:
+            raise Http404(str(self.not_found))
+        return record
+
+    def editable(self, request: HttpRequest, pk: int) -> M:
+        record = self.visible(request, pk)
+        if not request.user.has_perm(self.kind.change_perm, record):
+            raise PermissionDenied
+        return record
+
+    @method_decorator(login_required)
+    def publish(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._status(request, pk, Status.PUBLISHED)
+
+    @method_decorator(login_required)
+    def unpublish(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._status(request, pk, Status.DRAFT)
+
+    def _status(self, request: HttpRequest, pk: int, status: str) -> HttpResponse:
+        """The confirmation page of publishing or returning to draft, at the version the person saw."""
+        record = self.editable(request, pk)
+        form = VersionForm(request.POST or None, initial={"version": record.version})  # type: ignore[attr-defined]
+        if request.method == "POST" and form.is_valid():
+            with refusal_shown(request, form, record):
+                version = form.cleaned_data["version"]
+                services.set_status(
+                    self.kind, actor=request.user, record=record, status=status, expected_version=version
+                )
+                messages.success(request, str(self.done[status]))
+                return redirect(record)  # type: ignore[call-overload]  # the record has get_absolute_url
+        context = {self.name: record, "form": form, "error_forms": [form], "status": status}
+        return render(request, f"{self.app}/confirm_status.html", context)
+
+    @method_decorator(login_required)
+    def delete(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The confirmation page of deleting; a refusal (ValidationError) is listed on it."""
+        record = self.visible(request, pk)
+        if not request.user.has_perm(self.kind.delete_perm, record):
+            raise PermissionDenied
+        errors: list[str] = []
+        if request.method == "POST":
+            title = str(record)
+            try:
+                services.delete(self.kind, actor=request.user, record=record)
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                messages.success(request, _("“%(title)s” was deleted.") % {"title": title})
+                return redirect(reverse(f"{self.app}:list"))
+        return render(request, f"{self.app}/confirm_delete.html", {self.name: record, "errors": errors})

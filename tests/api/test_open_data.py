@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from innovations import exports
 from innovations import services as innovation_services
 from innovations.models import Innovation
+from open_data import exports
 from organisations.models import Organisation
 from tests.api.conftest import API, make_innovation
 

@@ -18,9 +18,10 @@ from django.test import Client
 from accounts.models import User
 from experiments import services as experiment_services
 from experiments.models import Experiment
-from innovations import exports, open_data_schema
 from innovations import services as innovation_services
 from innovations.models import Innovation
+from open_data import exports
+from open_data import schema as open_data_schema
 from organisations.models import Organisation
 from tests.api.conftest import API, make_innovation
 

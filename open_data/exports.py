@@ -1,5 +1,5 @@
 """Open data: the published innovations and experiments as rows for the CSV and JSON downloads (API and web page
-alike). What the rows carry is defined once in `open_data_schema`; the records here are checked against it.
+alike). What the rows carry is defined once in `open_data/schema.py`; the records here are checked against it.
 
 Only published records, and no personal data: contact persons, e-mail addresses, authors and the change log
 stay out. A link to a record that is no longer published (a lineage source, an experiment's innovation) is left
@@ -25,7 +25,8 @@ from core.sanitise import strip_html
 from core.spreadsheets import neutralised
 from experiments.models import Experiment, ExperimentPartner
 from innovations.models import Classification, Innovation, Partnership
-from innovations.open_data_schema import (
+from innovations.vocabulary import Dimension, Phase, Status
+from open_data.schema import (
     EXPERIMENTS,
     INNOVATIONS,
     LICENCE,
@@ -36,7 +37,6 @@ from innovations.open_data_schema import (
     SCHEMA_VERSION,
     Dataset,
 )
-from innovations.vocabulary import Dimension, Phase, Status
 from organisations.models import Organisation
 
 __all__ = ["LICENCE", "LICENCE_URL", "MULTI_VALUE_SEPARATOR", "SCHEMA_VERSION"]
