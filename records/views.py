@@ -4,7 +4,7 @@ publish or return to draft at the version the person saw, and delete after a con
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -23,8 +23,7 @@ from core.forms import attach_errors
 from organisations.models import Organisation
 from records import services
 from records.forms import VersionForm
-from records.models import Status
-from records.services import M
+from records.models import PublishableRecord, Status
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -75,17 +74,20 @@ def with_saved_version(request: HttpRequest, record: Any) -> QueryDict:
     return data
 
 
+R = TypeVar("R", bound=PublishableRecord)
+
+
 @dataclass(frozen=True)
-class RecordPages(Generic[M]):
+class RecordPages(Generic[R]):
     """The pages every record type shares, described once in the app's views: find the record as this person may see
     it (`visible`: 404 otherwise, so that a draft does not reveal that it exists) or change it (`editable`), and the
     publish, unpublish and delete pages its urls.py names. Their templates are the app's
     `<app>/confirm_status.html` and `<app>/confirm_delete.html`, with the record under `name`; after deleting, the
     person lands on the app's list (`<app>:list`)."""
 
-    kind: services.RecordType[M]
+    kind: services.RecordType[R]
     name: str  # "innovation"
-    detail: Callable[..., M | None]  # the app's selector: detail(user=…, pk=…), None when the person may not see it
+    detail: Callable[..., R | None]  # the app's selector: detail(user=…, pk=…), None when the person may not see it
     not_found: "StrOrPromise"  # the 404's words
     done: Mapping[str, "StrOrPromise"]  # the message after each status
 
@@ -93,13 +95,13 @@ class RecordPages(Generic[M]):
     def app(self) -> str:
         return self.kind.model._meta.app_label
 
-    def visible(self, request: HttpRequest, pk: int) -> M:
+    def visible(self, request: HttpRequest, pk: int) -> R:
         record = self.detail(user=request.user, pk=pk)
         if record is None:
             raise Http404(str(self.not_found))
         return record
 
-    def editable(self, request: HttpRequest, pk: int) -> M:
+    def editable(self, request: HttpRequest, pk: int) -> R:
         record = self.visible(request, pk)
         if not request.user.has_perm(self.kind.change_perm, record):
             raise PermissionDenied
@@ -116,7 +118,7 @@ class RecordPages(Generic[M]):
     def _status(self, request: HttpRequest, pk: int, status: str) -> HttpResponse:
         """The confirmation page of publishing or returning to draft, at the version the person saw."""
         record = self.editable(request, pk)
-        form = VersionForm(request.POST or None, initial={"version": record.version})  # type: ignore[attr-defined]
+        form = VersionForm(request.POST or None, initial={"version": record.version})
         if request.method == "POST" and form.is_valid():
             with refusal_shown(request, form, record):
                 version = form.cleaned_data["version"]
@@ -124,7 +126,7 @@ class RecordPages(Generic[M]):
                     self.kind, actor=request.user, record=record, status=status, expected_version=version
                 )
                 messages.success(request, str(self.done[status]))
-                return redirect(record)  # type: ignore[call-overload]  # the record has get_absolute_url
+                return redirect(record.get_absolute_url())
         context = {self.name: record, "form": form, "error_forms": [form], "status": status}
         return render(request, f"{self.app}/confirm_status.html", context)
 
