@@ -23,7 +23,6 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
-from accounts.services import api_token_create
 from core.models import Theme
 from innovations import services as innovation_services
 from innovations.models import Innovation
@@ -169,8 +168,5 @@ def client_for(db: None) -> Callable[[User | None], Client]:
 
 @pytest.fixture
 def token_client(db: None) -> Callable[[User], Client]:
-    def make(user: User) -> Client:
-        _token, key = api_token_create(user=user, name="tests")
-        return Client(headers={"Authorization": f"Bearer {key}"})
-
-    return make
+    """tests.pages.token_client as a fixture."""
+    return pages.token_client
