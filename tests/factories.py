@@ -646,6 +646,7 @@ class RoundFactory(ServiceFactory[Round]):
         actor = actor or robot()
         organiser, status = kwargs.pop("organiser"), kwargs.pop("status")
         frame, responses = list(kwargs.pop("frame")), list(kwargs.pop("responses"))
+        extra = {key: kwargs.pop(key) for key in list(kwargs) if key not in round_services.ROUND_FIELDS}
         today = timezone.localdate()
         dates = {name: kwargs[name] for name in ("opens_on", "closes_on")}
         if status != RoundStatus.DRAFT:  # to be opened (and answered) today
@@ -661,6 +662,10 @@ class RoundFactory(ServiceFactory[Round]):
             _respond(actor, round_, responses)
         if dates != {name: getattr(round_, name) for name in dates}:
             round_ = round_services.round_update(actor=actor, round=round_, expected_version=round_.version, data=dates)
+        if extra:  # fields no form sets (is_synthetic …): straight to the row, as the loaders do
+            for key, value in extra.items():
+                setattr(round_, key, value)
+            round_.save(update_fields=list(extra))
         return round_
 
 
