@@ -72,7 +72,7 @@ def make_round(
     today = datetime.date(year, 6, 1)
     municipalities = iter(Organisation.objects.filter(kind="municipality").order_by("municipality_code"))
     frame = [[next(municipalities) for _ in range(FRAME_PER_STRATUM)] for _stratum in strata]
-    round_ = RoundFactory(
+    round_ = RoundFactory.create(
         slug=slug,
         name_fi=f"Barometri {year}",
         name_sv=f"Barometern {year}",

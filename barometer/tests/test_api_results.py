@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 def make_round(organiser: Organisation, slug: str, year: int, **fields: Any) -> Round:
     """A published round of `year` on the frozen small questionnaire, open in March and April."""
-    return RoundFactory(
+    return RoundFactory.create(
         questionnaire_version=QuestionnaireVersion.objects.get(questionnaire__code="small"),
         organiser=organiser,
         slug=slug,

@@ -36,7 +36,7 @@ def _records(obj, action=None):
 
 @pytest.fixture
 def draft(editor_a, org_a, org_b, small_version):
-    return RoundFactory(actor=editor_a, organiser=org_a, frame=[org_a, org_b], **round_data(small_version))
+    return RoundFactory.create(actor=editor_a, organiser=org_a, frame=[org_a, org_b], **round_data(small_version))
 
 
 # --- create and update --------------------------------------------------------------------------------------------
