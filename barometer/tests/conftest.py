@@ -75,7 +75,10 @@ def small_version(org_a: Organisation) -> QuestionnaireVersion:
 
 
 def make_open_round(version: QuestionnaireVersion, organiser: Organisation, *, slug: str, **fields: Any) -> Round:
-    """A round open since yesterday for 30 more days, on `version`, about the last two years."""
+    """A round open since yesterday for 30 more days, on `version`, about the last two years.
+
+    A row, not tests.factories.RoundFactory: opening a round through the services freezes its questionnaire
+    version, and tests of the questionnaire editor check the refusals that guard a draft version in a round."""
     today = datetime.date.today()
     return Round.objects.create(
         slug=slug,
