@@ -223,7 +223,7 @@ class ServiceFactory(factory.django.DjangoModelFactory[T]):
 
     @classmethod
     def _build(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
-        for key in ("actor", "classifications", "themes", "adopter", "publish", "frame", "responses", "frozen"):
+        for key in ("actor", "classifications", "themes", "adopter", "publish", "frame", "responses", "frozen", "code"):
             kwargs.pop(key, None)
         return model_class(*args, **kwargs)
 
@@ -574,13 +574,14 @@ BAROMETER_FILE = Path(barometer.__file__).resolve().parent / "fixtures" / "munic
 
 class QuestionnaireVersionFactory(ServiceFactory[QuestionnaireVersion]):
     """The shipped municipal barometer (barometer/fixtures/municipal_barometer.json, fi/sv/en), imported by
-    barometer.services.questionnaires.questionnaire_import: a draft, or frozen with `frozen=True`. Importing it
-    again gives the same version (or a new draft if the first was changed)."""
+    barometer.services.questionnaires.questionnaire_import under a questionnaire `code` of its own (a new
+    questionnaire each time): a draft, or frozen with `frozen=True`."""
 
     class Meta:
         model = QuestionnaireVersion
 
     organiser = factory.SubFactory(OrganisationFactory)
+    code = factory.Sequence(lambda n: f"barometri-{n}")
     frozen = False
 
     @classmethod
@@ -588,6 +589,7 @@ class QuestionnaireVersionFactory(ServiceFactory[QuestionnaireVersion]):
         cls, model_class: type[QuestionnaireVersion], *args: Any, actor: Any = None, **kwargs: Any
     ) -> QuestionnaireVersion:
         data = json.loads(BAROMETER_FILE.read_text(encoding="utf-8"))
+        data["questionnaire"]["code"] = kwargs["code"]
         actor = actor or robot()
         version = questionnaire_services.questionnaire_import(
             actor=actor, organiser=kwargs["organiser"], data=data

@@ -11,16 +11,26 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from barometer.models import FrameUnit, Invitation, Questionnaire, QuestionnaireVersion, Response, Round
-from barometer.vocabulary import ResponseStatus, RoundStatus
-from experiments import services as experiment_services
+from barometer.models import Round
+from barometer.vocabulary import RoundStatus
 from ideas import services as idea_services
-from ideas.models import ChallengeStatus
 from ideas.services import moderation
 from innovations import services as innovation_services
 from innovations.vocabulary import Novelty, Status
 from organisations.models import Organisation
-from tests.factories import AdoptionFactory, InnovationFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    AdoptionFactory,
+    ChallengeFactory,
+    ExperimentFactory,
+    IdeaFactory,
+    InnovationFactory,
+    InvitationFactory,
+    MembershipFactory,
+    QuestionnaireVersionFactory,
+    ResponseFactory,
+    RoundFactory,
+    UserFactory,
+)
 from workspace import selectors
 from workspace.selectors import (
     ADOPTIONS,
@@ -37,32 +47,30 @@ TODAY = timezone.localdate()
 
 
 def _experiment(owner: Organisation, actor: Any, title: str, *, ends_on: datetime.date, status: str = Status.DRAFT):
-    return experiment_services.experiment_create(
-        actor=actor,
-        owner=owner,
-        data={"title_fi": title, "starts_on": ends_on - datetime.timedelta(days=60), "ends_on": ends_on},
-        status=status,
+    starts_on = ends_on - datetime.timedelta(days=60)
+    return ExperimentFactory.create(
+        owner=owner, actor=actor, title_fi=title, starts_on=starts_on, ends_on=ends_on, status=status
     )
 
 
 def _round(organiser: Organisation, slug: str, status: str, frame: list[Organisation]) -> Round:
-    questionnaire = Questionnaire.objects.create(code=f"q-{slug}", name_fi="Kysely", organiser=organiser)
-    version = QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1)
-    round_ = Round.objects.create(
+    return RoundFactory.create(
+        questionnaire_version=QuestionnaireVersionFactory.create(organiser=organiser, frozen=True),
+        organiser=organiser,
         slug=slug,
         name_fi=f"Kierros {slug}",
-        questionnaire_version=version,
-        organiser=organiser,
-        year=TODAY.year,
-        reference_period_start=TODAY.replace(year=TODAY.year - 2),
-        reference_period_end=TODAY,
-        opens_on=TODAY - datetime.timedelta(days=1),
-        closes_on=TODAY + datetime.timedelta(days=30),
         status=status,
+        frame=frame,
     )
-    for org in frame:
-        FrameUnit.objects.create(round=round_, organisation=org, kind=org.kind)
-    return round_
+
+
+# What the shipped questionnaire requires (the background questions and whether innovations were introduced).
+REQUIRED_ANSWERS = {
+    "q_org_kind": "municipality",
+    "q_size": "lt5k",
+    "q_region": "01",
+    "q_introduced_types": dict.fromkeys(("service", "product", "process", "organisational", "communication"), "no"),
+}
 
 
 @pytest.fixture
@@ -90,30 +98,20 @@ def plate(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any
         org_a, editor_a, "A-päättynyt", ends_on=TODAY - datetime.timedelta(days=3), status=Status.PUBLISHED
     )
     _experiment(org_b, editor_b, "B-päättynyt", ends_on=TODAY - datetime.timedelta(days=3))
-    challenge = idea_services.challenge_create(
-        actor=editor_a, owner=org_a, data={"title_fi": "A-haaste", "status": ChallengeStatus.OPEN}
-    )
+    challenge = ChallengeFactory.create(actor=editor_a, owner=org_a, title_fi="A-haaste")
     sender = UserFactory()
-    things["idea"] = idea_services.idea_send(actor=sender, title="A-idea", text="Teksti", challenge=challenge)
-    hidden = idea_services.idea_send(actor=sender, title="A-piilotettu", text="Teksti", challenge=challenge)
+    things["idea"] = IdeaFactory.create(actor=sender, title="A-idea", text="Teksti", challenge=challenge)
+    hidden = IdeaFactory.create(actor=sender, title="A-piilotettu", text="Teksti", challenge=challenge)
     moderation.idea_set_hidden(actor=editor_a, idea=hidden, hidden=True, reason="Roskaa")
-    handled = idea_services.idea_send(actor=sender, title="A-käsitelty", text="Teksti", challenge=challenge)
+    handled = IdeaFactory.create(actor=sender, title="A-käsitelty", text="Teksti", challenge=challenge)
     idea_services.idea_set_state(actor=editor_a, idea=handled, state="under_review")
-    idea_services.idea_send(actor=sender, title="B-idea", text="Teksti", organisation=org_b)
+    IdeaFactory.create(actor=sender, title="B-idea", text="Teksti", challenge=None, organisation=org_b)
     # org_b runs an open round in which org_a is invited; org_a runs a round of its own being prepared.
     round_b = _round(org_b, "round-b", RoundStatus.OPEN, [org_a, org_b])
-    things["invitation"] = Invitation.objects.create(
-        round=round_b, frame_unit=round_b.frame.get(organisation=org_a), email="kirjaamo@a.example.fi", token="a" * 43
-    )
-    answered = Invitation.objects.create(
-        round=round_b, frame_unit=round_b.frame.get(organisation=org_a), email="vastasi@a.example.fi", token="b" * 43
-    )
-    Response.objects.create(
-        round=round_b, frame_unit=answered.frame_unit, invitation=answered, status=ResponseStatus.SUBMITTED
-    )
-    Invitation.objects.create(
-        round=round_b, frame_unit=round_b.frame.get(organisation=org_b), email="b@b.example.fi", token="c" * 43
-    )
+    things["invitation"] = InvitationFactory.create(round=round_b, organisation=org_a, email="kirjaamo@a.example.fi")
+    answered = InvitationFactory.create(round=round_b, organisation=org_a, email="vastasi@a.example.fi")
+    ResponseFactory.create(round=round_b, invitation=answered, answers=REQUIRED_ANSWERS)
+    InvitationFactory.create(round=round_b, organisation=org_b, email="b@b.example.fi")
     things["round"] = _round(org_a, "round-a", RoundStatus.DRAFT, [org_a])
     _round(org_a, "round-a-old", RoundStatus.PUBLISHED, [org_a])
     return things
