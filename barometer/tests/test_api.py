@@ -26,12 +26,12 @@ from barometer.models import (
     Round,
     Section,
 )
+from barometer.tests.conftest import ROLES
 from barometer.vocabulary import ResponseStatus, RoundStatus, VersionStatus
 from organisations.models import Organisation, OrganisationKind
 from tests.pages import token_client
 
 API = "/api/v1/barometer"
-ROLES = ("anonymous", "registered_user", "editor_a", "admin_a", "editor_b", "platform_admin")
 
 pytestmark = pytest.mark.django_db
 
@@ -115,21 +115,6 @@ def published_round(
     submit(round_, unit_b)
     Response.objects.create(round=round_, frame_unit=unit_b, status=ResponseStatus.IN_PROGRESS)
     return round_
-
-
-@pytest.fixture
-def clients(registered_user: Any, editor_a: Any, admin_a: Any, editor_b: Any, platform_admin: Any) -> dict[str, Client]:
-    made = {"anonymous": Client()}
-    for role, user in {
-        "registered_user": registered_user,
-        "editor_a": editor_a,
-        "admin_a": admin_a,
-        "editor_b": editor_b,
-        "platform_admin": platform_admin,
-    }.items():
-        made[role] = Client()
-        made[role].force_login(user)
-    return made
 
 
 # --- who sees what ----------------------------------------------------------------------------------------------

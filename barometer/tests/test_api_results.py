@@ -16,12 +16,12 @@ from django.test import Client
 
 from barometer import analysis
 from barometer.models import QuestionnaireVersion, Round
+from barometer.tests.conftest import ROLES
 from barometer.vocabulary import RoundStatus, Unit, VersionStatus
 from organisations.models import Organisation, OrganisationKind
 from tests.factories import RoundFactory
 
 API = "/api/v1/barometer"
-ROLES = ("anonymous", "registered_user", "editor_a", "admin_a", "editor_b", "platform_admin")
 TEAM = {"editor_a", "admin_a", "platform_admin"}
 
 pytestmark = pytest.mark.django_db
@@ -94,17 +94,6 @@ def earlier(version: QuestionnaireVersion, org_a: Organisation, municipalities: 
         for i, org in enumerate(frame)
     ]
     return make_round(org_a, "earlier", 2020, frame=frame, responses=responses)
-
-
-@pytest.fixture
-def clients(registered_user: Any, editor_a: Any, admin_a: Any, editor_b: Any, platform_admin: Any) -> dict[str, Client]:
-    made = {"anonymous": Client()}
-    users = {"registered_user": registered_user, "editor_a": editor_a, "admin_a": admin_a}
-    users |= {"editor_b": editor_b, "platform_admin": platform_admin}
-    for role, user in users.items():
-        made[role] = Client()
-        made[role].force_login(user)
-    return made
 
 
 def get(client: Client, path: str, status: int = 200, language: str = "en") -> Any:

@@ -31,6 +31,7 @@ from tests.factories import (
     RoundFactory,
     UserFactory,
 )
+from tests.pages import client_for
 from workspace import selectors
 from workspace.selectors import (
     ADOPTIONS,
@@ -169,8 +170,7 @@ def test_outsiders_have_no_workspace_of_the_organisation(plate: dict, org_a: Org
     user = request.getfixturevalue(who)
     with pytest.raises(PermissionDenied):
         selectors.workspace(user=user, organisation=org_a)
-    client = Client()
-    client.force_login(user)
+    client = client_for(user)
     assert client.get(reverse("workspace:organisation", args=[org_a.slug])).status_code == 403
     assert client.get(reverse("workspace:block", args=[org_a.slug, INNOVATION_DRAFTS])).status_code == 403
 
@@ -184,8 +184,7 @@ def test_anonymous_visitors_are_sent_to_log_in(org_a: Organisation) -> None:
 
 @pytest.mark.django_db
 def test_the_page_shows_the_blocks_and_links_to_their_full_lists(plate: dict, org_a: Organisation, editor_a) -> None:
-    client = Client()
-    client.force_login(editor_a)
+    client = client_for(editor_a)
     response = client.get(reverse("workspace:home"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -206,8 +205,7 @@ def test_the_page_shows_the_blocks_and_links_to_their_full_lists(plate: dict, or
 def test_a_full_list_pages_through_everything(org_a: Organisation, editor_a: Any) -> None:
     for n in range(30):
         InnovationFactory.create(owner=org_a, actor=editor_a, status=Status.DRAFT, title_fi=f"Luonnos {n:02d}")
-    client = Client()
-    client.force_login(editor_a)
+    client = client_for(editor_a)
     home = client.get(reverse("workspace:home")).content.decode()
     assert "30" in home
     url = reverse("workspace:block", args=[org_a.slug, INNOVATION_DRAFTS])
@@ -222,8 +220,7 @@ def test_a_person_in_several_organisations_switches_between_them(
     plate: dict, org_a: Organisation, org_b: Organisation, editor_a: Any
 ) -> None:
     MembershipFactory(user=editor_a, organisation=org_b, role=Role.STAFF)
-    client = Client()
-    client.force_login(editor_a)
+    client = client_for(editor_a)
     page = client.get(reverse("workspace:home")).content.decode()
     assert reverse("workspace:organisation", args=[org_b.slug]) in page
     assert reverse("workspace:organisation", args=[org_a.slug]) in page
@@ -245,8 +242,7 @@ def test_sign_in_lands_members_in_the_workspace_and_others_on_the_front_page(edi
         )
         assert response.redirect_chain[-1][0] == target
     # Only members are offered the workspace in the navigation.
-    client = Client()
-    client.force_login(outsider)
+    client = client_for(outsider)
     assert reverse("workspace:home") not in client.get(reverse("core:home")).content.decode()
     assert client.get(reverse("workspace:home")).templates[0].name == "workspace/no_organisation.html"
 
@@ -255,8 +251,7 @@ def test_sign_in_lands_members_in_the_workspace_and_others_on_the_front_page(edi
 def test_the_number_of_queries_does_not_grow_with_the_amounts(
     plate: dict, org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any, django_assert_max_num_queries
 ) -> None:
-    client = Client()
-    client.force_login(editor_a)
+    client = client_for(editor_a)
     url = reverse("workspace:home")
     client.get(url)
     with django_assert_max_num_queries(32) as small:
