@@ -1,26 +1,43 @@
-"""factory-boy factories for the registry. Every translated field is filled in Finnish, Swedish and English.
+"""factory-boy factories for every app's records. Every translated field is filled in Finnish, Swedish and English.
 
-Records with a service (organisations, networks, innovations, partners, adoptions) are made *through* that
-service, so a factory-made record has what a real one has: a valid slug, the search document, the stage
-history, the classifications and a change-log entry. The services check permissions; unless a test passes
+Records with a service (organisations, networks, innovations, partners, adoptions, experiments, challenges,
+ideas, comments, questionnaires, rounds, invitations, responses) are made *through* that service, so a
+factory-made record has what a real one has: a valid slug, the search document, the stage history, the
+classifications and a change-log entry. The services check permissions; unless a test passes
 `actor=…`, a platform administrator kept for the purpose ("factory-robot") acts.
 
     org = OrganisationFactory(kind=OrganisationKind.COMPANY)
     innovation = InnovationFactory(owner=org, classifications={"type": ["service"]}, themes=[theme])
     adoption = AdoptionFactory(source=innovation, adopter=other_org, mode="adapted")
+    idea = IdeaFactory(challenge=ChallengeFactory(owner=org), actor=person)
+    round_ = RoundFactory(organiser=org, frame=[org, other_org], status="published", year=2022,
+                          responses=[{"organisation": org, "answers": {"q1": "yes"}}])
 """
 
 import csv
 import datetime
+import json
 import random
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import factory
 from django.utils import timezone
 from django.utils.text import slugify
 
+import barometer
 from accounts.models import Membership, Role, User
+from barometer.answering import services as answering_services
+from barometer.models import Invitation, QuestionnaireVersion, Response, Round
+from barometer.questionnaires import services as questionnaire_services
+from barometer.rounds import services as round_services
+from barometer.vocabulary import RoundStatus
 from core.models import Theme
+from experiments import services as experiment_services
+from experiments.models import Experiment
+from ideas.models import Challenge, ChallengeStatus, Comment, Idea
+from ideas.services import challenges as challenge_services
+from ideas.services import ideas as idea_services
 from innovations import services as innovation_services
 from innovations.models import Adoption, Innovation, Partnership
 from innovations.vocabulary import InnovationType, Novelty, PartnerRole, Stage, Status
@@ -207,7 +224,7 @@ class ServiceFactory(factory.django.DjangoModelFactory[T]):
 
     @classmethod
     def _build(cls, model_class: type[Any], *args: Any, **kwargs: Any) -> Any:
-        for key in ("actor", "classifications", "themes", "adopter", "publish"):
+        for key in ("actor", "classifications", "themes", "adopter", "publish", "frame", "responses", "frozen", "code"):
             kwargs.pop(key, None)
         return model_class(*args, **kwargs)
 
@@ -449,3 +466,285 @@ class NetworkFactory(ServiceFactory[Network]):
             organisation_services.network_member_add(
                 actor=kwargs.get("actor") or robot(), network=cast(Network, self), organisation=organisation
             )
+
+
+# --- experiments ------------------------------------------------------------------------------------------------
+
+
+class ExperimentFactory(ServiceFactory[Experiment]):
+    """An experiment made by experiments.services.experiment_create: a draft running from 30 days ago for 60 days
+    unless `status=`/dates say otherwise."""
+
+    class Meta:
+        model = Experiment
+
+    class Params:
+        subject = factory.Sequence(lambda n: _pick(SUBJECTS, n))
+        number = factory.Sequence(lambda n: n)
+
+    owner = factory.SubFactory(OrganisationFactory)
+    status = Status.DRAFT
+    title_fi = factory.LazyAttribute(lambda o: f"{o.subject[0]} kokeilu {o.number}")
+    title_sv = factory.LazyAttribute(lambda o: f"{o.subject[1]} försök {o.number}")
+    title_en = factory.LazyAttribute(lambda o: f"{o.subject[2]} experiment {o.number}")
+    hypothesis_fi = "Uusi toimintatapa lyhentää odotusaikoja."
+    hypothesis_sv = "Det nya arbetssättet förkortar väntetiderna."
+    hypothesis_en = "The new way of working shortens waiting times."
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    budget = "12500.50"
+
+    @classmethod
+    def _create(cls, model_class: type[Experiment], *args: Any, actor: Any = None, **kwargs: Any) -> Experiment:
+        owner, status = kwargs.pop("owner"), kwargs.pop("status")
+        return experiment_services.experiment_create(actor=actor or robot(), owner=owner, data=kwargs, status=status)
+
+
+# --- ideas ------------------------------------------------------------------------------------------------------
+
+# (title, text) of ideas as people send them: each in one language, as a person writes.
+IDEAS: list[tuple[str, str]] = [
+    ("Kylätalo kaikille", "<p>Yhteinen kylätalo, jossa eri ikäiset tapaavat.</p>"),
+    ("Bytesdag på biblioteket", "<p>En dag i månaden då invånarna byter böcker och verktyg.</p>"),
+    ("Walking groups for seniors", "<p>Weekly walks led by volunteers, starting at the health centre.</p>"),
+]
+COMMENTS = ("Hyvä ajatus, olisin mukana.", "Bra idé, jag vill delta.", "Good idea, count me in.")
+
+
+class ChallengeFactory(ServiceFactory[Challenge]):
+    """An open, public challenge made by ideas.services.challenge_create (`status=`, `audience=` … as data)."""
+
+    class Meta:
+        model = Challenge
+
+    class Params:
+        number = factory.Sequence(lambda n: n)
+
+    owner = factory.SubFactory(OrganisationFactory)
+    title_fi = factory.LazyAttribute(lambda o: f"Miten voisimme vähentää yksinäisyyttä? {o.number}")
+    title_sv = factory.LazyAttribute(lambda o: f"Hur kunde vi minska ensamheten? {o.number}")
+    title_en = factory.LazyAttribute(lambda o: f"How might we reduce loneliness? {o.number}")
+    question_fi = "Miten voisimme vähentää ikäihmisten yksinäisyyttä?"
+    question_sv = "Hur kunde vi minska ensamheten bland äldre?"
+    question_en = "How might we reduce loneliness among the elderly?"
+    status = ChallengeStatus.OPEN
+
+    @classmethod
+    def _create(cls, model_class: type[Challenge], *args: Any, actor: Any = None, **kwargs: Any) -> Challenge:
+        owner = kwargs.pop("owner")
+        return challenge_services.challenge_create(actor=actor or robot(), owner=owner, data=kwargs)
+
+
+class IdeaFactory(ServiceFactory[Idea]):
+    """An idea sent by ideas.services.idea_send to `challenge` by a signed-in person (`actor`, default: a new
+    registered user), so confirmed at once; fi, sv and en in turn."""
+
+    class Meta:
+        model = Idea
+
+    class Params:
+        words = factory.Sequence(lambda n: IDEAS[n % len(IDEAS)])
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    title = factory.LazyAttribute(lambda o: o.words[0])
+    text = factory.LazyAttribute(lambda o: o.words[1])
+
+    @classmethod
+    def _create(cls, model_class: type[Idea], *args: Any, actor: Any = None, **kwargs: Any) -> Idea:
+        return idea_services.idea_send(actor=actor or UserFactory(), **kwargs)
+
+
+class CommentFactory(ServiceFactory[Comment]):
+    """A comment added by ideas.services.comment_add (`actor`, default: a new registered user)."""
+
+    class Meta:
+        model = Comment
+
+    idea = factory.SubFactory(IdeaFactory)
+    text = factory.Sequence(lambda n: COMMENTS[n % len(COMMENTS)])
+
+    @classmethod
+    def _create(cls, model_class: type[Comment], *args: Any, actor: Any = None, **kwargs: Any) -> Comment:
+        return idea_services.comment_add(actor=actor or UserFactory(), **kwargs)
+
+
+# --- barometer --------------------------------------------------------------------------------------------------
+
+BAROMETER_FILE = Path(barometer.__file__).resolve().parent / "fixtures" / "municipal_barometer.json"
+
+
+class QuestionnaireVersionFactory(ServiceFactory[QuestionnaireVersion]):
+    """The shipped municipal barometer (barometer/fixtures/municipal_barometer.json, fi/sv/en), imported by
+    barometer.questionnaires.services.questionnaire_import under a questionnaire `code` of its own (a new
+    questionnaire each time): a draft, or frozen with `frozen=True`."""
+
+    class Meta:
+        model = QuestionnaireVersion
+
+    organiser = factory.SubFactory(OrganisationFactory)
+    code = factory.Sequence(lambda n: f"barometri-{n}")
+    frozen = False
+
+    @classmethod
+    def _create(
+        cls, model_class: type[QuestionnaireVersion], *args: Any, actor: Any = None, **kwargs: Any
+    ) -> QuestionnaireVersion:
+        data = json.loads(BAROMETER_FILE.read_text(encoding="utf-8"))
+        data["questionnaire"]["code"] = kwargs["code"]
+        actor = actor or robot()
+        version = questionnaire_services.questionnaire_import(
+            actor=actor, organiser=kwargs["organiser"], data=data
+        ).version
+        if kwargs["frozen"]:
+            version = questionnaire_services.questionnaire_version_freeze(version, actor=actor)
+        return version
+
+
+def _round_dates(o: Any) -> dict[str, datetime.date]:
+    """A round of `o.year`: about the two years before, open for 30 days from 1 March (this year: from today)."""
+    today = timezone.localdate()
+    opens_on = today if o.year == today.year else datetime.date(o.year, 3, 1)
+    return {
+        "reference_period_start": datetime.date(o.year - 2, 1, 1),
+        "reference_period_end": datetime.date(o.year - 1, 12, 31),
+        "opens_on": opens_on,
+        "closes_on": opens_on + datetime.timedelta(days=30),
+    }
+
+
+class RoundFactory(ServiceFactory[Round]):
+    """A survey round made by barometer.rounds.services: created, `frame=[organisation, …]` added, and moved
+    through the states to `status` (draft, open, closed, published), as the round's team would.
+
+    `responses=[{"organisation": org, "answers": {question code: value}}, …]` are given (and submitted, unless an
+    entry says `"submit": False`) through the answering services while the round is open: each entry holds
+    ResponseFactory's keywords. A round of a past year is opened and answered as if today were within its dates,
+    and its real dates are set by round_update after.
+    """
+
+    class Meta:
+        model = Round
+
+    class Params:
+        dates = factory.LazyAttribute(_round_dates)
+
+    organiser = factory.SubFactory(OrganisationFactory)
+    questionnaire_version = factory.SubFactory(
+        QuestionnaireVersionFactory, organiser=factory.SelfAttribute("..organiser")
+    )
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    name_fi = factory.LazyAttribute(lambda o: f"Innovaatiobarometri {o.year}")
+    name_sv = factory.LazyAttribute(lambda o: f"Innovationsbarometern {o.year}")
+    name_en = factory.LazyAttribute(lambda o: f"Innovation barometer {o.year}")
+    reference_period_start = factory.LazyAttribute(lambda o: o.dates["reference_period_start"])
+    reference_period_end = factory.LazyAttribute(lambda o: o.dates["reference_period_end"])
+    opens_on = factory.LazyAttribute(lambda o: o.dates["opens_on"])
+    closes_on = factory.LazyAttribute(lambda o: o.dates["closes_on"])
+    status = RoundStatus.DRAFT
+    frame: Any = ()
+    responses: Any = ()
+
+    @classmethod
+    def _create(cls, model_class: type[Round], *args: Any, actor: Any = None, **kwargs: Any) -> Round:
+        actor = actor or robot()
+        organiser, status = kwargs.pop("organiser"), kwargs.pop("status")
+        frame, responses = list(kwargs.pop("frame")), list(kwargs.pop("responses"))
+        extra = {key: kwargs.pop(key) for key in list(kwargs) if key not in round_services.ROUND_FIELDS}
+        today = timezone.localdate()
+        dates = {name: kwargs[name] for name in ("opens_on", "closes_on")}
+        if status != RoundStatus.DRAFT:  # to be opened (and answered) today
+            kwargs["opens_on"], kwargs["closes_on"] = min(dates["opens_on"], today), max(dates["closes_on"], today)
+        round_ = round_services.round_create(actor=actor, organiser=organiser, data=kwargs)
+        for organisation in frame:
+            round_services.frame_add(actor=actor, round=round_, organisation=organisation)
+        for state in ORDER_OF_STATES[1 : ORDER_OF_STATES.index(status) + 1]:
+            if state == RoundStatus.CLOSED:  # answered while open
+                _respond(actor, round_, responses)
+            round_ = STATE_CHANGES[state](actor=actor, round=round_, expected_version=round_.version)
+        if status == RoundStatus.OPEN:
+            _respond(actor, round_, responses)
+        if dates != {name: getattr(round_, name) for name in dates}:
+            round_ = round_services.round_update(actor=actor, round=round_, expected_version=round_.version, data=dates)
+        if extra:  # fields no form sets (is_synthetic …): straight to the row, as the loaders do
+            for key, value in extra.items():
+                setattr(round_, key, value)
+            round_.save(update_fields=list(extra))
+        return round_
+
+
+def _respond(actor: Any, round_: Round, responses: list[dict[str, Any]]) -> None:
+    """RoundFactory's responses; their invitations are made in one call, as from an uploaded list (faster)."""
+    rows = [
+        round_services.InvitationRow(organisation=response["organisation"], email=_respondent_email())
+        for response in responses
+    ]
+    invitations = round_services.invitations_create(actor=actor, round=round_, rows=rows) if rows else []
+    for invitation, response in zip(invitations, responses, strict=True):
+        ResponseFactory.create(round=round_, invitation=invitation, **response)
+
+
+ORDER_OF_STATES = (RoundStatus.DRAFT, RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.PUBLISHED)
+STATE_CHANGES = {
+    RoundStatus.OPEN: round_services.round_open,
+    RoundStatus.CLOSED: round_services.round_close,
+    RoundStatus.PUBLISHED: round_services.round_publish,
+}
+
+
+_invitation_counter = iter(range(1, 10**9))
+
+
+def _respondent_email() -> str:
+    return f"vastaaja{next(_invitation_counter)}@example.fi"
+
+
+class InvitationFactory(ServiceFactory[Invitation]):
+    """An invitation of `organisation` (in the round's frame) made by barometer.rounds.services.invitations_create."""
+
+    class Meta:
+        model = Invitation
+
+    round = factory.SubFactory(RoundFactory)
+    organisation: Any = None
+    email = factory.LazyFunction(_respondent_email)
+    name = factory.LazyAttribute(lambda o: o.email.split("@")[0].capitalize())
+    language = "fi"
+
+    @classmethod
+    def _create(cls, model_class: type[Invitation], *args: Any, actor: Any = None, **kwargs: Any) -> Invitation:
+        round_, organisation = kwargs.pop("round"), kwargs.pop("organisation")
+        row = round_services.InvitationRow(organisation=organisation, **kwargs)
+        (invitation,) = round_services.invitations_create(actor=actor or robot(), round=round_, rows=[row])
+        return invitation
+
+
+class ResponseFactory(ServiceFactory[Response]):
+    """A response of `organisation` to an open round, given as the respondent gives it: an invitation is made
+    (unless `invitation=` is given), `answers` ({question code: value}) saved and, unless `submit=False`, submitted, through
+    barometer.answering.services. `submitted_at=` (a past submission) is set on the row after: no service
+    back-dates a submission."""
+
+    class Meta:
+        model = Response
+
+    round = factory.SubFactory(RoundFactory, status=RoundStatus.OPEN)
+    organisation: Any = None
+    invitation: Any = None  # made for `organisation` when not given
+    answers = factory.LazyFunction(dict)
+    submit = True
+    submitted_at = None
+
+    @classmethod
+    def _create(cls, model_class: type[Response], *args: Any, actor: Any = None, **kwargs: Any) -> Response:
+        invitation = kwargs["invitation"] or InvitationFactory.create(
+            round=kwargs["round"], organisation=kwargs["organisation"], actor=actor
+        )
+        response = answering_services.response_open(invitation=invitation)
+        if kwargs["answers"]:
+            answering_services.answers_save(invitation=invitation, values=kwargs["answers"])
+        if kwargs["submit"]:
+            response = answering_services.response_submit(invitation=invitation).response
+            if kwargs["submitted_at"] is not None:
+                Response.objects.filter(pk=response.pk).update(submitted_at=kwargs["submitted_at"])
+                response.submitted_at = kwargs["submitted_at"]
+        return response

@@ -1,5 +1,5 @@
 """What page tests share: a URL in a given language, a client signed in as a person (or as the person a role's
-fixture names), a message as a person reading that language sees it, and the link an e-mail carries."""
+fixture names, or with the person's API token), a message as a person reading that language sees it, and the link an e-mail carries."""
 
 import re
 from typing import Any
@@ -30,6 +30,16 @@ def client_as(role: str, request: pytest.FixtureRequest) -> Client:
     """A client signed in as the person the fixture named `role` makes (e.g. "editor_a"); "anonymous" signs in
     nobody. For tests parametrized over roles."""
     return client_for(None if role == "anonymous" else request.getfixturevalue(role))
+
+
+def token_client(user: Any) -> Client:
+    """A client that sends a personal API token of `user` instead of a session cookie; anonymous for None."""
+    if not getattr(user, "is_authenticated", False):
+        return Client()
+    from accounts.services import api_token_create
+
+    _token, key = api_token_create(user=user, name="tests")
+    return Client(headers={"Authorization": f"Bearer {key}"})
 
 
 def t(message: str, language: str = "fi") -> str:

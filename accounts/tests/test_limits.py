@@ -14,7 +14,7 @@ from accounts import limits as account_limits
 from accounts.models import User
 from core import limits as core_limits
 from tests.factories import PASSWORD, UserFactory
-from tests.pages import url
+from tests.pages import client_for, url
 
 pytestmark = pytest.mark.django_db
 ATTACKER = "198.51.100.66"
@@ -199,8 +199,7 @@ def test_the_password_reset_page_mails_a_mailbox_three_times_an_hour_at_most(mai
 
 def test_a_new_verification_link_can_be_asked_for_three_times_an_hour(mailoutbox) -> None:
     user: Any = UserFactory(email_verified_at=None)
-    client = Client()
-    client.force_login(user)
+    client = client_for(user)
     with mock.patch("core.limits.time", Clock()):
         statuses = [client.post(url("accounts:verification_resend")).status_code for _ in range(5)]
     assert statuses == [302] * 3 + [429] * 2

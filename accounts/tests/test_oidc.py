@@ -22,6 +22,7 @@ from ideas import rules as idea_rules
 from ideas.models import Audience, Challenge, Participation
 from ideas.tests.conftest import make_challenge
 from organisations.models import Organisation
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -116,8 +117,7 @@ def test_the_same_person_signs_in_to_the_same_account(dev_provider: IdentityProv
 def test_a_signed_in_person_links_the_identification_to_their_account(
     dev_provider: IdentityProvider, registered_user: Any
 ) -> None:
-    client = Client()
-    client.force_login(registered_user)
+    client = client_for(registered_user)
     done = identify(client, dev_provider, person="vaasa", level="strong")
     assert done.status_code == 302
     assert Identity.objects.get(provider=dev_provider, subject="dev-vaasa").user == registered_user
@@ -129,8 +129,7 @@ def test_an_identification_linked_to_another_account_is_refused(
     dev_provider: IdentityProvider, registered_user: Any, editor_b: Any
 ) -> None:
     identify(Client(), dev_provider, person="tampere")  # makes the person's own account
-    client = Client()
-    client.force_login(registered_user)
+    client = client_for(registered_user)
     done = identify(client, dev_provider, person="tampere")
     assert done.status_code == 400
     with translation.override("en"):
@@ -159,8 +158,7 @@ def test_staff_provider_makes_staff_members_never_editors(
     assert not staff.has_perm("ideas.add_challenge_for", org_a)
     assert not identity.is_strongly_identified(staff)  # a staff provider with no strong acr values
     # An editor who signs in through it stays an editor.
-    editor_client = Client()
-    editor_client.force_login(editor_a)
+    editor_client = client_for(editor_a)
     identify(editor_client, staff_provider, person="oulu", level="weak")
     assert Membership.objects.get(user=editor_a, organisation=org_a).role == Role.EDITOR
 
@@ -381,8 +379,7 @@ def test_user_admin_shows_the_identification(dev_provider: IdentityProvider, pla
     identify(client, dev_provider, person="helsinki")
     person = _signed_in_user(client)
     assert person is not None
-    admin = Client()
-    admin.force_login(platform_admin)
+    admin = client_for(platform_admin)
     page = admin.get(f"/en/admin/accounts/user/{person.pk}/change/")
     assert page.status_code == 200
     assert "091" in page.content.decode()

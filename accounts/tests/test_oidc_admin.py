@@ -5,13 +5,13 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 
 from accounts import dev_provider as provider_module
 from accounts.identity import identity_provider_save
 from accounts.models import IdentityProvider
 from audit.models import ChangeRecord
 from organisations.models import Organisation
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +56,7 @@ def test_scopes_must_include_openid(platform_admin: Any) -> None:
 
 
 def test_admin_pages(platform_admin: Any, editor_a: Any) -> None:
-    client = Client()
-    client.force_login(platform_admin)
+    client = client_for(platform_admin)
     answer = client.post(
         "/en/admin/accounts/identityprovider/add/",
         {
@@ -88,8 +87,7 @@ def test_admin_pages(platform_admin: Any, editor_a: Any) -> None:
     )
     assert bad.status_code == 200  # the form again, with the error at the scopes
     assert IdentityProvider.objects.count() == 1
-    other = Client()
-    other.force_login(editor_a)
+    other = client_for(editor_a)
     assert other.get("/en/admin/accounts/identityprovider/").status_code in (302, 403)
 
 

@@ -5,12 +5,14 @@ small_version   questionnaire version: background (kind), introduced (yes/no/dk)
                 comments (text)
 round_open      an open round on it, organised by org_a, with org_a and org_b in the frame
 invitation_b    an invitation for org_b in round_open
+clients         a signed-in client for each role of ROLES ("anonymous": nobody)
 """
 
 import datetime
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from barometer.models import (
     Choice,
@@ -25,6 +27,7 @@ from barometer.models import (
 )
 from barometer.vocabulary import QuestionKind, RoundStatus
 from organisations.models import Organisation
+from tests.pages import client_as
 
 
 def _question(section: Section, order: int, code: str, kind: str, **fields: Any) -> Question:
@@ -75,7 +78,10 @@ def small_version(org_a: Organisation) -> QuestionnaireVersion:
 
 
 def make_open_round(version: QuestionnaireVersion, organiser: Organisation, *, slug: str, **fields: Any) -> Round:
-    """A round open since yesterday for 30 more days, on `version`, about the last two years."""
+    """A round open since yesterday for 30 more days, on `version`, about the last two years.
+
+    A row, not tests.factories.RoundFactory: opening a round through the services freezes its questionnaire
+    version, and tests of the questionnaire editor check the refusals that guard a draft version in a round."""
     today = datetime.date.today()
     return Round.objects.create(
         slug=slug,
@@ -113,3 +119,11 @@ def invitation_b(round_open: Round, org_b: Organisation) -> Invitation:
         email="respondent@example.org",
         token="t" * 43,
     )
+
+
+ROLES = ("anonymous", "registered_user", "editor_a", "admin_a", "editor_b", "platform_admin")
+
+
+@pytest.fixture
+def clients(request: pytest.FixtureRequest) -> dict[str, Client]:
+    return {role: client_as(role, request) for role in ROLES}

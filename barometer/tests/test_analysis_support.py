@@ -1,8 +1,9 @@
 """Rounds with answers for the analysis, chart, report and results page tests (no tests here).
 
-`make_round` builds a round on the small questionnaire (barometer/tests/conftest.py: kind, introduced, types
-routed on introduced=yes, the enablers scale, staff number, comments) with a frame drawn from the reference
-data's municipalities and one submitted response per responding organisation; the answers come from a seeded
+`make_round` builds a round (tests.factories.RoundFactory, through the services) on the small questionnaire
+(barometer/tests/conftest.py: kind, introduced, types routed on introduced=yes, the enablers scale, staff number,
+comments) with a frame drawn from the reference data's municipalities and one submitted response per responding
+organisation; the answers come from a seeded
 random generator, so every run sees the same data and the tests recount it independently.
 
     analysed_round   published, 4 strata (kind × region) of 10 organisations each, 7 respondents per stratum
@@ -20,6 +21,7 @@ from django.utils import timezone
 from barometer.models import Answer, FrameUnit, Question, QuestionnaireVersion, Response, Round
 from barometer.vocabulary import ResponseSource, ResponseStatus, RoundStatus, Unit
 from organisations.models import Organisation
+from tests.factories import RoundFactory
 
 # (kind, size class, region) of each stratum and how many of its 10 organisations answer.
 STRATA: tuple[tuple[tuple[str, str, str], int], ...] = (
@@ -68,7 +70,9 @@ def make_round(
     **fields: Any,
 ) -> Round:
     today = datetime.date(year, 6, 1)
-    round_ = Round.objects.create(
+    municipalities = iter(Organisation.objects.filter(kind="municipality").order_by("municipality_code"))
+    frame = [[next(municipalities) for _ in range(FRAME_PER_STRATUM)] for _stratum in strata]
+    round_ = RoundFactory.create(
         slug=slug,
         name_fi=f"Barometri {year}",
         name_sv=f"Barometern {year}",
@@ -83,15 +87,25 @@ def make_round(
         status=status,
         unit=unit,
         previous_round=previous,
+        frame=frame[0][:1],  # a round is opened with a frame; the rest of it is rows, below
         **fields,
     )
+    # The strata are made up (e.g. municipalities counted as joint authorities), so the frame units are rows with
+    # those strata, not the service's snapshot of each organisation; and so are the answers, as an import leaves
+    # them: hundreds of frame units and responses through the services would make every analysis test slower.
+    first = round_.frame.get()
+    (kind, size_class, region), _responding = strata[0]
+    FrameUnit.objects.filter(pk=first.pk).update(kind=kind, size_class=size_class, region_code=region)
     rng = random.Random(seed)
     questions = {q.code: q for q in Question.objects.filter(version=version)}
-    municipalities = iter(Organisation.objects.filter(kind="municipality").order_by("municipality_code"))
-    for (kind, size_class, region), responding in strata:
-        for index in range(FRAME_PER_STRATUM):
-            unit_ = FrameUnit.objects.create(
-                round=round_, organisation=next(municipalities), kind=kind, size_class=size_class, region_code=region
+    for ((kind, size_class, region), responding), organisations in zip(strata, frame, strict=True):
+        for index, organisation in enumerate(organisations):
+            unit_ = (
+                first
+                if organisation == first.organisation
+                else FrameUnit.objects.create(
+                    round=round_, organisation=organisation, kind=kind, size_class=size_class, region_code=region
+                )
             )
             if index < responding:
                 submit(round_, unit_, questions, random_answers(rng, kind, yes_share))

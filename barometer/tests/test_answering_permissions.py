@@ -10,13 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from barometer.answering.services import answer_save
 from barometer.models import Invitation, Response
 from barometer.vocabulary import ResponseStatus
+from tests.pages import client_as
 
 pytestmark = pytest.mark.django_db
 
@@ -69,20 +69,13 @@ ACTIONS: dict[str, tuple[str, str, dict[str, str], dict[str, Any], Setup | None,
 }
 
 
-def _client(request: pytest.FixtureRequest, role: str) -> Client:
-    client = Client()
-    if role != "anonymous":
-        client.force_login(request.getfixturevalue(role))
-    return client
-
-
 @pytest.mark.parametrize("action", list(ACTIONS))
 @pytest.mark.parametrize("role", ROLES)
 def test_the_link_is_the_key_for_every_role(request, invitation_b: Invitation, action: str, role: str) -> None:
     method, name, kwargs, data, setup, expected = ACTIONS[action]
     if setup is not None:
         setup(invitation_b)
-    client = _client(request, role)
+    client = client_as(role, request)
     response = getattr(client, method)(_url(name, invitation_b.token, **kwargs), **data)
     assert response.status_code == expected[ROLES.index(role)], (action, role)
 
@@ -93,7 +86,7 @@ def test_without_the_link_every_action_is_the_same_404(request, invitation_b, ac
     method, name, kwargs, data, setup, _expected = ACTIONS[action]
     if setup is not None:
         setup(invitation_b)
-    client = _client(request, role)
+    client = client_as(role, request)
     response = getattr(client, method)(_url(name, UNKNOWN, **kwargs), **data)
     assert response.status_code == 404, (action, role)
     # Nothing about any round, however the respondent is signed in.

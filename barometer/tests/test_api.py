@@ -16,7 +16,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from accounts.services import api_token_create
 from barometer.models import (
     Definition,
     FrameUnit,
@@ -27,11 +26,12 @@ from barometer.models import (
     Round,
     Section,
 )
+from barometer.tests.conftest import ROLES
 from barometer.vocabulary import ResponseStatus, RoundStatus, VersionStatus
 from organisations.models import Organisation, OrganisationKind
+from tests.pages import token_client
 
 API = "/api/v1/barometer"
-ROLES = ("anonymous", "registered_user", "editor_a", "admin_a", "editor_b", "platform_admin")
 
 pytestmark = pytest.mark.django_db
 
@@ -117,21 +117,6 @@ def published_round(
     return round_
 
 
-@pytest.fixture
-def clients(registered_user: Any, editor_a: Any, admin_a: Any, editor_b: Any, platform_admin: Any) -> dict[str, Client]:
-    made = {"anonymous": Client()}
-    for role, user in {
-        "registered_user": registered_user,
-        "editor_a": editor_a,
-        "admin_a": admin_a,
-        "editor_b": editor_b,
-        "platform_admin": platform_admin,
-    }.items():
-        made[role] = Client()
-        made[role].force_login(user)
-    return made
-
-
 # --- who sees what ----------------------------------------------------------------------------------------------
 
 TEAM = {"editor_a", "admin_a", "platform_admin"}
@@ -176,8 +161,7 @@ def test_rounds_published_for_everyone_others_for_the_team(
 def test_the_same_rules_hold_with_a_token(
     role: str, request: pytest.FixtureRequest, published_round: Round, round_open: Round
 ) -> None:
-    _token, key = api_token_create(user=request.getfixturevalue(role), name="tests")
-    client = Client(headers={"Authorization": f"Bearer {key}"})
+    client = token_client(request.getfixturevalue(role))
     assert client.get(f"{API}/rounds/test-round").status_code == (200 if role in TEAM else 404)
 
 

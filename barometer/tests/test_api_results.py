@@ -14,66 +14,33 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from barometer.models import Answer, FrameUnit, QuestionnaireVersion, Response, Round
+from barometer.models import QuestionnaireVersion, Round
 from barometer.results import analysis
-from barometer.vocabulary import ResponseStatus, RoundStatus, Unit, VersionStatus
+from barometer.tests.conftest import ROLES
+from barometer.vocabulary import RoundStatus, Unit, VersionStatus
 from organisations.models import Organisation, OrganisationKind
+from tests.factories import RoundFactory
 
 API = "/api/v1/barometer"
-ROLES = ("anonymous", "registered_user", "editor_a", "admin_a", "editor_b", "platform_admin")
 TEAM = {"editor_a", "admin_a", "platform_admin"}
 
 pytestmark = pytest.mark.django_db
 
 
-def make_round(version: QuestionnaireVersion, organiser: Organisation, slug: str, year: int, **fields: Any) -> Round:
-    return Round.objects.create(
+def make_round(organiser: Organisation, slug: str, year: int, **fields: Any) -> Round:
+    """A published round of `year` on the frozen small questionnaire, open in March and April."""
+    return RoundFactory.create(
+        questionnaire_version=QuestionnaireVersion.objects.get(questionnaire__code="small"),
+        organiser=organiser,
         slug=slug,
+        year=year,
         name_fi=f"Kierros {year}",
         name_sv=f"Omgång {year}",
         name_en=f"Round {year}",
-        questionnaire_version=version,
-        organiser=organiser,
-        year=year,
-        reference_period_start=datetime.date(year - 2, 1, 1),
-        reference_period_end=datetime.date(year - 1, 12, 31),
         opens_on=datetime.date(year, 3, 1),
         closes_on=datetime.date(year, 4, 30),
         **{"status": RoundStatus.PUBLISHED, **fields},
     )
-
-
-def answer(
-    round_: Round,
-    unit: FrameUnit,
-    values: dict[str, Any],
-    status: str = ResponseStatus.SUBMITTED,
-    submitted_on: datetime.date | None = None,
-) -> None:
-    on = submitted_on or datetime.date(round_.year, 4, 1)
-    response = Response.objects.create(
-        round=round_,
-        frame_unit=unit,
-        status=status,
-        submitted_at=datetime.datetime(on.year, on.month, on.day, 12, tzinfo=datetime.UTC),
-    )
-    questions = dict(round_.questionnaire_version.questions.values_list("code", "pk"))
-    Answer.objects.bulk_create(
-        Answer(response=response, question_id=questions[code], value=value) for code, value in values.items()
-    )
-
-
-def frame(round_: Round, organisations: list[Organisation]) -> list[FrameUnit]:
-    return [
-        FrameUnit.objects.create(
-            round=round_,
-            organisation=org,
-            kind=org.kind,
-            size_class=org.size_class,
-            region_code=org.region.code if org.region else "",
-        )
-        for org in organisations
-    ]
 
 
 @pytest.fixture
@@ -96,9 +63,8 @@ def _introduced(i: int) -> str:
 
 @pytest.fixture
 def published(version: QuestionnaireVersion, org_a: Organisation, municipalities: list[Organisation]) -> Round:
-    round_ = make_round(version, org_a, "published", 2022)
-    units = frame(round_, municipalities)
-    for i, unit in enumerate(units):
+    responses: list[dict[str, Any]] = []
+    for i, organisation in enumerate(municipalities):
         values: dict[str, Any] = {"kind": "municipality", "introduced": _introduced(i)}
         if i < 8:
             values["types"] = ["service", "process"] if i < 3 else ["service"] if i < 6 else ["process"]
@@ -110,31 +76,24 @@ def published(version: QuestionnaireVersion, org_a: Organisation, municipalities
             values["staff"] = 10 * (i + 1)
         if i < 2:
             values["comments"] = f"Kommentti {i}"
-        answer(round_, unit, values)
+        responses.append({"organisation": organisation, "answers": values})
     # An earlier answer of the first organisation: its latest one stands for it (unit = organisation) …
-    answer(round_, units[0], {"kind": "municipality", "introduced": "no"}, submitted_on=datetime.date(2022, 3, 2))
+    earlier_answer = {"kind": "municipality", "introduced": "no"}
+    when = datetime.datetime(2022, 3, 2, 12, tzinfo=datetime.UTC)
+    responses.append({"organisation": municipalities[0], "answers": earlier_answer, "submitted_at": when})
     # … and an answer in progress does not count.
-    answer(round_, units[1], {"introduced": "no"}, status=ResponseStatus.IN_PROGRESS)
-    return round_
+    responses.append({"organisation": municipalities[1], "answers": {"introduced": "no"}, "submit": False})
+    return make_round(org_a, "published", 2022, frame=municipalities, responses=responses)
 
 
 @pytest.fixture
 def earlier(version: QuestionnaireVersion, org_a: Organisation, municipalities: list[Organisation]) -> Round:
-    round_ = make_round(version, org_a, "earlier", 2020)
-    for i, unit in enumerate(frame(round_, municipalities[:14])):
-        answer(round_, unit, {"kind": "municipality", "introduced": "yes" if i < 4 else "no"})
-    return round_
-
-
-@pytest.fixture
-def clients(registered_user: Any, editor_a: Any, admin_a: Any, editor_b: Any, platform_admin: Any) -> dict[str, Client]:
-    made = {"anonymous": Client()}
-    users = {"registered_user": registered_user, "editor_a": editor_a, "admin_a": admin_a}
-    users |= {"editor_b": editor_b, "platform_admin": platform_admin}
-    for role, user in users.items():
-        made[role] = Client()
-        made[role].force_login(user)
-    return made
+    frame = municipalities[:14]
+    responses = [
+        {"organisation": org, "answers": {"kind": "municipality", "introduced": "yes" if i < 4 else "no"}}
+        for i, org in enumerate(frame)
+    ]
+    return make_round(org_a, "earlier", 2020, frame=frame, responses=responses)
 
 
 def get(client: Client, path: str, status: int = 200, language: str = "en") -> Any:
@@ -365,7 +324,7 @@ def test_the_whole_round_compared(client: Client, published: Round, earlier: Rou
 def test_an_unpublished_round_of_another_organisation_is_not_compared_with(
     clients: dict[str, Client], published: Round, version: QuestionnaireVersion, org_b: Organisation
 ) -> None:
-    make_round(version, org_b, "theirs", 2020, status=RoundStatus.CLOSED)
+    make_round(org_b, "theirs", 2020, status=RoundStatus.CLOSED, frame=[org_b])
     response = clients["editor_a"].get(f"{API}/rounds/published/results?compare=theirs")
     assert response.status_code == 422
     assert "compare" in response.json()["error"]["fields"]

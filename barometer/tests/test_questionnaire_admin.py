@@ -19,6 +19,7 @@ from barometer.models import (
     ResponseImport,
     Round,
 )
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +41,7 @@ def _admin_url(model: Any, view: str, *args: Any) -> str:
 
 @pytest.fixture
 def admin_client_(platform_admin: Any) -> Client:
-    client = Client()
-    client.force_login(platform_admin)
+    client = client_for(platform_admin)
     return client
 
 
@@ -81,8 +81,7 @@ def test_nothing_is_written_in_the_admin(model: Any, platform_admin: Any, rf: An
 def test_only_platform_admins_see_it(editor_a: Any, small_version: QuestionnaireVersion) -> None:
     editor_a.is_staff = True
     editor_a.save()
-    client = Client()
-    client.force_login(editor_a)
+    client = client_for(editor_a)
     assert client.get(_admin_url(Questionnaire, "changelist")).status_code == 403
 
 

@@ -16,6 +16,7 @@ from django.utils import translation
 from barometer.models import Definition, Question, QuestionnaireVersion, Section
 from barometer.questionnaires import file as qf
 from barometer.questionnaires import services
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 TEN_MB = "a" * (10 * 1024 * 1024)
@@ -45,8 +46,7 @@ def _url(name: str, version: QuestionnaireVersion, language: str, **kwargs: Any)
 
 @pytest.fixture
 def editor(editor_a: Any) -> Client:
-    client = Client()
-    client.force_login(editor_a)
+    client = client_for(editor_a)
     return client
 
 

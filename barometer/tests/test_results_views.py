@@ -13,7 +13,7 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]  # ships no t
 from barometer.models import Round
 from barometer.tests.test_analysis_support import STRATA, analysed_round, make_round, previous_round
 from barometer.vocabulary import RoundStatus, Unit
-from tests.pages import client_as, url
+from tests.pages import client_as, client_for, url
 
 pytestmark = pytest.mark.django_db
 __all__ = ["analysed_round", "previous_round"]  # fixtures used by name
@@ -165,8 +165,7 @@ def _explore(client: Client, round_: Round, query: str) -> str:
 def test_the_public_sees_small_groups_suppressed_and_the_team_sees_them_unless_it_previews(
     small_groups: Round, editor_a: Any
 ) -> None:
-    team = Client()
-    team.force_login(editor_a)
+    team = client_for(editor_a)
     csv_url = url("barometer:figure", "en", slug=small_groups.slug, question="introduced", figure="chart", fmt="csv")
     public_rows = Client().get(csv_url + "?breakdown=region").content.decode().splitlines()
     team_rows = team.get(csv_url + "?breakdown=region").content.decode().splitlines()
@@ -190,8 +189,7 @@ def test_free_text_answers_are_not_published_unless_the_round_says_so(analysed_r
     assert "Free-text answers are not published" in public
     assert "Hyvä kysely." not in public
     assert "Kiitos!" not in public
-    team = Client()
-    team.force_login(editor_a)
+    team = client_for(editor_a)
     assert "Read the answers" in _explore(team, analysed_round, "question=comments")
     analysed_round.answers_public = True
     analysed_round.save(update_fields=["answers_public"])

@@ -11,10 +11,10 @@ from django.utils import translation
 from barometer.models import FrameUnit, Response
 from barometer.rounds import services
 from barometer.rounds.selectors import round_progress
-from barometer.tests.test_rounds_support import make_round, respond, url
+from barometer.tests.test_rounds_support import respond, url
 from barometer.vocabulary import ResponseStatus
 from organisations.models import OrganisationKind, SizeClass
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, RoundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def _english():
 @pytest.fixture
 def big_round(editor_a, org_a, small_version):
     """Every municipality and joint municipal authority (one without a region or size), drawn by the service."""
-    round = make_round(editor_a, org_a, small_version)
+    round = RoundFactory.create(actor=editor_a, organiser=org_a, questionnaire_version=small_version)
     OrganisationFactory.create(kind=OrganisationKind.JOINT_AUTHORITY, region=None)
     services.frame_draw(actor=editor_a, round=round, kinds=["municipality", "joint_authority"])
     return round
@@ -98,7 +98,9 @@ def test_response_rates_by_stratum_equal_a_recount(big_round, seed):
 
 
 def test_an_empty_frame_has_no_rate_rather_than_a_division_by_zero(editor_a, org_a, small_version):
-    progress = round_progress(round=make_round(editor_a, org_a, small_version))
+    progress = round_progress(
+        round=RoundFactory.create(actor=editor_a, organiser=org_a, questionnaire_version=small_version)
+    )
     assert (progress.overall.frame, progress.overall.rate, progress.overall.responded_share) == (0, None, 0.0)
     assert all(not table.rows for table in progress.tables)
 

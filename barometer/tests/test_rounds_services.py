@@ -13,11 +13,11 @@ from audit.models import Action, ChangeRecord
 from barometer.answering.services import answer_save, response_open
 from barometer.models import FrameUnit, Invitation, QuestionnaireVersion, Round
 from barometer.rounds import services
-from barometer.tests.test_rounds_support import ADMINS, ROLES, TEAM, make_round, respond, round_data
+from barometer.tests.test_rounds_support import ADMINS, ROLES, TEAM, respond, round_data
 from barometer.vocabulary import ResponseStatus, RoundStatus, VersionStatus
 from core.errors import ConflictError
 from organisations.models import Organisation, OrganisationKind, Region
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, RoundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def _records(obj, action=None):
 
 @pytest.fixture
 def draft(editor_a, org_a, org_b, small_version):
-    return make_round(editor_a, org_a, small_version, org_a, org_b)
+    return RoundFactory.create(actor=editor_a, organiser=org_a, frame=[org_a, org_b], **round_data(small_version))
 
 
 # --- create and update --------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Helpers for the round tests (no tests here): a round's form data, a draft round made through the services, and
-responses for frame units.
+"""Helpers for the round tests (no tests here): a round's form data and responses for frame units (a round itself
+comes from tests.factories.RoundFactory).
 
 Responses are rows made directly: the answering form is another module's business, and these tests only need
 a response's status to exist.
@@ -10,10 +10,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from barometer.models import FrameUnit, Invitation, QuestionnaireVersion, Response, Round
-from barometer.rounds import services
+from barometer.models import FrameUnit, Invitation, QuestionnaireVersion, Response
 from barometer.vocabulary import ResponseStatus
-from organisations.models import Organisation
 from tests.pages import url as url  # shared; imported from here by the round page tests
 
 ROLES = ("anonymous", "registered_user", "editor_b", "editor_a", "admin_a", "platform_admin")
@@ -39,14 +37,6 @@ def round_data(questionnaire_version: QuestionnaireVersion, /, **overrides: Any)
     }
     data.update(overrides)
     return data
-
-
-def make_round(actor: Any, organiser: Organisation, version: QuestionnaireVersion, *frame: Organisation) -> Round:
-    round = services.round_create(actor=actor, organiser=organiser, data=round_data(version))
-    for organisation in frame:
-        services.frame_add(actor=actor, round=round, organisation=organisation)
-    round.refresh_from_db()
-    return round
 
 
 def respond(unit: FrameUnit, status: str = ResponseStatus.SUBMITTED, invitation: Invitation | None = None) -> Response:

@@ -46,6 +46,7 @@ from innovations.services import innovation_search_document
 from innovations.vocabulary import Dimension, InnovationType, Novelty, Stage, Status
 from organisations.identifiers import is_valid_business_id
 from organisations.models import Network, Organisation, OrganisationKind, Region
+from tests.pages import client_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -381,8 +382,7 @@ def test_demo_offers_suggested_sources_to_the_espoo_administrator(demo: DemoResu
     assert suggestion.record.owner.name_fi == "Espoo"
     assert suggestion.source.owner_id != suggestion.record.owner_id
     assert suggestion.source.status == Status.PUBLISHED
-    client = Client()
-    client.force_login(user)
+    client = client_for(user)
     html = client.get(reverse("innovations:detail", kwargs={"pk": suggestion.record_id})).content.decode()
     assert "source-suggestions-title" in html
     assert escape(suggestion.source.title) in html

@@ -9,7 +9,6 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pytest
-from django.test import Client
 from django.urls import reverse
 from scipy.optimize import minimize
 
@@ -22,6 +21,7 @@ from innovations.models import Adoption, Innovation, LineageProposal, Partnershi
 from innovations.vocabulary import Novelty, Status
 from organisations.models import NetworkMembership, Organisation
 from tests.factories import AdoptionFactory, InnovationFactory, MembershipFactory, OrganisationFactory, UserFactory
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/diffusion"
@@ -221,13 +221,6 @@ def _users(org_a: Organisation, editor_a: Any, admin_a: Any, editor_b: Any, plat
 MAY = {"editor_a", "admin_a", "platform_admin"}
 
 
-def _client(user: Any) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def test_only_the_records_editors_see_the_suggestions(
     scenario: Scenario, org_a: Any, editor_a: Any, admin_a: Any, editor_b: Any, platform_admin: Any
 ) -> None:
@@ -235,7 +228,7 @@ def test_only_the_records_editors_see_the_suggestions(
     assert suggestion is not None
     source_title = suggestion.source.title
     for name, user in _users(org_a, editor_a, admin_a, editor_b, platform_admin).items():
-        client = _client(user)
+        client = client_for(user)
         html = client.get(reverse("innovations:detail", kwargs={"pk": scenario.record.pk})).content.decode()
         assert ("source-suggestions-title" in html) == (name in MAY), name
         assert (reverse("diffusion:source_suggestion_dismiss", kwargs={"pk": suggestion.pk}) in html) == (
@@ -261,7 +254,7 @@ def test_others_cannot_confirm_or_dismiss(
     for name, user in _users(org_a, editor_a, admin_a, editor_b, platform_admin).items():
         if name in MAY:
             continue
-        client = _client(user)
+        client = client_for(user)
         page = client.post(reverse(f"diffusion:source_suggestion_{action}", kwargs={"pk": suggestion.pk}))
         assert page.status_code in (302, 404), name
         if page.status_code == 302:
@@ -280,7 +273,7 @@ def test_confirm_makes_the_lineage_proposal_through_the_service(
     user = _users(org_a, editor_a, admin_a, editor_b, platform_admin)[who]
     suggestion = SourceSuggestion.objects.filter(record=scenario.record).first()
     assert suggestion is not None
-    response = _client(user).post(reverse("diffusion:source_suggestion_confirm", kwargs={"pk": suggestion.pk}))
+    response = client_for(user).post(reverse("diffusion:source_suggestion_confirm", kwargs={"pk": suggestion.pk}))
     assert response.status_code == 302
     proposal = LineageProposal.objects.get()
     assert (proposal.result_id, proposal.source_id, proposal.state) == (
@@ -295,18 +288,18 @@ def test_confirm_makes_the_lineage_proposal_through_the_service(
     assert suggestion.state == SuggestionState.CONFIRMED
     assert suggestion.decided_by == user
     # While the proposal waits, no suggestions are shown on the page.
-    html = _client(user).get(reverse("innovations:detail", kwargs={"pk": scenario.record.pk})).content.decode()
+    html = client_for(user).get(reverse("innovations:detail", kwargs={"pk": scenario.record.pk})).content.decode()
     assert "source-suggestions-title" not in html
 
 
 def test_confirm_by_api(scenario: Scenario, editor_a: Any) -> None:
     suggestion = SourceSuggestion.objects.filter(record=scenario.record).first()
     assert suggestion is not None
-    response = _client(editor_a).post(f"{API}/source-suggestions/{suggestion.pk}/confirm")
+    response = client_for(editor_a).post(f"{API}/source-suggestions/{suggestion.pk}/confirm")
     assert response.status_code == 201, response.content
     assert response.json()["source"]["id"] == suggestion.source_id
     assert response.json()["state"] == "pending"
-    again = _client(editor_a).post(f"{API}/source-suggestions/{suggestion.pk}/confirm")
+    again = client_for(editor_a).post(f"{API}/source-suggestions/{suggestion.pk}/confirm")
     assert again.status_code == 404
 
 
@@ -320,7 +313,7 @@ def test_a_recomputation_keeps_the_open_suggestions_ids(scenario: Scenario) -> N
 def test_a_dismissed_suggestion_never_comes_back(scenario: Scenario, editor_a: Any) -> None:
     suggestion = SourceSuggestion.objects.filter(record=scenario.record).first()
     assert suggestion is not None
-    response = _client(editor_a).post(f"{API}/source-suggestions/{suggestion.pk}/dismiss")
+    response = client_for(editor_a).post(f"{API}/source-suggestions/{suggestion.pk}/dismiss")
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "dismissed"
     for _ in range(2):
@@ -329,14 +322,14 @@ def test_a_dismissed_suggestion_never_comes_back(scenario: Scenario, editor_a: A
         assert not SourceSuggestion.objects.filter(
             record=scenario.record, source_id=suggestion.source_id, state=SuggestionState.OPEN
         ).exists()
-    listed = _client(editor_a).get(f"{API}/innovations/{scenario.record.pk}/source-suggestions").json()
+    listed = client_for(editor_a).get(f"{API}/innovations/{scenario.record.pk}/source-suggestions").json()
     assert suggestion.source_id not in [item["source"]["id"] for item in listed["items"]]
 
 
 def test_dismiss_on_the_page(scenario: Scenario, admin_a: Any) -> None:
     suggestion = SourceSuggestion.objects.filter(record=scenario.record).first()
     assert suggestion is not None
-    client = _client(admin_a)
+    client = client_for(admin_a)
     response = client.post(reverse("diffusion:source_suggestion_dismiss", kwargs={"pk": suggestion.pk}))
     assert response.status_code == 302
     suggestion.refresh_from_db()
@@ -346,7 +339,7 @@ def test_dismiss_on_the_page(scenario: Scenario, admin_a: Any) -> None:
 
 
 def test_bad_ids(editor_a: Any, scenario: Scenario) -> None:
-    client = _client(editor_a)
+    client = client_for(editor_a)
     assert client.post(f"{API}/source-suggestions/999999/dismiss").status_code == 404
     assert client.get(f"{API}/innovations/999999/source-suggestions").status_code == 404
     assert client.post(reverse("diffusion:source_suggestion_confirm", kwargs={"pk": 999999})).status_code == 404
@@ -354,7 +347,7 @@ def test_bad_ids(editor_a: Any, scenario: Scenario) -> None:
 
 def test_the_reason_says_the_original_and_the_estimated_chance(scenario: Scenario, editor_a: Any) -> None:
     suggestion = SourceSuggestion.objects.get(record=scenario.record, source=scenario.root)
-    client = _client(editor_a)
+    client = client_for(editor_a)
     items = client.get(f"{API}/innovations/{scenario.record.pk}/source-suggestions", HTTP_ACCEPT_LANGUAGE="en").json()
     text = next(item["text"] for item in items["items"] if item["id"] == suggestion.pk)
     assert "It was the first in the registry to take it into use." in text

@@ -9,11 +9,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from accounts.services import api_token_create
 from experiments.models import Experiment
 from experiments.tests.conftest import make_experiment
 from innovations.models import Innovation
 from innovations.vocabulary import Status
+from tests.pages import token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +22,7 @@ ROLES = ("anonymous", "registered_user", "editor_b", "editor_a", "admin_a", "pla
 
 
 def _client(request: pytest.FixtureRequest, role: str) -> Client:
-    if role == "anonymous":
-        return Client()
-    _token, key = api_token_create(user=request.getfixturevalue(role), name="tests")
-    return Client(headers={"Authorization": f"Bearer {key}"})
+    return token_client(None if role == "anonymous" else request.getfixturevalue(role))
 
 
 def _post(client: Client, path: str, body: Any, method: str = "post") -> Any:

@@ -21,6 +21,7 @@ from innovations.tests.test_views_support import url
 from innovations.vocabulary import PartnerRole, Status
 from organisations.models import OrganisationKind
 from tests.factories import OrganisationFactory, UserFactory
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +37,7 @@ def company(db: None) -> Any:
 
 
 def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
+    client = client_for(user)
     return client
 
 

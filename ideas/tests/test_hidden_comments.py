@@ -6,13 +6,11 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.test import Client
 
-from accounts.services import api_token_create
 from ideas.models import Comment, Idea
 from ideas.services import ideas as services
 from ideas.services import moderation
-from tests.pages import client_for, t, url
+from tests.pages import client_for, t, token_client, url
 
 pytestmark = pytest.mark.django_db
 ROLES = ["registered_user", "sender", "editor_a", "platform_admin"]
@@ -34,8 +32,7 @@ def test_nobody_comments_on_a_hidden_idea_on_its_page(hidden_idea: Idea, role: s
 
 @pytest.mark.parametrize("role", ROLES)
 def test_nobody_comments_on_a_hidden_idea_through_the_api(hidden_idea: Idea, role: str, request: Any) -> None:
-    _token, key = api_token_create(user=request.getfixturevalue(role), name="tests")
-    response = Client(headers={"Authorization": f"Bearer {key}"}).post(
+    response = token_client(request.getfixturevalue(role)).post(
         f"/api/v1/ideas/{hidden_idea.pk}/comments", {"text": "Hei"}, content_type="application/json"
     )
     assert response.status_code in (403, 404)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from ideas.models import Challenge, Idea
 from ideas.services import ideas as services
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 LANGUAGES = ("fi", "sv", "en")
@@ -60,8 +61,7 @@ def test_send_form_has_the_fields_and_a_labelled_map_for_the_script(challenge_a:
 def test_the_place_is_sent_through_the_fields_in_the_language(
     challenge_a: Challenge, registered_user: Any, language: str, latitude: str, longitude: str
 ) -> None:
-    client = Client()
-    client.force_login(registered_user)
+    client = client_for(registered_user)
     with translation.override(language):
         url = reverse("ideas:send", kwargs={"pk": challenge_a.pk})
     data = {"title": "Penkki", "text": "Penkki puistoon", "latitude": latitude, "longitude": longitude}
@@ -71,8 +71,7 @@ def test_the_place_is_sent_through_the_fields_in_the_language(
 
 
 def test_the_map_pickers_point_form_is_accepted_in_finnish(challenge_a: Challenge, registered_user: Any) -> None:
-    client = Client()
-    client.force_login(registered_user)
+    client = client_for(registered_user)
     data = {"title": "Penkki", "text": "Penkki puistoon", "latitude": "60.17123", "longitude": "24.94456"}
     assert client.post(reverse("ideas:send", kwargs={"pk": challenge_a.pk}), data).status_code == 302
     assert Idea.objects.get().latitude == 60.17123
@@ -80,8 +79,7 @@ def test_the_map_pickers_point_form_is_accepted_in_finnish(challenge_a: Challeng
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_place_outside_finland_is_a_field_error(challenge_a: Challenge, registered_user: Any, language: str) -> None:
-    client = Client()
-    client.force_login(registered_user)
+    client = client_for(registered_user)
     with translation.override(language):
         url = reverse("ideas:send", kwargs={"pk": challenge_a.pk})
         expected = gettext("The place must be in Finland.")

@@ -8,11 +8,10 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import IdentityProvider, Membership, Role
-from accounts.services import api_token_create
 from ideas.models import Comment, Idea, Support
 from ideas.services import ideas as services
 from tests.factories import UserFactory
-from tests.pages import url
+from tests.pages import token_client, url
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -66,8 +65,7 @@ def test_an_unverified_person_sends_nothing_through_the_pages(client, unverified
 
 
 def test_an_unverified_person_sends_nothing_through_the_api(unverified, challenge_a, idea, org_a):
-    _token, key = api_token_create(user=unverified, name="t")
-    client = Client(headers={"Authorization": f"Bearer {key}"})
+    client = token_client(unverified)
     answers = _api_writes(client, challenge_a, idea, org_a)
     assert set(answers.values()) == {403}, answers
     assert _nothing_stored(unverified)

@@ -6,7 +6,6 @@ import io
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook  # type: ignore[import-untyped]
@@ -15,7 +14,7 @@ from lab.selectors import portfolio
 from lab.tabulation import Period
 from lab.tests.conftest import World
 from tests.factories import OrganisationFactory, PartnershipFactory
-from tests.pages import client_as, url
+from tests.pages import client_as, client_for, url
 
 pytestmark = pytest.mark.django_db
 
@@ -47,22 +46,19 @@ def test_the_organisation_page_links_to_the_portfolio_for_its_people_only(
 
 
 def test_unknown_organisation_is_404(editor_a: Any) -> None:
-    client = Client()
-    client.force_login(editor_a)
+    client = client_for(editor_a)
     assert client.get(url("lab:portfolio", organisation_id=999_999)).status_code == 404
     assert client.get(url("lab:csv", organisation_id=999_999)).status_code == 404
 
 
 def test_writes_are_not_accepted(world: World, editor_a: Any) -> None:
-    client = Client()
-    client.force_login(editor_a)
+    client = client_for(editor_a)
     assert client.post(url("lab:portfolio", organisation_id=world.org.pk)).status_code == 405
 
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_page_in_each_language(world: World, editor_a: Any, language: str) -> None:
-    client = Client()
-    client.force_login(editor_a)
+    client = client_for(editor_a)
     response = client.get(url("lab:portfolio", language=language, organisation_id=world.org.pk))
     assert response.status_code == 200
     with translation.override(language):
@@ -76,8 +72,7 @@ def test_page_in_each_language(world: World, editor_a: Any, language: str) -> No
 
 
 def test_the_page_shows_the_figures(world: World, editor_a: Any) -> None:
-    client = Client()
-    client.force_login(editor_a)
+    client = client_for(editor_a)
     response = client.get(url("lab:portfolio", organisation_id=world.org.pk))
     assert response.context["portfolio"].totals["ideas"] == 5
     # Challenge titles (in Finnish on the Finnish page), partners linking to their pages.
@@ -98,8 +93,7 @@ def test_the_page_shows_the_figures(world: World, editor_a: Any) -> None:
 def test_bad_periods_are_named_next_to_their_field(
     world: World, editor_a: Any, query: str, field: str, message: str
 ) -> None:
-    client = Client()
-    client.force_login(editor_a)
+    client = client_for(editor_a)
     response = client.get(url("lab:portfolio", language="en", organisation_id=world.org.pk, query=query))
     assert response.status_code == 200
     with translation.override("en"):
@@ -114,8 +108,7 @@ def test_bad_periods_are_named_next_to_their_field(
 
 
 def test_year_filter_on_the_page(world: World, editor_a: Any) -> None:
-    client = Client()
-    client.force_login(editor_a)
+    client = client_for(editor_a)
     year = timezone.localdate().year
     this_year = client.get(url("lab:portfolio", organisation_id=world.org.pk, query=f"year={year}"))
     assert this_year.context["portfolio"].totals["ideas"] == 5
@@ -130,8 +123,7 @@ def test_year_filter_on_the_page(world: World, editor_a: Any) -> None:
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_csv_has_one_row_per_figure_with_its_section(world: World, editor_a: Any, language: str) -> None:
-    client = Client()
-    client.force_login(editor_a)
+    client = client_for(editor_a)
     response = client.get(url("lab:csv", language=language, organisation_id=world.org.pk))
     assert response["Content-Type"].startswith("text/csv")
     assert f"lab-{world.org.slug}-all.csv" in response["Content-Disposition"]
@@ -149,8 +141,7 @@ def test_csv_has_one_row_per_figure_with_its_section(world: World, editor_a: Any
 
 
 def test_xlsx_has_a_sheet_per_table(world: World, editor_a: Any) -> None:
-    client = Client()
-    client.force_login(editor_a)
+    client = client_for(editor_a)
     response = client.get(url("lab:xlsx", language="sv", organisation_id=world.org.pk))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = load_workbook(io.BytesIO(response.content))
@@ -174,8 +165,7 @@ def test_xlsx_has_a_sheet_per_table(world: World, editor_a: Any) -> None:
 def test_formula_injection_is_neutralised(world: World, editor_a: Any) -> None:
     hostile = OrganisationFactory.create(name_fi='=HYPERLINK("http://evil.example","x")', name_en="@SUM(1+1)")
     PartnershipFactory.create(innovation=world.innovations["service"], organisation=hostile)
-    client = Client()
-    client.force_login(editor_a)
+    client = client_for(editor_a)
     workbook = load_workbook(io.BytesIO(client.get(url("lab:xlsx", organisation_id=world.org.pk)).content))
     cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row if cell.value]
     texts = [cell.value for cell in cells if isinstance(cell.value, str)]

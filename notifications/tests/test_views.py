@@ -14,6 +14,7 @@ from notifications import services
 from notifications.models import Frequency, Preference
 from notifications.selectors import Person
 from tests.factories import MembershipFactory
+from tests.pages import client_for, url
 
 LANGS = ("fi", "sv", "en")
 
@@ -25,26 +26,14 @@ def handler(challenge_a: Challenge) -> Any:
     return person
 
 
-def _client(user: Any = None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def _url(name: str, lang: str = "en", **kwargs: Any) -> str:
-    with translation.override(lang):
-        return reverse(f"notifications:{name}", kwargs=kwargs or None)
-
-
 ROLES = ["registered_user", "sender", "editor_a", "editor_b", "handler", "platform_admin"]
 
 
 def test_anonymous_is_sent_to_sign_in(db: None) -> None:
-    response = _client().get(_url("preferences"))
+    response = client_for(None).get(url("notifications:preferences", "en"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
-    response = _client().post(_url("preferences"), {"frequency": "none", "language": "fi"})
+    response = client_for(None).post(url("notifications:preferences", "en"), {"frequency": "none", "language": "fi"})
     assert response.status_code == 302
     assert not Preference.objects.exists()
 
@@ -55,7 +44,7 @@ def test_every_signed_in_role_sees_its_own_page_in_each_language(
     role: str, lang: str, request: pytest.FixtureRequest
 ) -> None:
     user = request.getfixturevalue(role)
-    response = _client(user).get(_url("preferences", lang))
+    response = client_for(user).get(url("notifications:preferences", lang))
     assert response.status_code == 200
     body = response.content.decode()
     with translation.override(lang):
@@ -68,7 +57,9 @@ def test_every_signed_in_role_sees_its_own_page_in_each_language(
 def test_every_signed_in_role_changes_only_its_own_preference(role: str, request: pytest.FixtureRequest) -> None:
     user = request.getfixturevalue(role)
     other = request.getfixturevalue("editor_b" if role != "editor_b" else "registered_user")
-    response = _client(user).post(_url("preferences"), {"frequency": Frequency.WEEKLY, "language": "sv"})
+    response = client_for(user).post(
+        url("notifications:preferences", "en"), {"frequency": Frequency.WEEKLY, "language": "sv"}
+    )
     assert response.status_code == 302
     preference = Preference.objects.get(user=user)
     assert (preference.frequency, preference.language) == (Frequency.WEEKLY, "sv")
@@ -76,7 +67,9 @@ def test_every_signed_in_role_changes_only_its_own_preference(role: str, request
 
 
 def test_bad_choices_are_named_next_to_the_fields(registered_user: Any) -> None:
-    response = _client(registered_user).post(_url("preferences"), {"frequency": "hourly", "language": "de"})
+    response = client_for(registered_user).post(
+        url("notifications:preferences", "en"), {"frequency": "hourly", "language": "de"}
+    )
     assert response.status_code == 200
     body = response.content.decode()
     with translation.override("en"):
@@ -87,18 +80,18 @@ def test_bad_choices_are_named_next_to_the_fields(registered_user: Any) -> None:
 
 
 def test_stop_button_sets_never(registered_user: Any) -> None:
-    response = _client(registered_user).post(_url("preferences"), {"stop": "1"})
+    response = client_for(registered_user).post(url("notifications:preferences", "en"), {"stop": "1"})
     assert response.status_code == 302
     assert Preference.objects.get(user=registered_user).frequency == Frequency.NONE
 
 
 def test_the_signed_link_works_without_an_account(anonymous_idea: Idea) -> None:
     token = services.person_token(Person(email="anna@example.fi"))
-    response = _client().get(_url("preferences_link", "sv", token=token))
+    response = client_for(None).get(url("notifications:preferences_link", "sv", token=token))
     assert response.status_code == 200
     assert "anna@example.fi" in response.content.decode()
-    response = _client().post(
-        _url("preferences_link", "sv", token=token), {"frequency": Frequency.DAILY, "language": "en"}
+    response = client_for(None).post(
+        url("notifications:preferences_link", "sv", token=token), {"frequency": Frequency.DAILY, "language": "en"}
     )
     assert response.status_code == 302
     preference = Preference.objects.get(email="anna@example.fi")
@@ -107,7 +100,7 @@ def test_the_signed_link_works_without_an_account(anonymous_idea: Idea) -> None:
 
 def test_the_signed_link_changes_the_persons_own_preference_whoever_is_signed_in(sender: Any, editor_b: Any) -> None:
     token = services.person_token(Person(user=sender))
-    _client(editor_b).post(_url("preferences_link", token=token), {"stop": "1"})
+    client_for(editor_b).post(url("notifications:preferences_link", "en", token=token), {"stop": "1"})
     assert Preference.objects.get(user=sender).frequency == Frequency.NONE
     assert not Preference.objects.filter(user=editor_b).exists()
 
@@ -115,7 +108,7 @@ def test_the_signed_link_changes_the_persons_own_preference_whoever_is_signed_in
 def test_one_click_unsubscribe_from_a_mail_program(sender: Any) -> None:
     token = services.person_token(Person(user=sender))
     client = Client(enforce_csrf_checks=True)
-    response = client.post(_url("preferences_link", token=token), {"List-Unsubscribe": "One-Click"})
+    response = client.post(url("notifications:preferences_link", "en", token=token), {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 204
     assert Preference.objects.get(user=sender).frequency == Frequency.NONE
 
@@ -125,7 +118,9 @@ def test_a_link_with_a_bad_signature_is_refused_clearly(sender: Any, lang: str) 
     token = services.person_token(Person(user=sender))
     tampered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
     for bad in (tampered, "nonsense"):
-        response = _client().post(_url("preferences_link", lang, token=bad), {"frequency": "none", "language": "fi"})
+        response = client_for(None).post(
+            url("notifications:preferences_link", lang, token=bad), {"frequency": "none", "language": "fi"}
+        )
         assert response.status_code == 400
         with translation.override(lang):
             assert _("This link is not valid: it may have been cut short or changed.") in response.content.decode()
@@ -136,13 +131,13 @@ def test_a_token_from_another_signing_use_is_refused(sender: Any) -> None:
     from django.core import signing
 
     other_use = signing.dumps({"u": sender.pk}, salt="something.else")
-    assert _client().get(_url("preferences_link", token=other_use)).status_code == 400
+    assert client_for(None).get(url("notifications:preferences_link", "en", token=other_use)).status_code == 400
 
 
 def test_profile_page_links_to_the_preferences(registered_user: Any) -> None:
     with translation.override("en"):
-        response = _client(registered_user).get(reverse("accounts:profile"))
-    assert _url("preferences") in response.content.decode()
+        response = client_for(registered_user).get(reverse("accounts:profile"))
+    assert url("notifications:preferences", "en") in response.content.decode()
 
 
 def test_preference_set_needs_a_person(db: None, anonymous: Any) -> None:
@@ -157,7 +152,7 @@ def test_platform_admin_can_inspect_notifications_in_the_admin(
     platform_admin: Any, idea_a: Idea, editor_a: Any
 ) -> None:
     services.idea_changed(idea=idea_a, change="state", actor=editor_a)
-    client = _client(platform_admin)
+    client = client_for(platform_admin)
     with translation.override("en"):
         for model in ("notification", "preference"):
             assert client.get(reverse(f"admin:notifications_{model}_changelist")).status_code == 200

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from accounts import invitations
 from accounts.models import Invitation, Membership, Role, User
 from tests.factories import MembershipFactory, UserFactory
-from tests.pages import link_in, url
+from tests.pages import client_for, link_in, url
 
 pytestmark = pytest.mark.django_db
 VICTIM = "uhri@example.fi"
@@ -181,8 +181,7 @@ def test_resending_retires_the_old_link(invitation, admin_a, owner, mailoutbox):
     invitations.invitation_resend(actor=admin_a, invitation=invitation)
     new_link = link_in(mailoutbox[1])
     assert old_link != new_link
-    client = Client()
-    client.force_login(owner)
+    client = client_for(owner)
     assert client.get(old_link).status_code == 404
     assert client.get(new_link).status_code == 200
 

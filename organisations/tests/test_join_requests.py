@@ -12,6 +12,7 @@ from django.urls import reverse
 from accounts.models import Membership, Role
 from organisations import join_requests
 from organisations.models import JoinRequest, JoinRequestStatus, Organisation, OrganisationKind
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +24,6 @@ VALID = {
     "contact_email": "pia@example.fi",
     "message": "Kehitämme palveluja kuntien kanssa.",
 }
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -47,7 +41,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_first() -> None:
 
 
 def test_a_signed_in_person_asks_and_sees_the_request_waiting(registered_user: Any) -> None:
-    client = _client(registered_user)
+    client = client_for(registered_user)
     response = client.post("/sv" + reverse("organisations:join")[3:], VALID, follow=True)
     request = JoinRequest.objects.get()
     assert (request.requester, request.status, request.language) == (registered_user, "pending", "sv")
@@ -68,7 +62,7 @@ def test_bad_input_is_refused_with_the_field_named(change: dict, field: str, reg
     with pytest.raises(ValidationError) as caught:
         join_requests.join_request_create(actor=registered_user, data={**VALID, **change})
     assert field in caught.value.message_dict
-    response = _client(registered_user).post(reverse("organisations:join"), {**VALID, **change})
+    response = client_for(registered_user).post(reverse("organisations:join"), {**VALID, **change})
     assert response.status_code == 400
     assert not JoinRequest.objects.exists()
 
@@ -93,7 +87,7 @@ def test_a_person_cannot_pile_up_requests(registered_user: Any) -> None:
 @pytest.mark.parametrize("who", ["registered_user", "editor_a", "admin_a"])
 def test_only_platform_administrators_see_the_queue_and_decide(who: str, request, pending: JoinRequest) -> None:
     user = request.getfixturevalue(who)
-    client = _client(user)
+    client = client_for(user)
     assert client.get(reverse("organisations:join_queue")).status_code == 403
     assert (
         client.post(reverse("organisations:join_decide", args=[pending.pk]), {"action": "approve"}).status_code == 403
@@ -109,7 +103,7 @@ def test_only_platform_administrators_see_the_queue_and_decide(who: str, request
 def test_approval_creates_the_organisation_with_the_requester_as_administrator_and_mails_them_in_their_language(
     platform_admin: Any, registered_user: Any, pending: JoinRequest, django_capture_on_commit_callbacks: Any
 ) -> None:
-    client = _client(platform_admin)
+    client = client_for(platform_admin)
     assert "Pohjolan Innovaatiosäätiö" in client.get(reverse("organisations:join_queue")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("organisations:join_decide", args=[pending.pk]), {"action": "approve"})
@@ -132,7 +126,7 @@ def test_approval_creates_the_organisation_with_the_requester_as_administrator_a
 def test_declining_needs_a_reason_which_the_requester_is_told(
     platform_admin: Any, registered_user: Any, pending: JoinRequest, django_capture_on_commit_callbacks: Any
 ) -> None:
-    client = _client(platform_admin)
+    client = client_for(platform_admin)
     url = reverse("organisations:join_decide", args=[pending.pk])
     client.post(url, {"action": "decline", "reason": "  "})
     pending.refresh_from_db()

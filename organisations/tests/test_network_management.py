@@ -12,6 +12,7 @@ from accounts.models import Role
 from organisations import services
 from organisations.models import Network, NetworkMembership, Organisation
 from tests.factories import MembershipFactory, OrganisationFactory
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +20,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_b(org_b: Organisation) -> Any:
     return MembershipFactory(organisation=org_b, role=Role.ADMIN).user
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def _new(coordinator: Organisation | None) -> dict[str, Any]:
@@ -38,16 +32,16 @@ def _new(coordinator: Organisation | None) -> dict[str, Any]:
 )
 def test_who_may_open_the_page_that_starts_a_network(who: str, status: int, request, org_a: Organisation) -> None:
     user = None if who == "anonymous" else request.getfixturevalue(who)
-    response = _client(user).get(reverse("organisations:network_create"))
+    response = client_for(user).get(reverse("organisations:network_create"))
     assert response.status_code == status
-    listing = _client(user).get(reverse("organisations:networks")).content.decode()
+    listing = client_for(user).get(reverse("organisations:networks")).content.decode()
     assert (reverse("organisations:network_create") in listing) == (status == 200)
 
 
 def test_an_organisation_administrator_starts_a_network_their_organisation_coordinates(
     admin_a: Any, org_a: Organisation
 ) -> None:
-    response = _client(admin_a).post(reverse("organisations:network_create"), _new(org_a))
+    response = client_for(admin_a).post(reverse("organisations:network_create"), _new(org_a))
     network = Network.objects.get(name_fi="Uusi verkosto")
     assert response.status_code == 302
     assert response["Location"] == reverse("organisations:network_edit", args=[network.slug])
@@ -57,13 +51,13 @@ def test_an_organisation_administrator_starts_a_network_their_organisation_coord
 
 @pytest.mark.parametrize("who", ["registered_user", "editor_a"])
 def test_people_who_administer_nothing_cannot_start_a_network_even_by_posting(who: str, request, org_a) -> None:
-    response = _client(request.getfixturevalue(who)).post(reverse("organisations:network_create"), _new(org_a))
+    response = client_for(request.getfixturevalue(who)).post(reverse("organisations:network_create"), _new(org_a))
     assert response.status_code == 403
     assert not Network.objects.filter(name_fi="Uusi verkosto").exists()
 
 
 def test_an_administrator_cannot_name_another_organisation_as_coordinator(admin_a: Any, org_b: Organisation) -> None:
-    response = _client(admin_a).post(reverse("organisations:network_create"), _new(org_b))
+    response = client_for(admin_a).post(reverse("organisations:network_create"), _new(org_b))
     assert response.status_code == 400
     assert 'aria-invalid="true"' in response.content.decode()
     assert not Network.objects.filter(name_fi="Uusi verkosto").exists()
@@ -75,7 +69,7 @@ def test_an_administrator_cannot_name_another_organisation_as_coordinator(admin_
 
 def test_a_platform_administrator_may_name_any_coordinator(platform_admin: Any, org_b: Organisation) -> None:
     data = {**_new(None), "coordinator": org_b.name_fi}
-    assert _client(platform_admin).post(reverse("organisations:network_create"), data).status_code == 302
+    assert client_for(platform_admin).post(reverse("organisations:network_create"), data).status_code == 302
     assert Network.objects.get(name_fi="Uusi verkosto").coordinator == org_b
 
 
@@ -85,7 +79,7 @@ def test_a_platform_administrator_may_name_any_coordinator(platform_admin: Any, 
 def test_platform_administrators_get_the_organisation_picker_not_a_select_of_every_organisation(
     platform_admin: Any, network_a: Network
 ) -> None:
-    client = _client(platform_admin)
+    client = client_for(platform_admin)
     for path in (reverse("organisations:network_create"), reverse("organisations:network_edit", args=[network_a.slug])):
         page = client.get(path).content.decode()
         assert 'name="coordinator"' in page
@@ -100,7 +94,7 @@ def test_platform_administrators_get_the_organisation_picker_not_a_select_of_eve
 def test_an_organisation_administrator_still_chooses_among_their_own_organisations(
     admin_a: Any, org_a: Organisation
 ) -> None:
-    page = _client(admin_a).get(reverse("organisations:network_create")).content.decode()
+    page = client_for(admin_a).get(reverse("organisations:network_create")).content.decode()
     assert '<select name="coordinator"' in page  # a handful of organisations: a select is the clearer control
 
 
@@ -109,7 +103,7 @@ def test_the_picked_id_chooses_between_two_organisations_of_the_same_name(
 ) -> None:
     twin_a = OrganisationFactory.create(name_fi="Kaksoset", business_id="")
     twin_b = OrganisationFactory.create(name_fi="Kaksoset", business_id="")
-    client = _client(platform_admin)
+    client = client_for(platform_admin)
     network_a.refresh_from_db()
     url = reverse("organisations:network_edit", args=[network_a.slug])
     post = {"action": "save", "version": network_a.version, "name_fi": network_a.name_fi}
@@ -129,7 +123,7 @@ def test_the_picked_id_chooses_between_two_organisations_of_the_same_name(
 def test_the_coordinator_is_found_by_name_or_business_id_without_javascript(
     platform_admin: Any, org_b: Organisation
 ) -> None:
-    client = _client(platform_admin)
+    client = client_for(platform_admin)
     org_b.business_id = "0245437-2"
     org_b.save(update_fields=["business_id"])
     response = client.post(reverse("organisations:network_create"), {**_new(None), "coordinator": "0245437-2"})
@@ -154,7 +148,7 @@ def test_a_network_called_new_does_not_hide_the_creation_page(admin_a: Any, org_
 )
 def test_who_may_manage_a_network(who: str, status: int, request, network_a: Network, org_b: Organisation) -> None:
     user = None if who == "anonymous" else request.getfixturevalue(who)
-    client = _client(user)
+    client = client_for(user)
     url = reverse("organisations:network_edit", args=[network_a.slug])
     assert client.get(url).status_code == status
     response = client.post(url, {"action": "add_member", "organisation": org_b.name})
@@ -165,7 +159,7 @@ def test_who_may_manage_a_network(who: str, status: int, request, network_a: Net
 def test_the_coordinator_adds_and_removes_members_but_cannot_leave_itself(
     admin_a: Any, network_a: Network, org_a: Organisation, org_b: Organisation
 ) -> None:
-    client = _client(admin_a)
+    client = client_for(admin_a)
     url = reverse("organisations:network_edit", args=[network_a.slug])
     client.post(url, {"action": "add_member", "organisation": org_b.name})
     client.post(url, {"action": "remove_member", "organisation": org_b.pk})
@@ -187,7 +181,7 @@ def test_the_coordinator_hands_the_network_to_a_member_and_then_no_longer_manage
     admin_a: Any, admin_b: Any, network_a: Network, org_b: Organisation
 ) -> None:
     outsider = OrganisationFactory.create()
-    client = _client(admin_a)
+    client = client_for(admin_a)
     assert _save(client, network_a, outsider).status_code == 400  # not a member: refused
     network_a.refresh_from_db()
     assert network_a.coordinator_id != outsider.pk
@@ -196,4 +190,4 @@ def test_the_coordinator_hands_the_network_to_a_member_and_then_no_longer_manage
     network_a.refresh_from_db()
     assert network_a.coordinator == org_b
     assert client.get(reverse("organisations:network_edit", args=[network_a.slug])).status_code == 403
-    assert _client(admin_b).get(reverse("organisations:network_edit", args=[network_a.slug])).status_code == 200
+    assert client_for(admin_b).get(reverse("organisations:network_edit", args=[network_a.slug])).status_code == 200

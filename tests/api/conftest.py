@@ -20,10 +20,8 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from django.utils import timezone
 
-from accounts.models import Membership, Role, User
-from accounts.services import api_token_create
+from accounts.models import Role, User
 from core.models import Theme
 from innovations import services as innovation_services
 from innovations.models import Innovation
@@ -31,6 +29,7 @@ from innovations.vocabulary import Status
 from organisations import services as organisation_services
 from organisations.models import Network, Organisation, OrganisationKind
 from tests import pages
+from tests.factories import MembershipFactory, UserFactory
 
 API = "/api/v1"
 
@@ -42,19 +41,12 @@ def _fresh_rate_limits() -> None:
 
 
 def make_user(username: str, **extra: Any) -> User:
-    return User.objects.create_user(
-        username=username,
-        password="pw-for-tests-1",
-        email=f"{username}@example.fi",
-        email_verified_at=extra.pop("email_verified_at", timezone.now()),
-        **extra,
-    )
+    # No name unless given: what the API shows of a person is checked against the names a test gives.
+    return UserFactory.create(**{"username": username, "first_name": "", "last_name": "", **extra})
 
 
 def make_member(username: str, organisation: Organisation, role: str) -> User:
-    user = make_user(username)
-    Membership.objects.create(user=user, organisation=organisation, role=role)
-    return user
+    return MembershipFactory.create(user=make_user(username), organisation=organisation, role=role).user
 
 
 @pytest.fixture
@@ -169,8 +161,5 @@ def client_for(db: None) -> Callable[[User | None], Client]:
 
 @pytest.fixture
 def token_client(db: None) -> Callable[[User], Client]:
-    def make(user: User) -> Client:
-        _token, key = api_token_create(user=user, name="tests")
-        return Client(headers={"Authorization": f"Bearer {key}"})
-
-    return make
+    """tests.pages.token_client as a fixture."""
+    return pages.token_client

@@ -11,17 +11,27 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from barometer.models import FrameUnit, Invitation, Questionnaire, QuestionnaireVersion, Response, Round
-from barometer.vocabulary import ResponseStatus, RoundStatus
-from experiments import services as experiment_services
-from ideas.models import ChallengeStatus
-from ideas.services import challenges as challenge_services
+from barometer.models import Round
+from barometer.vocabulary import RoundStatus
 from ideas.services import ideas as idea_services
 from ideas.services import moderation
 from innovations import services as innovation_services
 from innovations.vocabulary import Novelty, Status
 from organisations.models import Organisation
-from tests.factories import AdoptionFactory, InnovationFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    AdoptionFactory,
+    ChallengeFactory,
+    ExperimentFactory,
+    IdeaFactory,
+    InnovationFactory,
+    InvitationFactory,
+    MembershipFactory,
+    QuestionnaireVersionFactory,
+    ResponseFactory,
+    RoundFactory,
+    UserFactory,
+)
+from tests.pages import client_for
 from workspace import selectors
 from workspace.selectors import (
     ADOPTIONS,
@@ -38,32 +48,30 @@ TODAY = timezone.localdate()
 
 
 def _experiment(owner: Organisation, actor: Any, title: str, *, ends_on: datetime.date, status: str = Status.DRAFT):
-    return experiment_services.experiment_create(
-        actor=actor,
-        owner=owner,
-        data={"title_fi": title, "starts_on": ends_on - datetime.timedelta(days=60), "ends_on": ends_on},
-        status=status,
+    starts_on = ends_on - datetime.timedelta(days=60)
+    return ExperimentFactory.create(
+        owner=owner, actor=actor, title_fi=title, starts_on=starts_on, ends_on=ends_on, status=status
     )
 
 
 def _round(organiser: Organisation, slug: str, status: str, frame: list[Organisation]) -> Round:
-    questionnaire = Questionnaire.objects.create(code=f"q-{slug}", name_fi="Kysely", organiser=organiser)
-    version = QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1)
-    round_ = Round.objects.create(
+    return RoundFactory.create(
+        questionnaire_version=QuestionnaireVersionFactory.create(organiser=organiser, frozen=True),
+        organiser=organiser,
         slug=slug,
         name_fi=f"Kierros {slug}",
-        questionnaire_version=version,
-        organiser=organiser,
-        year=TODAY.year,
-        reference_period_start=TODAY.replace(year=TODAY.year - 2),
-        reference_period_end=TODAY,
-        opens_on=TODAY - datetime.timedelta(days=1),
-        closes_on=TODAY + datetime.timedelta(days=30),
         status=status,
+        frame=frame,
     )
-    for org in frame:
-        FrameUnit.objects.create(round=round_, organisation=org, kind=org.kind)
-    return round_
+
+
+# What the shipped questionnaire requires (the background questions and whether innovations were introduced).
+REQUIRED_ANSWERS = {
+    "q_org_kind": "municipality",
+    "q_size": "lt5k",
+    "q_region": "01",
+    "q_introduced_types": dict.fromkeys(("service", "product", "process", "organisational", "communication"), "no"),
+}
 
 
 @pytest.fixture
@@ -91,30 +99,20 @@ def plate(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any
         org_a, editor_a, "A-päättynyt", ends_on=TODAY - datetime.timedelta(days=3), status=Status.PUBLISHED
     )
     _experiment(org_b, editor_b, "B-päättynyt", ends_on=TODAY - datetime.timedelta(days=3))
-    challenge = challenge_services.challenge_create(
-        actor=editor_a, owner=org_a, data={"title_fi": "A-haaste", "status": ChallengeStatus.OPEN}
-    )
+    challenge = ChallengeFactory.create(actor=editor_a, owner=org_a, title_fi="A-haaste")
     sender = UserFactory()
-    things["idea"] = idea_services.idea_send(actor=sender, title="A-idea", text="Teksti", challenge=challenge)
-    hidden = idea_services.idea_send(actor=sender, title="A-piilotettu", text="Teksti", challenge=challenge)
+    things["idea"] = IdeaFactory.create(actor=sender, title="A-idea", text="Teksti", challenge=challenge)
+    hidden = IdeaFactory.create(actor=sender, title="A-piilotettu", text="Teksti", challenge=challenge)
     moderation.idea_set_hidden(actor=editor_a, idea=hidden, hidden=True, reason="Roskaa")
-    handled = idea_services.idea_send(actor=sender, title="A-käsitelty", text="Teksti", challenge=challenge)
+    handled = IdeaFactory.create(actor=sender, title="A-käsitelty", text="Teksti", challenge=challenge)
     idea_services.idea_set_state(actor=editor_a, idea=handled, state="under_review")
-    idea_services.idea_send(actor=sender, title="B-idea", text="Teksti", organisation=org_b)
+    IdeaFactory.create(actor=sender, title="B-idea", text="Teksti", challenge=None, organisation=org_b)
     # org_b runs an open round in which org_a is invited; org_a runs a round of its own being prepared.
     round_b = _round(org_b, "round-b", RoundStatus.OPEN, [org_a, org_b])
-    things["invitation"] = Invitation.objects.create(
-        round=round_b, frame_unit=round_b.frame.get(organisation=org_a), email="kirjaamo@a.example.fi", token="a" * 43
-    )
-    answered = Invitation.objects.create(
-        round=round_b, frame_unit=round_b.frame.get(organisation=org_a), email="vastasi@a.example.fi", token="b" * 43
-    )
-    Response.objects.create(
-        round=round_b, frame_unit=answered.frame_unit, invitation=answered, status=ResponseStatus.SUBMITTED
-    )
-    Invitation.objects.create(
-        round=round_b, frame_unit=round_b.frame.get(organisation=org_b), email="b@b.example.fi", token="c" * 43
-    )
+    things["invitation"] = InvitationFactory.create(round=round_b, organisation=org_a, email="kirjaamo@a.example.fi")
+    answered = InvitationFactory.create(round=round_b, organisation=org_a, email="vastasi@a.example.fi")
+    ResponseFactory.create(round=round_b, invitation=answered, answers=REQUIRED_ANSWERS)
+    InvitationFactory.create(round=round_b, organisation=org_b, email="b@b.example.fi")
     things["round"] = _round(org_a, "round-a", RoundStatus.DRAFT, [org_a])
     _round(org_a, "round-a-old", RoundStatus.PUBLISHED, [org_a])
     return things
@@ -172,8 +170,7 @@ def test_outsiders_have_no_workspace_of_the_organisation(plate: dict, org_a: Org
     user = request.getfixturevalue(who)
     with pytest.raises(PermissionDenied):
         selectors.workspace(user=user, organisation=org_a)
-    client = Client()
-    client.force_login(user)
+    client = client_for(user)
     assert client.get(reverse("workspace:organisation", args=[org_a.slug])).status_code == 403
     assert client.get(reverse("workspace:block", args=[org_a.slug, INNOVATION_DRAFTS])).status_code == 403
 
@@ -187,8 +184,7 @@ def test_anonymous_visitors_are_sent_to_log_in(org_a: Organisation) -> None:
 
 @pytest.mark.django_db
 def test_the_page_shows_the_blocks_and_links_to_their_full_lists(plate: dict, org_a: Organisation, editor_a) -> None:
-    client = Client()
-    client.force_login(editor_a)
+    client = client_for(editor_a)
     response = client.get(reverse("workspace:home"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -209,8 +205,7 @@ def test_the_page_shows_the_blocks_and_links_to_their_full_lists(plate: dict, or
 def test_a_full_list_pages_through_everything(org_a: Organisation, editor_a: Any) -> None:
     for n in range(30):
         InnovationFactory.create(owner=org_a, actor=editor_a, status=Status.DRAFT, title_fi=f"Luonnos {n:02d}")
-    client = Client()
-    client.force_login(editor_a)
+    client = client_for(editor_a)
     home = client.get(reverse("workspace:home")).content.decode()
     assert "30" in home
     url = reverse("workspace:block", args=[org_a.slug, INNOVATION_DRAFTS])
@@ -225,8 +220,7 @@ def test_a_person_in_several_organisations_switches_between_them(
     plate: dict, org_a: Organisation, org_b: Organisation, editor_a: Any
 ) -> None:
     MembershipFactory(user=editor_a, organisation=org_b, role=Role.STAFF)
-    client = Client()
-    client.force_login(editor_a)
+    client = client_for(editor_a)
     page = client.get(reverse("workspace:home")).content.decode()
     assert reverse("workspace:organisation", args=[org_b.slug]) in page
     assert reverse("workspace:organisation", args=[org_a.slug]) in page
@@ -248,8 +242,7 @@ def test_sign_in_lands_members_in_the_workspace_and_others_on_the_front_page(edi
         )
         assert response.redirect_chain[-1][0] == target
     # Only members are offered the workspace in the navigation.
-    client = Client()
-    client.force_login(outsider)
+    client = client_for(outsider)
     assert reverse("workspace:home") not in client.get(reverse("core:home")).content.decode()
     assert client.get(reverse("workspace:home")).templates[0].name == "workspace/no_organisation.html"
 
@@ -258,8 +251,7 @@ def test_sign_in_lands_members_in_the_workspace_and_others_on_the_front_page(edi
 def test_the_number_of_queries_does_not_grow_with_the_amounts(
     plate: dict, org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any, django_assert_max_num_queries
 ) -> None:
-    client = Client()
-    client.force_login(editor_a)
+    client = client_for(editor_a)
     url = reverse("workspace:home")
     client.get(url)
     with django_assert_max_num_queries(32) as small:
