@@ -1,4 +1,4 @@
-"""What a lower app announces so that a higher one can react, without importing it (docs/architecture.md, "Layers").
+"""What a lower app announces so that a higher one can react, without importing it (docs/architecture.md, "Events").
 
 The apps stand in layers (pyproject.toml's import-linter contract): an app imports only the apps below it. When a
 write in a lower app concerns a higher one — an organisation renamed is in its innovations' search documents, an
