@@ -1,11 +1,18 @@
-"""How the diffusion figures react to what lower apps announce, and what they add to an innovation's page
-(core/events.py); connected in DiffusionConfig.ready()."""
+"""How the diffusion figures react to what lower apps announce, and what they add to an innovation's and an
+organisation's page (core/events.py); connected in DiffusionConfig.ready()."""
 
 from typing import Any
 
 from diffusion import pages, staleness
-from diffusion.selectors import family_summary, network_names, source_suggestions_for
+from diffusion.selectors import (
+    family_summary,
+    network_names,
+    organisation_diffusion,
+    organisation_recommendations,
+    source_suggestions_for,
+)
 from innovations.vocabulary import Status
+from organisations.models import Organisation
 
 
 def organisations_changed(*, fields: frozenset[str], schedule: bool, **kwargs: Any) -> None:
@@ -37,4 +44,15 @@ def innovation_page(*, record: Any, user: Any, **kwargs: Any) -> dict[str, Any]:
     return {
         "diffusion": family_summary(record.pk) if record.status == Status.PUBLISHED else None,
         "source_suggestions": suggestions,
+    }
+
+
+def organisation_page(*, organisation: Organisation, **kwargs: Any) -> dict[str, Any]:
+    """Its place in the network of who learns from whom and what to adopt next: both stored, never computed here."""
+    diffusion = organisation_diffusion(organisation.pk)
+    recommendations = organisation_recommendations(organisation.pk)
+    return {
+        "diffusion": diffusion,
+        "diffusion_text": pages.organisation_section(diffusion.figures.data, organisation) if diffusion else None,
+        "recommendations": pages.suggestion_lines(recommendations) if recommendations else None,
     }
