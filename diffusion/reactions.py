@@ -3,7 +3,9 @@ organisation's page (core/events.py); connected in DiffusionConfig.ready()."""
 
 from typing import Any
 
-from diffusion import pages, staleness
+from diffusion import staleness
+from diffusion.pages import organisations as organisation_pages
+from diffusion.pages import suggestions as suggestion_pages
 from diffusion.selectors import (
     family_summary,
     network_names,
@@ -37,10 +39,10 @@ def innovation_page(*, record: Any, user: Any, **kwargs: Any) -> dict[str, Any]:
     """The stored figures of its family's spread (never computed here; None for a draft), and for its editors the
     sources it may have been learned from ("You may have learned this from …": inferred, stored in the background),
     while it has no recorded source."""
-    suggestions: list[pages.SourceSuggestionLine] = []
+    suggestions: list[suggestion_pages.SourceSuggestionLine] = []
     if user.has_perm("innovations.change_innovation", record) and not hasattr(record, "adopted_from"):
         suggested = source_suggestions_for(user=user, innovation=record)
-        suggestions = pages.source_suggestion_lines(suggested, network_names(suggested))
+        suggestions = suggestion_pages.source_suggestion_lines(suggested, network_names(suggested))
     return {
         "diffusion": family_summary(record.pk) if record.status == Status.PUBLISHED else None,
         "source_suggestions": suggestions,
@@ -53,6 +55,8 @@ def organisation_page(*, organisation: Organisation, **kwargs: Any) -> dict[str,
     recommendations = organisation_recommendations(organisation.pk)
     return {
         "diffusion": diffusion,
-        "diffusion_text": pages.organisation_section(diffusion.figures.data, organisation) if diffusion else None,
-        "recommendations": pages.suggestion_lines(recommendations) if recommendations else None,
+        "diffusion_text": organisation_pages.organisation_section(diffusion.figures.data, organisation)
+        if diffusion
+        else None,
+        "recommendations": suggestion_pages.suggestion_lines(recommendations) if recommendations else None,
     }
