@@ -10,7 +10,7 @@ from config.api import api, unknown_endpoint
 from core import urls as core_urls
 from core.languages import set_language
 from core.views import favicon
-from innovations import front_page
+from innovations import urls as innovation_urls
 from open_data import views as open_data_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -37,6 +37,6 @@ urlpatterns += i18n_patterns(
     path("workspace/", include("workspace.urls")),
     path("", include("organisations.urls")),
     # The front page and the open-data page live with the registry (innovations) but keep their `core:` names.
-    path("", include((front_page.urls + open_data_views.urls + core_urls.urlpatterns, core_urls.app_name))),
+    path("", include((innovation_urls.core_urls + open_data_views.urls + core_urls.urlpatterns, core_urls.app_name))),
     prefix_default_language=True,
 )

@@ -29,7 +29,7 @@ from diffusion.pages import organisations as organisation_pages
 from diffusion.pages import suggestions as suggestion_pages
 from innovations.models import Innovation
 from innovations.selectors import LineageNode, innovation_visible
-from innovations.views import lineage_drawing
+from innovations.views.records import lineage_drawing
 from organisations.models import Organisation, Region
 
 FIGURES = ("per-year", "cumulative", "map", "snapshots")
