@@ -19,9 +19,6 @@ urlpatterns = [
     path("invitations/<int:pk>/accept/", views.invitation_accept, name="invitation_accept"),
     path("invitations/<str:key>/", views.invitation, name="invitation"),
     path("profile/", views.profile, name="profile"),
-    path("profile/my-data.json", views.my_data_download, {"kind": "json"}, name="my_data_json"),
-    path("profile/my-data.zip", views.my_data_download, {"kind": "zip"}, name="my_data_zip"),
-    path("profile/delete/", views.account_delete, name="account_delete"),
     path("two-step/", views.two_factor_verify, name="two_factor_verify"),
     path("profile/two-step/", views.two_factor_setup, name="two_factor_setup"),
 ]

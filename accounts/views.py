@@ -5,7 +5,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
@@ -22,8 +22,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts import (
-    data_export,
-    deletion,
     identity,
     invitations,
     oidc,
@@ -34,7 +32,6 @@ from accounts import (
     verification,
 )
 from accounts.forms import (
-    AccountDeleteForm,
     ApiTokenCreateForm,
     ApiTokenRevokeForm,
     EmailChangeForm,
@@ -352,52 +349,6 @@ def profile(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET"])
-def my_data_download(request: HttpRequest, kind: str) -> HttpResponse:
-    """Everything stored about the signed-in person: one JSON file, or CSV tables (with the JSON) in a zip."""
-    data = data_export.data_export(actor=request.user)
-    stamp = timezone.localdate().isoformat()
-    if kind == "json":
-        response = HttpResponse(data_export.data_export_json(data), content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="innoverkko-my-data-{stamp}.json"'
-    else:
-        response = HttpResponse(data_export.data_export_zip(data), content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="innoverkko-my-data-{stamp}.zip"'
-    return response
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-@password_tries_limited
-def account_delete(request: HttpRequest) -> HttpResponse:
-    """The confirmation page says what happens to each kind of data; the account goes only after the password
-    (or the username) is given, and never while it would leave an organisation without an administrator."""
-    user = cast(User, request.user)
-    form = AccountDeleteForm(request.POST or None, user=user)
-    plan = deletion.deletion_plan(user=user)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid() and not plan.blockers:
-            try:
-                deletion.account_delete(
-                    actor=user,
-                    user=user,
-                    password=form.cleaned_data.get("password", ""),
-                    username=form.cleaned_data.get("username", ""),
-                )
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                logout(request)
-                messages.success(request, _("Your account has been deleted."))
-                return redirect("core:home")
-        status = 409 if plan.blockers else 400
-    return render(request, "accounts/account_delete.html", {"form": form, "plan": plan}, status=status)
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:

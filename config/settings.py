@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "notifications",
     "workspace",
     "diffusion",
+    # A person's own data (its export and deleting the account) spans every app (no models; its templates).
+    "personal_data",
     # Last: the demo data stands on every other app (and has no models).
     "demo",
 ]

@@ -117,7 +117,7 @@ def announce_idea_reported(*, idea: Model, actor: Person | None = None, reason: 
     idea_reported.send(sender=announce_idea_reported, idea=idea, actor=actor, reason=reason)
 
 
-# --- a record's page ---------------------------------------------------------------------------------------------
+# --- a record's or an organisation's page -----------------------------------------------------------------------
 
 record_page = Signal()
 """Sent with the record's model as `sender` while an innovation's or an experiment's page is drawn: record, user.
@@ -128,7 +128,27 @@ template includes the higher app's part (e.g. ideas/includes/ideas_behind.html).
 
 def record_page_context(*, record: Model, user: Person) -> dict[str, Any]:
     """What the higher apps add to `record`'s page for `user` (the receivers' dicts, merged)."""
+    return _merged(record_page.send(sender=type(record), record=record, user=user))
+
+
+organisation_page = Signal()
+"""Sent while an organisation's page is drawn: organisation, user, everything: bool (the person asked for every row
+of its lists, not only the first). Each receiver returns a dict for the page's template context, as for
+`record_page`: the innovations app its lists (innovations, adoptions, partnerships), diffusion its figures; the
+page's template shows them (e.g. diffusion/includes/organisation.html)."""
+
+
+def organisation_page_context(*, organisation: Model, user: Person, everything: bool) -> dict[str, Any]:
+    """What the higher apps add to `organisation`'s page for `user` (the receivers' dicts, merged)."""
+    return _merged(
+        organisation_page.send(
+            sender=organisation_page_context, organisation=organisation, user=user, everything=everything
+        )
+    )
+
+
+def _merged(answers: list[tuple[Any, Any]]) -> dict[str, Any]:
     context: dict[str, Any] = {}
-    for _receiver, part in record_page.send(sender=type(record), record=record, user=user):
+    for _receiver, part in answers:
         context.update(cast("dict[str, Any]", part))  # django-stubs type a receiver's answer as str | None
     return context

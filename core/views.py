@@ -1,5 +1,5 @@
 """The site-wide pages that show no domain data: the favicon and the legal pages (privacy notice, accessibility
-statement, terms of use). The front page shows the registry (innovations/front_page.py), the open-data page the
+statement, terms of use). The front page shows the registry (innovations/views/front_page.py), the open-data page the
 files' fields (open_data/views.py)."""
 
 from django.conf import settings

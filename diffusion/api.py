@@ -17,7 +17,7 @@ from pydantic import Field
 from accounts.api_auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY, actor
 from core.api_types import ObjectId, OutText
 from core.models import Theme
-from diffusion import event_history_page, live, overview, pages, selectors, services
+from diffusion import live, overview, selectors, services
 from diffusion.models import (
     EventHistoryFigures,
     FamilyFigures,
@@ -26,6 +26,9 @@ from diffusion.models import (
     RegistryFigures,
     SourceSuggestion,
 )
+from diffusion.pages import event_history as event_history_pages
+from diffusion.pages import families as family_pages
+from diffusion.pages import suggestions as suggestion_pages
 from innovations.api import InnovationRef, SourceProposalOut
 from innovations.models import Innovation
 from innovations.selectors import innovation_visible
@@ -179,7 +182,7 @@ def family_curve(request: HttpRequest, id: ObjectId) -> Any:
         "adopters": curve.get("adopters", []),
         "cumulative": curve.get("cumulative", []),
         "fit": data.get("fit"),
-        "flags": [{"code": code, "text": str(pages.FLAGS[code])} for code in data.get("flags", [])],
+        "flags": [{"code": code, "text": str(family_pages.FLAGS[code])} for code in data.get("flags", [])],
         "categories": data.get("category_counts"),
         "boundaries": data.get("boundaries", {}),
     }
@@ -196,7 +199,7 @@ def family_csv(request: HttpRequest, id: ObjectId) -> HttpResponse:
     year, mode, adopted_from, depth and adopter_category (codes)."""
     family = _family(request, id)
     figures = selectors.family_figures(family.root_id)
-    content = pages.family_csv(family, figures.data if figures is not None and figures.computed else None)
+    content = family_pages.family_csv(family, figures.data if figures is not None and figures.computed else None)
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     name = slugify(str(family.root.innovation.title))[:60] or str(family.root_id)
     response["Content-Disposition"] = f'attachment; filename="{name}-family.csv"'
@@ -495,7 +498,12 @@ def organisation_recommendations_read(request: HttpRequest, id: ObjectId) -> Any
     if row is None:
         raise Organisation.DoesNotExist
     items = [
-        {"innovation": s.innovation, "score": s.item["score"], "reason": _reason(s), "text": pages.reason_text(s)}
+        {
+            "innovation": s.innovation,
+            "score": s.item["score"],
+            "reason": _reason(s),
+            "text": suggestion_pages.reason_text(s),
+        }
         for s in selectors.organisation_recommendations(id) or []
     ]
     return {
@@ -550,7 +558,12 @@ def family_likely_adopters(request: HttpRequest, id: ObjectId) -> Any:
     best first, each with its reason (stored; 404 as for also-adopted)."""
     row, lists = _suggestions(request, id)
     items = [
-        {"organisation": s.organisation, "score": s.item["score"], "reason": _reason(s), "text": pages.reason_text(s)}
+        {
+            "organisation": s.organisation,
+            "score": s.item["score"],
+            "reason": _reason(s),
+            "text": suggestion_pages.reason_text(s),
+        }
         for s in lists.likely_next
     ]
     return {
@@ -703,7 +716,7 @@ def _suggestion_out(suggestion: SourceSuggestion, networks: dict[int, str]) -> d
             "partners": bool(reason.get("partners")),
             "first": bool(reason.get("first")),
         },
-        "text": pages.source_reason_sentences(reason, suggestion.source.owner, networks, suggestion.score),
+        "text": suggestion_pages.source_reason_sentences(reason, suggestion.source.owner, networks, suggestion.score),
         "state": suggestion.state,
         "computed_at": suggestion.computed_at,
         "decided_at": suggestion.decided_at,
@@ -836,7 +849,7 @@ def _event_history_out(kind: str, key: str, row: EventHistoryFigures | None, sta
         {
             "term": line.term,
             "factor": line.label,
-            "unit": event_history_page.UNIT_CODES[line.term],
+            "unit": event_history_pages.UNIT_CODES[line.term],
             "odds_ratio": line.odds_ratio,
             "ci_low": line.ci_low,
             "ci_high": line.ci_high,
@@ -846,11 +859,11 @@ def _event_history_out(kind: str, key: str, row: EventHistoryFigures | None, sta
             "verdict": line.verdict,
             "reading": line.reading,
         }
-        for line in event_history_page.effect_lines(data)
+        for line in event_history_pages.effect_lines(data)
     ]
-    flags = event_history_page.flag_items(data)
+    flags = event_history_pages.flag_items(data)
     if status == "not_fitted":
-        text = str(event_history_page.TOO_FEW_ADOPTERS) % {"minimum": EventHistoryFigures.FAMILY_MIN_ADOPTERS}
+        text = str(event_history_pages.TOO_FEW_ADOPTERS) % {"minimum": EventHistoryFigures.FAMILY_MIN_ADOPTERS}
         flags.append({"code": "too_few_adopters", "text": text})
     return {
         "kind": kind,

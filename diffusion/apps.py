@@ -20,3 +20,4 @@ class DiffusionConfig(AppConfig):
         events.record_page.connect(
             reactions.innovation_page, sender=Innovation, dispatch_uid="diffusion.innovation_page"
         )
+        events.organisation_page.connect(reactions.organisation_page, dispatch_uid="diffusion.organisation_page")

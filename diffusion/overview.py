@@ -14,7 +14,7 @@ from core.formatting import share_text
 from core.models import Theme
 from diffusion import charts
 from diffusion.models import OrganisationFigures
-from diffusion.pages import csv_text
+from diffusion.pages.tables import csv_text
 from innovations.vocabulary import InnovationType
 from organisations.models import Region
 

@@ -1,11 +1,20 @@
-"""How the diffusion figures react to what lower apps announce, and what they add to an innovation's page
-(core/events.py); connected in DiffusionConfig.ready()."""
+"""How the diffusion figures react to what lower apps announce, and what they add to an innovation's and an
+organisation's page (core/events.py); connected in DiffusionConfig.ready()."""
 
 from typing import Any
 
-from diffusion import pages, staleness
-from diffusion.selectors import family_summary, network_names, source_suggestions_for
+from diffusion import staleness
+from diffusion.pages import organisations as organisation_pages
+from diffusion.pages import suggestions as suggestion_pages
+from diffusion.selectors import (
+    family_summary,
+    network_names,
+    organisation_diffusion,
+    organisation_recommendations,
+    source_suggestions_for,
+)
 from innovations.vocabulary import Status
+from organisations.models import Organisation
 
 
 def organisations_changed(*, fields: frozenset[str], schedule: bool, **kwargs: Any) -> None:
@@ -30,11 +39,24 @@ def innovation_page(*, record: Any, user: Any, **kwargs: Any) -> dict[str, Any]:
     """The stored figures of its family's spread (never computed here; None for a draft), and for its editors the
     sources it may have been learned from ("You may have learned this from …": inferred, stored in the background),
     while it has no recorded source."""
-    suggestions: list[pages.SourceSuggestionLine] = []
+    suggestions: list[suggestion_pages.SourceSuggestionLine] = []
     if user.has_perm("innovations.change_innovation", record) and not hasattr(record, "adopted_from"):
         suggested = source_suggestions_for(user=user, innovation=record)
-        suggestions = pages.source_suggestion_lines(suggested, network_names(suggested))
+        suggestions = suggestion_pages.source_suggestion_lines(suggested, network_names(suggested))
     return {
         "diffusion": family_summary(record.pk) if record.status == Status.PUBLISHED else None,
         "source_suggestions": suggestions,
+    }
+
+
+def organisation_page(*, organisation: Organisation, **kwargs: Any) -> dict[str, Any]:
+    """Its place in the network of who learns from whom and what to adopt next: both stored, never computed here."""
+    diffusion = organisation_diffusion(organisation.pk)
+    recommendations = organisation_recommendations(organisation.pk)
+    return {
+        "diffusion": diffusion,
+        "diffusion_text": organisation_pages.organisation_section(diffusion.figures.data, organisation)
+        if diffusion
+        else None,
+        "recommendations": suggestion_pages.suggestion_lines(recommendations) if recommendations else None,
     }

@@ -19,11 +19,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from barometer.results import charts as barometer_charts
 from core.models import Theme
-from diffusion import charts, event_history_page, live, live_page, overview, pages, selectors, services
+from diffusion import charts, live, overview, selectors, services
+from diffusion.forms import LiveFilterForm
 from diffusion.models import EventHistoryFigures, FamilyFigures, RegistryFigures, SourceSuggestion
+from diffusion.pages import event_history as event_history_pages
+from diffusion.pages import families as family_pages
+from diffusion.pages import live_barometer, tables
+from diffusion.pages import organisations as organisation_pages
+from diffusion.pages import suggestions as suggestion_pages
 from innovations.models import Innovation
 from innovations.selectors import LineageNode, innovation_visible
-from innovations.views import lineage_drawing
+from innovations.views.records import lineage_drawing
 from organisations.models import Organisation, Region
 
 FIGURES = ("per-year", "cumulative", "map", "snapshots")
@@ -77,7 +83,7 @@ def _figure_blocks(family: selectors.Family, stored: FamilyFigures, titles: dict
     figures = stored.data
     shown: list[dict[str, Any]] = []
     for figure in ("per-year", "cumulative"):
-        chart = pages.chart_for(figure, figures, family, titles[figure])
+        chart = family_pages.chart_for(figure, figures, family, titles[figure])
         shown.append(
             {
                 "id": f"figure-{figure}",
@@ -88,7 +94,7 @@ def _figure_blocks(family: selectors.Family, stored: FamilyFigures, titles: dict
                 "table": charts.per_year_table(figures, titles[figure]) if figure == "per-year" else None,
             }
         )
-    map_data = pages.map_data(family, titles["map"])
+    map_data = family_pages.map_data(family, titles["map"])
     map_chart = charts.year_map(titles["map"], map_data.municipality_years, map_data.region_years)
     shown.append(
         {
@@ -100,7 +106,7 @@ def _figure_blocks(family: selectors.Family, stored: FamilyFigures, titles: dict
             "table": map_data.table,
         }
     )
-    found = pages.snapshots(figures, family, titles["snapshots"])
+    found = family_pages.snapshots(figures, family, titles["snapshots"])
     snapshots = None
     if found is not None:
         snapshots = {
@@ -132,7 +138,7 @@ def _event_history(stored: EventHistoryFigures | None, csv_url: str) -> dict[str
         "stored": stored,
         "stale": stored.registry_version < selectors.state_version(),
         "csv": csv_url,
-        **event_history_page.section(stored.data),
+        **event_history_pages.section(stored.data),
     }
 
 
@@ -165,7 +171,7 @@ def family_view(request: HttpRequest, pk: int) -> HttpResponse:
     drawn = sorted(family.members, key=lambda m: (m.depth, m.date, m.innovation.pk))[:MAX_TREE_NODES]
     nodes = [LineageNode(m.innovation, m.depth, m.mode, m.parent_id) for m in drawn]
     show_all = request.GET.get("all") == "1"
-    rows = pages.member_rows(family, figures, limit=None if show_all else FAMILY_TABLE_ROWS)
+    rows = family_pages.member_rows(family, figures, limit=None if show_all else FAMILY_TABLE_ROWS)
     context.update(
         root=root,
         stored=stored,
@@ -180,8 +186,11 @@ def family_view(request: HttpRequest, pk: int) -> HttpResponse:
     suggestions = selectors.family_suggestions(family.root_id)  # stored, never computed here
     if suggestions is not None:
         context.update(
-            also_adopted=[pages.SuggestionLine(s, pages.also_adopted_text(s)) for s in suggestions.also_adopted],
-            likely_next=pages.suggestion_lines(suggestions.likely_next),
+            also_adopted=[
+                suggestion_pages.SuggestionLine(s, suggestion_pages.also_adopted_text(s))
+                for s in suggestions.also_adopted
+            ],
+            likely_next=suggestion_pages.suggestion_lines(suggestions.likely_next),
         )
     if stored is not None and figures is not None:
         drawn_figures = _figure_blocks(family, stored, titles)
@@ -194,10 +203,10 @@ def family_view(request: HttpRequest, pk: int) -> HttpResponse:
         context.update(
             figures=figures,
             charts=shown,
-            fit=pages.fit_sentences(figures),
-            flags=pages.flag_texts(figures),
-            categories=pages.category_table(figures, _("Adopters by category (Rogers)")),
-            boundaries=pages.boundary_sentences(figures),
+            fit=family_pages.fit_sentences(figures),
+            flags=family_pages.flag_texts(figures),
+            categories=family_pages.category_table(figures, _("Adopters by category (Rogers)")),
+            boundaries=family_pages.boundary_sentences(figures),
         )
     return render(request, "diffusion/family.html", context)
 
@@ -222,16 +231,16 @@ def figure_view(request: HttpRequest, pk: int, figure: str, fmt: str) -> HttpRes
     title = _titles(root)[figure]
     name = f"{slugify(str(root.title))[:60] or root.pk}-{figure}"
     if figure == "snapshots":
-        found = pages.snapshots(stored.data, family, title)
+        found = family_pages.snapshots(stored.data, family, title)
         if found is None:
             raise Http404(_("No adopter of this innovation is on the map."))
         if fmt == "csv":
-            return _attachment(pages.table_csv(found.table), "text/csv; charset=utf-8", f"{name}.csv")
+            return _attachment(tables.table_csv(found.table), "text/csv; charset=utf-8", f"{name}.csv")
     if fmt == "csv":
-        map_table = pages.map_data(family, title).table if figure == "map" else None
+        map_table = family_pages.map_data(family, title).table if figure == "map" else None
         table = map_table or charts.per_year_table(stored.data, title)
-        return _attachment(pages.table_csv(table), "text/csv; charset=utf-8", f"{name}.csv")
-    chart = pages.chart_for(figure, stored.data, family, title)
+        return _attachment(tables.table_csv(table), "text/csv; charset=utf-8", f"{name}.csv")
+    chart = family_pages.chart_for(figure, stored.data, family, title)
     if fmt == "svg":
         return _attachment(barometer_charts.render_svg(chart), "image/svg+xml", f"{name}.svg")
     return _attachment(barometer_charts.render_png(chart), "image/png", f"{name}.png")
@@ -245,14 +254,14 @@ def organisation_figure_view(request: HttpRequest, pk: int, fmt: str) -> HttpRes
         raise Http404(_("There is no such figure."))
     organisation = Organisation.objects.filter(pk=pk).first()
     stored = selectors.organisation_figures(pk) if organisation is not None else None
-    series = pages.walker_series(stored.data) if stored is not None else []
+    series = organisation_pages.walker_series(stored.data) if stored is not None else []
     if organisation is None or not series:
         raise Http404(_("This organisation has no innovativeness figures yet."))
-    title = pages.walker_title(organisation)
+    title = organisation_pages.walker_title(organisation)
     name = f"{slugify(str(organisation.name))[:60] or organisation.pk}-innovativeness"
     if fmt == "csv":
         return _attachment(
-            pages.table_csv(charts.walker_table(series, title)), "text/csv; charset=utf-8", f"{name}.csv"
+            tables.table_csv(charts.walker_table(series, title)), "text/csv; charset=utf-8", f"{name}.csv"
         )
     chart = charts.walker_chart(series, title)
     if fmt == "svg":
@@ -268,7 +277,7 @@ def family_csv_view(request: HttpRequest, pk: int) -> HttpResponse:
     if family is None:
         raise Http404(_("A draft is not part of any published family."))
     stored = _computed(family)
-    content = pages.family_csv(family, stored.data if stored is not None else None)
+    content = family_pages.family_csv(family, stored.data if stored is not None else None)
     name = f"{slugify(str(family.root.innovation.title))[:60] or family.root_id}-family.csv"
     return _attachment(content, "text/csv; charset=utf-8", name)
 
@@ -282,7 +291,7 @@ def family_event_history_csv_view(request: HttpRequest, pk: int) -> HttpResponse
     if family is None or stored is None:
         raise Http404(_("This family's model has not been fitted."))
     name = f"{slugify(str(family.root.innovation.title))[:60] or family.root_id}-event-history.csv"
-    return _attachment(event_history_page.effects_csv(stored.data), "text/csv; charset=utf-8", name)
+    return _attachment(event_history_pages.effects_csv(stored.data), "text/csv; charset=utf-8", name)
 
 
 def _theme_or_404(slug: str) -> Theme:
@@ -308,7 +317,7 @@ def theme_event_history_csv_view(request: HttpRequest, slug: str) -> HttpRespons
     if stored is None:
         raise Http404(_("This theme's model has not been fitted."))
     name = f"{theme.slug}-event-history.csv"
-    return _attachment(event_history_page.effects_csv(stored.data), "text/csv; charset=utf-8", name)
+    return _attachment(event_history_pages.effects_csv(stored.data), "text/csv; charset=utf-8", name)
 
 
 def _overview_downloads(name: str) -> dict[str, str]:
@@ -370,7 +379,7 @@ def overview_figure_view(request: HttpRequest, figure: str, fmt: str) -> HttpRes
         raise Http404(_("The figures have not been computed yet."))
     name = f"diffusion-{figure}"
     if fmt == "csv":
-        return _attachment(pages.table_csv(found.csv_table), "text/csv; charset=utf-8", f"{name}.csv")
+        return _attachment(tables.table_csv(found.csv_table), "text/csv; charset=utf-8", f"{name}.csv")
     chart = found.chart()
     if fmt == "svg":
         return _attachment(barometer_charts.render_svg(chart), "image/svg+xml", f"{name}.svg")
@@ -388,7 +397,7 @@ def organisations_csv_view(request: HttpRequest) -> HttpResponse:
 def live_barometer_view(request: HttpRequest) -> HttpResponse:
     """The barometer's questions answered from the registry's published records, filtered by year, region and
     organisation kind, beside the latest published survey round's estimates (a fixed number of GROUP BY queries)."""
-    form = live_page.LiveFilterForm(request.GET or None)
+    form = LiveFilterForm(request.GET or None)
     figures = live.live_barometer(form.filters())
     return render(
         request,
@@ -398,10 +407,10 @@ def live_barometer_view(request: HttpRequest) -> HttpResponse:
             "error_forms": [form],
             "live": figures,
             "survey": figures.survey,
-            "survey_scope": live_page.survey_scope(figures.survey) if figures.survey else "",
-            "novelty": live_page.novelty_table(figures),
-            "years": live_page.year_table(figures),
-            "facets": live_page.facet_tables(figures),
+            "survey_scope": live_barometer.survey_scope(figures.survey) if figures.survey else "",
+            "novelty": live_barometer.novelty_table(figures),
+            "years": live_barometer.year_table(figures),
+            "facets": live_barometer.facet_tables(figures),
         },
     )
 

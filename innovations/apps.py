@@ -11,3 +11,4 @@ class InnovationsConfig(AppConfig):
         events.organisations_changed.connect(
             reactions.organisations_changed, dispatch_uid="innovations.reactions.organisations_changed"
         )
+        events.organisation_page.connect(reactions.organisation_page, dispatch_uid="innovations.organisation_page")

@@ -1,4 +1,5 @@
-"""Reads of innovations: visibility, the catalogue (search, facets, sorting), lineage and headline figures."""
+"""Reads of innovations: visibility, the catalogue (search, facets, sorting), lineage, headline figures and what an
+organisation's page lists of its innovations, adoptions and partnerships."""
 
 import hashlib
 import json
@@ -20,7 +21,7 @@ from core.models import Theme
 from innovations import catalogue
 from innovations.models import Adoption, CatalogueEntry, Innovation, LineageProposal, Partnership, ProposalState
 from innovations.vocabulary import InnovationType, Novelty, Stage, Status
-from organisations.models import OrganisationKind, Region
+from organisations.models import Organisation, OrganisationKind, Region
 from records import selectors as record_selectors
 
 # The innovations whose document matches an FTS5 query, from SQLite's index of the documents (migration 0005).
@@ -428,3 +429,86 @@ def lineage_proposals_to_answer(*, user: Any) -> QuerySet[LineageProposal]:
         return LineageProposal.objects.none()
     editable = list(roles.editable_organisation_ids(user))
     return lineage_proposals(user=user, pending_only=True).filter(source__owner_id__in=editable)
+
+
+@dataclass
+class OrganisationProfile:
+    """What an organisation's page lists of its innovations, adoptions and partnerships."""
+
+    organisation: Organisation
+    innovations: QuerySet[Innovation]
+    adopted_from: QuerySet[Adoption]  # what this organisation adopted, and from whom
+    adopted_by: QuerySet[Adoption]  # who adopted this organisation's innovations
+    partners: QuerySet[Organisation]  # organisations that developed this one's innovations with it
+    partner_in: QuerySet[Partnership]  # others' innovations this organisation helped develop
+
+
+_LANGS = ("fi", "sv", "en")
+
+
+def _title(prefix: str) -> tuple[str, ...]:
+    """An innovation's id, owner and title in every language: what a list shows of it (its long texts and search
+    document would be most of the bytes read)."""
+    titles = (f"{prefix}title_{lang}" for lang in _LANGS)
+    return (f"{prefix}id", f"{prefix}owner_id", f"{prefix}status", f"{prefix}title", *titles)
+
+
+def _name(prefix: str) -> tuple[str, ...]:
+    names = (f"{prefix}name_{lang}" for lang in _LANGS)
+    return (f"{prefix}id", f"{prefix}slug", f"{prefix}kind", f"{prefix}name", *names)
+
+
+def organisation_profile(*, user: Any, organisation: Organisation) -> OrganisationProfile:
+    visible = innovation_visible(user=user)
+    own = visible.filter(owner=organisation)
+    return OrganisationProfile(
+        organisation=organisation,
+        innovations=own.only(*_title(""), "stage", "updated_at").order_by("-updated_at"),
+        adopted_from=Adoption.objects.filter(result__in=own, source__in=visible)
+        .select_related("source__owner", "result")
+        .only("id", "mode", "adopted_on", *_title("source__"), *_name("source__owner__"), *_title("result__"))
+        .order_by("-adopted_on", "-id"),
+        adopted_by=Adoption.objects.filter(source__in=own, result__in=visible)
+        .select_related("result__owner", "source")
+        .only("id", "mode", "adopted_on", *_title("result__"), *_name("result__owner__"), *_title("source__"))
+        .order_by("-adopted_on", "-id"),
+        # One row per partnership after the filter (an organisation is a partner of an innovation once): a plain
+        # count, not COUNT(DISTINCT), which sorts every row first.
+        partners=Organisation.objects.filter(partnerships__innovation__in=own)
+        .only(*_name(""))
+        .annotate(shared=Count("partnerships"))
+        .order_by("-shared", "name"),
+        partner_in=Partnership.objects.filter(organisation=organisation, innovation__in=visible)
+        .select_related("innovation__owner")
+        .only("id", "role", "organisation_id", *_title("innovation__"), *_name("innovation__owner__"))
+        .order_by("-innovation__updated_at"),
+    )
+
+
+PROFILE_LISTS = ("innovations", "adopted_from", "adopted_by", "partners", "partner_in")
+
+
+def _first(rows: QuerySet[Any], limit: int | None) -> tuple[list[Any], bool]:
+    """The first `limit` rows (all when None) and whether there were more, in one query."""
+    if limit is None:
+        return list(rows), False
+    found = list(rows[: limit + 1])
+    return found[:limit], len(found) > limit
+
+
+def profile_lists(*, user: Any, organisation: Organisation, limit: int | None) -> dict[str, tuple[list[Any], bool]]:
+    """The profile's lists (`PROFILE_LISTS`) as a page shows them: each one's first `limit` rows (all when None)
+    and whether there were more."""
+    profile = organisation_profile(user=user, organisation=organisation)
+    return {name: _first(getattr(profile, name), limit) for name in PROFILE_LISTS}
+
+
+def profile_lists_key(*, user: Any, organisation: Organisation, limit: int) -> str:
+    """What the profile's lists depend on, for keeping them in a cache: the catalogue's version (every write to
+    an innovation, adoption, partnership or organisation name changes it: `innovations.catalogue.refresh`), the
+    scope of what the person may see (so a draft never reaches an outsider), the organisation and its version,
+    and the number of rows."""
+    return (
+        f"organisation-lists:{catalogue.version()}:{innovation_scope(user)}:{organisation.pk}:"
+        f"{organisation.version}:{limit}"
+    )

@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
-from accounts import data_export, deletion, two_factor
+from accounts import two_factor
 from accounts.models import Identity, IdentityProvider, RecoveryCode, Role, User
 from accounts.services import api_token_create
 from audit.models import ChangeRecord
@@ -35,6 +35,7 @@ from ideas.tests.conftest import make_challenge
 from innovations.models import Innovation
 from notifications.services import preference_set
 from organisations.models import Organisation
+from personal_data import data_export, deletion
 from tests.factories import PASSWORD, InnovationFactory, MembershipFactory, UserFactory
 from tests.pages import client_for, url
 

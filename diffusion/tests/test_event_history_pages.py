@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.models import Theme
-from diffusion import event_history_page, services
+from diffusion import services
 from diffusion.maths.adoption_table import AdoptionEvent
 from diffusion.maths.event_history import EffectsTable, event_history_table, fit_event_history
 from diffusion.models import EventHistoryFigures
+from diffusion.pages import event_history as event_history_page
 from innovations.models import Innovation
 from innovations.vocabulary import Status
 from organisations.models import NetworkMembership, Organisation, OrganisationKind

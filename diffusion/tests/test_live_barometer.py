@@ -15,7 +15,8 @@ from django.utils.html import escape
 
 from barometer.models import Round, RoundStatus
 from barometer.results import analysis
-from diffusion import live, live_page
+from diffusion import live
+from diffusion.pages import live_barometer as live_page
 from innovations.vocabulary import Status
 from organisations.models import Organisation, OrganisationKind, Region
 from tests.factories import InnovationFactory, OrganisationFactory, PartnershipFactory

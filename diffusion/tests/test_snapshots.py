@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from diffusion import charts, pages, services
+from diffusion import charts, services
 from diffusion.models import FamilyFigures
+from diffusion.pages import families as pages
 from innovations.models import Innovation
 from organisations.finland_map import finland_map
 from organisations.models import Organisation, OrganisationKind

@@ -12,9 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from diffusion import pages, selectors, services
+from diffusion import selectors, services
 from diffusion.maths.recommend import OrganisationFeatures, Recommender, fit_recommender
 from diffusion.models import FamilySuggestions, OrganisationRecommendations
+from diffusion.pages import suggestions as pages
 from innovations.models import Innovation
 from innovations.vocabulary import Status
 from organisations.models import NetworkMembership, Organisation

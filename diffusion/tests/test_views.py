@@ -54,7 +54,7 @@ def test_anyone_sees_the_family_curve_fit_categories_and_map(client: Client, roo
     assert "figure-map-title" in html
     assert reverse("diffusion:figure", kwargs={"pk": root.pk, "figure": "cumulative", "fmt": "png"}) in html
     with translation.override(lang):
-        from diffusion.pages import CATEGORIES
+        from diffusion.pages.families import CATEGORIES
 
         assert str(CATEGORIES["innovator"]) in html
 
@@ -163,7 +163,7 @@ def test_the_innovation_page_has_a_short_spread_section(client: Client, root: In
 
 
 def test_the_curves_own_boundaries_are_beside_rogers(client: Client, root: Innovation) -> None:
-    from diffusion.pages import BOUNDARIES
+    from diffusion.pages.families import BOUNDARIES
 
     data = FamilyFigures.objects.get(root_id=root.pk).data
     assert "too_few" not in data["flags"]
@@ -182,7 +182,8 @@ def svgs(html: str) -> list[str]:
 def test_a_recompute_shows_new_figures_and_between_them_the_drawings_come_from_the_cache(
     client: Client, root: Innovation, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from diffusion import charts, pages
+    from diffusion import charts
+    from diffusion.pages import families as pages
 
     first = client.get(family_url(root.pk, "en")).content.decode()
     assert ">2020<" not in first  # the family's adoptions run 2014–2019

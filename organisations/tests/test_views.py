@@ -554,7 +554,7 @@ def test_network_page_queries_do_not_grow_with_data(client, django_assert_max_nu
 
 
 def test_organisation_page_lists_its_first_rows_and_everything_on_request(client, org_a, monkeypatch):
-    from organisations.views import organisations as views
+    from innovations import reactions as views
 
     monkeypatch.setattr(views, "PROFILE_ROWS", 2)
     _grow_profile(org_a, 3)

@@ -3,19 +3,16 @@
 import dataclasses
 from dataclasses import dataclass
 from functools import cache
-from types import SimpleNamespace
 from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import formats, timezone, translation
 from django.utils.html import format_html_join
@@ -25,10 +22,9 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import invitations, memberships
 from accounts.models import Invitation, Role, User
+from core import events
 from core.errors import ConflictError
 from core.forms import attach_errors
-from diffusion.pages import organisation_section, suggestion_lines
-from diffusion.selectors import organisation_diffusion, organisation_recommendations
 from organisations import selectors, services
 from organisations.finland_map import FinlandMap, Shape, bounding_box, finland_map
 from organisations.forms import (
@@ -168,38 +164,6 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-PROFILE_ROWS = 50
-PROFILE_LISTS_TIMEOUT_S = 60 * 60
-
-
-def _profile_lists(request: HttpRequest, organisation: Organisation, limit: int | None) -> SafeString:
-    """The profile's lists (innovations, adopted from, adopted by, partners, partner in) as HTML. Their first rows
-    are kept rendered in the catalogue cache until the catalogue changes (`selectors.profile_lists_key`): for an
-    organisation with thousands of records, sorting its adoptions by date and counting its partners (hash joins
-    over the adoption and partnership tables) and rendering 250 rows were most of the page's time. Everything
-    (`?all=1`) is read and rendered afresh, not kept."""
-    key = None
-    if limit is not None:
-        key = f"{selectors.profile_lists_key(user=request.user, organisation=organisation, limit=limit)}:"
-        key += translation.get_language()
-    cache = caches["catalogue"]
-    html: SafeString | None = cache.get(key) if key else None
-    if html is None:
-        lists = selectors.profile_lists(user=request.user, organisation=organisation, limit=limit)
-        html = render_to_string(
-            "organisations/_profile_lists.html",
-            {
-                "organisation": organisation,
-                "profile": SimpleNamespace(**{name: rows for name, (rows, _more) in lists.items()}),
-                "more": {name: more for name, (_rows, more) in lists.items()},
-                "profile_rows": PROFILE_ROWS,
-            },  # no request: the lists need no context processor (user, messages…), and must not vary by them
-        )
-        if key:
-            cache.set(key, html, PROFILE_LISTS_TIMEOUT_S)
-    return html
-
-
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation: Organisation = get_object_or_404(
         Organisation.objects.select_related("region", "wellbeing_county"), slug=slug
@@ -213,21 +177,17 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         place.markers = [((min_x + max_x) / 2, (min_y + max_y) / 2)]
     elif organisation.region is not None:
         place = _map(set(), {organisation.region.code}, detailed=False)
-    diffusion = organisation_diffusion(organisation.pk)  # stored figures, never computed here
-    recommendations = organisation_recommendations(organisation.pk)  # stored too
-    # Each list shows its first rows unless everything is asked for: one organisation of the bench registry has
-    # thousands of adoptions, and rendering them all would be most of the page's time.
-    limit = None if request.GET.get("all") == "1" else PROFILE_ROWS
+    # Its lists of innovations, adoptions and partnerships and its diffusion figures come from those apps.
+    sections = events.organisation_page_context(
+        organisation=organisation, user=request.user, everything=request.GET.get("all") == "1"
+    )
     return render(
         request,
         "organisations/organisation_detail.html",
         {
             "organisation": organisation,
-            "profile_lists": _profile_lists(request, organisation, limit),
+            **sections,
             "networks": selectors.organisation_networks(organisation),
-            "diffusion": diffusion,
-            "diffusion_text": organisation_section(diffusion.figures.data, organisation) if diffusion else None,
-            "recommendations": suggestion_lines(recommendations) if recommendations else None,
             "map": place,
             "can_edit": request.user.has_perm("organisations.change_organisation", organisation),
         },

@@ -82,7 +82,7 @@ def test_cut_lists_are_accessible(
     """The family table and the organisation page's lists cut to their first rows, with the notes and links that
     say so (the live server runs in this process: the smaller limits apply to it)."""
     from diffusion import views as diffusion_views
-    from organisations.views import organisations as organisation_views
+    from innovations import reactions as organisation_views
 
     monkeypatch.setattr(diffusion_views, "FAMILY_TABLE_ROWS", 5)
     monkeypatch.setattr(organisation_views, "PROFILE_ROWS", 2)

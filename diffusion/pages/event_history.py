@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diffusion.charts import number
-from diffusion.pages import csv_text
+from diffusion.pages.tables import csv_text
 
 # The model's covariates, in the order shown. A share is estimated per unit (none → all had adopted); it is read per
 # 10 percentage points. Size is the base-2 logarithm of the population: its unit is twice the population.

@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -792,3 +792,29 @@ def proposal_decline_view(request: HttpRequest, proposal_pk: int) -> HttpRespons
 @require_POST
 def proposal_withdraw_view(request: HttpRequest, proposal_pk: int) -> HttpResponse:
     return _answer(request, proposal_pk, "withdraw")
+
+
+urls = [
+    path("", innovation_list_view, name="list"),
+    path("new/", innovation_create_view, name="create"),
+    path("<int:pk>/", innovation_detail_view, name="detail"),
+    path("<int:pk>/edit/", innovation_edit_view, name="edit"),
+    path("<int:pk>/adopt/", innovation_adopt_view, name="adopt"),
+    path("<int:pk>/publish/", PAGES.publish, name="publish"),
+    path("<int:pk>/unpublish/", PAGES.unpublish, name="unpublish"),
+    path("<int:pk>/delete/", PAGES.delete, name="delete"),
+    path("<int:pk>/partners/add/", partner_add_view, name="partner_add"),
+    path("<int:pk>/partners/<int:partner_pk>/remove/", partner_remove_view, name="partner_remove"),
+    path("<int:pk>/links/add/", link_add_view, name="link_add"),
+    path("<int:pk>/links/<int:link_pk>/remove/", link_remove_view, name="link_remove"),
+    path("<int:pk>/attachments/add/", attachment_add_view, name="attachment_add"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", attachment_download_view, name="attachment"),
+    path("<int:pk>/attachments/<int:attachment_pk>/remove/", attachment_remove_view, name="attachment_remove"),
+    path("<int:pk>/images/add/", image_add_view, name="image_add"),
+    path("<int:pk>/images/<int:image_pk>/", image_view, name="image"),
+    path("<int:pk>/images/<int:image_pk>/remove/", image_remove_view, name="image_remove"),
+    path("<int:pk>/source/", innovation_source_view, name="propose_source"),
+    path("source-proposals/<int:proposal_pk>/confirm/", proposal_confirm_view, name="proposal_confirm"),
+    path("source-proposals/<int:proposal_pk>/decline/", proposal_decline_view, name="proposal_decline"),
+    path("source-proposals/<int:proposal_pk>/withdraw/", proposal_withdraw_view, name="proposal_withdraw"),
+]
