@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from barometer.models import Round, RoundStatus
+from barometer.models import Round
 from barometer.results import analysis
+from barometer.vocabulary import RoundStatus
 from diffusion import live, live_page
 from innovations.vocabulary import Status
 from organisations.models import Organisation, OrganisationKind, Region
