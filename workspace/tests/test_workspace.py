@@ -94,7 +94,7 @@ def plate(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any
     challenge = challenge_services.challenge_create(
         actor=editor_a, owner=org_a, data={"title_fi": "A-haaste", "status": ChallengeStatus.OPEN}
     )
-    sender = UserFactory()
+    sender = UserFactory.create()
     things["idea"] = idea_services.idea_send(actor=sender, title="A-idea", text="Teksti", challenge=challenge)
     hidden = idea_services.idea_send(actor=sender, title="A-piilotettu", text="Teksti", challenge=challenge)
     moderation.idea_set_hidden(actor=editor_a, idea=hidden, hidden=True, reason="Roskaa")
