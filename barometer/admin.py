@@ -32,7 +32,7 @@ from barometer.models import (
 from core.admin import ReadOnlyAdminMixin, ReadOnlyTabularInline
 
 
-class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Any]):  # for any model
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_active and request.user.is_superuser)
 
@@ -53,7 +53,7 @@ class QuestionnaireAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     inlines = (VersionInline,)
 
-    def view_on_site(self, obj: Questionnaire) -> str:  # type: ignore[override]
+    def view_on_site(self, obj: Questionnaire) -> str:
         return reverse("barometer:questionnaire_detail", kwargs={"code": obj.code})
 
 
@@ -79,7 +79,7 @@ class QuestionnaireVersionAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     inlines = (DefinitionInline, SectionInline)
 
-    def view_on_site(self, obj: QuestionnaireVersion) -> str:  # type: ignore[override]
+    def view_on_site(self, obj: QuestionnaireVersion) -> str:
         return reverse("barometer:questionnaire_version", kwargs={"code": obj.questionnaire.code, "number": obj.number})
 
 
@@ -115,7 +115,7 @@ class RoundAdmin(ReadOnlyAdmin):
     )  # fmt: skip
     readonly_fields = fields
 
-    def view_on_site(self, obj: Round) -> str:  # type: ignore[override]
+    def view_on_site(self, obj: Round) -> str:
         return reverse("barometer:round_detail", kwargs={"slug": obj.slug})
 
 

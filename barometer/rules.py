@@ -4,23 +4,26 @@ The barometer team of a questionnaire or round is its organiser's editors and ad
 need no account: their personal invitation link is their key (see answering/views.py).
 """
 
+from typing import Any
+
 import rules
 
 from accounts import roles
+from accounts.models import Actor
 
 
 @rules.predicate
-def is_organiser_editor(user, obj) -> bool:
+def is_organiser_editor(user: Actor, obj: Any) -> bool:
     return obj is not None and roles.is_editor(user, obj.organiser_id)
 
 
 @rules.predicate
-def is_organiser_admin(user, obj) -> bool:
+def is_organiser_admin(user: Actor, obj: Any) -> bool:
     return obj is not None and roles.is_admin(user, obj.organiser_id)
 
 
 @rules.predicate
-def is_published_round(user, round_) -> bool:
+def is_published_round(user: Actor, round_: Any) -> bool:
     from barometer.vocabulary import RoundStatus
 
     return round_ is not None and round_.status == RoundStatus.PUBLISHED

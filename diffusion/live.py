@@ -11,8 +11,9 @@ from typing import Any
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractYear
 
-from barometer.models import Round, RoundStatus
+from barometer.models import Round
 from barometer.results import analysis
+from barometer.vocabulary import RoundStatus
 from innovations.models import Classification, Innovation, Partnership
 from innovations.vocabulary import CHOICES_BY_DIMENSION, Dimension, Novelty, Status
 from organisations.models import OrganisationKind

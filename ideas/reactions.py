@@ -2,11 +2,14 @@
 
 from typing import Any
 
+from accounts.models import Actor
+from experiments.models import Experiment
 from ideas.selectors.ideas import ideas_behind
 from ideas.services.linking import ideas_follow_scale_up
+from innovations.models import Innovation
 
 
-def experiment_scaled_up(*, experiment: Any, innovation: Any, actor: Any, **kwargs: Any) -> None:
+def experiment_scaled_up(*, experiment: Experiment, innovation: Innovation, actor: Actor, **kwargs: Any) -> None:
     ideas_follow_scale_up(actor=actor, experiment=experiment, innovation=innovation)
 
 

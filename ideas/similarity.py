@@ -169,7 +169,8 @@ class Index:
             if posting is not None:
                 # Positions are unique within one feature's list, so a plain fancy-indexed add is exact.
                 totals[posting[0]] += weight * posting[1]
-        return totals * self.alive
+        scores: np.ndarray = totals * self.alive
+        return scores
 
     def scores(self, text: str) -> dict[Hashable, float]:
         """Cosine similarity (0…1) of the text to each candidate that shares at least one feature with it."""

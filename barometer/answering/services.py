@@ -141,7 +141,7 @@ def required_message() -> str:
 def response_open(*, invitation: Invitation) -> Response:
     """The invitation's response, created on its first opening (race-safe: two tabs opening the link at once
     make one response, since a response belongs to one invitation)."""
-    existing = getattr(invitation, "response", None) if _response_cached(invitation) else None
+    existing: Response | None = getattr(invitation, "response", None) if _response_cached(invitation) else None
     if existing is not None:
         return existing
     with transaction.atomic():
@@ -183,7 +183,7 @@ def _prefill_background(response: Response, invitation: Invitation) -> None:
 
 def _response_cached(invitation: Invitation) -> bool:
     """Whether select_related or an earlier call already looked the response up (possibly finding none)."""
-    return Invitation.response.is_cached(invitation)  # type: ignore[attr-defined]
+    return Invitation.response.is_cached(invitation)
 
 
 # --- saving answers ---------------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import Actor, User
 from audit.models import Action
 from audit.services import change_record, diff
 from barometer.imports import readers
@@ -56,18 +57,6 @@ WORKING = (ImportStatus.CHECKING, ImportStatus.RUNNING)
 BATCH = 1_000
 PREVIEW_ROWS = 200
 SAMPLES = 4
-
-
-class CommandLine:
-    """The actor of `manage.py import_barometer_responses` without --user: whoever runs it has the database
-    already. The change log records no person for it."""
-
-    is_authenticated = False
-    is_superuser = True
-    pk = None
-
-    def has_perm(self, perm: str, obj: Any = None) -> bool:
-        return True
 
 
 def _check_round(round_: Round) -> None:
@@ -344,7 +333,7 @@ def import_preview(response_import: ResponseImport) -> Preview:
 # --- upload and mapping -------------------------------------------------------------------------------------------
 
 
-def import_upload(*, actor: Any, round_: Round, file: IO[bytes], file_name: str) -> ResponseImport:
+def import_upload(*, actor: Actor, round_: Round, file: IO[bytes], file_name: str) -> ResponseImport:
     """Stores an uploaded file after reading its columns, with an automatic mapping proposed from their names."""
     require(actor, MANAGE, round_)
     _check_round(round_)
@@ -378,7 +367,7 @@ def import_upload(*, actor: Any, round_: Round, file: IO[bytes], file_name: str)
             file_format=table.format,
             mapping=mapping,
             rows_total=table.row_estimate,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=actor if isinstance(actor, User) else None,
         )
         response_import.file.save(file_name, File(file, name=file_name), save=False)
         response_import.save()
@@ -417,7 +406,7 @@ def _lock(response_import: ResponseImport) -> ResponseImport:
     return current
 
 
-def import_set_mapping(*, actor: Any, response_import: ResponseImport, mapping: Mapping[str, Any]) -> ResponseImport:
+def import_set_mapping(*, actor: Actor, response_import: ResponseImport, mapping: Mapping[str, Any]) -> ResponseImport:
     """Saves a checked mapping. A new sheet of a workbook gets its own automatic mapping. The dry run's results
     are cleared: the file must be checked again."""
     require(actor, MANAGE, response_import.round)
@@ -510,7 +499,7 @@ def _evaluate(
 
 def import_check_file(
     *,
-    actor: Any,
+    actor: Actor,
     round_: Round,
     file: IO[bytes],
     file_name: str,
@@ -541,7 +530,7 @@ def import_check_file(
 
 
 def import_start(
-    *, actor: Any, response_import: ResponseImport, dry_run: bool, background: bool = True, checked: bool = True
+    *, actor: Actor, response_import: ResponseImport, dry_run: bool, background: bool = True, checked: bool = True
 ) -> ResponseImport:
     """Starts the dry run or the import: within this call for small files (or background=False), else in a thread.
 
@@ -574,7 +563,7 @@ def import_start(
     return current
 
 
-def _work_in_thread(pk: int, actor: Any, dry_run: bool) -> None:
+def _work_in_thread(pk: int, actor: Actor, dry_run: bool) -> None:
     try:
         _work(pk, actor, dry_run)
     finally:
@@ -592,7 +581,7 @@ def _progress(pk: int) -> Callable[[int], None]:
     return report
 
 
-def _work(pk: int, actor: Any, dry_run: bool) -> None:
+def _work(pk: int, actor: Actor, dry_run: bool) -> None:
     response_import = ResponseImport.objects.select_related("round__questionnaire_version").get(pk=pk)
     round_ = response_import.round
     try:
@@ -689,7 +678,7 @@ def _insert_many(
             cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_marks] * len(chunk))}", params)  # noqa: S608
 
 
-def _save(response_import: ResponseImport, evaluation: Evaluation, actor: Any, rows: int) -> None:
+def _save(response_import: ResponseImport, evaluation: Evaluation, actor: Actor, rows: int) -> None:
     """All rows in one transaction with bulk statements: new responses created, re-imported ones updated with
     their answers replaced. Any failure rolls back everything."""
     round_ = response_import.round

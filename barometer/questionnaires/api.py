@@ -126,7 +126,8 @@ class QuestionnaireOut(QuestionnaireRef):
 
     @staticmethod
     def resolve_versions(obj: Questionnaire) -> list[QuestionnaireVersion]:
-        return obj.visible_versions  # type: ignore[attr-defined]  # prefetched by _questionnaires
+        versions: list[QuestionnaireVersion] = obj.visible_versions  # type: ignore[attr-defined]  # prefetched by _questionnaires
+        return versions
 
 
 class VersionOut(Schema):

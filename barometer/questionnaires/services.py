@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
+from accounts.models import Actor
 from audit.models import Action
 from audit.services import change_record, diff
 from barometer.models import Choice, Definition, Item, Question, Questionnaire, QuestionnaireVersion, Section
@@ -243,7 +244,7 @@ def _lock_questionnaire(code: str) -> Questionnaire | None:
 
 
 @transaction.atomic
-def questionnaire_import(*, actor: Any, organiser: Organisation, data: Any) -> ImportResult:
+def questionnaire_import(*, actor: Actor, organiser: Organisation, data: Any) -> ImportResult:
     """Imports a questionnaire file, all or nothing; InvalidQuestionnaireError lists every problem of the file.
 
     Where it goes (a version in use is never changed):
@@ -336,7 +337,7 @@ def _questionnaire_snapshot(questionnaire: Questionnaire) -> dict[str, Any]:
 
 
 @transaction.atomic
-def questionnaire_version_freeze(version: QuestionnaireVersion, *, actor: Any = None) -> QuestionnaireVersion:
+def questionnaire_version_freeze(version: QuestionnaireVersion, *, actor: Actor | None = None) -> QuestionnaireVersion:
     """Freezes a version for use by a round (the round's service checked the permission). Idempotent.
 
     A version with problems (unfinished questions, missing Finnish texts …) cannot be frozen: InvalidQuestionnaireError
@@ -360,7 +361,7 @@ def questionnaire_version_freeze(version: QuestionnaireVersion, *, actor: Any = 
 
 
 @transaction.atomic
-def questionnaire_version_copy(*, actor: Any, version: QuestionnaireVersion) -> QuestionnaireVersion:
+def questionnaire_version_copy(*, actor: Actor, version: QuestionnaireVersion) -> QuestionnaireVersion:
     """A new draft version with the same contents, numbered after the questionnaire's latest version."""
     questionnaire = Questionnaire.objects.select_for_update().get(pk=version.questionnaire_id)
     require(actor, PERM, questionnaire)
@@ -402,7 +403,7 @@ def _require_finnish(texts: Mapping[str, str], name: str) -> None:
         )
 
 
-def _lock_draft(actor: Any, version: QuestionnaireVersion, expected_revision: int) -> QuestionnaireVersion:
+def _lock_draft(actor: Actor, version: QuestionnaireVersion, expected_revision: int) -> QuestionnaireVersion:
     """The version re-read under a lock: refused if someone saved since `expected_revision`, or if it is in use."""
     current = QuestionnaireVersion.objects.select_for_update().select_related("questionnaire").get(pk=version.pk)
     require(actor, PERM, current.questionnaire)  # before the revision: a stranger learns nothing of the draft
@@ -414,7 +415,7 @@ def _lock_draft(actor: Any, version: QuestionnaireVersion, expected_revision: in
     return current
 
 
-def _finish(actor: Any, version: QuestionnaireVersion, changes: Mapping[str, Any]) -> QuestionnaireVersion:
+def _finish(actor: Actor, version: QuestionnaireVersion, changes: Mapping[str, Any]) -> QuestionnaireVersion:
     """Refuses a change that breaks the version (routing to a removed option, a duplicate code …; unfinished
     parts are allowed), then bumps the revision and records the change."""
     data = questionnaire_export(version)
@@ -451,7 +452,7 @@ def questionnaire_fingerprint(questionnaire: Questionnaire) -> str:
 
 @checks_text_sizes(Questionnaire, long_text=qf.LONG_TEXT_LIMIT)
 @transaction.atomic
-def questionnaire_create(*, actor: Any, organiser: Organisation, data: Mapping[str, Any]) -> QuestionnaireVersion:
+def questionnaire_create(*, actor: Actor, organiser: Organisation, data: Mapping[str, Any]) -> QuestionnaireVersion:
     """A new questionnaire with an empty draft version 1, which the editor then fills."""
     questionnaire = Questionnaire(organiser=organiser)
     require(actor, PERM, questionnaire)
@@ -476,7 +477,7 @@ def questionnaire_create(*, actor: Any, organiser: Organisation, data: Mapping[s
 @checks_text_sizes(Questionnaire, long_text=qf.LONG_TEXT_LIMIT)
 @transaction.atomic
 def questionnaire_update(
-    *, actor: Any, questionnaire: Questionnaire, expected_fingerprint: str, data: Mapping[str, Any]
+    *, actor: Actor, questionnaire: Questionnaire, expected_fingerprint: str, data: Mapping[str, Any]
 ) -> Questionnaire:
     """Changes the questionnaire's name, description and provenance note (texts of every version)."""
     current = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
@@ -500,7 +501,7 @@ VERSION_TEXTS = ("introduction", "reference_period")
 @checks_text_sizes(QuestionnaireVersion, long_text=qf.LONG_TEXT_LIMIT)
 @transaction.atomic
 def questionnaire_version_update(
-    *, actor: Any, version: QuestionnaireVersion, expected_revision: int, data: Mapping[str, Any]
+    *, actor: Actor, version: QuestionnaireVersion, expected_revision: int, data: Mapping[str, Any]
 ) -> QuestionnaireVersion:
     """Changes the version's introduction and reference period."""
     current = _lock_draft(actor, version, expected_revision)
@@ -513,7 +514,7 @@ def questionnaire_version_update(
 
 
 @transaction.atomic
-def questionnaire_version_delete(*, actor: Any, version: QuestionnaireVersion, expected_revision: int) -> None:
+def questionnaire_version_delete(*, actor: Actor, version: QuestionnaireVersion, expected_revision: int) -> None:
     """Deletes a draft version that no round uses; the questionnaire goes with its last version."""
     current = _lock_draft(actor, version, expected_revision)
     if current.rounds.exists():
@@ -546,7 +547,7 @@ def _definition_texts(version: QuestionnaireVersion, data: Mapping[str, Any], ex
 @checks_text_sizes(Definition, long_text=qf.LONG_TEXT_LIMIT)
 @transaction.atomic
 def definition_create(
-    *, actor: Any, version: QuestionnaireVersion, expected_revision: int, data: Mapping[str, Any]
+    *, actor: Actor, version: QuestionnaireVersion, expected_revision: int, data: Mapping[str, Any]
 ) -> Definition:
     current = _lock_draft(actor, version, expected_revision)
     texts = _definition_texts(current, data)
@@ -561,7 +562,7 @@ def definition_create(
 @checks_text_sizes(Definition, long_text=qf.LONG_TEXT_LIMIT)
 @transaction.atomic
 def definition_update(
-    *, actor: Any, definition: Definition, expected_revision: int, data: Mapping[str, Any]
+    *, actor: Actor, definition: Definition, expected_revision: int, data: Mapping[str, Any]
 ) -> Definition:
     current = _lock_draft(actor, definition.version, expected_revision)
     definition = Definition.objects.get(pk=definition.pk)
@@ -575,7 +576,7 @@ def definition_update(
 
 
 @transaction.atomic
-def definition_delete(*, actor: Any, definition: Definition, expected_revision: int) -> None:
+def definition_delete(*, actor: Actor, definition: Definition, expected_revision: int) -> None:
     current = _lock_draft(actor, definition.version, expected_revision)
     term = definition.term_fi  # type: ignore[attr-defined]
     definition.delete()
@@ -604,7 +605,7 @@ def _section_apply(version: QuestionnaireVersion, section: Section, data: Mappin
 @checks_text_sizes(Section, long_text=qf.LONG_TEXT_LIMIT)
 @transaction.atomic
 def section_create(
-    *, actor: Any, version: QuestionnaireVersion, expected_revision: int, data: Mapping[str, Any]
+    *, actor: Actor, version: QuestionnaireVersion, expected_revision: int, data: Mapping[str, Any]
 ) -> Section:
     """A new section at the end of the version."""
     current = _lock_draft(actor, version, expected_revision)
@@ -617,7 +618,7 @@ def section_create(
 
 @checks_text_sizes(Section, long_text=qf.LONG_TEXT_LIMIT)
 @transaction.atomic
-def section_update(*, actor: Any, section: Section, expected_revision: int, data: Mapping[str, Any]) -> Section:
+def section_update(*, actor: Actor, section: Section, expected_revision: int, data: Mapping[str, Any]) -> Section:
     current = _lock_draft(actor, section.version, expected_revision)
     section = Section.objects.get(pk=section.pk)
     fields = ["code", *_texts_of(data, SECTION_TEXTS), "show_if"]
@@ -629,7 +630,7 @@ def section_update(*, actor: Any, section: Section, expected_revision: int, data
 
 
 @transaction.atomic
-def section_delete(*, actor: Any, section: Section, expected_revision: int) -> None:
+def section_delete(*, actor: Actor, section: Section, expected_revision: int) -> None:
     """Deletes a section with its questions (refused when a later condition uses one of them)."""
     current = _lock_draft(actor, section.version, expected_revision)
     codes = list(section.questions.values_list("code", flat=True))
@@ -654,7 +655,7 @@ def _swap(rows: list[Section] | list[Question], row_pk: int, direction: int) -> 
 
 
 @transaction.atomic
-def section_move(*, actor: Any, section: Section, expected_revision: int, direction: int) -> Section:
+def section_move(*, actor: Actor, section: Section, expected_revision: int, direction: int) -> Section:
     """Moves a section one place up (-1) or down (+1)."""
     current = _lock_draft(actor, section.version, expected_revision)
     moved = _swap(list(current.sections.order_by("order", "pk")), section.pk, direction)
@@ -737,7 +738,7 @@ def _question_apply(
     question.definitions.set(definitions)
     prefix = prefix or f"question {code}"
     snapshot = _snapshot(question, [*QUESTION_FIELDS, *texts], prefix)
-    snapshot[f"{prefix}.definitions"] = sorted(d.term_fi for d in definitions)  # type: ignore[attr-defined]
+    snapshot[f"{prefix}.definitions"] = sorted(d.term_fi for d in definitions)
     snapshot[f"{prefix}.choices"] = _rows(question, Choice, choices, ("excluded_from_percent", "exclusive"), "choices")
     snapshot[f"{prefix}.items"] = _rows(question, Item, items, (), "items")
     return snapshot
@@ -759,7 +760,7 @@ def _question_snapshot(question: Question) -> dict[str, Any]:
 @transaction.atomic
 def question_create(
     *,
-    actor: Any,
+    actor: Actor,
     section: Section,
     expected_revision: int,
     data: Mapping[str, Any],
@@ -782,7 +783,7 @@ def question_create(
 @transaction.atomic
 def question_update(
     *,
-    actor: Any,
+    actor: Actor,
     question: Question,
     expected_revision: int,
     data: Mapping[str, Any],
@@ -806,7 +807,7 @@ def question_update(
 
 
 @transaction.atomic
-def question_delete(*, actor: Any, question: Question, expected_revision: int) -> None:
+def question_delete(*, actor: Actor, question: Question, expected_revision: int) -> None:
     current = _lock_draft(actor, question.version, expected_revision)
     try:
         question.delete()
@@ -816,7 +817,7 @@ def question_delete(*, actor: Any, question: Question, expected_revision: int) -
 
 
 @transaction.atomic
-def question_move(*, actor: Any, question: Question, expected_revision: int, direction: int) -> Question:
+def question_move(*, actor: Actor, question: Question, expected_revision: int, direction: int) -> Question:
     """Moves a question one place up (-1) or down (+1) within its section (the form moves it between sections)."""
     current = _lock_draft(actor, question.version, expected_revision)
     moved = _swap(list(question.section.questions.order_by("order", "pk")), question.pk, direction)

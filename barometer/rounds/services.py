@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.models import Actor, User
 from audit.models import Action
 from audit.services import change_record, diff
 from barometer.models import FrameUnit, Invitation, QuestionnaireVersion, Response, Round
@@ -158,7 +159,7 @@ def _apply(round: Round, data: Mapping[str, Any]) -> None:
 
 @checks_text_sizes(Round)
 @transaction.atomic
-def round_create(*, actor: Any, organiser: Organisation, data: Mapping[str, Any]) -> Round:
+def round_create(*, actor: Actor, organiser: Organisation, data: Mapping[str, Any]) -> Round:
     """A new round in preparation (draft), organised by `organiser`, whose team (editors) runs it."""
     round = Round(organiser=organiser, sector=Sector.MUNICIPAL, unit=Unit.ORGANISATION)
     require(actor, MANAGE, round)
@@ -170,7 +171,7 @@ def round_create(*, actor: Any, organiser: Organisation, data: Mapping[str, Any]
 
 @checks_text_sizes(Round)
 @transaction.atomic
-def round_update(*, actor: Any, round: Round, expected_version: int, data: Mapping[str, Any]) -> Round:
+def round_update(*, actor: Actor, round: Round, expected_version: int, data: Mapping[str, Any]) -> Round:
     require(actor, MANAGE, round)
     current = _lock(round, expected_version)
     before = _snapshot(current)
@@ -188,7 +189,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _set_status(*, actor: Any, round: Round, expected_version: int, status: str) -> Round:
+def _set_status(*, actor: Actor, round: Round, expected_version: int, status: str) -> Round:
     require(actor, MANAGE, round)
     current = _lock(round, expected_version)
     if current.status not in TRANSITIONS[status]:
@@ -218,24 +219,24 @@ def _set_status(*, actor: Any, round: Round, expected_version: int, status: str)
 
 
 @transaction.atomic
-def round_open(*, actor: Any, round: Round, expected_version: int) -> Round:
+def round_open(*, actor: Actor, round: Round, expected_version: int) -> Round:
     """Opens the round for answers (also reopens a closed one); freezes its questionnaire version."""
     return _set_status(actor=actor, round=round, expected_version=expected_version, status=RoundStatus.OPEN)
 
 
 @transaction.atomic
-def round_close(*, actor: Any, round: Round, expected_version: int) -> Round:
+def round_close(*, actor: Actor, round: Round, expected_version: int) -> Round:
     return _set_status(actor=actor, round=round, expected_version=expected_version, status=RoundStatus.CLOSED)
 
 
 @transaction.atomic
-def round_publish(*, actor: Any, round: Round, expected_version: int) -> Round:
+def round_publish(*, actor: Actor, round: Round, expected_version: int) -> Round:
     """Publishes the results of a closed round: from now on everyone sees them (barometer.view_results)."""
     return _set_status(actor=actor, round=round, expected_version=expected_version, status=RoundStatus.PUBLISHED)
 
 
 @transaction.atomic
-def round_delete(*, actor: Any, round: Round) -> None:
+def round_delete(*, actor: Actor, round: Round) -> None:
     """Deletes a round with its frame and invitations; the organiser's administrators only, and only while no
     response exists (answers are never thrown away with a click)."""
     require(actor, "barometer.delete_round", round)
@@ -270,7 +271,7 @@ def _unit(round: Round, organisation: Organisation) -> FrameUnit:
 
 
 @transaction.atomic
-def frame_draw(*, actor: Any, round: Round, kinds: Iterable[str], regions: Iterable[str] = ()) -> int:
+def frame_draw(*, actor: Actor, round: Round, kinds: Iterable[str], regions: Iterable[str] = ()) -> int:
     """Adds every organisation of the given kinds (in the given regions; none given: the whole country) that is
     not in the frame yet. Returns how many were added."""
     require(actor, MANAGE, round)
@@ -307,7 +308,7 @@ def frame_draw(*, actor: Any, round: Round, kinds: Iterable[str], regions: Itera
 
 
 @transaction.atomic
-def frame_add(*, actor: Any, round: Round, organisation: Organisation) -> FrameUnit:
+def frame_add(*, actor: Actor, round: Round, organisation: Organisation) -> FrameUnit:
     require(actor, MANAGE, round)
     current = _lock(round)
     _frame_editable(current)
@@ -322,7 +323,7 @@ def frame_add(*, actor: Any, round: Round, organisation: Organisation) -> FrameU
 
 
 @transaction.atomic
-def frame_remove(*, actor: Any, round: Round, unit: FrameUnit) -> None:
+def frame_remove(*, actor: Actor, round: Round, unit: FrameUnit) -> None:
     """Removes an organisation from the frame with its unsent invitations. An organisation that has answered,
     or whose invitation went out (someone holds its link), stays."""
     require(actor, MANAGE, round)
@@ -476,7 +477,7 @@ def _token() -> str:
 
 
 @transaction.atomic
-def invitations_create(*, actor: Any, round: Round, rows: Sequence[InvitationRow]) -> list[Invitation]:
+def invitations_create(*, actor: Actor, round: Round, rows: Sequence[InvitationRow]) -> list[Invitation]:
     """Invitations for organisations of the frame; several respondents per organisation may be invited, but an
     e-mail address only once per round. All or nothing: any bad row raises InvitationRowsError listing them all."""
     require(actor, MANAGE, round)
@@ -613,7 +614,7 @@ def invitation_rows_from_csv(data: bytes) -> list[InvitationRow]:
     return rows
 
 
-def invitations_create_from_csv(*, actor: Any, round: Round, data: bytes) -> list[Invitation]:
+def invitations_create_from_csv(*, actor: Actor, round: Round, data: bytes) -> list[Invitation]:
     """invitations_create from an uploaded file; every bad row is listed and nothing is saved."""
     require(actor, MANAGE, round)
     return invitations_create(actor=actor, round=round, rows=invitation_rows_from_csv(data))
@@ -700,7 +701,7 @@ def _sendable(round: Round) -> None:
 
 
 def invitations_send(
-    *, actor: Any, round: Round, now: datetime.datetime | None = None, time_limit: float | None = None
+    *, actor: Actor, round: Round, now: datetime.datetime | None = None, time_limit: float | None = None
 ) -> Delivery:
     """E-mails every invitation of the round that has not been sent, each in the invitee's language (within
     time_limit seconds, if given: Delivery.left says how many wait for the next run)."""
@@ -725,7 +726,7 @@ def reminders_send(
     *,
     round: Round,
     now: datetime.datetime,
-    actor: Any = None,
+    actor: Actor | None = None,
     interval_days: int = REMINDER_INTERVAL_DAYS,
     max_reminders: int = MAX_REMINDERS,
     time_limit: float | None = None,
@@ -759,7 +760,7 @@ def reminders_send(
 
 
 @transaction.atomic
-def response_reopen(*, actor: Any, response: Response) -> Response:
+def response_reopen(*, actor: Actor, response: Response) -> Response:
     """Lets the respondent change a submitted response again (barometer.reopen_response: the organiser's
     administrators). It counts as in progress until they submit it again."""
     require(actor, "barometer.reopen_response", response.round)
@@ -772,7 +773,7 @@ def response_reopen(*, actor: Any, response: Response) -> Response:
     current.status = ResponseStatus.IN_PROGRESS
     current.submitted_at = None
     current.reopened_at = timezone.now()
-    current.reopened_by = actor
+    current.reopened_by = actor if isinstance(actor, User) else None
     current.save(update_fields=["status", "submitted_at", "reopened_at", "reopened_by", "updated_at"])
     before = {"status": ResponseStatus.SUBMITTED, "submitted_at": submitted_at}
     after = {"status": ResponseStatus.IN_PROGRESS, "submitted_at": None}

@@ -50,7 +50,7 @@ def test_empty_answers_are_none() -> None:
         assert clean(spec, value) is None
 
 
-def test_routing_follows_answers_and_chains(small_version) -> None:  # type: ignore[no-untyped-def]
+def test_routing_follows_answers_and_chains(small_version) -> None:
     spec = version_spec(small_version)
     codes = [q.code for q in spec.questions]
     assert codes == ["kind", "introduced", "types", "enablers", "staff", "comments"]

@@ -127,7 +127,7 @@ def test_import_creates_the_whole_version(org_a: Organisation, editor_a: Any) ->
     assert version.status == VersionStatus.DRAFT
     assert version.number == 1
     assert version.questionnaire.organiser == org_a
-    assert version.questionnaire.name_sv == "Innovationsbarometern — kommunsektorn"  # type: ignore[attr-defined]
+    assert version.questionnaire.name_sv == "Innovationsbarometern — kommunsektorn"
     assert version.sections.count() == len(MUNICIPAL["sections"])
     question = Question.objects.get(version=version, code="q_org_kind")
     assert question.background == Background.KIND

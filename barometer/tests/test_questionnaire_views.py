@@ -382,7 +382,7 @@ def test_questionnaire_texts_conflict(editor: Client, admin_a: Any, municipal: Q
     )
     assert "Someone else has changed this record" in response.content.decode()
     questionnaire.refresh_from_db()
-    assert questionnaire.name_fi == "Uusi nimi"  # type: ignore[attr-defined]
+    assert questionnaire.name_fi == "Uusi nimi"
 
 
 def test_definitions_add_edit_delete(editor: Client, municipal: QuestionnaireVersion) -> None:

@@ -69,7 +69,7 @@ def test_rows_checked_in_the_singular_and_plural(count, fi, sv):
 
     for language, expected in (("fi", fi), ("sv", sv)):
         with translation.override(language):
-            assert import_views._progress_text(Progress()) == expected  # type: ignore[arg-type]
+            assert import_views._progress_text(Progress()) == expected
 
 
 def test_number_as_a_question_type_is_luku_not_numero():

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from barometer.models import Round, RoundStatus
+from barometer.models import Round
 from barometer.results import analysis
+from barometer.vocabulary import RoundStatus
 from diffusion import live
 from diffusion.pages import live_barometer as live_page
 from innovations.vocabulary import Status

@@ -131,7 +131,7 @@ class StateForm(forms.Form):
 
     def chosen_state(self) -> "str | IdeaStateOption":
         """The built-in kind, or the organisation's own state ("o<id>" on the form)."""
-        value = self.cleaned_data["state"]
+        value: str = self.cleaned_data["state"]
         if value.startswith("o") and value[1:].isdigit() and self.organisation_id is not None:
             option = IdeaStateOption.objects.filter(pk=int(value[1:]), organisation_id=self.organisation_id).first()
             if option is not None:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import Actor
 from audit.models import Action
 from audit.services import change_record, diff
 from core.permissions import require
@@ -93,7 +94,7 @@ def _challenge_apply(challenge: Challenge, data: Mapping[str, Any]) -> dict[str,
 
 @checks_text_sizes(Challenge)
 def challenge_create(
-    *, actor: Any, owner: Organisation, data: Mapping[str, Any], handlers: Iterable[Any] = ()
+    *, actor: Actor, owner: Organisation, data: Mapping[str, Any], handlers: Iterable[Any] = ()
 ) -> Challenge:
     """Opens a challenge for an organisation whose editor the actor is. `data` holds the fields of CHALLENGE_FIELDS
     and, as lists, the relations of CHALLENGE_RELATIONS; handlers must be people of the owner or a co-organiser."""
@@ -114,7 +115,9 @@ def challenge_create(
 
 
 @checks_text_sizes(Challenge)
-def challenge_update(*, actor: Any, challenge: Challenge, data: Mapping[str, Any], expected_version: str) -> Challenge:
+def challenge_update(
+    *, actor: Actor, challenge: Challenge, data: Mapping[str, Any], expected_version: str
+) -> Challenge:
     """The owner's editors change a challenge's texts and settings. A save that started from an older version
     than the stored one is refused (ConflictError), so nobody overwrites a colleague's change unseen."""
     with transaction.atomic():
@@ -131,7 +134,7 @@ def challenge_update(*, actor: Any, challenge: Challenge, data: Mapping[str, Any
     return current
 
 
-def challenge_set_status(*, actor: Any, challenge: Challenge, status: str) -> Challenge:
+def challenge_set_status(*, actor: Actor, challenge: Challenge, status: str) -> Challenge:
     """An editor of the owner opens, closes or re-opens a challenge (or takes it back to a draft)."""
     if status not in ChallengeStatus.values:
         raise ValidationError({"status": _("Choose a status from the list.")})

@@ -15,6 +15,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import Actor, User
 from audit.models import Action
 from audit.services import change_record, diff
 from core import events, text_search
@@ -67,7 +68,7 @@ def _send_confirmation(idea: Idea, link: str) -> None:
 
 def idea_send(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     text: str,
     challenge: Challenge | None = None,
@@ -90,12 +91,12 @@ def idea_send(
         raise ValidationError({"organisation": _("Choose the organisation that receives the idea.")})
     elif refusal := participation_refusal(actor, None, SEND):
         raise PermissionDenied(refusal)  # e.g. a signed-in person whose address is not verified
-    signed_in = bool(getattr(actor, "is_authenticated", False))
+    sender = actor if isinstance(actor, User) else None  # without an account (or a command): by e-mail
     idea = Idea(challenge=challenge, organisation=organisation)
     # The barometer's source category, from who sends it; handlers correct it when they know better.
     idea.source = linking.default_source(sender=actor, organisation=organisation)
-    if signed_in:
-        idea.sender = actor
+    if sender is not None:
+        idea.sender = sender
         idea.confirmed = True
     else:
         sender_email = (sender_email or "").strip()
@@ -115,7 +116,7 @@ def idea_send(
         idea.save()
         change_record(obj=idea, actor=actor, action=Action.CREATE)
         events.announce_idea_received(idea=idea, actor=actor)  # nothing until the idea is confirmed
-        if not signed_in:
+        if sender is None:
             link = confirm_url(idea.confirmation_token) if confirm_url else idea.confirmation_token
             transaction.on_commit(lambda: _send_confirmation(idea, link))
     return idea
@@ -137,7 +138,7 @@ def idea_confirm(*, token: str) -> Idea | None:
     return idea
 
 
-def idea_edit(*, actor: Any, idea: Idea, title: str, text: str) -> Idea:
+def idea_edit(*, actor: Actor, idea: Idea, title: str, text: str) -> Idea:
     """The sender edits their own idea until a handler has moved it on from "received"."""
     with transaction.atomic():
         idea = Idea.objects.select_for_update(of=("self",)).select_related("challenge").get(pk=idea.pk)
@@ -150,7 +151,7 @@ def idea_edit(*, actor: Any, idea: Idea, title: str, text: str) -> Idea:
     return idea
 
 
-def idea_delete(*, actor: Any, idea: Idea) -> None:
+def idea_delete(*, actor: Actor, idea: Idea) -> None:
     """The sender deletes their idea, with its comments and supports; the change log keeps that it happened."""
     with transaction.atomic():
         idea = Idea.objects.select_for_update(of=("self",)).select_related("challenge").get(pk=idea.pk)
@@ -159,7 +160,7 @@ def idea_delete(*, actor: Any, idea: Idea) -> None:
         idea.delete()
 
 
-def idea_set_state(*, actor: Any, idea: Idea, state: "str | IdeaStateOption", reason: str = "") -> Idea:
+def idea_set_state(*, actor: Actor, idea: Idea, state: "str | IdeaStateOption", reason: str = "") -> Idea:
     """A handler moves the idea to another state: one of its organisation's own states, or a built-in kind (see
     states.option_for). A "not taken forward" kind needs a reason, which everyone sees."""
     kind, option = states.option_for(organisation_id=idea.organisation_id, state=state)
@@ -185,11 +186,13 @@ def idea_set_state(*, actor: Any, idea: Idea, state: "str | IdeaStateOption", re
     return idea
 
 
-def comment_add(*, actor: Any, idea: Idea, text: str) -> Comment:
+def comment_add(*, actor: Actor, idea: Idea, text: str) -> Comment:
     """Adds a comment; the idea's sender and supporters (not the commenter) are told, by their preferences."""
     if idea.hidden:
         raise PermissionDenied(HIDDEN_NO_COMMENTS)
     require(actor, "ideas.comment_idea", idea)
+    if not isinstance(actor, User):  # a command's Operator passes every rule, but a comment needs its author
+        raise PermissionDenied(_("You do not have permission to do this."))
     text = clean_html(str(text or ""))
     if not strip_html(text).strip():
         raise ValidationError({"text": _("Write a comment.")})
@@ -208,10 +211,12 @@ def comment_add(*, actor: Any, idea: Idea, text: str) -> Comment:
     return comment
 
 
-def support_add(*, actor: Any, idea: Idea) -> bool:
+def support_add(*, actor: Actor, idea: Idea) -> bool:
     """Supports the idea once per person. True when a support was added, False when the person already had one
     (also when two requests race: the unique constraint decides and the loser gets False, not an error)."""
     require(actor, "ideas.support_idea", idea)
+    if not isinstance(actor, User):  # a command's Operator passes every rule, but a support is a person's
+        raise PermissionDenied(_("You do not have permission to do this."))
     try:
         with transaction.atomic():
             Support.objects.create(idea=idea, user=actor)

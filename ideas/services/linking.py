@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from accounts.models import Actor, User
 from audit.models import Action
 from audit.services import change_record, diff
 from core import events
@@ -30,9 +31,9 @@ from organisations.models import Organisation
 SUMMARY_LENGTH = 500
 
 
-def default_source(*, sender: Any, organisation: Organisation) -> str:
+def default_source(*, sender: Actor, organisation: Organisation) -> str:
     """The source an idea gets when it is sent (see ideas.sources.source_of); handlers may correct it."""
-    if not getattr(sender, "is_authenticated", False):
+    if not isinstance(sender, User):
         return IdeaSource.USERS
     memberships = sender.memberships.order_by("created_at", "id").values_list("organisation_id", "organisation__kind")
     return source_of(receiver_id=organisation.pk, memberships=memberships)
@@ -42,7 +43,7 @@ def _locked(idea: Idea) -> Idea:
     return Idea.objects.select_for_update(of=("self",)).select_related("challenge", "organisation").get(pk=idea.pk)
 
 
-def idea_set_source(*, actor: Any, idea: Idea, source: str) -> Idea:
+def idea_set_source(*, actor: Actor, idea: Idea, source: str) -> Idea:
     """A handler corrects where the idea came from."""
     if source not in IdeaSource.values:
         raise ValidationError({"source": _("Choose a source from the list.")})
@@ -56,7 +57,7 @@ def idea_set_source(*, actor: Any, idea: Idea, source: str) -> Idea:
     return idea
 
 
-def idea_set_partners(*, actor: Any, idea: Idea, partners: Iterable[Organisation]) -> Idea:
+def idea_set_partners(*, actor: Actor, idea: Idea, partners: Iterable[Organisation]) -> Idea:
     """A handler links the idea to the partner organisations it is developed with (replaces the list)."""
     partners = list(dict.fromkeys(partners))
     if any(partner.pk == idea.organisation_id for partner in partners):
@@ -80,7 +81,7 @@ def _texts(idea: Idea, summary_field: str = "summary") -> dict[str, str]:
     return {f"title_{lang}": idea.title, f"{summary_field}_{lang}": summary}
 
 
-def _move_to(idea: Idea, kind: str, actor: Any, field: str, record: Any) -> None:
+def _move_to(idea: Idea, kind: str, actor: Actor, field: str, record: Any) -> None:
     _kind, option = states.option_for(organisation_id=idea.organisation_id, state=kind)
     changes = diff(
         {"state": idea.state, "state_option": idea.state_option_id, field: None},
@@ -93,13 +94,13 @@ def _move_to(idea: Idea, kind: str, actor: Any, field: str, record: Any) -> None
     change_record(obj=idea, actor=actor, action=Action.UPDATE, changes=changes)
 
 
-def _check_turnable(actor: Any, idea: Idea) -> None:
+def _check_turnable(actor: Actor, idea: Idea) -> None:
     require(actor, "ideas.handle_idea", idea)
     if not idea.confirmed:
         raise ValidationError({"idea": _("The sender has not confirmed the idea yet.")})
 
 
-def idea_to_experiment(*, actor: Any, idea: Idea) -> Experiment:
+def idea_to_experiment(*, actor: Actor, idea: Idea) -> Experiment:
     """Makes an experiment (a draft of the idea's organisation) from the idea, links them and moves the idea to
     "experimenting". Idempotent under races: the idea's row is locked, and a second request finds the experiment
     the first one made and returns it instead of making another."""
@@ -116,7 +117,7 @@ def idea_to_experiment(*, actor: Any, idea: Idea) -> Experiment:
     return experiment
 
 
-def idea_to_innovation(*, actor: Any, idea: Idea) -> Innovation:
+def idea_to_innovation(*, actor: Actor, idea: Idea) -> Innovation:
     """Makes an innovation record (a draft of the idea's organisation, at the development stage) from the idea,
     links them and moves the idea to "in development". Idempotent under races, like idea_to_experiment."""
     with transaction.atomic():
@@ -133,7 +134,7 @@ def idea_to_innovation(*, actor: Any, idea: Idea) -> Innovation:
     return innovation
 
 
-def ideas_follow_scale_up(*, actor: Any, experiment: Experiment, innovation: Innovation) -> int:
+def ideas_follow_scale_up(*, actor: Actor, experiment: Experiment, innovation: Innovation) -> int:
     """When an experiment is scaled up into an innovation in use, the ideas it was made from follow it: each links
     to the innovation (unless it already has one) and moves to "in use", and their senders and supporters are told,
     so that the idea, the experiment and the innovation stay one record. Runs in the scale-up's transaction, which

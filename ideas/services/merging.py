@@ -6,12 +6,11 @@ theirs to take). A target that was itself merged is followed to the end of the c
 ideas merged earlier into the duplicate are pointed at the final target too.
 """
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import Actor
 from audit.models import Action
 from audit.services import change_record
 from core import events
@@ -37,8 +36,8 @@ def final_target(idea: Idea) -> Idea:
     return idea
 
 
-def _require_handler(actor: Any, idea: Idea) -> None:
-    if actor is None or not actor.has_perm("ideas.handle_idea", idea):
+def _require_handler(actor: Actor, idea: Idea) -> None:
+    if not actor.has_perm("ideas.handle_idea", idea):
         raise PermissionDenied(_("Only the handlers of both ideas can merge them."))
 
 
@@ -57,7 +56,7 @@ def _move_supports(duplicate: Idea, target: Idea) -> tuple[int, int]:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def idea_merge(*, actor: Any, duplicate: Idea, into: Idea) -> Idea:
+def idea_merge(*, actor: Actor, duplicate: Idea, into: Idea) -> Idea:
     """Merges `duplicate` into `into` (or the idea at the end of its merge chain) and returns the target.
 
     Refused: merging an idea into itself, into another organisation's idea, an idea that is already merged,

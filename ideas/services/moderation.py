@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Actor, User
 from audit.models import Action
 from audit.services import change_record
 from core import events
@@ -65,7 +66,7 @@ def check_text(*, organisation: Organisation, texts: Mapping[str, str]) -> None:
         raise ValidationError(errors)
 
 
-def banned_word_add(*, actor: Any, organisation: Organisation, word: str) -> BannedWord:
+def banned_word_add(*, actor: Actor, organisation: Organisation, word: str) -> BannedWord:
     """An editor of the organisation bans a word (or a phrase) in the ideas and comments sent to it."""
     require(actor, "ideas.manage_banned_words", organisation)
     word = _plain(word)
@@ -88,7 +89,7 @@ def banned_word_add(*, actor: Any, organisation: Organisation, word: str) -> Ban
     return banned
 
 
-def banned_word_remove(*, actor: Any, banned: BannedWord) -> None:
+def banned_word_remove(*, actor: Actor, banned: BannedWord) -> None:
     require(actor, "ideas.manage_banned_words", banned.organisation)
     with transaction.atomic():
         change_record(obj=banned, actor=actor, action=Action.DELETE, changes={"word": [banned.word, None]})
@@ -107,7 +108,7 @@ def _reason(value: Any, *, field: str, missing: str) -> str:
     return reason
 
 
-def report_add(*, actor: Any, idea: Idea, comment: Comment | None = None, reason: str) -> tuple[Report, bool]:
+def report_add(*, actor: Actor, idea: Idea, comment: Comment | None = None, reason: str) -> tuple[Report, bool]:
     """Reports an idea (or one of its comments) to its handlers. Anyone who sees the idea may report, also without
     an account. A signed-in person reports the same thing once: the second time gives their first report and
     False. (People without an account are held to once by the page, and to a rate by the address.)"""
@@ -115,7 +116,7 @@ def report_add(*, actor: Any, idea: Idea, comment: Comment | None = None, reason
     if comment is not None and comment.idea_id != idea.pk:
         raise ValidationError({"comment": _("The comment is not on this idea.")})
     reason = _reason(reason, field="reason", missing=_("Say what is wrong, so that the handlers can judge it."))
-    signed_in = bool(getattr(actor, "is_authenticated", False))
+    reporter = actor if isinstance(actor, User) else None
     with transaction.atomic():
         # The idea's row serialises reports on it, so two clicks by one person make one report; what is hidden
         # is read from the locked rows, not from the caller's copies.
@@ -123,24 +124,25 @@ def report_add(*, actor: Any, idea: Idea, comment: Comment | None = None, reason
         hidden = Comment.objects.get(pk=comment.pk).hidden if comment is not None else locked.hidden
         if hidden:
             raise ValidationError({"reason": _("This has already been hidden by the moderators.")})
-        if signed_in:
-            earlier = Report.objects.filter(idea=idea, comment=comment, reporter=actor).first()
+        if reporter is not None:
+            earlier = Report.objects.filter(idea=idea, comment=comment, reporter=reporter).first()
             if earlier is not None:
                 return earlier, False
-        report = Report.objects.create(idea=idea, comment=comment, reporter=actor if signed_in else None, reason=reason)
+        report = Report.objects.create(idea=idea, comment=comment, reporter=reporter, reason=reason)
         change_record(obj=report, actor=actor, action=Action.CREATE, changes={"reason": [None, reason]})
         # The reason stays in the queue: a mail tells the moderators only that there is something to look at.
         events.announce_idea_reported(idea=locked, actor=actor)
     return report, True
 
 
-def _resolve_reports(*, actor: Any, idea: Idea, comment: Comment | None, status: str) -> int:
+def _resolve_reports(*, actor: Actor, idea: Idea, comment: Comment | None, status: str) -> int:
     """Closes the open reports of exactly this idea (not its comments) or this comment."""
     reports = Report.objects.filter(idea=idea, comment=comment, status=ReportStatus.OPEN)
-    return reports.update(status=status, resolved_by=actor, resolved_at=timezone.now())
+    resolved_by = actor if isinstance(actor, User) else None  # a command's Operator is no person
+    return reports.update(status=status, resolved_by=resolved_by, resolved_at=timezone.now())
 
 
-def report_dismiss(*, actor: Any, idea: Idea, comment: Comment | None = None) -> int:
+def report_dismiss(*, actor: Actor, idea: Idea, comment: Comment | None = None) -> int:
     """A handler finds nothing wrong: the open reports of the idea or comment are dismissed. Returns how many."""
     require(actor, "ideas.handle_idea", idea)
     if comment is not None and comment.idea_id != idea.pk:
@@ -160,7 +162,7 @@ def report_dismiss(*, actor: Any, idea: Idea, comment: Comment | None = None) ->
 # --- hiding ----------------------------------------------------------------------------------------------------------
 
 
-def _set_hidden(*, actor: Any, target: Idea | Comment, hidden: bool, reason: str) -> bool:
+def _set_hidden(*, actor: Actor, target: Idea | Comment, hidden: bool, reason: str) -> bool:
     """Hides or shows the locked row; True when something changed. Hiding needs a reason, which everyone sees."""
     if hidden:
         reason = _reason(reason, field="reason", missing=_("Say why it is hidden; everyone sees the reason."))
@@ -177,7 +179,7 @@ def _set_hidden(*, actor: Any, target: Idea | Comment, hidden: bool, reason: str
     return True
 
 
-def idea_set_hidden(*, actor: Any, idea: Idea, hidden: bool, reason: str = "") -> Idea:
+def idea_set_hidden(*, actor: Actor, idea: Idea, hidden: bool, reason: str = "") -> Idea:
     """A handler hides an idea with a reason (its open reports become "content hidden"), or shows it again.
     The sender and supporters hear of the hiding."""
     with transaction.atomic():
@@ -191,7 +193,7 @@ def idea_set_hidden(*, actor: Any, idea: Idea, hidden: bool, reason: str = "") -
     return idea
 
 
-def comment_set_hidden(*, actor: Any, comment: Comment, hidden: bool, reason: str = "") -> Comment:
+def comment_set_hidden(*, actor: Actor, comment: Comment, hidden: bool, reason: str = "") -> Comment:
     """A handler hides a comment with a reason (everyone sees that and the reason, only handlers the text), or
     shows it again."""
     with transaction.atomic():

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from accounts.models import Actor, User
 from audit.models import Action
 from audit.services import change_record
 from core.sanitise import strip_html
@@ -114,17 +115,17 @@ def own_data_link_request(*, email: str, link_for: Callable[[str], str]) -> None
         logger.exception("The own-data link could not be mailed")
 
 
-def _delete_ideas(ideas: list[Idea], actor: Any) -> int:
+def _delete_ideas(ideas: list[Idea], actor: Actor | None) -> int:
     for idea in ideas:
         change_record(obj=idea, actor=actor, action=Action.DELETE, changes={"title": [idea.title, None]})
         idea.delete()
     return len(ideas)
 
 
-def own_data_delete(*, actor: Any) -> dict[str, int]:
+def own_data_delete(*, actor: Actor) -> dict[str, int]:
     """Deletes everything a signed-in person sent: their ideas (with the comments and supports on them), their
     comments and their supports on other ideas. The change log keeps that it happened, not what was said."""
-    if not getattr(actor, "is_authenticated", False):
+    if not isinstance(actor, User):
         raise PermissionDenied(_("Log in to delete your data."))
     with transaction.atomic():
         ideas = list(Idea.objects.select_for_update(of=("self",)).filter(sender=actor).order_by("pk"))

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from accounts.models import Actor
 from audit.models import Action
 from audit.services import change_record
 from core.permissions import require
@@ -47,7 +48,7 @@ def _names(option: IdeaStateOption, names: Mapping[str, Any]) -> dict[str, str]:
 
 
 def idea_state_create(
-    *, actor: Any, organisation: Organisation, kind: str, names: Mapping[str, Any], public: bool = True
+    *, actor: Actor, organisation: Organisation, kind: str, names: Mapping[str, Any], public: bool = True
 ) -> IdeaStateOption:
     """Adds a state at the end of the organisation's list."""
     require(actor, "ideas.manage_idea_states", organisation)
@@ -68,7 +69,7 @@ def idea_state_create(
 
 
 def idea_state_update(
-    *, actor: Any, option: IdeaStateOption, names: Mapping[str, Any], public: bool
+    *, actor: Actor, option: IdeaStateOption, names: Mapping[str, Any], public: bool
 ) -> IdeaStateOption:
     """Renames a state or marks it public or not. Its kind stays: the ideas in it keep their meaning."""
     with transaction.atomic():
@@ -83,7 +84,7 @@ def idea_state_update(
     return option
 
 
-def idea_state_move(*, actor: Any, option: IdeaStateOption, offset: int) -> IdeaStateOption:
+def idea_state_move(*, actor: Actor, option: IdeaStateOption, offset: int) -> IdeaStateOption:
     """Moves a state up (offset -1) or down (+1) in the list; the orders are renumbered 0, 1, 2 …"""
     if offset not in (-1, 1):
         raise ValidationError({"offset": _("A state moves one place up or down.")})
@@ -108,7 +109,7 @@ def idea_state_move(*, actor: Any, option: IdeaStateOption, offset: int) -> Idea
     return IdeaStateOption.objects.get(pk=option.pk)
 
 
-def idea_state_delete(*, actor: Any, option: IdeaStateOption) -> int:
+def idea_state_delete(*, actor: Actor, option: IdeaStateOption) -> int:
     """Removes a state. Its ideas keep their kind and move to the kind's default (the organisation's first other
     public state of the kind, or the built-in name). Returns how many ideas moved."""
     with transaction.atomic():

@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import FileField
 from django.db.models.signals import post_delete
@@ -52,7 +51,7 @@ def _stem(name: str, default: str) -> str:
     return stem[:60] or default
 
 
-def check_image(upload: UploadedFile, *, field: str = "image") -> CheckedFile:
+def check_image(upload: uploads.Upload, *, field: str = "image") -> CheckedFile:
     """A JPEG, PNG or WebP image, re-encoded without metadata and scaled to MAX_SIDE (see core.uploads)."""
     image = uploads.clean_image(upload, field=field, max_pixels=MAX_PIXELS, max_side=MAX_SIDE)
     return CheckedFile(
@@ -63,7 +62,7 @@ def check_image(upload: UploadedFile, *, field: str = "image") -> CheckedFile:
     )
 
 
-def check_attachment(upload: UploadedFile) -> CheckedFile:
+def check_attachment(upload: uploads.Upload) -> CheckedFile:
     """A PDF, text, office document or image whose content matches its name. An image attached as a file is
     cleaned like the idea's image: its GPS position must not leak through the download either."""
     content_type = uploads.check_file(upload, field="attachment")
@@ -79,11 +78,13 @@ def check_attachment(upload: UploadedFile) -> CheckedFile:
     )
 
 
-def idea_files_check(*, image: UploadedFile | None = None, attachment: UploadedFile | None = None) -> list[CheckedFile]:
+def idea_files_check(
+    *, image: "uploads.Upload | None" = None, attachment: "uploads.Upload | None" = None
+) -> list[CheckedFile]:
     """Checks both files and reports the problems of both at once, each at its own field."""
     errors: dict[str, list[str]] = {}
     checked: list[CheckedFile] = []
-    checks: tuple[tuple[UploadedFile | None, Callable[[UploadedFile], CheckedFile]], ...] = (
+    checks: tuple[tuple[uploads.Upload | None, Callable[[uploads.Upload], CheckedFile]], ...] = (
         (image, check_image),
         (attachment, check_attachment),
     )

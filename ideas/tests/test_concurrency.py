@@ -36,14 +36,14 @@ def test_concurrent_supports_of_one_person_make_exactly_one(idea_a: Idea) -> Non
 
 
 def test_concurrent_supports_of_different_people_are_all_kept(idea_a: Idea) -> None:
-    people = [UserFactory() for _ in range(THREADS)]
+    people = [UserFactory.create() for _ in range(THREADS)]
     results = at_once(lambda i: services.support_add(actor=people[i], idea=_fresh(idea_a)), THREADS)
     assert results == [True] * THREADS
     assert Support.objects.filter(idea=idea_a).count() == THREADS
 
 
 def test_concurrent_comments_are_all_kept_once(idea_a: Idea) -> None:
-    author = UserFactory()
+    author = UserFactory.create()
     results = at_once(lambda i: services.comment_add(actor=author, idea=_fresh(idea_a), text=f"Kommentti {i}"), THREADS)
     assert not [r for r in results if isinstance(r, Exception)], results
     texts = sorted(Comment.objects.filter(idea=idea_a).values_list("text", flat=True))

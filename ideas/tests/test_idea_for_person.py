@@ -23,7 +23,7 @@ def hidden_idea(idea_a: Idea, editor_a: Any) -> Idea:
 def _api(person: Any, idea: Idea) -> dict[str, Any]:
     response = client_for(person).get(f"/api/v1/ideas/{idea.pk}")
     assert response.status_code == 200
-    return response.json()  # type: ignore[no-any-return]
+    return response.json()
 
 
 def test_a_hidden_idea_is_masked_for_an_outsider(hidden_idea: Idea, anonymous: Any, registered_user: Any) -> None:

@@ -66,8 +66,10 @@ def test_likely_duplicates_follow_edits_and_merges(library_ideas: dict[str, Idea
     challenge = library_ideas["original"].challenge
     text = "Uimahallin saunat lämpimämmiksi"
     assert likely_duplicates(text=text, organisation=org_a, challenge=challenge) == []
+    sender = library_ideas["original"].sender
+    assert sender is not None
     services.idea_edit(
-        actor=library_ideas["original"].sender,
+        actor=sender,
         idea=library_ideas["original"],
         title="Uimahallin sauna lämpimämmäksi",
         text="Sauna on kylmä.",

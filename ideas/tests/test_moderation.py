@@ -190,7 +190,7 @@ def test_moderation_services_per_role(
 def test_queue_groups_open_reports_oldest_first_within_the_handlers_scope(
     idea_a: Idea, comment_a: Comment, idea_b: Idea, editor_a: Any, editor_b: Any, named_handler: Any, sender: Any
 ) -> None:
-    reporters = [UserFactory() for _ in range(3)]
+    reporters = [UserFactory.create() for _ in range(3)]
     moderation.report_add(actor=reporters[0], idea=idea_a, comment=comment_a, reason="Ensimmäinen")
     moderation.report_add(actor=reporters[1], idea=idea_a, reason="Toinen")
     moderation.report_add(actor=reporters[2], idea=idea_a, comment=comment_a, reason="Kolmas")
@@ -610,7 +610,8 @@ def test_bursts_of_comments_and_supports_are_limited_per_person(
 def test_a_burst_of_reports_is_limited(idea_a: Idea) -> None:
     clock = Clock()
     ideas = [
-        services.idea_send(actor=UserFactory(), challenge=idea_a.challenge, title=f"I{n}", text="T") for n in range(15)
+        services.idea_send(actor=UserFactory.create(), challenge=idea_a.challenge, title=f"I{n}", text="T")
+        for n in range(15)
     ]
     client = Client()
     with mock.patch("core.limits.time", clock):

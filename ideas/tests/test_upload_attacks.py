@@ -15,7 +15,6 @@ from django.test import Client
 from core import uploads as core_uploads
 from ideas.models import Challenge, Idea
 from ideas.services import ideas as services
-from ideas.services import uploads
 from ideas.tests.test_uploads import image_bytes
 from ideas.views.limits import ATTEMPT_RATE, CONFIRMATION_RATE_PER_ADDRESS
 from tests import zip_bombs
@@ -87,7 +86,7 @@ def test_files_are_checked_and_images_decoded_before_the_transaction(challenge_a
         seen.append(len(connection.atomic_blocks))
         return real_clean(*args, **kwargs)
 
-    with mock.patch.object(uploads.uploads, "clean_image", clean_image):
+    with mock.patch.object(core_uploads, "clean_image", clean_image):
         services.idea_send(
             actor=sender,
             challenge=challenge_a,

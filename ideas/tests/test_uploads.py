@@ -430,7 +430,7 @@ def test_files_are_served_only_to_who_may_see_the_idea(
             response = client_for(people[role]).get(reverse(f"ideas:idea_{field}", args=[idea.pk]))
             assert response.status_code == status, (kind, role, field)
             if status == 200:
-                assert b"".join(response.streaming_content)  # type: ignore[attr-defined]
+                assert b"".join(response.streaming_content)
 
 
 def test_an_image_is_shown_inline_and_an_attachment_is_downloaded_with_safe_headers(sent):

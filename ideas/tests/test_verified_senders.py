@@ -24,7 +24,7 @@ def unverified() -> Any:
 
 @pytest.fixture
 def idea(challenge_a: Any, editor_a: Any) -> Idea:
-    return services.idea_send(actor=UserFactory(), challenge=challenge_a, title="Lukunurkka", text="Kirjastoon")
+    return services.idea_send(actor=UserFactory.create(), challenge=challenge_a, title="Lukunurkka", text="Kirjastoon")
 
 
 def _page_writes(client: Client, challenge: Any, idea: Idea, org: Any) -> dict[str, int]:

@@ -162,7 +162,7 @@ def challenge_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("ideas:detail", pk=challenge.pk)
 
 
-class OpenChallengesFeed(Feed):
+class OpenChallengesFeed(Feed):  # type: ignore[type-arg]  # generic in the stubs only
     """An RSS feed of new open public challenges."""
 
     title = gettext_lazy("Innoverkko: new open challenges")

@@ -35,7 +35,7 @@ def idea_a(challenge_a: Challenge, sender: Any) -> Idea:
 
 @pytest.fixture
 def supporters(idea_a: Idea) -> list[Any]:
-    people = [UserFactory(), UserFactory()]
+    people = [UserFactory.create(), UserFactory.create()]
     for person in people:
         assert idea_services.support_add(actor=person, idea=idea_a)
     return people

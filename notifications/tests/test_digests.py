@@ -143,7 +143,7 @@ def test_a_popular_idea_mails_a_few_at_once_and_the_rest_with_the_next_run(
     idea_a: Idea, editor_a: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     for _index in range(services.IMMEDIATE_IN_REQUEST + 5):
-        idea_services.support_add(actor=UserFactory(), idea=idea_a)
+        idea_services.support_add(actor=UserFactory.create(), idea=idea_a)
     with django_capture_on_commit_callbacks(execute=True):
         made = services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
     assert made == services.IMMEDIATE_IN_REQUEST + 6  # the supporters and the sender

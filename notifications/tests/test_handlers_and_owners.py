@@ -44,7 +44,7 @@ def test_a_new_idea_reaches_every_handler_once_and_nobody_else(
     editor_b: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    sender = UserFactory()
+    sender = UserFactory.create()
     # The named handler is also an editor of org_a: told once, not twice.
     MembershipFactory(user=co_organised["named"], organisation=challenge_a.owner, role=Role.EDITOR)
     with django_capture_on_commit_callbacks(execute=True):
@@ -74,16 +74,16 @@ def test_an_idea_without_an_account_is_told_only_when_confirmed_and_only_once(
 
 
 def test_an_idea_sent_to_an_organisation_reaches_its_editors(org_b: Organisation, editor_b: Any, editor_a) -> None:
-    idea_services.idea_send(actor=UserFactory(), title="Idea", text="Teksti", organisation=org_b)
+    idea_services.idea_send(actor=UserFactory.create(), title="Idea", text="Teksti", organisation=org_b)
     assert _to(Change.NEW_IDEA) == [editor_b.email]
 
 
 def test_a_report_reaches_the_handlers_once_without_the_reason(
     challenge_a: Challenge, editor_a: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    idea = idea_services.idea_send(actor=UserFactory(), title="Idea", text="Teksti", challenge=challenge_a)
+    idea = idea_services.idea_send(actor=UserFactory.create(), title="Idea", text="Teksti", challenge=challenge_a)
     Notification.objects.all().delete()
-    reporter = UserFactory()
+    reporter = UserFactory.create()
     with django_capture_on_commit_callbacks(execute=True):
         moderation.report_add(actor=reporter, idea=idea, reason="Loukkaava sana: XYZZY")
         moderation.report_add(actor=reporter, idea=idea, reason="Uudestaan")  # the same person: one report
@@ -98,7 +98,7 @@ def test_handlers_are_told_in_their_own_language_and_at_their_chosen_frequency(
     Preference.objects.create(user=editor_a, frequency=Frequency.IMMEDIATE, language="sv")
     Preference.objects.create(user=admin_a, frequency=Frequency.NONE, language="fi")
     with django_capture_on_commit_callbacks(execute=True):
-        idea_services.idea_send(actor=UserFactory(), title="Idé", text="Teksti", challenge=challenge_a)
+        idea_services.idea_send(actor=UserFactory.create(), title="Idé", text="Teksti", challenge=challenge_a)
     [message] = mail.outbox
     assert message.to == [editor_a.email]
     with translation.override("sv"):
@@ -149,7 +149,7 @@ def test_a_daily_digest_mixes_ideas_and_adoptions_in_one_mail(
     from notifications.services import notifications_send
 
     Preference.objects.create(user=editor_a, frequency=Frequency.DAILY, language="fi")
-    idea_services.idea_send(actor=UserFactory(), title="Idea yksi", text="Teksti", challenge=challenge_a)
+    idea_services.idea_send(actor=UserFactory.create(), title="Idea yksi", text="Teksti", challenge=challenge_a)
     source = InnovationFactory.create(owner=org_a, actor=editor_a, status=Status.PUBLISHED, title_fi="Etähoito")
     AdoptionFactory.create(source=source, adopter=org_b, actor=editor_b, mode=Novelty.COPIED)
     delivery = notifications_send(frequency=Frequency.DAILY)

@@ -41,15 +41,18 @@ def world(scenario: Any) -> World:
             "status": "open",
         },
     )
-    resident = UserFactory(username="asukas", email="asukas@example.fi")
+    resident = UserFactory.create(username="asukas", email="asukas@example.fi")
     idea = services.idea_send(
         actor=resident, challenge=challenge, title="Lukunurkka nuorille", text="Rauhallinen lukunurkka iltaisin."
     )
     duplicate = services.idea_send(
-        actor=UserFactory(), challenge=challenge, title="Lukunurkka nuorisolle", text="Lukunurkka nuorille iltaisin."
+        actor=UserFactory.create(),
+        challenge=challenge,
+        title="Lukunurkka nuorisolle",
+        text="Lukunurkka nuorille iltaisin.",
     )
     services.comment_add(actor=resident, idea=idea, text="Hyvä ajatus!")
-    moderation.report_add(actor=UserFactory(), idea=duplicate, reason="Sama idea kahdesti.")
+    moderation.report_add(actor=UserFactory.create(), idea=duplicate, reason="Sama idea kahdesti.")
     moderation.banned_word_add(actor=editor, organisation=tampere, word="roskaa")
     state = states.idea_state_create(
         actor=editor, organisation=tampere, kind="under_review", names={"fi": "Arvioitavana", "en": "Being assessed"}

@@ -134,7 +134,7 @@ def world(scenario: Any) -> Any:
         owner=scenario.source_org,
         data={"title_fi": "Miten voisimme tehdä kirjastosta olohuoneen?", "status": "open"},
     )
-    resident = UserFactory(username="asukas", email="asukas@example.fi")
+    resident = UserFactory.create(username="asukas", email="asukas@example.fi")
     idea = services.idea_send(actor=resident, challenge=challenge, title=LONG_WORD[:190], text=LONG_WORD)
     services.comment_add(actor=resident, idea=idea, text=LONG_WORD[:3900])  # a comment holds 4,000
     experiment_create(

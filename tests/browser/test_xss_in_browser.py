@@ -25,7 +25,7 @@ def written(scenario: Any) -> list[dict[str, Any]]:
     from ideas.services import moderation
     from tests.factories import UserFactory
 
-    resident = UserFactory(username="asukas", email="asukas@example.fi")
+    resident = UserFactory.create(username="asukas", email="asukas@example.fi")
     worlds = []
     for number, payload in enumerate(XSS_PAYLOADS):
         challenge = challenge_services.challenge_create(

@@ -100,7 +100,7 @@ def plate(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any
     )
     _experiment(org_b, editor_b, "B-päättynyt", ends_on=TODAY - datetime.timedelta(days=3))
     challenge = ChallengeFactory.create(actor=editor_a, owner=org_a, title_fi="A-haaste")
-    sender = UserFactory()
+    sender = UserFactory.create()
     things["idea"] = IdeaFactory.create(actor=sender, title="A-idea", text="Teksti", challenge=challenge)
     hidden = IdeaFactory.create(actor=sender, title="A-piilotettu", text="Teksti", challenge=challenge)
     moderation.idea_set_hidden(actor=editor_a, idea=hidden, hidden=True, reason="Roskaa")

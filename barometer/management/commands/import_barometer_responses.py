@@ -16,13 +16,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import Actor, Operator, User
 from barometer.imports import services
 from barometer.models import Round
 from barometer.vocabulary import ImportStatus
@@ -64,10 +64,10 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError("\n".join(self._messages(error))) from None
 
-    def _actor(self, username: str | None) -> Any:
+    def _actor(self, username: str | None) -> User | Operator:
         if not username:
-            return services.CommandLine()
-        user = get_user_model().objects.filter(username=username).first()
+            return Operator()
+        user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(_("There is no user “%(username)s”.") % {"username": username})
         return user
@@ -95,7 +95,7 @@ class Command(BaseCommand):
             ]
         return list(error.messages)
 
-    def _dry_run(self, actor: Any, round_: Round, source: Any, name: str, mapping: Any, sheet: str | None) -> None:
+    def _dry_run(self, actor: Actor, round_: Round, source: Any, name: str, mapping: Any, sheet: str | None) -> None:
         evaluation, problems = services.import_check_file(
             actor=actor, round_=round_, file=source, file_name=name, mapping=mapping, sheet=sheet
         )
@@ -115,7 +115,7 @@ class Command(BaseCommand):
                 }
             )
 
-    def _import(self, actor: Any, round_: Round, source: Any, name: str, mapping: Any, sheet: str | None) -> None:
+    def _import(self, actor: Actor, round_: Round, source: Any, name: str, mapping: Any, sheet: str | None) -> None:
         response_import = services.import_upload(actor=actor, round_=round_, file=source, file_name=name)
         if mapping is not None:
             response_import = services.import_set_mapping(actor=actor, response_import=response_import, mapping=mapping)

@@ -17,22 +17,13 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
+from accounts.models import Operator
 from barometer.questionnaires import file as qf
 from barometer.questionnaires.services import InvalidQuestionnaireError, questionnaire_import
 from organisations.models import Organisation, OrganisationKind
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "municipal_barometer.json"
 NAME_FIELDS = ("name_fi", "name_sv", "name_en")
-
-
-class Operator:
-    """Whoever runs manage.py has the database already: they act with every permission, logged as no person."""
-
-    is_authenticated = False
-    is_superuser = True
-
-    def has_perm(self, perm: str, obj: Any = None) -> bool:
-        return True
 
 
 def _names(value: str, lookup: str) -> Q:
