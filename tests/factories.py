@@ -512,7 +512,7 @@ COMMENTS = ("Hyvä ajatus, olisin mukana.", "Bra idé, jag vill delta.", "Good i
 
 
 class ChallengeFactory(ServiceFactory[Challenge]):
-    """An open, public challenge made by ideas.services.challenge_create (`status=`, `audience=` … as data)."""
+    """An open, public challenge made by ideas.services.challenges.challenge_create (`status=`, `audience=` … as data)."""
 
     class Meta:
         model = Challenge
@@ -536,7 +536,7 @@ class ChallengeFactory(ServiceFactory[Challenge]):
 
 
 class IdeaFactory(ServiceFactory[Idea]):
-    """An idea sent by ideas.services.idea_send to `challenge` by a signed-in person (`actor`, default: a new
+    """An idea sent by ideas.services.ideas.idea_send to `challenge` by a signed-in person (`actor`, default: a new
     registered user), so confirmed at once; fi, sv and en in turn."""
 
     class Meta:
@@ -551,11 +551,11 @@ class IdeaFactory(ServiceFactory[Idea]):
 
     @classmethod
     def _create(cls, model_class: type[Idea], *args: Any, actor: Any = None, **kwargs: Any) -> Idea:
-        return idea_services.idea_send(actor=actor or UserFactory(), **kwargs)
+        return idea_services.idea_send(actor=actor or UserFactory.create(), **kwargs)
 
 
 class CommentFactory(ServiceFactory[Comment]):
-    """A comment added by ideas.services.comment_add (`actor`, default: a new registered user)."""
+    """A comment added by ideas.services.ideas.comment_add (`actor`, default: a new registered user)."""
 
     class Meta:
         model = Comment
@@ -565,7 +565,7 @@ class CommentFactory(ServiceFactory[Comment]):
 
     @classmethod
     def _create(cls, model_class: type[Comment], *args: Any, actor: Any = None, **kwargs: Any) -> Comment:
-        return idea_services.comment_add(actor=actor or UserFactory(), **kwargs)
+        return idea_services.comment_add(actor=actor or UserFactory.create(), **kwargs)
 
 
 # --- barometer --------------------------------------------------------------------------------------------------
