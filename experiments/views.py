@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts import roles
 from audit.selectors import change_list
@@ -47,10 +47,10 @@ PAGES = record_views.RecordPages(
     kind=services.RECORD,
     name="experiment",
     detail=experiment_detail,
-    not_found=_lazy("No such experiment."),
+    not_found=gettext_lazy("No such experiment."),
     done={
-        Status.PUBLISHED: _lazy("The experiment is now published: everyone can see it."),
-        Status.DRAFT: _lazy("The experiment is now a draft: only your organisation can see it."),
+        Status.PUBLISHED: gettext_lazy("The experiment is now published: everyone can see it."),
+        Status.DRAFT: gettext_lazy("The experiment is now a draft: only your organisation can see it."),
     },
 )
 

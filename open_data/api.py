@@ -8,7 +8,7 @@ from typing import Any, Literal
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 from pydantic import create_model
 
@@ -93,7 +93,7 @@ SCHEMA_FILES = {
     "csv": "{name}.csv",
     "json": "{name}.json",
 }
-ATTRIBUTION = _lazy("Innoverkko – the innovation registry of Finland's public sector")
+ATTRIBUTION = gettext_lazy("Innoverkko – the innovation registry of Finland's public sector")
 
 
 def _open_data_url(request: HttpRequest, name: str, kind: str) -> str:

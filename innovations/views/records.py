@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import roles
@@ -78,10 +78,10 @@ PAGES = record_views.RecordPages(
     kind=services.RECORD,
     name="innovation",
     detail=innovation_detail,
-    not_found=_lazy("No such innovation."),
+    not_found=gettext_lazy("No such innovation."),
     done={
-        Status.PUBLISHED: _lazy("The innovation is now published: everyone can see it."),
-        Status.DRAFT: _lazy("The innovation is now a draft: only your organisation can see it."),
+        Status.PUBLISHED: gettext_lazy("The innovation is now published: everyone can see it."),
+        Status.DRAFT: gettext_lazy("The innovation is now a draft: only your organisation can see it."),
     },
 )
 
