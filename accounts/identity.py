@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Actor, Identity, IdentityProvider, Membership, Role, User
+from accounts.models import Actor, Identity, IdentityProvider, Membership, Role, User, person_of
 from audit.models import Action
 from audit.services import change_record, diff
 from core.sanitise import strip_html
@@ -63,7 +63,7 @@ def identity_sign_in(*, actor: Actor | None, provider: IdentityProvider, claims:
     subject = str(claims.get("sub") or "").strip()
     if not subject or len(subject) > 255:
         raise ValidationError(_("The identification provider did not say who you are."))
-    signed_in = actor if isinstance(actor, User) else None
+    signed_in = person_of(actor)
     identity = Identity.objects.select_for_update().filter(provider=provider, subject=subject).first()
     if identity is not None and signed_in is not None and identity.user_id != signed_in.pk:
         raise ValidationError(

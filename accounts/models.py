@@ -92,6 +92,12 @@ class Operator:
 Actor: TypeAlias = User | AnonymousUser | Operator
 
 
+def person_of(actor: Actor | None) -> User | None:
+    """The person a foreign key records for this actor: a signed-in user, else nobody (an anonymous visitor or a
+    command's Operator)."""
+    return actor if isinstance(actor, User) else None
+
+
 class Role(models.TextChoices):
     ADMIN = "admin", _("Organisation administrator")
     EDITOR = "editor", _("Organisation editor")

@@ -29,6 +29,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Actor, person_of
 from core.permissions import require
 from diffusion import selectors
 from diffusion.maths.adoption_table import AdoptionEvent
@@ -702,7 +703,7 @@ def store_source_suggestions(per_record: dict[int, list[dict[str, Any]]], versio
 
 
 @transaction.atomic
-def source_suggestion_confirm(*, actor: Any, suggestion: SourceSuggestion) -> Any:
+def source_suggestion_confirm(*, actor: Actor, suggestion: SourceSuggestion) -> Any:
     """The record's editor says "yes, we learned this from there": the normal lineage proposal
     (innovations.services.lineage_propose — the source's owner still confirms it; only then is it lineage), and
     the suggestion is marked confirmed. Answers with the proposal."""
@@ -717,13 +718,13 @@ def source_suggestion_confirm(*, actor: Any, suggestion: SourceSuggestion) -> An
 
 
 @transaction.atomic
-def source_suggestion_dismiss(*, actor: Any, suggestion: SourceSuggestion) -> SourceSuggestion:
+def source_suggestion_dismiss(*, actor: Actor, suggestion: SourceSuggestion) -> SourceSuggestion:
     """Not where we learned it: the suggestion is dismissed for good (recomputations keep it dismissed)."""
     locked = _open_suggestion(suggestion, actor=actor)
     return _decide_suggestion(locked, actor=actor, state=SuggestionState.DISMISSED)
 
 
-def _open_suggestion(suggestion: SourceSuggestion, *, actor: Any) -> SourceSuggestion:
+def _open_suggestion(suggestion: SourceSuggestion, *, actor: Actor) -> SourceSuggestion:
     locked = (
         SourceSuggestion.objects.select_for_update()
         .select_related("record__owner", "source__owner")
@@ -738,9 +739,9 @@ def _open_suggestion(suggestion: SourceSuggestion, *, actor: Any) -> SourceSugge
     return locked
 
 
-def _decide_suggestion(suggestion: SourceSuggestion, *, actor: Any, state: str) -> SourceSuggestion:
+def _decide_suggestion(suggestion: SourceSuggestion, *, actor: Actor, state: str) -> SourceSuggestion:
     suggestion.state = state
-    suggestion.decided_by = actor
+    suggestion.decided_by = person_of(actor)
     suggestion.decided_at = timezone.now()
     suggestion.save(update_fields=["state", "decided_by", "decided_at"])
     return suggestion

@@ -22,7 +22,7 @@ class ExperimentPartnerInline(ReadOnlyTabularInline):
 
 
 @admin.register(Experiment)
-class ExperimentAdmin(RecordAdminMixin, TranslationAdmin):
+class ExperimentAdmin(RecordAdminMixin, TranslationAdmin[Experiment]):
     record = services.RECORD
     list_display = ("title", "owner", "status", "decision", "starts_on", "ends_on", "updated_at")
     list_filter = ("status", "decision", "owner__kind")

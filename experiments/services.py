@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
+from accounts.models import Actor, person_of
 from audit.models import Action
 from audit.services import change_record, diff
 from core import events, text_search
@@ -125,7 +126,7 @@ def _set_partners(experiment: Experiment, partners: Iterable[PartnerIn]) -> None
 @transaction.atomic
 def experiment_create(
     *,
-    actor: Any,
+    actor: Actor,
     owner: Organisation,
     data: Mapping[str, Any],
     partners: Iterable[PartnerIn] = (),
@@ -139,7 +140,7 @@ def experiment_create(
         require(actor, "innovations.view_innovation", source_innovation)
     experiment = Experiment(
         owner=owner,
-        created_by=actor if actor.is_authenticated else None,
+        created_by=person_of(actor),
         status=status,
         source_innovation=source_innovation,
     )
@@ -160,7 +161,7 @@ RECORD = records.RecordType(
 @transaction.atomic
 def experiment_update(
     *,
-    actor: Any,
+    actor: Actor,
     experiment: Experiment,
     expected_version: int,
     data: Mapping[str, Any],
@@ -178,7 +179,7 @@ def experiment_update(
     return current
 
 
-def experiment_set_status(*, actor: Any, experiment: Experiment, status: str, expected_version: int) -> Experiment:
+def experiment_set_status(*, actor: Actor, experiment: Experiment, status: str, expected_version: int) -> Experiment:
     return records.set_status(RECORD, actor=actor, record=experiment, status=status, expected_version=expected_version)
 
 
@@ -187,7 +188,7 @@ def experiment_set_status(*, actor: Any, experiment: Experiment, status: str, ex
 @transaction.atomic
 def experiment_decide(
     *,
-    actor: Any,
+    actor: Actor,
     experiment: Experiment,
     expected_version: int,
     decision: str,
@@ -232,7 +233,7 @@ def scale_up_refusal(experiment: Experiment) -> str | None:
 
 
 @transaction.atomic
-def experiment_scale_up(*, actor: Any, experiment: Experiment, expected_version: int) -> Innovation:
+def experiment_scale_up(*, actor: Actor, experiment: Experiment, expected_version: int) -> Innovation:
     """The finished experiment decided "scale up" becomes the owner's innovation in use, linked both ways, in one
     transaction: the innovation's texts start from the experiment's title, summary and results. The ideas the
     experiment was made from follow it into use (ideas.services.linking.ideas_follow_scale_up)."""
@@ -260,5 +261,5 @@ def experiment_scale_up(*, actor: Any, experiment: Experiment, expected_version:
     return innovation
 
 
-def experiment_delete(*, actor: Any, experiment: Experiment) -> None:
+def experiment_delete(*, actor: Actor, experiment: Experiment) -> None:
     records.delete(RECORD, actor=actor, record=experiment)

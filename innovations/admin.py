@@ -70,7 +70,7 @@ class ImageInline(ReadOnlyTabularInline):
 
 
 @admin.register(Innovation)
-class InnovationAdmin(RecordAdminMixin, TranslationAdmin):
+class InnovationAdmin(RecordAdminMixin, TranslationAdmin[Innovation]):
     record = services.RECORD
     list_display = ("title", "owner", "status", "stage", "novelty", "updated_at", "is_synthetic")
     list_filter = ("status", "stage", "novelty", "is_social", "is_systemic", "owner__kind", "themes", "is_synthetic")
@@ -90,7 +90,7 @@ class InnovationAdmin(RecordAdminMixin, TranslationAdmin):
 
 
 @admin.register(Adoption)
-class AdoptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AdoptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Adoption]):
     list_display = ("result", "source", "mode", "adopted_on")
     list_filter = ("mode",)
     search_fields = ("source__title_fi", "source__title_sv", "source__title_en", "result__owner__name_fi")
@@ -101,7 +101,7 @@ class AdoptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(LineageProposal)
-class LineageProposalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class LineageProposalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[LineageProposal]):
     """Proposed lineage links; confirmed or declined by the source's owner on the site (innovations.services)."""
 
     list_display = ("result", "source", "mode", "state", "proposed_at", "decided_at")
@@ -118,7 +118,7 @@ class LineageProposalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 # Themes are core's model (every app may tag with them); their admin is here because a theme's change must renew
 # the search documents and catalogue entries of the innovations tagged with it.
 @admin.register(Theme)
-class ThemeAdmin(TranslationAdmin):
+class ThemeAdmin(TranslationAdmin[Theme]):
     list_display = ("name", "slug")
     search_fields = ("name_fi", "name_sv", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_fi",)}

@@ -131,7 +131,8 @@ class AttachmentOut(Schema):
     def resolve_url(obj: Any, context: dict[str, Any]) -> str | None:
         # The permission-checked download view, never the file's place in MEDIA_ROOT.
         path = reverse("innovations:attachment", kwargs={"pk": obj.innovation_id, "attachment_pk": obj.pk})
-        return context["request"].build_absolute_uri(path) if obj.file else None
+        request: HttpRequest = context["request"]
+        return request.build_absolute_uri(path) if obj.file else None
 
 
 class ImageOut(Schema):
@@ -147,7 +148,8 @@ class ImageOut(Schema):
     def resolve_url(obj: Any, context: dict[str, Any]) -> str:
         # The permission-checked view, never the file's place in MEDIA_ROOT (a draft's images stay private).
         path = reverse("innovations:image", kwargs={"pk": obj.innovation_id, "image_pk": obj.pk})
-        return context["request"].build_absolute_uri(path)
+        request: HttpRequest = context["request"]
+        return request.build_absolute_uri(path)
 
     @staticmethod
     def resolve_alt_text_fi(obj: Any) -> str:

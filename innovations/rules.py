@@ -3,6 +3,7 @@
 import rules
 
 from accounts import roles
+from accounts.models import Actor
 from records.rules import (
     is_admin_of_owner,
     is_editor_of_organisation,
@@ -13,7 +14,7 @@ from records.rules import (
 
 
 @rules.predicate
-def edits_some_organisation(user) -> bool:
+def edits_some_organisation(user: Actor) -> bool:
     return bool(roles.editable_organisation_ids(user))
 
 

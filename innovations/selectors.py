@@ -222,7 +222,7 @@ def _count(user: Any, f: CatalogueFilters, *, facets: bool = True) -> CatalogueC
 
 def _cached_counts(key: str, user: Any, filters: CatalogueFilters, *, facets: bool = True) -> CatalogueCounts:
     cache = caches["catalogue"]
-    counts = cache.get(key)  # the full counts serve a reader of the total alone too
+    counts: CatalogueCounts | None = cache.get(key)  # the full counts serve a reader of the total alone too
     if counts is None and not facets:
         key = f"{key}:total"
         counts = cache.get(key)

@@ -8,12 +8,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from accounts.models import Actor, person_of
 from audit.models import Action
 from audit.services import change_record, diff
 from core import events, text_search
@@ -23,7 +23,7 @@ from core.sanitise import clean_html, strip_html
 from core.text_limits import checks_text_sizes
 from core.translated import LANGUAGES as LANGS
 from core.translated import first_translation, translations
-from core.uploads import check_file, clean_image
+from core.uploads import Upload, check_file, clean_image
 from innovations import catalogue
 from innovations.models import (
     Adoption,
@@ -150,7 +150,7 @@ def _record_stage(innovation: Innovation, on: datetime.date | None = None) -> No
 @transaction.atomic
 def innovation_create(
     *,
-    actor: Any,
+    actor: Actor,
     owner: Organisation,
     data: Mapping[str, Any],
     classifications: Mapping[str, Iterable[str]] | None = None,
@@ -159,7 +159,7 @@ def innovation_create(
 ) -> Innovation:
     require(actor, "innovations.add_innovation_for", owner)
     clean_classes = check_classifications(classifications or {})
-    innovation = Innovation(owner=owner, created_by=actor if actor.is_authenticated else None, status=status)
+    innovation = Innovation(owner=owner, created_by=person_of(actor), status=status)
     _apply(innovation, data)
     innovation.save()
     innovation.themes.set(list(themes))
@@ -177,7 +177,7 @@ def innovation_create(
 @transaction.atomic
 def innovation_update(
     *,
-    actor: Any,
+    actor: Actor,
     innovation: Innovation,
     expected_version: int,
     data: Mapping[str, Any],
@@ -233,18 +233,18 @@ RECORD = records.RecordType(
 )
 
 
-def innovation_set_status(*, actor: Any, innovation: Innovation, status: str, expected_version: int) -> Innovation:
+def innovation_set_status(*, actor: Actor, innovation: Innovation, status: str, expected_version: int) -> Innovation:
     return records.set_status(RECORD, actor=actor, record=innovation, status=status, expected_version=expected_version)
 
 
-def innovation_delete(*, actor: Any, innovation: Innovation) -> None:
+def innovation_delete(*, actor: Actor, innovation: Innovation) -> None:
     records.delete(RECORD, actor=actor, record=innovation)
 
 
 @transaction.atomic
 def innovation_adopt(
     *,
-    actor: Any,
+    actor: Actor,
     source: Innovation,
     adopter: Organisation,
     mode: str,
@@ -292,7 +292,7 @@ def innovation_adopt(
         result=result,
         mode=mode,
         adopted_on=adopted_on,
-        created_by=actor if actor.is_authenticated else None,
+        created_by=person_of(actor),
     )
     events.announce_lineage_changed(innovation_ids=[result.pk])
     change_record(
@@ -312,7 +312,7 @@ def _partner_fields(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def partnership_add(*, actor: Any, innovation: Innovation, organisation: Organisation, **data: Any) -> Partnership:
+def partnership_add(*, actor: Actor, innovation: Innovation, organisation: Organisation, **data: Any) -> Partnership:
     require(actor, "innovations.change_innovation", innovation)
     if organisation.pk == innovation.owner_id:
         raise ValidationError({"organisation": _("The owner cannot be its own partner.")})
@@ -331,7 +331,7 @@ def partnership_add(*, actor: Any, innovation: Innovation, organisation: Organis
 
 
 @transaction.atomic
-def partnership_update(*, actor: Any, partnership: Partnership, **data: Any) -> Partnership:
+def partnership_update(*, actor: Actor, partnership: Partnership, **data: Any) -> Partnership:
     require(actor, "innovations.change_innovation", partnership.innovation)
     # Checked before reading the old values: an unknown name must be a ValidationError, not an AttributeError.
     fields = _partner_fields(data)
@@ -347,7 +347,7 @@ def partnership_update(*, actor: Any, partnership: Partnership, **data: Any) -> 
 
 
 @transaction.atomic
-def partnership_remove(*, actor: Any, partnership: Partnership) -> None:
+def partnership_remove(*, actor: Actor, partnership: Partnership) -> None:
     require(actor, "innovations.change_innovation", partnership.innovation)
     change_record(
         obj=partnership.innovation,
@@ -362,7 +362,7 @@ def partnership_remove(*, actor: Any, partnership: Partnership) -> None:
 
 
 @transaction.atomic
-def link_add(*, actor: Any, innovation: Innovation, title: str, url: str) -> Link:
+def link_add(*, actor: Actor, innovation: Innovation, title: str, url: str) -> Link:
     require(actor, "innovations.change_innovation", innovation)
     link = Link(innovation=innovation, title=title.strip(), url=url.strip())
     link.full_clean()
@@ -372,19 +372,19 @@ def link_add(*, actor: Any, innovation: Innovation, title: str, url: str) -> Lin
 
 
 @transaction.atomic
-def link_remove(*, actor: Any, link: Link) -> None:
+def link_remove(*, actor: Actor, link: Link) -> None:
     require(actor, "innovations.change_innovation", link.innovation)
     change_record(obj=link.innovation, actor=actor, action=Action.UPDATE, changes={"links": [link.url, None]})
     link.delete()
 
 
-def check_upload(upload: UploadedFile) -> str:
+def check_upload(upload: Upload) -> str:
     """Refuses files that are too large, of a type we do not serve, or whose content is not what the name says;
     returns the content type (the checks are shared with ideas' files in core/uploads.py)."""
     return check_file(upload, field="file")
 
 
-def attachment_add(*, actor: Any, innovation: Innovation, upload: UploadedFile, title: str = "") -> Attachment:
+def attachment_add(*, actor: Actor, innovation: Innovation, upload: Upload, title: str = "") -> Attachment:
     """The file is checked and written before the transaction, which then only saves the row: a check or a disk
     write inside it would hold the database's write lock (on SQLite, every writer's) for as long as they take."""
     require(actor, "innovations.change_innovation", innovation)
@@ -394,7 +394,7 @@ def attachment_add(*, actor: Any, innovation: Innovation, upload: UploadedFile, 
         title=(title or upload.name or "").strip()[:200],
         content_type=content_type,
         size=upload.size or 0,
-        uploaded_by=actor,
+        uploaded_by=person_of(actor),
     )
     attachment.file.save(upload.name or "attachment", upload, save=False)
     try:
@@ -410,7 +410,7 @@ def attachment_add(*, actor: Any, innovation: Innovation, upload: UploadedFile, 
 
 
 @transaction.atomic
-def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
+def attachment_remove(*, actor: Actor, attachment: Attachment) -> None:
     require(actor, "innovations.change_innovation", attachment.innovation)
     change_record(
         obj=attachment.innovation, actor=actor, action=Action.UPDATE, changes={"attachments": [attachment.title, None]}
@@ -446,9 +446,7 @@ def _alt_texts(alt_text: Mapping[str, str]) -> dict[str, str]:
     return texts
 
 
-def image_add(
-    *, actor: Any, innovation: Innovation, upload: UploadedFile, alt_text: Mapping[str, str]
-) -> InnovationImage:
+def image_add(*, actor: Actor, innovation: Innovation, upload: Upload, alt_text: Mapping[str, str]) -> InnovationImage:
     """A picture of the innovation, with its text alternative in {language: text}. The file is decoded and
     re-encoded without metadata (core.uploads.clean_image) before the transaction, so a slow or hostile file
     never holds a database lock."""
@@ -463,7 +461,9 @@ def image_add(
             raise ValidationError(
                 {"image": _("An innovation can have at most %(limit)d images.") % {"limit": MAX_IMAGES}}
             )
-        image = InnovationImage(innovation=locked, uploaded_by=actor, width=cleaned.width, height=cleaned.height)
+        image = InnovationImage(
+            innovation=locked, uploaded_by=person_of(actor), width=cleaned.width, height=cleaned.height
+        )
         for lang, text in texts.items():
             setattr(image, f"alt_text_{lang}", text)
         image.file.save(name + cleaned.extension, ContentFile(cleaned.content), save=False)
@@ -477,7 +477,7 @@ def first_text(texts: Mapping[str, str]) -> str:
 
 
 @transaction.atomic
-def image_update(*, actor: Any, image: InnovationImage, alt_text: Mapping[str, str]) -> InnovationImage:
+def image_update(*, actor: Actor, image: InnovationImage, alt_text: Mapping[str, str]) -> InnovationImage:
     require(actor, "innovations.change_innovation", image.innovation)
     texts = _alt_texts(alt_text)
     before = {f"alt_text_{lang}": getattr(image, f"alt_text_{lang}") or "" for lang in LANGS}
@@ -496,7 +496,7 @@ def image_update(*, actor: Any, image: InnovationImage, alt_text: Mapping[str, s
 
 
 @transaction.atomic
-def image_remove(*, actor: Any, image: InnovationImage) -> None:
+def image_remove(*, actor: Actor, image: InnovationImage) -> None:
     require(actor, "innovations.change_innovation", image.innovation)
     change_record(
         obj=image.innovation, actor=actor, action=Action.UPDATE, changes={"images": [str(image.alt_text), None]}
@@ -550,7 +550,7 @@ def _lineage_refusal(*, source: Innovation, result: Innovation) -> ValidationErr
 @transaction.atomic
 def lineage_propose(
     *,
-    actor: Any,
+    actor: Actor,
     result: Innovation,
     source: Innovation,
     mode: str,
@@ -588,7 +588,7 @@ def lineage_propose(
         mode=mode,
         adopted_on=adopted_on,
         message=message,
-        proposed_by=actor,
+        proposed_by=person_of(actor),
     )
     change_record(
         obj=result, actor=actor, action=Action.UPDATE, changes={"lineage_proposal": [None, f"{source} ({mode})"]}
@@ -596,9 +596,9 @@ def lineage_propose(
     return proposal
 
 
-def _decide(proposal: LineageProposal, *, actor: Any, state: str) -> LineageProposal:
+def _decide(proposal: LineageProposal, *, actor: Actor, state: str) -> LineageProposal:
     proposal.state = state
-    proposal.decided_by = actor
+    proposal.decided_by = person_of(actor)
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["state", "decided_by", "decided_at"])
     return proposal
@@ -614,7 +614,7 @@ def _pending(proposal: LineageProposal) -> LineageProposal:
 
 
 @transaction.atomic
-def lineage_confirm(*, actor: Any, proposal: LineageProposal) -> Adoption:
+def lineage_confirm(*, actor: Actor, proposal: LineageProposal) -> Adoption:
     """The source's owner confirms: the proposal becomes a lineage edge, the result's novelty says how it was
     adopted, and both records' change logs tell — all in one transaction, or nothing."""
     require(actor, "innovations.change_innovation", proposal.source)
@@ -652,7 +652,7 @@ def lineage_confirm(*, actor: Any, proposal: LineageProposal) -> Adoption:
 
 
 @transaction.atomic
-def lineage_decline(*, actor: Any, proposal: LineageProposal) -> LineageProposal:
+def lineage_decline(*, actor: Actor, proposal: LineageProposal) -> LineageProposal:
     require(actor, "innovations.change_innovation", proposal.source)
     locked = _decide(_pending(proposal), actor=actor, state=ProposalState.DECLINED)
     change_record(
@@ -662,7 +662,7 @@ def lineage_decline(*, actor: Any, proposal: LineageProposal) -> LineageProposal
 
 
 @transaction.atomic
-def lineage_withdraw(*, actor: Any, proposal: LineageProposal) -> LineageProposal:
+def lineage_withdraw(*, actor: Actor, proposal: LineageProposal) -> LineageProposal:
     require(actor, "innovations.change_innovation", proposal.result)
     locked = _decide(_pending(proposal), actor=actor, state=ProposalState.WITHDRAWN)
     change_record(

@@ -48,7 +48,7 @@ def _open_data_record_schema(dataset: open_data_schema.Dataset, name: str) -> ty
             if definition.nullable:
                 python_type = python_type | None
             fields[definition.name] = (python_type, Field(..., description=str(definition.description)))
-    return create_model(name, __base__=Schema, **fields)  # type: ignore[call-overload,no-any-return]
+    return create_model(name, __base__=Schema, **fields)
 
 
 OpenDataRecord = _open_data_record_schema(open_data_schema.INNOVATIONS, "OpenDataRecord")

@@ -122,7 +122,7 @@ def page_url_builder(base_url: str, route: str = "innovations:detail") -> PageUr
 
 def _organisation_name(organisation: Organisation) -> str:
     # The official name in Finnish, else Swedish, else English: the same value whatever the reader's language.
-    return organisation.name_fi or organisation.name_sv or organisation.name_en or ""  # type: ignore[attr-defined]
+    return organisation.name_fi or organisation.name_sv or organisation.name_en or ""
 
 
 def _owner(owner: Organisation) -> dict[str, Any]:
@@ -177,7 +177,7 @@ def innovation_record(innovation: Innovation, *, page_url: PageUrl) -> dict[str,
         texts[f"description_{lang}"] = _plain(texts[f"description_{lang}"])
     classifications: dict[str, list[str]] = {column: [] for column in CLASSIFICATION_COLUMNS.values()}
     for classification in innovation.classification_list:  # type: ignore[attr-defined]
-        classifications[CLASSIFICATION_COLUMNS[classification.dimension]].append(classification.code)  # type: ignore[index]
+        classifications[CLASSIFICATION_COLUMNS[classification.dimension]].append(classification.code)
     values = {
         "id": innovation.pk,
         **texts,

@@ -36,7 +36,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Actor, User
+from accounts.models import Actor, person_of
 from audit.models import Action
 from audit.services import change_record, diff
 from barometer.imports import readers
@@ -367,7 +367,7 @@ def import_upload(*, actor: Actor, round_: Round, file: IO[bytes], file_name: st
             file_format=table.format,
             mapping=mapping,
             rows_total=table.row_estimate,
-            created_by=actor if isinstance(actor, User) else None,
+            created_by=person_of(actor),
         )
         response_import.file.save(file_name, File(file, name=file_name), save=False)
         response_import.save()

@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.models import Actor, User
+from accounts.models import Actor, person_of
 from audit.models import Action
 from audit.services import change_record, diff
 from barometer.models import FrameUnit, Invitation, QuestionnaireVersion, Response, Round
@@ -773,7 +773,7 @@ def response_reopen(*, actor: Actor, response: Response) -> Response:
     current.status = ResponseStatus.IN_PROGRESS
     current.submitted_at = None
     current.reopened_at = timezone.now()
-    current.reopened_by = actor if isinstance(actor, User) else None
+    current.reopened_by = person_of(actor)
     current.save(update_fields=["status", "submitted_at", "reopened_at", "reopened_by", "updated_at"])
     before = {"status": ResponseStatus.SUBMITTED, "submitted_at": submitted_at}
     after = {"status": ResponseStatus.IN_PROGRESS, "submitted_at": None}

@@ -15,7 +15,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Actor, User
+from accounts.models import Actor, User, person_of
 from audit.models import Action
 from audit.services import change_record, diff
 from core import events, text_search
@@ -91,7 +91,7 @@ def idea_send(
         raise ValidationError({"organisation": _("Choose the organisation that receives the idea.")})
     elif refusal := participation_refusal(actor, None, SEND):
         raise PermissionDenied(refusal)  # e.g. a signed-in person whose address is not verified
-    sender = actor if isinstance(actor, User) else None  # without an account (or a command): by e-mail
+    sender = person_of(actor)  # without an account (or a command): by e-mail
     idea = Idea(challenge=challenge, organisation=organisation)
     # The barometer's source category, from who sends it; handlers correct it when they know better.
     idea.source = linking.default_source(sender=actor, organisation=organisation)

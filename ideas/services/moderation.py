@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Actor, User
+from accounts.models import Actor, person_of
 from audit.models import Action
 from audit.services import change_record
 from core import events
@@ -116,7 +116,7 @@ def report_add(*, actor: Actor, idea: Idea, comment: Comment | None = None, reas
     if comment is not None and comment.idea_id != idea.pk:
         raise ValidationError({"comment": _("The comment is not on this idea.")})
     reason = _reason(reason, field="reason", missing=_("Say what is wrong, so that the handlers can judge it."))
-    reporter = actor if isinstance(actor, User) else None
+    reporter = person_of(actor)
     with transaction.atomic():
         # The idea's row serialises reports on it, so two clicks by one person make one report; what is hidden
         # is read from the locked rows, not from the caller's copies.
@@ -138,7 +138,7 @@ def report_add(*, actor: Actor, idea: Idea, comment: Comment | None = None, reas
 def _resolve_reports(*, actor: Actor, idea: Idea, comment: Comment | None, status: str) -> int:
     """Closes the open reports of exactly this idea (not its comments) or this comment."""
     reports = Report.objects.filter(idea=idea, comment=comment, status=ReportStatus.OPEN)
-    resolved_by = actor if isinstance(actor, User) else None  # a command's Operator is no person
+    resolved_by = person_of(actor)  # a command's Operator is no person
     return reports.update(status=status, resolved_by=resolved_by, resolved_at=timezone.now())
 
 
