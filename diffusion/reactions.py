@@ -3,6 +3,7 @@ organisation's page (core/events.py); connected in DiffusionConfig.ready()."""
 
 from typing import Any
 
+from accounts.models import Actor
 from diffusion import staleness
 from diffusion.pages import organisations as organisation_pages
 from diffusion.pages import suggestions as suggestion_pages
@@ -35,7 +36,7 @@ def partners_changed(**kwargs: Any) -> None:
     staleness.registry_changed()
 
 
-def innovation_page(*, record: Any, user: Any, **kwargs: Any) -> dict[str, Any]:
+def innovation_page(*, record: Any, user: Actor, **kwargs: Any) -> dict[str, Any]:
     """The stored figures of its family's spread (never computed here; None for a draft), and for its editors the
     sources it may have been learned from ("You may have learned this from …": inferred, stored in the background),
     while it has no recorded source."""

@@ -4,10 +4,11 @@ from typing import Any
 
 from django.db.models import Q
 
+from accounts.models import Actor
 from experiments.selectors import experiment_visible
 
 
-def innovation_page(*, record: Any, user: Any, **kwargs: Any) -> dict[str, Any]:
+def innovation_page(*, record: Any, user: Actor, **kwargs: Any) -> dict[str, Any]:
     """The experiments that tried the innovation out, or that it grew from, as far as this person may see them."""
     experiments = (
         experiment_visible(user=user)

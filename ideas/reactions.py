@@ -17,9 +17,9 @@ def experiment_scaled_up(*, experiment: Experiment, innovation: Innovation, acto
 # as this person may see them (ideas.view_idea; hidden ones to handlers).
 
 
-def innovation_page(*, record: Any, user: Any, **kwargs: Any) -> dict[str, Any]:
+def innovation_page(*, record: Any, user: Actor, **kwargs: Any) -> dict[str, Any]:
     return {"ideas": ideas_behind(user=user, innovation=record)}
 
 
-def experiment_page(*, record: Any, user: Any, **kwargs: Any) -> dict[str, Any]:
+def experiment_page(*, record: Any, user: Actor, **kwargs: Any) -> dict[str, Any]:
     return {"ideas": ideas_behind(user=user, experiment=record)}

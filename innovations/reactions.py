@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString
 
+from accounts.models import Actor
 from innovations import catalogue, selectors
 from innovations.models import Innovation
 from innovations.services import innovation_search_document
@@ -33,14 +34,14 @@ PROFILE_ROWS = 50
 PROFILE_LISTS_TIMEOUT_S = 60 * 60
 
 
-def organisation_page(*, organisation: Organisation, user: Any, everything: bool, **kwargs: Any) -> dict[str, Any]:
+def organisation_page(*, organisation: Organisation, user: Actor, everything: bool, **kwargs: Any) -> dict[str, Any]:
     """The organisation's lists (innovations, adopted from, adopted by, partners, partner in) as HTML. Each list
     shows its first rows unless everything is asked for: one organisation of the bench registry has thousands of
     adoptions, and rendering them all would be most of the page's time."""
     return {"profile_lists": _profile_lists(user, organisation, None if everything else PROFILE_ROWS)}
 
 
-def _profile_lists(user: Any, organisation: Organisation, limit: int | None) -> SafeString:
+def _profile_lists(user: Actor, organisation: Organisation, limit: int | None) -> SafeString:
     """The lists' first rows are kept rendered in the catalogue cache until the catalogue changes
     (`selectors.profile_lists_key`): for an organisation with thousands of records, sorting its adoptions by date
     and counting its partners (hash joins over the adoption and partnership tables) and rendering 250 rows were
