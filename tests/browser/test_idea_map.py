@@ -121,7 +121,9 @@ def test_map_picker_sets_the_fields_and_passes_axe(
     expect(page.get_by_role("img", name=re.compile(r"\d"))).to_be_visible()
     picture = page.get_by_role("img", name="Penkki puistoon")
     expect(picture).to_be_visible()
-    assert picture.evaluate("image => image.naturalWidth") == 40  # served by the view, decoded by the browser
+    # Visible is only laid out: decode() waits for the bytes (and rejects if they are not an image), so the width
+    # read after it is the decoded one, not 0 of an image still loading.
+    assert picture.evaluate("image => image.decode().then(() => image.naturalWidth)") == 40
     expect(page.locator("a[download]")).to_contain_text("luonnos.pdf")
     assert_no_axe_violations(page, "idea page with its map")
     assert not page.javascript_errors  # type: ignore[attr-defined]
