@@ -20,8 +20,11 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 # `--dist load` (not worksteal): each worker gets its tests in collection order, so pytest-django's transactional
 # tests, sorted last, still run after every other test on that worker; a test stolen back after them would find
-# the tables flushed. The 25 slowest tests are listed at the end, so that a test that became slow shows up.
-PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist load --durations=25
+# the tables flushed. `--maxschedchunk 4`: a worker is sent at most 4 tests at a time, so that near the end no
+# worker holds a queue behind a long test while the other has nothing left (xdist's default chunks left one
+# worker ~140 s idle; docs/benchmarks.md). The 25 slowest tests are listed at the end, so that a test that became
+# slow shows up.
+PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist load --maxschedchunk 4 --durations=25
 
 .PHONY: help venv messages migrate demo test test-postgres lint typecheck check bench clean
 
@@ -62,11 +65,15 @@ demo: venv messages migrate ## Load reference and demo data, then run the site a
 
 # The test command shared by `test` and `test-postgres`: browser tests need Debian's Chromium; without it they
 # are deselected, and said so plainly.
+# The suite writes bytecode even where the environment says PYTHONDONTWRITEBYTECODE: without the cache every
+# worker and every process a test starts compiles the project again, and pytest rewrites each test module's
+# asserts anew (collection 27 s → 14 s a worker once cached).
+PYTEST = env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest
 RUN_PYTEST = if [ -x $(CHROMIUM) ]; then \
-		$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS); \
+		$(PYTEST) $(PYTEST_PARALLEL) $(PYTEST_ARGS); \
 	else \
 		echo "Chromium not found at $(CHROMIUM): browser tests SKIPPED"; \
-		$(PY) -m pytest -m "not browser" $(PYTEST_PARALLEL) $(PYTEST_ARGS); \
+		$(PYTEST) -m "not browser" $(PYTEST_PARALLEL) $(PYTEST_ARGS); \
 	fi
 
 test: venv messages ## Run the tests on SQLite
