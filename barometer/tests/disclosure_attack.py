@@ -13,6 +13,8 @@ those of whole numbers; a count is recovered when they meet. The unknowns the sy
 equation with one unknown left, a sum of counts that is 0) are put in first; the rest falls apart into independent
 parts (the whole's count no longer ties every table together), each bounded by LPs of its own: the same bounds, as
 the feasible values of the rest do not change, from LPs of a few dozen unknowns instead of thousands.
+A count that two solutions already show taking different whole values cannot be recovered, so it is not solved
+for (each LP's optimum is such a solution).
 
 What it does not use: weighted figures, means of number questions, and three-way reasoning across tables (the
 respondents' whole answer patterns), which could only narrow some intervals further.
@@ -47,7 +49,9 @@ class QuestionSpec:
 class Outcome:
     """What the attacker found: every unseen count with its bounds and its true value."""
 
-    hidden: list[tuple[Key, int, int, int]] = field(default_factory=list)  # (cell, low, high, truth)
+    # (cell, low, high, truth): the count's bounds; for a count two solutions show taking different whole values
+    # (not recovered, so not solved for), the side skipped is the value seen there, within its bound.
+    hidden: list[tuple[Key, int, int, int]] = field(default_factory=list)
     exempt: set[Key] = field(default_factory=set)  # said by a shown 0 % or 100 % of at least 5 respondents
 
     @property
@@ -460,9 +464,25 @@ def _bounds(
     checked = solve(np.zeros(len(columns)), at_truth)
     if checked.status != 0:
         raise AssertionError(f"the real counts do not satisfy the attacker's system: {checked.message}")
-    for key in keys:
-        bounds = [0.0, 0.0]  # the LP's minimum and maximum
+    # Values each target takes in solutions seen so far: the truth, then every LP's optimum (each is a
+    # solution of the very same system, only the objective differs).
+    where = np.array([position[key] for key in keys])
+    least_seen = np.array([truth.get(key, 0) for key in keys], float)
+    most_seen = least_seen.copy()
+
+    def varies(number: int) -> bool:
+        # Sound shortcut: two solutions giving the count values whose whole-number rounding (the same
+        # 1e-6 margins as the bounds below) differs. The LP's minimum is at most the smaller value and its
+        # maximum at least the larger, so its bounds would differ too: the count is not recovered, and
+        # the LPs for it can be skipped. A count the LPs would pin down exactly is the same in every
+        # solution, so it is never skipped.
+        return int(np.floor(most_seen[number] + 1e-6)) > int(np.ceil(least_seen[number] - 1e-6))
+
+    for number, key in enumerate(keys):
+        bounds: list[float | None] = [None, None]  # the LP's minimum and maximum, where it was solved
         for side, sign in enumerate((1.0, -1.0)):
+            if varies(number):
+                break
             objective = np.zeros(len(columns))
             objective[position[key]] = sign
             solved = solve(objective)
@@ -472,8 +492,13 @@ def _bounds(
             if solved.status != 0:
                 raise AssertionError(f"the attacker's system has no solution: {solved.message}")
             bounds[side] = sign * solved.fun
-        low = int(np.ceil(bounds[0] - 1e-6))
-        high = int(np.floor(bounds[1] + 1e-6)) if np.isfinite(bounds[1]) else 10**9
+            np.minimum(least_seen, solved.x[where], out=least_seen)
+            np.maximum(most_seen, solved.x[where], out=most_seen)
+        # Where a side was skipped, the value seen on that side (within the bound it stands for).
+        least = least_seen[number] if bounds[0] is None else bounds[0]
+        most = most_seen[number] if bounds[1] is None else bounds[1]
+        low = int(np.ceil(least - 1e-6))
+        high = int(np.floor(most + 1e-6)) if np.isfinite(most) else 10**9
         value = truth.get(key, 0)
         assert low <= value <= high, (key, low, high, value)
         found.append((key, low, high, value))
