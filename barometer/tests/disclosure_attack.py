@@ -9,7 +9,12 @@ tied together as the figures are: a table's groups add up to the whole, a group'
 which is the answer's count in the question whose answers the groups are; a routed question's "asked" is the
 count of the answers it follows. Then linear programming (scipy's HiGHS) gives each unseen count its smallest
 and largest possible value. Two-way tables of counts with fixed margins have integer vertices, so the bounds are
-those of whole numbers; a count is recovered when they meet.
+those of whole numbers; a count is recovered when they meet. The unknowns the system forces outright (an
+equation with one unknown left, a sum of counts that is 0) are put in first; the rest falls apart into independent
+parts (the whole's count no longer ties every table together), each bounded by LPs of its own: the same bounds, as
+the feasible values of the rest do not change, from LPs of a few dozen unknowns instead of thousands.
+A count that two solutions already show taking different whole values cannot be recovered, so it is not solved
+for (each LP's optimum is such a solution).
 
 What it does not use: weighted figures, means of number questions, and three-way reasoning across tables (the
 respondents' whole answer patterns), which could only narrow some intervals further.
@@ -44,7 +49,9 @@ class QuestionSpec:
 class Outcome:
     """What the attacker found: every unseen count with its bounds and its true value."""
 
-    hidden: list[tuple[Key, int, int, int]] = field(default_factory=list)  # (cell, low, high, truth)
+    # (cell, low, high, truth): the count's bounds; for a count two solutions show taking different whole values
+    # (not recovered, so not solved for), the side skipped is the value seen there, within its bound.
+    hidden: list[tuple[Key, int, int, int]] = field(default_factory=list)
     exempt: set[Key] = field(default_factory=set)  # said by a shown 0 % or 100 % of at least 5 respondents
 
     @property
@@ -283,28 +290,23 @@ class Attack:
             and NONE not in (key[3], key[4] if key[0] == "x" else "")
             and not (key[0] == "c" and key[4] == EVERYONE and key in self.shown)
         ]
-        for component, keys in self._components(targets):
-            a_eq, b_eq, a_ub, b_ub, columns = component
-            position = {key: i for i, key in enumerate(columns)}
-            for key in keys:
-                bounds = []
-                for sign in (1.0, -1.0):
-                    objective = np.zeros(len(columns))
-                    objective[position[key]] = sign
-                    solved = linprog(
-                        objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs"
-                    )
-                    if solved.status == 3:  # unbounded: nothing bounds it from this side
-                        bounds.append(sign * np.inf)
-                        continue
-                    if solved.status != 0:
-                        raise AssertionError(f"the attacker's system has no solution: {solved.message}")
-                    bounds.append(sign * solved.fun)
-                low = int(np.ceil(bounds[0] - 1e-6))
-                high = int(np.floor(bounds[1] + 1e-6)) if np.isfinite(bounds[1]) else 10**9
-                value = truth.get(key, 0)
+        forced = self._forced()
+        found: dict[Key, tuple[Key, int, int, int]] = {}
+        for key in targets:
+            if key in forced:  # the same in every solution: both LPs would give this value
+                low, high, value = (
+                    int(np.ceil(forced[key] - 1e-6)),
+                    int(np.floor(forced[key] + 1e-6)),
+                    truth.get(key, 0),
+                )
                 assert low <= value <= high, (key, low, high, value)
-                outcome.hidden.append((key, low, high, value))
+                found[key] = (key, low, high, value)
+        equalities, at_most = self._substituted(forced)
+        for (a_eq, b_eq, a_ub, b_ub, columns), keys in self._components(
+            [k for k in targets if k not in forced], equalities, at_most
+        ):
+            found |= {row[0]: row for row in _bounds(a_eq, b_eq, a_ub, b_ub, columns, keys, truth)}
+        outcome.hidden = [found[key] for key in targets]
         outcome.exempt = {
             key for key, _low, _high, value in outcome.hidden if self._said(key) or self._everyone(key, truth)
         }
@@ -354,7 +356,49 @@ class Attack:
                         return True
         return False
 
-    def _components(self, targets: list[Key]) -> Iterable[tuple[Any, list[Key]]]:
+    def _forced(self) -> dict[Key, float]:
+        """Unknowns whose value the system forces, by two rules that follow from it (every unknown is a count, so
+        at least 0), repeated until nothing more follows: an equation with one unknown left gives its value; an
+        equation or "at most" whose unknowns left all have positive coefficients and whose value, less the
+        forced, is 0 makes them all 0. They hold in every solution, so each such unknown's smallest and largest
+        possible values are the value forced, as the LPs would find (the system's being solvable is checked
+        with the rest), and the system with them put in has the same solutions for the rest."""
+        forced: dict[Key, float] = {}
+        rows = [(terms, value, True) for terms, value in self.equalities]
+        rows += [(terms, value, False) for terms, value in self.at_most]
+        changed = True
+        while changed:
+            changed = False
+            for terms, value, equal in rows:
+                left = {k: c for k, c in terms.items() if k not in forced}
+                if not left:
+                    continue
+                rest = value - sum(c * forced[k] for k, c in terms.items() if k in forced)
+                if equal and len(left) == 1:
+                    [(key, coefficient)] = left.items()
+                    forced[key] = rest / coefficient
+                    changed = True
+                elif abs(rest) < 1e-9 and all(c > 0 for c in left.values()):
+                    forced |= dict.fromkeys(left, 0.0)
+                    changed = True
+        return forced
+
+    def _substituted(self, forced: dict[Key, float]) -> tuple[list[tuple[Terms, float]], list[tuple[Terms, float]]]:
+        """The equations and "at most"s with the forced unknowns put in (those left with none must then hold)."""
+        found: tuple[list[tuple[Terms, float]], list[tuple[Terms, float]]] = ([], [])
+        for kind, group in ((0, self.equalities), (1, self.at_most)):
+            for terms, value in group:
+                left = {k: c for k, c in terms.items() if k not in forced}
+                rest = value - sum(c * forced[k] for k, c in terms.items() if k in forced)
+                if left:
+                    found[kind].append((left, rest))
+                elif rest < -1e-6 or (kind == 0 and rest > 1e-6):
+                    raise AssertionError(f"the attacker's system has no solution: {terms} {value}")
+        return found
+
+    def _components(
+        self, targets: list[Key], equalities: list[tuple[Terms, float]], at_most: list[tuple[Terms, float]]
+    ) -> Iterable[tuple[Any, list[Key]]]:
         """The system split into independent parts, each with the targets in it."""
         parent = list(range(len(self.index)))
 
@@ -364,7 +408,7 @@ class Attack:
                 i = parent[i]
             return i
 
-        constraints = self.equalities + self.at_most
+        constraints = equalities + at_most
         for terms, _value in constraints:
             ids = [self.index[k] for k in terms]
             for i in ids[1:]:
@@ -373,7 +417,7 @@ class Attack:
         for key, i in self.index.items():
             members[find(i)].append(key)
         rows: dict[int, tuple[list[tuple[Terms, float]], list[tuple[Terms, float]]]] = defaultdict(lambda: ([], []))
-        for kind, group in ((0, self.equalities), (1, self.at_most)):
+        for kind, group in ((0, equalities), (1, at_most)):
             for terms, value in group:
                 rows[find(self.index[next(iter(terms))])][kind].append((terms, value))
         by_root: dict[int, list[Key]] = defaultdict(list)
@@ -400,6 +444,65 @@ class Attack:
             a_eq, b_eq = matrix(rows[root][0])
             a_ub, b_ub = matrix(rows[root][1])
             yield (a_eq, b_eq, a_ub, b_ub, columns), wanted
+
+
+def _bounds(
+    a_eq: Any, b_eq: Any, a_ub: Any, b_ub: Any, columns: list[Key], keys: list[Key], truth: dict[Key, int]
+) -> list[tuple[Key, int, int, int]]:
+    """The bounds of each of `keys` in one independent part of the system (entries of Outcome.hidden)."""
+    found: list[tuple[Key, int, int, int]] = []
+    position = {key: i for i, key in enumerate(columns)}
+
+    def solve(objective: Any, bounds: Any = (0, None)) -> Any:
+        return linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+
+    # The real counts satisfy the system: every target at its true value at once is feasible (which implies
+    # each true value lies within its bounds).
+    at_truth: list[tuple[float, float | None]] = [(0, None)] * len(columns)
+    for key in keys:
+        at_truth[position[key]] = (truth.get(key, 0), truth.get(key, 0))
+    checked = solve(np.zeros(len(columns)), at_truth)
+    if checked.status != 0:
+        raise AssertionError(f"the real counts do not satisfy the attacker's system: {checked.message}")
+    # Values each target takes in solutions seen so far: the truth, then every LP's optimum (each is a
+    # solution of the very same system, only the objective differs).
+    where = np.array([position[key] for key in keys])
+    least_seen = np.array([truth.get(key, 0) for key in keys], float)
+    most_seen = least_seen.copy()
+
+    def varies(number: int) -> bool:
+        # Sound shortcut: two solutions giving the count values whose whole-number rounding (the same
+        # 1e-6 margins as the bounds below) differs. The LP's minimum is at most the smaller value and its
+        # maximum at least the larger, so its bounds would differ too: the count is not recovered, and
+        # the LPs for it can be skipped. A count the LPs would pin down exactly is the same in every
+        # solution, so it is never skipped.
+        return int(np.floor(most_seen[number] + 1e-6)) > int(np.ceil(least_seen[number] - 1e-6))
+
+    for number, key in enumerate(keys):
+        bounds: list[float | None] = [None, None]  # the LP's minimum and maximum, where it was solved
+        for side, sign in enumerate((1.0, -1.0)):
+            if varies(number):
+                break
+            objective = np.zeros(len(columns))
+            objective[position[key]] = sign
+            solved = solve(objective)
+            if solved.status == 3:  # unbounded: nothing bounds it from this side
+                bounds[side] = sign * np.inf
+                continue
+            if solved.status != 0:
+                raise AssertionError(f"the attacker's system has no solution: {solved.message}")
+            bounds[side] = sign * solved.fun
+            np.minimum(least_seen, solved.x[where], out=least_seen)
+            np.maximum(most_seen, solved.x[where], out=most_seen)
+        # Where a side was skipped, the value seen on that side (within the bound it stands for).
+        least = least_seen[number] if bounds[0] is None else bounds[0]
+        most = most_seen[number] if bounds[1] is None else bounds[1]
+        low = int(np.ceil(least - 1e-6))
+        high = int(np.floor(most + 1e-6)) if np.isfinite(most) else 10**9
+        value = truth.get(key, 0)
+        assert low <= value <= high, (key, low, high, value)
+        found.append((key, low, high, value))
+    return found
 
 
 def _scaled(terms: Terms, factor: float) -> Terms:
