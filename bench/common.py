@@ -77,6 +77,7 @@ def bench_env(db: str, scale: str) -> dict[str, str]:
 def django_setup(db: str, scale: str) -> None:
     """Points this process at the bench database and sets Django up. Call before importing any model."""
     os.environ.update(bench_env(db, scale))
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)  # a SQLite bench database cannot be opened in a missing folder
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     import django
