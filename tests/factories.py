@@ -473,7 +473,8 @@ class NetworkFactory(ServiceFactory[Network]):
 
 class ExperimentFactory(ServiceFactory[Experiment]):
     """An experiment made by experiments.services.experiment_create: a draft running from 30 days ago for 60 days
-    unless `status=`/dates say otherwise."""
+    unless `status=`/dates say otherwise. `school_exercise=True`: the exercise experiment the experiment tests
+    search and list (fixed titles in fi/sv/en, a Finnish hypothesis only)."""
 
     class Meta:
         model = Experiment
@@ -481,6 +482,14 @@ class ExperimentFactory(ServiceFactory[Experiment]):
     class Params:
         subject = factory.Sequence(lambda n: _pick(SUBJECTS, n))
         number = factory.Sequence(lambda n: n)
+        school_exercise = factory.Trait(
+            title_fi="Liikuntakokeilu kouluissa",
+            title_sv="Motionsförsök i skolor",
+            title_en="Exercise experiment in schools",
+            hypothesis_fi="Päivittäinen liikuntatuokio parantaa keskittymistä.",
+            hypothesis_sv="",
+            hypothesis_en="",
+        )
 
     owner = factory.SubFactory(OrganisationFactory)
     status = Status.DRAFT
@@ -512,13 +521,22 @@ COMMENTS = ("Hyvä ajatus, olisin mukana.", "Bra idé, jag vill delta.", "Good i
 
 
 class ChallengeFactory(ServiceFactory[Challenge]):
-    """An open, public challenge made by ideas.services.challenges.challenge_create (`status=`, `audience=` … as data)."""
+    """An open, public challenge made by ideas.services.challenges.challenge_create (`status=`, `audience=` … as data).
+    `unnumbered=True`: the titles without their number and the question in English only, as the idea tests
+    assert them."""
 
     class Meta:
         model = Challenge
 
     class Params:
         number = factory.Sequence(lambda n: n)
+        unnumbered = factory.Trait(
+            title_fi="Miten voisimme vähentää yksinäisyyttä?",
+            title_sv="Hur kunde vi minska ensamheten?",
+            title_en="How might we reduce loneliness?",
+            question_fi="",
+            question_sv="",
+        )
 
     owner = factory.SubFactory(OrganisationFactory)
     title_fi = factory.LazyAttribute(lambda o: f"Miten voisimme vähentää yksinäisyyttä? {o.number}")
