@@ -637,7 +637,8 @@ class RoundFactory(ServiceFactory[Round]):
     `responses=[{"organisation": org, "answers": {question code: value}}, …]` are given (and submitted, unless an
     entry says `"submit": False`) through the answering services while the round is open: each entry holds
     ResponseFactory's keywords. A round of a past year is opened and answered as if today were within its dates,
-    and its real dates are set by round_update after.
+    and its real dates are set by round_update after. `spring=True`: named "Round <year>" (fi, sv, en) and open
+    from 1 March to 30 April of its year.
     """
 
     class Meta:
@@ -645,6 +646,14 @@ class RoundFactory(ServiceFactory[Round]):
 
     class Params:
         dates = factory.LazyAttribute(_round_dates)
+        # "Kierros 2022" / "Omgång 2022" / "Round 2022", open from 1 March to 30 April of its year.
+        spring = factory.Trait(
+            name_fi=factory.LazyAttribute(lambda o: f"Kierros {o.year}"),
+            name_sv=factory.LazyAttribute(lambda o: f"Omgång {o.year}"),
+            name_en=factory.LazyAttribute(lambda o: f"Round {o.year}"),
+            opens_on=factory.LazyAttribute(lambda o: datetime.date(o.year, 3, 1)),
+            closes_on=factory.LazyAttribute(lambda o: datetime.date(o.year, 4, 30)),
+        )
 
     organiser = factory.SubFactory(OrganisationFactory)
     questionnaire_version = factory.SubFactory(
