@@ -41,6 +41,9 @@ from ideas.services import ideas as idea_services
 from innovations import services as innovation_services
 from innovations.models import Adoption, Innovation, Partnership
 from innovations.vocabulary import InnovationType, Novelty, PartnerRole, Stage, Status
+from notifications import services as notification_services
+from notifications.models import Frequency, Preference
+from notifications.selectors import Person
 from organisations import services as organisation_services
 from organisations.identifiers import business_id_with_check_digit
 from organisations.models import Network, Organisation, OrganisationKind, Region
@@ -775,3 +778,28 @@ class ResponseFactory(ServiceFactory[Response]):
                 Response.objects.filter(pk=response.pk).update(submitted_at=kwargs["submitted_at"])
                 response.submitted_at = kwargs["submitted_at"]
         return response
+
+
+# --- notifications ----------------------------------------------------------------------------------------------
+
+
+class PreferenceFactory(ServiceFactory[Preference]):
+    """How often and in which language `user` (or, without an account, `email`) gets notifications, saved by
+    notifications.services.preference_set as the person saves it: signed in, or through a mail's signed link.
+    As the service does, it moves the person's waiting notifications to the new frequency."""
+
+    class Meta:
+        model = Preference
+
+    user: Any = None
+    email = ""
+    frequency = Frequency.IMMEDIATE
+    language = "fi"
+
+    @classmethod
+    def _create(cls, model_class: type[Preference], *args: Any, actor: Any = None, **kwargs: Any) -> Preference:
+        choice = {"frequency": kwargs["frequency"], "language": kwargs["language"]}
+        if kwargs["user"] is not None:
+            return notification_services.preference_set(actor=kwargs["user"], **choice)
+        token = notification_services.person_token(Person(email=kwargs["email"]))
+        return notification_services.preference_set(actor=None, token=token, **choice)
