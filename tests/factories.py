@@ -41,6 +41,9 @@ from ideas.services import ideas as idea_services
 from innovations import services as innovation_services
 from innovations.models import Adoption, Innovation, Partnership
 from innovations.vocabulary import InnovationType, Novelty, PartnerRole, Stage, Status
+from notifications import services as notification_services
+from notifications.models import Frequency, Preference
+from notifications.selectors import Person
 from organisations import services as organisation_services
 from organisations.identifiers import business_id_with_check_digit
 from organisations.models import Network, Organisation, OrganisationKind, Region
@@ -473,7 +476,8 @@ class NetworkFactory(ServiceFactory[Network]):
 
 class ExperimentFactory(ServiceFactory[Experiment]):
     """An experiment made by experiments.services.experiment_create: a draft running from 30 days ago for 60 days
-    unless `status=`/dates say otherwise."""
+    unless `status=`/dates say otherwise. `school_exercise=True`: the exercise experiment the experiment tests
+    search and list (fixed titles in fi/sv/en, a Finnish hypothesis only)."""
 
     class Meta:
         model = Experiment
@@ -481,6 +485,14 @@ class ExperimentFactory(ServiceFactory[Experiment]):
     class Params:
         subject = factory.Sequence(lambda n: _pick(SUBJECTS, n))
         number = factory.Sequence(lambda n: n)
+        school_exercise = factory.Trait(
+            title_fi="Liikuntakokeilu kouluissa",
+            title_sv="Motionsförsök i skolor",
+            title_en="Exercise experiment in schools",
+            hypothesis_fi="Päivittäinen liikuntatuokio parantaa keskittymistä.",
+            hypothesis_sv="",
+            hypothesis_en="",
+        )
 
     owner = factory.SubFactory(OrganisationFactory)
     status = Status.DRAFT
@@ -512,13 +524,22 @@ COMMENTS = ("Hyvä ajatus, olisin mukana.", "Bra idé, jag vill delta.", "Good i
 
 
 class ChallengeFactory(ServiceFactory[Challenge]):
-    """An open, public challenge made by ideas.services.challenges.challenge_create (`status=`, `audience=` … as data)."""
+    """An open, public challenge made by ideas.services.challenges.challenge_create (`status=`, `audience=` … as data).
+    `unnumbered=True`: the titles without their number and the question in English only, as the idea tests
+    assert them."""
 
     class Meta:
         model = Challenge
 
     class Params:
         number = factory.Sequence(lambda n: n)
+        unnumbered = factory.Trait(
+            title_fi="Miten voisimme vähentää yksinäisyyttä?",
+            title_sv="Hur kunde vi minska ensamheten?",
+            title_en="How might we reduce loneliness?",
+            question_fi="",
+            question_sv="",
+        )
 
     owner = factory.SubFactory(OrganisationFactory)
     title_fi = factory.LazyAttribute(lambda o: f"Miten voisimme vähentää yksinäisyyttä? {o.number}")
@@ -619,7 +640,8 @@ class RoundFactory(ServiceFactory[Round]):
     `responses=[{"organisation": org, "answers": {question code: value}}, …]` are given (and submitted, unless an
     entry says `"submit": False`) through the answering services while the round is open: each entry holds
     ResponseFactory's keywords. A round of a past year is opened and answered as if today were within its dates,
-    and its real dates are set by round_update after.
+    and its real dates are set by round_update after. `spring=True`: named "Round <year>" (fi, sv, en) and open
+    from 1 March to 30 April of its year.
     """
 
     class Meta:
@@ -627,6 +649,14 @@ class RoundFactory(ServiceFactory[Round]):
 
     class Params:
         dates = factory.LazyAttribute(_round_dates)
+        # "Kierros 2022" / "Omgång 2022" / "Round 2022", open from 1 March to 30 April of its year.
+        spring = factory.Trait(
+            name_fi=factory.LazyAttribute(lambda o: f"Kierros {o.year}"),
+            name_sv=factory.LazyAttribute(lambda o: f"Omgång {o.year}"),
+            name_en=factory.LazyAttribute(lambda o: f"Round {o.year}"),
+            opens_on=factory.LazyAttribute(lambda o: datetime.date(o.year, 3, 1)),
+            closes_on=factory.LazyAttribute(lambda o: datetime.date(o.year, 4, 30)),
+        )
 
     organiser = factory.SubFactory(OrganisationFactory)
     questionnaire_version = factory.SubFactory(
@@ -748,3 +778,28 @@ class ResponseFactory(ServiceFactory[Response]):
                 Response.objects.filter(pk=response.pk).update(submitted_at=kwargs["submitted_at"])
                 response.submitted_at = kwargs["submitted_at"]
         return response
+
+
+# --- notifications ----------------------------------------------------------------------------------------------
+
+
+class PreferenceFactory(ServiceFactory[Preference]):
+    """How often and in which language `user` (or, without an account, `email`) gets notifications, saved by
+    notifications.services.preference_set as the person saves it: signed in, or through a mail's signed link.
+    As the service does, it moves the person's waiting notifications to the new frequency."""
+
+    class Meta:
+        model = Preference
+
+    user: Any = None
+    email = ""
+    frequency = Frequency.IMMEDIATE
+    language = "fi"
+
+    @classmethod
+    def _create(cls, model_class: type[Preference], *args: Any, actor: Any = None, **kwargs: Any) -> Preference:
+        choice = {"frequency": kwargs["frequency"], "language": kwargs["language"]}
+        if kwargs["user"] is not None:
+            return notification_services.preference_set(actor=kwargs["user"], **choice)
+        token = notification_services.person_token(Person(email=kwargs["email"]))
+        return notification_services.preference_set(actor=None, token=token, **choice)

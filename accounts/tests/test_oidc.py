@@ -20,8 +20,8 @@ from accounts.views import SIGN_IN_PROBLEMS
 from audit.models import ChangeRecord
 from ideas import rules as idea_rules
 from ideas.models import Audience, Challenge, Participation
-from ideas.tests.conftest import make_challenge
 from organisations.models import Organisation
+from tests.factories import ChallengeFactory
 from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,7 @@ def test_the_person_may_then_take_part_as_a_resident(
     dev_provider: IdentityProvider, editor_a: Any, org_a: Organisation
 ) -> None:
     helsinki = Organisation.objects.get(municipality_code="091")
-    challenge = make_challenge(org_a, editor_a)
+    challenge = ChallengeFactory.create(owner=org_a, actor=editor_a, unnumbered=True)
     Challenge.objects.filter(pk=challenge.pk).update(audience=Audience.RESIDENTS, participation=Participation.STRONG)
     challenge.municipalities.add(helsinki)
     challenge = Challenge.objects.get(pk=challenge.pk)

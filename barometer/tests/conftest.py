@@ -15,66 +15,91 @@ import pytest
 from django.test import Client
 
 from barometer.models import (
-    Choice,
     FrameUnit,
     Invitation,
-    Item,
-    Question,
-    Questionnaire,
     QuestionnaireVersion,
     Round,
-    Section,
 )
+from barometer.questionnaires import services as questionnaire_services
 from barometer.vocabulary import QuestionKind, RoundStatus
 from organisations.models import Organisation
+from tests.factories import robot
 from tests.pages import client_as
 
 
-def _question(section: Section, order: int, code: str, kind: str, **fields: Any) -> Question:
-    return Question.objects.create(
-        section=section, version=section.version, order=order, code=code, kind=kind, text_fi=code, **fields
-    )
+def _question(
+    code: str, kind: str, *, choices: tuple[str, ...] = (), excluded: tuple[str, ...] = (), **fields: Any
+) -> dict[str, Any]:
+    """A question of the small questionnaire in the questionnaire file format: its code is its Finnish text, and
+    each choice's code its Finnish and English label."""
+    return {
+        "code": code,
+        "kind": kind,
+        "text": {"fi": code},
+        "choices": [
+            {"code": choice, "label": {"fi": choice, "en": choice}, "excluded_from_percent": choice in excluded}
+            for choice in choices
+        ],
+        **fields,
+    }
 
 
-def _choices(question: Question, *codes: str, excluded: tuple[str, ...] = ()) -> None:
-    for order, code in enumerate(codes):
-        Choice.objects.create(
-            question=question,
-            order=order,
-            code=code,
-            label_fi=code,
-            label_en=code,
-            excluded_from_percent=code in excluded,
-        )
+# Not a background variable here ("background" unset), so that a new response starts empty; tests of the
+# prefilling mark it one.
+SMALL_QUESTIONNAIRE: dict[str, Any] = {
+    "format": "innoverkko-questionnaire/1",
+    "questionnaire": {"code": "small", "name": {"fi": "Pieni kysely", "en": "Small"}},
+    "version": {"number": 1},
+    "sections": [
+        {
+            "code": "background",
+            "title": {"fi": "Taustatiedot"},
+            "questions": [
+                _question("kind", QuestionKind.SINGLE, choices=("municipality", "joint_authority"), required=True),
+                _question(
+                    "introduced",
+                    QuestionKind.SINGLE,
+                    choices=("yes", "no", "dont_know"),
+                    excluded=("dont_know",),
+                    required=True,
+                ),
+            ],
+        },
+        {
+            "code": "latest",
+            "title": {"fi": "Uusin innovaatio"},
+            "show_if": {"question": "introduced", "any_of": ["yes"]},
+            "questions": [
+                _question(
+                    "types", QuestionKind.MULTIPLE, choices=("service", "process", "dont_know"), excluded=("dont_know",)
+                )
+            ],
+        },
+        {
+            "code": "other",
+            "title": {"fi": "Muuta"},
+            "questions": [
+                {
+                    **_question(
+                        "enablers",
+                        QuestionKind.SCALE,
+                        choices=("large", "some", "little", "not_at_all", "dont_know"),
+                        excluded=("dont_know",),
+                    ),
+                    "items": [{"code": code, "label": {"fi": code}} for code in ("technology", "competence")],
+                },
+                _question("staff", QuestionKind.NUMBER, min_value=0, max_value=100000),
+                _question("comments", QuestionKind.TEXT),
+            ],
+        },
+    ],
+}
 
 
 @pytest.fixture
 def small_version(org_a: Organisation) -> QuestionnaireVersion:
-    questionnaire = Questionnaire.objects.create(code="small", name_fi="Pieni kysely", name_en="Small", organiser=org_a)
-    version = QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1)
-    background = Section.objects.create(version=version, order=0, code="background", title_fi="Taustatiedot")
-    # Not a background variable here, so that a new response starts empty; tests of the prefilling mark it one.
-    kind = _question(background, 0, "kind", QuestionKind.SINGLE, required=True)
-    _choices(kind, "municipality", "joint_authority")
-    introduced = _question(background, 1, "introduced", QuestionKind.SINGLE, required=True)
-    _choices(introduced, "yes", "no", "dont_know", excluded=("dont_know",))
-    latest = Section.objects.create(
-        version=version,
-        order=1,
-        code="latest",
-        title_fi="Uusin innovaatio",
-        show_if={"question": "introduced", "any_of": ["yes"]},
-    )
-    types = _question(latest, 0, "types", QuestionKind.MULTIPLE)
-    _choices(types, "service", "process", "dont_know", excluded=("dont_know",))
-    other = Section.objects.create(version=version, order=2, code="other", title_fi="Muuta")
-    enablers = _question(other, 0, "enablers", QuestionKind.SCALE)
-    _choices(enablers, "large", "some", "little", "not_at_all", "dont_know", excluded=("dont_know",))
-    for order, code in enumerate(("technology", "competence")):
-        Item.objects.create(question=enablers, order=order, code=code, label_fi=code)
-    _question(other, 1, "staff", QuestionKind.NUMBER, min_value=0, max_value=100000)
-    _question(other, 2, "comments", QuestionKind.TEXT)
-    return version
+    """The small questionnaire imported for org_a by the questionnaire service, as a draft version 1."""
+    return questionnaire_services.questionnaire_import(actor=robot(), organiser=org_a, data=SMALL_QUESTIONNAIRE).version
 
 
 def make_open_round(version: QuestionnaireVersion, organiser: Organisation, *, slug: str, **fields: Any) -> Round:

@@ -23,8 +23,8 @@ from barometer.tests.test_analysis_support import (
     FRAME_PER_STRATUM,
     STRATA,
     analysed_round,
-    make_round,
     previous_round,
+    round_with_random_answers,
     submit,
 )
 from barometer.vocabulary import ResponseStatus, Unit
@@ -229,7 +229,7 @@ def test_weighted_figures_agree_with_samplics_on_post_stratified_weights(analyse
 
 
 def test_weighting_is_refused_with_a_reason(analysed_round: Round, small_version: Any, org_a: Any) -> None:
-    sparse = make_round(
+    sparse = round_with_random_answers(
         small_version, org_a, slug="sparse", year=2020, strata=[(STRATA[0][0], 6), (STRATA[1][0], 0)], seed=3
     )
     data = analysis.round_data(sparse)
@@ -250,7 +250,7 @@ def test_weighting_is_refused_with_a_reason(analysed_round: Round, small_version
 def test_sparse_cells_are_collapsed_with_a_neighbour_not_raked(small_version: Any, org_a: Any) -> None:
     strata = [(("municipality", "lt5k", "01"), 3), (("municipality", "lt5k", "02"), 8)]
     strata += [(("joint_authority", "lt5k", "01"), 8), (("joint_authority", "lt5k", "02"), 6)]
-    collapsed = make_round(small_version, org_a, slug="collapsed", year=2021, strata=strata, seed=5)
+    collapsed = round_with_random_answers(small_version, org_a, slug="collapsed", year=2021, strata=strata, seed=5)
     data = analysis.round_data(collapsed)
     design = data.design(True)
     assert design.method == "post-stratification"
@@ -285,7 +285,7 @@ def test_public_outputs_suppress_small_groups_and_the_group_that_would_reveal_th
 ) -> None:
     strata = [(("municipality", "lt5k", "01"), 9), (("municipality", "lt5k", "02"), 6)]
     strata += [(("municipality", "lt5k", "03"), 7), (("municipality", "lt5k", "04"), 3)]
-    round_ = make_round(small_version, org_a, slug="small-groups", year=2021, strata=strata, seed=9)
+    round_ = round_with_random_answers(small_version, org_a, slug="small-groups", year=2021, strata=strata, seed=9)
     data = analysis.round_data(round_)
     question = data.questions["introduced"]
     region = analysis.variables(data)["region"]
@@ -331,7 +331,7 @@ def test_nothing_traceable_to_an_organisation_unless_the_answers_are_public(anal
 
 
 def test_a_question_with_fewer_than_five_in_its_denominator_is_suppressed(small_version: Any, org_a: Any) -> None:
-    round_ = make_round(small_version, org_a, slug="tiny", year=2021, strata=[(STRATA[0][0], 4)], seed=4)
+    round_ = round_with_random_answers(small_version, org_a, slug="tiny", year=2021, strata=[(STRATA[0][0], 4)], seed=4)
     public = result_of(round_, "introduced", Options())
     assert public.suppressed
     assert all(r.percent is None and r.count is None for r in public.blocks[0].rows)

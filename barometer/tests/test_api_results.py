@@ -27,22 +27,6 @@ TEAM = {"editor_a", "admin_a", "platform_admin"}
 pytestmark = pytest.mark.django_db
 
 
-def make_round(organiser: Organisation, slug: str, year: int, **fields: Any) -> Round:
-    """A published round of `year` on the frozen small questionnaire, open in March and April."""
-    return RoundFactory.create(
-        questionnaire_version=QuestionnaireVersion.objects.get(questionnaire__code="small"),
-        organiser=organiser,
-        slug=slug,
-        year=year,
-        name_fi=f"Kierros {year}",
-        name_sv=f"Omgång {year}",
-        name_en=f"Round {year}",
-        opens_on=datetime.date(year, 3, 1),
-        closes_on=datetime.date(year, 4, 30),
-        **{"status": RoundStatus.PUBLISHED, **fields},
-    )
-
-
 @pytest.fixture
 def municipalities(db: None) -> list[Organisation]:
     return list(
@@ -83,7 +67,16 @@ def published(version: QuestionnaireVersion, org_a: Organisation, municipalities
     responses.append({"organisation": municipalities[0], "answers": earlier_answer, "submitted_at": when})
     # … and an answer in progress does not count.
     responses.append({"organisation": municipalities[1], "answers": {"introduced": "no"}, "submit": False})
-    return make_round(org_a, "published", 2022, frame=municipalities, responses=responses)
+    return RoundFactory.create(
+        questionnaire_version=version,
+        organiser=org_a,
+        slug="published",
+        year=2022,
+        spring=True,
+        status=RoundStatus.PUBLISHED,
+        frame=municipalities,
+        responses=responses,
+    )
 
 
 @pytest.fixture
@@ -93,7 +86,16 @@ def earlier(version: QuestionnaireVersion, org_a: Organisation, municipalities: 
         {"organisation": org, "answers": {"kind": "municipality", "introduced": "yes" if i < 4 else "no"}}
         for i, org in enumerate(frame)
     ]
-    return make_round(org_a, "earlier", 2020, frame=frame, responses=responses)
+    return RoundFactory.create(
+        questionnaire_version=version,
+        organiser=org_a,
+        slug="earlier",
+        year=2020,
+        spring=True,
+        status=RoundStatus.PUBLISHED,
+        frame=frame,
+        responses=responses,
+    )
 
 
 def get(client: Client, path: str, status: int = 200, language: str = "en") -> Any:
@@ -324,7 +326,15 @@ def test_the_whole_round_compared(client: Client, published: Round, earlier: Rou
 def test_an_unpublished_round_of_another_organisation_is_not_compared_with(
     clients: dict[str, Client], published: Round, version: QuestionnaireVersion, org_b: Organisation
 ) -> None:
-    make_round(org_b, "theirs", 2020, status=RoundStatus.CLOSED, frame=[org_b])
+    RoundFactory.create(
+        questionnaire_version=version,
+        organiser=org_b,
+        slug="theirs",
+        year=2020,
+        spring=True,
+        status=RoundStatus.CLOSED,
+        frame=[org_b],
+    )
     response = clients["editor_a"].get(f"{API}/rounds/published/results?compare=theirs")
     assert response.status_code == 422
     assert "compare" in response.json()["error"]["fields"]

@@ -13,7 +13,7 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]  # ships no t
 from barometer.models import Round
 from barometer.results import analysis, reports
 from barometer.results.analysis import Options
-from barometer.tests.test_analysis_support import STRATA, analysed_round, make_round, previous_round
+from barometer.tests.test_analysis_support import STRATA, analysed_round, previous_round, round_with_random_answers
 from barometer.vocabulary import Unit
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_sheet_names_are_unique_and_short_enough_for_excel() -> None:
 
 
 def test_the_public_workbook_leaves_suppressed_figures_empty(small_version: object, org_a: object) -> None:
-    tiny = make_round(small_version, org_a, slug="tiny", year=2021, strata=[(STRATA[0][0], 4)], seed=4)  # type: ignore[arg-type]
+    tiny = round_with_random_answers(small_version, org_a, slug="tiny", year=2021, strata=[(STRATA[0][0], 4)], seed=4)  # type: ignore[arg-type]
     workbook = load_workbook(io.BytesIO(reports.report_xlsx(_report(tiny))))
     rows = list(workbook["introduced"].iter_rows(values_only=True))
     figures = [row for row in rows if row[0] in ("yes", "no")]
@@ -135,7 +135,7 @@ def test_tables_beside_the_charts(analysed_round: Round, previous_round: Round) 
 def test_the_report_says_how_to_read_it_and_falls_back_to_unweighted_with_a_reason(
     small_version: object, org_a: object
 ) -> None:
-    sparse = make_round(
+    sparse = round_with_random_answers(
         small_version,  # type: ignore[arg-type]
         org_a,  # type: ignore[arg-type]
         slug="sparse",

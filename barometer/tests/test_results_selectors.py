@@ -12,7 +12,7 @@ from django.urls import reverse
 from barometer import selectors
 from barometer.models import Round
 from barometer.results.selectors import ExploreQuery, explore
-from barometer.tests.test_analysis_support import analysed_round, make_round, previous_round
+from barometer.tests.test_analysis_support import analysed_round, previous_round, round_with_random_answers
 from barometer.vocabulary import RoundStatus
 from tests.pages import client_for
 
@@ -30,7 +30,9 @@ def _fresh_cache() -> None:
 
 @pytest.fixture
 def unpublished(small_version: Any, org_a: Any) -> Round:
-    return make_round(small_version, org_a, slug="closed-round", year=2023, seed=7, status=RoundStatus.CLOSED)
+    return round_with_random_answers(
+        small_version, org_a, slug="closed-round", year=2023, seed=7, status=RoundStatus.CLOSED
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)

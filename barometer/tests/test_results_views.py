@@ -11,7 +11,7 @@ from django.test import Client
 from openpyxl import load_workbook  # type: ignore[import-untyped]  # ships no type information
 
 from barometer.models import Round
-from barometer.tests.test_analysis_support import STRATA, analysed_round, make_round, previous_round
+from barometer.tests.test_analysis_support import STRATA, analysed_round, previous_round, round_with_random_answers
 from barometer.vocabulary import RoundStatus, Unit
 from tests.pages import client_as, client_for, url
 
@@ -30,7 +30,9 @@ def _fresh_cache() -> None:
 @pytest.fixture
 def unpublished(small_version: Any, org_a: Any) -> Round:
     """A closed round of org_a whose results are not published yet."""
-    return make_round(small_version, org_a, slug="closed-round", year=2023, seed=7, status=RoundStatus.CLOSED)
+    return round_with_random_answers(
+        small_version, org_a, slug="closed-round", year=2023, seed=7, status=RoundStatus.CLOSED
+    )
 
 
 # --- who sees what -------------------------------------------------------------------------------------------
@@ -155,7 +157,7 @@ def small_groups(small_version: Any, org_a: Any) -> Round:
     """A published round where region 04 has 3 respondents: suppressed in public, with region 02 (6) beside it."""
     strata = [(("municipality", "lt5k", "01"), 9), (("municipality", "lt5k", "02"), 6)]
     strata += [(("municipality", "lt5k", "03"), 7), (("municipality", "lt5k", "04"), 3)]
-    return make_round(small_version, org_a, slug="small-groups", year=2021, strata=strata, seed=9)
+    return round_with_random_answers(small_version, org_a, slug="small-groups", year=2021, strata=strata, seed=9)
 
 
 def _explore(client: Client, round_: Round, query: str) -> str:
@@ -252,7 +254,7 @@ def test_an_unknown_round_is_a_form_error(analysed_round: Round) -> None:
 
 
 def test_weighting_that_is_not_possible_says_why(small_version: Any, org_a: Any) -> None:
-    sparse = make_round(
+    sparse = round_with_random_answers(
         small_version,
         org_a,
         slug="sparse",

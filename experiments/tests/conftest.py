@@ -1,4 +1,5 @@
-"""Experiments of org_a for the tests: a running draft, a published finished one decided "scale up"."""
+"""Experiments of org_a for the tests (tests.factories.ExperimentFactory, school_exercise): a running draft, a
+published finished one decided "scale up"."""
 
 import datetime
 from typing import Any
@@ -10,20 +11,7 @@ from experiments import services
 from experiments.models import Decision, Experiment
 from innovations.vocabulary import Status
 from organisations.models import Organisation
-
-
-def make_experiment(owner: Organisation, actor: Any, *, status: str = Status.DRAFT, **data: Any) -> Experiment:
-    values: dict[str, Any] = {
-        "title_fi": "Liikuntakokeilu kouluissa",
-        "title_sv": "Motionsförsök i skolor",
-        "title_en": "Exercise experiment in schools",
-        "hypothesis_fi": "Päivittäinen liikuntatuokio parantaa keskittymistä.",
-        "starts_on": timezone.localdate() - datetime.timedelta(days=30),
-        "ends_on": timezone.localdate() + datetime.timedelta(days=30),
-        "budget": "12500.50",
-    }
-    values.update(data)
-    return services.experiment_create(actor=actor, owner=owner, data=values, status=status)
+from tests.factories import ExperimentFactory
 
 
 def finish_and_scale_up_decision(experiment: Experiment, actor: Any) -> Experiment:
@@ -45,10 +33,12 @@ def finish_and_scale_up_decision(experiment: Experiment, actor: Any) -> Experime
 
 @pytest.fixture
 def running_draft(org_a: Organisation, editor_a: Any) -> Experiment:
-    return make_experiment(org_a, editor_a)
+    return ExperimentFactory.create(owner=org_a, actor=editor_a, school_exercise=True)
 
 
 @pytest.fixture
 def finished_published(org_a: Organisation, editor_a: Any) -> Experiment:
-    experiment = make_experiment(org_a, editor_a, status=Status.PUBLISHED, title_fi="Kotihoidon etäkäynnit")
+    experiment = ExperimentFactory.create(
+        owner=org_a, actor=editor_a, school_exercise=True, status=Status.PUBLISHED, title_fi="Kotihoidon etäkäynnit"
+    )
     return finish_and_scale_up_decision(experiment, editor_a)

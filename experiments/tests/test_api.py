@@ -10,9 +10,9 @@ from django.test import Client
 from django.utils import timezone
 
 from experiments.models import Experiment
-from experiments.tests.conftest import make_experiment
 from innovations.models import Innovation
 from innovations.vocabulary import Status
+from tests.factories import ExperimentFactory
 from tests.pages import token_client
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,15 @@ def test_list_and_read_by_role(
 
 
 def test_filters_and_search(client: Any, finished_published: Any, org_a: Any, editor_a: Any) -> None:
-    make_experiment(org_a, editor_a, status=Status.PUBLISHED, title_fi="Kokeilun arviointi", title_sv="", title_en="")
+    ExperimentFactory.create(
+        owner=org_a,
+        actor=editor_a,
+        school_exercise=True,
+        status=Status.PUBLISHED,
+        title_fi="Kokeilun arviointi",
+        title_sv="",
+        title_en="",
+    )
 
     def ids(query: str) -> set[str]:
         response = client.get(f"{API}?{query}")
@@ -135,7 +143,9 @@ def test_update_with_version_and_conflict(request: pytest.FixtureRequest, runnin
 
 
 def test_decision_then_scale_up(request: pytest.FixtureRequest, org_a: Any, editor_a: Any) -> None:
-    experiment = make_experiment(org_a, editor_a, ends_on=timezone.localdate() - datetime.timedelta(days=2))
+    experiment = ExperimentFactory.create(
+        owner=org_a, actor=editor_a, school_exercise=True, ends_on=timezone.localdate() - datetime.timedelta(days=2)
+    )
     client = _client(request, "editor_a")
     early = _post(client, f"{API}/{experiment.pk}/scale-up", {"version": 1})
     assert early.status_code == 422

@@ -8,16 +8,19 @@ import pytest
 from core.errors import ConflictError
 from experiments import services
 from experiments.models import Experiment
-from experiments.tests.conftest import finish_and_scale_up_decision, make_experiment
+from experiments.tests.conftest import finish_and_scale_up_decision
 from innovations.models import Innovation
 from innovations.vocabulary import Status
 from tests.concurrency import at_once, postgres_only
+from tests.factories import ExperimentFactory
 
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_scale_ups_make_one_innovation(org_a: Any, editor_a: Any, admin_a: Any) -> None:
-    experiment = finish_and_scale_up_decision(make_experiment(org_a, editor_a, status=Status.PUBLISHED), editor_a)
+    experiment = finish_and_scale_up_decision(
+        ExperimentFactory.create(owner=org_a, actor=editor_a, school_exercise=True, status=Status.PUBLISHED), editor_a
+    )
     version = experiment.version
     people = (editor_a, admin_a)
 

@@ -16,11 +16,10 @@ from experiments.models import Experiment
 from experiments.tests.test_views import form_data, partner_rows
 from ideas.models import Audience, Idea
 from ideas.services import ideas as idea_services
-from ideas.tests.conftest import make_challenge
 from innovations.tests.test_views_support import url
 from innovations.vocabulary import PartnerRole, Status
 from organisations.models import OrganisationKind
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import ChallengeFactory, OrganisationFactory, UserFactory
 from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
@@ -157,8 +156,8 @@ def ideas_behind(running_draft: Experiment, org_a: Any, editor_a: Any) -> dict[s
     one sent to a challenge for org_a's own staff."""
     Experiment.objects.filter(pk=running_draft.pk).update(status=Status.PUBLISHED)
     sender = UserFactory.create()
-    public = make_challenge(org_a, editor_a)
-    staff = make_challenge(org_a, editor_a, audience=Audience.STAFF)
+    public = ChallengeFactory.create(owner=org_a, actor=editor_a, unnumbered=True)
+    staff = ChallengeFactory.create(owner=org_a, actor=editor_a, unnumbered=True, audience=Audience.STAFF)
     ideas: dict[str, Any] = {
         "public": idea_services.idea_send(actor=sender, challenge=public, title="Julkinen idea", text="x"),
         "unconfirmed": idea_services.idea_send(

@@ -10,8 +10,8 @@ from django.utils import timezone
 from experiments import services
 from experiments.models import Decision, Experiment
 from experiments.selectors import ExperimentFilters, experiment_detail, experiment_list
-from experiments.tests.conftest import make_experiment
 from innovations.vocabulary import Status
+from tests.factories import ExperimentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +46,12 @@ def test_drafts_are_visible_only_inside_the_owner(
 
 
 def test_running_and_finished(running_draft: Experiment, finished_published: Experiment, editor_a: Any) -> None:
-    open_ended = make_experiment(running_draft.owner, editor_a, title_fi="Avoin", ends_on=None)
-    ends_today = make_experiment(running_draft.owner, editor_a, title_fi="Tänään", ends_on=timezone.localdate())
+    open_ended = ExperimentFactory.create(
+        owner=running_draft.owner, actor=editor_a, school_exercise=True, title_fi="Avoin", ends_on=None
+    )
+    ends_today = ExperimentFactory.create(
+        owner=running_draft.owner, actor=editor_a, school_exercise=True, title_fi="Tänään", ends_on=timezone.localdate()
+    )
     assert _titles(editor_a, phase="running") == {"Liikuntakokeilu kouluissa", "Avoin", "Tänään"}
     assert _titles(editor_a, phase="finished") == {"Kotihoidon etäkäynnit"}
     assert open_ended.is_running
@@ -58,7 +62,9 @@ def test_running_and_finished(running_draft: Experiment, finished_published: Exp
 def test_decision_and_organisation_filters(
     running_draft: Experiment, finished_published: Experiment, org_b: Any, editor_b: Any, platform_admin: Any
 ) -> None:
-    make_experiment(org_b, editor_b, title_fi="B:n kokeilu", status=Status.PUBLISHED)
+    ExperimentFactory.create(
+        owner=org_b, actor=editor_b, school_exercise=True, title_fi="B:n kokeilu", status=Status.PUBLISHED
+    )
     assert _titles(platform_admin, decision=Decision.SCALE_UP) == {"Kotihoidon etäkäynnit"}
     assert _titles(platform_admin, decision="none") == {"Liikuntakokeilu kouluissa", "B:n kokeilu"}
     assert _titles(platform_admin, owner=org_b.slug) == {"B:n kokeilu"}
@@ -66,9 +72,10 @@ def test_decision_and_organisation_filters(
 
 
 def test_failed_experiments_are_listed_for_everyone(org_a: Any, editor_a: Any, anonymous: Any) -> None:
-    experiment = make_experiment(
-        org_a,
-        editor_a,
+    experiment = ExperimentFactory.create(
+        owner=org_a,
+        actor=editor_a,
+        school_exercise=True,
         title_fi="Epäonnistunut",
         status=Status.PUBLISHED,
         ends_on=timezone.localdate() - datetime.timedelta(days=3),
@@ -92,14 +99,31 @@ def test_failed_experiments_are_listed_for_everyone(org_a: Any, editor_a: Any, a
     ],
 )
 def test_search_finds_inflected_forms(org_a: Any, editor_a: Any, anonymous: Any, query: str, found: bool) -> None:
-    make_experiment(org_a, editor_a, status=Status.PUBLISHED, title_fi="Liikuntakokeilun tulokset")
+    ExperimentFactory.create(
+        owner=org_a, actor=editor_a, school_exercise=True, status=Status.PUBLISHED, title_fi="Liikuntakokeilun tulokset"
+    )
     assert bool(_titles(anonymous, q=query)) == found
 
 
 def test_kokeilu_finds_kokeilun(org_a: Any, editor_a: Any, anonymous: Any) -> None:
-    make_experiment(org_a, editor_a, status=Status.PUBLISHED, title_fi="Kokeilun arviointi", title_sv="", title_en="")
-    make_experiment(
-        org_a, editor_a, status=Status.PUBLISHED, title_fi="Muuta", title_sv="", title_en="", hypothesis_fi=""
+    ExperimentFactory.create(
+        owner=org_a,
+        actor=editor_a,
+        school_exercise=True,
+        status=Status.PUBLISHED,
+        title_fi="Kokeilun arviointi",
+        title_sv="",
+        title_en="",
+    )
+    ExperimentFactory.create(
+        owner=org_a,
+        actor=editor_a,
+        school_exercise=True,
+        status=Status.PUBLISHED,
+        title_fi="Muuta",
+        title_sv="",
+        title_en="",
+        hypothesis_fi="",
     )
     assert _titles(anonymous, q="kokeilu") == {"Kokeilun arviointi"}
 

@@ -14,10 +14,10 @@ from audit.models import Action, ChangeRecord
 from core.errors import ConflictError
 from experiments import services
 from experiments.models import Decision, Experiment
-from experiments.tests.conftest import finish_and_scale_up_decision, make_experiment
+from experiments.tests.conftest import finish_and_scale_up_decision
 from innovations.models import Innovation
 from innovations.vocabulary import Stage, Status
-from tests.factories import OrganisationFactory
+from tests.factories import ExperimentFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,9 +100,10 @@ def test_owner_cannot_be_its_own_partner(org_a: Any, editor_a: Any) -> None:
 
 
 def test_html_is_removed_from_the_texts(org_a: Any, editor_a: Any) -> None:
-    experiment = make_experiment(
-        org_a,
-        editor_a,
+    experiment = ExperimentFactory.create(
+        owner=org_a,
+        actor=editor_a,
+        school_exercise=True,
         title_fi="<script>alert(1)</script>Kokeilu",
         hypothesis_fi='<img src=x onerror="alert(1)">Oletus',
     )
@@ -126,10 +127,10 @@ def test_who_may_create_for_an_organisation(
 ) -> None:
     person = _person(request, role)
     if allowed:
-        assert make_experiment(org_a, person).owner == org_a
+        assert ExperimentFactory.create(owner=org_a, actor=person, school_exercise=True).owner == org_a
     else:
         with pytest.raises(PermissionDenied):
-            make_experiment(org_a, person)
+            ExperimentFactory.create(owner=org_a, actor=person, school_exercise=True)
         assert not Experiment.objects.exists()
 
 
@@ -301,19 +302,23 @@ def test_scale_up_creates_the_owners_innovation_in_use_linked_back(
 
 
 def test_scale_up_is_refused_unless_finished_and_decided_scale_up(org_a: Any, editor_a: Any) -> None:
-    running = make_experiment(org_a, editor_a)
+    running = ExperimentFactory.create(owner=org_a, actor=editor_a, school_exercise=True)
     running = services.experiment_decide(
         actor=editor_a, experiment=running, expected_version=1, decision=Decision.SCALE_UP, reasons={"fi": "Hyvä"}
     )
     with pytest.raises(ValidationError, match="finished"):
         services.experiment_scale_up(actor=editor_a, experiment=running, expected_version=running.version)
-    stopped = make_experiment(org_a, editor_a, ends_on=timezone.localdate() - datetime.timedelta(days=1))
+    stopped = ExperimentFactory.create(
+        owner=org_a, actor=editor_a, school_exercise=True, ends_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
     stopped = services.experiment_decide(
         actor=editor_a, experiment=stopped, expected_version=1, decision=Decision.STOP, reasons={"fi": "Ei toiminut"}
     )
     with pytest.raises(ValidationError, match="scale up"):
         services.experiment_scale_up(actor=editor_a, experiment=stopped, expected_version=stopped.version)
-    undecided = make_experiment(org_a, editor_a, ends_on=timezone.localdate() - datetime.timedelta(days=1))
+    undecided = ExperimentFactory.create(
+        owner=org_a, actor=editor_a, school_exercise=True, ends_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
     with pytest.raises(ValidationError):
         services.experiment_scale_up(actor=editor_a, experiment=undecided, expected_version=undecided.version)
     assert not Innovation.objects.exists()
@@ -366,7 +371,9 @@ def test_scale_up_is_all_or_nothing(
 
 
 def test_a_draft_experiment_scales_up_into_a_draft_innovation(org_a: Any, editor_a: Any) -> None:
-    experiment = finish_and_scale_up_decision(make_experiment(org_a, editor_a), editor_a)
+    experiment = finish_and_scale_up_decision(
+        ExperimentFactory.create(owner=org_a, actor=editor_a, school_exercise=True), editor_a
+    )
     innovation = services.experiment_scale_up(
         actor=editor_a, experiment=experiment, expected_version=experiment.version
     )

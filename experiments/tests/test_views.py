@@ -11,11 +11,11 @@ from django.utils.translation import gettext
 from core.errors import ConflictError
 from experiments import services
 from experiments.models import Decision, Experiment
-from experiments.tests.conftest import make_experiment
 from innovations.models import Innovation
 from innovations.tests.test_views_support import url
 from innovations.vocabulary import Stage, Status
 from organisations.models import Organisation
+from tests.factories import ExperimentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -232,7 +232,15 @@ def test_scale_up_page_explains_a_refusal(client: Any, editor_a: Any, running_dr
 def test_list_filters_and_search(
     client: Any, editor_a: Any, org_a: Any, finished_published: Any, running_draft: Any
 ) -> None:
-    make_experiment(org_a, editor_a, status=Status.PUBLISHED, title_fi="Kokeilun arviointi", title_sv="", title_en="")
+    ExperimentFactory.create(
+        owner=org_a,
+        actor=editor_a,
+        school_exercise=True,
+        status=Status.PUBLISHED,
+        title_fi="Kokeilun arviointi",
+        title_sv="",
+        title_en="",
+    )
 
     def titles(query: str) -> set[str]:
         response = client.get(url("experiments:list", query=query))
@@ -252,9 +260,10 @@ def test_list_filters_and_search(
 
 
 def test_hostile_text_is_not_executed(client: Any, editor_a: Any, org_a: Any) -> None:
-    experiment = make_experiment(
-        org_a,
-        editor_a,
+    experiment = ExperimentFactory.create(
+        owner=org_a,
+        actor=editor_a,
+        school_exercise=True,
         status=Status.PUBLISHED,
         title_fi="Kokeilu <img src=x onerror=alert(1)>",
         results_fi="<script>alert('x')</script>Tulos & <b>muuta</b>",

@@ -97,9 +97,9 @@ def test_counts_of_supports_and_comments_do_not_multiply_each_other(busy_challen
 
 
 def test_tables_leave_out_other_challenges(busy_challenge: Challenge, org_a: Any, editor_a: Any) -> None:
-    from ideas.tests.conftest import make_challenge
+    from tests.factories import ChallengeFactory
 
-    other = make_challenge(org_a, editor_a)
+    other = ChallengeFactory.create(owner=org_a, actor=editor_a, unnumbered=True)
     services.idea_send(actor=person(), challenge=other, title="Muualla", text="Toinen haaste")
     titles = [row[1] for row in exports.challenge_tables(busy_challenge)[0].rows]
     assert "Muualla" not in titles
@@ -200,9 +200,9 @@ def test_export_by_role(
 
 
 def test_a_staff_challenge_is_a_404_to_outsiders(org_a: Any, editor_a: Any, editor_b: Any, client: Client) -> None:
-    from ideas.tests.conftest import make_challenge
+    from tests.factories import ChallengeFactory
 
-    staff = make_challenge(org_a, editor_a, audience="staff")
+    staff = ChallengeFactory.create(owner=org_a, actor=editor_a, unnumbered=True, audience="staff")
     client.force_login(editor_b)
     assert client.get(reverse("ideas:export_xlsx", args=[staff.pk])).status_code == 404
 

@@ -17,10 +17,10 @@ from ideas.selectors import ideas as selectors
 from ideas.selectors.duplicates import duplicates_of, likely_duplicates
 from ideas.services import ideas as services
 from ideas.services.merging import final_target, idea_merge
-from ideas.tests.conftest import make_challenge
 from notifications.models import Notification
 from organisations.models import Organisation
 from tests.concurrency import at_once, postgres_only
+from tests.factories import ChallengeFactory
 from tests.factories import UserFactory as _UserFactory
 
 
@@ -96,7 +96,7 @@ def test_likely_duplicates_keep_to_what_the_viewer_may_see(
 
 
 def test_likely_duplicates_of_a_staff_challenge_stay_with_the_staff(org_a: Any, editor_a: Any, editor_b: Any) -> None:
-    staff = make_challenge(org_a, editor_a, audience="staff")
+    staff = ChallengeFactory.create(owner=org_a, actor=editor_a, unnumbered=True, audience="staff")
     send(staff, "Sisäinen kirjasto", "Henkilöstön kirjasto", editor_a)
     assert likely_duplicates(text="kirjasto", organisation=org_a, user=editor_b) == []
     assert likely_duplicates(text="kirjasto", organisation=org_a) == []
@@ -183,7 +183,11 @@ def test_merge_refusals(library_ideas: dict[str, Idea], editor_a: Any, org_b: An
             idea_merge(actor=editor_a, duplicate=original, into=original)
         assert itself.value.message_dict["into"] == [_("An idea cannot be merged into itself.")]
 
-        elsewhere = send(make_challenge(org_b, editor_b), "Kirjaston aukioloajat", "Kirjasto auki")
+        elsewhere = send(
+            ChallengeFactory.create(owner=org_b, actor=editor_b, unnumbered=True),
+            "Kirjaston aukioloajat",
+            "Kirjasto auki",
+        )
         with pytest.raises(ValidationError) as other_org:
             idea_merge(actor=editor_a, duplicate=duplicate, into=elsewhere)
         assert other_org.value.message_dict["into"] == [
@@ -290,7 +294,9 @@ def test_merge_page_errors_name_the_problem(
 ) -> None:
     client.force_login(editor_a)
     url = reverse("ideas:merge", args=[library_ideas["duplicate"].pk])
-    elsewhere = send(make_challenge(org_b, editor_b), "Kirjaston aukioloajat", "Kirjasto auki")
+    elsewhere = send(
+        ChallengeFactory.create(owner=org_b, actor=editor_b, unnumbered=True), "Kirjaston aukioloajat", "Kirjasto auki"
+    )
     with translation.override("en"):
         cases = [
             ({}, _("Choose the idea to merge into, or give its number.")),
@@ -359,7 +365,7 @@ def test_similar_endpoint_by_organisation_and_bad_input(library_ideas: dict[str,
 
 
 def test_similar_endpoint_of_a_staff_challenge_is_a_404_to_outsiders(org_a: Any, editor_a: Any, client: Client) -> None:
-    staff = make_challenge(org_a, editor_a, audience="staff")
+    staff = ChallengeFactory.create(owner=org_a, actor=editor_a, unnumbered=True, audience="staff")
     assert client.get(reverse("ideas:similar"), {"text": "x", "challenge": str(staff.pk)}).status_code == 404
 
 

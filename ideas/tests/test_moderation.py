@@ -17,11 +17,10 @@ from ideas.selectors import ideas as selectors
 from ideas.selectors import moderation as moderation_selectors
 from ideas.services import ideas as services
 from ideas.services import moderation
-from ideas.tests.conftest import make_challenge
 from ideas.views.limits import COMMENT_RATE, REPORT_RATE, SEND_RATE, SUPPORT_RATE
 from organisations.models import Organisation
 from tests.concurrency import at_once, postgres_only
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import ChallengeFactory, MembershipFactory, UserFactory
 from tests.pages import client_for, t, url
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +50,7 @@ def comment_a(idea_a: Idea, registered_user: Any) -> Comment:
 
 @pytest.fixture
 def idea_b(org_b: Organisation, editor_b: Any, sender: Any) -> Idea:
-    challenge = make_challenge(org_b, editor_b)
+    challenge = ChallengeFactory.create(owner=org_b, actor=editor_b, unnumbered=True)
     return services.idea_send(actor=sender, challenge=challenge, title="Idea B", text="B:n idea")
 
 

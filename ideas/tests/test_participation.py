@@ -19,9 +19,8 @@ from ideas import rules as idea_rules
 from ideas.models import Audience, Challenge, ChallengeStatus, Comment, Idea, Participation, Support
 from ideas.selectors import ideas as selectors
 from ideas.services import ideas as services
-from ideas.tests.conftest import make_challenge
 from organisations.models import Organisation, OrganisationKind
-from tests.factories import MembershipFactory, NetworkFactory, OrganisationFactory, UserFactory
+from tests.factories import ChallengeFactory, MembershipFactory, NetworkFactory, OrganisationFactory, UserFactory
 
 ROLES = [
     "anonymous",
@@ -89,7 +88,7 @@ class World:
         return MembershipFactory(organisation=organisation, role=role).user
 
     def challenge(self, audience: str, level: str = Participation.ANYONE, **fields: Any) -> Challenge:
-        challenge = make_challenge(self.org_a, self.people["editor_owner"])
+        challenge = ChallengeFactory.create(owner=self.org_a, actor=self.people["editor_owner"], unnumbered=True)
         Challenge.objects.filter(pk=challenge.pk).update(
             audience=audience,
             participation=level,

@@ -11,9 +11,9 @@ from core.errors import ConflictError
 from ideas.models import Audience, Challenge, ChallengeStatus, Comment, Idea, IdeaState, Participation, Support
 from ideas.services import challenges as challenge_services
 from ideas.services import ideas as idea_services
-from ideas.tests.conftest import ROLES, XSS_PAYLOADS, make_challenge
+from ideas.tests.conftest import ROLES, XSS_PAYLOADS
 from organisations.models import Organisation, OrganisationKind
-from tests.factories import OrganisationFactory
+from tests.factories import ChallengeFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,22 +36,24 @@ def test_challenge_create_keeps_three_languages_and_records_the_change(challenge
 @pytest.mark.parametrize("role", ["anonymous", "registered_user", "editor_b"])
 def test_challenge_create_refuses_outsiders(request: pytest.FixtureRequest, org_a: Organisation, role: str) -> None:
     with pytest.raises(PermissionDenied):
-        make_challenge(org_a, request.getfixturevalue(role))
+        ChallengeFactory.create(owner=org_a, actor=request.getfixturevalue(role), unnumbered=True)
     assert not Challenge.objects.exists()
 
 
 def test_challenge_create_needs_a_title_and_sane_dates(org_a: Organisation, editor_a: Any) -> None:
     with pytest.raises(ValidationError) as error:
-        make_challenge(org_a, editor_a, title_fi="", title_sv="", title_en="")
+        ChallengeFactory.create(owner=org_a, actor=editor_a, unnumbered=True, title_fi="", title_sv="", title_en="")
     assert "title_fi" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        make_challenge(org_a, editor_a, opens_on="2026-05-01", closes_on="2026-04-01")
+        ChallengeFactory.create(
+            owner=org_a, actor=editor_a, unnumbered=True, opens_on="2026-05-01", closes_on="2026-04-01"
+        )
     assert "closes_on" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        make_challenge(org_a, editor_a, audience="martians")
+        ChallengeFactory.create(owner=org_a, actor=editor_a, unnumbered=True, audience="martians")
     assert "audience" in error.value.message_dict
     with pytest.raises(ValidationError):
-        make_challenge(org_a, editor_a, owner_id=1)
+        ChallengeFactory.create(owner=org_a, actor=editor_a, unnumbered=True, owner_id=1)
     assert not Challenge.objects.exists()
 
 
@@ -69,7 +71,9 @@ def test_challenge_handlers_must_belong_to_the_owner(
 
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_challenge_texts_are_neutralised(org_a: Organisation, editor_a: Any, payload: str) -> None:
-    challenge = make_challenge(org_a, editor_a, title_fi=f"T {payload}", description_fi=f"<p>D</p>{payload}")
+    challenge = ChallengeFactory.create(
+        owner=org_a, actor=editor_a, unnumbered=True, title_fi=f"T {payload}", description_fi=f"<p>D</p>{payload}"
+    )
     text = challenge.description_fi
     assert "<script" not in text
     assert "onerror" not in text
@@ -86,9 +90,10 @@ def test_challenge_keeps_every_setting(
     org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any, network_a: Any
 ) -> None:
     partner = OrganisationFactory(kind=OrganisationKind.COMPANY)
-    challenge = make_challenge(
-        org_a,
-        editor_a,
+    challenge = ChallengeFactory.create(
+        owner=org_a,
+        actor=editor_a,
+        unnumbered=True,
         audience=Audience.RESIDENTS,
         comment_participation=Participation.STRONG,
         support_participation=Participation.ANYONE,
@@ -122,7 +127,7 @@ def test_challenge_settings_are_checked(org_a: Organisation, org_b: Organisation
     ]
     for data, field in cases:
         with pytest.raises(ValidationError) as error:
-            make_challenge(org_a, editor_a, **data)
+            ChallengeFactory.create(owner=org_a, actor=editor_a, unnumbered=True, **data)
         assert field in error.value.message_dict, data
     assert not Challenge.objects.exists()
 
@@ -236,7 +241,7 @@ def test_registered_only_challenge_refuses_anonymous_ideas(registered_only_a: Ch
 
 @pytest.mark.parametrize("status", [ChallengeStatus.DRAFT, ChallengeStatus.CLOSED])
 def test_ideas_only_to_open_challenges(org_a: Organisation, editor_a: Any, registered_user: Any, status: str) -> None:
-    challenge = make_challenge(org_a, editor_a, status=status)
+    challenge = ChallengeFactory.create(owner=org_a, actor=editor_a, unnumbered=True, status=status)
     with pytest.raises(PermissionDenied):
         idea_services.idea_send(actor=registered_user, challenge=challenge, title="I", text="T")
 

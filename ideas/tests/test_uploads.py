@@ -27,7 +27,7 @@ from core import uploads as core_uploads
 from ideas.models import Audience, Challenge, Idea
 from ideas.services import ideas as services
 from ideas.services import uploads
-from ideas.tests.conftest import make_challenge
+from tests.factories import ChallengeFactory
 from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
@@ -322,7 +322,7 @@ def test_files_of_a_rolled_back_sending_are_never_written(challenge_a, sender, d
 @pytest.mark.django_db(transaction=True)
 def test_files_are_written_on_commit_and_not_on_rollback(org_a, editor_a, sender):
     """With real transactions: the row names the files at once, the disk has them only after the commit."""
-    challenge = make_challenge(org_a, editor_a)
+    challenge = ChallengeFactory.create(owner=org_a, actor=editor_a, unnumbered=True)
     before = stored_files()
     with pytest.raises(RuntimeError):
         _send_then_fail(sender, challenge, image=upload("kuva.png", image_bytes()))
@@ -393,7 +393,7 @@ def _idea_with_files(kind: str, people: dict[str, Any], org_a: Any, editor_a: An
     from tests.factories import MembershipFactory
 
     audience = Audience.STAFF if kind == "staff_only" else Audience.PUBLIC
-    challenge = make_challenge(org_a, editor_a, audience=audience)
+    challenge = ChallengeFactory.create(owner=org_a, actor=editor_a, unnumbered=True, audience=audience)
     challenge.handlers.add(people["handler"])
     if kind == "staff_only":
         MembershipFactory(organisation=org_a, user=people["sender"], role=Role.EDITOR)

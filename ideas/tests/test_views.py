@@ -13,9 +13,10 @@ from ideas.models import Challenge, Comment, Idea, IdeaState, Support
 from ideas.selectors import ideas as selectors
 from ideas.services import challenges as challenge_services
 from ideas.services import ideas as idea_services
-from ideas.tests.conftest import XSS_PAYLOADS, make_challenge
+from ideas.tests.conftest import XSS_PAYLOADS
 from ideas.views.limits import SEND_RATE
 from organisations.models import Organisation
+from tests.factories import ChallengeFactory
 from tests.pages import client_for, t, url
 
 pytestmark = pytest.mark.django_db
@@ -284,7 +285,9 @@ def test_refusal_without_reason_is_a_field_error_and_the_reason_is_public(
 def test_xss_is_neutralised_on_the_pages(
     org_a: Organisation, editor_a: Any, sender: Any, registered_user: Any, payload: str
 ) -> None:
-    challenge = make_challenge(org_a, editor_a, title_fi=f"H {payload}", description_fi=payload)
+    challenge = ChallengeFactory.create(
+        owner=org_a, actor=editor_a, unnumbered=True, title_fi=f"H {payload}", description_fi=payload
+    )
     idea = idea_services.idea_send(actor=sender, challenge=challenge, title=f"I {payload}", text=f"<p>x</p>{payload}")
     idea_services.comment_add(actor=registered_user, idea=idea, text=f"kommentti {payload}")
     for page in (url("ideas:detail", pk=challenge.pk), url("ideas:idea", pk=idea.pk), url("ideas:list")):
@@ -643,7 +646,9 @@ def test_challenge_edit_page_sets_handlers_and_explains_bad_settings(
 def test_challenge_list_filters(
     challenge_a: Challenge, staff_challenge_a: Challenge, org_a: Organisation, org_b: Organisation, editor_b: Any
 ) -> None:
-    other = make_challenge(org_b, editor_b, title_fi="Pyöräteiden talvikunnossapito", status="closed")
+    other = ChallengeFactory.create(
+        owner=org_b, actor=editor_b, unnumbered=True, title_fi="Pyöräteiden talvikunnossapito", status="closed"
+    )
     Challenge.objects.filter(pk=staff_challenge_a.pk).update(title_fi="Henkilöstön haaste")
     client = client_for(editor_b)
 
@@ -662,7 +667,9 @@ def test_challenge_list_filters(
     assert challenge_a.title_fi not in titles(status="closed")
     assert other.title_fi not in titles(status="open")
     # Past its closing date an open challenge takes no ideas: it is listed as closed.
-    expired = make_challenge(org_b, editor_b, title_fi="Vanhentunut haaste", closes_on="2020-01-31")
+    expired = ChallengeFactory.create(
+        owner=org_b, actor=editor_b, unnumbered=True, title_fi="Vanhentunut haaste", closes_on="2020-01-31"
+    )
     assert expired.title_fi in titles(status="closed")
     assert expired.title_fi not in titles(status="open")
     listed = {c.pk: c.past_closing for c in selectors.challenge_public_list(user=editor_b)}  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from django.test import Client, RequestFactory
 from django.utils import timezone, translation
 
 from ideas.models import Challenge, Idea
-from ideas.tests.conftest import make_challenge
+from tests.factories import ChallengeFactory
 from tests.pages import client_for, url
 
 pytestmark = pytest.mark.django_db
@@ -45,10 +45,19 @@ def test_finnish_screen_reader_text_of_the_report_link_is_grammatical(idea_a: Id
 def test_a_challenge_past_its_closing_date_says_closed(
     org_a: Any, editor_a: Any, language: str, closed: str, closes: str
 ) -> None:
-    past = make_challenge(org_a, editor_a, title_fi="Mennyt haaste", title_en="Past challenge")
+    past = ChallengeFactory.create(
+        owner=org_a, actor=editor_a, unnumbered=True, title_fi="Mennyt haaste", title_en="Past challenge"
+    )
     Challenge.objects.filter(pk=past.pk).update(closes_on=datetime.date(2025, 11, 22))
     future = timezone.localdate() + datetime.timedelta(days=30)
-    make_challenge(org_a, editor_a, title_fi="Tuleva haaste", title_en="Coming challenge", closes_on=future)
+    ChallengeFactory.create(
+        owner=org_a,
+        actor=editor_a,
+        unnumbered=True,
+        title_fi="Tuleva haaste",
+        title_en="Coming challenge",
+        closes_on=future,
+    )
     page = Client().get(url("ideas:list", language)).content.decode()
     with translation.override(language):
         date = {"fi": "22.11.2025", "en": "22 Nov 2025"}[language]

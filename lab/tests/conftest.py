@@ -18,16 +18,22 @@ from django.utils import timezone
 
 from experiments import services as experiment_services
 from experiments.models import Decision, Experiment
-from experiments.tests.conftest import finish_and_scale_up_decision, make_experiment
+from experiments.tests.conftest import finish_and_scale_up_decision
 from ideas.models import Challenge, ChallengeStatus, Idea, IdeaSource, IdeaState
 from ideas.services import challenges as challenge_services
 from ideas.services import ideas as idea_services
 from ideas.services import linking
-from ideas.tests.conftest import make_challenge
 from innovations.models import Innovation
 from innovations.vocabulary import Dimension, Novelty, PartnerRole, Stage, Status
 from organisations.models import Organisation, OrganisationKind
-from tests.factories import InnovationFactory, OrganisationFactory, PartnershipFactory, UserFactory
+from tests.factories import (
+    ChallengeFactory,
+    ExperimentFactory,
+    InnovationFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -69,17 +75,20 @@ def world(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any
     sender = UserFactory.create()
     handler = UserFactory.create()
     today = timezone.localdate()
-    open_ = make_challenge(
-        org_a,
-        editor_a,
+    open_ = ChallengeFactory.create(
+        owner=org_a,
+        actor=editor_a,
+        unnumbered=True,
         title_fi="Avoin haaste",
         opens_on=today - datetime.timedelta(days=10),
         closes_on=today + datetime.timedelta(days=20),
     )
-    closed = make_challenge(org_a, editor_a, title_fi="=Suljettu haaste")
-    draft = make_challenge(org_a, editor_a, title_fi="Luonnos", status=ChallengeStatus.DRAFT)
+    closed = ChallengeFactory.create(owner=org_a, actor=editor_a, unnumbered=True, title_fi="=Suljettu haaste")
+    draft = ChallengeFactory.create(
+        owner=org_a, actor=editor_a, unnumbered=True, title_fi="Luonnos", status=ChallengeStatus.DRAFT
+    )
     # org_b's challenge that org_a organises together with it.
-    shared = make_challenge(org_b, editor_b, title_fi="Yhteinen haaste")
+    shared = ChallengeFactory.create(owner=org_b, actor=editor_b, unnumbered=True, title_fi="Yhteinen haaste")
     shared.co_organisers.add(org_a)
     open_.handlers.add(handler)  # a named handler who is none of org_a's people
 
@@ -125,7 +134,10 @@ def world(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any
         partners=[(company, PartnerRole.FUNDER), (org_b, PartnerRole.PILOT_SITE)],
     )
     scaled = finish_and_scale_up_decision(
-        make_experiment(org_a, editor_a, status=Status.PUBLISHED, title_fi="Laajennettava"), editor_a
+        ExperimentFactory.create(
+            owner=org_a, actor=editor_a, school_exercise=True, status=Status.PUBLISHED, title_fi="Laajennettava"
+        ),
+        editor_a,
     )
     experiment_services.experiment_update(
         actor=editor_a, experiment=scaled, expected_version=scaled.version, data={}, partners=[(company, "supplier")]
@@ -134,7 +146,7 @@ def world(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any
     innovation_from_experiment = experiment_services.experiment_scale_up(
         actor=editor_a, experiment=scaled, expected_version=scaled.version
     )
-    stopped = make_experiment(org_a, editor_a, title_fi="Lopetettu")
+    stopped = ExperimentFactory.create(owner=org_a, actor=editor_a, school_exercise=True, title_fi="Lopetettu")
     stopped = experiment_services.experiment_decide(
         actor=editor_a,
         experiment=stopped,
@@ -142,7 +154,9 @@ def world(org_a: Organisation, org_b: Organisation, editor_a: Any, editor_b: Any
         decision=Decision.STOP,
         reasons={"fi": "Ei toiminut."},
     )
-    other_experiment = make_experiment(org_b, editor_b, title_fi="Toisen kokeilu")
+    other_experiment = ExperimentFactory.create(
+        owner=org_b, actor=editor_b, school_exercise=True, title_fi="Toisen kokeilu"
+    )
     link(ideas["user"], experiment=running)
     link(ideas["company"], experiment=scaled)
     link(ideas["other"], experiment=other_experiment)

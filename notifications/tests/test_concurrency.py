@@ -15,9 +15,9 @@ from accounts.models import User
 from ideas.models import Challenge
 from ideas.services import ideas as idea_services
 from notifications import services
-from notifications.models import Change, Frequency, Notification, Preference
+from notifications.models import Change, Frequency, Notification
 from tests.concurrency import at_once, postgres_only
-from tests.factories import UserFactory
+from tests.factories import PreferenceFactory, UserFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -29,11 +29,11 @@ RUNS = 6
 
 def _ideas_with_notifications(challenge: Challenge, actor: User, people: int = 10) -> int:
     # The handler (the actor) wants no news of the new ideas here: these tests count the senders' digests.
-    Preference.objects.update_or_create(user=actor, defaults={"frequency": Frequency.NONE})
+    PreferenceFactory.create(user=actor, frequency=Frequency.NONE)
     made = 0
     for index in range(people):
         sender: Any = UserFactory()
-        Preference.objects.create(user=sender, frequency=Frequency.DAILY)
+        PreferenceFactory.create(user=sender, frequency=Frequency.DAILY)
         idea = idea_services.idea_send(actor=sender, challenge=challenge, title=f"Idea {index}", text="Teksti")
         for change in (Change.STATE, Change.COMMENT):
             made += services.idea_changed(idea=idea, change=change, actor=actor)

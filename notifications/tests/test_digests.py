@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from ideas.models import Challenge, Idea
 from ideas.services import ideas as idea_services
 from notifications import services
-from notifications.models import Change, Frequency, Notification, Preference
+from notifications.models import Change, Frequency, Notification
 from notifications.selectors import Person
 from notifications.tests.conftest import without_handler_news
-from tests.factories import UserFactory
+from tests.factories import PreferenceFactory, UserFactory
 
 FAILING = "notifications.tests.failing_backend.EmailBackend"
 
@@ -31,7 +31,7 @@ def two_ideas(challenge_a: Challenge, sender: Any, idea_a: Idea) -> list[Idea]:
 def test_daily_digest_groups_all_of_a_persons_notifications_in_one_mail(
     two_ideas: list[Idea], sender: Any, editor_a: Any
 ) -> None:
-    Preference.objects.create(user=sender, frequency=Frequency.DAILY, language="en")
+    PreferenceFactory.create(user=sender, frequency=Frequency.DAILY, language="en")
     for idea in two_ideas:
         services.idea_changed(idea=idea, change=Change.STATE, actor=editor_a)
     services.idea_changed(idea=two_ideas[0], change=Change.COMMENT, actor=editor_a, detail="Hyvä idea!")
@@ -51,7 +51,7 @@ def test_daily_digest_groups_all_of_a_persons_notifications_in_one_mail(
 
 
 def test_digest_is_never_empty_and_a_second_run_sends_nothing(idea_a: Idea, sender: Any, editor_a: Any) -> None:
-    Preference.objects.create(user=sender, frequency=Frequency.WEEKLY)
+    PreferenceFactory.create(user=sender, frequency=Frequency.WEEKLY)
     assert services.notifications_send(frequency=Frequency.WEEKLY).mails == 0  # nothing waits: no mail
     services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
     assert services.notifications_send(frequency=Frequency.DAILY).mails == 0  # not this frequency
@@ -65,9 +65,9 @@ def test_one_digest_per_person_in_each_persons_language(
 ) -> None:
     supporter: Any = UserFactory()
     idea_services.support_add(actor=supporter, idea=idea_a)
-    Preference.objects.create(user=sender, frequency=Frequency.DAILY, language="sv")
-    Preference.objects.create(user=supporter, frequency=Frequency.DAILY, language="en")
-    Preference.objects.create(email="anna@example.fi", frequency=Frequency.DAILY)
+    PreferenceFactory.create(user=sender, frequency=Frequency.DAILY, language="sv")
+    PreferenceFactory.create(user=supporter, frequency=Frequency.DAILY, language="en")
+    PreferenceFactory.create(email="anna@example.fi", frequency=Frequency.DAILY)
     services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
     services.idea_changed(idea=anonymous_idea, change=Change.STATE, actor=editor_a)
 
@@ -83,7 +83,7 @@ def test_one_digest_per_person_in_each_persons_language(
 
 def test_an_overlapping_run_does_not_take_claimed_notifications(idea_a: Idea, sender: Any, editor_a: Any) -> None:
     """A run that has claimed rows and is still mailing them: the other run finds nothing to send."""
-    Preference.objects.create(user=sender, frequency=Frequency.DAILY)
+    PreferenceFactory.create(user=sender, frequency=Frequency.DAILY)
     services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
     from django.utils import timezone
 
@@ -97,7 +97,7 @@ def test_an_overlapping_run_does_not_take_claimed_notifications(idea_a: Idea, se
 
 
 def test_failed_digest_is_kept_and_sent_by_the_next_run(idea_a: Idea, sender: Any, editor_a: Any) -> None:
-    Preference.objects.create(user=sender, frequency=Frequency.DAILY)
+    PreferenceFactory.create(user=sender, frequency=Frequency.DAILY)
     services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
     with override_settings(EMAIL_BACKEND=FAILING):
         delivery = services.notifications_send(frequency=Frequency.DAILY)
@@ -110,7 +110,7 @@ def test_failed_digest_is_kept_and_sent_by_the_next_run(idea_a: Idea, sender: An
 
 
 def test_changing_the_preference_moves_waiting_notifications(idea_a: Idea, sender: Any, editor_a: Any) -> None:
-    Preference.objects.create(user=sender, frequency=Frequency.DAILY)
+    PreferenceFactory.create(user=sender, frequency=Frequency.DAILY)
     services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
     services.preference_set(actor=sender, frequency=Frequency.NONE, language="fi")
     assert services.notifications_send(frequency=Frequency.DAILY).mails == 0
@@ -119,7 +119,7 @@ def test_changing_the_preference_moves_waiting_notifications(idea_a: Idea, sende
 
 
 def test_command_sends_and_reports(idea_a: Idea, sender: Any, editor_a: Any, capsys: Any) -> None:
-    Preference.objects.create(user=sender, frequency=Frequency.DAILY)
+    PreferenceFactory.create(user=sender, frequency=Frequency.DAILY)
     services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
     call_command("send_notification_digests", frequency="daily")
     assert "1 e-mails with 1 notifications sent, 0 failed" in capsys.readouterr().out
@@ -166,7 +166,7 @@ def test_an_experiments_title_is_said_once(idea_a: Idea, sender: Any, editor_a: 
 
 
 def test_an_unreachable_mail_server_keeps_everything_for_the_next_run(idea_a: Idea, sender: Any, editor_a: Any) -> None:
-    Preference.objects.create(user=sender, frequency=Frequency.DAILY)
+    PreferenceFactory.create(user=sender, frequency=Frequency.DAILY)
     services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
     with override_settings(EMAIL_BACKEND="notifications.tests.failing_backend.UnreachableBackend"):
         delivery = services.notifications_send(frequency=Frequency.DAILY)
@@ -177,7 +177,7 @@ def test_an_unreachable_mail_server_keeps_everything_for_the_next_run(idea_a: Id
 
 
 def test_an_address_that_always_fails_is_given_up_after_max_attempts(idea_a: Idea, sender: Any, editor_a: Any) -> None:
-    Preference.objects.create(user=sender, frequency=Frequency.DAILY)
+    PreferenceFactory.create(user=sender, frequency=Frequency.DAILY)
     services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
     with override_settings(EMAIL_BACKEND=FAILING):
         for _attempt in range(services.MAX_ATTEMPTS):
@@ -187,7 +187,7 @@ def test_an_address_that_always_fails_is_given_up_after_max_attempts(idea_a: Ide
 
 
 def test_a_closed_account_is_not_mailed(idea_a: Idea, sender: Any, editor_a: Any) -> None:
-    Preference.objects.create(user=sender, frequency=Frequency.DAILY)
+    PreferenceFactory.create(user=sender, frequency=Frequency.DAILY)
     services.idea_changed(idea=idea_a, change=Change.STATE, actor=editor_a)
     sender.is_active = False
     sender.save()

@@ -13,9 +13,16 @@ from ideas.models import Challenge
 from ideas.services import ideas as idea_services
 from ideas.services import moderation
 from innovations.vocabulary import Novelty, Status
-from notifications.models import Change, Frequency, Notification, Preference
+from notifications.models import Change, Frequency, Notification
 from organisations.models import Organisation
-from tests.factories import AdoptionFactory, InnovationFactory, MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    AdoptionFactory,
+    InnovationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PreferenceFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,8 +102,8 @@ def test_a_report_reaches_the_handlers_once_without_the_reason(
 def test_handlers_are_told_in_their_own_language_and_at_their_chosen_frequency(
     challenge_a: Challenge, editor_a: Any, admin_a: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    Preference.objects.create(user=editor_a, frequency=Frequency.IMMEDIATE, language="sv")
-    Preference.objects.create(user=admin_a, frequency=Frequency.NONE, language="fi")
+    PreferenceFactory.create(user=editor_a, frequency=Frequency.IMMEDIATE, language="sv")
+    PreferenceFactory.create(user=admin_a, frequency=Frequency.NONE, language="fi")
     with django_capture_on_commit_callbacks(execute=True):
         idea_services.idea_send(actor=UserFactory.create(), title="Idé", text="Teksti", challenge=challenge_a)
     [message] = mail.outbox
@@ -121,7 +128,7 @@ def test_an_adoption_reaches_the_owners_editors_and_administrators_once(
 ) -> None:
     staff: Any = MembershipFactory(organisation=org_a, role=Role.STAFF).user
     source = InnovationFactory.create(owner=org_a, actor=editor_a, status=Status.PUBLISHED, title_fi="Etähoito")
-    Preference.objects.create(user=admin_a, frequency=Frequency.IMMEDIATE, language="en")
+    PreferenceFactory.create(user=admin_a, frequency=Frequency.IMMEDIATE, language="en")
     with django_capture_on_commit_callbacks(execute=True):
         adoption = AdoptionFactory.create(source=source, adopter=org_b, actor=editor_b, mode=Novelty.ADAPTED)
     assert _to(Change.ADOPTED) == sorted([editor_a.email, admin_a.email])
@@ -148,7 +155,7 @@ def test_a_daily_digest_mixes_ideas_and_adoptions_in_one_mail(
 ) -> None:
     from notifications.services import notifications_send
 
-    Preference.objects.create(user=editor_a, frequency=Frequency.DAILY, language="fi")
+    PreferenceFactory.create(user=editor_a, frequency=Frequency.DAILY, language="fi")
     idea_services.idea_send(actor=UserFactory.create(), title="Idea yksi", text="Teksti", challenge=challenge_a)
     source = InnovationFactory.create(owner=org_a, actor=editor_a, status=Status.PUBLISHED, title_fi="Etähoito")
     AdoptionFactory.create(source=source, adopter=org_b, actor=editor_b, mode=Novelty.COPIED)

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from ideas.models import Idea, IdeaState
 from notifications import services
-from notifications.models import FOLLOWER_CHANGES, Change, Frequency, Notification, Preference
+from notifications.models import FOLLOWER_CHANGES, Change, Frequency, Notification
+from tests.factories import PreferenceFactory
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -79,7 +80,7 @@ def test_sender_who_also_supports_is_notified_once(
 def test_no_account_sender_gets_the_mail_in_her_language_with_links(
     anonymous_idea: Idea, editor_a: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    Preference.objects.create(email="anna@example.fi", language="sv")
+    PreferenceFactory.create(email="anna@example.fi", language="sv")
     Idea.objects.filter(pk=anonymous_idea.pk).update(state=IdeaState.UNDER_REVIEW)
     anonymous_idea.refresh_from_db()
     with override_settings(SITE_URL="https://innoverkko.example.fi"), django_capture_on_commit_callbacks(execute=True):
@@ -112,8 +113,8 @@ def test_mail_is_sent_only_after_commit_and_not_on_rollback(idea_a: Idea, editor
 def test_preference_frequency_decides(
     idea_a: Idea, sender: Any, supporters: list[Any], editor_a: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    Preference.objects.create(user=sender, frequency=Frequency.NONE)
-    Preference.objects.create(user=supporters[0], frequency=Frequency.DAILY)
+    PreferenceFactory.create(user=sender, frequency=Frequency.NONE)
+    PreferenceFactory.create(user=supporters[0], frequency=Frequency.DAILY)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.idea_changed(idea=idea_a, change=Change.COMMENT, actor=editor_a) == 2
     assert _recipients() == {supporters[1].email}

@@ -31,12 +31,11 @@ from barometer.vocabulary import QuestionKind
 from ideas.models import Comment, Idea, Report, Support
 from ideas.services import ideas as idea_services
 from ideas.services.moderation import report_add
-from ideas.tests.conftest import make_challenge
 from innovations.models import Innovation
 from notifications.services import preference_set
 from organisations.models import Organisation
 from personal_data import data_export, deletion
-from tests.factories import PASSWORD, InnovationFactory, MembershipFactory, UserFactory
+from tests.factories import PASSWORD, ChallengeFactory, InnovationFactory, MembershipFactory, UserFactory
 from tests.pages import client_for, url
 
 FIRST, LAST = "Kaisamarja", "Poistettavainen"
@@ -88,7 +87,7 @@ def scenario(org_a: Organisation, org_b: Organisation, editor_a: Any, admin_a: A
     )
     Identity.objects.create(provider=provider, subject=SUBJECT, user=person)
     preference_set(actor=person, frequency="daily", language="sv")
-    challenge = make_challenge(org_a, editor_a)
+    challenge = ChallengeFactory.create(owner=org_a, actor=editor_a, unnumbered=True)
     idea = idea_services.idea_send(actor=person, challenge=challenge, title="Kylätalo", text="<p>Yhteinen talo</p>")
     others_idea = idea_services.idea_send(actor=registered_user, challenge=challenge, title="Puisto", text="Puisto")
     idea_services.comment_add(actor=person, idea=others_idea, text="Hyvä ajatus, kannatan")

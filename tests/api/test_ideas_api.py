@@ -28,10 +28,10 @@ from ideas.services import challenges as challenge_services
 from ideas.services import ideas as idea_services
 from ideas.services import linking, moderation
 from ideas.services import states as state_services
-from ideas.tests.conftest import make_challenge
 from organisations.models import Organisation
 from tests.api.conftest import API, make_user
 from tests.concurrency import at_once, postgres_only
+from tests.factories import ChallengeFactory
 
 ROLES = ("anonymous", "registered", "sender", "handler", "editor_b", "platform_admin")
 
@@ -57,8 +57,10 @@ def world(
 ) -> dict[str, Any]:
     """org_a's open public challenge with a confirmed idea of `sender` (one comment, one hidden comment), an
     unconfirmed idea of a sender without an account, and a private idea in a challenge for org_a's staff only."""
-    challenge = make_challenge(org_a, editor_a)
-    staff_challenge = make_challenge(org_a, editor_a, audience=Audience.STAFF, title_en="Staff only")
+    challenge = ChallengeFactory.create(owner=org_a, actor=editor_a, unnumbered=True)
+    staff_challenge = ChallengeFactory.create(
+        owner=org_a, actor=editor_a, unnumbered=True, audience=Audience.STAFF, title_en="Staff only"
+    )
     idea = idea_services.idea_send(
         actor=sender, challenge=challenge, title="Kylätalo", text="<p>Yhteinen kylätalo kaikille</p>"
     )
@@ -348,9 +350,10 @@ def test_idea_search_and_filters(
 def test_challenge_search_and_filters(
     world: dict[str, Any], org_b: Organisation, editor_b: User, org_a: Organisation
 ) -> None:
-    closed = make_challenge(
-        org_b,
-        editor_b,
+    closed = ChallengeFactory.create(
+        owner=org_b,
+        actor=editor_b,
+        unnumbered=True,
         title_fi="Miten kirjastot palvelisivat nuoria?",
         title_en="How might libraries serve the young?",
         question_en="",
@@ -606,7 +609,7 @@ THREADS = 8
 def test_concurrent_supports_through_the_api_make_exactly_one(
     org_a: Organisation, editor_a: User, sender: User, registered_user: User
 ) -> None:
-    challenge = make_challenge(org_a, editor_a)
+    challenge = ChallengeFactory.create(owner=org_a, actor=editor_a, unnumbered=True)
     idea = idea_services.idea_send(actor=sender, challenge=challenge, title="Kylätalo", text="Kylätalo kaikille")
     header = _bearer(registered_user)
 
@@ -636,7 +639,9 @@ def test_list_queries_do_not_grow_with_the_page(
     few = (queries("/ideas"), queries("/challenges"))
     for i in range(12):
         idea_services.idea_send(actor=registered_user, challenge=world["challenge"], title=f"Idea {i}", text="Teksti")
-        make_challenge(world["org_a"], world["people"]["handler"], title_en=f"Challenge {i}")
+        ChallengeFactory.create(
+            owner=world["org_a"], actor=world["people"]["handler"], unnumbered=True, title_en=f"Challenge {i}"
+        )
     assert (queries("/ideas"), queries("/challenges")) == few
 
 
@@ -644,7 +649,9 @@ def test_list_queries_do_not_grow_with_the_page(
 def test_handler_of_a_co_organised_challenge_sees_and_handles_its_ideas(
     org_a: Organisation, org_b: Organisation, editor_a: User, editor_b: User, sender: User
 ) -> None:
-    shared = make_challenge(org_a, editor_a, co_organisers=[org_b], handlers=[editor_b])
+    shared = ChallengeFactory.create(
+        owner=org_a, actor=editor_a, unnumbered=True, co_organisers=[org_b], handlers=[editor_b]
+    )
     unconfirmed = idea_services.idea_send(
         actor=AnonymousUser(), challenge=shared, title="Yhteinen", text="Teksti", sender_email="yhteinen@example.fi"
     )
@@ -654,7 +661,7 @@ def test_handler_of_a_co_organised_challenge_sees_and_handles_its_ideas(
     assert data["sender"]["email"] == "yhteinen@example.fi"
     assert post(client, f"/ideas/{unconfirmed.pk}/state", {"state": "under_review"}).status_code == 200
     # Not a handler of org_a's other challenges.
-    other = make_challenge(org_a, editor_a)
+    other = ChallengeFactory.create(owner=org_a, actor=editor_a, unnumbered=True)
     idea = idea_services.idea_send(actor=sender, challenge=other, title="Toinen", text="Teksti")
     error(post(client, f"/ideas/{idea.pk}/state", {"state": "under_review"}), 403, "permission_denied")
     assert get(client, f"/ideas/{idea.pk}").json()["sender"] is None
