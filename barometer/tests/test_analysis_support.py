@@ -113,11 +113,6 @@ def round_with_random_answers(
     return round_
 
 
-# The old name, still imported by test_disclosure_attack.py (branch attack-speed works on that file); drop it
-# once that branch has moved to round_with_random_answers.
-make_round = round_with_random_answers
-
-
 def submit(
     round_: Round,
     frame_unit: FrameUnit,

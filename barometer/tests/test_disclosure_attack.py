@@ -22,7 +22,7 @@ from pytest_django import DjangoDbBlocker
 from barometer.models import Question, QuestionnaireVersion, Round
 from barometer.results import analysis
 from barometer.tests.disclosure_attack import Attack, Outcome, _split_codes, truth
-from barometer.tests.test_analysis_support import make_round, random_answers
+from barometer.tests.test_analysis_support import random_answers, round_with_random_answers
 from barometer.vocabulary import VersionStatus
 from organisations.models import Organisation
 
@@ -78,7 +78,7 @@ def _the_issues_answers(rng: random.Random, kind: str, index: int) -> dict[str, 
 
 @pytest.mark.django_db
 def test_the_issues_example_is_not_recovered(small_version: QuestionnaireVersion, org_a: Organisation) -> None:
-    round_ = make_round(small_version, org_a, slug="issue-example", year=2022, seed=5)
+    round_ = round_with_random_answers(small_version, org_a, slug="issue-example", year=2022, seed=5)
     questions = {q.code: q for q in Question.objects.filter(version=small_version)}
     for index, response in enumerate(round_.responses.order_by("pk")):
         answers = _the_issues_answers(random.Random(index), response.frame_unit.kind, index)
@@ -118,7 +118,7 @@ def test_nothing_hidden_is_recovered_from_a_generated_round(
         (("joint_authority", "lt5k", "01"), sizes[2]),
         (("joint_authority", "5k_10k", "03"), sizes[3]),
     ]
-    round_ = make_round(
+    round_ = round_with_random_answers(
         small_version,
         org_a,
         slug=f"generated-{next(_slugs)}",
