@@ -59,7 +59,9 @@ def results_path(db: str, scale: str) -> Path:
 
 
 def bench_env(db: str, scale: str) -> dict[str, str]:
-    """The environment a bench process (server, generator, query counter) runs with."""
+    """The environment a bench process (server, generator, query counter) runs with. Makes BENCH_DIR: SQLite
+    cannot open a database in a folder that does not exist."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env.update(
         DATABASE_URL=database_url(db, scale),
@@ -77,7 +79,6 @@ def bench_env(db: str, scale: str) -> dict[str, str]:
 def django_setup(db: str, scale: str) -> None:
     """Points this process at the bench database and sets Django up. Call before importing any model."""
     os.environ.update(bench_env(db, scale))
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)  # a SQLite bench database cannot be opened in a missing folder
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     import django
