@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -25,6 +24,7 @@ from barometer.tests.disclosure_attack import Attack, Outcome, _split_codes, tru
 from barometer.tests.test_analysis_support import random_answers, round_with_random_answers
 from barometer.vocabulary import VersionStatus
 from organisations.models import Organisation
+from tests.db import kept_for_the_module
 
 API = "/api/v1/barometer"
 _slugs = itertools.count()
@@ -141,16 +141,10 @@ def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[
     from organisations.models import OrganisationKind
     from tests.factories import OrganisationFactory
 
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            OrganisationFactory(kind=OrganisationKind.OTHER, name_fi="Suomen Kuntaliitto", is_synthetic=True)
-            demo_rounds_load()
-            yield Round.objects.get(slug=ROUND_2022.slug)
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with kept_for_the_module(django_db_blocker):
+        OrganisationFactory(kind=OrganisationKind.OTHER, name_fi="Suomen Kuntaliitto", is_synthetic=True)
+        demo_rounds_load()
+        yield Round.objects.get(slug=ROUND_2022.slug)
 
 
 # The breakdowns of the example (by the yes / no / don't know questions) and by two strata: all 33 variables

@@ -37,6 +37,7 @@ from demo.barometer import (
     frame_rows,
 )
 from organisations.models import Organisation, OrganisationKind
+from tests.db import kept_for_the_module
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,31 +70,25 @@ def report_round(share: float) -> int:
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[DemoRoundsResult]:
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
+    with kept_for_the_module(django_db_blocker):
+        OrganisationFactory(
+            kind=OrganisationKind.OTHER,
+            name_fi="Suomen Kuntaliitto",
+            name_sv="Finlands Kommunförbund",
+            name_en="Association of Finnish Municipalities",
+            is_synthetic=True,
+        )
+        # Named here, not by the factory's counter: the frame is drawn in the order of its slugs, so a name that
+        # depended on how many organisations earlier tests made would change the draw and the figures.
+        for place in ("Kallio", "Koivula", "Kuusela"):
             OrganisationFactory(
-                kind=OrganisationKind.OTHER,
-                name_fi="Suomen Kuntaliitto",
-                name_sv="Finlands Kommunförbund",
-                name_en="Association of Finnish Municipalities",
+                kind=OrganisationKind.JOINT_AUTHORITY,
+                name_fi=f"{place}n kuntayhtymä",
+                name_sv=f"Samkommunen {place}",
+                name_en=f"{place} joint municipal authority",
                 is_synthetic=True,
             )
-            # Named here, not by the factory's counter: the frame is drawn in the order of its slugs, so a name that
-            # depended on how many organisations earlier tests made would change the draw and the figures.
-            for place in ("Kallio", "Koivula", "Kuusela"):
-                OrganisationFactory(
-                    kind=OrganisationKind.JOINT_AUTHORITY,
-                    name_fi=f"{place}n kuntayhtymä",
-                    name_sv=f"Samkommunen {place}",
-                    name_en=f"{place} joint municipal authority",
-                    is_synthetic=True,
-                )
-            yield demo_rounds_load()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+        yield demo_rounds_load()
 
 
 @pytest.fixture

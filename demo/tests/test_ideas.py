@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 import pytest
-from django.db import transaction
 from pytest_django import DjangoDbBlocker
 
 from demo.ideas import CHALLENGES, IDEAS_WITHOUT_CHALLENGE, demo_codevelopment_delete, demo_codevelopment_load
@@ -12,21 +11,16 @@ from experiments.models import Decision
 from ideas.models import Challenge, ChallengeStatus, Comment, Idea, IdeaState, Support
 from innovations.models import Adoption
 from innovations.vocabulary import Stage
+from tests.db import kept_for_the_module
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[dict[str, int]]:
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            demo_data_load(innovations=40)
-            yield demo_codevelopment_load()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with kept_for_the_module(django_db_blocker):
+        demo_data_load(innovations=40)
+        yield demo_codevelopment_load()
 
 
 def test_challenges_in_three_languages_in_several_municipalities(loaded: dict[str, int]) -> None:

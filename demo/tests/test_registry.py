@@ -8,7 +8,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import transaction
 from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -46,6 +45,7 @@ from innovations.services import innovation_search_document
 from innovations.vocabulary import Dimension, InnovationType, Novelty, Stage, Status
 from organisations.identifiers import is_valid_business_id
 from organisations.models import Network, Organisation, OrganisationKind, Region
+from tests.db import kept_for_the_module
 from tests.pages import client_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -53,14 +53,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[DemoResult]:
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield demo_data_load()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with kept_for_the_module(django_db_blocker):
+        yield demo_data_load()
 
 
 def test_load_made_the_registry(demo: DemoResult) -> None:

@@ -16,11 +16,15 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
+from django.utils import translation
+from pytest_django import DjangoDbBlocker
 from schemathesis.core.result import Ok
 
-from accounts.models import User
+from accounts.models import Role, User
 from accounts.services import api_token_create
 from config.api import api
 from ideas.models import Audience, ChallengeStatus, IdeaState
@@ -30,6 +34,8 @@ from ideas.services import states as state_services
 from ideas.tests.conftest import make_challenge
 from organisations.models import Organisation
 from tests.api import fuzzing
+from tests.api.conftest import make_member, make_user
+from tests.db import kept_for_the_module
 
 # Django's WSGI application as gunicorn's entry point (config/wsgi.py) builds it, without that module's refusal
 # of the development SECRET_KEY, which the tests use on purpose.
@@ -113,30 +119,42 @@ def _records(org_a: Organisation, org_b: Organisation, editor_a: User, editor_b:
     KNOWN["organisation"][:] = [org_a.slug, org_b.slug]
 
 
+@pytest.fixture(scope="module")
+def fuzz_tokens(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[dict[str, dict[str, str]]]:
+    """The records, built once for the module (each test's writes are rolled back by its own savepoint), and the
+    headers of both roles: the API token is all a request carries of its person, so no model instance is kept
+    from one test to the next. The people are tests/api/conftest.py's (made here: a module's fixture cannot take
+    function-scoped ones)."""
+    with kept_for_the_module(django_db_blocker), translation.override(settings.LANGUAGE_CODE):
+        cache.clear()
+        org_a = Organisation.objects.get(municipality_code="049")  # Espoo
+        org_b = Organisation.objects.get(municipality_code="092")  # Vantaa
+        editor_a = make_member("editor-a", org_a, Role.EDITOR)
+        editor_b = make_member("editor-b", org_b, Role.EDITOR)
+        registered_user = make_user("registered")
+        platform_admin = make_user("platform-admin", is_superuser=True, is_staff=True)
+        try:
+            _records(org_a, org_b, editor_a, editor_b, registered_user)
+            headers: dict[str, dict[str, str]] = {}
+            for role, person in (("platform_admin", platform_admin), ("registered_user", registered_user)):
+                _token, key = api_token_create(user=person, name="fuzz")
+                headers[role] = {"Authorization": f"Bearer {key}"}
+            yield headers
+        finally:
+            for known in KNOWN.values():
+                known.clear()
+
+
 @pytest.fixture(params=["platform_admin", "registered_user"])
 def fuzz_headers(
-    request: pytest.FixtureRequest,
-    org_a: Organisation,
-    org_b: Organisation,
-    editor_a: User,
-    editor_b: User,
-    registered_user: User,
-    platform_admin: User,
-    monkeypatch: pytest.MonkeyPatch,
+    fuzz_tokens: dict[str, dict[str, str]], monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> Iterator[dict[str, str]]:
-    """The records, a token of the person the parameter names, and no rate limits."""
-    _records(org_a, org_b, editor_a, editor_b, registered_user)
+    """The token of the person the parameter names, and no rate limits, against the module's records."""
     for throttle in api.throttle:  # type: ignore[union-attr]
         monkeypatch.setattr(throttle, "rate", "1000000000/s")
     monkeypatch.setattr("ideas.api.SEND_RATE", "1000000/h")
-    person = platform_admin if request.param == "platform_admin" else registered_user
-    _token, key = api_token_create(user=person, name="fuzz")
-    try:
-        with fuzzing.test_database_kept():
-            yield {"Authorization": f"Bearer {key}"}
-    finally:
-        for known in KNOWN.values():
-            known.clear()
+    with fuzzing.test_database_kept():
+        yield dict(fuzz_tokens[request.param])
 
 
 @pytest.mark.slow

@@ -5,16 +5,23 @@ meaning: 401 when nobody is signed in, 403 when the person may see the record bu
 record is a draft they may not even see (its existence is not revealed).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Model
 from django.test import Client
+from django.utils import translation
+from pytest_django import DjangoDbBlocker
 
 from accounts.models import User
 from innovations.models import Innovation
 from organisations.models import Network, Organisation
 from tests.api.conftest import API
+from tests.api.registry import registry
+from tests.db import kept_for_the_module
 
 ROLES = ("anonymous", "registered", "editor_a", "admin_a", "editor_b", "platform_admin")
 
@@ -91,34 +98,22 @@ def _do(action: str, client: Client, w: dict[str, Any]) -> int:
     raise AssertionError(action)
 
 
+@pytest.fixture(scope="module")
+def world_pks(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[dict[str, tuple[type[Model], int]]]:
+    """The records, made once for the module (each test's writes are rolled back by its own savepoint), by pk."""
+    with kept_for_the_module(django_db_blocker), translation.override(settings.LANGUAGE_CODE):
+        cache.clear()
+        yield {name: (type(record), record.pk) for name, record in registry().items()}
+
+
 @pytest.fixture
-def world(
-    published_a: Innovation,
-    draft_a: Innovation,
-    org_a: Organisation,
-    org_b: Organisation,
-    partner_org: Organisation,
-    network_a: Network,
-    registered_user: User,
-    editor_a: User,
-    admin_a: User,
-    editor_b: User,
-    platform_admin: User,
-) -> dict[str, Any]:
-    return {
-        "published_a": published_a,
-        "draft_a": draft_a,
-        "org_a": org_a,
-        "org_b": org_b,
-        "partner_org": partner_org,
-        "network_a": network_a,
-        "anonymous": None,
-        "registered": registered_user,
-        "editor_a": editor_a,
-        "admin_a": admin_a,
-        "editor_b": editor_b,
-        "platform_admin": platform_admin,
-    }
+def world(world_pks: dict[str, tuple[type[Model], int]]) -> dict[str, Any]:
+    # Fetched again for every test: nothing a test changes on an instance (a sign-in's last_login, a person's
+    # cached permissions) reaches the next one.
+    records = {name: model._default_manager.get(pk=pk) for name, (model, pk) in world_pks.items()}
+    return {**records, "anonymous": None, "registered": records["registered_user"]}
 
 
 CASES = [(action, role, expected[i]) for action, expected in EXPECTED.items() for i, role in enumerate(ROLES)]
