@@ -48,11 +48,6 @@ def _fresh_rate_limits() -> None:
     cache.clear()
 
 
-def make_challenge(owner: Organisation, actor: Any, **data: Any) -> Challenge:
-    # Kept only for tests/api/test_ideas_fuzz.py (another branch works there); new tests use ChallengeFactory.
-    return ChallengeFactory.create(owner=owner, actor=actor, unnumbered=True, **data)
-
-
 @pytest.fixture
 def challenge_a(org_a: Organisation, editor_a: Any) -> Challenge:
     """Open, public, anyone may send ideas."""

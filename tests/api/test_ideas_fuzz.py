@@ -31,11 +31,11 @@ from ideas.models import Audience, ChallengeStatus, IdeaState
 from ideas.services import ideas as services
 from ideas.services import linking, moderation
 from ideas.services import states as state_services
-from ideas.tests.conftest import make_challenge
 from organisations.models import Organisation
 from tests.api import fuzzing
 from tests.api.conftest import make_member, make_user
 from tests.db import kept_for_the_module
+from tests.factories import ChallengeFactory
 
 # Django's WSGI application as gunicorn's entry point (config/wsgi.py) builds it, without that module's refusal
 # of the development SECRET_KEY, which the tests use on purpose.
@@ -86,11 +86,20 @@ def map_body(context: Any, body: Any) -> Any:
 
 def _records(org_a: Organisation, org_b: Organisation, editor_a: User, editor_b: User, person: User) -> None:
     """The co-development data, made through the services; their ids and slugs go to KNOWN."""
-    public = make_challenge(org_a, editor_a)
-    staff = make_challenge(org_a, editor_a, audience=Audience.STAFF, title_en="For our staff")
-    draft = make_challenge(org_a, editor_a, status=ChallengeStatus.DRAFT, title_en="Not open yet")
-    closed = make_challenge(
-        org_b, editor_b, audience=Audience.REGISTERED, status=ChallengeStatus.CLOSED, title_fi="Kirjastot"
+    public = ChallengeFactory.create(owner=org_a, actor=editor_a, unnumbered=True)
+    staff = ChallengeFactory.create(
+        owner=org_a, actor=editor_a, unnumbered=True, audience=Audience.STAFF, title_en="For our staff"
+    )
+    draft = ChallengeFactory.create(
+        owner=org_a, actor=editor_a, unnumbered=True, status=ChallengeStatus.DRAFT, title_en="Not open yet"
+    )
+    closed = ChallengeFactory.create(
+        owner=org_b,
+        actor=editor_b,
+        unnumbered=True,
+        audience=Audience.REGISTERED,
+        status=ChallengeStatus.CLOSED,
+        title_fi="Kirjastot",
     )
     state_services.idea_state_create(
         actor=editor_a, organisation=org_a, kind=IdeaState.UNDER_REVIEW, names={"fi": "Arvioinnissa"}, public=False
