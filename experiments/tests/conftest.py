@@ -42,3 +42,17 @@ def finished_published(org_a: Organisation, editor_a: Any) -> Experiment:
         owner=org_a, actor=editor_a, school_exercise=True, status=Status.PUBLISHED, title_fi="Kotihoidon etäkäynnit"
     )
     return finish_and_scale_up_decision(experiment, editor_a)
+
+
+@pytest.fixture
+def kokeilun_arviointi(org_a: Organisation, editor_a: Any) -> Experiment:
+    """Published and running, titled in Finnish only: "Kokeilun arviointi" (the inflected form search must find)."""
+    return ExperimentFactory.create(
+        owner=org_a,
+        actor=editor_a,
+        school_exercise=True,
+        status=Status.PUBLISHED,
+        title_fi="Kokeilun arviointi",
+        title_sv="",
+        title_en="",
+    )

@@ -48,16 +48,7 @@ def test_list_and_read_by_role(
         assert draft.json()["error"]["code"] == "not_found"
 
 
-def test_filters_and_search(client: Any, finished_published: Any, org_a: Any, editor_a: Any) -> None:
-    ExperimentFactory.create(
-        owner=org_a,
-        actor=editor_a,
-        school_exercise=True,
-        status=Status.PUBLISHED,
-        title_fi="Kokeilun arviointi",
-        title_sv="",
-        title_en="",
-    )
+def test_filters_and_search(client: Any, finished_published: Any, org_a: Any, kokeilun_arviointi: Any) -> None:
 
     def ids(query: str) -> set[str]:
         response = client.get(f"{API}?{query}")

@@ -105,16 +105,7 @@ def test_search_finds_inflected_forms(org_a: Any, editor_a: Any, anonymous: Any,
     assert bool(_titles(anonymous, q=query)) == found
 
 
-def test_kokeilu_finds_kokeilun(org_a: Any, editor_a: Any, anonymous: Any) -> None:
-    ExperimentFactory.create(
-        owner=org_a,
-        actor=editor_a,
-        school_exercise=True,
-        status=Status.PUBLISHED,
-        title_fi="Kokeilun arviointi",
-        title_sv="",
-        title_en="",
-    )
+def test_kokeilu_finds_kokeilun(org_a: Any, editor_a: Any, anonymous: Any, kokeilun_arviointi: Experiment) -> None:
     ExperimentFactory.create(
         owner=org_a,
         actor=editor_a,

@@ -230,17 +230,13 @@ def test_scale_up_page_explains_a_refusal(client: Any, editor_a: Any, running_dr
 
 
 def test_list_filters_and_search(
-    client: Any, editor_a: Any, org_a: Any, finished_published: Any, running_draft: Any
+    client: Any,
+    editor_a: Any,
+    org_a: Any,
+    finished_published: Any,
+    running_draft: Any,
+    kokeilun_arviointi: Any,
 ) -> None:
-    ExperimentFactory.create(
-        owner=org_a,
-        actor=editor_a,
-        school_exercise=True,
-        status=Status.PUBLISHED,
-        title_fi="Kokeilun arviointi",
-        title_sv="",
-        title_en="",
-    )
 
     def titles(query: str) -> set[str]:
         response = client.get(url("experiments:list", query=query))

@@ -64,10 +64,11 @@ def org_b(db: None) -> Organisation:
     return Organisation.objects.get(municipality_code="092")  # Vantaa
 
 
-@pytest.fixture
-def partner_org(platform_admin: User) -> Organisation:
+# The records below are made by plain functions too, so that tests/api/registry.py builds the same ones once per
+# module (a module-scoped fixture cannot take these function-scoped fixtures).
+def make_partner_org(actor: User) -> Organisation:
     return organisation_services.organisation_create(
-        actor=platform_admin,
+        actor=actor,
         data={
             "kind": OrganisationKind.UNIVERSITY,
             "name_fi": "Testin yliopisto",
@@ -75,6 +76,11 @@ def partner_org(platform_admin: User) -> Organisation:
             "name_en": "University of Test",
         },
     )
+
+
+@pytest.fixture
+def partner_org(platform_admin: User) -> Organisation:
+    return make_partner_org(platform_admin)
 
 
 @pytest.fixture
@@ -97,9 +103,13 @@ def editor_b(org_b: Organisation) -> User:
     return make_member("editor-b", org_b, Role.EDITOR)
 
 
+def make_theme() -> Theme:
+    return Theme.objects.create(slug="wellbeing", name_fi="Hyvinvointi", name_sv="Välfärd", name_en="Wellbeing")
+
+
 @pytest.fixture
 def theme(db: None) -> Theme:
-    return Theme.objects.create(slug="wellbeing", name_fi="Hyvinvointi", name_sv="Välfärd", name_en="Wellbeing")
+    return make_theme()
 
 
 def make_innovation(
@@ -132,6 +142,26 @@ def make_innovation(
     )
 
 
+def make_draft(owner: Organisation, actor: User) -> Innovation:
+    return make_innovation(owner, actor, status=Status.DRAFT, title="Luonnos: koulukyytien reititys")
+
+
+def make_network(coordinator: Organisation, actor: User) -> Network:
+    """Coordinated by `coordinator`, with it as a member."""
+    network = organisation_services.network_create(
+        actor=actor,
+        data={
+            "name_fi": "Testiverkosto",
+            "name_sv": "Testnätverket",
+            "name_en": "Test network",
+            "coordinator": coordinator,
+        },
+    )
+    organisation_services.network_member_add(actor=actor, network=network, organisation=coordinator)
+    network.refresh_from_db()
+    return network
+
+
 @pytest.fixture
 def published_a(org_a: Organisation, platform_admin: User, theme: Theme) -> Innovation:
     return make_innovation(org_a, platform_admin, themes=[theme], stage="in_use")
@@ -139,18 +169,12 @@ def published_a(org_a: Organisation, platform_admin: User, theme: Theme) -> Inno
 
 @pytest.fixture
 def draft_a(org_a: Organisation, platform_admin: User) -> Innovation:
-    return make_innovation(org_a, platform_admin, status=Status.DRAFT, title="Luonnos: koulukyytien reititys")
+    return make_draft(org_a, platform_admin)
 
 
 @pytest.fixture
 def network_a(org_a: Organisation, platform_admin: User) -> Network:
-    network = organisation_services.network_create(
-        actor=platform_admin,
-        data={"name_fi": "Testiverkosto", "name_sv": "Testnätverket", "name_en": "Test network", "coordinator": org_a},
-    )
-    organisation_services.network_member_add(actor=platform_admin, network=network, organisation=org_a)
-    network.refresh_from_db()
-    return network
+    return make_network(org_a, platform_admin)
 
 
 @pytest.fixture

@@ -5,34 +5,27 @@ university, org_a's network and the theme. Same names, same data, made in the or
 from typing import Any
 
 from accounts.models import Role
-from core.models import Theme
-from innovations.vocabulary import Status
-from organisations import services as organisation_services
-from organisations.models import Organisation, OrganisationKind
-from tests.api.conftest import make_innovation, make_member, make_user
+from organisations.models import Organisation
+from tests.api.conftest import (
+    make_draft,
+    make_innovation,
+    make_member,
+    make_network,
+    make_partner_org,
+    make_theme,
+    make_user,
+)
 
 
 def registry() -> dict[str, Any]:
     org_a = Organisation.objects.get(municipality_code="049")  # Espoo
     platform_admin = make_user("platform-admin", is_superuser=True, is_staff=True)
-    theme = Theme.objects.create(slug="wellbeing", name_fi="Hyvinvointi", name_sv="Välfärd", name_en="Wellbeing")
+    theme = make_theme()
     published_a = make_innovation(org_a, platform_admin, themes=[theme], stage="in_use")
-    draft_a = make_innovation(org_a, platform_admin, status=Status.DRAFT, title="Luonnos: koulukyytien reititys")
+    draft_a = make_draft(org_a, platform_admin)
     org_b = Organisation.objects.get(municipality_code="092")  # Vantaa
-    partner_org = organisation_services.organisation_create(
-        actor=platform_admin,
-        data={
-            "kind": OrganisationKind.UNIVERSITY,
-            "name_fi": "Testin yliopisto",
-            "name_sv": "Testuniversitetet",
-            "name_en": "University of Test",
-        },
-    )
-    network_a = organisation_services.network_create(
-        actor=platform_admin,
-        data={"name_fi": "Testiverkosto", "name_sv": "Testnätverket", "name_en": "Test network", "coordinator": org_a},
-    )
-    organisation_services.network_member_add(actor=platform_admin, network=network_a, organisation=org_a)
+    partner_org = make_partner_org(platform_admin)
+    network_a = make_network(org_a, platform_admin)
     return {
         "org_a": org_a,
         "org_b": org_b,
