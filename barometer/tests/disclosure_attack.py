@@ -290,6 +290,17 @@ class Attack:
             and NONE not in (key[3], key[4] if key[0] == "x" else "")
             and not (key[0] == "c" and key[4] == EVERYONE and key in self.shown)
         ]
+        found = self.bounds(targets, truth)
+        outcome.hidden = [found[key] for key in targets]
+        outcome.exempt = {
+            key for key, _low, _high, value in outcome.hidden if self._said(key) or self._everyone(key, truth)
+        }
+        return outcome
+
+    def bounds(self, targets: list[Key], truth: dict[Key, int]) -> dict[Key, tuple[Key, int, int, int]]:
+        """(key, low, high, true value) of each target: forced values first, then LPs by independent part. Where
+        low == high the count is recovered; a count that is not may carry values seen in solutions, inside its
+        true bounds (_bounds)."""
         forced = self._forced()
         found: dict[Key, tuple[Key, int, int, int]] = {}
         for key in targets:
@@ -306,11 +317,7 @@ class Attack:
             [k for k in targets if k not in forced], equalities, at_most
         ):
             found |= {row[0]: row for row in _bounds(a_eq, b_eq, a_ub, b_ub, columns, keys, truth)}
-        outcome.hidden = [found[key] for key in targets]
-        outcome.exempt = {
-            key for key, _low, _high, value in outcome.hidden if self._said(key) or self._everyone(key, truth)
-        }
-        return outcome
+        return found
 
     def _everyone(self, key: Key, truth: dict[Key, int]) -> bool:
         """Whether the cell's group holds everyone who answered the question (or item): then the cell is the

@@ -132,6 +132,46 @@ def test_nothing_hidden_is_recovered_from_a_generated_round(
     assert not outcome.recovered_blocks()
 
 
+class _Handmade(Attack):
+    """The attacker's solver on a system written by hand, without reading a round."""
+
+    def __init__(self, equalities: list[tuple[dict[str, float], float]], at_most: list[tuple[dict[str, float], float]]):
+        super().__init__(lambda path: None, "")
+        for terms, value in equalities:
+            self._equal({(k,): c for k, c in terms.items()}, value)
+        for terms, value in at_most:
+            self._at_most({(k,): c for k, c in terms.items()}, value)
+
+    def _read(self) -> None:
+        pass
+
+
+def test_the_attacker_recovers_what_the_system_pins_and_nothing_else() -> None:
+    """The attack's "nothing recovered" means something only if it recovers what can be: counts forced by one
+    equation or by a zero sum, counts only linear programming pins (p, q, r: no row has one unknown left), and
+    not the ones with room (s, t; u, v under an "at most")."""
+    truth = {"a": 2, "z1": 0, "z2": 0, "p": 1, "q": 1, "r": 0, "s": 1, "t": 1, "u": 1, "v": 2}
+    attack = _Handmade(
+        equalities=[
+            ({"a": 2}, 4),
+            ({"z1": 1, "z2": 1}, 0),
+            ({"p": 1, "q": 1}, 2),
+            ({"p": 1, "r": 1}, 1),
+            ({"q": 1, "r": 1}, 1),
+            ({"s": 1, "t": 1}, 2),
+            ({"u": 1, "v": 1}, 3),
+        ],
+        at_most=[({"u": 1}, 1)],
+    )
+    found = attack.bounds([(k,) for k in truth], {(k,): v for k, v in truth.items()})
+    recovered = {key[0]: low for key, low, high, _value in found.values() if low == high}
+    assert recovered == {"a": 2, "z1": 0, "z2": 0, "p": 1, "q": 1, "r": 0}
+    for name in ("s", "t", "u", "v"):
+        _key, low, high, value = found[(name,)]
+        assert low <= value <= high
+    assert found[("u",)][1:3] == (0, 1)  # its true bounds: none below 0, the "at most" above
+
+
 # --- the synthetic demo round ----------------------------------------------------------------------------------
 
 
