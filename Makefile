@@ -101,7 +101,7 @@ check: venv ## Django's system checks and no missing migrations
 # BENCH_ARGS go to the registry benchmark, e.g. `make bench BENCH_ARGS="--scale small --db postgres"`.
 BENCH_ARGS ?=
 
-bench: venv messages ## Run the benchmarks: the registry at scale, the barometer's analysis and answer autosave, ideas under load, duplicate suggestions, zip bombs, rate-limit counters, disclosure control, diffusion (Bass fits of SPID, the network, what to adopt next)
+bench: venv messages ## Run the benchmarks: the registry at scale, Finnish search quality, the barometer's analysis and answer autosave, ideas under load, duplicate suggestions, zip bombs, rate-limit counters, disclosure control, diffusion (Bass fits of SPID, the network, what to adopt next)
 	$(PY) -m bench $(BENCH_ARGS)
 	$(PY) -m bench.barometer_analysis
 	$(PY) -m bench.barometer_autosave
@@ -114,6 +114,7 @@ bench: venv messages ## Run the benchmarks: the registry at scale, the barometer
 	$(PY) -m bench.zip_bombs
 	$(PY) -m bench.rate_limits
 	$(PY) -m bench.disclosure
+	$(PY) -m bench.search_quality
 
 clean: ## Remove caches and compiled files (keeps .venv and db.sqlite3)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache staticfiles

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "audit",
     "barometer",
     "ideas",
+    # The search across the platform: its analysis of Finnish, and rebuilding every record's search document.
+    "search",
     "notifications",
     "workspace",
     "diffusion",

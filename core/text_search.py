@@ -1,9 +1,11 @@
-"""Stemmed full-text search that works the same on SQLite and PostgreSQL.
+"""Full-text search that understands Finnish and works the same on SQLite and PostgreSQL.
 
-Each searchable record keeps a "search document": the Snowball stems of its texts, space separated, with a
-leading space. A query word matches when one of its stems (Finnish, Swedish or English) starts a token of the
-document, so "kokeilu" finds "kokeiluja" and "kokeilun" (both stem to "kokeilu") and also the compound
-"kokeilukulttuuri". That test is a plain substring test of " stem"; PostgreSQL runs it as a prefix full-text
+Each searchable record keeps a "search document": the terms of its texts, space separated, with a leading space.
+A Finnish word's terms are its base forms and its compound's parts (core.finnish: "kotihoidon" gives "kotihoito",
+"koti" and "hoito"); a Swedish or English word's, its Snowball stem; every word also as written. A query word
+matches when one of its terms (its Finnish base forms, or its Swedish and English stems) starts a term of the
+document, so "kotihoidon" finds "kotihoito", "hoito" finds "kotihoito" and "etäkotihoito", and "kokeilu" finds
+"kokeilukulttuuri". That test is a plain substring test of " term"; PostgreSQL runs it as a prefix full-text
 query (`tsquery`) and SQLite as an FTS5 prefix query (`fts5_query`), each served by an index. This module knows
 nothing of Django.
 """
@@ -14,6 +16,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import snowballstemmer
+
+from core import finnish
 
 LANGUAGES = {"fi": "finnish", "sv": "swedish", "en": "english"}
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -36,16 +40,27 @@ def stem(word: str, language: str) -> str:
     return str(_stemmer(language).stemWord(word))
 
 
-def document(texts_by_language: Iterable[tuple[str, str]]) -> str:
-    """The search document of (language, text) pairs: unique stems in first-seen order, with a leading space.
+def _terms(word: str, language: str) -> tuple[str, ...]:
+    """What a word of this language is found by: a Finnish word by its base forms and its compound's parts (see
+    core.finnish), any other word, or a Finnish one the analyser does not know (a name), by its Snowball stem."""
+    if language == "fi":
+        analysis = finnish.analyse(word)
+        if analysis.known:
+            return analysis.base_forms + analysis.parts
+    return (stem(word, language),)
 
-    Each text is stemmed in its own language; names and numbers come through unchanged.
+
+def document(texts_by_language: Iterable[tuple[str, str]]) -> str:
+    """The search document of (language, text) pairs: unique terms in first-seen order, with a leading space.
+
+    Each text is analysed in its own language; names and numbers come through unchanged.
     """
     seen: dict[str, None] = {}
     for language, text in texts_by_language:
         for word in words(text or ""):
-            seen.setdefault(stem(word, language), None)
-            # The unstemmed word too, so that a search for an exact form always finds itself.
+            for term in _terms(word, language):
+                seen.setdefault(term, None)
+            # The word as written too, so that a search for an exact form always finds itself.
             seen.setdefault(word, None)
     return " " + " ".join(seen) + " " if seen else ""
 
@@ -57,7 +72,11 @@ def query_alternatives(query: str) -> list[set[str]]:
     """
     result: list[set[str]] = []
     for word in words(query)[:MAX_QUERY_WORDS]:
-        stems = {stem(word, language) for language in LANGUAGES}
+        # A Finnish word by its base forms (not its parts: "kotihoito" does not ask for every "koti"), the others
+        # by their stems: the query's language is not known, so it is read in all three.
+        finnish_analysis = finnish.analyse(word)
+        stems = set(finnish_analysis.base_forms) or {stem(word, "fi")}
+        stems |= {stem(word, language) for language in LANGUAGES if language != "fi"}
         # Snowball may cut a short word to almost nothing; keep at least two letters so the match stays useful.
         result.append({" " + s for s in stems if len(s) >= 2} or {" " + word})
     return result

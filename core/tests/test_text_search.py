@@ -1,4 +1,4 @@
-"""The stemmed search kernel (plain Python): documents, query patterns and their invariants."""
+"""The search kernel (plain Python): documents, query patterns and their invariants."""
 
 import unicodedata
 
@@ -76,10 +76,20 @@ def test_query_examples_from_the_catalogue():
     assert not matches("experiment", document([("fi", "Kirjaston etälainaus")]))
 
 
-def test_a_word_matches_only_at_the_start_of_a_token():
+def test_a_word_matches_the_start_of_a_token_and_a_compounds_parts():
     doc = document([("fi", "Asukasraati")])
     assert matches("asukas", doc)  # a compound's first part
-    assert not matches("raati", doc)  # not the middle of a token
+    assert matches("raati", doc)  # and its last: the analysis gives both parts
+    assert not matches("kasraati", doc)  # not any piece of a word
+    assert not matches("aati", doc)
+    assert matches("bokbuss", document([("sv", "Bokbussens rutter")]))
+    assert not matches("buss", document([("sv", "Bokbussens rutter")]))  # Swedish compounds stay whole, as before
+
+
+def test_finnish_documents_hold_base_forms_and_parts_others_stems():
+    tokens = document([("fi", "Kotihoidon iltakäynnit"), ("sv", "Hemvården"), ("en", "Home care")]).split()
+    for token in ("kotihoidon", "kotihoito", "koti", "hoito", "iltakäynti", "hemvården", "hemvård", "care"):
+        assert token in tokens, token
 
 
 def test_long_queries_are_cut():

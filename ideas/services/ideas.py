@@ -48,7 +48,12 @@ def _idea_fields(idea: Idea, title: Any, text: Any, latitude: Any, longitude: An
         raise ValidationError(errors)
     idea.full_clean(exclude=["challenge", "organisation", "sender", "confirmation_token"])
     moderation.check_text(organisation=idea.organisation, texts={"title": idea.title, "text": idea.text})
-    idea.search_document = text_search.document([(lang, f"{idea.title} {strip_html(idea.text)}") for lang in LANGS])
+    idea.search_document = idea_search_document(idea)
+
+
+def idea_search_document(idea: Idea) -> str:
+    """An idea's search document: its title and text, analysed in every language (a resident may write in any)."""
+    return text_search.document([(lang, f"{idea.title} {strip_html(idea.text)}") for lang in LANGS])
 
 
 def _send_confirmation(idea: Idea, link: str) -> None:
