@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 MIN_PART = 3
 # The dictionary splitter's last part is longer still: its dictionary knows many three-letter words (asu|kas).
 MIN_TAIL = 4
+# Longer "words" are not analysed (the longest Finnish words in use have about 40 letters): a query may be any
+# string, and the dictionary splitter's work grows with the square of a word's length.
+MAX_WORD = 60
 # Analyses kept per process (a word and its few base forms: ~200 bytes each).
 CACHE_WORDS = 200_000
 
@@ -206,7 +209,8 @@ _WORDLIKE = re.compile(r"[^\W\d_]", re.UNICODE)
 
 @lru_cache(maxsize=CACHE_WORDS)
 def analyse(word: str) -> Analysis:
-    """The analysis of one lower-cased word; UNKNOWN for numbers and for words the analyser does not know."""
-    if not _WORDLIKE.search(word):
+    """The analysis of one lower-cased word; UNKNOWN for numbers, for words the analyser does not know and for
+    strings too long to be words."""
+    if len(word) > MAX_WORD or not _WORDLIKE.search(word):
         return UNKNOWN
     return analyser().analyse(word)

@@ -67,7 +67,7 @@ def test_a_word_that_is_no_compound_is_not_cut(analyser, word):
     assert finnish.analyse(word).parts == ()
 
 
-@pytest.mark.parametrize("word", ["2024", "xqzvkk", "ääö"])
+@pytest.mark.parametrize("word", ["2024", "xqzvkk", "ääö", "koti" * 16])
 def test_numbers_and_unknown_words_have_no_analysis(analyser, word):
     assert finnish.analyse(word) == finnish.UNKNOWN
     assert not finnish.analyse(word).known
