@@ -56,6 +56,10 @@ RECORDS = (
         en="A culture of experiments in the municipality",
     ),
     Record("rekrytointi", "Hoitajien rekrytointi ulkomailta", en="Recruiting nurses from abroad"),
+    # Traps for a looser match: words that begin like others but mean something else (liiketila is no liikenne,
+    # koulutus no koulu).
+    Record("liiketilat", "Tyhjät liiketilat väliaikaiseen käyttöön"),
+    Record("koulutus", "Henkilöstön koulutus tekoälyn käyttöön"),
     Record(
         "energia", "Kiinteistöjen energiankulutuksen seuranta", sv="Uppföljning av fastigheternas energiförbrukning"
     ),
