@@ -211,27 +211,34 @@
     return element.getAttribute("data-kind");
   }
 
-  function valueOf(element) {
+  // served: the value the page came with (the checked and value attributes of its HTML), not what the inputs hold now.
+  function valueOf(element, served) {
     var kind = kindOf(element);
+    function checkedIn(parent) {
+      return Array.prototype.filter.call(parent.querySelectorAll("input"), function (input) {
+        return served ? input.defaultChecked : input.checked;
+      });
+    }
     if (kind === "single") {
-      var chosen = element.querySelector("input:checked");
+      var chosen = checkedIn(element)[0];
       return chosen ? chosen.value : "";
     }
     if (kind === "multiple") {
-      return Array.prototype.map.call(element.querySelectorAll("input:checked"), function (input) {
+      return checkedIn(element).map(function (input) {
         return input.value;
       });
     }
     if (kind === "scale" || kind === "grid") {
       var rows = {};
       Array.prototype.forEach.call(element.querySelectorAll("[data-row]"), function (row) {
-        var checked = row.querySelector("input:checked");
+        var checked = checkedIn(row)[0];
         if (checked) rows[row.getAttribute("data-row")] = checked.value;
       });
       return rows;
     }
     var field = element.querySelector("input, textarea");
-    return field ? field.value : "";
+    if (!field) return "";
+    return served ? field.defaultValue : field.value;
   }
 
   function setValue(element, value) {
@@ -384,8 +391,9 @@
   }
 
   if (form) {
+    // What the server has: the page as it was served.
     Object.keys(questions).forEach(function (code) {
-      known[code] = JSON.stringify(valueOf(questions[code]));
+      known[code] = JSON.stringify(valueOf(questions[code], true));
     });
     // Answers from an earlier visit that never reached the server are newer than what the page shows.
     Object.keys(pending).forEach(function (code) {
@@ -414,6 +422,9 @@
       }, TYPING_PAUSE_MS);
       render();
     });
+    // An answer given before this script ran (a quick click while the page loaded), or put back by the browser on
+    // returning to the page, is sent like any other change.
+    Object.keys(questions).forEach(changed);
     form.addEventListener("submit", function (event) {
       Object.keys(typing).forEach(changed);
       if (stoppedMessage) return; // the server's page says why

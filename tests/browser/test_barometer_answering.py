@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from tests.browser.test_accessibility import assert_no_axe_violations
 
@@ -213,6 +213,22 @@ def test_answers_are_saved_as_given_and_still_there_after_a_reload(page: Page, s
     page.goto(_link(survey))
     expect(page).to_have_url(re.compile(r"/page/background/$"))
     expect(_group(page, "käyttöön innovaatioita").get_by_label("Kyllä")).to_be_checked()
+
+
+def test_an_answer_given_before_the_pages_script_ran_is_saved(page: Page, survey: Survey) -> None:
+    """A quick click while the page still loads (CI once lost "Kunta" this way: the script took the checked choice
+    for what the server had) is sent once the script runs, and so is one the browser puts back."""
+    held: list[Route] = []
+    page.route("**/barometer/answering*.js", lambda route: held.append(route))
+    page.goto(f"/fi/barometer/answer/{survey.token}/page/background/", wait_until="commit")
+    _group(page, "Organisaation tyyppi").get_by_label("Kuntayhtymä").check()  # the form is there, its script not yet
+    while not held:
+        page.wait_for_timeout(50)
+    assert _answers(survey) == {}
+    held[0].continue_()
+    _group(page, "käyttöön innovaatioita").get_by_label("Kyllä").check()
+    _saved(page)
+    assert _answers(survey) == {"kind": "joint", "introduced": "yes"}
 
 
 def test_text_is_saved_after_a_pause_in_typing(page: Page, survey: Survey) -> None:
