@@ -340,7 +340,8 @@ class ThemeFactory(factory.django.DjangoModelFactory[Theme]):
 class InnovationFactory(ServiceFactory[Innovation]):
     """An innovation made by innovations.services.innovation_create: published unless `status=` says otherwise.
 
-    Extra keywords: `classifications={"type": ["service"], …}` (validated by the service; default: one type),
+    Trait `titles_only=True`: no summary or description. Extra keywords: `classifications={"type": ["service"], …}`
+    (validated by the service; default: one type),
     `themes=[theme, …]`, `actor=user` (default: the robot; an editor of the owner makes `created_by` real).
     """
 
@@ -351,6 +352,10 @@ class InnovationFactory(ServiceFactory[Innovation]):
         subject = factory.Sequence(lambda n: _pick(SUBJECTS, n))
         action = factory.Sequence(lambda n: _pick(ACTIONS, n // len(SUBJECTS)))
         number = factory.Sequence(lambda n: n)
+        # No summary or description: searches hit exactly the titles a test gives.
+        titles_only = factory.Trait(
+            summary_fi="", summary_sv="", summary_en="", description_fi="", description_sv="", description_en=""
+        )
 
     owner = factory.SubFactory(OrganisationFactory)
     status = Status.PUBLISHED

@@ -31,17 +31,7 @@ def _ids(qs):
 def _plain(owner, title_fi="", title_sv="", title_en="", **extra):
     """An innovation whose only texts are the given titles, so that searches hit exactly what the test says."""
     return InnovationFactory(
-        owner=owner,
-        title_fi=title_fi,
-        title_sv=title_sv,
-        title_en=title_en,
-        summary_fi="",
-        summary_sv="",
-        summary_en="",
-        description_fi="",
-        description_sv="",
-        description_en="",
-        **extra,
+        owner=owner, title_fi=title_fi, title_sv=title_sv, title_en=title_en, titles_only=True, **extra
     )
 
 
