@@ -6,6 +6,7 @@ rebuilt (`manage.py rebuild_search_documents`; a migration did it when Voikko's 
 """
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps as global_apps
@@ -20,7 +21,7 @@ from innovations.services import innovation_search_document
 BATCH = 1000
 
 
-def _rewrite(queryset: Any, document: Any) -> int:
+def _rewrite(queryset: Any, document: Callable[[Any], str]) -> int:
     """Writes document(record) into each record's search_document, in batches of BATCH by primary key."""
     model = queryset.model
     count = 0
